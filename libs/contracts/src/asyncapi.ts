@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import { EVENT_CATALOGUE } from './catalogue';
+import { DLQ_HEADERS } from './dead-letter';
+import { EnvelopeSchema } from './envelope';
+import { ALL_TOPICS, Topics, dlqTopic } from './topics';
+
+type Json = Record<string, unknown>;
+
+const toSchema = (schema: z.ZodType): Json => {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { target: 'draft-7', io: 'input' }) as Json;
+  return rest;
+};
+
+const channelKey = (topic: string) => (Object.entries(Topics).find(([, t]) => t === topic)?.[0] ?? topic);
+const messageKey = (name: string, version: number) => `${name}.v${version}`;
+
+/** The AsyncAPI 3 document of every topic and event, generated from the catalogue (never edited by hand). */
+export function buildAsyncApiDocument(version = '1.0.0'): Json {
+  const channels: Json = {};
+  const operations: Json = {};
+  const messages: Json = {};
+
+  for (const topic of ALL_TOPICS) {
+    const key = channelKey(topic);
+    const defs = EVENT_CATALOGUE.filter((d) => d.topic === topic);
+    const channelMessages: Json = {};
+    for (const def of defs) {
+      const mKey = messageKey(def.name, def.dataversion);
+      messages[mKey] = {
+        name: def.type,
+        title: `${def.name} v${def.dataversion}`,
+        summary: def.summary,
+        contentType: 'application/json',
+        payload: toSchema(
+          EnvelopeSchema.extend({
+            type: z.literal(def.type),
+            source: z.literal(def.source),
+            dataversion: z.literal(def.dataversion),
+            data: def.data,
+          }),
+        ),
+        bindings: { kafka: { key: { type: 'string', description: 'the envelope subject (aggregate id)' } } },
+      };
+      channelMessages[mKey] = { $ref: `#/components/messages/${mKey}` };
+    }
+    channels[key] = { address: topic, title: topic, messages: channelMessages };
+    channels[`${key}Dlq`] = {
+      address: dlqTopic(topic),
+      title: dlqTopic(topic),
+      description: `Messages from ${topic} that a consumer could not apply, with the reason in the headers.`,
+      messages: { deadLetter: { $ref: '#/components/messages/deadLetter' } },
+    };
+    const sources = [...new Set(defs.map((d) => d.source))];
+    operations[`publish_${key}`] = {
+      action: 'send',
+      title: `${sources.join(', ')} publishes to ${topic}`,
+      channel: { $ref: `#/channels/${key}` },
+      messages: Object.keys(channelMessages).map((m) => ({ $ref: `#/channels/${key}/messages/${m}` })),
+    };
+  }
+
+  messages.deadLetter = {
+    name: 'dead-letter',
+    summary: 'The original message bytes and key, unchanged, with why they were dead-lettered.',
+    headers: {
+      type: 'object',
+      properties: Object.fromEntries(Object.entries(DLQ_HEADERS).map(([, h]) => [h.name, { type: 'string', description: h.description }])),
+    },
+    payload: { description: 'the original message value, byte for byte' },
+  };
+
+  return {
+    asyncapi: '3.0.0',
+    info: {
+      title: 'Sales-tracking CRM events',
+      version,
+      description: 'Events the CRM services exchange over Kafka. Envelope attributes follow CloudEvents; the Kafka key is the subject.',
+    },
+    defaultContentType: 'application/json',
+    servers: { local: { host: '127.0.0.1:9092', protocol: 'kafka', description: 'local KRaft broker (npm run infra:up)' } },
+    channels,
+    operations,
+    components: { messages },
+  };
+}

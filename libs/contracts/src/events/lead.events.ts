@@ -1,0 +1,121 @@
+import { z } from 'zod';
+import { defineEvent } from '../event-definition';
+import { Actor, CalendarDate, Currency, Customer, Decimal, Id, ProductLine, Region, Timestamp } from '../primitives';
+import { Topics } from '../topics';
+
+const lead = { topic: Topics.leads, source: 'leads' } as const;
+export const LeadChannel = z.enum(['web_form', 'phone', 'social', 'fair', 'import', 'api']);
+export const FollowUpChannel = z.enum(['phone', 'email', 'visit', 'meeting', 'chat', 'social', 'other']);
+
+export const LeadCaptured = defineEvent({
+  ...lead,
+  name: 'lead.captured',
+  summary: 'A new lead arrived from a channel and passed de-duplication.',
+  data: z.object({
+    leadId: Id,
+    channel: LeadChannel,
+    contact: Customer,
+    region: Region.optional(),
+    productLine: ProductLine.optional(),
+    message: z.string().max(4000).optional(),
+    capturedAt: Timestamp,
+  }),
+});
+
+export const LeadAssigned = defineEvent({
+  ...lead,
+  name: 'lead.assigned',
+  summary: 'A lead was assigned to a sales rep by a rule.',
+  data: z.object({
+    leadId: Id,
+    repId: Id,
+    team: z.string().optional(),
+    rule: z.string().min(1).describe('the rule that chose the rep, e.g. region, round_robin'),
+    assignedAt: Timestamp,
+    firstFollowUpDueAt: Timestamp,
+  }),
+});
+
+export const LeadReassigned = defineEvent({
+  ...lead,
+  name: 'lead.reassigned',
+  summary: 'A lead moved to another rep (late first follow-up, or by hand).',
+  data: z.object({
+    leadId: Id,
+    fromRepId: Id,
+    toRepId: Id,
+    reason: z.enum(['sla_breach', 'manual', 'rep_inactive']),
+    reassignedAt: Timestamp,
+    firstFollowUpDueAt: Timestamp,
+  }),
+});
+
+export const LeadFollowedUp = defineEvent({
+  ...lead,
+  name: 'lead.followed_up',
+  summary: 'A rep recorded a follow-up with the lead.',
+  data: z.object({
+    leadId: Id,
+    followUpId: Id,
+    repId: Id,
+    channel: FollowUpChannel,
+    at: Timestamp,
+    content: z.string().min(1).max(4000),
+    customerFeedback: z.string().max(4000).optional(),
+    nextAction: z.string().max(500).optional(),
+    nextActionDueAt: Timestamp.optional(),
+  }),
+});
+
+export const LeadQualified = defineEvent({
+  ...lead,
+  name: 'lead.qualified',
+  summary: 'A lead was judged a real sales prospect.',
+  data: z.object({ leadId: Id, by: Actor, note: z.string().max(2000).optional(), qualifiedAt: Timestamp }),
+});
+
+export const LeadDisqualified = defineEvent({
+  ...lead,
+  name: 'lead.disqualified',
+  summary: 'A lead was dropped, with the reason.',
+  data: z.object({ leadId: Id, by: Actor, reason: z.string().min(1).max(500), disqualifiedAt: Timestamp }),
+});
+
+export const LeadConverted = defineEvent({
+  ...lead,
+  name: 'lead.converted',
+  summary: 'A qualified lead became an opportunity.',
+  data: z.object({
+    leadId: Id,
+    repId: Id,
+    team: z.string().optional(),
+    customer: Customer,
+    region: Region.optional(),
+    productLine: ProductLine.optional(),
+    expectedAmount: Decimal.optional(),
+    currency: Currency.optional(),
+    expectedCloseDate: CalendarDate.optional(),
+    productNeeds: z.array(z.string().min(1).max(200)).max(50).default([]),
+    capturedAt: Timestamp,
+    convertedAt: Timestamp,
+  }),
+});
+
+export const RepUpserted = defineEvent({
+  topic: Topics.reps,
+  source: 'leads',
+  name: 'rep.upserted',
+  summary: 'A sales rep was created or changed (team, region, capacity, active).',
+  data: z.object({
+    repId: Id,
+    name: z.string().min(1).max(200),
+    email: z.email(),
+    team: z.string().optional(),
+    managerId: Id.optional(),
+    regions: z.array(Region).default([]),
+    productLines: z.array(ProductLine).default([]),
+    capacity: z.number().int().min(0),
+    active: z.boolean(),
+    updatedAt: Timestamp,
+  }),
+});

@@ -1,0 +1,119 @@
+import { z } from 'zod';
+import { defineEvent } from '../event-definition';
+import { Actor, CalendarDate, Currency, Customer, Decimal, Id, OrderLine, ProductLine, Region, Timestamp } from '../primitives';
+import { Topics } from '../topics';
+
+const opportunity = { topic: Topics.opportunities, source: 'opportunities' } as const;
+const Stage = z.string().min(1).max(64);
+
+export const OpportunityCreated = defineEvent({
+  ...opportunity,
+  name: 'opportunity.created',
+  summary: 'An opportunity was opened, from a converted lead or directly.',
+  data: z.object({
+    opportunityId: Id,
+    leadId: Id.nullable(),
+    repId: Id,
+    team: z.string().optional(),
+    customer: Customer,
+    region: Region.optional(),
+    productLine: ProductLine.optional(),
+    expectedAmount: Decimal,
+    currency: Currency,
+    expectedCloseDate: CalendarDate,
+    stage: Stage,
+    createdAt: Timestamp,
+  }),
+});
+
+export const OpportunityScored = defineEvent({
+  ...opportunity,
+  name: 'opportunity.scored',
+  summary: 'The opportunity got a new score, with each factor explained.',
+  data: z.object({
+    opportunityId: Id,
+    score: z.number().min(0).max(100),
+    factors: z.array(
+      z.object({
+        factor: z.string().min(1),
+        weight: z.number(),
+        value: z.number(),
+        contribution: z.number(),
+        explanation: z.string(),
+      }),
+    ),
+    scoredAt: Timestamp,
+  }),
+});
+
+export const OpportunityStageChanged = defineEvent({
+  ...opportunity,
+  name: 'opportunity.stage_changed',
+  summary: 'The opportunity moved to another pipeline stage after meeting the exit criteria.',
+  data: z.object({ opportunityId: Id, repId: Id, fromStage: Stage, toStage: Stage, by: Actor, changedAt: Timestamp }),
+});
+
+export const OpportunityStageOverdue = defineEvent({
+  ...opportunity,
+  name: 'opportunity.stage_overdue',
+  summary: 'The opportunity stayed in a stage beyond its time limit.',
+  data: z.object({
+    opportunityId: Id,
+    repId: Id,
+    stage: Stage,
+    enteredAt: Timestamp,
+    limitHours: z.number().positive(),
+    detectedAt: Timestamp,
+  }),
+});
+
+export const OpportunityStrategyRecorded = defineEvent({
+  ...opportunity,
+  name: 'opportunity.strategy_recorded',
+  summary: 'A sales strategy (products, pricing, promotions) was appended to the history.',
+  data: z.object({
+    opportunityId: Id,
+    strategyId: Id,
+    by: Actor,
+    recommendedProducts: z.array(z.string().min(1)).default([]),
+    pricing: z.string().max(2000).optional(),
+    promotions: z.array(z.string().min(1)).default([]),
+    note: z.string().max(4000).optional(),
+    recordedAt: Timestamp,
+  }),
+});
+
+export const OpportunityWon = defineEvent({
+  ...opportunity,
+  name: 'opportunity.won',
+  summary: 'The customer said yes: orders drafts an order from it.',
+  data: z.object({
+    opportunityId: Id,
+    leadId: Id.nullable(),
+    repId: Id,
+    team: z.string().optional(),
+    customer: Customer,
+    region: Region.optional(),
+    currency: Currency,
+    amount: Decimal,
+    lines: z.array(OrderLine).min(1),
+    paymentTerms: z.string().min(1).max(32).optional(),
+    promisedDeliveryDate: CalendarDate.optional(),
+    createdAt: Timestamp,
+    wonAt: Timestamp,
+  }),
+});
+
+export const OpportunityLost = defineEvent({
+  ...opportunity,
+  name: 'opportunity.lost',
+  summary: 'The opportunity was lost, with the reason.',
+  data: z.object({
+    opportunityId: Id,
+    repId: Id,
+    stage: Stage,
+    reason: z.string().min(1).max(500),
+    competitor: z.string().max(200).optional(),
+    lostAt: Timestamp,
+  }),
+});

@@ -1,0 +1,123 @@
+import { z } from 'zod';
+import { defineEvent } from '../event-definition';
+import { Actor, CalendarDate, Currency, Customer, Decimal, Id, OrderLine, Region, Shortage, Timestamp } from '../primitives';
+import { Topics } from '../topics';
+
+const order = { topic: Topics.orders, source: 'orders' } as const;
+export const OrderStatus = z.enum([
+  'draft', 'submitted', 'confirmed', 'on_hold', 'allocated', 'in_production',
+  'shipped', 'delivered', 'completed', 'cancelled',
+]);
+
+const OrderTerms = {
+  orderId: Id,
+  opportunityId: Id.nullable(),
+  repId: Id,
+  team: z.string().optional(),
+  customer: Customer,
+  region: Region.optional(),
+  currency: Currency,
+  lines: z.array(OrderLine.extend({ lineId: Id, lineTotal: Decimal })).min(1),
+  total: Decimal,
+  paymentTerms: z.string().min(1).max(32),
+  promisedDeliveryDate: CalendarDate.optional(),
+};
+
+export const OrderDrafted = defineEvent({
+  ...order,
+  name: 'order.drafted',
+  summary: 'An order draft was created, directly or from a won opportunity.',
+  data: z.object({ ...OrderTerms, by: Actor, draftedAt: Timestamp }),
+});
+
+export const OrderSubmitted = defineEvent({
+  ...order,
+  name: 'order.submitted',
+  summary: 'The rep submitted the order for review.',
+  data: z.object({ orderId: Id, by: Actor, submittedAt: Timestamp }),
+});
+
+export const OrderConfirmed = defineEvent({
+  ...order,
+  name: 'order.confirmed',
+  summary: 'The order was confirmed: inventory deducts stock, finance opens a receivable.',
+  data: z.object({ ...OrderTerms, by: Actor, autoConfirmed: z.boolean(), confirmedAt: Timestamp }),
+});
+
+export const OrderOnHold = defineEvent({
+  ...order,
+  name: 'order.on_hold',
+  summary: 'The order waits: stock is short (the rep is alerted).',
+  data: z.object({ orderId: Id, repId: Id, reason: z.string().min(1), shortages: z.array(Shortage).default([]), at: Timestamp }),
+});
+
+export const OrderAllocated = defineEvent({
+  ...order,
+  name: 'order.allocated',
+  summary: 'Stock for every line was deducted.',
+  data: z.object({ orderId: Id, at: Timestamp }),
+});
+
+export const OrderStatusChanged = defineEvent({
+  ...order,
+  name: 'order.status_changed',
+  summary: 'Any status transition, with who and when (the status history).',
+  data: z.object({ orderId: Id, from: OrderStatus, to: OrderStatus, by: Actor, note: z.string().max(2000).optional(), at: Timestamp }),
+});
+
+export const OrderDelayed = defineEvent({
+  ...order,
+  name: 'order.delayed',
+  summary: 'The order is past its promised delivery date and not delivered.',
+  data: z.object({
+    orderId: Id,
+    repId: Id,
+    status: OrderStatus,
+    promisedDeliveryDate: CalendarDate,
+    daysLate: z.number().int().positive(),
+    detectedAt: Timestamp,
+  }),
+});
+
+export const OrderShipped = defineEvent({
+  ...order,
+  name: 'order.shipped',
+  summary: 'The order left the warehouse with a carrier.',
+  data: z.object({ orderId: Id, carrier: z.string().min(1).max(100), trackingNumber: z.string().min(1).max(100), shippedAt: Timestamp }),
+});
+
+export const OrderDelivered = defineEvent({
+  ...order,
+  name: 'order.delivered',
+  summary: 'The customer received the order.',
+  data: z.object({ orderId: Id, deliveredAt: Timestamp }),
+});
+
+export const OrderCompleted = defineEvent({
+  ...order,
+  name: 'order.completed',
+  summary: 'The order is complete; after-sales feedback is requested.',
+  data: z.object({ orderId: Id, repId: Id, currency: Currency, total: Decimal, completedAt: Timestamp }),
+});
+
+export const OrderCancelled = defineEvent({
+  ...order,
+  name: 'order.cancelled',
+  summary: 'The order was cancelled: confirmed stock is released and the unpaid receivable voided.',
+  data: z.object({ orderId: Id, previousStatus: OrderStatus, reason: z.string().min(1).max(500), by: Actor, cancelledAt: Timestamp }),
+});
+
+export const OrderFeedbackReceived = defineEvent({
+  ...order,
+  name: 'order.feedback_received',
+  summary: 'After-sales feedback, published for R&D and production.',
+  data: z.object({
+    orderId: Id,
+    feedbackId: Id,
+    repId: Id,
+    rating: z.number().int().min(1).max(5),
+    category: z.enum(['quality', 'delivery', 'service', 'product', 'other']),
+    comment: z.string().max(4000).optional(),
+    receivedAt: Timestamp,
+  }),
+});

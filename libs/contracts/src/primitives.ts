@@ -1,0 +1,37 @@
+import { z } from 'zod';
+
+// Shared building blocks of event payloads. Money travels as a decimal string so no service
+// ever rounds through a binary float; the currency is always next to it.
+export const Id = z.uuid();
+export const Timestamp = z.iso.datetime({ offset: true });
+export const CalendarDate = z.iso.date();
+export const Decimal = z
+  .string()
+  .regex(/^-?\d{1,15}(\.\d{1,4})?$/, 'must be a decimal string with at most 4 fraction digits');
+export const Currency = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code');
+export const Quantity = z.number().int().positive();
+export const Region = z.string().min(1).max(64);
+export const ProductLine = z.string().min(1).max(64);
+export const Actor = z.string().min(1).max(128).describe('user id (JWT sub) or "system"');
+
+export const Customer = z.object({
+  name: z.string().min(1).max(200),
+  company: z.string().max(200).optional(),
+  email: z.email().optional(),
+  phone: z.string().max(40).optional(),
+});
+
+export const OrderLine = z.object({
+  sku: z.string().min(1).max(64),
+  productName: z.string().min(1).max(200),
+  quantity: Quantity,
+  unitPrice: Decimal,
+  discount: Decimal.describe('amount off the line, in the order currency').default('0'),
+});
+
+export const StockLine = z.object({ sku: z.string().min(1).max(64), quantity: Quantity });
+export const Shortage = z.object({
+  sku: z.string().min(1).max(64),
+  requested: Quantity,
+  available: z.number().int().min(0),
+});
