@@ -1,0 +1,250 @@
+import { randomUUID } from 'node:crypto';
+import type { Kafka } from 'kafkajs';
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { ALL_TOPICS, DLQ_HEADERS, Topics, createEvent, dlqTopic, type EventEnvelope } from '@crm/contracts';
+import { MetricsRegistry } from '@crm/observability';
+import { createTestDataSource, eventually, readTopic, testKafka, uniqueTopicPrefix, type TestDataSource } from '@crm/testing';
+import {
+  CreateMessagingTables1764201600000,
+  InboxConsumer,
+  KafkaEventPublisher,
+  OutboxRelay,
+  appendToOutbox,
+  createMessagingMetrics,
+  ensureTopics,
+  replayDeadLetters,
+  type EventHandler,
+  type EventPublisher,
+  type MessagingMetrics,
+} from './index';
+
+// A stand-in service state: one row per order, and one row per applied effect (no unique key, so
+// a double application would show as two rows).
+class CreateTestTables1764201609999 implements MigrationInterface {
+  async up(q: QueryRunner) {
+    await q.query('CREATE TABLE test_orders (id uuid PRIMARY KEY, status text NOT NULL)');
+    await q.query('CREATE TABLE test_effects (id serial PRIMARY KEY, order_id uuid NOT NULL, event_id uuid NOT NULL)');
+  }
+  async down(q: QueryRunner) {
+    await q.query('DROP TABLE test_effects; DROP TABLE test_orders');
+  }
+}
+
+const ORDERS = Topics.orders;
+const allocated = (orderId = randomUUID()) =>
+  createEvent('order.allocated', { subject: orderId, data: { orderId, at: new Date().toISOString() } });
+
+describe('reliable delivery: outbox → Kafka → inbox (real broker and PostgreSQL)', () => {
+  let db: TestDataSource;
+  let kafka: Kafka;
+  let prefix: string;
+  let publisher: KafkaEventPublisher;
+  let metrics: MessagingMetrics;
+  const running: InboxConsumer[] = [];
+
+  const topic = (t: string) => `${prefix}${t}`;
+  const effectsOf = async (orderId: string): Promise<number> =>
+    (await db.dataSource.query('SELECT count(*)::int AS n FROM test_effects WHERE order_id = $1', [orderId]))[0].n;
+  const recordEffect: EventHandler = async (event, { manager }) => {
+    await manager.query('INSERT INTO test_effects (order_id, event_id) VALUES ($1, $2)', [event.subject, event.id]);
+  };
+  const startConsumer = async (handler: EventHandler = recordEffect, extra: Partial<ConstructorParameters<typeof InboxConsumer>[3]> = {}) => {
+    const consumer = new InboxConsumer(kafka, db.dataSource, publisher, {
+      groupId: `${prefix}orders-test`,
+      topicPrefix: prefix,
+      handlers: new Map([['crm.order.allocated', handler]]),
+      backoff: { initialMs: 20, maxMs: 100 },
+      metrics,
+      ...extra,
+    });
+    await consumer.start();
+    running.push(consumer);
+    return consumer;
+  };
+  const stopAll = async () => {
+    await Promise.all(running.splice(0).map((c) => c.stop()));
+  };
+  const consumedCount = async (outcome: string) =>
+    (await metrics.eventsConsumed.get()).values.filter((v) => v.labels.outcome === outcome).reduce((n, v) => n + v.value, 0);
+
+  beforeAll(async () => {
+    db = await createTestDataSource({ prefix: 'messaging', migrations: [CreateMessagingTables1764201600000, CreateTestTables1764201609999] });
+    kafka = await testKafka('messaging-test');
+    prefix = uniqueTopicPrefix();
+    // One partition per topic so "the next message on that partition" is well defined.
+    await ensureTopics(kafka, ALL_TOPICS.map((t) => ({ topic: topic(t), partitions: 1 })));
+    publisher = new KafkaEventPublisher(kafka);
+  });
+
+  beforeEach(() => {
+    metrics = createMessagingMetrics(new MetricsRegistry({ serviceName: 'messaging-test' }));
+  });
+
+  afterEach(stopAll);
+
+  afterAll(async () => {
+    await publisher?.close();
+    await db?.close();
+  });
+
+  it('commits a state change and its events together, or neither', async () => {
+    const kept = allocated();
+    await db.dataSource.transaction(async (m) => {
+      await m.query("INSERT INTO test_orders (id, status) VALUES ($1, 'allocated')", [kept.subject]);
+      await appendToOutbox(m, [kept]);
+    });
+    const lost = allocated();
+    await expect(
+      db.dataSource.transaction(async (m) => {
+        await m.query("INSERT INTO test_orders (id, status) VALUES ($1, 'allocated')", [lost.subject]);
+        await appendToOutbox(m, [lost]);
+        throw new Error('business rule failed after the event was recorded');
+      }),
+    ).rejects.toThrow('business rule failed');
+
+    const rows = await db.dataSource.query('SELECT event_id FROM outbox WHERE event_id = ANY($1::uuid[])', [[kept.id, lost.id]]);
+    const orders = await db.dataSource.query('SELECT id FROM test_orders WHERE id = ANY($1::uuid[])', [[kept.subject, lost.subject]]);
+    expect(rows.map((r: { event_id: string }) => r.event_id)).toEqual([kept.id]);
+    expect(orders.map((r: { id: string }) => r.id)).toEqual([kept.subject]);
+    await expect(appendToOutbox(db.dataSource.manager, [allocated()])).rejects.toThrow(/open transaction/);
+  });
+
+  it('re-publishes after a relay dies between publish and commit, and the consumer applies the event once', async () => {
+    await new OutboxRelay(db.dataSource, publisher, { topicPrefix: prefix }).publishPending(); // earlier tests' rows
+    const event = allocated();
+    await db.dataSource.transaction((m) => appendToOutbox(m, [event]));
+
+    // The first relay sends to Kafka, then dies before it can mark the row published.
+    const dying: EventPublisher = {
+      publish: async (messages) => {
+        await publisher.publish(messages);
+        throw new Error('relay process killed');
+      },
+    };
+    await expect(new OutboxRelay(db.dataSource, dying, { topicPrefix: prefix }).publishPending()).rejects.toThrow('killed');
+    expect(await new OutboxRelay(db.dataSource, publisher).backlog()).toBeGreaterThan(0);
+
+    // A fresh relay (the restarted process) finds the row unpublished and sends it again.
+    const restarted = new OutboxRelay(db.dataSource, publisher, { topicPrefix: prefix });
+    await eventually(async () => expect(await restarted.publishPending()).toBe(0));
+    expect(await restarted.backlog()).toBe(0);
+    const onTopic = (await readTopic(kafka, topic(ORDERS))).filter((m) => m.headers['ce-id'] === event.id);
+    expect(onTopic).toHaveLength(2);
+
+    await startConsumer();
+    await eventually(async () => expect(await effectsOf(event.subject)).toBe(1));
+    await eventually(async () => expect(await consumedCount('duplicate')).toBe(1));
+    expect(await effectsOf(event.subject)).toBe(1);
+  });
+
+  it('the running relay publishes in commit order and marks rows published', async () => {
+    const relay = new OutboxRelay(db.dataSource, publisher, { topicPrefix: prefix, idleMs: 20 });
+    relay.start();
+    try {
+      const orderId = randomUUID();
+      const events = [1, 2, 3].map(() => allocated(orderId));
+      for (const e of events) await db.dataSource.transaction((m) => appendToOutbox(m, [e]));
+      await eventually(async () => expect(await relay.backlog()).toBe(0));
+      const ids = (await readTopic(kafka, topic(ORDERS))).filter((m) => m.key === orderId).map((m) => m.headers['ce-id']);
+      expect(ids).toEqual(events.map((e) => e.id));
+    } finally {
+      await relay.stop();
+    }
+  });
+
+  it('applies an event delivered three times exactly once', async () => {
+    const event = allocated();
+    const message = { topic: topic(ORDERS), key: event.subject, value: JSON.stringify(event) };
+    await publisher.publish([message, message, message]);
+    await startConsumer();
+    await eventually(async () => expect(await consumedCount('duplicate')).toBe(2));
+    expect(await effectsOf(event.subject)).toBe(1);
+    const inbox = await db.dataSource.query('SELECT count(*)::int AS n FROM inbox WHERE event_id = $1', [event.id]);
+    expect(inbox[0].n).toBe(1);
+  });
+
+  it('dead-letters a malformed and a schema-invalid message with the error, and goes on with the partition', async () => {
+    const key = randomUUID();
+    const invalid = { ...allocated(key), data: { orderId: 'not-a-uuid' } };
+    const good = allocated(key);
+    await publisher.publish([
+      { topic: topic(ORDERS), key, value: '{"this is": not json' },
+      { topic: topic(ORDERS), key, value: JSON.stringify(invalid) },
+      { topic: topic(ORDERS), key, value: JSON.stringify(good) },
+    ]);
+    await startConsumer();
+    await eventually(async () => expect(await effectsOf(key)).toBe(1));
+
+    const dead = await eventually(async () => {
+      const messages = (await readTopic(kafka, dlqTopic(topic(ORDERS)))).filter((m) => m.key === key);
+      expect(messages).toHaveLength(2);
+      return messages;
+    });
+    expect(dead.map((m) => m.headers[DLQ_HEADERS.reason.name])).toEqual(['unparseable', 'data']);
+    expect(dead[0].value).toBe('{"this is": not json');
+    expect(dead[0].headers[DLQ_HEADERS.error.name]).toMatch(/not JSON/);
+    expect(dead[1].headers[DLQ_HEADERS.error.name]).toMatch(/data\.orderId|orderId/);
+    expect(dead[1].headers[DLQ_HEADERS.topic.name]).toBe(topic(ORDERS));
+    expect((await metrics.deadLettered.get()).values.reduce((n, v) => n + v.value, 0)).toBe(2);
+  });
+
+  it('retries a failing handler with backoff, dead-letters it after the last attempt, and replays it once fixed', async () => {
+    const key = randomUUID();
+    const failing = allocated(key);
+    const next = allocated();
+    let broken = true;
+    const attempts: number[] = [];
+    const handler: EventHandler = async (event, ctx) => {
+      if (event.id === failing.id && broken) {
+        attempts.push(Date.now());
+        throw new Error('downstream ledger unavailable');
+      }
+      await recordEffect(event, ctx);
+    };
+    await publisher.publish([
+      { topic: topic(ORDERS), key, value: JSON.stringify(failing) },
+      { topic: topic(ORDERS), key, value: JSON.stringify(next) },
+    ]);
+    await startConsumer(handler, { maxAttempts: 3, backoff: { initialMs: 100, maxMs: 1_000 } });
+    await eventually(async () => expect(await effectsOf(next.subject)).toBe(1));
+    expect(attempts).toHaveLength(3);
+    expect(attempts[2] - attempts[0]).toBeGreaterThanOrEqual(50 + 100); // backoff of ~100 ms, then ~200 ms (half-jittered)
+    expect(await effectsOf(key)).toBe(0);
+
+    const [dead] = (await readTopic(kafka, dlqTopic(topic(ORDERS)))).filter((m) => m.key === key);
+    expect(dead.headers[DLQ_HEADERS.reason.name]).toBe('handler');
+    expect(dead.headers[DLQ_HEADERS.attempts.name]).toBe('3');
+    expect(dead.headers[DLQ_HEADERS.error.name]).toMatch(/downstream ledger unavailable/);
+
+    broken = false;
+    const replayed = await replayDeadLetters(kafka, publisher, { dlqTopic: dlqTopic(topic(ORDERS)), groupId: `${prefix}replayer`, timeoutMs: 20_000 });
+    expect(replayed).toBeGreaterThanOrEqual(1);
+    await eventually(async () => expect(await effectsOf(key)).toBe(1));
+  });
+
+  it('resumes after a restart from the last committed effect: nothing skipped, nothing applied twice', async () => {
+    const orderId = randomUUID();
+    const first = [1, 2, 3, 4, 5].map(() => allocated(orderId));
+    const second = [6, 7, 8, 9, 10].map(() => allocated(orderId));
+    const send = (events: EventEnvelope[]) =>
+      publisher.publish(events.map((e) => ({ topic: topic(ORDERS), key: orderId, value: JSON.stringify(e) })));
+    const groupId = `${prefix}restart-test`;
+
+    const seen: string[] = [];
+    const tracking: EventHandler = async (event, ctx) => {
+      if (event.subject === orderId) seen.push(event.id);
+      await recordEffect(event, ctx);
+    };
+    await send(first);
+    await startConsumer(tracking, { groupId });
+    await eventually(async () => expect(await effectsOf(orderId)).toBe(5));
+    await stopAll();
+
+    await send(second);
+    metrics = createMessagingMetrics(new MetricsRegistry({ serviceName: 'messaging-test' }));
+    await startConsumer(tracking, { groupId });
+    await eventually(async () => expect(await effectsOf(orderId)).toBe(10));
+    expect(seen).toEqual([...first, ...second].map((e) => e.id));
+    expect(await consumedCount('duplicate')).toBe(0);
+  });
+});

@@ -1,0 +1,35 @@
+import type { Kafka } from 'kafkajs';
+import { dlqTopic } from '@crm/contracts';
+
+export interface TopicSpec {
+  topic: string;
+  partitions?: number;
+}
+
+/** Creates each topic and its `.dlq` companion when missing; topics are never auto-created by the broker. */
+export async function ensureTopics(kafka: Kafka, specs: TopicSpec[], defaultPartitions = 3): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const wanted = specs.flatMap((s) => [
+      { topic: s.topic, numPartitions: s.partitions ?? defaultPartitions },
+      { topic: dlqTopic(s.topic), numPartitions: 1 },
+    ]);
+    const missing = wanted.filter((t) => !existing.has(t.topic));
+    if (missing.length) await admin.createTopics({ topics: missing, waitForLeaders: true });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Cheap broker round-trip for readiness checks. */
+export async function pingKafka(kafka: Kafka): Promise<void> {
+  const admin = kafka.admin({ retry: { retries: 0 } });
+  await admin.connect();
+  try {
+    await admin.describeCluster();
+  } finally {
+    await admin.disconnect();
+  }
+}

@@ -1,0 +1,139 @@
+import type { DataSource } from 'typeorm';
+import { backoffDelay, sleep } from '../backoff';
+import type { EventPublisher } from '../kafka/event-publisher';
+import type { MessagingMetrics } from '../messaging-metrics';
+
+export interface OutboxRelayOptions {
+  batchSize?: number;
+  /** How long to wait when the outbox is empty, unless nudged. */
+  idleMs?: number;
+  /** Published rows older than this are deleted. */
+  retentionMs?: number;
+  /** Prepended to every topic name, e.g. `staging.`; tests use it to isolate their topics. */
+  topicPrefix?: string;
+  logger?: { error(message: string, ...rest: unknown[]): void };
+  metrics?: MessagingMetrics;
+}
+
+interface OutboxRow {
+  seq: string;
+  topic: string;
+  message_key: string;
+  event_type: string;
+  event_id: string;
+  payload: Record<string, unknown>;
+}
+
+// One advisory-lock key for every relay of a database: only one replica publishes at a time,
+// which keeps events in commit order across replicas.
+const RELAY_LOCK = 7_340_001;
+const PRUNE_EVERY_MS = 10 * 60_000;
+
+/**
+ * Publishes committed outbox rows to Kafka, then marks them published in the same transaction.
+ * A crash after publish and before that commit re-sends on the next pass (at-least-once); the
+ * consumers' inbox makes the duplicate harmless. Nothing committed is ever skipped.
+ */
+export class OutboxRelay {
+  private running = false;
+  private loop?: Promise<void>;
+  private wake?: () => void;
+  private lastPrune = 0;
+  private readonly batchSize: number;
+  private readonly idleMs: number;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly publisher: EventPublisher,
+    private readonly options: OutboxRelayOptions = {},
+  ) {
+    this.batchSize = options.batchSize ?? 500;
+    this.idleMs = options.idleMs ?? 250;
+  }
+
+  /** One pass: publishes up to a batch and returns how many rows it published. */
+  async publishPending(): Promise<number> {
+    return this.dataSource.transaction(async (manager) => {
+      const [{ locked }] = await manager.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [RELAY_LOCK]);
+      if (!locked) return 0;
+      const rows: OutboxRow[] = await manager.query(
+        `SELECT seq, topic, message_key, event_type, event_id, payload FROM outbox
+         WHERE published_at IS NULL ORDER BY seq LIMIT $1`,
+        [this.batchSize],
+      );
+      if (!rows.length) return 0;
+      await this.publisher.publish(
+        rows.map((r) => ({
+          topic: `${this.options.topicPrefix ?? ''}${r.topic}`,
+          key: r.message_key,
+          value: JSON.stringify(r.payload),
+          headers: { 'ce-id': r.event_id, 'ce-type': r.event_type, 'content-type': 'application/cloudevents+json' },
+        })),
+      );
+      await manager.query('UPDATE outbox SET published_at = now() WHERE seq = ANY($1::bigint[])', [rows.map((r) => r.seq)]);
+      this.options.metrics?.outboxPublished.inc(rows.length);
+      return rows.length;
+    });
+  }
+
+  async backlog(): Promise<number> {
+    const [{ count }] = await this.dataSource.query('SELECT count(*)::int AS count FROM outbox WHERE published_at IS NULL');
+    return count;
+  }
+
+  async prune(now = Date.now()): Promise<void> {
+    const retentionMs = this.options.retentionMs ?? 3 * 24 * 3600_000;
+    await this.dataSource.query('DELETE FROM outbox WHERE published_at < $1', [new Date(now - retentionMs)]);
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /** Lets a writer ask for an immediate pass after its commit instead of waiting for the poll. */
+  nudge(): void {
+    this.wake?.();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    let failures = 0;
+    while (this.running) {
+      let published = 0;
+      try {
+        published = await this.publishPending();
+        failures = 0;
+        if (Date.now() - this.lastPrune > PRUNE_EVERY_MS) {
+          this.lastPrune = Date.now();
+          await this.prune();
+        }
+        if (this.options.metrics) this.options.metrics.outboxBacklog.set(await this.backlog());
+      } catch (err) {
+        failures += 1;
+        this.options.metrics?.outboxPublishFailures.inc();
+        this.options.logger?.error(`outbox relay pass failed (attempt ${failures}): ${(err as Error).message}`);
+        await this.idle(backoffDelay(failures, { initialMs: 200, maxMs: 10_000 }));
+        continue;
+      }
+      if (published < this.batchSize) await this.idle(this.idleMs);
+    }
+  }
+
+  private idle(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+}

@@ -1,0 +1,25 @@
+import type { EntityManager } from 'typeorm';
+import { findDefinition, type EventEnvelope } from '@crm/contracts';
+
+/**
+ * Records events in the caller's transaction, next to the state change that caused them.
+ * Business code calls this and never the producer: the relay publishes after commit.
+ */
+export async function appendToOutbox(manager: EntityManager, events: readonly EventEnvelope[]): Promise<void> {
+  if (!manager.queryRunner?.isTransactionActive) {
+    throw new Error('appendToOutbox needs the EntityManager of an open transaction');
+  }
+  if (!events.length) return;
+  const params: unknown[] = [];
+  const rows = events.map((event, i) => {
+    const def = findDefinition(event.type, event.dataversion);
+    if (!def) throw new Error(`no contract for ${event.type} v${event.dataversion}`);
+    params.push(event.id, def.topic, event.subject, event.type, JSON.stringify(event));
+    const p = i * 5;
+    return `($${p + 1}, $${p + 2}, $${p + 3}, $${p + 4}, $${p + 5}::jsonb)`;
+  });
+  await manager.query(
+    `INSERT INTO outbox (event_id, topic, message_key, event_type, payload) VALUES ${rows.join(', ')}`,
+    params,
+  );
+}

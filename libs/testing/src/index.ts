@@ -1,0 +1,4 @@
+export * from './infra';
+export * from './database';
+export * from './kafka';
+export * from './eventually';
