@@ -1,4 +1,4 @@
-import type { IHeaders, Kafka, Producer } from 'kafkajs';
+import { Partitioners, type IHeaders, type Kafka, type Producer } from 'kafkajs';
 
 export interface OutgoingMessage {
   topic: string;
@@ -21,7 +21,14 @@ export class KafkaEventPublisher implements EventPublisher {
   private connected?: Promise<void>;
 
   constructor(kafka: Kafka) {
-    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    // Bounded retries: a failed send fails the relay pass, which rolls back and re-sends later;
+    // the inbox absorbs a duplicate that an unbounded idempotent retry would have avoided.
+    this.producer = kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
   }
 
   async publish(messages: OutgoingMessage[]): Promise<void> {

@@ -9,7 +9,7 @@ export interface KafkaConnection {
 const levelName: Record<number, string> = { [logLevel.ERROR]: 'error', [logLevel.WARN]: 'warn', [logLevel.INFO]: 'info', [logLevel.DEBUG]: 'debug' };
 const logCreator = () => ({ namespace, level, log }: LogEntry) => {
   const { message, timestamp: _t, logger: _l, ...extra } = log;
-  process.stdout.write(`${JSON.stringify({ level: levelName[level] ?? 'info', time: Date.now(), context: `kafkajs:${namespace}`, msg: message, ...extra })}\n`);
+  process.stdout.write(`${JSON.stringify({ level: levelName[level] ?? 'info', time: Date.now(), context: namespace ? `kafkajs:${namespace}` : 'kafkajs', msg: message, ...extra })}\n`);
 };
 
 /** The only place kafkajs is configured, so the client can be swapped behind libs/messaging. */

@@ -1,0 +1,6 @@
+import 'reflect-metadata';
+import { bootstrapService, loadServiceConfig } from '@crm/platform';
+import { AppModule } from './app.module';
+
+const config = loadServiceConfig('leads');
+void bootstrapService(AppModule.forRoot(config), config);

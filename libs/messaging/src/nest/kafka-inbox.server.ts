@@ -1,0 +1,49 @@
+import { Server, type CustomTransportStrategy } from '@nestjs/microservices';
+import { lastValueFrom } from 'rxjs';
+import type { EventHandler, InboxConsumer } from '../inbox/inbox-consumer';
+
+/**
+ * A Nest transport that routes `@EventPattern('crm.order.confirmed')` handlers through the
+ * InboxConsumer: each handler runs inside the inbox transaction (`@Ctx() ctx: InboxContext`
+ * gives its EntityManager), with bounded retries and a DLQ. Nest's own Kafka server consumes
+ * message by message, has no DLQ and retries a poison message forever (nest #14664, #12703).
+ */
+export class KafkaInboxServer extends Server implements CustomTransportStrategy {
+  private consumer?: InboxConsumer;
+
+  constructor(private readonly createConsumer: (handlers: ReadonlyMap<string, EventHandler>) => InboxConsumer) {
+    super();
+  }
+
+  async listen(callback: (err?: unknown) => void): Promise<void> {
+    try {
+      const handlers = new Map<string, EventHandler>();
+      for (const [pattern, handler] of this.messageHandlers) {
+        if (!handler.isEventHandler) continue;
+        handlers.set(pattern, async (event, ctx) => {
+          const result = await handler(event, ctx);
+          await lastValueFrom(this.transformToObservable(result), { defaultValue: undefined });
+        });
+      }
+      if (handlers.size) {
+        this.consumer = this.createConsumer(handlers);
+        await this.consumer.start();
+      }
+      callback();
+    } catch (err) {
+      callback(err);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.consumer?.stop();
+  }
+
+  on(): never {
+    throw new Error('KafkaInboxServer has no status events');
+  }
+
+  unwrap<T>(): T {
+    return this.consumer as T;
+  }
+}

@@ -1,0 +1,93 @@
+import {
+  Global, Inject, Injectable, Logger, Module,
+  type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit,
+} from '@nestjs/common';
+import type { Kafka } from 'kafkajs';
+import { DataSource } from 'typeorm';
+import { ALL_TOPICS } from '@crm/contracts';
+import { MetricsRegistry, ReadinessRegistry } from '@crm/observability';
+import { InboxConsumer, type InboxConsumerOptions } from '../inbox/inbox-consumer';
+import { KafkaEventPublisher } from '../kafka/event-publisher';
+import { createKafka } from '../kafka/kafka-factory';
+import { ensureTopics, pingKafka } from '../kafka/topic-admin';
+import { createMessagingMetrics, type MessagingMetrics } from '../messaging-metrics';
+import { OutboxRelay, type OutboxRelayOptions } from '../outbox/outbox-relay';
+import { KafkaInboxServer } from './kafka-inbox.server';
+
+export interface MessagingOptions {
+  serviceName: string;
+  brokers: string[];
+  topicPrefix?: string;
+  relay?: Omit<OutboxRelayOptions, 'topicPrefix' | 'metrics' | 'logger'>;
+}
+
+const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');
+
+/** The service's Kafka side: topics at start-up, the outbox relay, the inbox transport, readiness. */
+@Injectable()
+export class MessagingRuntime implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Messaging');
+  readonly kafka: Kafka;
+  readonly publisher: KafkaEventPublisher;
+  readonly relay: OutboxRelay;
+  readonly metrics: MessagingMetrics;
+
+  constructor(
+    @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
+    private readonly dataSource: DataSource,
+    metrics: MetricsRegistry,
+    private readonly readiness: ReadinessRegistry,
+  ) {
+    this.kafka = createKafka({ brokers: options.brokers, clientId: options.serviceName });
+    this.publisher = new KafkaEventPublisher(this.kafka);
+    this.metrics = createMessagingMetrics(metrics);
+    this.relay = new OutboxRelay(dataSource, this.publisher, {
+      ...options.relay,
+      topicPrefix: options.topicPrefix,
+      metrics: this.metrics,
+      logger: this.logger,
+    });
+  }
+
+  async onModuleInit(): Promise<void> {
+    await ensureTopics(this.kafka, ALL_TOPICS.map((t) => ({ topic: `${this.options.topicPrefix ?? ''}${t}` })));
+    this.readiness.register({ name: 'kafka', check: () => pingKafka(this.kafka) });
+  }
+
+  onApplicationBootstrap(): void {
+    this.relay.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.relay.stop();
+    await this.publisher.close();
+  }
+
+  /** The transport for `app.connectMicroservice({ strategy })`; `consumer` names the consumer group. */
+  inboxServer(consumer: string, options: Partial<Pick<InboxConsumerOptions, 'maxAttempts' | 'backoff' | 'partitionsConsumedConcurrently'>> = {}) {
+    const groupId = `${this.options.serviceName}.${consumer}`;
+    return new KafkaInboxServer(
+      (handlers) =>
+        new InboxConsumer(this.kafka, this.dataSource, this.publisher, {
+          ...options,
+          groupId,
+          handlers,
+          topicPrefix: this.options.topicPrefix,
+          metrics: this.metrics,
+          logger: new Logger(`Inbox:${groupId}`),
+        }),
+    );
+  }
+}
+
+@Global()
+@Module({})
+export class MessagingModule {
+  static forRoot(options: MessagingOptions): DynamicModule {
+    return {
+      module: MessagingModule,
+      providers: [{ provide: MESSAGING_OPTIONS, useValue: options }, MessagingRuntime],
+      exports: [MessagingRuntime],
+    };
+  }
+}

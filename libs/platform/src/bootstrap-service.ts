@@ -1,0 +1,39 @@
+import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { MessagingRuntime } from '@crm/messaging';
+import { createJsonLogger } from '@crm/observability';
+import type { ServiceConfig } from './service-config';
+
+/** OpenAPI at `/openapi.json`, UI at `/docs` (DESIGN.md §4). */
+export function setupOpenApi(app: INestApplication, config: ServiceConfig): void {
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle(`CRM ${config.service} API`)
+      .setVersion('1')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
+      .addSecurityRequirements('bearer')
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json' });
+}
+
+/** Wires the inbox transport so `@EventPattern` handlers in the app receive events exactly once. */
+export async function connectEventConsumers(app: INestApplication, consumerName = 'events'): Promise<void> {
+  app.connectMicroservice({ strategy: app.get(MessagingRuntime).inboxServer(consumerName) }, { inheritAppConfig: true });
+  await app.startAllMicroservices();
+}
+
+export async function bootstrapService(module: Type<unknown> | DynamicModule, config: ServiceConfig): Promise<INestApplication> {
+  const logger = createJsonLogger(config.service);
+  const app = await NestFactory.create(module, { logger, bufferLogs: true });
+  app.enableShutdownHooks();
+  // ETags mean entity versions here (If-Match); Express's body-hash ETags would blur that.
+  app.getHttpAdapter().getInstance().set('etag', false);
+  setupOpenApi(app, config);
+  await connectEventConsumers(app);
+  await app.listen(config.port, config.host);
+  logger.log(`${config.service} listening on http://${config.host}:${config.port} (docs at /docs)`, 'Bootstrap');
+  return app;
+}

@@ -1,0 +1,3 @@
+export * from './service-config';
+export * from './service-platform.module';
+export * from './bootstrap-service';

@@ -1,0 +1,38 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import type { DataSourceOptions } from 'typeorm';
+import { ApiConventionsModule } from '@crm/http';
+import { MessagingModule } from '@crm/messaging';
+import { ObservabilityModule } from '@crm/observability';
+import type { ServiceConfig } from './service-config';
+
+export interface ServicePlatformOptions {
+  config: ServiceConfig;
+  entities?: DataSourceOptions['entities'];
+  migrations: NonNullable<DataSourceOptions['migrations']>;
+}
+
+/** Everything a service stands on: its database, Kafka, API conventions, ops endpoints, scheduler. */
+@Module({})
+export class ServicePlatformModule {
+  static forRoot({ config, entities = [], migrations }: ServicePlatformOptions): DynamicModule {
+    return {
+      module: ServicePlatformModule,
+      imports: [
+        TypeOrmModule.forRoot({
+          type: 'postgres',
+          url: config.databaseUrl,
+          entities,
+          migrations,
+          migrationsRun: false, // migrations run once per deploy (tools/migrate.ts), not in every replica
+          extra: { max: 10, connectionTimeoutMillis: 5_000 },
+        }),
+        ObservabilityModule.forRoot({ serviceName: config.service }),
+        ApiConventionsModule.forRoot({ jwtSecret: config.jwtSecret }),
+        MessagingModule.forRoot({ serviceName: config.service, brokers: config.kafkaBrokers, topicPrefix: config.topicPrefix }),
+        ScheduleModule.forRoot(),
+      ],
+    };
+  }
+}
