@@ -1,0 +1,59 @@
+import { DynamicModule, Module, ModuleMetadata, Provider } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { API_CONVENTIONS_OPTIONS, ApiConventionsOptions, assertApiConventionsOptions } from './api-conventions.options';
+import { JwtAuthGuard } from './auth/jwt-auth.guard';
+import { RolesGuard } from './auth/roles.guard';
+import { EtagInterceptor } from './concurrency/etag.interceptor';
+import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
+import { ProblemDetailsFilter } from './problem/problem-details.filter';
+import { createValidationPipe } from './validation/validation.pipe';
+
+export interface ApiConventionsAsyncOptions extends Pick<ModuleMetadata, 'imports'> {
+  inject?: any[];
+  useFactory: (...args: any[]) => ApiConventionsOptions | Promise<ApiConventionsOptions>;
+}
+
+// Guards run in this order: authentication first, so the roles check always has a caller.
+const conventionProviders: Provider[] = [
+  { provide: APP_GUARD, useClass: JwtAuthGuard },
+  { provide: APP_GUARD, useClass: RolesGuard },
+  { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+  { provide: APP_PIPE, useFactory: createValidationPipe },
+  { provide: APP_INTERCEPTOR, useClass: EtagInterceptor },
+  IdempotencyInterceptor,
+];
+
+/**
+ * Import once in a service's root module: bearer auth, roles, problem+json errors, validation and ETags
+ * apply to every route; `@Idempotent()` is available on creates. Global so the idempotency interceptor
+ * resolves its options from any controller's module.
+ */
+@Module({})
+export class ApiConventionsModule {
+  static forRoot(options: ApiConventionsOptions): DynamicModule {
+    return {
+      module: ApiConventionsModule,
+      global: true,
+      providers: [{ provide: API_CONVENTIONS_OPTIONS, useValue: assertApiConventionsOptions(options) }, ...conventionProviders],
+      exports: [API_CONVENTIONS_OPTIONS, IdempotencyInterceptor],
+    };
+  }
+
+  /** For a secret read from the service's validated config. */
+  static forRootAsync(options: ApiConventionsAsyncOptions): DynamicModule {
+    return {
+      module: ApiConventionsModule,
+      global: true,
+      imports: options.imports ?? [],
+      providers: [
+        {
+          provide: API_CONVENTIONS_OPTIONS,
+          inject: options.inject ?? [],
+          useFactory: async (...args: unknown[]) => assertApiConventionsOptions(await options.useFactory(...args)),
+        },
+        ...conventionProviders,
+      ],
+      exports: [API_CONVENTIONS_OPTIONS, IdempotencyInterceptor],
+    };
+  }
+}

@@ -1,0 +1,28 @@
+export const API_CONVENTIONS_OPTIONS = Symbol('API_CONVENTIONS_OPTIONS');
+
+export interface ApiConventionsOptions {
+  /** HS256 key shared with the identity provider; at least 32 characters (RFC 7518 §3.2: ≥ 256 bits). */
+  jwtSecret: string;
+  idempotency?: {
+    /**
+     * How long a claimed key may stay in flight before another request may take it over. It only matters
+     * after a crash mid-request; until then the client gets 409. Default 120 000 ms.
+     */
+    inFlightTimeoutMs?: number;
+  };
+}
+
+export const MIN_JWT_SECRET_LENGTH = 32;
+export const DEFAULT_IN_FLIGHT_TIMEOUT_MS = 120_000;
+
+/** Fails at boot, not on the first request, when the service is misconfigured. */
+export function assertApiConventionsOptions(options: ApiConventionsOptions): ApiConventionsOptions {
+  if (typeof options?.jwtSecret !== 'string' || options.jwtSecret.length < MIN_JWT_SECRET_LENGTH) {
+    throw new Error(`ApiConventionsModule: jwtSecret must be a string of at least ${MIN_JWT_SECRET_LENGTH} characters`);
+  }
+  const timeout = options.idempotency?.inFlightTimeoutMs;
+  if (timeout !== undefined && (!Number.isInteger(timeout) || timeout < 1)) {
+    throw new Error('ApiConventionsModule: idempotency.inFlightTimeoutMs must be a positive integer');
+  }
+  return options;
+}

@@ -1,0 +1,9 @@
+/** The roles a token may carry (DESIGN §4). */
+export enum Role {
+  Admin = 'admin',
+  SalesManager = 'sales_manager',
+  SalesRep = 'sales_rep',
+  Integration = 'integration',
+}
+
+export const ALL_ROLES: readonly Role[] = Object.values(Role);

@@ -1,0 +1,44 @@
+// Module and options
+export * from './api-conventions.module';
+export { type ApiConventionsOptions, API_CONVENTIONS_OPTIONS, MIN_JWT_SECRET_LENGTH } from './api-conventions.options';
+
+// Problem details (RFC 9457)
+export * from './problem/problem-details.types';
+export * from './problem/problem-code.enum';
+export * from './problem/problem.exception';
+export * from './problem/problem-details.dto';
+export { ProblemDetailsFilter, CORRELATION_ID_HEADER } from './problem/problem-details.filter';
+export { exceptionToProblem } from './problem/exception-to-problem.util';
+
+// Validation
+export { createValidationPipe, MAX_FIELD_ERRORS } from './validation/validation.pipe';
+export { flattenValidationErrors } from './validation/flatten-validation-errors.util';
+
+// Pagination
+export * from './pagination/page-query.dto';
+export * from './pagination/page.types';
+export { encodeCursor, decodeCursor, type CursorValue } from './pagination/cursor-codec.util';
+export { paginate, type PaginateOptions, type SortDirection } from './pagination/keyset-paginate.util';
+export { ApiPageResponse } from './pagination/api-page-response.decorator';
+
+// Auth
+export * from './auth/role.enum';
+export type { AuthUser } from './auth/auth-user.types';
+export { JwtAuthGuard } from './auth/jwt-auth.guard';
+export { RolesGuard } from './auth/roles.guard';
+export { Public } from './auth/public.decorator';
+export { Roles } from './auth/roles.decorator';
+export { CurrentUser } from './auth/current-user.decorator';
+export { accessScope, type AccessScope } from './auth/access-scope.util';
+
+// Idempotency
+export { Idempotent } from './idempotency/idempotent.decorator';
+export { IdempotencyInterceptor, IDEMPOTENT_REPLAYED_HEADER } from './idempotency/idempotency.interceptor';
+export { IdempotencyKeyEntity } from './idempotency/idempotency-key.entity';
+export { CreateIdempotencyKeys1764201600001 } from './idempotency/create-idempotency-keys.migration';
+export { purgeExpiredIdempotencyKeys } from './idempotency/purge-expired-idempotency-keys.util';
+
+// Optimistic concurrency
+export { etagFor, parseIfMatch, assertVersion } from './concurrency/etag.util';
+export { IfMatch } from './concurrency/if-match.decorator';
+export { EtagInterceptor } from './concurrency/etag.interceptor';

@@ -1,0 +1,76 @@
+import { HttpException, HttpStatus } from '@nestjs/common';
+import { QueryFailedError } from 'typeorm';
+import { HttpProblemCode } from './problem-code.enum';
+import { ProblemDetails } from './problem-details.types';
+import { ProblemException, problemTypeFor, statusTitle } from './problem.exception';
+
+export type ProblemBody = Omit<ProblemDetails, 'instance' | 'correlationId'>;
+
+/** A problem, and whether the cause is ours (log it with its stack) rather than the client's. */
+export interface MappedProblem {
+  problem: ProblemBody;
+  unexpected: boolean;
+}
+
+const PG_UNIQUE_VIOLATION = '23505';
+
+export function exceptionToProblem(exception: unknown): MappedProblem {
+  if (exception instanceof ProblemException) {
+    const { code, title, detail, errors } = exception;
+    const status = exception.getStatus();
+    return { problem: { type: problemTypeFor(code), title, status, detail, code, errors }, unexpected: false };
+  }
+  if (exception instanceof HttpException) {
+    return { problem: plain(exception.getStatus(), detailOf(exception)), unexpected: exception.getStatus() >= 500 };
+  }
+  if (exception instanceof QueryFailedError && pgCode(exception) === PG_UNIQUE_VIOLATION) {
+    // The constraint and the duplicate value stay in the log: echoing them would disclose other records.
+    return {
+      problem: {
+        type: problemTypeFor(HttpProblemCode.UniqueViolation),
+        title: statusTitle(HttpStatus.CONFLICT),
+        status: HttpStatus.CONFLICT,
+        detail: 'A resource with the same unique values already exists.',
+        code: HttpProblemCode.UniqueViolation,
+      },
+      unexpected: false,
+    };
+  }
+  const clientError = exposedClientError(exception);
+  if (clientError) return { problem: plain(clientError.status, clientError.message), unexpected: false };
+  return {
+    problem: {
+      type: 'about:blank',
+      title: statusTitle(500),
+      status: 500,
+      detail: 'An unexpected error occurred.',
+      code: HttpProblemCode.Internal,
+    },
+    unexpected: true,
+  };
+}
+
+function plain(status: number, detail: string): ProblemBody {
+  return { type: 'about:blank', title: statusTitle(status), status, detail, code: HttpStatus[status] ?? `HTTP_${status}` };
+}
+
+function detailOf(exception: HttpException): string {
+  const response = exception.getResponse();
+  if (typeof response === 'string') return response;
+  const message = (response as { message?: unknown }).message;
+  if (Array.isArray(message)) return message.join('; ');
+  return typeof message === 'string' ? message : statusTitle(exception.getStatus());
+}
+
+function pgCode(error: QueryFailedError): string | undefined {
+  return (error.driverError as { code?: string } | undefined)?.code;
+}
+
+/** Errors raised before Nest's pipeline (body-parser: malformed JSON, body too large) follow http-errors. */
+function exposedClientError(exception: unknown): { status: number; message: string } | undefined {
+  if (typeof exception !== 'object' || exception === null) return undefined;
+  const { status, statusCode, expose, message } = exception as Record<string, unknown>;
+  const code = typeof status === 'number' ? status : statusCode;
+  if (expose !== true || typeof code !== 'number' || code < 400 || code > 499) return undefined;
+  return { status: code, message: typeof message === 'string' ? message : statusTitle(code) };
+}

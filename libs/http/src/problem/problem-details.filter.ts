@@ -1,0 +1,61 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpStatus, Logger } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { Observable, throwError } from 'rxjs';
+import { exceptionToProblem } from './exception-to-problem.util';
+import { PROBLEM_CONTENT_TYPE, ProblemDetails } from './problem-details.types';
+
+export const CORRELATION_ID_HEADER = 'x-correlation-id';
+// Only ids that are safe to echo into a body and a log line.
+const CORRELATION_ID_PATTERN = /^[\w.:-]{1,128}$/;
+
+/** Every HTTP error leaves a service as RFC 9457 application/problem+json, whatever threw it. */
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  private readonly logger = new Logger(ProblemDetailsFilter.name);
+
+  constructor(private readonly adapterHost: HttpAdapterHost) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void | Observable<never> {
+    // Kafka handlers in a hybrid app keep their own error path (retry, DLQ): hand the error back.
+    if (host.getType() !== 'http') return throwError(() => exception);
+
+    const http = host.switchToHttp();
+    const req = http.getRequest<HttpRequestLike>();
+    const res = http.getResponse();
+    const adapter = this.adapterHost.httpAdapter;
+    const { problem, unexpected } = exceptionToProblem(exception);
+    const correlationId = readCorrelationId(req, adapter.getHeader(res, CORRELATION_ID_HEADER));
+
+    if (unexpected) {
+      const stack = exception instanceof Error ? exception.stack : String(exception);
+      this.logger.error(`${req.method} ${pathOf(req)} failed [correlationId=${correlationId ?? '-'}]`, stack);
+    }
+    if (adapter.isHeadersSent(res)) {
+      // Too late for a problem body: cut the response so the client sees a failure, not a truncated success.
+      adapter.end(res);
+      return;
+    }
+    const body: ProblemDetails = { ...problem, instance: pathOf(req), ...(correlationId && { correlationId }) };
+    if (problem.status === HttpStatus.UNAUTHORIZED) adapter.setHeader(res, 'WWW-Authenticate', 'Bearer');
+    adapter.setHeader(res, 'Content-Type', PROBLEM_CONTENT_TYPE);
+    adapter.reply(res, body, problem.status);
+  }
+}
+
+interface HttpRequestLike {
+  method?: string;
+  originalUrl?: string;
+  url?: string;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+// The query string stays out: it may carry a cursor or a filter value that is nobody's business in a log.
+function pathOf(req: HttpRequestLike): string {
+  return (req.originalUrl ?? req.url ?? '').split('?')[0];
+}
+
+function readCorrelationId(req: HttpRequestLike, fromResponse: unknown): string | undefined {
+  const candidate = typeof fromResponse === 'string' ? fromResponse : req.headers[CORRELATION_ID_HEADER];
+  const value = Array.isArray(candidate) ? candidate[0] : candidate;
+  return value && CORRELATION_ID_PATTERN.test(value) ? value : undefined;
+}
