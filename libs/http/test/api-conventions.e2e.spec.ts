@@ -20,7 +20,7 @@ import {
   Public,
   Role,
   Roles,
-} from '@crm/http';
+} from '../src';
 
 const SECRET = 'test-secret-that-is-at-least-32-characters-long';
 const jwt = new JwtService({ secret: SECRET });

@@ -15,7 +15,7 @@ import {
   ProblemException,
   purgeExpiredIdempotencyKeys,
   Role,
-} from '@crm/http';
+} from '../src';
 import { createTestDatabase, type TestDatabase } from '@crm/testing';
 
 const SECRET = 'idempotency-test-secret-of-32-chars-or-more';

@@ -1,5 +1,5 @@
 import { Column, DataSource, Entity, MigrationInterface, PrimaryColumn, QueryRunner } from 'typeorm';
-import { paginate, ProblemException, SortDirection } from '@crm/http';
+import { paginate, ProblemException, SortDirection } from '../src';
 import { createTestDatabase, type TestDatabase } from '@crm/testing';
 
 @Entity({ name: 'deals' })

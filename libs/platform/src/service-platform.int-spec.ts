@@ -7,10 +7,9 @@ import { IsString, MaxLength } from 'class-validator';
 import request from 'supertest';
 import { DataSource, type MigrationInterface, type QueryRunner } from 'typeorm';
 import { ALL_TOPICS, DLQ_HEADERS, Topics, dlqTopic, type EventOf } from '@crm/contracts';
-import { Role, Roles } from '@crm/http';
-import { appendToOutbox, ensureTopics, newEvent, type InboxContext } from '@crm/messaging';
+import { CreateIdempotencyKeys1764201600001, Role, Roles } from '@crm/http';
+import { CreateMessagingTables1764201600000, appendToOutbox, ensureTopics, newEvent, type InboxContext } from '@crm/messaging';
 import { createTestDatabase, eventually, readTopic, testInfra, testKafka, uniqueTopicPrefix, type TestDatabase } from '@crm/testing';
-import { migrations as orderMigrations } from '../../../apps/orders/src/migrations';
 import { connectEventConsumers, loadServiceConfig, ServicePlatformModule, setupOpenApi } from './index';
 
 class CreateTestOrders1764201609998 implements MigrationInterface {
@@ -91,7 +90,7 @@ describe('a service on the platform (real Kafka and PostgreSQL)', () => {
       JWT_SECRET: secret,
     });
     await ensureTopics(await testKafka(), ALL_TOPICS.map((t) => ({ topic: `${prefix}${t}`, partitions: 1 })));
-    const migrations = [...orderMigrations, CreateTestOrders1764201609998];
+    const migrations = [CreateMessagingTables1764201600000, CreateIdempotencyKeys1764201600001, CreateTestOrders1764201609998];
     const moduleRef = await Test.createTestingModule({
       imports: [ServicePlatformModule.forRoot({ config, migrations }), TestOrdersModule],
     }).compile();
