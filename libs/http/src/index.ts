@@ -7,7 +7,7 @@ export * from './problem/problem-details.types';
 export * from './problem/problem-code.enum';
 export * from './problem/problem.exception';
 export * from './problem/problem-details.dto';
-export { ProblemDetailsFilter, CORRELATION_ID_HEADER } from './problem/problem-details.filter';
+export { ProblemDetailsFilter } from './problem/problem-details.filter';
 export { exceptionToProblem } from './problem/exception-to-problem.util';
 
 // Validation

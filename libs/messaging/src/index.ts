@@ -12,3 +12,4 @@ export * from './messaging-metrics';
 export * from './migrations/create-messaging-tables';
 export * from './nest/kafka-inbox.server';
 export * from './nest/messaging.module';
+export * from './nest/on-event.decorator';

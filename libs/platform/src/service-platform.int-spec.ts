@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Body, Controller, Injectable, Module, Post, type INestApplication } from '@nestjs/common';
-import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
+import { Ctx, Payload } from '@nestjs/microservices';
 import { Test } from '@nestjs/testing';
 import { JwtService } from '@nestjs/jwt';
 import { IsString, MaxLength } from 'class-validator';
@@ -8,7 +8,7 @@ import request from 'supertest';
 import { DataSource, type MigrationInterface, type QueryRunner } from 'typeorm';
 import { ALL_TOPICS, DLQ_HEADERS, Topics, dlqTopic, type EventOf } from '@crm/contracts';
 import { CreateIdempotencyKeys1764201600001, Role, Roles } from '@crm/http';
-import { CreateMessagingTables1764201600000, appendToOutbox, ensureTopics, newEvent, type InboxContext } from '@crm/messaging';
+import { CreateMessagingTables1764201600000, OnEvent, appendToOutbox, ensureTopics, newEvent, type InboxContext } from '@crm/messaging';
 import { createTestDatabase, eventually, readTopic, testInfra, testKafka, uniqueTopicPrefix, type TestDatabase } from '@crm/testing';
 import { connectEventConsumers, loadServiceConfig, ServicePlatformModule, setupOpenApi } from './index';
 
@@ -63,7 +63,7 @@ class TestOrdersController {
 class TestOrdersConsumer {
   constructor(private readonly orders: TestOrdersService) {}
 
-  @EventPattern('crm.order.allocated')
+  @OnEvent('crm.order.allocated')
   onAllocated(@Payload() event: EventOf<'order.allocated'>, @Ctx() ctx: InboxContext) {
     return this.orders.markAllocated(event, ctx);
   }

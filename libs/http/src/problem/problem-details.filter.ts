@@ -1,12 +1,9 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpStatus, Logger } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { Observable, throwError } from 'rxjs';
+import { CORRELATION_ID_HEADER, isSaneCorrelationId } from '@crm/observability';
 import { exceptionToProblem } from './exception-to-problem.util';
 import { PROBLEM_CONTENT_TYPE, ProblemDetails } from './problem-details.types';
-
-export const CORRELATION_ID_HEADER = 'x-correlation-id';
-// Only ids that are safe to echo into a body and a log line.
-const CORRELATION_ID_PATTERN = /^[\w.:-]{1,128}$/;
 
 /** Every HTTP error leaves a service as RFC 9457 application/problem+json, whatever threw it. */
 @Catch()
@@ -57,5 +54,5 @@ function pathOf(req: HttpRequestLike): string {
 function readCorrelationId(req: HttpRequestLike, fromResponse: unknown): string | undefined {
   const candidate = typeof fromResponse === 'string' ? fromResponse : req.headers[CORRELATION_ID_HEADER];
   const value = Array.isArray(candidate) ? candidate[0] : candidate;
-  return value && CORRELATION_ID_PATTERN.test(value) ? value : undefined;
+  return isSaneCorrelationId(value) ? value : undefined;
 }

@@ -115,7 +115,7 @@ export class InboxConsumer {
       for (let attempt = 1; ; attempt++) {
         try {
           const ctx = { topic, partition, offset: message.offset, attempt };
-          const applied = await runWithCorrelation(event.correlationid, () => this.applyOnce(event, handler, ctx));
+          const applied = await runWithCorrelation(event.correlationid, () => this.applyOnce(event, handler, ctx), event.id);
           return this.count(event.type, applied ? 'applied' : 'duplicate');
         } catch (err) {
           const final = attempt >= this.maxAttempts || err instanceof NonRetryableError || err instanceof ContractViolationError;

@@ -1,10 +1,11 @@
 import { createEvent, type EventName, type EventOf, type NewEvent } from '@crm/contracts';
-import { currentCorrelationId } from '@crm/observability';
+import { currentCausationId, currentCorrelationId } from '@crm/observability';
 
 /**
  * createEvent for service code: the event carries the correlation id of the request or event
- * being handled, so one customer journey can be followed across services and logs.
+ * being handled, and that event's id as its causation, so one customer journey can be followed
+ * across services and logs.
  */
 export function newEvent<N extends EventName>(name: N, event: NewEvent<N>): EventOf<N> {
-  return createEvent(name, { correlationId: currentCorrelationId(), ...event });
+  return createEvent(name, { correlationId: currentCorrelationId(), causationId: currentCausationId() ?? null, ...event });
 }

@@ -1,0 +1,10 @@
+import { EventPattern } from '@nestjs/microservices';
+import type { EventType } from '@crm/contracts';
+
+/**
+ * `@OnEvent('crm.order.confirmed')`: an `@EventPattern` limited to known event types, for handlers
+ * shaped `(event: EventOf<…>, ctx: InboxContext)` (`@Payload()` and `@Ctx()`), run by KafkaInboxServer.
+ */
+export const OnEvent = (type: EventType): MethodDecorator =>
+  // Nest 12 types the second handler parameter as unknown; our transport passes an InboxContext.
+  EventPattern(type) as unknown as MethodDecorator;
