@@ -5,7 +5,7 @@ import type { MessagingMetrics } from '../messaging-metrics';
 
 export interface OutboxRelayOptions {
   batchSize?: number;
-  /** How long to wait when the outbox is empty, unless nudged. */
+  /** How long to wait when the outbox is empty. */
   idleMs?: number;
   /** Published rows older than this are deleted. */
   retentionMs?: number;
@@ -90,11 +90,6 @@ export class OutboxRelay {
     if (this.running) return;
     this.running = true;
     this.loop = this.run();
-  }
-
-  /** Lets a writer ask for an immediate pass after its commit instead of waiting for the poll. */
-  nudge(): void {
-    this.wake?.();
   }
 
   async stop(): Promise<void> {
