@@ -5,18 +5,22 @@ import { Topics } from '../topics';
 
 const opportunity = { topic: Topics.opportunities, source: 'opportunities' } as const;
 const Stage = z.string().min(1).max(64);
+// Who the deal is with and who owns it: carried by the events analytics and orders build on.
+const Deal = {
+  opportunityId: Id,
+  leadId: Id.nullable(),
+  repId: Id,
+  team: z.string().optional(),
+  customer: Customer,
+  region: Region.optional(),
+};
 
 export const OpportunityCreated = defineEvent({
   ...opportunity,
   name: 'opportunity.created',
   summary: 'An opportunity was opened, from a converted lead or directly.',
   data: z.object({
-    opportunityId: Id,
-    leadId: Id.nullable(),
-    repId: Id,
-    team: z.string().optional(),
-    customer: Customer,
-    region: Region.optional(),
+    ...Deal,
     productLine: ProductLine.optional(),
     expectedAmount: Decimal,
     currency: Currency,
@@ -88,12 +92,7 @@ export const OpportunityWon = defineEvent({
   name: 'opportunity.won',
   summary: 'The customer said yes: orders drafts an order from it.',
   data: z.object({
-    opportunityId: Id,
-    leadId: Id.nullable(),
-    repId: Id,
-    team: z.string().optional(),
-    customer: Customer,
-    region: Region.optional(),
+    ...Deal,
     currency: Currency,
     amount: Decimal,
     lines: z.array(OrderLine).min(1),
