@@ -3,7 +3,7 @@ import type { Kafka } from 'kafkajs';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { ALL_TOPICS, DLQ_HEADERS, Topics, createEvent, dlqTopic, type EventEnvelope } from '@crm/contracts';
 import { MetricsRegistry } from '@crm/observability';
-import { createTestDataSource, eventually, readTopic, testKafka, uniqueTopicPrefix, type TestDataSource } from '@crm/testing';
+import { createTestDataSource, deleteTopicsWithPrefix, eventually, readTopic, testKafka, uniqueTopicPrefix, type TestDataSource } from '@crm/testing';
 import {
   CreateMessagingTables1764201600000,
   InboxConsumer,
@@ -85,6 +85,7 @@ describe('reliable delivery: outbox → Kafka → inbox (real broker and Postgre
   afterAll(async () => {
     await publisher?.close();
     await db?.close();
+    if (kafka) await deleteTopicsWithPrefix(kafka, prefix);
   });
 
   it('commits a state change and its events together, or neither', async () => {

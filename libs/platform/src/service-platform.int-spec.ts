@@ -9,7 +9,7 @@ import { DataSource, type MigrationInterface, type QueryRunner } from 'typeorm';
 import { ALL_TOPICS, DLQ_HEADERS, Topics, dlqTopic, type EventOf } from '@crm/contracts';
 import { CreateIdempotencyKeys1764201600001, Role, Roles } from '@crm/http';
 import { CreateMessagingTables1764201600000, OnEvent, appendToOutbox, ensureTopics, newEvent, type InboxContext } from '@crm/messaging';
-import { createTestDatabase, eventually, readTopic, testInfra, testKafka, uniqueTopicPrefix, type TestDatabase } from '@crm/testing';
+import { createTestDatabase, deleteTopicsWithPrefix, eventually, readTopic, testInfra, testKafka, uniqueTopicPrefix, type TestDatabase } from '@crm/testing';
 import { connectEventConsumers, loadServiceConfig, ServicePlatformModule, setupOpenApi } from './index';
 
 class CreateTestOrders1764201609998 implements MigrationInterface {
@@ -105,6 +105,7 @@ describe('a service on the platform (real Kafka and PostgreSQL)', () => {
   afterAll(async () => {
     await app?.close();
     await db?.drop();
+    await deleteTopicsWithPrefix(await testKafka(), prefix);
   });
 
   const post = (note: unknown) =>

@@ -8,11 +8,13 @@ export const testKafka = async (clientId = 'test') =>
 /** A topic prefix no other test file uses, e.g. `t3f9a1c2.`: `t3f9a1c2.crm.orders.v1`. */
 export const uniqueTopicPrefix = () => `t${randomBytes(4).toString('hex')}.`;
 
-export async function createTopics(kafka: Kafka, topics: string[], numPartitions = 1): Promise<void> {
+/** Deletes a test file's topics (those named with its prefix), so the broker does not fill up. */
+export async function deleteTopicsWithPrefix(kafka: Kafka, prefix: string): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   try {
-    await admin.createTopics({ topics: topics.map((topic) => ({ topic, numPartitions })), waitForLeaders: true });
+    const topics = (await admin.listTopics()).filter((t) => t.startsWith(prefix));
+    if (topics.length) await admin.deleteTopics({ topics });
   } finally {
     await admin.disconnect();
   }
