@@ -223,6 +223,25 @@ describe('reliable delivery: outbox → Kafka → inbox (real broker and Postgre
     await eventually(async () => expect(await effectsOf(key)).toBe(1));
   });
 
+  it('waits out a database outage instead of dead-lettering, even past the retry limit', async () => {
+    const event = allocated();
+    let outages = 0;
+    const handler: EventHandler = async (e, ctx) => {
+      if (e.id === event.id && outages < 4) {
+        outages += 1;
+        // The real thing: PostgreSQL kills this session mid-transaction (SQLSTATE 57P01).
+        await ctx.manager.query('SELECT pg_terminate_backend(pg_backend_pid())');
+      }
+      await recordEffect(e, ctx);
+    };
+    await publisher.publish([{ topic: topic(ORDERS), key: event.subject, value: JSON.stringify(event) }]);
+    await startConsumer(handler, { maxAttempts: 2 });
+    await eventually(async () => expect(await effectsOf(event.subject)).toBe(1));
+    expect(outages).toBe(4);
+    const dead = (await readTopic(kafka, dlqTopic(topic(ORDERS)))).filter((m) => m.key === event.subject);
+    expect(dead).toEqual([]);
+  });
+
   it('resumes after a restart from the last committed effect: nothing skipped, nothing applied twice', async () => {
     const orderId = randomUUID();
     const first = [1, 2, 3, 4, 5].map(() => allocated(orderId));

@@ -13,3 +13,4 @@ export * from './migrations/create-messaging-tables';
 export * from './nest/kafka-inbox.server';
 export * from './nest/messaging.module';
 export * from './nest/on-event.decorator';
+export * from './inbox/transient-error';

@@ -6,6 +6,7 @@ import { backoffDelay, sleep, type BackoffOptions } from '../backoff';
 import { sendToDeadLetterTopic, type DeadLetterReason } from '../dead-letter/dead-letter';
 import type { EventPublisher } from '../kafka/event-publisher';
 import type { MessagingMetrics } from '../messaging-metrics';
+import { isTransientInfrastructureError } from './transient-error';
 
 export interface InboxContext {
   /** The transaction the inbox row is written in: the handler's effect must use it. */
@@ -87,7 +88,7 @@ export class InboxConsumer {
     let last: string | undefined;
     for (const message of batch.messages) {
       if (!isRunning() || isStale()) break;
-      await this.handleMessage(batch.topic, batch.partition, message, heartbeat);
+      await this.handleMessage(batch.topic, batch.partition, message, heartbeat, isRunning);
       resolveOffset(message.offset);
       last = message.offset;
       await heartbeat();
@@ -99,7 +100,9 @@ export class InboxConsumer {
     }
   }
 
-  private async handleMessage(topic: string, partition: number, message: KafkaMessage, heartbeat: () => Promise<void>) {
+  private async handleMessage(
+    topic: string, partition: number, message: KafkaMessage, heartbeat: () => Promise<void>, isRunning: () => boolean,
+  ) {
     let event: EventEnvelope;
     try {
       event = decodeEvent(message.value);
@@ -118,9 +121,14 @@ export class InboxConsumer {
           const applied = await runWithCorrelation(event.correlationid, () => this.applyOnce(event, handler, ctx), event.id);
           return this.count(event.type, applied ? 'applied' : 'duplicate');
         } catch (err) {
-          const final = attempt >= this.maxAttempts || err instanceof NonRetryableError || err instanceof ContractViolationError;
-          if (final) return await this.deadLetter(topic, partition, message, 'handler', err, attempt, event.type);
-          this.options.logger?.warn(`${event.type} ${event.id} failed (attempt ${attempt}/${this.maxAttempts}): ${(err as Error).message}`);
+          // A database outage is not the message's fault: keep the partition waiting, never dead-letter.
+          // On shutdown the offset stays unresolved, so whoever owns the partition next retries it.
+          if (isTransientInfrastructureError(err)) {
+            if (!isRunning()) throw err;
+          } else if (attempt >= this.maxAttempts || err instanceof NonRetryableError || err instanceof ContractViolationError) {
+            return await this.deadLetter(topic, partition, message, 'handler', err, attempt, event.type);
+          }
+          this.options.logger?.warn(`${event.type} ${event.id} failed (attempt ${attempt}): ${(err as Error).message}`);
           await sleep(backoffDelay(attempt, this.backoff));
           await heartbeat();
         }
