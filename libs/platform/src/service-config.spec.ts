@@ -1,0 +1,46 @@
+import { databaseUrlFor, loadServiceConfig } from './service-config';
+
+describe('loadServiceConfig', () => {
+  it('gives every service its local defaults: DESIGN.md port, its own database, the local broker', () => {
+    const config = loadServiceConfig('finance', {});
+    expect(config).toMatchObject({
+      service: 'finance',
+      port: 3005,
+      databaseUrl: 'postgres://postgres@127.0.0.1:5432/crm_finance',
+      kafkaBrokers: ['127.0.0.1:9092'],
+      topicPrefix: '',
+      production: false,
+    });
+    expect(config.jwtSecret.length).toBeGreaterThanOrEqual(32);
+  });
+
+  it('lets an explicit setting win, the per-service one over the shared one', () => {
+    const config = loadServiceConfig('orders', {
+      PORT: '4000',
+      ORDERS_PORT: '4003',
+      DATABASE_URL: 'postgres://app:secret@db.internal:6432/postgres?sslmode=require',
+      KAFKA_BROKERS: 'k1:9092, k2:9092',
+      KAFKA_TOPIC_PREFIX: 'staging.',
+      JWT_SECRET: 'x'.repeat(40),
+    });
+    expect(config.port).toBe(4003);
+    expect(config.databaseUrl).toBe('postgres://app:secret@db.internal:6432/crm_orders?sslmode=require');
+    expect(config.kafkaBrokers).toEqual(['k1:9092', 'k2:9092']);
+    expect(config.topicPrefix).toBe('staging.');
+    expect(loadServiceConfig('orders', { ORDERS_DATABASE_URL: 'postgres://h/elsewhere' }).databaseUrl).toBe('postgres://h/elsewhere');
+  });
+
+  it('builds the database URL from PG* variables when DATABASE_URL is unset', () => {
+    expect(databaseUrlFor('crm_leads', { PGHOST: 'pg', PGPORT: '5433', PGUSER: 'crm', PGPASSWORD: 'pw' })).toBe('postgres://crm:pw@pg:5433/crm_leads');
+  });
+
+  it('fails at boot listing every bad setting', () => {
+    expect(() => loadServiceConfig('leads', { LEADS_PORT: 'eighty', KAFKA_BROKERS: 'no-port', JWT_SECRET: 'short' })).toThrow(
+      /invalid leads configuration: .*port.*kafkaBrokers.*jwtSecret/,
+    );
+  });
+
+  it('refuses to run in production without a JWT secret of its own', () => {
+    expect(() => loadServiceConfig('leads', { NODE_ENV: 'production' })).toThrow(/jwtSecret/);
+  });
+});
