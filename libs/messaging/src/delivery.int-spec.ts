@@ -153,6 +153,18 @@ describe('reliable delivery: outbox → Kafka → inbox (real broker and Postgre
     }
   });
 
+  it('wakes the relay on commit (LISTEN/NOTIFY) instead of waiting for its poll', async () => {
+    const relay = new OutboxRelay(db.dataSource, publisher, { topicPrefix: prefix, idleMs: 120_000 });
+    relay.start();
+    try {
+      await eventually(async () => expect(await relay.backlog()).toBe(0)); // first pass done, now idle for 2 minutes
+      await db.dataSource.transaction((m) => appendToOutbox(m, [allocated()]));
+      await eventually(async () => expect(await relay.backlog()).toBe(0), { timeoutMs: 10_000 });
+    } finally {
+      await relay.stop();
+    }
+  });
+
   it('applies an event delivered three times exactly once', async () => {
     const event = allocated();
     const message = { topic: topic(ORDERS), key: event.subject, value: JSON.stringify(event) };

@@ -1,11 +1,13 @@
 import type { DataSource } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { backoffDelay, sleep } from '../backoff';
 import type { EventPublisher } from '../kafka/event-publisher';
 import type { MessagingMetrics } from '../messaging-metrics';
+import { OUTBOX_CHANNEL } from './outbox';
 
 export interface OutboxRelayOptions {
   batchSize?: number;
-  /** How long to wait when the outbox is empty. */
+  /** How long to wait when the outbox is empty and no commit has notified the relay. */
   idleMs?: number;
   /** Published rows older than this are deleted. */
   retentionMs?: number;
@@ -28,6 +30,14 @@ interface OutboxRow {
 // which keeps events in commit order across replicas.
 const RELAY_LOCK = 7_340_001;
 const PRUNE_EVERY_MS = 10 * 60_000;
+const RELISTEN_EVERY_MS = 5_000;
+
+interface PgListener {
+  on(event: 'notification', fn: () => void): void;
+  on(event: 'error', fn: (err: Error) => void): void;
+  removeAllListeners(): void;
+  query(sql: string): Promise<unknown>;
+}
 
 /**
  * Publishes committed outbox rows to Kafka, then marks them published in the same transaction.
@@ -38,6 +48,10 @@ export class OutboxRelay {
   private running = false;
   private loop?: Promise<void>;
   private wake?: () => void;
+  private notified = false;
+  private waitingForWork = false;
+  private stopListening?: () => Promise<void>;
+  private lastListenAttempt = 0;
   private lastPrune = 0;
   private readonly batchSize: number;
   private readonly idleMs: number;
@@ -96,12 +110,57 @@ export class OutboxRelay {
     this.running = false;
     this.wake?.();
     await this.loop;
+    await this.stopListening?.();
+  }
+
+  /**
+   * Holds one pooled connection on LISTEN, so a commit that wrote to the outbox wakes the relay at once
+   * instead of after the idle poll. If that connection fails, polling carries on and LISTEN is retried.
+   */
+  private async listen(): Promise<void> {
+    this.lastListenAttempt = Date.now();
+    let client: PgListener;
+    let release: (err?: Error) => void;
+    try {
+      [client, release] = (await (this.dataSource.driver as PostgresDriver).obtainMasterConnection()) as [PgListener, (err?: Error) => void];
+    } catch (err) {
+      this.options.logger?.error(`outbox relay cannot LISTEN, polling only: ${(err as Error).message}`);
+      return;
+    }
+    let released = false;
+    const done = (err?: Error) => {
+      if (released) return;
+      released = true;
+      client.removeAllListeners();
+      this.stopListening = undefined;
+      release(err); // with an error, the pool discards the connection
+    };
+    client.on('notification', () => {
+      this.notified = true;
+      if (this.waitingForWork) this.wake?.();
+    });
+    client.on('error', (err) => {
+      this.options.logger?.error(`outbox relay lost its LISTEN connection, polling until it is back: ${err.message}`);
+      done(err);
+    });
+    try {
+      await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
+      this.stopListening = async () => {
+        await client.query(`UNLISTEN ${OUTBOX_CHANNEL}`).catch(() => undefined);
+        done();
+      };
+    } catch (err) {
+      this.options.logger?.error(`outbox relay cannot LISTEN, polling only: ${(err as Error).message}`);
+      done(err as Error);
+    }
   }
 
   private async run(): Promise<void> {
     let failures = 0;
     while (this.running) {
+      if (!this.stopListening && Date.now() - this.lastListenAttempt > RELISTEN_EVERY_MS) await this.listen();
       let published = 0;
+      this.notified = false;
       try {
         published = await this.publishPending();
         failures = 0;
@@ -114,20 +173,26 @@ export class OutboxRelay {
         failures += 1;
         this.options.metrics?.outboxPublishFailures.inc();
         this.options.logger?.error(`outbox relay pass failed (attempt ${failures}): ${(err as Error).message}`);
-        await this.idle(backoffDelay(failures, { initialMs: 200, maxMs: 10_000 }));
+        // Backing off from a failure: new commits must not cut the wait short.
+        await this.idle(backoffDelay(failures, { initialMs: 200, maxMs: 10_000 }), false);
         continue;
       }
-      if (published < this.batchSize) await this.idle(this.idleMs);
+      if (published < this.batchSize) await this.idle(this.idleMs, true);
     }
   }
 
-  private idle(ms: number): Promise<void> {
+  /** Waits `ms`; `stop()` always ends the wait, a commit's NOTIFY only when the relay waits for work. */
+  private idle(ms: number, forWork: boolean): Promise<void> {
+    // A commit notified during the pass: there may be rows the pass did not see.
+    if (forWork && this.notified) return Promise.resolve();
+    this.waitingForWork = forWork;
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
+      const done = () => {
         clearTimeout(timer);
+        this.waitingForWork = false;
         resolve();
-      }
+      };
+      const timer = setTimeout(done, ms);
       this.wake = done;
     });
   }

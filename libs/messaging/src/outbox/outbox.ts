@@ -1,6 +1,9 @@
 import type { EntityManager } from 'typeorm';
 import { findDefinition, type EventEnvelope } from '@crm/contracts';
 
+/** PostgreSQL delivers a NOTIFY only when its transaction commits: exactly when the relay has work. */
+export const OUTBOX_CHANNEL = 'crm_outbox';
+
 /**
  * Records events in the caller's transaction, next to the state change that caused them.
  * Business code calls this and never the producer: the relay publishes after commit.
@@ -22,4 +25,5 @@ export async function appendToOutbox(manager: EntityManager, events: readonly Ev
     `INSERT INTO outbox (event_id, topic, message_key, event_type, payload) VALUES ${rows.join(', ')}`,
     params,
   );
+  await manager.query(`NOTIFY ${OUTBOX_CHANNEL}`);
 }
