@@ -26,6 +26,9 @@ class CreateTestOrderDto {
 }
 
 const POISON = 'poison';
+const SLOW = 'slow';
+// Lets a test hold a handler mid-event while it shuts the app down.
+const slowHandler = { entered: () => undefined as void, release: Promise.resolve() };
 
 @Injectable()
 class TestOrdersService {
@@ -44,6 +47,10 @@ class TestOrdersService {
   async markAllocated(event: EventOf<'order.allocated'>, { manager }: InboxContext) {
     const [row] = await manager.query('SELECT note FROM test_orders WHERE id = $1', [event.data.orderId]);
     if (row?.note === POISON) throw new Error(`order ${event.data.orderId} cannot be allocated`);
+    if (row?.note === SLOW) {
+      slowHandler.entered();
+      await slowHandler.release;
+    }
     await manager.query('UPDATE test_orders SET allocated = true WHERE id = $1', [event.data.orderId]);
   }
 }
@@ -102,8 +109,9 @@ describe('a service on the platform (real Kafka and PostgreSQL)', () => {
     token = new JwtService({ secret }).sign({ sub: randomUUID(), roles: ['sales_rep'], team: 'north' }, { expiresIn: '1h' });
   });
 
+  let closed = false;
   afterAll(async () => {
-    await app?.close();
+    if (!closed) await app?.close();
     await db?.drop();
     await deleteTopicsWithPrefix(await testKafka(), prefix);
   });
@@ -150,5 +158,30 @@ describe('a service on the platform (real Kafka and PostgreSQL)', () => {
     }
     const doc = await request(app.getHttpServer()).get('/openapi.json').expect(200);
     expect(doc.body.paths['/api/v1/test-orders']).toBeDefined();
+  });
+
+  it('shuts down mid-event without losing or dead-lettering it: the handler finishes, then the pool closes', async () => {
+    let release!: () => void;
+    slowHandler.release = new Promise<void>((resolve) => (release = resolve));
+    const entered = new Promise<void>((resolve) => (slowHandler.entered = resolve));
+    const res = await post(SLOW).expect(201);
+    await entered;
+
+    const dataSource = app.get(DataSource);
+    const closing = app.close().then(() => (closed = true));
+    setTimeout(release, 300);
+    await closing;
+
+    const check = new DataSource({ type: 'postgres', url: db.url });
+    await check.initialize();
+    try {
+      const [row] = await check.query('SELECT allocated FROM test_orders WHERE id = $1', [res.body.id]);
+      expect(row.allocated).toBe(true);
+    } finally {
+      await check.destroy();
+    }
+    expect(dataSource.isInitialized).toBe(false);
+    const dead = (await readTopic(await testKafka(), dlqTopic(`${prefix}${Topics.orders}`))).filter((m) => m.key === res.body.id);
+    expect(dead).toEqual([]);
   });
 });

@@ -121,11 +121,11 @@ export class InboxConsumer {
           const applied = await runWithCorrelation(event.correlationid, () => this.applyOnce(event, handler, ctx), event.id);
           return this.count(event.type, applied ? 'applied' : 'duplicate');
         } catch (err) {
-          // A database outage is not the message's fault: keep the partition waiting, never dead-letter.
-          // On shutdown the offset stays unresolved, so whoever owns the partition next retries it.
-          if (isTransientInfrastructureError(err)) {
-            if (!isRunning()) throw err;
-          } else if (attempt >= this.maxAttempts || err instanceof NonRetryableError || err instanceof ContractViolationError) {
+          // Shutting down, nothing is dead-lettered: the offset stays unresolved for the partition's next owner.
+          // A database outage is not the message's fault either: the partition waits for it.
+          if (!isRunning()) throw err;
+          const poison = attempt >= this.maxAttempts || err instanceof NonRetryableError || err instanceof ContractViolationError;
+          if (poison && !isTransientInfrastructureError(err)) {
             return await this.deadLetter(topic, partition, message, 'handler', err, attempt, event.type);
           }
           this.options.logger?.warn(`${event.type} ${event.id} failed (attempt ${attempt}): ${(err as Error).message}`);

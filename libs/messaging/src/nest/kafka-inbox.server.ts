@@ -35,8 +35,11 @@ export class KafkaInboxServer extends Server implements CustomTransportStrategy 
     }
   }
 
+  /** Idempotent: the messaging runtime closes it before the database goes, Nest once more at the end. */
   async close(): Promise<void> {
-    await this.consumer?.stop();
+    const consumer = this.consumer;
+    this.consumer = undefined;
+    await consumer?.stop();
   }
 
   on(): never {

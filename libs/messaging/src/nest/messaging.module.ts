@@ -1,6 +1,6 @@
 import {
   Global, Inject, Injectable, Logger, Module,
-  type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit,
+  type BeforeApplicationShutdown, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit,
 } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
@@ -25,12 +25,13 @@ const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');
 
 /** The service's Kafka side: topics at start-up, the outbox relay, the inbox transport, readiness. */
 @Injectable()
-export class MessagingRuntime implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
+export class MessagingRuntime implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger('Messaging');
   readonly kafka: Kafka;
   readonly publisher: KafkaEventPublisher;
   readonly relay: OutboxRelay;
   readonly metrics: MessagingMetrics;
+  private readonly servers: KafkaInboxServer[] = [];
 
   constructor(
     @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
@@ -58,15 +59,22 @@ export class MessagingRuntime implements OnModuleInit, OnApplicationBootstrap, O
     this.relay.start();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  // Before any onApplicationShutdown, where TypeORM ends the pool: consumers finish their batch and the
+  // relay its pass while the database is still there, and the relay's LISTEN connection goes back to the
+  // pool so that ending it does not wait forever.
+  async beforeApplicationShutdown(): Promise<void> {
+    await Promise.all(this.servers.map((server) => server.close()));
     await this.relay.stop();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
     await this.publisher.close();
   }
 
   /** The transport for `app.connectMicroservice({ strategy })`; `consumer` names the consumer group. */
   inboxServer(consumer: string, options: Partial<Pick<InboxConsumerOptions, 'maxAttempts' | 'backoff' | 'partitionsConsumedConcurrently'>> = {}) {
     const groupId = `${this.options.serviceName}.${consumer}`;
-    return new KafkaInboxServer(
+    const server = new KafkaInboxServer(
       (handlers) =>
         new InboxConsumer(this.kafka, this.dataSource, this.publisher, {
           ...options,
@@ -77,6 +85,8 @@ export class MessagingRuntime implements OnModuleInit, OnApplicationBootstrap, O
           logger: new Logger(`Inbox:${groupId}`),
         }),
     );
+    this.servers.push(server);
+    return server;
   }
 }
 
