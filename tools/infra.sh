@@ -307,7 +307,7 @@ postgres_status() {
 
 migrate() { # tools/migrate.ts runs every service's TypeORM migrations (once it exists)
   [[ -f $ROOT/tools/migrate.ts ]] || return 0
-  (cd "$ROOT" && node -r @swc-node/register tools/migrate.ts) || die "migrations failed (tools/migrate.ts)"
+  (cd "$ROOT" && node -r ./tools/register.js tools/migrate.ts) || die "migrations failed (tools/migrate.ts)"
   say "postgres: migrations applied"
 }
 

@@ -15,7 +15,7 @@ stage() { # stage <name> <command...>
   echo "==> $name passed ($((SECONDS - started))s)"
 }
 
-stage typecheck npx tsc -p tsconfig.json --noEmit
+stage typecheck npm run --silent typecheck
 stage lint npm run --silent lint
 # infra.sh sees the caller's environment first, so only an explicit KAFKA_BROKERS skips the local broker.
 stage infrastructure bash tools/infra.sh up

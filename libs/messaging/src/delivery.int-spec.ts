@@ -118,7 +118,7 @@ describe('reliable delivery: outbox → Kafka → inbox (real broker and Postgre
 
     const child = spawn(
       process.execPath,
-      ['-r', '@swc-node/register', join(__dirname, '..', 'test', 'relay-process.ts'), db.database.url, (await testInfra()).kafkaBrokers.join(','), prefix],
+      ['-r', join(__dirname, '..', '..', '..', 'tools', 'register.js'), join(__dirname, '..', 'test', 'relay-process.ts'), db.database.url, (await testInfra()).kafkaBrokers.join(','), prefix],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
     await new Promise<void>((resolve, reject) => {

@@ -1,4 +1,4 @@
-// Lint exists for one rule above all: services import libs/ and never each other (DESIGN.md §2).
+// npm run lint. Lint exists for one rule above all: services import libs/ and never each other (DESIGN.md §2).
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
