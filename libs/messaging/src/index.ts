@@ -2,6 +2,7 @@ export * from './backoff';
 export * from './kafka/kafka-factory';
 export * from './kafka/topic-admin';
 export * from './kafka/event-publisher';
+export * from './kafka/consume-to-end';
 export * from './outbox/outbox';
 export * from './outbox/new-event';
 export * from './outbox/outbox-relay';

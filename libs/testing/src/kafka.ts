@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel, type IHeaders } from 'kafkajs';
+import { consumeToEnd } from '@crm/messaging';
 import { testInfra } from './infra';
 
 export const testKafka = async (clientId = 'test') =>
@@ -30,38 +31,22 @@ export interface ReadMessage {
 
 /** Reads every message now on a topic (from the beginning up to the current end). */
 export async function readTopic(kafka: Kafka, topic: string): Promise<ReadMessage[]> {
-  const admin = kafka.admin();
-  await admin.connect();
-  const ends = await admin.fetchTopicOffsets(topic).finally(() => admin.disconnect());
-  const pending = new Map(ends.filter((p) => p.high !== p.low).map((p) => [p.partition, Number(p.high)]));
   const out: ReadMessage[] = [];
-  if (!pending.size) return out;
-  const consumer = kafka.consumer({ groupId: `reader-${randomBytes(4).toString('hex')}` });
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  try {
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`timed out reading ${topic}`)), 30_000);
-      consumer.run({
-        eachMessage: async ({ partition, message }) => {
-          out.push({
-            partition,
-            offset: message.offset,
-            key: message.key?.toString() ?? null,
-            value: message.value?.toString() ?? null,
-            headers: textHeaders(message.headers),
-          });
-          if (Number(message.offset) + 1 >= (pending.get(partition) ?? 0)) pending.delete(partition);
-          if (!pending.size) {
-            clearTimeout(timer);
-            resolve();
-          }
-        },
-      }).catch(reject);
-    });
-  } finally {
-    await consumer.disconnect();
-  }
+  const outcome = await consumeToEnd(kafka, {
+    topic,
+    groupId: `reader-${randomBytes(4).toString('hex')}`,
+    timeoutMs: 30_000,
+    onMessage: async ({ partition, message }) => {
+      out.push({
+        partition,
+        offset: message.offset,
+        key: message.key?.toString() ?? null,
+        value: message.value?.toString() ?? null,
+        headers: textHeaders(message.headers),
+      });
+    },
+  });
+  if (outcome === 'timeout') throw new Error(`timed out reading ${topic}`);
   return out;
 }
 

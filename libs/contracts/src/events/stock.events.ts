@@ -6,12 +6,13 @@ import { Topics } from '../topics';
 // Order-driven stock events use the order id as subject, so they stay in order per order.
 const stock = { topic: Topics.inventory, source: 'inventory' } as const;
 const Sku = z.string().min(1).max(64);
+const OrderStock = z.object({ orderId: Id, warehouseId: z.string().min(1), lines: z.array(StockLine).min(1), at: Timestamp });
 
 export const StockDeducted = defineEvent({
   ...stock,
   name: 'stock.deducted',
   summary: 'All lines of a confirmed order were deducted (all or nothing).',
-  data: z.object({ orderId: Id, warehouseId: z.string().min(1), lines: z.array(StockLine).min(1), at: Timestamp }),
+  data: OrderStock,
 });
 
 export const StockInsufficient = defineEvent({
@@ -25,7 +26,7 @@ export const StockReleased = defineEvent({
   ...stock,
   name: 'stock.released',
   summary: 'Stock deducted for a cancelled order was put back.',
-  data: z.object({ orderId: Id, warehouseId: z.string().min(1), lines: z.array(StockLine).min(1), at: Timestamp }),
+  data: OrderStock,
 });
 
 export const StockReceived = defineEvent({

@@ -1,5 +1,6 @@
 import type { IHeaders, Kafka } from 'kafkajs';
 import { DLQ_HEADERS } from '@crm/contracts';
+import { consumeToEnd } from '../kafka/consume-to-end';
 import type { EventPublisher } from '../kafka/event-publisher';
 import { headerText } from './dead-letter';
 
@@ -21,40 +22,23 @@ const DLQ_HEADER_NAMES = new Set<string>(Object.values(DLQ_HEADERS).map((h) => h
  */
 export async function replayDeadLetters(kafka: Kafka, publisher: EventPublisher, options: ReplayOptions): Promise<number> {
   const max = options.max ?? 10_000;
-  const admin = kafka.admin();
-  await admin.connect();
-  const ends = await admin.fetchTopicOffsets(options.dlqTopic).finally(() => admin.disconnect());
-  const pending = new Map(ends.filter((p) => p.high !== p.low).map((p) => [p.partition, Number(p.high)]));
-
-  const consumer = kafka.consumer({ groupId: options.groupId ?? `${options.dlqTopic}.replayer`, allowAutoTopicCreation: false });
   let replayed = 0;
-  try {
-    await consumer.connect();
-    await consumer.subscribe({ topic: options.dlqTopic, fromBeginning: true });
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(resolve, options.timeoutMs ?? 30_000);
-      const finish = () => { clearTimeout(timer); resolve(); };
-      if (!pending.size) return finish();
-      consumer.run({
-        autoCommit: true,
-        eachMessage: async ({ partition, message }) => {
-          if (replayed >= max) return finish();
-          const topic = headerText(message.headers, DLQ_HEADERS.topic.name);
-          if (topic) {
-            const headers: IHeaders = Object.fromEntries(
-              Object.entries(message.headers ?? {}).filter(([name]) => !DLQ_HEADER_NAMES.has(name)),
-            );
-            headers['dlq-replayed-from'] = `${options.dlqTopic}[${partition}]@${message.offset}`;
-            await publisher.publish([{ topic, key: message.key?.toString() ?? null, value: message.value ?? Buffer.alloc(0), headers }]);
-            replayed += 1;
-          }
-          if (Number(message.offset) + 1 >= (pending.get(partition) ?? 0)) pending.delete(partition);
-          if (!pending.size || replayed >= max) finish();
-        },
-      }).catch(reject);
-    });
-  } finally {
-    await consumer.disconnect();
-  }
+  if (max <= 0) return 0;
+  await consumeToEnd(kafka, {
+    topic: options.dlqTopic,
+    groupId: options.groupId ?? `${options.dlqTopic}.replayer`,
+    timeoutMs: options.timeoutMs ?? 30_000,
+    onMessage: async ({ partition, message }) => {
+      const topic = headerText(message.headers, DLQ_HEADERS.topic.name);
+      if (!topic) return true;
+      const headers: IHeaders = Object.fromEntries(
+        Object.entries(message.headers ?? {}).filter(([name]) => !DLQ_HEADER_NAMES.has(name)),
+      );
+      headers['dlq-replayed-from'] = `${options.dlqTopic}[${partition}]@${message.offset}`;
+      await publisher.publish([{ topic, key: message.key?.toString() ?? null, value: message.value ?? Buffer.alloc(0), headers }]);
+      replayed += 1;
+      return replayed < max;
+    },
+  });
   return replayed;
 }
