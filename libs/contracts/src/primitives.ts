@@ -12,6 +12,11 @@ export const Currency = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code
 export const Quantity = z.number().int().positive();
 export const Region = z.string().min(1).max(64);
 export const ProductLine = z.string().min(1).max(64);
+/** NET<days> (NET30), DUE_ON_RECEIPT, or EOM (end of the invoice month); finance derives the due date from it. */
+export const PaymentTerms = z
+  .string()
+  .regex(/^(NET(0|[1-9]\d{0,2})|DUE_ON_RECEIPT|EOM)$/, 'must be NET<days> (e.g. NET30), DUE_ON_RECEIPT or EOM');
+export const Sku = z.string().min(1).max(64);
 export const Actor = z.string().min(1).max(128).describe('user id (JWT sub) or "system"');
 
 export const Customer = z.object({

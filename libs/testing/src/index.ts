@@ -2,3 +2,4 @@ export * from './infra';
 export * from './database';
 export * from './kafka';
 export * from './eventually';
+export * from './service';

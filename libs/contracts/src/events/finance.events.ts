@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineEvent } from '../event-definition';
-import { CalendarDate, Currency, Decimal, Id, Timestamp } from '../primitives';
+import { CalendarDate, Currency, Decimal, Id, PaymentTerms, Timestamp } from '../primitives';
 import { Topics } from '../topics';
 
 const finance = { topic: Topics.finance, source: 'finance' } as const;
@@ -14,7 +14,7 @@ export const ReceivableCreated = defineEvent({
     orderId: Id,
     amount: Decimal,
     currency: Currency,
-    paymentTerms: z.string().min(1).max(32),
+    paymentTerms: PaymentTerms,
     dueDate: CalendarDate,
     createdAt: Timestamp,
   }),

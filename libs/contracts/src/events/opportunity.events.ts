@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineEvent } from '../event-definition';
-import { Actor, CalendarDate, Currency, Customer, Decimal, Id, OrderLine, ProductLine, Region, Timestamp } from '../primitives';
+import { Actor, CalendarDate, Currency, Customer, Decimal, Id, OrderLine, PaymentTerms, ProductLine, Region, Timestamp } from '../primitives';
 import { Topics } from '../topics';
 
 const opportunity = { topic: Topics.opportunities, source: 'opportunities' } as const;
@@ -96,7 +96,7 @@ export const OpportunityWon = defineEvent({
     currency: Currency,
     amount: Decimal,
     lines: z.array(OrderLine).min(1),
-    paymentTerms: z.string().min(1).max(32).optional(),
+    paymentTerms: PaymentTerms.optional(),
     promisedDeliveryDate: CalendarDate.optional(),
     createdAt: Timestamp,
     wonAt: Timestamp,

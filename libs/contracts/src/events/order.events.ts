@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineEvent } from '../event-definition';
-import { Actor, CalendarDate, Currency, Customer, Decimal, Id, OrderLine, Region, Shortage, Timestamp } from '../primitives';
+import { Actor, CalendarDate, Currency, Customer, Decimal, Id, OrderLine, PaymentTerms, Region, Shortage, Timestamp } from '../primitives';
 import { Topics } from '../topics';
 
 const order = { topic: Topics.orders, source: 'orders' } as const;
@@ -19,7 +19,7 @@ const OrderTerms = {
   currency: Currency,
   lines: z.array(OrderLine.extend({ lineId: Id, lineTotal: Decimal })).min(1),
   total: Decimal,
-  paymentTerms: z.string().min(1).max(32),
+  paymentTerms: PaymentTerms,
   promisedDeliveryDate: CalendarDate.optional(),
 };
 
@@ -68,13 +68,15 @@ export const OrderStatusChanged = defineEvent({
 export const OrderDelayed = defineEvent({
   ...order,
   name: 'order.delayed',
-  summary: 'The order is past its promised delivery date and not delivered.',
+  summary: 'An alert for the rep: the order is past its promised date and not shipped, or a quality problem was reported.',
   data: z.object({
     orderId: Id,
     repId: Id,
     status: OrderStatus,
-    promisedDeliveryDate: CalendarDate,
-    daysLate: z.number().int().positive(),
+    reason: z.enum(['past_promised_date', 'quality_problem']).default('past_promised_date'),
+    promisedDeliveryDate: CalendarDate.optional().describe('set when reason is past_promised_date'),
+    daysLate: z.number().int().positive().optional().describe('set when reason is past_promised_date'),
+    note: z.string().max(2000).optional(),
     detectedAt: Timestamp,
   }),
 });
@@ -118,6 +120,7 @@ export const OrderFeedbackReceived = defineEvent({
     rating: z.number().int().min(1).max(5),
     category: z.enum(['quality', 'delivery', 'service', 'product', 'other']),
     comment: z.string().max(4000).optional(),
+    complaint: z.boolean().default(false),
     receivedAt: Timestamp,
   }),
 });

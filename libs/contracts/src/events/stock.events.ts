@@ -1,12 +1,24 @@
 import { z } from 'zod';
 import { defineEvent } from '../event-definition';
-import { Id, Shortage, StockLine, Timestamp } from '../primitives';
+import { Id, ProductLine, Shortage, Sku, StockLine, Timestamp } from '../primitives';
 import { Topics } from '../topics';
 
 // Order-driven stock events use the order id as subject, so they stay in order per order.
 const stock = { topic: Topics.inventory, source: 'inventory' } as const;
-const Sku = z.string().min(1).max(64);
 const OrderStock = z.object({ orderId: Id, warehouseId: z.string().min(1), lines: z.array(StockLine).min(1), at: Timestamp });
+
+export const ItemUpserted = defineEvent({
+  ...stock,
+  name: 'item.upserted',
+  summary: 'A catalogue item (SKU) was created or changed; orders and analytics keep a copy.',
+  data: z.object({
+    sku: Sku,
+    name: z.string().min(1).max(200),
+    productLine: ProductLine.optional(),
+    active: z.boolean(),
+    updatedAt: Timestamp,
+  }),
+});
 
 export const StockDeducted = defineEvent({
   ...stock,

@@ -1,4 +1,4 @@
-import { isTransientInfrastructureError } from './transient-error';
+import { DependencyUnavailableError, isTransientInfrastructureError } from './transient-error';
 
 const withCode = (code: string, message = 'boom') => Object.assign(new Error(message), { code });
 
@@ -9,6 +9,7 @@ describe('isTransientInfrastructureError', () => {
     ['too many connections (53300)', withCode('53300')],
     ['refused socket', withCode('ECONNREFUSED')],
     ['dropped connection', new Error('Connection terminated unexpectedly')],
+    ['an unreachable ERP', new DependencyUnavailableError('ERP answered 503')],
   ])('waits on %s', (_, error) => expect(isTransientInfrastructureError(error)).toBe(true));
 
   it.each([

@@ -4,8 +4,17 @@ const TRANSIENT_SQLSTATE = /^(08|53|57P0[123])/;
 const TRANSIENT_SOCKET = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND']);
 const TRANSIENT_MESSAGE = /Connection terminated|connection timeout|timeout exceeded when trying to connect/i;
 
+/**
+ * Thrown by a handler whose downstream dependency (an external ERP, say) is unreachable: like a database
+ * outage, the partition waits and retries; the event is never dead-lettered for it.
+ */
+export class DependencyUnavailableError extends Error {
+  override name = 'DependencyUnavailableError';
+}
+
 export function isTransientInfrastructureError(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
+  if (error instanceof DependencyUnavailableError) return true;
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string' && (TRANSIENT_SQLSTATE.test(code) || TRANSIENT_SOCKET.has(code))) return true;
   return TRANSIENT_MESSAGE.test(error.message);
