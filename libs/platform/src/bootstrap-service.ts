@@ -21,6 +21,8 @@ export function setupOpenApi(app: INestApplication, config: ServiceConfig): void
 
 /** Wires the inbox transport so `@EventPattern` handlers in the app receive events exactly once. */
 export async function connectEventConsumers(app: INestApplication, consumerName = 'events'): Promise<void> {
+  // Initialising first runs MessagingRuntime.onModuleInit, which creates the topics the consumers subscribe to.
+  await app.init();
   app.connectMicroservice({ strategy: app.get(MessagingRuntime).inboxServer(consumerName) }, { inheritAppConfig: true });
   await app.startAllMicroservices();
 }

@@ -69,8 +69,7 @@ export class InboxConsumer {
 
   async start(): Promise<void> {
     await this.consumer.connect();
-    // A new group reads from the beginning so no event published before its first start is missed.
-    await this.consumer.subscribe({ topics: this.topics, fromBeginning: true });
+    await this.subscribe();
     await this.consumer.run({
       autoCommit: true,
       autoCommitInterval: 1_000,
@@ -78,6 +77,22 @@ export class InboxConsumer {
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
       eachBatch: (payload) => this.handleBatch(payload),
     });
+  }
+
+  /**
+   * A new group reads from the beginning so no event published before its first start is missed. Topics
+   * created a moment ago may not be in the broker's metadata yet ("does not host this topic-partition"):
+   * that retriable error is waited out for a few seconds.
+   */
+  private async subscribe(): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.consumer.subscribe({ topics: this.topics, fromBeginning: true });
+      } catch (err) {
+        if (!(err as { retriable?: boolean }).retriable || attempt >= 20) throw err;
+        await sleep(250 * Math.min(attempt, 4));
+      }
+    }
   }
 
   async stop(): Promise<void> {

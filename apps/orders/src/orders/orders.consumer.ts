@@ -1,0 +1,31 @@
+import { Controller } from '@nestjs/common';
+import { Ctx, Payload } from '@nestjs/microservices';
+import type { EventOf } from '@crm/contracts';
+import { OnEvent, type InboxContext } from '@crm/messaging';
+import { OrdersService } from './orders.service';
+
+/** The saga's order side: a won deal drafts an order; inventory's and finance's answers move it on. */
+@Controller()
+export class OrdersConsumer {
+  constructor(private readonly orders: OrdersService) {}
+
+  @OnEvent('crm.opportunity.won')
+  onWon(@Payload() event: EventOf<'opportunity.won'>, @Ctx() ctx: InboxContext) {
+    return this.orders.draftFromOpportunity(ctx.manager, event);
+  }
+
+  @OnEvent('crm.stock.deducted')
+  onDeducted(@Payload() event: EventOf<'stock.deducted'>, @Ctx() ctx: InboxContext) {
+    return this.orders.onStockDeducted(ctx.manager, event);
+  }
+
+  @OnEvent('crm.stock.insufficient')
+  onInsufficient(@Payload() event: EventOf<'stock.insufficient'>, @Ctx() ctx: InboxContext) {
+    return this.orders.onStockInsufficient(ctx.manager, event, event.id);
+  }
+
+  @OnEvent('crm.payment.received')
+  onPayment(@Payload() event: EventOf<'payment.received'>, @Ctx() ctx: InboxContext) {
+    return this.orders.onPaymentReceived(ctx.manager, event);
+  }
+}
