@@ -3,3 +3,4 @@ export * from './database';
 export * from './kafka';
 export * from './eventually';
 export * from './service';
+export * from './system';

@@ -1,0 +1,147 @@
+import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { JwtService } from '@nestjs/jwt';
+import request from 'supertest';
+import type { ServiceName } from '@crm/contracts';
+import { createTestDatabase, type TestDatabase } from './database';
+import { testInfra } from './infra';
+import { deleteTopicsWithPrefix, testKafka, uniqueTopicPrefix } from './kafka';
+import { TEST_JWT_SECRET, type TokenClaims } from './service';
+
+const ROOT = resolve(__dirname, '..', '..', '..');
+const run = promisify(execFile);
+
+export interface RunningService {
+  service: ServiceName;
+  url: string;
+  /** The last lines the process wrote, for a failing test's message. */
+  logs(): string;
+  /** SIGKILL: no shutdown hooks, as a crash. */
+  kill(): Promise<void>;
+  /** SIGTERM and wait for a graceful exit. */
+  stop(): Promise<void>;
+  start(): Promise<void>;
+}
+
+export interface TestSystem {
+  services: Record<string, RunningService>;
+  prefix: string;
+  databases: Record<string, TestDatabase>;
+  /** supertest against one service with a bearer token for the given claims. */
+  as(claims: TokenClaims, service: ServiceName): { get(url: string): request.Test; post(url: string): request.Test; put(url: string): request.Test };
+  stop(): Promise<void>;
+}
+
+const freePort = () =>
+  new Promise<number>((done, fail) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => done(port));
+    });
+  });
+
+async function waitUntilReady(url: string, child: ChildProcess, logs: () => string, timeoutMs = 90_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${url}: the process exited with ${child.exitCode}\n${logs()}`);
+    const ok = await fetch(`${url}/health/ready`).then((r) => r.ok, () => false);
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${url} not ready after ${timeoutMs} ms\n${logs()}`);
+}
+
+/**
+ * Services as separate processes (`node -r tools/register.js apps/<svc>/src/main.ts`), each on a fresh
+ * database with its migrations run by tools/migrate.ts, all on one topic prefix: the system as a client
+ * meets it, over HTTP and Kafka only.
+ */
+export async function startSystem(names: ServiceName[], options: { env?: Record<string, string> } = {}): Promise<TestSystem> {
+  const infra = await testInfra();
+  const prefix = uniqueTopicPrefix();
+  const databases: Record<string, TestDatabase> = {};
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '',
+    NODE_ENV: 'test',
+    KAFKA_BROKERS: infra.kafkaBrokers.join(','),
+    KAFKA_TOPIC_PREFIX: prefix,
+    JWT_SECRET: TEST_JWT_SECRET,
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    ...options.env,
+  };
+  for (const name of names) {
+    databases[name] = await createTestDatabase(name);
+    env[`${name.toUpperCase()}_DATABASE_URL`] = databases[name].url;
+    env[`${name.toUpperCase()}_PORT`] = String(await freePort());
+  }
+  await run(process.execPath, ['-r', './tools/register.js', 'tools/migrate.ts', ...names], { cwd: ROOT, env });
+
+  const services: Record<string, RunningService> = {};
+  for (const name of names) services[name] = launcher(name, env);
+  await Promise.all(Object.values(services).map((s) => s.start()));
+
+  const jwt = new JwtService({ secret: TEST_JWT_SECRET });
+  return {
+    services,
+    prefix,
+    databases,
+    as(claims, service) {
+      const auth = `Bearer ${jwt.sign({ ...claims }, { expiresIn: '1h' })}`;
+      const url = services[service].url;
+      return {
+        get: (path) => request(url).get(path).set('authorization', auth),
+        post: (path) => request(url).post(path).set('authorization', auth),
+        put: (path) => request(url).put(path).set('authorization', auth),
+      };
+    },
+    async stop() {
+      await Promise.all(Object.values(services).map((s) => s.stop()));
+      await Promise.all(Object.values(databases).map((db) => db.drop()));
+      await deleteTopicsWithPrefix(await testKafka(), prefix);
+    },
+  };
+}
+
+function launcher(service: ServiceName, env: Record<string, string>): RunningService {
+  const url = `http://127.0.0.1:${env[`${service.toUpperCase()}_PORT`]}`;
+  const lines: string[] = [];
+  let child: ChildProcess | undefined;
+  const logs = () => lines.slice(-80).join('\n');
+  const exited = async (signal: NodeJS.Signals, graceMs: number) => {
+    const proc = child;
+    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
+    const done = once(proc, 'exit');
+    proc.kill(signal);
+    const timer = setTimeout(() => proc.kill('SIGKILL'), graceMs);
+    await done;
+    clearTimeout(timer);
+  };
+  return {
+    service,
+    url,
+    logs,
+    async start() {
+      child = spawn(process.execPath, ['-r', './tools/register.js', join('apps', service, 'src', 'main.ts')], {
+        cwd: ROOT,
+        env: { ...env, HOST: '127.0.0.1' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      const keep = (chunk: Buffer) => {
+        lines.push(...chunk.toString().split('\n').filter(Boolean).map((l) => `[${service}] ${l}`));
+        if (lines.length > 400) lines.splice(0, lines.length - 400);
+      };
+      child.stdout?.on('data', keep);
+      child.stderr?.on('data', keep);
+      await waitUntilReady(url, child, logs);
+    },
+    kill: () => exited('SIGKILL', 0),
+    stop: () => exited('SIGTERM', 15_000),
+  };
+}
