@@ -1,10 +1,33 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ServicePlatformModule, type ServiceConfig } from '@crm/platform';
+import type { ErpConnector } from './erp/erp-connector';
+import { ErpConnectorModule } from './erp/erp.module';
+import { ErpSyncModule } from './erp/erp-sync.module';
+import { loadInventoryOptions, type InventoryOptions } from './inventory.options';
+import { ItemEntity } from './items/item.entity';
+import { ItemsModule } from './items/items.module';
 import { migrations } from './migrations';
+import { OrderAllocationEntity, StockLevelEntity, StockMovementEntity } from './stock/stock.entities';
+import { StockModule } from './stock/stock.module';
+import { WarehouseEntity } from './warehouses/warehouse.entity';
+import { WarehousesModule } from './warehouses/warehouses.module';
+
+export const entities = [ItemEntity, WarehouseEntity, StockLevelEntity, StockMovementEntity, OrderAllocationEntity];
 
 @Module({})
 export class AppModule {
-  static forRoot(config: ServiceConfig): DynamicModule {
-    return { module: AppModule, imports: [ServicePlatformModule.forRoot({ config, migrations })] };
+  /** `options` default to the environment (INVENTORY_ERP_*); `connector` replaces the HTTP one (tests). */
+  static forRoot(config: ServiceConfig, options: InventoryOptions = loadInventoryOptions(), connector?: ErpConnector): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ServicePlatformModule.forRoot({ config, entities, migrations }),
+        ErpConnectorModule.forRoot(options, connector),
+        ItemsModule,
+        WarehousesModule,
+        StockModule,
+        ErpSyncModule,
+      ],
+    };
   }
 }

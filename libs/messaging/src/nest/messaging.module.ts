@@ -73,7 +73,8 @@ export class MessagingRuntime implements OnModuleInit, OnApplicationBootstrap, B
 
   /** The transport for `app.connectMicroservice({ strategy })`; `consumer` names the consumer group. */
   inboxServer(consumer: string, options: Partial<Pick<InboxConsumerOptions, 'maxAttempts' | 'backoff' | 'partitionsConsumedConcurrently'>> = {}) {
-    const groupId = `${this.options.serviceName}.${consumer}`;
+    // Prefixed like the topics, so environments (or test files) sharing a cluster never share a group.
+    const groupId = `${this.options.topicPrefix ?? ''}${this.options.serviceName}.${consumer}`;
     const server = new KafkaInboxServer(
       (handlers) =>
         new InboxConsumer(this.kafka, this.dataSource, this.publisher, {

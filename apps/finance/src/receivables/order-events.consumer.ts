@@ -1,0 +1,20 @@
+import { Controller } from '@nestjs/common';
+import { Ctx, Payload } from '@nestjs/microservices';
+import type { EventOf } from '@crm/contracts';
+import { OnEvent, type InboxContext } from '@crm/messaging';
+import { ReceivableLedgerService } from './receivable-ledger.service';
+
+@Controller()
+export class OrderEventsConsumer {
+  constructor(private readonly ledger: ReceivableLedgerService) {}
+
+  @OnEvent('crm.order.confirmed')
+  onConfirmed(@Payload() event: EventOf<'order.confirmed'>, @Ctx() ctx: InboxContext) {
+    return this.ledger.open(event, ctx.manager);
+  }
+
+  @OnEvent('crm.order.cancelled')
+  onCancelled(@Payload() event: EventOf<'order.cancelled'>, @Ctx() ctx: InboxContext) {
+    return this.ledger.cancel(event, ctx.manager);
+  }
+}

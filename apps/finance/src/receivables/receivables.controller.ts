@@ -1,0 +1,57 @@
+import { Body, Controller, Get, HttpStatus, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiPageResponse, CurrentUser, HttpProblemCode, Idempotent, ProblemException, Role, Roles, type AuthUser, type Page } from '@crm/http';
+import { ListReceivablesQueryDto, ReceivableDetailView, ReceivableView, RecordPaymentDto, RecordedPaymentView } from './receivables.dto';
+import { ReceivablesService } from './receivables.service';
+
+const uuidParam = (field: string) =>
+  new ParseUUIDPipe({
+    exceptionFactory: () =>
+      new ProblemException({
+        status: HttpStatus.BAD_REQUEST,
+        code: HttpProblemCode.ValidationFailed,
+        detail: 'The request has 1 invalid field.',
+        errors: [{ field, constraint: 'isUuid', message: `${field} must be a UUID` }],
+      }),
+  });
+
+@ApiTags('receivables')
+@Controller('api/v1/receivables')
+@Roles(Role.Admin, Role.Integration, Role.SalesManager, Role.SalesRep)
+export class ReceivablesController {
+  constructor(private readonly receivables: ReceivablesService) {}
+
+  @Get()
+  @ApiPageResponse(ReceivableView, 'Newest first; reps see their own orders, managers their team')
+  list(@Query() query: ListReceivablesQueryDto, @CurrentUser() user: AuthUser): Promise<Page<ReceivableView>> {
+    return this.receivables.list(query, user);
+  }
+
+  @Get('by-order/:orderId')
+  @ApiOkResponse({ type: ReceivableDetailView })
+  @ApiNotFoundResponse({ description: 'No receivable for this order (not confirmed yet, or not yours)' })
+  byOrder(@Param('orderId', uuidParam('orderId')) orderId: string, @CurrentUser() user: AuthUser): Promise<ReceivableDetailView> {
+    return this.receivables.getByOrder(orderId, user);
+  }
+
+  @Get(':id')
+  @ApiOkResponse({ type: ReceivableDetailView })
+  @ApiNotFoundResponse()
+  get(@Param('id', uuidParam('id')) id: string, @CurrentUser() user: AuthUser): Promise<ReceivableDetailView> {
+    return this.receivables.get(id, user);
+  }
+
+  @Post(':id/payments')
+  @Roles(Role.Admin, Role.Integration, Role.SalesManager)
+  @Idempotent()
+  @ApiCreatedResponse({ type: RecordedPaymentView })
+  @ApiNotFoundResponse()
+  @ApiConflictResponse({ description: 'OVERPAYMENT (more than outstanding), RECEIVABLE_VOIDED, DUPLICATE_PAYMENT_REFERENCE' })
+  recordPayment(
+    @Param('id', uuidParam('id')) id: string,
+    @Body() dto: RecordPaymentDto,
+    @CurrentUser() user: AuthUser,
+  ): Promise<RecordedPaymentView> {
+    return this.receivables.recordPayment(id, dto, user);
+  }
+}

@@ -1,0 +1,21 @@
+import { Controller } from '@nestjs/common';
+import { Ctx, Payload } from '@nestjs/microservices';
+import type { EventOf } from '@crm/contracts';
+import { OnEvent, type InboxContext } from '@crm/messaging';
+import { OrderStockService } from './order-stock.service';
+
+/** Order events that move stock; each runs once, inside its inbox transaction. */
+@Controller()
+export class OrderEventsConsumer {
+  constructor(private readonly orderStock: OrderStockService) {}
+
+  @OnEvent('crm.order.confirmed')
+  async onConfirmed(@Payload() event: EventOf<'order.confirmed'>, @Ctx() ctx: InboxContext): Promise<void> {
+    await this.orderStock.onOrderConfirmed(event, ctx.manager);
+  }
+
+  @OnEvent('crm.order.cancelled')
+  async onCancelled(@Payload() event: EventOf<'order.cancelled'>, @Ctx() ctx: InboxContext): Promise<void> {
+    await this.orderStock.onOrderCancelled(event, ctx.manager);
+  }
+}
