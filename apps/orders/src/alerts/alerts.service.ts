@@ -43,12 +43,10 @@ export class AlertsService {
   async acknowledge(user: AuthUser, id: string): Promise<AlertEntity> {
     const alert = await this.scoped(user).andWhere('alert.id = :id', { id }).getOne();
     if (!alert) throw new ProblemException({ status: HttpStatus.NOT_FOUND, code: HttpProblemCode.NotFound, detail: `No alert ${id}.` });
-    if (!alert.acknowledgedAt) {
-      await this.dataSource.getRepository(AlertEntity).update(
-        { id },
-        { acknowledgedAt: () => 'now()', acknowledgedBy: user.sub } as never,
-      );
-    }
+    await this.dataSource.query(
+      'UPDATE alerts SET acknowledged_at = now(), acknowledged_by = $2 WHERE id = $1 AND acknowledged_at IS NULL',
+      [id, user.sub],
+    );
     return (await this.scoped(user).andWhere('alert.id = :id', { id }).getOne())!;
   }
 

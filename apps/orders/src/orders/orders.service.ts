@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import type { EventEnvelope, EventOf } from '@crm/contracts';
 import { accessScope, assertVersion, HttpProblemCode, paginate, ProblemException, type AuthUser, type Page } from '@crm/http';
 import { appendToOutbox, newEvent, NonRetryableError } from '@crm/messaging';
@@ -38,7 +39,7 @@ interface Transition {
   action: OrderAction;
   by: string;
   note?: string;
-  changes?: Partial<Record<keyof OrderEntity, unknown>>;
+  changes?: QueryDeepPartialEntity<OrderEntity>;
   /** The action's own events besides `order.status_changed`. */
   events?: (order: OrderEntity, at: string) => EventEnvelope[];
 }
@@ -419,7 +420,7 @@ export class OrdersService {
   private async transition(m: EntityManager, order: OrderEntity, t: Transition): Promise<OrderView> {
     const to = nextStatus(t.action, order.status);
     const at = new Date();
-    await m.update(OrderEntity, { id: order.id }, { ...t.changes, status: to } as never);
+    await m.update(OrderEntity, { id: order.id }, { ...t.changes, status: to });
     await m.insert(OrderStatusHistoryEntity, { orderId: order.id, fromStatus: order.status, toStatus: to, by: t.by, note: t.note ?? null, at });
     const updated = await this.load(m, order.id);
     const iso = at.toISOString();
