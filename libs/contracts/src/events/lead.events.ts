@@ -4,8 +4,10 @@ import { Actor, CalendarDate, Currency, Customer, Decimal, Id, ProductLine, Regi
 import { Topics } from '../topics';
 
 const lead = { topic: Topics.leads, source: 'leads' } as const;
-export const LeadChannel = z.enum(['web_form', 'phone', 'social', 'fair', 'import', 'api']);
-export const FollowUpChannel = z.enum(['phone', 'email', 'visit', 'meeting', 'chat', 'social', 'other']);
+/** Where a lead came from: analytics groups by it, assignment rules match on it. */
+export const LeadSource = z.enum(['web_form', 'phone', 'social', 'trade_show', 'referral', 'import', 'other']);
+export const CompanySize = z.enum(['micro', 'small', 'medium', 'large', 'enterprise']).describe('1-9, 10-49, 50-249, 250-999, 1000+ employees');
+export const FollowUpChannel = z.enum(['call', 'email', 'meeting', 'visit', 'chat', 'social', 'other']);
 
 export const LeadCaptured = defineEvent({
   ...lead,
@@ -13,8 +15,10 @@ export const LeadCaptured = defineEvent({
   summary: 'A new lead arrived from a channel and passed de-duplication.',
   data: z.object({
     leadId: Id,
-    channel: LeadChannel,
+    source: LeadSource,
+    campaign: z.string().max(200).optional().describe('campaign or event (trade show) it came from'),
     contact: Customer,
+    companySize: CompanySize.optional(),
     region: Region.optional(),
     productLine: ProductLine.optional(),
     message: z.string().max(4000).optional(),

@@ -26,6 +26,7 @@ export const OpportunityCreated = defineEvent({
     currency: Currency,
     expectedCloseDate: CalendarDate,
     stage: Stage,
+    winProbability: z.number().min(0).max(1).optional().describe("the stage's win probability"),
     createdAt: Timestamp,
   }),
 });
@@ -54,7 +55,15 @@ export const OpportunityStageChanged = defineEvent({
   ...opportunity,
   name: 'opportunity.stage_changed',
   summary: 'The opportunity moved to another pipeline stage after meeting the exit criteria.',
-  data: z.object({ opportunityId: Id, repId: Id, fromStage: Stage, toStage: Stage, by: Actor, changedAt: Timestamp }),
+  data: z.object({
+    opportunityId: Id,
+    repId: Id,
+    fromStage: Stage,
+    toStage: Stage,
+    winProbability: z.number().min(0).max(1).optional().describe("the new stage's win probability"),
+    by: Actor,
+    changedAt: Timestamp,
+  }),
 });
 
 export const OpportunityStageOverdue = defineEvent({
