@@ -29,7 +29,8 @@ export async function connectEventConsumers(app: INestApplication, consumerName 
 
 export async function bootstrapService(module: Type<unknown> | DynamicModule, config: ServiceConfig): Promise<INestApplication> {
   const logger = createJsonLogger(config.service);
-  const app = await NestFactory.create(module, { logger, bufferLogs: true });
+  // rawBody: signed webhooks (web forms, ERP) verify the HMAC over the exact bytes received.
+  const app = await NestFactory.create(module, { logger, bufferLogs: true, rawBody: true });
   app.enableShutdownHooks();
   // ETags mean entity versions here (If-Match); Express's body-hash ETags would blur that.
   app.getHttpAdapter().getInstance().set('etag', false);

@@ -54,7 +54,7 @@ export async function startTestService(
     ...options.env,
   });
   const moduleRef = await Test.createTestingModule({ imports: [moduleFor(config)] }).compile();
-  const app = moduleRef.createNestApplication({ logger: ['error', 'warn'] });
+  const app = moduleRef.createNestApplication({ logger: ['error', 'warn'], rawBody: true });
   app.getHttpAdapter().getInstance().set('etag', false);
   const dataSource = app.get(DataSource);
   await dataSource.runMigrations({ transaction: 'each' });
