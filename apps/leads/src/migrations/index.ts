@@ -1,5 +1,6 @@
 import { CreateIdempotencyKeys1764201600001 } from '@crm/http';
 import { CreateMessagingTables1764201600000 } from '@crm/messaging';
+import { CreateLeads1764288000000 } from './1764288000000-create-leads';
 
 /** Every migration of the leads database, oldest first; never edit one that has shipped. */
-export const migrations = [CreateMessagingTables1764201600000, CreateIdempotencyKeys1764201600001];
+export const migrations = [CreateMessagingTables1764201600000, CreateIdempotencyKeys1764201600001, CreateLeads1764288000000];

@@ -92,6 +92,8 @@ export const OpportunityStrategyRecorded = defineEvent({
     pricing: z.string().max(2000).optional(),
     promotions: z.array(z.string().min(1)).default([]),
     note: z.string().max(4000).optional(),
+    discountPercent: z.number().min(0).max(100).optional().describe('discount offered, percent of the list price'),
+    replacesId: Id.nullable().optional().describe('the strategy record this one adjusts (null for the first)'),
     recordedAt: Timestamp,
   }),
 });

@@ -1,0 +1,56 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { IfMatch, Role, Roles } from '@crm/http';
+import { AssignmentService } from './assignment.service';
+import { CreateRuleDto, SimulateDto, UpdateRuleDto } from './rules.dto';
+import { RulesService } from './rules.service';
+
+const MANAGERS = [Role.Admin, Role.SalesManager] as const;
+
+@ApiTags('assignment rules')
+@Controller('api/v1/assignment-rules')
+@Roles(...MANAGERS)
+export class RulesController {
+  constructor(
+    private readonly rules: RulesService,
+    private readonly assignment: AssignmentService,
+  ) {}
+
+  @Get()
+  list() {
+    return this.rules.list().then((items) => ({ items }));
+  }
+
+  /** Who would have got what under a proposed rule set, against what really happened; changes nothing. */
+  @Post('simulate')
+  @HttpCode(200)
+  simulate(@Body() dto: SimulateDto) {
+    return this.rules.simulate(dto);
+  }
+
+  @Get(':id')
+  get(@Param('id', ParseUUIDPipe) id: string) {
+    return this.rules.get(id);
+  }
+
+  @Post()
+  async create(@Body() dto: CreateRuleDto) {
+    const rule = await this.rules.create(dto);
+    // A new rule may route queued leads to someone.
+    await this.assignment.retryUnassigned();
+    return rule;
+  }
+
+  @Patch(':id')
+  async update(@Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateRuleDto, @IfMatch() version: number) {
+    const rule = await this.rules.update(id, dto, version);
+    await this.assignment.retryUnassigned();
+    return rule;
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  remove(@Param('id', ParseUUIDPipe) id: string) {
+    return this.rules.remove(id);
+  }
+}

@@ -1,0 +1,83 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { Cron, CronExpression } from '@nestjs/schedule';
+import { DataSource } from 'typeorm';
+import { MetricsRegistry } from '@crm/observability';
+import { AssignmentService, type LeadToAssign } from './assignment.service';
+
+const SLA_LOCK = 7_340_402;
+const BATCH = 200;
+
+interface DueLead extends LeadToAssign {
+  team: string | null;
+  firstFollowUpDueAt: Date;
+  dueText: string;
+}
+
+/**
+ * Re-assigns leads whose owner logged no follow-up by the deadline, once per deadline. An advisory lock keeps
+ * two replicas from scanning at once, each lead is re-read under its row lock, and the assignments' unique
+ * (lead, breached deadline) key refuses a second re-assignment even if both guards were bypassed.
+ */
+@Injectable()
+export class SlaReassignmentJob {
+  private readonly logger = new Logger(SlaReassignmentJob.name);
+  private readonly stuck;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly assignment: AssignmentService,
+    metrics: MetricsRegistry,
+  ) {
+    this.stuck = metrics.counter({ name: 'crm_lead_sla_breaches_unresolved_total', help: 'late leads no other rep could take' });
+  }
+
+  @Cron(CronExpression.EVERY_5_MINUTES, { name: 'lead-sla-reassignment' })
+  async run(): Promise<void> {
+    await this.reassignOverdue().catch((err: Error) => this.logger.error(`SLA scan failed: ${err.message}`));
+  }
+
+  /** Scans as of `now`; returns how many leads moved (0 when another replica holds the lock). */
+  async reassignOverdue(now = new Date()): Promise<number> {
+    let moved = 0;
+    type Cursor = { due: string; id: string } | null;
+    let after: Cursor = null;
+    for (;;) {
+      const batch: { moved: number; last: Cursor; more: boolean } = await this.dataSource.transaction(async (m) => {
+        const [{ locked }] = await m.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [SLA_LOCK]);
+        if (!locked) return { moved: 0, last: null, more: false };
+        const due: DueLead[] = await m.query(
+          `SELECT id, status, owner_rep_id AS "ownerRepId", team, region, product_interest AS "productInterest", source,
+                  company_size AS "companySize", first_follow_up_due_at AS "firstFollowUpDueAt", first_follow_up_due_at::text AS "dueText"
+             FROM leads
+            WHERE status = 'assigned' AND first_followed_up_at IS NULL AND first_follow_up_due_at <= $1
+              AND ($2::timestamptz IS NULL OR (first_follow_up_due_at, id) > ($2::timestamptz, $3::uuid))
+            ORDER BY first_follow_up_due_at, id LIMIT $4 FOR UPDATE SKIP LOCKED`,
+          [now, after?.due ?? null, after?.id ?? null, BATCH],
+        );
+        let count = 0;
+        for (const lead of due) {
+          const outcome = await this.assignment.assign(m, lead, {
+            kind: 'sla_breach',
+            by: 'system',
+            now,
+            excludeRepId: lead.ownerRepId,
+            fallbackTeam: lead.team,
+            breachedDeadline: lead.firstFollowUpDueAt,
+          });
+          if (outcome.assigned) count++;
+          else {
+            // Stays with its owner; the next scan tries again as reps free up.
+            this.stuck.inc();
+            this.logger.warn(`lead ${lead.id} missed its follow-up deadline but nobody else can take it: ${outcome.reason}`);
+          }
+        }
+        const last = due.at(-1);
+        return { moved: count, last: last ? { due: last.dueText, id: last.id } : null, more: due.length === BATCH };
+      });
+      moved += batch.moved;
+      if (!batch.more || !batch.last) break;
+      after = batch.last;
+    }
+    return moved;
+  }
+}

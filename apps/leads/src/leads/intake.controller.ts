@@ -1,0 +1,25 @@
+import { Body, Controller, HttpCode, Post, Res, UseGuards } from '@nestjs/common';
+import { ApiHeader, ApiTags } from '@nestjs/swagger';
+import { Public } from '@crm/http';
+import { WebFormLeadDto } from './leads.dto';
+import { LeadsService } from './leads.service';
+import { WebFormSignatureGuard } from './webform.guard';
+
+/** The website's form posts here: no bearer token, an HMAC signature over the exact body instead. */
+@ApiTags('intake')
+@Controller('api/v1/intake')
+export class IntakeController {
+  constructor(private readonly leads: LeadsService) {}
+
+  @Post('web-form')
+  @Public()
+  @UseGuards(WebFormSignatureGuard)
+  @HttpCode(201)
+  @ApiHeader({ name: 'X-Signature', required: true, description: 'sha256=<hex HMAC-SHA256 of `${timestamp}.${rawBody}` with LEADS_WEBFORM_SECRET>' })
+  @ApiHeader({ name: 'X-Signature-Timestamp', required: true, description: 'unix seconds, within 5 minutes of now' })
+  async webForm(@Body() dto: WebFormLeadDto, @Res({ passthrough: true }) res: { status(code: number): unknown }) {
+    const result = await this.leads.capture({ ...dto, source: 'web_form' }, 'web-form');
+    if (result.merged) res.status(200);
+    return { merged: result.merged, leadId: result.leadId };
+  }
+}

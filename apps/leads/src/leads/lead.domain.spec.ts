@@ -1,0 +1,63 @@
+import { assertAllowed, contactKey, dedupeLockKeys, isSamePerson, LeadStateError, normalizeEmail, normalizePhone, reroutes } from './lead.domain';
+import { signWebForm, verifyWebForm } from './webform-signature';
+
+describe('normalisation', () => {
+  it('trims and lower-cases emails', () => {
+    expect(normalizeEmail('  Li.Wei@ACME.example ')).toBe('li.wei@acme.example');
+    expect(normalizeEmail('  ')).toBeNull();
+  });
+
+  it('keeps only digits of a phone, and a leading +', () => {
+    expect(normalizePhone('+86 138-0013 (8000)')).toBe('+8613800138000');
+    expect(normalizePhone('138 0013 8000')).toBe('13800138000');
+    expect(normalizePhone(' - ')).toBeNull();
+  });
+});
+
+describe('same person', () => {
+  it('by email, whatever the case', () => {
+    expect(isSamePerson(contactKey({ email: 'A@x.io' }), contactKey({ email: 'a@X.IO ', phone: '1' }))).toBe(true);
+  });
+
+  it('by phone unless both name different companies', () => {
+    const a = contactKey({ phone: '+1 555 0100', company: 'Acme Ltd.' });
+    expect(isSamePerson(a, contactKey({ phone: '+15550100', company: 'ACME ltd' }))).toBe(true);
+    expect(isSamePerson(a, contactKey({ phone: '+15550100' }))).toBe(true);
+    expect(isSamePerson(a, contactKey({ phone: '+15550100', company: 'Globex' }))).toBe(false);
+    expect(isSamePerson(contactKey({ email: 'a@x.io' }), contactKey({ email: 'b@x.io' }))).toBe(false);
+  });
+
+  it('locks both keys in a stable order', () => {
+    expect(dedupeLockKeys(contactKey({ email: 'A@x.io', phone: '12345' }))).toEqual(['lead:email:a@x.io', 'lead:phone:12345']);
+  });
+});
+
+describe('lead states', () => {
+  it('makes a converted lead read-only and converts only qualified leads', () => {
+    expect(() => assertAllowed('edit', 'converted')).toThrow(/read-only/);
+    expect(() => assertAllowed('convert', 'contacted')).toThrow(LeadStateError);
+    expect(() => assertAllowed('convert', 'qualified')).not.toThrow();
+    expect(reroutes('wrong_territory')).toBe(true);
+    expect(reroutes('no_budget')).toBe(false);
+  });
+});
+
+describe('web-form signature', () => {
+  const body = Buffer.from('{"name":"Li"}');
+  const now = new Date('2026-03-01T00:00:00Z');
+  const ts = String(now.getTime() / 1000);
+  const base = { secret: 's3cret', timestamp: ts, rawBody: body, now };
+
+  it('accepts HMAC-SHA256 over timestamp.body', () => {
+    expect(verifyWebForm({ ...base, signature: signWebForm('s3cret', ts, body) })).toBeNull();
+  });
+
+  it('refuses a wrong key, a changed body, a stale timestamp, missing headers or no secret configured', () => {
+    expect(verifyWebForm({ ...base, signature: signWebForm('other', ts, body) })).toMatch(/does not match/);
+    expect(verifyWebForm({ ...base, rawBody: Buffer.from('{"name":"Lu"}'), signature: signWebForm('s3cret', ts, body) })).toMatch(/does not match/);
+    const old = String(Number(ts) - 301);
+    expect(verifyWebForm({ ...base, timestamp: old, signature: signWebForm('s3cret', old, body) })).toMatch(/too old/);
+    expect(verifyWebForm({ ...base, signature: undefined })).toMatch(/required/);
+    expect(verifyWebForm({ ...base, secret: undefined, signature: signWebForm('s3cret', ts, body) })).toMatch(/not configured/);
+  });
+});

@@ -1,0 +1,116 @@
+import { Body, Controller, Get, Headers, HttpCode, HttpStatus, Param, ParseUUIDPipe, Patch, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiBody, ApiConsumes, ApiHeader, ApiTags } from '@nestjs/swagger';
+import type { Readable } from 'node:stream';
+import { CurrentUser, IfMatch, Idempotent, parseIfMatch, ProblemException, Role, Roles, type AuthUser } from '@crm/http';
+import { ConvertDto, CreateLeadDto, DisqualifyDto, FollowUpDto, ListLeadsQuery, OverdueQuery, QualifyDto, ReassignDto, UpdateLeadDto } from './leads.dto';
+import { LeadsService } from './leads.service';
+
+const SALES = [Role.Admin, Role.SalesManager, Role.SalesRep] as const;
+const MANAGERS = [Role.Admin, Role.SalesManager] as const;
+
+const version = (ifMatch: string | undefined) => (ifMatch === undefined ? undefined : parseIfMatch(ifMatch));
+const IfMatchHeader = () => ApiHeader({ name: 'If-Match', required: false, description: 'ETag of the version acted on (412 if stale)' });
+
+@ApiTags('leads')
+@Controller('api/v1/leads')
+export class LeadsController {
+  constructor(private readonly leads: LeadsService) {}
+
+  /** 201 with the new lead, or 200 `{ merged: true }` when it joined an open lead of the same person. */
+  @Post()
+  @Roles(...SALES, Role.Integration)
+  @Idempotent()
+  async create(@CurrentUser() user: AuthUser, @Body() dto: CreateLeadDto, @Res({ passthrough: true }) res: { status(code: number): unknown }) {
+    const result = await this.leads.capture(dto, user.sub);
+    if (result.merged) res.status(HttpStatus.OK);
+    return result;
+  }
+
+  /** CSV with a header row (name, email, phone, company, companySize, region, productInterest, needs, source, campaign, custom.*). */
+  @Post('import')
+  @HttpCode(200)
+  @Roles(...MANAGERS, Role.Integration)
+  @ApiConsumes('text/csv')
+  @ApiBody({ schema: { type: 'string', example: 'name,email,phone,company,source,campaign\nLi Wei,li@acme.example,,Acme,trade_show,Canton Fair' } })
+  import(@CurrentUser() user: AuthUser, @Req() req: Readable & { headers: Record<string, string | undefined> }) {
+    if (!/^text\/csv\b/i.test(req.headers['content-type'] ?? '')) {
+      throw new ProblemException({ status: HttpStatus.UNSUPPORTED_MEDIA_TYPE, code: 'UNSUPPORTED_MEDIA_TYPE', detail: 'Send the import as text/csv.' });
+    }
+    return this.leads.importCsv(user, req);
+  }
+
+  @Get()
+  @Roles(...SALES, Role.Integration)
+  list(@CurrentUser() user: AuthUser, @Query() query: ListLeadsQuery) {
+    return this.leads.list(user, query);
+  }
+
+  @Get(':id')
+  @Roles(...SALES, Role.Integration)
+  get(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string) {
+    return this.leads.get(user, id);
+  }
+
+  @Patch(':id')
+  @Roles(...SALES)
+  update(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateLeadDto, @IfMatch() expected: number) {
+    return this.leads.update(user, id, dto, expected);
+  }
+
+  @Post(':id/follow-ups')
+  @Roles(...SALES)
+  @Idempotent()
+  followUp(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Body() dto: FollowUpDto) {
+    return this.leads.recordFollowUp(user, id, dto);
+  }
+
+  @Get(':id/follow-ups')
+  @Roles(...SALES, Role.Integration)
+  followUps(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string) {
+    return this.leads.followUps(user, id);
+  }
+
+  @Post(':id/qualify')
+  @HttpCode(200)
+  @Roles(...SALES)
+  @IfMatchHeader()
+  qualify(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Body() dto: QualifyDto, @Headers('if-match') ifMatch?: string) {
+    return this.leads.qualify(user, id, dto.note, version(ifMatch));
+  }
+
+  @Post(':id/disqualify')
+  @HttpCode(200)
+  @Roles(...SALES)
+  @IfMatchHeader()
+  disqualify(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Body() dto: DisqualifyDto, @Headers('if-match') ifMatch?: string) {
+    return this.leads.disqualify(user, id, dto, version(ifMatch));
+  }
+
+  @Post(':id/convert')
+  @HttpCode(200)
+  @Roles(...SALES)
+  @IfMatchHeader()
+  convert(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Body() dto: ConvertDto, @Headers('if-match') ifMatch?: string) {
+    return this.leads.convert(user, id, dto, version(ifMatch));
+  }
+
+  @Post(':id/reassign')
+  @HttpCode(200)
+  @Roles(...MANAGERS)
+  @IfMatchHeader()
+  reassign(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Body() dto: ReassignDto, @Headers('if-match') ifMatch?: string) {
+    return this.leads.reassign(user, id, dto, version(ifMatch));
+  }
+}
+
+@ApiTags('follow-ups')
+@Controller('api/v1/follow-ups')
+export class FollowUpsController {
+  constructor(private readonly leads: LeadsService) {}
+
+  @Get('overdue')
+  @Roles(...SALES)
+  overdue(@CurrentUser() user: AuthUser, @Query() query: OverdueQuery) {
+    return this.leads.overdueFollowUps(user, query);
+  }
+}

@@ -1,0 +1,38 @@
+import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { CurrentUser, IfMatch, Idempotent, Role, Roles, type AuthUser } from '@crm/http';
+import { CreateRepDto, UpdateRepDto } from './reps.dto';
+import { RepsService } from './reps.service';
+
+const MANAGERS = [Role.Admin, Role.SalesManager] as const;
+
+@ApiTags('reps')
+@Controller('api/v1/reps')
+export class RepsController {
+  constructor(private readonly reps: RepsService) {}
+
+  @Get()
+  @Roles(...MANAGERS, Role.SalesRep, Role.Integration)
+  list() {
+    return this.reps.list().then((items) => ({ items }));
+  }
+
+  @Get(':id')
+  @Roles(...MANAGERS, Role.SalesRep, Role.Integration)
+  get(@Param('id', ParseUUIDPipe) id: string) {
+    return this.reps.get(id);
+  }
+
+  @Post()
+  @Roles(...MANAGERS)
+  @Idempotent()
+  create(@CurrentUser() user: AuthUser, @Body() dto: CreateRepDto) {
+    return this.reps.create(user, dto);
+  }
+
+  @Patch(':id')
+  @Roles(...MANAGERS)
+  update(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateRepDto, @IfMatch() version: number) {
+    return this.reps.update(user, id, dto, version);
+  }
+}
