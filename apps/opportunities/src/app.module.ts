@@ -12,6 +12,12 @@ import { ScoringModule } from './scoring/scoring.module';
 export class AppModule {
   static forRoot(config: ServiceConfig, env: NodeJS.ProcessEnv = process.env): DynamicModule {
     const closeDays = Number(env.OPPORTUNITIES_DEFAULT_CLOSE_DAYS ?? 90);
+    // A bad setting stops the boot with its name, like every other setting (never a silent default).
+    if (!Number.isInteger(closeDays) || closeDays <= 0) {
+      throw new Error(`OPPORTUNITIES_DEFAULT_CLOSE_DAYS must be a positive whole number of days, got "${env.OPPORTUNITIES_DEFAULT_CLOSE_DAYS}"`);
+    }
+    const defaultCurrency = env.OPPORTUNITIES_DEFAULT_CURRENCY ?? 'USD';
+    if (!/^[A-Z]{3}$/.test(defaultCurrency)) throw new Error(`OPPORTUNITIES_DEFAULT_CURRENCY must be an ISO 4217 code, got "${defaultCurrency}"`);
     return {
       module: AppModule,
       imports: [
@@ -21,8 +27,8 @@ export class AppModule {
         AccountsModule,
         RemindersModule,
         OpportunitiesModule.forRoot({
-          defaultCurrency: env.OPPORTUNITIES_DEFAULT_CURRENCY ?? 'USD',
-          defaultCloseDays: Number.isInteger(closeDays) && closeDays > 0 ? closeDays : 90,
+          defaultCurrency,
+          defaultCloseDays: closeDays,
         }),
       ],
     };
