@@ -1,0 +1,150 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { KafkaMessage } from 'kafkajs';
+import { DataSource } from 'typeorm';
+import { ContractViolationError, Topics, decodeEvent } from '@crm/contracts';
+import { MessagingRuntime } from '@crm/messaging';
+import type { ServiceConfig } from '@crm/platform';
+import { AGGREGATE_TABLES } from './aggregates';
+import { Projector } from './projector.service';
+
+export const ANALYTICS_CONFIG = Symbol('ANALYTICS_CONFIG');
+/** The consumer name `connectEventConsumers` gives the service's inbox server. */
+export const LIVE_CONSUMER = 'events';
+
+/** Everything derived from events; quotas and forecast snapshots are not, and survive a rebuild. */
+export const READ_MODEL_TABLES = [
+  ...AGGREGATE_TABLES, 'analytics_watermark', 'reps', 'items', 'lead_facts', 'opportunity_facts', 'opportunity_stage_intervals',
+  'order_facts', 'order_line_facts', 'payment_facts', 'receivable_facts', 'feedback_facts',
+];
+// Directories first, then the journey: dimensions are then known before the facts that use them (the
+// projection does not need it, re-projecting on late dimensions, but it saves that work).
+const REPLAY_ORDER = [Topics.reps, Topics.inventory, Topics.leads, Topics.opportunities, Topics.orders, Topics.finance];
+const CHUNK = 200;
+
+export interface RebuildResult {
+  applied: number;
+  skipped: number;
+  failed: number;
+}
+
+/**
+ * Rebuilds the read model from the retained topics: empties it and the live consumer's inbox rows, then
+ * replays every topic from the beginning up to its end as of the start (a throw-away consumer group),
+ * claiming each event in the inbox under the live consumer's name. The live consumer may keep running:
+ * an event it applies meanwhile is claimed once, by whichever gets there first, and what arrives after
+ * the replay's end offsets is its job anyway.
+ */
+@Injectable()
+export class RebuildService {
+  private readonly logger = new Logger(RebuildService.name);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly messaging: MessagingRuntime,
+    private readonly projector: Projector,
+    @Inject(ANALYTICS_CONFIG) private readonly config: ServiceConfig,
+  ) {}
+
+  get liveGroupId(): string {
+    return `${this.config.topicPrefix}${this.config.service}.${LIVE_CONSUMER}`;
+  }
+
+  async rebuild(timeoutMs = 30 * 60_000): Promise<RebuildResult> {
+    const result: RebuildResult = { applied: 0, skipped: 0, failed: 0 };
+    await this.dataSource.transaction(async (m) => {
+      await m.query(`TRUNCATE ${READ_MODEL_TABLES.join(', ')}`);
+      await m.query('DELETE FROM inbox WHERE consumer = $1', [this.liveGroupId]);
+    });
+    const deadline = Date.now() + timeoutMs;
+    for (const topic of REPLAY_ORDER) await this.replayTopic(`${this.config.topicPrefix}${topic}`, result, deadline);
+    this.logger.log(`rebuild done: ${result.applied} applied, ${result.skipped} skipped, ${result.failed} failed`);
+    return result;
+  }
+
+  private async replayTopic(topic: string, result: RebuildResult, deadline: number): Promise<void> {
+    const kafka = this.messaging.kafka;
+    const admin = kafka.admin();
+    await admin.connect();
+    const groupId = `${this.config.topicPrefix}${this.config.service}.rebuild-${randomUUID()}`;
+    try {
+      const ends = new Map((await admin.fetchTopicOffsets(topic)).filter((p) => p.high !== p.low).map((p) => [p.partition, Number(p.high)]));
+      if (!ends.size) return;
+      const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false });
+      await consumer.connect();
+      try {
+        await consumer.subscribe({ topic, fromBeginning: true });
+        await new Promise<void>((resolve, reject) => {
+          const timer = setTimeout(() => reject(new Error(`rebuild timed out replaying ${topic}`)), Math.max(0, deadline - Date.now()));
+          consumer
+            .run({
+              eachBatchAutoResolve: false,
+              eachBatch: async ({ batch, resolveOffset, heartbeat }) => {
+                const end = ends.get(batch.partition) ?? 0;
+                const messages = batch.messages.filter((m) => Number(m.offset) < end);
+                for (let i = 0; i < messages.length; i += CHUNK) {
+                  await this.applyChunk(topic, batch.partition, messages.slice(i, i + CHUNK), result);
+                  resolveOffset(messages[Math.min(i + CHUNK, messages.length) - 1].offset);
+                  await heartbeat();
+                }
+                const last = batch.messages.at(-1);
+                if (last && Number(last.offset) + 1 >= end) ends.delete(batch.partition);
+                if (!ends.size) {
+                  clearTimeout(timer);
+                  resolve();
+                }
+              },
+            })
+            .catch(reject);
+        });
+      } finally {
+        await consumer.disconnect();
+      }
+    } finally {
+      await admin.deleteGroups([groupId]).catch(() => undefined);
+      await admin.disconnect();
+    }
+  }
+
+  /** One transaction per chunk; if it fails, event by event so one bad event (already dead-lettered live) is skipped alone. */
+  private async applyChunk(topic: string, partition: number, messages: KafkaMessage[], result: RebuildResult): Promise<void> {
+    try {
+      const counts = await this.dataSource.transaction(async (manager) => {
+        const c = { applied: 0, skipped: 0 };
+        for (const message of messages) (await this.applyOne(manager, topic, partition, message)) ? c.applied++ : c.skipped++;
+        return c;
+      });
+      result.applied += counts.applied;
+      result.skipped += counts.skipped;
+    } catch {
+      for (const message of messages) {
+        try {
+          (await this.dataSource.transaction((manager) => this.applyOne(manager, topic, partition, message))) ? result.applied++ : result.skipped++;
+        } catch (err) {
+          result.failed++;
+          this.logger.error(`rebuild: ${topic}[${partition}]@${message.offset} failed: ${(err as Error).message}`);
+        }
+      }
+    }
+  }
+
+  private async applyOne(manager: import('typeorm').EntityManager, topic: string, partition: number, message: KafkaMessage): Promise<boolean> {
+    let event;
+    try {
+      event = decodeEvent(message.value);
+    } catch (err) {
+      if (err instanceof ContractViolationError) return false;
+      throw err;
+    }
+    if (!this.projector.handles(event.type)) return false;
+    const claimed = await manager.query(
+      `INSERT INTO inbox (consumer, event_id, event_type, topic, partition, "offset") VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT DO NOTHING RETURNING event_id`,
+      [this.liveGroupId, event.id, event.type, topic, partition, message.offset],
+    );
+    if (!claimed.length) return false;
+    await this.projector.apply(event, manager, { topic, partition });
+    return true;
+  }
+}

@@ -1,0 +1,36 @@
+import { Body, Controller, Get, HttpStatus, Param, ParseUUIDPipe, Put, Query } from '@nestjs/common';
+import { ApiForbiddenResponse, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { CurrentUser, HttpProblemCode, ProblemException, Role, Roles, type AuthUser } from '@crm/http';
+import { PutQuotaDto, QuotaView } from './quotas.dto';
+import { QuotasService, periodError } from './quotas.service';
+
+const repIdParam = new ParseUUIDPipe({
+  exceptionFactory: () =>
+    new ProblemException({
+      status: HttpStatus.BAD_REQUEST, code: HttpProblemCode.ValidationFailed, detail: 'The request has 1 invalid field.',
+      errors: [{ field: 'repId', constraint: 'isUuid', message: 'repId must be a UUID' }],
+    }),
+});
+
+@ApiTags('quotas')
+@Controller('api/v1/quotas')
+export class QuotasController {
+  constructor(private readonly quotas: QuotasService) {}
+
+  @Put(':period/:repId')
+  @Roles(Role.Admin, Role.SalesManager)
+  @ApiOkResponse({ type: QuotaView, description: 'Created or replaced; PUT is idempotent' })
+  @ApiForbiddenResponse({ description: 'REP_NOT_IN_TEAM: a manager sets quotas for the reps of their team only' })
+  put(@Param('period') period: string, @Param('repId', repIdParam) repId: string, @Body() dto: PutQuotaDto, @CurrentUser() user: AuthUser): Promise<QuotaView> {
+    return this.quotas.put(period, repId, dto, user);
+  }
+
+  @Get()
+  @Roles(Role.Admin, Role.SalesManager, Role.SalesRep)
+  @ApiQuery({ name: 'period', example: '2026-Q3' })
+  @ApiOkResponse({ description: '{ rows: QuotaView[] }' })
+  list(@Query('period') period: string | undefined, @CurrentUser() user: AuthUser) {
+    if (!period) throw periodError();
+    return this.quotas.list(period, user);
+  }
+}

@@ -1,0 +1,30 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { createJsonLogger } from '@crm/observability';
+import { loadServiceConfig } from '@crm/platform';
+import { AppModule } from './app.module';
+import { RebuildService } from './projection/rebuild.service';
+
+/**
+ * Rebuilds the analytics read model from the retained topics:
+ *   npm run analytics:rebuild   (node -r ./tools/register.js apps/analytics/src/rebuild.ts)
+ * (same settings as the service: DATABASE_URL / ANALYTICS_DATABASE_URL, KAFKA_BROKERS, KAFKA_TOPIC_PREFIX).
+ * Running services may stay up; see RebuildService for why that is safe.
+ */
+async function main(): Promise<void> {
+  const config = loadServiceConfig('analytics');
+  const logger = createJsonLogger(config.service);
+  const app = await NestFactory.createApplicationContext(AppModule.forRoot(config), { logger });
+  try {
+    const result = await app.get(RebuildService).rebuild();
+    logger.log(`rebuilt: ${JSON.stringify(result)}`, 'Rebuild');
+    if (result.failed) process.exitCode = 1;
+  } finally {
+    await app.close();
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,82 @@
+import { Controller, Get, HttpStatus, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { CurrentUser, HttpProblemCode, ProblemException, Role, Roles, type AuthUser } from '@crm/http';
+import { AnalyticsService } from './analytics.service';
+import { KpiService } from './kpi.service';
+import {
+  DateRangeQueryDto, ForecastQueryDto, FunnelQueryDto, KpiQueryDto, PipelineQueryDto, RankingQueryDto, RepReportQueryDto, RowsResponse,
+  SalesQueryDto, SeriesResponse,
+} from './reporting.dto';
+
+const uuidParam = (field: string) =>
+  new ParseUUIDPipe({
+    exceptionFactory: () =>
+      new ProblemException({
+        status: HttpStatus.BAD_REQUEST, code: HttpProblemCode.ValidationFailed, detail: 'The request has 1 invalid field.',
+        errors: [{ field, constraint: 'isUuid', message: `${field} must be a UUID` }],
+      }),
+  });
+
+/**
+ * Dashboards. Charts get `{ asOf, series: [{ label, measure, currency, points: [{ x, y }] }] }`, tables
+ * `{ asOf, rows: [...] }`; `asOf` is the time of the last event applied. A manager sees their team's
+ * figures, a rep their own.
+ */
+@ApiTags('analytics')
+@Controller('api/v1/analytics')
+@Roles(Role.Admin, Role.Integration, Role.SalesManager, Role.SalesRep)
+export class AnalyticsController {
+  constructor(
+    private readonly analytics: AnalyticsService,
+    private readonly kpis: KpiService,
+  ) {}
+
+  @Get('sales')
+  @ApiOkResponse({ type: SeriesResponse, description: 'Money series per currency (confirmed, cancelled, net, shipped, paid, order counts) and lead/opportunity counts' })
+  sales(@Query() q: SalesQueryDto, @CurrentUser() user: AuthUser) {
+    return this.analytics.sales(q, user);
+  }
+
+  @Get('funnel')
+  @ApiOkResponse({ type: SeriesResponse, description: 'Leads captured in [from, to] reaching each stage; x = stage, rate = conversion from the previous stage' })
+  funnel(@Query() q: FunnelQueryDto, @CurrentUser() user: AuthUser) {
+    return this.analytics.funnel(q, user);
+  }
+
+  @Get('pipeline')
+  @ApiOkResponse({ type: SeriesResponse, description: 'Open opportunities by stage: raw amount, probability-weighted amount and count per currency' })
+  pipeline(@Query() q: PipelineQueryDto, @CurrentUser() user: AuthUser) {
+    return this.analytics.pipeline(q, user);
+  }
+
+  @Get('cycle-time')
+  @ApiOkResponse({ type: RowsResponse, description: 'Median and p90 in hours: lead captured → won, won → fully paid, lead capture → first follow-up' })
+  cycleTime(@Query() q: DateRangeQueryDto, @CurrentUser() user: AuthUser) {
+    return this.analytics.cycleTime(q, user);
+  }
+
+  @Get('forecast')
+  @ApiOkResponse({ type: SeriesResponse, description: 'Monthly net bookings, the time-series forecast with its 95 % interval, and the pipeline forecast (commit, best case, weighted)' })
+  forecast(@Query() q: ForecastQueryDto, @CurrentUser() user: AuthUser) {
+    return this.analytics.forecast(q, user);
+  }
+
+  @Get('kpis')
+  @ApiOkResponse({ type: RowsResponse, description: 'Per rep or team: revenue, growth, quota attainment, win rate, deal size, response time, satisfaction' })
+  kpiTable(@Query() q: KpiQueryDto, @CurrentUser() user: AuthUser) {
+    return this.kpis.kpis(q, user);
+  }
+
+  @Get('rankings')
+  @ApiOkResponse({ type: RowsResponse, description: 'Reps or teams ranked by one KPI (ties share a rank)' })
+  rankings(@Query() q: RankingQueryDto, @CurrentUser() user: AuthUser) {
+    return this.kpis.rankings(q, user);
+  }
+
+  @Get('reps/:repId/report')
+  @Roles(Role.Admin, Role.SalesManager, Role.SalesRep)
+  @ApiOkResponse({ description: "One rep's KPIs, ranks and monthly bookings for a period" })
+  repReport(@Param('repId', uuidParam('repId')) repId: string, @Query() q: RepReportQueryDto, @CurrentUser() user: AuthUser) {
+    return this.kpis.repReport(repId, q, user);
+  }
+}

@@ -1,0 +1,239 @@
+import { createEvent, type EventEnvelope, type EventName, type NewEvent } from '@crm/contracts';
+import { lineTotal, sumAmounts } from '@crm/money';
+
+/** Deterministic PRNG (mulberry32): the same seed gives the same year. */
+export function prng(seed: number) {
+  let a = seed >>> 0;
+  const next = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return {
+    next,
+    int: (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1)),
+    pick: <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)],
+    chance: (p: number) => next() < p,
+    uuid: () => {
+      const hex = Array.from({ length: 32 }, () => Math.floor(next() * 16).toString(16)).join('');
+      return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+    },
+  };
+}
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export interface GenRep { repId: string; team: string }
+export interface GenLead {
+  leadId: string; source: string; region: string; productLine?: string; capturedAt: number; repId?: string;
+  firstFollowUpAt?: number; qualifiedAt?: number; convertedAt?: number; disqualifiedAt?: number;
+}
+export interface GenOpportunity {
+  opportunityId: string; leadId: string | null; repId: string; team: string; region: string; productLine: string; currency: string;
+  expectedAmount: string; expectedCloseDate: string; createdAt: number;
+  stages: { stage: string; p: number; at: number }[]; outcome: 'won' | 'lost' | 'open'; closedAt?: number;
+}
+export interface GenOrder {
+  orderId: string; opportunityId: string | null; repId: string; team: string; region: string; currency: string;
+  lines: { lineId: string; sku: string; quantity: number; unitPrice: string; discount: string; lineTotal: string }[];
+  total: string; confirmedAt: number; cancelledAt?: number; shippedAt?: number;
+  payments: { paymentId: string; amount: string; outstanding: string; at: number }[];
+  feedback?: { rating: number; complaint: boolean; at: number };
+}
+
+export interface YearFixture {
+  reps: GenRep[];
+  items: { sku: string; productLine: string }[];
+  leads: GenLead[];
+  opportunities: GenOpportunity[];
+  orders: GenOrder[];
+  /** Every event once, each stamped (envelope `time`) with the moment it describes. */
+  events: EventEnvelope[];
+}
+
+export const REGIONS = ['north', 'south', 'east', 'west'];
+export const TEAMS = ['alpha', 'bravo', 'charlie'];
+export const PRODUCT_LINES = ['pumps', 'valves', 'controls'];
+const SOURCES = ['web_form', 'phone', 'social', 'trade_show', 'referral', 'import', 'other'] as const;
+export const STAGES = [
+  { stage: 'qualification', p: 0.2 }, { stage: 'proposal', p: 0.5 }, { stage: 'negotiation', p: 0.7 }, { stage: 'contract', p: 0.75 },
+];
+
+/**
+ * A year (2025) of the whole journey across regions, reps, sources and two currencies: leads captured,
+ * assigned, answered, qualified, converted; opportunities through stages to won/lost/open; orders
+ * confirmed, cancelled, shipped, paid in one or two payments, rated. Plain records for the test's own
+ * arithmetic, and the events the services would have published.
+ */
+export function generateYear(seed = 2025, size = { leads: 400, directOpportunities: 60, directOrders: 80 }): YearFixture {
+  const r = prng(seed);
+  const start = Date.UTC(2025, 0, 1);
+  const events: EventEnvelope[] = [];
+  const emit = <N extends EventName>(name: N, at: number, e: NewEvent<N>) => events.push({ ...createEvent(name, e), time: iso(at) });
+
+  const reps: GenRep[] = Array.from({ length: 8 }, (_, i) => ({ repId: r.uuid(), team: TEAMS[i % TEAMS.length] }));
+  reps.forEach((rep, i) => emit('rep.upserted', start, {
+    subject: rep.repId,
+    data: { repId: rep.repId, name: `Rep ${i}`, email: `rep${i}@crm.example`, team: rep.team, capacity: 20, active: true, updatedAt: iso(start) },
+  }));
+  const items = Array.from({ length: 8 }, (_, i) => ({ sku: `SKU-${i}`, productLine: PRODUCT_LINES[i % PRODUCT_LINES.length] }));
+  items.forEach((it) => emit('item.upserted', start, { subject: it.sku, data: { sku: it.sku, name: it.sku, productLine: it.productLine, active: true, updatedAt: iso(start) } }));
+  const money = (lo: number, hi: number) => `${r.int(lo, hi)}.${String(r.int(0, 99)).padStart(2, '0')}`;
+
+  const leads: GenLead[] = [];
+  const opportunities: GenOpportunity[] = [];
+  const orders: GenOrder[] = [];
+
+  for (let i = 0; i < size.leads; i++) {
+    const lead: GenLead = {
+      leadId: r.uuid(), source: r.pick(SOURCES), region: r.pick(REGIONS), productLine: r.chance(0.9) ? r.pick(PRODUCT_LINES) : undefined,
+      capturedAt: start + r.int(0, 330) * DAY + r.int(0, 23) * HOUR + r.int(0, 59) * 60_000,
+    };
+    leads.push(lead);
+    emit('lead.captured', lead.capturedAt, {
+      subject: lead.leadId,
+      data: { leadId: lead.leadId, source: lead.source as (typeof SOURCES)[number], contact: { name: `Lead ${i}` }, region: lead.region, productLine: lead.productLine, capturedAt: iso(lead.capturedAt) },
+    });
+    if (!r.chance(0.85)) continue;
+    const rep = r.pick(reps);
+    lead.repId = rep.repId;
+    emit('lead.assigned', lead.capturedAt + HOUR, {
+      subject: lead.leadId,
+      data: { leadId: lead.leadId, repId: rep.repId, team: rep.team, rule: 'region', assignedAt: iso(lead.capturedAt + HOUR), firstFollowUpDueAt: iso(lead.capturedAt + DAY) },
+    });
+    if (r.chance(0.7)) {
+      lead.firstFollowUpAt = lead.capturedAt + r.int(2, 72) * HOUR + r.int(0, 59) * 60_000;
+      const followUps = [lead.firstFollowUpAt, ...(r.chance(0.4) ? [lead.firstFollowUpAt + 2 * DAY] : [])];
+      // The later follow-up is published first: the first response time must still be the earliest.
+      for (const at of followUps.reverse()) {
+        emit('lead.followed_up', at, { subject: lead.leadId, data: { leadId: lead.leadId, followUpId: r.uuid(), repId: rep.repId, channel: 'call', at: iso(at), content: 'called' } });
+      }
+    }
+    if (r.chance(0.5)) {
+      lead.qualifiedAt = lead.capturedAt + 3 * DAY;
+      emit('lead.qualified', lead.qualifiedAt, { subject: lead.leadId, data: { leadId: lead.leadId, by: rep.repId, qualifiedAt: iso(lead.qualifiedAt) } });
+      if (r.chance(0.7)) {
+        lead.convertedAt = lead.qualifiedAt + 2 * DAY;
+        emit('lead.converted', lead.convertedAt, {
+          subject: lead.leadId,
+          data: { leadId: lead.leadId, repId: rep.repId, team: rep.team, customer: { name: `Lead ${i}` }, region: lead.region, productLine: lead.productLine, capturedAt: iso(lead.capturedAt), convertedAt: iso(lead.convertedAt) },
+        });
+        opportunities.push(newOpportunity(lead.leadId, rep, lead.region, lead.productLine ?? 'pumps', lead.convertedAt));
+      }
+    } else if (r.chance(0.2)) {
+      lead.disqualifiedAt = lead.capturedAt + 4 * DAY;
+      emit('lead.disqualified', lead.disqualifiedAt, { subject: lead.leadId, data: { leadId: lead.leadId, by: rep.repId, reason: 'no budget', disqualifiedAt: iso(lead.disqualifiedAt) } });
+    }
+  }
+  for (let i = 0; i < size.directOpportunities; i++) {
+    const rep = r.pick(reps);
+    opportunities.push(newOpportunity(null, rep, r.pick(REGIONS), r.pick(PRODUCT_LINES), start + r.int(0, 340) * DAY + r.int(0, 23) * HOUR));
+  }
+
+  function newOpportunity(leadId: string | null, rep: GenRep, region: string, productLine: string, createdAt: number): GenOpportunity {
+    const stages = [{ ...STAGES[0], at: createdAt }];
+    for (let s = 1; s < STAGES.length && r.chance(0.7); s++) stages.push({ ...STAGES[s], at: createdAt + s * 7 * DAY + r.int(0, 20) * HOUR });
+    const late = createdAt > Date.UTC(2025, 9, 1);
+    const outcome = late ? 'open' : r.chance(0.55) ? 'won' : r.chance(0.6) ? 'lost' : 'open';
+    return {
+      opportunityId: r.uuid(), leadId, repId: rep.repId, team: rep.team, region, productLine, currency: r.chance(0.75) ? 'EUR' : 'USD',
+      expectedAmount: money(1000, 50000), expectedCloseDate: iso(createdAt + r.int(20, 150) * DAY).slice(0, 10), createdAt, stages, outcome,
+      closedAt: outcome === 'open' ? undefined : stages[stages.length - 1].at + r.int(3, 10) * DAY,
+    };
+  }
+
+  const newLines = () =>
+    Array.from({ length: r.int(1, 3) }, () => {
+      const line = { lineId: r.uuid(), sku: r.pick(items).sku, quantity: r.int(1, 5), unitPrice: money(10, 2000), discount: r.chance(0.2) ? '5.00' : '0' };
+      return { ...line, lineTotal: lineTotal(line) };
+    });
+
+  for (const o of opportunities) {
+    emit('opportunity.created', o.createdAt, {
+      subject: o.opportunityId,
+      data: {
+        opportunityId: o.opportunityId, leadId: o.leadId, repId: o.repId, team: o.team, customer: { name: 'Customer' }, region: o.region, productLine: o.productLine,
+        expectedAmount: o.expectedAmount, currency: o.currency, expectedCloseDate: o.expectedCloseDate, stage: o.stages[0].stage, winProbability: o.stages[0].p, createdAt: iso(o.createdAt),
+      },
+    });
+    o.stages.slice(1).forEach((s, i) => emit('opportunity.stage_changed', s.at, {
+      subject: o.opportunityId,
+      data: { opportunityId: o.opportunityId, repId: o.repId, fromStage: o.stages[i].stage, toStage: s.stage, winProbability: s.p, by: o.repId, changedAt: iso(s.at) },
+    }));
+    if (o.outcome === 'lost') {
+      emit('opportunity.lost', o.closedAt as number, {
+        subject: o.opportunityId,
+        data: { opportunityId: o.opportunityId, repId: o.repId, stage: o.stages[o.stages.length - 1].stage, reason: 'price', lostAt: iso(o.closedAt as number) },
+      });
+    }
+    if (o.outcome === 'won') {
+      const lines = newLines();
+      emit('opportunity.won', o.closedAt as number, {
+        subject: o.opportunityId,
+        data: {
+          opportunityId: o.opportunityId, leadId: o.leadId, repId: o.repId, team: o.team, customer: { name: 'Customer' }, region: o.region, currency: o.currency,
+          amount: sumAmounts(lines.map((l) => l.lineTotal)), lines: lines.map(({ sku, quantity, unitPrice, discount }) => ({ sku, productName: sku, quantity, unitPrice, discount })),
+          createdAt: iso(o.createdAt), wonAt: iso(o.closedAt as number),
+        },
+      });
+      orders.push(newOrder(o.opportunityId, { repId: o.repId, team: o.team }, o.region, o.currency, (o.closedAt as number) + 2 * DAY, lines));
+    }
+  }
+  for (let i = 0; i < size.directOrders; i++) {
+    orders.push(newOrder(null, r.pick(reps), r.pick(REGIONS), r.chance(0.7) ? 'EUR' : 'USD', start + r.int(0, 350) * DAY + r.int(0, 23) * HOUR, newLines()));
+  }
+
+  function newOrder(opportunityId: string | null, rep: GenRep, region: string, currency: string, confirmedAt: number, lines: GenOrder['lines']): GenOrder {
+    const total = sumAmounts(lines.map((l) => l.lineTotal));
+    const order: GenOrder = { orderId: r.uuid(), opportunityId, repId: rep.repId, team: rep.team, region, currency, lines, total, confirmedAt, payments: [] };
+    if (r.chance(0.1)) {
+      order.cancelledAt = confirmedAt + DAY;
+      return order;
+    }
+    if (r.chance(0.85)) order.shippedAt = confirmedAt + r.int(2, 9) * DAY;
+    const cents = Math.round(Number(total) * 100);
+    if (r.chance(0.75)) {
+      if (r.chance(0.4) && cents > 1) {
+        const first = Math.floor(cents / 3);
+        order.payments.push({ paymentId: r.uuid(), amount: (first / 100).toFixed(2), outstanding: ((cents - first) / 100).toFixed(2), at: confirmedAt + 10 * DAY });
+        order.payments.push({ paymentId: r.uuid(), amount: ((cents - first) / 100).toFixed(2), outstanding: '0.00', at: confirmedAt + 25 * DAY });
+      } else {
+        order.payments.push({ paymentId: r.uuid(), amount: total, outstanding: '0.00', at: confirmedAt + r.int(5, 40) * DAY });
+      }
+    } else if (r.chance(0.4) && cents > 1) {
+      order.payments.push({ paymentId: r.uuid(), amount: (Math.floor(cents / 2) / 100).toFixed(2), outstanding: ((cents - Math.floor(cents / 2)) / 100).toFixed(2), at: confirmedAt + 15 * DAY });
+    }
+    if (order.shippedAt && r.chance(0.35)) order.feedback = { rating: r.int(1, 5), complaint: r.chance(0.1), at: order.shippedAt + 10 * DAY };
+    return order;
+  }
+
+  for (const o of orders) {
+    emit('order.confirmed', o.confirmedAt, {
+      subject: o.orderId,
+      data: {
+        orderId: o.orderId, opportunityId: o.opportunityId, repId: o.repId, team: o.team, customer: { name: 'Customer' }, region: o.region, currency: o.currency,
+        lines: o.lines.map((l) => ({ ...l, productName: l.sku })), total: o.total, paymentTerms: 'NET30', by: o.repId, autoConfirmed: false, confirmedAt: iso(o.confirmedAt),
+      },
+    });
+    const receivableId = r.uuid();
+    if (o.cancelledAt) emit('order.cancelled', o.cancelledAt, { subject: o.orderId, data: { orderId: o.orderId, previousStatus: 'confirmed', reason: 'changed mind', by: o.repId, cancelledAt: iso(o.cancelledAt) } });
+    if (o.shippedAt) emit('order.shipped', o.shippedAt, { subject: o.orderId, data: { orderId: o.orderId, carrier: 'DHL', trackingNumber: 'T1', shippedAt: iso(o.shippedAt) } });
+    for (const p of o.payments) {
+      emit('payment.received', p.at, {
+        subject: receivableId,
+        data: { paymentId: p.paymentId, receivableId, orderId: o.orderId, amount: p.amount, currency: o.currency, outstanding: p.outstanding, receivedAt: iso(p.at) },
+      });
+    }
+    if (o.feedback) {
+      emit('order.feedback_received', o.feedback.at, {
+        subject: o.orderId,
+        data: { orderId: o.orderId, feedbackId: r.uuid(), repId: o.repId, rating: o.feedback.rating, category: 'product', complaint: o.feedback.complaint, receivedAt: iso(o.feedback.at) },
+      });
+    }
+  }
+  return { reps, items, leads, opportunities, orders, events };
+}
