@@ -47,3 +47,35 @@ export function lineTotal(line: PricedLine): string {
   if (net.lt(0)) throw new InvalidAmountError(`discount ${line.discount} exceeds the line amount ${formatAmount(gross)}`);
   return formatAmount(net);
 }
+
+/** A line's amount that cannot be priced, with the index of the line (for a field error such as `lines[2].discount`). */
+export class InvalidLineError extends InvalidAmountError {
+  override name = 'InvalidLineError';
+  constructor(
+    readonly index: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Prices every line exactly: canonical unit price and discount, and the line total. */
+export function priceLines<L extends PricedLine>(lines: readonly L[]): (L & { unitPrice: string; discount: string; lineTotal: string })[] {
+  return lines.map((line, index) => {
+    try {
+      const discount = formatAmount(parseAmount(line.discount ?? '0'));
+      return { ...line, unitPrice: formatAmount(parseAmount(line.unitPrice)), discount, lineTotal: lineTotal({ ...line, discount }) };
+    } catch (err) {
+      throw err instanceof InvalidAmountError ? new InvalidLineError(index, err.message) : err;
+    }
+  });
+}
+
+/**
+ * TypeORM column transformer for `numeric(19,4)` money columns: pg returns them as text, and they are printed
+ * the way every service prints money.
+ */
+export const amountColumn = {
+  to: (value: string | null | undefined) => value,
+  from: (value: string | null) => (value === null ? null : formatAmount(value)),
+};

@@ -4,7 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { EventOf } from '@crm/contracts';
 import { accessScope, assertVersion, HttpProblemCode, paginate, ProblemException, type AuthUser, type Page } from '@crm/http';
 import { appendToOutbox, newEvent } from '@crm/messaging';
-import { formatAmount, InvalidAmountError, lineTotal, sumAmounts } from '@crm/money';
+import { formatAmount, InvalidLineError, lineTotal, priceLines, sumAmounts } from '@crm/money';
 import { accountKey } from '../accounts/account.domain';
 import { IllegalMoveError, planMove, unmetExitCriteria, type StageDef } from '../pipeline/pipeline.domain';
 import { PipelinesService } from '../pipeline/pipelines.service';
@@ -72,7 +72,7 @@ export class OpportunitiesService {
     const repId = dto.repId ?? user.sub;
     if (scope.kind === 'own' && repId !== user.sub) throw badField('repId', 'a sales rep can only open opportunities for themself');
     if (dto.team !== undefined && scope.kind !== 'all') throw badField('team', 'only an admin names the team; yours is taken from your token');
-    const lines = priceLines(dto.lines ?? []);
+    const lines = pricedLines(dto.lines ?? []);
     if (dto.expectedAmount === undefined && !lines.length) throw badField('expectedAmount', 'give expectedAmount or the product lines');
     const expectedAmount = dto.expectedAmount !== undefined ? formatAmount(dto.expectedAmount) : sumAmounts(lines.map((l) => l.lineTotal));
     const fields = mergeFields({}, dto.fields);
@@ -150,7 +150,7 @@ export class OpportunitiesService {
       if (dto.companySize !== undefined) changes.companySize = dto.companySize;
       if (dto.productLine !== undefined) changes.productLine = dto.productLine;
       if (dto.region !== undefined) changes.region = dto.region;
-      if (dto.lines) await this.replaceLines(m, id, priceLines(dto.lines));
+      if (dto.lines) await this.replaceLines(m, id, pricedLines(dto.lines));
       await m.update(OpportunityEntity, { id }, changes);
       await this.scoring.scoreOpportunity(m, id);
     });
@@ -198,7 +198,7 @@ export class OpportunitiesService {
       const won = stages.find((s) => s.outcome === 'won')!;
       let lines: PricedLine[];
       if (dto.lines) {
-        lines = priceLines(dto.lines);
+        lines = pricedLines(dto.lines);
         await this.replaceLines(m, id, lines);
       } else {
         lines = (await m.find(OpportunityLineEntity, { where: { opportunityId: id }, order: { position: 'ASC' } })).map((l) => ({ ...l, lineTotal: lineTotal(l) }));
@@ -505,14 +505,11 @@ function deal(o: OpportunityEntity) {
 }
 
 /** Prices each line exactly; a discount larger than its line is a 400 on that line. */
-function priceLines(lines: readonly LineDto[]): PricedLine[] {
-  return lines.map((line, i) => {
-    const discount = formatAmount(line.discount ?? '0');
-    try {
-      return { sku: line.sku, productName: line.productName, quantity: line.quantity, unitPrice: formatAmount(line.unitPrice), discount, lineTotal: lineTotal({ ...line, discount }) };
-    } catch (err) {
-      if (err instanceof InvalidAmountError) throw badField(`lines[${i}].discount`, err.message);
-      throw err;
-    }
-  });
+function pricedLines(lines: readonly LineDto[]): PricedLine[] {
+  try {
+    return priceLines(lines).map(({ sku, productName, quantity, unitPrice, discount, lineTotal }) => ({ sku, productName, quantity, unitPrice, discount, lineTotal }));
+  } catch (err) {
+    if (err instanceof InvalidLineError) throw badField(`lines[${err.index}].discount`, err.message);
+    throw err;
+  }
 }

@@ -1,13 +1,8 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn, PrimaryGeneratedColumn, UpdateDateColumn, VersionColumn, type ValueTransformer } from 'typeorm';
-import { formatAmount } from '@crm/money';
+import { amountColumn as amount } from '@crm/money';
 import type { ExitCriteria } from '../pipeline/pipeline.domain';
 import type { FactorScore, FeatureVector } from '../scoring/scoring.domain';
 
-/** numeric(19,4) comes back from pg as text: print it the way every service prints money. */
-export const amount: ValueTransformer = {
-  to: (value: string | null | undefined) => value,
-  from: (value: string | null) => (value === null ? null : formatAmount(value)),
-};
 /** Scores and probabilities are not money: plain numbers in the API. */
 const numeric: ValueTransformer = {
   to: (value: number | null | undefined) => value,

@@ -1,12 +1,7 @@
-import { Column, CreateDateColumn, Entity, OneToMany, ManyToOne, JoinColumn, PrimaryColumn, PrimaryGeneratedColumn, UpdateDateColumn, VersionColumn, type ValueTransformer } from 'typeorm';
-import { formatAmount } from '@crm/money';
+import { Column, CreateDateColumn, Entity, OneToMany, ManyToOne, JoinColumn, PrimaryColumn, PrimaryGeneratedColumn, UpdateDateColumn, VersionColumn } from 'typeorm';
+import { amountColumn as amount } from '@crm/money';
 import type { OrderStatus, PaymentStatus } from './order-workflow.domain';
 
-/** numeric(19,4) comes back from pg as text: print it the way every service prints money. */
-const amount: ValueTransformer = {
-  to: (value: string | null | undefined) => value,
-  from: (value: string | null) => (value === null ? null : formatAmount(value)),
-};
 
 export interface CustomerInfo {
   name: string;

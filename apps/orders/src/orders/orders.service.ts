@@ -5,7 +5,7 @@ import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialE
 import type { EventEnvelope, EventOf } from '@crm/contracts';
 import { accessScope, assertVersion, HttpProblemCode, paginate, ProblemException, type AuthUser, type Page } from '@crm/http';
 import { appendToOutbox, newEvent, NonRetryableError } from '@crm/messaging';
-import { compareAmounts, InvalidAmountError, lineTotal, sumAmounts } from '@crm/money';
+import { compareAmounts, InvalidLineError, priceLines, sumAmounts } from '@crm/money';
 import { AlertsService } from '../alerts/alerts.service';
 import { DirectoryService } from '../directory/directory.service';
 import { autoConfirms, type AutoConfirmLimits } from './auto-confirm.domain';
@@ -61,7 +61,7 @@ export class OrdersService {
     const scope = accessScope(user);
     const repId = dto.repId ?? user.sub;
     if (scope.kind === 'own' && repId !== user.sub) throw badField('repId', 'a sales rep can only create orders for themself');
-    const lines = priceLines(dto.lines);
+    const lines = pricedLines(dto.lines);
     return this.dataSource.transaction(async (m) => {
       const unknown = await this.directory.unsellableSkus(m, [...new Set(dto.lines.map((l) => l.sku))]);
       const firstUnknown = dto.lines.findIndex((l) => unknown.has(l.sku));
@@ -236,7 +236,7 @@ export class OrdersService {
     if (existing) return;
     let lines: PricedLine[];
     try {
-      lines = priceLines(data.lines);
+      lines = pricedLines(data.lines);
     } catch (err) {
       // A won deal whose lines cannot be priced will not price better on retry: dead-letter it with the reason.
       throw new NonRetryableError(`opportunity ${data.opportunityId}: ${err instanceof ProblemException ? JSON.stringify(err.getResponse()) : String(err)}`);
@@ -468,16 +468,13 @@ export class OrdersService {
 type PricedLine = Pick<OrderLineEntity, 'sku' | 'productName' | 'quantity' | 'unitPrice' | 'discount' | 'lineTotal'>;
 
 /** Prices each line exactly; a discount larger than its line is a 400 on that line. */
-function priceLines(lines: readonly (OrderLineDto | EventOf<'opportunity.won'>['data']['lines'][number])[]): PricedLine[] {
-  return lines.map((line, i) => {
-    try {
-      const discount = line.discount ?? '0';
-      return { sku: line.sku, productName: line.productName, quantity: line.quantity, unitPrice: line.unitPrice, discount, lineTotal: lineTotal({ ...line, discount }) };
-    } catch (err) {
-      if (err instanceof InvalidAmountError) throw badField(`lines[${i}].discount`, err.message);
-      throw err;
-    }
-  });
+function pricedLines(lines: readonly (OrderLineDto | EventOf<'opportunity.won'>['data']['lines'][number])[]): PricedLine[] {
+  try {
+    return priceLines(lines).map(({ sku, productName, quantity, unitPrice, discount, lineTotal }) => ({ sku, productName, quantity, unitPrice, discount, lineTotal }));
+  } catch (err) {
+    if (err instanceof InvalidLineError) throw badField(`lines[${err.index}].discount`, err.message);
+    throw err;
+  }
 }
 
 /** The order as `order.drafted` / `order.confirmed` carry it to inventory, finance and analytics. */
