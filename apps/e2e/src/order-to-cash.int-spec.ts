@@ -94,7 +94,7 @@ describe('order to cash across orders, inventory and finance (real Kafka and Pos
     expect(await statusOf(id)).toBe('allocated');
   });
 
-  it('200 orders confirmed concurrently against stock for 150: exactly 150 allocated, 50 on hold, stock 0, one receivable each', async () => {
+  it('200 orders confirmed concurrently against stock for 150: exactly 150 allocated, 50 on hold, stock 0, one receivable each; stock that comes in serves the waiting ones', async () => {
     const ids: string[] = [];
     const queue = Array.from({ length: 200 }, (_, i) => i);
     // 10 clients at once, each creating and submitting orders of 1 × SCARCE-1 (auto-confirmed under the limit).
@@ -125,6 +125,19 @@ describe('order to cash across orders, inventory and finance (real Kafka and Pos
     // Every on-hold order alerted its rep.
     const alerts = await sql<{ n: string }>('orders', `SELECT count(*) AS n FROM alerts WHERE kind = 'stock_shortage' AND order_id = ANY($1)`, [ids]);
     expect(Number(alerts[0].n)).toBe(50);
+
+    // Stock comes in for 40 of the 50 waiting orders: the oldest 40 are allocated, the other 10 keep waiting.
+    await system.as(admin, 'inventory').post('/api/v1/stock/receipts').send({ sku: 'SCARCE-1', warehouseId: 'main', quantity: 40 }).expect(201);
+    const statuses = async () =>
+      Object.fromEntries(
+        (await sql<{ status: string; n: string }>('orders', 'SELECT status, count(*) AS n FROM orders WHERE id = ANY($1) GROUP BY status', [ids])).map((r) => [r.status, Number(r.n)]),
+      );
+    await eventually(async () => expect(await statuses()).toEqual({ allocated: 190, on_hold: 10 }), { timeoutMs: 60_000, intervalMs: 500 });
+    // A cancelled allocated order gives its unit back, and the next waiting order gets it.
+    const [allocated] = await sql<{ id: string }>('orders', `SELECT id FROM orders WHERE id = ANY($1) AND status = 'allocated' LIMIT 1`, [ids]);
+    await orders().post(`/api/v1/orders/${allocated.id}/cancel`).send({ reason: 'customer cancelled' }).expect(200);
+    await eventually(async () => expect(await statuses()).toEqual({ allocated: 190, on_hold: 9, cancelled: 1 }), { timeoutMs: 60_000, intervalMs: 500 });
+    expect(await onHand('SCARCE-1')).toBe(0);
   });
 
   it('cancelling an allocated order restores its stock and voids its receivable', async () => {

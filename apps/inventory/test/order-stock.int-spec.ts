@@ -182,6 +182,45 @@ describe('inventory: stock for confirmed and cancelled orders (real Kafka and Po
     ]);
   });
 
+  it('keeps a short order waiting and serves it, oldest first and all or nothing, when stock comes in', async () => {
+    await createItem(svc, 'BACK-1');
+    await createItem(svc, 'BACK-2');
+    await receive(svc, 'BACK-1', 2);
+    const first = orderConfirmed(randomUUID(), [{ sku: 'BACK-1', quantity: 3 }]);
+    const second = orderConfirmed(randomUUID(), [{ sku: 'BACK-1', quantity: 2 }, { sku: 'BACK-2', quantity: 1 }]);
+    const cancelled = orderConfirmed(randomUUID(), [{ sku: 'BACK-1', quantity: 5 }]);
+    for (const event of [first, second, cancelled]) {
+      await svc.publish(event);
+      await applied(svc, event.id);
+    }
+    // 2 on hand: first needs 3, second also needs BACK-2 (none), cancelled needs 5: all three wait.
+    expect(await onHand(svc, 'BACK-1')).toBe(2);
+    expect(await publishedFor(svc, 'stock.insufficient', first.data.orderId)).toHaveLength(1);
+    const cancel = orderCancelled(cancelled.data.orderId, 'on_hold');
+    await svc.publish(cancel);
+    await applied(svc, cancel.id);
+
+    // +1 BACK-1 → 3: the oldest (first, 3 × BACK-1) is served; second still lacks BACK-2 and keeps waiting quietly.
+    const receipt = await svc.as(ADMIN).post('/api/v1/stock/receipts').send({ sku: 'BACK-1', warehouseId: 'main', quantity: 1 }).expect(201);
+    expect(receipt.body.servedBackorders).toEqual([first.data.orderId]);
+    expect(await onHand(svc, 'BACK-1')).toBe(0);
+    // +2 BACK-1 and +1 BACK-2: second is served by the receipt that completes it; the cancelled order never is.
+    const partial = await svc.as(ADMIN).post('/api/v1/stock/receipts').send({ sku: 'BACK-1', warehouseId: 'main', quantity: 2 }).expect(201);
+    expect(partial.body.servedBackorders).toEqual([]);
+    const completing = await svc.as(ADMIN).post('/api/v1/stock/receipts').send({ sku: 'BACK-2', warehouseId: 'main', quantity: 1 }).expect(201);
+    expect(completing.body.servedBackorders).toEqual([second.data.orderId]);
+    expect(await onHand(svc, 'BACK-1')).toBe(0);
+    expect(await onHand(svc, 'BACK-2')).toBe(0);
+    expect(await movements(cancelled.data.orderId)).toEqual([]);
+    await eventually(async () => {
+      expect(await publishedFor(svc, 'stock.deducted', first.data.orderId)).toHaveLength(1);
+      expect(await publishedFor(svc, 'stock.deducted', second.data.orderId)).toHaveLength(1);
+    });
+    // Still one insufficient answer each: waiting never re-announces the shortage.
+    expect(await publishedFor(svc, 'stock.insufficient', second.data.orderId)).toHaveLength(1);
+    expect(await svc.dataSource.query('SELECT order_id FROM backorders WHERE order_id = ANY($1)', [[first, second, cancelled].map((e) => e.data.orderId)])).toEqual([]);
+  });
+
   it('counts deductions by outcome and exposes the low-stock gauge on /metrics', async () => {
     const res = await svc.as(ADMIN).get('/metrics').expect(200);
     expect(res.text).toMatch(/inventory_stock_deductions_total\{[^}]*outcome="deducted"[^}]*\} [1-9]/);

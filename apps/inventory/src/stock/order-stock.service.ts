@@ -1,5 +1,6 @@
-import { Inject, Injectable, Optional } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { Interval } from '@nestjs/schedule';
+import { DataSource, type EntityManager } from 'typeorm';
 import type { EventEnvelope, EventOf } from '@crm/contracts';
 import { appendToOutbox, newEvent } from '@crm/messaging';
 import { ERP_CONNECTOR, type ErpConnector } from '../erp/erp-connector';
@@ -45,7 +46,10 @@ interface AllocationRow {
  */
 @Injectable()
 export class OrderStockService {
+  private readonly logger = new Logger(OrderStockService.name);
+
   constructor(
+    private readonly dataSource: DataSource,
     private readonly metrics: InventoryMetrics,
     @Optional() @Inject(ERP_CONNECTOR) private readonly erp: ErpConnector | null = null,
   ) {}
@@ -65,11 +69,47 @@ export class OrderStockService {
     await this.lockOrder(manager, request.orderId);
     const [existing] = await manager.query('SELECT status FROM order_allocations WHERE order_id = $1', [request.orderId]);
     if (existing) return { outcome: 'already_allocated' };
-    return this.erp ? this.deductInErp(manager, request, lines) : this.deductInLedger(manager, request, lines);
+    return this.erp ? this.deductInErp(manager, request, lines) : this.deductInLedger(manager, request, lines, 'answer');
+  }
+
+  /**
+   * Serves waiting orders (all of them, or those needing one of `skus`), oldest first, each all or nothing in
+   * its own transaction that locks like an event handler does (order, then stock rows in SKU order), so it
+   * never deadlocks with one. An order that still cannot be served keeps waiting without a new
+   * `stock.insufficient`. Called after a receipt commits and every few seconds (releases, crashes).
+   */
+  async serveBackorders(skus?: string[], limit = 200): Promise<string[]> {
+    if (this.erp) return []; // the ERP decides there, and keeps its own backorders
+    const waiting: { order_id: string }[] = await this.dataSource.query(
+      'SELECT order_id FROM backorders WHERE ($1::text[] IS NULL OR skus && $1::text[]) ORDER BY created_at, order_id LIMIT $2',
+      [skus ?? null, limit],
+    );
+    const served: string[] = [];
+    for (const { order_id: orderId } of waiting) {
+      const deducted = await this.dataSource.transaction(async (manager) => {
+        await this.lockOrder(manager, orderId);
+        const [order]: { lines: StockLine[]; event_id: string; by: string }[] = await manager.query(
+          'SELECT lines, event_id, by FROM backorders WHERE order_id = $1',
+          [orderId],
+        );
+        if (!order) return false; // served or cancelled meanwhile
+        const request = { orderId, lines: order.lines, eventId: order.event_id, by: order.by };
+        return (await this.deductInLedger(manager, request, sumLinesBySku(order.lines), 'wait')).outcome === 'deducted';
+      });
+      if (deducted) served.push(orderId);
+    }
+    return served;
+  }
+
+  @Interval('inventory-backorders', 10_000)
+  async sweepBackorders(): Promise<void> {
+    await this.serveBackorders().catch((err: Error) => this.logger.error(`backorder sweep failed: ${err.message}`));
   }
 
   async release(manager: EntityManager, request: ReleaseRequest): Promise<ReleaseResult> {
     await this.lockOrder(manager, request.orderId);
+    // A cancelled order stops waiting for stock.
+    await manager.query('DELETE FROM backorders WHERE order_id = $1', [request.orderId]);
     const [allocation]: AllocationRow[] = await manager.query(
       'SELECT warehouse_id, lines, status FROM order_allocations WHERE order_id = $1 FOR UPDATE',
       [request.orderId],
@@ -101,7 +141,8 @@ export class OrderStockService {
     return { outcome: 'released', warehouseId, lines };
   }
 
-  private async deductInLedger(manager: EntityManager, request: DeductionRequest, lines: StockLine[]): Promise<DeductionResult> {
+  /** `onShortage`: answer a new confirmation with stock.insufficient (and queue it), or let a backorder keep waiting. */
+  private async deductInLedger(manager: EntityManager, request: DeductionRequest, lines: StockLine[], onShortage: 'answer' | 'wait'): Promise<DeductionResult> {
     const locked = await lockLevels(manager, lines.map((l) => l.sku));
     const warehouses: { id: string }[] = await manager.query('SELECT id FROM warehouses ORDER BY priority, id');
     const stock: WarehouseStock[] = warehouses.map((w) => ({
@@ -109,7 +150,14 @@ export class OrderStockService {
       onHand: new Map(locked.filter((l) => l.warehouseId === w.id).map((l) => [l.sku, l.onHand])),
     }));
     const decision = allocateOrder(lines, stock);
-    if (decision.kind === 'insufficient') return this.refuse(manager, request, decision.shortages, 'builtin');
+    if (decision.kind === 'insufficient') {
+      if (onShortage === 'wait') return { outcome: 'insufficient', shortages: decision.shortages };
+      await manager.query(
+        `INSERT INTO backorders (order_id, lines, skus, event_id, by) VALUES ($1, $2::jsonb, $3::text[], $4, $5) ON CONFLICT (order_id) DO NOTHING`,
+        [request.orderId, JSON.stringify(lines), lines.map((l) => l.sku), request.eventId, request.by],
+      );
+      return this.refuse(manager, request, decision.shortages, 'builtin');
+    }
 
     const levels = indexLevels(locked);
     const events: EventEnvelope[] = [];
@@ -142,6 +190,7 @@ export class OrderStockService {
     manager: EntityManager, request: DeductionRequest, warehouseId: string, lines: StockLine[], lowEvents: EventEnvelope[], ledger: 'builtin' | 'erp',
   ): Promise<DeductionResult> {
     const { orderId, eventId, by } = request;
+    await manager.query('DELETE FROM backorders WHERE order_id = $1', [orderId]);
     await appendMovements(manager, lines.map((l) => ({ sku: l.sku, warehouseId, delta: -l.quantity, reason: 'order_deduction', orderId, eventId, by })));
     await manager.query(
       `INSERT INTO order_allocations (order_id, warehouse_id, lines, status, event_id) VALUES ($1, $2, $3::jsonb, 'deducted', $4)`,

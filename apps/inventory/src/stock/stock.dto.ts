@@ -31,7 +31,9 @@ export class StockReceiptDto {
   @ApiProperty() sku: string;
   @ApiProperty() warehouseId: string;
   @ApiProperty() quantity: number;
-  @ApiProperty({ description: 'On hand in that warehouse after the receipt' }) onHand: number;
+  @ApiProperty({ description: 'On hand in that warehouse after the receipt, before waiting orders were served' }) onHand: number;
+  @ApiProperty({ type: [String], description: 'Waiting (on-hold) orders this receipt served: their stock is deducted and stock.deducted published' })
+  servedBackorders: string[];
 }
 
 export class ListStockQueryDto extends PageQueryDto {

@@ -5,6 +5,7 @@ import { appendToOutbox, newEvent } from '@crm/messaging';
 import { ERP_CONNECTOR, type ErpConnector } from '../erp/erp-connector';
 import { itemNotFound } from '../items/items.service';
 import { InventoryMetrics } from './inventory-metrics';
+import { OrderStockService } from './order-stock.service';
 import { appendMovements, ensureLevelRows, lockLevels, writeLevel } from './stock-levels.sql';
 import { StockLevelEntity, StockMovementEntity } from './stock.entities';
 import type { ListMovementsQueryDto, ListStockQueryDto, ReceiveStockDto, StockLevelDto, StockMovementDto, StockReceiptDto } from './stock.dto';
@@ -14,16 +15,17 @@ export class StockService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly metrics: InventoryMetrics,
+    private readonly orderStock: OrderStockService,
     @Optional() @Inject(ERP_CONNECTOR) private readonly erp: ErpConnector | null = null,
   ) {}
 
   /** Goods in: level up, ledger row, stock.received; a level lifted above its reorder point re-arms stock.low. */
-  receive(dto: ReceiveStockDto, by: string): Promise<StockReceiptDto> {
+  async receive(dto: ReceiveStockDto, by: string): Promise<StockReceiptDto> {
     if (this.erp) {
       // The ERP owns the stock then; a local receipt would be overwritten by the next sync.
       throw new ProblemException({ status: HttpStatus.CONFLICT, code: 'STOCK_MANAGED_BY_ERP', detail: 'Stock is managed by the ERP: book receipts there.' });
     }
-    return this.dataSource.transaction(async (manager) => {
+    const receipt = await this.dataSource.transaction(async (manager) => {
       const [item] = await manager.query('SELECT sku FROM items WHERE sku = $1', [dto.sku]);
       if (!item) throw itemNotFound(dto.sku);
       const [warehouse] = await manager.query('SELECT id FROM warehouses WHERE id = $1', [dto.warehouseId]);
@@ -44,6 +46,9 @@ export class StockService {
       if (low) this.metrics.lowStockAlerts.inc();
       return { movementId, sku: dto.sku, warehouseId: dto.warehouseId, quantity: dto.quantity, onHand: level.onHand };
     });
+    // Orders waiting for this SKU are served at once (the periodic sweep is the safety net).
+    const servedBackorders = await this.orderStock.serveBackorders([dto.sku]);
+    return { ...receipt, servedBackorders };
   }
 
   async levels(query: ListStockQueryDto): Promise<Page<StockLevelDto>> {
