@@ -29,7 +29,7 @@ export { RolesGuard } from './auth/roles.guard';
 export { Public } from './auth/public.decorator';
 export { Roles } from './auth/roles.decorator';
 export { CurrentUser } from './auth/current-user.decorator';
-export { accessScope, type AccessScope } from './auth/access-scope.util';
+export { accessScope, restrictToScope, type AccessScope } from './auth/access-scope.util';
 
 // Idempotency
 export { Idempotent } from './idempotency/idempotent.decorator';

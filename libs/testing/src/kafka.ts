@@ -35,6 +35,7 @@ export async function readTopic(kafka: Kafka, topic: string): Promise<ReadMessag
   const outcome = await consumeToEnd(kafka, {
     topic,
     groupId: `reader-${randomBytes(4).toString('hex')}`,
+    deleteGroup: true,
     timeoutMs: 30_000,
     onMessage: async ({ partition, message }) => {
       out.push({

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { KafkaMessage } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { ContractViolationError, Topics, decodeEvent } from '@crm/contracts';
-import { MessagingRuntime } from '@crm/messaging';
+import { claimInboxEvent, consumeToEnd, MessagingRuntime } from '@crm/messaging';
 import type { ServiceConfig } from '@crm/platform';
 import { AGGREGATE_TABLES } from './aggregates';
 import { Projector } from './projector.service';
@@ -22,6 +21,12 @@ export const READ_MODEL_TABLES = [
 // projection does not need it, re-projecting on late dimensions, but it saves that work).
 const REPLAY_ORDER = [Topics.reps, Topics.inventory, Topics.leads, Topics.opportunities, Topics.orders, Topics.finance];
 const CHUNK = 200;
+
+/** What the replay needs of a Kafka message. */
+interface TopicMessage {
+  offset: string;
+  value: Buffer | null;
+}
 
 export interface RebuildResult {
   applied: number;
@@ -48,7 +53,7 @@ export class RebuildService {
   ) {}
 
   get liveGroupId(): string {
-    return `${this.config.topicPrefix}${this.config.service}.${LIVE_CONSUMER}`;
+    return this.messaging.groupIdFor(LIVE_CONSUMER);
   }
 
   async rebuild(timeoutMs = 30 * 60_000): Promise<RebuildResult> {
@@ -63,52 +68,32 @@ export class RebuildService {
     return result;
   }
 
+  /** Reads the topic up to its end as of now (a throw-away group) and applies it in chunks per partition. */
   private async replayTopic(topic: string, result: RebuildResult, deadline: number): Promise<void> {
-    const kafka = this.messaging.kafka;
-    const admin = kafka.admin();
-    await admin.connect();
-    const groupId = `${this.config.topicPrefix}${this.config.service}.rebuild-${randomUUID()}`;
-    try {
-      const ends = new Map((await admin.fetchTopicOffsets(topic)).filter((p) => p.high !== p.low).map((p) => [p.partition, Number(p.high)]));
-      if (!ends.size) return;
-      const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false });
-      await consumer.connect();
-      try {
-        await consumer.subscribe({ topic, fromBeginning: true });
-        await new Promise<void>((resolve, reject) => {
-          const timer = setTimeout(() => reject(new Error(`rebuild timed out replaying ${topic}`)), Math.max(0, deadline - Date.now()));
-          consumer
-            .run({
-              eachBatchAutoResolve: false,
-              eachBatch: async ({ batch, resolveOffset, heartbeat }) => {
-                const end = ends.get(batch.partition) ?? 0;
-                const messages = batch.messages.filter((m) => Number(m.offset) < end);
-                for (let i = 0; i < messages.length; i += CHUNK) {
-                  await this.applyChunk(topic, batch.partition, messages.slice(i, i + CHUNK), result);
-                  resolveOffset(messages[Math.min(i + CHUNK, messages.length) - 1].offset);
-                  await heartbeat();
-                }
-                const last = batch.messages.at(-1);
-                if (last && Number(last.offset) + 1 >= end) ends.delete(batch.partition);
-                if (!ends.size) {
-                  clearTimeout(timer);
-                  resolve();
-                }
-              },
-            })
-            .catch(reject);
-        });
-      } finally {
-        await consumer.disconnect();
-      }
-    } finally {
-      await admin.deleteGroups([groupId]).catch(() => undefined);
-      await admin.disconnect();
-    }
+    const buffers = new Map<number, TopicMessage[]>();
+    const flush = async (partition: number) => {
+      const messages = buffers.get(partition) ?? [];
+      buffers.delete(partition);
+      if (messages.length) await this.applyChunk(topic, partition, messages, result);
+    };
+    const outcome = await consumeToEnd(this.messaging.kafka, {
+      topic,
+      groupId: `${this.messaging.groupIdFor('rebuild')}-${randomUUID()}`,
+      deleteGroup: true,
+      timeoutMs: Math.max(0, deadline - Date.now()),
+      onMessage: async ({ partition, message }) => {
+        const buffer = buffers.get(partition) ?? [];
+        buffer.push(message);
+        buffers.set(partition, buffer);
+        if (buffer.length >= CHUNK) await flush(partition);
+      },
+    });
+    if (outcome === 'timeout') throw new Error(`rebuild timed out replaying ${topic}`);
+    for (const partition of [...buffers.keys()]) await flush(partition);
   }
 
   /** One transaction per chunk; if it fails, event by event so one bad event (already dead-lettered live) is skipped alone. */
-  private async applyChunk(topic: string, partition: number, messages: KafkaMessage[], result: RebuildResult): Promise<void> {
+  private async applyChunk(topic: string, partition: number, messages: TopicMessage[], result: RebuildResult): Promise<void> {
     try {
       const counts = await this.dataSource.transaction(async (manager) => {
         const c = { applied: 0, skipped: 0 };
@@ -129,7 +114,7 @@ export class RebuildService {
     }
   }
 
-  private async applyOne(manager: import('typeorm').EntityManager, topic: string, partition: number, message: KafkaMessage): Promise<boolean> {
+  private async applyOne(manager: import('typeorm').EntityManager, topic: string, partition: number, message: TopicMessage): Promise<boolean> {
     let event;
     try {
       event = decodeEvent(message.value);
@@ -138,12 +123,7 @@ export class RebuildService {
       throw err;
     }
     if (!this.projector.handles(event.type)) return false;
-    const claimed = await manager.query(
-      `INSERT INTO inbox (consumer, event_id, event_type, topic, partition, "offset") VALUES ($1, $2, $3, $4, $5, $6)
-       ON CONFLICT DO NOTHING RETURNING event_id`,
-      [this.liveGroupId, event.id, event.type, topic, partition, message.offset],
-    );
-    if (!claimed.length) return false;
+    if (!(await claimInboxEvent(manager, this.liveGroupId, event, { topic, partition, offset: message.offset }))) return false;
     await this.projector.apply(event, manager, { topic, partition });
     return true;
   }

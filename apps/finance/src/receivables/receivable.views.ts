@@ -1,11 +1,8 @@
 import { formatAmount } from '@crm/money';
-import type { AccessScope } from '@crm/http';
-import type { SelectQueryBuilder } from 'typeorm';
 import type { CreditNoteEntity, PaymentEntity, ReceivableEntity } from './receivable.entities';
 import type { CreditNoteView, PaymentView, ReceivableView } from './receivables.dto';
 import { OWING_STATUSES, daysOverdue, outstandingOf } from './receivables.domain';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function receivableView(r: ReceivableEntity, now = new Date()): ReceivableView {
   return {
@@ -49,14 +46,3 @@ export const creditNoteView = (c: CreditNoteEntity): CreditNoteView => ({
   createdAt: c.createdAt.toISOString(),
 });
 
-/** Reps see the receivables of their own orders, managers their team's, admin and integration all. */
-export function whereVisible(qb: SelectQueryBuilder<ReceivableEntity>, scope: AccessScope): SelectQueryBuilder<ReceivableEntity> {
-  const alias = qb.alias;
-  if (scope.kind === 'own') {
-    // rep_id is a uuid: a token whose sub is not one owns nothing (and must not become a cast error).
-    if (!UUID.test(scope.repId)) return qb.andWhere('1 = 0');
-    return qb.andWhere(`${alias}.repId = :scopeRepId`, { scopeRepId: scope.repId });
-  }
-  if (scope.kind === 'team') return qb.andWhere(`${alias}.team = :scopeTeam`, { scopeTeam: scope.team });
-  return qb;
-}

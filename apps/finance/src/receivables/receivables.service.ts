@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager } from 'typeorm';
-import { HttpProblemCode, ProblemException, accessScope, paginate, type AuthUser, type Page } from '@crm/http';
+import { DataSource, type EntityManager, type SelectQueryBuilder } from 'typeorm';
+import { HttpProblemCode, ProblemException, paginate, restrictToScope, type AuthUser, type Page } from '@crm/http';
 import { appendToOutbox, newEvent } from '@crm/messaging';
 import { formatAmount } from '@crm/money';
 import { FinanceMetrics } from './finance-metrics';
 import { CreditNoteEntity, PaymentEntity, ReceivableEntity } from './receivable.entities';
-import { creditNoteView, paymentView, receivableView, whereVisible } from './receivable.views';
+import { creditNoteView, paymentView, receivableView } from './receivable.views';
 import type { ListReceivablesQueryDto, ReceivableDetailView, ReceivableView, RecordPaymentDto, RecordedPaymentView } from './receivables.dto';
 import { OWING_STATUSES, applyPayment, utcDate } from './receivables.domain';
 
@@ -26,7 +26,7 @@ export class ReceivablesService {
   ) {}
 
   async list(query: ListReceivablesQueryDto, user: AuthUser): Promise<Page<ReceivableView>> {
-    const qb = whereVisible(this.dataSource.getRepository(ReceivableEntity).createQueryBuilder('r'), accessScope(user));
+    const qb = this.visible(this.dataSource.getRepository(ReceivableEntity).createQueryBuilder('r'), user);
     if (query.status) qb.andWhere('r.status = :status', { status: query.status });
     if (query.orderId) qb.andWhere('r.orderId = :orderId', { orderId: query.orderId });
     if (query.dueBefore) qb.andWhere('r.dueDate < :dueBefore', { dueBefore: query.dueBefore });
@@ -56,7 +56,7 @@ export class ReceivablesService {
     if (receivedAt.getTime() > Date.now() + CLOCK_SKEW_MS) throw badField('receivedAt', 'notInFuture', 'receivedAt must not be in the future');
 
     const result = await this.dataSource.transaction(async (manager) => {
-      const receivable = await whereVisible(manager.getRepository(ReceivableEntity).createQueryBuilder('r'), accessScope(user))
+      const receivable = await this.visible(manager.getRepository(ReceivableEntity).createQueryBuilder('r'), user)
         .andWhere('r.id = :id', { id: receivableId })
         .setLock('pessimistic_write')
         .getOne();
@@ -127,7 +127,7 @@ export class ReceivablesService {
   }
 
   private async findVisible(where: { id: string } | { orderId: string }, user: AuthUser): Promise<ReceivableEntity | null> {
-    const qb = whereVisible(this.dataSource.getRepository(ReceivableEntity).createQueryBuilder('r'), accessScope(user));
+    const qb = this.visible(this.dataSource.getRepository(ReceivableEntity).createQueryBuilder('r'), user);
     return 'id' in where ? qb.andWhere('r.id = :id', where).getOne() : qb.andWhere('r.orderId = :orderId', where).getOne();
   }
 
@@ -139,4 +139,10 @@ export class ReceivablesService {
     ]);
     return { ...receivableView(receivable), payments: payments.map(paymentView), creditNotes: creditNotes.map(creditNoteView) };
   }
+
+  /** Reps see the receivables of their own orders, managers their team's, admin and integration all. */
+  private visible(qb: SelectQueryBuilder<ReceivableEntity>, user: AuthUser): SelectQueryBuilder<ReceivableEntity> {
+    return restrictToScope(qb, user, { rep: 'r.repId', team: 'r.team' });
+  }
+
 }

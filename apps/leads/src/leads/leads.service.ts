@@ -6,7 +6,7 @@ import { validate } from 'class-validator';
 import { parse } from 'csv-parse';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { EventOf } from '@crm/contracts';
-import { accessScope, assertVersion, flattenValidationErrors, HttpProblemCode, paginate, ProblemException, type AuthUser, type Page } from '@crm/http';
+import { accessScope, assertVersion, flattenValidationErrors, HttpProblemCode, paginate, ProblemException, restrictToScope, type AuthUser, type Page } from '@crm/http';
 import { appendToOutbox, newEvent } from '@crm/messaging';
 import { formatAmount } from '@crm/money';
 import { firstMatchingRule, inTarget } from '../assignment/assignment.domain';
@@ -430,12 +430,11 @@ export class LeadsService {
   }
 
   private scoped(m: EntityManager, user: AuthUser) {
-    const qb = m.getRepository(LeadEntity).createQueryBuilder('lead');
-    const scope = accessScope(user);
     // The queue of leads no team has taken is every manager's to see.
-    if (scope.kind === 'team') qb.where(`(lead.team = :team OR (lead.status = 'unassigned' AND lead.team IS NULL))`, { team: scope.team });
-    if (scope.kind === 'own') qb.where('lead.ownerRepId = :repId', { repId: scope.repId });
-    return qb;
+    return restrictToScope(m.getRepository(LeadEntity).createQueryBuilder('lead'), user, {
+      rep: 'lead.ownerRepId',
+      team: `(lead.team = :scopeTeam OR (lead.status = 'unassigned' AND lead.team IS NULL))`,
+    });
   }
 }
 

@@ -2,45 +2,24 @@ import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
 import type { EventOf } from '@crm/contracts';
 import { OnEvent, type InboxContext } from '@crm/messaging';
-import { ScoringService } from '../scoring/scoring.service';
-import { accountKey } from './account.domain';
+import { AccountsService } from './accounts.service';
 
-/**
- * The purchase history of each account, from order events (one row per order): it feeds the purchase-history
- * factor, and a change re-scores that account's open opportunities.
- */
 @Controller()
 export class AccountsConsumer {
-  constructor(private readonly scoring: ScoringService) {}
+  constructor(private readonly accounts: AccountsService) {}
 
   @OnEvent('crm.order.confirmed')
-  async onConfirmed(@Payload() { data }: EventOf<'order.confirmed'>, @Ctx() { manager }: InboxContext) {
-    const key = accountKey(data.customer);
-    if (!key) return;
-    const inserted = await manager.query(
-      `INSERT INTO account_history (order_id, account_key, currency, total, status, confirmed_at)
-       VALUES ($1, $2, $3, $4, 'confirmed', $5) ON CONFLICT (order_id) DO NOTHING RETURNING order_id`,
-      [data.orderId, key, data.currency, data.total, data.confirmedAt],
-    );
-    if (inserted.length) await this.scoring.rescoreOpen(manager, { accountKey: key });
+  onConfirmed(@Payload() { data }: EventOf<'order.confirmed'>, @Ctx() { manager }: InboxContext) {
+    return this.accounts.orderConfirmed(manager, data);
   }
 
   @OnEvent('crm.order.completed')
-  async onCompleted(@Payload() { data }: EventOf<'order.completed'>, @Ctx() { manager }: InboxContext) {
-    // order.completed names no customer: it completes the row its order.confirmed opened (same topic and key, so it came first).
-    await manager.query(
-      `UPDATE account_history SET status = 'completed', total = $2, completed_at = $3 WHERE order_id = $1 AND status = 'confirmed'`,
-      [data.orderId, data.total, data.completedAt],
-    );
+  onCompleted(@Payload() { data }: EventOf<'order.completed'>, @Ctx() { manager }: InboxContext) {
+    return this.accounts.orderCompleted(manager, data);
   }
 
   @OnEvent('crm.order.cancelled')
-  async onCancelled(@Payload() { data }: EventOf<'order.cancelled'>, @Ctx() { manager }: InboxContext) {
-    // UPDATE … RETURNING comes back from TypeORM as [rows, count].
-    const [rows]: [{ account_key: string }[], number] = await manager.query(
-      `UPDATE account_history SET status = 'cancelled' WHERE order_id = $1 AND status <> 'cancelled' RETURNING account_key`,
-      [data.orderId],
-    );
-    if (rows.length) await this.scoring.rescoreOpen(manager, { accountKey: rows[0].account_key });
+  onCancelled(@Payload() { data }: EventOf<'order.cancelled'>, @Ctx() { manager }: InboxContext) {
+    return this.accounts.orderCancelled(manager, data);
   }
 }

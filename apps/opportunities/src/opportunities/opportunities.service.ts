@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { EventOf } from '@crm/contracts';
-import { accessScope, assertVersion, HttpProblemCode, paginate, ProblemException, type AuthUser, type Page } from '@crm/http';
+import { accessScope, assertVersion, restrictToScope, HttpProblemCode, paginate, ProblemException, type AuthUser, type Page } from '@crm/http';
 import { appendToOutbox, newEvent } from '@crm/messaging';
 import { formatAmount, InvalidLineError, lineTotal, priceLines, sumAmounts } from '@crm/money';
 import { accountKey } from '../accounts/account.domain';
@@ -469,11 +469,7 @@ export class OpportunitiesService {
   }
 
   private scoped(m: EntityManager, user: AuthUser) {
-    const qb = m.getRepository(OpportunityEntity).createQueryBuilder('o');
-    const scope = accessScope(user);
-    if (scope.kind === 'team') qb.where('o.team = :scopeTeam', { scopeTeam: scope.team });
-    if (scope.kind === 'own') qb.where('o.repId = :scopeRep', { scopeRep: scope.repId });
-    return qb;
+    return restrictToScope(m.getRepository(OpportunityEntity).createQueryBuilder('o'), user, { rep: 'o.repId', team: 'o.team' });
   }
 }
 

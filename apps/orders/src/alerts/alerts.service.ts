@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { accessScope, HttpProblemCode, paginate, ProblemException, type AuthUser, type Page } from '@crm/http';
+import { HttpProblemCode, restrictToScope, paginate, ProblemException, type AuthUser, type Page } from '@crm/http';
 import { AlertEntity, type AlertKind } from './alert.entity';
 import type { ListAlertsQuery } from './alerts.dto';
 
@@ -51,10 +51,6 @@ export class AlertsService {
   }
 
   private scoped(user: AuthUser) {
-    const qb = this.dataSource.getRepository(AlertEntity).createQueryBuilder('alert');
-    const scope = accessScope(user);
-    if (scope.kind === 'team') qb.where('alert.team = :team', { team: scope.team });
-    if (scope.kind === 'own') qb.where('alert.repId = :repId', { repId: scope.repId });
-    return qb;
+    return restrictToScope(this.dataSource.getRepository(AlertEntity).createQueryBuilder('alert'), user, { rep: 'alert.repId', team: 'alert.team' });
   }
 }

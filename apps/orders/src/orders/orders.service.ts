@@ -3,7 +3,7 @@ import { HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import type { EventEnvelope, EventOf } from '@crm/contracts';
-import { accessScope, assertVersion, HttpProblemCode, paginate, ProblemException, type AuthUser, type Page } from '@crm/http';
+import { accessScope, assertVersion, restrictToScope, HttpProblemCode, paginate, ProblemException, type AuthUser, type Page } from '@crm/http';
 import { appendToOutbox, newEvent, NonRetryableError } from '@crm/messaging';
 import { compareAmounts, InvalidLineError, priceLines, sumAmounts } from '@crm/money';
 import { AlertsService } from '../alerts/alerts.service';
@@ -457,11 +457,7 @@ export class OrdersService {
   }
 
   private scoped(m: EntityManager, user: AuthUser) {
-    const qb = m.getRepository(OrderEntity).createQueryBuilder('o');
-    const scope = accessScope(user);
-    if (scope.kind === 'team') qb.where('o.team = :team', { team: scope.team });
-    if (scope.kind === 'own') qb.where('o.repId = :repId', { repId: scope.repId });
-    return qb;
+    return restrictToScope(m.getRepository(OrderEntity).createQueryBuilder('o'), user, { rep: 'o.repId', team: 'o.team' });
   }
 }
 

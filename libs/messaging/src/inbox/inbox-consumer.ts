@@ -19,6 +19,24 @@ export interface InboxContext {
 
 export type EventHandler = (event: EventEnvelope, ctx: InboxContext) => Promise<unknown>;
 
+/**
+ * Records in the open transaction that `consumer` applies `event`; false when it was applied before. The
+ * caller's effect must follow in the same transaction, so the row and the effect commit together.
+ */
+export async function claimInboxEvent(
+  manager: EntityManager,
+  consumer: string,
+  event: Pick<EventEnvelope, 'id' | 'type'>,
+  origin: { topic: string; partition: number; offset: string },
+): Promise<boolean> {
+  const claimed = await manager.query(
+    `INSERT INTO inbox (consumer, event_id, event_type, topic, partition, "offset")
+     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING event_id`,
+    [consumer, event.id, event.type, origin.topic, origin.partition, origin.offset],
+  );
+  return claimed.length > 0;
+}
+
 /** A handler error that retrying cannot fix: the message goes to the DLQ at once. */
 export class NonRetryableError extends Error {
   override name = 'NonRetryableError';
@@ -156,12 +174,7 @@ export class InboxConsumer {
   /** Returns false when the event was applied before (its inbox row exists). */
   private applyOnce(event: EventEnvelope, handler: EventHandler, meta: Omit<InboxContext, 'manager'>): Promise<boolean> {
     return this.dataSource.transaction(async (manager) => {
-      const claimed = await manager.query(
-        `INSERT INTO inbox (consumer, event_id, event_type, topic, partition, "offset")
-         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING event_id`,
-        [this.options.groupId, event.id, event.type, meta.topic, meta.partition, meta.offset],
-      );
-      if (!claimed.length) return false;
+      if (!(await claimInboxEvent(manager, this.options.groupId, event, meta))) return false;
       await handler(event, { manager, ...meta });
       return true;
     });

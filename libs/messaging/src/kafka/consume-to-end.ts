@@ -4,6 +4,8 @@ export interface ConsumeToEndOptions {
   topic: string;
   groupId: string;
   timeoutMs: number;
+  /** Delete the consumer group afterwards (a throw-away group of a one-off read). */
+  deleteGroup?: boolean;
   /** Return false to stop early. */
   onMessage(payload: EachMessagePayload): Promise<boolean | void>;
 }
@@ -46,5 +48,13 @@ export async function consumeToEnd(kafka: Kafka, options: ConsumeToEndOptions): 
     });
   } finally {
     await consumer.disconnect();
+    if (options.deleteGroup) await deleteGroup(kafka, options.groupId);
   }
+}
+
+async function deleteGroup(kafka: Kafka, groupId: string): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.deleteGroups([groupId]).catch(() => undefined);
+  await admin.disconnect();
 }

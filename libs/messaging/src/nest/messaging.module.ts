@@ -71,10 +71,15 @@ export class MessagingRuntime implements OnModuleInit, OnApplicationBootstrap, B
     await this.publisher.close();
   }
 
+  /** The consumer group (and inbox consumer name) of `consumer`, e.g. `orders.events`. */
+  groupIdFor(consumer: string): string {
+    // Prefixed like the topics, so environments (or test files) sharing a cluster never share a group.
+    return `${this.options.topicPrefix ?? ''}${this.options.serviceName}.${consumer}`;
+  }
+
   /** The transport for `app.connectMicroservice({ strategy })`; `consumer` names the consumer group. */
   inboxServer(consumer: string, options: Partial<Pick<InboxConsumerOptions, 'maxAttempts' | 'backoff' | 'partitionsConsumedConcurrently'>> = {}) {
-    // Prefixed like the topics, so environments (or test files) sharing a cluster never share a group.
-    const groupId = `${this.options.topicPrefix ?? ''}${this.options.serviceName}.${consumer}`;
+    const groupId = this.groupIdFor(consumer);
     const server = new KafkaInboxServer(
       (handlers) =>
         new InboxConsumer(this.kafka, this.dataSource, this.publisher, {
