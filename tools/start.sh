@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
-# `npm start`: local infrastructure, a fresh build, then every service found in dist/apps/*/src/main.js.
-#   tools/start.sh            run in the foreground; Ctrl-C stops the services (Kafka and PostgreSQL keep running)
-#   tools/start.sh --detach   leave the services running in the background
-#   tools/start.sh stop       stop services left running by --detach
-# Logs and pid files go to tmp/run/ (git-ignored). A service's port is <APP>_PORT (e.g. LEADS_PORT) or its default.
+# `npm start`: the whole system on this machine, in one command.
+#   tools/start.sh [--demo]            install if needed, bring up Kafka and PostgreSQL, migrate, build, run the six
+#                                      services with one combined log, wait until every /health/ready is green,
+#                                      print the URLs and an admin token; Ctrl-C stops everything it started
+#   tools/start.sh --detach [--demo]   the same, but leave the services running in the background
+#   tools/start.sh stop                stop what a --detach run left running
+# --demo loads a demo data set through the public APIs (tools/demo/load-demo.ts).
+# Logs (JSON) and pid files go to tmp/run/ (git-ignored). A service's port is <APP>_PORT (e.g. LEADS_PORT) or
+# its default.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 RUN=tmp/run
-READY_TIMEOUT=60
+READY_TIMEOUT=90
 declare -A DEFAULT_PORT=([leads]=3001 [opportunities]=3002 [orders]=3003 [inventory]=3004 [finance]=3005 [analytics]=3006)
 
 port_of() { # LEADS_PORT for leads, else the default from DESIGN.md, else 3000 for an app not listed yet
@@ -17,26 +21,51 @@ port_of() { # LEADS_PORT for leads, else the default from DESIGN.md, else 3000 f
   echo "${!var:-${DEFAULT_PORT[$1]:-3000}}"
 }
 
-stop_all() { # SIGTERM lets Nest close its Kafka consumers and database pool; SIGKILL after 10 s
-  local pidfile pid waited
-  for pidfile in "$RUN"/*.pid; do
-    [[ -f $pidfile ]] || continue
-    pid=$(<"$pidfile")
-    rm -f "$pidfile"
-    kill -TERM "$pid" 2>/dev/null || continue
-    for ((waited = 0; waited < 20; waited++)); do
-      kill -0 "$pid" 2>/dev/null || break
-      sleep 0.5
-    done
-    kill -KILL "$pid" 2>/dev/null || true
-    echo "start: stopped $(basename "$pidfile" .pid) (pid $pid)"
+stop_pid() { # stop_pid <pidfile> <what>: SIGTERM lets Nest close its consumers and pool; SIGKILL after 10 s
+  local pidfile=$1 what=$2 pid waited
+  [[ -f $pidfile ]] || return 0
+  pid=$(<"$pidfile")
+  rm -f "$pidfile"
+  kill -TERM "$pid" 2>/dev/null || return 0
+  for ((waited = 0; waited < 20; waited++)); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.5
   done
+  kill -KILL "$pid" 2>/dev/null || true
+  echo "start: stopped $what (pid $pid)"
+}
+
+stop_all() {
+  local pidfile
+  for pidfile in "$RUN"/*.pid; do
+    [[ -f $pidfile ]] && stop_pid "$pidfile" "$(basename "$pidfile" .pid)"
+  done
+  stop_pid "$RUN/logs.follower" "the log console" >/dev/null
+  if [[ -f $RUN/kafka.started ]]; then # only a broker this script brought up
+    rm -f "$RUN/kafka.started"
+    bash tools/infra.sh down
+  fi
 }
 
 on_signal() {
   trap '' INT TERM # a second Ctrl-C must not interrupt the clean stop
+  echo
   stop_all
   exit 0
+}
+
+install_if_needed() { # a fresh clone has no node_modules; a changed lock file needs a new install
+  if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
+    echo "start: installing dependencies (npm ci)"
+    npm ci --no-audit --no-fund
+  fi
+}
+
+start_infra() {
+  if [[ -z ${KAFKA_BROKERS:-} ]] && ! node tools/kafka-ping.js 127.0.0.1:9092 2>/dev/null; then
+    touch "$RUN/kafka.started"
+  fi
+  bash tools/infra.sh up
 }
 
 start_app() { # start_app <app>: own log file, own PORT so a global PORT cannot make them collide
@@ -46,49 +75,82 @@ start_app() { # start_app <app>: own log file, own PORT so a global PORT cannot 
   echo $! >"$RUN/$app.pid"
 }
 
-wait_live() { # wait_live <app>: until /health/live answers, the process dies, or the timeout passes
+wait_ready() { # wait_ready <app>: until /health/ready is green, the process dies, or the timeout passes
   local app=$1 port pid deadline=$((SECONDS + READY_TIMEOUT))
   port=$(port_of "$app")
   pid=$(<"$RUN/$app.pid")
-  until node -e "fetch('http://127.0.0.1:$port/health/live').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"; do
+  until node -e "fetch('http://127.0.0.1:$port/health/ready').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"; do
     if ! kill -0 "$pid" 2>/dev/null || ((SECONDS >= deadline)); then
-      echo "start: $app FAILED to come up on port $port; last lines of $RUN/$app.log:" >&2
+      echo "start: $app FAILED to become ready on port $port; last lines of $RUN/$app.log:" >&2
       tail -n 15 "$RUN/$app.log" >&2
       return 1
     fi
     sleep 1
   done
-  printf 'start: %-14s http://127.0.0.1:%s  (API docs /docs, metrics /metrics, log %s)\n' "$app" "$port" "$RUN/$app.log"
+}
+
+print_summary() {
+  local app port
+  echo
+  echo "start: all services are ready"
+  printf '  %-14s %-24s %-32s %s\n' service API docs metrics
+  for app in "$@"; do
+    port=$(port_of "$app")
+    printf '  %-14s %-24s %-32s %s\n' "$app" "http://127.0.0.1:$port" "http://127.0.0.1:$port/docs" "http://127.0.0.1:$port/metrics"
+  done
+  echo
+  echo "  admin token (12 h, local secret; other roles: npm run token -- --role sales_rep --sub <rep id>):"
+  echo "  export TOKEN=$(node -r ./tools/register.js tools/token.ts)"
+  echo "  curl -H \"Authorization: Bearer \$TOKEN\" http://127.0.0.1:$(port_of leads)/api/v1/leads"
+  echo
 }
 
 main() {
+  local detach=0 demo=0 arg
+  for arg in "$@"; do
+    case $arg in
+      --detach) detach=1 ;;
+      --demo) demo=1 ;;
+      *) echo "usage: tools/start.sh [--detach] [--demo] | stop" >&2 && exit 2 ;;
+    esac
+  done
   mkdir -p "$RUN"
   stop_all # services from an earlier --detach would hold the ports
-  bash tools/infra.sh up
+  trap on_signal INT TERM
+  install_if_needed
+  start_infra
   rm -rf dist # a stale build of a renamed or removed app must not start
   npm run --silent build
   local apps=() app failed=0
   for app in dist/apps/*/src/main.js; do
     [[ -f $app ]] && apps+=("$(basename "$(dirname "$(dirname "$app")")")")
   done
-  if ((${#apps[@]} == 0)); then
-    echo "start: no services built yet (no dist/apps/*/src/main.js); the infrastructure is up"
+  ((${#apps[@]} > 0)) || { echo "start: no services built (no dist/apps/*/src/main.js)" >&2; exit 1; }
+  for app in "${apps[@]}"; do start_app "$app"; done
+  if ((detach == 0)); then
+    local logs=()
+    for app in "${apps[@]}"; do logs+=("$RUN/$app.log"); done
+    node tools/pretty-logs.js "${logs[@]}" &
+    echo $! >"$RUN/logs.follower"
+  fi
+  for app in "${apps[@]}"; do wait_ready "$app" || failed=1; done
+  if ((failed)); then
+    stop_all
+    exit 1
+  fi
+  print_summary "${apps[@]}"
+  if ((demo)); then
+    node -r ./tools/register.js tools/demo/load-demo.ts || { stop_all; exit 1; }
+  fi
+  if ((detach)); then
+    echo "start: services left running; stop them with: npm start -- stop"
     return 0
   fi
-  for app in "${apps[@]}"; do start_app "$app"; done
-  for app in "${apps[@]}"; do wait_live "$app" || failed=1; done
-  if [[ ${1:-} == --detach ]]; then
-    echo "start: services left running; stop them with: bash tools/start.sh stop"
-    return "$failed"
-  fi
-  trap on_signal INT TERM
-  ((failed == 0)) || { stop_all; return 1; }
-  echo "start: running; press Ctrl-C to stop the services"
+  echo "start: running; press Ctrl-C to stop"
   wait
 }
 
 case "${1:-}" in
   stop) stop_all ;;
-  "" | --detach) main "${1:-}" ;;
-  *) echo "usage: tools/start.sh [--detach | stop]" >&2 && exit 1 ;;
+  *) main "$@" ;;
 esac

@@ -17,6 +17,7 @@ stage() { # stage <name> <command...>
 
 stage typecheck npm run --silent typecheck
 stage lint npm run --silent lint
+stage deploy-checks bash tools/deploy-checks.sh
 # infra.sh sees the caller's environment first, so only an explicit KAFKA_BROKERS skips the local broker.
 stage infrastructure bash tools/infra.sh up
 

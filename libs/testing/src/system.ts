@@ -31,11 +31,11 @@ export interface TestSystem {
   prefix: string;
   databases: Record<string, TestDatabase>;
   /** supertest against one service with a bearer token for the given claims. */
-  as(claims: TokenClaims, service: ServiceName): { get(url: string): request.Test; post(url: string): request.Test; put(url: string): request.Test };
+  as(claims: TokenClaims, service: ServiceName): { get(url: string): request.Test; post(url: string): request.Test; put(url: string): request.Test; patch(url: string): request.Test };
   stop(): Promise<void>;
 }
 
-const freePort = () =>
+export const freePort = () =>
   new Promise<number>((done, fail) => {
     const server = createServer();
     server.unref();
@@ -99,6 +99,7 @@ export async function startSystem(names: ServiceName[], options: { env?: Record<
         get: (path) => request(url).get(path).set('authorization', auth),
         post: (path) => request(url).post(path).set('authorization', auth),
         put: (path) => request(url).put(path).set('authorization', auth),
+        patch: (path) => request(url).patch(path).set('authorization', auth),
       };
     },
     async stop() {
