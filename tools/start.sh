@@ -6,12 +6,12 @@
 #   tools/start.sh --detach [--demo]   the same, but leave the services running in the background
 #   tools/start.sh stop                stop what a --detach run left running
 # --demo loads a demo data set through the public APIs (tools/demo/load-demo.ts).
-# Logs (JSON) and pid files go to tmp/run/ (git-ignored). A service's port is <APP>_PORT (e.g. LEADS_PORT) or
+# Logs (JSON) and pid files go to tmp/run/ (git-ignored; CRM_RUN_DIR overrides). A service's port is <APP>_PORT (e.g. LEADS_PORT) or
 # its default.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-RUN=tmp/run
+RUN=${CRM_RUN_DIR:-tmp/run} # another directory keeps a second system (a test) apart from yours
 READY_TIMEOUT=90
 declare -A DEFAULT_PORT=([leads]=3001 [opportunities]=3002 [orders]=3003 [inventory]=3004 [finance]=3005 [analytics]=3006)
 

@@ -1,0 +1,110 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { readdir, readFile, rm } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { ServiceName } from '@crm/contracts';
+import { createTestDatabase, deleteTopicsWithPrefix, freePort, testKafka, uniqueTopicPrefix, type TestDatabase } from '@crm/testing';
+
+// The README's first command, as a newcomer runs it: `npm start` in the foreground brings all six services up
+// ready, prints a token that every API accepts, and Ctrl-C (SIGINT to the terminal's process group) leaves no
+// process behind. Its own ports, databases, topic prefix and run directory keep it apart from anything else.
+jest.setTimeout(420_000);
+
+const ROOT = resolve(__dirname, '..', '..', '..');
+const SERVICES: ServiceName[] = ['leads', 'opportunities', 'orders', 'inventory', 'finance', 'analytics'];
+/** A protected read per service that an admin may call without parameters. */
+const PROTECTED: Record<ServiceName, string> = {
+  leads: '/api/v1/leads',
+  opportunities: '/api/v1/opportunities',
+  orders: '/api/v1/orders',
+  inventory: '/api/v1/items',
+  finance: '/api/v1/receivables',
+  analytics: '/api/v1/analytics/funnel',
+};
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+describe('npm start (tools/start.sh) in the foreground', () => {
+  const runDir = join('tmp', `start-test-${process.pid}`);
+  const prefix = uniqueTopicPrefix();
+  const databases: TestDatabase[] = [];
+  const ports: Partial<Record<ServiceName, number>> = {};
+  let child: ChildProcess;
+  let output = '';
+
+  beforeAll(async () => {
+    const env: NodeJS.ProcessEnv = { ...process.env, CRM_RUN_DIR: runDir, KAFKA_TOPIC_PREFIX: prefix, LOG_LEVEL: 'info' };
+    for (const name of SERVICES) {
+      const db = await createTestDatabase(`start_${name}`);
+      databases.push(db);
+      ports[name] = await freePort();
+      env[`${name.toUpperCase()}_DATABASE_URL`] = db.url;
+      env[`${name.toUpperCase()}_PORT`] = String(ports[name]);
+    }
+    // detached: its own process group, like a terminal's foreground job.
+    child = spawn('bash', ['tools/start.sh'], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const deadline = Date.now() + 360_000;
+    while (!output.includes('start: running; press Ctrl-C to stop')) {
+      if (child.exitCode !== null) throw new Error(`start.sh exited with ${child.exitCode}:\n${output.slice(-4000)}`);
+      if (Date.now() > deadline) throw new Error(`start.sh not ready in time:\n${output.slice(-4000)}`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  });
+
+  afterAll(async () => {
+    if (child?.exitCode === null) process.kill(-child.pid!, 'SIGKILL');
+    await rm(join(ROOT, runDir), { recursive: true, force: true });
+    await Promise.all(databases.map((db) => db.drop()));
+    await deleteTopicsWithPrefix(await testKafka(), prefix);
+  });
+
+  it('prints every service with its API, docs and metrics, and a token every API accepts', async () => {
+    for (const name of SERVICES) {
+      expect(output).toContain(`http://127.0.0.1:${ports[name]}/docs`);
+      expect(output).toContain(`http://127.0.0.1:${ports[name]}/metrics`);
+    }
+    const token = /export TOKEN=(\S+)/.exec(output)?.[1];
+    expect(token).toBeDefined();
+    for (const name of SERVICES) {
+      const url = `http://127.0.0.1:${ports[name]}${PROTECTED[name]}`;
+      expect((await fetch(url)).status).toBe(401);
+      const res = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+      expect({ url, status: res.status }).toEqual({ url, status: 200 });
+    }
+  });
+
+  it('writes one combined console: a readable line per log entry, prefixed with its service', () => {
+    for (const name of SERVICES) {
+      const lines = output.split('\n').filter((l) => l.startsWith(`${name} `));
+      expect(lines.length).toBeGreaterThan(0);
+      // pino's JSON became "<service> HH:MM:SS.mmm LEVEL message"
+      for (const line of lines) expect(line).toMatch(new RegExp(`^${name}\\s+\\d\\d:\\d\\d:\\d\\d\\.\\d{3} (INFO|WARN|ERROR|DEBUG|FATAL|TRACE)\\s`));
+    }
+  });
+
+  it('stops every process it started on Ctrl-C', async () => {
+    const pids = await Promise.all(
+      (await readdir(join(ROOT, runDir))).filter((f) => f.endsWith('.pid') || f === 'logs.follower')
+        .map(async (f) => Number(await readFile(join(ROOT, runDir, f), 'utf8'))),
+    );
+    expect(pids.length).toBe(SERVICES.length + 1);
+    expect(pids.every(alive)).toBe(true);
+    const exited = once(child, 'exit');
+    process.kill(-child.pid!, 'SIGINT');
+    const [code] = await exited;
+    expect(code).toBe(0);
+    expect(pids.filter(alive)).toEqual([]);
+    for (const name of SERVICES) {
+      await expect(fetch(`http://127.0.0.1:${ports[name]}/health/live`)).rejects.toThrow();
+    }
+  });
+});
