@@ -12,7 +12,10 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 RUN=${CRM_RUN_DIR:-tmp/run} # another directory keeps a second system (a test) apart from yours
-READY_TIMEOUT=90
+READY_TIMEOUT=${START_READY_TIMEOUT:-180} # seconds per service; a loaded 2-core machine needs more than a minute
+# The web-form intake refuses every post without a secret; locally (only here, never in production) it gets
+# a known one, so `--demo` and curl can sign posts. tools/demo reads the same variable.
+export LEADS_WEBFORM_SECRET=${LEADS_WEBFORM_SECRET:-local-webform-secret-change-me-0123456789}
 declare -A DEFAULT_PORT=([leads]=3001 [opportunities]=3002 [orders]=3003 [inventory]=3004 [finance]=3005 [analytics]=3006)
 
 port_of() { # LEADS_PORT for leads, else the default from DESIGN.md, else 3000 for an app not listed yet

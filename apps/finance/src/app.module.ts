@@ -5,6 +5,7 @@ import { migrations } from './migrations';
 import { OverdueModule } from './overdue/overdue.module';
 import { FINANCE_ENTITIES } from './receivables/receivable.entities';
 import { ReceivablesModule } from './receivables/receivables.module';
+import { ErpPaymentWebhookModule } from './webhooks/erp-payment-webhook.module';
 
 @Module({})
 export class AppModule {
@@ -17,6 +18,7 @@ export class AppModule {
         ErpModule.forRoot(erpSettingsFrom(env)),
         ReceivablesModule,
         OverdueModule,
+        ErpPaymentWebhookModule.forRoot(env.FINANCE_ERP_WEBHOOK_SECRET),
       ],
     };
   }

@@ -3,6 +3,7 @@ import { ServicePlatformModule, type ServiceConfig } from '@crm/platform';
 import type { ErpConnector } from './erp/erp-connector';
 import { ErpConnectorModule } from './erp/erp.module';
 import { ErpSyncModule } from './erp/erp-sync.module';
+import { ErpWebhookModule } from './erp/erp-webhook.module';
 import { loadInventoryOptions, type InventoryOptions } from './inventory.options';
 import { ItemEntity } from './items/item.entity';
 import { ItemsModule } from './items/items.module';
@@ -27,6 +28,7 @@ export class AppModule {
         WarehousesModule,
         StockModule,
         ErpSyncModule,
+        ErpWebhookModule.forRoot(options.erpWebhookSecret),
       ],
     };
   }

@@ -15,6 +15,8 @@ export interface ErpSettings {
 
 export interface InventoryOptions {
   erp: ErpSettings | null;
+  /** HMAC key of the ERP's signed stock webhook (INVENTORY_ERP_WEBHOOK_SECRET); unset = the webhook refuses every post. */
+  erpWebhookSecret?: string;
 }
 
 export const INVENTORY_OPTIONS = Symbol('INVENTORY_OPTIONS');
@@ -46,8 +48,10 @@ export function loadInventoryOptions(env: NodeJS.ProcessEnv = process.env): Inve
     throw new Error(`invalid inventory configuration: ${problems}`);
   }
   const { url, token, timeoutMs, maxAttempts, backoffMs, syncIntervalMs } = parsed.data;
-  if (!url) return { erp: null };
+  const erpWebhookSecret = env.INVENTORY_ERP_WEBHOOK_SECRET || undefined;
+  if (!url) return { erp: null, erpWebhookSecret };
   return {
+    erpWebhookSecret,
     erp: { url: url.replace(/\/+$/, ''), token, timeoutMs, maxAttempts, backoff: { initialMs: backoffMs, maxMs: backoffMs * 8 }, syncIntervalMs },
   };
 }

@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { ServicePlatformModule, type ServiceConfig } from '@crm/platform';
 import { AssignmentModule } from './assignment/assignment.module';
 import { AssignmentEntity, AssignmentRuleEntity } from './assignment/rule.entity';
+import { loadSlaSettings, SlaSettingsModule } from './assignment/sla.settings';
 import { FollowUpEntity, LeadEntity, LeadTouchEntity } from './leads/lead.entities';
 import { LeadsModule } from './leads/leads.module';
 import { migrations } from './migrations';
@@ -17,6 +18,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ServicePlatformModule.forRoot({ config, entities, migrations }),
+        SlaSettingsModule.forRoot(loadSlaSettings(env)),
         AssignmentModule,
         RepsModule,
         LeadsModule.forRoot({ webFormSecret: env.LEADS_WEBFORM_SECRET }),

@@ -5,6 +5,8 @@ import { JwtAuthGuard } from './auth/jwt-auth.guard';
 import { RolesGuard } from './auth/roles.guard';
 import { EtagInterceptor } from './concurrency/etag.interceptor';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { ClientThrottlerGuard, throttlerOptionsFor } from './limits/rate-limit';
 import { ProblemDetailsFilter } from './problem/problem-details.filter';
 import { createValidationPipe } from './validation/validation.pipe';
 
@@ -16,6 +18,8 @@ export interface ApiConventionsAsyncOptions extends Pick<ModuleMetadata, 'import
 // Guards run in this order: authentication first, so the roles check always has a caller.
 const conventionProviders: Provider[] = [
   { provide: APP_GUARD, useClass: JwtAuthGuard },
+  // After authentication, so that a client is counted by its token's subject.
+  { provide: APP_GUARD, useClass: ClientThrottlerGuard },
   { provide: APP_GUARD, useClass: RolesGuard },
   { provide: APP_FILTER, useClass: ProblemDetailsFilter },
   { provide: APP_PIPE, useFactory: createValidationPipe },
@@ -34,6 +38,7 @@ export class ApiConventionsModule {
     return {
       module: ApiConventionsModule,
       global: true,
+      imports: [ThrottlerModule.forRoot(throttlerOptionsFor(options.rateLimit))],
       providers: [{ provide: API_CONVENTIONS_OPTIONS, useValue: assertApiConventionsOptions(options) }, ...conventionProviders],
       exports: [API_CONVENTIONS_OPTIONS, IdempotencyInterceptor],
     };
@@ -44,7 +49,14 @@ export class ApiConventionsModule {
     return {
       module: ApiConventionsModule,
       global: true,
-      imports: options.imports ?? [],
+      imports: [
+        ...(options.imports ?? []),
+        ThrottlerModule.forRootAsync({
+          imports: options.imports ?? [],
+          inject: options.inject ?? [],
+          useFactory: async (...args: unknown[]) => throttlerOptionsFor((await options.useFactory(...args)).rateLimit),
+        }),
+      ],
       providers: [
         {
           provide: API_CONVENTIONS_OPTIONS,

@@ -1,3 +1,5 @@
+import type { RateLimitOptions } from './limits/rate-limit';
+
 export const API_CONVENTIONS_OPTIONS = Symbol('API_CONVENTIONS_OPTIONS');
 
 export interface ApiConventionsOptions {
@@ -10,6 +12,8 @@ export interface ApiConventionsOptions {
      */
     inFlightTimeoutMs?: number;
   };
+  /** Requests per client (JWT `sub`, else address) per window; default DEFAULT_RATE_LIMIT, `limit: 0` = off. */
+  rateLimit?: RateLimitOptions;
 }
 
 export const MIN_JWT_SECRET_LENGTH = 32;

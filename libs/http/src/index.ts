@@ -11,7 +11,8 @@ export { ProblemDetailsFilter } from './problem/problem-details.filter';
 export { exceptionToProblem } from './problem/exception-to-problem.util';
 
 // Validation
-export { createValidationPipe, MAX_FIELD_ERRORS } from './validation/validation.pipe';
+export { createValidationPipe, MAX_FIELD_ERRORS, nulFields } from './validation/validation.pipe';
+export { decimalPlaces, MaxDecimalPlaces } from './validation/max-decimal-places.decorator';
 export { flattenValidationErrors } from './validation/flatten-validation-errors.util';
 
 // Pagination
@@ -42,3 +43,12 @@ export { purgeExpiredIdempotencyKeys } from './idempotency/purge-expired-idempot
 export { etagFor, parseIfMatch, assertVersion } from './concurrency/etag.util';
 export { IfMatch } from './concurrency/if-match.decorator';
 export { EtagInterceptor } from './concurrency/etag.interceptor';
+
+// Limits: body size, client errors, per-client rate limiting
+export { applyHttpLimits, answerClientError, DEFAULT_JSON_BODY_LIMIT, type HttpLimitsOptions } from './limits/http-limits';
+export { ClientThrottlerGuard, DEFAULT_RATE_LIMIT, rateLimitFromEnv, throttlerOptionsFor, type RateLimitOptions } from './limits/rate-limit';
+
+// Signed inbound webhooks (web forms, ERP)
+export { signWebhook, verifyWebhookSignature, WEBHOOK_TOLERANCE_SECONDS, type WebhookSignatureInput } from './webhooks/webhook-signature';
+export { SignedWebhookGuard, WEBHOOK_SIGNATURE_HEADER, WEBHOOK_TIMESTAMP_HEADER } from './webhooks/signed-webhook.guard';
+export { claimWebhookEvent, CreateWebhookReceipts1764460800000 } from './webhooks/webhook-receipts';

@@ -18,6 +18,7 @@ import {
   PageQueryDto,
   ProblemException,
   Public,
+  ALL_ROLES,
   Role,
   Roles,
 } from '../src';
@@ -36,6 +37,7 @@ class CreateOrderDto {
 }
 
 @Controller('orders')
+@Roles(...ALL_ROLES) // RolesGuard denies a route that names no roles
 class OrdersController {
   @Post()
   @Idempotent()

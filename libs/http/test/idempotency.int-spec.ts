@@ -15,6 +15,7 @@ import {
   ProblemException,
   purgeExpiredIdempotencyKeys,
   Role,
+  Roles,
 } from '../src';
 import { createTestDatabase, type TestDatabase } from '@crm/testing';
 
@@ -35,6 +36,7 @@ const handler = {
 };
 
 @Controller('leads')
+@Roles(Role.SalesRep) // RolesGuard denies a route that names no roles
 class LeadsController {
   @Post()
   @Idempotent()

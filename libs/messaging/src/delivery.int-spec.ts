@@ -10,6 +10,7 @@ import {
   CreateMessagingTables1764201600000,
   InboxConsumer,
   KafkaEventPublisher,
+  NonRetryableError,
   OutboxRelay,
   appendToOutbox,
   createMessagingMetrics,
@@ -233,6 +234,40 @@ describe('reliable delivery: outbox → Kafka → inbox (real broker and Postgre
     const replayed = await replayDeadLetters(kafka, publisher, { dlqTopic: dlqTopic(topic(ORDERS)), groupId: `${prefix}replayer`, timeoutMs: 20_000 });
     expect(replayed).toBeGreaterThanOrEqual(1);
     await eventually(async () => expect(await effectsOf(key)).toBe(1));
+  });
+
+  it('applies consecutive events in shared transactions; a failing one falls back to one by one and is dead-lettered alone', async () => {
+    const key = randomUUID();
+    const events = Array.from({ length: 20 }, () => allocated(key));
+    const poison = events[7];
+    const transactions: string[] = [];
+    const calls = new Map<string, number>();
+    const handler: EventHandler = async (event, ctx) => {
+      calls.set(event.id, (calls.get(event.id) ?? 0) + 1);
+      if (event.id === poison.id) throw new NonRetryableError('rejected by the ledger');
+      transactions.push((await ctx.manager.query('SELECT txid_current()::text AS tx'))[0].tx);
+      await recordEffect(event, ctx);
+    };
+    // The same event twice in one chunk applies once.
+    const values = [...events, events[3]].map((e) => ({ topic: topic(ORDERS), key, value: JSON.stringify(e) }));
+    await publisher.publish(values);
+    await startConsumer(handler, { maxAttempts: 2, maxBatchSize: 50 });
+    await eventually(async () => expect(await effectsOf(key)).toBe(19));
+    const dead = await eventually(async () => {
+      const messages = (await readTopic(kafka, dlqTopic(topic(ORDERS)))).filter((m) => m.key === key);
+      expect(messages).toHaveLength(1);
+      return messages;
+    });
+    expect(JSON.parse(dead[0].value!).id).toBe(poison.id);
+    expect(calls.get(poison.id)).toBe(2); // once in the shared transaction, once alone: maxAttempts in all
+    const applied = await db.dataSource.query('SELECT event_id FROM test_effects WHERE order_id = $1', [key]);
+    expect(new Set(applied.map((r: { event_id: string }) => r.event_id)).size).toBe(19);
+    // Fewer commits than events: a chunk shares one transaction (the rolled-back attempt is not among the effects).
+    const committed = await db.dataSource.query(
+      `SELECT count(DISTINCT xmin::text)::int AS n FROM test_effects WHERE order_id = $1`, [key],
+    );
+    expect(committed[0].n).toBeLessThan(19);
+    expect(transactions.length).toBeGreaterThan(19); // the failed chunk ran its handlers, then again one by one
   });
 
   it('waits out a database outage instead of dead-lettering, even past the retry limit', async () => {

@@ -1,22 +1,27 @@
 import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import { applyHttpLimits } from '@crm/http';
 import { MessagingRuntime } from '@crm/messaging';
 import { createJsonLogger } from '@crm/observability';
 import type { ServiceConfig } from './service-config';
 
-/** OpenAPI at `/openapi.json`, UI at `/docs` (DESIGN.md §4). */
-export function setupOpenApi(app: INestApplication, config: ServiceConfig): void {
-  const document = SwaggerModule.createDocument(
+/** The service's OpenAPI document, as served and as written to docs/api/ by `npm run docs:api`. */
+export function openApiDocument(app: INestApplication, service: ServiceConfig['service']): OpenAPIObject {
+  return SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
-      .setTitle(`CRM ${config.service} API`)
+      .setTitle(`CRM ${service} API`)
       .setVersion('1')
       .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
       .addSecurityRequirements('bearer')
       .build(),
   );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json' });
+}
+
+/** OpenAPI at `/openapi.json`, UI at `/docs` (DESIGN.md §4). */
+export function setupOpenApi(app: INestApplication, config: ServiceConfig): void {
+  SwaggerModule.setup('docs', app, openApiDocument(app, config.service), { jsonDocumentUrl: 'openapi.json' });
 }
 
 /** Wires the inbox transport so `@EventPattern` handlers in the app receive events exactly once. */
@@ -34,6 +39,7 @@ export async function bootstrapService(module: Type<unknown> | DynamicModule, co
   app.enableShutdownHooks();
   // ETags mean entity versions here (If-Match); Express's body-hash ETags would blur that.
   app.getHttpAdapter().getInstance().set('etag', false);
+  applyHttpLimits(app);
   setupOpenApi(app, config);
   await connectEventConsumers(app);
   await app.listen(config.port, config.host);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ServiceName } from '@crm/contracts';
+import { rateLimitFromEnv, type RateLimitOptions } from '@crm/http';
 
 /** DESIGN.md §5 default ports. */
 export const DEFAULT_PORTS: Record<ServiceName, number> = {
@@ -18,6 +19,8 @@ export interface ServiceConfig {
   topicPrefix: string;
   jwtSecret: string;
   production: boolean;
+  /** RATE_LIMIT_PER_MINUTE per client (0 = off, for benchmarks). */
+  rateLimit: RateLimitOptions;
 }
 
 const schema = z.object({
@@ -59,5 +62,5 @@ export function loadServiceConfig(service: ServiceName, env: NodeJS.ProcessEnv =
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new Error(`invalid ${service} configuration: ${problems}`);
   }
-  return { service, production, ...parsed.data };
+  return { service, production, ...parsed.data, rateLimit: rateLimitFromEnv(env) };
 }

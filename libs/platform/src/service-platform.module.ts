@@ -1,10 +1,12 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import type { DataSourceOptions } from 'typeorm';
+import { DataSource, type DataSourceOptions } from 'typeorm';
 import { ApiConventionsModule } from '@crm/http';
 import { MessagingModule } from '@crm/messaging';
 import { ObservabilityModule } from '@crm/observability';
+import { DatabaseDeadlineInterceptor } from './database-deadline.interceptor';
 import type { ServiceConfig } from './service-config';
 
 export interface ServicePlatformOptions {
@@ -29,10 +31,12 @@ export class ServicePlatformModule {
           extra: { max: 10, connectionTimeoutMillis: 5_000 },
         }),
         ObservabilityModule.forRoot({ serviceName: config.service }),
-        ApiConventionsModule.forRoot({ jwtSecret: config.jwtSecret }),
+        ApiConventionsModule.forRoot({ jwtSecret: config.jwtSecret, rateLimit: config.rateLimit }),
         MessagingModule.forRoot({ serviceName: config.service, brokers: config.kafkaBrokers, topicPrefix: config.topicPrefix }),
         ScheduleModule.forRoot(),
       ],
+      // A request never hangs on a stalled database: 503 within 2 s (see the interceptor).
+      providers: [{ provide: APP_INTERCEPTOR, useFactory: (ds: DataSource) => new DatabaseDeadlineInterceptor(ds), inject: [DataSource] }],
     };
   }
 }

@@ -4,3 +4,7 @@ export * from './kafka';
 export * from './eventually';
 export * from './service';
 export * from './system';
+export * from './openapi-fuzz';
+export * from './access-matrix';
+export * from './throwaway/postgres';
+export * from './throwaway/kafka';

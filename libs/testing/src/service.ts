@@ -3,6 +3,7 @@ import { JwtService } from '@nestjs/jwt';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
+import { applyHttpLimits } from '@crm/http';
 import { definitionOf, type EventEnvelope, type EventName, type ServiceName } from '@crm/contracts';
 import { connectEventConsumers, loadServiceConfig, setupOpenApi, type ServiceConfig } from '@crm/platform';
 import { createTestDatabase, type TestDatabase } from './database';
@@ -56,6 +57,7 @@ export async function startTestService(
   const moduleRef = await Test.createTestingModule({ imports: [moduleFor(config)] }).compile();
   const app = moduleRef.createNestApplication({ logger: ['error', 'warn'], rawBody: true });
   app.getHttpAdapter().getInstance().set('etag', false);
+  applyHttpLimits(app);
   const dataSource = app.get(DataSource);
   await dataSource.runMigrations({ transaction: 'each' });
   setupOpenApi(app, config);

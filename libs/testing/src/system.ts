@@ -46,7 +46,7 @@ export const freePort = () =>
     });
   });
 
-async function waitUntilReady(url: string, child: ChildProcess, logs: () => string, timeoutMs = 90_000): Promise<void> {
+async function waitUntilReady(url: string, child: ChildProcess, logs: () => string, timeoutMs = 180_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`${url}: the process exited with ${child.exitCode}\n${logs()}`);
@@ -62,7 +62,11 @@ async function waitUntilReady(url: string, child: ChildProcess, logs: () => stri
  * database with its migrations run by tools/migrate.ts, all on one topic prefix: the system as a client
  * meets it, over HTTP and Kafka only.
  */
-export async function startSystem(names: ServiceName[], options: { env?: Record<string, string> } = {}): Promise<TestSystem> {
+export async function startSystem(
+  names: ServiceName[],
+  // readyTimeoutMs: how long a (re)start may take to become ready (default 90 s; a loaded machine needs more).
+  options: { env?: Record<string, string>; readyTimeoutMs?: number } = {},
+): Promise<TestSystem> {
   const infra = await testInfra();
   const prefix = uniqueTopicPrefix();
   const databases: Record<string, TestDatabase> = {};
@@ -76,16 +80,27 @@ export async function startSystem(names: ServiceName[], options: { env?: Record<
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     ...options.env,
   };
-  for (const name of names) {
-    databases[name] = await createTestDatabase(name);
-    env[`${name.toUpperCase()}_DATABASE_URL`] = databases[name].url;
-    env[`${name.toUpperCase()}_PORT`] = String(await freePort());
-  }
-  await run(process.execPath, ['-r', './tools/register.js', 'tools/migrate.ts', ...names], { cwd: ROOT, env });
-
   const services: Record<string, RunningService> = {};
-  for (const name of names) services[name] = launcher(name, env);
-  await Promise.all(Object.values(services).map((s) => s.start()));
+  const teardown = async () => {
+    await Promise.all(Object.values(services).map((s) => s.stop()));
+    await Promise.all(Object.values(databases).map((db) => db.drop()));
+    await deleteTopicsWithPrefix(await testKafka(), prefix);
+  };
+  try {
+    for (const name of names) {
+      databases[name] = await createTestDatabase(name);
+      env[`${name.toUpperCase()}_DATABASE_URL`] = databases[name].url;
+      env[`${name.toUpperCase()}_PORT`] = String(await freePort());
+    }
+    await run(process.execPath, ['-r', './tools/register.js', 'tools/migrate.ts', ...names], { cwd: ROOT, env });
+    for (const name of names) services[name] = launcher(name, env, options.readyTimeoutMs);
+    await Promise.all(Object.values(services).map((s) => s.start()));
+  } catch (err) {
+    // The caller gets no system to stop: leave no process, database or topic behind (a stray process would
+    // also keep jest from exiting).
+    await teardown().catch(() => undefined);
+    throw err;
+  }
 
   const jwt = new JwtService({ secret: TEST_JWT_SECRET });
   return {
@@ -102,15 +117,11 @@ export async function startSystem(names: ServiceName[], options: { env?: Record<
         patch: (path) => request(url).patch(path).set('authorization', auth),
       };
     },
-    async stop() {
-      await Promise.all(Object.values(services).map((s) => s.stop()));
-      await Promise.all(Object.values(databases).map((db) => db.drop()));
-      await deleteTopicsWithPrefix(await testKafka(), prefix);
-    },
+    stop: teardown,
   };
 }
 
-function launcher(service: ServiceName, env: Record<string, string>): RunningService {
+function launcher(service: ServiceName, env: Record<string, string>, readyTimeoutMs?: number): RunningService {
   const url = `http://127.0.0.1:${env[`${service.toUpperCase()}_PORT`]}`;
   const lines: string[] = [];
   let child: ChildProcess | undefined;
@@ -140,7 +151,7 @@ function launcher(service: ServiceName, env: Record<string, string>): RunningSer
       };
       child.stdout?.on('data', keep);
       child.stderr?.on('data', keep);
-      await waitUntilReady(url, child, logs);
+      await waitUntilReady(url, child, logs, readyTimeoutMs);
     },
     kill: () => exited('SIGKILL', 0),
     stop: () => exited('SIGTERM', 15_000),

@@ -8,6 +8,6 @@ import { ReceivablesService } from './receivables.service';
 @Module({
   controllers: [ReceivablesController, OrderEventsConsumer],
   providers: [ReceivablesService, ReceivableLedgerService, FinanceMetrics],
-  exports: [FinanceMetrics],
+  exports: [FinanceMetrics, ReceivablesService],
 })
 export class ReceivablesModule {}

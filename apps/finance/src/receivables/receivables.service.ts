@@ -51,11 +51,18 @@ export class ReceivablesService {
    * Records a payment. The receivable row is locked for the whole transaction, so concurrent payments are
    * applied one after another against the outstanding amount and can never overpay together.
    */
-  async recordPayment(receivableId: string, dto: RecordPaymentDto, user: AuthUser): Promise<RecordedPaymentView> {
+  async recordPayment(
+    receivableId: string,
+    dto: RecordPaymentDto,
+    user: AuthUser,
+    // Runs first in the payment's transaction (the ERP webhook claims its event id there); may throw to abort.
+    beforeApply?: (manager: EntityManager) => Promise<void>,
+  ): Promise<RecordedPaymentView> {
     const receivedAt = dto.receivedAt ? new Date(dto.receivedAt) : new Date();
     if (receivedAt.getTime() > Date.now() + CLOCK_SKEW_MS) throw badField('receivedAt', 'notInFuture', 'receivedAt must not be in the future');
 
     const result = await this.dataSource.transaction(async (manager) => {
+      await beforeApply?.(manager);
       const receivable = await this.visible(manager.getRepository(ReceivableEntity).createQueryBuilder('r'), user)
         .andWhere('r.id = :id', { id: receivableId })
         .setLock('pessimistic_write')

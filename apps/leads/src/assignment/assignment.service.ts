@@ -1,4 +1,4 @@
-import { HttpStatus, Injectable, Logger } from '@nestjs/common';
+import { HttpStatus, Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
 import { DataSource, type EntityManager } from 'typeorm';
 import { ProblemException } from '@crm/http';
@@ -6,6 +6,7 @@ import { appendToOutbox, newEvent } from '@crm/messaging';
 import { MetricsRegistry } from '@crm/observability';
 import { LOAD_STATUSES, type LeadStatus } from '../leads/lead.domain';
 import { chooseRep, decide, followUpDeadline, DEFAULT_FOLLOW_UP_HOURS, type Candidate, type Decision, type LeadFacts, type Rule, type RuleTarget } from './assignment.domain';
+import { DEFAULT_SLA_SETTINGS, HOUR_MS, SLA_SETTINGS, type SlaSettings } from './sla.settings';
 
 export type AssignmentKind = 'initial' | 'sla_breach' | 'manual' | 'retry' | 'quality';
 
@@ -52,6 +53,7 @@ export class AssignmentService {
   constructor(
     private readonly dataSource: DataSource,
     metrics: MetricsRegistry,
+    @Optional() @Inject(SLA_SETTINGS) private readonly sla: SlaSettings = DEFAULT_SLA_SETTINGS,
   ) {
     this.assignedCounter = metrics.counter({ name: 'crm_lead_assignments_total', help: 'lead assignments by kind and outcome', labelNames: ['kind', 'outcome'] });
   }
@@ -107,7 +109,7 @@ export class AssignmentService {
     if (previous && LOAD_STATUSES.includes(lead.status)) {
       await m.query('UPDATE reps SET open_leads = open_leads - 1 WHERE id = $1 AND open_leads > 0', [previous]);
     }
-    const deadline = followUpDeadline(opts.now, decision.followUpHours);
+    const deadline = followUpDeadline(opts.now, (decision.followUpHours * this.sla.hourMs) / HOUR_MS);
     const ruleId = decision.rule.id || null;
     await m.query(
       `INSERT INTO assignments (lead_id, rep_id, previous_rep_id, rule_id, kind, reason, deadline, breached_deadline, by, at)

@@ -1,11 +1,13 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { Cron, CronExpression } from '@nestjs/schedule';
+import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
 import { DataSource } from 'typeorm';
 import { MetricsRegistry } from '@crm/observability';
 import { AssignmentService, type LeadToAssign } from './assignment.service';
+import { DEFAULT_SLA_SETTINGS, SLA_SETTINGS, type SlaSettings } from './sla.settings';
 
 const SLA_LOCK = 7_340_402;
 const BATCH = 200;
+export const SLA_JOB = 'lead-sla-reassignment';
 
 interface DueLead extends LeadToAssign {
   team: string | null;
@@ -19,7 +21,7 @@ interface DueLead extends LeadToAssign {
  * (lead, breached deadline) key refuses a second re-assignment even if both guards were bypassed.
  */
 @Injectable()
-export class SlaReassignmentJob {
+export class SlaReassignmentJob implements OnApplicationBootstrap {
   private readonly logger = new Logger(SlaReassignmentJob.name);
   private readonly stuck;
 
@@ -27,11 +29,17 @@ export class SlaReassignmentJob {
     private readonly dataSource: DataSource,
     private readonly assignment: AssignmentService,
     metrics: MetricsRegistry,
+    @Optional() @Inject(SchedulerRegistry) private readonly scheduler: SchedulerRegistry | null = null,
+    @Optional() @Inject(SLA_SETTINGS) private readonly settings: SlaSettings = DEFAULT_SLA_SETTINGS,
   ) {
     this.stuck = metrics.counter({ name: 'crm_lead_sla_breaches_unresolved_total', help: 'late leads no other rep could take' });
   }
 
-  @Cron(CronExpression.EVERY_5_MINUTES, { name: 'lead-sla-reassignment' })
+  onApplicationBootstrap(): void {
+    // Every LEADS_SLA_SCAN_INTERVAL_MS; registered with the scheduler so that shutdown clears it with the other jobs.
+    this.scheduler?.addInterval(SLA_JOB, setInterval(() => void this.run(), this.settings.scanIntervalMs));
+  }
+
   async run(): Promise<void> {
     await this.reassignOverdue().catch((err: Error) => this.logger.error(`SLA scan failed: ${err.message}`));
   }

@@ -1,5 +1,4 @@
 import { assertAllowed, contactKey, dedupeLockKeys, isSamePerson, LeadStateError, normalizeEmail, normalizePhone, reroutes } from './lead.domain';
-import { signWebForm, verifyWebForm } from './webform-signature';
 
 describe('normalisation', () => {
   it('trims and lower-cases emails', () => {
@@ -39,25 +38,5 @@ describe('lead states', () => {
     expect(() => assertAllowed('convert', 'qualified')).not.toThrow();
     expect(reroutes('wrong_territory')).toBe(true);
     expect(reroutes('no_budget')).toBe(false);
-  });
-});
-
-describe('web-form signature', () => {
-  const body = Buffer.from('{"name":"Li"}');
-  const now = new Date('2026-03-01T00:00:00Z');
-  const ts = String(now.getTime() / 1000);
-  const base = { secret: 's3cret', timestamp: ts, rawBody: body, now };
-
-  it('accepts HMAC-SHA256 over timestamp.body', () => {
-    expect(verifyWebForm({ ...base, signature: signWebForm('s3cret', ts, body) })).toBeNull();
-  });
-
-  it('refuses a wrong key, a changed body, a stale timestamp, missing headers or no secret configured', () => {
-    expect(verifyWebForm({ ...base, signature: signWebForm('other', ts, body) })).toMatch(/does not match/);
-    expect(verifyWebForm({ ...base, rawBody: Buffer.from('{"name":"Lu"}'), signature: signWebForm('s3cret', ts, body) })).toMatch(/does not match/);
-    const old = String(Number(ts) - 301);
-    expect(verifyWebForm({ ...base, timestamp: old, signature: signWebForm('s3cret', old, body) })).toMatch(/too old/);
-    expect(verifyWebForm({ ...base, signature: undefined })).toMatch(/required/);
-    expect(verifyWebForm({ ...base, secret: undefined, signature: signWebForm('s3cret', ts, body) })).toMatch(/not configured/);
   });
 });

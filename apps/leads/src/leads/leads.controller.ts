@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Headers, HttpCode, HttpStatus, Param, ParseUUIDPipe, Patch, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiBody, ApiConsumes, ApiHeader, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { ApiResponseSchemaHost } from '@nestjs/swagger';
 import type { Readable } from 'node:stream';
 import { CurrentUser, IfMatch, Idempotent, parseIfMatch, ProblemException, Role, Roles, type AuthUser } from '@crm/http';
 import { ConvertDto, CreateLeadDto, DisqualifyDto, FollowUpDto, ListLeadsQuery, OverdueQuery, QualifyDto, ReassignDto, UpdateLeadDto } from './leads.dto';
@@ -9,6 +10,11 @@ const SALES = [Role.Admin, Role.SalesManager, Role.SalesRep] as const;
 const MANAGERS = [Role.Admin, Role.SalesManager] as const;
 
 const version = (ifMatch: string | undefined) => (ifMatch === undefined ? undefined : parseIfMatch(ifMatch));
+const CAPTURE_RESULT: ApiResponseSchemaHost['schema'] = {
+  type: 'object',
+  required: ['merged', 'leadId'],
+  properties: { merged: { type: 'boolean' }, leadId: { type: 'string', format: 'uuid' }, lead: { type: 'object', description: 'Left out when the caller may not see it' } },
+};
 const IfMatchHeader = () => ApiHeader({ name: 'If-Match', required: false, description: 'ETag of the version acted on (412 if stale)' });
 
 @ApiTags('leads')
@@ -16,12 +22,17 @@ const IfMatchHeader = () => ApiHeader({ name: 'If-Match', required: false, descr
 export class LeadsController {
   constructor(private readonly leads: LeadsService) {}
 
-  /** 201 with the new lead, or 200 `{ merged: true }` when it joined an open lead of the same person. */
+  /**
+   * 201 with the new lead, or 200 `{ merged: true }` when it joined an open lead of the same person; `lead` is
+   * left out when the caller may not see it (routed to, or merged into, another rep's lead).
+   */
   @Post()
   @Roles(...SALES, Role.Integration)
   @Idempotent()
+  @ApiCreatedResponse({ description: 'A new lead', schema: CAPTURE_RESULT })
+  @ApiOkResponse({ description: 'Merged into the open lead of the same person', schema: CAPTURE_RESULT })
   async create(@CurrentUser() user: AuthUser, @Body() dto: CreateLeadDto, @Res({ passthrough: true }) res: { status(code: number): unknown }) {
-    const result = await this.leads.capture(dto, user.sub);
+    const result = await this.leads.captureFor(user, dto);
     if (result.merged) res.status(HttpStatus.OK);
     return result;
   }

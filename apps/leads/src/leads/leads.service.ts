@@ -99,6 +99,17 @@ export class LeadsService {
   }
 
   /**
+   * Capture for an authenticated caller. The lead comes back only when the caller's scope sees it: a capture
+   * that merges into (or is routed to) another rep's lead must not hand that lead's contact data, needs and
+   * owner to whoever typed the same email or phone. The others learn only that it was taken and under which id.
+   */
+  async captureFor(user: AuthUser, input: CaptureInput): Promise<CaptureResult | Omit<CaptureResult, 'lead'>> {
+    const result = await this.capture(input, user.sub);
+    const visible = await this.scoped(this.dataSource.manager, user).andWhere('lead.id = :id', { id: result.leadId }).getExists();
+    return visible ? result : { merged: result.merged, leadId: result.leadId };
+  }
+
+  /**
    * Streams a CSV (header row) and captures each good row through the same path as the API; a bad row is
    * reported with its line number and field errors, and does not stop the others.
    */

@@ -68,7 +68,11 @@ export class OrdersService {
       if (firstUnknown >= 0) {
         throw badField(`lines[${firstUnknown}].sku`, `unknown or inactive SKU ${dto.lines[firstUnknown].sku}`);
       }
-      const team = (await this.directory.teamOf(m, repId)) ?? (scope.kind === 'team' ? scope.team : user.team ?? null);
+      const known = await this.directory.teamOf(m, repId);
+      // A manager files orders for the reps of their team; a rep the directory does not (yet) know is refused
+      // rather than put in the manager's team, which would hand the manager another team's rep.
+      if (scope.kind === 'team' && repId !== user.sub && known !== scope.team) throw badField('repId', `rep ${repId} is not in team ${scope.team}`);
+      const team = known ?? (scope.kind === 'team' ? scope.team : user.team ?? null);
       if (scope.kind === 'team' && team !== scope.team) throw badField('repId', `rep ${repId} is not in team ${scope.team}`);
       return this.draft(m, {
         opportunityId: null,

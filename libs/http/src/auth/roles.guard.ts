@@ -2,18 +2,24 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthenticatedRequest } from './auth-user.types';
 import { forbidden, unauthenticated } from './jwt-claims.util';
+import { IS_PUBLIC_KEY } from './public.decorator';
 import { Role } from './role.enum';
 import { ROLES_KEY } from './roles.decorator';
 
-/** Global, after `JwtAuthGuard`: enforces `@Roles(...)` where a route declares it. */
+/**
+ * Global, after `JwtAuthGuard`: enforces `@Roles(...)`. Deny by default: a non-public route that declares no
+ * roles is a forgotten decorator, and is closed to every caller rather than open to any valid token.
+ */
 @Injectable()
 export class RolesGuard implements CanActivate {
   constructor(private readonly reflector: Reflector) {}
 
   canActivate(context: ExecutionContext): boolean {
     if (context.getType() !== 'http') return true;
-    const required = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, [context.getHandler(), context.getClass()]);
-    if (!required?.length) return true;
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, targets)) return true;
+    const required = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
+    if (!required?.length) throw forbidden('This route declares no roles, so no caller may use it.');
     const user = context.switchToHttp().getRequest<AuthenticatedRequest>().user;
     if (!user) throw unauthenticated('This route needs an authenticated caller.');
     if (!required.some((role) => user.roles.includes(role))) {

@@ -13,6 +13,8 @@ export interface MappedProblem {
 }
 
 const PG_UNIQUE_VIOLATION = '23505';
+// Text the database cannot store (a NUL, an invalid byte sequence) is the client's input, not our failure.
+const PG_UNSTORABLE_TEXT = new Set(['22021', '22P05']);
 
 export function exceptionToProblem(exception: unknown): MappedProblem {
   if (exception instanceof ProblemException) {
@@ -32,6 +34,18 @@ export function exceptionToProblem(exception: unknown): MappedProblem {
         status: HttpStatus.CONFLICT,
         detail: 'A resource with the same unique values already exists.',
         code: HttpProblemCode.UniqueViolation,
+      },
+      unexpected: false,
+    };
+  }
+  if (exception instanceof QueryFailedError && PG_UNSTORABLE_TEXT.has(pgCode(exception) ?? '')) {
+    return {
+      problem: {
+        type: problemTypeFor(HttpProblemCode.ValidationFailed),
+        title: statusTitle(HttpStatus.BAD_REQUEST),
+        status: HttpStatus.BAD_REQUEST,
+        detail: 'The request contains characters that cannot be stored (such as NUL).',
+        code: HttpProblemCode.ValidationFailed,
       },
       unexpected: false,
     };

@@ -1,4 +1,5 @@
-import { HttpStatus, ValidationPipe } from '@nestjs/common';
+import { type ArgumentMetadata, HttpStatus, ValidationPipe } from '@nestjs/common';
+import type { FieldError } from '../problem/problem-details.types';
 import { ValidationError } from 'class-validator';
 import { HttpProblemCode } from '../problem/problem-code.enum';
 import { ProblemException } from '../problem/problem.exception';
@@ -13,7 +14,7 @@ export const MAX_FIELD_ERRORS = 100;
  * Implicit conversion stays off: a query DTO says `@Type(() => Number)` where it wants a number.
  */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new EdgeValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,
@@ -21,6 +22,39 @@ export function createValidationPipe(): ValidationPipe {
     // The rejected values are never echoed back: they may be personal data.
     validationError: { target: false, value: false },
     exceptionFactory: validationProblem,
+  });
+}
+
+/**
+ * PostgreSQL text cannot hold U+0000: a NUL that reached a query would fail it with a 500. It is refused here,
+ * for every body, query and path value, with the fields that carry it.
+ */
+class EdgeValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type !== 'custom') {
+      const fields = nulFields(value, metadata.type === 'body' ? '' : (metadata.data ?? ''));
+      if (fields.length) {
+        const errors: FieldError[] = fields.slice(0, MAX_FIELD_ERRORS).map((field) => ({ field, constraint: 'noNulCharacter', message: `${field || 'value'} must not contain NUL (U+0000)` }));
+        throw new ProblemException({
+          status: HttpStatus.BAD_REQUEST,
+          code: HttpProblemCode.ValidationFailed,
+          detail: `The request has ${fields.length} invalid field${fields.length === 1 ? '' : 's'}.`,
+          errors,
+        });
+      }
+    }
+    return super.transform(value, metadata);
+  }
+}
+
+/** Paths (`lines[0].sku`) of the strings and keys holding U+0000; bounded in depth like the bodies it reads. */
+export function nulFields(value: unknown, path = '', depth = 0): string[] {
+  if (typeof value === 'string') return value.includes('\u0000') ? [path] : [];
+  if (depth > 32 || value === null || typeof value !== 'object') return [];
+  if (Array.isArray(value)) return value.flatMap((item, i) => nulFields(item, `${path}[${i}]`, depth + 1));
+  return Object.entries(value).flatMap(([key, item]) => {
+    const child = path ? `${path}.${key}` : key;
+    return key.includes('\u0000') ? [child] : nulFields(item, child, depth + 1);
   });
 }
 

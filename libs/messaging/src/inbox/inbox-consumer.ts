@@ -52,6 +52,12 @@ export interface InboxConsumerOptions {
   backoff?: BackoffOptions;
   /** Partitions handled in parallel; each partition stays strictly sequential. */
   partitionsConsumedConcurrently?: number;
+  /**
+   * Up to this many consecutive messages of a partition are applied in one transaction (one round trip
+   * for their inbox claims, one commit). If that transaction fails, the same messages are applied one by
+   * one, so a poison event is retried and dead-lettered alone. 1 applies each event in its own transaction.
+   */
+  maxBatchSize?: number;
   metrics?: MessagingMetrics;
   logger?: { warn(message: string): void; error(message: string): void };
 }
@@ -68,6 +74,10 @@ export class InboxConsumer {
   private readonly consumer: Consumer;
   private readonly maxAttempts: number;
   private readonly backoff: BackoffOptions;
+  private readonly maxBatchSize: number;
+  private stopped = false;
+  private restartTimer?: NodeJS.Timeout;
+  private restarts = 0;
 
   constructor(
     kafka: Kafka,
@@ -78,6 +88,8 @@ export class InboxConsumer {
     this.consumer = kafka.consumer({ groupId: options.groupId, allowAutoTopicCreation: false });
     this.maxAttempts = options.maxAttempts ?? 5;
     this.backoff = options.backoff ?? { initialMs: 200, maxMs: 5_000 };
+    this.maxBatchSize = Math.max(1, options.maxBatchSize ?? 100);
+    this.consumer.on(this.consumer.events.CRASH, ({ payload }) => this.onCrash(payload.error, payload.restart));
   }
 
   get topics(): string[] {
@@ -86,6 +98,7 @@ export class InboxConsumer {
   }
 
   async start(): Promise<void> {
+    this.stopped = false;
     await this.consumer.connect();
     await this.subscribe();
     await this.consumer.run({
@@ -113,18 +126,54 @@ export class InboxConsumer {
     }
   }
 
+  /**
+   * kafkajs restarts a crashed consumer only after errors it deems retriable. It gives up on others, such as
+   * "failed to find group coordinator" while a restarted broker loads its offsets topic: the partitions would
+   * then stay unconsumed for good while the service looks healthy. Those crashes are restarted here.
+   */
+  private onCrash(error: Error, restartedByKafkajs: boolean): void {
+    if (restartedByKafkajs || this.stopped) return;
+    this.restarts += 1;
+    const delay = backoffDelay(Math.min(this.restarts, 6), this.backoff);
+    this.options.logger?.error(`consumer ${this.options.groupId} crashed (${error.name}: ${error.message}); restarting it in ${delay} ms`);
+    clearTimeout(this.restartTimer);
+    this.restartTimer = setTimeout(() => {
+      if (this.stopped) return;
+      this.start().catch((err: Error) => this.onCrash(err, false));
+    }, delay);
+  }
+
   async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.restartTimer);
     await this.consumer.disconnect();
   }
 
   private async handleBatch({ batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary }: EachBatchPayload) {
     let last: string | undefined;
-    for (const message of batch.messages) {
+    for (let i = 0; i < batch.messages.length; ) {
       if (!isRunning() || isStale()) break;
-      await this.handleMessage(batch.topic, batch.partition, message, heartbeat, isRunning);
-      resolveOffset(message.offset);
-      last = message.offset;
-      await heartbeat();
+      const chunk = batch.messages.slice(i, i + this.maxBatchSize);
+      const outcome = chunk.length > 1 ? await this.applyChunk(batch.topic, batch.partition, chunk) : { failed: undefined, handlerFailed: false };
+      if (outcome === true) {
+        last = chunk[chunk.length - 1].offset;
+        resolveOffset(last);
+        i += chunk.length;
+        await heartbeat();
+        continue;
+      }
+      // One at a time: a lone message, or a failed chunk up to the message that failed it; then chunks again.
+      for (const message of chunk) {
+        if (!isRunning() || isStale()) break;
+        // The event that failed the shared transaction has had its first attempt there.
+        const firstAttempt = message.offset === outcome.failed && outcome.handlerFailed ? Math.min(2, this.maxAttempts) : 1;
+        await this.handleMessage(batch.topic, batch.partition, message, heartbeat, isRunning, firstAttempt);
+        resolveOffset(message.offset);
+        last = message.offset;
+        i += 1;
+        await heartbeat();
+        if (message.offset === outcome.failed) break;
+      }
     }
     await commitOffsetsIfNecessary();
     if (last !== undefined) {
@@ -134,7 +183,7 @@ export class InboxConsumer {
   }
 
   private async handleMessage(
-    topic: string, partition: number, message: KafkaMessage, heartbeat: () => Promise<void>, isRunning: () => boolean,
+    topic: string, partition: number, message: KafkaMessage, heartbeat: () => Promise<void>, isRunning: () => boolean, firstAttempt = 1,
   ) {
     let event: EventEnvelope;
     try {
@@ -148,7 +197,8 @@ export class InboxConsumer {
 
     const stopTimer = this.options.metrics?.processingSeconds.startTimer({ group: this.options.groupId, type: event.type });
     try {
-      for (let attempt = 1; ; attempt++) {
+      if (firstAttempt > 1) await sleep(backoffDelay(firstAttempt - 1, this.backoff));
+      for (let attempt = firstAttempt; ; attempt++) {
         try {
           const ctx = { topic, partition, offset: message.offset, attempt };
           const applied = await runWithCorrelation(event.correlationid, () => this.applyOnce(event, handler, ctx), event.id);
@@ -169,6 +219,70 @@ export class InboxConsumer {
     } finally {
       stopTimer?.();
     }
+  }
+
+  /**
+   * Applies consecutive messages of one partition in one transaction: one multi-row inbox claim, then each
+   * claimed event's handler in order. False (nothing committed) when any message cannot be decoded or any
+   * handler fails (`failed`: the offset whose handler threw): the caller then applies them one by one with
+   * retries and the DLQ.
+   */
+  private async applyChunk(topic: string, partition: number, messages: KafkaMessage[]): Promise<true | { failed?: string; handlerFailed?: boolean }> {
+    const items: { event: EventEnvelope; handler: EventHandler; offset: string }[] = [];
+    const ignored: string[] = [];
+    for (const message of messages) {
+      let event: EventEnvelope;
+      try {
+        event = decodeEvent(message.value);
+      } catch {
+        return { failed: message.offset };
+      }
+      const handler = this.options.handlers.get(event.type);
+      if (handler) items.push({ event, handler, offset: message.offset });
+      else ignored.push(event.type);
+    }
+    const startedAt = process.hrtime.bigint();
+    let failed: string | undefined;
+    let applied: Set<EventEnvelope>;
+    try {
+      applied = await this.dataSource.transaction(async (manager) => {
+        const done = new Set<EventEnvelope>();
+        if (!items.length) return done;
+        const params: unknown[] = [];
+        const rows = items.map(({ event, offset }, i) => {
+          params.push(this.options.groupId, event.id, event.type, topic, partition, offset);
+          const p = i * 6;
+          return `($${p + 1}, $${p + 2}, $${p + 3}, $${p + 4}, $${p + 5}, $${p + 6})`;
+        });
+        const claimed: { event_id: string }[] = await manager.query(
+          `INSERT INTO inbox (consumer, event_id, event_type, topic, partition, "offset") VALUES ${rows.join(', ')}
+           ON CONFLICT DO NOTHING RETURNING event_id`,
+          params,
+        );
+        // An id delivered twice within the chunk is claimed once: only its first delivery applies.
+        const unclaimed = new Set(claimed.map((r) => r.event_id));
+        for (const { event, handler, offset } of items) {
+          if (!unclaimed.delete(event.id)) continue;
+          const ctx = { manager, topic, partition, offset, attempt: 1 };
+          failed = offset;
+          await runWithCorrelation(event.correlationid, () => handler(event, ctx), event.id);
+          done.add(event);
+        }
+        failed = undefined;
+        return done;
+      });
+    } catch (err) {
+      if (!(err instanceof Error)) throw err;
+      this.options.logger?.warn(`${topic}[${partition}] batch of ${messages.length} failed, applying one by one: ${err.message}`);
+      return { failed, handlerFailed: failed !== undefined };
+    }
+    const seconds = Number(process.hrtime.bigint() - startedAt) / 1e9 / Math.max(1, items.length);
+    for (const { event } of items) {
+      this.options.metrics?.processingSeconds.observe({ group: this.options.groupId, type: event.type }, seconds);
+      this.count(event.type, applied.has(event) ? 'applied' : 'duplicate');
+    }
+    for (const type of ignored) this.count(type, 'ignored');
+    return true;
   }
 
   /** Returns false when the event was applied before (its inbox row exists). */

@@ -78,7 +78,7 @@ export class MessagingRuntime implements OnModuleInit, OnApplicationBootstrap, B
   }
 
   /** The transport for `app.connectMicroservice({ strategy })`; `consumer` names the consumer group. */
-  inboxServer(consumer: string, options: Partial<Pick<InboxConsumerOptions, 'maxAttempts' | 'backoff' | 'partitionsConsumedConcurrently'>> = {}) {
+  inboxServer(consumer: string, options: Partial<Pick<InboxConsumerOptions, 'maxAttempts' | 'backoff' | 'partitionsConsumedConcurrently' | 'maxBatchSize'>> = {}) {
     const groupId = this.groupIdFor(consumer);
     const server = new KafkaInboxServer(
       (handlers) =>

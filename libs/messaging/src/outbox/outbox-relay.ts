@@ -23,7 +23,8 @@ interface OutboxRow {
   message_key: string;
   event_type: string;
   event_id: string;
-  payload: Record<string, unknown>;
+  /** The envelope as JSON text: read as text, it is sent as stored, with no parse and re-serialise per row. */
+  payload: string;
 }
 
 // One advisory-lock key for every relay of a database: only one replica publishes at a time,
@@ -71,7 +72,7 @@ export class OutboxRelay {
       const [{ locked }] = await manager.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [RELAY_LOCK]);
       if (!locked) return 0;
       const rows: OutboxRow[] = await manager.query(
-        `SELECT seq, topic, message_key, event_type, event_id, payload FROM outbox
+        `SELECT seq, topic, message_key, event_type, event_id, payload::text AS payload FROM outbox
          WHERE published_at IS NULL ORDER BY seq LIMIT $1`,
         [this.batchSize],
       );
@@ -80,7 +81,7 @@ export class OutboxRelay {
         rows.map((r) => ({
           topic: `${this.options.topicPrefix ?? ''}${r.topic}`,
           key: r.message_key,
-          value: JSON.stringify(r.payload),
+          value: r.payload,
           headers: { 'ce-id': r.event_id, 'ce-type': r.event_type, 'content-type': 'application/cloudevents+json' },
         })),
       );

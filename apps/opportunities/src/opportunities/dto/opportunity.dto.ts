@@ -4,7 +4,7 @@ import {
   ArrayMaxSize, ArrayMinSize, IsArray, IsDateString, IsEmail, IsIn, IsInt, IsISO4217CurrencyCode, IsNotEmpty, IsNumber, IsObject,
   IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested,
 } from 'class-validator';
-import { PageQueryDto } from '@crm/http';
+import { MaxDecimalPlaces, PageQueryDto } from '@crm/http';
 import { KEY_PATTERN } from '../../pipeline/pipeline.dto';
 
 export const AMOUNT_PATTERN = /^\d{1,15}(\.\d{1,4})?$/;
@@ -113,7 +113,7 @@ export class StrategyDto {
   @ApiPropertyOptional({ type: [String], example: ['PUMP-200', 'VALVE-10'], description: 'recommended products (SKUs or names)' })
   @IsOptional() @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) @IsNotEmpty({ each: true }) @MaxLength(200, { each: true }) products?: string[];
   @ApiPropertyOptional({ example: 'volume price tier B' }) @IsOptional() @IsString() @MaxLength(2000) pricing?: string;
-  @ApiPropertyOptional({ minimum: 0, maximum: 100, example: 7.5 }) @IsOptional() @IsNumber({ maxDecimalPlaces: 2 }) @Min(0) @Max(100) discountPercent?: number;
+  @ApiPropertyOptional({ minimum: 0, maximum: 100, example: 7.5 }) @IsOptional() @IsNumber() @MaxDecimalPlaces(2) @Min(0) @Max(100) discountPercent?: number;
   @ApiPropertyOptional({ type: [String], example: ['free installation'] })
   @IsOptional() @IsArray() @ArrayMaxSize(20) @IsString({ each: true }) @IsNotEmpty({ each: true }) @MaxLength(200, { each: true }) promotions?: string[];
   @ApiProperty({ example: 'buyer compares us with Globex on price' }) @IsString() @IsNotEmpty() @MaxLength(4000) rationale: string;

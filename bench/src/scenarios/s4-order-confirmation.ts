@@ -1,0 +1,144 @@
+import type { TestSystem } from '@crm/testing';
+import { sql, type BenchContext } from '../lib/context';
+import { Latencies, median, openLoop, round, sleep } from '../lib/stats';
+
+const team = 'bench';
+const rep = { sub: crypto.randomUUID(), roles: ['sales_rep'], team };
+const manager = { sub: crypto.randomUUID(), roles: ['sales_manager'], team };
+const admin = { sub: 'bench-admin', roles: ['admin'] };
+const SKUS = Array.from({ length: 20 }, (_, i) => `BENCH-${i}`);
+
+/**
+ * 4. Order confirmation → stock deducted (inventory) and receivable opened (finance), over HTTP and Kafka across
+ * three processes. Submitted orders are made beforehand; the open loop confirms them at a fixed rate and a Kafka
+ * consumer times when both outcomes of each order are on their topics.
+ */
+export async function orderConfirmation(ctx: BenchContext, system: TestSystem, token: (claims: object) => string): Promise<void> {
+  const inventory = system.as(admin, 'inventory');
+  for (const sku of SKUS) {
+    await inventory.put(`/api/v1/items/${sku}`).send({ name: `Item ${sku}`, productLine: 'tools', reorderPoint: 0 }).expect((r) => {
+      if (![200, 201].includes(r.status)) throw new Error(`item ${r.status} ${JSON.stringify(r.body)}`);
+    });
+    await inventory.post('/api/v1/stock/receipts').send({ sku, warehouseId: 'main', quantity: 1_000_000 }).expect(201);
+  }
+  for (let i = 0; ; i++) {
+    const [{ n }] = await sql<{ n: number }>(system.databases.orders.url, 'SELECT count(*)::int AS n FROM catalogue_items');
+    if (n >= SKUS.length) break;
+    if (i > 120) throw new Error('orders never learned the catalogue');
+    await sleep(500);
+  }
+
+  // Arrival of each order's two outcomes, from the topics themselves.
+  const kafka = await ctx.kafka();
+  const outcomes = new Map<string, { stock?: number; receivable?: number }>();
+  const consumer = kafka.consumer({ groupId: `${system.prefix}bench-outcomes` });
+  await consumer.connect();
+  await consumer.subscribe({ topics: [`${system.prefix}crm.inventory.v1`, `${system.prefix}crm.finance.v1`], fromBeginning: false });
+  const waiters = new Map<string, (at: number) => void>();
+  await consumer.run({
+    eachBatch: async ({ batch }) => {
+      const now = performance.now();
+      for (const m of batch.messages) {
+        const text = m.value?.toString() ?? '';
+        const kind = text.includes('"crm.stock.deducted"') ? 'stock' : text.includes('"crm.receivable.created"') ? 'receivable' : undefined;
+        if (!kind) continue;
+        const orderId = JSON.parse(text).data.orderId as string;
+        const o = outcomes.get(orderId) ?? {};
+        o[kind] = now;
+        outcomes.set(orderId, o);
+        if (o.stock && o.receivable) waiters.get(orderId)?.(Math.max(o.stock, o.receivable));
+      }
+    },
+  });
+  await sleep(3_000);
+
+  const orders = system.services.orders.url;
+  const repAuth = { authorization: `Bearer ${token(rep)}`, 'content-type': 'application/json' };
+  const managerAuth = { authorization: `Bearer ${token(manager)}`, 'content-type': 'application/json' };
+  let made = 0;
+  const createSubmitted = async (count: number) => {
+    const ids: string[] = [];
+    let next = 0;
+    await Promise.all(Array.from({ length: 16 }, async () => {
+      while (next++ < count) {
+        const i = made++;
+        const res = await fetch(`${orders}/api/v1/orders`, {
+          method: 'POST', headers: repAuth,
+          body: JSON.stringify({
+            customer: { name: `Customer ${i}`, company: 'Bench Ltd' }, currency: 'USD', paymentTerms: 'NET30',
+            lines: [SKUS[i % SKUS.length], SKUS[(i + 7) % SKUS.length]].map((sku, j) => ({ sku, productName: sku, quantity: 1 + j, unitPrice: '19.99' })),
+          }),
+        });
+        const body = (await res.json()) as { id: string; asOf?: string };
+        if (res.status !== 201) throw new Error(`create order ${res.status} ${JSON.stringify(body)}`);
+        const sub = await fetch(`${orders}/api/v1/orders/${body.id}/submit`, { method: 'POST', headers: repAuth });
+        await sub.arrayBuffer();
+        if (sub.status !== 200) throw new Error(`submit ${sub.status}`);
+        ids.push(body.id);
+      }
+    }));
+    return ids;
+  };
+
+  const run = async (rate: number, seconds: number) => {
+    const ids = await createSubmitted(Math.floor(rate * seconds));
+    const lat = new Latencies();
+    const done: Promise<void>[] = [];
+    const load = await openLoop(rate, seconds * 1000, async (i, due) => {
+      const id = ids[i];
+      done.push(new Promise<void>((resolve) => {
+        const timer = setTimeout(() => { waiters.delete(id); resolve(); }, 60_000);
+        waiters.set(id, (at) => { clearTimeout(timer); waiters.delete(id); if (!Number.isNaN(at)) lat.record(at - due); resolve(); });
+      }));
+      const res = await fetch(`${orders}/api/v1/orders/${id}/confirm`, { method: 'POST', headers: managerAuth }).catch((err) => {
+        waiters.get(id)?.(NaN);
+        throw err;
+      });
+      await res.arrayBuffer();
+      if (res.status !== 200) {
+        waiters.get(id)?.(NaN); // no outcome will come: stop waiting, count it as failed
+        throw new Error(`confirm ${res.status}`);
+      }
+    });
+    await Promise.all(load.pending);
+    await Promise.all(done);
+    const s = lat.summary();
+    const result = { rate, ...s, completed: s.count, offered: load.offered, failures: load.failures };
+    console.log(`  [4] ${rate} orders/s: p50 ${s.p50} p95 ${s.p95} p99 ${s.p99} ms, ${s.count}/${load.offered} completed, ${load.failures} failed`);
+    return result;
+  };
+
+  try {
+    await run(20, ctx.scale.smoke ? 1 : 5); // warm-up
+    // Capacity: rising rates until p99 reaches 1 s or an order does not complete.
+    const steps = ctx.scale.smoke ? [10, 20] : [50, 100, 150, 200, 300];
+    const stepSeconds = ctx.scale.smoke ? 2 : 6;
+    let capacity = 0;
+    const capacityRuns = [];
+    for (const rate of steps) {
+      const r = await run(rate, stepSeconds);
+      capacityRuns.push(r);
+      if (r.p99 >= 1000 || r.completed < r.offered || r.failures) break;
+      capacity = rate;
+    }
+    const fixedRate = Math.max(1, Math.min(100, Math.floor(capacity / 2)));
+    const fixed = [];
+    for (let i = 0; i < ctx.scale.reps; i++) fixed.push(await run(fixedRate, ctx.scale.stepSeconds));
+    ctx.details.orderConfirmation = { capacityRuns, fixed };
+    const p50 = median(fixed.map((f) => f.p50));
+    const p99 = median(fixed.map((f) => f.p99));
+    const complete = fixed.every((f) => f.completed === f.offered && !f.failures);
+    const note = `${fixed.length} runs of ${ctx.scale.stepSeconds} s; p50/p95/p99 per run ${fixed.map((f) => `${f.p50}/${f.p95}/${f.p99}`).join(', ')} ms`;
+    ctx.row({ scenario: '4 Order confirmation', figure: `p50 at ${fixedRate} orders/s (confirm → stock deducted and receivable opened)`, value: round(p50, 1), unit: 'ms', goal: 'p50 <= 40 ms', met: complete && p50 <= 40, note });
+    ctx.row({ scenario: '4 Order confirmation', figure: `p99 at ${fixedRate} orders/s`, value: round(p99, 1), unit: 'ms', goal: 'p99 <= 250 ms', met: complete && p99 <= 250 });
+    const tps = ctx.baselines.pgbenchTps;
+    ctx.row({
+      scenario: '4 Order confirmation', figure: 'capacity at p99 < 1 s', value: capacity, unit: 'orders/s',
+      baseline: tps ? { name: 'pgbench TPS (order-confirmation script)', value: tps, unit: 'tps' } : undefined,
+      goal: '>= 0.20 x pgbench TPS', met: tps ? capacity / tps >= 0.2 : null,
+      note: `rate steps ${steps.join(', ')} orders/s, ${stepSeconds} s each: p99 ${capacityRuns.map((r) => `${r.rate}/s→${r.p99} ms`).join(', ')}`,
+    });
+  } finally {
+    await consumer.disconnect();
+  }
+}

@@ -1,0 +1,139 @@
+/**
+ * `npm run docs:api [-- --check]`: writes each service's OpenAPI document and a Markdown reference generated
+ * from it to docs/api/ (<service>.openapi.json, <service>.md). The documents come from the code itself: each
+ * AppModule is created in Nest's preview mode (controllers scanned, no provider started, no database or
+ * broker needed). --check writes nothing and fails when a committed file differs (CI: docs never go stale).
+ */
+import 'reflect-metadata';
+import { readFile, writeFile, mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { DynamicModule } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { OpenAPIObject } from '@nestjs/swagger';
+import type { ServiceName } from '@crm/contracts';
+import { loadServiceConfig, openApiDocument, type ServiceConfig } from '@crm/platform';
+import { AppModule as Analytics } from '../apps/analytics/src/app.module';
+import { AppModule as Finance } from '../apps/finance/src/app.module';
+import { AppModule as Inventory } from '../apps/inventory/src/app.module';
+import { AppModule as Leads } from '../apps/leads/src/app.module';
+import { AppModule as Opportunities } from '../apps/opportunities/src/app.module';
+import { AppModule as Orders } from '../apps/orders/src/app.module';
+
+const OUT = resolve(__dirname, '..', 'docs', 'api');
+const MODULES: Record<ServiceName, (config: ServiceConfig) => DynamicModule> = {
+  leads: (c) => Leads.forRoot(c),
+  opportunities: (c) => Opportunities.forRoot(c),
+  orders: (c) => Orders.forRoot(c),
+  inventory: (c) => Inventory.forRoot(c),
+  finance: (c) => Finance.forRoot(c),
+  analytics: (c) => Analytics.forRoot(c),
+};
+
+type Schema = Record<string, unknown> & { $ref?: string; type?: string; items?: Schema; enum?: unknown[]; allOf?: Schema[] };
+const refName = (ref: string) => ref.split('/').pop() ?? ref;
+const cell = (text: unknown) => String(text ?? '').replace(/\|/g, '\\|').replace(/\n+/g, ' ');
+
+function typeOf(schema: Schema | undefined): string {
+  if (!schema) return '';
+  if (schema.$ref) return `[${refName(schema.$ref)}](#${refName(schema.$ref).toLowerCase()})`;
+  if (schema.allOf?.length === 1) return typeOf(schema.allOf[0]);
+  if (schema.enum) return schema.enum.map((v) => `\`${String(v)}\``).join(' \\| ');
+  if (schema.type === 'array') return `${typeOf(schema.items)}[]`;
+  return String(schema.type ?? 'object');
+}
+
+function fieldsTable(schema: Schema): string[] {
+  const properties = (schema.properties ?? {}) as Record<string, Schema>;
+  const required = new Set((schema.required as string[] | undefined) ?? []);
+  if (Object.keys(properties).length === 0) return [];
+  return [
+    '| field | type | required | notes |',
+    '|---|---|---|---|',
+    ...Object.entries(properties).map(([name, p]) => {
+      const notes = [p.description, p.example !== undefined && `e.g. \`${JSON.stringify(p.example)}\``, p.default !== undefined && `default \`${JSON.stringify(p.default)}\``]
+        .filter(Boolean).join('; ');
+      return `| \`${name}\` | ${typeOf(p)} | ${required.has(name) ? 'yes' : ''} | ${cell(notes)} |`;
+    }),
+  ];
+}
+
+/** The Markdown reference of one OpenAPI document: operations grouped by tag, then the schemas. */
+export function renderApiMarkdown(service: string, doc: OpenAPIObject): string {
+  const lines = [
+    `# ${doc.info.title}`,
+    '',
+    `Generated from the code by \`npm run docs:api\`; do not edit. Machine-readable: [${service}.openapi.json](${service}.openapi.json).`,
+    'Every route needs `Authorization: Bearer <JWT>` unless marked public; errors are `application/problem+json` (DESIGN.md §4).',
+    '',
+  ];
+  const byTag = new Map<string, string[]>();
+  for (const [path, item] of Object.entries(doc.paths)) {
+    for (const [method, op] of Object.entries(item as Record<string, Record<string, unknown>>)) {
+      const operation = op as { tags?: string[]; summary?: string; description?: string; security?: unknown[]; parameters?: Schema[]; requestBody?: { content?: Record<string, { schema?: Schema }> }; responses?: Record<string, { description?: string; content?: Record<string, { schema?: Schema }> }> };
+      const tag = operation.tags?.[0] ?? 'other';
+      const out = byTag.get(tag) ?? [];
+      out.push(`### \`${method.toUpperCase()} ${path}\`${operation.summary ? ` — ${operation.summary}` : ''}`, '');
+      if (operation.description) out.push(operation.description, '');
+      if (Array.isArray(operation.security) && operation.security.length === 0) out.push('Public: no token.', '');
+      if (operation.parameters?.length) {
+        out.push('| parameter | in | type | required | notes |', '|---|---|---|---|---|');
+        for (const p of operation.parameters) out.push(`| \`${String(p.name)}\` | ${String(p.in)} | ${typeOf(p.schema as Schema)} | ${p.required ? 'yes' : ''} | ${cell(p.description)} |`);
+        out.push('');
+      }
+      for (const [type, body] of Object.entries(operation.requestBody?.content ?? {})) out.push(`Body (\`${type}\`): ${typeOf(body.schema)}`, '');
+      const responses = Object.entries(operation.responses ?? {});
+      if (responses.length) {
+        out.push('| status | body | meaning |', '|---|---|---|');
+        for (const [status, r] of responses) out.push(`| ${status} | ${typeOf(Object.values(r.content ?? {})[0]?.schema)} | ${cell(r.description)} |`);
+        out.push('');
+      }
+      byTag.set(tag, out);
+    }
+  }
+  for (const [tag, out] of byTag) lines.push(`## ${tag}`, '', ...out);
+  const schemas = Object.entries((doc.components?.schemas ?? {}) as Record<string, Schema>);
+  if (schemas.length) {
+    lines.push('## Schemas', '');
+    for (const [name, schema] of schemas) lines.push(`### ${name}`, '', ...(schema.description ? [String(schema.description), ''] : []), ...fieldsTable(schema), '');
+  }
+  return `${lines.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
+}
+
+async function documentOf(service: ServiceName): Promise<OpenAPIObject> {
+  // No connection is opened in preview mode; the URL only has to be well-formed.
+  const config = loadServiceConfig(service, { ...process.env, DATABASE_URL: 'postgres://docs@127.0.0.1:5432/docs' });
+  const app = await NestFactory.create(MODULES[service](config), { preview: true, logger: false });
+  try {
+    return openApiDocument(app, service);
+  } finally {
+    await app.close();
+  }
+}
+
+async function main(check: boolean): Promise<void> {
+  await mkdir(OUT, { recursive: true });
+  const stale: string[] = [];
+  for (const service of Object.keys(MODULES) as ServiceName[]) {
+    const doc = await documentOf(service);
+    const files = { [`${service}.openapi.json`]: `${JSON.stringify(doc, null, 2)}\n`, [`${service}.md`]: renderApiMarkdown(service, doc) };
+    for (const [name, text] of Object.entries(files)) {
+      const path = join(OUT, name);
+      const current = await readFile(path, 'utf8').catch(() => '');
+      if (current === text) continue;
+      if (check) stale.push(`docs/api/${name}`);
+      else await writeFile(path, text);
+    }
+  }
+  if (stale.length) {
+    console.error(`docs:api: out of date (run npm run docs:api and commit): ${stale.join(', ')}`);
+    process.exit(1);
+  }
+  console.log(check ? 'docs:api: docs/api is up to date' : `docs:api: wrote ${OUT}`);
+}
+
+if (require.main === module) {
+  main(process.argv.includes('--check')).catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}
