@@ -11,6 +11,7 @@ import type { DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import type { ServiceName } from '@crm/contracts';
+import { createHttpAdapter } from '@crm/http';
 import { loadServiceConfig, openApiDocument, type ServiceConfig } from '@crm/platform';
 import { AppModule as Analytics } from '../apps/analytics/src/app.module';
 import { AppModule as Finance } from '../apps/finance/src/app.module';
@@ -102,7 +103,7 @@ export function renderApiMarkdown(service: string, doc: OpenAPIObject): string {
 async function documentOf(service: ServiceName): Promise<OpenAPIObject> {
   // No connection is opened in preview mode; the URL only has to be well-formed.
   const config = loadServiceConfig(service, { ...process.env, DATABASE_URL: 'postgres://docs@127.0.0.1:5432/docs' });
-  const app = await NestFactory.create(MODULES[service](config), { preview: true, logger: false });
+  const app = await NestFactory.create(MODULES[service](config), createHttpAdapter(), { preview: true, logger: false });
   try {
     return openApiDocument(app, service);
   } finally {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
+import { createHttpAdapter } from '@crm/http';
 import { connectEventConsumers, loadServiceConfig } from '@crm/platform';
 import { eventually, TEST_JWT_SECRET, testInfra, testKafka, type TestService } from '@crm/testing';
 import { AppModule } from '../src/app.module';
@@ -23,7 +24,7 @@ describe('inventory under concurrent orders for one SKU (real Kafka and PostgreS
       JWT_SECRET: TEST_JWT_SECRET,
     });
     const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config, { erp: null })] }).compile();
-    replica = moduleRef.createNestApplication({ logger: ['error', 'warn'] });
+    replica = moduleRef.createNestApplication(createHttpAdapter(), { logger: ['error', 'warn'] });
     await connectEventConsumers(replica);
     await replica.init();
     // Both replicas in the group, partitions assigned, before anything is published.

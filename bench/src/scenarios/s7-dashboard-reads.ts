@@ -37,16 +37,37 @@ INSERT INTO sales_daily (day, currency, region, product_line, source, rep_id, te
 INSERT INTO analytics_watermark (topic, partition, last_event_time, events_applied) VALUES ('seed', 0, '2025-12-31T23:59:59Z', ${orders});
 ANALYZE;`;
 
-/** The same answers computed from the raw rows, as a dashboard without aggregates would. */
+/**
+ * The same answers computed from the raw rows, as a dashboard without aggregates would: the figures the API
+ * returns for these requests (each event counted in the month it happened, as the aggregates count it), by the
+ * cheapest plain query we found. Admin scope, USD; line totals add up to the order total, so order_facts alone
+ * answers every one.
+ */
 const RAW: Record<string, string> = {
-  kpis: `SELECT o.rep_id, sum(o.total) FILTER (WHERE o.confirmed_at >= '2025-01-01') - coalesce(sum(o.total) FILTER (WHERE o.cancelled_at >= '2025-01-01'), 0) AS revenue,
-           count(*) AS orders FROM order_facts o WHERE o.currency = 'USD' AND o.confirmed_at >= '2024-01-01' AND o.confirmed_at < '2026-01-01' GROUP BY o.rep_id`,
-  sales: `SELECT date_trunc('month', o.confirmed_at) AS m, i.product_line, sum(l.line_total) AS confirmed, count(DISTINCT o.order_id) AS orders,
-            sum(l.line_total) FILTER (WHERE o.shipped_at IS NOT NULL) AS shipped
-          FROM order_facts o JOIN order_line_facts l USING (order_id) JOIN items i USING (sku)
-          WHERE o.currency = 'USD' AND o.confirmed_at >= '2025-01-01' AND o.confirmed_at < '2026-01-01' GROUP BY 1, 2`,
-  forecast: `SELECT date_trunc('month', confirmed_at) AS m, sum(total) - coalesce(sum(total) FILTER (WHERE cancelled_at IS NOT NULL), 0) AS net
-             FROM order_facts WHERE currency = 'USD' GROUP BY 1 ORDER BY 1`,
+  // Revenue (confirmed − cancelled, each by its own date) per rep for 2025 and for 2024 (growth).
+  kpis: `SELECT o.rep_id,
+           coalesce(sum(o.total) FILTER (WHERE o.confirmed_at >= '2025-01-01' AND o.confirmed_at < '2026-01-01'), 0)
+             - coalesce(sum(o.total) FILTER (WHERE o.cancelled_at >= '2025-01-01' AND o.cancelled_at < '2026-01-01'), 0) AS revenue,
+           coalesce(sum(o.total) FILTER (WHERE o.confirmed_at >= '2024-01-01' AND o.confirmed_at < '2025-01-01'), 0)
+             - coalesce(sum(o.total) FILTER (WHERE o.cancelled_at >= '2024-01-01' AND o.cancelled_at < '2025-01-01'), 0) AS previous_revenue
+         FROM order_facts o
+        WHERE o.currency = 'USD' AND (o.confirmed_at >= '2024-01-01' AND o.confirmed_at < '2026-01-01' OR o.cancelled_at >= '2024-01-01' AND o.cancelled_at < '2026-01-01')
+        GROUP BY o.rep_id`,
+  // Per month of 2025: confirmed, cancelled and shipped amounts and order counts, each by the month it happened.
+  sales: `SELECT to_char(m, 'YYYY-MM-DD') AS m, c.v AS confirmed, x.v AS cancelled, s.v AS shipped, c.n AS orders, x.n AS orders_cancelled, s.n AS orders_shipped
+          FROM (SELECT date_trunc('month', confirmed_at) AS m, sum(total) AS v, count(*) AS n FROM order_facts
+                 WHERE currency = 'USD' AND confirmed_at >= '2025-01-01' AND confirmed_at < '2026-01-01' GROUP BY 1) c
+          FULL JOIN (SELECT date_trunc('month', cancelled_at) AS m, sum(total) AS v, count(*) AS n FROM order_facts
+                 WHERE currency = 'USD' AND cancelled_at >= '2025-01-01' AND cancelled_at < '2026-01-01' GROUP BY 1) x USING (m)
+          FULL JOIN (SELECT date_trunc('month', shipped_at) AS m, sum(total) AS v, count(*) AS n FROM order_facts
+                 WHERE currency = 'USD' AND shipped_at >= '2025-01-01' AND shipped_at < '2026-01-01' GROUP BY 1) s USING (m)
+          ORDER BY 1`,
+  // Monthly net bookings of the whole history up to the forecast start (confirmed minus cancelled, each by its month).
+  forecast: `SELECT to_char(m, 'YYYY-MM-DD') AS m, sum(v) AS net FROM (
+               SELECT date_trunc('month', confirmed_at) AS m, total AS v FROM order_facts WHERE currency = 'USD' AND confirmed_at < '2026-01-01'
+               UNION ALL
+               SELECT date_trunc('month', cancelled_at), -total FROM order_facts WHERE currency = 'USD' AND cancelled_at < '2026-01-01') e
+             GROUP BY 1 ORDER BY 1`,
 };
 const API: Record<string, string> = {
   kpis: '/api/v1/analytics/kpis?period=2025&currency=USD',

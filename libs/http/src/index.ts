@@ -45,7 +45,7 @@ export { IfMatch } from './concurrency/if-match.decorator';
 export { EtagInterceptor } from './concurrency/etag.interceptor';
 
 // Limits: body size, client errors, per-client rate limiting
-export { applyHttpLimits, answerClientError, DEFAULT_JSON_BODY_LIMIT, type HttpLimitsOptions } from './limits/http-limits';
+export { createHttpAdapter, answerClientError, parseByteSize, DEFAULT_JSON_BODY_LIMIT, type HttpLimitsOptions } from './limits/http-limits';
 export { ClientThrottlerGuard, DEFAULT_RATE_LIMIT, rateLimitFromEnv, throttlerOptionsFor, type RateLimitOptions } from './limits/rate-limit';
 
 // Signed inbound webhooks (web forms, ERP)

@@ -21,6 +21,7 @@ import {
   ALL_ROLES,
   Role,
   Roles,
+  createHttpAdapter,
 } from '../src';
 
 const SECRET = 'test-secret-that-is-at-least-32-characters-long';
@@ -104,8 +105,9 @@ describe('API conventions over HTTP', () => {
       imports: [ApiConventionsModule.forRoot({ jwtSecret: SECRET })],
       controllers: [OrdersController, HealthController],
     }).compile();
-    app = moduleRef.createNestApplication({ logger: false });
+    app = moduleRef.createNestApplication(createHttpAdapter(), { logger: false });
     await app.init();
+    await app.getHttpAdapter().getInstance().ready();
   });
 
   beforeEach(() => {

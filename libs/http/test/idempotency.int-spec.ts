@@ -16,6 +16,7 @@ import {
   purgeExpiredIdempotencyKeys,
   Role,
   Roles,
+  createHttpAdapter,
 } from '../src';
 import { createTestDatabase, type TestDatabase } from '@crm/testing';
 
@@ -90,8 +91,9 @@ describe('Idempotency-Key on PostgreSQL', () => {
       ],
       controllers: [LeadsController],
     }).compile();
-    app = moduleRef.createNestApplication({ logger: false });
+    app = moduleRef.createNestApplication(createHttpAdapter(), { logger: false });
     await app.init();
+    await app.getHttpAdapter().getInstance().ready();
     dataSource = app.get(DataSource);
   });
 

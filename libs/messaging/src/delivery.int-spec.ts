@@ -270,6 +270,36 @@ describe('reliable delivery: outbox → Kafka → inbox (real broker and Postgre
     expect(transactions.length).toBeGreaterThan(19); // the failed chunk ran its handlers, then again one by one
   });
 
+  it('flushes state shared by the handlers of a transaction once, before its commit, in a chunk and one by one', async () => {
+    const key = randomUUID();
+    const events = Array.from({ length: 10 }, () => allocated(key));
+    const poison = events[7];
+    const flushes: number[] = [];
+    const shared = {};
+    // The effect is written only by the flush: one multi-event write per transaction.
+    const handler: EventHandler = async (event, ctx) => {
+      if (event.id === poison.id) throw new NonRetryableError('rejected by the ledger');
+      const pending = ctx.batch(shared, () => [] as string[], async (ids) => {
+        flushes.push(ids.length);
+        for (const id of ids) await ctx.manager.query('INSERT INTO test_effects (order_id, event_id) VALUES ($1, $2)', [key, id]);
+      });
+      pending.push(event.id);
+    };
+    await publisher.publish(events.map((e) => ({ topic: topic(ORDERS), key, value: JSON.stringify(e) })));
+    await startConsumer(handler, { maxAttempts: 1, maxBatchSize: 50 });
+    await eventually(async () => expect(await effectsOf(key)).toBe(9));
+    // Every applied event flushed once; the ones up to the poison one by one (flushes of 1), the rest in a chunk.
+    expect(flushes.reduce((a, b) => a + b, 0)).toBe(9);
+    expect(flushes).toContain(1);
+    expect(Math.max(...flushes)).toBeGreaterThan(1);
+    // Each effect committed with its event's inbox row: the flush ran inside the inbox transaction.
+    const together = await db.dataSource.query(
+      `SELECT count(*)::int AS n FROM test_effects e JOIN inbox i ON i.event_id = e.event_id WHERE e.order_id = $1 AND e.xmin::text = i.xmin::text`,
+      [key],
+    );
+    expect(together[0].n).toBe(9);
+  });
+
   it('waits out a database outage instead of dead-lettering, even past the retry limit', async () => {
     const event = allocated();
     let outages = 0;

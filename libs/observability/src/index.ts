@@ -7,10 +7,8 @@ export {
   runWithCorrelation,
   type CorrelationContext,
 } from './correlation/correlation-context';
-export { CorrelationIdMiddleware } from './correlation/correlation-id.middleware';
 export { createJsonLogger, JsonLogger, type JsonLoggerOptions } from './logging/json-logger.service';
 export { MetricsRegistry } from './metrics/metrics.registry';
-export { HttpMetricsMiddleware } from './metrics/http-metrics.middleware';
 export { DATABASE_CHECK_NAME, ReadinessRegistry, type ReadinessCheck } from './health/readiness.registry';
 export { ObservabilityModule } from './observability.module';
 export { DEFAULT_READINESS_TIMEOUT_MS, type ObservabilityOptions } from './observability.options';

@@ -1,9 +1,11 @@
-import { Global, Module, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import { Global, Module, type DynamicModule, type OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
-import { CorrelationIdMiddleware } from './correlation/correlation-id.middleware';
+import type { FastifyInstance } from 'fastify';
+import { installCorrelationHooks } from './correlation/correlation.hooks';
 import { HealthController } from './health/health.controller';
 import { ReadinessRegistry } from './health/readiness.registry';
-import { HttpMetricsMiddleware } from './metrics/http-metrics.middleware';
+import { installHttpMetricsHooks } from './metrics/http-metrics.hooks';
 import { MetricsController } from './metrics/metrics.controller';
 import { MetricsRegistry } from './metrics/metrics.registry';
 import { OBSERVABILITY_OPTIONS, type ObservabilityOptions } from './observability.options';
@@ -11,7 +13,12 @@ import { OBSERVABILITY_OPTIONS, type ObservabilityOptions } from './observabilit
 /** Correlation ids, HTTP metrics, `/metrics`, `/health/live` and `/health/ready` for one service. */
 @Global()
 @Module({})
-export class ObservabilityModule implements NestModule {
+export class ObservabilityModule implements OnModuleInit {
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly metrics: MetricsRegistry,
+  ) {}
+
   static forRoot(options: ObservabilityOptions): DynamicModule {
     return {
       module: ObservabilityModule,
@@ -22,8 +29,11 @@ export class ObservabilityModule implements NestModule {
     };
   }
 
-  configure(consumer: MiddlewareConsumer): void {
-    // Correlation first, so anything the metrics middleware or later code logs already has the id.
-    consumer.apply(CorrelationIdMiddleware, HttpMetricsMiddleware).forRoutes('*');
+  // Fastify hooks rather than Nest middleware: they cost less per request and also see 404s and parser refusals.
+  onModuleInit(): void {
+    const fastify = this.adapterHost.httpAdapter?.getInstance<FastifyInstance>();
+    if (!fastify) return; // an application context without HTTP (the analytics rebuild command)
+    installCorrelationHooks(fastify);
+    installHttpMetricsHooks(fastify, this.metrics);
   }
 }

@@ -16,7 +16,8 @@ import {
 import { APP_FILTER, APP_GUARD, Reflector } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Response } from 'express';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
+import type { FastifyReply } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { createJsonLogger, currentCorrelationId, MetricsRegistry, ObservabilityModule, PUBLIC_ROUTE_KEY } from '../src';
 
@@ -66,7 +67,7 @@ export class DenyUnlessPublicGuard implements CanActivate {
 export class ProblemDetailsFilter implements ExceptionFilter {
   catch(exception: HttpException, host: ArgumentsHost): void {
     const status = exception.getStatus();
-    host.switchToHttp().getResponse<Response>().status(status).json({ type: 'about:blank', status });
+    host.switchToHttp().getResponse<FastifyReply>().status(status).send({ type: 'about:blank', status });
   }
 }
 
@@ -101,12 +102,13 @@ export async function createObservabilityTestApp(options: TestAppOptions = {}): 
     ],
   }).compile();
   const logs = new LogCapture();
-  const app = moduleRef.createNestApplication({ bufferLogs: true });
+  const app = moduleRef.createNestApplication(new FastifyAdapter(), { bufferLogs: true });
   app.useLogger(createJsonLogger(options.serviceName ?? 'test-svc', { destination: logs, level: 'info' }));
   if (options.globalPrefix) {
     app.setGlobalPrefix(options.globalPrefix, { exclude: ['health/live', 'health/ready', 'metrics'] });
   }
   await app.init();
+  await app.getHttpAdapter().getInstance().ready();
   return { app, logs };
 }
 

@@ -1,7 +1,8 @@
 import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
-import { applyHttpLimits } from '@crm/http';
+import { createHttpAdapter } from '@crm/http';
 import { MessagingRuntime } from '@crm/messaging';
 import { createJsonLogger } from '@crm/observability';
 import type { ServiceConfig } from './service-config';
@@ -35,11 +36,8 @@ export async function connectEventConsumers(app: INestApplication, consumerName 
 export async function bootstrapService(module: Type<unknown> | DynamicModule, config: ServiceConfig): Promise<INestApplication> {
   const logger = createJsonLogger(config.service);
   // rawBody: signed webhooks (web forms, ERP) verify the HMAC over the exact bytes received.
-  const app = await NestFactory.create(module, { logger, bufferLogs: true, rawBody: true });
+  const app = await NestFactory.create<NestFastifyApplication>(module, createHttpAdapter(), { logger, bufferLogs: true, rawBody: true });
   app.enableShutdownHooks();
-  // ETags mean entity versions here (If-Match); Express's body-hash ETags would blur that.
-  app.getHttpAdapter().getInstance().set('etag', false);
-  applyHttpLimits(app);
   setupOpenApi(app, config);
   await connectEventConsumers(app);
   await app.listen(config.port, config.host);

@@ -4,7 +4,7 @@ import { JwtService } from '@nestjs/jwt';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { CreateIdempotencyKeys1764201600001, Role, Roles } from '@crm/http';
+import { CreateIdempotencyKeys1764201600001, Role, Roles, createHttpAdapter } from '@crm/http';
 import { CreateMessagingTables1764201600000 } from '@crm/messaging';
 import { deleteTopicsWithPrefix, startThrowawayPostgres, testInfra, testKafka, uniqueTopicPrefix, type ThrowawayPostgres } from '@crm/testing';
 import { loadServiceConfig, ServicePlatformModule } from './index';
@@ -63,9 +63,10 @@ describe('a request while the database is stalled (own PostgreSQL cluster, SIGST
     const moduleRef = await Test.createTestingModule({
       imports: [ServicePlatformModule.forRoot({ config, migrations: [CreateMessagingTables1764201600000, CreateIdempotencyKeys1764201600001] }), StallModule],
     }).compile();
-    app = moduleRef.createNestApplication();
+    app = moduleRef.createNestApplication(createHttpAdapter());
     await app.get(DataSource).runMigrations();
     await app.init();
+    await app.getHttpAdapter().getInstance().ready();
   });
 
   afterAll(async () => {
@@ -100,6 +101,15 @@ describe('a request while the database is stalled (own PostgreSQL cluster, SIGST
     while (Date.now() < deadline && (status = (await get('/api/v1/stall/count')).status) !== 200) await new Promise((r) => setTimeout(r, 200));
     expect(status).toBe(200);
     await request(app.getHttpServer()).get('/health/ready').expect(200);
+  });
+
+  it('does not take a saturated pool for a stall: a request waiting for a connection is served, not failed', async () => {
+    // Ten slow requests hold the whole pool (max 10) for 2.5 s; the eleventh waits for a connection.
+    const slow = Array.from({ length: 10 }, () => get('/api/v1/stall/slow'));
+    await new Promise((r) => setTimeout(r, 200));
+    const waiting = await get('/api/v1/stall/count');
+    expect(waiting.status).toBe(200);
+    expect((await Promise.all(slow)).map((r) => r.status)).toEqual(Array(10).fill(200));
   });
 
   it('leaves a slow request on a healthy database alone', async () => {

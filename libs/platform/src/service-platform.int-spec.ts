@@ -7,7 +7,7 @@ import { IsString, MaxLength } from 'class-validator';
 import request from 'supertest';
 import { DataSource, type MigrationInterface, type QueryRunner } from 'typeorm';
 import { ALL_TOPICS, DLQ_HEADERS, Topics, dlqTopic, type EventOf } from '@crm/contracts';
-import { CreateIdempotencyKeys1764201600001, Role, Roles } from '@crm/http';
+import { CreateIdempotencyKeys1764201600001, Role, Roles, createHttpAdapter } from '@crm/http';
 import { CreateMessagingTables1764201600000, OnEvent, appendToOutbox, ensureTopics, newEvent, type InboxContext } from '@crm/messaging';
 import { createTestDatabase, deleteTopicsWithPrefix, eventually, readTopic, testInfra, testKafka, uniqueTopicPrefix, type TestDatabase } from '@crm/testing';
 import { connectEventConsumers, loadServiceConfig, ServicePlatformModule, setupOpenApi } from './index';
@@ -101,11 +101,12 @@ describe('a service on the platform (real Kafka and PostgreSQL)', () => {
     const moduleRef = await Test.createTestingModule({
       imports: [ServicePlatformModule.forRoot({ config, migrations }), TestOrdersModule],
     }).compile();
-    app = moduleRef.createNestApplication();
+    app = moduleRef.createNestApplication(createHttpAdapter());
     await app.get(DataSource).runMigrations();
     setupOpenApi(app, config);
     await connectEventConsumers(app);
     await app.init();
+    await app.getHttpAdapter().getInstance().ready();
     token = new JwtService({ secret }).sign({ sub: randomUUID(), roles: ['sales_rep'], team: 'north' }, { expiresIn: '1h' });
   });
 

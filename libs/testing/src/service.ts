@@ -1,9 +1,10 @@
 import type { DynamicModule, INestApplication } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { applyHttpLimits } from '@crm/http';
+import { createHttpAdapter } from '@crm/http';
 import { definitionOf, type EventEnvelope, type EventName, type ServiceName } from '@crm/contracts';
 import { connectEventConsumers, loadServiceConfig, setupOpenApi, type ServiceConfig } from '@crm/platform';
 import { createTestDatabase, type TestDatabase } from './database';
@@ -55,14 +56,14 @@ export async function startTestService(
     ...options.env,
   });
   const moduleRef = await Test.createTestingModule({ imports: [moduleFor(config)] }).compile();
-  const app = moduleRef.createNestApplication({ logger: ['error', 'warn'], rawBody: true });
-  app.getHttpAdapter().getInstance().set('etag', false);
-  applyHttpLimits(app);
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter(), { logger: ['error', 'warn'], rawBody: true });
   const dataSource = app.get(DataSource);
   await dataSource.runMigrations({ transaction: 'each' });
   setupOpenApi(app, config);
   await connectEventConsumers(app);
   await app.init();
+  // supertest drives the Node server directly: Fastify must have loaded its routes first.
+  await app.getHttpAdapter().getInstance().ready();
 
   const jwt = new JwtService({ secret: TEST_JWT_SECRET });
   const token = (claims: TokenClaims) => jwt.sign({ ...claims }, { expiresIn: '1h' });

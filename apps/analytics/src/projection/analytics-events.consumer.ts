@@ -2,18 +2,21 @@ import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
 import type { EventEnvelope, EventOf } from '@crm/contracts';
 import { OnEvent, type InboxContext } from '@crm/messaging';
-import { Projector } from './projector.service';
+import { ProjectionBatch, Projector } from './projector.service';
 
 /**
  * Every event the read model is built from, applied through the inbox (once per event id, in the same
- * transaction as its effect). The logic is in Projector, which the rebuild drives too.
+ * transaction as its effect). The logic is in Projector, which the rebuild drives too. The events of one
+ * inbox transaction share a ProjectionBatch: each touched fact is re-projected once and each aggregate
+ * table written once, just before the commit.
  */
 @Controller()
 export class AnalyticsEventsConsumer {
   constructor(private readonly projector: Projector) {}
 
   private apply(event: EventEnvelope, ctx: InboxContext) {
-    return this.projector.apply(event, ctx.manager, { topic: ctx.topic, partition: ctx.partition });
+    const batch = ctx.batch(this.projector, () => new ProjectionBatch(), (b) => this.projector.flush(b, ctx.manager));
+    return this.projector.apply(event, ctx.manager, { topic: ctx.topic, partition: ctx.partition }, batch);
   }
 
   @OnEvent('crm.rep.upserted')

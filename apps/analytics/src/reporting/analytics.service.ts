@@ -35,6 +35,51 @@ export function scopeFilter(scope: AccessScope, p: Params, alias = ''): string {
   return '';
 }
 
+const SALES_COLUMNS = `currency, region, product_line, source, rep_id, team, confirmed_amount, cancelled_amount, shipped_amount, paid_amount,
+  orders_confirmed, orders_cancelled, orders_shipped`;
+
+/**
+ * sales_daily rows with `day` in [from, toExclusive) (from null: all history) as a subquery, the whole months
+ * in the range read from sales_monthly (`day` = the month's first day) and only the ragged ends from
+ * sales_daily: the same sums for any grouping coarser than a day that does not split a month (month,
+ * quarter, year, a dimension). `where` is added to every part.
+ */
+export function salesRows(p: Params, from: string | null, toExclusive: string, where = ''): string {
+  const firstMonth = from === null ? null : from.endsWith('-01') ? from : addMonths(from, 1);
+  const endMonth = addMonths(toExclusive, 0);
+  const daily = (start: string | null, end: string) =>
+    `SELECT day, ${SALES_COLUMNS} FROM sales_daily WHERE ${start === null ? '' : `day >= ${p.add(start)}::date AND `}day < ${p.add(end)}::date${where}`;
+  if (firstMonth !== null && firstMonth >= endMonth) return `(${daily(from, toExclusive)}) s`;
+  const parts = [
+    `SELECT month AS day, ${SALES_COLUMNS} FROM sales_monthly WHERE ${firstMonth === null ? '' : `month >= ${p.add(firstMonth)}::date AND `}month < ${p.add(endMonth)}::date${where}`,
+  ];
+  if (from !== null && from < (firstMonth as string)) parts.unshift(daily(from, firstMonth as string));
+  if (endMonth < toExclusive) parts.push(daily(endMonth, toExclusive));
+  return `(${parts.join(' UNION ALL ')}) s`;
+}
+
+/**
+ * Several independent row sets in one statement and one round trip (one plan, one backend) instead of a
+ * query each: every query's rows come back as a JSON array, so select text for money, not numeric.
+ */
+export async function queryMany<K extends string>(dataSource: DataSource, queries: Record<K, string>, params: unknown[]): Promise<Record<K, Record<string, unknown>[]>> {
+  const columns = Object.entries<string>(queries).map(([name, sql]) => `(SELECT coalesce(json_agg(rows_), '[]') FROM (${sql}) rows_) AS "${name}"`);
+  const [row] = await dataSource.query(`SELECT ${columns.join(', ')}`, params);
+  return row;
+}
+
+/** The time of the last event applied (`asOf`), as a row set `[{ t }]`. */
+export const AS_OF_SQL = 'SELECT max(last_event_time) AS t FROM analytics_watermark';
+export const asOfValue = (t: string | Date | null | undefined): string | null => (t ? new Date(t).toISOString() : null);
+
+/** Net bookings per month (`m`, `v` text) of one currency in [fromMonth, toMonthExclusive). */
+function monthlyRevenueSql(p: Params, currency: string, fromMonth: string | null, toMonthExclusive: string, scope: AccessScope): string {
+  const where = ` AND currency = ${p.add(currency)}${scopeFilter(scope, p)}`;
+  return `SELECT to_char(date_trunc('month', day), 'YYYY-MM-DD') AS m, sum(confirmed_amount - cancelled_amount)::text AS v
+            FROM ${salesRows(p, fromMonth, toMonthExclusive, where)} GROUP BY 1 ORDER BY 1`;
+}
+const revenueByMonth = (rows: { m: string; v: string }[]) => new Map(rows.map((r) => [r.m, formatAmount(r.v)]));
+
 const today = () => new Date().toISOString().slice(0, 10);
 const nextDay = (date: string) => new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 const amount = (v: string | null | undefined) => formatAmount(v ?? '0');
@@ -61,8 +106,8 @@ export class AnalyticsService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async asOf(): Promise<string | null> {
-    const [row] = await this.dataSource.query('SELECT max(last_event_time) AS t FROM analytics_watermark');
-    return row?.t ? new Date(row.t).toISOString() : null;
+    const [row] = await this.dataSource.query(AS_OF_SQL);
+    return asOfValue(row?.t);
   }
 
   range(q: { from?: string; to?: string }): { from: string; to: string } {
@@ -80,37 +125,38 @@ export class AnalyticsService {
     const where = (p: Params, withCurrency: boolean) =>
       `day >= ${p.add(from)}::date AND day <= ${p.add(to)}::date${withCurrency && q.currency ? ` AND currency = ${p.add(q.currency)}` : ''}${scopeFilter(scope, p)}`;
 
-    const ps = new Params();
-    const money = await this.dataSource.query(
-      `SELECT ${x} AS x, currency, sum(confirmed_amount)::text AS confirmed, sum(cancelled_amount)::text AS cancelled,
-              sum(confirmed_amount - cancelled_amount)::text AS net, sum(shipped_amount)::text AS shipped, sum(paid_amount)::text AS paid,
-              sum(orders_confirmed)::int AS orders, sum(orders_cancelled)::int AS orders_cancelled, sum(orders_shipped)::int AS orders_shipped
-         FROM sales_daily WHERE ${where(ps, true)} GROUP BY 1, 2 ORDER BY 1, 2`,
-      ps.values,
-    );
-    const po = new Params();
-    const opps = await this.dataSource.query(
-      `SELECT ${x} AS x, sum(created_count)::int AS opportunities, sum(won_count)::int AS won, sum(lost_count)::int AS lost
-         FROM opportunities_daily WHERE ${where(po, true)} GROUP BY 1 ORDER BY 1`,
-      po.values,
-    );
-    const pl = new Params();
-    const leads = await this.dataSource.query(
-      `SELECT ${x} AS x, sum(captured)::int AS leads, sum(qualified)::int AS qualified, sum(converted)::int AS converted
-         FROM leads_daily WHERE ${where(pl, false)} GROUP BY 1 ORDER BY 1`,
-      pl.values,
-    );
+    const p = new Params();
+    // Days and weeks cut across months: those come from the daily rows alone.
+    const source = groupBy === 'day' || groupBy === 'week'
+      ? `sales_daily WHERE ${where(p, true)}`
+      : salesRows(p, from, nextDay(to), `${q.currency ? ` AND currency = ${p.add(q.currency)}` : ''}${scopeFilter(scope, p)}`);
+    // Independent reads: one statement, one round trip.
+    const r = await queryMany(this.dataSource, {
+      money: `SELECT ${x} AS x, currency, sum(confirmed_amount)::text AS confirmed, sum(cancelled_amount)::text AS cancelled,
+                     sum(confirmed_amount - cancelled_amount)::text AS net, sum(shipped_amount)::text AS shipped, sum(paid_amount)::text AS paid,
+                     sum(orders_confirmed)::int AS orders, sum(orders_cancelled)::int AS orders_cancelled, sum(orders_shipped)::int AS orders_shipped
+                FROM ${source} GROUP BY 1, 2`,
+      opps: `SELECT ${x} AS x, sum(created_count)::int AS opportunities, sum(won_count)::int AS won, sum(lost_count)::int AS lost
+               FROM opportunities_daily WHERE ${where(p, true)} GROUP BY 1`,
+      leads: `SELECT ${x} AS x, sum(captured)::int AS leads, sum(qualified)::int AS qualified, sum(converted)::int AS converted
+                FROM leads_daily WHERE ${where(p, false)} GROUP BY 1`,
+      asOf: AS_OF_SQL,
+    }, p.values);
+    const money = r.money as { x: string; currency: string; [measure: string]: string | number }[];
+    const opps = r.opps as Record<string, string | number>[];
+    const leads = r.leads as Record<string, string | number>[];
+    const asOf = asOfValue((r.asOf[0] as { t: string | null }).t);
 
     const xs = isTime ? timeBuckets(groupBy as TimeGroup, from, to) : [...new Set([...money, ...opps, ...leads].map((r) => r.x as string))].sort();
     const series: Series[] = [];
-    const currencies = [...new Set(money.map((r: { currency: string }) => r.currency))].sort() as string[];
+    const currencies = [...new Set(money.map((r) => r.currency))].sort();
     for (const currency of currencies) {
-      const rows = new Map(money.filter((r: { currency: string }) => r.currency === currency).map((r: { x: string }) => [r.x, r]));
+      const rows = new Map(money.filter((r) => r.currency === currency).map((r) => [r.x, r]));
       for (const measure of ['confirmed', 'cancelled', 'net', 'shipped', 'paid'] as const) {
-        series.push({ label: `${measure} ${currency}`, measure, currency, points: xs.map((v) => ({ x: v, y: amount((rows.get(v) as Record<string, string>)?.[measure]) })) });
+        series.push({ label: `${measure} ${currency}`, measure, currency, points: xs.map((v) => ({ x: v, y: amount(rows.get(v)?.[measure] as string | undefined) })) });
       }
       for (const [measure, column] of [['orders', 'orders'], ['orders_cancelled', 'orders_cancelled'], ['orders_shipped', 'orders_shipped']] as const) {
-        series.push({ label: `${measure} ${currency}`, measure, currency, points: xs.map((v) => ({ x: v, y: (rows.get(v) as Record<string, number>)?.[column] ?? 0 })) });
+        series.push({ label: `${measure} ${currency}`, measure, currency, points: xs.map((v) => ({ x: v, y: (rows.get(v)?.[column] as number | undefined) ?? 0 })) });
       }
     }
     const counts = (rows: Record<string, number | string>[], measures: string[]) => {
@@ -119,7 +165,7 @@ export class AnalyticsService {
     };
     counts(leads, ['leads', 'qualified', 'converted']);
     counts(opps, ['opportunities', 'won', 'lost']);
-    return { asOf: await this.asOf(), groupBy, from, to, series };
+    return { asOf, groupBy, from, to, series };
   }
 
   async funnel(q: FunnelQueryDto, user: AuthUser): Promise<FunnelResult> {
@@ -229,16 +275,11 @@ export class AnalyticsService {
     };
   }
 
-  /** Net bookings (confirmed − cancelled) per month for one currency, from the daily aggregate. */
+  /** Net bookings (confirmed − cancelled) per month for one currency, from the monthly rollup (month-aligned bounds). */
   async monthlyRevenue(currency: string, fromMonth: string | null, toMonthExclusive: string, scope: AccessScope): Promise<Map<string, string>> {
     const p = new Params();
-    const rows: { m: string; v: string }[] = await this.dataSource.query(
-      `SELECT to_char(date_trunc('month', day), 'YYYY-MM-DD') AS m, sum(confirmed_amount - cancelled_amount)::text AS v FROM sales_daily
-        WHERE currency = ${p.add(currency)} AND day < ${p.add(toMonthExclusive)}::date${fromMonth ? ` AND day >= ${p.add(fromMonth)}::date` : ''}${scopeFilter(scope, p)}
-        GROUP BY 1 ORDER BY 1`,
-      p.values,
-    );
-    return new Map(rows.map((r) => [r.m, formatAmount(r.v)]));
+    const rows: { m: string; v: string }[] = await this.dataSource.query(monthlyRevenueSql(p, currency, fromMonth, toMonthExclusive, scope), p.values);
+    return revenueByMonth(rows);
   }
 
   /**
@@ -249,7 +290,18 @@ export class AnalyticsService {
     const scope = accessScope(user);
     const lastMonth = q.historyEnd ? `${q.historyEnd}-01` : addMonths(today(), -1);
     const firstForecast = addMonths(lastMonth, 1);
-    const history = await this.monthlyRevenue(q.currency, null, firstForecast, scope);
+    const p = new Params();
+    // Independent reads: one statement, one round trip.
+    const r = await queryMany(this.dataSource, {
+      history: monthlyRevenueSql(p, q.currency, null, firstForecast, scope),
+      deals: `SELECT close_month::text AS close_month, category, sum(amount)::text AS amount, sum(weighted_amount)::text AS weighted
+                FROM pipeline_open WHERE currency = ${p.add(q.currency)}${scopeFilter(scope, p)} GROUP BY 1, 2`,
+      asOf: AS_OF_SQL,
+    }, p.values);
+    // Months in order whatever order the rows came in (json_agg keeps no ORDER BY promise).
+    const history = revenueByMonth((r.history as { m: string; v: string }[]).sort((a, b) => a.m.localeCompare(b.m)));
+    const deals = r.deals as { close_month: string; category: ForecastCategory; amount: string; weighted: string }[];
+    const asOf = asOfValue((r.asOf[0] as { t: string | null }).t);
     const months: string[] = [];
     if (history.size) for (let m = [...history.keys()][0]; m <= lastMonth; m = addMonths(m, 1)) months.push(m);
     const values = months.map((m) => Number(history.get(m) ?? '0'));
@@ -257,12 +309,6 @@ export class AnalyticsService {
     const ahead = Array.from({ length: q.horizon }, (_, i) => addMonths(firstForecast, i));
     const money = (v: number) => formatAmount(new Big(v.toFixed(4)));
 
-    const p = new Params();
-    const deals: { close_month: string; category: ForecastCategory; amount: string; weighted: string }[] = await this.dataSource.query(
-      `SELECT close_month::text AS close_month, category, sum(amount)::text AS amount, sum(weighted_amount)::text AS weighted
-         FROM pipeline_open WHERE currency = ${p.add(q.currency)}${scopeFilter(scope, p)} GROUP BY 1, 2`,
-      p.values,
-    );
     const pipeline = pipelineForecast(deals.map((d) => ({ closeMonth: d.close_month, category: d.category, amount: d.amount, weighted: d.weighted })), ahead);
     const series: Series[] = [
       { label: `actual ${q.currency}`, measure: 'actual', currency: q.currency, points: months.map((m, i) => ({ x: m, y: money(values[i]) })) },
@@ -274,7 +320,7 @@ export class AnalyticsService {
       { label: `pipeline weighted ${q.currency}`, measure: 'pipeline_weighted', currency: q.currency, points: pipeline.map((r) => ({ x: r.month, y: r.pipeline })) },
     ];
     return {
-      asOf: await this.asOf(),
+      asOf,
       currency: q.currency,
       model: { method: model.method, alpha: model.alpha, beta: model.beta, gamma: model.gamma, residualSd: Math.round(model.residualSd * 100) / 100, interval: 0.95 },
       series,

@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { HttpProblemCode, ProblemException, accessScope, type AccessScope, type AuthUser } from '@crm/http';
 import { formatAmount } from '@crm/money';
 import { UNASSIGNED, UNKNOWN } from '../projection/projection.domain';
-import { AnalyticsService, Params, scopeFilter } from './analytics.service';
+import { AS_OF_SQL, AnalyticsService, Params, asOfValue, queryMany, salesRows, scopeFilter } from './analytics.service';
 import type { RankingMetric } from './reporting.dto';
 import { growthRate, parsePeriod, rank, ratio, winRate, type Period } from './stats.domain';
 
@@ -44,15 +44,12 @@ export class KpiService {
     private readonly analytics: AnalyticsService,
   ) {}
 
-  private async sumBy(table: string, key: string, measures: string, period: Period, scope: AccessScope, extra = '', extraParams: unknown[] = []) {
-    const p = new Params();
-    extraParams.forEach((v) => p.add(v));
-    const rows: (Sums & { k: string })[] = await this.dataSource.query(
-      `SELECT ${key} AS k, ${measures} FROM ${table}
-        WHERE day >= ${p.add(period.start)}::date AND day < ${p.add(period.end)}::date${extra}${scopeFilter(scope, p)} GROUP BY 1`,
-      p.values,
-    );
-    return new Map(rows.map((r) => [r.k, r]));
+  /** Measures per rep or team over a period (whole months: sales come from the monthly rollup). */
+  private sumBy(p: Params, table: string, key: string, measures: string, period: Period, scope: AccessScope, extra = ''): string {
+    const source = table === 'sales_daily'
+      ? salesRows(p, period.start, period.end, `${extra}${scopeFilter(scope, p)}`)
+      : `${table} WHERE day >= ${p.add(period.start)}::date AND day < ${p.add(period.end)}::date${extra}${scopeFilter(scope, p)}`;
+    return `SELECT ${key} AS k, ${measures} FROM ${source} GROUP BY 1`;
   }
 
   async kpis(q: { period: string; currency: string; by?: 'rep' | 'team' }, user: AuthUser): Promise<{ asOf: string | null; period: Period; by: string; currency: string; rows: KpiRow[] }> {
@@ -61,22 +58,29 @@ export class KpiService {
     const key = by === 'team' ? 'team' : 'rep_id';
     const period = parsePeriod(q.period);
     const previous = parsePeriod(period.previous);
+    const p = new Params();
+    const currency = p.add(q.currency);
     const money = `sum(confirmed_amount - cancelled_amount)::text AS revenue, sum(paid_amount)::text AS paid`;
-    const [revenue, before, opps, leads, feedback] = await Promise.all([
-      this.sumBy('sales_daily', key, money, period, scope, ' AND currency = $1', [q.currency]),
-      this.sumBy('sales_daily', key, money, previous, scope, ' AND currency = $1', [q.currency]),
-      this.sumBy('opportunities_daily', key,
-        `sum(won_count)::text AS won, sum(lost_count)::text AS lost, sum(won_amount) FILTER (WHERE currency = $1)::text AS won_amount,
-         sum(won_count) FILTER (WHERE currency = $1)::text AS won_in_currency`, period, scope, '', [q.currency]),
-      this.sumBy('leads_daily', key, 'sum(responded)::text AS responded, sum(response_seconds)::text AS response_seconds', period, scope),
-      this.sumBy('feedback_daily', key, 'sum(feedback_count)::text AS n, sum(rating_sum)::text AS rating, sum(complaints)::text AS complaints', period, scope),
-    ]);
-    const reps: { rep_id: string; name: string; team: string | null }[] = await this.dataSource.query('SELECT rep_id::text, name, team FROM reps');
+    // Eight small independent reads: one statement, one round trip.
+    const r = await queryMany(this.dataSource, {
+      revenue: this.sumBy(p, 'sales_daily', key, money, period, scope, ` AND currency = ${currency}`),
+      before: this.sumBy(p, 'sales_daily', key, money, previous, scope, ` AND currency = ${currency}`),
+      opps: this.sumBy(p, 'opportunities_daily', key,
+        `sum(won_count)::text AS won, sum(lost_count)::text AS lost, sum(won_amount) FILTER (WHERE currency = ${currency})::text AS won_amount,
+         sum(won_count) FILTER (WHERE currency = ${currency})::text AS won_in_currency`, period, scope),
+      leads: this.sumBy(p, 'leads_daily', key, 'sum(responded)::text AS responded, sum(response_seconds)::text AS response_seconds', period, scope),
+      feedback: this.sumBy(p, 'feedback_daily', key, 'sum(feedback_count)::text AS n, sum(rating_sum)::text AS rating, sum(complaints)::text AS complaints', period, scope),
+      reps: 'SELECT rep_id::text, name, team FROM reps',
+      quotas: `SELECT q.rep_id::text, q.amount::text, r.team FROM quotas q LEFT JOIN reps r ON r.rep_id = q.rep_id
+                WHERE q.period = ${p.add(period.label)} AND q.currency = ${currency}`,
+      asOf: AS_OF_SQL,
+    }, p.values);
+    const byKey = (rows: Record<string, unknown>[]) => new Map((rows as (Sums & { k: string })[]).map((row) => [row.k, row]));
+    const [revenue, before, opps, leads, feedback] = [byKey(r.revenue), byKey(r.before), byKey(r.opps), byKey(r.leads), byKey(r.feedback)];
+    const reps = r.reps as { rep_id: string; name: string; team: string | null }[];
+    const quotaRows = r.quotas as { rep_id: string; amount: string; team: string | null }[];
+    const asOf = asOfValue((r.asOf[0] as { t: string | null }).t);
     const repById = new Map(reps.map((r) => [r.rep_id, r]));
-    const quotaRows: { rep_id: string; amount: string; team: string | null }[] = await this.dataSource.query(
-      `SELECT q.rep_id::text, q.amount::text, r.team FROM quotas q LEFT JOIN reps r ON r.rep_id = q.rep_id WHERE q.period = $1 AND q.currency = $2`,
-      [period.label, q.currency],
-    );
     // A team's quota is the sum of its reps' quotas (team as the rep directory says now).
     const quotas = new Map<string, Big>();
     for (const r of quotaRows) {
@@ -122,7 +126,7 @@ export class KpiService {
         complaints: Number(f?.complaints ?? 0),
       };
     });
-    return { asOf: await this.analytics.asOf(), period, by, currency: q.currency, rows };
+    return { asOf, period, by, currency: q.currency, rows };
   }
 
   /** Reps (or teams) ranked by one KPI; the unknown/unassigned buckets are not ranked. */

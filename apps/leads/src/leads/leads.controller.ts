@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Headers, HttpCode, HttpStatus, Param, ParseUUIDPipe, Patch, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { ApiResponseSchemaHost } from '@nestjs/swagger';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { CurrentUser, IfMatch, Idempotent, parseIfMatch, ProblemException, Role, Roles, type AuthUser } from '@crm/http';
 import { ConvertDto, CreateLeadDto, DisqualifyDto, FollowUpDto, ListLeadsQuery, OverdueQuery, QualifyDto, ReassignDto, UpdateLeadDto } from './leads.dto';
 import { LeadsService } from './leads.service';
@@ -43,11 +43,12 @@ export class LeadsController {
   @Roles(...MANAGERS, Role.Integration)
   @ApiConsumes('text/csv')
   @ApiBody({ schema: { type: 'string', example: 'name,email,phone,company,source,campaign\nLi Wei,li@acme.example,,Acme,trade_show,Canton Fair' } })
-  import(@CurrentUser() user: AuthUser, @Req() req: Readable & { headers: Record<string, string | undefined> }) {
-    if (!/^text\/csv\b/i.test(req.headers['content-type'] ?? '')) {
+  import(@CurrentUser() user: AuthUser, @Req() req: { headers: Record<string, string | undefined>; body?: unknown }) {
+    // text/csv arrives as the unread request stream (see createHttpAdapter); anything else was parsed or refused.
+    if (!(req.body instanceof Readable)) {
       throw new ProblemException({ status: HttpStatus.UNSUPPORTED_MEDIA_TYPE, code: 'UNSUPPORTED_MEDIA_TYPE', detail: 'Send the import as text/csv.' });
     }
-    return this.leads.importCsv(user, req);
+    return this.leads.importCsv(user, req.body);
   }
 
   @Get()

@@ -7,12 +7,12 @@ import { etagFor } from './etag.util';
 export class EtagInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() !== 'http') return next.handle();
-    const response = context.switchToHttp().getResponse<{ headersSent: boolean; setHeader(name: string, value: string): void }>();
+    const response = context.switchToHttp().getResponse<{ sent: boolean; header(name: string, value: string): unknown }>();
     return next.handle().pipe(
       map((body: unknown) => {
         const version = (body as { version?: unknown } | null | undefined)?.version;
-        if (typeof version === 'number' && Number.isInteger(version) && !response.headersSent) {
-          response.setHeader('ETag', etagFor(version));
+        if (typeof version === 'number' && Number.isInteger(version) && !response.sent) {
+          response.header('ETag', etagFor(version));
         }
         return body;
       }),

@@ -26,7 +26,7 @@ const ANONYMOUS = 'anonymous';
 
 interface HttpRequest extends AuthenticatedRequest {
   method: string;
-  originalUrl: string;
+  url: string;
   body?: unknown;
 }
 
@@ -34,7 +34,7 @@ interface HttpResponse {
   statusCode: number;
   status(code: number): unknown;
   getHeader(name: string): unknown;
-  setHeader(name: string, value: string): unknown;
+  header(name: string, value: string): unknown;
 }
 
 /**
@@ -66,7 +66,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const scope: IdempotencyScope = {
       key,
       principal: request.user?.sub ?? ANONYMOUS,
-      route: `${request.method} ${request.originalUrl.split('?')[0]}`,
+      route: `${request.method} ${request.url.split('?')[0]}`,
     };
     const requestHash = hashRequestBody(request.body);
     const repository = this.getRepository();
@@ -142,8 +142,8 @@ function readKey(header: string | string[] | undefined): string | undefined {
 
 function replay(response: HttpResponse, stored: StoredResponse): unknown {
   response.status(stored.status);
-  for (const [name, value] of Object.entries(stored.headers)) response.setHeader(name, value);
-  response.setHeader(IDEMPOTENT_REPLAYED_HEADER, 'true');
+  for (const [name, value] of Object.entries(stored.headers)) response.header(name, value);
+  response.header(IDEMPOTENT_REPLAYED_HEADER, 'true');
   return stored.body;
 }
 

@@ -38,8 +38,8 @@ export function throttlerOptionsFor(rateLimit: RateLimitOptions = DEFAULT_RATE_L
 export class ClientThrottlerGuard extends ThrottlerGuard {
   protected override async shouldSkip(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
-    const req = context.switchToHttp().getRequest<{ path?: string; url?: string }>();
-    return EXEMPT_PATHS.test(req.path ?? req.url ?? '');
+    const req = context.switchToHttp().getRequest<{ url?: string }>();
+    return EXEMPT_PATHS.test((req.url ?? '').split('?')[0]);
   }
 
   protected override async getTracker(req: Record<string, any>): Promise<string> {

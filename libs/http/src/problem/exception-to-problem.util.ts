@@ -80,11 +80,15 @@ function pgCode(error: QueryFailedError): string | undefined {
   return (error.driverError as { code?: string } | undefined)?.code;
 }
 
-/** Errors raised before Nest's pipeline (body-parser: malformed JSON, body too large) follow http-errors. */
+/**
+ * Errors raised before Nest's pipeline: Fastify's (`FST_*` codes: malformed JSON, body too large, unsupported
+ * media type, over-long URL parameter) and http-errors ones (`expose`).
+ */
 function exposedClientError(exception: unknown): { status: number; message: string } | undefined {
   if (typeof exception !== 'object' || exception === null) return undefined;
-  const { status, statusCode, expose, message } = exception as Record<string, unknown>;
+  const { status, statusCode, expose, message, code: errorCode } = exception as Record<string, unknown>;
   const code = typeof status === 'number' ? status : statusCode;
-  if (expose !== true || typeof code !== 'number' || code < 400 || code > 499) return undefined;
+  const clientFacing = expose === true || (typeof errorCode === 'string' && errorCode.startsWith('FST_'));
+  if (!clientFacing || typeof code !== 'number' || code < 400 || code > 499) return undefined;
   return { status: code, message: typeof message === 'string' ? message : statusTitle(code) };
 }

@@ -15,6 +15,27 @@ export interface InboxContext {
   partition: number;
   offset: string;
   attempt: number;
+  /**
+   * State the handlers of one transaction (a chunk of messages, or a lone one) share: `init` makes it on first
+   * use under `key`; `flush` runs once after the transaction's last handler, before the commit. Lets a handler
+   * defer work its chunk's events have in common, e.g. write summed totals once instead of once per event.
+   */
+  batch<T>(key: object, init: () => T, flush: (state: T) => Promise<void>): T;
+}
+
+/** The per-transaction state behind `InboxContext.batch`. */
+class TransactionBatches {
+  private readonly entries = new Map<object, { state: unknown; flush: (state: unknown) => Promise<void> }>();
+
+  readonly get = <T>(key: object, init: () => T, flush: (state: T) => Promise<void>): T => {
+    let entry = this.entries.get(key);
+    if (!entry) this.entries.set(key, (entry = { state: init(), flush: flush as (state: unknown) => Promise<void> }));
+    return entry.state as T;
+  };
+
+  async flush(): Promise<void> {
+    for (const { state, flush } of this.entries.values()) await flush(state);
+  }
 }
 
 export type EventHandler = (event: EventEnvelope, ctx: InboxContext) => Promise<unknown>;
@@ -58,11 +79,23 @@ export interface InboxConsumerOptions {
    * one, so a poison event is retried and dead-lettered alone. 1 applies each event in its own transaction.
    */
   maxBatchSize?: number;
+  /** The group member's session timeout (default SESSION_TIMEOUT_MS). */
+  sessionTimeoutMs?: number;
   metrics?: MessagingMetrics;
   logger?: { warn(message: string): void; error(message: string): void };
 }
 
 type Outcome = 'applied' | 'duplicate' | 'ignored' | 'dead_lettered';
+
+/**
+ * A consumer that crashed (broker restarted, process killed) rejoins as a new member, and the coordinator
+ * holds the rebalance until the old member's session expires: with kafkajs' 30 s default every partition
+ * stood still ~30 s after a broker restart (GROUP_JOIN took 28 s). 10 s bounds that wait; a batch
+ * in progress keeps heartbeating (handleBatch), so a slow one does not lose its partitions to it.
+ */
+export const SESSION_TIMEOUT_MS = 10_000;
+/** How often a batch in progress offers a heartbeat; kafkajs sends one when its 3 s interval has passed. */
+const HEARTBEAT_TICK_MS = 1_000;
 
 /**
  * Idempotent consumer: each event's effect and its inbox row commit in one transaction, so a
@@ -85,11 +118,13 @@ export class InboxConsumer {
     private readonly deadLetters: EventPublisher,
     private readonly options: InboxConsumerOptions,
   ) {
-    this.consumer = kafka.consumer({ groupId: options.groupId, allowAutoTopicCreation: false });
+    this.consumer = kafka.consumer({ groupId: options.groupId, allowAutoTopicCreation: false, sessionTimeout: options.sessionTimeoutMs ?? SESSION_TIMEOUT_MS });
     this.maxAttempts = options.maxAttempts ?? 5;
     this.backoff = options.backoff ?? { initialMs: 200, maxMs: 5_000 };
     this.maxBatchSize = Math.max(1, options.maxBatchSize ?? 100);
     this.consumer.on(this.consumer.events.CRASH, ({ payload }) => this.onCrash(payload.error, payload.restart));
+    // Back in the group: the next outage's restarts start from a short delay again, not from the capped one.
+    this.consumer.on(this.consumer.events.GROUP_JOIN, () => (this.restarts = 0));
   }
 
   get topics(): string[] {
@@ -149,31 +184,44 @@ export class InboxConsumer {
     await this.consumer.disconnect();
   }
 
-  private async handleBatch({ batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary }: EachBatchPayload) {
+  private async handleBatch({ batch, resolveOffset, heartbeat: sendHeartbeat, isRunning, isStale, commitOffsetsIfNecessary }: EachBatchPayload) {
     let last: string | undefined;
-    for (let i = 0; i < batch.messages.length; ) {
-      if (!isRunning() || isStale()) break;
-      const chunk = batch.messages.slice(i, i + this.maxBatchSize);
-      const outcome = chunk.length > 1 ? await this.applyChunk(batch.topic, batch.partition, chunk) : { failed: undefined, handlerFailed: false };
-      if (outcome === true) {
-        last = chunk[chunk.length - 1].offset;
-        resolveOffset(last);
-        i += chunk.length;
-        await heartbeat();
-        continue;
-      }
-      // One at a time: a lone message, or a failed chunk up to the message that failed it; then chunks again.
-      for (const message of chunk) {
+    // kafkajs heartbeats only when asked, between messages: a transaction held up (a database stall, a locked
+    // row) past the session timeout would cost the partitions a rebalance. A timer keeps the member alive
+    // meanwhile; what it meets (a rebalance under way) is raised at the next message, as the loop's own would be.
+    let heartbeatFailure: unknown;
+    const keepAlive = setInterval(() => void sendHeartbeat().catch((err: unknown) => (heartbeatFailure ??= err)), HEARTBEAT_TICK_MS);
+    const heartbeat = async () => {
+      if (heartbeatFailure) throw heartbeatFailure;
+      await sendHeartbeat();
+    };
+    try {
+      for (let i = 0; i < batch.messages.length; ) {
         if (!isRunning() || isStale()) break;
-        // The event that failed the shared transaction has had its first attempt there.
-        const firstAttempt = message.offset === outcome.failed && outcome.handlerFailed ? Math.min(2, this.maxAttempts) : 1;
-        await this.handleMessage(batch.topic, batch.partition, message, heartbeat, isRunning, firstAttempt);
-        resolveOffset(message.offset);
-        last = message.offset;
-        i += 1;
-        await heartbeat();
-        if (message.offset === outcome.failed) break;
+        const chunk = batch.messages.slice(i, i + this.maxBatchSize);
+        const outcome = chunk.length > 1 ? await this.applyChunk(batch.topic, batch.partition, chunk) : { failed: undefined, handlerFailed: false };
+        if (outcome === true) {
+          last = chunk[chunk.length - 1].offset;
+          resolveOffset(last);
+          i += chunk.length;
+          await heartbeat();
+          continue;
+        }
+        // One at a time: a lone message, or a failed chunk up to the message that failed it; then chunks again.
+        for (const message of chunk) {
+          if (!isRunning() || isStale()) break;
+          // The event that failed the shared transaction has had its first attempt there.
+          const firstAttempt = message.offset === outcome.failed && outcome.handlerFailed ? Math.min(2, this.maxAttempts) : 1;
+          await this.handleMessage(batch.topic, batch.partition, message, heartbeat, isRunning, firstAttempt);
+          resolveOffset(message.offset);
+          last = message.offset;
+          i += 1;
+          await heartbeat();
+          if (message.offset === outcome.failed) break;
+        }
       }
+    } finally {
+      clearInterval(keepAlive);
     }
     await commitOffsetsIfNecessary();
     if (last !== undefined) {
@@ -261,14 +309,17 @@ export class InboxConsumer {
         );
         // An id delivered twice within the chunk is claimed once: only its first delivery applies.
         const unclaimed = new Set(claimed.map((r) => r.event_id));
+        const batches = new TransactionBatches();
         for (const { event, handler, offset } of items) {
           if (!unclaimed.delete(event.id)) continue;
-          const ctx = { manager, topic, partition, offset, attempt: 1 };
+          const ctx = { manager, topic, partition, offset, attempt: 1, batch: batches.get };
           failed = offset;
           await runWithCorrelation(event.correlationid, () => handler(event, ctx), event.id);
           done.add(event);
         }
+        // A failing flush is no one message's fault: the whole chunk is then applied one by one.
         failed = undefined;
+        await batches.flush();
         return done;
       });
     } catch (err) {
@@ -286,10 +337,12 @@ export class InboxConsumer {
   }
 
   /** Returns false when the event was applied before (its inbox row exists). */
-  private applyOnce(event: EventEnvelope, handler: EventHandler, meta: Omit<InboxContext, 'manager'>): Promise<boolean> {
+  private applyOnce(event: EventEnvelope, handler: EventHandler, meta: Omit<InboxContext, 'manager' | 'batch'>): Promise<boolean> {
     return this.dataSource.transaction(async (manager) => {
       if (!(await claimInboxEvent(manager, this.options.groupId, event, meta))) return false;
-      await handler(event, { manager, ...meta });
+      const batches = new TransactionBatches();
+      await handler(event, { manager, ...meta, batch: batches.get });
+      await batches.flush();
       return true;
     });
   }

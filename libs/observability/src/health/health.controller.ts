@@ -9,7 +9,7 @@ import {
   type HealthIndicatorFunction,
 } from '@nestjs/terminus';
 import { getDataSourceToken } from '@nestjs/typeorm';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import type { DataSource } from 'typeorm';
 import {
   DEFAULT_READINESS_TIMEOUT_MS,
@@ -44,7 +44,7 @@ export class HealthController {
 
   @Get('ready')
   @HealthCheck()
-  async ready(@Res({ passthrough: true }) res: Response): Promise<HealthCheckResult> {
+  async ready(@Res({ passthrough: true }) res: FastifyReply): Promise<HealthCheckResult> {
     try {
       return await this.health.check(this.indicatorsToRun());
     } catch (err) {

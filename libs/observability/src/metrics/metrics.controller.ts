@@ -1,7 +1,6 @@
-import { Controller, Get, Req, Res } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import { Controller, Get, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { PublicRoute } from '../public-route.decorator';
-import { excludeFromHttpMetrics } from './http-metrics.middleware';
 import { MetricsRegistry } from './metrics.registry';
 
 @PublicRoute
@@ -10,10 +9,9 @@ export class MetricsController {
   constructor(private readonly metrics: MetricsRegistry) {}
 
   @Get()
-  async scrape(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<string> {
-    excludeFromHttpMetrics(req);
-    res.setHeader('Content-Type', this.metrics.contentType);
-    res.setHeader('Cache-Control', 'no-store');
+  async scrape(@Res({ passthrough: true }) res: FastifyReply): Promise<string> {
+    res.header('Content-Type', this.metrics.contentType);
+    res.header('Cache-Control', 'no-store');
     return this.metrics.metrics();
   }
 }

@@ -1,0 +1,34 @@
+import type { FastifyInstance } from 'fastify';
+import type { MetricsRegistry } from './metrics.registry';
+
+type HttpLabel = 'method' | 'route' | 'status_code';
+
+// Scrapes would otherwise dominate the request counts and hide real traffic.
+const UNCOUNTED_ROUTES = new Set(['/metrics']);
+
+/**
+ * HTTP RED metrics, labelled by the matched route's template (bounded by the number of routes; a miss is
+ * `unmatched`), recorded when the response is sent, so 401s, 404s and body-parser refusals count too.
+ */
+export function installHttpMetricsHooks(fastify: FastifyInstance, metrics: MetricsRegistry): void {
+  const labelNames: HttpLabel[] = ['method', 'route', 'status_code'];
+  const requests = metrics.counter({
+    name: 'http_requests_total',
+    help: 'HTTP requests handled, by method, route template and status code',
+    labelNames,
+  });
+  const duration = metrics.histogram({
+    name: 'http_request_duration_seconds',
+    help: 'HTTP request duration in seconds, by method, route template and status code',
+    labelNames,
+  });
+  fastify.addHook('onResponse', (req, reply, done) => {
+    const route = req.routeOptions.url;
+    if (!route || !UNCOUNTED_ROUTES.has(route)) {
+      const labels = { method: req.method, route: route ?? 'unmatched', status_code: String(reply.statusCode) };
+      requests.inc(labels);
+      duration.observe(labels, reply.elapsedTime / 1000);
+    }
+    done();
+  });
+}
