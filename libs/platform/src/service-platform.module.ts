@@ -4,7 +4,7 @@ import { ScheduleModule } from '@nestjs/schedule';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { ApiConventionsModule } from '@crm/http';
-import { MessagingModule } from '@crm/messaging';
+import { MessagingModule, type InboxTuning } from '@crm/messaging';
 import { ObservabilityModule } from '@crm/observability';
 import { DatabaseDeadlineInterceptor } from './database-deadline.interceptor';
 import type { ServiceConfig } from './service-config';
@@ -13,12 +13,13 @@ export interface ServicePlatformOptions {
   config: ServiceConfig;
   entities?: DataSourceOptions['entities'];
   migrations: NonNullable<DataSourceOptions['migrations']>;
+  inbox?: InboxTuning;
 }
 
 /** Everything a service stands on: its database, Kafka, API conventions, ops endpoints, scheduler. */
 @Module({})
 export class ServicePlatformModule {
-  static forRoot({ config, entities = [], migrations }: ServicePlatformOptions): DynamicModule {
+  static forRoot({ config, entities = [], migrations, inbox }: ServicePlatformOptions): DynamicModule {
     return {
       module: ServicePlatformModule,
       imports: [
@@ -32,7 +33,7 @@ export class ServicePlatformModule {
         }),
         ObservabilityModule.forRoot({ serviceName: config.service }),
         ApiConventionsModule.forRoot({ jwtSecret: config.jwtSecret, rateLimit: config.rateLimit }),
-        MessagingModule.forRoot({ serviceName: config.service, brokers: config.kafkaBrokers, topicPrefix: config.topicPrefix }),
+        MessagingModule.forRoot({ serviceName: config.service, brokers: config.kafkaBrokers, topicPrefix: config.topicPrefix, inbox }),
         ScheduleModule.forRoot(),
       ],
       // A request never hangs on a stalled database: 503 within 2 s (see the interceptor).

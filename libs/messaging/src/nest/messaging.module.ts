@@ -19,7 +19,11 @@ export interface MessagingOptions {
   brokers: string[];
   topicPrefix?: string;
   relay?: Omit<OutboxRelayOptions, 'topicPrefix' | 'metrics' | 'logger'>;
+  /** Defaults for this service's inbox consumers (a read model may take bigger batches than a saga step). */
+  inbox?: InboxTuning;
 }
+
+export type InboxTuning = Partial<Pick<InboxConsumerOptions, 'maxAttempts' | 'backoff' | 'partitionsConsumedConcurrently' | 'maxBatchSize'>>;
 
 const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');
 
@@ -78,11 +82,12 @@ export class MessagingRuntime implements OnModuleInit, OnApplicationBootstrap, B
   }
 
   /** The transport for `app.connectMicroservice({ strategy })`; `consumer` names the consumer group. */
-  inboxServer(consumer: string, options: Partial<Pick<InboxConsumerOptions, 'maxAttempts' | 'backoff' | 'partitionsConsumedConcurrently' | 'maxBatchSize'>> = {}) {
+  inboxServer(consumer: string, options: InboxTuning = {}) {
     const groupId = this.groupIdFor(consumer);
     const server = new KafkaInboxServer(
       (handlers) =>
         new InboxConsumer(this.kafka, this.dataSource, this.publisher, {
+          ...this.options.inbox,
           ...options,
           groupId,
           handlers,
