@@ -5,22 +5,23 @@ import { checkAccessMatrix, checkCrossOwner, checkUnknownRoutes, eventually, OPS
 import { AppModule } from '../src/app.module';
 
 const { Admin, SalesManager: Manager, SalesRep: Rep, Integration } = Role;
-const EVERYONE = [Admin, Integration, Manager, Rep];
+const PEOPLE = [Admin, Manager, Rep];
 
 /**
- * Who may call what (DESIGN §4, apps/analytics/README.md), by hand so a relaxed @Roles fails. Dashboards and BI
- * (integration) read the aggregates, each caller narrowed to their scope; a rep's personal report, forecast
- * accuracy and quotas are for people, quotas are set by admin and managers.
+ * Who may call what (DESIGN §4, apps/analytics/README.md), by hand so a relaxed @Roles fails. Dashboards read
+ * the aggregates, each caller narrowed to their scope; reports are for people, so the integration role (which
+ * only feeds data in) gets none of these routes; forecast accuracy is for admin and managers, quotas are set by
+ * admin and managers.
  */
 const TABLE: AccessTable = {
   ...OPS_ROUTES,
-  'GET /api/v1/analytics/sales': EVERYONE,
-  'GET /api/v1/analytics/funnel': EVERYONE,
-  'GET /api/v1/analytics/pipeline': EVERYONE,
-  'GET /api/v1/analytics/cycle-time': EVERYONE,
-  'GET /api/v1/analytics/forecast': EVERYONE,
-  'GET /api/v1/analytics/kpis': EVERYONE,
-  'GET /api/v1/analytics/rankings': EVERYONE,
+  'GET /api/v1/analytics/sales': PEOPLE,
+  'GET /api/v1/analytics/funnel': PEOPLE,
+  'GET /api/v1/analytics/pipeline': PEOPLE,
+  'GET /api/v1/analytics/cycle-time': PEOPLE,
+  'GET /api/v1/analytics/forecast': PEOPLE,
+  'GET /api/v1/analytics/kpis': PEOPLE,
+  'GET /api/v1/analytics/rankings': PEOPLE,
   'GET /api/v1/analytics/reps/:repId/report': [Admin, Manager, Rep],
   'GET /api/v1/analytics/forecast/accuracy': [Admin, Manager],
   'PUT /api/v1/quotas/:period/:repId': [Admin, Manager],

@@ -8,12 +8,13 @@ const { Admin, SalesManager: Manager, SalesRep: Rep, Integration } = Role;
 
 /**
  * Who may call what (DESIGN §4, apps/finance/README.md), by hand so a relaxed @Roles fails. Payments come from
- * managers and from the ERP/bank integration; a rep only reads their own receivables.
+ * managers and from the ERP/bank integration, which reads only the receivable it pays (by order or by id), never
+ * the list; a rep only reads their own receivables.
  */
 const TABLE: AccessTable = {
   ...OPS_ROUTES,
   'POST /api/v1/erp/webhooks/payments': SIGNED, // the ERP's HMAC-signed webhook
-  'GET /api/v1/receivables': [Admin, Integration, Manager, Rep],
+  'GET /api/v1/receivables': [Admin, Manager, Rep],
   'GET /api/v1/receivables/by-order/:orderId': [Admin, Integration, Manager, Rep],
   'GET /api/v1/receivables/:id': [Admin, Integration, Manager, Rep],
   'POST /api/v1/receivables/:id/payments': [Admin, Integration, Manager],

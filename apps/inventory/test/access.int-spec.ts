@@ -6,11 +6,13 @@ import { startInventory } from './inventory-fixtures';
 
 const { Admin, SalesManager: Manager, SalesRep: Rep, Integration } = Role;
 const EVERYONE = [Admin, Manager, Rep, Integration];
+const PEOPLE = [Admin, Manager, Rep];
 
 /**
  * Who may call what (DESIGN §4, apps/inventory/README.md), by hand so a relaxed @Roles fails. The catalogue and
- * stock are shared reference data (no owner): everyone reads; the ERP integration, admin and managers maintain
- * items and receive stock; warehouses are admin's and the ERP's.
+ * stock are shared reference data (no owner): everyone reads them, the ERP integration to sync what it maintains;
+ * the ERP integration, admin and managers maintain items and receive stock; warehouses are admin's and the
+ * ERP's. The movement ledger is audit data for people: a stock sync reads levels.
  */
 const TABLE: AccessTable = {
   ...OPS_ROUTES,
@@ -19,7 +21,7 @@ const TABLE: AccessTable = {
   'GET /api/v1/items/:sku': EVERYONE,
   'PUT /api/v1/items/:sku': [Admin, Integration, Manager],
   'GET /api/v1/stock': EVERYONE,
-  'GET /api/v1/stock/movements': EVERYONE,
+  'GET /api/v1/stock/movements': PEOPLE,
   'POST /api/v1/stock/receipts': [Admin, Integration, Manager],
   'GET /api/v1/warehouses': EVERYONE,
   'POST /api/v1/warehouses': [Admin, Integration],

@@ -9,14 +9,14 @@ const MANAGERS = [Admin, Manager];
 
 /**
  * Who may call what (DESIGN §4, apps/leads/README.md). Written out by hand on purpose: the matrix compares it
- * with the routes' @Roles, so relaxing a decorator fails the test. Integration: capture and CSV import (its
- * channels), reading leads, follow-ups and the rep directory; no sales workflow.
+ * with the routes' @Roles, so relaxing a decorator fails the test. Integration (web forms, lead sources): capture
+ * and CSV import, its channels, and nothing else: no lead, follow-up or rep directory reads, no sales workflow.
  */
 const TABLE: AccessTable = {
   ...OPS_ROUTES,
   'POST /api/v1/intake/web-form': SIGNED, // HMAC-signed instead of a bearer token
-  'GET /api/v1/reps': [...SALES, Integration],
-  'GET /api/v1/reps/:id': [...SALES, Integration],
+  'GET /api/v1/reps': SALES,
+  'GET /api/v1/reps/:id': SALES,
   'POST /api/v1/reps': MANAGERS,
   'PATCH /api/v1/reps/:id': MANAGERS,
   'GET /api/v1/assignment-rules': MANAGERS,
@@ -27,11 +27,11 @@ const TABLE: AccessTable = {
   'DELETE /api/v1/assignment-rules/:id': MANAGERS,
   'POST /api/v1/leads': [...SALES, Integration],
   'POST /api/v1/leads/import': [...MANAGERS, Integration],
-  'GET /api/v1/leads': [...SALES, Integration],
-  'GET /api/v1/leads/:id': [...SALES, Integration],
+  'GET /api/v1/leads': SALES,
+  'GET /api/v1/leads/:id': SALES,
   'PATCH /api/v1/leads/:id': SALES,
   'POST /api/v1/leads/:id/follow-ups': SALES,
-  'GET /api/v1/leads/:id/follow-ups': [...SALES, Integration],
+  'GET /api/v1/leads/:id/follow-ups': SALES,
   'POST /api/v1/leads/:id/qualify': SALES,
   'POST /api/v1/leads/:id/disqualify': SALES,
   'POST /api/v1/leads/:id/convert': SALES,

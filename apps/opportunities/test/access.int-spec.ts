@@ -5,19 +5,18 @@ import { AppModule } from '../src/app.module';
 
 const { Admin, SalesManager: Manager, SalesRep: Rep, Integration } = Role;
 const SALES = [Admin, Manager, Rep];
-const READERS = [...SALES, Integration];
 const MANAGERS = [Admin, Manager];
 
 /**
- * Who may call what (DESIGN §4, apps/opportunities/README.md), by hand so a relaxed @Roles fails. Integration
- * reads (pipeline, scores, strategies for the ERP/BI side) and changes nothing; the scoring model and the
+ * Who may call what (DESIGN §4, apps/opportunities/README.md), by hand so a relaxed @Roles fails. No integration
+ * feeds or needs opportunities, so the integration role gets none of these routes; the scoring model and the
  * pipelines are admin's.
  */
 const TABLE: AccessTable = {
   ...OPS_ROUTES,
   'POST /api/v1/opportunities': SALES,
-  'GET /api/v1/opportunities': READERS,
-  'GET /api/v1/opportunities/:id': READERS,
+  'GET /api/v1/opportunities': SALES,
+  'GET /api/v1/opportunities/:id': SALES,
   'PATCH /api/v1/opportunities/:id': SALES,
   'POST /api/v1/opportunities/:id/tasks': SALES,
   'POST /api/v1/opportunities/:id/tasks/:taskId/complete': SALES,
@@ -26,11 +25,11 @@ const TABLE: AccessTable = {
   'POST /api/v1/opportunities/:id/lose': SALES,
   'POST /api/v1/opportunities/:id/reopen': MANAGERS,
   'POST /api/v1/opportunities/:id/strategies': SALES,
-  'GET /api/v1/opportunities/:id/strategies': READERS,
-  'GET /api/v1/pipeline/summary': READERS,
-  'GET /api/v1/pipelines': READERS,
+  'GET /api/v1/opportunities/:id/strategies': SALES,
+  'GET /api/v1/pipeline/summary': SALES,
+  'GET /api/v1/pipelines': SALES,
   'POST /api/v1/pipelines': [Admin],
-  'GET /api/v1/scoring-model': READERS,
+  'GET /api/v1/scoring-model': SALES,
   'GET /api/v1/scoring-model/versions': MANAGERS,
   'PUT /api/v1/scoring-model': [Admin],
   'POST /api/v1/scoring-model/train': [Admin],

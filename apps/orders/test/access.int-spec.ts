@@ -9,14 +9,15 @@ const SALES = [Admin, Manager, Rep];
 const MANAGERS = [Admin, Manager];
 
 /**
- * Who may call what (DESIGN §4, apps/orders/README.md), by hand so a relaxed @Roles fails. Integration: reads
- * orders and feedback (ERP, R&D) and reports production/shipping tracking; it cannot draft, approve or cancel.
+ * Who may call what (DESIGN §4, apps/orders/README.md), by hand so a relaxed @Roles fails. Integration
+ * (production systems, carriers) only reports tracking on an order it was given the id of: it cannot list or
+ * read orders or feedback, nor draft, approve or cancel.
  */
 const TABLE: AccessTable = {
   ...OPS_ROUTES,
   'POST /api/v1/orders': SALES,
-  'GET /api/v1/orders': [...SALES, Integration],
-  'GET /api/v1/orders/:id': [...SALES, Integration],
+  'GET /api/v1/orders': SALES,
+  'GET /api/v1/orders/:id': SALES,
   'POST /api/v1/orders/:id/submit': SALES,
   'POST /api/v1/orders/:id/confirm': MANAGERS,
   'POST /api/v1/orders/:id/reject': MANAGERS,
@@ -24,7 +25,7 @@ const TABLE: AccessTable = {
   'POST /api/v1/orders/:id/complete': MANAGERS,
   'POST /api/v1/orders/:id/tracking': [...SALES, Integration],
   'POST /api/v1/orders/:id/feedback': SALES,
-  'GET /api/v1/orders/:id/feedback': [...SALES, Integration],
+  'GET /api/v1/orders/:id/feedback': SALES,
   'GET /api/v1/alerts': SALES,
   'POST /api/v1/alerts/:id/acknowledge': SALES,
 };

@@ -1,9 +1,10 @@
-import { DynamicModule, Module, ModuleMetadata, Provider } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { DynamicModule, Module, ModuleMetadata, OnModuleInit, Provider } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_PIPE, HttpAdapterHost } from '@nestjs/core';
+import type { FastifyInstance } from 'fastify';
 import { API_CONVENTIONS_OPTIONS, ApiConventionsOptions, assertApiConventionsOptions } from './api-conventions.options';
 import { JwtAuthGuard } from './auth/jwt-auth.guard';
 import { RolesGuard } from './auth/roles.guard';
-import { EtagInterceptor } from './concurrency/etag.interceptor';
+import { installEtagHook } from './concurrency/etag.hooks';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { ClientThrottlerGuard, throttlerOptionsFor } from './limits/rate-limit';
@@ -23,7 +24,6 @@ const conventionProviders: Provider[] = [
   { provide: APP_GUARD, useClass: RolesGuard },
   { provide: APP_FILTER, useClass: ProblemDetailsFilter },
   { provide: APP_PIPE, useFactory: createValidationPipe },
-  { provide: APP_INTERCEPTOR, useClass: EtagInterceptor },
   IdempotencyInterceptor,
 ];
 
@@ -33,7 +33,14 @@ const conventionProviders: Provider[] = [
  * resolves its options from any controller's module.
  */
 @Module({})
-export class ApiConventionsModule {
+export class ApiConventionsModule implements OnModuleInit {
+  constructor(private readonly adapterHost: HttpAdapterHost) {}
+
+  onModuleInit(): void {
+    const fastify = this.adapterHost.httpAdapter?.getInstance<FastifyInstance>();
+    if (fastify) installEtagHook(fastify);
+  }
+
   static forRoot(options: ApiConventionsOptions): DynamicModule {
     return {
       module: ApiConventionsModule,

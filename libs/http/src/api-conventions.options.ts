@@ -14,6 +14,11 @@ export interface ApiConventionsOptions {
   };
   /** Requests per client (JWT `sub`, else address) per window; default DEFAULT_RATE_LIMIT, `limit: 0` = off. */
   rateLimit?: RateLimitOptions;
+  /**
+   * Errors that mean a dependency is unreachable (a database restarting, a pool that cannot connect): answered
+   * 503 with Retry-After, since the client did nothing wrong and should retry. Default: none.
+   */
+  isUnavailable?: (error: unknown) => boolean;
 }
 
 export const MIN_JWT_SECRET_LENGTH = 32;

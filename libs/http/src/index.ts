@@ -8,7 +8,7 @@ export * from './problem/problem-code.enum';
 export * from './problem/problem.exception';
 export * from './problem/problem-details.dto';
 export { ProblemDetailsFilter } from './problem/problem-details.filter';
-export { exceptionToProblem } from './problem/exception-to-problem.util';
+export { exceptionToProblem, RETRY_AFTER_UNAVAILABLE, unavailableProblem } from './problem/exception-to-problem.util';
 
 // Validation
 export { createValidationPipe, MAX_FIELD_ERRORS, nulFields } from './validation/validation.pipe';
@@ -42,7 +42,7 @@ export { purgeExpiredIdempotencyKeys } from './idempotency/purge-expired-idempot
 // Optimistic concurrency
 export { etagFor, parseIfMatch, assertVersion } from './concurrency/etag.util';
 export { IfMatch } from './concurrency/if-match.decorator';
-export { EtagInterceptor } from './concurrency/etag.interceptor';
+export { installEtagHook } from './concurrency/etag.hooks';
 
 // Limits: body size, client errors, per-client rate limiting
 export { createHttpAdapter, answerClientError, parseByteSize, DEFAULT_JSON_BODY_LIMIT, type HttpLimitsOptions } from './limits/http-limits';

@@ -1,4 +1,4 @@
 export * from './service-config';
 export * from './service-platform.module';
 export * from './bootstrap-service';
-export * from './database-deadline.interceptor';
+export * from './database-deadline';

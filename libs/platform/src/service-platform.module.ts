@@ -1,12 +1,11 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { DataSource, type DataSourceOptions } from 'typeorm';
+import type { DataSourceOptions } from 'typeorm';
 import { ApiConventionsModule } from '@crm/http';
-import { MessagingModule, type InboxTuning } from '@crm/messaging';
+import { isTransientInfrastructureError, MessagingModule, type InboxTuning } from '@crm/messaging';
 import { ObservabilityModule } from '@crm/observability';
-import { DatabaseDeadlineInterceptor } from './database-deadline.interceptor';
+import { DatabaseDeadline } from './database-deadline';
 import type { ServiceConfig } from './service-config';
 
 export interface ServicePlatformOptions {
@@ -32,12 +31,12 @@ export class ServicePlatformModule {
           extra: { max: 10, connectionTimeoutMillis: 5_000 },
         }),
         ObservabilityModule.forRoot({ serviceName: config.service }),
-        ApiConventionsModule.forRoot({ jwtSecret: config.jwtSecret, rateLimit: config.rateLimit }),
+        ApiConventionsModule.forRoot({ jwtSecret: config.jwtSecret, rateLimit: config.rateLimit, isUnavailable: isTransientInfrastructureError }),
         MessagingModule.forRoot({ serviceName: config.service, brokers: config.kafkaBrokers, topicPrefix: config.topicPrefix, inbox }),
         ScheduleModule.forRoot(),
       ],
-      // A request never hangs on a stalled database: 503 within 2 s (see the interceptor).
-      providers: [{ provide: APP_INTERCEPTOR, useFactory: (ds: DataSource) => new DatabaseDeadlineInterceptor(ds), inject: [DataSource] }],
+      // A request never hangs on a stalled database: 503 within 2 s (see DatabaseDeadline).
+      providers: [DatabaseDeadline],
     };
   }
 }

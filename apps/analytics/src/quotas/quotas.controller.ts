@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpStatus, Param, ParseUUIDPipe, Put, Query } from '@nestjs/common';
 import { ApiForbiddenResponse, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, HttpProblemCode, ProblemException, Role, Roles, type AuthUser } from '@crm/http';
-import { PutQuotaDto, QuotaView } from './quotas.dto';
+import { PutQuotaDto, QuotaListView, QuotaView } from './quotas.dto';
 import { QuotasService, periodError } from './quotas.service';
 
 const repIdParam = new ParseUUIDPipe({
@@ -28,7 +28,7 @@ export class QuotasController {
   @Get()
   @Roles(Role.Admin, Role.SalesManager, Role.SalesRep)
   @ApiQuery({ name: 'period', example: '2026-Q3' })
-  @ApiOkResponse({ description: '{ rows: QuotaView[] }' })
+  @ApiOkResponse({ type: QuotaListView })
   list(@Query('period') period: string | undefined, @CurrentUser() user: AuthUser) {
     if (!period) throw periodError();
     return this.quotas.list(period, user);

@@ -30,3 +30,7 @@ export class QuotaView {
   @ApiProperty() updatedBy: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
 }
+
+export class QuotaListView {
+  @ApiProperty({ type: [QuotaView], description: 'the quotas of the period the caller may see, by rep id' }) rows: QuotaView[];
+}

@@ -24,7 +24,7 @@ const uuidParam = (field: string) =>
  */
 @ApiTags('analytics')
 @Controller('api/v1/analytics')
-@Roles(Role.Admin, Role.Integration, Role.SalesManager, Role.SalesRep)
+@Roles(Role.Admin, Role.SalesManager, Role.SalesRep)
 export class AnalyticsController {
   constructor(
     private readonly analytics: AnalyticsService,
@@ -74,7 +74,6 @@ export class AnalyticsController {
   }
 
   @Get('reps/:repId/report')
-  @Roles(Role.Admin, Role.SalesManager, Role.SalesRep)
   @ApiOkResponse({ description: "One rep's KPIs, ranks and monthly bookings for a period" })
   repReport(@Param('repId', uuidParam('repId')) repId: string, @Query() q: RepReportQueryDto, @CurrentUser() user: AuthUser) {
     return this.kpis.repReport(repId, q, user);

@@ -21,7 +21,9 @@ const uuidParam = (field: string) =>
 export class ReceivablesController {
   constructor(private readonly receivables: ReceivablesService) {}
 
+  // A bank feed or ERP finds the receivable of the order a payment names (by-order, then by id); browsing is for people.
   @Get()
+  @Roles(Role.Admin, Role.SalesManager, Role.SalesRep)
   @ApiPageResponse(ReceivableView, 'Newest first; reps see their own orders, managers their team')
   list(@Query() query: ListReceivablesQueryDto, @CurrentUser() user: AuthUser): Promise<Page<ReceivableView>> {
     return this.receivables.list(query, user);

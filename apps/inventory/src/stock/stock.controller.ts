@@ -24,7 +24,9 @@ export class StockController {
     return this.stock.levels(query);
   }
 
+  // The movement ledger is audit data for people; a stock sync reads levels.
   @Get('movements')
+  @Roles(Role.Admin, Role.SalesManager, Role.SalesRep)
   @ApiPageResponse(StockMovementDto)
   movements(@Query() query: ListMovementsQueryDto) {
     return this.stock.movements(query);

@@ -1,8 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { IfMatch, Role, Roles } from '@crm/http';
 import { AssignmentService } from './assignment.service';
-import { CreateRuleDto, SimulateDto, UpdateRuleDto } from './rules.dto';
+import { CreateRuleDto, RuleListView, RuleView, SimulateDto, UpdateRuleDto } from './rules.dto';
 import { RulesService } from './rules.service';
 
 const MANAGERS = [Role.Admin, Role.SalesManager] as const;
@@ -17,6 +17,7 @@ export class RulesController {
   ) {}
 
   @Get()
+  @ApiOkResponse({ type: RuleListView })
   list() {
     return this.rules.list().then((items) => ({ items }));
   }
@@ -29,11 +30,13 @@ export class RulesController {
   }
 
   @Get(':id')
+  @ApiOkResponse({ type: RuleView })
   get(@Param('id', ParseUUIDPipe) id: string) {
     return this.rules.get(id);
   }
 
   @Post()
+  @ApiCreatedResponse({ type: RuleView })
   async create(@Body() dto: CreateRuleDto) {
     const rule = await this.rules.create(dto);
     // A new rule may route queued leads to someone.
@@ -42,6 +45,7 @@ export class RulesController {
   }
 
   @Patch(':id')
+  @ApiOkResponse({ type: RuleView })
   async update(@Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateRuleDto, @IfMatch() version: number) {
     const rule = await this.rules.update(id, dto, version);
     await this.assignment.retryUnassigned();
@@ -50,6 +54,7 @@ export class RulesController {
 
   @Delete(':id')
   @HttpCode(204)
+  @ApiNoContentResponse({ description: 'Deleted' })
   remove(@Param('id', ParseUUIDPipe) id: string) {
     return this.rules.remove(id);
   }

@@ -54,3 +54,21 @@ export class SimulateDto {
   @ApiProperty({ description: 'leads captured before' }) @IsDateString() to: string;
   @ApiPropertyOptional({ default: false, description: 'include the per-lead list' }) @IsOptional() @IsBoolean() details?: boolean;
 }
+
+/** A stored rule, as every rules route answers it. */
+export class RuleView {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() name: string;
+  @ApiProperty({ type: 'integer' }) position: number;
+  @ApiProperty({ type: RuleMatchDto, description: 'empty: matches every lead' }) match: RuleMatchDto;
+  @ApiProperty({ type: RuleTargetDto }) target: RuleTargetDto;
+  @ApiProperty({ type: 'integer' }) followUpHours: number;
+  @ApiProperty() active: boolean;
+  @ApiProperty({ type: 'integer', description: 'Send it back as If-Match ("<version>") to update' }) version: number;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt: string;
+}
+
+export class RuleListView {
+  @ApiProperty({ type: [RuleView], description: 'in evaluation order' }) items: RuleView[];
+}

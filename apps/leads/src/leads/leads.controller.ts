@@ -2,8 +2,10 @@ import { Body, Controller, Get, Headers, HttpCode, HttpStatus, Param, ParseUUIDP
 import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { ApiResponseSchemaHost } from '@nestjs/swagger';
 import { Readable } from 'node:stream';
-import { CurrentUser, IfMatch, Idempotent, parseIfMatch, ProblemException, Role, Roles, type AuthUser } from '@crm/http';
-import { ConvertDto, CreateLeadDto, DisqualifyDto, FollowUpDto, ListLeadsQuery, OverdueQuery, QualifyDto, ReassignDto, UpdateLeadDto } from './leads.dto';
+import { ApiPageResponse, CurrentUser, IfMatch, Idempotent, parseIfMatch, ProblemException, Role, Roles, type AuthUser } from '@crm/http';
+import {
+  ConvertDto, CreateLeadDto, DisqualifyDto, FollowUpDto, FollowUpListView, FollowUpView, ImportResultView, ListLeadsQuery, OverdueQuery, QualifyDto, ReassignDto, UpdateLeadDto,
+} from './leads.dto';
 import { LeadsService } from './leads.service';
 
 const SALES = [Role.Admin, Role.SalesManager, Role.SalesRep] as const;
@@ -43,6 +45,7 @@ export class LeadsController {
   @Roles(...MANAGERS, Role.Integration)
   @ApiConsumes('text/csv')
   @ApiBody({ schema: { type: 'string', example: 'name,email,phone,company,source,campaign\nLi Wei,li@acme.example,,Acme,trade_show,Canton Fair' } })
+  @ApiOkResponse({ type: ImportResultView })
   import(@CurrentUser() user: AuthUser, @Req() req: { headers: Record<string, string | undefined>; body?: unknown }) {
     // text/csv arrives as the unread request stream (see createHttpAdapter); anything else was parsed or refused.
     if (!(req.body instanceof Readable)) {
@@ -52,13 +55,13 @@ export class LeadsController {
   }
 
   @Get()
-  @Roles(...SALES, Role.Integration)
+  @Roles(...SALES)
   list(@CurrentUser() user: AuthUser, @Query() query: ListLeadsQuery) {
     return this.leads.list(user, query);
   }
 
   @Get(':id')
-  @Roles(...SALES, Role.Integration)
+  @Roles(...SALES)
   get(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string) {
     return this.leads.get(user, id);
   }
@@ -77,7 +80,8 @@ export class LeadsController {
   }
 
   @Get(':id/follow-ups')
-  @Roles(...SALES, Role.Integration)
+  @Roles(...SALES)
+  @ApiOkResponse({ type: FollowUpListView })
   followUps(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string) {
     return this.leads.followUps(user, id);
   }
@@ -122,6 +126,7 @@ export class FollowUpsController {
 
   @Get('overdue')
   @Roles(...SALES)
+  @ApiPageResponse(FollowUpView, 'Latest follow-up of each open lead whose next action is past due, earliest due first')
   overdue(@CurrentUser() user: AuthUser, @Query() query: OverdueQuery) {
     return this.leads.overdueFollowUps(user, query);
   }

@@ -129,3 +129,38 @@ export class OverdueQuery extends PageQueryDto {
   @ApiPropertyOptional({ description: 'the rep whose next actions are late (a rep sees only their own)' }) @IsOptional() @IsUUID() repId?: string;
 }
 
+export class ImportRowErrorView {
+  @ApiProperty({ description: "the column, or '' for a problem with the whole row or file" }) field: string;
+  @ApiProperty() message: string;
+}
+
+export class ImportRejectedRowView {
+  @ApiProperty({ type: 'integer', description: 'line of the file (the header is line 1)' }) line: number;
+  @ApiProperty({ type: [ImportRowErrorView] }) errors: ImportRowErrorView[];
+}
+
+/** The outcome of a CSV import: good rows are captured, bad ones reported (the file is not all-or-nothing). */
+export class ImportResultView {
+  @ApiProperty({ type: 'integer', description: 'rows captured as new leads' }) imported: number;
+  @ApiProperty({ type: 'integer', description: 'rows merged into an open lead of the same person' }) merged: number;
+  @ApiProperty({ type: [ImportRejectedRowView] }) rejected: ImportRejectedRowView[];
+}
+
+export class FollowUpView {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) leadId: string;
+  @ApiProperty({ format: 'uuid' }) repId: string;
+  @ApiProperty({ type: String, nullable: true }) team: string | null;
+  @ApiProperty() channel: string;
+  @ApiProperty({ format: 'date-time' }) at: string;
+  @ApiProperty() content: string;
+  @ApiProperty({ type: String, nullable: true }) customerFeedback: string | null;
+  @ApiProperty({ type: String, nullable: true }) nextAction: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) nextActionDueAt: string | null;
+  @ApiProperty({ description: 'who recorded it (JWT sub)' }) by: string;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+}
+
+export class FollowUpListView {
+  @ApiProperty({ type: [FollowUpView], description: 'oldest first' }) items: FollowUpView[];
+}

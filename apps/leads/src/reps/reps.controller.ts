@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, IfMatch, Idempotent, Role, Roles, type AuthUser } from '@crm/http';
-import { CreateRepDto, UpdateRepDto } from './reps.dto';
+import { CreateRepDto, RepListView, RepView, UpdateRepDto } from './reps.dto';
 import { RepsService } from './reps.service';
 
 const MANAGERS = [Role.Admin, Role.SalesManager] as const;
@@ -12,13 +12,15 @@ export class RepsController {
   constructor(private readonly reps: RepsService) {}
 
   @Get()
-  @Roles(...MANAGERS, Role.SalesRep, Role.Integration)
+  @Roles(...MANAGERS, Role.SalesRep)
+  @ApiOkResponse({ type: RepListView })
   list() {
     return this.reps.list().then((items) => ({ items }));
   }
 
   @Get(':id')
-  @Roles(...MANAGERS, Role.SalesRep, Role.Integration)
+  @Roles(...MANAGERS, Role.SalesRep)
+  @ApiOkResponse({ type: RepView })
   get(@Param('id', ParseUUIDPipe) id: string) {
     return this.reps.get(id);
   }
@@ -26,12 +28,14 @@ export class RepsController {
   @Post()
   @Roles(...MANAGERS)
   @Idempotent()
+  @ApiCreatedResponse({ type: RepView })
   create(@CurrentUser() user: AuthUser, @Body() dto: CreateRepDto) {
     return this.reps.create(user, dto);
   }
 
   @Patch(':id')
   @Roles(...MANAGERS)
+  @ApiOkResponse({ type: RepView })
   update(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateRepDto, @IfMatch() version: number) {
     return this.reps.update(user, id, dto, version);
   }

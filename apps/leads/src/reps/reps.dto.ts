@@ -27,3 +27,26 @@ export class UpdateRepDto {
   @ApiPropertyOptional() @IsOptional() @IsBoolean() active?: boolean;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() away?: boolean;
 }
+
+/** A rep of the directory, with their current load. */
+export class RepView {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() name: string;
+  @ApiProperty() email: string;
+  @ApiProperty({ type: String, nullable: true }) team: string | null;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) managerId: string | null;
+  @ApiProperty({ type: [String] }) regions: string[];
+  @ApiProperty({ type: [String] }) productLines: string[];
+  @ApiProperty({ type: 'integer' }) capacity: number;
+  @ApiProperty() active: boolean;
+  @ApiProperty({ description: 'on leave: gets no new leads' }) away: boolean;
+  @ApiProperty({ type: 'integer', description: 'open leads (assigned, contacted, qualified) now' }) openLeads: number;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) lastAssignedAt: string | null;
+  @ApiProperty({ type: 'integer', description: 'Send it back as If-Match ("<version>") to update' }) version: number;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt: string;
+}
+
+export class RepListView {
+  @ApiProperty({ type: [RepView] }) items: RepView[];
+}

@@ -1,11 +1,12 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
-import { ApiHeader, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, Idempotent, parseIfMatch, Role, Roles, type AuthUser } from '@crm/http';
-import { CreateOpportunityDto, ListOpportunitiesQuery, LoseDto, MoveStageDto, SummaryQuery, TaskDto, UpdateOpportunityDto, WinDto } from './dto/opportunity.dto';
+import {
+  CreateOpportunityDto, ListOpportunitiesQuery, LoseDto, MoveStageDto, PipelineSummaryView, SummaryQuery, TaskDto, UpdateOpportunityDto, WinDto,
+} from './dto/opportunity.dto';
 import { OpportunitiesService } from './opportunities.service';
 
 const SALES = [Role.Admin, Role.SalesManager, Role.SalesRep] as const;
-const READERS = [...SALES, Role.Integration] as const;
 const MANAGERS = [Role.Admin, Role.SalesManager] as const;
 
 /** If-Match is optional on actions: a client may add the version check. */
@@ -26,13 +27,13 @@ export class OpportunitiesController {
 
   /** `sort=-score` is the ranked worklist; a rep sees their own, a manager their team's. */
   @Get()
-  @Roles(...READERS)
+  @Roles(...SALES)
   list(@CurrentUser() user: AuthUser, @Query() query: ListOpportunitiesQuery) {
     return this.opportunities.list(user, query);
   }
 
   @Get(':id')
-  @Roles(...READERS)
+  @Roles(...SALES)
   get(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string) {
     return this.opportunities.get(user, id);
   }
@@ -98,7 +99,8 @@ export class PipelineSummaryController {
 
   /** Per stage: count, amount and probability-weighted amount per currency. */
   @Get('summary')
-  @Roles(...READERS)
+  @Roles(...SALES)
+  @ApiOkResponse({ type: PipelineSummaryView })
   summary(@CurrentUser() user: AuthUser, @Query() query: SummaryQuery) {
     return this.opportunities.summary(user, query);
   }

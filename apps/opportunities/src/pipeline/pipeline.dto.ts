@@ -27,3 +27,30 @@ export class CreatePipelineDto {
   @ApiProperty({ type: [StageDto], description: 'in pipeline order' })
   @ValidateNested({ each: true }) @Type(() => StageDto) @ArrayMinSize(3) @ArrayMaxSize(30) stages: StageDto[];
 }
+
+export class ExitCriteriaView {
+  @ApiPropertyOptional({ type: [String] }) requiredFields?: string[];
+  @ApiPropertyOptional({ type: [String] }) requiredTasks?: string[];
+}
+
+export class StageView {
+  @ApiProperty() key: string;
+  @ApiProperty() name: string;
+  @ApiProperty({ type: 'integer', description: '0-based, in pipeline order' }) position: number;
+  @ApiProperty({ minimum: 0, maximum: 1 }) winProbability: number;
+  @ApiProperty({ type: String, enum: ['won', 'lost'], nullable: true, description: 'set on the closing stages' }) outcome: 'won' | 'lost' | null;
+  @ApiProperty({ type: ExitCriteriaView }) exitCriteria: ExitCriteriaView;
+  @ApiProperty({ type: 'integer', nullable: true, description: 'hours before a stage-overdue reminder; null: none' }) timeLimitHours: number | null;
+}
+
+/** A pipeline as created: its stages in order. */
+export class NewPipelineView {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() name: string;
+  @ApiProperty({ description: 'the pipeline new opportunities join when none is named' }) isDefault: boolean;
+  @ApiProperty({ type: [StageView] }) stages: StageView[];
+}
+
+export class PipelineView extends NewPipelineView {
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+}

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Post } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Role, Roles } from '@crm/http';
-import { CreatePipelineDto } from './pipeline.dto';
+import { CreatePipelineDto, NewPipelineView, PipelineView } from './pipeline.dto';
 import { PipelinesService } from './pipelines.service';
 
 @ApiTags('pipelines')
@@ -10,13 +10,15 @@ export class PipelinesController {
   constructor(private readonly pipelines: PipelinesService) {}
 
   @Get()
-  @Roles(Role.Admin, Role.SalesManager, Role.SalesRep, Role.Integration)
+  @Roles(Role.Admin, Role.SalesManager, Role.SalesRep)
+  @ApiOkResponse({ type: [PipelineView], description: 'Oldest first, each with its stages in order' })
   list() {
     return this.pipelines.list();
   }
 
   @Post()
   @Roles(Role.Admin)
+  @ApiCreatedResponse({ type: NewPipelineView })
   create(@Body() dto: CreatePipelineDto) {
     return this.pipelines.create(dto);
   }

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Post, Put } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, Role, Roles, type AuthUser } from '@crm/http';
-import { ScoringWeightsDto } from './scoring.dto';
+import { NewWeightsView, ScoringModelView, ScoringWeightsDto, TrainingResultView } from './scoring.dto';
 import { ScoringService } from './scoring.service';
 
 @ApiTags('scoring')
@@ -11,13 +11,15 @@ export class ScoringController {
 
   /** The active model: weights, or a learned model with its coefficients, importances and held-out accuracy. */
   @Get()
-  @Roles(Role.Admin, Role.SalesManager, Role.SalesRep, Role.Integration)
+  @Roles(Role.Admin, Role.SalesManager, Role.SalesRep)
+  @ApiOkResponse({ type: ScoringModelView })
   get() {
     return this.scoring.get();
   }
 
   @Get('versions')
   @Roles(Role.Admin, Role.SalesManager)
+  @ApiOkResponse({ type: [ScoringModelView], description: 'Newest first, at most 100' })
   versions() {
     return this.scoring.versions();
   }
@@ -25,6 +27,7 @@ export class ScoringController {
   /** New weights are a new version; every open opportunity is re-scored. */
   @Put()
   @Roles(Role.Admin)
+  @ApiOkResponse({ type: NewWeightsView })
   put(@CurrentUser() user: AuthUser, @Body() dto: ScoringWeightsDto) {
     return this.scoring.putWeights(user.sub, dto);
   }
@@ -32,6 +35,7 @@ export class ScoringController {
   @Post('train')
   @HttpCode(200)
   @Roles(Role.Admin)
+  @ApiOkResponse({ type: TrainingResultView })
   train(@CurrentUser() user: AuthUser) {
     return this.scoring.train(user.sub);
   }

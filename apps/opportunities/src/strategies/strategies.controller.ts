@@ -19,7 +19,7 @@ export class StrategiesController {
 
   /** The whole history, first to latest, each record linked to the one it replaced. */
   @Get()
-  @Roles(Role.Admin, Role.SalesManager, Role.SalesRep, Role.Integration)
+  @Roles(Role.Admin, Role.SalesManager, Role.SalesRep)
   list(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string) {
     return this.strategies.list(user, id);
   }

@@ -6,7 +6,7 @@ import { OrdersService } from './orders.service';
 
 const SALES = [Role.Admin, Role.SalesManager, Role.SalesRep] as const;
 const MANAGERS = [Role.Admin, Role.SalesManager] as const;
-/** Tracking also comes from integrations (production systems, carriers). */
+/** Tracking also comes from integrations (production systems, carriers): the one order route they may call. */
 const TRACKERS = [...SALES, Role.Integration] as const;
 
 /** If-Match is optional on actions: the workflow already refuses stale moves, a client may add the version check. */
@@ -26,13 +26,13 @@ export class OrdersController {
   }
 
   @Get()
-  @Roles(...SALES, Role.Integration)
+  @Roles(...SALES)
   list(@CurrentUser() user: AuthUser, @Query() query: ListOrdersQuery) {
     return this.orders.list(user, query);
   }
 
   @Get(':id')
-  @Roles(...SALES, Role.Integration)
+  @Roles(...SALES)
   get(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string) {
     return this.orders.get(user, id);
   }
@@ -92,7 +92,7 @@ export class OrdersController {
   }
 
   @Get(':id/feedback')
-  @Roles(...SALES, Role.Integration)
+  @Roles(...SALES)
   feedbackOf(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string) {
     return this.orders.feedbackOf(user, id);
   }

@@ -64,6 +64,12 @@ export function exceptionToProblem(exception: unknown): MappedProblem {
   };
 }
 
+/** A dependency (the database) is not answering: the client should retry after RETRY_AFTER_UNAVAILABLE seconds. */
+export const RETRY_AFTER_UNAVAILABLE = '5';
+export function unavailableProblem(): ProblemBody {
+  return plain(HttpStatus.SERVICE_UNAVAILABLE, 'The database is not answering; retry later.');
+}
+
 function plain(status: number, detail: string): ProblemBody {
   return { type: 'about:blank', title: statusTitle(status), status, detail, code: HttpStatus[status] ?? `HTTP_${status}` };
 }

@@ -1,8 +1,9 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpStatus, Logger } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpStatus, Inject, Logger } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { Observable, throwError } from 'rxjs';
 import { CORRELATION_ID_HEADER, isSaneCorrelationId } from '@crm/observability';
-import { exceptionToProblem } from './exception-to-problem.util';
+import { API_CONVENTIONS_OPTIONS, type ApiConventionsOptions } from '../api-conventions.options';
+import { exceptionToProblem, RETRY_AFTER_UNAVAILABLE, unavailableProblem } from './exception-to-problem.util';
 import { PROBLEM_CONTENT_TYPE, ProblemDetails } from './problem-details.types';
 
 /** Every HTTP error leaves a service as RFC 9457 application/problem+json, whatever threw it. */
@@ -10,7 +11,10 @@ import { PROBLEM_CONTENT_TYPE, ProblemDetails } from './problem-details.types';
 export class ProblemDetailsFilter implements ExceptionFilter {
   private readonly logger = new Logger(ProblemDetailsFilter.name);
 
-  constructor(private readonly adapterHost: HttpAdapterHost) {}
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    @Inject(API_CONVENTIONS_OPTIONS) private readonly options: ApiConventionsOptions,
+  ) {}
 
   catch(exception: unknown, host: ArgumentsHost): void | Observable<never> {
     // Kafka handlers in a hybrid app keep their own error path (retry, DLQ): hand the error back.
@@ -20,7 +24,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const req = http.getRequest<HttpRequestLike>();
     const res = http.getResponse();
     const adapter = this.adapterHost.httpAdapter;
-    const { problem, unexpected } = exceptionToProblem(exception);
+    const unavailable = this.options.isUnavailable?.(exception) === true;
+    const { problem, unexpected } = unavailable ? { problem: unavailableProblem(), unexpected: false } : exceptionToProblem(exception);
     const correlationId = readCorrelationId(req, adapter.getHeader(res, CORRELATION_ID_HEADER));
 
     if (unexpected) {
@@ -34,6 +39,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     }
     const body: ProblemDetails = { ...problem, instance: pathOf(req), ...(correlationId && { correlationId }) };
     if (problem.status === HttpStatus.UNAUTHORIZED) adapter.setHeader(res, 'WWW-Authenticate', 'Bearer');
+    if (unavailable) adapter.setHeader(res, 'Retry-After', RETRY_AFTER_UNAVAILABLE);
     adapter.setHeader(res, 'Content-Type', PROBLEM_CONTENT_TYPE);
     adapter.reply(res, body, problem.status);
   }

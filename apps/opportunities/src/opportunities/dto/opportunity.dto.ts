@@ -118,3 +118,26 @@ export class StrategyDto {
   @IsOptional() @IsArray() @ArrayMaxSize(20) @IsString({ each: true }) @IsNotEmpty({ each: true }) @MaxLength(200, { each: true }) promotions?: string[];
   @ApiProperty({ example: 'buyer compares us with Globex on price' }) @IsString() @IsNotEmpty() @MaxLength(4000) rationale: string;
 }
+
+export class StageTotalView {
+  @ApiProperty() currency: string;
+  @ApiProperty({ type: 'integer' }) count: number;
+  @ApiProperty({ example: '125000.00', description: 'decimal string' }) amount: string;
+  @ApiProperty({ example: '37500.00', description: 'amount × the stage win probability, decimal string' }) weightedAmount: string;
+}
+
+export class StageSummaryView {
+  @ApiProperty() stage: string;
+  @ApiProperty() name: string;
+  @ApiProperty({ type: 'integer' }) position: number;
+  @ApiProperty({ minimum: 0, maximum: 1 }) winProbability: number;
+  @ApiProperty({ type: String, enum: ['won', 'lost'], nullable: true }) outcome: 'won' | 'lost' | null;
+  @ApiProperty({ type: 'integer', description: 'opportunities in the stage, all currencies' }) count: number;
+  @ApiProperty({ type: [StageTotalView], description: 'one per currency present' }) totals: StageTotalView[];
+}
+
+/** Per stage of one pipeline, in pipeline order: counts and amounts per currency, within the caller's scope. */
+export class PipelineSummaryView {
+  @ApiProperty({ format: 'uuid' }) pipelineId: string;
+  @ApiProperty({ type: [StageSummaryView] }) stages: StageSummaryView[];
+}

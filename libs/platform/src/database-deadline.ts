@@ -1,8 +1,9 @@
-import { Injectable, ServiceUnavailableException, type CallHandler, type ExecutionContext, type NestInterceptor, type OnModuleDestroy } from '@nestjs/common';
+import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Client } from 'pg';
-import { Observable } from 'rxjs';
-import type { DataSource } from 'typeorm';
-import { isTransientInfrastructureError } from '@crm/messaging';
+import { DataSource } from 'typeorm';
+import { PROBLEM_CONTENT_TYPE, RETRY_AFTER_UNAVAILABLE, unavailableProblem } from '@crm/http';
 
 export interface DatabaseDeadlineOptions {
   /** How long a request may run before the database is probed. */
@@ -12,72 +13,55 @@ export interface DatabaseDeadlineOptions {
 }
 
 export const DEFAULT_DATABASE_DEADLINE: DatabaseDeadlineOptions = { checkAfterMs: 800, probeTimeoutMs: 500 };
-const RETRY_AFTER_SECONDS = '5';
-
-const unavailable = () => new ServiceUnavailableException('The database is not answering; retry later.');
 
 interface Waiter {
   /** When the request started, or when a probe last found the database answering. */
   since: number;
-  fail(): void;
+  reply: FastifyReply;
 }
+
+const WAITER = Symbol('databaseDeadline');
+type Watched = FastifyRequest & { [WAITER]?: Waiter };
 
 /**
  * A request must not hang on a database that does not answer (a stalled or overloaded server, a partition):
  * once a request has run `checkAfterMs`, the database is probed, and if it does not answer within
- * `probeTimeoutMs` the request fails at once with 503 (problem+json, Retry-After) — well under 2 s. A slow
- * request on a healthy database is left alone (probed again every `checkAfterMs`). Errors that mean the
- * database is unreachable (refused or terminated connections during a restart, pool connect timeouts) are
- * 503 too: the client should retry, it did nothing wrong. A request answered 503 may still commit when the
- * database comes back; an Idempotency-Key makes its retry safe.
+ * `probeTimeoutMs` the request is answered at once with 503 (problem+json, Retry-After) — well under 2 s. A
+ * slow request on a healthy database is left alone (probed again every `checkAfterMs`). A request answered
+ * 503 may still commit when the database comes back; an Idempotency-Key makes its retry safe. (Errors that
+ * mean the database is unreachable are 503 too: ProblemDetailsFilter with `isUnavailable`.)
  *
  * The probe uses its own connection, not the pool: a pool saturated by a burst is slow, not stalled, and its
- * requests must not be failed for waiting their turn. Requests are watched by one ticker rather than a timer
- * each, which keeps the per-request cost to a Set insertion.
+ * requests must not be failed for waiting their turn. Requests are watched through Fastify hooks by one
+ * ticker: per request, a Set insertion, and no Nest interceptor (whose Observable chain costs more).
  */
 @Injectable()
-export class DatabaseDeadlineInterceptor implements NestInterceptor, OnModuleDestroy {
+export class DatabaseDeadline implements OnModuleInit, OnModuleDestroy {
   private readonly waiting = new Set<Waiter>();
+  private readonly options: DatabaseDeadlineOptions = DEFAULT_DATABASE_DEADLINE;
   private ticker?: NodeJS.Timeout;
   private probing = false;
 
   constructor(
+    private readonly adapterHost: HttpAdapterHost,
     private readonly dataSource: DataSource,
-    private readonly options: DatabaseDeadlineOptions = DEFAULT_DATABASE_DEADLINE,
   ) {}
 
-  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    if (context.getType() !== 'http') return next.handle();
-    const res = context.switchToHttp().getResponse<{ header(name: string, value: string): unknown }>();
-    return new Observable((subscriber) => {
-      const fail = () => {
-        settle();
-        inner.unsubscribe();
-        res.header('Retry-After', RETRY_AFTER_SECONDS);
-        subscriber.error(unavailable());
-      };
-      const waiter: Waiter = { since: Date.now(), fail };
-      const settle = () => this.waiting.delete(waiter);
+  onModuleInit(): void {
+    const fastify = this.adapterHost.httpAdapter?.getInstance<FastifyInstance>();
+    if (!fastify) return;
+    fastify.addHook('onRequest', (req: Watched, reply, done) => {
+      const waiter = { since: Date.now(), reply };
+      req[WAITER] = waiter;
       this.watch(waiter);
-      const inner = next.handle().subscribe({
-        next: (value) => subscriber.next(value),
-        error: (err) => {
-          settle();
-          if (isTransientInfrastructureError(err)) {
-            res.header('Retry-After', RETRY_AFTER_SECONDS);
-            subscriber.error(unavailable());
-          } else subscriber.error(err);
-        },
-        complete: () => {
-          settle();
-          subscriber.complete();
-        },
-      });
-      return () => {
-        settle();
-        inner.unsubscribe();
-      };
+      done();
     });
+    const forget = (req: Watched, _reply: FastifyReply, done: () => void) => {
+      if (req[WAITER]) this.waiting.delete(req[WAITER]);
+      done();
+    };
+    fastify.addHook('onResponse', forget);
+    fastify.addHook('onRequestAbort', (req: Watched, done) => forget(req, undefined as never, done));
   }
 
   onModuleDestroy(): void {
@@ -107,11 +91,23 @@ export class DatabaseDeadlineInterceptor implements NestInterceptor, OnModuleDes
       for (const waiter of overdue) {
         if (!this.waiting.has(waiter)) continue;
         if (answers) waiter.since = Date.now();
-        else waiter.fail();
+        else this.fail(waiter);
       }
     } finally {
       this.probing = false;
     }
+  }
+
+  private fail(waiter: Waiter): void {
+    this.waiting.delete(waiter);
+    const { reply } = waiter;
+    if (reply.sent) return;
+    const correlationId = reply.getHeader('x-correlation-id');
+    void reply
+      .code(503)
+      .header('Retry-After', RETRY_AFTER_UNAVAILABLE)
+      .type(PROBLEM_CONTENT_TYPE)
+      .send({ ...unavailableProblem(), instance: reply.request.url.split('?')[0], ...(typeof correlationId === 'string' && { correlationId }) });
   }
 
   /** `SELECT 1` on a fresh connection, bounded by probeTimeoutMs for both the connect and the query. */
