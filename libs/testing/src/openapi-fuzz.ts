@@ -312,12 +312,15 @@ export class OpenApiFuzzer {
   }
 
   /** The documented schema of this status, or undefined when it documents none. */
-  responseValidator(operation: Operation, status: number): ValidateFunction | null | undefined {
-    const key = `${operation.id} ${status}`;
+  /** The schema documented for this status and the answer's media type (JSON bodies parsed, others as text). */
+  responseValidator(operation: Operation, status: number, contentType = 'application/json'): ValidateFunction | null | undefined {
+    const mediaType = contentType.split(';')[0].trim().toLowerCase();
+    const key = `${operation.id} ${status} ${mediaType}`;
     if (this.validators.has(key)) return this.validators.get(key);
     const response = operation.op.responses?.[String(status)] ?? operation.op.responses?.[`${String(status)[0]}XX`];
     if (!response) return undefined;
-    const schema = response.content?.['application/json']?.schema ?? response.content?.['application/problem+json']?.schema;
+    const content: Record<string, { schema?: Schema }> = response.content ?? {};
+    const schema = content[mediaType]?.schema ?? (/json/.test(mediaType) ? (content['application/json'] ?? content['application/problem+json'])?.schema : undefined);
     if (!schema) return null;
     const validate = this.ajv.compile(toJsonSchema(schema) as object);
     this.validators.set(key, validate);
@@ -493,7 +496,7 @@ async function fuzzListening(svc: TestService, agent: Agent, base: string, token
         }
         if (writes) state = await fingerprint(svc, tables);
         remember(res.body);
-        const validate = fuzzer.responseValidator(operation, res.status);
+        const validate = fuzzer.responseValidator(operation, res.status, res.headers['content-type']);
         if (validate === undefined) throw new Error(`undocumented status: ${where}`);
         if (validate === null) schemaless.add(`${operation.id} ${res.status}`);
         if (validate && !validate(res.body)) throw new Error(`response does not match its schema (${fuzzer.ajv.errorsText(validate.errors)}): ${where}`);

@@ -79,6 +79,18 @@ describe('leads service (real Kafka and PostgreSQL)', () => {
     expect(captured[0].data).toMatchObject({ source: 'web_form', contact: { name: 'Li Wei', company: 'Acme' }, message: 'pumps for plant 2' });
   });
 
+  it('takes optional fields sent as null as absent: 201, and lead.captured leaves them out (found by the fuzzer as a 500)', async () => {
+    const res = await svc.as(admin).post('/api/v1/leads')
+      .send({ name: 'Null Fields', phone: '+86 138 0099 0001', company: null, campaign: null, region: null, productInterest: null, needs: null, companySize: null, source: 'web_form' });
+    expect(res.status).toBe(201);
+    await eventually(async () => {
+      const [event] = (await svc.published('lead.captured')).filter((e) => e.subject === res.body.leadId);
+      expect(event.data).not.toHaveProperty('campaign');
+      expect(event.data).not.toHaveProperty('region');
+      expect((event.data as { contact: object }).contact).not.toHaveProperty('company');
+    });
+  });
+
   it('refuses a web-form post with a bad, missing or stale signature with 401 and stores nothing', async () => {
     const before = await fingerprint();
     const body = { name: 'Mallory', email: 'mallory@evil.example' };

@@ -1,5 +1,6 @@
 import { Controller, Get, Header, Inject, Res, ServiceUnavailableException } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
+import { ApiOkResponse } from '@nestjs/swagger';
 import {
   HealthCheck,
   HealthCheckService,
@@ -38,6 +39,7 @@ export class HealthController {
   // Liveness checks nothing external: a database outage must not make the orchestrator restart every pod.
   @Get('live')
   @Header('Cache-Control', 'no-store')
+  @ApiOkResponse({ description: 'The process is up', schema: { type: 'object', required: ['status'], properties: { status: { type: 'string', enum: ['ok'] } } } })
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }
