@@ -35,6 +35,12 @@ describe('HTTP edge limits (leads in-process, real PostgreSQL)', () => {
   });
   afterAll(() => svc?.close());
 
+  it('takes an empty body sent as application/json as an empty object: validation names the missing fields', async () => {
+    const res = await svc.as(admin).post('/api/v1/leads').set('content-type', 'application/json').send('');
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'name' })]));
+  });
+
   it('refuses a JSON body over 1 MiB with 413 problem+json and stores nothing; a body under it reaches validation', async () => {
     const before = await leadCount();
     const big = await svc.as(admin).post('/api/v1/leads').set('content-type', 'application/json')
@@ -42,7 +48,7 @@ describe('HTTP edge limits (leads in-process, real PostgreSQL)', () => {
     expect(big.status).toBe(413);
     expect(big.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(big.body).toMatchObject({ status: 413, title: 'Payload Too Large' });
-    // 900 KB is past Express's 100 KB default but under ours: the DTO's own limit answers.
+    // 900 KB is under the limit: the DTO's own limit answers.
     const under = await svc.as(admin).post('/api/v1/leads').send({ source: 'phone', name: 'Big', email: 'big@limits.example', needs: 'n'.repeat(900_000) });
     expect(under.status).toBe(400);
     expect(under.body.errors).toEqual([expect.objectContaining({ field: 'needs', constraint: 'maxLength' })]);

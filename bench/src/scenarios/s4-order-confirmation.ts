@@ -111,7 +111,8 @@ export async function orderConfirmation(ctx: BenchContext, system: TestSystem, t
   try {
     await run(20, ctx.scale.smoke ? 1 : 5); // warm-up
     // Capacity: rising rates until p99 reaches 1 s or an order does not complete.
-    const steps = ctx.scale.smoke ? [10, 20] : [50, 100, 150, 200, 300];
+    // From low up: a capacity below the first step would read as 0 and leave the fixed-rate run at 1/s.
+    const steps = ctx.scale.smoke ? [10, 20] : [10, 25, 50, 100, 150, 200, 300];
     const stepSeconds = ctx.scale.smoke ? 2 : 6;
     let capacity = 0;
     const capacityRuns = [];

@@ -29,7 +29,15 @@ export function createHttpAdapter(options: HttpLimitsOptions = {}): FastifyAdapt
       void reply.code(error.statusCode ?? 400).type(PROBLEM_CONTENT_TYPE).send(exceptionToProblem(error).problem);
     },
   });
-  adapter.getInstance().addContentTypeParser('text/csv', (_req, payload, done) => done(null, payload));
+  const fastify = adapter.getInstance();
+  fastify.addContentTypeParser('text/csv', (_req, payload, done) => done(null, payload));
+  // JSON with the raw bytes kept (signed webhooks verify them). An empty body with a JSON content type, as
+  // many clients send on action routes (`POST …/submit`), is an empty object as it was under Express, not a 400.
+  const json = fastify.getDefaultJsonParser('error', 'error');
+  adapter.useBodyParser('application/json', true, { bodyLimit: parseByteSize(limit) }, (req: FastifyRequest, body: Buffer, done: (err: Error | null, value?: unknown) => void) => {
+    if (body.length === 0) done(null, {});
+    else json(req, body.toString('utf8'), done);
+  });
   return adapter;
 }
 
