@@ -22,7 +22,7 @@ const CONSUMERS: ServiceName[] = ['leads', 'orders', 'inventory', 'finance', 'an
 const SKUS = [['CH-DRILL', 'tools'], ['CH-BIT', 'tools'], ['CH-PUMP', 'pumps']] as const;
 const SLOW_SKU = 'CH-SLOW';
 const INITIAL_STOCK = 1_000_000;
-const SESSION_TIMEOUT_MS = 30_000; // kafkajs default, what the services run with
+const SESSION_TIMEOUT_MS = 10_000; // what the services' consumers run with (SESSION_TIMEOUT_MS in libs/messaging's InboxConsumer)
 const admin = { sub: 'chaos-admin', roles: ['admin'] };
 
 const log = (msg: string) => console.log(`[chaos ${new Date().toISOString().slice(11, 19)}] ${msg}`);
@@ -283,6 +283,10 @@ async function recovery(run: Run, fault: string, from: number) {
     if (Date.now() > deadline) throw new Error(`${fault}: services not ready 240 s after the fault`);
     await sleep(250);
   }
+  // Where the time goes, for a post-mortem of a slow recovery.
+  const phases: string[] = [];
+  const mark = (phase: string) => phases.push(`${phase} ${((Date.now() - from) / 1000).toFixed(1)}`);
+  mark('ready');
   const orders = run.system.as(run.rep, 'orders');
   let id: string | undefined;
   while (!id) {
@@ -292,10 +296,12 @@ async function recovery(run: Run, fault: string, from: number) {
     else await sleep(250);
   }
   run.acceptedOrders.set(id, { total: '1.0000', lines: [{ sku: SKUS[0][0], quantity: 1 }] });
+  mark('accepted');
   while ((await orders.post(`/api/v1/orders/${id}/submit`).timeout(5_000).catch(() => undefined))?.status !== 200) {
     if (Date.now() > deadline) throw new Error(`${fault}: canary order not submitted`);
     await sleep(250);
   }
+  mark('submitted');
   for (;;) {
     const res = await orders.get(`/api/v1/orders/${id}`).timeout(5_000).catch(() => undefined);
     if (res?.body?.status === 'allocated') break;
@@ -304,7 +310,7 @@ async function recovery(run: Run, fault: string, from: number) {
   }
   const ms = Date.now() - from;
   run.recoveries.push({ fault, ms });
-  log(`${fault}: recovered in ${(ms / 1000).toFixed(1)} s`);
+  log(`${fault}: recovered in ${(ms / 1000).toFixed(1)} s (${phases.join(', ')}, allocated)`);
 }
 
 /** Locks the slow SKU's stock row so inventory's handler for an order of it blocks past the session timeout. */
@@ -349,7 +355,10 @@ async function infraFaults(run: Run, gate: Gate) {
       case 'kafka_kill':
         await (fault === 'kafka_stop' ? kafka.stop() : kafka.kill());
         await sleep(plan.kafkaDownMs);
+        end = Date.now();
         await kafka.start();
+        // The clock starts once the broker answers again: its own start-up (JVM, log recovery) is not ours.
+        log(`${fault}: broker answers ${((Date.now() - end) / 1000).toFixed(1)} s after its restart`);
         end = Date.now();
         break;
       case 'pg_pause': {

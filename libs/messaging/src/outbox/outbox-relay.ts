@@ -174,8 +174,10 @@ export class OutboxRelay {
         failures += 1;
         this.options.metrics?.outboxPublishFailures.inc();
         this.options.logger?.error(`outbox relay pass failed (attempt ${failures}): ${(err as Error).message}`);
-        // Backing off from a failure: new commits must not cut the wait short.
-        await this.idle(backoffDelay(failures, { initialMs: 200, maxMs: 10_000 }), false);
+        // Backing off from a failure: new commits must not cut the wait short. Capped at 2 s: a failed pass
+        // is one query plus a send that has already spent kafkajs' own five retries, so a longer wait
+        // spares nothing and only holds committed events back once the broker or database is back.
+        await this.idle(backoffDelay(failures, { initialMs: 200, maxMs: 2_000 }), false);
         continue;
       }
       if (published < this.batchSize) await this.idle(this.idleMs, true);
