@@ -27,8 +27,7 @@ export KAFKA_BROKERS=${KAFKA_BROKERS:-127.0.0.1:9092}
 export DATABASE_URL=${DATABASE_URL:-postgres://${PGUSER:-postgres}@${PGHOST:-127.0.0.1}:${PGPORT:-5432}/${PGDATABASE:-postgres}}
 
 # The OpenAPI fuzzers send FUZZ_RUNS requests per operation (99 operations in all). 300 keeps the whole run
-# inside CI's 30 minutes on 2 cores; issue 9's 1,000 is `FUZZ_RUNS=1000 npx jest --runInBand openapi-fuzz`
-# (about 25 minutes here).
+# inside CI's 30 minutes on 2 cores; issue 9's 1,000 is `npm run test:fuzz`.
 export FUZZ_RUNS=${FUZZ_RUNS:-300}
 
 stage unit npx jest --selectProjects unit
