@@ -140,6 +140,11 @@ describe('leads service (real Kafka and PostgreSQL)', () => {
     const again = await svc.as(integration).post('/api/v1/leads/import').set('content-type', 'text/csv').send(lines.join('\n')).expect(200);
     expect(again.body).toMatchObject({ imported: 0, merged: 97 });
     await svc.as(integration).post('/api/v1/leads/import').set('content-type', 'application/json').send({}).expect(415);
+    // Files csv-parse cannot read (a quote opening inside a field, an unclosed quote): a report, not a 500.
+    for (const broken of ['#"', 'name,email\n"Li Lei,li@x.example\n']) {
+      const res = await svc.as(integration).post('/api/v1/leads/import').set('content-type', 'text/csv').send(broken).expect(200);
+      expect(res.body).toMatchObject({ imported: 0, rejected: [{ line: expect.any(Number), errors: [{ message: expect.stringMatching(/quote/i) }] }] });
+    }
     await svc.as(repA).post('/api/v1/leads/import').set('content-type', 'text/csv').send(lines.join('\n')).expect(403);
   });
 

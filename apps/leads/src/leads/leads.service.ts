@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import { HttpStatus, Injectable, Logger } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
-import { parse } from 'csv-parse';
+import { CsvError, parse } from 'csv-parse';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { EventOf } from '@crm/contracts';
 import { accessScope, assertVersion, flattenValidationErrors, HttpProblemCode, paginate, ProblemException, restrictToScope, type AuthUser, type Page } from '@crm/http';
@@ -139,10 +139,10 @@ export class LeadsService {
         else result.imported++;
       }
     } catch (err) {
-      const csvError = err as { code?: string; lines?: number; message: string };
-      if (!csvError.code?.startsWith('CSV_')) throw err;
+      // Not every parse error code starts with CSV_ (INVALID_OPENING_QUOTE does not): test the class.
+      if (!(err instanceof CsvError)) throw err;
       // A broken file (an unclosed quote) cannot be read on; what was read before stays imported.
-      result.rejected.push({ line: csvError.lines ?? rows + 1, errors: [{ field: '', message: csvError.message }] });
+      result.rejected.push({ line: typeof err.lines === 'number' ? err.lines : rows + 1, errors: [{ field: '', message: err.message }] });
     }
     return result;
   }
