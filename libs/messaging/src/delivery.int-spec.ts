@@ -154,6 +154,28 @@ describe('reliable delivery: outbox → Kafka → inbox (real broker and Postgre
     }
   });
 
+  it('publishes several batches per pass in seq order; a send failing mid-pass rolls the pass back and loses nothing', async () => {
+    await new OutboxRelay(db.dataSource, publisher, { topicPrefix: prefix }).publishPending(); // earlier tests' rows
+    const orderId = randomUUID();
+    const events = Array.from({ length: 10 }, () => allocated(orderId));
+    await db.dataSource.transaction((m) => appendToOutbox(m, events));
+    let sends = 0;
+    const failingThird = { publish: async (ms: Parameters<KafkaEventPublisher['publish']>[0]) => {
+      if (++sends === 3) throw new Error('broker gone mid-pass');
+      await publisher.publish(ms);
+    } };
+    const small = { topicPrefix: prefix, batchSize: 2, maxBatchesPerPass: 4 };
+    await expect(new OutboxRelay(db.dataSource, failingThird, small).publishPending()).rejects.toThrow('broker gone');
+    const relay = new OutboxRelay(db.dataSource, publisher, small);
+    expect(await relay.backlog()).toBe(10); // the two batches sent before the failure are not marked
+    expect(await relay.publishPending()).toBe(8); // four batches of two, then the pass commits
+    expect(await relay.publishPending()).toBe(2);
+    expect(await relay.backlog()).toBe(0);
+    const ids = (await readTopic(kafka, topic(ORDERS))).filter((m) => m.key === orderId).map((m) => m.headers['ce-id']);
+    // The failed pass's first two batches went out, then everything went out again, each time in order.
+    expect(ids).toEqual([...events.slice(0, 4), ...events].map((e) => e.id));
+  });
+
   it('wakes the relay on commit (LISTEN/NOTIFY) instead of waiting for its poll', async () => {
     const relay = new OutboxRelay(db.dataSource, publisher, { topicPrefix: prefix, idleMs: 120_000 });
     relay.start();

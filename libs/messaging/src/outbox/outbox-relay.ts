@@ -1,12 +1,14 @@
 import type { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { backoffDelay, sleep } from '../backoff';
-import type { EventPublisher } from '../kafka/event-publisher';
+import type { EventPublisher, OutgoingMessage } from '../kafka/event-publisher';
 import type { MessagingMetrics } from '../messaging-metrics';
 import { OUTBOX_CHANNEL } from './outbox';
 
 export interface OutboxRelayOptions {
   batchSize?: number;
+  /** Batches one pass may publish before it commits: the most a failed send makes the relay send again. */
+  maxBatchesPerPass?: number;
   /** How long to wait when the outbox is empty and no commit has notified the relay. */
   idleMs?: number;
   /** Published rows older than this are deleted. */
@@ -55,6 +57,7 @@ export class OutboxRelay {
   private lastListenAttempt = 0;
   private lastPrune = 0;
   private readonly batchSize: number;
+  private readonly maxBatchesPerPass: number;
   private readonly idleMs: number;
 
   constructor(
@@ -63,32 +66,67 @@ export class OutboxRelay {
     private readonly options: OutboxRelayOptions = {},
   ) {
     this.batchSize = options.batchSize ?? 500;
+    this.maxBatchesPerPass = options.maxBatchesPerPass ?? 8;
     this.idleMs = options.idleMs ?? 250;
   }
 
-  /** One pass: publishes up to a batch and returns how many rows it published. */
+  /**
+   * One pass, in one transaction: publishes batches while the outbox has more, up to `maxBatchesPerPass`, and
+   * returns how many rows it published. While batch k is on its way to Kafka, batch k+1 is read and batch k-1
+   * marked, so database and broker round trips overlap instead of adding up. A failed send rolls the whole
+   * pass back and its batches are sent again later (the consumers' inbox absorbs them).
+   */
   async publishPending(): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
       const [{ locked }] = await manager.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [RELAY_LOCK]);
       if (!locked) return 0;
-      const rows: OutboxRow[] = await manager.query(
-        `SELECT seq, topic, message_key, event_type, event_id, payload::text AS payload FROM outbox
-         WHERE published_at IS NULL ORDER BY seq LIMIT $1`,
-        [this.batchSize],
-      );
-      if (!rows.length) return 0;
-      await this.publisher.publish(
-        rows.map((r) => ({
-          topic: `${this.options.topicPrefix ?? ''}${r.topic}`,
-          key: r.message_key,
-          value: r.payload,
-          headers: { 'ce-id': r.event_id, 'ce-type': r.event_type, 'content-type': 'application/cloudevents+json' },
-        })),
-      );
-      await manager.query('UPDATE outbox SET published_at = now() WHERE seq = ANY($1::bigint[])', [rows.map((r) => r.seq)]);
-      this.options.metrics?.outboxPublished.inc(rows.length);
-      return rows.length;
+      let published = 0;
+      let marking: Promise<unknown> = Promise.resolve();
+      let rows = await this.unpublishedAfter('0');
+      for (let batch = 1; rows.length; batch += 1) {
+        const sent = this.publisher.publish(rows.map((r) => this.message(r)));
+        const more = rows.length === this.batchSize && batch < this.maxBatchesPerPass;
+        const next = more ? this.unpublishedAfter(rows[rows.length - 1].seq) : Promise.resolve([]);
+        next.catch(() => undefined); // awaited below; a failed send must not leave it unhandled
+        await sent;
+        await marking;
+        marking = manager.query('UPDATE outbox SET published_at = now() WHERE seq = ANY($1::bigint[])', [rows.map((r) => r.seq)]);
+        marking.catch(() => undefined);
+        published += rows.length;
+        rows = await next;
+      }
+      await marking;
+      this.options.metrics?.outboxPublished.inc(published);
+      return published;
     });
+  }
+
+  /**
+   * Reads on a pooled connection of its own, so that it runs while the pass's connection marks the previous
+   * batch. The pass holds the relay lock, so no one else marks these rows meanwhile; rows the pass has marked
+   * but not committed lie below the cursor. Seq order, not commit order: a row committed late below the
+   * cursor waits for the next pass.
+   */
+  private unpublishedAfter(seq: string): Promise<OutboxRow[]> {
+    return this.dataSource.transaction(async (manager) => {
+      // Without bitmap scans the query walks the unpublished index in seq order and stops at the limit; with
+      // stale statistics (a burst since the last ANALYZE) the planner would sort every pending row instead.
+      await manager.query('SET LOCAL enable_bitmapscan = off');
+      return manager.query(
+        `SELECT seq, topic, message_key, event_type, event_id, payload::text AS payload FROM outbox
+         WHERE published_at IS NULL AND seq > $1 ORDER BY seq LIMIT $2`,
+        [seq, this.batchSize],
+      );
+    });
+  }
+
+  private message(r: OutboxRow): OutgoingMessage {
+    return {
+      topic: `${this.options.topicPrefix ?? ''}${r.topic}`,
+      key: r.message_key,
+      value: r.payload,
+      headers: { 'ce-id': r.event_id, 'ce-type': r.event_type, 'content-type': 'application/cloudevents+json' },
+    };
   }
 
   async backlog(): Promise<number> {
