@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { backoffDelay, sleep } from '../backoff';
 import type { EventPublisher, OutgoingMessage } from '../kafka/event-publisher';
@@ -34,6 +34,9 @@ interface OutboxRow {
 const RELAY_LOCK = 7_340_001;
 const PRUNE_EVERY_MS = 10 * 60_000;
 const RELISTEN_EVERY_MS = 5_000;
+// For the rest of the transaction: the cursor query then walks the unpublished index in seq order and stops at
+// its limit; with stale statistics (a burst since the last ANALYZE) the planner would sort every pending row.
+const NO_BITMAP_SCANS = "set_config('enable_bitmapscan', 'off', true)";
 
 interface PgListener {
   on(event: 'notification', fn: () => void): void;
@@ -78,15 +81,15 @@ export class OutboxRelay {
    */
   async publishPending(): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
-      const [{ locked }] = await manager.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [RELAY_LOCK]);
+      const [{ locked }] = await manager.query(`SELECT ${NO_BITMAP_SCANS}, pg_try_advisory_xact_lock($1) AS locked`, [RELAY_LOCK]);
       if (!locked) return 0;
       let published = 0;
       let marking: Promise<unknown> = Promise.resolve();
-      let rows = await this.unpublishedAfter('0');
+      let rows = await this.unpublishedAfter(manager, '0');
       for (let batch = 1; rows.length; batch += 1) {
         const sent = this.publisher.publish(rows.map((r) => this.message(r)));
         const more = rows.length === this.batchSize && batch < this.maxBatchesPerPass;
-        const next = more ? this.unpublishedAfter(rows[rows.length - 1].seq) : Promise.resolve([]);
+        const next = more ? this.unpublishedOnOwnConnection(rows[rows.length - 1].seq) : Promise.resolve([]);
         next.catch(() => undefined); // awaited below; a failed send must not leave it unhandled
         await sent;
         await marking;
@@ -102,22 +105,24 @@ export class OutboxRelay {
   }
 
   /**
-   * Reads on a pooled connection of its own, so that it runs while the pass's connection marks the previous
+   * Runs on a pooled connection of its own, so that it reads while the pass's connection marks the previous
    * batch. The pass holds the relay lock, so no one else marks these rows meanwhile; rows the pass has marked
-   * but not committed lie below the cursor. Seq order, not commit order: a row committed late below the
-   * cursor waits for the next pass.
+   * but not committed lie below the cursor.
    */
-  private unpublishedAfter(seq: string): Promise<OutboxRow[]> {
+  private unpublishedOnOwnConnection(seq: string): Promise<OutboxRow[]> {
     return this.dataSource.transaction(async (manager) => {
-      // Without bitmap scans the query walks the unpublished index in seq order and stops at the limit; with
-      // stale statistics (a burst since the last ANALYZE) the planner would sort every pending row instead.
-      await manager.query('SET LOCAL enable_bitmapscan = off');
-      return manager.query(
-        `SELECT seq, topic, message_key, event_type, event_id, payload::text AS payload FROM outbox
-         WHERE published_at IS NULL AND seq > $1 ORDER BY seq LIMIT $2`,
-        [seq, this.batchSize],
-      );
+      await manager.query(`SELECT ${NO_BITMAP_SCANS}`);
+      return this.unpublishedAfter(manager, seq);
     });
+  }
+
+  /** Seq order, not commit order: a row committed late below the cursor waits for the next pass. */
+  private unpublishedAfter(manager: EntityManager, seq: string): Promise<OutboxRow[]> {
+    return manager.query(
+      `SELECT seq, topic, message_key, event_type, event_id, payload::text AS payload FROM outbox
+       WHERE published_at IS NULL AND seq > $1 ORDER BY seq LIMIT $2`,
+      [seq, this.batchSize],
+    );
   }
 
   private message(r: OutboxRow): OutgoingMessage {
