@@ -28,21 +28,31 @@ export async function orderConfirmation(ctx: BenchContext, system: TestSystem, t
     await sleep(500);
   }
 
-  // Arrival of each order's two outcomes, from the topics themselves.
+  // Arrival of each order's two outcomes, from the topics themselves; with order.confirmed, where the time goes.
   const kafka = await ctx.kafka();
   const outcomes = new Map<string, { stock?: number; receivable?: number }>();
+  const stages = new Map<string, Partial<Record<StageMark, number>>>();
   const consumer = kafka.consumer({ groupId: `${system.prefix}bench-outcomes` });
   await consumer.connect();
-  await consumer.subscribe({ topics: [`${system.prefix}crm.inventory.v1`, `${system.prefix}crm.finance.v1`], fromBeginning: false });
+  await consumer.subscribe({ topics: [`${system.prefix}crm.orders.v1`, `${system.prefix}crm.inventory.v1`, `${system.prefix}crm.finance.v1`], fromBeginning: false });
   const waiters = new Map<string, (at: number) => void>();
   await consumer.run({
     eachBatch: async ({ batch }) => {
       const now = performance.now();
+      const wallNow = Date.now();
       for (const m of batch.messages) {
         const text = m.value?.toString() ?? '';
         const kind = text.includes('"crm.stock.deducted"') ? 'stock' : text.includes('"crm.receivable.created"') ? 'receivable' : undefined;
+        const confirmed = !kind && text.includes('"crm.order.confirmed"');
+        if (!kind && !confirmed) continue;
+        const event = JSON.parse(text) as { time: string; data: { orderId: string } };
+        const orderId = event.data.orderId;
+        const marks = stages.get(orderId) ?? {};
+        const name = kind ?? 'confirmed';
+        marks[`${name}Written`] = Date.parse(event.time);
+        marks[`${name}Seen`] = wallNow;
+        stages.set(orderId, marks);
         if (!kind) continue;
-        const orderId = JSON.parse(text).data.orderId as string;
         const o = outcomes.get(orderId) ?? {};
         o[kind] = now;
         outcomes.set(orderId, o);
@@ -89,6 +99,7 @@ export async function orderConfirmation(ctx: BenchContext, system: TestSystem, t
       done.push(new Promise<void>((resolve) => {
         const timer = setTimeout(() => { waiters.delete(id); resolve(); }, 60_000);
         waiters.set(id, (at) => { clearTimeout(timer); waiters.delete(id); if (!Number.isNaN(at)) lat.record(at - due); resolve(); });
+        stages.set(id, { ...stages.get(id), due: Date.now() - (performance.now() - due) });
       }));
       const res = await fetch(`${orders}/api/v1/orders/${id}/confirm`, { method: 'POST', headers: managerAuth }).catch((err) => {
         waiters.get(id)?.(NaN);
@@ -103,7 +114,7 @@ export async function orderConfirmation(ctx: BenchContext, system: TestSystem, t
     await Promise.all(load.pending);
     await Promise.all(done);
     const s = lat.summary();
-    const result = { rate, ...s, completed: s.count, offered: load.offered, failures: load.failures };
+    const result = { rate, ...s, completed: s.count, offered: load.offered, failures: load.failures, stages: stageMedians(ids.map((id) => stages.get(id))) };
     console.log(`  [4] ${rate} orders/s: p50 ${s.p50} p95 ${s.p95} p99 ${s.p99} ms, ${s.count}/${load.offered} completed, ${load.failures} failed`);
     return result;
   };
@@ -123,13 +134,14 @@ export async function orderConfirmation(ctx: BenchContext, system: TestSystem, t
       capacity = rate;
     }
     const fixedRate = Math.max(1, Math.min(100, Math.floor(capacity / 2)));
-    const fixed = [];
+    const fixed: Awaited<ReturnType<typeof run>>[] = [];
     for (let i = 0; i < ctx.scale.reps; i++) fixed.push(await run(fixedRate, ctx.scale.stepSeconds));
     ctx.details.orderConfirmation = { capacityRuns, fixed };
     const p50 = median(fixed.map((f) => f.p50));
     const p99 = median(fixed.map((f) => f.p99));
     const complete = fixed.every((f) => f.completed === f.offered && !f.failures);
-    const note = `${fixed.length} runs of ${ctx.scale.stepSeconds} s; p50/p95/p99 per run ${fixed.map((f) => `${f.p50}/${f.p95}/${f.p99}`).join(', ')} ms`;
+    const note = `${fixed.length} runs of ${ctx.scale.stepSeconds} s; p50/p95/p99 per run ${fixed.map((f) => `${f.p50}/${f.p95}/${f.p99}`).join(', ')} ms; `
+      + `medians per stage (ms, run by run): ${Object.keys(fixed[0].stages).map((k) => `${k} ${fixed.map((f) => round(f.stages[k], 1)).join('/')}`).join('; ')}`;
     ctx.row({ scenario: '4 Order confirmation', figure: `p50 at ${fixedRate} orders/s (confirm → stock deducted and receivable opened)`, value: round(p50, 1), unit: 'ms', goal: 'p50 <= 40 ms', met: complete && p50 <= 40, note });
     ctx.row({ scenario: '4 Order confirmation', figure: `p99 at ${fixedRate} orders/s`, value: round(p99, 1), unit: 'ms', goal: 'p99 <= 250 ms', met: complete && p99 <= 250 });
     const tps = ctx.baselines.pgbenchTps;
@@ -142,4 +154,19 @@ export async function orderConfirmation(ctx: BenchContext, system: TestSystem, t
   } finally {
     await consumer.disconnect();
   }
+}
+
+type StageMark = 'due' | `${'confirmed' | 'stock' | 'receivable'}${'Written' | 'Seen'}`;
+
+/** Median of each stage over a run's orders: event times are when each service wrote its event. */
+function stageMedians(marks: (Partial<Record<StageMark, number>> | undefined)[]): Record<string, number> {
+  const stage = (from: StageMark, to: StageMark) => median(marks.flatMap((m) => (m?.[from] && m[to] ? [m[to]! - m[from]!] : [])));
+  return {
+    'confirm request (due → order.confirmed written)': stage('due', 'confirmedWritten'),
+    'orders relay + broker (written → seen)': stage('confirmedWritten', 'confirmedSeen'),
+    'inventory (order.confirmed written → stock.deducted written)': stage('confirmedWritten', 'stockWritten'),
+    'finance (order.confirmed written → receivable.created written)': stage('confirmedWritten', 'receivableWritten'),
+    'inventory relay + broker': stage('stockWritten', 'stockSeen'),
+    'finance relay + broker': stage('receivableWritten', 'receivableSeen'),
+  };
 }
