@@ -9,6 +9,7 @@ import { JwtService } from '@nestjs/jwt';
 import { TEST_JWT_SECRET, startSystem, type TestSystem } from '@crm/testing';
 import type { ServiceName } from '@crm/contracts';
 import { kafkaBaselines, pgInsertBaseline, pgbenchBaseline } from './baselines';
+import { AutovacuumStandIn } from './lib/autovacuum';
 import { BenchContext, FULL, SMOKE } from './lib/context';
 import { writeResults } from './lib/results';
 import { httpOverhead } from './scenarios/s1-http-overhead';
@@ -63,6 +64,12 @@ async function main() {
     process.env.DATABASE_URL ??= 'postgres://postgres@127.0.0.1:5432/postgres';
   }
   const sampler = setInterval(() => ctx.sampleServiceMemory(), 1_000);
+  const autovacuum = new AutovacuumStandIn(process.env.DATABASE_URL);
+  if (await autovacuum.startIfNeeded()) {
+    ctx.autovacuumNote = "This machine's PostgreSQL has autovacuum off; as production would have it on, the bench ran autovacuum's"
+      + ' default thresholds itself every 15 s (ANALYZE after 10 % of rows changed, VACUUM after 20 % dead: bench/src/lib/autovacuum.ts).';
+    console.log('bench: autovacuum is off on this server; the bench stands in for it');
+  }
   const errors: Record<string, string> = {};
   const needs = new Set(chosen.flatMap((s) => s.needs));
   try {
@@ -93,6 +100,8 @@ async function main() {
     }
   } finally {
     clearInterval(sampler);
+    await autovacuum.stop();
+    ctx.details.autovacuumStandIn = autovacuum.actions;
     ctx.sampleServiceMemory();
     for (const s of systems) await s.stop().catch((err) => console.error(`stopping services: ${err}`));
     await ctx.cleanup();

@@ -46,6 +46,8 @@ export class BenchContext {
   /** Topic prefixes of the systems started for this run, and its own: their processes are this run's. */
   readonly prefixes = new Set<string>([this.prefix]);
   readonly details: Record<string, unknown> = {};
+  /** Set when the server's autovacuum is off and the bench stands in for it (lib/autovacuum.ts). */
+  autovacuumNote?: string;
   private readonly databases: TestDatabase[] = [];
   private kafkaClient?: Kafka;
 

@@ -33,6 +33,7 @@ export function writeResults(ctx: BenchContext, dir: string, meta: { startedAt: 
     `Run ${json.startedAt} in ${Math.round(meta.seconds / 60)} min${meta.only ? ` (only: ${meta.only.join(', ')})` : ''}, on ${m.cpus} cores (${m.cpuModel}), ${m.memoryGiB} GiB RAM,`,
     `Node ${m.node}, ${m.postgres}, ${m.kafka}. Figures on a shared machine drift from run to run, so every`,
     'figure stands beside a baseline measured in the same run on the same broker and database.',
+    ...(ctx.autovacuumNote ? ['', ctx.autovacuumNote] : []),
     '',
     markdownTable(ctx.rows),
     '',
