@@ -24,6 +24,7 @@ const SLOW_SKU = 'CH-SLOW';
 const INITIAL_STOCK = 1_000_000;
 const SESSION_TIMEOUT_MS = 10_000; // what the services' consumers run with (SESSION_TIMEOUT_MS in libs/messaging's InboxConsumer)
 const admin = { sub: 'chaos-admin', roles: ['admin'] };
+const REWIND = 50; // messages per partition an offset rewind hands inventory again
 
 const log = (msg: string) => console.log(`[chaos ${new Date().toISOString().slice(11, 19)}] ${msg}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -79,7 +80,7 @@ async function main() {
       plan, system, pg, kafka,
       rep: { sub: randomUUID(), roles: ['sales_rep'], team: 'north' },
       acceptedOrders: new Map(), acceptedLeads: new Set(), requests: [], stalls: [],
-      faults: { service_kill: 0, kafka_stop: 0, kafka_kill: 0, pg_pause: 0, pg_restart: 0, slow_handler: 0 },
+      faults: { service_kill: 0, kafka_stop: 0, kafka_kill: 0, pg_pause: 0, pg_restart: 0, slow_handler: 0, offset_rewind: 0 },
       recoveries: [], duplicates: {}, initialStock: {},
     };
     await setUp(run);
@@ -332,14 +333,54 @@ async function slowHandler(run: Run) {
   }
 }
 
+/**
+ * A consumer group loses its committed offsets, as after a broker restored from an old snapshot: inventory is
+ * killed, its groups are rewound by REWIND messages per partition, and it starts again to be handed events it
+ * has already applied. Random kills make such redeliveries only now and then; this one always does.
+ */
+async function offsetRewind(run: Run, duplicates: DuplicateCounter) {
+  const service = 'inventory';
+  await duplicates.scrape(service);
+  duplicates.bankBeforeKill(service);
+  await run.system.services[service].kill();
+  const admin = chaosKafkaAdmin(run);
+  await admin.connect();
+  let rewound = 0;
+  try {
+    const groups = (await admin.listGroups()).groups.map((g) => g.groupId).filter((g) => g.startsWith(`${run.system.prefix}${service}.`));
+    for (const groupId of groups) {
+      // Offsets can only be set once the killed member has left the group (its session timed out).
+      const deadline = Date.now() + SESSION_TIMEOUT_MS + 30_000;
+      while ((await admin.describeGroups([groupId])).groups[0].state !== 'Empty') {
+        if (Date.now() > deadline) throw new Error(`${groupId} still has members ${SESSION_TIMEOUT_MS + 30_000} ms after the kill`);
+        await sleep(500);
+      }
+      for (const { topic, partitions } of await admin.fetchOffsets({ groupId })) {
+        const low = new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, Number(p.low)]));
+        const back = partitions.filter((p) => Number(p.offset) > 0).map((p) => {
+          const offset = Math.max(low.get(p.partition) ?? 0, Number(p.offset) - REWIND);
+          rewound += Number(p.offset) - offset;
+          return { partition: p.partition, offset: String(offset) };
+        });
+        if (back.length) await admin.setOffsets({ groupId, topic, partitions: back });
+      }
+    }
+  } finally {
+    await admin.disconnect();
+  }
+  log(`offset rewind: ${service}'s groups handed ${rewound} applied events again`);
+  await startService(run, service);
+}
+
 /** Infrastructure faults and their recovery are measured while no service is being killed or restarted. */
 interface Gate { quiet: boolean; restarting: Map<string, Promise<void>>; restarts: number[] }
 
-async function infraFaults(run: Run, gate: Gate) {
+async function infraFaults(run: Run, gate: Gate, duplicates: DuplicateCounter) {
   const { plan, kafka, pg } = run;
   const schedule: string[] = [];
   const queue = {
     kafka_stop: plan.kafkaGraceful, kafka_kill: plan.kafkaKill, pg_pause: plan.pgPauses, pg_restart: plan.pgRestarts, slow_handler: plan.slowHandlers,
+    offset_rewind: plan.offsetRewinds,
   } as Record<string, number>;
   while (Object.values(queue).some((n) => n > 0)) {
     for (const kind of Object.keys(queue)) if (queue[kind]-- > 0) schedule.push(kind);
@@ -378,6 +419,10 @@ async function infraFaults(run: Run, gate: Gate) {
         await slowHandler(run);
         end = Date.now();
         break;
+      case 'offset_rewind':
+        await offsetRewind(run, duplicates);
+        end = Date.now();
+        break;
     }
     run.faults[fault] += 1;
     try {
@@ -399,7 +444,7 @@ async function chaos(run: Run): Promise<boolean> {
   let faulting = true;
   // The load runs for the plan's duration and at least as long as faults are being injected.
   const loading = load(run, () => faulting || Date.now() < until);
-  const [kills] = await Promise.all([killLoop(run, gate, duplicates), infraFaults(run, gate)]);
+  const [kills] = await Promise.all([killLoop(run, gate, duplicates), infraFaults(run, gate, duplicates)]);
   faulting = false;
   await loading;
   const sorted = [...gate.restarts].sort((a, b) => a - b);

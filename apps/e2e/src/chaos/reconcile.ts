@@ -139,7 +139,8 @@ export async function reconcile(run: Run, opts: { kills: Record<string, number>;
     s.stockDiffs.filter((d) => d.actual < d.expected).length;
   const checks: Check[] = [
     { name: 'faults injected as planned', ok: Object.values(opts.kills).every((k) => k >= p.killsPerService) && run.faults.kafka_stop >= p.kafkaGraceful &&
-      run.faults.kafka_kill >= p.kafkaKill && run.faults.pg_pause >= p.pgPauses && run.faults.pg_restart >= p.pgRestarts && run.faults.slow_handler >= p.slowHandlers,
+      run.faults.kafka_kill >= p.kafkaKill && run.faults.pg_pause >= p.pgPauses && run.faults.pg_restart >= p.pgRestarts && run.faults.slow_handler >= p.slowHandlers &&
+      run.faults.offset_rewind >= p.offsetRewinds,
       detail: `kills ${JSON.stringify(opts.kills)}; ${JSON.stringify(run.faults)}` },
     { name: 'every accepted order exists', ok: s.missingOrders === 0, detail: `${run.acceptedOrders.size} accepted, ${s.missingOrders} missing; statuses ${JSON.stringify(s.byStatus)}` },
     { name: 'every accepted order is allocated (saga completed)', ok: s.unsettled === 0 && Object.keys(s.byStatus).every((k) => k === 'allocated'), detail: JSON.stringify(s.byStatus) },

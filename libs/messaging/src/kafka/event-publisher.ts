@@ -17,44 +17,69 @@ export interface EventPublisher {
  * reorder what one producer sends; messages of one key keep their order.
  */
 export class KafkaEventPublisher implements EventPublisher {
-  private readonly producer: Producer;
+  private producer?: Producer;
   private connected?: Promise<void>;
 
-  constructor(kafka: Kafka) {
-    // Bounded retries: a failed send fails the relay pass, which rolls back and re-sends later;
-    // the inbox absorbs a duplicate that an unbounded idempotent retry would have avoided.
-    this.producer = kafka.producer({
-      idempotent: true,
-      maxInFlightRequests: 1,
-      allowAutoTopicCreation: false,
-      createPartitioner: Partitioners.DefaultPartitioner,
-    });
-  }
+  constructor(private readonly kafka: Kafka) {}
 
   async publish(messages: OutgoingMessage[]): Promise<void> {
     if (!messages.length) return;
-    this.connected ??= this.producer.connect().catch((err) => {
-      this.connected = undefined;
-      throw err;
-    });
-    await this.connected;
+    const producer = await this.connect();
     const byTopic = new Map<string, OutgoingMessage[]>();
     for (const m of messages) {
       const list = byTopic.get(m.topic);
       if (list) list.push(m);
       else byTopic.set(m.topic, [m]);
     }
-    await this.producer.sendBatch({
-      acks: -1,
-      topicMessages: [...byTopic].map(([topic, ms]) => ({
-        topic,
-        messages: ms.map(({ key, value, headers }) => ({ key, value, headers })),
-      })),
-    });
+    try {
+      await producer.sendBatch({
+        acks: -1,
+        topicMessages: [...byTopic].map(([topic, ms]) => ({
+          topic,
+          messages: ms.map(({ key, value, headers }) => ({ key, value, headers })),
+        })),
+      });
+    } catch (err) {
+      // A failed send may leave the producer's sequence numbers out of step with the broker (seen after a
+      // broker kill -9: OUT_OF_ORDER_SEQUENCE_NUMBER on every later send, for minutes). The next send starts
+      // from a new producer id; what it sends again, the consumers' inbox absorbs.
+      this.discard(producer);
+      throw err;
+    }
   }
 
   async close(): Promise<void> {
-    if (this.connected) await this.producer.disconnect();
+    const producer = this.producer;
+    this.producer = undefined;
     this.connected = undefined;
+    await producer?.disconnect();
+  }
+
+  private async connect(): Promise<Producer> {
+    if (!this.producer) {
+      // Bounded retries: a failed send fails the relay pass, which rolls back and re-sends later;
+      // the inbox absorbs a duplicate that an unbounded idempotent retry would have avoided.
+      const producer = this.kafka.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        allowAutoTopicCreation: false,
+        createPartitioner: Partitioners.DefaultPartitioner,
+      });
+      this.producer = producer;
+      this.connected = producer.connect().catch((err) => {
+        this.discard(producer);
+        throw err;
+      });
+    }
+    const producer = this.producer;
+    await this.connected;
+    return producer;
+  }
+
+  private discard(producer: Producer | undefined): void {
+    if (!producer || this.producer !== producer) return;
+    this.producer = undefined;
+    this.connected = undefined;
+    void producer.disconnect().catch(() => undefined);
   }
 }
