@@ -365,11 +365,11 @@ async function offsetRewind(run: Run, duplicates: DuplicateCounter) {
         if (back.length) await admin.setOffsets({ groupId, topic, partitions: back });
       }
     }
+    log(`offset rewind: ${service}'s groups handed ${rewound} applied events again`);
   } finally {
     await admin.disconnect();
+    await startService(run, service);
   }
-  log(`offset rewind: ${service}'s groups handed ${rewound} applied events again`);
-  await startService(run, service);
 }
 
 /** Infrastructure faults and their recovery are measured while no service is being killed or restarted. */
