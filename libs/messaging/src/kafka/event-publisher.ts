@@ -17,14 +17,14 @@ export interface EventPublisher {
  * reorder what one producer sends; messages of one key keep their order.
  */
 export class KafkaEventPublisher implements EventPublisher {
-  private producer?: Producer;
-  private connected?: Promise<void>;
+  /** The producer in use and its connection; replaced after a failed send. */
+  private current?: { producer: Producer; ready: Promise<void> };
 
   constructor(private readonly kafka: Kafka) {}
 
   async publish(messages: OutgoingMessage[]): Promise<void> {
     if (!messages.length) return;
-    const producer = await this.connect();
+    const current = this.connect();
     const byTopic = new Map<string, OutgoingMessage[]>();
     for (const m of messages) {
       const list = byTopic.get(m.topic);
@@ -32,7 +32,8 @@ export class KafkaEventPublisher implements EventPublisher {
       else byTopic.set(m.topic, [m]);
     }
     try {
-      await producer.sendBatch({
+      await current.ready;
+      await current.producer.sendBatch({
         acks: -1,
         topicMessages: [...byTopic].map(([topic, ms]) => ({
           topic,
@@ -43,20 +44,20 @@ export class KafkaEventPublisher implements EventPublisher {
       // A failed send may leave the producer's sequence numbers out of step with the broker (seen after a
       // broker kill -9: OUT_OF_ORDER_SEQUENCE_NUMBER on every later send, for minutes). The next send starts
       // from a new producer id; what it sends again, the consumers' inbox absorbs.
-      this.discard(producer);
+      if (this.current === current) this.current = undefined;
+      void current.producer.disconnect().catch(() => undefined);
       throw err;
     }
   }
 
   async close(): Promise<void> {
-    const producer = this.producer;
-    this.producer = undefined;
-    this.connected = undefined;
-    await producer?.disconnect();
+    const current = this.current;
+    this.current = undefined;
+    await current?.producer.disconnect();
   }
 
-  private async connect(): Promise<Producer> {
-    if (!this.producer) {
+  private connect(): { producer: Producer; ready: Promise<void> } {
+    if (!this.current) {
       // Bounded retries: a failed send fails the relay pass, which rolls back and re-sends later;
       // the inbox absorbs a duplicate that an unbounded idempotent retry would have avoided.
       const producer = this.kafka.producer({
@@ -65,21 +66,8 @@ export class KafkaEventPublisher implements EventPublisher {
         allowAutoTopicCreation: false,
         createPartitioner: Partitioners.DefaultPartitioner,
       });
-      this.producer = producer;
-      this.connected = producer.connect().catch((err) => {
-        this.discard(producer);
-        throw err;
-      });
+      this.current = { producer, ready: producer.connect() };
     }
-    const producer = this.producer;
-    await this.connected;
-    return producer;
-  }
-
-  private discard(producer: Producer | undefined): void {
-    if (!producer || this.producer !== producer) return;
-    this.producer = undefined;
-    this.connected = undefined;
-    void producer.disconnect().catch(() => undefined);
+    return this.current;
   }
 }
