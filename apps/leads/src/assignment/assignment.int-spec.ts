@@ -29,6 +29,11 @@ describe('lead assignment under load, and SLA re-assignment (real Kafka and Post
   });
   afterAll(() => svc?.close());
 
+  it('refuses a rule without a target as a 400 naming the field (was a 500, found by the fuzzer)', async () => {
+    const res = await svc.as(admin).post('/api/v1/assignment-rules').send({ name: 'East enterprise', position: 0 }).expect(400);
+    expect(JSON.stringify(res.body)).toContain('target');
+  });
+
   it('captures 1,000 leads from 20 parallel clients: nobody above capacity, the split follows the rules, overflow queued not lost', async () => {
     const east = [await rep('east', 50), await rep('east', 60), await rep('east', 70), await rep('east', 80)];
     const west = [await rep('west', 100), await rep('west', 100), await rep('west', 100)];

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsDateString, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Max, MaxLength, Min,
+  ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsDateString, IsDefined, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Max, MaxLength, Min,
   ValidateIf, ValidateNested,
 } from 'class-validator';
 import { CompanySize, LeadSource } from '@crm/contracts';
@@ -32,7 +32,7 @@ export class CreateRuleDto {
   @ApiProperty({ description: 'evaluation order, lowest first' }) @IsInt() @Min(0) @Max(1_000_000) position: number;
   @ApiPropertyOptional({ type: RuleMatchDto, description: 'every condition set must hold; none = matches all' })
   @IsOptional() @ValidateNested() @Type(() => RuleMatchDto) match?: RuleMatchDto;
-  @ApiProperty({ type: RuleTargetDto }) @ValidateNested() @Type(() => RuleTargetDto) target: RuleTargetDto;
+  @ApiProperty({ type: RuleTargetDto }) @IsDefined() @ValidateNested() @Type(() => RuleTargetDto) target: RuleTargetDto;
   @ApiPropertyOptional({ default: 72, description: 'first-follow-up deadline after assignment' })
   @IsOptional() @IsInt() @Min(1) @Max(24 * 90) followUpHours?: number;
   @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean() active?: boolean;
