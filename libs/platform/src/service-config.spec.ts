@@ -1,4 +1,5 @@
-import { databaseUrlFor, loadServiceConfig } from './service-config';
+import { z } from 'zod';
+import { databaseUrlFor, loadServiceConfig, setting } from './service-config';
 
 describe('loadServiceConfig', () => {
   it('gives every service its local defaults: DESIGN.md port, its own database, the local broker', () => {
@@ -42,5 +43,23 @@ describe('loadServiceConfig', () => {
 
   it('refuses to run in production without a JWT secret of its own', () => {
     expect(() => loadServiceConfig('leads', { NODE_ENV: 'production' })).toThrow(/jwtSecret/);
+  });
+});
+
+describe('service settings', () => {
+  const settings = {
+    limit: setting('ORDERS_LIMIT', z.coerce.number().int().min(1).default(10)),
+    mode: setting('ORDERS_MODE', z.enum(['a', 'b']).optional()),
+  };
+
+  it('reads each setting from its variable, with its default when unset or empty', () => {
+    expect(loadServiceConfig('orders', { ORDERS_LIMIT: '3', ORDERS_MODE: 'b' }, settings).settings).toEqual({ limit: 3, mode: 'b' });
+    expect(loadServiceConfig('orders', { ORDERS_LIMIT: '' }, settings).settings).toEqual({ limit: 10, mode: undefined });
+  });
+
+  it("lists every bad variable, the platform's and the service's, in one error", () => {
+    expect(() => loadServiceConfig('orders', { ORDERS_PORT: 'x', ORDERS_LIMIT: '0', ORDERS_MODE: 'c' }, settings)).toThrow(
+      /invalid orders configuration: port: .*ORDERS_LIMIT: .*ORDERS_MODE: /,
+    );
   });
 });

@@ -10,7 +10,18 @@ export const DEFAULT_PORTS: Record<ServiceName, number> = {
 // Only for a developer's machine: production (NODE_ENV=production) must set JWT_SECRET.
 const LOCAL_JWT_SECRET = 'local-development-secret-change-me-0123456789';
 
-export interface ServiceConfig {
+/** One service setting: the environment variable it is read from and how it is validated and parsed. */
+export interface SettingSpec<T extends z.ZodType = z.ZodType> {
+  env: string;
+  schema: T;
+}
+export type SettingsSpec = Record<string, SettingSpec>;
+export type SettingsOf<S extends SettingsSpec> = { [K in keyof S]: z.output<S[K]['schema']> };
+
+/** `setting('ORDERS_AUTO_CONFIRM_LIMITS', z.string().default(''))`: an empty variable counts as unset. */
+export const setting = <T extends z.ZodType>(env: string, schema: T): SettingSpec<T> => ({ env, schema });
+
+export interface ServiceConfig<Settings = unknown> {
   service: ServiceName;
   host: string;
   port: number;
@@ -21,6 +32,8 @@ export interface ServiceConfig {
   production: boolean;
   /** RATE_LIMIT_PER_MINUTE per client (0 = off, for benchmarks). */
   rateLimit: RateLimitOptions;
+  /** The service's own settings, validated with the platform's at boot. */
+  settings: Settings;
 }
 
 const schema = z.object({
@@ -43,10 +56,15 @@ export function databaseUrlFor(database: string, env: NodeJS.ProcessEnv = proces
 }
 
 /**
- * Reads and validates a service's settings once, at boot; a bad value stops the service with every
- * problem listed. An explicit setting always wins over the local default.
+ * Reads and validates a service's settings once, at boot: the platform's (port, database, Kafka, JWT …) and
+ * the service's own `settings`, each read from its environment variable. A bad value stops the service with
+ * every problem listed, named by its variable. An explicit setting always wins over the local default.
  */
-export function loadServiceConfig(service: ServiceName, env: NodeJS.ProcessEnv = process.env): ServiceConfig {
+export function loadServiceConfig<S extends SettingsSpec = Record<never, SettingSpec>>(
+  service: ServiceName,
+  env: NodeJS.ProcessEnv = process.env,
+  settings: S = {} as S,
+): ServiceConfig<SettingsOf<S>> {
   const upper = service.toUpperCase();
   const production = env.NODE_ENV === 'production';
   const raw = {
@@ -58,9 +76,13 @@ export function loadServiceConfig(service: ServiceName, env: NodeJS.ProcessEnv =
     jwtSecret: env.JWT_SECRET ?? (production ? '' : LOCAL_JWT_SECRET),
   };
   const parsed = schema.safeParse(raw);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new Error(`invalid ${service} configuration: ${problems}`);
+  const problems = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+  const own: Record<string, unknown> = {};
+  for (const [key, spec] of Object.entries(settings)) {
+    const result = spec.schema.safeParse(env[spec.env] === '' ? undefined : env[spec.env]);
+    if (result.success) own[key] = result.data;
+    else problems.push(...result.error.issues.map((i) => `${spec.env}: ${i.message}`));
   }
-  return { service, production, ...parsed.data, rateLimit: rateLimitFromEnv(env) };
+  if (!parsed.success || problems.length) throw new Error(`invalid ${service} configuration: ${problems.join('; ')}`);
+  return { service, production, ...parsed.data, rateLimit: rateLimitFromEnv(env), settings: own as SettingsOf<S> };
 }

@@ -6,7 +6,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { createHttpAdapter } from '@crm/http';
 import { definitionOf, type EventEnvelope, type EventName, type ServiceName } from '@crm/contracts';
-import { connectEventConsumers, loadServiceConfig, setupOpenApi, type ServiceConfig } from '@crm/platform';
+import { connectEventConsumers, loadServiceConfig, setupOpenApi, type ServiceConfig, type SettingSpec, type SettingsOf, type SettingsSpec } from '@crm/platform';
 import { createTestDatabase, type TestDatabase } from './database';
 import { testInfra } from './infra';
 import { deleteTopicsWithPrefix, readTopic, testKafka, uniqueTopicPrefix } from './kafka';
@@ -19,9 +19,9 @@ export interface TokenClaims {
   team?: string;
 }
 
-export interface TestService {
+export interface TestService<Settings = unknown> {
   app: INestApplication;
-  config: ServiceConfig;
+  config: ServiceConfig<Settings>;
   db: TestDatabase;
   dataSource: DataSource;
   /** Topic prefix of this test's isolated streams. */
@@ -40,11 +40,12 @@ export interface TestService {
  * One service running in-process on a fresh database and its own topic prefix, with its migrations run,
  * its OpenAPI set up and its event consumers connected: what `bootstrapService` does, minus the port.
  */
-export async function startTestService(
+export async function startTestService<S extends SettingsSpec = Record<never, SettingSpec>>(
   service: ServiceName,
-  moduleFor: (config: ServiceConfig) => DynamicModule,
-  options: { env?: Record<string, string>; prefix?: string } = {},
-): Promise<TestService> {
+  moduleFor: (config: ServiceConfig<SettingsOf<S>>) => DynamicModule,
+  /** `env` is all the service sees of the environment; `settings` is the service's settings spec, read from it. */
+  options: { env?: Record<string, string>; prefix?: string; settings?: S } = {},
+): Promise<TestService<SettingsOf<S>>> {
   const infra = await testInfra();
   const db = await createTestDatabase(service);
   const prefix = options.prefix ?? uniqueTopicPrefix();
@@ -54,7 +55,7 @@ export async function startTestService(
     KAFKA_TOPIC_PREFIX: prefix,
     JWT_SECRET: TEST_JWT_SECRET,
     ...options.env,
-  });
+  }, options.settings);
   const moduleRef = await Test.createTestingModule({ imports: [moduleFor(config)] }).compile();
   const app = moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter(), { logger: ['error', 'warn'], rawBody: true });
   const dataSource = app.get(DataSource);

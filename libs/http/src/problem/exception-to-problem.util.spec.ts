@@ -1,3 +1,4 @@
+import { DomainError } from '@crm/domain';
 import { ConflictException, HttpStatus, NotFoundException } from '@nestjs/common';
 import { QueryFailedError } from 'typeorm';
 import { exceptionToProblem } from './exception-to-problem.util';
@@ -48,5 +49,26 @@ describe('exceptionToProblem', () => {
   it('keeps the 4xx status of a body-parser error', () => {
     const parseError = Object.assign(new SyntaxError('Unexpected token } in JSON'), { status: 400, expose: true });
     expect(exceptionToProblem(parseError).problem.status).toBe(400);
+  });
+});
+
+describe('exceptionToProblem with domain errors', () => {
+  it('maps each kind to its status once, here at the HTTP edge', () => {
+    const cases: [DomainError, number, string][] = [
+      [DomainError.invalidField('lines[0].discount', 'larger than the line'), 400, 'VALIDATION_FAILED'],
+      [DomainError.notFound('order', '42'), 404, 'NOT_FOUND'],
+      [DomainError.conflict('ILLEGAL_TRANSITION', 'cannot ship a draft'), 409, 'ILLEGAL_TRANSITION'],
+      [DomainError.forbidden('not yours'), 403, 'FORBIDDEN'],
+      [new DomainError({ kind: 'stale', detail: 'changed' }), 412, 'PRECONDITION_FAILED'],
+    ];
+    for (const [error, status, code] of cases) {
+      expect(exceptionToProblem(error)).toMatchObject({ problem: { status, code, detail: error.detail }, unexpected: false });
+    }
+  });
+
+  it('names the invalid fields with the domain constraint', () => {
+    expect(exceptionToProblem(DomainError.invalidField('repId', 'unknown rep')).problem.errors).toEqual([
+      { field: 'repId', message: 'unknown rep', constraint: 'domain' },
+    ]);
   });
 });

@@ -1,5 +1,6 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
 import { QueryFailedError } from 'typeorm';
+import { DomainError, type DomainErrorKind } from '@crm/domain';
 import { HttpProblemCode } from './problem-code.enum';
 import { ProblemDetails } from './problem-details.types';
 import { ProblemException, problemTypeFor, statusTitle } from './problem.exception';
@@ -16,7 +17,23 @@ const PG_UNIQUE_VIOLATION = '23505';
 // Text the database cannot store (a NUL, an invalid byte sequence) is the client's input, not our failure.
 const PG_UNSTORABLE_TEXT = new Set(['22021', '22P05']);
 
+const DOMAIN_STATUS: Record<DomainErrorKind, HttpStatus> = {
+  invalid: HttpStatus.BAD_REQUEST,
+  not_found: HttpStatus.NOT_FOUND,
+  conflict: HttpStatus.CONFLICT,
+  forbidden: HttpStatus.FORBIDDEN,
+  stale: HttpStatus.PRECONDITION_FAILED,
+};
+
+/** The HTTP edge's one translation of a domain refusal. */
+export function domainErrorToProblem(error: DomainError): ProblemBody {
+  const status = DOMAIN_STATUS[error.kind];
+  const errors = error.fields?.map(({ field, message, constraint }) => ({ field, message, constraint: constraint ?? 'domain' }));
+  return { type: problemTypeFor(error.code), title: statusTitle(status), status, detail: error.detail, code: error.code, errors };
+}
+
 export function exceptionToProblem(exception: unknown): MappedProblem {
+  if (exception instanceof DomainError) return { problem: domainErrorToProblem(exception), unexpected: false };
   if (exception instanceof ProblemException) {
     const { code, title, detail, errors } = exception;
     const status = exception.getStatus();

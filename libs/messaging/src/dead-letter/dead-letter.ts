@@ -1,3 +1,4 @@
+import { DomainError } from '@crm/domain';
 import type { IHeaders, KafkaMessage } from 'kafkajs';
 import { DLQ_HEADERS, dlqTopic } from '@crm/contracts';
 import type { EventPublisher } from '../kafka/event-publisher';
@@ -14,7 +15,8 @@ export interface DeadLetter {
   attempts: number;
 }
 
-const errorText = (error: unknown) => (error instanceof Error ? `${error.name}: ${error.message}` : String(error)).slice(0, 4000);
+const errorText = (error: unknown) =>
+  (error instanceof DomainError ? `${error.name}: ${error.reason}` : error instanceof Error ? `${error.name}: ${error.message}` : String(error)).slice(0, 4000);
 
 /** Sends the original key, value and headers unchanged to `<topic>.dlq`, with why, where and when. */
 export async function sendToDeadLetterTopic(publisher: EventPublisher, d: DeadLetter): Promise<void> {

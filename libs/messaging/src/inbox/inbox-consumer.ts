@@ -1,6 +1,7 @@
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { DataSource, EntityManager } from 'typeorm';
 import { ContractViolationError, EVENT_CATALOGUE, decodeEvent, type EventEnvelope } from '@crm/contracts';
+import { DomainError } from '@crm/domain';
 import { runWithCorrelation } from '@crm/observability';
 import { backoffDelay, sleep, type BackoffOptions } from '../backoff';
 import { sendToDeadLetterTopic, type DeadLetterReason } from '../dead-letter/dead-letter';
@@ -255,7 +256,9 @@ export class InboxConsumer {
           // Shutting down, nothing is dead-lettered: the offset stays unresolved for the partition's next owner.
           // A database outage is not the message's fault either: the partition waits for it.
           if (!isRunning()) throw err;
-          const poison = attempt >= this.maxAttempts || err instanceof NonRetryableError || err instanceof ContractViolationError;
+          // A domain refusal was decided from the event itself: the same event is refused again on retry.
+          const poison =
+            attempt >= this.maxAttempts || err instanceof NonRetryableError || err instanceof DomainError || err instanceof ContractViolationError;
           if (poison && !isTransientInfrastructureError(err)) {
             return await this.deadLetter(topic, partition, message, 'handler', err, attempt, event.type);
           }
