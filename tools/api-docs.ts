@@ -64,7 +64,7 @@ export function renderApiMarkdown(service: string, doc: OpenAPIObject): string {
     `# ${doc.info.title}`,
     '',
     `Generated from the code by \`npm run docs:api\`; do not edit. Machine-readable: [${service}.openapi.json](${service}.openapi.json).`,
-    'Every route needs `Authorization: Bearer <JWT>` unless marked public; errors are `application/problem+json` (DESIGN.md §4).',
+    'Every route needs `Authorization: Bearer <JWT>` unless marked public; errors are `application/problem+json` ([API conventions](../architecture.md#api-conventions)).',
     '',
   ];
   const byTag = new Map<string, string[]>();

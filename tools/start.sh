@@ -18,7 +18,7 @@ READY_TIMEOUT=${START_READY_TIMEOUT:-180} # seconds per service; a loaded 2-core
 export LEADS_WEBFORM_SECRET=${LEADS_WEBFORM_SECRET:-local-webform-secret-change-me-0123456789}
 declare -A DEFAULT_PORT=([leads]=3001 [opportunities]=3002 [orders]=3003 [inventory]=3004 [finance]=3005 [analytics]=3006)
 
-port_of() { # LEADS_PORT for leads, else the default from DESIGN.md, else 3000 for an app not listed yet
+port_of() { # LEADS_PORT for leads, else its default (as DEFAULT_PORTS in libs/platform), else 3000 for an app not listed yet
   local var
   var="$(tr '[:lower:]-' '[:upper:]_' <<<"$1")_PORT"
   echo "${!var:-${DEFAULT_PORT[$1]:-3000}}"

@@ -1,4 +1,4 @@
--- Runs once, when the PostgreSQL volume is first initialised: one database per service (DESIGN.md §2).
+-- Runs once, when the PostgreSQL volume is first initialised: one database per service, crm_<service>; no service reads another's.
 CREATE DATABASE crm_leads;
 CREATE DATABASE crm_opportunities;
 CREATE DATABASE crm_orders;

@@ -8,7 +8,7 @@ import { signLocalToken } from '../token';
 
 export type Service = keyof typeof DEFAULT_PORTS;
 
-/** Same rule as tools/start.sh: <SERVICE>_PORT, else the default port of DESIGN.md §5. */
+/** Same rule as tools/start.sh: <SERVICE>_PORT, else the service's default port (DEFAULT_PORTS). */
 export function baseUrl(service: Service): string {
   const port = process.env[`${service.toUpperCase()}_PORT`] ?? DEFAULT_PORTS[service];
   return `http://127.0.0.1:${port}`;

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { definitionOf, findDefinition, type EventData, type EventDataInput, type EventName } from './catalogue';
 import { Id, Timestamp } from './primitives';
 
-/** CloudEvents attribute names (DESIGN.md §3). */
+/** The envelope every event travels in, with CloudEvents attribute names. */
 export const EnvelopeSchema = z.object({
   id: Id,
   type: z.string().regex(/^crm\.[a-z_]+\.[a-z_]+$/),

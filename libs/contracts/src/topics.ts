@@ -1,4 +1,4 @@
-// One topic per aggregate stream (DESIGN.md §3); the Kafka key is the event's subject.
+// One topic per aggregate stream, every event of that aggregate on it; the Kafka key is the event's subject.
 export const Topics = {
   leads: 'crm.leads.v1',
   reps: 'crm.reps.v1',

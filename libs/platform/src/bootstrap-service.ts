@@ -20,7 +20,7 @@ export function openApiDocument(app: INestApplication, service: ServiceConfig['s
   );
 }
 
-/** OpenAPI at `/openapi.json`, UI at `/docs` (DESIGN.md §4). */
+/** OpenAPI at `/openapi.json`, UI at `/docs`, on every service. */
 export function setupOpenApi(app: INestApplication, config: ServiceConfig): void {
   SwaggerModule.setup('docs', app, openApiDocument(app, config.service), { jsonDocumentUrl: 'openapi.json' });
 }

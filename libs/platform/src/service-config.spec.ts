@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { databaseUrlFor, loadServiceConfig, setting } from './service-config';
 
 describe('loadServiceConfig', () => {
-  it('gives every service its local defaults: DESIGN.md port, its own database, the local broker', () => {
+  it('gives every service its local defaults: its own port, its own database, the local broker', () => {
     const config = loadServiceConfig('finance', {});
     expect(config).toMatchObject({
       service: 'finance',

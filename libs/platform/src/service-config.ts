@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { ServiceName } from '@crm/contracts';
 import { rateLimitFromEnv, type RateLimitOptions } from '@crm/http';
 
-/** DESIGN.md §5 default ports. */
+/** Each service's default port on a developer machine; `<SERVICE>_PORT` or `PORT` overrides it. */
 export const DEFAULT_PORTS: Record<ServiceName, number> = {
   leads: 3001, opportunities: 3002, orders: 3003, inventory: 3004, finance: 3005, analytics: 3006,
 };
