@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ServicePlatformModule, type ServiceConfig } from '@crm/platform';
-import { ErpModule, erpSettingsFrom } from './erp/erp.module';
+import { ErpModule } from './erp/erp.module';
+import type { FinanceSettings } from './finance.settings';
 import { migrations } from './migrations';
 import { OverdueModule } from './overdue/overdue.module';
 import { FINANCE_ENTITIES } from './receivables/receivable.entities';
@@ -9,16 +10,16 @@ import { ErpPaymentWebhookModule } from './webhooks/erp-payment-webhook.module';
 
 @Module({})
 export class AppModule {
-  /** `env` carries the ERP connector settings (FINANCE_ERP_URL, FINANCE_ERP_TOKEN); tests pass their own. */
-  static forRoot(config: ServiceConfig, env: NodeJS.ProcessEnv = process.env): DynamicModule {
+  /** `config.settings` comes validated from `loadServiceConfig(…, financeSettings)`: the ERP connection (FINANCE_ERP_*). */
+  static forRoot(config: ServiceConfig<FinanceSettings>): DynamicModule {
     return {
       module: AppModule,
       imports: [
         ServicePlatformModule.forRoot({ config, entities: FINANCE_ENTITIES, migrations }),
-        ErpModule.forRoot(erpSettingsFrom(env)),
+        ErpModule.forRoot(config.settings),
         ReceivablesModule,
         OverdueModule,
-        ErpPaymentWebhookModule.forRoot(env.FINANCE_ERP_WEBHOOK_SECRET),
+        ErpPaymentWebhookModule.forRoot(config.settings.erpWebhookSecret),
       ],
     };
   }

@@ -1,5 +1,6 @@
 import { fuzzService, startTestService, type TestService } from '@crm/testing';
 import { AppModule } from './app.module';
+import { financeSettings } from './finance.settings';
 import { openReceivable } from './testing/finance-fixtures';
 
 // Issue 9: every operation of the OpenAPI document, 1,000 generated requests each (FUZZ_RUNS to change).
@@ -7,7 +8,7 @@ import { openReceivable } from './testing/finance-fixtures';
 describe('finance API under fuzzed input (real PostgreSQL)', () => {
   let svc: TestService;
   beforeAll(async () => {
-    svc = await startTestService('finance', (config) => AppModule.forRoot(config, { FINANCE_ERP_WEBHOOK_SECRET: 'fuzz-erp-secret' }), { env: { RATE_LIMIT_PER_MINUTE: '0' } });
+    svc = await startTestService('finance', (config) => AppModule.forRoot(config), { env: { RATE_LIMIT_PER_MINUTE: '0', FINANCE_ERP_WEBHOOK_SECRET: 'fuzz-erp-secret' }, settings: financeSettings });
   });
   afterAll(() => svc?.close());
 

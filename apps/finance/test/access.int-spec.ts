@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Role } from '@crm/http';
 import { checkAccessMatrix, checkCrossOwner, checkUnknownRoutes, OPS_ROUTES, SIGNED, startTestService, type AccessTable, type TestService } from '@crm/testing';
 import { AppModule } from '../src/app.module';
+import { financeSettings } from '../src/finance.settings';
 import { openReceivable } from '../src/testing/finance-fixtures';
 
 const { Admin, SalesManager: Manager, SalesRep: Rep, Integration } = Role;
@@ -35,7 +36,7 @@ describe('finance access matrix (OWASP API1/API3/API5)', () => {
     svc.dataSource.query('SELECT (SELECT count(*) FROM payments) AS payments, (SELECT sum(paid) FROM receivables) AS paid, (SELECT count(*) FROM outbox) AS outbox');
 
   beforeAll(async () => {
-    svc = await startTestService('finance', (config) => AppModule.forRoot(config, {}));
+    svc = await startTestService('finance', (config) => AppModule.forRoot(config), { settings: financeSettings });
     const a = await openReceivable(svc, { repId: repA.sub, team: 'acl-t1' });
     const b = await openReceivable(svc, { repId: repB.sub, team: 'acl-t2' });
     receivableA = { id: a.receivable.id, orderId: a.event.data.orderId };

@@ -4,7 +4,7 @@ import type { ErpConnector } from './erp/erp-connector';
 import { ErpConnectorModule } from './erp/erp.module';
 import { ErpSyncModule } from './erp/erp-sync.module';
 import { ErpWebhookModule } from './erp/erp-webhook.module';
-import { loadInventoryOptions, type InventoryOptions } from './inventory.options';
+import { inventoryOptions, type InventorySettings } from './inventory.options';
 import { ItemEntity } from './items/item.entity';
 import { ItemsModule } from './items/items.module';
 import { migrations } from './migrations';
@@ -17,8 +17,9 @@ export const entities = [ItemEntity, WarehouseEntity, StockLevelEntity, StockMov
 
 @Module({})
 export class AppModule {
-  /** `options` default to the environment (INVENTORY_ERP_*); `connector` replaces the HTTP one (tests). */
-  static forRoot(config: ServiceConfig, options: InventoryOptions = loadInventoryOptions(), connector?: ErpConnector): DynamicModule {
+  /** The ERP connection comes from `config.settings` (INVENTORY_ERP_*); `connector` replaces the HTTP one (tests). */
+  static forRoot(config: ServiceConfig<InventorySettings>, connector?: ErpConnector): DynamicModule {
+    const options = inventoryOptions(config.settings);
     return {
       module: AppModule,
       imports: [

@@ -1,4 +1,26 @@
 import { z } from 'zod';
+import { setting, type SettingsOf } from '@crm/platform';
+
+/** Inventory's own settings, validated at boot with the platform's; a bad value stops the boot naming its variable. */
+export const inventorySettings = {
+  /** Absent: the built-in ledger is the stock of record. */
+  erpUrl: setting('INVENTORY_ERP_URL', z.url({ protocol: /^https?$/ }).optional()),
+  erpToken: setting('INVENTORY_ERP_TOKEN', z.string().min(1).optional()),
+  /** Per HTTP request. */
+  erpTimeoutMs: setting('INVENTORY_ERP_TIMEOUT_MS', z.coerce.number().int().min(100).max(120_000).default(5_000)),
+  /** HTTP requests per call before the call finds the ERP unavailable. */
+  erpMaxAttempts: setting('INVENTORY_ERP_MAX_ATTEMPTS', z.coerce.number().int().min(1).max(10).default(3)),
+  /** First retry delay; the back-off grows to 8 times this. */
+  erpBackoffMs: setting('INVENTORY_ERP_BACKOFF_MS', z.coerce.number().int().min(0).max(60_000).default(300)),
+  erpSyncIntervalMs: setting('INVENTORY_ERP_SYNC_INTERVAL_MS', z.coerce.number().int().min(1_000).default(300_000)),
+  /** Calls in a row that find the ERP unavailable before the circuit opens. */
+  erpBreakerFailures: setting('INVENTORY_ERP_BREAKER_FAILURES', z.coerce.number().int().min(1).max(1_000).default(5)),
+  /** How long an open circuit fails calls at once before one probe call goes through. */
+  erpBreakerHalfOpenMs: setting('INVENTORY_ERP_BREAKER_HALF_OPEN_MS', z.coerce.number().int().min(10).max(600_000).default(10_000)),
+  /** HMAC key of the ERP's signed stock webhook; unset = the webhook refuses every post. */
+  erpWebhookSecret: setting('INVENTORY_ERP_WEBHOOK_SECRET', z.string().optional()),
+};
+export type InventorySettings = SettingsOf<typeof inventorySettings>;
 
 /** How the HTTP ERP connector talks to the ERP; absent means the built-in ledger is the stock of record. */
 export interface ErpSettings {
@@ -9,51 +31,32 @@ export interface ErpSettings {
   /** HTTP attempts per call before the connector gives up (DependencyUnavailableError). */
   maxAttempts: number;
   backoff: { initialMs: number; maxMs: number };
+  breaker: { failures: number; halfOpenAfterMs: number };
   /** How often the stock levels of the ERP are pulled into the local mirror. */
   syncIntervalMs: number;
 }
 
 export interface InventoryOptions {
   erp: ErpSettings | null;
-  /** HMAC key of the ERP's signed stock webhook (INVENTORY_ERP_WEBHOOK_SECRET); unset = the webhook refuses every post. */
   erpWebhookSecret?: string;
 }
 
 export const INVENTORY_OPTIONS = Symbol('INVENTORY_OPTIONS');
 
-const schema = z.object({
-  url: z.url({ protocol: /^https?$/ }).optional(),
-  token: z.string().min(1).optional(),
-  timeoutMs: z.coerce.number().int().min(100).max(120_000).default(5_000),
-  maxAttempts: z.coerce.number().int().min(1).max(10).default(3),
-  backoffMs: z.coerce.number().int().min(0).max(60_000).default(300),
-  syncIntervalMs: z.coerce.number().int().min(1_000).default(300_000),
-});
-
-/**
- * INVENTORY_ERP_URL (absent: built-in ledger), INVENTORY_ERP_TOKEN, INVENTORY_ERP_TIMEOUT_MS,
- * INVENTORY_ERP_MAX_ATTEMPTS, INVENTORY_ERP_BACKOFF_MS, INVENTORY_ERP_SYNC_INTERVAL_MS. A bad value stops the boot.
- */
-export function loadInventoryOptions(env: NodeJS.ProcessEnv = process.env): InventoryOptions {
-  const parsed = schema.safeParse({
-    url: env.INVENTORY_ERP_URL || undefined,
-    token: env.INVENTORY_ERP_TOKEN || undefined,
-    timeoutMs: env.INVENTORY_ERP_TIMEOUT_MS || undefined,
-    maxAttempts: env.INVENTORY_ERP_MAX_ATTEMPTS || undefined,
-    backoffMs: env.INVENTORY_ERP_BACKOFF_MS || undefined,
-    syncIntervalMs: env.INVENTORY_ERP_SYNC_INTERVAL_MS || undefined,
-  });
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `INVENTORY_ERP_${snake(String(i.path[0]))}: ${i.message}`).join('; ');
-    throw new Error(`invalid inventory configuration: ${problems}`);
-  }
-  const { url, token, timeoutMs, maxAttempts, backoffMs, syncIntervalMs } = parsed.data;
-  const erpWebhookSecret = env.INVENTORY_ERP_WEBHOOK_SECRET || undefined;
-  if (!url) return { erp: null, erpWebhookSecret };
+/** The ERP connection the settings describe: none without INVENTORY_ERP_URL. */
+export function inventoryOptions(settings: InventorySettings): InventoryOptions {
+  const erpWebhookSecret = settings.erpWebhookSecret || undefined;
+  if (!settings.erpUrl) return { erp: null, erpWebhookSecret };
   return {
     erpWebhookSecret,
-    erp: { url: url.replace(/\/+$/, ''), token, timeoutMs, maxAttempts, backoff: { initialMs: backoffMs, maxMs: backoffMs * 8 }, syncIntervalMs },
+    erp: {
+      url: settings.erpUrl.replace(/\/+$/, ''),
+      token: settings.erpToken,
+      timeoutMs: settings.erpTimeoutMs,
+      maxAttempts: settings.erpMaxAttempts,
+      backoff: { initialMs: settings.erpBackoffMs, maxMs: settings.erpBackoffMs * 8 },
+      breaker: { failures: settings.erpBreakerFailures, halfOpenAfterMs: settings.erpBreakerHalfOpenMs },
+      syncIntervalMs: settings.erpSyncIntervalMs,
+    },
   };
 }
-
-const snake = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase();

@@ -38,7 +38,7 @@ describe('inventory access matrix (OWASP API1/API3/API5)', () => {
     svc.dataSource.query('SELECT (SELECT count(*) FROM items) AS items, (SELECT count(*) FROM stock_movements) AS movements, (SELECT count(*) FROM outbox) AS outbox');
 
   beforeAll(async () => {
-    svc = await startInventory((config) => AppModule.forRoot(config, { erp: null }));
+    svc = await startInventory((config) => AppModule.forRoot(config));
   });
   afterAll(() => svc?.close());
 

@@ -8,7 +8,7 @@ describe('inventory REST API (real PostgreSQL and Kafka)', () => {
   let svc: TestService;
 
   beforeAll(async () => {
-    svc = await startInventory((config) => AppModule.forRoot(config, { erp: null }));
+    svc = await startInventory((config) => AppModule.forRoot(config));
   });
   afterAll(() => svc?.close());
 

@@ -5,6 +5,7 @@ import { createHttpAdapter } from '@crm/http';
 import { connectEventConsumers, loadServiceConfig } from '@crm/platform';
 import { eventually, TEST_JWT_SECRET, testInfra, testKafka, type TestService } from '@crm/testing';
 import { AppModule } from '../src/app.module';
+import { inventorySettings } from '../src/inventory.options';
 import { InventoryMetrics } from '../src/stock/inventory-metrics';
 import { OrderStockService } from '../src/stock/order-stock.service';
 import { createItem, onHand, orderConfirmed, outboxDrained, receive, startInventory } from './inventory-fixtures';
@@ -14,7 +15,7 @@ describe('inventory under concurrent orders for one SKU (real Kafka and PostgreS
   let replica: INestApplication;
 
   beforeAll(async () => {
-    svc = await startInventory((config) => AppModule.forRoot(config, { erp: null }));
+    svc = await startInventory((config) => AppModule.forRoot(config));
     // A second replica on the same database and topics, in the same consumer group: Kafka splits the
     // partitions between the two, so different orders really are deducted at the same time.
     const config = loadServiceConfig('inventory', {
@@ -22,8 +23,8 @@ describe('inventory under concurrent orders for one SKU (real Kafka and PostgreS
       KAFKA_BROKERS: (await testInfra()).kafkaBrokers.join(','),
       KAFKA_TOPIC_PREFIX: svc.prefix,
       JWT_SECRET: TEST_JWT_SECRET,
-    });
-    const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config, { erp: null })] }).compile();
+    }, inventorySettings);
+    const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] }).compile();
     replica = moduleRef.createNestApplication(createHttpAdapter(), { logger: ['error', 'warn'] });
     await connectEventConsumers(replica);
     await replica.init();

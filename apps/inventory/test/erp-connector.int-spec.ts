@@ -15,11 +15,16 @@ describe('inventory with the HTTP ERP connector (fake ERP on 127.0.0.1, real Kaf
   beforeAll(async () => {
     const url = await erp.start();
     erp.requiredToken = 'erp-secret';
-    svc = await startInventory((config) =>
-      AppModule.forRoot(config, {
-        erp: { url, token: 'erp-secret', timeoutMs: 2_000, maxAttempts: 3, backoff: { initialMs: 20, maxMs: 80 }, syncIntervalMs: 3_600_000 },
-      }),
-    );
+    svc = await startInventory((config) => AppModule.forRoot(config), {
+      INVENTORY_ERP_URL: url,
+      INVENTORY_ERP_TOKEN: 'erp-secret',
+      INVENTORY_ERP_TIMEOUT_MS: '2000',
+      INVENTORY_ERP_MAX_ATTEMPTS: '3',
+      INVENTORY_ERP_BACKOFF_MS: '10',
+      INVENTORY_ERP_SYNC_INTERVAL_MS: '3600000',
+      // After 5 calls in a row that found the ERP down, one probe call per second.
+      INVENTORY_ERP_BREAKER_HALF_OPEN_MS: '1000',
+    });
   });
   afterAll(async () => {
     await svc?.close();

@@ -3,14 +3,16 @@ import type { DynamicModule } from '@nestjs/common';
 import { ALL_TOPICS, createEvent, type EventEnvelope, type EventOf } from '@crm/contracts';
 import { ensureTopics } from '@crm/messaging';
 import type { ServiceConfig } from '@crm/platform';
+import { inventorySettings, type InventorySettings } from '../src/inventory.options';
 import { deleteTopicsWithPrefix, eventually, startTestService, testKafka, uniqueTopicPrefix, type TestService } from '@crm/testing';
 
 export const ADMIN = { sub: 'admin-1', roles: ['admin'] };
 export const MANAGER = { sub: 'manager-1', roles: ['sales_manager'], team: 'north' };
 export const REP = { sub: 'rep-1', roles: ['sales_rep'], team: 'north' };
 
-export const startInventory = (moduleFor: (config: ServiceConfig) => DynamicModule): Promise<TestService> =>
-  startTestService('inventory', moduleFor);
+/** `env` is all the service sees of the environment: no INVENTORY_ERP_URL, the built-in ledger. */
+export const startInventory = (moduleFor: (config: ServiceConfig<InventorySettings>) => DynamicModule, env: Record<string, string> = {}): Promise<TestService<InventorySettings>> =>
+  startTestService('inventory', moduleFor, { env, settings: inventorySettings });
 
 export interface Line {
   sku: string;

@@ -10,7 +10,7 @@ describe('inventory: stock for confirmed and cancelled orders (real Kafka and Po
   let svc: TestService;
 
   beforeAll(async () => {
-    svc = await startInventory((config) => AppModule.forRoot(config, { erp: null }));
+    svc = await startInventory((config) => AppModule.forRoot(config));
   });
   afterAll(() => svc?.close());
 

@@ -1,6 +1,8 @@
+import request from 'supertest';
 import { Topics, dlqTopic } from '@crm/contracts';
 import { eventually, readTopic, startTestService, testKafka, type TestService } from '@crm/testing';
 import { AppModule } from '../app.module';
+import { financeSettings } from '../finance.settings';
 import { ADMIN, consumed, orderCancelled, orderConfirmed, outboxed, publishedFor, receivableOf } from '../testing/finance-fixtures';
 import { FakeErp } from '../testing/fake-erp.server';
 
@@ -10,8 +12,11 @@ describe('finance with the HTTP ERP connector configured (real Kafka and Postgre
 
   beforeAll(async () => {
     erp = await new FakeErp().start();
-    svc = await startTestService('finance', (config) =>
-      AppModule.forRoot(config, { FINANCE_ERP_URL: erp.url, FINANCE_ERP_TOKEN: 'erp-secret', FINANCE_ERP_RETRY_MS: '20' }));
+    svc = await startTestService('finance', (config) => AppModule.forRoot(config), {
+      // After 5 calls in a row that found the ERP unusable, the circuit opens; one probe call a second then.
+      env: { FINANCE_ERP_URL: erp.url, FINANCE_ERP_TOKEN: 'erp-secret', FINANCE_ERP_RETRY_MS: '20', FINANCE_ERP_BREAKER_HALF_OPEN_MS: '1000' },
+      settings: financeSettings,
+    });
   });
   afterAll(async () => {
     await svc?.close();
@@ -66,4 +71,35 @@ describe('finance with the HTTP ERP connector configured (real Kafka and Postgre
     expect(await receivableOf(svc, confirmed.data.orderId)).toBeUndefined();
     expect(await outboxed(svc, 'receivable.created')).toHaveLength(2);
   });
+
+  it('holds a push while the ERP refuses our token (401): no dead letter, the alert gauge up, then applied once the ERP accepts again', async () => {
+    const metric = async (sample: RegExp) => {
+      const text = (await request(svc.app.getHttpServer()).get('/metrics').expect(200)).text;
+      return text.split('\n').filter((l) => sample.test(l)).reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
+    };
+    const refusedBefore = await metric(/^crm_erp_requests_total\{.*erp="receivables".*outcome="(unavailable|circuit_open)"/);
+    erp.downStatus = 401;
+    const confirmed = orderConfirmed();
+    const { orderId } = confirmed.data;
+    await svc.publish(confirmed);
+
+    // One call per handler attempt (a 401 is not retried within a call; an open circuit sends nothing): more
+    // than the consumer's 5 attempts have failed, and the event still waits.
+    await eventually(async () => expect((await metric(/^crm_erp_requests_total\{.*erp="receivables".*outcome="(unavailable|circuit_open)"/)) - refusedBefore).toBeGreaterThanOrEqual(7), { timeoutMs: 40_000, intervalMs: 250 });
+    expect(await metric(/^crm_erp_unavailable\{.*erp="receivables"/)).toBe(1);
+    expect(await metric(/^crm_erp_requests_total\{.*erp="receivables".*outcome="unavailable".*status="401"/)).toBeGreaterThanOrEqual(5);
+    expect(await metric(/^crm_erp_circuit_state\{.*erp="receivables"/)).toBeGreaterThan(0);
+    expect(erp.requests.filter((r) => r.path === '/receivables' && (r.body as { orderId: string }).orderId === orderId).every((r) => r.headers['idempotency-key'] === confirmed.id)).toBe(true);
+    expect(await receivableOf(svc, orderId)).toBeUndefined();
+    expect((await readTopic(await testKafka(), dlqTopic(`${svc.prefix}${Topics.orders}`))).filter((m) => m.key === orderId)).toEqual([]);
+
+    // The token is accepted again (rotated on our side too): the next probe goes through, the event is applied once.
+    erp.downStatus = null;
+    await consumed(svc, confirmed.id);
+    expect(await svc.dataSource.query('SELECT count(*)::int AS n FROM receivables WHERE order_id = $1', [orderId])).toEqual([{ n: 1 }]);
+    await eventually(async () => expect(await publishedFor(svc, 'receivable.created', orderId)).toHaveLength(1));
+    expect(await metric(/^crm_erp_unavailable\{.*erp="receivables"/)).toBe(0);
+    expect(await metric(/^crm_erp_circuit_state\{.*erp="receivables"/)).toBe(0);
+    expect((await readTopic(await testKafka(), dlqTopic(`${svc.prefix}${Topics.orders}`))).filter((m) => m.key === orderId)).toEqual([]);
+  }, 90_000);
 });

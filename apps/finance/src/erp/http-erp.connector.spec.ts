@@ -1,6 +1,8 @@
 import { createServer } from 'node:net';
 import { DependencyUnavailableError, NonRetryableError } from '@crm/messaging';
-import { connectorFor, erpSettingsFrom } from './erp.module';
+import { loadServiceConfig } from '@crm/platform';
+import { financeSettings } from '../finance.settings';
+import { connectorFor } from './erp.module';
 import { FakeErp } from '../testing/fake-erp.server';
 import { BuiltinLedgerConnector } from './finance-erp.connector';
 import { HttpFinanceErpConnector } from './http-erp.connector';
@@ -74,6 +76,24 @@ describe('HttpFinanceErpConnector against a fake ERP', () => {
     expect(erp.requests).toHaveLength(1);
   });
 
+  it('waits on refused credentials (a rotated token): DependencyUnavailableError, never a dead letter', async () => {
+    for (const status of [401, 403]) {
+      erp.answers = [status];
+      await expect(connector.receivableCreated(receivable, `event-${status}`)).rejects.toThrow(DependencyUnavailableError);
+    }
+    expect(erp.requests).toHaveLength(2);
+  });
+
+  it('dead-letters a void of a receivable the ERP does not know (404 on its path), but waits on a 404 of the collection (a wrong URL)', async () => {
+    const voided = { receivableId: receivable.receivableId, orderId: receivable.orderId, creditedAmount: '0.00', reason: 'cancelled', voidedAt: '2026-03-03T00:00:00.000Z' };
+    erp.answers = [404];
+    await expect(connector.receivableVoided(voided, 'event-8')).rejects.toThrow(NonRetryableError);
+    erp.answers = [404];
+    const error = await connector.receivableCreated(receivable, 'event-9').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DependencyUnavailableError);
+    expect(error).not.toBeInstanceOf(NonRetryableError);
+  });
+
   it('retries a 429', async () => {
     erp.answers = [429];
     await connector.receivableCreated(receivable, 'event-7');
@@ -82,6 +102,8 @@ describe('HttpFinanceErpConnector against a fake ERP', () => {
 });
 
 describe('connector settings', () => {
+  const erpSettingsFrom = (env: NodeJS.ProcessEnv) => loadServiceConfig('finance', env, financeSettings).settings;
+
   it('uses the built-in ledger unless FINANCE_ERP_URL is set', () => {
     expect(connectorFor(erpSettingsFrom({}))).toBeInstanceOf(BuiltinLedgerConnector);
     expect(connectorFor(erpSettingsFrom({ FINANCE_ERP_URL: 'https://erp.example.com/api', FINANCE_ERP_TOKEN: 't' }))).toBeInstanceOf(HttpFinanceErpConnector);

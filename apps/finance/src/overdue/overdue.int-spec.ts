@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { eventually, startTestService, type TestService } from '@crm/testing';
 import { AppModule } from '../app.module';
+import { financeSettings } from '../finance.settings';
 import { ADMIN, openReceivable, outboxed, receivableOf, singleLine } from '../testing/finance-fixtures';
 import { OverdueJob } from './overdue.job';
 
@@ -11,7 +12,7 @@ describe('overdue receivables job (real Kafka and PostgreSQL)', () => {
   let job: OverdueJob;
 
   beforeAll(async () => {
-    svc = await startTestService('finance', (config) => AppModule.forRoot(config, {}));
+    svc = await startTestService('finance', (config) => AppModule.forRoot(config), { settings: financeSettings });
     job = svc.app.get(OverdueJob);
   });
   afterAll(() => svc?.close());

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { eventually, startTestService, type TestService, type TokenClaims } from '@crm/testing';
 import { AppModule } from '../app.module';
+import { financeSettings } from '../finance.settings';
 import { ADMIN, INTEGRATION, openReceivable, outboxed, publishedFor, receivableOf, singleLine } from '../testing/finance-fixtures';
 
 describe('payments against receivables (real Kafka and PostgreSQL)', () => {
@@ -11,7 +12,7 @@ describe('payments against receivables (real Kafka and PostgreSQL)', () => {
     (await svc.dataSource.query('SELECT count(*)::int AS n FROM payments WHERE receivable_id = $1', [id]))[0].n as number;
 
   beforeAll(async () => {
-    svc = await startTestService('finance', (config) => AppModule.forRoot(config, {}));
+    svc = await startTestService('finance', (config) => AppModule.forRoot(config), { settings: financeSettings });
   });
   afterAll(() => svc?.close());
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DLQ_HEADERS, Topics, dlqTopic } from '@crm/contracts';
 import { eventually, readTopic, startTestService, testKafka, type TestService } from '@crm/testing';
 import { AppModule } from '../app.module';
+import { financeSettings } from '../finance.settings';
 import {
   ADMIN, TWO_LINES, consumed, openReceivable, orderCancelled, orderConfirmed, outboxed, publishedFor, receivableOf, singleLine,
 } from '../testing/finance-fixtures';
@@ -10,7 +11,7 @@ describe('receivables from order events (real Kafka and PostgreSQL)', () => {
   let svc: TestService;
 
   beforeAll(async () => {
-    svc = await startTestService('finance', (config) => AppModule.forRoot(config, {}));
+    svc = await startTestService('finance', (config) => AppModule.forRoot(config), { settings: financeSettings });
   });
   afterAll(() => svc?.close());
 

@@ -3,6 +3,7 @@ import request from 'supertest';
 import { signWebhook } from '@crm/http';
 import { startTestService, type TestService } from '@crm/testing';
 import { AppModule } from '../app.module';
+import { financeSettings } from '../finance.settings';
 import { openReceivable, outboxed } from '../testing/finance-fixtures';
 
 const SECRET = 'finance-erp-webhook-test-secret';
@@ -27,7 +28,7 @@ describe('signed ERP payment webhook (real Kafka and PostgreSQL)', () => {
     )[0];
 
   beforeAll(async () => {
-    svc = await startTestService('finance', (config) => AppModule.forRoot(config, { FINANCE_ERP_WEBHOOK_SECRET: SECRET }));
+    svc = await startTestService('finance', (config) => AppModule.forRoot(config), { env: { FINANCE_ERP_WEBHOOK_SECRET: SECRET }, settings: financeSettings });
   });
   afterAll(() => svc?.close());
 
@@ -80,7 +81,7 @@ describe('signed ERP payment webhook (real Kafka and PostgreSQL)', () => {
   });
 
   it('refuses everything while FINANCE_ERP_WEBHOOK_SECRET is unset', async () => {
-    const unset = await startTestService('finance', (config) => AppModule.forRoot(config, {}));
+    const unset = await startTestService('finance', (config) => AppModule.forRoot(config), { settings: financeSettings });
     try {
       const raw = JSON.stringify({ eventId: 'x', receivableId: randomUUID(), amount: '1.00', currency: 'EUR' });
       const ts = String(now());

@@ -3,6 +3,7 @@ import request from 'supertest';
 import { signWebhook } from '@crm/http';
 import { startTestService, type TestService } from '@crm/testing';
 import { AppModule } from '../app.module';
+import { inventorySettings } from '../inventory.options';
 
 const SECRET = 'inventory-erp-webhook-test-secret';
 const admin = { sub: randomUUID(), roles: ['admin'] };
@@ -28,7 +29,7 @@ describe('signed ERP stock webhook (real Kafka and PostgreSQL)', () => {
     )[0];
 
   beforeAll(async () => {
-    svc = await startTestService('inventory', (config) => AppModule.forRoot(config, { erp: null, erpWebhookSecret: SECRET }));
+    svc = await startTestService('inventory', (config) => AppModule.forRoot(config), { env: { INVENTORY_ERP_WEBHOOK_SECRET: SECRET }, settings: inventorySettings });
     await svc.as(admin).put('/api/v1/items/ERP-1').send({ name: 'ERP item', reorderPoint: 5 }).expect(201);
     // The 'main' warehouse comes with the schema.
   });

@@ -1,4 +1,6 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { createErpClientMetrics } from '@crm/erp-client';
+import { MetricsRegistry } from '@crm/observability';
 import { INVENTORY_OPTIONS, type InventoryOptions } from '../inventory.options';
 import { ERP_CONNECTOR, type ErpConnector } from './erp-connector';
 import { HttpErpConnector } from './http-erp-connector';
@@ -11,12 +13,16 @@ import { HttpErpConnector } from './http-erp-connector';
 @Module({})
 export class ErpConnectorModule {
   static forRoot(options: InventoryOptions, connector?: ErpConnector): DynamicModule {
-    const erp = connector ?? (options.erp ? new HttpErpConnector(options.erp) : null);
     return {
       module: ErpConnectorModule,
       providers: [
         { provide: INVENTORY_OPTIONS, useValue: options },
-        { provide: ERP_CONNECTOR, useValue: erp },
+        {
+          provide: ERP_CONNECTOR,
+          inject: [MetricsRegistry],
+          useFactory: (metrics: MetricsRegistry): ErpConnector | null =>
+            connector ?? (options.erp ? new HttpErpConnector(options.erp, createErpClientMetrics(metrics)) : null),
+        },
       ],
       exports: [INVENTORY_OPTIONS, ERP_CONNECTOR],
     };

@@ -12,7 +12,9 @@ describe('HttpErpConnector (against a fake ERP on 127.0.0.1)', () => {
     erp = new FakeErp();
     erp.requiredToken = 'erp-token';
     const url = await erp.start();
-    settings = { url, token: 'erp-token', timeoutMs: 2_000, maxAttempts: 3, backoff: { initialMs: 10, maxMs: 40 }, syncIntervalMs: 60_000 };
+    settings = {
+      url, token: 'erp-token', timeoutMs: 2_000, maxAttempts: 3, backoff: { initialMs: 10, maxMs: 40 }, breaker: { failures: 100, halfOpenAfterMs: 1_000 }, syncIntervalMs: 60_000,
+    };
   });
   afterEach(() => erp.close());
 

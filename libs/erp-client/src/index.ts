@@ -1,0 +1,4 @@
+export * from './classification';
+export * from './errors';
+export * from './erp-client.metrics';
+export * from './erp-client';
