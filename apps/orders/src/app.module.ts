@@ -1,21 +1,32 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ServicePlatformModule, type ServiceConfig } from '@crm/platform';
 import { AlertEntity } from './alerts/alert.entity';
+import { CatalogueItemEntity, RepEntity } from './directory/directory.entities';
+import { FeedbackEntity, FeedbackRequestEntity } from './feedback/feedback.entities';
 import { migrations } from './migrations';
 import { OrderEntity, OrderLineEntity, OrderStatusHistoryEntity, OrderTrackingEntity } from './orders/order.entities';
+import type { OrdersSettings } from './orders.settings';
 import { OrdersModule } from './orders/orders.module';
 
-const entities = [OrderEntity, OrderLineEntity, OrderStatusHistoryEntity, OrderTrackingEntity, AlertEntity];
+const entities = [
+  OrderEntity,
+  OrderLineEntity,
+  OrderStatusHistoryEntity,
+  OrderTrackingEntity,
+  AlertEntity,
+  FeedbackEntity,
+  FeedbackRequestEntity,
+  CatalogueItemEntity,
+  RepEntity,
+];
 
 @Module({})
 export class AppModule {
-  static forRoot(config: ServiceConfig, env: NodeJS.ProcessEnv = process.env): DynamicModule {
+  /** `config.settings` comes validated from `loadServiceConfig(…, ordersSettings)`. */
+  static forRoot(config: ServiceConfig<OrdersSettings>): DynamicModule {
     return {
       module: AppModule,
-      imports: [
-        ServicePlatformModule.forRoot({ config, entities, migrations }),
-        OrdersModule.forRoot({ autoConfirmLimits: env.ORDERS_AUTO_CONFIRM_LIMITS }),
-      ],
+      imports: [ServicePlatformModule.forRoot({ config, entities, migrations }), OrdersModule.forRoot(config.settings)],
     };
   }
 }

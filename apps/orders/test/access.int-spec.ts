@@ -3,13 +3,14 @@ import { createEvent } from '@crm/contracts';
 import { Role } from '@crm/http';
 import { checkAccessMatrix, checkCrossOwner, checkUnknownRoutes, eventually, OPS_ROUTES, startTestService, type AccessTable, type TestService } from '@crm/testing';
 import { AppModule } from '../src/app.module';
+import { ordersSettings } from '../src/orders.settings';
 
 const { Admin, SalesManager: Manager, SalesRep: Rep, Integration } = Role;
 const SALES = [Admin, Manager, Rep];
 const MANAGERS = [Admin, Manager];
 
 /**
- * Who may call what (DESIGN §4, apps/orders/README.md), by hand so a relaxed @Roles fails. Integration
+ * Who may call what (docs/architecture.md, apps/orders/README.md), by hand so a relaxed @Roles fails. Integration
  * (production systems, carriers) only reports tracking on an order it was given the id of: it cannot list or
  * read orders or feedback, nor draft, approve or cancel.
  */
@@ -54,7 +55,7 @@ describe('orders access matrix (OWASP API1/API3/API5)', () => {
                                  (SELECT count(*) FROM alerts WHERE acknowledged_at IS NOT NULL) AS acknowledged`);
 
   beforeAll(async () => {
-    svc = await startTestService('orders', (config) => AppModule.forRoot(config, {}));
+    svc = await startTestService('orders', (config) => AppModule.forRoot(config), { settings: ordersSettings });
     await svc.publish(createEvent('item.upserted', { subject: 'ACL-1', data: { sku: 'ACL-1', name: 'Acl pump', active: true, updatedAt: new Date().toISOString() } }));
     await eventually(async () => expect(Number((await svc.dataSource.query('SELECT count(*) AS n FROM catalogue_items'))[0].n)).toBe(1));
     orderA = (await svc.as(repA).post('/api/v1/orders').send(order()).expect(201)).body.id;

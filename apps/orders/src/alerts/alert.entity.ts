@@ -1,6 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
-
-export type AlertKind = 'stock_shortage' | 'past_promised_date' | 'quality_problem';
+import type { AlertKind } from './alert.domain';
 
 @Entity({ name: 'alerts' })
 export class AlertEntity {

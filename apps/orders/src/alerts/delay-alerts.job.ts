@@ -1,12 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { Cron, CronExpression } from '@nestjs/schedule';
 import { DataSource } from 'typeorm';
-import { appendToOutbox, newEvent } from '@crm/messaging';
 import { MetricsRegistry } from '@crm/observability';
-import { daysLate, NOT_YET_SHIPPED } from '../orders/order-workflow.domain';
-import { AlertsService } from './alerts.service';
+import { inTransaction } from '@crm/persistence';
+import { decideDelayAlert } from './alert.domain';
+import { AlertsRepository } from './alerts.repository';
 
-const DELAY_SCAN_LOCK = 7_340_301;
 const BATCH = 500;
 
 /**
@@ -21,7 +21,7 @@ export class DelayAlertsJob {
 
   constructor(
     private readonly dataSource: DataSource,
-    private readonly alerts: AlertsService,
+    private readonly alerts: AlertsRepository,
     metrics: MetricsRegistry,
   ) {
     this.raised = metrics.counter({ name: 'crm_order_delay_alerts_total', help: 'order.delayed alerts raised for passed promised dates' });
@@ -37,46 +37,13 @@ export class DelayAlertsJob {
     const today = now.toISOString().slice(0, 10);
     let total = 0;
     for (let more = true; more; ) {
-      const batch = await this.dataSource.transaction(async (m) => {
-        const [{ locked }] = await m.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [DELAY_SCAN_LOCK]);
-        if (!locked) return { raised: 0, more: false };
-        const due: { id: string; rep_id: string; team: string | null; status: (typeof NOT_YET_SHIPPED)[number]; promised: string }[] = await m.query(
-          `SELECT o.id, o.rep_id, o.team, o.status, o.promised_delivery_date::text AS promised
-             FROM orders o
-            WHERE o.promised_delivery_date < $1::date AND o.status = ANY($2)
-              AND NOT EXISTS (SELECT 1 FROM alerts a WHERE a.dedupe_key = 'past_promised_date:' || o.id || ':' || o.promised_delivery_date::text)
-            ORDER BY o.promised_delivery_date, o.id
-            LIMIT $3`,
-          [today, NOT_YET_SHIPPED, BATCH],
-        );
+      const batch = await inTransaction(this.dataSource, async (m) => {
+        if (!(await this.alerts.tryDelayScanLock(m))) return { raised: 0, more: false };
+        const due = await this.alerts.lateOrders(m, today, BATCH);
         let count = 0;
         for (const order of due) {
-          const late = daysLate(order.promised, today);
-          const isNew = await this.alerts.raise(m, {
-            orderId: order.id,
-            repId: order.rep_id,
-            team: order.team,
-            kind: 'past_promised_date',
-            dedupeKey: `past_promised_date:${order.id}:${order.promised}`,
-            message: `Order ${order.id} was promised for ${order.promised} and is still ${order.status} (${late} day(s) late).`,
-            details: { promisedDeliveryDate: order.promised, daysLate: late, status: order.status },
-          });
-          if (!isNew) continue;
-          count++;
-          await appendToOutbox(m, [
-            newEvent('order.delayed', {
-              subject: order.id,
-              data: {
-                orderId: order.id,
-                repId: order.rep_id,
-                status: order.status,
-                reason: 'past_promised_date',
-                promisedDeliveryDate: order.promised,
-                daysLate: late,
-                detectedAt: now.toISOString(),
-              },
-            }),
-          ]);
+          const { changes, events } = decideDelayAlert(order, { id: randomUUID(), now });
+          if (await this.alerts.raise(m, changes.alert, events)) count++;
         }
         return { raised: count, more: due.length === BATCH };
       });

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { EventOf } from '@crm/contracts';
+import { decideCopy, itemFrom, repFrom, unsellable } from './directory.domain';
+import { DirectoryRepository } from './directory.repository';
 
 /**
  * The orders service's own copies of the catalogue (from inventory's `item.upserted`) and of the reps
@@ -9,35 +11,27 @@ import type { EventOf } from '@crm/contracts';
  */
 @Injectable()
 export class DirectoryService {
-  async upsertItem(manager: EntityManager, { data }: EventOf<'item.upserted'>): Promise<void> {
-    await manager.query(
-      `INSERT INTO catalogue_items (sku, name, product_line, active, updated_at) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (sku) DO UPDATE SET name = EXCLUDED.name, product_line = EXCLUDED.product_line,
-         active = EXCLUDED.active, updated_at = EXCLUDED.updated_at
-       WHERE catalogue_items.updated_at <= EXCLUDED.updated_at`,
-      [data.sku, data.name, data.productLine ?? null, data.active, data.updatedAt],
-    );
+  constructor(private readonly directory: DirectoryRepository) {}
+
+  async upsertItem(m: EntityManager, event: EventOf<'item.upserted'>): Promise<void> {
+    const item = itemFrom(event);
+    const { changes } = decideCopy((await this.directory.item(m, item.sku)) ?? undefined, item);
+    if (changes) await this.directory.saveItem(m, changes);
   }
 
-  async upsertRep(manager: EntityManager, { data }: EventOf<'rep.upserted'>): Promise<void> {
-    await manager.query(
-      `INSERT INTO reps (rep_id, name, team, active, updated_at) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (rep_id) DO UPDATE SET name = EXCLUDED.name, team = EXCLUDED.team,
-         active = EXCLUDED.active, updated_at = EXCLUDED.updated_at
-       WHERE reps.updated_at <= EXCLUDED.updated_at`,
-      [data.repId, data.name, data.team ?? null, data.active, data.updatedAt],
-    );
+  async upsertRep(m: EntityManager, event: EventOf<'rep.upserted'>): Promise<void> {
+    const rep = repFrom(event);
+    const { changes } = decideCopy((await this.directory.rep(m, rep.repId)) ?? undefined, rep);
+    if (changes) await this.directory.saveRep(m, changes);
   }
 
   /** The SKUs among `skus` that the catalogue does not know or has retired. */
-  async unsellableSkus(manager: EntityManager, skus: string[]): Promise<Set<string>> {
-    const rows: { sku: string }[] = await manager.query('SELECT sku FROM catalogue_items WHERE sku = ANY($1) AND active', [skus]);
-    const known = new Set(rows.map((r) => r.sku));
-    return new Set(skus.filter((s) => !known.has(s)));
+  async unsellableSkus(m: EntityManager, skus: readonly string[]): Promise<Set<string>> {
+    return unsellable(skus, await this.directory.sellable(m, skus));
   }
 
-  async teamOf(manager: EntityManager, repId: string): Promise<string | null | undefined> {
-    const [row] = await manager.query('SELECT team FROM reps WHERE rep_id = $1', [repId]);
-    return row ? row.team : undefined;
+  /** The rep's team: null without one, undefined when the directory does not know the rep. */
+  async teamOf(m: EntityManager, repId: string): Promise<string | null | undefined> {
+    return (await this.directory.rep(m, repId))?.team;
   }
 }

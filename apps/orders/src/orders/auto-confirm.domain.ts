@@ -3,12 +3,12 @@ import { compareAmounts, parseAmount } from '@crm/money';
 /** Per-currency limits under which a submitted order confirms itself (no manager review). */
 export type AutoConfirmLimits = ReadonlyMap<string, string>;
 
-/** Parses `USD:1000,EUR:900.50`; an empty value means every order needs a manager's review. */
+/** Parses `USD:1000,EUR:900.50`; an empty value means every order needs a manager's review. The settings name the variable. */
 export function parseAutoConfirmLimits(value: string | undefined): AutoConfirmLimits {
   const limits = new Map<string, string>();
   for (const entry of (value ?? '').split(',').map((e) => e.trim()).filter(Boolean)) {
     const match = /^([A-Z]{3}):(\S+)$/.exec(entry);
-    if (!match) throw new Error(`ORDERS_AUTO_CONFIRM_LIMITS: "${entry}" is not CURRENCY:amount (e.g. USD:1000)`);
+    if (!match) throw new Error(`"${entry}" is not CURRENCY:amount (e.g. USD:1000)`);
     parseAmount(match[2]);
     limits.set(match[1], match[2]);
   }

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { OrderStatus as OrderStatusSchema } from '@crm/contracts';
+import { DomainError } from '@crm/domain';
 
 export type OrderStatus = z.infer<typeof OrderStatusSchema>;
 
@@ -22,14 +23,15 @@ export const TRANSITIONS = {
 
 export type OrderAction = keyof typeof TRANSITIONS;
 
-export class IllegalTransitionError extends Error {
+/** A move the workflow does not allow from the order's status: 409 ILLEGAL_TRANSITION naming what is allowed. */
+export class IllegalTransitionError extends DomainError {
   override name = 'IllegalTransitionError';
   constructor(
     readonly action: OrderAction,
     readonly status: OrderStatus,
   ) {
     const allowed = TRANSITIONS[action].from.join(', ');
-    super(`cannot ${action} an order that is ${status} (allowed from: ${allowed})`);
+    super({ kind: 'conflict', code: 'ILLEGAL_TRANSITION', detail: `cannot ${action} an order that is ${status} (allowed from: ${allowed})` });
   }
 }
 

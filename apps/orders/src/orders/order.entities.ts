@@ -1,14 +1,7 @@
 import { Column, CreateDateColumn, Entity, OneToMany, ManyToOne, JoinColumn, PrimaryColumn, PrimaryGeneratedColumn, UpdateDateColumn, VersionColumn } from 'typeorm';
 import { amountColumn as amount } from '@crm/money';
+import type { CustomerInfo, TrackingEntry } from './order.domain';
 import type { OrderStatus, PaymentStatus } from './order-workflow.domain';
-
-
-export interface CustomerInfo {
-  name: string;
-  company?: string;
-  email?: string;
-  phone?: string;
-}
 
 @Entity({ name: 'orders' })
 export class OrderEntity {
@@ -65,7 +58,7 @@ export class OrderStatusHistoryEntity {
   @Column({ type: 'timestamptz' }) at: Date;
 }
 
-export type TrackingKind = 'production' | 'shipment' | 'logistics' | 'delivered' | 'quality_problem';
+export type TrackingKind = TrackingEntry['kind'];
 
 @Entity({ name: 'order_tracking' })
 export class OrderTrackingEntity {

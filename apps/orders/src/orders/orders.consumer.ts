@@ -2,12 +2,12 @@ import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
 import type { EventOf } from '@crm/contracts';
 import { OnEvent, type InboxContext } from '@crm/messaging';
-import { OrdersService } from './orders.service';
+import { OrderEventsService } from './order-events.service';
 
 /** The saga's order side: a won deal drafts an order; inventory's and finance's answers move it on. */
 @Controller()
 export class OrdersConsumer {
-  constructor(private readonly orders: OrdersService) {}
+  constructor(private readonly orders: OrderEventsService) {}
 
   @OnEvent('crm.opportunity.won')
   onWon(@Payload() event: EventOf<'opportunity.won'>, @Ctx() ctx: InboxContext) {
@@ -21,7 +21,7 @@ export class OrdersConsumer {
 
   @OnEvent('crm.stock.insufficient')
   onInsufficient(@Payload() event: EventOf<'stock.insufficient'>, @Ctx() ctx: InboxContext) {
-    return this.orders.onStockInsufficient(ctx.manager, event, event.id);
+    return this.orders.onStockInsufficient(ctx.manager, event);
   }
 
   @OnEvent('crm.payment.received')

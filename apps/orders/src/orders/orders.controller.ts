@@ -2,6 +2,7 @@ import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Q
 import { ApiHeader, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, Idempotent, parseIfMatch, Role, Roles, type AuthUser } from '@crm/http';
 import { CancelOrderDto, CreateOrderDto, FeedbackDto, ListOrdersQuery, NoteDto, TrackingDto } from './dto/order.dto';
+import { FeedbackService } from '../feedback/feedback.service';
 import { OrdersService } from './orders.service';
 
 const SALES = [Role.Admin, Role.SalesManager, Role.SalesRep] as const;
@@ -16,7 +17,10 @@ const IfMatchHeader = () => ApiHeader({ name: 'If-Match', required: false, descr
 @ApiTags('orders')
 @Controller('api/v1/orders')
 export class OrdersController {
-  constructor(private readonly orders: OrdersService) {}
+  constructor(
+    private readonly orders: OrdersService,
+    private readonly feedbackService: FeedbackService,
+  ) {}
 
   @Post()
   @Roles(...SALES)
@@ -88,12 +92,12 @@ export class OrdersController {
   @Roles(...SALES)
   @Idempotent()
   feedback(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Body() dto: FeedbackDto) {
-    return this.orders.recordFeedback(user, id, dto);
+    return this.feedbackService.record(user, id, dto);
   }
 
   @Get(':id/feedback')
   @Roles(...SALES)
   feedbackOf(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string) {
-    return this.orders.feedbackOf(user, id);
+    return this.feedbackService.of(user, id);
   }
 }

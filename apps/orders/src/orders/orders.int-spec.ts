@@ -3,6 +3,7 @@ import request from 'supertest';
 import { createEvent, type EventEnvelope } from '@crm/contracts';
 import { eventually, startTestService, type TestService } from '@crm/testing';
 import { AppModule } from '../app.module';
+import { ordersSettings } from '../orders.settings';
 import { DelayAlertsJob } from '../alerts/delay-alerts.job';
 
 const now = () => new Date().toISOString();
@@ -32,7 +33,7 @@ describe('orders service (real Kafka and PostgreSQL)', () => {
   const outboxFor = (orderId: string) => count('SELECT count(*) AS n FROM outbox WHERE message_key = $1', [orderId]);
 
   beforeAll(async () => {
-    svc = await startTestService('orders', (config) => AppModule.forRoot(config, { ORDERS_AUTO_CONFIRM_LIMITS: 'EUR:500' }));
+    svc = await startTestService('orders', (c) => AppModule.forRoot(c), { env: { ORDERS_AUTO_CONFIRM_LIMITS: 'EUR:500' }, settings: ordersSettings });
     const item = (sku: string, active = true) =>
       createEvent('item.upserted', { subject: sku, data: { sku, name: sku, active, updatedAt: now() } });
     await svc.publish(item('PUMP-200'), item('VALVE-10'), item('OLD-1', false));

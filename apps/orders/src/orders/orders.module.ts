@@ -1,16 +1,16 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { AlertsModule } from '../alerts/alerts.module';
 import { DirectoryModule } from '../directory/directory.module';
-import { parseAutoConfirmLimits } from './auto-confirm.domain';
+import { FeedbackRepository } from '../feedback/feedback.repository';
+import { FeedbackService } from '../feedback/feedback.service';
+import type { OrdersSettings } from '../orders.settings';
+import { OrderEventsService } from './order-events.service';
 import { OrdersConsumer } from './orders.consumer';
 import { OrdersController } from './orders.controller';
+import { OrdersRepository } from './orders.repository';
 import { AUTO_CONFIRM_LIMITS, OrdersService } from './orders.service';
 
-export interface OrdersSettings {
-  /** `USD:1000,EUR:900`: a submitted order under its currency's limit confirms without review. */
-  autoConfirmLimits?: string;
-}
-
+/** Orders and their after-sales feedback (a feedback belongs to its order: same lock, same routes). */
 @Module({})
 export class OrdersModule {
   static forRoot(settings: OrdersSettings): DynamicModule {
@@ -18,7 +18,14 @@ export class OrdersModule {
       module: OrdersModule,
       imports: [AlertsModule, DirectoryModule],
       controllers: [OrdersController, OrdersConsumer],
-      providers: [OrdersService, { provide: AUTO_CONFIRM_LIMITS, useValue: parseAutoConfirmLimits(settings.autoConfirmLimits) }],
+      providers: [
+        OrdersRepository,
+        OrdersService,
+        OrderEventsService,
+        FeedbackRepository,
+        FeedbackService,
+        { provide: AUTO_CONFIRM_LIMITS, useValue: settings.autoConfirmLimits },
+      ],
     };
   }
 }

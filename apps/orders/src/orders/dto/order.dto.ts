@@ -5,6 +5,7 @@ import {
   IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested,
 } from 'class-validator';
 import { PageQueryDto } from '@crm/http';
+import { FEEDBACK_CATEGORIES } from '../../feedback/feedback.domain';
 
 export const AMOUNT_PATTERN = /^\d{1,15}(\.\d{1,4})?$/;
 const AMOUNT_MESSAGE = '$property must be a decimal string with at most 4 fraction digits, e.g. "19.99"';
@@ -62,7 +63,6 @@ export class TrackingDto {
   @ApiPropertyOptional({ description: 'when it happened (default: now)' }) @IsOptional() @IsDateString({ strict: true }) at?: string;
 }
 
-export const FEEDBACK_CATEGORIES = ['quality', 'delivery', 'service', 'product', 'other'] as const;
 
 export class FeedbackDto {
   @ApiProperty({ minimum: 1, maximum: 5 }) @IsInt() @Min(1) @Max(5) rating: number;

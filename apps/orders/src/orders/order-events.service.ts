@@ -1,0 +1,63 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable, Logger } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { EventOf } from '@crm/contracts';
+import { DomainError, type Decision } from '@crm/domain';
+import { loadDecideSave } from '@crm/persistence';
+import { DirectoryService } from '../directory/directory.service';
+import { decideDraftFromWon } from './order-draft.domain';
+import { decidePaymentReceived, decideStockDeducted, decideStockInsufficient, SYSTEM, type Order, type OrderChanges } from './order.domain';
+import { OrdersRepository } from './orders.repository';
+
+/** The saga's order side: a won deal drafts an order; inventory's and finance's answers move it on. */
+@Injectable()
+export class OrderEventsService {
+  private readonly logger = new Logger(OrderEventsService.name);
+
+  constructor(
+    private readonly orders: OrdersRepository,
+    private readonly directory: DirectoryService,
+  ) {}
+
+  /** A won opportunity becomes a draft order, once per opportunity however often the event arrives. */
+  async draftFromOpportunity(m: EntityManager, { data }: EventOf<'opportunity.won'>): Promise<void> {
+    if (await this.orders.hasOrderFor(m, data.opportunityId)) return;
+    const knownTeam = data.team ? undefined : await this.directory.teamOf(m, data.repId);
+    await this.orders.insertDraft(m, decideDraftFromWon(data, knownTeam, { by: SYSTEM, now: new Date(), newId: randomUUID }));
+  }
+
+  async onStockDeducted(m: EntityManager, { data }: EventOf<'stock.deducted'>): Promise<void> {
+    await this.step(m, data.orderId, 'inventory answered', (order) => decideStockDeducted(order, new Date()));
+  }
+
+  async onStockInsufficient(m: EntityManager, event: EventOf<'stock.insufficient'>): Promise<void> {
+    const { orderId, shortages } = event.data;
+    await this.step(m, orderId, 'inventory answered', (order) =>
+      decideStockInsufficient(order, { shortages, eventId: event.id, alertId: randomUUID() }, new Date()),
+    );
+  }
+
+  /** Keeps the order's payment state; a delivered order that is now paid completes. */
+  async onPaymentReceived(m: EntityManager, { data }: EventOf<'payment.received'>): Promise<void> {
+    await this.step(m, data.orderId, undefined, (order) => decidePaymentReceived(order, data.outstanding, new Date()));
+  }
+
+  /** One answer on an order, under its lock; an answer for an unknown order changes nothing. */
+  private async step(m: EntityManager, orderId: string, warnUnknown: string | undefined, decide: (order: Order) => Decision<OrderChanges>): Promise<void> {
+    const order = await this.orders.lock(m, orderId);
+    if (!order) {
+      if (warnUnknown) this.logger.warn(`${warnUnknown} for unknown order ${orderId}`);
+      return;
+    }
+    await loadDecideSave(m, {
+      load: async () => order,
+      notFound: () => DomainError.notFound('order', orderId),
+      decide: (order) => {
+        const decision = decide(order);
+        if (decision.changes.ignored) this.logger.log(`ignored an answer for order ${orderId}: ${decision.changes.ignored}`);
+        return decision;
+      },
+      save: (m, order, changes) => this.orders.save(m, order, changes),
+    });
+  }
+}

@@ -1,0 +1,107 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { Decision } from '@crm/domain';
+import { paginate, restrictToScope, type AuthUser, type Page } from '@crm/http';
+import { appendToOutbox } from '@crm/messaging';
+import { AlertsRepository } from '../alerts/alerts.repository';
+import { FeedbackRepository } from '../feedback/feedback.repository';
+import type { ListOrdersQuery } from './dto/order.dto';
+import type { NewOrder } from './order-draft.domain';
+import type { OrderChanges } from './order.domain';
+import { OrderEntity, OrderLineEntity, OrderStatusHistoryEntity, OrderTrackingEntity } from './order.entities';
+
+export interface OrderView extends Omit<OrderEntity, 'lines'> {
+  lines: OrderLineEntity[];
+  history?: OrderStatusHistoryEntity[];
+  tracking?: OrderTrackingEntity[];
+}
+
+/** Orders with their lines, status history and tracking: reads scoped to the caller, locked loads, saves. */
+@Injectable()
+export class OrdersRepository {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly alerts: AlertsRepository,
+    private readonly feedback: FeedbackRepository,
+  ) {}
+
+  /** The caller's order under a row lock, with its lines; undefined when absent or not theirs (a 404 either way). */
+  async lockVisible(m: EntityManager, user: AuthUser, id: string): Promise<OrderView | undefined> {
+    const visible = await this.scoped(m, user).andWhere('o.id = :id', { id }).setLock('pessimistic_write').getOne();
+    return visible ? this.load(m, id) : undefined;
+  }
+
+  /** Any order under a row lock (the event side acts for the system). */
+  async lock(m: EntityManager, id: string): Promise<OrderView | undefined> {
+    const locked = await m.findOne(OrderEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
+    return locked ? this.load(m, id) : undefined;
+  }
+
+  async isVisible(user: AuthUser, id: string): Promise<boolean> {
+    return (await this.scoped(this.dataSource.manager, user).andWhere('o.id = :id', { id }).getCount()) > 0;
+  }
+
+  async hasOrderFor(m: EntityManager, opportunityId: string): Promise<boolean> {
+    return m.exists(OrderEntity, { where: { opportunityId } });
+  }
+
+  /** The caller's order with its lines, status history and tracking reports. */
+  async detail(user: AuthUser, id: string): Promise<OrderView | undefined> {
+    const m = this.dataSource.manager;
+    const order = await this.scoped(m, user).andWhere('o.id = :id', { id }).getOne();
+    if (!order) return undefined;
+    const [lines, history, tracking] = await Promise.all([
+      m.find(OrderLineEntity, { where: { orderId: id }, order: { position: 'ASC' } }),
+      m.find(OrderStatusHistoryEntity, { where: { orderId: id }, order: { id: 'ASC' } }),
+      m.find(OrderTrackingEntity, { where: { orderId: id }, order: { at: 'ASC' } }),
+    ]);
+    return { ...order, lines, history, tracking };
+  }
+
+  list(user: AuthUser, query: ListOrdersQuery): Promise<Page<OrderEntity>> {
+    const qb = this.scoped(this.dataSource.manager, user);
+    if (query.status) qb.andWhere('o.status = :status', { status: query.status });
+    if (query.repId) qb.andWhere('o.repId = :repId', { repId: query.repId });
+    if (query.customer) {
+      qb.andWhere(`(o.customer->>'name' ILIKE :customer OR o.customer->>'company' ILIKE :customer)`, {
+        customer: `%${query.customer.replace(/[\\%_]/g, '\\$&')}%`,
+      });
+    }
+    if (query.from) qb.andWhere('o.createdAt >= :from', { from: query.from });
+    if (query.to) qb.andWhere('o.createdAt < :to', { to: query.to });
+    const direction = query.sort === 'createdAt' ? 'ASC' : 'DESC';
+    return paginate(qb, { sort: { column: 'o.createdAt', direction }, tieBreaker: 'id', limit: query.limit, cursor: query.cursor });
+  }
+
+  /** Stores a new order and appends `order.drafted`; returns the order as stored. */
+  async insertDraft(m: EntityManager, { changes, events }: Decision<NewOrder>): Promise<OrderView> {
+    const { order, lines, history } = changes;
+    await m.insert(OrderEntity, order);
+    await m.insert(OrderLineEntity, lines);
+    await m.insert(OrderStatusHistoryEntity, { orderId: order.id, ...history });
+    await appendToOutbox(m, events);
+    return this.load(m, order.id);
+  }
+
+  /** Stores a decision's changes; every step is one update (one version). Returns the order as stored. */
+  async save(m: EntityManager, order: { id: string }, changes: OrderChanges): Promise<OrderView> {
+    if (changes.tracking) await m.insert(OrderTrackingEntity, { orderId: order.id, ...changes.tracking });
+    for (const step of changes.steps) {
+      await m.update(OrderEntity, { id: order.id }, step.set);
+      if (step.history) await m.insert(OrderStatusHistoryEntity, { orderId: order.id, ...step.history });
+    }
+    if (changes.alert) await this.alerts.raise(m, changes.alert);
+    if (changes.feedbackRequest) await this.feedback.openRequest(m, changes.feedbackRequest);
+    return this.load(m, order.id);
+  }
+
+  private async load(m: EntityManager, id: string): Promise<OrderView> {
+    const order = await m.findOneOrFail(OrderEntity, { where: { id } });
+    const lines = await m.find(OrderLineEntity, { where: { orderId: id }, order: { position: 'ASC' } });
+    return { ...order, lines } as OrderView;
+  }
+
+  private scoped(m: EntityManager, user: AuthUser) {
+    return restrictToScope(m.getRepository(OrderEntity).createQueryBuilder('o'), user, { rep: 'o.repId', team: 'o.team' });
+  }
+}
