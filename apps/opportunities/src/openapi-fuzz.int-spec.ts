@@ -1,12 +1,13 @@
 import { fuzzService, startTestService, type TestService } from '@crm/testing';
 import { AppModule } from './app.module';
+import { opportunitiesSettings } from './opportunities.settings';
 
 // Issue 9: every operation of the OpenAPI document, 1,000 generated requests each (FUZZ_RUNS to change).
 // Rate limiting is off here: a 429 would stop the fuzzer from reaching the input handling.
 describe('opportunities API under fuzzed input (real PostgreSQL)', () => {
   let svc: TestService;
   beforeAll(async () => {
-    svc = await startTestService('opportunities', (config) => AppModule.forRoot(config, {}), { env: { RATE_LIMIT_PER_MINUTE: '0' } });
+    svc = await startTestService('opportunities', (config) => AppModule.forRoot(config), { env: { RATE_LIMIT_PER_MINUTE: '0' }, settings: opportunitiesSettings });
   });
   afterAll(() => svc?.close());
 

@@ -2,13 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { Role } from '@crm/http';
 import { checkAccessMatrix, checkCrossOwner, checkUnknownRoutes, OPS_ROUTES, startTestService, type AccessTable, type TestService } from '@crm/testing';
 import { AppModule } from '../src/app.module';
+import { opportunitiesSettings } from '../src/opportunities.settings';
 
 const { Admin, SalesManager: Manager, SalesRep: Rep, Integration } = Role;
 const SALES = [Admin, Manager, Rep];
 const MANAGERS = [Admin, Manager];
 
 /**
- * Who may call what (DESIGN §4, apps/opportunities/README.md), by hand so a relaxed @Roles fails. No integration
+ * Who may call what (docs/architecture.md, apps/opportunities/README.md), by hand so a relaxed @Roles fails. No integration
  * feeds or needs opportunities, so the integration role gets none of these routes; the scoring model and the
  * pipelines are admin's.
  */
@@ -62,7 +63,7 @@ describe('opportunities access matrix (OWASP API1/API3/API5)', () => {
                                  (SELECT count(*) FROM opportunity_tasks) AS tasks, (SELECT count(*) FROM outbox) AS outbox`);
 
   beforeAll(async () => {
-    svc = await startTestService('opportunities', (config) => AppModule.forRoot(config, {}));
+    svc = await startTestService('opportunities', (config) => AppModule.forRoot(config), { settings: opportunitiesSettings });
     oppA = (await svc.as(repA).post('/api/v1/opportunities').send(opportunity()).expect(201)).body.id;
     oppB = (await svc.as(repB).post('/api/v1/opportunities').send(opportunity()).expect(201)).body.id;
     await svc.as(repA).post(`/api/v1/opportunities/${oppA}/tasks`).send({ key: 'acl_task', title: 'call the buyer' }).expect(201);

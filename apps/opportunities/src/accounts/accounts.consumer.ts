@@ -9,17 +9,17 @@ export class AccountsConsumer {
   constructor(private readonly accounts: AccountsService) {}
 
   @OnEvent('crm.order.confirmed')
-  onConfirmed(@Payload() { data }: EventOf<'order.confirmed'>, @Ctx() { manager }: InboxContext) {
-    return this.accounts.orderConfirmed(manager, data);
+  onConfirmed(@Payload() event: EventOf<'order.confirmed'>, @Ctx() ctx: InboxContext) {
+    return this.accounts.orderConfirmed(ctx.manager, event);
   }
 
   @OnEvent('crm.order.completed')
-  onCompleted(@Payload() { data }: EventOf<'order.completed'>, @Ctx() { manager }: InboxContext) {
-    return this.accounts.orderCompleted(manager, data);
+  onCompleted(@Payload() event: EventOf<'order.completed'>, @Ctx() ctx: InboxContext) {
+    return this.accounts.orderCompleted(ctx.manager, event);
   }
 
   @OnEvent('crm.order.cancelled')
-  onCancelled(@Payload() { data }: EventOf<'order.cancelled'>, @Ctx() { manager }: InboxContext) {
-    return this.accounts.orderCancelled(manager, data);
+  onCancelled(@Payload() event: EventOf<'order.cancelled'>, @Ctx() ctx: InboxContext) {
+    return this.accounts.orderCancelled(ctx.manager, event);
   }
 }

@@ -2,7 +2,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 export const DEFAULT_PIPELINE_ID = '7b0c6f0e-4f5e-4c1a-9d3b-000000000001';
 
-/** The default pipeline (DESIGN §2): key, name, win probability, exit criteria, time limit in hours. */
+/** The default pipeline (docs/architecture.md): key, name, win probability, exit criteria, time limit in hours. */
 const DEFAULT_STAGES: [string, string, number, string | null, object, number | null][] = [
   ['needs_analysis', 'Needs analysis', 0.1, null, { requiredFields: ['needsReport'] }, 168],
   ['proposal', 'Proposal', 0.3, null, { requiredFields: ['lines'] }, 336],
@@ -172,7 +172,7 @@ export class CreateOpportunities1764288000000 implements MigrationInterface {
         UNIQUE (opportunity_id, stage, stage_entered_at)
       )`);
     await q.query('CREATE INDEX idx_reminders_rep ON stage_overdue_reminders (rep_id, detected_at, id)');
-    // Local copies fed by events (DESIGN §2): purchase history per account, lead facts for scoring.
+    // Local copies fed by events (docs/architecture.md): purchase history per account, lead facts for scoring.
     await q.query(`
       CREATE TABLE account_history (
         order_id uuid PRIMARY KEY,

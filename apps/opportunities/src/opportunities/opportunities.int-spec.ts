@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createEvent, type EventEnvelope } from '@crm/contracts';
 import { eventually, startTestService, type TestService } from '@crm/testing';
 import { AppModule } from '../app.module';
+import { opportunitiesSettings } from '../opportunities.settings';
 import { StageOverdueJob } from '../reminders/reminders.job';
 import { FACTORS } from '../scoring/scoring.domain';
 
@@ -34,7 +35,7 @@ describe('opportunities service (real Kafka and PostgreSQL)', () => {
     (await svc.as(as).post('/api/v1/opportunities').send(body).expect(201)).body;
 
   beforeAll(async () => {
-    svc = await startTestService('opportunities', (config) => AppModule.forRoot(config, {}));
+    svc = await startTestService('opportunities', (config) => AppModule.forRoot(config), { settings: opportunitiesSettings });
   });
   afterAll(() => svc?.close());
 

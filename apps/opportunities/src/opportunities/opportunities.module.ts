@@ -1,20 +1,27 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import type { OpportunitiesSettings } from '../opportunities.settings';
 import { PipelineModule } from '../pipeline/pipeline.module';
 import { ScoringModule } from '../scoring/scoring.module';
 import { StrategiesController } from '../strategies/strategies.controller';
 import { StrategiesService } from '../strategies/strategies.service';
+import { StrategyRepository } from '../strategies/strategy.repository';
+import { LeadFactsRepository } from './lead-facts.repository';
 import { OpportunitiesConsumer } from './opportunities.consumer';
 import { OpportunitiesController, PipelineSummaryController } from './opportunities.controller';
-import { OPPORTUNITY_SETTINGS, OpportunitiesService, type OpportunitySettings } from './opportunities.service';
+import { OPPORTUNITY_SETTINGS, OpportunitiesService } from './opportunities.service';
+import { OpportunityRepository } from './opportunity.repository';
 
 @Module({})
 export class OpportunitiesModule {
-  static forRoot(settings: OpportunitySettings): DynamicModule {
+  static forRoot(settings: OpportunitiesSettings): DynamicModule {
     return {
       module: OpportunitiesModule,
       imports: [PipelineModule, ScoringModule],
       controllers: [OpportunitiesController, PipelineSummaryController, StrategiesController, OpportunitiesConsumer],
-      providers: [OpportunitiesService, StrategiesService, { provide: OPPORTUNITY_SETTINGS, useValue: settings }],
+      providers: [
+        OpportunitiesService, OpportunityRepository, LeadFactsRepository, StrategiesService, StrategyRepository,
+        { provide: OPPORTUNITY_SETTINGS, useValue: settings },
+      ],
     };
   }
 }

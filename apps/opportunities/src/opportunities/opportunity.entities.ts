@@ -1,6 +1,7 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn, PrimaryGeneratedColumn, UpdateDateColumn, VersionColumn, type ValueTransformer } from 'typeorm';
 import { amountColumn as amount } from '@crm/money';
 import type { ExitCriteria } from '../pipeline/pipeline.domain';
+import type { CustomerInfo, OpportunityStatus } from './opportunity.domain';
 import type { FactorScore, FeatureVector } from '../scoring/scoring.domain';
 
 /** Scores and probabilities are not money: plain numbers in the API. */
@@ -9,14 +10,7 @@ const numeric: ValueTransformer = {
   from: (value: string | null) => (value === null ? null : Number(value)),
 };
 
-export interface CustomerInfo {
-  name: string;
-  company?: string;
-  email?: string;
-  phone?: string;
-}
-
-export type OpportunityStatus = 'open' | 'won' | 'lost';
+export type { CustomerInfo, OpportunityStatus };
 
 @Entity({ name: 'opportunities' })
 export class OpportunityEntity {

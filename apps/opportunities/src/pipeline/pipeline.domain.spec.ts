@@ -1,4 +1,4 @@
-import { IllegalMoveError, planMove, stageProgress, unmetExitCriteria, validatePipeline, type StageDef } from './pipeline.domain';
+import { decideNewPipeline, IllegalMoveError, planMove, stageProgress, unmetExitCriteria, validatePipeline, type StageDef } from './pipeline.domain';
 
 const stage = (key: string, position: number, extra: Partial<StageDef> = {}): StageDef => ({
   key, name: key, position, winProbability: 0.1, outcome: null, exitCriteria: {}, timeLimitHours: 24, ...extra,
@@ -54,5 +54,36 @@ describe('stageProgress and validatePipeline', () => {
       'stages[1].key: duplicate stage a',
       'stages: exactly one lost stage is needed, found 0',
     ]);
+  });
+});
+
+describe('decideNewPipeline', () => {
+  const input = [
+    { key: 'qualify', name: 'Qualify', winProbability: 0.2, exitCriteria: { requiredTasks: ['discovery_call'] }, timeLimitHours: 24 },
+    { key: 'close', name: 'Close', winProbability: 0.7 },
+    { key: 'won', name: 'Won', winProbability: 1, outcome: 'won' as const },
+    { key: 'lost', name: 'Lost', winProbability: 0, outcome: 'lost' as const },
+  ];
+
+  it('numbers the stages in order, never as the default pipeline', () => {
+    const { changes, events } = decideNewPipeline('p-1', 'with-task', input);
+    expect(changes).toMatchObject({ id: 'p-1', name: 'with-task', isDefault: false });
+    expect(changes.stages[1]).toEqual({ key: 'close', name: 'Close', position: 1, winProbability: 0.7, outcome: null, exitCriteria: {}, timeLimitHours: null });
+    expect(changes.stages.map((s) => s.position)).toEqual([0, 1, 2, 3]);
+    expect(events).toEqual([]);
+  });
+
+  it('refuses an unusable pipeline, each problem on its field', () => {
+    expect(() => decideNewPipeline('p-2', 'x', input.slice(0, 3))).toThrow(
+      expect.objectContaining({ kind: 'invalid', detail: 'The pipeline is not usable.', fields: [{ field: 'stages', message: 'exactly one lost stage is needed, found 0' }] }),
+    );
+  });
+});
+
+describe('IllegalMoveError', () => {
+  it('is a conflict the edges answer as ILLEGAL_STAGE_MOVE with its reason', () => {
+    expect(() => planMove(stages, 'negotiation', 'proposal')).toThrow(
+      expect.objectContaining({ kind: 'conflict', code: 'ILLEGAL_STAGE_MOVE', detail: 'stages move forward only: proposal is not after negotiation' }),
+    );
   });
 });

@@ -1,3 +1,5 @@
+import { DomainError, type Decision } from '@crm/domain';
+
 /** A pipeline stage as configured; `outcome` marks the closing stages (won, lost). */
 export interface StageDef {
   key: string;
@@ -29,8 +31,12 @@ export interface UnmetCriterion {
   message: string;
 }
 
-export class IllegalMoveError extends Error {
+/** A move the pipeline does not allow (backward, unknown stage, out of a closed deal): 409 ILLEGAL_STAGE_MOVE. */
+export class IllegalMoveError extends DomainError {
   override name = 'IllegalMoveError';
+  constructor(detail: string) {
+    super({ kind: 'conflict', code: 'ILLEGAL_STAGE_MOVE', detail });
+  }
 }
 
 const isFilled = (value: unknown) =>
@@ -88,4 +94,38 @@ export function validatePipeline(stages: readonly Omit<StageDef, 'position'>[]):
     if (n !== 1) problems.push(`stages: exactly one ${outcome} stage is needed, found ${n}`);
   }
   return problems;
+}
+
+/** A stage as an admin defines it, in pipeline order. */
+export interface StageInput {
+  key: string;
+  name: string;
+  winProbability: number;
+  outcome?: 'won' | 'lost';
+  exitCriteria?: ExitCriteria;
+  timeLimitHours?: number;
+}
+
+export interface NewPipeline {
+  id: string;
+  name: string;
+  isDefault: boolean;
+  stages: StageDef[];
+}
+
+/** A new pipeline (never the default one): its stages numbered in order, refused as a whole when not usable. */
+export function decideNewPipeline(id: string, name: string, input: readonly StageInput[]): Decision<NewPipeline> {
+  const stages: StageDef[] = input.map((s, position) => ({
+    key: s.key, name: s.name, position, winProbability: s.winProbability, outcome: s.outcome ?? null,
+    exitCriteria: s.exitCriteria ?? {}, timeLimitHours: s.timeLimitHours ?? null,
+  }));
+  const problems = validatePipeline(stages);
+  if (problems.length) {
+    throw new DomainError({
+      kind: 'invalid',
+      detail: 'The pipeline is not usable.',
+      fields: problems.map((p) => ({ field: p.split(':')[0], message: p.slice(p.indexOf(':') + 2) })),
+    });
+  }
+  return { changes: { id, name, isDefault: false, stages }, events: [] };
 }

@@ -1,4 +1,4 @@
-import { DEFAULT_WEIGHTS, FACTORS, score, type LearnedModel, type ScoringContext, type ScoringSubject } from './scoring.domain';
+import { decideScore, DEFAULT_WEIGHTS, FACTORS, score, type LearnedModel, type ScoringContext, type ScoringState, type ScoringSubject } from './scoring.domain';
 
 const subject: ScoringSubject = { companySize: 'large', expectedAmount: '25000.00', currency: 'USD', expectedCloseDate: '2026-03-01' };
 const context: ScoringContext = {
@@ -50,6 +50,34 @@ describe('score', () => {
     // purchaseHistory is 0.4 here, above its mean, with the largest coefficient: the largest share.
     const top = [...result.factors.slice(1)].sort((a, b) => b.contribution - a.contribution)[0];
     expect(top.factor).toBe('purchaseHistory');
+  });
+});
+
+describe('decideScore', () => {
+  const now = new Date('2026-01-15T08:00:00Z');
+  const weights = { kind: 'weights' as const, version: 4, weights: DEFAULT_WEIGHTS };
+  const stages = ['needs_analysis', 'proposal', 'negotiation', 'contract'].map((key, position) => ({
+    key, name: key, position, winProbability: 0.1, outcome: null, exitCriteria: {}, timeLimitHours: null,
+  }));
+  const state: ScoringState = {
+    ...subject, id: '6f1c1d8e-6a43-4a4e-9d8e-2f0b0c4b7a11', version: 2, stage: 'proposal', activity: 3, score: 0, modelVersion: null,
+    stages, purchases: context.purchases,
+  };
+
+  it('scores as of now with the stage progress of the pipeline, and publishes opportunity.scored', () => {
+    const { changes, events } = decideScore(state, weights, now);
+    expect(changes.score).toBe(score(subject, context, weights).score);
+    expect(changes).toMatchObject({ modelVersion: 4, scoredAt: now });
+    expect(events.map((e) => e.type)).toEqual(['crm.opportunity.scored']);
+    expect(events[0].data).toMatchObject({ opportunityId: state.id, score: changes.score, scoredAt: now.toISOString() });
+  });
+
+  it('publishes nothing when neither the score nor the model changed', () => {
+    const { changes } = decideScore(state, weights, now);
+    const same = { ...state, score: changes.score, modelVersion: 4 };
+    expect(decideScore(same, weights, now).events).toEqual([]);
+    expect(decideScore(same, { ...weights, version: 5 }, now).events).toHaveLength(1);
+    expect(decideScore({ ...same, activity: 0 }, weights, now).events).toHaveLength(1);
   });
 });
 

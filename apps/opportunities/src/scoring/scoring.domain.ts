@@ -1,3 +1,7 @@
+import type { Decision } from '@crm/domain';
+import { newEvent } from '@crm/messaging';
+import { stageProgress, type StageDef } from '../pipeline/pipeline.domain';
+
 /** The factors every opportunity is scored on; the learned model uses the same features. */
 export const FACTORS = ['companySize', 'purchaseHistory', 'urgency', 'engagement', 'amount'] as const;
 export type Factor = (typeof FACTORS)[number];
@@ -128,3 +132,41 @@ export function score(subject: ScoringSubject, context: ScoringContext, model: S
 
 export const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 export const standardise = (x: number, mean: number, std: number) => (std > 0 ? (x - mean) / std : 0);
+
+/** One opportunity as scoring sees it, with what its context needs. */
+export interface ScoringState extends ScoringSubject {
+  id: string;
+  version: number;
+  stage: string;
+  /** Completed tasks, strategy records and lead follow-ups. */
+  activity: number;
+  /** The score and model it has now. */
+  score: number;
+  modelVersion: number | null;
+  stages: readonly StageDef[];
+  purchases: ScoringContext['purchases'];
+}
+
+export interface ScoreChanges {
+  score: number;
+  factors: FactorScore[];
+  features: FeatureVector;
+  modelVersion: number;
+  scoredAt: Date;
+}
+
+/** Scores an opportunity as of `now`; `opportunity.scored` only when the score or the model changed. */
+export function decideScore(s: ScoringState, model: ScoringModel, now: Date): Decision<ScoreChanges> {
+  const result = score(
+    { companySize: s.companySize, expectedAmount: s.expectedAmount, currency: s.currency, expectedCloseDate: s.expectedCloseDate },
+    { today: now.toISOString().slice(0, 10), purchases: s.purchases, stageProgress: stageProgress(s.stages, s.stage), stage: s.stage, activity: s.activity },
+    model,
+  );
+  const changes = { score: result.score, factors: result.factors, features: result.features, modelVersion: model.version, scoredAt: now };
+  if (s.score === result.score && s.modelVersion === model.version) return { changes, events: [] };
+  const event = newEvent('opportunity.scored', {
+    subject: s.id,
+    data: { opportunityId: s.id, score: result.score, factors: result.factors, scoredAt: now.toISOString() },
+  });
+  return { changes, events: [event] };
+}

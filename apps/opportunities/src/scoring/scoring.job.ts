@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Cron, CronExpression } from '@nestjs/schedule';
 import { DataSource } from 'typeorm';
-import { ProblemException } from '@crm/http';
+import { inTransaction } from '@crm/persistence';
 import { ScoringService } from './scoring.service';
 
 const SCORING_JOB_LOCK = 7_340_202;
@@ -25,18 +25,7 @@ export class ScoringJob {
   }
 
   /** false when another replica holds the lock. */
-  async runOnce(now = new Date()): Promise<boolean> {
-    return this.dataSource.transaction(async (m) => {
-      const [{ locked }] = await m.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [SCORING_JOB_LOCK]);
-      if (!locked) return false;
-      try {
-        const { activated } = await this.scoring.train('system', now);
-        if (!activated) await this.scoring.rescoreOpen(m, {}, now);
-      } catch (err) {
-        if (!(err instanceof ProblemException && err.code === 'NOT_ENOUGH_HISTORY')) throw err;
-        await this.scoring.rescoreOpen(m, {}, now);
-      }
-      return true;
-    });
+  runOnce(now = new Date()): Promise<boolean> {
+    return inTransaction(this.dataSource, (m) => this.scoring.nightly(m, SCORING_JOB_LOCK, now));
   }
 }

@@ -1,69 +1,44 @@
 import { randomUUID } from 'node:crypto';
-import { HttpStatus, Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
-import { ProblemException, type AuthUser } from '@crm/http';
-import { appendToOutbox, newEvent } from '@crm/messaging';
-import { StrategyRecordEntity } from '../opportunities/opportunity.entities';
-import { OpportunitiesService } from '../opportunities/opportunities.service';
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { AuthUser } from '@crm/http';
+import { inTransaction, loadDecideSave } from '@crm/persistence';
 import type { StrategyDto } from '../opportunities/dto/opportunity.dto';
-import { checkAppend, orderChain } from './strategy.domain';
+import { notFound, OpportunitiesService } from '../opportunities/opportunities.service';
+import type { StrategyRecordEntity } from '../opportunities/opportunity.entities';
+import { OpportunityRepository } from '../opportunities/opportunity.repository';
+import { decideRecord } from './strategy.domain';
+import { StrategyRepository } from './strategy.repository';
 
 /** Strategy records are append-only: an adjustment is a new record pointing at the one it replaces. */
 @Injectable()
 export class StrategiesService {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly strategies: StrategyRepository,
+    private readonly opportunityRows: OpportunityRepository,
     private readonly opportunities: OpportunitiesService,
   ) {}
 
-  async record(user: AuthUser, opportunityId: string, dto: StrategyDto): Promise<StrategyRecordEntity> {
-    return this.opportunities.withLocked(user, opportunityId, undefined, async (m, o) => {
-      if (o.status !== 'open') {
-        throw new ProblemException({ status: HttpStatus.CONFLICT, code: 'OPPORTUNITY_CLOSED', detail: `Opportunity ${o.id} is ${o.status}.` });
-      }
-      // The opportunity row lock serialises appends; the unique keys on replaces_id would stop a fork anyway.
-      checkAppend(await this.chain(m, opportunityId), dto.replacesId);
-      const record = m.create(StrategyRecordEntity, {
-        id: randomUUID(),
-        opportunityId,
-        replacesId: dto.replacesId ?? null,
-        products: dto.products ?? [],
-        pricing: dto.pricing ?? null,
-        discountPercent: dto.discountPercent ?? null,
-        promotions: dto.promotions ?? [],
-        rationale: dto.rationale,
-        by: user.sub,
-        at: new Date(),
+  record(user: AuthUser, opportunityId: string, dto: StrategyDto): Promise<StrategyRecordEntity> {
+    return inTransaction(this.dataSource, async (m) => {
+      const record = await loadDecideSave(m, {
+        // The opportunity row lock serialises appends; the unique keys on replaces_id would stop a fork anyway.
+        load: async (tx) => {
+          const o = await this.opportunityRows.lockVisible(tx, user, opportunityId);
+          return o ? { id: o.id, status: o.status, version: o.version, chain: await this.strategies.chain(opportunityId, tx) } : undefined;
+        },
+        notFound: () => notFound(opportunityId),
+        decide: (o) => decideRecord(o, dto, { id: randomUUID(), at: new Date(), user: user.sub }),
+        save: (tx, _o, changes) => this.strategies.insert(tx, changes),
       });
-      await m.insert(StrategyRecordEntity, record);
-      await appendToOutbox(m, [
-        newEvent('opportunity.strategy_recorded', {
-          subject: opportunityId,
-          data: {
-            opportunityId,
-            strategyId: record.id,
-            replacesId: record.replacesId,
-            by: user.sub,
-            recommendedProducts: record.products,
-            pricing: dto.pricing,
-            discountPercent: dto.discountPercent,
-            promotions: record.promotions,
-            note: dto.rationale,
-            recordedAt: record.at.toISOString(),
-          },
-        }),
-      ]);
       await this.opportunities.addActivity(m, opportunityId);
       return record;
     });
   }
 
   async list(user: AuthUser, opportunityId: string): Promise<{ items: StrategyRecordEntity[] }> {
-    await this.opportunities.findVisible(user, opportunityId);
-    return { items: await this.chain(this.dataSource.manager, opportunityId) };
-  }
-
-  private async chain(m: EntityManager, opportunityId: string): Promise<StrategyRecordEntity[]> {
-    return orderChain(await m.find(StrategyRecordEntity, { where: { opportunityId } }));
+    if (!(await this.opportunityRows.findVisible(user, opportunityId))) throw notFound(opportunityId);
+    return { items: await this.strategies.chain(opportunityId) };
   }
 }
