@@ -33,7 +33,8 @@ export function createHttpAdapter(options: HttpLimitsOptions = {}): FastifyAdapt
   fastify.addContentTypeParser('text/csv', (_req, payload, done) => done(null, payload));
   // JSON with the raw bytes kept (signed webhooks verify them). An empty body with a JSON content type, as
   // many clients send on action routes (`POST …/submit`), is an empty object as it was under Express, not a 400.
-  const json = fastify.getDefaultJsonParser('error', 'error');
+  // Fastify's default JSON parser is the callback form (answers through done); its type is the union of both forms.
+  const json = fastify.getDefaultJsonParser('error', 'error') as (req: FastifyRequest, body: string, done: (err: Error | null, value?: unknown) => void) => void;
   adapter.useBodyParser('application/json', true, { bodyLimit: parseByteSize(limit) }, (req: FastifyRequest, body: Buffer, done: (err: Error | null, value?: unknown) => void) => {
     if (body.length === 0) done(null, {});
     else json(req, body.toString('utf8'), done);
