@@ -59,7 +59,8 @@ describe('ErpClient (against node:http on 127.0.0.1)', () => {
       erp: 'test',
       baseUrl: `${baseUrl}/`,
       token: 'tkn',
-      timeoutMs: 1_000,
+      // Generous: a loaded machine's first request in a new process can take a second.
+      timeoutMs: 5_000,
       maxAttempts: 3,
       backoff: { initialMs: 10, maxMs: 40 },
       breaker: { failures: 100, halfOpenAfterMs: 100 },
@@ -145,7 +146,7 @@ describe('ErpClient (against node:http on 127.0.0.1)', () => {
     // Retry n waits within [base/2, base], base = min(150, 100·2^(n-1)); a little slack for the round trip.
     [[50, 100], [75, 150], [75, 150]].forEach(([min, max], i) => {
       expect(gaps[i]).toBeGreaterThanOrEqual(min - 5);
-      expect(gaps[i]).toBeLessThanOrEqual(max + 60);
+      expect(gaps[i]).toBeLessThanOrEqual(max + 150);
     });
   });
 
@@ -155,7 +156,7 @@ describe('ErpClient (against node:http on 127.0.0.1)', () => {
     await post(erp);
     const waited = server.requests[1].at - server.requests[0].at;
     expect(waited).toBeGreaterThanOrEqual(990);
-    expect(waited).toBeLessThan(1_400);
+    expect(waited).toBeLessThan(1_600);
 
     server.replies = [{ status: 429, headers: { 'retry-after': new Date(Date.now() + 2_000).toUTCString() } }];
     const before = server.requests.length;
@@ -163,7 +164,7 @@ describe('ErpClient (against node:http on 127.0.0.1)', () => {
     // A date has whole seconds: between 1 and 2 s from now.
     const byDate = server.requests[before + 1].at - server.requests[before].at;
     expect(byDate).toBeGreaterThanOrEqual(900);
-    expect(byDate).toBeLessThan(2_400);
+    expect(byDate).toBeLessThan(2_600);
 
     server.replies = [{ status: 503, headers: { 'retry-after': '3600' } }];
     const capped = client({ maxRetryAfterMs: 200 });
@@ -171,7 +172,7 @@ describe('ErpClient (against node:http on 127.0.0.1)', () => {
     await post(capped);
     const waitedCapped = server.requests[start + 1].at - server.requests[start].at;
     expect(waitedCapped).toBeGreaterThanOrEqual(190);
-    expect(waitedCapped).toBeLessThan(600);
+    expect(waitedCapped).toBeLessThan(800);
   });
 
   it('opens the circuit after consecutive failed calls, fails fast while open, then lets one probe through', async () => {
