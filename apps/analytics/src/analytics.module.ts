@@ -2,15 +2,26 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import type { ServiceConfig } from '@crm/platform';
 import { ForecastController } from './forecast/forecast.controller';
 import { ForecastSnapshotJob } from './forecast/forecast-snapshot.job';
+import { ForecastSnapshotsRepository } from './forecast/forecast-snapshots.repository';
 import { BusinessMetrics } from './metrics/business-metrics';
+import { AggregatesRepository } from './projection/aggregates.repository';
 import { AnalyticsEventsConsumer } from './projection/analytics-events.consumer';
+import { DirectoriesRepository } from './projection/directories.repository';
+import { LeadFactsRepository } from './projection/lead-facts.repository';
+import { OpportunityFactsRepository } from './projection/opportunity-facts.repository';
+import { OrderFactsRepository } from './projection/order-facts.repository';
 import { Projector } from './projection/projector.service';
+import { ReceivableFactsRepository } from './projection/receivable-facts.repository';
 import { ANALYTICS_CONFIG, RebuildService } from './projection/rebuild.service';
 import { QuotasController } from './quotas/quotas.controller';
+import { QuotasRepository } from './quotas/quotas.repository';
 import { QuotasService } from './quotas/quotas.service';
 import { AnalyticsController } from './reporting/analytics.controller';
-import { AnalyticsService } from './reporting/analytics.service';
+import { DealsReportService } from './reporting/deals-report.service';
+import { ForecastReportService } from './reporting/forecast-report.service';
 import { KpiService } from './reporting/kpi.service';
+import { ReportRepository } from './reporting/report.repository';
+import { SalesReportService } from './reporting/sales-report.service';
 
 /** The read model (projection, rebuild), the dashboards' queries, quotas, forecast snapshots and gauges. */
 @Module({})
@@ -21,7 +32,10 @@ export class AnalyticsModule {
       controllers: [AnalyticsEventsConsumer, ForecastController, AnalyticsController, QuotasController],
       providers: [
         { provide: ANALYTICS_CONFIG, useValue: config },
-        Projector, RebuildService, AnalyticsService, KpiService, QuotasService, ForecastSnapshotJob, BusinessMetrics,
+        DirectoriesRepository, LeadFactsRepository, OpportunityFactsRepository, OrderFactsRepository, ReceivableFactsRepository, AggregatesRepository,
+        Projector, RebuildService,
+        ReportRepository, SalesReportService, DealsReportService, ForecastReportService, KpiService,
+        QuotasRepository, QuotasService, ForecastSnapshotsRepository, ForecastSnapshotJob, BusinessMetrics,
       ],
       exports: [RebuildService, ForecastSnapshotJob, Projector],
     };

@@ -1,16 +1,14 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { Kafka, Producer } from 'kafkajs';
 import { definitionOf, type EventName } from '@crm/contracts';
+import { PROJECTED_EVENT_TYPES } from '../../../apps/analytics/src/projection/projection.registry';
 import { generateYear } from '../../../apps/analytics/src/testing/year-fixture';
 import { sleep } from './stats';
 
 const UUID_HEAD = /"[0-9a-f]{8}-([0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})"/g;
 
-/** The event types the analytics service subscribes to, read from its consumer. */
+/** The event types the analytics service subscribes to: its projection registry's list. */
 export function analyticsEventTypes(): Set<string> {
-  const src = readFileSync(resolve(__dirname, '../../../apps/analytics/src/projection/analytics-events.consumer.ts'), 'utf8');
-  return new Set([...src.matchAll(/@OnEvent\('([^']+)'\)/g)].map((m) => m[1]));
+  return new Set(PROJECTED_EVENT_TYPES);
 }
 
 /**

@@ -3,13 +3,14 @@ import { Cron, CronExpression } from '@nestjs/schedule';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Role } from '@crm/http';
-import { AnalyticsService } from '../reporting/analytics.service';
+import { inTransaction } from '@crm/persistence';
+import { ForecastReportService } from '../reporting/forecast-report.service';
+import { ReportRepository } from '../reporting/report.repository';
 import { addMonths, mape } from '../reporting/stats.domain';
+import { ForecastSnapshotsRepository, type SnapshotValue } from './forecast-snapshots.repository';
 
 export const SNAPSHOT_HORIZON = 3;
 const SYSTEM = { sub: 'analytics-forecast-snapshot', roles: [Role.Admin] };
-// Any constant: the job's advisory lock, so one replica snapshots at a time.
-const LOCK_KEY = 0x616e_6601;
 
 /**
  * Keeps each month's forecasts so they can be judged once the months close. Runs daily; the first run in a
@@ -22,7 +23,9 @@ export class ForecastSnapshotJob {
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly analytics: AnalyticsService,
+    private readonly forecasts: ForecastReportService,
+    private readonly snapshots: ForecastSnapshotsRepository,
+    private readonly reports: ReportRepository,
   ) {}
 
   @Cron(CronExpression.EVERY_DAY_AT_1AM, { name: 'analytics-forecast-snapshot' })
@@ -39,26 +42,17 @@ export class ForecastSnapshotJob {
   async snapshot(now = new Date()): Promise<number> {
     const madeMonth = `${now.toISOString().slice(0, 7)}-01`;
     const historyEnd = addMonths(madeMonth, -1).slice(0, 7);
-    return this.dataSource.transaction(async (manager) => {
-      const [{ locked }] = await manager.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [LOCK_KEY]);
-      if (!locked) return 0;
-      const currencies: { currency: string }[] = await manager.query('SELECT DISTINCT currency FROM sales_daily ORDER BY currency');
+    return inTransaction(this.dataSource, async (m) => {
+      if (!(await this.snapshots.tryLock(m))) return 0;
       let stored = 0;
-      for (const { currency } of currencies) {
-        const forecast = await this.analytics.forecast({ horizon: SNAPSHOT_HORIZON, currency, historyEnd }, SYSTEM);
+      for (const currency of await this.snapshots.currencies(m)) {
+        const forecast = await this.forecasts.forecast({ horizon: SNAPSHOT_HORIZON, currency, historyEnd }, SYSTEM);
         const values = (measure: string) => forecast.series.find((s) => s.measure === measure)?.points ?? [];
-        const rows = [
+        const rows: SnapshotValue[] = [
           ...values('forecast').map((pt, i) => ({ method: 'holt_winters', target: pt.x, value: pt.y, lower: values('lower')[i]?.y, upper: values('upper')[i]?.y })),
           ...values('pipeline_weighted').map((pt) => ({ method: 'pipeline_weighted', target: pt.x, value: pt.y, lower: null, upper: null })),
         ];
-        const inserted = await manager.query(
-          `INSERT INTO forecast_snapshots (made_month, target_month, currency, method, value, lower, upper)
-           SELECT $1, x.target, $2, x.method, x.value, x.lower, x.upper
-             FROM jsonb_to_recordset($3::jsonb) AS x(target date, method text, value numeric, lower numeric, upper numeric)
-           ON CONFLICT DO NOTHING RETURNING 1`,
-          [madeMonth, currency, JSON.stringify(rows)],
-        );
-        stored += inserted.length;
+        stored += await this.snapshots.insert(m, madeMonth, currency, rows);
       }
       return stored;
     });
@@ -67,16 +61,7 @@ export class ForecastSnapshotJob {
   /** Every stored forecast whose target month has closed, next to the actual net bookings, with MAPE per method. */
   async accuracy(currency: string, now = new Date()) {
     const currentMonth = `${now.toISOString().slice(0, 7)}-01`;
-    const rows: { made_month: string; target_month: string; method: string; value: string; actual: string | null }[] = await this.dataSource.query(
-      `SELECT s.made_month::text, s.target_month::text, s.method, s.value::text, a.actual
-         FROM forecast_snapshots s
-         LEFT JOIN LATERAL (
-           SELECT sum(confirmed_amount - cancelled_amount)::text AS actual FROM sales_daily
-            WHERE currency = s.currency AND day >= s.target_month AND day < s.target_month + interval '1 month') a ON true
-        WHERE s.currency = $1 AND s.target_month < $2::date
-        ORDER BY s.method, s.made_month, s.target_month`,
-      [currency, currentMonth],
-    );
+    const rows = await this.snapshots.accuracyRows(currency, currentMonth);
     const detail = rows.map((r) => {
       const actual = Number(r.actual ?? 0);
       const forecast = Number(r.value);
@@ -91,6 +76,6 @@ export class ForecastSnapshotJob {
       const value = mape(pairs);
       return { method, periods: pairs.length, mape: value === null ? null : Math.round(value * 100) / 100 };
     });
-    return { asOf: await this.analytics.asOf(), currency, summary, rows: detail };
+    return { asOf: await this.reports.asOf(), currency, summary, rows: detail };
   }
 }

@@ -28,7 +28,7 @@ export class BusinessMetrics {
       help: 'Open pipeline by stage and currency; kind=raw (expected amounts) or weighted (× win probability)',
       labelNames: ['stage', 'currency', 'kind'],
       async collect() {
-        await self.refresh(this, `SELECT stage, currency, sum(amount)::float8 AS raw, sum(weighted_amount)::float8 AS weighted
+        await self.refresh<{ stage: string; currency: string; raw: number; weighted: number }>(this, `SELECT stage, currency, sum(amount)::float8 AS raw, sum(weighted_amount)::float8 AS weighted
                                      FROM pipeline_open GROUP BY 1, 2 HAVING sum(opportunities) <> 0`, (g, r) => {
           g.set({ stage: r.stage, currency: r.currency, kind: 'raw' }, r.raw);
           g.set({ stage: r.stage, currency: r.currency, kind: 'weighted' }, r.weighted);
@@ -40,7 +40,7 @@ export class BusinessMetrics {
       help: 'Net bookings (confirmed − cancelled) of the current UTC month, by currency',
       labelNames: ['currency'],
       async collect() {
-        await self.refresh(this, `SELECT currency, sum(confirmed_amount - cancelled_amount)::float8 AS v FROM sales_daily
+        await self.refresh<{ currency: string; v: number }>(this, `SELECT currency, sum(confirmed_amount - cancelled_amount)::float8 AS v FROM sales_daily
                                    WHERE day >= date_trunc('month', now() AT TIME ZONE 'UTC')::date GROUP BY 1`, (g, r) => g.set({ currency: r.currency }, r.v));
       },
     });
@@ -50,7 +50,7 @@ export class BusinessMetrics {
       labelNames: ['age_bucket'],
       async collect() {
         const cases = LEAD_AGE_BUCKETS.map((b) => `WHEN now() - captured_at < interval '${b.to ?? 100000} days' THEN '${b.bucket}'`).join(' ');
-        await self.refresh(this, `SELECT CASE ${cases} END AS bucket, count(*)::int AS n FROM lead_facts
+        await self.refresh<{ bucket: string; n: number }>(this, `SELECT CASE ${cases} END AS bucket, count(*)::int AS n FROM lead_facts
                                    WHERE captured_at IS NOT NULL AND converted_at IS NULL AND disqualified_at IS NULL GROUP BY 1`, (g, r) => g.set({ age_bucket: r.bucket }, r.n), (g) => {
           for (const b of LEAD_AGE_BUCKETS) g.set({ age_bucket: b.bucket }, 0);
         });
@@ -60,7 +60,7 @@ export class BusinessMetrics {
       name: 'crm_analytics_orders_on_hold',
       help: 'Orders waiting for stock (status on_hold)',
       async collect() {
-        await self.refresh(this, `SELECT count(*)::int AS n FROM order_facts WHERE status = 'on_hold'`, (g, r) => g.set(r.n));
+        await self.refresh<{ n: number }>(this, `SELECT count(*)::int AS n FROM order_facts WHERE status = 'on_hold'`, (g, r) => g.set(r.n));
       },
     });
     metrics.gauge({
@@ -68,7 +68,7 @@ export class BusinessMetrics {
       help: 'Receivables reported overdue with money still owed, by currency',
       labelNames: ['currency'],
       async collect() {
-        await self.refresh(this, OVERDUE_SQL('count(*)::int'), (g, r) => g.set({ currency: r.currency }, r.v));
+        await self.refresh<{ currency: string; v: number }>(this, OVERDUE_SQL('count(*)::int'), (g, r) => g.set({ currency: r.currency }, r.v));
       },
     });
     metrics.gauge({
@@ -76,17 +76,17 @@ export class BusinessMetrics {
       help: 'Amount still owed on overdue receivables, by currency',
       labelNames: ['currency'],
       async collect() {
-        await self.refresh(this, OVERDUE_SQL('sum(amount - paid)::float8'), (g, r) => g.set({ currency: r.currency }, r.v));
+        await self.refresh<{ currency: string; v: number }>(this, OVERDUE_SQL('sum(amount - paid)::float8'), (g, r) => g.set({ currency: r.currency }, r.v));
       },
     });
   }
 
   /** Resets the gauge (so a label that vanished reads as gone) and sets it from a query; a failing query keeps the scrape alive. */
-  private async refresh(
-    gauge: Gauge<string>, sql: string, set: (g: Gauge<string>, row: any) => void, init?: (g: Gauge<string>) => void,
+  private async refresh<Row>(
+    gauge: Gauge<string>, sql: string, set: (g: Gauge<string>, row: Row) => void, init?: (g: Gauge<string>) => void,
   ): Promise<void> {
     try {
-      const rows = await this.dataSource.query(sql);
+      const rows: Row[] = await this.dataSource.query(sql);
       gauge.reset();
       init?.(gauge);
       for (const row of rows) set(gauge, row);

@@ -1,6 +1,6 @@
 import Big from 'big.js';
 import { AMOUNT_SCALE, formatAmount, parseAmount } from '@crm/money';
-import { forecastCategory, weightedAmount } from '../reporting/stats.domain';
+import { forecastCategory, weightedAmount } from './deal-value';
 import type { AggregateTable, Contribution } from './aggregates';
 
 /** The value of a dimension nobody has told us yet (the event that carries it has not arrived). */

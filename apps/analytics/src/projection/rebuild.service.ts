@@ -1,22 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { ContractViolationError, Topics, decodeEvent } from '@crm/contracts';
 import { claimInboxEvent, consumeToEnd, MessagingRuntime } from '@crm/messaging';
 import type { ServiceConfig } from '@crm/platform';
-import { AGGREGATE_TABLES } from './aggregates';
-import { ProjectionBatch, Projector } from './projector.service';
+import { AggregatesRepository } from './aggregates.repository';
+import { ProjectionBatch } from './projection-batch';
+import { Projector } from './projector.service';
 
 export const ANALYTICS_CONFIG = Symbol('ANALYTICS_CONFIG');
 /** The consumer name `connectEventConsumers` gives the service's inbox server. */
 export const LIVE_CONSUMER = 'events';
 
-/** Everything derived from events; quotas and forecast snapshots are not, and survive a rebuild. */
-export const READ_MODEL_TABLES = [
-  ...AGGREGATE_TABLES, 'analytics_watermark', 'reps', 'items', 'lead_facts', 'opportunity_facts', 'opportunity_stage_intervals',
-  'order_facts', 'order_line_facts', 'payment_facts', 'receivable_facts', 'feedback_facts',
-];
 // Directories first, then the journey: dimensions are then known before the facts that use them (the
 // projection does not need it, re-projecting on late dimensions, but it saves that work).
 const REPLAY_ORDER = [Topics.reps, Topics.inventory, Topics.leads, Topics.opportunities, Topics.orders, Topics.finance];
@@ -49,6 +45,7 @@ export class RebuildService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly messaging: MessagingRuntime,
     private readonly projector: Projector,
+    private readonly aggregates: AggregatesRepository,
     @Inject(ANALYTICS_CONFIG) private readonly config: ServiceConfig,
   ) {}
 
@@ -58,10 +55,7 @@ export class RebuildService {
 
   async rebuild(timeoutMs = 30 * 60_000): Promise<RebuildResult> {
     const result: RebuildResult = { applied: 0, skipped: 0, failed: 0 };
-    await this.dataSource.transaction(async (m) => {
-      await m.query(`TRUNCATE ${READ_MODEL_TABLES.join(', ')}`);
-      await m.query('DELETE FROM inbox WHERE consumer = $1', [this.liveGroupId]);
-    });
+    await this.dataSource.transaction((m) => this.aggregates.emptyReadModel(m, this.liveGroupId));
     const deadline = Date.now() + timeoutMs;
     for (const topic of REPLAY_ORDER) await this.replayTopic(`${this.config.topicPrefix}${topic}`, result, deadline);
     this.logger.log(`rebuild done: ${result.applied} applied, ${result.skipped} skipped, ${result.failed} failed`);
@@ -100,7 +94,7 @@ export class RebuildService {
         // Each fact the chunk touches is re-projected once, each aggregate table written once, before the commit.
         const batch = new ProjectionBatch();
         for (const message of messages) (await this.applyOne(manager, topic, partition, message, batch)) ? c.applied++ : c.skipped++;
-        await this.projector.flush(batch, manager);
+        await this.projector.flush(manager, batch);
         return c;
       });
       result.applied += counts.applied;
@@ -117,9 +111,7 @@ export class RebuildService {
     }
   }
 
-  private async applyOne(
-    manager: import('typeorm').EntityManager, topic: string, partition: number, message: TopicMessage, batch?: ProjectionBatch,
-  ): Promise<boolean> {
+  private async applyOne(manager: EntityManager, topic: string, partition: number, message: TopicMessage, batch?: ProjectionBatch): Promise<boolean> {
     let event;
     try {
       event = decodeEvent(message.value);
@@ -129,7 +121,7 @@ export class RebuildService {
     }
     if (!this.projector.handles(event.type)) return false;
     if (!(await claimInboxEvent(manager, this.liveGroupId, event, { topic, partition, offset: message.offset }))) return false;
-    await this.projector.apply(event, manager, { topic, partition }, batch);
+    await this.projector.apply(manager, event, { topic, partition }, batch);
     return true;
   }
 }

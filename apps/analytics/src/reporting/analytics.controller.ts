@@ -1,12 +1,14 @@
 import { Controller, Get, HttpStatus, Param, ParseUUIDPipe, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, HttpProblemCode, ProblemException, Role, Roles, type AuthUser } from '@crm/http';
-import { AnalyticsService } from './analytics.service';
+import { DealsReportService } from './deals-report.service';
+import { ForecastReportService } from './forecast-report.service';
 import { KpiService } from './kpi.service';
 import {
   DateRangeQueryDto, ForecastQueryDto, FunnelQueryDto, KpiQueryDto, PipelineQueryDto, RankingQueryDto, RepReportQueryDto, RowsResponse,
   SalesQueryDto, SeriesResponse,
 } from './reporting.dto';
+import { SalesReportService } from './sales-report.service';
 
 const uuidParam = (field: string) =>
   new ParseUUIDPipe({
@@ -27,38 +29,40 @@ const uuidParam = (field: string) =>
 @Roles(Role.Admin, Role.SalesManager, Role.SalesRep)
 export class AnalyticsController {
   constructor(
-    private readonly analytics: AnalyticsService,
+    private readonly salesReport: SalesReportService,
+    private readonly deals: DealsReportService,
+    private readonly forecasts: ForecastReportService,
     private readonly kpis: KpiService,
   ) {}
 
   @Get('sales')
   @ApiOkResponse({ type: SeriesResponse, description: 'Money series per currency (confirmed, cancelled, net, shipped, paid, order counts) and lead/opportunity counts' })
   sales(@Query() q: SalesQueryDto, @CurrentUser() user: AuthUser) {
-    return this.analytics.sales(q, user);
+    return this.salesReport.sales(q, user);
   }
 
   @Get('funnel')
   @ApiOkResponse({ type: SeriesResponse, description: 'Leads captured in [from, to] reaching each stage; x = stage, rate = conversion from the previous stage' })
   funnel(@Query() q: FunnelQueryDto, @CurrentUser() user: AuthUser) {
-    return this.analytics.funnel(q, user);
+    return this.deals.funnel(q, user);
   }
 
   @Get('pipeline')
   @ApiOkResponse({ type: SeriesResponse, description: 'Open opportunities by stage: raw amount, probability-weighted amount and count per currency' })
   pipeline(@Query() q: PipelineQueryDto, @CurrentUser() user: AuthUser) {
-    return this.analytics.pipeline(q, user);
+    return this.deals.pipeline(q, user);
   }
 
   @Get('cycle-time')
   @ApiOkResponse({ type: RowsResponse, description: 'Median and p90 in hours: lead captured → won, won → fully paid, lead capture → first follow-up' })
   cycleTime(@Query() q: DateRangeQueryDto, @CurrentUser() user: AuthUser) {
-    return this.analytics.cycleTime(q, user);
+    return this.deals.cycleTime(q, user);
   }
 
   @Get('forecast')
   @ApiOkResponse({ type: SeriesResponse, description: 'Monthly net bookings, the time-series forecast with its 95 % interval, and the pipeline forecast (commit, best case, weighted)' })
   forecast(@Query() q: ForecastQueryDto, @CurrentUser() user: AuthUser) {
-    return this.analytics.forecast(q, user);
+    return this.forecasts.forecast(q, user);
   }
 
   @Get('kpis')

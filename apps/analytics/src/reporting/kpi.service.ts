@@ -1,11 +1,14 @@
-import { HttpStatus, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { Injectable } from '@nestjs/common';
 import Big from 'big.js';
-import { DataSource } from 'typeorm';
-import { HttpProblemCode, ProblemException, accessScope, type AccessScope, type AuthUser } from '@crm/http';
+import { DomainError } from '@crm/domain';
+import { accessScope, type AuthUser } from '@crm/http';
 import { formatAmount } from '@crm/money';
 import { UNASSIGNED, UNKNOWN } from '../projection/projection.domain';
-import { AS_OF_SQL, AnalyticsService, Params, asOfValue, queryMany, salesRows, scopeFilter } from './analytics.service';
+import { kpiQueries, repSql, type KeyedSums, type KpiReads, type RepRef } from './kpi.queries';
+import { asOfValue } from './report.queries';
+import { ReportRepository } from './report.repository';
+import { monthsBetween } from './report-range';
+import { SalesReportService } from './sales-report.service';
 import type { RankingMetric } from './reporting.dto';
 import { growthRate, parsePeriod, rank, ratio, winRate, type Period } from './stats.domain';
 
@@ -34,60 +37,33 @@ export interface KpiRow {
   complaints: number;
 }
 
-type Sums = Record<string, string>;
-
 /** KPIs per rep or team for a period, from the daily aggregates; rankings over them. */
 @Injectable()
 export class KpiService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly analytics: AnalyticsService,
+    private readonly reports: ReportRepository,
+    private readonly sales: SalesReportService,
   ) {}
-
-  /** Measures per rep or team over a period (whole months: sales come from the monthly rollup). */
-  private sumBy(p: Params, table: string, key: string, measures: string, period: Period, scope: AccessScope, extra = ''): string {
-    const source = table === 'sales_daily'
-      ? salesRows(p, period.start, period.end, `${extra}${scopeFilter(scope, p)}`)
-      : `${table} WHERE day >= ${p.add(period.start)}::date AND day < ${p.add(period.end)}::date${extra}${scopeFilter(scope, p)}`;
-    return `SELECT ${key} AS k, ${measures} FROM ${source} GROUP BY 1`;
-  }
 
   async kpis(q: { period: string; currency: string; by?: 'rep' | 'team' }, user: AuthUser): Promise<{ asOf: string | null; period: Period; by: string; currency: string; rows: KpiRow[] }> {
     const scope = accessScope(user);
     const by = q.by ?? 'rep';
-    const key = by === 'team' ? 'team' : 'rep_id';
     const period = parsePeriod(q.period);
     const previous = parsePeriod(period.previous);
-    const p = new Params();
-    const currency = p.add(q.currency);
-    const money = `sum(confirmed_amount - cancelled_amount)::text AS revenue, sum(paid_amount)::text AS paid`;
+    const { queries, params } = kpiQueries(by, q.currency, period, previous, scope);
     // Eight small independent reads: one statement, one round trip.
-    const r = await queryMany(this.dataSource, {
-      revenue: this.sumBy(p, 'sales_daily', key, money, period, scope, ` AND currency = ${currency}`),
-      before: this.sumBy(p, 'sales_daily', key, money, previous, scope, ` AND currency = ${currency}`),
-      opps: this.sumBy(p, 'opportunities_daily', key,
-        `sum(won_count)::text AS won, sum(lost_count)::text AS lost, sum(won_amount) FILTER (WHERE currency = ${currency})::text AS won_amount,
-         sum(won_count) FILTER (WHERE currency = ${currency})::text AS won_in_currency`, period, scope),
-      leads: this.sumBy(p, 'leads_daily', key, 'sum(responded)::text AS responded, sum(response_seconds)::text AS response_seconds', period, scope),
-      feedback: this.sumBy(p, 'feedback_daily', key, 'sum(feedback_count)::text AS n, sum(rating_sum)::text AS rating, sum(complaints)::text AS complaints', period, scope),
-      reps: 'SELECT rep_id::text, name, team FROM reps',
-      quotas: `SELECT q.rep_id::text, q.amount::text, r.team FROM quotas q LEFT JOIN reps r ON r.rep_id = q.rep_id
-                WHERE q.period = ${p.add(period.label)} AND q.currency = ${currency}`,
-      asOf: AS_OF_SQL,
-    }, p.values);
-    const byKey = (rows: Record<string, unknown>[]) => new Map((rows as (Sums & { k: string })[]).map((row) => [row.k, row]));
+    const r = await this.reports.many<KpiReads>(queries, params);
+    const byKey = (rows: KeyedSums[]) => new Map(rows.map((row) => [row.k, row]));
     const [revenue, before, opps, leads, feedback] = [byKey(r.revenue), byKey(r.before), byKey(r.opps), byKey(r.leads), byKey(r.feedback)];
-    const reps = r.reps as { rep_id: string; name: string; team: string | null }[];
-    const quotaRows = r.quotas as { rep_id: string; amount: string; team: string | null }[];
-    const asOf = asOfValue((r.asOf[0] as { t: string | null }).t);
-    const repById = new Map(reps.map((r) => [r.rep_id, r]));
+    const asOf = asOfValue(r.asOf[0].t);
+    const repById = new Map(r.reps.map((rep) => [rep.rep_id, rep]));
     // A team's quota is the sum of its reps' quotas (team as the rep directory says now).
     const quotas = new Map<string, Big>();
-    for (const r of quotaRows) {
-      const k = by === 'team' ? (r.team ?? UNKNOWN) : r.rep_id;
-      if (scope.kind === 'team' && (by === 'team' ? k : r.team) !== scope.team) continue;
-      if (scope.kind === 'own' && r.rep_id !== scope.repId) continue;
-      quotas.set(k, (quotas.get(k) ?? new Big(0)).plus(r.amount));
+    for (const row of r.quotas) {
+      const k = by === 'team' ? (row.team ?? UNKNOWN) : row.rep_id;
+      if (scope.kind === 'team' && (by === 'team' ? k : row.team) !== scope.team) continue;
+      if (scope.kind === 'own' && row.rep_id !== scope.repId) continue;
+      quotas.set(k, (quotas.get(k) ?? new Big(0)).plus(row.amount));
     }
 
     const keys = new Set([...revenue.keys(), ...before.keys(), ...opps.keys(), ...leads.keys(), ...feedback.keys(), ...quotas.keys()]);
@@ -152,11 +128,9 @@ export class KpiService {
   /** One rep's page for a manager: the KPIs, where the rep ranks among the reps the caller may see, and the monthly bookings. */
   async repReport(repId: string, q: { period: string; currency: string }, user: AuthUser) {
     const scope = accessScope(user);
-    const [rep] = await this.dataSource.query('SELECT rep_id::text, name, team FROM reps WHERE rep_id = $1', [repId]);
+    const [rep] = await this.reports.rows<RepRef>(repSql(repId));
     const visible = scope.kind === 'all' || (scope.kind === 'team' ? rep?.team === scope.team : scope.repId === repId);
-    if (!visible) {
-      throw new ProblemException({ status: HttpStatus.NOT_FOUND, code: HttpProblemCode.NotFound, detail: 'No such rep among the reps you may see.' });
-    }
+    if (!visible) throw new DomainError({ kind: 'not_found', detail: 'No such rep among the reps you may see.' });
     const all = await this.kpis({ ...q, by: 'rep' }, user);
     const row = all.rows.find((r) => r.key === repId) ?? null;
     const ranks: Record<string, number | null> = {};
@@ -164,9 +138,8 @@ export class KpiService {
       const ranked = await this.rankings({ ...q, by: 'rep', metric }, user);
       ranks[metric] = ranked.rows.find((r) => r.key === repId)?.rank ?? null;
     }
-    const monthly = await this.analytics.monthlyRevenue(q.currency, all.period.start, all.period.end, { kind: 'own', repId });
-    const months: string[] = [];
-    for (let m = all.period.start; m < all.period.end; m = new Date(Date.UTC(Number(m.slice(0, 4)), Number(m.slice(5, 7)), 1)).toISOString().slice(0, 10)) months.push(m);
+    const monthly = await this.sales.monthlyRevenue(q.currency, all.period.start, all.period.end, { kind: 'own', repId });
+    const months = monthsBetween(all.period.start, all.period.end);
     return {
       asOf: all.asOf,
       period: all.period,

@@ -1,6 +1,7 @@
 import { createTestDataSource, type TestDataSource } from '@crm/testing';
 import { migrations } from '../migrations';
-import { Params, salesRows } from './analytics.service';
+import { Params } from './report.queries';
+import { salesRows } from './sales.queries';
 
 const KEY = 'currency, region, product_line, source, rep_id, team';
 const MEASURES = 'confirmed_amount, cancelled_amount, shipped_amount, paid_amount, orders_confirmed, orders_cancelled, orders_shipped';

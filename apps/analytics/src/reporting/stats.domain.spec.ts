@@ -1,6 +1,6 @@
+import { forecastCategory, weightedAmount } from '../projection/deal-value';
 import {
-  addMonths, forecastCategory, forecastSeries, growthRate, mape, median, p90, parsePeriod, pipelineForecast, quantile, rank,
-  ratio, weightedAmount, winRate,
+  addMonths, forecastSeries, growthRate, mape, median, p90, parsePeriod, pipelineForecast, quantile, rank, ratio, winRate,
 } from './stats.domain';
 
 describe('quantiles', () => {
