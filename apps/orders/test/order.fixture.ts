@@ -25,8 +25,24 @@ export const anOrder = (overrides: Partial<Order> = {}): Order => ({
   version: 1,
   createdAt: new Date('2026-11-01T08:00:00Z'),
   lines: [
-    { id: '0d1e2f30-4152-4637-8849-5a6b7c8d9e0f', sku: 'PUMP-200', productName: 'Pump 200 W', quantity: 3, unitPrice: '19.99', discount: '5.00', lineTotal: '54.97' },
-    { id: '1e2f3041-5263-4748-895a-6b7c8d9e0f10', sku: 'VALVE-10', productName: 'Valve 10 mm', quantity: 2, unitPrice: '100.10', discount: '0.00', lineTotal: '200.20' },
+    {
+      id: '0d1e2f30-4152-4637-8849-5a6b7c8d9e0f',
+      sku: 'PUMP-200',
+      productName: 'Pump 200 W',
+      quantity: 3,
+      unitPrice: '19.99',
+      discount: '5.00',
+      lineTotal: '54.97',
+    },
+    {
+      id: '1e2f3041-5263-4748-895a-6b7c8d9e0f10',
+      sku: 'VALVE-10',
+      productName: 'Valve 10 mm',
+      quantity: 2,
+      unitPrice: '100.10',
+      discount: '0.00',
+      lineTotal: '200.20',
+    },
   ],
   ...overrides,
 });

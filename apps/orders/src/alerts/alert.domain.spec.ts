@@ -25,7 +25,15 @@ describe('decideDelayAlert', () => {
     expect(events.map((e) => [e.type, e.data])).toEqual([
       [
         'crm.order.delayed',
-        { orderId: late.id, repId: late.repId, status: 'confirmed', reason: 'past_promised_date', promisedDeliveryDate: '2026-11-01', daysLate: 26, detectedAt: now.toISOString() },
+        {
+          orderId: late.id,
+          repId: late.repId,
+          status: 'confirmed',
+          reason: 'past_promised_date',
+          promisedDeliveryDate: '2026-11-01',
+          daysLate: 26,
+          detectedAt: now.toISOString(),
+        },
       ],
     ]);
   });

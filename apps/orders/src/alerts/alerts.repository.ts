@@ -44,7 +44,11 @@ export class AlertsRepository {
 
   async acknowledge(m: EntityManager, id: string, ack: Acknowledgement): Promise<void> {
     // The first acknowledgement stands, whoever races it.
-    await m.query('UPDATE alerts SET acknowledged_at = $2, acknowledged_by = $3 WHERE id = $1 AND acknowledged_at IS NULL', [id, ack.acknowledgedAt, ack.acknowledgedBy]);
+    await m.query('UPDATE alerts SET acknowledged_at = $2, acknowledged_by = $3 WHERE id = $1 AND acknowledged_at IS NULL', [
+      id,
+      ack.acknowledgedAt,
+      ack.acknowledgedBy,
+    ]);
   }
 
   /** Takes the scan's transaction-scoped advisory lock; false when another replica is scanning. */

@@ -36,7 +36,7 @@ export class DelayAlertsJob {
   async scan(now = new Date()): Promise<number> {
     const today = now.toISOString().slice(0, 10);
     let total = 0;
-    for (let more = true; more; ) {
+    for (let more = true; more;) {
       const batch = await inTransaction(this.dataSource, async (m) => {
         if (!(await this.alerts.tryDelayScanLock(m))) return { raised: 0, more: false };
         const due = await this.alerts.lateOrders(m, today, BATCH);

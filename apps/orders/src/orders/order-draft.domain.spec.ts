@@ -34,8 +34,20 @@ describe('decideCreate', () => {
   it('drafts the order exactly priced, with its lines in order, its history and order.drafted carrying it all', () => {
     const { changes, events } = decideCreate(command(), ctx());
     const orderId = '00000000-0000-4000-8000-000000000001';
-    expect(changes.order).toMatchObject({ id: orderId, status: 'draft', total: '255.17', team: 'east', paymentTerms: 'NET30', promisedDeliveryDate: null, createdBy: rep, createdAt: NOW });
-    expect(changes.lines.map((l) => [l.position, l.orderId, l.lineTotal, l.discount])).toEqual([[0, orderId, '54.97', '5.00'], [1, orderId, '200.20', '0.00']]);
+    expect(changes.order).toMatchObject({
+      id: orderId,
+      status: 'draft',
+      total: '255.17',
+      team: 'east',
+      paymentTerms: 'NET30',
+      promisedDeliveryDate: null,
+      createdBy: rep,
+      createdAt: NOW,
+    });
+    expect(changes.lines.map((l) => [l.position, l.orderId, l.lineTotal, l.discount])).toEqual([
+      [0, orderId, '54.97', '5.00'],
+      [1, orderId, '200.20', '0.00'],
+    ]);
     expect(changes.history).toEqual({ fromStatus: null, toStatus: 'draft', by: rep, note: null, at: NOW });
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ type: 'crm.order.drafted', subject: orderId });
@@ -44,23 +56,33 @@ describe('decideCreate', () => {
   });
 
   it('lets a rep file only for themself', () => {
-    expect(fieldsOf(() => decideCreate(command({ repId: otherRep }), ctx()))).toEqual([{ field: 'repId', message: 'a sales rep can only create orders for themself' }]);
+    expect(fieldsOf(() => decideCreate(command({ repId: otherRep }), ctx()))).toEqual([
+      { field: 'repId', message: 'a sales rep can only create orders for themself' },
+    ]);
   });
 
   it('names the line whose discount exceeds it', () => {
     const bad = [lines[0], { sku: 'VALVE-10', productName: 'Valve', quantity: 1, unitPrice: '1.5', discount: '2' }];
-    expect(fieldsOf(() => decideCreate(command({ lines: bad }), ctx()))).toEqual([{ field: 'lines[1].discount', message: expect.stringContaining('exceeds the line amount 1.50') }]);
+    expect(fieldsOf(() => decideCreate(command({ lines: bad }), ctx()))).toEqual([
+      { field: 'lines[1].discount', message: expect.stringContaining('exceeds the line amount 1.50') },
+    ]);
   });
 
   it('names the first line whose SKU is unknown or retired', () => {
-    expect(fieldsOf(() => decideCreate(command({ unsellable: new Set(['VALVE-10']) }), ctx()))).toEqual([{ field: 'lines[1].sku', message: 'unknown or inactive SKU VALVE-10' }]);
+    expect(fieldsOf(() => decideCreate(command({ unsellable: new Set(['VALVE-10']) }), ctx()))).toEqual([
+      { field: 'lines[1].sku', message: 'unknown or inactive SKU VALVE-10' },
+    ]);
   });
 
   it("lets a manager file for their team's reps only, never for a rep the directory does not know", () => {
     const manager = { scope: { kind: 'team', team: 'east' } as const, caller: { sub: mgr, team: 'east' } };
     expect(decideCreate(command({ ...manager, repId: rep, knownTeam: 'east' }), ctx()).changes.order.team).toBe('east');
-    expect(fieldsOf(() => decideCreate(command({ ...manager, repId: otherRep, knownTeam: 'west' }), ctx()))).toEqual([{ field: 'repId', message: `rep ${otherRep} is not in team east` }]);
-    expect(fieldsOf(() => decideCreate(command({ ...manager, repId: otherRep, knownTeam: undefined }), ctx()))).toEqual([{ field: 'repId', message: `rep ${otherRep} is not in team east` }]);
+    expect(fieldsOf(() => decideCreate(command({ ...manager, repId: otherRep, knownTeam: 'west' }), ctx()))).toEqual([
+      { field: 'repId', message: `rep ${otherRep} is not in team east` },
+    ]);
+    expect(fieldsOf(() => decideCreate(command({ ...manager, repId: otherRep, knownTeam: undefined }), ctx()))).toEqual([
+      { field: 'repId', message: `rep ${otherRep} is not in team east` },
+    ]);
     // The manager themself, unknown to the directory, files under their own team.
     expect(decideCreate(command({ ...manager, repId: mgr, knownTeam: undefined }), ctx()).changes.order.team).toBe('east');
   });
@@ -90,9 +112,19 @@ describe('decideDraftFromWon', () => {
 
   it("drafts by system with the deal's terms, under the deal's team or else the rep's", () => {
     const { changes } = decideDraftFromWon(won(), 'east', { by: 'system', now: NOW, newId: ids() });
-    expect(changes.order).toMatchObject({ opportunityId: won().opportunityId, team: 'east', total: '1000.00', paymentTerms: 'NET60', currency: 'CNY', createdBy: 'system' });
+    expect(changes.order).toMatchObject({
+      opportunityId: won().opportunityId,
+      team: 'east',
+      total: '1000.00',
+      paymentTerms: 'NET60',
+      currency: 'CNY',
+      createdBy: 'system',
+    });
     expect(decideDraftFromWon(won({ team: 'west' }), 'east', { by: 'system', now: NOW, newId: ids() }).changes.order.team).toBe('west');
-    expect(decideDraftFromWon(won({ paymentTerms: undefined }), undefined, { by: 'system', now: NOW, newId: ids() }).changes.order).toMatchObject({ team: null, paymentTerms: 'NET30' });
+    expect(decideDraftFromWon(won({ paymentTerms: undefined }), undefined, { by: 'system', now: NOW, newId: ids() }).changes.order).toMatchObject({
+      team: null,
+      paymentTerms: 'NET30',
+    });
   });
 
   it('refuses lines that cannot be priced as invalid (dead-lettered, never retried)', () => {

@@ -46,7 +46,14 @@ export interface NewOrder {
 /** Prices each line exactly; a discount larger than its line is an invalid `lines[i].discount`. */
 export function pricedLines(lines: readonly LineInput[]): PricedLine[] {
   try {
-    return priceLines(lines).map(({ sku, productName, quantity, unitPrice, discount, lineTotal }) => ({ sku, productName, quantity, unitPrice, discount, lineTotal }));
+    return priceLines(lines).map(({ sku, productName, quantity, unitPrice, discount, lineTotal }) => ({
+      sku,
+      productName,
+      quantity,
+      unitPrice,
+      discount,
+      lineTotal,
+    }));
   } catch (err) {
     if (err instanceof InvalidLineError) throw DomainError.invalidField(`lines[${err.index}].discount`, err.message);
     throw err;
@@ -108,20 +115,24 @@ export function decideCreate(cmd: CreateOrderCommand, ctx: DraftContext): Decisi
   if (firstUnknown >= 0) throw DomainError.invalidField(`lines[${firstUnknown}].sku`, `unknown or inactive SKU ${cmd.lines[firstUnknown].sku}`);
   // A rep the directory does not (yet) know is refused rather than put in the manager's team, which would
   // hand the manager another team's rep.
-  if (scope.kind === 'team' && repId !== caller.sub && cmd.knownTeam !== scope.team) throw DomainError.invalidField('repId', `rep ${repId} is not in team ${scope.team}`);
-  const team = cmd.knownTeam ?? (scope.kind === 'team' ? scope.team : caller.team ?? null);
+  if (scope.kind === 'team' && repId !== caller.sub && cmd.knownTeam !== scope.team)
+    throw DomainError.invalidField('repId', `rep ${repId} is not in team ${scope.team}`);
+  const team = cmd.knownTeam ?? (scope.kind === 'team' ? scope.team : (caller.team ?? null));
   if (scope.kind === 'team' && team !== scope.team) throw DomainError.invalidField('repId', `rep ${repId} is not in team ${scope.team}`);
-  return decideDraft({
-    opportunityId: null,
-    repId,
-    team,
-    customer: cmd.customer,
-    region: cmd.region ?? null,
-    currency: cmd.currency,
-    lines,
-    paymentTerms: cmd.paymentTerms ?? 'NET30',
-    promisedDeliveryDate: cmd.promisedDeliveryDate ?? null,
-  }, ctx);
+  return decideDraft(
+    {
+      opportunityId: null,
+      repId,
+      team,
+      customer: cmd.customer,
+      region: cmd.region ?? null,
+      currency: cmd.currency,
+      lines,
+      paymentTerms: cmd.paymentTerms ?? 'NET30',
+      promisedDeliveryDate: cmd.promisedDeliveryDate ?? null,
+    },
+    ctx,
+  );
 }
 
 /**
@@ -129,15 +140,18 @@ export function decideCreate(cmd: CreateOrderCommand, ctx: DraftContext): Decisi
  * that cannot be priced will not price better on retry (the inbox dead-letters it with the reason).
  */
 export function decideDraftFromWon(data: EventOf<'opportunity.won'>['data'], knownTeam: string | null | undefined, ctx: DraftContext): Decision<NewOrder> {
-  return decideDraft({
-    opportunityId: data.opportunityId,
-    repId: data.repId,
-    team: data.team ?? knownTeam ?? null,
-    customer: data.customer,
-    region: data.region ?? null,
-    currency: data.currency,
-    lines: pricedLines(data.lines),
-    paymentTerms: data.paymentTerms ?? 'NET30',
-    promisedDeliveryDate: data.promisedDeliveryDate ?? null,
-  }, ctx);
+  return decideDraft(
+    {
+      opportunityId: data.opportunityId,
+      repId: data.repId,
+      team: data.team ?? knownTeam ?? null,
+      customer: data.customer,
+      region: data.region ?? null,
+      currency: data.currency,
+      lines: pricedLines(data.lines),
+      paymentTerms: data.paymentTerms ?? 'NET30',
+      promisedDeliveryDate: data.promisedDeliveryDate ?? null,
+    },
+    ctx,
+  );
 }

@@ -6,7 +6,8 @@ import { DomainError, type Decision } from '@crm/domain';
 import { loadDecideSave } from '@crm/persistence';
 import { DirectoryService } from '../directory/directory.service';
 import { decideDraftFromWon } from './order-draft.domain';
-import { decidePaymentReceived, decideStockDeducted, decideStockInsufficient, SYSTEM, type Order, type OrderChanges } from './order.domain';
+import { decidePaymentReceived, decideStockDeducted, decideStockInsufficient } from './order-saga.domain';
+import { SYSTEM, type Order, type OrderChanges } from './order.domain';
 import { OrdersRepository } from './orders.repository';
 
 /** The saga's order side: a won deal drafts an order; inventory's and finance's answers move it on. */

@@ -27,7 +27,10 @@ describe('decideTracking', () => {
   it('starts production on an allocated order, then only moves its percentage', () => {
     const started = track(anOrder({ status: 'allocated' }), { kind: 'production', percent: 40, note: 'line 2' });
     expect(started.changes.steps).toEqual([
-      { set: { productionPercent: 40, status: 'in_production' }, history: expect.objectContaining({ fromStatus: 'allocated', note: 'line 2', by: 'erp-bridge' }) },
+      {
+        set: { productionPercent: 40, status: 'in_production' },
+        history: expect.objectContaining({ fromStatus: 'allocated', note: 'line 2', by: 'erp-bridge' }),
+      },
     ]);
     expect(types(started.events)).toEqual(['crm.order.status_changed']);
     const progressed = track(anOrder({ status: 'in_production' }), { kind: 'production', percent: 100 });
@@ -36,20 +39,29 @@ describe('decideTracking', () => {
   });
 
   it('refuses a production report without a percentage, or on an order not allocated or in production', () => {
-    expect(() => track(anOrder({ status: 'allocated' }), { kind: 'production' })).toThrow(expect.objectContaining({ fields: [expect.objectContaining({ field: 'percent' })] }));
+    expect(() => track(anOrder({ status: 'allocated' }), { kind: 'production' })).toThrow(
+      expect.objectContaining({ fields: [expect.objectContaining({ field: 'percent' })] }),
+    );
     expect(() => track(anOrder({ status: 'confirmed' }), { kind: 'production', percent: 5 })).toThrow(
       expect.objectContaining({ code: 'ILLEGAL_TRANSITION', detail: expect.stringContaining('cannot startProduction an order that is confirmed') }),
     );
   });
 
   it('ships with carrier and tracking number, both required', () => {
-    const { changes, events } = track(anOrder({ status: 'in_production' }), { kind: 'shipment', carrier: 'SF Express', trackingNumber: 'SF123', at: '2026-11-26T10:00:00Z' });
+    const { changes, events } = track(anOrder({ status: 'in_production' }), {
+      kind: 'shipment',
+      carrier: 'SF Express',
+      trackingNumber: 'SF123',
+      at: '2026-11-26T10:00:00Z',
+    });
     expect(changes.steps[0].set).toEqual({ carrier: 'SF Express', trackingNumber: 'SF123', status: 'shipped' });
     expect(events[1].data).toEqual({ orderId: anOrder().id, carrier: 'SF Express', trackingNumber: 'SF123', shippedAt: '2026-11-26T10:00:00.000Z' });
     expect(() => track(anOrder({ status: 'allocated' }), { kind: 'shipment', carrier: 'SF Express' })).toThrow(
       expect.objectContaining({ fields: [{ field: 'trackingNumber', message: 'carrier and trackingNumber are required for a shipment' }] }),
     );
-    expect(() => track(anOrder({ status: 'allocated' }), { kind: 'shipment' })).toThrow(expect.objectContaining({ fields: [expect.objectContaining({ field: 'carrier' })] }));
+    expect(() => track(anOrder({ status: 'allocated' }), { kind: 'shipment' })).toThrow(
+      expect.objectContaining({ fields: [expect.objectContaining({ field: 'carrier' })] }),
+    );
   });
 
   it('delivers a shipped order, and completes it when it is already paid', () => {
@@ -78,8 +90,17 @@ describe('decideTracking', () => {
       details: { note: 'seal leaks in batch 7', reportedBy: 'erp-bridge' },
     });
     expect(events.map((e) => e.data)).toEqual([
-      { orderId: anOrder().id, repId: anOrder().repId, status: 'confirmed', reason: 'quality_problem', note: 'seal leaks in batch 7', detectedAt: NOW.toISOString() },
+      {
+        orderId: anOrder().id,
+        repId: anOrder().repId,
+        status: 'confirmed',
+        reason: 'quality_problem',
+        note: 'seal leaks in batch 7',
+        detectedAt: NOW.toISOString(),
+      },
     ]);
-    expect(() => track(anOrder({ status: 'confirmed' }), { kind: 'quality_problem' })).toThrow(expect.objectContaining({ fields: [expect.objectContaining({ field: 'note' })] }));
+    expect(() => track(anOrder({ status: 'confirmed' }), { kind: 'quality_problem' })).toThrow(
+      expect.objectContaining({ fields: [expect.objectContaining({ field: 'note' })] }),
+    );
   });
 });

@@ -40,28 +40,40 @@ export function decideTracking(order: Order, report: TrackingReport, ctx: { by: 
     case 'production': {
       const percent = report.percent;
       if (percent === undefined) throw DomainError.invalidField('percent', 'percent is required for a production report');
-      if (order.status === 'allocated') return decided(move(start, { action: 'startProduction', by, note: report.note, set: { productionPercent: percent } }, now));
+      if (order.status === 'allocated')
+        return decided(move(start, { action: 'startProduction', by, note: report.note, set: { productionPercent: percent } }, now));
       if (order.status === 'in_production') return { changes: { ...start.changes, steps: [{ set: { productionPercent: percent } }] }, events: [] };
       throw new IllegalTransitionError('startProduction', order.status);
     }
     case 'shipment': {
       const { carrier, trackingNumber } = report;
-      if (!carrier || !trackingNumber) throw DomainError.invalidField(carrier ? 'trackingNumber' : 'carrier', 'carrier and trackingNumber are required for a shipment');
-      return decided(move(start, {
-        action: 'ship',
-        by,
-        note: report.note,
-        set: { carrier, trackingNumber },
-        events: (o) => [newEvent('order.shipped', { subject: o.id, data: { orderId: o.id, carrier, trackingNumber, shippedAt: at } })],
-      }, now));
+      if (!carrier || !trackingNumber)
+        throw DomainError.invalidField(carrier ? 'trackingNumber' : 'carrier', 'carrier and trackingNumber are required for a shipment');
+      return decided(
+        move(
+          start,
+          {
+            action: 'ship',
+            by,
+            note: report.note,
+            set: { carrier, trackingNumber },
+            events: (o) => [newEvent('order.shipped', { subject: o.id, data: { orderId: o.id, carrier, trackingNumber, shippedAt: at } })],
+          },
+          now,
+        ),
+      );
     }
     case 'delivered': {
-      const delivered = move(start, {
-        action: 'deliver',
-        by,
-        note: report.note,
-        events: (o) => [newEvent('order.delivered', { subject: o.id, data: { orderId: o.id, deliveredAt: at } })],
-      }, now);
+      const delivered = move(
+        start,
+        {
+          action: 'deliver',
+          by,
+          note: report.note,
+          events: (o) => [newEvent('order.delivered', { subject: o.id, data: { orderId: o.id, deliveredAt: at } })],
+        },
+        now,
+      );
       return decided(readyToComplete(delivered.order.status, delivered.order.paymentStatus) ? completed(delivered, SYSTEM, now) : delivered);
     }
     case 'logistics':

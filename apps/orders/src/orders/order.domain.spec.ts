@@ -1,16 +1,7 @@
 import type { EventEnvelope } from '@crm/contracts';
 import { anOrder, NOW } from '../../test/order.fixture';
 import { parseAutoConfirmLimits } from './auto-confirm.domain';
-import {
-  decideCancel,
-  decideComplete,
-  decideConfirm,
-  decidePaymentReceived,
-  decideReject,
-  decideStockDeducted,
-  decideStockInsufficient,
-  decideSubmit,
-} from './order.domain';
+import { decideCancel, decideComplete, decideConfirm, decideReject, decideSubmit } from './order.domain';
 
 const manager = { by: 'manager-1', now: NOW };
 const types = (events: EventEnvelope[]) => events.map((e) => e.type);
@@ -89,7 +80,13 @@ describe('decideCancel', () => {
     const { changes, events } = decideCancel(anOrder({ status: 'allocated' }), 'customer withdrew', { by: 'rep-1', now: NOW });
     expect(changes.steps[0].set).toEqual({ cancelReason: 'customer withdrew', status: 'cancelled' });
     expect(types(events)).toEqual(['crm.order.status_changed', 'crm.order.cancelled']);
-    expect(events[1].data).toEqual({ orderId: anOrder().id, previousStatus: 'allocated', reason: 'customer withdrew', by: 'rep-1', cancelledAt: NOW.toISOString() });
+    expect(events[1].data).toEqual({
+      orderId: anOrder().id,
+      previousStatus: 'allocated',
+      reason: 'customer withdrew',
+      by: 'rep-1',
+      cancelledAt: NOW.toISOString(),
+    });
   });
 
   it('refuses once shipped', () => {
@@ -104,60 +101,5 @@ describe('decideComplete', () => {
     expect(changes.feedbackRequest).toEqual({ orderId: anOrder().id, status: 'open', openedAt: NOW, answeredAt: null });
     expect(events[1].data).toEqual({ orderId: anOrder().id, repId: anOrder().repId, currency: 'USD', total: '255.17', completedAt: NOW.toISOString() });
     expect(() => decideComplete(anOrder({ status: 'shipped' }), manager)).toThrow(expect.objectContaining({ code: 'ILLEGAL_TRANSITION' }));
-  });
-});
-
-describe("inventory's answers", () => {
-  it('allocates a confirmed or on-hold order and clears the hold reason', () => {
-    for (const status of ['confirmed', 'on_hold'] as const) {
-      const { changes, events } = decideStockDeducted(anOrder({ status, holdReason: 'x' }), NOW);
-      expect(changes.steps[0]).toMatchObject({ set: { holdReason: null, status: 'allocated' }, history: { by: 'system' } });
-      expect(types(events)).toEqual(['crm.order.status_changed', 'crm.order.allocated']);
-    }
-  });
-
-  it('ignores an answer for an order that moved on', () => {
-    const decision = decideStockDeducted(anOrder({ status: 'cancelled' }), NOW);
-    expect(decision).toEqual({ changes: { steps: [], ignored: expect.stringContaining('cannot allocate an order that is cancelled') }, events: [] });
-  });
-
-  it('puts a confirmed order on hold with the shortages and alerts its rep once per answer', () => {
-    const shortages = [{ sku: 'VALVE-10', requested: 2, available: 1 }];
-    const { changes, events } = decideStockInsufficient(anOrder({ status: 'confirmed' }), { shortages, eventId: 'evt-1', alertId: 'alert-1' }, NOW);
-    const reason = 'insufficient stock: VALVE-10 needs 2, has 1';
-    expect(changes.steps[0]).toMatchObject({ set: { holdReason: reason, status: 'on_hold' }, history: { note: reason, by: 'system' } });
-    expect(events[1].data).toEqual({ orderId: anOrder().id, repId: anOrder().repId, reason, shortages, at: NOW.toISOString() });
-    expect(changes.alert).toEqual({
-      id: 'alert-1',
-      orderId: anOrder().id,
-      repId: anOrder().repId,
-      team: 'east',
-      kind: 'stock_shortage',
-      dedupeKey: 'stock_shortage:evt-1',
-      message: `Order ${anOrder().id} is on hold: ${reason}.`,
-      details: { shortages },
-    });
-    const moot = decideStockInsufficient(anOrder({ status: 'allocated' }), { shortages, eventId: 'evt-1', alertId: 'alert-1' }, NOW);
-    expect(moot.changes).toEqual({ steps: [], ignored: expect.stringContaining('cannot hold') });
-  });
-});
-
-describe('decidePaymentReceived', () => {
-  it('keeps a partial payment without moving the order', () => {
-    const { changes, events } = decidePaymentReceived(anOrder({ status: 'delivered' }), '100.00', NOW);
-    expect(changes.steps).toEqual([{ set: { paymentStatus: 'partially_paid', outstanding: '100.00' } }]);
-    expect(events).toEqual([]);
-  });
-
-  it('completes a delivered order once nothing is outstanding', () => {
-    const { changes, events } = decidePaymentReceived(anOrder({ status: 'delivered' }), '0.00', NOW);
-    expect(changes.steps.map((s) => s.set)).toEqual([{ paymentStatus: 'paid', outstanding: '0.00' }, { status: 'completed' }]);
-    expect(changes.feedbackRequest).toMatchObject({ status: 'open' });
-    expect(types(events)).toEqual(['crm.order.status_changed', 'crm.order.completed']);
-  });
-
-  it('records a full payment of an order not yet delivered without completing it', () => {
-    const { changes } = decidePaymentReceived(anOrder({ status: 'shipped' }), '0', NOW);
-    expect(changes.steps).toEqual([{ set: { paymentStatus: 'paid', outstanding: '0' } }]);
   });
 });

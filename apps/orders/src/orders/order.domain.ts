@@ -1,11 +1,10 @@
-import type { EventEnvelope, EventOf } from '@crm/contracts';
-import { DomainError, nothingToDo, type Decision } from '@crm/domain';
+import type { EventEnvelope } from '@crm/contracts';
+import { DomainError, type Decision } from '@crm/domain';
 import { newEvent } from '@crm/messaging';
-import { compareAmounts } from '@crm/money';
-import { stockShortageAlert, type NewAlert } from '../alerts/alert.domain';
+import type { NewAlert } from '../alerts/alert.domain';
 import { openFeedbackRequest, type FeedbackRequest } from '../feedback/feedback.domain';
 import { autoConfirms, type AutoConfirmLimits } from './auto-confirm.domain';
-import { canApply, IllegalTransitionError, nextStatus, readyToComplete, type OrderAction, type OrderStatus, type PaymentStatus } from './order-workflow.domain';
+import { nextStatus, type OrderAction, type OrderStatus, type PaymentStatus } from './order-workflow.domain';
 
 /** Who acts when no person does: auto-confirmation, inventory's and finance's answers. */
 export const SYSTEM = 'system';
@@ -158,22 +157,32 @@ export function orderTerms(o: Order) {
 }
 
 function confirmed(plan: Plan, by: string, autoConfirmed: boolean, now: Date): Plan {
-  return move(plan, {
-    action: 'confirm',
-    by,
-    note: autoConfirmed ? 'auto-confirmed under the limit' : undefined,
-    set: { autoConfirmed },
-    events: (o, at) => [newEvent('order.confirmed', { subject: o.id, data: { ...orderTerms(o), by, autoConfirmed, confirmedAt: at } })],
-  }, now);
+  return move(
+    plan,
+    {
+      action: 'confirm',
+      by,
+      note: autoConfirmed ? 'auto-confirmed under the limit' : undefined,
+      set: { autoConfirmed },
+      events: (o, at) => [newEvent('order.confirmed', { subject: o.id, data: { ...orderTerms(o), by, autoConfirmed, confirmedAt: at } })],
+    },
+    now,
+  );
 }
 
 /** Completes the order; after-sales starts with the feedback request the customer answers. */
 export function completed(plan: Plan, by: string, now: Date): Plan {
-  const done = move(plan, {
-    action: 'complete',
-    by,
-    events: (o, at) => [newEvent('order.completed', { subject: o.id, data: { orderId: o.id, repId: o.repId, currency: o.currency, total: o.total, completedAt: at } })],
-  }, now);
+  const done = move(
+    plan,
+    {
+      action: 'complete',
+      by,
+      events: (o, at) => [
+        newEvent('order.completed', { subject: o.id, data: { orderId: o.id, repId: o.repId, currency: o.currency, total: o.total, completedAt: at } }),
+      ],
+    },
+    now,
+  );
   return { ...done, changes: { ...done.changes, feedbackRequest: openFeedbackRequest(done.order.id, now) } };
 }
 
@@ -185,11 +194,15 @@ export function decideSubmit(order: Order, cmd: { unsellable: ReadonlySet<string
   if (cmd.unsellable.size) {
     throw DomainError.conflict('UNKNOWN_SKU', `The catalogue does not sell ${[...cmd.unsellable].join(', ')}: edit the order before submitting it.`);
   }
-  let plan = move(planFor(order), {
-    action: 'submit',
-    by,
-    events: (o, at) => [newEvent('order.submitted', { subject: o.id, data: { orderId: o.id, by, submittedAt: at } })],
-  }, now);
+  let plan = move(
+    planFor(order),
+    {
+      action: 'submit',
+      by,
+      events: (o, at) => [newEvent('order.submitted', { subject: o.id, data: { orderId: o.id, by, submittedAt: at } })],
+    },
+    now,
+  );
   if (autoConfirms(cmd.limits, plan.order.currency, plan.order.total)) plan = confirmed(plan, SYSTEM, true, now);
   return decided(plan);
 }
@@ -201,56 +214,20 @@ export const decideReject = (order: Order, note: string | undefined, { by, now }
   decided(move(planFor(order), { action: 'reject', by, note }, now));
 
 export function decideCancel(order: Order, reason: string, { by, now }: Actor): Decision<OrderChanges> {
-  return decided(move(planFor(order), {
-    action: 'cancel',
-    by,
-    note: reason,
-    set: { cancelReason: reason },
-    events: (o, at) => [
-      newEvent('order.cancelled', { subject: o.id, data: { orderId: o.id, previousStatus: order.status, reason, by, cancelledAt: at } }),
-    ],
-  }, now));
+  return decided(
+    move(
+      planFor(order),
+      {
+        action: 'cancel',
+        by,
+        note: reason,
+        set: { cancelReason: reason },
+        events: (o, at) => [newEvent('order.cancelled', { subject: o.id, data: { orderId: o.id, previousStatus: order.status, reason, by, cancelledAt: at } })],
+      },
+      now,
+    ),
+  );
 }
 
 /** A manager closes a delivered order even before it is fully paid. */
 export const decideComplete = (order: Order, { by, now }: Actor): Decision<OrderChanges> => decided(completed(planFor(order), by, now));
-
-/** Inventory's answer moves a confirmed order on; an answer for an order that moved on (cancelled) is moot. */
-const moot = (action: OrderAction, order: Order): Decision<OrderChanges> =>
-  nothingToDo({ steps: [], ignored: new IllegalTransitionError(action, order.status).message });
-
-/** `stock.deducted`: the order is allocated (from confirmed, or from on hold once stock came in). */
-export function decideStockDeducted(order: Order, now: Date): Decision<OrderChanges> {
-  if (!canApply('allocate', order.status)) return moot('allocate', order);
-  return decided(move(planFor(order), {
-    action: 'allocate',
-    by: SYSTEM,
-    set: { holdReason: null },
-    events: (o, at) => [newEvent('order.allocated', { subject: o.id, data: { orderId: o.id, at } })],
-  }, now));
-}
-
-type Shortages = EventOf<'stock.insufficient'>['data']['shortages'];
-
-/** `stock.insufficient`: the order goes on hold and its rep is alerted, once per inventory answer (`eventId`). */
-export function decideStockInsufficient(order: Order, cmd: { shortages: Shortages; eventId: string; alertId: string }, now: Date): Decision<OrderChanges> {
-  const reason = `insufficient stock: ${cmd.shortages.map((s) => `${s.sku} needs ${s.requested}, has ${s.available}`).join('; ')}`;
-  if (!canApply('hold', order.status)) return moot('hold', order);
-  const plan = move(planFor(order), {
-    action: 'hold',
-    by: SYSTEM,
-    note: reason,
-    set: { holdReason: reason },
-    events: (o, at) => [newEvent('order.on_hold', { subject: o.id, data: { orderId: o.id, repId: o.repId, reason, shortages: cmd.shortages, at } })],
-  }, now);
-  const alert = stockShortageAlert(plan.order, { id: cmd.alertId, eventId: cmd.eventId, reason, shortages: cmd.shortages });
-  return { changes: { ...plan.changes, alert }, events: plan.events };
-}
-
-/** `payment.received`: keeps the payment state; a delivered order that is now paid completes. */
-export function decidePaymentReceived(order: Order, outstanding: string, now: Date): Decision<OrderChanges> {
-  const paymentStatus: PaymentStatus = compareAmounts(outstanding, '0') <= 0 ? 'paid' : 'partially_paid';
-  let plan: Plan = { order: { ...order, paymentStatus, outstanding }, changes: { steps: [{ set: { paymentStatus, outstanding } }] }, events: [] };
-  if (readyToComplete(plan.order.status, paymentStatus)) plan = completed(plan, SYSTEM, now);
-  return decided(plan);
-}

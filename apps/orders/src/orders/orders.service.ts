@@ -49,7 +49,10 @@ export class OrdersService {
   /** Submits a draft whose SKUs are still sold; under the auto-confirm limit it confirms at once. */
   submit(user: AuthUser, id: string, expectedVersion?: number): Promise<OrderView> {
     return this.act(user, id, expectedVersion, async (m, order) => {
-      const unsellable = await this.directory.unsellableSkus(m, order.lines.map((l) => l.sku));
+      const unsellable = await this.directory.unsellableSkus(
+        m,
+        order.lines.map((l) => l.sku),
+      );
       return decideSubmit(order, { unsellable, limits: this.autoConfirmLimits }, { by: user.sub, now: new Date() });
     });
   }
