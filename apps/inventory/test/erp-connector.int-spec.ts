@@ -48,7 +48,10 @@ describe('inventory with the HTTP ERP connector (fake ERP on 127.0.0.1, real Kaf
     expect(await onHand(svc, 'ERP-A', 'erp-main')).toBe(10);
     expect(await onHand(svc, 'ERP-B', 'erp-main')).toBe(4);
     const ledger = await svc.dataSource.query(`SELECT sku, delta FROM stock_movements WHERE reason = 'erp_sync' ORDER BY sku`);
-    expect(ledger).toEqual([{ sku: 'ERP-A', delta: 10 }, { sku: 'ERP-B', delta: 4 }]);
+    expect(ledger).toEqual([
+      { sku: 'ERP-A', delta: 10 },
+      { sku: 'ERP-B', delta: 4 },
+    ]);
 
     // Nothing changed in the ERP: nothing written.
     await expect(sync()).resolves.toMatchObject({ status: 'synced', updated: 0, unchanged: 2 });
@@ -121,7 +124,7 @@ describe('inventory with the HTTP ERP connector (fake ERP on 127.0.0.1, real Kaf
     const orderStock = svc.app.get(OrderStockService);
     const event = orderConfirmed(randomUUID(), [{ sku: 'ERP-B', quantity: 1 }]);
     const before = await svc.dataSource.query('SELECT count(*)::int AS n FROM outbox');
-    await expect(svc.dataSource.transaction((manager) => orderStock.onOrderConfirmed(event, manager))).rejects.toBeInstanceOf(DependencyUnavailableError);
+    await expect(svc.dataSource.transaction((manager) => orderStock.onOrderConfirmed(manager, event))).rejects.toBeInstanceOf(DependencyUnavailableError);
     expect(deductionsFor(event.data.orderId)).toHaveLength(3); // the connector's own bounded retries
     expect(await svc.dataSource.query('SELECT count(*)::int AS n FROM outbox')).toEqual(before);
   });

@@ -10,11 +10,11 @@ export class OrderEventsConsumer {
 
   @OnEvent('crm.order.confirmed')
   onConfirmed(@Payload() event: EventOf<'order.confirmed'>, @Ctx() ctx: InboxContext) {
-    return this.ledger.open(event, ctx.manager);
+    return this.ledger.open(ctx.manager, event);
   }
 
   @OnEvent('crm.order.cancelled')
   onCancelled(@Payload() event: EventOf<'order.cancelled'>, @Ctx() ctx: InboxContext) {
-    return this.ledger.cancel(event, ctx.manager);
+    return this.ledger.cancel(ctx.manager, event);
   }
 }

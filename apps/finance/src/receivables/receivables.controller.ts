@@ -1,19 +1,11 @@
-import { Body, Controller, Get, HttpStatus, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { ApiPageResponse, CurrentUser, HttpProblemCode, Idempotent, ProblemException, Role, Roles, type AuthUser, type Page } from '@crm/http';
+import { ApiPageResponse, CurrentUser, Idempotent, Role, Roles, type AuthUser, type Page } from '@crm/http';
+import { invalidField } from './receivable-commands.domain';
 import { ListReceivablesQueryDto, ReceivableDetailView, ReceivableView, RecordPaymentDto, RecordedPaymentView } from './receivables.dto';
 import { ReceivablesService } from './receivables.service';
 
-const uuidParam = (field: string) =>
-  new ParseUUIDPipe({
-    exceptionFactory: () =>
-      new ProblemException({
-        status: HttpStatus.BAD_REQUEST,
-        code: HttpProblemCode.ValidationFailed,
-        detail: 'The request has 1 invalid field.',
-        errors: [{ field, constraint: 'isUuid', message: `${field} must be a UUID` }],
-      }),
-  });
+const uuidParam = (field: string) => new ParseUUIDPipe({ exceptionFactory: () => invalidField(field, 'isUuid', `${field} must be a UUID`) });
 
 @ApiTags('receivables')
 @Controller('api/v1/receivables')
@@ -49,11 +41,7 @@ export class ReceivablesController {
   @ApiCreatedResponse({ type: RecordedPaymentView })
   @ApiNotFoundResponse()
   @ApiConflictResponse({ description: 'OVERPAYMENT (more than outstanding), RECEIVABLE_VOIDED, DUPLICATE_PAYMENT_REFERENCE' })
-  recordPayment(
-    @Param('id', uuidParam('id')) id: string,
-    @Body() dto: RecordPaymentDto,
-    @CurrentUser() user: AuthUser,
-  ): Promise<RecordedPaymentView> {
+  recordPayment(@Param('id', uuidParam('id')) id: string, @Body() dto: RecordPaymentDto, @CurrentUser() user: AuthUser): Promise<RecordedPaymentView> {
     return this.receivables.recordPayment(id, dto, user);
   }
 }

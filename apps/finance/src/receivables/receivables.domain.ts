@@ -1,5 +1,7 @@
 import { InvalidAmountError, compareAmounts, formatAmount, isPositiveAmount, lineTotal, parseAmount, subtractAmount, sumAmounts } from '@crm/money';
 
+// Pure rules of a receivable: money as decimal strings, dates in UTC, no database, no clock (commands bring `now`).
+
 export const RECEIVABLE_STATUSES = ['open', 'partially_paid', 'paid', 'voided'] as const;
 export type ReceivableStatus = (typeof RECEIVABLE_STATUSES)[number];
 /** Statuses with money still owed: the only ones a payment or the overdue job touches. */

@@ -1,34 +1,10 @@
-import { Body, Controller, HttpCode, Injectable, Post, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, Res, UseGuards } from '@nestjs/common';
 import { ApiConflictResponse, ApiCreatedResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import { claimWebhookEvent, ProblemDetailsDto, Public, Role, SignedWebhookGuard, type AuthUser } from '@crm/http';
-import { ReceivablesService } from '../receivables/receivables.service';
+import { ProblemDetailsDto, Public, SignedWebhookGuard } from '@crm/http';
 import { ErpPaymentEventDto, ErpPaymentResultView } from './erp-payment-webhook.dto';
+import { ErpPaymentWebhookService } from './erp-payment-webhook.service';
 
 export const FINANCE_ERP_WEBHOOK_SECRET = Symbol('FINANCE_ERP_WEBHOOK_SECRET');
-export const ERP_WEBHOOK_SOURCE = 'finance-erp';
-// The ERP acts on every receivable; payments it reports are recorded as made by it.
-const ERP_CALLER: AuthUser = { sub: 'erp', roles: [Role.Integration] };
-
-// Thrown inside the payment transaction when the event id was applied before: it rolls back, nothing changes.
-class AlreadyApplied extends Error {}
-
-@Injectable()
-export class ErpPaymentWebhookService {
-  constructor(private readonly receivables: ReceivablesService) {}
-
-  async apply(dto: ErpPaymentEventDto): Promise<ErpPaymentResultView> {
-    const { eventId, receivableId, ...payment } = dto;
-    try {
-      const recorded = await this.receivables.recordPayment(receivableId, payment, ERP_CALLER, async (manager) => {
-        if (!(await claimWebhookEvent(manager, ERP_WEBHOOK_SOURCE, eventId))) throw new AlreadyApplied();
-      });
-      return { eventId, duplicate: false, recorded };
-    } catch (error) {
-      if (error instanceof AlreadyApplied) return { eventId, duplicate: true };
-      throw error;
-    }
-  }
-}
 
 /** The ERP pushes payments received here: no bearer token, an HMAC signature over the exact body instead. */
 @ApiTags('erp webhooks')

@@ -1,6 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ReceivablesModule } from '../receivables/receivables.module';
-import { ErpPaymentWebhookController, ErpPaymentWebhookService, FINANCE_ERP_WEBHOOK_SECRET } from './erp-payment-webhook.controller';
+import { ErpPaymentWebhookController, FINANCE_ERP_WEBHOOK_SECRET } from './erp-payment-webhook.controller';
+import { ErpPaymentWebhookService } from './erp-payment-webhook.service';
+import { WebhookReceiptsRepository } from './webhook-receipts.repository';
 
 /** Signed inbound ERP payment webhook; with no secret configured the route refuses every post (401). */
 @Module({})
@@ -10,7 +12,7 @@ export class ErpPaymentWebhookModule {
       module: ErpPaymentWebhookModule,
       imports: [ReceivablesModule],
       controllers: [ErpPaymentWebhookController],
-      providers: [ErpPaymentWebhookService, { provide: FINANCE_ERP_WEBHOOK_SECRET, useValue: secret || undefined }],
+      providers: [WebhookReceiptsRepository, ErpPaymentWebhookService, { provide: FINANCE_ERP_WEBHOOK_SECRET, useValue: secret || undefined }],
     };
   }
 }

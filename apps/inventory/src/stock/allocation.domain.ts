@@ -1,4 +1,11 @@
-// Pure rules of stock allocation: no database, no clock. The service locks the rows, asks these, then writes.
+import { nothingToDo, type Decision } from '@crm/domain';
+import { newEvent } from '@crm/messaging';
+import { moveLevels, type LevelWrite, type Movement, type StockLevel } from './stock-level.domain';
+
+export { lowStockTransition, type LowStockState } from './stock-level.domain';
+
+// Pure rules of stock allocation: no database, no clock (the command brings `now`). The repository locks and
+// loads an order's stock, these decide, the repository writes the changes and the events go to the outbox.
 
 export interface StockLine {
   sku: string;
@@ -17,9 +24,7 @@ export interface WarehouseStock {
   onHand: ReadonlyMap<string, number>;
 }
 
-export type AllocationDecision =
-  | { kind: 'allocated'; warehouseId: string; lines: StockLine[] }
-  | { kind: 'insufficient'; shortages: Shortage[] };
+export type AllocationDecision = { kind: 'allocated'; warehouseId: string; lines: StockLine[] } | { kind: 'insufficient'; shortages: Shortage[] };
 
 /** Lines with the same SKU become one line with the summed quantity, in SKU order (a stable lock and event order). */
 export function sumLinesBySku(lines: readonly StockLine[]): StockLine[] {
@@ -53,17 +58,179 @@ export function allocateOrder(requested: readonly StockLine[], warehousesByPrior
   return { kind: 'insufficient', shortages };
 }
 
-export interface LowStockState {
-  onHand: number;
-  reorderPoint: number;
-  lowAlerted: boolean;
+export interface OrderAllocation {
+  warehouseId: string;
+  lines: StockLine[];
+  status: 'deducted' | 'released';
 }
 
-/**
- * stock.low fires once per crossing: when a level is at or below its reorder point and no alert is out;
- * the flag clears only when the level rises above the point again, arming the next alert.
- */
-export function lowStockTransition({ onHand, reorderPoint, lowAlerted }: LowStockState): { lowAlerted: boolean; alert: boolean } {
-  if (onHand <= reorderPoint) return { lowAlerted: true, alert: !lowAlerted };
-  return { lowAlerted: false, alert: false };
+/** An order that found too little stock and waits for it. */
+export interface Backorder {
+  lines: StockLine[];
+  eventId: string;
+  by: string;
+}
+
+/** The stock of one order: its allocation, its wait, and the stock rows the command may move (locked). */
+export interface OrderStock {
+  /** Not versioned: the commands come from events, serialised by the order's lock, never from an If-Match. */
+  version: number;
+  orderId: string;
+  allocation: OrderAllocation | null;
+  backorder: Backorder | null;
+  /** Warehouse ids, the first serves first. */
+  warehouses: string[];
+  levels: StockLevel[];
+}
+
+export type DeductionResult =
+  | { outcome: 'deducted'; warehouseId: string; lines: StockLine[] }
+  | { outcome: 'insufficient'; shortages: Shortage[] }
+  /** The order was deducted before (maybe released since): a re-sent confirmation changes nothing. */
+  | { outcome: 'already_allocated' };
+
+export type ReleaseResult = { outcome: 'released'; warehouseId: string; lines: StockLine[] } | { outcome: 'nothing_to_release' };
+
+export interface OrderStockChanges<Result> {
+  result: Result;
+  levels: LevelWrite[];
+  movements: Movement[];
+  allocate?: { warehouseId: string; lines: StockLine[]; eventId: string };
+  markReleased?: boolean;
+  /** Starts waiting for stock (a new shortage) … */
+  waitFor?: Backorder;
+  /** … or stops (served, or cancelled). */
+  stopWaiting?: boolean;
+  /** stock.low events among the decision's events. */
+  lowAlerts: number;
+}
+
+export interface OrderCommand {
+  orderId: string;
+  eventId: string;
+  by: string;
+  now: Date;
+}
+
+export interface DeductCommand extends OrderCommand {
+  lines: readonly StockLine[];
+  /** A new confirmation is answered with stock.insufficient and waits; a waiting order just keeps waiting. */
+  onShortage: 'answer' | 'wait';
+}
+
+/** Which stock rows a command locks; `addWarehouse`: a warehouse the ERP names is added to the mirror first. */
+export interface LevelScope {
+  skus: string[];
+  warehouseId?: string;
+  addWarehouse?: boolean;
+}
+
+const unchanged = <R>(result: R): OrderStockChanges<R> => ({ result, levels: [], movements: [], lowAlerts: 0 });
+
+/** An order is deducted once: after that (even released) a confirmation changes nothing. */
+export const alreadyDeducted = (order: Pick<OrderStock, 'allocation'>): DeductionResult | null => (order.allocation ? { outcome: 'already_allocated' } : null);
+
+/** What a cancellation puts back: the deducted lines, or nothing (never deducted, or released already). */
+export const releasable = (order: Pick<OrderStock, 'allocation'>): { warehouseId: string; lines: StockLine[] } | null =>
+  order.allocation?.status === 'deducted' ? { warehouseId: order.allocation.warehouseId, lines: sumLinesBySku(order.allocation.lines) } : null;
+
+export const levelsForDeduction =
+  (lines: readonly StockLine[]) =>
+  (order: Pick<OrderStock, 'allocation'>): LevelScope | null =>
+    alreadyDeducted(order) ? null : { skus: sumLinesBySku(lines).map((l) => l.sku) };
+
+export const levelsForWaiting = (order: Pick<OrderStock, 'allocation' | 'backorder'>): LevelScope | null =>
+  order.backorder && !order.allocation ? { skus: sumLinesBySku(order.backorder.lines).map((l) => l.sku) } : null;
+
+export const levelsForRelease = (order: Pick<OrderStock, 'allocation'>): LevelScope | null => {
+  const put = releasable(order);
+  return put && { skus: put.lines.map((l) => l.sku), warehouseId: put.warehouseId };
+};
+
+export const levelsForErpDeduction =
+  (lines: readonly StockLine[], answer: ErpAnswer) =>
+  (order: Pick<OrderStock, 'allocation'>): LevelScope | null =>
+    alreadyDeducted(order) || answer.outcome !== 'deducted'
+      ? null
+      : { skus: sumLinesBySku(lines).map((l) => l.sku), warehouseId: answer.warehouseId, addWarehouse: true };
+
+function refusal(cmd: OrderCommand, shortages: Shortage[], waitFor?: Backorder): Decision<OrderStockChanges<DeductionResult>> {
+  const insufficient = newEvent('stock.insufficient', { subject: cmd.orderId, data: { orderId: cmd.orderId, shortages, at: cmd.now.toISOString() } });
+  return { changes: { ...unchanged<DeductionResult>({ outcome: 'insufficient', shortages }), waitFor }, events: [insufficient] };
+}
+
+/** Takes `lines` from one warehouse's rows; a row the mirror lacks (ERP) is skipped, the ledger still records it. */
+function deduction(order: OrderStock, cmd: OrderCommand, warehouseId: string, lines: StockLine[], take: (onHand: number, quantity: number) => number) {
+  const { levels, lows } = moveLevels(order.levels, warehouseId, lines, take, cmd.now);
+  const { orderId, eventId, by } = cmd;
+  const deducted = newEvent('stock.deducted', { subject: orderId, data: { orderId, warehouseId, lines, at: cmd.now.toISOString() } });
+  const changes: OrderStockChanges<DeductionResult> = {
+    result: { outcome: 'deducted', warehouseId, lines },
+    levels,
+    movements: lines.map((l) => ({ sku: l.sku, warehouseId, delta: -l.quantity, reason: 'order_deduction' as const, orderId, eventId, by })),
+    allocate: { warehouseId, lines, eventId },
+    stopWaiting: true,
+    lowAlerts: lows.length,
+  };
+  return { changes, events: [deducted, ...lows] };
+}
+
+/** The built-in ledger decides: all lines from the first warehouse that has them, or a shortage. */
+export function decideDeduction(order: OrderStock, cmd: DeductCommand): Decision<OrderStockChanges<DeductionResult>> {
+  const already = alreadyDeducted(order);
+  if (already) return nothingToDo(unchanged(already));
+  const lines = sumLinesBySku(cmd.lines);
+  const stock = order.warehouses.map((warehouseId) => ({
+    warehouseId,
+    onHand: new Map(order.levels.filter((l) => l.warehouseId === warehouseId).map((l) => [l.sku, l.onHand])),
+  }));
+  const decision = allocateOrder(lines, stock);
+  if (decision.kind === 'insufficient') {
+    if (cmd.onShortage === 'wait') return nothingToDo(unchanged<DeductionResult>({ outcome: 'insufficient', shortages: decision.shortages }));
+    return refusal(cmd, decision.shortages, { lines, eventId: cmd.eventId, by: cmd.by });
+  }
+  return deduction(order, cmd, decision.warehouseId, decision.lines, (onHand, quantity) => onHand - quantity);
+}
+
+/** What the ERP answered a deduction (it owns the stock then). */
+export type ErpAnswer = { outcome: 'deducted'; warehouseId: string } | { outcome: 'insufficient'; shortages: Shortage[] };
+
+/** The ERP decided; the local rows are a mirror brought in line (never below zero), a shortage does not wait here. */
+export function decideErpDeduction(
+  order: OrderStock,
+  cmd: OrderCommand & { lines: readonly StockLine[] },
+  answer: ErpAnswer,
+): Decision<OrderStockChanges<DeductionResult>> {
+  const already = alreadyDeducted(order);
+  if (already) return nothingToDo(unchanged(already));
+  if (answer.outcome === 'insufficient') return refusal(cmd, answer.shortages);
+  return deduction(order, cmd, answer.warehouseId, sumLinesBySku(cmd.lines), (onHand, quantity) => Math.max(0, onHand - quantity));
+}
+
+/** A waiting order is served when the stock is there, and otherwise keeps waiting without a new answer. */
+export function decideServeWaiting(order: OrderStock, now: Date): Decision<OrderStockChanges<DeductionResult | { outcome: 'not_waiting' }>> {
+  if (!order.backorder) return nothingToDo(unchanged({ outcome: 'not_waiting' as const }));
+  return decideDeduction(order, { orderId: order.orderId, ...order.backorder, now, onShortage: 'wait' });
+}
+
+/** A cancelled order stops waiting and gets back what it took, once. */
+export function decideRelease(order: OrderStock, cmd: OrderCommand): Decision<OrderStockChanges<ReleaseResult>> {
+  const put = releasable(order);
+  if (!put) return nothingToDo({ ...unchanged<ReleaseResult>({ outcome: 'nothing_to_release' }), stopWaiting: true });
+  const { warehouseId, lines } = put;
+  // The built-in ledger has the rows (they were deducted from); an ERP mirror may not know a SKU.
+  const { levels, lows } = moveLevels(order.levels, warehouseId, lines, (onHand, quantity) => onHand + quantity, cmd.now);
+  const { orderId, eventId, by } = cmd;
+  const released = newEvent('stock.released', { subject: orderId, data: { orderId, warehouseId, lines, at: cmd.now.toISOString() } });
+  return {
+    changes: {
+      result: { outcome: 'released', warehouseId, lines },
+      levels,
+      movements: lines.map((l) => ({ sku: l.sku, warehouseId, delta: l.quantity, reason: 'order_release' as const, orderId, eventId, by })),
+      markReleased: true,
+      stopWaiting: true,
+      lowAlerts: lows.length,
+    },
+    events: [released, ...lows],
+  };
 }

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Counter } from 'prom-client';
-import { DataSource } from 'typeorm';
 import { MetricsRegistry } from '@crm/observability';
+import { StockRepository } from './stock.repository';
 
 export type DeductionOutcome = 'deducted' | 'insufficient';
 export type LedgerKind = 'builtin' | 'erp';
@@ -13,7 +13,7 @@ export class InventoryMetrics {
   readonly deductions: Counter<'outcome' | 'ledger'>;
   readonly lowStockAlerts: Counter<string>;
 
-  constructor(registry: MetricsRegistry, dataSource: DataSource) {
+  constructor(registry: MetricsRegistry, stock: StockRepository) {
     this.deductions = registry.counter({
       name: 'inventory_stock_deductions_total',
       help: 'Order stock decisions by outcome (deducted | insufficient) and by who decided (builtin | erp)',
@@ -27,10 +27,7 @@ export class InventoryMetrics {
       // Read at scrape time from the database, so every replica reports the same truth.
       async collect() {
         try {
-          const [row] = await dataSource.query(
-            'SELECT count(*)::int AS n FROM stock_levels l JOIN items i ON i.sku = l.sku WHERE l.on_hand <= i.reorder_point',
-          );
-          this.set(row.n);
+          this.set(await stock.countLow());
         } catch (err) {
           logger.warn(`low-stock gauge not refreshed: ${(err as Error).message}`);
         }

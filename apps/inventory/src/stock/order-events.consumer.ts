@@ -11,11 +11,11 @@ export class OrderEventsConsumer {
 
   @OnEvent('crm.order.confirmed')
   async onConfirmed(@Payload() event: EventOf<'order.confirmed'>, @Ctx() ctx: InboxContext): Promise<void> {
-    await this.orderStock.onOrderConfirmed(event, ctx.manager);
+    await this.orderStock.onOrderConfirmed(ctx.manager, event);
   }
 
   @OnEvent('crm.order.cancelled')
   async onCancelled(@Payload() event: EventOf<'order.cancelled'>, @Ctx() ctx: InboxContext): Promise<void> {
-    await this.orderStock.onOrderCancelled(event, ctx.manager);
+    await this.orderStock.onOrderCancelled(ctx.manager, event);
   }
 }

@@ -1,8 +1,8 @@
 import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryColumn, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { ItemEntity } from '../items/item.entity';
+import type { MovementReason } from './stock-level.domain';
 
-export const MOVEMENT_REASONS = ['receipt', 'order_deduction', 'order_release', 'adjustment', 'erp_sync'] as const;
-export type MovementReason = (typeof MOVEMENT_REASONS)[number];
+export { MOVEMENT_REASONS, type MovementReason } from './stock-level.domain';
 
 @Entity('stock_levels')
 export class StockLevelEntity {

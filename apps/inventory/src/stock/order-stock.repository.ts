@@ -1,0 +1,78 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { LevelScope, OrderStock, OrderStockChanges, StockLine } from './allocation.domain';
+import { appendMovements, ensureWarehouse, lockLevels, saveLevels } from './stock.repository';
+
+// Two-key advisory locks live in their own space; the first key names what the second one counts.
+const ORDER_LOCK_CLASS = 0x1ea7;
+
+/** The stock of one order: its allocation, its place in the backorder queue, the stock rows it moves. */
+@Injectable()
+export class OrderStockRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /**
+   * Locks the order (serialising every command for it: a re-confirmation, a second replica, a cancel), reads its
+   * allocation and backorder, then locks the stock rows `levelsFor` names, in the one lock order of stock rows.
+   */
+  async load(m: EntityManager, orderId: string, levelsFor: (order: Pick<OrderStock, 'allocation' | 'backorder'>) => LevelScope | null): Promise<OrderStock> {
+    await m.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [ORDER_LOCK_CLASS, orderId]);
+    const [allocation]: { warehouse_id: string; lines: StockLine[]; status: 'deducted' | 'released' }[] = await m.query(
+      'SELECT warehouse_id, lines, status FROM order_allocations WHERE order_id = $1 FOR UPDATE',
+      [orderId],
+    );
+    const [backorder]: { lines: StockLine[]; event_id: string; by: string }[] = await m.query(
+      'SELECT lines, event_id, by FROM backorders WHERE order_id = $1',
+      [orderId],
+    );
+    const order: OrderStock = {
+      version: 0,
+      orderId,
+      allocation: allocation ? { warehouseId: allocation.warehouse_id, lines: allocation.lines, status: allocation.status } : null,
+      backorder: backorder ? { lines: backorder.lines, eventId: backorder.event_id, by: backorder.by } : null,
+      warehouses: [],
+      levels: [],
+    };
+    const scope = levelsFor(order);
+    if (!scope) return order;
+    if (scope.addWarehouse && scope.warehouseId) await ensureWarehouse(m, scope.warehouseId);
+    order.levels = await lockLevels(m, scope.skus, scope.warehouseId);
+    if (scope.warehouseId) order.warehouses = [scope.warehouseId];
+    else order.warehouses = (await m.query('SELECT id FROM warehouses ORDER BY priority, id')).map((w: { id: string }) => w.id);
+    return order;
+  }
+
+  async save(m: EntityManager, orderId: string, changes: OrderStockChanges<unknown>): Promise<void> {
+    await saveLevels(m, changes.levels);
+    if (changes.stopWaiting) await m.query('DELETE FROM backorders WHERE order_id = $1', [orderId]);
+    if (changes.waitFor) {
+      const { lines, eventId, by } = changes.waitFor;
+      await m.query(
+        `INSERT INTO backorders (order_id, lines, skus, event_id, by) VALUES ($1, $2::jsonb, $3::text[], $4, $5) ON CONFLICT (order_id) DO NOTHING`,
+        [orderId, JSON.stringify(lines), lines.map((l) => l.sku), eventId, by],
+      );
+    }
+    await appendMovements(m, changes.movements);
+    if (changes.allocate) {
+      const { warehouseId, lines, eventId } = changes.allocate;
+      await m.query(`INSERT INTO order_allocations (order_id, warehouse_id, lines, status, event_id) VALUES ($1, $2, $3::jsonb, 'deducted', $4)`, [
+        orderId,
+        warehouseId,
+        JSON.stringify(lines),
+        eventId,
+      ]);
+    }
+    if (changes.markReleased) {
+      await m.query(`UPDATE order_allocations SET status = 'released', updated_at = now() WHERE order_id = $1`, [orderId]);
+    }
+  }
+
+  /** Waiting orders (all, or those needing one of `skus`), oldest first. */
+  async waiting(skus: string[] | undefined, limit: number): Promise<string[]> {
+    const rows: { order_id: string }[] = await this.dataSource.query(
+      'SELECT order_id FROM backorders WHERE ($1::text[] IS NULL OR skus && $1::text[]) ORDER BY created_at, order_id LIMIT $2',
+      [skus ?? null, limit],
+    );
+    return rows.map((r) => r.order_id);
+  }
+}

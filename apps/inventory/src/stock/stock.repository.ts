@@ -1,0 +1,153 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { EventOf } from '@crm/contracts';
+import { paginate, type Page } from '@crm/http';
+import { moveLevel, type LevelWrite, type Movement, type ReceiptChanges, type ReceiptTarget, type StockLevel } from './stock-level.domain';
+import type { ListMovementsQueryDto, ListStockQueryDto } from './stock.dto';
+import { StockLevelEntity, StockMovementEntity } from './stock.entities';
+
+// Raw SQL for the hot, locking paths: the lock order and the exact statements matter more than an ORM here.
+
+export interface LevelKey {
+  sku: string;
+  warehouseId: string;
+}
+
+export type LockedLevel = StockLevel;
+export type MovementInput = Movement;
+
+const byKey = (a: LevelKey, b: LevelKey) =>
+  a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : a.warehouseId < b.warehouseId ? -1 : a.warehouseId > b.warehouseId ? 1 : 0;
+
+/**
+ * Locks the stock rows of these SKUs (every warehouse, or one) FOR UPDATE in (sku, warehouse_id) order:
+ * every writer locks in this one order, so concurrent orders for overlapping SKUs queue instead of deadlocking.
+ */
+export async function lockLevels(manager: EntityManager, skus: readonly string[], warehouseId?: string): Promise<LockedLevel[]> {
+  if (!skus.length) return [];
+  const rows: { sku: string; warehouse_id: string; on_hand: number; low_alerted: boolean; reorder_point: number }[] = await manager.query(
+    `SELECT l.sku, l.warehouse_id, l.on_hand, l.low_alerted, i.reorder_point
+       FROM stock_levels l JOIN items i ON i.sku = l.sku
+      WHERE l.sku = ANY($1::varchar[]) AND ($2::varchar IS NULL OR l.warehouse_id = $2)
+      ORDER BY l.sku, l.warehouse_id
+        FOR UPDATE OF l`,
+    [[...skus], warehouseId ?? null],
+  );
+  return rows.map((r) => ({ sku: r.sku, warehouseId: r.warehouse_id, onHand: r.on_hand, lowAlerted: r.low_alerted, reorderPoint: r.reorder_point }));
+}
+
+/** Creates missing (empty) level rows for catalogue items; keys of unknown SKUs are left out. */
+export async function ensureLevelRows(manager: EntityManager, keys: readonly LevelKey[]): Promise<void> {
+  const sorted = [...keys].sort(byKey);
+  if (!sorted.length) return;
+  await manager.query(
+    `INSERT INTO stock_levels (sku, warehouse_id, on_hand)
+     SELECT k.sku, k.warehouse_id, 0
+       FROM unnest($1::varchar[], $2::varchar[]) WITH ORDINALITY AS k(sku, warehouse_id, n)
+       JOIN items i ON i.sku = k.sku
+      ORDER BY k.n
+     ON CONFLICT (sku, warehouse_id) DO NOTHING`,
+    [sorted.map((k) => k.sku), sorted.map((k) => k.warehouseId)],
+  );
+}
+
+/** A warehouse the ERP names but this mirror has not seen yet is added, last in priority. */
+export async function ensureWarehouse(manager: EntityManager, id: string): Promise<void> {
+  await manager.query(`INSERT INTO warehouses (id, name, priority) VALUES ($1, $1, 1000) ON CONFLICT (id) DO NOTHING`, [id]);
+}
+
+/** Writes locked rows' new quantities and low-stock flags. */
+export async function saveLevels(manager: EntityManager, levels: readonly LevelWrite[]): Promise<void> {
+  for (const level of levels) {
+    await manager.query(`UPDATE stock_levels SET on_hand = $3, low_alerted = $4, updated_at = now() WHERE sku = $1 AND warehouse_id = $2`, [
+      level.sku,
+      level.warehouseId,
+      level.onHand,
+      level.lowAlerted,
+    ]);
+  }
+}
+
+/**
+ * Writes a locked level's new quantity and its low-stock flag; returns the stock.low event to publish when
+ * this change crossed the reorder point (once per crossing). For the ERP sync and webhook, which move one row at a time.
+ */
+export async function writeLevel(manager: EntityManager, level: LockedLevel, onHand: number): Promise<EventOf<'stock.low'> | null> {
+  const { write, low } = moveLevel(level, onHand, new Date());
+  await saveLevels(manager, [write]);
+  Object.assign(level, write);
+  return low;
+}
+
+/** Appends rows to the ledger; returns their ids in input order. */
+export async function appendMovements(manager: EntityManager, movements: readonly MovementInput[]): Promise<string[]> {
+  const rows = movements.filter((m) => m.delta !== 0);
+  if (!rows.length) return [];
+  const inserted: { id: string }[] = await manager.query(
+    `INSERT INTO stock_movements (sku, warehouse_id, delta, reason, order_id, event_id, note, "by")
+     SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::int[], $4::text[], $5::uuid[], $6::uuid[], $7::varchar[], $8::varchar[])
+     RETURNING id`,
+    [
+      rows.map((m) => m.sku),
+      rows.map((m) => m.warehouseId),
+      rows.map((m) => m.delta),
+      rows.map((m) => m.reason),
+      rows.map((m) => m.orderId ?? null),
+      rows.map((m) => m.eventId ?? null),
+      rows.map((m) => m.note ?? null),
+      rows.map((m) => m.by),
+    ],
+  );
+  return inserted.map((r) => String(r.id));
+}
+
+export const indexLevels = (levels: readonly LockedLevel[]) => new Map(levels.map((l) => [`${l.sku}\u0000${l.warehouseId}`, l]));
+export const levelKey = (sku: string, warehouseId: string) => `${sku}\u0000${warehouseId}`;
+
+/** Stock rows and their ledger: receipts, and the reads of levels and movements. */
+@Injectable()
+export class StockRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** The item and the warehouse a receipt names; when both exist, their stock row (created empty if new), locked. */
+  async loadReceiptTarget(m: EntityManager, sku: string, warehouseId: string): Promise<ReceiptTarget> {
+    const [item] = await m.query('SELECT sku FROM items WHERE sku = $1', [sku]);
+    const [warehouse] = item ? await m.query('SELECT id FROM warehouses WHERE id = $1', [warehouseId]) : [];
+    if (!item || !warehouse) return { version: 0, itemExists: !!item, warehouseExists: !!warehouse, level: null };
+    await ensureLevelRows(m, [{ sku, warehouseId }]);
+    const [level] = await lockLevels(m, [sku], warehouseId);
+    return { version: 0, itemExists: true, warehouseExists: true, level: level ?? null };
+  }
+
+  /** Stores a receipt; returns its ledger row id. */
+  async saveReceipt(m: EntityManager, changes: ReceiptChanges): Promise<string> {
+    await saveLevels(m, [changes.level]);
+    const [movementId] = await appendMovements(m, [changes.movement]);
+    return movementId;
+  }
+
+  /** Levels with their item (for its reorder point). */
+  levels(query: ListStockQueryDto): Promise<Page<StockLevelEntity>> {
+    const qb = this.dataSource.getRepository(StockLevelEntity).createQueryBuilder('level').innerJoinAndSelect('level.item', 'item');
+    if (query.sku !== undefined) qb.andWhere('level.sku = :sku', { sku: query.sku });
+    if (query.warehouseId !== undefined) qb.andWhere('level.warehouseId = :warehouseId', { warehouseId: query.warehouseId });
+    if (query.belowReorderPoint !== undefined) {
+      qb.andWhere(query.belowReorderPoint ? 'level.onHand <= item.reorderPoint' : 'level.onHand > item.reorderPoint');
+    }
+    // (sku, warehouse_id) is the key, so it makes a total keyset order.
+    return paginate(qb, { sort: { column: 'level.sku', direction: 'ASC' }, tieBreaker: 'warehouseId', limit: query.limit, cursor: query.cursor });
+  }
+
+  movements(query: ListMovementsQueryDto): Promise<Page<StockMovementEntity>> {
+    const qb = this.dataSource.getRepository(StockMovementEntity).createQueryBuilder('movement');
+    if (query.sku !== undefined) qb.andWhere('movement.sku = :sku', { sku: query.sku });
+    if (query.orderId !== undefined) qb.andWhere('movement.orderId = :orderId', { orderId: query.orderId });
+    return paginate(qb, { sort: { column: 'id', direction: 'DESC' }, tieBreaker: 'id', limit: query.limit, cursor: query.cursor });
+  }
+
+  /** Stock rows now at or below their item's reorder point (the low-stock gauge). */
+  async countLow(): Promise<number> {
+    const [row] = await this.dataSource.query('SELECT count(*)::int AS n FROM stock_levels l JOIN items i ON i.sku = l.sku WHERE l.on_hand <= i.reorder_point');
+    return row.n;
+  }
+}
