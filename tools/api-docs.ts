@@ -12,22 +12,35 @@ import { NestFactory } from '@nestjs/core';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import type { ServiceName } from '@crm/contracts';
 import { createHttpAdapter } from '@crm/http';
-import { loadServiceConfig, openApiDocument, type ServiceConfig } from '@crm/platform';
+import { loadServiceConfig, openApiDocument, type ServiceConfig, type SettingsOf, type SettingsSpec } from '@crm/platform';
 import { AppModule as Analytics } from '../apps/analytics/src/app.module';
 import { AppModule as Finance } from '../apps/finance/src/app.module';
+import { financeSettings } from '../apps/finance/src/finance.settings';
 import { AppModule as Inventory } from '../apps/inventory/src/app.module';
+import { inventorySettings } from '../apps/inventory/src/inventory.options';
 import { AppModule as Leads } from '../apps/leads/src/app.module';
 import { AppModule as Opportunities } from '../apps/opportunities/src/app.module';
+import { opportunitiesSettings } from '../apps/opportunities/src/opportunities.settings';
 import { AppModule as Orders } from '../apps/orders/src/app.module';
+import { ordersSettings } from '../apps/orders/src/orders.settings';
 
 const OUT = resolve(__dirname, '..', 'docs', 'api');
-const MODULES: Record<ServiceName, (config: ServiceConfig) => DynamicModule> = {
-  leads: (c) => Leads.forRoot(c),
-  opportunities: (c) => Opportunities.forRoot(c),
-  orders: (c) => Orders.forRoot(c),
-  inventory: (c) => Inventory.forRoot(c),
-  finance: (c) => Finance.forRoot(c),
-  analytics: (c) => Analytics.forRoot(c),
+
+/** How to build one service's AppModule: its settings spec (as its main.ts loads it) and its forRoot. */
+interface ServiceModule {
+  settings: SettingsSpec;
+  module: (config: ServiceConfig) => DynamicModule;
+}
+const withSettings = <S extends SettingsSpec>(settings: S, module: (config: ServiceConfig<SettingsOf<S>>) => DynamicModule): ServiceModule =>
+  ({ settings, module: module as ServiceModule['module'] });
+
+const MODULES: Record<ServiceName, ServiceModule> = {
+  leads: withSettings({}, (c) => Leads.forRoot(c)),
+  opportunities: withSettings(opportunitiesSettings, (c) => Opportunities.forRoot(c)),
+  orders: withSettings(ordersSettings, (c) => Orders.forRoot(c)),
+  inventory: withSettings(inventorySettings, (c) => Inventory.forRoot(c)),
+  finance: withSettings(financeSettings, (c) => Finance.forRoot(c)),
+  analytics: withSettings({}, (c) => Analytics.forRoot(c)),
 };
 
 type Schema = Record<string, unknown> & { $ref?: string; type?: string; items?: Schema; enum?: unknown[]; allOf?: Schema[] };
@@ -100,12 +113,13 @@ export function renderApiMarkdown(service: string, doc: OpenAPIObject): string {
   return `${lines.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
 }
 
-async function documentOf(service: ServiceName): Promise<OpenAPIObject> {
+async function documentOf(name: ServiceName): Promise<OpenAPIObject> {
+  const { settings, module } = MODULES[name];
   // No connection is opened in preview mode; the URL only has to be well-formed.
-  const config = loadServiceConfig(service, { ...process.env, DATABASE_URL: 'postgres://docs@127.0.0.1:5432/docs' });
-  const app = await NestFactory.create(MODULES[service](config), createHttpAdapter(), { preview: true, logger: false });
+  const config = loadServiceConfig(name, { ...process.env, DATABASE_URL: 'postgres://docs@127.0.0.1:5432/docs' }, settings);
+  const app = await NestFactory.create(module(config), createHttpAdapter(), { preview: true, logger: false });
   try {
-    return openApiDocument(app, service);
+    return openApiDocument(app, name);
   } finally {
     await app.close();
   }
