@@ -2,9 +2,10 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { ServicePlatformModule, type ServiceConfig } from '@crm/platform';
 import { AssignmentModule } from './assignment/assignment.module';
 import { AssignmentEntity, AssignmentRuleEntity } from './assignment/rule.entity';
-import { loadSlaSettings, SlaSettingsModule } from './assignment/sla.settings';
+import { slaSettingsOf, SlaSettingsModule } from './assignment/sla.settings';
 import { FollowUpEntity, LeadEntity, LeadTouchEntity } from './leads/lead.entities';
 import { LeadsModule } from './leads/leads.module';
+import type { LeadsSettings } from './leads.settings';
 import { migrations } from './migrations';
 import { RepEntity } from './reps/rep.entity';
 import { RepsModule } from './reps/reps.module';
@@ -13,15 +14,16 @@ const entities = [RepEntity, AssignmentRuleEntity, AssignmentEntity, LeadEntity,
 
 @Module({})
 export class AppModule {
-  static forRoot(config: ServiceConfig, env: NodeJS.ProcessEnv = process.env): DynamicModule {
+  /** `config` comes from `loadServiceConfig('leads', env, leadsSettings)`. */
+  static forRoot(config: ServiceConfig<LeadsSettings>): DynamicModule {
     return {
       module: AppModule,
       imports: [
         ServicePlatformModule.forRoot({ config, entities, migrations }),
-        SlaSettingsModule.forRoot(loadSlaSettings(env)),
+        SlaSettingsModule.forRoot(slaSettingsOf(config)),
         AssignmentModule,
         RepsModule,
-        LeadsModule.forRoot({ webFormSecret: env.LEADS_WEBFORM_SECRET }),
+        LeadsModule.forRoot({ webFormSecret: config.settings.webFormSecret }),
       ],
     };
   }

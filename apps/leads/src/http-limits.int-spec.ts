@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { SQL_INJECTION, startTestService, type TestService } from '@crm/testing';
 import { AppModule } from './app.module';
+import { leadsSettings } from './leads.settings';
 
 const admin = { sub: randomUUID(), roles: ['admin'] };
 
@@ -28,7 +29,7 @@ describe('HTTP edge limits (leads in-process, real PostgreSQL)', () => {
   const leadCount = async () => Number((await svc.dataSource.query('SELECT count(*) AS n FROM leads'))[0].n);
 
   beforeAll(async () => {
-    svc = await startTestService('leads', (config) => AppModule.forRoot(config, {}));
+    svc = await startTestService('leads', (config) => AppModule.forRoot(config), { settings: leadsSettings });
     for (const team of ['east', 'west']) {
       await svc.as(admin).post('/api/v1/leads').send({ source: 'phone', name: `Lead ${team}`, email: `${team}@limits.example`, region: team }).expect(201);
     }
@@ -103,7 +104,7 @@ describe('HTTP edge limits (leads in-process, real PostgreSQL)', () => {
 describe('per-client rate limiting (leads in-process, RATE_LIMIT_PER_MINUTE=5)', () => {
   let svc: TestService;
   beforeAll(async () => {
-    svc = await startTestService('leads', (config) => AppModule.forRoot(config, {}), { env: { RATE_LIMIT_PER_MINUTE: '5' } });
+    svc = await startTestService('leads', (config) => AppModule.forRoot(config), { env: { RATE_LIMIT_PER_MINUTE: '5' }, settings: leadsSettings });
   });
   afterAll(() => svc?.close());
 

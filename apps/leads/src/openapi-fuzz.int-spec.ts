@@ -1,12 +1,13 @@
 import { fuzzService, startTestService, type TestService } from '@crm/testing';
 import { AppModule } from './app.module';
+import { leadsSettings } from './leads.settings';
 
 // Issue 9: every operation of the OpenAPI document, 1,000 generated requests each (FUZZ_RUNS to change).
 // Rate limiting is off here: a 429 would stop the fuzzer from reaching the input handling.
 describe('leads API under fuzzed input (real PostgreSQL)', () => {
   let svc: TestService;
   beforeAll(async () => {
-    svc = await startTestService('leads', (config) => AppModule.forRoot(config, { LEADS_WEBFORM_SECRET: 'fuzz-webform-secret' }), { env: { RATE_LIMIT_PER_MINUTE: '0' } });
+    svc = await startTestService('leads', (config) => AppModule.forRoot(config), { env: { LEADS_WEBFORM_SECRET: 'fuzz-webform-secret', RATE_LIMIT_PER_MINUTE: '0' }, settings: leadsSettings });
   });
   afterAll(() => svc?.close());
 

@@ -2,13 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { Role } from '@crm/http';
 import { checkAccessMatrix, checkCrossOwner, checkUnknownRoutes, OPS_ROUTES, SIGNED, startTestService, type AccessTable, type TestService } from '@crm/testing';
 import { AppModule } from '../src/app.module';
+import { leadsSettings } from '../src/leads.settings';
 
 const { Admin, SalesManager: Manager, SalesRep: Rep, Integration } = Role;
 const SALES = [Admin, Manager, Rep];
 const MANAGERS = [Admin, Manager];
 
 /**
- * Who may call what (DESIGN §4, apps/leads/README.md). Written out by hand on purpose: the matrix compares it
+ * Who may call what (docs/architecture.md, apps/leads/README.md). Written out by hand on purpose: the matrix compares it
  * with the routes' @Roles, so relaxing a decorator fails the test. Integration (web forms, lead sources): capture
  * and CSV import, its channels, and nothing else: no lead, follow-up or rep directory reads, no sales workflow.
  */
@@ -55,7 +56,7 @@ describe('leads access matrix (OWASP API1/API3/API5)', () => {
                                  (SELECT count(*) FROM assignments) AS assignments, (SELECT count(*) FROM outbox) AS outbox`);
 
   beforeAll(async () => {
-    svc = await startTestService('leads', (config) => AppModule.forRoot(config, { LEADS_WEBFORM_SECRET: 'acl-web-form-secret' }));
+    svc = await startTestService('leads', (config) => AppModule.forRoot(config), { env: { LEADS_WEBFORM_SECRET: 'acl-web-form-secret' }, settings: leadsSettings });
     for (const [rep, name] of [[repA, 'acl-a'], [repB, 'acl-b']] as const) {
       await svc.as(admin).post('/api/v1/reps').send({ id: rep.sub, name, email: `${name}@crm.example`, team: rep.team, capacity: 50 }).expect(201);
     }

@@ -3,6 +3,8 @@
 // simulation runs them over past leads without touching anything.
 
 export const DEFAULT_FOLLOW_UP_HOURS = 72;
+/** One real hour; the SLA settings may shorten it for demos and tests. */
+export const HOUR_MS = 3_600_000;
 
 export interface RuleMatch {
   regions?: string[];
@@ -105,12 +107,12 @@ export function chooseRep(target: RuleTarget, reps: readonly Candidate[], opts: 
   return reps.filter((r) => inTarget(target, r) && isEligible(r, opts.excludeRepId)).sort(compareCandidates)[0];
 }
 
-export type Decision =
+export type RuleDecision =
   | { kind: 'assigned'; rule: Rule; rep: Candidate; reason: string; followUpHours: number }
   | { kind: 'unassigned'; rule?: Rule; reason: string };
 
 /** Runs the rules for one lead: the rule that matched, the rep it chose and why, in words a manager reads. */
-export function decide(rules: readonly Rule[], reps: readonly Candidate[], lead: LeadFacts, opts: { excludeRepId?: string | null } = {}): Decision {
+export function decide(rules: readonly Rule[], reps: readonly Candidate[], lead: LeadFacts, opts: { excludeRepId?: string | null } = {}): RuleDecision {
   const rule = firstMatchingRule(rules, lead);
   if (!rule) return { kind: 'unassigned', reason: 'no active rule matches the lead' };
   const rep = chooseRep(rule.target, reps, opts);
@@ -122,7 +124,7 @@ export function decide(rules: readonly Rule[], reps: readonly Candidate[], lead:
 
 /** The first follow-up is due `hours` after the assignment. */
 export function followUpDeadline(assignedAt: Date, hours = DEFAULT_FOLLOW_UP_HOURS): Date {
-  return new Date(assignedAt.getTime() + hours * 3_600_000);
+  return new Date(assignedAt.getTime() + hours * HOUR_MS);
 }
 
 /** Late when the deadline has passed and no follow-up was logged. */

@@ -3,6 +3,8 @@ import { DataSource } from 'typeorm';
 import { MetricsRegistry } from '@crm/observability';
 import { eventually, startTestService, type TestService } from '@crm/testing';
 import { AppModule } from '../app.module';
+import { leadsSettings } from '../leads.settings';
+import { AssignmentRepository } from './assignment.repository';
 import { AssignmentService } from './assignment.service';
 import { SlaReassignmentJob } from './sla.job';
 
@@ -23,7 +25,7 @@ describe('lead assignment under load, and SLA re-assignment (real Kafka and Post
   const rule = (body: object) => svc.as(admin).post('/api/v1/assignment-rules').send(body).expect(201);
 
   beforeAll(async () => {
-    svc = await startTestService('leads', (config) => AppModule.forRoot(config, {}));
+    svc = await startTestService('leads', (config) => AppModule.forRoot(config), { settings: leadsSettings });
     // One server for all requests, instead of supertest opening one per request.
     await svc.app.listen(0, '127.0.0.1');
   });
@@ -134,7 +136,8 @@ describe('lead assignment under load, and SLA re-assignment (real Kafka and Post
     await other.initialize();
     try {
       const metrics = svc.app.get(MetricsRegistry);
-      const replicaB = new SlaReassignmentJob(other, new AssignmentService(other, metrics), metrics);
+      const assignmentsB = new AssignmentRepository(other);
+      const replicaB = new SlaReassignmentJob(other, new AssignmentService(other, assignmentsB, metrics), assignmentsB, metrics);
       const replicaA = svc.app.get(SlaReassignmentJob);
       const t1 = new Date(Date.now() + 25 * 3_600_000);
       const moved = await Promise.all([replicaA.reassignOverdue(t1), replicaB.reassignOverdue(t1), replicaA.reassignOverdue(t1)]);

@@ -1,7 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { IfMatch, Role, Roles } from '@crm/http';
-import { AssignmentService } from './assignment.service';
 import { CreateRuleDto, RuleListView, RuleView, SimulateDto, UpdateRuleDto } from './rules.dto';
 import { RulesService } from './rules.service';
 
@@ -11,10 +10,7 @@ const MANAGERS = [Role.Admin, Role.SalesManager] as const;
 @Controller('api/v1/assignment-rules')
 @Roles(...MANAGERS)
 export class RulesController {
-  constructor(
-    private readonly rules: RulesService,
-    private readonly assignment: AssignmentService,
-  ) {}
+  constructor(private readonly rules: RulesService) {}
 
   @Get()
   @ApiOkResponse({ type: RuleListView })
@@ -37,19 +33,14 @@ export class RulesController {
 
   @Post()
   @ApiCreatedResponse({ type: RuleView })
-  async create(@Body() dto: CreateRuleDto) {
-    const rule = await this.rules.create(dto);
-    // A new rule may route queued leads to someone.
-    await this.assignment.retryUnassigned();
-    return rule;
+  create(@Body() dto: CreateRuleDto) {
+    return this.rules.create(dto);
   }
 
   @Patch(':id')
   @ApiOkResponse({ type: RuleView })
-  async update(@Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateRuleDto, @IfMatch() version: number) {
-    const rule = await this.rules.update(id, dto, version);
-    await this.assignment.retryUnassigned();
-    return rule;
+  update(@Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateRuleDto, @IfMatch() version: number) {
+    return this.rules.update(id, dto, version);
   }
 
   @Delete(':id')

@@ -2,18 +2,14 @@ import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap } fro
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { DataSource } from 'typeorm';
 import { MetricsRegistry } from '@crm/observability';
-import { AssignmentService, type LeadToAssign } from './assignment.service';
+import { inTransaction } from '@crm/persistence';
+import { AssignmentRepository } from './assignment.repository';
+import { AssignmentService } from './assignment.service';
 import { DEFAULT_SLA_SETTINGS, SLA_SETTINGS, type SlaSettings } from './sla.settings';
 
 const SLA_LOCK = 7_340_402;
 const BATCH = 200;
 export const SLA_JOB = 'lead-sla-reassignment';
-
-interface DueLead extends LeadToAssign {
-  team: string | null;
-  firstFollowUpDueAt: Date;
-  dueText: string;
-}
 
 /**
  * Re-assigns leads whose owner logged no follow-up by the deadline, once per deadline. An advisory lock keeps
@@ -28,6 +24,7 @@ export class SlaReassignmentJob implements OnApplicationBootstrap {
   constructor(
     private readonly dataSource: DataSource,
     private readonly assignment: AssignmentService,
+    private readonly assignments: AssignmentRepository,
     metrics: MetricsRegistry,
     @Optional() @Inject(SchedulerRegistry) private readonly scheduler: SchedulerRegistry | null = null,
     @Optional() @Inject(SLA_SETTINGS) private readonly settings: SlaSettings = DEFAULT_SLA_SETTINGS,
@@ -50,18 +47,9 @@ export class SlaReassignmentJob implements OnApplicationBootstrap {
     type Cursor = { due: string; id: string } | null;
     let after: Cursor = null;
     for (;;) {
-      const batch: { moved: number; last: Cursor; more: boolean } = await this.dataSource.transaction(async (m) => {
-        const [{ locked }] = await m.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [SLA_LOCK]);
-        if (!locked) return { moved: 0, last: null, more: false };
-        const due: DueLead[] = await m.query(
-          `SELECT id, status, owner_rep_id AS "ownerRepId", team, region, product_interest AS "productInterest", source,
-                  company_size AS "companySize", first_follow_up_due_at AS "firstFollowUpDueAt", first_follow_up_due_at::text AS "dueText"
-             FROM leads
-            WHERE status = 'assigned' AND first_followed_up_at IS NULL AND first_follow_up_due_at <= $1
-              AND ($2::timestamptz IS NULL OR (first_follow_up_due_at, id) > ($2::timestamptz, $3::uuid))
-            ORDER BY first_follow_up_due_at, id LIMIT $4 FOR UPDATE SKIP LOCKED`,
-          [now, after?.due ?? null, after?.id ?? null, BATCH],
-        );
+      const batch: { moved: number; last: Cursor; more: boolean } = await inTransaction(this.dataSource, async (m) => {
+        if (!(await this.assignments.tryLock(m, SLA_LOCK))) return { moved: 0, last: null, more: false };
+        const due = await this.assignments.claimOverdue(m, now, after, BATCH);
         let count = 0;
         for (const lead of due) {
           const outcome = await this.assignment.assign(m, lead, {

@@ -1,4 +1,9 @@
-import { HOUR_MS, loadSlaSettings } from './sla.settings';
+import { loadServiceConfig } from '@crm/platform';
+import { leadsSettings } from '../leads.settings';
+import { HOUR_MS, slaSettingsOf } from './sla.settings';
+
+// The SLA timing as the service reads it at boot (a production boot needs a JWT secret of its own).
+const loadSlaSettings = (env: NodeJS.ProcessEnv) => slaSettingsOf(loadServiceConfig('leads', { JWT_SECRET: 'x'.repeat(40), ...env }, leadsSettings));
 
 describe('SLA settings', () => {
   it('scan every 5 minutes with real hours by default', () => {

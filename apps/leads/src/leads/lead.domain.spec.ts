@@ -40,3 +40,10 @@ describe('lead states', () => {
     expect(reroutes('no_budget')).toBe(false);
   });
 });
+
+describe('lead state errors', () => {
+  it('are conflicts: LEAD_READ_ONLY once converted, ILLEGAL_TRANSITION otherwise', () => {
+    expect(() => assertAllowed('qualify', 'converted')).toThrow(expect.objectContaining({ kind: 'conflict', code: 'LEAD_READ_ONLY' }));
+    expect(() => assertAllowed('qualify', 'new')).toThrow(expect.objectContaining({ kind: 'conflict', code: 'ILLEGAL_TRANSITION', detail: expect.stringContaining('allowed from: assigned, contacted') }));
+  });
+});

@@ -1,5 +1,6 @@
 // Lead rules as pure functions: how contact details are normalised for de-duplication, when two submissions
 // are the same person, and which status changes are allowed.
+import { DomainError } from '@crm/domain';
 
 export const LEAD_STATUSES = ['new', 'assigned', 'contacted', 'qualified', 'disqualified', 'converted', 'unassigned'] as const;
 export type LeadStatus = (typeof LEAD_STATUSES)[number];
@@ -26,6 +27,36 @@ export function normalizePhone(phone: string | null | undefined): string | null 
 export function normalizeCompany(company: string | null | undefined): string | null {
   const c = company?.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
   return c ? c : null;
+}
+
+/** What a conversion recorded on the lead. */
+export interface Conversion {
+  expectedAmount?: string;
+  currency?: string;
+  expectedCloseDate?: string;
+  productNeeds: string[];
+  by: string;
+}
+
+/** The lead as its decisions read it (the stored row, loaded under its lock). */
+export interface LeadState {
+  id: string;
+  status: LeadStatus;
+  version: number;
+  ownerRepId: string | null;
+  team: string | null;
+  source: string;
+  contactName: string;
+  email: string | null;
+  phone: string | null;
+  company: string | null;
+  companySize: string | null;
+  region: string | null;
+  productInterest: string | null;
+  needs: string | null;
+  firstFollowedUpAt: Date | null;
+  opportunityId: string | null;
+  createdAt: Date;
 }
 
 export interface ContactKey {
@@ -64,16 +95,20 @@ const ALLOWED: Record<LeadAction, readonly LeadStatus[]> = {
   edit: ['new', 'unassigned', 'assigned', 'contacted', 'qualified'],
 };
 
-export class LeadStateError extends Error {
+/** A change the lead's status does not allow (409); a converted lead is read-only. */
+export class LeadStateError extends DomainError {
   constructor(
     readonly action: LeadAction,
     readonly status: LeadStatus,
   ) {
-    super(
-      status === 'converted'
-        ? `The lead was converted and is read-only; ${action.replace('_', ' ')} is not possible.`
-        : `Cannot ${action.replace('_', ' ')} a lead that is ${status}; allowed from: ${ALLOWED[action].join(', ')}.`,
-    );
+    super({
+      kind: 'conflict',
+      code: status === 'converted' ? 'LEAD_READ_ONLY' : 'ILLEGAL_TRANSITION',
+      detail:
+        status === 'converted'
+          ? `The lead was converted and is read-only; ${action.replace('_', ' ')} is not possible.`
+          : `Cannot ${action.replace('_', ' ')} a lead that is ${status}; allowed from: ${ALLOWED[action].join(', ')}.`,
+    });
   }
 }
 

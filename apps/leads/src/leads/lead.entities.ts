@@ -1,13 +1,7 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn, VersionColumn } from 'typeorm';
-import type { LeadStatus } from './lead.domain';
+import type { Conversion, LeadStatus } from './lead.domain';
 
-export interface Conversion {
-  expectedAmount?: string;
-  currency?: string;
-  expectedCloseDate?: string;
-  productNeeds: string[];
-  by: string;
-}
+export type { Conversion };
 
 @Entity({ name: 'leads' })
 export class LeadEntity {

@@ -6,6 +6,8 @@ import { ApiPageResponse, CurrentUser, IfMatch, Idempotent, parseIfMatch, Proble
 import {
   ConvertDto, CreateLeadDto, DisqualifyDto, FollowUpDto, FollowUpListView, FollowUpView, ImportResultView, ListLeadsQuery, OverdueQuery, QualifyDto, ReassignDto, UpdateLeadDto,
 } from './leads.dto';
+import { LeadImportService } from './lead-import.service';
+import { LeadWorkflowService } from './lead-workflow.service';
 import { LeadsService } from './leads.service';
 
 const SALES = [Role.Admin, Role.SalesManager, Role.SalesRep] as const;
@@ -22,7 +24,11 @@ const IfMatchHeader = () => ApiHeader({ name: 'If-Match', required: false, descr
 @ApiTags('leads')
 @Controller('api/v1/leads')
 export class LeadsController {
-  constructor(private readonly leads: LeadsService) {}
+  constructor(
+    private readonly leads: LeadsService,
+    private readonly workflow: LeadWorkflowService,
+    private readonly imports: LeadImportService,
+  ) {}
 
   /**
    * 201 with the new lead, or 200 `{ merged: true }` when it joined an open lead of the same person; `lead` is
@@ -51,7 +57,7 @@ export class LeadsController {
     if (!(req.body instanceof Readable)) {
       throw new ProblemException({ status: HttpStatus.UNSUPPORTED_MEDIA_TYPE, code: 'UNSUPPORTED_MEDIA_TYPE', detail: 'Send the import as text/csv.' });
     }
-    return this.leads.importCsv(user, req.body);
+    return this.imports.importCsv(user, req.body);
   }
 
   @Get()
@@ -69,14 +75,14 @@ export class LeadsController {
   @Patch(':id')
   @Roles(...SALES)
   update(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateLeadDto, @IfMatch() expected: number) {
-    return this.leads.update(user, id, dto, expected);
+    return this.workflow.update(user, id, dto, expected);
   }
 
   @Post(':id/follow-ups')
   @Roles(...SALES)
   @Idempotent()
   followUp(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Body() dto: FollowUpDto) {
-    return this.leads.recordFollowUp(user, id, dto);
+    return this.workflow.recordFollowUp(user, id, dto);
   }
 
   @Get(':id/follow-ups')
@@ -91,7 +97,7 @@ export class LeadsController {
   @Roles(...SALES)
   @IfMatchHeader()
   qualify(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Body() dto: QualifyDto, @Headers('if-match') ifMatch?: string) {
-    return this.leads.qualify(user, id, dto.note, version(ifMatch));
+    return this.workflow.qualify(user, id, dto.note, version(ifMatch));
   }
 
   @Post(':id/disqualify')
@@ -99,7 +105,7 @@ export class LeadsController {
   @Roles(...SALES)
   @IfMatchHeader()
   disqualify(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Body() dto: DisqualifyDto, @Headers('if-match') ifMatch?: string) {
-    return this.leads.disqualify(user, id, dto, version(ifMatch));
+    return this.workflow.disqualify(user, id, dto, version(ifMatch));
   }
 
   @Post(':id/convert')
@@ -107,7 +113,7 @@ export class LeadsController {
   @Roles(...SALES)
   @IfMatchHeader()
   convert(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Body() dto: ConvertDto, @Headers('if-match') ifMatch?: string) {
-    return this.leads.convert(user, id, dto, version(ifMatch));
+    return this.workflow.convert(user, id, dto, version(ifMatch));
   }
 
   @Post(':id/reassign')
@@ -115,7 +121,7 @@ export class LeadsController {
   @Roles(...MANAGERS)
   @IfMatchHeader()
   reassign(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Body() dto: ReassignDto, @Headers('if-match') ifMatch?: string) {
-    return this.leads.reassign(user, id, dto, version(ifMatch));
+    return this.workflow.reassign(user, id, dto, version(ifMatch));
   }
 }
 

@@ -3,6 +3,7 @@ import request from 'supertest';
 import { createEvent } from '@crm/contracts';
 import { eventually, startTestService, type TestService } from '@crm/testing';
 import { AppModule } from '../app.module';
+import { leadsSettings } from '../leads.settings';
 import { signWebhook as signWebForm } from '@crm/http';
 
 const SECRET = 'web-form-test-secret';
@@ -35,7 +36,7 @@ describe('leads service (real Kafka and PostgreSQL)', () => {
   };
 
   beforeAll(async () => {
-    svc = await startTestService('leads', (config) => AppModule.forRoot(config, { LEADS_WEBFORM_SECRET: SECRET }));
+    svc = await startTestService('leads', (config) => AppModule.forRoot(config), { env: { LEADS_WEBFORM_SECRET: SECRET }, settings: leadsSettings });
     for (const [rep, name, repTeam] of [[repA, 'Rep A', team], [repB, 'Rep B', team], [westRep, 'Rep W', 'west']] as const) {
       await svc.as(admin).post('/api/v1/reps').send({ id: rep.sub, name, email: `${name.replace(' ', '.')}@crm.example`, team: repTeam, capacity: 100 }).expect(201);
     }

@@ -1,0 +1,15 @@
+import { z } from 'zod';
+import { setting, type SettingsOf } from '@crm/platform';
+import { HOUR_MS } from './assignment/assignment.domain';
+
+/** The leads service's own settings, validated at boot with the platform's (a bad value names its variable). */
+export const leadsSettings = {
+  /** HMAC key the website signs its form posts with; unset = the web-form intake refuses everything. */
+  webFormSecret: setting('LEADS_WEBFORM_SECRET', z.string().optional()),
+  /** How often the SLA scan looks for late leads (default 5 min). */
+  slaScanIntervalMs: setting('LEADS_SLA_SCAN_INTERVAL_MS', z.coerce.number().int().min(500).max(86_400_000).default(300_000)),
+  /** The length of one hour of a rule's `followUpHours`: shortened only to compress time in demos and system tests. */
+  slaHourMs: setting('LEADS_SLA_HOUR_MS', z.coerce.number().int().min(100).max(HOUR_MS).default(HOUR_MS)),
+};
+
+export type LeadsSettings = SettingsOf<typeof leadsSettings>;
