@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { StockModule } from '../stock/stock.module';
+import { ErpStockRepository } from './erp-stock.repository';
 import { ErpWebhookController, INVENTORY_ERP_WEBHOOK_SECRET } from './erp-webhook.controller';
 import { ErpWebhookService } from './erp-webhook.service';
 
@@ -11,7 +12,7 @@ export class ErpWebhookModule {
       module: ErpWebhookModule,
       imports: [StockModule],
       controllers: [ErpWebhookController],
-      providers: [ErpWebhookService, { provide: INVENTORY_ERP_WEBHOOK_SECRET, useValue: secret || undefined }],
+      providers: [ErpWebhookService, ErpStockRepository, { provide: INVENTORY_ERP_WEBHOOK_SECRET, useValue: secret || undefined }],
     };
   }
 }

@@ -1,12 +1,13 @@
 import { Inject, Injectable, Logger, Optional, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { DataSource } from 'typeorm';
-import type { EventEnvelope } from '@crm/contracts';
 import { appendToOutbox } from '@crm/messaging';
+import { inTransaction } from '@crm/persistence';
 import { INVENTORY_OPTIONS, type InventoryOptions } from '../inventory.options';
 import { InventoryMetrics } from '../stock/inventory-metrics';
-import { appendMovements, ensureLevelRows, ensureWarehouse, indexLevels, levelKey, lockLevels, writeLevel } from '../stock/stock-levels.sql';
 import { ERP_CONNECTOR, type ErpConnector } from './erp-connector';
+import { decideErpSync } from './erp-stock.domain';
+import { ErpStockRepository } from './erp-stock.repository';
 
 export type StockSyncResult =
   | { status: 'disabled' }
@@ -14,8 +15,6 @@ export type StockSyncResult =
   | { status: 'skipped' }
   | { status: 'synced'; updated: number; unchanged: number; unknownSkus: string[] };
 
-// Two-key advisory lock space of this service: (class, 1) is the ERP stock sync.
-const SYNC_LOCK: [number, number] = [0x1ea8, 1];
 export const STOCK_SYNC_JOB = 'inventory-erp-stock-sync';
 
 /**
@@ -31,6 +30,7 @@ export class StockSyncService implements OnApplicationBootstrap, BeforeApplicati
 
   constructor(
     private readonly dataSource: DataSource,
+    private readonly stock: ErpStockRepository,
     private readonly metrics: InventoryMetrics,
     private readonly scheduler: SchedulerRegistry,
     @Inject(INVENTORY_OPTIONS) private readonly options: InventoryOptions,
@@ -51,31 +51,18 @@ export class StockSyncService implements OnApplicationBootstrap, BeforeApplicati
   syncFromErp(): Promise<StockSyncResult> {
     const erp = this.erp;
     if (!erp) return Promise.resolve({ status: 'disabled' });
-    return this.dataSource.transaction(async (manager) => {
-      const [{ locked }] = await manager.query('SELECT pg_try_advisory_xact_lock($1, $2) AS locked', SYNC_LOCK);
-      if (!locked) return { status: 'skipped' };
-
-      const latest = new Map((await erp.fetchStockLevels()).map((l) => [levelKey(l.sku, l.warehouseId), l]));
-      const skus = [...new Set([...latest.values()].map((l) => l.sku))];
-      const known = new Set<string>((await manager.query('SELECT sku FROM items WHERE sku = ANY($1::varchar[])', [skus])).map((r: { sku: string }) => r.sku));
-      const wanted = [...latest.values()].filter((l) => known.has(l.sku));
-      for (const warehouseId of new Set(wanted.map((l) => l.warehouseId))) await ensureWarehouse(manager, warehouseId);
-      await ensureLevelRows(manager, wanted);
-
-      const levels = indexLevels(await lockLevels(manager, [...known]));
-      const events: EventEnvelope[] = [];
-      let updated = 0;
-      for (const level of [...levels.values()]) {
-        const erpLevel = latest.get(levelKey(level.sku, level.warehouseId));
-        if (!erpLevel || erpLevel.onHand === level.onHand) continue;
-        const delta = erpLevel.onHand - level.onHand;
-        const low = await writeLevel(manager, level, erpLevel.onHand);
-        if (low) events.push(low);
-        await appendMovements(manager, [{ sku: level.sku, warehouseId: level.warehouseId, delta, reason: 'erp_sync', note: `ERP ${erp.name} sync`, by: 'system' }]);
-        updated++;
-      }
-      await appendToOutbox(manager, events);
-      if (events.length) this.metrics.lowStockAlerts.inc(events.length);
+    return inTransaction(this.dataSource, async (m) => {
+      if (!(await this.stock.trySyncLock(m))) return { status: 'skipped' };
+      const latest = await erp.fetchStockLevels();
+      const skus = [...new Set(latest.map((l) => l.sku))];
+      const known = await this.stock.knownSkus(m, skus);
+      const wanted = latest.filter((l) => known.has(l.sku));
+      const rows = await this.stock.lockForSync(m, wanted, [...known]);
+      const { changes, events } = decideErpSync(rows, latest, erp.name, new Date());
+      await this.stock.save(m, changes);
+      await appendToOutbox(m, events);
+      if (changes.lowAlerts) this.metrics.lowStockAlerts.inc(changes.lowAlerts);
+      const updated = changes.levels.length;
       return { status: 'synced', updated, unchanged: wanted.length - updated, unknownSkus: skus.filter((s) => !known.has(s)).sort() };
     });
   }

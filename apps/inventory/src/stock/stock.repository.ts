@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { EventOf } from '@crm/contracts';
 import { paginate, type Page } from '@crm/http';
-import { moveLevel, type LevelWrite, type Movement, type ReceiptChanges, type ReceiptTarget, type StockLevel } from './stock-level.domain';
+import { type LevelWrite, type Movement, type ReceiptChanges, type ReceiptTarget, type StockLevel } from './stock-level.domain';
 import type { ListMovementsQueryDto, ListStockQueryDto } from './stock.dto';
 import { StockLevelEntity, StockMovementEntity } from './stock.entities';
 
@@ -13,8 +12,6 @@ export interface LevelKey {
   warehouseId: string;
 }
 
-export type LockedLevel = StockLevel;
-export type MovementInput = Movement;
 
 const byKey = (a: LevelKey, b: LevelKey) =>
   a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : a.warehouseId < b.warehouseId ? -1 : a.warehouseId > b.warehouseId ? 1 : 0;
@@ -23,7 +20,7 @@ const byKey = (a: LevelKey, b: LevelKey) =>
  * Locks the stock rows of these SKUs (every warehouse, or one) FOR UPDATE in (sku, warehouse_id) order:
  * every writer locks in this one order, so concurrent orders for overlapping SKUs queue instead of deadlocking.
  */
-export async function lockLevels(manager: EntityManager, skus: readonly string[], warehouseId?: string): Promise<LockedLevel[]> {
+export async function lockLevels(manager: EntityManager, skus: readonly string[], warehouseId?: string): Promise<StockLevel[]> {
   if (!skus.length) return [];
   const rows: { sku: string; warehouse_id: string; on_hand: number; low_alerted: boolean; reorder_point: number }[] = await manager.query(
     `SELECT l.sku, l.warehouse_id, l.on_hand, l.low_alerted, i.reorder_point
@@ -68,19 +65,8 @@ export async function saveLevels(manager: EntityManager, levels: readonly LevelW
   }
 }
 
-/**
- * Writes a locked level's new quantity and its low-stock flag; returns the stock.low event to publish when
- * this change crossed the reorder point (once per crossing). For the ERP sync and webhook, which move one row at a time.
- */
-export async function writeLevel(manager: EntityManager, level: LockedLevel, onHand: number): Promise<EventOf<'stock.low'> | null> {
-  const { write, low } = moveLevel(level, onHand, new Date());
-  await saveLevels(manager, [write]);
-  Object.assign(level, write);
-  return low;
-}
-
 /** Appends rows to the ledger; returns their ids in input order. */
-export async function appendMovements(manager: EntityManager, movements: readonly MovementInput[]): Promise<string[]> {
+export async function appendMovements(manager: EntityManager, movements: readonly Movement[]): Promise<string[]> {
   const rows = movements.filter((m) => m.delta !== 0);
   if (!rows.length) return [];
   const inserted: { id: string }[] = await manager.query(
@@ -100,9 +86,6 @@ export async function appendMovements(manager: EntityManager, movements: readonl
   );
   return inserted.map((r) => String(r.id));
 }
-
-export const indexLevels = (levels: readonly LockedLevel[]) => new Map(levels.map((l) => [`${l.sku}\u0000${l.warehouseId}`, l]));
-export const levelKey = (sku: string, warehouseId: string) => `${sku}\u0000${warehouseId}`;
 
 /** Stock rows and their ledger: receipts, and the reads of levels and movements. */
 @Injectable()
