@@ -3,6 +3,8 @@
 # integration tests. Stops at the first failing stage and says which one.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# No Nx daemon: a run computes its project graph itself and leaves no background process behind.
+export NX_DAEMON=false
 
 stage() { # stage <name> <command...>
   local name=$1 started=$SECONDS
@@ -31,7 +33,8 @@ export DATABASE_URL=${DATABASE_URL:-postgres://${PGUSER:-postgres}@${PGHOST:-127
 export FUZZ_RUNS=${FUZZ_RUNS:-300}
 
 stage unit npx jest --selectProjects unit
-# --forceExit: a Kafka client left connected by a failing spec (jest warns about it) must not hang CI.
-# In band: on 2 cores one worker beats several competing for the same broker and database (see STACK.md).
-stage integration npx jest --selectProjects integration --runInBand --forceExit
+# In band: on 2 cores one worker beats several competing for the same broker and database. No --forceExit:
+# every suite closes its clients, pools and timers; should one not (a failing spec), the integration
+# project's globalTeardown (libs/testing/jest-integration.teardown.ts) names what is open and ends the run.
+stage integration npx jest --selectProjects integration --runInBand
 echo "test: all stages passed"
