@@ -13,8 +13,8 @@ export class RulesRepository {
     return this.dataSource.getRepository(AssignmentRuleEntity).find({ order: { position: 'ASC', id: 'ASC' } });
   }
 
-  find(id: string, m: EntityManager = this.dataSource.manager): Promise<AssignmentRuleEntity | null> {
-    return m.findOne(AssignmentRuleEntity, { where: { id } });
+  find(id: string): Promise<AssignmentRuleEntity | null> {
+    return this.dataSource.getRepository(AssignmentRuleEntity).findOne({ where: { id } });
   }
 
   async insert(rule: Rule): Promise<AssignmentRuleEntity> {

@@ -26,9 +26,8 @@ export class LeadWorkflowService {
   ) {}
 
   recordFollowUp(user: AuthUser, id: string, input: FollowUpInput): Promise<FollowUpEntity> {
-    return this.onLead(user, id, undefined, (lead) => decideFollowUp(lead, input, { followUpId: randomUUID(), actor: user.sub, now: new Date() }), (m, _lead, changes) =>
-      this.leads.saveFollowUp(m, changes),
-    );
+    const decide = (lead: LeadEntity) => decideFollowUp(lead, input, { followUpId: randomUUID(), actor: user.sub, now: new Date() });
+    return this.onLead(user, id, undefined, decide, (m, _lead, changes) => this.leads.saveFollowUp(m, changes));
   }
 
   qualify(user: AuthUser, id: string, note: string | undefined, expectedVersion?: number): Promise<LeadEntity> {
