@@ -19,6 +19,7 @@ import { financeSettings } from '../apps/finance/src/finance.settings';
 import { AppModule as Inventory } from '../apps/inventory/src/app.module';
 import { inventorySettings } from '../apps/inventory/src/inventory.options';
 import { AppModule as Leads } from '../apps/leads/src/app.module';
+import { leadsSettings } from '../apps/leads/src/leads.settings';
 import { AppModule as Opportunities } from '../apps/opportunities/src/app.module';
 import { opportunitiesSettings } from '../apps/opportunities/src/opportunities.settings';
 import { AppModule as Orders } from '../apps/orders/src/app.module';
@@ -35,7 +36,7 @@ const withSettings = <S extends SettingsSpec>(settings: S, module: (config: Serv
   ({ settings, module: module as ServiceModule['module'] });
 
 const MODULES: Record<ServiceName, ServiceModule> = {
-  leads: withSettings({}, (c) => Leads.forRoot(c)),
+  leads: withSettings(leadsSettings, (c) => Leads.forRoot(c)),
   opportunities: withSettings(opportunitiesSettings, (c) => Opportunities.forRoot(c)),
   orders: withSettings(ordersSettings, (c) => Orders.forRoot(c)),
   inventory: withSettings(inventorySettings, (c) => Inventory.forRoot(c)),
