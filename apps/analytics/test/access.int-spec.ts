@@ -8,7 +8,7 @@ const { Admin, SalesManager: Manager, SalesRep: Rep, Integration } = Role;
 const PEOPLE = [Admin, Manager, Rep];
 
 /**
- * Who may call what (DESIGN §4, apps/analytics/README.md), by hand so a relaxed @Roles fails. Dashboards read
+ * Who may call what (docs/architecture.md#api-conventions, apps/analytics/README.md), by hand so a relaxed @Roles fails. Dashboards read
  * the aggregates, each caller narrowed to their scope; reports are for people, so the integration role (which
  * only feeds data in) gets none of these routes; forecast accuracy is for admin and managers, quotas are set by
  * admin and managers.

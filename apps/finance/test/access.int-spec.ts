@@ -8,7 +8,7 @@ import { openReceivable } from '../src/testing/finance-fixtures';
 const { Admin, SalesManager: Manager, SalesRep: Rep, Integration } = Role;
 
 /**
- * Who may call what (DESIGN §4, apps/finance/README.md), by hand so a relaxed @Roles fails. Payments come from
+ * Who may call what (docs/architecture.md#api-conventions, apps/finance/README.md), by hand so a relaxed @Roles fails. Payments come from
  * managers and from the ERP/bank integration, which reads only the receivable it pays (by order or by id), never
  * the list; a rep only reads their own receivables.
  */

@@ -9,7 +9,7 @@ const EVERYONE = [Admin, Manager, Rep, Integration];
 const PEOPLE = [Admin, Manager, Rep];
 
 /**
- * Who may call what (DESIGN §4, apps/inventory/README.md), by hand so a relaxed @Roles fails. The catalogue and
+ * Who may call what (docs/architecture.md#api-conventions, apps/inventory/README.md), by hand so a relaxed @Roles fails. The catalogue and
  * stock are shared reference data (no owner): everyone reads them, the ERP integration to sync what it maintains;
  * the ERP integration, admin and managers maintain items and receive stock; warehouses are admin's and the
  * ERP's. The movement ledger is audit data for people: a stock sync reads levels.

@@ -32,7 +32,7 @@ export const SIGNED = 'signed' as const;
 /** Who may call each route: `'GET /api/v1/leads/:id': [Role.Admin, ...]`, `PUBLIC` or `SIGNED`. */
 export type AccessTable = Record<string, readonly Role[] | typeof PUBLIC | typeof SIGNED>;
 
-/** The routes every service gets from libs/observability; health and metrics are public by DESIGN §4. */
+/** The routes every service gets from libs/observability; health and metrics are public by the API conventions (docs/architecture.md). */
 export const OPS_ROUTES: AccessTable = { 'GET /metrics': PUBLIC, 'GET /health/live': PUBLIC, 'GET /health/ready': PUBLIC };
 
 const joinPath = (...parts: (string | undefined)[]) =>
@@ -219,7 +219,7 @@ export interface Caller {
 /**
  * Cross-owner check: every served route under `prefix` whose path names the record (`:id` …) is called by
  * each caller on a record they must not see. A caller whose role the route admits gets 404 problem+json
- * (DESIGN: existence is not leaked, the answer is the one for a missing id); any other caller 403.
+ * (by design: existence is not leaked, the answer is the one for a missing id); any other caller 403.
  * `bodies` holds a valid body per non-GET route so a 400 cannot hide a leak; a route without one is a
  * violation, so a new id route cannot slip past this check.
  */

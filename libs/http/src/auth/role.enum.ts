@@ -1,4 +1,4 @@
-/** The roles a token may carry (DESIGN §4). */
+/** The roles a token may carry (docs/architecture.md#api-conventions). */
 export enum Role {
   Admin = 'admin',
   SalesManager = 'sales_manager',
