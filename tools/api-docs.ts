@@ -32,8 +32,10 @@ interface ServiceModule {
   settings: SettingsSpec;
   module: (config: ServiceConfig) => DynamicModule;
 }
-const withSettings = <S extends SettingsSpec>(settings: S, module: (config: ServiceConfig<SettingsOf<S>>) => DynamicModule): ServiceModule =>
-  ({ settings, module: module as ServiceModule['module'] });
+const withSettings = <S extends SettingsSpec>(settings: S, module: (config: ServiceConfig<SettingsOf<S>>) => DynamicModule): ServiceModule => ({
+  settings,
+  module: module as ServiceModule['module'],
+});
 
 const MODULES: Record<ServiceName, ServiceModule> = {
   leads: withSettings(leadsSettings, (c) => Leads.forRoot(c)),
@@ -46,7 +48,10 @@ const MODULES: Record<ServiceName, ServiceModule> = {
 
 type Schema = Record<string, unknown> & { $ref?: string; type?: string; items?: Schema; enum?: unknown[]; allOf?: Schema[] };
 const refName = (ref: string) => ref.split('/').pop() ?? ref;
-const cell = (text: unknown) => String(text ?? '').replace(/\|/g, '\\|').replace(/\n+/g, ' ');
+const cell = (text: unknown) =>
+  String(text ?? '')
+    .replace(/\|/g, '\\|')
+    .replace(/\n+/g, ' ');
 
 function typeOf(schema: Schema | undefined): string {
   if (!schema) return '';
@@ -65,8 +70,13 @@ function fieldsTable(schema: Schema): string[] {
     '| field | type | required | notes |',
     '|---|---|---|---|',
     ...Object.entries(properties).map(([name, p]) => {
-      const notes = [p.description, p.example !== undefined && `e.g. \`${JSON.stringify(p.example)}\``, p.default !== undefined && `default \`${JSON.stringify(p.default)}\``]
-        .filter(Boolean).join('; ');
+      const notes = [
+        p.description,
+        p.example !== undefined && `e.g. \`${JSON.stringify(p.example)}\``,
+        p.default !== undefined && `default \`${JSON.stringify(p.default)}\``,
+      ]
+        .filter(Boolean)
+        .join('; ');
       return `| \`${name}\` | ${typeOf(p)} | ${required.has(name) ? 'yes' : ''} | ${cell(notes)} |`;
     }),
   ];
@@ -84,7 +94,15 @@ export function renderApiMarkdown(service: string, doc: OpenAPIObject): string {
   const byTag = new Map<string, string[]>();
   for (const [path, item] of Object.entries(doc.paths)) {
     for (const [method, op] of Object.entries(item as Record<string, Record<string, unknown>>)) {
-      const operation = op as { tags?: string[]; summary?: string; description?: string; security?: unknown[]; parameters?: Schema[]; requestBody?: { content?: Record<string, { schema?: Schema }> }; responses?: Record<string, { description?: string; content?: Record<string, { schema?: Schema }> }> };
+      const operation = op as {
+        tags?: string[];
+        summary?: string;
+        description?: string;
+        security?: unknown[];
+        parameters?: Schema[];
+        requestBody?: { content?: Record<string, { schema?: Schema }> };
+        responses?: Record<string, { description?: string; content?: Record<string, { schema?: Schema }> }>;
+      };
       const tag = operation.tags?.[0] ?? 'other';
       const out = byTag.get(tag) ?? [];
       out.push(`### \`${method.toUpperCase()} ${path}\`${operation.summary ? ` — ${operation.summary}` : ''}`, '');
@@ -92,7 +110,8 @@ export function renderApiMarkdown(service: string, doc: OpenAPIObject): string {
       if (Array.isArray(operation.security) && operation.security.length === 0) out.push('Public: no token.', '');
       if (operation.parameters?.length) {
         out.push('| parameter | in | type | required | notes |', '|---|---|---|---|---|');
-        for (const p of operation.parameters) out.push(`| \`${String(p.name)}\` | ${String(p.in)} | ${typeOf(p.schema as Schema)} | ${p.required ? 'yes' : ''} | ${cell(p.description)} |`);
+        for (const p of operation.parameters)
+          out.push(`| \`${String(p.name)}\` | ${String(p.in)} | ${typeOf(p.schema as Schema)} | ${p.required ? 'yes' : ''} | ${cell(p.description)} |`);
         out.push('');
       }
       for (const [type, body] of Object.entries(operation.requestBody?.content ?? {})) out.push(`Body (\`${type}\`): ${typeOf(body.schema)}`, '');
@@ -109,9 +128,13 @@ export function renderApiMarkdown(service: string, doc: OpenAPIObject): string {
   const schemas = Object.entries((doc.components?.schemas ?? {}) as Record<string, Schema>);
   if (schemas.length) {
     lines.push('## Schemas', '');
-    for (const [name, schema] of schemas) lines.push(`### ${name}`, '', ...(schema.description ? [String(schema.description), ''] : []), ...fieldsTable(schema), '');
+    for (const [name, schema] of schemas)
+      lines.push(`### ${name}`, '', ...(schema.description ? [String(schema.description), ''] : []), ...fieldsTable(schema), '');
   }
-  return `${lines.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
+  return `${lines
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trimEnd()}\n`;
 }
 
 async function documentOf(name: ServiceName): Promise<OpenAPIObject> {

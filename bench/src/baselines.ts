@@ -59,26 +59,41 @@ export async function kafkaBaselines(ctx: BenchContext): Promise<void> {
   const n = ctx.scale.messages;
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
-  const produce = await repeated(ctx.scale.reps, 1, async (rep) => {
-    const topic = `${ctx.prefix}bench.raw.${rep < 0 ? 'warm' : rep}`;
-    await createTopic(kafka, topic);
-    const t0 = performance.now();
-    for (let i = 0; i < n; i += 500) {
-      await retriable(() => producer.send({
-        topic, acks: -1,
-        messages: Array.from({ length: Math.min(500, n - i) }, (_, j) => ({ key: String((i + j) % 997), value: KIB })),
-      }));
-    }
-    return { topic, rate: n / ((performance.now() - t0) / 1000) };
-  }, (r) => r.rate);
+  const produce = await repeated(
+    ctx.scale.reps,
+    1,
+    async (rep) => {
+      const topic = `${ctx.prefix}bench.raw.${rep < 0 ? 'warm' : rep}`;
+      await createTopic(kafka, topic);
+      const t0 = performance.now();
+      for (let i = 0; i < n; i += 500) {
+        await retriable(() =>
+          producer.send({
+            topic,
+            acks: -1,
+            messages: Array.from({ length: Math.min(500, n - i) }, (_, j) => ({ key: String((i + j) % 997), value: KIB })),
+          }),
+        );
+      }
+      return { topic, rate: n / ((performance.now() - t0) / 1000) };
+    },
+    (r) => r.rate,
+  );
   ctx.baselines.rawProduce = round(produce.median);
-  const consume = await repeated(ctx.scale.reps, 0, async (rep) => {
-    const { rate } = await rawConsume(kafka, produce.runs[rep].topic, n);
-    return rate();
-  }, (r) => r);
+  const consume = await repeated(
+    ctx.scale.reps,
+    0,
+    async (rep) => {
+      const { rate } = await rawConsume(kafka, produce.runs[rep].topic, n);
+      return rate();
+    },
+    (r) => r,
+  );
   ctx.baselines.rawConsume = round(consume.median);
   await producer.disconnect();
-  console.log(`  baseline kafka: produce ${ctx.baselines.rawProduce}/s (${produce.values.map((v) => round(v))}), consume ${ctx.baselines.rawConsume}/s (${consume.values.map((v) => round(v))})`);
+  console.log(
+    `  baseline kafka: produce ${ctx.baselines.rawProduce}/s (${produce.values.map((v) => round(v))}), consume ${ctx.baselines.rawConsume}/s (${consume.values.map((v) => round(v))})`,
+  );
 }
 
 /** Raw produce→consume latency at a fixed offered rate: one message per send, acks=all. */
@@ -96,7 +111,11 @@ export async function kafkaLatency(ctx: BenchContext, rate: number, seconds: num
   await sleep(3_000); // the group joins before the clock starts
   // Ten messages per send, 1/10 of the rate in sends per second: the shape the relay lag run writes in.
   const run = await openLoop(rate / 10, seconds * 1000, (i, due) =>
-    producer.send({ topic, acks: -1, messages: Array.from({ length: 10 }, (_, j) => ({ key: String((i * 10 + j) % 97), value: `${due.toFixed(3).padEnd(20)}${KIB}` })) }),
+    producer.send({
+      topic,
+      acks: -1,
+      messages: Array.from({ length: 10 }, (_, j) => ({ key: String((i * 10 + j) % 97), value: `${due.toFixed(3).padEnd(20)}${KIB}` })),
+    }),
   );
   await Promise.all(run.pending);
   await Promise.race([consumer.done, sleep(30_000)]);
@@ -113,20 +132,25 @@ export async function pgInsertBaseline(ctx: BenchContext): Promise<void> {
   await client.query('CREATE TABLE raw_events (id uuid PRIMARY KEY, topic text NOT NULL, payload jsonb NOT NULL, at timestamptz NOT NULL DEFAULT now())');
   const n = ctx.scale.messages;
   const payload = JSON.stringify({ body: KIB });
-  const insert = await repeated(ctx.scale.reps, 1, async () => {
-    await client.query('TRUNCATE raw_events');
-    const t0 = performance.now();
-    for (let i = 0; i < n; i += 500) {
-      const k = Math.min(500, n - i);
-      const params: unknown[] = [];
-      const values = Array.from({ length: k }, (_, j) => {
-        params.push(crypto.randomUUID(), 'crm.bench.v1', payload);
-        return `($${j * 3 + 1}, $${j * 3 + 2}, $${j * 3 + 3}::jsonb)`;
-      });
-      await client.query(`INSERT INTO raw_events (id, topic, payload) VALUES ${values.join(',')}`, params);
-    }
-    return n / ((performance.now() - t0) / 1000);
-  }, (r) => r);
+  const insert = await repeated(
+    ctx.scale.reps,
+    1,
+    async () => {
+      await client.query('TRUNCATE raw_events');
+      const t0 = performance.now();
+      for (let i = 0; i < n; i += 500) {
+        const k = Math.min(500, n - i);
+        const params: unknown[] = [];
+        const values = Array.from({ length: k }, (_, j) => {
+          params.push(crypto.randomUUID(), 'crm.bench.v1', payload);
+          return `($${j * 3 + 1}, $${j * 3 + 2}, $${j * 3 + 3}::jsonb)`;
+        });
+        await client.query(`INSERT INTO raw_events (id, topic, payload) VALUES ${values.join(',')}`, params);
+      }
+      return n / ((performance.now() - t0) / 1000);
+    },
+    (r) => r,
+  );
   await client.end();
   ctx.baselines.rawInsert = round(insert.median);
   console.log(`  baseline pg insert: ${ctx.baselines.rawInsert} rows/s (${insert.values.map((v) => round(v))})`);
@@ -138,16 +162,21 @@ export async function pgInsertBaseline(ctx: BenchContext): Promise<void> {
  */
 export async function pgbenchBaseline(ctx: BenchContext): Promise<void> {
   const db = await ctx.database('pgbench');
-  await sql(db.url, `
+  await sql(
+    db.url,
+    `
     CREATE TABLE orders (id int PRIMARY KEY, status text NOT NULL, total numeric(19,4) NOT NULL, updated_at timestamptz NOT NULL DEFAULT now());
     CREATE TABLE stock_levels (sku int PRIMARY KEY, on_hand int NOT NULL, updated_at timestamptz NOT NULL DEFAULT now());
     CREATE TABLE stock_movements (id bigserial PRIMARY KEY, sku int NOT NULL, order_id int NOT NULL, delta int NOT NULL, at timestamptz NOT NULL DEFAULT now());
     CREATE TABLE receivables (id bigserial PRIMARY KEY, order_id int NOT NULL, amount numeric(19,4) NOT NULL, due date NOT NULL);
     INSERT INTO orders SELECT g, 'submitted', 100 FROM generate_series(1, 100000) g;
     INSERT INTO stock_levels SELECT g, 1000000000 FROM generate_series(1, 1000) g;
-    ANALYZE;`);
+    ANALYZE;`,
+  );
   const script = join(tmpdir(), `bench-confirm-${ctx.prefix}sql`);
-  writeFileSync(script, `\\set o random(1, 100000)
+  writeFileSync(
+    script,
+    `\\set o random(1, 100000)
 \\set a random(1, 1000)
 \\set b random(1, 1000)
 BEGIN;
@@ -159,20 +188,48 @@ INSERT INTO stock_movements (sku, order_id, delta) VALUES (:a, :o, -1), (:b, :o,
 INSERT INTO receivables (order_id, amount, due) VALUES (:o, 100, current_date + 30);
 UPDATE orders SET status = 'allocated', updated_at = now() WHERE id = :o;
 COMMIT;
-`);
+`,
+  );
   const url = new URL(db.url);
   const seconds = ctx.scale.smoke ? 3 : 10;
-  const tps = await repeated(ctx.scale.reps, 0, async () => {
-    const proc = spawn('/usr/bin/pgbench', ['-n', '-M', 'prepared', '-c', '8', '-j', '2', '-T', String(seconds), '-f', script,
-      '-h', url.hostname, '-p', url.port || '5432', '-U', url.username || 'postgres', db.name], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    proc.stdout.on('data', (c) => (out += c));
-    proc.stderr.on('data', (c) => (out += c));
-    await once(proc, 'exit');
-    const m = /tps = ([\d.]+) \(without initial connection time\)/.exec(out);
-    if (!m) throw new Error(`pgbench gave no tps:\n${out}`);
-    return Number(m[1]);
-  }, (r) => r);
+  const tps = await repeated(
+    ctx.scale.reps,
+    0,
+    async () => {
+      const proc = spawn(
+        '/usr/bin/pgbench',
+        [
+          '-n',
+          '-M',
+          'prepared',
+          '-c',
+          '8',
+          '-j',
+          '2',
+          '-T',
+          String(seconds),
+          '-f',
+          script,
+          '-h',
+          url.hostname,
+          '-p',
+          url.port || '5432',
+          '-U',
+          url.username || 'postgres',
+          db.name,
+        ],
+        { stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      let out = '';
+      proc.stdout.on('data', (c) => (out += c));
+      proc.stderr.on('data', (c) => (out += c));
+      await once(proc, 'exit');
+      const m = /tps = ([\d.]+) \(without initial connection time\)/.exec(out);
+      if (!m) throw new Error(`pgbench gave no tps:\n${out}`);
+      return Number(m[1]);
+    },
+    (r) => r,
+  );
   ctx.baselines.pgbenchTps = round(tps.median);
   console.log(`  baseline pgbench (order-confirmation script, 8 clients): ${ctx.baselines.pgbenchTps} tps (${tps.values.map((v) => round(v))})`);
 }
@@ -182,7 +239,10 @@ export async function startRawHttp(ctx: BenchContext, body: string): Promise<{ u
   const code = `const http=require('node:http');const body=Buffer.from(process.env.BODY);
 const s=http.createServer((q,r)=>{r.writeHead(200,{'content-type':'application/json; charset=utf-8','content-length':body.length});r.end(body)});
 s.keepAliveTimeout=65000;s.listen(0,'127.0.0.1',()=>console.log(s.address().port));`;
-  const proc = spawn(process.execPath, ['-e', code], { env: { ...process.env, BODY: body, BENCH_PREFIX: ctx.prefix, BENCH_ROLE: 'raw-http' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const proc = spawn(process.execPath, ['-e', code], {
+    env: { ...process.env, BODY: body, BENCH_PREFIX: ctx.prefix, BENCH_ROLE: 'raw-http' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const [chunk] = (await once(proc.stdout, 'data')) as [Buffer];
   return {
     url: `http://127.0.0.1:${chunk.toString().trim()}`,

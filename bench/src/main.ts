@@ -24,7 +24,11 @@ import { catchUp } from './scenarios/s8-catch-up';
 const ROOT = resolve(__dirname, '..', '..');
 const args = process.argv.slice(2);
 const smoke = args.includes('--smoke');
-const only = args.find((a) => a.startsWith('--only='))?.slice(7).split(',').filter(Boolean);
+const only = args
+  .find((a) => a.startsWith('--only='))
+  ?.slice(7)
+  .split(',')
+  .filter(Boolean);
 const ctx = new BenchContext(smoke ? SMOKE : FULL);
 const jwt = new JwtService({ secret: TEST_JWT_SECRET });
 const token = (claims: object) => jwt.sign({ ...claims }, { expiresIn: '2h' });
@@ -66,15 +70,18 @@ async function main() {
   const sampler = setInterval(() => ctx.sampleServiceMemory(), 1_000);
   const autovacuum = new AutovacuumStandIn(process.env.DATABASE_URL);
   if (await autovacuum.startIfNeeded()) {
-    ctx.autovacuumNote = "This machine's PostgreSQL has autovacuum off; as production would have it on, the bench ran autovacuum's"
-      + ' default thresholds itself every 15 s (ANALYZE after 10 % of rows changed, VACUUM after 20 % dead: bench/src/lib/autovacuum.ts).';
+    ctx.autovacuumNote =
+      "This machine's PostgreSQL has autovacuum off; as production would have it on, the bench ran autovacuum's" +
+      ' default thresholds itself every 15 s (ANALYZE after 10 % of rows changed, VACUUM after 20 % dead: bench/src/lib/autovacuum.ts).';
     console.log('bench: autovacuum is off on this server; the bench stands in for it');
   }
   const errors: Record<string, string> = {};
   const needs = new Set(chosen.flatMap((s) => s.needs));
   try {
     const baselines: [string, () => Promise<void>][] = [
-      ['kafka', () => kafkaBaselines(ctx)], ['insert', () => pgInsertBaseline(ctx)], ['pgbench', () => pgbenchBaseline(ctx)],
+      ['kafka', () => kafkaBaselines(ctx)],
+      ['insert', () => pgInsertBaseline(ctx)],
+      ['pgbench', () => pgbenchBaseline(ctx)],
     ];
     for (const [name, run] of baselines) {
       if (!needs.has(name as never)) continue;

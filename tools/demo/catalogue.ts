@@ -26,15 +26,79 @@ export const WAREHOUSES = [
 export const SCARCE_SKU = 'MOTOR-SERVO-2K';
 
 export const ITEMS: Item[] = [
-  { sku: 'PUMP-CF-200', name: 'Centrifugal pump 200 W', productLine: 'pumps', reorderPoint: 40, price: { CNY: '1260.00', USD: '178.00' }, qty: [4, 24], stock: { main: 600, 'sh-pudong': 120 } },
-  { sku: 'PUMP-SUB-750', name: 'Submersible pump 750 W', productLine: 'pumps', reorderPoint: 20, price: { CNY: '3480.00', USD: '489.00' }, qty: [2, 12], stock: { main: 300, 'gz-nansha': 60 } },
-  { sku: 'PUMP-DOS-50', name: 'Dosing pump 50 l/h', productLine: 'pumps', reorderPoint: 15, price: { CNY: '5650.00', USD: '795.00' }, qty: [1, 6], stock: { main: 160 } },
-  { sku: 'VALVE-BALL-50', name: 'Ball valve DN50 stainless', productLine: 'valves', reorderPoint: 100, price: { CNY: '468.50', USD: '65.90' }, qty: [10, 80], stock: { main: 2000, 'sh-pudong': 300 } },
-  { sku: 'VALVE-GATE-100', name: 'Gate valve DN100', productLine: 'valves', reorderPoint: 40, price: { CNY: '2150.00', USD: '302.50' }, qty: [4, 30], stock: { main: 700 } },
+  {
+    sku: 'PUMP-CF-200',
+    name: 'Centrifugal pump 200 W',
+    productLine: 'pumps',
+    reorderPoint: 40,
+    price: { CNY: '1260.00', USD: '178.00' },
+    qty: [4, 24],
+    stock: { main: 600, 'sh-pudong': 120 },
+  },
+  {
+    sku: 'PUMP-SUB-750',
+    name: 'Submersible pump 750 W',
+    productLine: 'pumps',
+    reorderPoint: 20,
+    price: { CNY: '3480.00', USD: '489.00' },
+    qty: [2, 12],
+    stock: { main: 300, 'gz-nansha': 60 },
+  },
+  {
+    sku: 'PUMP-DOS-50',
+    name: 'Dosing pump 50 l/h',
+    productLine: 'pumps',
+    reorderPoint: 15,
+    price: { CNY: '5650.00', USD: '795.00' },
+    qty: [1, 6],
+    stock: { main: 160 },
+  },
+  {
+    sku: 'VALVE-BALL-50',
+    name: 'Ball valve DN50 stainless',
+    productLine: 'valves',
+    reorderPoint: 100,
+    price: { CNY: '468.50', USD: '65.90' },
+    qty: [10, 80],
+    stock: { main: 2000, 'sh-pudong': 300 },
+  },
+  {
+    sku: 'VALVE-GATE-100',
+    name: 'Gate valve DN100',
+    productLine: 'valves',
+    reorderPoint: 40,
+    price: { CNY: '2150.00', USD: '302.50' },
+    qty: [4, 30],
+    stock: { main: 700 },
+  },
   // Kept close to its reorder point: the orders of one run take it below, which raises stock.low.
-  { sku: 'VALVE-CTRL-80', name: 'Control valve DN80 with positioner', productLine: 'valves', reorderPoint: 60, price: { CNY: '9800.00', USD: '1380.00' }, qty: [1, 6], stock: { main: 64, 'gz-nansha': 80 } },
-  { sku: 'MOTOR-IE3-7K5', name: 'IE3 induction motor 7.5 kW', productLine: 'motors', reorderPoint: 20, price: { CNY: '7390.00', USD: '1040.00' }, qty: [1, 10], stock: { main: 260 } },
-  { sku: SCARCE_SKU, name: 'Servo motor 2 kW with drive', productLine: 'motors', reorderPoint: 5, price: { CNY: '11800.00', USD: '1660.00' }, qty: [6, 9], stock: { main: 2 } },
+  {
+    sku: 'VALVE-CTRL-80',
+    name: 'Control valve DN80 with positioner',
+    productLine: 'valves',
+    reorderPoint: 60,
+    price: { CNY: '9800.00', USD: '1380.00' },
+    qty: [1, 6],
+    stock: { main: 64, 'gz-nansha': 80 },
+  },
+  {
+    sku: 'MOTOR-IE3-7K5',
+    name: 'IE3 induction motor 7.5 kW',
+    productLine: 'motors',
+    reorderPoint: 20,
+    price: { CNY: '7390.00', USD: '1040.00' },
+    qty: [1, 10],
+    stock: { main: 260 },
+  },
+  {
+    sku: SCARCE_SKU,
+    name: 'Servo motor 2 kW with drive',
+    productLine: 'motors',
+    reorderPoint: 5,
+    price: { CNY: '11800.00', USD: '1660.00' },
+    qty: [6, 9],
+    stock: { main: 2 },
+  },
 ];
 
 export const itemsOf = (line: ProductLine) => ITEMS.filter((i) => i.productLine === line && i.sku !== SCARCE_SKU);
@@ -55,13 +119,23 @@ export async function ensureCatalogue(): Promise<CatalogueResult> {
   }
   for (const item of ITEMS) {
     // PUT replaces the item; one that has not changed keeps its version and publishes nothing.
-    await put('inventory', `/api/v1/items/${item.sku}`, { name: item.name, productLine: item.productLine, reorderPoint: item.reorderPoint, active: true }, { as: ADMIN });
+    await put(
+      'inventory',
+      `/api/v1/items/${item.sku}`,
+      { name: item.name, productLine: item.productLine, reorderPoint: item.reorderPoint, active: true },
+      { as: ADMIN },
+    );
     result.itemsUpserted++;
     for (const [warehouseId, target] of Object.entries(item.stock)) {
       const levels = (await get('inventory', `/api/v1/stock?sku=${item.sku}&warehouseId=${warehouseId}`, { as: ADMIN })).body.items as { onHand: number }[];
       const missing = target - (levels[0]?.onHand ?? 0);
       if (missing <= 0) continue;
-      await post('inventory', '/api/v1/stock/receipts', { sku: item.sku, warehouseId, quantity: missing, note: 'demo data: top-up to target level' }, { as: ADMIN });
+      await post(
+        'inventory',
+        '/api/v1/stock/receipts',
+        { sku: item.sku, warehouseId, quantity: missing, note: 'demo data: top-up to target level' },
+        { as: ADMIN },
+      );
       result.receipts++;
       result.unitsReceived += missing;
     }

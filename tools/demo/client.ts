@@ -127,7 +127,8 @@ export async function call<T = any>(method: string, service: Service, path: stri
     }
     if (!expect.includes(res.status)) {
       // A 503 answer may still have committed (the database came back): a write's retry can then see its own effect.
-      const why = retriedAfter503 && method !== 'GET' ? 'unexpected answer to a retry after 503 (the first attempt may have been applied)' : 'unexpected answer';
+      const why =
+        retriedAfter503 && method !== 'GET' ? 'unexpected answer to a retry after 503 (the first attempt may have been applied)' : 'unexpected answer';
       throw new UnexpectedAnswer(method, url, res.status, parsed, why);
     }
     return reply;
@@ -135,7 +136,8 @@ export async function call<T = any>(method: string, service: Service, path: stri
 }
 
 export const get = <T = any>(service: Service, path: string, opts?: CallOptions<T>) => call<T>('GET', service, path, opts);
-export const post = <T = any>(service: Service, path: string, body?: unknown, opts?: CallOptions<T>) => call<T>('POST', service, path, { ...opts, body: body ?? opts?.body });
+export const post = <T = any>(service: Service, path: string, body?: unknown, opts?: CallOptions<T>) =>
+  call<T>('POST', service, path, { ...opts, body: body ?? opts?.body });
 export const patch = <T = any>(service: Service, path: string, body: unknown, opts?: CallOptions<T>) => call<T>('PATCH', service, path, { ...opts, body });
 export const put = <T = any>(service: Service, path: string, body: unknown, opts?: CallOptions<T>) => call<T>('PUT', service, path, { ...opts, body });
 
@@ -159,7 +161,11 @@ export async function listAll<T = any>(service: Service, path: string, as: Actor
   let cursor: string | null = null;
   do {
     const sep = path.includes('?') ? '&' : '?';
-    const page: Reply<{ items: T[]; nextCursor: string | null }> = await get(service, `${path}${sep}limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { as });
+    const page: Reply<{ items: T[]; nextCursor: string | null }> = await get(
+      service,
+      `${path}${sep}limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+      { as },
+    );
     items.push(...page.body.items);
     cursor = page.body.nextCursor;
   } while (cursor);

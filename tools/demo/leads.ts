@@ -11,9 +11,23 @@ import { dateIn, instantIn, type Rng } from './random';
 export type Source = 'web_form' | 'phone' | 'social' | 'trade_show' | 'referral' | 'import' | 'other';
 type Outcome = 'convert' | 'qualify' | 'disqualify' | 'reroute' | 'contact' | 'none';
 
-const SOURCES: [Source, number][] = [['web_form', 30], ['phone', 22], ['social', 18], ['trade_show', 25], ['referral', 15], ['import', 25], ['other', 15]];
+const SOURCES: [Source, number][] = [
+  ['web_form', 30],
+  ['phone', 22],
+  ['social', 18],
+  ['trade_show', 25],
+  ['referral', 15],
+  ['import', 25],
+  ['other', 15],
+];
 /** How many leads end in each state (the rest stay assigned, untouched). */
-const OUTCOMES: [Outcome, number][] = [['convert', 40], ['qualify', 12], ['disqualify', 18], ['reroute', 2], ['contact', 48]];
+const OUTCOMES: [Outcome, number][] = [
+  ['convert', 40],
+  ['qualify', 12],
+  ['disqualify', 18],
+  ['reroute', 2],
+  ['contact', 48],
+];
 
 const FAMILY = ['Wang', 'Li', 'Zhang', 'Liu', 'Chen', 'Yang', 'Zhao', 'Huang', 'Zhou', 'Wu', 'Xu', 'Sun', 'Hu', 'Zhu', 'Gao', 'Lin', 'He', 'Guo', 'Ma', 'Luo'];
 const GIVEN = ['Wei', 'Fang', 'Na', 'Min', 'Jing', 'Lei', 'Qiang', 'Yan', 'Jie', 'Tao', 'Ming', 'Hui', 'Xin', 'Yu', 'Ting', 'Bo', 'Hao', 'Rui', 'Lan', 'Ping'];
@@ -27,10 +41,29 @@ const CITIES: Record<string, string[]> = {
   overseas: ['Hamburg', 'Rotterdam', 'Jakarta', 'Dubai', 'Ho Chi Minh City'],
 };
 const CORE = ['Minghe', 'Huaxin', 'Everbright', 'Tianli', 'Kaida', 'Hengtai', 'Jinlong', 'Ruifeng', 'Blue Ocean', 'Golden Bridge', 'Greenfield', 'Sunrise'];
-const INDUSTRY = ['Water Treatment', 'Chemical', 'HVAC Engineering', 'Food Processing', 'Mining Equipment', 'Paper', 'Irrigation', 'Municipal Utilities', 'Petrochemical', 'Pharmaceutical'];
+const INDUSTRY = [
+  'Water Treatment',
+  'Chemical',
+  'HVAC Engineering',
+  'Food Processing',
+  'Mining Equipment',
+  'Paper',
+  'Irrigation',
+  'Municipal Utilities',
+  'Petrochemical',
+  'Pharmaceutical',
+];
 const NEEDS: Record<ProductLine, string[]> = {
-  pumps: ['Replacing aging centrifugal pumps in the cooling water loop', 'Dosing pumps for a new chlorination line', 'Submersible pumps for flood-prone basements'],
-  valves: ['DN50-DN100 valves for a new pipeline section', 'Control valves with positioners for a boiler retrofit', 'Stainless ball valves for a food-grade line'],
+  pumps: [
+    'Replacing aging centrifugal pumps in the cooling water loop',
+    'Dosing pumps for a new chlorination line',
+    'Submersible pumps for flood-prone basements',
+  ],
+  valves: [
+    'DN50-DN100 valves for a new pipeline section',
+    'Control valves with positioners for a boiler retrofit',
+    'Stainless ball valves for a food-grade line',
+  ],
   motors: ['IE3 motors to meet the new efficiency standard', 'Motors for conveyor upgrades at two plants', 'Replacement motors for ventilation fans'],
 };
 const DISQUALIFY = ['no_budget', 'no_need', 'competitor', 'no_authority', 'bad_contact_data', 'spam', 'other'] as const;
@@ -72,42 +105,93 @@ export interface LeadsResult {
   followUps: number;
 }
 
-const slug = (s: string) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[^A-Za-z0-9]+/g, '.').replace(/^\.|\.$/g, '').toLowerCase();
+const slug = (s: string) =>
+  s
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[^A-Za-z0-9]+/g, '.')
+    .replace(/^\.|\.$/g, '')
+    .toLowerCase();
 
 /** The leads of one run; everything but the e-mail and phone (unique per run tag) comes from the seed. */
 export function planLeads(rng: Rng, tag: string, tagDigits: string): LeadPlan[] {
   const sources = rng.shuffle(SOURCES.flatMap(([s, n]) => Array<Source>(n).fill(s)));
-  const outcomes = rng.shuffle(OUTCOMES.flatMap(([o, n]) => Array<Outcome>(n).fill(o)).concat(Array<Outcome>(sources.length).fill('none')).slice(0, sources.length));
+  const outcomes = rng.shuffle(
+    OUTCOMES.flatMap(([o, n]) => Array<Outcome>(n).fill(o))
+      .concat(Array<Outcome>(sources.length).fill('none'))
+      .slice(0, sources.length),
+  );
   return sources.map((source, index) => {
-    const region = rng.weighted<string>([['east', 40], ['south', 28], ['north', 22], ['west', 5], ['overseas', 5]]);
+    const region = rng.weighted<string>([
+      ['east', 40],
+      ['south', 28],
+      ['north', 22],
+      ['west', 5],
+      ['overseas', 5],
+    ]);
     const international = region === 'overseas' || rng.chance(0.12);
     const name = international ? `${rng.pick(FIRST)} ${rng.pick(LAST)}` : `${rng.pick(FAMILY)} ${rng.pick(GIVEN)}`;
     const city = rng.pick(CITIES[region]);
-    const company = region === 'overseas'
-      ? `${rng.pick(CORE)} ${rng.pick(INDUSTRY)} ${rng.pick(['GmbH', 'B.V.', 'PT', 'LLC'])}`
-      : `${city} ${rng.pick(CORE)} ${rng.pick(INDUSTRY)} Co., Ltd.`;
+    const company =
+      region === 'overseas'
+        ? `${rng.pick(CORE)} ${rng.pick(INDUSTRY)} ${rng.pick(['GmbH', 'B.V.', 'PT', 'LLC'])}`
+        : `${city} ${rng.pick(CORE)} ${rng.pick(INDUSTRY)} Co., Ltd.`;
     const productInterest = rng.pick(PRODUCT_LINES);
     const outcome = outcomes[index];
     const n = String(index).padStart(3, '0');
     return {
-      index, source, name, company, productInterest, outcome,
+      index,
+      source,
+      name,
+      company,
+      productInterest,
+      outcome,
       email: `${slug(name)}.${tag}.${n}@${slug(company.replace(/Co\., Ltd\.|GmbH|B\.V\.|PT|LLC/, '')).replace(/\./g, '-')}.example`,
       phone: region === 'overseas' ? `+49 40 ${tagDigits}${n}` : `+86 1${3 + (index % 6)}${tagDigits}${n}0`,
-      companySize: rng.weighted([['small', 3], ['medium', 4], ['large', 2], ['enterprise', 1], ['micro', 1]]),
+      companySize: rng.weighted([
+        ['small', 3],
+        ['medium', 4],
+        ['large', 2],
+        ['enterprise', 1],
+        ['micro', 1],
+      ]),
       // A few leads name no region: the catch-all rule takes them.
       region: rng.chance(0.04) ? undefined : region,
       needs: rng.pick(NEEDS[productInterest]),
-      campaign: source === 'trade_show' ? 'Industrial Expo 2026' : source === 'social' ? rng.pick(['WeChat channel', 'LinkedIn']) : source === 'web_form' ? 'Website quote form' : undefined,
+      campaign:
+        source === 'trade_show'
+          ? 'Industrial Expo 2026'
+          : source === 'social'
+            ? rng.pick(['WeChat channel', 'LinkedIn'])
+            : source === 'web_form'
+              ? 'Website quote form'
+              : undefined,
       currency: international ? 'USD' : 'CNY',
-      followUps: outcome === 'convert' ? rng.int(2, 4) : outcome === 'qualify' ? rng.int(2, 3) : outcome === 'contact' ? rng.int(1, 3) : outcome === 'none' ? 0 : rng.int(0, 1),
+      followUps:
+        outcome === 'convert'
+          ? rng.int(2, 4)
+          : outcome === 'qualify'
+            ? rng.int(2, 3)
+            : outcome === 'contact'
+              ? rng.int(1, 3)
+              : outcome === 'none'
+                ? 0
+                : rng.int(0, 1),
       overdueNextAction: (outcome === 'contact' || outcome === 'qualify') && rng.chance(0.3),
     };
   });
 }
 
 const body = (p: LeadPlan) => ({
-  name: p.name, email: p.email, phone: p.phone, company: p.company, companySize: p.companySize,
-  ...(p.region && { region: p.region }), productInterest: p.productInterest, needs: p.needs, ...(p.campaign && { campaign: p.campaign }),
+  name: p.name,
+  email: p.email,
+  phone: p.phone,
+  company: p.company,
+  companySize: p.companySize,
+  ...(p.region && { region: p.region }),
+  productInterest: p.productInterest,
+  needs: p.needs,
+  ...(p.campaign && { campaign: p.campaign }),
 });
 
 /** The website's own call: HMAC-SHA256 over `${timestamp}.${raw body}` with the shared secret. */
@@ -125,7 +209,19 @@ const csvCell = (v: string | undefined) => (v === undefined ? '' : /[",\n]/.test
 
 function csvOf(plans: LeadPlan[], extraColumn: [string, (p: LeadPlan) => string], badRow: boolean): string {
   const columns = ['name', 'email', 'phone', 'company', 'companySize', 'region', 'productInterest', 'needs', 'source', 'campaign', extraColumn[0]];
-  const rows = plans.map((p) => [p.name, p.email, p.phone, p.company, p.companySize, p.region, p.productInterest, p.needs, p.source === 'import' ? '' : p.source, p.campaign, extraColumn[1](p)]);
+  const rows = plans.map((p) => [
+    p.name,
+    p.email,
+    p.phone,
+    p.company,
+    p.companySize,
+    p.region,
+    p.productInterest,
+    p.needs,
+    p.source === 'import' ? '' : p.source,
+    p.campaign,
+    extraColumn[1](p),
+  ]);
   // One broken row, as real spreadsheets have: reported with its line, the other rows still import.
   if (badRow) rows.splice(3, 0, ['', 'not-an-email', '', 'Unknown', '', '', '', '', '', '', '']);
   return [columns, ...rows].map((r) => r.map(csvCell).join(',')).join('\n') + '\n';
@@ -134,7 +230,11 @@ function csvOf(plans: LeadPlan[], extraColumn: [string, (p: LeadPlan) => string]
 export async function captureAndWorkLeads(rng: Rng, people: People, plans: LeadPlan[], runStart: string, concurrency: number): Promise<LeadsResult> {
   const secret = process.env.LEADS_WEBFORM_SECRET;
   const result: LeadsResult = {
-    worked: [], captured: {}, merged: 0, rejectedRows: 0, followUps: 0,
+    worked: [],
+    captured: {},
+    merged: 0,
+    rejectedRows: 0,
+    followUps: 0,
     webForm: secret ? 'signed intake' : 'JSON API (LEADS_WEBFORM_SECRET unset)',
   };
   const ids = new Map<number, string>();
@@ -142,16 +242,24 @@ export async function captureAndWorkLeads(rng: Rng, people: People, plans: LeadP
 
   // JSON channels: each one the system that really posts them.
   const poster: Partial<Record<Source, Actor>> = {
-    phone: integration('call-centre'), social: integration('social-listening'), referral: integration('partner-portal'), other: integration('showroom-kiosk'),
+    phone: integration('call-centre'),
+    social: integration('social-listening'),
+    referral: integration('partner-portal'),
+    other: integration('showroom-kiosk'),
   };
-  await inParallel(plans.filter((p) => p.source !== 'trade_show' && p.source !== 'import'), concurrency, async (p) => {
-    const reply = p.source === 'web_form' && secret
-      ? await postWebForm(secret, body(p))
-      : await post('leads', '/api/v1/leads', { ...body(p), source: p.source }, { as: poster[p.source] ?? integration('website') });
-    if (reply.status !== 201) throw new Error(`lead ${p.email} was merged on first capture: e-mails or phones are not unique in this run`);
-    ids.set(p.index, reply.body.leadId);
-    count(p.source);
-  });
+  await inParallel(
+    plans.filter((p) => p.source !== 'trade_show' && p.source !== 'import'),
+    concurrency,
+    async (p) => {
+      const reply =
+        p.source === 'web_form' && secret
+          ? await postWebForm(secret, body(p))
+          : await post('leads', '/api/v1/leads', { ...body(p), source: p.source }, { as: poster[p.source] ?? integration('website') });
+      if (reply.status !== 201) throw new Error(`lead ${p.email} was merged on first capture: e-mails or phones are not unique in this run`);
+      ids.set(p.index, reply.body.leadId);
+      count(p.source);
+    },
+  );
 
   // CSV: a trade-show scanner export (by the east manager) and a CRM migration (by an integration).
   for (const [source, as, extra] of [
@@ -160,7 +268,10 @@ export async function captureAndWorkLeads(rng: Rng, people: People, plans: LeadP
   ] as const) {
     const batch = plans.filter((p) => p.source === source);
     const csv = csvOf(batch, extra as [string, (p: LeadPlan) => string], source === 'import');
-    const reply = await post<{ imported: number; merged: number; rejected: unknown[] }>('leads', '/api/v1/leads/import', undefined, { as, raw: { text: csv, contentType: 'text/csv' } });
+    const reply = await post<{ imported: number; merged: number; rejected: unknown[] }>('leads', '/api/v1/leads/import', undefined, {
+      as,
+      raw: { text: csv, contentType: 'text/csv' },
+    });
     const expectedRejected = source === 'import' ? 1 : 0;
     if (reply.body.imported !== batch.length || reply.body.rejected.length !== expectedRejected) {
       throw new Error(`CSV import (${source}) answered ${JSON.stringify(reply.body)}; expected ${batch.length} imported, ${expectedRejected} rejected`);
@@ -168,7 +279,11 @@ export async function captureAndWorkLeads(rng: Rng, people: People, plans: LeadP
     result.rejectedRows += reply.body.rejected.length;
     batch.forEach(() => count(source));
     // The import answers counts only: find the new leads by their (run-unique) e-mail.
-    const found = await listAll<{ id: string; email: string }>('leads', `/api/v1/leads?source=${source}&from=${encodeURIComponent(runStart)}&sort=createdAt`, ADMIN);
+    const found = await listAll<{ id: string; email: string }>(
+      'leads',
+      `/api/v1/leads?source=${source}&from=${encodeURIComponent(runStart)}&sort=createdAt`,
+      ADMIN,
+    );
     const byEmail = new Map(found.map((l) => [l.email.toLowerCase(), l.id]));
     for (const p of batch) {
       const id = byEmail.get(p.email.toLowerCase());
@@ -180,9 +295,10 @@ export async function captureAndWorkLeads(rng: Rng, people: People, plans: LeadP
   // Returning people: the same person fills the web form again or calls in; the open lead absorbs it.
   const returning = plans.filter((p) => p.source === 'web_form' && p.outcome !== 'none').slice(0, 6);
   for (const [i, p] of returning.entries()) {
-    const again = i < 4 && secret
-      ? await postWebForm(secret, { ...body(p), needs: `${p.needs} (follow-up request: please send a quotation)` })
-      : await post('leads', '/api/v1/leads', { name: p.name, phone: p.phone, company: p.company, source: 'phone' }, { as: poster.phone });
+    const again =
+      i < 4 && secret
+        ? await postWebForm(secret, { ...body(p), needs: `${p.needs} (follow-up request: please send a quotation)` })
+        : await post('leads', '/api/v1/leads', { name: p.name, phone: p.phone, company: p.company, source: 'phone' }, { as: poster.phone });
     if (again.status !== 200 || !again.body.merged) throw new Error(`repeat submission of ${p.email} was not merged: ${JSON.stringify(again.body)}`);
     result.merged++;
   }
@@ -201,36 +317,71 @@ async function workLead(p: LeadPlan, leadId: string, people: People, result: Lea
   for (let i = 0; i < p.followUps; i++) {
     const last = i === p.followUps - 1;
     const due = last && p.overdueNextAction ? instantIn(-1 - (seq % 12)) : instantIn(1 + ((seq + i) % 21));
-    await post('leads', `/api/v1/leads/${leadId}/follow-ups`, {
-      channel: CHANNELS[(seq + i) % CHANNELS.length],
-      content: i === 0 ? `First contact about ${p.productInterest}: ${p.needs.toLowerCase()}.` : `Follow-up ${i + 1}: clarified quantities, site conditions and timeline.`,
-      customerFeedback: i === 0 ? 'Interested; asked for a datasheet and an indicative price.' : 'Comparing two suppliers; decision expected this quarter.',
-      nextAction: last ? (p.outcome === 'convert' ? 'Prepare needs report' : 'Call back with a quotation') : 'Send datasheet',
-      nextActionDueAt: due,
-    }, { as: owner });
+    await post(
+      'leads',
+      `/api/v1/leads/${leadId}/follow-ups`,
+      {
+        channel: CHANNELS[(seq + i) % CHANNELS.length],
+        content:
+          i === 0
+            ? `First contact about ${p.productInterest}: ${p.needs.toLowerCase()}.`
+            : `Follow-up ${i + 1}: clarified quantities, site conditions and timeline.`,
+        customerFeedback: i === 0 ? 'Interested; asked for a datasheet and an indicative price.' : 'Comparing two suppliers; decision expected this quarter.',
+        nextAction: last ? (p.outcome === 'convert' ? 'Prepare needs report' : 'Call back with a quotation') : 'Send datasheet',
+        nextActionDueAt: due,
+      },
+      { as: owner },
+    );
     result.followUps++;
   }
   switch (p.outcome) {
     case 'disqualify':
-      lead = (await post('leads', `/api/v1/leads/${leadId}/disqualify`, { reason: DISQUALIFY[p.index % DISQUALIFY.length], note: 'Checked with the customer.' }, { as: owner })).body;
+      lead = (
+        await post(
+          'leads',
+          `/api/v1/leads/${leadId}/disqualify`,
+          { reason: DISQUALIFY[p.index % DISQUALIFY.length], note: 'Checked with the customer.' },
+          { as: owner },
+        )
+      ).body;
       break;
     case 'reroute':
       // Blames the routing, not the lead: it moves to another rep instead of closing.
-      lead = (await post('leads', `/api/v1/leads/${leadId}/disqualify`, { reason: p.index % 2 ? 'wrong_territory' : 'wrong_product_line', note: 'Plant is outside my territory.' }, { as: owner })).body;
+      lead = (
+        await post(
+          'leads',
+          `/api/v1/leads/${leadId}/disqualify`,
+          { reason: p.index % 2 ? 'wrong_territory' : 'wrong_product_line', note: 'Plant is outside my territory.' },
+          { as: owner },
+        )
+      ).body;
       break;
     case 'qualify':
     case 'convert': {
       const current = await get('leads', `/api/v1/leads/${leadId}`, { as: owner });
-      const qualified = await post('leads', `/api/v1/leads/${leadId}/qualify`, { note: 'Budget confirmed, decision maker identified.' }, { as: owner, ifMatch: current.etag });
+      const qualified = await post(
+        'leads',
+        `/api/v1/leads/${leadId}/qualify`,
+        { note: 'Budget confirmed, decision maker identified.' },
+        { as: owner, ifMatch: current.etag },
+      );
       lead = qualified.body;
       if (p.outcome === 'convert') {
         const amount = amountFor(p);
-        lead = (await post('leads', `/api/v1/leads/${leadId}/convert`, {
-          expectedAmount: amount, currency: p.currency,
-          // Spread over the coming year (a few already slipped): the pipeline forecast has every month.
-          expectedCloseDate: dateIn(-15 + ((p.index * 37) % 345)),
-          productNeeds: [p.needs],
-        }, { as: owner, ifMatch: qualified.etag })).body;
+        lead = (
+          await post(
+            'leads',
+            `/api/v1/leads/${leadId}/convert`,
+            {
+              expectedAmount: amount,
+              currency: p.currency,
+              // Spread over the coming year (a few already slipped): the pipeline forecast has every month.
+              expectedCloseDate: dateIn(-15 + ((p.index * 37) % 345)),
+              productNeeds: [p.needs],
+            },
+            { as: owner, ifMatch: qualified.etag },
+          )
+        ).body;
       }
       break;
     }
@@ -244,12 +395,19 @@ async function workLead(p: LeadPlan, leadId: string, people: People, result: Lea
  */
 async function awaitOpportunities(worked: WorkedLead[], runStart: string): Promise<void> {
   const converted = worked.filter((w) => w.status === 'converted');
-  await eventually(`opportunities for ${converted.length} converted leads`, async () => {
-    const linked = new Map((await listAll<{ id: string; opportunityId: string | null }>('leads', `/api/v1/leads?status=converted&from=${encodeURIComponent(runStart)}`, ADMIN))
-      .map((l) => [l.id, l.opportunityId]));
-    for (const w of converted) w.opportunityId = linked.get(w.leadId) ?? undefined;
-    return converted.every((w) => w.opportunityId) ? true : undefined;
-  }, 90_000);
+  await eventually(
+    `opportunities for ${converted.length} converted leads`,
+    async () => {
+      const linked = new Map(
+        (
+          await listAll<{ id: string; opportunityId: string | null }>('leads', `/api/v1/leads?status=converted&from=${encodeURIComponent(runStart)}`, ADMIN)
+        ).map((l) => [l.id, l.opportunityId]),
+      );
+      for (const w of converted) w.opportunityId = linked.get(w.leadId) ?? undefined;
+      return converted.every((w) => w.opportunityId) ? true : undefined;
+    },
+    90_000,
+  );
 }
 
 function amountFor(p: LeadPlan): string {

@@ -49,7 +49,9 @@ async function main() {
   const rules = await ensureRules(people);
   step(`${people.reps.length} reps and ${people.managers.length} managers (${people.created} new), ${rules} new assignment rules`);
   const catalogue = await ensureCatalogue();
-  step(`catalogue: ${catalogue.itemsUpserted} items, ${catalogue.warehousesCreated} new warehouses, ${catalogue.receipts} stock receipts (${catalogue.unitsReceived} units)`);
+  step(
+    `catalogue: ${catalogue.itemsUpserted} items, ${catalogue.warehousesCreated} new warehouses, ${catalogue.receipts} stock receipts (${catalogue.unitsReceived} units)`,
+  );
 
   const tagDigits = String(hash32(tag) % 10_000).padStart(4, '0');
   const leads = await captureAndWorkLeads(rng, people, planLeads(rng, tag, tagDigits), runStart, concurrency);

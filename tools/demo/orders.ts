@@ -31,17 +31,41 @@ interface OrderPlan {
 const p = (final: Final, rest: Omit<OrderPlan, 'final'> = {}): OrderPlan => ({ final, ...rest });
 /** For orders drafted from won deals, in turn. */
 const FROM_WON: OrderPlan[] = [
-  p('completed', { deposit: true, balance: true }), p('delivered', { deposit: true }), p('completed', { balance: true }), p('shipped', { deposit: true }),
-  p('in_production', { deposit: true }), p('completed', { deposit: true, balance: true }), p('allocated'), p('submitted'), p('draft'),
-  p('cancelled', { cancelFrom: 'allocated', deposit: true }), p('delivered'), p('shipped'), p('completed', { balance: true }),
+  p('completed', { deposit: true, balance: true }),
+  p('delivered', { deposit: true }),
+  p('completed', { balance: true }),
+  p('shipped', { deposit: true }),
+  p('in_production', { deposit: true }),
+  p('completed', { deposit: true, balance: true }),
+  p('allocated'),
+  p('submitted'),
+  p('draft'),
+  p('cancelled', { cancelFrom: 'allocated', deposit: true }),
+  p('delivered'),
+  p('shipped'),
+  p('completed', { balance: true }),
 ];
 /** Direct (repeat) orders. */
 const DIRECT: OrderPlan[] = [
-  p('completed', { deposit: true, balance: true }), p('completed', { balance: true }), p('completed', { deposit: true, managerCompletes: true }),
-  p('completed', { deposit: true, balance: true }), p('delivered', { deposit: true }), p('shipped'), p('in_production', { deposit: true }),
-  p('in_production', { qualityProblem: true }), p('allocated'), p('allocated', { late: true }), p('on_hold', { scarce: true }), p('on_hold', { scarce: true }),
-  p('submitted'), p('draft'), p('draft'), p('cancelled', { cancelFrom: 'draft' }), p('cancelled', { cancelFrom: 'on_hold', scarce: true }),
-  p('in_production', { late: true }), p('cancelled', { cancelFrom: 'allocated', deposit: true }),
+  p('completed', { deposit: true, balance: true }),
+  p('completed', { balance: true }),
+  p('completed', { deposit: true, managerCompletes: true }),
+  p('completed', { deposit: true, balance: true }),
+  p('delivered', { deposit: true }),
+  p('shipped'),
+  p('in_production', { deposit: true }),
+  p('in_production', { qualityProblem: true }),
+  p('allocated'),
+  p('allocated', { late: true }),
+  p('on_hold', { scarce: true }),
+  p('on_hold', { scarce: true }),
+  p('submitted'),
+  p('draft'),
+  p('draft'),
+  p('cancelled', { cancelFrom: 'draft' }),
+  p('cancelled', { cancelFrom: 'on_hold', scarce: true }),
+  p('in_production', { late: true }),
+  p('cancelled', { cancelFrom: 'allocated', deposit: true }),
 ];
 
 // Picked by the order's sequence number (mod 5): of the completed orders only one lands on the complaint.
@@ -78,25 +102,41 @@ export async function workOrders(rng: Rng, people: People, deals: Deal[], tag: s
   const scarceQty = (await onHand(SCARCE_SKU)) + rng.int(4, 7);
 
   // orders drafts one order per opportunity.won: one list call per poll finds them all.
-  const drafted = await eventually(`orders drafted from ${won.length} won opportunities`, async () => {
-    const byDeal = new Map((await listAll<{ id: string; opportunityId: string | null }>('orders', `/api/v1/orders?status=draft&from=${encodeURIComponent(runStart)}`, ADMIN))
-      .map((o) => [o.opportunityId, o.id]));
-    return won.every((d) => byDeal.has(d.opportunityId)) ? byDeal : undefined;
-  }, 90_000);
+  const drafted = await eventually(
+    `orders drafted from ${won.length} won opportunities`,
+    async () => {
+      const byDeal = new Map(
+        (await listAll<{ id: string; opportunityId: string | null }>('orders', `/api/v1/orders?status=draft&from=${encodeURIComponent(runStart)}`, ADMIN)).map(
+          (o) => [o.opportunityId, o.id],
+        ),
+      );
+      return won.every((d) => byDeal.has(d.opportunityId)) ? byDeal : undefined;
+    },
+    90_000,
+  );
   const fromWon = inParallel(won, concurrency, (deal, i) => drive(drafted.get(deal.opportunityId)!, FROM_WON[i % FROM_WON.length], people, tag, i, true));
   const directOrders = inParallel(direct, Math.max(1, Math.floor(concurrency / 2)), async ({ plan, deal, lines, promised }, i) => {
     const rep = people.byId.get(deal.repId)?.actor ?? ADMIN;
     const orderLines = plan.scarce
       ? [{ sku: SCARCE_SKU, productName: scarceItem.name, quantity: scarceQty, unitPrice: scarceItem.price[deal.currency as 'CNY'] ?? scarceItem.price.USD }]
       : lines;
-    const created = await post('orders', '/api/v1/orders', {
-      customer: deal.customer, region: deal.region ?? undefined, currency: deal.currency, lines: orderLines,
-      paymentTerms: ['NET30', 'NET60', 'EOM'][i % 3], promisedDeliveryDate: promised,
-    }, {
-      as: rep,
-      // orders learns the catalogue from item.upserted: right after a fresh catalogue it may not know a SKU yet.
-      notYet: (r) => r.status === 400 && JSON.stringify(r.body).includes('unknown or inactive SKU'),
-    });
+    const created = await post(
+      'orders',
+      '/api/v1/orders',
+      {
+        customer: deal.customer,
+        region: deal.region ?? undefined,
+        currency: deal.currency,
+        lines: orderLines,
+        paymentTerms: ['NET30', 'NET60', 'EOM'][i % 3],
+        promisedDeliveryDate: promised,
+      },
+      {
+        as: rep,
+        // orders learns the catalogue from item.upserted: right after a fresh catalogue it may not know a SKU yet.
+        notYet: (r) => r.status === 400 && JSON.stringify(r.body).includes('unknown or inactive SKU'),
+      },
+    );
     return drive(created.body.id, plan, people, tag, 100 + i, false);
   });
   const [a, b] = await Promise.all([fromWon, directOrders]);
@@ -117,7 +157,8 @@ async function drive(orderId: string, plan: OrderPlan, people: People, tag: stri
       const r = await get('orders', path, { as: ADMIN });
       return r.body.status === from ? undefined : r;
     });
-    if (reply.body.status !== wanted) throw new Error(`order ${orderId} became ${reply.body.status}, expected ${wanted}: ${JSON.stringify(reply.body.holdReason ?? reply.body.history)}`);
+    if (reply.body.status !== wanted)
+      throw new Error(`order ${orderId} became ${reply.body.status}, expected ${wanted}: ${JSON.stringify(reply.body.holdReason ?? reply.body.history)}`);
   };
   const bank = integration('bank-feed');
   let receivable: { id: string; amount: string; currency: string; outstanding: string } | undefined;
@@ -128,10 +169,17 @@ async function drive(orderId: string, plan: OrderPlan, people: People, tag: stri
     })) as typeof receivable;
     const current = (await get('finance', `/api/v1/receivables/${receivable!.id}`, { as: ADMIN })).body;
     const amount = share === 'deposit' ? formatAmount(new Big(current.amount).times(0.3).round(2, Big.roundDown)) : current.outstanding;
-    await post('finance', `/api/v1/receivables/${receivable!.id}/payments`, {
-      amount, currency: current.currency, method: share === 'deposit' ? 'bank_transfer' : ['bank_transfer', 'letter_of_credit', 'alipay_business'][seq % 3],
-      reference: `DEMO-${tag}-${orderId.slice(0, 8)}-${share}`,
-    }, { as: bank });
+    await post(
+      'finance',
+      `/api/v1/receivables/${receivable!.id}/payments`,
+      {
+        amount,
+        currency: current.currency,
+        method: share === 'deposit' ? 'bank_transfer' : ['bank_transfer', 'letter_of_credit', 'alipay_business'][seq % 3],
+        reference: `DEMO-${tag}-${orderId.slice(0, 8)}-${share}`,
+      },
+      { as: bank },
+    );
     outcome.payments++;
     // orders applies payment.received to the order (a new version): act on that version, not the one before.
     reply = await eventually(`order ${orderId} to record the ${share} payment`, async () => {
@@ -165,10 +213,15 @@ async function drive(orderId: string, plan: OrderPlan, people: People, tag: stri
   await track(plant, { kind: 'production', percent: 35, note: 'Machining started' });
   if (plan.deposit) await pay('deposit');
   await track(plant, { kind: 'production', percent: 80, note: 'Assembly and pressure test' });
-  if (plan.qualityProblem) await track(plant, { kind: 'quality_problem', note: 'Casting porosity found in two housings at final inspection; rework scheduled.' });
+  if (plan.qualityProblem)
+    await track(plant, { kind: 'quality_problem', note: 'Casting porosity found in two housings at final inspection; rework scheduled.' });
   if (plan.final === 'in_production') return outcome;
   const carrier = integration('carrier-gateway');
-  await track(carrier, { kind: 'shipment', carrier: CARRIERS[seq % CARRIERS.length], trackingNumber: `${tag.toUpperCase()}${String(seq).padStart(4, '0')}${orderId.slice(0, 4).toUpperCase()}` });
+  await track(carrier, {
+    kind: 'shipment',
+    carrier: CARRIERS[seq % CARRIERS.length],
+    trackingNumber: `${tag.toUpperCase()}${String(seq).padStart(4, '0')}${orderId.slice(0, 4).toUpperCase()}`,
+  });
   await track(carrier, { kind: 'logistics', location: LOCATIONS[seq % LOCATIONS.length] });
   if (plan.final === 'shipped') return outcome;
   await track(carrier, { kind: 'delivered', note: 'Signed for by the warehouse' });

@@ -37,19 +37,35 @@ const person = (name: string, productLines: ProductLine[], capacity = 60): Perso
 // Managers are reps too (JWT sub = rep id) but take no leads themselves: capacity 0.
 export const TEAMS: TeamPlan[] = [
   {
-    team: 'east', region: 'east', city: 'Shanghai',
+    team: 'east',
+    region: 'east',
+    city: 'Shanghai',
     manager: person('Chen Jing', [...PRODUCT_LINES], 0),
-    reps: [person('Wang Fang', ['pumps', 'valves']), person('Oliver Schmidt', ['motors', 'pumps']), person('Zhou Min', ['valves']), person('Priya Nair', ['pumps', 'motors'])],
+    reps: [
+      person('Wang Fang', ['pumps', 'valves']),
+      person('Oliver Schmidt', ['motors', 'pumps']),
+      person('Zhou Min', ['valves']),
+      person('Priya Nair', ['pumps', 'motors']),
+    ],
   },
   {
-    team: 'south', region: 'south', city: 'Guangzhou',
+    team: 'south',
+    region: 'south',
+    city: 'Guangzhou',
     manager: person('Huang Wei', [...PRODUCT_LINES], 0),
     reps: [person('Lin Xiaoyu', ['pumps']), person('Carlos Mendes', ['valves', 'motors']), person('Zhang Lei', ['motors'])],
   },
   {
-    team: 'north', region: 'north', city: 'Beijing',
+    team: 'north',
+    region: 'north',
+    city: 'Beijing',
     manager: person('Liu Yang', [...PRODUCT_LINES], 0),
-    reps: [person('Sun Hao', ['pumps', 'valves']), person('Anna Kowalski', ['motors']), person('Ma Lin', ['valves', 'pumps']), person('James Carter', ['pumps', 'motors'])],
+    reps: [
+      person('Sun Hao', ['pumps', 'valves']),
+      person('Anna Kowalski', ['motors']),
+      person('Ma Lin', ['valves', 'pumps']),
+      person('James Carter', ['pumps', 'motors']),
+    ],
   },
 ];
 
@@ -75,19 +91,35 @@ export interface People {
 const repActor = (id: string, team: string, manager: boolean): Actor => ({ sub: id, roles: [manager ? Role.SalesManager : Role.SalesRep], team });
 
 export async function ensurePeople(): Promise<People> {
-  const existing = new Map<string, { id: string }>(((await get('leads', '/api/v1/reps', { as: ADMIN })).body.items as { id: string; email: string }[]).map((r) => [r.email, r]));
+  const existing = new Map<string, { id: string }>(
+    ((await get('leads', '/api/v1/reps', { as: ADMIN })).body.items as { id: string; email: string }[]).map((r) => [r.email, r]),
+  );
   let created = 0;
   const ensure = async (plan: PersonPlan, team: TeamPlan, managerId?: string): Promise<Rep> => {
     let id = existing.get(plan.email)?.id;
     if (!id) {
       const body = {
-        name: plan.name, email: plan.email, team: team.team, regions: [team.region], productLines: plan.productLines, capacity: plan.capacity,
+        name: plan.name,
+        email: plan.email,
+        team: team.team,
+        regions: [team.region],
+        productLines: plan.productLines,
+        capacity: plan.capacity,
         ...(managerId && { managerId }),
       };
       id = (await post('leads', '/api/v1/reps', body, { as: ADMIN })).body.id as string;
       created++;
     }
-    return { id, name: plan.name, email: plan.email, team: team.team, region: team.region, productLines: plan.productLines, manager: !managerId, actor: repActor(id, team.team, !managerId) };
+    return {
+      id,
+      name: plan.name,
+      email: plan.email,
+      team: team.team,
+      region: team.region,
+      productLines: plan.productLines,
+      manager: !managerId,
+      actor: repActor(id, team.team, !managerId),
+    };
   };
   const reps: Rep[] = [];
   const managers: Rep[] = [];
@@ -99,7 +131,10 @@ export async function ensurePeople(): Promise<People> {
   if (created) await sendOneRepOnLeave(reps);
   const byId = new Map([...reps, ...managers].map((r) => [r.id, r]));
   return {
-    reps, managers, byId, created,
+    reps,
+    managers,
+    byId,
+    created,
     managerOf: (team) => managers.find((m) => m.team === team)?.actor ?? ADMIN,
   };
 }
@@ -119,12 +154,27 @@ async function sendOneRepOnLeave(reps: Rep[]) {
 export async function ensureRules(people: People): Promise<number> {
   const repNamed = (name: string) => people.reps.find((r) => r.name === name)!.id;
   const rules = [
-    { name: 'East key accounts', position: 10, match: { regions: ['east'], companySizes: ['large', 'enterprise'] }, target: { kind: 'rep', repId: repNamed('Wang Fang') }, followUpHours: 24 },
     {
-      name: 'Trade-show motors specialists', position: 20, match: { sources: ['trade_show'], productLines: ['motors'] },
-      target: { kind: 'pool', repIds: ['Oliver Schmidt', 'Zhang Lei', 'Anna Kowalski'].map(repNamed) }, followUpHours: 48,
+      name: 'East key accounts',
+      position: 10,
+      match: { regions: ['east'], companySizes: ['large', 'enterprise'] },
+      target: { kind: 'rep', repId: repNamed('Wang Fang') },
+      followUpHours: 24,
     },
-    ...TEAMS.map((t, i) => ({ name: `Region ${t.region}`, position: 30 + i * 10, match: { regions: [t.region] }, target: { kind: 'team', team: t.team }, followUpHours: 72 })),
+    {
+      name: 'Trade-show motors specialists',
+      position: 20,
+      match: { sources: ['trade_show'], productLines: ['motors'] },
+      target: { kind: 'pool', repIds: ['Oliver Schmidt', 'Zhang Lei', 'Anna Kowalski'].map(repNamed) },
+      followUpHours: 48,
+    },
+    ...TEAMS.map((t, i) => ({
+      name: `Region ${t.region}`,
+      position: 30 + i * 10,
+      match: { regions: [t.region] },
+      target: { kind: 'team', team: t.team },
+      followUpHours: 72,
+    })),
     { name: 'Catch-all (other regions)', position: 1000, match: {}, target: { kind: 'pool', repIds: people.reps.map((r) => r.id) }, followUpHours: 96 },
   ];
   const existing = new Set(((await get('leads', '/api/v1/assignment-rules', { as: ADMIN })).body.items as { name: string }[]).map((r) => r.name));

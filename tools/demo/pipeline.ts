@@ -57,13 +57,28 @@ export function linesFor(rng: Rng, productLine: 'pumps' | 'valves' | 'motors', c
 export async function workPipeline(rng: Rng, people: People, converted: WorkedLead[], concurrency: number): Promise<Deal[]> {
   const targets = planTargets(rng, converted.length);
   // Lines and strategy details come from the seed before anything runs in parallel: same seed, same deals.
-  const plans = converted.map((lead, i) => ({ lead, target: targets[i], lines: linesFor(rng, lead.plan.productInterest, lead.plan.currency), discount: rng.int(3, 12) }));
+  const plans = converted.map((lead, i) => ({
+    lead,
+    target: targets[i],
+    lines: linesFor(rng, lead.plan.productInterest, lead.plan.currency),
+    discount: rng.int(3, 12),
+  }));
   return inParallel(plans, concurrency, async ({ lead, target, lines, discount }, i) => {
     const id = lead.opportunityId!;
     const opened = await get('opportunities', `/api/v1/opportunities/${id}`, { as: ADMIN });
     const o = opened.body;
     const owner: Actor = people.byId.get(o.repId)?.actor ?? ADMIN;
-    const deal: Deal = { opportunityId: id, lead, target, repId: o.repId, team: o.team, currency: o.currency, customer: o.customer, region: o.region, strategies: 0 };
+    const deal: Deal = {
+      opportunityId: id,
+      lead,
+      target,
+      repId: o.repId,
+      team: o.team,
+      currency: o.currency,
+      customer: o.customer,
+      region: o.region,
+      strategies: 0,
+    };
     let etag = opened.etag;
     const reach = target === 'won' ? 'contract' : target === 'lost' ? STAGES[i % 3] : target;
     const depth = STAGES.indexOf(reach);
@@ -72,16 +87,31 @@ export async function workPipeline(rng: Rng, people: People, converted: WorkedLe
     const recordStrategy = async (rationale: string, pct: number) => {
       const body = {
         ...(strategyId && { replacesId: strategyId }),
-        products: lines.map((l) => l.sku), pricing: pct > discount ? 'project price, tier B' : 'list price, tier A', discountPercent: pct,
-        promotions: pct > discount ? ['free commissioning', 'extended 24-month warranty'] : ['free commissioning'], rationale,
+        products: lines.map((l) => l.sku),
+        pricing: pct > discount ? 'project price, tier B' : 'list price, tier A',
+        discountPercent: pct,
+        promotions: pct > discount ? ['free commissioning', 'extended 24-month warranty'] : ['free commissioning'],
+        rationale,
       };
       strategyId = (await post('opportunities', `${path}/strategies`, body, { as: owner })).body.id;
       deal.strategies++;
     };
     if (depth >= 1) {
       // needs_analysis → proposal needs fields.needsReport; a site survey task is engagement for the score.
-      etag = (await patch('opportunities', path, { fields: { needsReport: `https://docs.demo.crm.example/needs/${id}.pdf`, decisionMaker: lead.plan.name } }, { as: owner, ifMatch: etag })).etag;
-      const withTask = await post('opportunities', `${path}/tasks`, { key: 'site_survey', title: 'Site survey with the plant engineer', dueAt: dateIn(3) }, { as: owner });
+      etag = (
+        await patch(
+          'opportunities',
+          path,
+          { fields: { needsReport: `https://docs.demo.crm.example/needs/${id}.pdf`, decisionMaker: lead.plan.name } },
+          { as: owner, ifMatch: etag },
+        )
+      ).etag;
+      const withTask = await post(
+        'opportunities',
+        `${path}/tasks`,
+        { key: 'site_survey', title: 'Site survey with the plant engineer', dueAt: dateIn(3) },
+        { as: owner },
+      );
       const task = (withTask.body.tasks as { id: string; key: string }[]).find((t) => t.key === 'site_survey')!;
       await post('opportunities', `${path}/tasks/${task.id}/complete`, undefined, { as: owner });
       etag = (await post('opportunities', `${path}/stage`, { toStage: 'proposal' }, { as: owner, ifMatch: etag })).etag;
@@ -98,7 +128,12 @@ export async function workPipeline(rng: Rng, people: People, converted: WorkedLe
       etag = (await post('opportunities', `${path}/stage`, { toStage: 'contract' }, { as: owner, ifMatch: etag })).etag;
     }
     if (target === 'won') {
-      await post('opportunities', `${path}/win`, { paymentTerms: TERMS[i % TERMS.length], promisedDeliveryDate: dateIn(20 + ((i * 11) % 50)) }, { as: owner, ifMatch: etag });
+      await post(
+        'opportunities',
+        `${path}/win`,
+        { paymentTerms: TERMS[i % TERMS.length], promisedDeliveryDate: dateIn(20 + ((i * 11) % 50)) },
+        { as: owner, ifMatch: etag },
+      );
     } else if (target === 'lost') {
       await post('opportunities', `${path}/lose`, LOSSES[i % LOSSES.length], { as: owner, ifMatch: etag });
     }

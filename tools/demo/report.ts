@@ -14,11 +14,16 @@ export async function setQuotas(people: People): Promise<number> {
   const period = currentMonth();
   for (const [i, rep] of people.reps.entries()) {
     const amount = (300_000 + (rep.productLines.includes('motors') ? 200_000 : 0) + (i % 3) * 50_000).toFixed(2);
-    await put('analytics', `/api/v1/quotas/${period}/${rep.id}`, { amount, currency: 'CNY' }, {
-      as: people.managerOf(rep.team),
-      // analytics learns a rep's team from rep.upserted; until then the manager is refused.
-      notYet: (r) => r.status === 403,
-    });
+    await put(
+      'analytics',
+      `/api/v1/quotas/${period}/${rep.id}`,
+      { amount, currency: 'CNY' },
+      {
+        as: people.managerOf(rep.team),
+        // analytics learns a rep's team from rep.upserted; until then the manager is refused.
+        notYet: (r) => r.status === 403,
+      },
+    );
   }
   return people.reps.length;
 }
@@ -42,7 +47,11 @@ export async function analyticsCounts(day: string, nextDay: string): Promise<Ana
 
 const tally = <T>(items: T[], key: (item: T) => string) =>
   items.reduce<Record<string, number>>((acc, item) => ((acc[key(item)] = (acc[key(item)] ?? 0) + 1), acc), {});
-const line = (counts: Record<string, number>) => Object.entries(counts).sort().map(([k, n]) => `${k} ${n}`).join(', ');
+const line = (counts: Record<string, number>) =>
+  Object.entries(counts)
+    .sort()
+    .map(([k, n]) => `${k} ${n}`)
+    .join(', ');
 
 function same(what: string, planned: Record<string, number>, seen: Record<string, number>) {
   const keys = new Set([...Object.keys(planned), ...Object.keys(seen)]);
@@ -66,12 +75,16 @@ export async function verifyAndSummarise(f: RunFacts): Promise<string[]> {
   const out: string[] = [];
   const mine = new Set(f.leads.worked.map((w) => w.leadId));
 
-  const leads = (await listAll<{ id: string; status: string }>('leads', `/api/v1/leads?from=${encodeURIComponent(f.runStart)}`, ADMIN)).filter((l) => mine.has(l.id));
+  const leads = (await listAll<{ id: string; status: string }>('leads', `/api/v1/leads?from=${encodeURIComponent(f.runStart)}`, ADMIN)).filter((l) =>
+    mine.has(l.id),
+  );
   const leadStatus = tally(leads, (l) => l.status);
   // Closed leads cannot move again; open ones may still be (re)assigned by the queue retry, so only these are compared.
   const closed = (c: Record<string, number>) => ({ converted: c.converted ?? 0, disqualified: c.disqualified ?? 0, qualified: c.qualified ?? 0 });
   same('leads by status', closed(tally(f.leads.worked, (w) => w.status)), closed(leadStatus));
-  out.push(`leads      ${leads.length} (${line(f.leads.captured)}; web form via ${f.leads.webForm}); ${f.leads.merged} repeat submissions merged, ${f.leads.rejectedRows} bad CSV row rejected`);
+  out.push(
+    `leads      ${leads.length} (${line(f.leads.captured)}; web form via ${f.leads.webForm}); ${f.leads.merged} repeat submissions merged, ${f.leads.rejectedRows} bad CSV row rejected`,
+  );
   out.push(`           by status: ${line(leadStatus)}; ${f.leads.followUps} follow-ups`);
   const overdue = (await listAll<{ leadId: string }>('leads', '/api/v1/follow-ups/overdue', ADMIN)).filter((o) => mine.has(o.leadId));
   out.push(`           ${overdue.length} open leads with an overdue next action (GET /api/v1/follow-ups/overdue)`);
@@ -79,21 +92,35 @@ export async function verifyAndSummarise(f: RunFacts): Promise<string[]> {
   const dealIds = new Set(f.deals.map((d) => d.opportunityId));
   const opportunities = (await listAll<{ id: string; stage: string }>('opportunities', '/api/v1/opportunities', ADMIN)).filter((o) => dealIds.has(o.id));
   const stages = tally(opportunities, (o) => o.stage);
-  same('opportunities by stage', tally(f.deals, (d) => d.target), stages);
+  same(
+    'opportunities by stage',
+    tally(f.deals, (d) => d.target),
+    stages,
+  );
   out.push(`opps       ${opportunities.length} by stage: ${line(stages)}; ${f.deals.reduce((n, d) => n + d.strategies, 0)} strategy records`);
 
   const orderIds = new Set(f.orders.map((o) => o.orderId));
-  const orders = (await listAll<{ id: string; status: string; paymentStatus: string }>('orders', `/api/v1/orders?from=${encodeURIComponent(f.runStart)}`, ADMIN)).filter((o) => orderIds.has(o.id));
+  const orders = (
+    await listAll<{ id: string; status: string; paymentStatus: string }>('orders', `/api/v1/orders?from=${encodeURIComponent(f.runStart)}`, ADMIN)
+  ).filter((o) => orderIds.has(o.id));
   const orderStatus = tally(orders, (o) => o.status);
-  same('orders by status', tally(f.orders, (o) => o.final), orderStatus);
+  same(
+    'orders by status',
+    tally(f.orders, (o) => o.final),
+    orderStatus,
+  );
   out.push(`orders     ${orders.length} (${f.orders.filter((o) => o.fromDeal).length} from won deals) by status: ${line(orderStatus)}`);
   out.push(`           'confirmed' is passed by every confirmed order (inventory answers within a second), so none rests there`);
   const alerts = (await listAll<{ orderId: string; kind: string }>('orders', '/api/v1/alerts', ADMIN)).filter((a) => orderIds.has(a.orderId));
-  out.push(`           alerts: ${line(tally(alerts, (a) => a.kind)) || 'none'}; feedback ${f.orders.filter((o) => o.feedback).length} (complaints ${f.orders.filter((o) => o.complaint).length})`);
+  out.push(
+    `           alerts: ${line(tally(alerts, (a) => a.kind)) || 'none'}; feedback ${f.orders.filter((o) => o.feedback).length} (complaints ${f.orders.filter((o) => o.complaint).length})`,
+  );
 
   const receivables = (await listAll<{ orderId: string; status: string }>('finance', '/api/v1/receivables', ADMIN)).filter((r) => orderIds.has(r.orderId));
-  out.push(`finance    ${receivables.length} receivables by status: ${line(tally(receivables, (r) => r.status))}; ${f.orders.reduce((n, o) => n + o.payments, 0)} payments`);
-  const stock = (await listAll<{ sku: string; warehouseId: string; onHand: number }>('inventory', '/api/v1/stock?belowReorderPoint=true', ADMIN));
+  out.push(
+    `finance    ${receivables.length} receivables by status: ${line(tally(receivables, (r) => r.status))}; ${f.orders.reduce((n, o) => n + o.payments, 0)} payments`,
+  );
+  const stock = await listAll<{ sku: string; warehouseId: string; onHand: number }>('inventory', '/api/v1/stock?belowReorderPoint=true', ADMIN);
   out.push(`inventory  at or below reorder point: ${stock.map((s) => `${s.sku}@${s.warehouseId} ${s.onHand}`).join(', ') || 'none'}`);
 
   // Analytics is fed by events: wait until this run's leads, deals and orders have all arrived.
@@ -105,15 +132,27 @@ export async function verifyAndSummarise(f: RunFacts): Promise<string[]> {
   };
   let seen: AnalyticsCounts | undefined;
   try {
-    await eventually('analytics to count this run', async () => {
-      seen = await analyticsCounts(f.day, f.nextDay);
-      const ok = seen.funnel.lead === expected.lead && seen.funnel.opportunity === expected.opportunity && seen.funnel.won === expected.won && seen.ordersConfirmed === expected.ordersConfirmed;
-      return ok ? true : undefined;
-    }, 60_000);
+    await eventually(
+      'analytics to count this run',
+      async () => {
+        seen = await analyticsCounts(f.day, f.nextDay);
+        const ok =
+          seen.funnel.lead === expected.lead &&
+          seen.funnel.opportunity === expected.opportunity &&
+          seen.funnel.won === expected.won &&
+          seen.ordersConfirmed === expected.ordersConfirmed;
+        return ok ? true : undefined;
+      },
+      60_000,
+    );
   } catch {
-    throw new Error(`analytics does not add up: expected ${JSON.stringify(expected)}, it answers funnel ${JSON.stringify(seen?.funnel)} and ${seen?.ordersConfirmed} confirmed orders today`);
+    throw new Error(
+      `analytics does not add up: expected ${JSON.stringify(expected)}, it answers funnel ${JSON.stringify(seen?.funnel)} and ${seen?.ordersConfirmed} confirmed orders today`,
+    );
   }
-  out.push(`analytics  today's funnel: ${line(seen!.funnel)}; ${seen!.ordersConfirmed} orders confirmed today (this run added ${f.leads.worked.length} leads, ${f.deals.length} opportunities)`);
+  out.push(
+    `analytics  today's funnel: ${line(seen!.funnel)}; ${seen!.ordersConfirmed} orders confirmed today (this run added ${f.leads.worked.length} leads, ${f.deals.length} opportunities)`,
+  );
 
   const a = baseUrl('analytics');
   const month = currentMonth();
@@ -126,6 +165,7 @@ export async function verifyAndSummarise(f: RunFacts): Promise<string[]> {
     `/api/v1/analytics/kpis?period=${month}&currency=CNY&by=rep`,
     `/api/v1/analytics/rankings?period=${month}&currency=CNY&by=rep&metric=attainment`,
     `/api/v1/analytics/cycle-time`,
-  ]) out.push(`  curl -s -H "Authorization: Bearer $TOKEN" '${a}${path}'`);
+  ])
+    out.push(`  curl -s -H "Authorization: Bearer $TOKEN" '${a}${path}'`);
   return out;
 }

@@ -42,7 +42,12 @@ jest.setTimeout(180_000);
 
 describe('analytics over a generated year of events (real Kafka and PostgreSQL)', () => {
   let svc: TestService;
-  const get = (url: string) => svc.as(ADMIN).get(url).expect(200).then((r) => r.body);
+  const get = (url: string) =>
+    svc
+      .as(ADMIN)
+      .get(url)
+      .expect(200)
+      .then((r) => r.body);
   const range = 'from=2025-01-01&to=2026-12-31';
   const oppById = new Map(year.opportunities.map((o) => [o.opportunityId, o]));
   const leadById = new Map(year.leads.map((l) => [l.leadId, l]));
@@ -60,7 +65,10 @@ describe('analytics over a generated year of events (real Kafka and PostgreSQL)'
     // Dependencies last: payments and orders arrive before the opportunities, leads, items and reps they
     // resolve their dimensions through, the hardest order for the read model.
     const rank = (type: string) => ['crm.payment', 'crm.order', 'crm.opportunity', 'crm.lead', 'crm.item', 'crm.rep'].findIndex((p) => type.startsWith(p));
-    await publishMany(svc, [...year.events].sort((a, b) => rank(a.type) - rank(b.type)));
+    await publishMany(
+      svc,
+      [...year.events].sort((a, b) => rank(a.type) - rank(b.type)),
+    );
     await eventually(async () => expect(await inboxCount(svc)).toBe(year.events.length), { timeoutMs: 50_000 });
   }, 90_000);
   afterAll(() => svc?.close());
@@ -70,10 +78,34 @@ describe('analytics over a generated year of events (real Kafka and PostgreSQL)'
     expect(body.asOf).toBe(new Date(Math.max(...year.events.map((e) => Date.parse(e.time)))).toISOString());
     for (const currency of ['EUR', 'USD']) {
       const orders = byCurrency(currency);
-      expect(seriesOf(body, `confirmed ${currency}`)).toEqual(sumBy(orders, (o) => month(o.confirmedAt), (o) => o.total));
-      expect(seriesOf(body, `cancelled ${currency}`)).toEqual(sumBy(orders, (o) => (o.cancelledAt ? month(o.cancelledAt) : null), (o) => o.total));
-      expect(seriesOf(body, `shipped ${currency}`)).toEqual(sumBy(orders, (o) => (o.shippedAt ? month(o.shippedAt) : null), (o) => o.total));
-      expect(seriesOf(body, `paid ${currency}`)).toEqual(sumBy(payments.filter((p) => p.order.currency === currency), (p) => month(p.at), (p) => p.amount));
+      expect(seriesOf(body, `confirmed ${currency}`)).toEqual(
+        sumBy(
+          orders,
+          (o) => month(o.confirmedAt),
+          (o) => o.total,
+        ),
+      );
+      expect(seriesOf(body, `cancelled ${currency}`)).toEqual(
+        sumBy(
+          orders,
+          (o) => (o.cancelledAt ? month(o.cancelledAt) : null),
+          (o) => o.total,
+        ),
+      );
+      expect(seriesOf(body, `shipped ${currency}`)).toEqual(
+        sumBy(
+          orders,
+          (o) => (o.shippedAt ? month(o.shippedAt) : null),
+          (o) => o.total,
+        ),
+      );
+      expect(seriesOf(body, `paid ${currency}`)).toEqual(
+        sumBy(
+          payments.filter((p) => p.order.currency === currency),
+          (p) => month(p.at),
+          (p) => p.amount,
+        ),
+      );
       expect(seriesOf(body, `orders ${currency}`)).toEqual(countBy(orders, (o) => month(o.confirmedAt)));
     }
     expect(seriesOf(body, 'leads')).toEqual(countBy(year.leads, (l) => month(l.capturedAt)));
@@ -86,16 +118,46 @@ describe('analytics over a generated year of events (real Kafka and PostgreSQL)'
     for (const currency of ['EUR', 'USD']) {
       const orders = byCurrency(currency);
       const cur = `&currency=${currency}`;
-      expect(seriesOf(await get(`/api/v1/analytics/sales?groupBy=region&${range}${cur}`), `confirmed ${currency}`)).toEqual(sumBy(orders, (o) => o.region, (o) => o.total));
-      expect(seriesOf(await get(`/api/v1/analytics/sales?groupBy=rep&${range}${cur}`), `paid ${currency}`))
-        .toEqual(sumBy(payments.filter((p) => p.order.currency === currency), (p) => p.order.repId, (p) => p.amount));
-      expect(seriesOf(await get(`/api/v1/analytics/sales?groupBy=team&${range}${cur}`), `net ${currency}`))
-        .toEqual(sumBy(orders.filter((o) => !o.cancelledAt), (o) => o.team, (o) => o.total));
-      expect(seriesOf(await get(`/api/v1/analytics/sales?groupBy=source&${range}${cur}`), `confirmed ${currency}`)).toEqual(sumBy(orders, sourceOf, (o) => o.total));
+      expect(seriesOf(await get(`/api/v1/analytics/sales?groupBy=region&${range}${cur}`), `confirmed ${currency}`)).toEqual(
+        sumBy(
+          orders,
+          (o) => o.region,
+          (o) => o.total,
+        ),
+      );
+      expect(seriesOf(await get(`/api/v1/analytics/sales?groupBy=rep&${range}${cur}`), `paid ${currency}`)).toEqual(
+        sumBy(
+          payments.filter((p) => p.order.currency === currency),
+          (p) => p.order.repId,
+          (p) => p.amount,
+        ),
+      );
+      expect(seriesOf(await get(`/api/v1/analytics/sales?groupBy=team&${range}${cur}`), `net ${currency}`)).toEqual(
+        sumBy(
+          orders.filter((o) => !o.cancelledAt),
+          (o) => o.team,
+          (o) => o.total,
+        ),
+      );
+      expect(seriesOf(await get(`/api/v1/analytics/sales?groupBy=source&${range}${cur}`), `confirmed ${currency}`)).toEqual(
+        sumBy(orders, sourceOf, (o) => o.total),
+      );
       const lines = orders.flatMap((o) => o.lines.map((l) => ({ ...l, order: o })));
       const byProduct = await get(`/api/v1/analytics/sales?groupBy=product&${range}${cur}`);
-      expect(seriesOf(byProduct, `confirmed ${currency}`)).toEqual(sumBy(lines, (l) => productLineOf.get(l.sku) as string, (l) => l.lineTotal));
-      expect(seriesOf(byProduct, `shipped ${currency}`)).toEqual(sumBy(lines.filter((l) => l.order.shippedAt), (l) => productLineOf.get(l.sku) as string, (l) => l.lineTotal));
+      expect(seriesOf(byProduct, `confirmed ${currency}`)).toEqual(
+        sumBy(
+          lines,
+          (l) => productLineOf.get(l.sku) as string,
+          (l) => l.lineTotal,
+        ),
+      );
+      expect(seriesOf(byProduct, `shipped ${currency}`)).toEqual(
+        sumBy(
+          lines.filter((l) => l.order.shippedAt),
+          (l) => productLineOf.get(l.sku) as string,
+          (l) => l.lineTotal,
+        ),
+      );
       expect(seriesOf(byProduct, 'USD confirmed')).toEqual({}); // one currency asked, one currency answered
     }
   });
@@ -120,8 +182,20 @@ describe('analytics over a generated year of events (real Kafka and PostgreSQL)'
     const last = (o: (typeof open)[number]) => o.stages[o.stages.length - 1];
     for (const currency of ['EUR', 'USD']) {
       const mine = open.filter((o) => o.currency === currency);
-      expect(seriesOf(pipeline, `amount ${currency}`)).toEqual(sumBy(mine, (o) => last(o).stage, (o) => o.expectedAmount));
-      expect(seriesOf(pipeline, `weighted ${currency}`)).toEqual(sumBy(mine, (o) => last(o).stage, (o) => new Big(o.expectedAmount).times(last(o).p).toFixed(4)));
+      expect(seriesOf(pipeline, `amount ${currency}`)).toEqual(
+        sumBy(
+          mine,
+          (o) => last(o).stage,
+          (o) => o.expectedAmount,
+        ),
+      );
+      expect(seriesOf(pipeline, `weighted ${currency}`)).toEqual(
+        sumBy(
+          mine,
+          (o) => last(o).stage,
+          (o) => new Big(o.expectedAmount).times(last(o).p).toFixed(4),
+        ),
+      );
       expect(seriesOf(pipeline, `opportunities ${currency}`)).toEqual(countBy(mine, (o) => last(o).stage));
     }
     // The point-in-time answer for today is the current pipeline.
@@ -137,10 +211,17 @@ describe('analytics over a generated year of events (real Kafka and PostgreSQL)'
       return s[Math.floor(pos)] + (s[Math.ceil(pos)] - s[Math.floor(pos)]) * (pos - Math.floor(pos));
     };
     const hours = (ms: number) => ms / 3_600_000;
-    const won = year.opportunities.filter((o) => o.outcome === 'won' && o.leadId).map((o) => hours((o.closedAt as number) - (leadById.get(o.leadId as string)?.capturedAt as number)));
+    const won = year.opportunities
+      .filter((o) => o.outcome === 'won' && o.leadId)
+      .map((o) => hours((o.closedAt as number) - (leadById.get(o.leadId as string)?.capturedAt as number)));
     const response = year.leads.filter((l) => l.firstFollowUpAt).map((l) => hours((l.firstFollowUpAt as number) - l.capturedAt));
     const row = (metric: string) => body.rows.find((r: { metric: string }) => r.metric === metric);
-    expect(row('lead_captured_to_won')).toEqual({ metric: 'lead_captured_to_won', count: won.length, medianHours: Math.round(q(won, 0.5) * 100) / 100, p90Hours: Math.round(q(won, 0.9) * 100) / 100 });
+    expect(row('lead_captured_to_won')).toEqual({
+      metric: 'lead_captured_to_won',
+      count: won.length,
+      medianHours: Math.round(q(won, 0.5) * 100) / 100,
+      p90Hours: Math.round(q(won, 0.9) * 100) / 100,
+    });
     expect(row('lead_response')).toMatchObject({ count: response.length, medianHours: Math.round(q(response, 0.5) * 100) / 100 });
   });
 

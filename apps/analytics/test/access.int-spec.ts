@@ -1,7 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { createEvent } from '@crm/contracts';
 import { Role } from '@crm/http';
-import { checkAccessMatrix, checkCrossOwner, checkUnknownRoutes, eventually, OPS_ROUTES, startTestService, type AccessTable, type TestService } from '@crm/testing';
+import {
+  checkAccessMatrix,
+  checkCrossOwner,
+  checkUnknownRoutes,
+  eventually,
+  OPS_ROUTES,
+  startTestService,
+  type AccessTable,
+  type TestService,
+} from '@crm/testing';
 import { AppModule } from '../src/app.module';
 
 const { Admin, SalesManager: Manager, SalesRep: Rep, Integration } = Role;
@@ -46,21 +55,39 @@ describe('analytics access matrix (OWASP API1/API3/API5)', () => {
     for (const rep of [repA, repB]) {
       const orderId = randomUUID();
       await svc.publish(
-        createEvent('rep.upserted', { subject: rep.sub, data: { repId: rep.sub, name: `acl ${rep.team}`, email: `${rep.team}@crm.example`, team: rep.team, capacity: 10, active: true, updatedAt: now } }),
+        createEvent('rep.upserted', {
+          subject: rep.sub,
+          data: { repId: rep.sub, name: `acl ${rep.team}`, email: `${rep.team}@crm.example`, team: rep.team, capacity: 10, active: true, updatedAt: now },
+        }),
         createEvent('order.confirmed', {
           subject: orderId,
           data: {
-            orderId, opportunityId: null, repId: rep.sub, team: rep.team, customer: { name: 'Acme' }, currency: 'EUR', paymentTerms: 'NET30', total: '100.00',
+            orderId,
+            opportunityId: null,
+            repId: rep.sub,
+            team: rep.team,
+            customer: { name: 'Acme' },
+            currency: 'EUR',
+            paymentTerms: 'NET30',
+            total: '100.00',
             lines: [{ lineId: randomUUID(), sku: 'ACL-1', productName: 'Acl', quantity: 1, unitPrice: '100.00', discount: '0', lineTotal: '100.00' }],
-            by: rep.sub, autoConfirmed: false, confirmedAt: now,
+            by: rep.sub,
+            autoConfirmed: false,
+            confirmedAt: now,
           },
         }),
       );
     }
-    await eventually(async () => {
-      const rows = (await svc.as(admin).get(`/api/v1/analytics/kpis?period=${month}&currency=EUR&by=rep`).expect(200)).body.rows as { key: string; revenue: string }[];
-      expect(rows.filter((r) => r.key === repA.sub || r.key === repB.sub).map((r) => r.revenue)).toEqual(['100.00', '100.00']);
-    }, { timeoutMs: 40_000 });
+    await eventually(
+      async () => {
+        const rows = (await svc.as(admin).get(`/api/v1/analytics/kpis?period=${month}&currency=EUR&by=rep`).expect(200)).body.rows as {
+          key: string;
+          revenue: string;
+        }[];
+        expect(rows.filter((r) => r.key === repA.sub || r.key === repB.sub).map((r) => r.revenue)).toEqual(['100.00', '100.00']);
+      },
+      { timeoutMs: 40_000 },
+    );
     await svc.as(admin).put(`/api/v1/quotas/${month}/${repA.sub}`).send({ amount: '500.00', currency: 'EUR' }).expect(200);
   });
   afterAll(() => svc?.close());
@@ -80,7 +107,10 @@ describe('analytics access matrix (OWASP API1/API3/API5)', () => {
       prefix: '/api/v1/analytics/reps/',
       params: { repId: repA.sub },
       query: `?period=${month}&currency=EUR`,
-      callers: [{ name: 'rep B', claims: repB }, { name: 'manager of T2', claims: managerT2 }],
+      callers: [
+        { name: 'rep B', claims: repB },
+        { name: 'manager of T2', claims: managerT2 },
+      ],
       bodies: {},
     });
     expect(violations).toEqual([]);
@@ -89,8 +119,19 @@ describe('analytics access matrix (OWASP API1/API3/API5)', () => {
   });
 
   it("keeps other reps' and teams' figures out of KPIs, rankings, sales and quotas", async () => {
-    const keys = async (claims: object, url: string) => ((await svc.as(claims as typeof admin).get(url).expect(200)).body.rows as { key: string }[]).map((r) => r.key);
-    for (const url of [`/api/v1/analytics/kpis?period=${month}&currency=EUR&by=rep`, `/api/v1/analytics/rankings?period=${month}&currency=EUR&by=rep&metric=revenue`]) {
+    const keys = async (claims: object, url: string) =>
+      (
+        (
+          await svc
+            .as(claims as typeof admin)
+            .get(url)
+            .expect(200)
+        ).body.rows as { key: string }[]
+      ).map((r) => r.key);
+    for (const url of [
+      `/api/v1/analytics/kpis?period=${month}&currency=EUR&by=rep`,
+      `/api/v1/analytics/rankings?period=${month}&currency=EUR&by=rep&metric=revenue`,
+    ]) {
       expect(await keys(repB, url)).not.toContain(repA.sub);
       expect(await keys(managerT2, url)).not.toContain(repA.sub);
       expect(await keys(managerT1, url)).toContain(repA.sub);
@@ -99,11 +140,25 @@ describe('analytics access matrix (OWASP API1/API3/API5)', () => {
     expect(await team(managerT2)).not.toContain('acl-t1');
     expect(await team(admin)).toEqual(expect.arrayContaining(['acl-t1', 'acl-t2']));
     const sales = async (claims: object) =>
-      ((await svc.as(claims as typeof admin).get('/api/v1/analytics/sales?groupBy=rep&currency=EUR').expect(200)).body.series as { points: { x: string }[] }[])
-        .flatMap((s) => s.points.map((p) => p.x));
+      (
+        (
+          await svc
+            .as(claims as typeof admin)
+            .get('/api/v1/analytics/sales?groupBy=rep&currency=EUR')
+            .expect(200)
+        ).body.series as { points: { x: string }[] }[]
+      ).flatMap((s) => s.points.map((p) => p.x));
     expect(await sales(repB)).not.toContain(repA.sub);
     expect(await sales(managerT2)).not.toContain(repA.sub);
-    const quotaReps = async (claims: object) => ((await svc.as(claims as typeof admin).get(`/api/v1/quotas?period=${month}`).expect(200)).body.rows as { repId: string }[]).map((r) => r.repId);
+    const quotaReps = async (claims: object) =>
+      (
+        (
+          await svc
+            .as(claims as typeof admin)
+            .get(`/api/v1/quotas?period=${month}`)
+            .expect(200)
+        ).body.rows as { repId: string }[]
+      ).map((r) => r.repId);
     expect(await quotaReps(repB)).toEqual([]);
     expect(await quotaReps(managerT2)).toEqual([]);
     expect(await quotaReps(repA)).toEqual([repA.sub]);
@@ -113,7 +168,11 @@ describe('analytics access matrix (OWASP API1/API3/API5)', () => {
     const before = await quotas();
     await svc.as(managerT2).put(`/api/v1/quotas/${month}/${repA.sub}`).send({ amount: '1.00', currency: 'EUR' }).expect(403);
     for (const [field, value] of Object.entries({ version: 9, updatedBy: repB.sub, repId: repB.sub, period: '2020-01' })) {
-      const res = await svc.as(admin).put(`/api/v1/quotas/${month}/${repA.sub}`).send({ amount: '1.00', currency: 'EUR', [field]: value }).expect(400);
+      const res = await svc
+        .as(admin)
+        .put(`/api/v1/quotas/${month}/${repA.sub}`)
+        .send({ amount: '1.00', currency: 'EUR', [field]: value })
+        .expect(400);
       expect(res.body.errors).toEqual([expect.objectContaining({ field, constraint: 'whitelistValidation' })]);
     }
     expect(await quotas()).toEqual(before);

@@ -41,15 +41,30 @@ describe('the customer journey from web-form lead to paid order and feedback, ac
       },
     });
     const leads = as(admin, 'leads');
-    await leads.post('/api/v1/reps').send({ id: rep.sub, name: 'Chen Jing', email: 'chen.jing@crm.example', team, regions: ['west-coast'], productLines: ['pumps'], capacity: 10 }).expect(201);
+    await leads
+      .post('/api/v1/reps')
+      .send({ id: rep.sub, name: 'Chen Jing', email: 'chen.jing@crm.example', team, regions: ['west-coast'], productLines: ['pumps'], capacity: 10 })
+      .expect(201);
     for (const [i, id] of slaReps.entries()) {
-      await leads.post('/api/v1/reps').send({ id, name: `SLA rep ${i}`, email: `sla-${i}@crm.example`, team: slaTeam, capacity: 10 }).expect(201);
+      await leads
+        .post('/api/v1/reps')
+        .send({ id, name: `SLA rep ${i}`, email: `sla-${i}@crm.example`, team: slaTeam, capacity: 10 })
+        .expect(201);
     }
-    await leads.post('/api/v1/assignment-rules').send({ name: 'West pumps', position: 0, match: { regions: ['west-coast'], productLines: ['pumps'] }, target: { kind: 'team', team }, followUpHours: 72 }).expect(201);
-    await leads.post('/api/v1/assignment-rules').send({ name: 'SLA land', position: 1, match: { regions: ['sla-land'] }, target: { kind: 'team', team: slaTeam }, followUpHours: 2 }).expect(201);
+    await leads
+      .post('/api/v1/assignment-rules')
+      .send({ name: 'West pumps', position: 0, match: { regions: ['west-coast'], productLines: ['pumps'] }, target: { kind: 'team', team }, followUpHours: 72 })
+      .expect(201);
+    await leads
+      .post('/api/v1/assignment-rules')
+      .send({ name: 'SLA land', position: 1, match: { regions: ['sla-land'] }, target: { kind: 'team', team: slaTeam }, followUpHours: 2 })
+      .expect(201);
 
     const inventory = as(admin, 'inventory');
-    await inventory.put('/api/v1/items/PUMP-200').send({ name: 'Centrifugal pump 200 W', productLine: 'pumps', reorderPoint: 0 }).expect((r) => expect([200, 201]).toContain(r.status));
+    await inventory
+      .put('/api/v1/items/PUMP-200')
+      .send({ name: 'Centrifugal pump 200 W', productLine: 'pumps', reorderPoint: 0 })
+      .expect((r) => expect([200, 201]).toContain(r.status));
     await inventory.post('/api/v1/stock/receipts').send({ sku: 'PUMP-200', warehouseId: 'main', quantity: 50 }).expect(201);
   });
   afterAll(() => system?.stop());
@@ -57,7 +72,16 @@ describe('the customer journey from web-form lead to paid order and feedback, ac
   it('web-form lead → assigned → followed up → qualified → converted → scored opportunity → stages → strategy → won → order → stock, receivable → shipped → delivered → paid → completed → feedback → analytics', async () => {
     const started = Date.now();
     // 1. The website posts the form, signed with the shared secret; no token.
-    const form = { name: 'Li Wei', email: 'li.wei@acme.example', company: 'Acme Trading', companySize: 'large', region: 'west-coast', productInterest: 'pumps', needs: '40 pumps for the new plant', campaign: 'Spring fair' };
+    const form = {
+      name: 'Li Wei',
+      email: 'li.wei@acme.example',
+      company: 'Acme Trading',
+      companySize: 'large',
+      region: 'west-coast',
+      productInterest: 'pumps',
+      needs: '40 pumps for the new plant',
+      campaign: 'Spring fair',
+    };
     const unsigned = await request(system.services.leads.url).post('/api/v1/intake/web-form').send(form);
     expect(unsigned.status).toBe(401);
     const intake = await signedWebForm(system.services.leads.url, WEBFORM_SECRET, form).expect(201);
@@ -74,12 +98,24 @@ describe('the customer journey from web-form lead to paid order and feedback, ac
     expect(assigned.firstFollowUpDueAt).toEqual(expect.any(String));
 
     // 3. The rep calls; 4. qualifies; 5. converts with the deal's size.
-    await leads.post(`/api/v1/leads/${leadId}/follow-ups`).send({ channel: 'call', content: 'Discovery call', customerFeedback: 'wants a quote', nextAction: 'send quote', nextActionDueAt: new Date(Date.now() + 86_400_000).toISOString() }).expect(201);
+    await leads
+      .post(`/api/v1/leads/${leadId}/follow-ups`)
+      .send({
+        channel: 'call',
+        content: 'Discovery call',
+        customerFeedback: 'wants a quote',
+        nextAction: 'send quote',
+        nextActionDueAt: new Date(Date.now() + 86_400_000).toISOString(),
+      })
+      .expect(201);
     expect((await leads.get(`/api/v1/leads/${leadId}`).expect(200)).body.status).toBe('contacted');
     await leads.post(`/api/v1/leads/${leadId}/qualify`).send({ note: 'budget approved' }).expect(200);
     expect((await leads.get(`/api/v1/leads/${leadId}`).expect(200)).body.status).toBe('qualified');
     const closeDate = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
-    await leads.post(`/api/v1/leads/${leadId}/convert`).send({ expectedAmount: '7960.00', currency: 'USD', expectedCloseDate: closeDate, productNeeds: ['pump 200 W × 40'] }).expect(200);
+    await leads
+      .post(`/api/v1/leads/${leadId}/convert`)
+      .send({ expectedAmount: '7960.00', currency: 'USD', expectedCloseDate: closeDate, productNeeds: ['pump 200 W × 40'] })
+      .expect(200);
     expect((await leads.get(`/api/v1/leads/${leadId}`).expect(200)).body.status).toBe('converted');
 
     // 6. Opportunities opens one opportunity for the rep, scored with every factor's contribution.
@@ -90,7 +126,16 @@ describe('the customer journey from web-form lead to paid order and feedback, ac
       return body.items[0];
     }, hop);
     const oppId = opportunity.id as string;
-    expect(opportunity).toMatchObject({ leadId, repId: rep.sub, team, status: 'open', stage: 'needs_analysis', currency: 'USD', expectedAmount: '7960.00', companySize: 'large' });
+    expect(opportunity).toMatchObject({
+      leadId,
+      repId: rep.sub,
+      team,
+      status: 'open',
+      stage: 'needs_analysis',
+      currency: 'USD',
+      expectedAmount: '7960.00',
+      companySize: 'large',
+    });
     const scored = (await opportunities.get(`/api/v1/opportunities/${oppId}`).expect(200)).body;
     expect(scored.score).toBeGreaterThan(0);
     expect(scored.scoreFactors.map((f: { factor: string }) => f.factor)).toEqual(expect.arrayContaining(['companySize', 'urgency', 'engagement', 'amount']));
@@ -104,17 +149,35 @@ describe('the customer journey from web-form lead to paid order and feedback, ac
     expect(unmet.body.code).toBe('EXIT_CRITERIA_UNMET');
     expect(unmet.body.errors).toEqual([expect.objectContaining({ field: 'needsReport', constraint: 'exitCriteria:needs_analysis' })]);
     const lines = [{ sku: 'PUMP-200', productName: 'Centrifugal pump 200 W', quantity: 40, unitPrice: '199.00' }];
-    await opportunities.patch(`/api/v1/opportunities/${oppId}`).send({ fields: { needsReport: 'https://docs.example/acme-needs.pdf' }, lines }).expect(200);
+    await opportunities
+      .patch(`/api/v1/opportunities/${oppId}`)
+      .send({ fields: { needsReport: 'https://docs.example/acme-needs.pdf' }, lines })
+      .expect(200);
     for (const toStage of ['proposal', 'negotiation', 'contract']) {
       const moved = await opportunities.post(`/api/v1/opportunities/${oppId}/stage`).send({ toStage }).expect(200);
       expect(moved.body.stage).toBe(toStage);
     }
 
     // 8. The strategy history: a first record and an adjustment naming it.
-    const first = await opportunities.post(`/api/v1/opportunities/${oppId}/strategies`).send({ products: ['PUMP-200'], pricing: 'list price', rationale: 'first offer' }).expect(201);
-    await opportunities.post(`/api/v1/opportunities/${oppId}/strategies`).send({ replacesId: first.body.id, products: ['PUMP-200'], pricing: 'volume tier B', discountPercent: 5, promotions: ['free installation'], rationale: 'buyer compares us on price' }).expect(201);
+    const first = await opportunities
+      .post(`/api/v1/opportunities/${oppId}/strategies`)
+      .send({ products: ['PUMP-200'], pricing: 'list price', rationale: 'first offer' })
+      .expect(201);
+    await opportunities
+      .post(`/api/v1/opportunities/${oppId}/strategies`)
+      .send({
+        replacesId: first.body.id,
+        products: ['PUMP-200'],
+        pricing: 'volume tier B',
+        discountPercent: 5,
+        promotions: ['free installation'],
+        rationale: 'buyer compares us on price',
+      })
+      .expect(201);
     const strategies = (await opportunities.get(`/api/v1/opportunities/${oppId}/strategies`).expect(200)).body;
-    expect((strategies.items ?? strategies).map((s: { rationale: string }) => s.rationale)).toEqual(expect.arrayContaining(['first offer', 'buyer compares us on price']));
+    expect((strategies.items ?? strategies).map((s: { rationale: string }) => s.rationale)).toEqual(
+      expect.arrayContaining(['first offer', 'buyer compares us on price']),
+    );
 
     // 9. Won: orders drafts the order from opportunity.won.
     const won = await opportunities.post(`/api/v1/opportunities/${oppId}/win`).send({ paymentTerms: 'NET30' }).expect(200);
@@ -149,14 +212,26 @@ describe('the customer journey from web-form lead to paid order and feedback, ac
     expect((await orders.get(`/api/v1/orders/${orderId}`).expect(200)).body.status).toBe('delivered');
 
     // 13. Paid in full (finance records it), so orders completes the delivered order by itself.
-    await as(manager, 'finance').post(`/api/v1/receivables/${receivable.id}/payments`).send({ amount: '7960.00', currency: 'USD', method: 'bank_transfer', reference: 'TT-0001' }).expect(201);
+    await as(manager, 'finance')
+      .post(`/api/v1/receivables/${receivable.id}/payments`)
+      .send({ amount: '7960.00', currency: 'USD', method: 'bank_transfer', reference: 'TT-0001' })
+      .expect(201);
     expect((await as(rep, 'finance').get(`/api/v1/receivables/${receivable.id}`).expect(200)).body).toMatchObject({ status: 'paid' });
     const completed = await eventually(async () => {
       const { body } = await orders.get(`/api/v1/orders/${orderId}`).expect(200);
       expect(body.status).toBe('completed');
       return body;
     }, hop);
-    expect(completed.history.map((h: { toStatus: string }) => h.toStatus)).toEqual(['draft', 'submitted', 'confirmed', 'allocated', 'in_production', 'shipped', 'delivered', 'completed']);
+    expect(completed.history.map((h: { toStatus: string }) => h.toStatus)).toEqual([
+      'draft',
+      'submitted',
+      'confirmed',
+      'allocated',
+      'in_production',
+      'shipped',
+      'delivered',
+      'completed',
+    ]);
 
     // 14. After-sales feedback, once.
     await orders.post(`/api/v1/orders/${orderId}/feedback`).send({ rating: 5, category: 'quality', comment: 'runs quietly' }).expect(201);
@@ -172,7 +247,8 @@ describe('the customer journey from web-form lead to paid order and feedback, ac
     const range = `from=${today()}&to=${today()}`;
     await eventually(async () => {
       const { body } = await analytics.get(`/api/v1/analytics/sales?groupBy=rep&${range}&currency=USD`).expect(200);
-      const point = (measure: string) => body.series.find((s: { measure: string }) => s.measure === measure)?.points.find((p: { x: string }) => p.x === rep.sub)?.y;
+      const point = (measure: string) =>
+        body.series.find((s: { measure: string }) => s.measure === measure)?.points.find((p: { x: string }) => p.x === rep.sub)?.y;
       expect(point('confirmed')).toBe(orderTotal);
       expect(point('net')).toBe(orderTotal);
       expect(point('paid')).toBe(orderTotal);
@@ -182,7 +258,11 @@ describe('the customer journey from web-form lead to paid order and feedback, ac
       // The rep sees their own leads: the web-form lead, at every step from capture to paid.
       expect(body.series.map((s: { label: string }) => s.label)).toEqual(['web_form']);
       expect(body.series[0].points.map((p: { x: string; y: number; rate: string | null }) => [p.x, p.y, p.rate])).toEqual([
-        ['lead', 1, null], ['qualified', 1, '1.0000'], ['opportunity', 1, '1.0000'], ['won', 1, '1.0000'], ['paid', 1, '1.0000'],
+        ['lead', 1, null],
+        ['qualified', 1, '1.0000'],
+        ['opportunity', 1, '1.0000'],
+        ['won', 1, '1.0000'],
+        ['paid', 1, '1.0000'],
       ]);
     }, hop);
     await eventually(async () => {
@@ -196,18 +276,33 @@ describe('the customer journey from web-form lead to paid order and feedback, ac
     }, hop);
     await eventually(async () => {
       const { body } = await analytics.get(`/api/v1/analytics/kpis?period=${quarter()}&currency=USD&by=rep`).expect(200);
-      expect(body.rows).toEqual([expect.objectContaining({ key: rep.sub, revenue: orderTotal, paid: orderTotal, won: 1, lost: 0, winRate: '1.0000', averageDealSize: orderTotal, satisfaction: 5, complaints: 0 })]);
+      expect(body.rows).toEqual([
+        expect.objectContaining({
+          key: rep.sub,
+          revenue: orderTotal,
+          paid: orderTotal,
+          won: 1,
+          lost: 0,
+          winRate: '1.0000',
+          averageDealSize: orderTotal,
+          satisfaction: 5,
+          complaints: 0,
+        }),
+      ]);
     }, hop);
   });
 
   it('an order for more stock than there is goes on hold and alerts its rep', async () => {
     const orders = as(rep, 'orders');
-    const created = await orders.post('/api/v1/orders').send({
-      customer: { name: 'Zhao Min', company: 'Delta Mills' },
-      currency: 'USD',
-      paymentTerms: 'NET30',
-      lines: [{ sku: 'PUMP-200', productName: 'Centrifugal pump 200 W', quantity: 500, unitPrice: '199.00' }],
-    }).expect(201);
+    const created = await orders
+      .post('/api/v1/orders')
+      .send({
+        customer: { name: 'Zhao Min', company: 'Delta Mills' },
+        currency: 'USD',
+        paymentTerms: 'NET30',
+        lines: [{ sku: 'PUMP-200', productName: 'Centrifugal pump 200 W', quantity: 500, unitPrice: '199.00' }],
+      })
+      .expect(201);
     const id = created.body.id as string;
     await orders.post(`/api/v1/orders/${id}/submit`).expect(200);
     await as(manager, 'orders').post(`/api/v1/orders/${id}/confirm`).expect(200);
@@ -217,13 +312,21 @@ describe('the customer journey from web-form lead to paid order and feedback, ac
       expect(body.items).toHaveLength(1);
       return body.items;
     }, hop);
-    expect(alerts[0]).toMatchObject({ orderId: id, repId: rep.sub, kind: 'stock_shortage', details: { shortages: [{ sku: 'PUMP-200', requested: 500, available: 10 }] } });
+    expect(alerts[0]).toMatchObject({
+      orderId: id,
+      repId: rep.sub,
+      kind: 'stock_shortage',
+      details: { shortages: [{ sku: 'PUMP-200', requested: 500, available: 10 }] },
+    });
     // Nothing was deducted for it: the journey's order left 10, and 10 are still there.
     expect((await as(rep, 'inventory').get('/api/v1/stock?sku=PUMP-200').expect(200)).body.items[0].onHand).toBe(10);
   });
 
   it('a lead nobody follows up is re-assigned to another rep when its deadline passes', async () => {
-    const captured = await as({ sub: 'website-bot', roles: ['integration'] }, 'leads').post('/api/v1/leads').send({ name: 'Sun Li', email: 'sun.li@late.example', source: 'phone', region: 'sla-land' }).expect(201);
+    const captured = await as({ sub: 'website-bot', roles: ['integration'] }, 'leads')
+      .post('/api/v1/leads')
+      .send({ name: 'Sun Li', email: 'sun.li@late.example', source: 'phone', region: 'sla-land' })
+      .expect(201);
     const leadId = captured.body.leadId as string;
     const manager = { sub: randomUUID(), roles: ['sales_manager'], team: slaTeam };
     const first = await eventually(async () => {

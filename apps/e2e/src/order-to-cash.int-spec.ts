@@ -45,8 +45,15 @@ describe('order to cash across orders, inventory and finance (real Kafka and Pos
     // Orders at or above the limit wait for a manager; the concurrency test confirms itself under it.
     system = await startSystem(['orders', 'inventory', 'finance'], { env: { ORDERS_AUTO_CONFIRM_LIMITS: 'USD:100' } });
     const inventory = system.as(admin, 'inventory');
-    for (const [sku, stock] of [['DRILL-1', 40], ['BIT-SET', 25], ['SCARCE-1', 150]] as const) {
-      await inventory.put(`/api/v1/items/${sku}`).send({ name: `Item ${sku}`, productLine: 'tools', reorderPoint: 0 }).expect((r) => expect([200, 201]).toContain(r.status));
+    for (const [sku, stock] of [
+      ['DRILL-1', 40],
+      ['BIT-SET', 25],
+      ['SCARCE-1', 150],
+    ] as const) {
+      await inventory
+        .put(`/api/v1/items/${sku}`)
+        .send({ name: `Item ${sku}`, productLine: 'tools', reorderPoint: 0 })
+        .expect((r) => expect([200, 201]).toContain(r.status));
       await inventory.post('/api/v1/stock/receipts').send({ sku, warehouseId: 'main', quantity: stock }).expect(201);
     }
     // The orders service learns the catalogue from inventory's item.upserted events.
@@ -114,14 +121,22 @@ describe('order to cash across orders, inventory and finance (real Kafka and Pos
     expect(await onHand('SCARCE-1')).toBe(0);
     const [{ min }] = await sql<{ min: number }>('inventory', 'SELECT min(on_hand) AS min FROM stock_levels');
     expect(Number(min)).toBeGreaterThanOrEqual(0);
-    const ledger = await sql<{ total: string }>('inventory', `SELECT sum(delta) AS total FROM stock_movements WHERE sku = 'SCARCE-1' AND reason = 'order_deduction'`);
+    const ledger = await sql<{ total: string }>(
+      'inventory',
+      `SELECT sum(delta) AS total FROM stock_movements WHERE sku = 'SCARCE-1' AND reason = 'order_deduction'`,
+    );
     expect(Number(ledger[0].total)).toBe(-150);
-    await eventually(async () => {
-      const receivables = await sql<{ order_id: string; amount: string }>('finance', 'SELECT order_id, amount FROM receivables WHERE order_id = ANY($1)', [ids]);
-      expect(receivables).toHaveLength(200);
-      expect(new Set(receivables.map((r) => r.order_id)).size).toBe(200);
-      expect(receivables.every((r) => Number(r.amount) === 9.99)).toBe(true);
-    }, { timeoutMs: 60_000 });
+    await eventually(
+      async () => {
+        const receivables = await sql<{ order_id: string; amount: string }>('finance', 'SELECT order_id, amount FROM receivables WHERE order_id = ANY($1)', [
+          ids,
+        ]);
+        expect(receivables).toHaveLength(200);
+        expect(new Set(receivables.map((r) => r.order_id)).size).toBe(200);
+        expect(receivables.every((r) => Number(r.amount) === 9.99)).toBe(true);
+      },
+      { timeoutMs: 60_000 },
+    );
     // Every on-hold order alerted its rep.
     const alerts = await sql<{ n: string }>('orders', `SELECT count(*) AS n FROM alerts WHERE kind = 'stock_shortage' AND order_id = ANY($1)`, [ids]);
     expect(Number(alerts[0].n)).toBe(50);
@@ -130,7 +145,10 @@ describe('order to cash across orders, inventory and finance (real Kafka and Pos
     await system.as(admin, 'inventory').post('/api/v1/stock/receipts').send({ sku: 'SCARCE-1', warehouseId: 'main', quantity: 40 }).expect(201);
     const statuses = async () =>
       Object.fromEntries(
-        (await sql<{ status: string; n: string }>('orders', 'SELECT status, count(*) AS n FROM orders WHERE id = ANY($1) GROUP BY status', [ids])).map((r) => [r.status, Number(r.n)]),
+        (await sql<{ status: string; n: string }>('orders', 'SELECT status, count(*) AS n FROM orders WHERE id = ANY($1) GROUP BY status', [ids])).map((r) => [
+          r.status,
+          Number(r.n),
+        ]),
       );
     await eventually(async () => expect(await statuses()).toEqual({ allocated: 190, on_hold: 10 }), { timeoutMs: 60_000, intervalMs: 500 });
     // A cancelled allocated order gives its unit back, and the next waiting order gets it.
@@ -149,10 +167,13 @@ describe('order to cash across orders, inventory and finance (real Kafka and Pos
 
     await orders().post(`/api/v1/orders/${id}/cancel`).send({ reason: 'customer changed their mind' }).expect(200);
     await eventually(async () => expect(await onHand('DRILL-1')).toBe(before), { timeoutMs: 30_000 });
-    await eventually(async () => {
-      const res = await system.as(admin, 'finance').get(`/api/v1/receivables/by-order/${id}`).expect(200);
-      expect(res.body.status).toBe('voided');
-    }, { timeoutMs: 30_000 });
+    await eventually(
+      async () => {
+        const res = await system.as(admin, 'finance').get(`/api/v1/receivables/by-order/${id}`).expect(200);
+        expect(res.body.status).toBe('voided');
+      },
+      { timeoutMs: 30_000 },
+    );
     expect(await statusOf(id)).toBe('cancelled');
   });
 });

@@ -93,7 +93,8 @@ describe('npm start (tools/start.sh) in the foreground', () => {
 
   it('stops every process it started on Ctrl-C', async () => {
     const pids = await Promise.all(
-      (await readdir(join(ROOT, runDir))).filter((f) => f.endsWith('.pid') || f === 'logs.follower')
+      (await readdir(join(ROOT, runDir)))
+        .filter((f) => f.endsWith('.pid') || f === 'logs.follower')
         .map(async (f) => Number(await readFile(join(ROOT, runDir, f), 'utf8'))),
     );
     expect(pids.length).toBe(SERVICES.length + 1);

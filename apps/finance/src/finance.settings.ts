@@ -8,7 +8,13 @@ export const financeSettings = {
   /** The ERP receivables are pushed to; unset → finance's own tables are the ledger. */
   erpUrl: setting(
     'FINANCE_ERP_URL',
-    z.preprocess((v) => (typeof v === 'string' ? v.trim() || undefined : v), z.string().regex(/^https?:\/\/[^\s/]+/, 'must be an http(s) URL').optional()),
+    z.preprocess(
+      (v) => (typeof v === 'string' ? v.trim() || undefined : v),
+      z
+        .string()
+        .regex(/^https?:\/\/[^\s/]+/, 'must be an http(s) URL')
+        .optional(),
+    ),
   ),
   /** Sent as a bearer token. */
   erpToken: setting('FINANCE_ERP_TOKEN', z.string().optional()),

@@ -33,7 +33,9 @@ describe('finance access matrix (OWASP API1/API3/API5)', () => {
   let receivableA: { id: string; orderId: string };
   let receivableB: { id: string; orderId: string };
   const fingerprint = () =>
-    svc.dataSource.query('SELECT (SELECT count(*) FROM payments) AS payments, (SELECT sum(paid) FROM receivables) AS paid, (SELECT count(*) FROM outbox) AS outbox');
+    svc.dataSource.query(
+      'SELECT (SELECT count(*) FROM payments) AS payments, (SELECT sum(paid) FROM receivables) AS paid, (SELECT count(*) FROM outbox) AS outbox',
+    );
 
   beforeAll(async () => {
     svc = await startTestService('finance', (config) => AppModule.forRoot(config), { settings: financeSettings });
@@ -59,7 +61,10 @@ describe('finance access matrix (OWASP API1/API3/API5)', () => {
     const { violations, checked } = await checkCrossOwner(svc, {
       prefix: '/api/v1/receivables/',
       params: { id: receivableA.id, orderId: receivableA.orderId },
-      callers: [{ name: 'rep B', claims: repB }, { name: 'manager of T2', claims: managerT2 }],
+      callers: [
+        { name: 'rep B', claims: repB },
+        { name: 'manager of T2', claims: managerT2 },
+      ],
       bodies: { 'POST /api/v1/receivables/:id/payments': { amount: '1.00', currency: 'EUR' } },
     });
     expect(violations).toEqual([]);
@@ -69,7 +74,14 @@ describe('finance access matrix (OWASP API1/API3/API5)', () => {
 
   it("keeps other owners' receivables out of lists; a manager sees their team's, admin everything", async () => {
     const ids = async (claims: object, query = '') =>
-      ((await svc.as(claims as typeof admin).get(`/api/v1/receivables?limit=100${query}`).expect(200)).body.items as { id: string }[]).map((i) => i.id);
+      (
+        (
+          await svc
+            .as(claims as typeof admin)
+            .get(`/api/v1/receivables?limit=100${query}`)
+            .expect(200)
+        ).body.items as { id: string }[]
+      ).map((i) => i.id);
     expect(await ids(repB)).toEqual([receivableB.id]);
     expect(await ids(managerT2)).toEqual([receivableB.id]);
     expect(await ids(repA)).toEqual([receivableA.id]);
@@ -80,8 +92,19 @@ describe('finance access matrix (OWASP API1/API3/API5)', () => {
 
   it('refuses fields a payment may not set (mass assignment) with 400 naming the field, storing nothing', async () => {
     const before = await fingerprint();
-    for (const [field, value] of Object.entries({ status: 'paid', paid: '255.17', receivableId: receivableA.id, id: randomUUID(), outstanding: '0', createdAt: '2020-01-01T00:00:00Z' })) {
-      const res = await svc.as(managerT2).post(`/api/v1/receivables/${receivableB.id}/payments`).send({ amount: '1.00', currency: 'EUR', [field]: value }).expect(400);
+    for (const [field, value] of Object.entries({
+      status: 'paid',
+      paid: '255.17',
+      receivableId: receivableA.id,
+      id: randomUUID(),
+      outstanding: '0',
+      createdAt: '2020-01-01T00:00:00Z',
+    })) {
+      const res = await svc
+        .as(managerT2)
+        .post(`/api/v1/receivables/${receivableB.id}/payments`)
+        .send({ amount: '1.00', currency: 'EUR', [field]: value })
+        .expect(400);
       expect(res.body.errors).toEqual([expect.objectContaining({ field, constraint: 'whitelistValidation' })]);
     }
     expect(await fingerprint()).toEqual(before);

@@ -7,4 +7,3 @@ export const MAX_QUANTITY = 1_000_000;
 
 /** `?flag=true|false` → boolean; anything else is left as is for @IsBoolean to reject. */
 export const BooleanQuery = () => Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value));
-

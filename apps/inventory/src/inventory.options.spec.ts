@@ -10,24 +10,29 @@ describe('inventory settings', () => {
   });
 
   it('configures the HTTP connector from the environment', () => {
-    expect(
-      loadInventoryOptions({ INVENTORY_ERP_URL: 'https://erp.example.com/api/', INVENTORY_ERP_TOKEN: 's3cret', INVENTORY_ERP_MAX_ATTEMPTS: '4' }),
-    ).toEqual({
-      erp: {
-        url: 'https://erp.example.com/api',
-        token: 's3cret',
-        timeoutMs: 5_000,
-        maxAttempts: 4,
-        backoff: { initialMs: 300, maxMs: 2_400 },
-        breaker: { failures: 5, halfOpenAfterMs: 10_000 },
-        syncIntervalMs: 300_000,
+    expect(loadInventoryOptions({ INVENTORY_ERP_URL: 'https://erp.example.com/api/', INVENTORY_ERP_TOKEN: 's3cret', INVENTORY_ERP_MAX_ATTEMPTS: '4' })).toEqual(
+      {
+        erp: {
+          url: 'https://erp.example.com/api',
+          token: 's3cret',
+          timeoutMs: 5_000,
+          maxAttempts: 4,
+          backoff: { initialMs: 300, maxMs: 2_400 },
+          breaker: { failures: 5, halfOpenAfterMs: 10_000 },
+          syncIntervalMs: 300_000,
+        },
       },
-    });
+    );
   });
 
   it('reads the circuit breaker and the webhook secret', () => {
     expect(
-      loadInventoryOptions({ INVENTORY_ERP_URL: 'http://erp', INVENTORY_ERP_BREAKER_FAILURES: '2', INVENTORY_ERP_BREAKER_HALF_OPEN_MS: '500', INVENTORY_ERP_WEBHOOK_SECRET: 'w' }),
+      loadInventoryOptions({
+        INVENTORY_ERP_URL: 'http://erp',
+        INVENTORY_ERP_BREAKER_FAILURES: '2',
+        INVENTORY_ERP_BREAKER_HALF_OPEN_MS: '500',
+        INVENTORY_ERP_WEBHOOK_SECRET: 'w',
+      }),
     ).toMatchObject({ erp: { breaker: { failures: 2, halfOpenAfterMs: 500 } }, erpWebhookSecret: 'w' });
   });
 

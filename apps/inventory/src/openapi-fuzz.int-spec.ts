@@ -7,12 +7,19 @@ import { inventorySettings } from './inventory.options';
 describe('inventory API under fuzzed input (real PostgreSQL)', () => {
   let svc: TestService;
   beforeAll(async () => {
-    svc = await startTestService('inventory', (config) => AppModule.forRoot(config), { env: { RATE_LIMIT_PER_MINUTE: '0', INVENTORY_ERP_WEBHOOK_SECRET: 'fuzz-erp-secret' }, settings: inventorySettings });
+    svc = await startTestService('inventory', (config) => AppModule.forRoot(config), {
+      env: { RATE_LIMIT_PER_MINUTE: '0', INVENTORY_ERP_WEBHOOK_SECRET: 'fuzz-erp-secret' },
+      settings: inventorySettings,
+    });
   });
   afterAll(() => svc?.close());
 
-  it('never answers 5xx, answers errors as problem+json, matches its documented schemas and stores nothing it rejects', async () => {
-    const report = await fuzzService(svc, { signedWebhooks: { '/api/v1/erp/webhooks/stock': 'fuzz-erp-secret' } });
-    expect(report.requests).toBeGreaterThanOrEqual(report.operations * Number(process.env.FUZZ_RUNS ?? 1000));
-  }, 15 * 60_000);
+  it(
+    'never answers 5xx, answers errors as problem+json, matches its documented schemas and stores nothing it rejects',
+    async () => {
+      const report = await fuzzService(svc, { signedWebhooks: { '/api/v1/erp/webhooks/stock': 'fuzz-erp-secret' } });
+      expect(report.requests).toBeGreaterThanOrEqual(report.operations * Number(process.env.FUZZ_RUNS ?? 1000));
+    },
+    15 * 60_000,
+  );
 });

@@ -35,7 +35,9 @@ const integration = { sub: 'acl-bridge', roles: [Integration] };
 describe('inventory access matrix (OWASP API1/API3/API5)', () => {
   let svc: TestService;
   const fingerprint = () =>
-    svc.dataSource.query('SELECT (SELECT count(*) FROM items) AS items, (SELECT count(*) FROM stock_movements) AS movements, (SELECT count(*) FROM outbox) AS outbox');
+    svc.dataSource.query(
+      'SELECT (SELECT count(*) FROM items) AS items, (SELECT count(*) FROM stock_movements) AS movements, (SELECT count(*) FROM outbox) AS outbox',
+    );
 
   beforeAll(async () => {
     svc = await startInventory((config) => AppModule.forRoot(config));
@@ -56,11 +58,19 @@ describe('inventory access matrix (OWASP API1/API3/API5)', () => {
     const before = await fingerprint();
     const serverOwned = { onHand: 1000, reserved: 0, available: 1000, version: 3, createdAt: '2020-01-01T00:00:00Z', sku: 'OTHER-SKU' };
     for (const [field, value] of Object.entries(serverOwned)) {
-      const item = await svc.as(manager).put('/api/v1/items/ACL-ITEM').send({ name: 'Acl item', [field]: value }).expect(400);
+      const item = await svc
+        .as(manager)
+        .put('/api/v1/items/ACL-ITEM')
+        .send({ name: 'Acl item', [field]: value })
+        .expect(400);
       expect(item.body.errors).toEqual([expect.objectContaining({ field, constraint: 'whitelistValidation' })]);
     }
     for (const [field, value] of Object.entries({ onHand: 1000, reason: 'adjustment', orderId: randomUUID(), id: randomUUID() })) {
-      const receipt = await svc.as(manager).post('/api/v1/stock/receipts').send({ sku: 'ACL-ITEM', warehouseId: 'main', quantity: 1, [field]: value }).expect(400);
+      const receipt = await svc
+        .as(manager)
+        .post('/api/v1/stock/receipts')
+        .send({ sku: 'ACL-ITEM', warehouseId: 'main', quantity: 1, [field]: value })
+        .expect(400);
       expect(receipt.body.errors).toEqual([expect.objectContaining({ field, constraint: 'whitelistValidation' })]);
     }
     expect(await fingerprint()).toEqual(before);

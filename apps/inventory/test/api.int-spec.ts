@@ -28,7 +28,12 @@ describe('inventory REST API (real PostgreSQL and Kafka)', () => {
 
       const same = await svc.as(MANAGER).put('/api/v1/items/TBL-1').send({ name: 'Table', productLine: 'furniture', reorderPoint: 3 }).expect(200);
       expect(same.body.version).toBe(1);
-      const changed = await svc.as(ADMIN).put('/api/v1/items/TBL-1').set('If-Match', '"1"').send({ name: 'Oak table', productLine: 'furniture', reorderPoint: 3 }).expect(200);
+      const changed = await svc
+        .as(ADMIN)
+        .put('/api/v1/items/TBL-1')
+        .set('If-Match', '"1"')
+        .send({ name: 'Oak table', productLine: 'furniture', reorderPoint: 3 })
+        .expect(200);
       expect(changed.body).toMatchObject({ name: 'Oak table', version: 2 });
       await svc.as(ADMIN).put('/api/v1/items/TBL-1').set('If-Match', '"1"').send({ name: 'Stale edit' }).expect(412);
 
@@ -85,9 +90,19 @@ describe('inventory REST API (real PostgreSQL and Kafka)', () => {
     it('increase the level, write the ledger and publish stock.received; the key makes a retry safe', async () => {
       await createItem(svc, 'RCV-1');
       const key = randomUUID();
-      const res = await svc.as(MANAGER).post('/api/v1/stock/receipts').set('Idempotency-Key', key).send({ sku: 'RCV-1', warehouseId: 'main', quantity: 7, note: 'PO-1' }).expect(201);
+      const res = await svc
+        .as(MANAGER)
+        .post('/api/v1/stock/receipts')
+        .set('Idempotency-Key', key)
+        .send({ sku: 'RCV-1', warehouseId: 'main', quantity: 7, note: 'PO-1' })
+        .expect(201);
       expect(res.body).toMatchObject({ sku: 'RCV-1', warehouseId: 'main', quantity: 7, onHand: 7 });
-      const retry = await svc.as(MANAGER).post('/api/v1/stock/receipts').set('Idempotency-Key', key).send({ sku: 'RCV-1', warehouseId: 'main', quantity: 7, note: 'PO-1' }).expect(201);
+      const retry = await svc
+        .as(MANAGER)
+        .post('/api/v1/stock/receipts')
+        .set('Idempotency-Key', key)
+        .send({ sku: 'RCV-1', warehouseId: 'main', quantity: 7, note: 'PO-1' })
+        .expect(201);
       expect(retry.body).toEqual(res.body);
       await svc.as(MANAGER).post('/api/v1/stock/receipts').send({ sku: 'RCV-1', warehouseId: 'main', quantity: 3 }).expect(201);
 
@@ -99,10 +114,7 @@ describe('inventory REST API (real PostgreSQL and Kafka)', () => {
       ]);
       await outboxDrained(svc);
       const received = await publishedFor(svc, 'stock.received', 'RCV-1', 'sku');
-      expect(received.map((e) => e.data)).toEqual([
-        expect.objectContaining({ quantity: 7, onHand: 7 }),
-        expect.objectContaining({ quantity: 3, onHand: 10 }),
-      ]);
+      expect(received.map((e) => e.data)).toEqual([expect.objectContaining({ quantity: 7, onHand: 7 }), expect.objectContaining({ quantity: 3, onHand: 10 })]);
     });
 
     it.each([

@@ -18,12 +18,16 @@ describe('inventory under concurrent orders for one SKU (real Kafka and PostgreS
     svc = await startInventory((config) => AppModule.forRoot(config));
     // A second replica on the same database and topics, in the same consumer group: Kafka splits the
     // partitions between the two, so different orders really are deducted at the same time.
-    const config = loadServiceConfig('inventory', {
-      INVENTORY_DATABASE_URL: svc.db.url,
-      KAFKA_BROKERS: (await testInfra()).kafkaBrokers.join(','),
-      KAFKA_TOPIC_PREFIX: svc.prefix,
-      JWT_SECRET: TEST_JWT_SECRET,
-    }, inventorySettings);
+    const config = loadServiceConfig(
+      'inventory',
+      {
+        INVENTORY_DATABASE_URL: svc.db.url,
+        KAFKA_BROKERS: (await testInfra()).kafkaBrokers.join(','),
+        KAFKA_TOPIC_PREFIX: svc.prefix,
+        JWT_SECRET: TEST_JWT_SECRET,
+      },
+      inventorySettings,
+    );
     const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] }).compile();
     replica = moduleRef.createNestApplication(createHttpAdapter(), { logger: ['error', 'warn'] });
     await connectEventConsumers(replica);
@@ -32,11 +36,16 @@ describe('inventory under concurrent orders for one SKU (real Kafka and PostgreS
     const admin = (await testKafka('inventory-group-check')).admin();
     await admin.connect();
     try {
-      await eventually(async () => {
-        const { groups: [group] } = await admin.describeGroups([`${svc.prefix}inventory.events`]);
-        expect(group.state).toBe('Stable');
-        expect(group.members).toHaveLength(2);
-      }, { timeoutMs: 30_000, intervalMs: 250 });
+      await eventually(
+        async () => {
+          const {
+            groups: [group],
+          } = await admin.describeGroups([`${svc.prefix}inventory.events`]);
+          expect(group.state).toBe('Stable');
+          expect(group.members).toHaveLength(2);
+        },
+        { timeoutMs: 30_000, intervalMs: 250 },
+      );
     } finally {
       await admin.disconnect();
     }
@@ -56,13 +65,13 @@ describe('inventory under concurrent orders for one SKU (real Kafka and PostgreS
     // Keyed by order id, the events spread over the topic's partitions.
     await svc.publish(...orders);
 
-    await eventually(async () => {
-      const [{ n }] = await svc.dataSource.query(
-        `SELECT count(*)::int AS n FROM inbox WHERE event_id = ANY($1::uuid[])`,
-        [orders.map((o) => o.id)],
-      );
-      expect(n).toBe(200);
-    }, { timeoutMs: 45_000 });
+    await eventually(
+      async () => {
+        const [{ n }] = await svc.dataSource.query(`SELECT count(*)::int AS n FROM inbox WHERE event_id = ANY($1::uuid[])`, [orders.map((o) => o.id)]);
+        expect(n).toBe(200);
+      },
+      { timeoutMs: 45_000 },
+    );
     const partitions = await svc.dataSource.query(`SELECT DISTINCT partition FROM inbox WHERE event_type = 'crm.order.confirmed'`);
     expect(partitions.length).toBeGreaterThan(1);
     // Both replicas decided orders.
@@ -95,10 +104,17 @@ describe('inventory under concurrent orders for one SKU (real Kafka and PostgreS
     // Each wants 2 A + 3 B, some with the lines in the other order: stock covers exactly 10 orders.
     const results = await Promise.all(
       Array.from({ length: 20 }, (_, i) => {
-        const lines = i % 2 ? [{ sku: 'PAR-A', quantity: 2 }, { sku: 'PAR-B', quantity: 3 }] : [{ sku: 'PAR-B', quantity: 3 }, { sku: 'PAR-A', quantity: 2 }];
-        return svc.dataSource.transaction((manager) =>
-          orderStock.deduct(manager, { orderId: randomUUID(), lines, eventId: randomUUID(), by: 'test' }),
-        );
+        const lines =
+          i % 2
+            ? [
+                { sku: 'PAR-A', quantity: 2 },
+                { sku: 'PAR-B', quantity: 3 },
+              ]
+            : [
+                { sku: 'PAR-B', quantity: 3 },
+                { sku: 'PAR-A', quantity: 2 },
+              ];
+        return svc.dataSource.transaction((manager) => orderStock.deduct(manager, { orderId: randomUUID(), lines, eventId: randomUUID(), by: 'test' }));
       }),
     );
     expect(results.filter((r) => r.outcome === 'deducted')).toHaveLength(10);
@@ -116,7 +132,9 @@ describe('inventory under concurrent orders for one SKU (real Kafka and PostgreS
     const orderId = randomUUID();
     const results = await Promise.all(
       Array.from({ length: 8 }, () =>
-        svc.dataSource.transaction((manager) => orderStock.deduct(manager, { orderId, lines: [{ sku: 'ONCE-1', quantity: 5 }], eventId: randomUUID(), by: 'test' })),
+        svc.dataSource.transaction((manager) =>
+          orderStock.deduct(manager, { orderId, lines: [{ sku: 'ONCE-1', quantity: 5 }], eventId: randomUUID(), by: 'test' }),
+        ),
       ),
     );
     expect(results.filter((r) => r.outcome === 'deducted')).toHaveLength(1);

@@ -11,8 +11,10 @@ export const MANAGER = { sub: 'manager-1', roles: ['sales_manager'], team: 'nort
 export const REP = { sub: 'rep-1', roles: ['sales_rep'], team: 'north' };
 
 /** `env` is all the service sees of the environment: no INVENTORY_ERP_URL, the built-in ledger. */
-export const startInventory = (moduleFor: (config: ServiceConfig<InventorySettings>) => DynamicModule, env: Record<string, string> = {}): Promise<TestService<InventorySettings>> =>
-  startTestService('inventory', moduleFor, { env, settings: inventorySettings });
+export const startInventory = (
+  moduleFor: (config: ServiceConfig<InventorySettings>) => DynamicModule,
+  env: Record<string, string> = {},
+): Promise<TestService<InventorySettings>> => startTestService('inventory', moduleFor, { env, settings: inventorySettings });
 
 export interface Line {
   sku: string;
@@ -56,7 +58,11 @@ export function orderCancelled(orderId: string, previousStatus: 'allocated' | 'o
 }
 
 export async function createItem(svc: TestService, sku: string, reorderPoint = 0, productLine = 'furniture'): Promise<void> {
-  await svc.as(ADMIN).put(`/api/v1/items/${sku}`).send({ name: `Item ${sku}`, productLine, reorderPoint }).expect(201);
+  await svc
+    .as(ADMIN)
+    .put(`/api/v1/items/${sku}`)
+    .send({ name: `Item ${sku}`, productLine, reorderPoint })
+    .expect(201);
 }
 
 export async function receive(svc: TestService, sku: string, quantity: number, warehouseId = 'main'): Promise<void> {
@@ -70,10 +76,13 @@ export async function onHand(svc: TestService, sku: string, warehouseId = 'main'
 
 /** Resolves once the consumer has applied (or skipped as duplicate) the event: its inbox row exists. */
 export async function applied(svc: TestService, eventId: string, timeoutMs = 30_000): Promise<void> {
-  await eventually(async () => {
-    const rows = await svc.dataSource.query('SELECT 1 FROM inbox WHERE event_id = $1', [eventId]);
-    if (!rows.length) throw new Error(`event ${eventId} not applied yet`);
-  }, { timeoutMs });
+  await eventually(
+    async () => {
+      const rows = await svc.dataSource.query('SELECT 1 FROM inbox WHERE event_id = $1', [eventId]);
+      if (!rows.length) throw new Error(`event ${eventId} not applied yet`);
+    },
+    { timeoutMs },
+  );
 }
 
 /** Resolves once every outbox row is on Kafka, so what is on the topics is all there will be. */

@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { eventually, type TestService } from '@crm/testing';
 import { AppModule } from '../src/app.module';
-import {
-  ADMIN, applied, createItem, onHand, orderCancelled, orderConfirmed, outboxDrained, publishedFor, receive, startInventory,
-} from './inventory-fixtures';
+import { ADMIN, applied, createItem, onHand, orderCancelled, orderConfirmed, outboxDrained, publishedFor, receive, startInventory } from './inventory-fixtures';
 
 // Each test uses its own SKUs, so the tests share one service and stay independent.
 describe('inventory: stock for confirmed and cancelled orders (real Kafka and PostgreSQL)', () => {
@@ -24,7 +22,11 @@ describe('inventory: stock for confirmed and cancelled orders (real Kafka and Po
     await receive(svc, 'LAMP-1', 5);
     const orderId = randomUUID();
     // Two lines of the same SKU count as one line of their sum.
-    const event = orderConfirmed(orderId, [{ sku: 'DESK-1', quantity: 2 }, { sku: 'LAMP-1', quantity: 3 }, { sku: 'DESK-1', quantity: 1 }]);
+    const event = orderConfirmed(orderId, [
+      { sku: 'DESK-1', quantity: 2 },
+      { sku: 'LAMP-1', quantity: 3 },
+      { sku: 'DESK-1', quantity: 1 },
+    ]);
 
     await svc.publish(event);
     await applied(svc, event.id);
@@ -38,7 +40,10 @@ describe('inventory: stock for confirmed and cancelled orders (real Kafka and Po
     // The same event redelivered three times, then the same order re-confirmed under a new event id
     // (same key, same partition, so once that one is applied the redeliveries were handled before it).
     await svc.publish(event, event, event);
-    const again = orderConfirmed(orderId, [{ sku: 'DESK-1', quantity: 3 }, { sku: 'LAMP-1', quantity: 3 }]);
+    const again = orderConfirmed(orderId, [
+      { sku: 'DESK-1', quantity: 3 },
+      { sku: 'LAMP-1', quantity: 3 },
+    ]);
     await svc.publish(again);
     await applied(svc, again.id);
     await outboxDrained(svc);
@@ -52,7 +57,14 @@ describe('inventory: stock for confirmed and cancelled orders (real Kafka and Po
       subject: orderId,
       causationid: event.id,
       correlationid: event.correlationid,
-      data: { orderId, warehouseId: 'main', lines: [{ sku: 'DESK-1', quantity: 3 }, { sku: 'LAMP-1', quantity: 3 }] },
+      data: {
+        orderId,
+        warehouseId: 'main',
+        lines: [
+          { sku: 'DESK-1', quantity: 3 },
+          { sku: 'LAMP-1', quantity: 3 },
+        ],
+      },
     });
     expect(await publishedFor(svc, 'stock.insufficient', orderId)).toEqual([]);
   });
@@ -63,7 +75,11 @@ describe('inventory: stock for confirmed and cancelled orders (real Kafka and Po
     await receive(svc, 'SOFA-1', 4);
     await receive(svc, 'RUG-1', 1);
     const orderId = randomUUID();
-    const event = orderConfirmed(orderId, [{ sku: 'SOFA-1', quantity: 2 }, { sku: 'RUG-1', quantity: 3 }, { sku: 'GHOST-1', quantity: 1 }]);
+    const event = orderConfirmed(orderId, [
+      { sku: 'SOFA-1', quantity: 2 },
+      { sku: 'RUG-1', quantity: 3 },
+      { sku: 'GHOST-1', quantity: 1 },
+    ]);
 
     await svc.publish(event);
     const [insufficient] = await eventually(async () => {
@@ -94,7 +110,10 @@ describe('inventory: stock for confirmed and cancelled orders (real Kafka and Po
     await receive(svc, 'BED-1', 5, 'east');
     await receive(svc, 'PILLOW-1', 5, 'east');
     const orderId = randomUUID();
-    const event = orderConfirmed(orderId, [{ sku: 'BED-1', quantity: 1 }, { sku: 'PILLOW-1', quantity: 2 }]);
+    const event = orderConfirmed(orderId, [
+      { sku: 'BED-1', quantity: 1 },
+      { sku: 'PILLOW-1', quantity: 2 },
+    ]);
 
     await svc.publish(event);
     await applied(svc, event.id);
@@ -176,10 +195,7 @@ describe('inventory: stock for confirmed and cancelled orders (real Kafka and Po
     await receive(svc, 'PEN-1', 10); // 15: above, re-arms
     expect((await svc.dataSource.query(`SELECT low_alerted FROM stock_levels WHERE sku = 'PEN-1'`))[0].low_alerted).toBe(false);
     await confirm(11); // 4: crosses again
-    expect(await lowAlerts()).toEqual([
-      expect.objectContaining({ onHand: 5 }),
-      expect.objectContaining({ onHand: 4 }),
-    ]);
+    expect(await lowAlerts()).toEqual([expect.objectContaining({ onHand: 5 }), expect.objectContaining({ onHand: 4 })]);
   });
 
   it('keeps a short order waiting and serves it, oldest first and all or nothing, when stock comes in', async () => {
@@ -187,7 +203,10 @@ describe('inventory: stock for confirmed and cancelled orders (real Kafka and Po
     await createItem(svc, 'BACK-2');
     await receive(svc, 'BACK-1', 2);
     const first = orderConfirmed(randomUUID(), [{ sku: 'BACK-1', quantity: 3 }]);
-    const second = orderConfirmed(randomUUID(), [{ sku: 'BACK-1', quantity: 2 }, { sku: 'BACK-2', quantity: 1 }]);
+    const second = orderConfirmed(randomUUID(), [
+      { sku: 'BACK-1', quantity: 2 },
+      { sku: 'BACK-2', quantity: 1 },
+    ]);
     const cancelled = orderConfirmed(randomUUID(), [{ sku: 'BACK-1', quantity: 5 }]);
     for (const event of [first, second, cancelled]) {
       await svc.publish(event);
@@ -218,7 +237,9 @@ describe('inventory: stock for confirmed and cancelled orders (real Kafka and Po
     });
     // Still one insufficient answer each: waiting never re-announces the shortage.
     expect(await publishedFor(svc, 'stock.insufficient', second.data.orderId)).toHaveLength(1);
-    expect(await svc.dataSource.query('SELECT order_id FROM backorders WHERE order_id = ANY($1)', [[first, second, cancelled].map((e) => e.data.orderId)])).toEqual([]);
+    expect(
+      await svc.dataSource.query('SELECT order_id FROM backorders WHERE order_id = ANY($1)', [[first, second, cancelled].map((e) => e.data.orderId)]),
+    ).toEqual([]);
   });
 
   it('counts deductions by outcome and exposes the low-stock gauge on /metrics', async () => {

@@ -31,7 +31,11 @@ describe('HTTP edge limits (leads in-process, real PostgreSQL)', () => {
   beforeAll(async () => {
     svc = await startTestService('leads', (config) => AppModule.forRoot(config), { settings: leadsSettings });
     for (const team of ['east', 'west']) {
-      await svc.as(admin).post('/api/v1/leads').send({ source: 'phone', name: `Lead ${team}`, email: `${team}@limits.example`, region: team }).expect(201);
+      await svc
+        .as(admin)
+        .post('/api/v1/leads')
+        .send({ source: 'phone', name: `Lead ${team}`, email: `${team}@limits.example`, region: team })
+        .expect(201);
     }
   });
   afterAll(() => svc?.close());
@@ -44,13 +48,19 @@ describe('HTTP edge limits (leads in-process, real PostgreSQL)', () => {
 
   it('refuses a JSON body over 1 MiB with 413 problem+json and stores nothing; a body under it reaches validation', async () => {
     const before = await leadCount();
-    const big = await svc.as(admin).post('/api/v1/leads').set('content-type', 'application/json')
+    const big = await svc
+      .as(admin)
+      .post('/api/v1/leads')
+      .set('content-type', 'application/json')
       .send(JSON.stringify({ source: 'phone', name: 'Big', email: 'big@limits.example', needs: 'n'.repeat(1_100_000) }));
     expect(big.status).toBe(413);
     expect(big.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(big.body).toMatchObject({ status: 413, title: 'Payload Too Large' });
     // 900 KB is under the limit: the DTO's own limit answers.
-    const under = await svc.as(admin).post('/api/v1/leads').send({ source: 'phone', name: 'Big', email: 'big@limits.example', needs: 'n'.repeat(900_000) });
+    const under = await svc
+      .as(admin)
+      .post('/api/v1/leads')
+      .send({ source: 'phone', name: 'Big', email: 'big@limits.example', needs: 'n'.repeat(900_000) });
     expect(under.status).toBe(400);
     expect(under.body.errors).toEqual([expect.objectContaining({ field: 'needs', constraint: 'maxLength' })]);
     expect(await leadCount()).toBe(before);
@@ -68,14 +78,20 @@ describe('HTTP edge limits (leads in-process, real PostgreSQL)', () => {
     expect(before).toBeGreaterThanOrEqual(2);
     for (const attack of SQL_INJECTION) {
       for (const field of ['team', 'region']) {
-        const res = await svc.as(admin).get('/api/v1/leads').query({ [field]: attack });
+        const res = await svc
+          .as(admin)
+          .get('/api/v1/leads')
+          .query({ [field]: attack });
         // A filter value is bound as a parameter: it matches nothing, it is not code.
         expect([200, 400]).toContain(res.status);
         if (res.status === 200) expect(res.body.items).toEqual([]);
       }
       const sorted = await svc.as(admin).get('/api/v1/leads').query({ sort: attack }).expect(400);
       expect(sorted.body.errors[0]).toMatchObject({ field: 'sort', constraint: 'isIn' });
-      await svc.as(admin).get(`/api/v1/leads/${encodeURIComponent(attack)}`).expect(400);
+      await svc
+        .as(admin)
+        .get(`/api/v1/leads/${encodeURIComponent(attack)}`)
+        .expect(400);
     }
     expect((await svc.as(admin).get('/api/v1/leads').query({ region: 'east' }).expect(200)).body.items).toHaveLength(1);
     expect(await leadCount()).toBe(before);
@@ -84,11 +100,17 @@ describe('HTTP edge limits (leads in-process, real PostgreSQL)', () => {
   it('keeps CR/LF in headers inert: a raw CR or LF is a 400 problem+json, an encoded one is never echoed into a header', async () => {
     const server = svc.app.getHttpServer() as Server;
     const token = svc.token(admin);
-    const answer = await rawHttp(server, `GET /api/v1/leads HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\nX-Correlation-Id: abc\rSet-Cookie: evil=1\r\n\r\n`);
+    const answer = await rawHttp(
+      server,
+      `GET /api/v1/leads HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\nX-Correlation-Id: abc\rSet-Cookie: evil=1\r\n\r\n`,
+    );
     expect(answer).toMatch(/^HTTP\/1\.1 400 /);
     expect(answer).toMatch(/content-type: application\/problem\+json/i);
     expect(answer).not.toMatch(/^set-cookie/im);
-    const lf = await rawHttp(server, `GET /api/v1/leads HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\nIdempotency-Key: a\nSet-Cookie: evil=1\r\n\r\n`);
+    const lf = await rawHttp(
+      server,
+      `GET /api/v1/leads HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\nIdempotency-Key: a\nSet-Cookie: evil=1\r\n\r\n`,
+    );
     expect(lf).not.toMatch(/^set-cookie/im);
     expect(lf).not.toMatch(/^HTTP\/1\.1 [25]\d\d /);
 

@@ -52,16 +52,34 @@ describe('leads access matrix (OWASP API1/API3/API5)', () => {
   let leadA: string;
   let leadB: string;
   const fingerprint = () =>
-    svc.dataSource.query(`SELECT (SELECT count(*) FROM leads) AS leads, (SELECT max(updated_at) FROM leads) AS leads_at, (SELECT count(*) FROM follow_ups) AS follow_ups,
+    svc.dataSource
+      .query(`SELECT (SELECT count(*) FROM leads) AS leads, (SELECT max(updated_at) FROM leads) AS leads_at, (SELECT count(*) FROM follow_ups) AS follow_ups,
                                  (SELECT count(*) FROM assignments) AS assignments, (SELECT count(*) FROM outbox) AS outbox`);
 
   beforeAll(async () => {
-    svc = await startTestService('leads', (config) => AppModule.forRoot(config), { env: { LEADS_WEBFORM_SECRET: 'acl-web-form-secret' }, settings: leadsSettings });
-    for (const [rep, name] of [[repA, 'acl-a'], [repB, 'acl-b']] as const) {
-      await svc.as(admin).post('/api/v1/reps').send({ id: rep.sub, name, email: `${name}@crm.example`, team: rep.team, capacity: 50 }).expect(201);
+    svc = await startTestService('leads', (config) => AppModule.forRoot(config), {
+      env: { LEADS_WEBFORM_SECRET: 'acl-web-form-secret' },
+      settings: leadsSettings,
+    });
+    for (const [rep, name] of [
+      [repA, 'acl-a'],
+      [repB, 'acl-b'],
+    ] as const) {
+      await svc
+        .as(admin)
+        .post('/api/v1/reps')
+        .send({ id: rep.sub, name, email: `${name}@crm.example`, team: rep.team, capacity: 50 })
+        .expect(201);
     }
-    for (const [position, region, team] of [[1, 'r1', 'acl-t1'], [2, 'r2', 'acl-t2']] as const) {
-      await svc.as(admin).post('/api/v1/assignment-rules').send({ name: `acl ${region}`, position, match: { regions: [region] }, target: { kind: 'team', team } }).expect(201);
+    for (const [position, region, team] of [
+      [1, 'r1', 'acl-t1'],
+      [2, 'r2', 'acl-t2'],
+    ] as const) {
+      await svc
+        .as(admin)
+        .post('/api/v1/assignment-rules')
+        .send({ name: `acl ${region}`, position, match: { regions: [region] }, target: { kind: 'team', team } })
+        .expect(201);
     }
     const capture = async (region: string, email: string) =>
       (await svc.as(admin).post('/api/v1/leads').send({ name: 'Acl Person', email, region, source: 'phone' }).expect(201)).body.lead;
@@ -69,7 +87,11 @@ describe('leads access matrix (OWASP API1/API3/API5)', () => {
     const b = await capture('r2', 'owner.b@acme.example');
     expect([a.ownerRepId, b.ownerRepId]).toEqual([repA.sub, repB.sub]);
     [leadA, leadB] = [a.id, b.id];
-    await svc.as(repA).post(`/api/v1/leads/${leadA}/follow-ups`).send({ channel: 'call', content: 'first call', nextAction: 'send quote', nextActionDueAt: '2020-01-01T00:00:00Z' }).expect(201);
+    await svc
+      .as(repA)
+      .post(`/api/v1/leads/${leadA}/follow-ups`)
+      .send({ channel: 'call', content: 'first call', nextAction: 'send quote', nextActionDueAt: '2020-01-01T00:00:00Z' })
+      .expect(201);
   });
   afterAll(() => svc?.close());
 
@@ -88,7 +110,10 @@ describe('leads access matrix (OWASP API1/API3/API5)', () => {
     const { violations, checked } = await checkCrossOwner(svc, {
       prefix: '/api/v1/leads/',
       params: { id: leadA },
-      callers: [{ name: 'rep B', claims: repB }, { name: 'manager of T2', claims: managerT2 }],
+      callers: [
+        { name: 'rep B', claims: repB },
+        { name: 'manager of T2', claims: managerT2 },
+      ],
       headers: { 'if-match': '"1"' },
       bodies: {
         'PATCH /api/v1/leads/:id': { needs: 'taken over' },
@@ -107,7 +132,14 @@ describe('leads access matrix (OWASP API1/API3/API5)', () => {
 
   it("keeps other owners' leads and follow-ups out of lists; a manager sees their team's, admin everything", async () => {
     const ids = async (claims: object, url = '/api/v1/leads?limit=100') =>
-      ((await svc.as(claims as typeof admin).get(url).expect(200)).body.items as { id: string; leadId?: string }[]).map((i) => i.leadId ?? i.id);
+      (
+        (
+          await svc
+            .as(claims as typeof admin)
+            .get(url)
+            .expect(200)
+        ).body.items as { id: string; leadId?: string }[]
+      ).map((i) => i.leadId ?? i.id);
     expect(await ids(repB)).toEqual([leadB]);
     expect(await ids(managerT2)).toEqual([leadB]);
     expect(await ids(repA)).toEqual([leadA]);
@@ -133,22 +165,44 @@ describe('leads access matrix (OWASP API1/API3/API5)', () => {
     // The owner, their manager and admin still get the lead in the answer.
     const own = await svc.as(repA).post('/api/v1/leads').send({ name: 'Someone', email: 'owner.a@acme.example', source: 'phone' }).expect(200);
     expect(own.body.lead).toMatchObject({ id: leadA, ownerRepId: repA.sub, email: secret.email });
-    expect((await svc.as(admin).post('/api/v1/leads').send({ name: 'Someone', email: 'owner.a@acme.example', source: 'phone' }).expect(200)).body.lead.id).toBe(leadA);
+    expect((await svc.as(admin).post('/api/v1/leads').send({ name: 'Someone', email: 'owner.a@acme.example', source: 'phone' }).expect(200)).body.lead.id).toBe(
+      leadA,
+    );
   });
 
   it('refuses fields a caller may not set (mass assignment) with 400 naming the field, storing nothing', async () => {
     const before = await fingerprint();
     const lead = { name: 'Mass Assign', email: 'mass@acme.example', source: 'phone', region: 'r2' };
-    for (const [field, value] of Object.entries({ ownerRepId: repB.sub, status: 'qualified', team: 'acl-t1', id: randomUUID(), version: 9, createdAt: '2020-01-01T00:00:00Z' })) {
-      const created = await svc.as(repB).post('/api/v1/leads').send({ ...lead, [field]: value }).expect(400);
+    for (const [field, value] of Object.entries({
+      ownerRepId: repB.sub,
+      status: 'qualified',
+      team: 'acl-t1',
+      id: randomUUID(),
+      version: 9,
+      createdAt: '2020-01-01T00:00:00Z',
+    })) {
+      const created = await svc
+        .as(repB)
+        .post('/api/v1/leads')
+        .send({ ...lead, [field]: value })
+        .expect(400);
       expect(created.body.errors).toEqual([expect.objectContaining({ field, constraint: 'whitelistValidation' })]);
-      const patched = await svc.as(repB).patch(`/api/v1/leads/${leadB}`).set('if-match', '"1"').send({ [field]: value }).expect(400);
+      const patched = await svc
+        .as(repB)
+        .patch(`/api/v1/leads/${leadB}`)
+        .set('if-match', '"1"')
+        .send({ [field]: value })
+        .expect(400);
       expect(patched.body.errors).toEqual([expect.objectContaining({ field, constraint: 'whitelistValidation' })]);
     }
     // The CSV import goes through the same whitelist, row by row.
     const csv = `name,email,source,ownerRepId,status\nCsv Person,csv@acme.example,import,${repB.sub},qualified`;
     const imported = await svc.as(managerT2).post('/api/v1/leads/import').set('content-type', 'text/csv').send(csv).expect(200);
-    expect(imported.body).toMatchObject({ imported: 0, merged: 0, rejected: [{ line: 2, errors: expect.arrayContaining([expect.objectContaining({ field: 'ownerRepId' }), expect.objectContaining({ field: 'status' })]) }] });
+    expect(imported.body).toMatchObject({
+      imported: 0,
+      merged: 0,
+      rejected: [{ line: 2, errors: expect.arrayContaining([expect.objectContaining({ field: 'ownerRepId' }), expect.objectContaining({ field: 'status' })]) }],
+    });
     // A rep cannot make themself a manager's team or another team's rep through the rep directory either.
     await svc.as(repB).patch(`/api/v1/reps/${repB.sub}`).set('if-match', '"1"').send({ team: 'acl-t1' }).expect(403);
     await svc.as(managerT2).patch(`/api/v1/reps/${repA.sub}`).set('if-match', '"1"').send({ team: 'acl-t2' }).expect(403);

@@ -7,12 +7,19 @@ import { opportunitiesSettings } from './opportunities.settings';
 describe('opportunities API under fuzzed input (real PostgreSQL)', () => {
   let svc: TestService;
   beforeAll(async () => {
-    svc = await startTestService('opportunities', (config) => AppModule.forRoot(config), { env: { RATE_LIMIT_PER_MINUTE: '0' }, settings: opportunitiesSettings });
+    svc = await startTestService('opportunities', (config) => AppModule.forRoot(config), {
+      env: { RATE_LIMIT_PER_MINUTE: '0' },
+      settings: opportunitiesSettings,
+    });
   });
   afterAll(() => svc?.close());
 
-  it('never answers 5xx, answers errors as problem+json, matches its documented schemas and stores nothing it rejects', async () => {
-    const report = await fuzzService(svc);
-    expect(report.requests).toBeGreaterThanOrEqual(report.operations * Number(process.env.FUZZ_RUNS ?? 1000));
-  }, 15 * 60_000);
+  it(
+    'never answers 5xx, answers errors as problem+json, matches its documented schemas and stores nothing it rejects',
+    async () => {
+      const report = await fuzzService(svc);
+      expect(report.requests).toBeGreaterThanOrEqual(report.operations * Number(process.env.FUZZ_RUNS ?? 1000));
+    },
+    15 * 60_000,
+  );
 });

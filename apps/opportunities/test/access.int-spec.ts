@@ -93,7 +93,10 @@ describe('opportunities access matrix (OWASP API1/API3/API5)', () => {
     const { violations, checked } = await checkCrossOwner(svc, {
       prefix: '/api/v1/opportunities/',
       params: { id: oppA, taskId: taskA },
-      callers: [{ name: 'rep B', claims: repB }, { name: 'manager of T2', claims: managerT2 }],
+      callers: [
+        { name: 'rep B', claims: repB },
+        { name: 'manager of T2', claims: managerT2 },
+      ],
       headers: { 'if-match': '"1"' },
       bodies: {
         'PATCH /api/v1/opportunities/:id': { expectedAmount: '1' },
@@ -113,7 +116,14 @@ describe('opportunities access matrix (OWASP API1/API3/API5)', () => {
 
   it("keeps other owners' opportunities out of lists and the pipeline summary; a manager sees their team's, admin everything", async () => {
     const ids = async (claims: object, url = '/api/v1/opportunities?limit=100') =>
-      ((await svc.as(claims as typeof admin).get(url).expect(200)).body.items as { id: string }[]).map((i) => i.id);
+      (
+        (
+          await svc
+            .as(claims as typeof admin)
+            .get(url)
+            .expect(200)
+        ).body.items as { id: string }[]
+      ).map((i) => i.id);
     expect(await ids(repB)).toEqual([oppB]);
     expect(await ids(managerT2)).toEqual([oppB]);
     expect(await ids(managerT1)).toEqual([oppA]);
@@ -121,13 +131,26 @@ describe('opportunities access matrix (OWASP API1/API3/API5)', () => {
     expect(await ids(repB, `/api/v1/opportunities?repId=${repA.sub}`)).toEqual([]);
     expect(await ids(managerT2, '/api/v1/opportunities?team=acl-t1')).toEqual([]);
     const counted = async (claims: object, query = '') =>
-      ((await svc.as(claims as typeof admin).get(`/api/v1/pipeline/summary${query}`).expect(200)).body.stages as { count: number }[] | undefined)
-        ?.reduce((n, s) => n + s.count, 0);
+      (
+        (
+          await svc
+            .as(claims as typeof admin)
+            .get(`/api/v1/pipeline/summary${query}`)
+            .expect(200)
+        ).body.stages as { count: number }[] | undefined
+      )?.reduce((n, s) => n + s.count, 0);
     expect(await counted(repB, `?repId=${repA.sub}`)).toBe(0);
     expect(await counted(managerT2, '?team=acl-t1')).toBe(0);
     expect(await counted(admin)).toBe(2);
     const reminded = async (claims: object) =>
-      ((await svc.as(claims as typeof admin).get('/api/v1/reminders?limit=100').expect(200)).body.items as { opportunityId: string }[]).map((r) => r.opportunityId);
+      (
+        (
+          await svc
+            .as(claims as typeof admin)
+            .get('/api/v1/reminders?limit=100')
+            .expect(200)
+        ).body.items as { opportunityId: string }[]
+      ).map((r) => r.opportunityId);
     expect(await reminded(repB)).toEqual([]);
     expect(await reminded(managerT2)).toEqual([]);
     expect(await reminded(managerT1)).toEqual([oppA]);
@@ -136,19 +159,45 @@ describe('opportunities access matrix (OWASP API1/API3/API5)', () => {
 
   it('refuses fields a caller may not set (mass assignment) with 400 naming the field, storing nothing', async () => {
     const before = await fingerprint();
-    const serverOwned = { status: 'won', stage: 'negotiation', score: 99, wonAmount: '1', id: randomUUID(), version: 7, createdAt: '2020-01-01T00:00:00Z', leadId: randomUUID() };
+    const serverOwned = {
+      status: 'won',
+      stage: 'negotiation',
+      score: 99,
+      wonAmount: '1',
+      id: randomUUID(),
+      version: 7,
+      createdAt: '2020-01-01T00:00:00Z',
+      leadId: randomUUID(),
+    };
     for (const [field, value] of Object.entries(serverOwned)) {
-      const created = await svc.as(repB).post('/api/v1/opportunities').send(opportunity({ [field]: value })).expect(400);
+      const created = await svc
+        .as(repB)
+        .post('/api/v1/opportunities')
+        .send(opportunity({ [field]: value }))
+        .expect(400);
       expect(created.body.errors).toEqual([expect.objectContaining({ field, constraint: 'whitelistValidation' })]);
     }
     for (const [field, value] of Object.entries({ ...serverOwned, repId: repB.sub, team: 'acl-t2' })) {
-      const patched = await svc.as(repB).patch(`/api/v1/opportunities/${oppB}`).set('if-match', '"1"').send({ [field]: value }).expect(400);
+      const patched = await svc
+        .as(repB)
+        .patch(`/api/v1/opportunities/${oppB}`)
+        .set('if-match', '"1"')
+        .send({ [field]: value })
+        .expect(400);
       expect(patched.body.errors).toEqual([expect.objectContaining({ field, constraint: 'whitelistValidation' })]);
     }
     // Owner and team on create: a rep names only themself, only an admin names a team.
-    const asOther = await svc.as(repB).post('/api/v1/opportunities').send(opportunity({ repId: repA.sub })).expect(400);
+    const asOther = await svc
+      .as(repB)
+      .post('/api/v1/opportunities')
+      .send(opportunity({ repId: repA.sub }))
+      .expect(400);
     expect(asOther.body.errors).toEqual([expect.objectContaining({ field: 'repId' })]);
-    const team = await svc.as(managerT2).post('/api/v1/opportunities').send(opportunity({ team: 'acl-t1' })).expect(400);
+    const team = await svc
+      .as(managerT2)
+      .post('/api/v1/opportunities')
+      .send(opportunity({ team: 'acl-t1' }))
+      .expect(400);
     expect(team.body.errors).toEqual([expect.objectContaining({ field: 'team' })]);
     expect(await fingerprint()).toEqual(before);
   });

@@ -3,7 +3,14 @@ import type { OpportunityState } from '../src/opportunities/opportunity.domain';
 
 /** Test data for the pure decisions: the default pipeline and an open opportunity in its first stage. */
 const stage = (key: string, position: number, extra: Partial<StageDef> = {}): StageDef => ({
-  key, name: key, position, winProbability: position / 10, outcome: null, exitCriteria: {}, timeLimitHours: null, ...extra,
+  key,
+  name: key,
+  position,
+  winProbability: position / 10,
+  outcome: null,
+  exitCriteria: {},
+  timeLimitHours: null,
+  ...extra,
 });
 
 export const STAGES: StageDef[] = [

@@ -11,8 +11,12 @@ describe('orders API under fuzzed input (real PostgreSQL)', () => {
   });
   afterAll(() => svc?.close());
 
-  it('never answers 5xx, answers errors as problem+json, matches its documented schemas and stores nothing it rejects', async () => {
-    const report = await fuzzService(svc);
-    expect(report.requests).toBeGreaterThanOrEqual(report.operations * Number(process.env.FUZZ_RUNS ?? 1000));
-  }, 15 * 60_000);
+  it(
+    'never answers 5xx, answers errors as problem+json, matches its documented schemas and stores nothing it rejects',
+    async () => {
+      const report = await fuzzService(svc);
+      expect(report.requests).toBeGreaterThanOrEqual(report.operations * Number(process.env.FUZZ_RUNS ?? 1000));
+    },
+    15 * 60_000,
+  );
 });

@@ -1,7 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { createEvent } from '@crm/contracts';
 import { Role } from '@crm/http';
-import { checkAccessMatrix, checkCrossOwner, checkUnknownRoutes, eventually, OPS_ROUTES, startTestService, type AccessTable, type TestService } from '@crm/testing';
+import {
+  checkAccessMatrix,
+  checkCrossOwner,
+  checkUnknownRoutes,
+  eventually,
+  OPS_ROUTES,
+  startTestService,
+  type AccessTable,
+  type TestService,
+} from '@crm/testing';
 import { AppModule } from '../src/app.module';
 import { ordersSettings } from '../src/orders.settings';
 
@@ -51,12 +60,15 @@ describe('orders access matrix (OWASP API1/API3/API5)', () => {
   let orderB: string;
   let alertA: string;
   const fingerprint = () =>
-    svc.dataSource.query(`SELECT (SELECT count(*) FROM orders) AS orders, (SELECT max(updated_at) FROM orders) AS updated_at, (SELECT count(*) FROM outbox) AS outbox,
+    svc.dataSource
+      .query(`SELECT (SELECT count(*) FROM orders) AS orders, (SELECT max(updated_at) FROM orders) AS updated_at, (SELECT count(*) FROM outbox) AS outbox,
                                  (SELECT count(*) FROM alerts WHERE acknowledged_at IS NOT NULL) AS acknowledged`);
 
   beforeAll(async () => {
     svc = await startTestService('orders', (config) => AppModule.forRoot(config), { settings: ordersSettings });
-    await svc.publish(createEvent('item.upserted', { subject: 'ACL-1', data: { sku: 'ACL-1', name: 'Acl pump', active: true, updatedAt: new Date().toISOString() } }));
+    await svc.publish(
+      createEvent('item.upserted', { subject: 'ACL-1', data: { sku: 'ACL-1', name: 'Acl pump', active: true, updatedAt: new Date().toISOString() } }),
+    );
     await eventually(async () => expect(Number((await svc.dataSource.query('SELECT count(*) AS n FROM catalogue_items'))[0].n)).toBe(1));
     orderA = (await svc.as(repA).post('/api/v1/orders').send(order()).expect(201)).body.id;
     orderB = (await svc.as(repB).post('/api/v1/orders').send(order()).expect(201)).body.id;
@@ -80,7 +92,10 @@ describe('orders access matrix (OWASP API1/API3/API5)', () => {
 
   it("gives another team's rep or manager a 404 on every order and alert id route and changes nothing", async () => {
     const before = await fingerprint();
-    const callers = [{ name: 'rep B', claims: repB }, { name: 'manager of T2', claims: managerT2 }];
+    const callers = [
+      { name: 'rep B', claims: repB },
+      { name: 'manager of T2', claims: managerT2 },
+    ];
     const orders = await checkCrossOwner(svc, {
       prefix: '/api/v1/orders/',
       params: { id: orderA },
@@ -95,7 +110,12 @@ describe('orders access matrix (OWASP API1/API3/API5)', () => {
         'POST /api/v1/orders/:id/feedback': { rating: 1, category: 'quality' },
       },
     });
-    const alerts = await checkCrossOwner(svc, { prefix: '/api/v1/alerts/', params: { id: alertA }, callers, bodies: { 'POST /api/v1/alerts/:id/acknowledge': {} } });
+    const alerts = await checkCrossOwner(svc, {
+      prefix: '/api/v1/alerts/',
+      params: { id: alertA },
+      callers,
+      bodies: { 'POST /api/v1/alerts/:id/acknowledge': {} },
+    });
     expect([...orders.violations, ...alerts.violations]).toEqual([]);
     expect([orders.checked.length, alerts.checked.length]).toEqual([9, 1]);
     expect(await fingerprint()).toEqual(before);
@@ -103,7 +123,14 @@ describe('orders access matrix (OWASP API1/API3/API5)', () => {
 
   it("keeps other owners' orders and alerts out of lists; a manager sees their team's, admin everything", async () => {
     const ids = async (claims: object, url: string) =>
-      ((await svc.as(claims as typeof admin).get(url).expect(200)).body.items as { id: string }[]).map((i) => i.id);
+      (
+        (
+          await svc
+            .as(claims as typeof admin)
+            .get(url)
+            .expect(200)
+        ).body.items as { id: string }[]
+      ).map((i) => i.id);
     expect(await ids(repB, '/api/v1/orders?limit=100')).toEqual([orderB]);
     expect(await ids(managerT2, '/api/v1/orders?limit=100')).toEqual([orderB]);
     expect(await ids(managerT1, '/api/v1/orders?limit=100')).toEqual([orderA]);
@@ -116,17 +143,45 @@ describe('orders access matrix (OWASP API1/API3/API5)', () => {
 
   it('refuses fields a caller may not set (mass assignment) with 400 naming the field, storing nothing', async () => {
     const before = await fingerprint();
-    const serverOwned = { status: 'confirmed', total: '0.01', team: 'acl-t1', id: randomUUID(), version: 5, createdAt: '2020-01-01T00:00:00Z', opportunityId: randomUUID() };
+    const serverOwned = {
+      status: 'confirmed',
+      total: '0.01',
+      team: 'acl-t1',
+      id: randomUUID(),
+      version: 5,
+      createdAt: '2020-01-01T00:00:00Z',
+      opportunityId: randomUUID(),
+    };
     for (const [field, value] of Object.entries(serverOwned)) {
-      const res = await svc.as(repB).post('/api/v1/orders').send(order({ [field]: value })).expect(400);
+      const res = await svc
+        .as(repB)
+        .post('/api/v1/orders')
+        .send(order({ [field]: value }))
+        .expect(400);
       expect(res.body.errors).toEqual([expect.objectContaining({ field, constraint: 'whitelistValidation' })]);
     }
     const computedLine = order({ lines: [{ sku: 'ACL-1', productName: 'Acl pump', quantity: 2, unitPrice: '10.00', lineTotal: '0.01' }] });
     const line = await svc.as(repB).post('/api/v1/orders').send(computedLine).expect(400);
     expect(line.body.errors).toEqual([expect.objectContaining({ field: 'lines[0].lineTotal', constraint: 'whitelistValidation' })]);
     // The owner: a rep names only themself, a manager only a rep of their team.
-    expect((await svc.as(repB).post('/api/v1/orders').send(order({ repId: repA.sub })).expect(400)).body.errors).toEqual([expect.objectContaining({ field: 'repId' })]);
-    expect((await svc.as(managerT2).post('/api/v1/orders').send(order({ repId: repA.sub })).expect(400)).body.errors).toEqual([expect.objectContaining({ field: 'repId' })]);
+    expect(
+      (
+        await svc
+          .as(repB)
+          .post('/api/v1/orders')
+          .send(order({ repId: repA.sub }))
+          .expect(400)
+      ).body.errors,
+    ).toEqual([expect.objectContaining({ field: 'repId' })]);
+    expect(
+      (
+        await svc
+          .as(managerT2)
+          .post('/api/v1/orders')
+          .send(order({ repId: repA.sub }))
+          .expect(400)
+      ).body.errors,
+    ).toEqual([expect.objectContaining({ field: 'repId' })]);
     // Actions take no state from the body either.
     const tracked = await svc.as(repB).post(`/api/v1/orders/${orderB}/tracking`).send({ kind: 'production', percent: 10, status: 'shipped' }).expect(400);
     expect(tracked.body.errors).toEqual([expect.objectContaining({ field: 'status', constraint: 'whitelistValidation' })]);

@@ -12,14 +12,19 @@ export class AutovacuumStandIn {
   private running?: Promise<void>;
   readonly actions = { analyze: 0, vacuum: 0 };
 
-  constructor(private readonly adminUrl: string, private readonly everyMs = 15_000) {}
+  constructor(
+    private readonly adminUrl: string,
+    private readonly everyMs = 15_000,
+  ) {}
 
   /** Starts the passes if the server's autovacuum is off; says whether it did. */
   async startIfNeeded(): Promise<boolean> {
     const [{ autovacuum }] = await query<{ autovacuum: string }>(this.adminUrl, 'SHOW autovacuum');
     if (autovacuum === 'on') return false;
     this.timer = setInterval(() => {
-      this.running ??= this.pass().catch((err) => console.error(`autovacuum stand-in: ${err}`)).finally(() => (this.running = undefined));
+      this.running ??= this.pass()
+        .catch((err) => console.error(`autovacuum stand-in: ${err}`))
+        .finally(() => (this.running = undefined));
     }, this.everyMs);
     return true;
   }
@@ -30,15 +35,21 @@ export class AutovacuumStandIn {
   }
 
   private async pass(): Promise<void> {
-    const databases = await query<{ datname: string }>(this.adminUrl, "SELECT datname FROM pg_database WHERE datallowconn AND NOT datistemplate AND datname <> 'postgres'");
+    const databases = await query<{ datname: string }>(
+      this.adminUrl,
+      "SELECT datname FROM pg_database WHERE datallowconn AND NOT datistemplate AND datname <> 'postgres'",
+    );
     for (const { datname } of databases) {
       const url = new URL(this.adminUrl);
       url.pathname = `/${datname}`;
-      const due = await query<{ name: string; vacuum: boolean; analyze: boolean }>(url.toString(), `
+      const due = await query<{ name: string; vacuum: boolean; analyze: boolean }>(
+        url.toString(),
+        `
         SELECT format('%I.%I', s.schemaname, s.relname) AS name,
                n_dead_tup > 50 + 0.2 * greatest(c.reltuples, 0) AS "vacuum",
                n_mod_since_analyze > 50 + 0.1 * greatest(c.reltuples, 0) AS "analyze"
-          FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid`).catch(dropped);
+          FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid`,
+      ).catch(dropped);
       for (const t of due.filter((d) => d.vacuum || d.analyze)) {
         await query(url.toString(), `${t.vacuum ? 'VACUUM (ANALYZE)' : 'ANALYZE'} ${t.name}`).catch(dropped);
         if (t.vacuum) this.actions.vacuum += 1;

@@ -22,7 +22,16 @@ export interface Scale {
   httpSeconds: number;
 }
 
-export const FULL: Scale = { smoke: false, reps: 3, messages: 20_000, stepSeconds: 10, holdSeconds: 300, historyOrders: 1_000_000, pauseSeconds: 60, httpSeconds: 10 };
+export const FULL: Scale = {
+  smoke: false,
+  reps: 3,
+  messages: 20_000,
+  stepSeconds: 10,
+  holdSeconds: 300,
+  historyOrders: 1_000_000,
+  pauseSeconds: 60,
+  httpSeconds: 10,
+};
 export const SMOKE: Scale = { smoke: true, reps: 3, messages: 2_000, stepSeconds: 2, holdSeconds: 10, historyOrders: 20_000, pauseSeconds: 5, httpSeconds: 2 };
 
 export interface Row {
@@ -115,8 +124,13 @@ export function kibEvent(i: number, subject?: string, time?: string): EventEnvel
   const event = createEvent('lead.captured', {
     subject: leadId,
     data: {
-      leadId, source: 'web_form', campaign: 'bench', contact: { name: `Bench Lead ${i}`, company: 'Bench Ltd', email: `lead${i}@bench.example` },
-      region: 'north', message: 'x'.repeat(560), capturedAt: new Date().toISOString(),
+      leadId,
+      source: 'web_form',
+      campaign: 'bench',
+      contact: { name: `Bench Lead ${i}`, company: 'Bench Ltd', email: `lead${i}@bench.example` },
+      region: 'north',
+      message: 'x'.repeat(560),
+      capturedAt: new Date().toISOString(),
     },
   });
   return time ? { ...event, time } : event;

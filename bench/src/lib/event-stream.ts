@@ -23,7 +23,10 @@ export class AnalyticsEventStream {
   private buffer: { topic: string; key: string; value: string }[] = [];
   produced = 0;
 
-  constructor(private readonly prefix: string, seed = 2025) {
+  constructor(
+    private readonly prefix: string,
+    seed = 2025,
+  ) {
     const types = analyticsEventTypes();
     const events = generateYear(seed).events.filter((e) => types.has(e.type));
     this.template = events.map((e) => JSON.stringify(e)).join('\n');
@@ -76,7 +79,12 @@ export class AnalyticsEventStream {
         } else await sleep(20);
       }
     })();
-    return { stop: async () => { running = false; await loop; } };
+    return {
+      stop: async () => {
+        running = false;
+        await loop;
+      },
+    };
   }
 }
 

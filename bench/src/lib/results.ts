@@ -10,20 +10,34 @@ export function markdownTable(rows: Row[]): string {
   const lines = [
     '| scenario | figure | value | baseline | ratio | goal | met? |',
     '|---|---|---:|---|---:|---|:---:|',
-    ...rows.map((r) =>
-      `| ${r.scenario} | ${r.figure} | ${fmt(r.value)} ${r.unit} | ${r.baseline ? `${r.baseline.name}: ${fmt(r.baseline.value)} ${r.baseline.unit}` : '–'} | ${r.ratio === undefined ? '–' : r.ratio} | ${r.goal} | ${r.met === null ? 'n/a' : r.met ? 'yes' : '**no**'} |`,
+    ...rows.map(
+      (r) =>
+        `| ${r.scenario} | ${r.figure} | ${fmt(r.value)} ${r.unit} | ${r.baseline ? `${r.baseline.name}: ${fmt(r.baseline.value)} ${r.baseline.unit}` : '–'} | ${r.ratio === undefined ? '–' : r.ratio} | ${r.goal} | ${r.met === null ? 'n/a' : r.met ? 'yes' : '**no**'} |`,
     ),
   ];
   return lines.join('\n');
 }
 
 /** Writes `<dir>/latest.json` and `<dir>/latest.md` (and, at the end, a dated JSON copy); returns the Markdown path. */
-export function writeResults(ctx: BenchContext, dir: string, meta: { startedAt: Date; seconds: number; only?: string[]; errors: Record<string, string>; final?: boolean }): string {
+export function writeResults(
+  ctx: BenchContext,
+  dir: string,
+  meta: { startedAt: Date; seconds: number; only?: string[]; errors: Record<string, string>; final?: boolean },
+): string {
   mkdirSync(dir, { recursive: true });
   const m = machine();
   const json = {
-    startedAt: meta.startedAt.toISOString(), durationSeconds: meta.seconds, mode: ctx.scale.smoke ? 'smoke' : 'full', only: meta.only ?? null,
-    machine: m, scale: ctx.scale, baselines: ctx.baselines, rows: ctx.rows, peakMemoryMiB: ctx.memory, errors: meta.errors, details: ctx.details,
+    startedAt: meta.startedAt.toISOString(),
+    durationSeconds: meta.seconds,
+    mode: ctx.scale.smoke ? 'smoke' : 'full',
+    only: meta.only ?? null,
+    machine: m,
+    scale: ctx.scale,
+    baselines: ctx.baselines,
+    rows: ctx.rows,
+    peakMemoryMiB: ctx.memory,
+    errors: meta.errors,
+    details: ctx.details,
   };
   writeFileSync(join(dir, 'latest.json'), `${JSON.stringify(json, null, 2)}\n`);
   if (meta.final) writeFileSync(join(dir, `${meta.startedAt.toISOString().replace(/[:.]/g, '-')}.json`), `${JSON.stringify(json, null, 2)}\n`);

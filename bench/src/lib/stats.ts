@@ -41,13 +41,15 @@ export class Latencies {
  * from `intendedAt`, the moment the request was due, so time spent behind the generator counts too.
  */
 export async function openLoop(
-  rate: number, durationMs: number, fire: (i: number, intendedAt: number) => Promise<unknown>,
+  rate: number,
+  durationMs: number,
+  fire: (i: number, intendedAt: number) => Promise<unknown>,
 ): Promise<{ offered: number; failures: number; pending: Promise<unknown>[] }> {
   const start = performance.now();
   const total = Math.floor((rate * durationMs) / 1000);
   const pending: Promise<unknown>[] = [];
   let failures = 0;
-  for (let i = 0; i < total; ) {
+  for (let i = 0; i < total;) {
     const now = performance.now();
     const due = Math.min(total, Math.floor(((now - start) * rate) / 1000) + 1);
     for (; i < due; i++) {
@@ -57,7 +59,13 @@ export async function openLoop(
     const next = start + (i * 1000) / rate;
     await sleep(Math.max(0, Math.min(5, next - performance.now())));
   }
-  return { offered: total, get failures() { return failures; }, pending };
+  return {
+    offered: total,
+    get failures() {
+      return failures;
+    },
+    pending,
+  };
 }
 
 /** Runs `fn` `reps` times after `warmups` unrecorded runs; the figure is the median. */

@@ -11,18 +11,28 @@ export async function httpOverhead(ctx: BenchContext, system: TestSystem, servic
   const raw = await startRawHttp(ctx, body);
   try {
     // Alternating runs, so drift on the shared machine hits both alike.
-    const pairs = await repeated(ctx.scale.reps, 0, async () => {
-      const baseline = await httpRate(raw.url, ctx.scale.httpSeconds);
-      const figure = await httpRate(url, ctx.scale.httpSeconds);
-      return { baseline, figure };
-    }, (p) => p.figure / p.baseline);
+    const pairs = await repeated(
+      ctx.scale.reps,
+      0,
+      async () => {
+        const baseline = await httpRate(raw.url, ctx.scale.httpSeconds);
+        const figure = await httpRate(url, ctx.scale.httpSeconds);
+        return { baseline, figure };
+      },
+      (p) => p.figure / p.baseline,
+    );
     const baseline = round(pairs.runs.map((p) => p.baseline).sort((a, b) => a - b)[pairs.runs.length >> 1]);
     const figure = round(pairs.runs.map((p) => p.figure).sort((a, b) => a - b)[pairs.runs.length >> 1]);
     ctx.baselines.rawHttp = baseline;
     ctx.row({
-      scenario: '1 HTTP overhead', figure: `${service} GET /health/live`, value: figure, unit: 'req/s',
-      baseline: { name: 'raw node:http, same JSON', value: baseline, unit: 'req/s' }, ratio: round(pairs.median, 3),
-      goal: '>= 0.60 x raw', met: pairs.median >= 0.6,
+      scenario: '1 HTTP overhead',
+      figure: `${service} GET /health/live`,
+      value: figure,
+      unit: 'req/s',
+      baseline: { name: 'raw node:http, same JSON', value: baseline, unit: 'req/s' },
+      ratio: round(pairs.median, 3),
+      goal: '>= 0.60 x raw',
+      met: pairs.median >= 0.6,
       note: `32 connections, ${ctx.scale.httpSeconds} s per run after 2 s warm-up; ratio = median of per-pair ratios (${pairs.values.map((v) => round(v, 3)).join(', ')})`,
     });
   } finally {

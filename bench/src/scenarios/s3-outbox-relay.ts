@@ -17,65 +17,94 @@ export async function outboxRelay(ctx: BenchContext): Promise<void> {
   await ds.runMigrations();
   const kafka = await ctx.kafka();
   const prefix = `${ctx.prefix}relay.`;
-  await retriable(() => ensureTopics(kafka, ALL_TOPICS.map((t) => ({ topic: `${prefix}${t}` }))));
+  await retriable(() =>
+    ensureTopics(
+      kafka,
+      ALL_TOPICS.map((t) => ({ topic: `${prefix}${t}` })),
+    ),
+  );
   const publisher = new KafkaEventPublisher(kafka);
   const n = ctx.scale.messages;
   try {
-    const drain = await repeated(ctx.scale.reps, 1, async () => {
-      await ds.query('TRUNCATE outbox');
-      for (let i = 0; i < n; i += 1000) {
-        await ds.transaction((m) => appendToOutbox(m, Array.from({ length: Math.min(1000, n - i) }, (_, j) => kibEvent(i + j))));
-      }
-      const relay = new OutboxRelay(ds, publisher, { topicPrefix: prefix });
-      const t0 = performance.now();
-      let published = 0;
-      while (published < n) published += await relay.publishPending();
-      return n / ((performance.now() - t0) / 1000);
-    }, (r) => r);
+    const drain = await repeated(
+      ctx.scale.reps,
+      1,
+      async () => {
+        await ds.query('TRUNCATE outbox');
+        for (let i = 0; i < n; i += 1000) {
+          await ds.transaction((m) =>
+            appendToOutbox(
+              m,
+              Array.from({ length: Math.min(1000, n - i) }, (_, j) => kibEvent(i + j)),
+            ),
+          );
+        }
+        const relay = new OutboxRelay(ds, publisher, { topicPrefix: prefix });
+        const t0 = performance.now();
+        let published = 0;
+        while (published < n) published += await relay.publishPending();
+        return n / ((performance.now() - t0) / 1000);
+      },
+      (r) => r,
+    );
     const raw = ctx.baselines.rawProduce;
     ctx.row({
-      scenario: '3 Outbox relay', figure: 'published events/s (drain of a filled outbox)', value: round(drain.median), unit: 'events/s',
+      scenario: '3 Outbox relay',
+      figure: 'published events/s (drain of a filled outbox)',
+      value: round(drain.median),
+      unit: 'events/s',
       baseline: { name: 'raw kafkajs produce (batched, acks=all)', value: raw, unit: 'msg/s' },
-      goal: '>= 0.50 x raw produce', met: drain.median / raw >= 0.5,
+      goal: '>= 0.50 x raw produce',
+      met: drain.median / raw >= 0.5,
       note: `${n} events of ~1 KiB per run, runs ${drain.values.map((v) => round(v)).join(', ')}`,
     });
 
     // Publish lag at 1,000 events/s: the running relay (LISTEN/NOTIFY), a consumer timing each event's arrival.
     const seconds = ctx.scale.smoke ? 3 : 20;
-    const lagRuns = await repeated(ctx.scale.reps, 0, async (rep) => {
-      await ds.query('TRUNCATE outbox');
-      // A topic of its own per run: the consumer reads it from the beginning.
-      const runPrefix = `${ctx.prefix}lag${rep}.`;
-      await retriable(() => ensureTopics(kafka, [{ topic: `${runPrefix}${Topics.leads}` }]));
-      const relay = new OutboxRelay(ds, publisher, { topicPrefix: runPrefix });
-      relay.start();
-      const due = new Map<string, number>();
-      const lat = new Latencies();
-      const total = Math.floor(1000 * seconds);
-      const topic = `${runPrefix}${Topics.leads}`;
-      const consumer = await rawConsume(kafka, topic, total, (value, now) => {
-        const id = /"id":\s*"([^"]+)"/.exec(value.toString())?.[1];
-        const at = id ? due.get(id) : undefined;
-        if (at !== undefined) lat.record(now - at);
-      });
-      await sleep(3_000); // the group joins before the clock starts
-      const load = await openLoop(100, seconds * 1000, async (i, at) => {
-        const events = Array.from({ length: 10 }, (_, j) => kibEvent(i * 10 + j));
-        for (const e of events) due.set(e.id, at);
-        await ds.transaction((m) => appendToOutbox(m, events));
-      });
-      await Promise.all(load.pending);
-      await Promise.race([consumer.done, sleep(30_000)]);
-      await consumer.consumer.disconnect();
-      await relay.stop();
-      if (lat.count < total * 0.99) throw new Error(`relay lag run saw ${lat.count} of ${total}`);
-      return lat.summary();
-    }, (s) => s.p99);
+    const lagRuns = await repeated(
+      ctx.scale.reps,
+      0,
+      async (rep) => {
+        await ds.query('TRUNCATE outbox');
+        // A topic of its own per run: the consumer reads it from the beginning.
+        const runPrefix = `${ctx.prefix}lag${rep}.`;
+        await retriable(() => ensureTopics(kafka, [{ topic: `${runPrefix}${Topics.leads}` }]));
+        const relay = new OutboxRelay(ds, publisher, { topicPrefix: runPrefix });
+        relay.start();
+        const due = new Map<string, number>();
+        const lat = new Latencies();
+        const total = Math.floor(1000 * seconds);
+        const topic = `${runPrefix}${Topics.leads}`;
+        const consumer = await rawConsume(kafka, topic, total, (value, now) => {
+          const id = /"id":\s*"([^"]+)"/.exec(value.toString())?.[1];
+          const at = id ? due.get(id) : undefined;
+          if (at !== undefined) lat.record(now - at);
+        });
+        await sleep(3_000); // the group joins before the clock starts
+        const load = await openLoop(100, seconds * 1000, async (i, at) => {
+          const events = Array.from({ length: 10 }, (_, j) => kibEvent(i * 10 + j));
+          for (const e of events) due.set(e.id, at);
+          await ds.transaction((m) => appendToOutbox(m, events));
+        });
+        await Promise.all(load.pending);
+        await Promise.race([consumer.done, sleep(30_000)]);
+        await consumer.consumer.disconnect();
+        await relay.stop();
+        if (lat.count < total * 0.99) throw new Error(`relay lag run saw ${lat.count} of ${total}`);
+        return lat.summary();
+      },
+      (s) => s.p99,
+    );
     const rawLat = await kafkaLatency(ctx, 1000, seconds);
     ctx.row({
-      scenario: '3 Outbox relay', figure: 'publish lag p99 at 1,000 events/s (write due → consumed)', value: round(lagRuns.median, 1), unit: 'ms',
-      baseline: { name: 'raw produce→consume p99 at 1,000/s', value: rawLat.p99, unit: 'ms' }, ratio: round(lagRuns.median / rawLat.p99, 2),
-      goal: 'p99 < 100 ms', met: lagRuns.median < 100,
+      scenario: '3 Outbox relay',
+      figure: 'publish lag p99 at 1,000 events/s (write due → consumed)',
+      value: round(lagRuns.median, 1),
+      unit: 'ms',
+      baseline: { name: 'raw produce→consume p99 at 1,000/s', value: rawLat.p99, unit: 'ms' },
+      ratio: round(lagRuns.median / rawLat.p99, 2),
+      goal: 'p99 < 100 ms',
+      met: lagRuns.median < 100,
       note: `relay p50/p95/p99 ${lagRuns.medianRun.p50}/${lagRuns.medianRun.p95}/${lagRuns.medianRun.p99} ms; raw ${rawLat.p50}/${rawLat.p95}/${rawLat.p99} ms; 10 events per transaction, ${seconds} s per run`,
     });
   } finally {

@@ -16,9 +16,12 @@ const SKUS = Array.from({ length: 20 }, (_, i) => `BENCH-${i}`);
 export async function orderConfirmation(ctx: BenchContext, system: TestSystem, token: (claims: object) => string): Promise<void> {
   const inventory = system.as(admin, 'inventory');
   for (const sku of SKUS) {
-    await inventory.put(`/api/v1/items/${sku}`).send({ name: `Item ${sku}`, productLine: 'tools', reorderPoint: 0 }).expect((r) => {
-      if (![200, 201].includes(r.status)) throw new Error(`item ${r.status} ${JSON.stringify(r.body)}`);
-    });
+    await inventory
+      .put(`/api/v1/items/${sku}`)
+      .send({ name: `Item ${sku}`, productLine: 'tools', reorderPoint: 0 })
+      .expect((r) => {
+        if (![200, 201].includes(r.status)) throw new Error(`item ${r.status} ${JSON.stringify(r.body)}`);
+      });
     await inventory.post('/api/v1/stock/receipts').send({ sku, warehouseId: 'main', quantity: 1_000_000 }).expect(201);
   }
   for (let i = 0; ; i++) {
@@ -34,7 +37,10 @@ export async function orderConfirmation(ctx: BenchContext, system: TestSystem, t
   const stages = new Map<string, Partial<Record<StageMark, number>>>();
   const consumer = kafka.consumer({ groupId: `${system.prefix}bench-outcomes` });
   await consumer.connect();
-  await consumer.subscribe({ topics: [`${system.prefix}crm.orders.v1`, `${system.prefix}crm.inventory.v1`, `${system.prefix}crm.finance.v1`], fromBeginning: false });
+  await consumer.subscribe({
+    topics: [`${system.prefix}crm.orders.v1`, `${system.prefix}crm.inventory.v1`, `${system.prefix}crm.finance.v1`],
+    fromBeginning: false,
+  });
   const waiters = new Map<string, (at: number) => void>();
   await consumer.run({
     eachBatch: async ({ batch }) => {
@@ -69,24 +75,29 @@ export async function orderConfirmation(ctx: BenchContext, system: TestSystem, t
   const createSubmitted = async (count: number) => {
     const ids: string[] = [];
     let next = 0;
-    await Promise.all(Array.from({ length: 16 }, async () => {
-      while (next++ < count) {
-        const i = made++;
-        const res = await fetch(`${orders}/api/v1/orders`, {
-          method: 'POST', headers: repAuth,
-          body: JSON.stringify({
-            customer: { name: `Customer ${i}`, company: 'Bench Ltd' }, currency: 'USD', paymentTerms: 'NET30',
-            lines: [SKUS[i % SKUS.length], SKUS[(i + 7) % SKUS.length]].map((sku, j) => ({ sku, productName: sku, quantity: 1 + j, unitPrice: '19.99' })),
-          }),
-        });
-        const body = (await res.json()) as { id: string; asOf?: string };
-        if (res.status !== 201) throw new Error(`create order ${res.status} ${JSON.stringify(body)}`);
-        const sub = await fetch(`${orders}/api/v1/orders/${body.id}/submit`, { method: 'POST', headers: repAuth });
-        await sub.arrayBuffer();
-        if (sub.status !== 200) throw new Error(`submit ${sub.status}`);
-        ids.push(body.id);
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: 16 }, async () => {
+        while (next++ < count) {
+          const i = made++;
+          const res = await fetch(`${orders}/api/v1/orders`, {
+            method: 'POST',
+            headers: repAuth,
+            body: JSON.stringify({
+              customer: { name: `Customer ${i}`, company: 'Bench Ltd' },
+              currency: 'USD',
+              paymentTerms: 'NET30',
+              lines: [SKUS[i % SKUS.length], SKUS[(i + 7) % SKUS.length]].map((sku, j) => ({ sku, productName: sku, quantity: 1 + j, unitPrice: '19.99' })),
+            }),
+          });
+          const body = (await res.json()) as { id: string; asOf?: string };
+          if (res.status !== 201) throw new Error(`create order ${res.status} ${JSON.stringify(body)}`);
+          const sub = await fetch(`${orders}/api/v1/orders/${body.id}/submit`, { method: 'POST', headers: repAuth });
+          await sub.arrayBuffer();
+          if (sub.status !== 200) throw new Error(`submit ${sub.status}`);
+          ids.push(body.id);
+        }
+      }),
+    );
     return ids;
   };
 
@@ -96,11 +107,21 @@ export async function orderConfirmation(ctx: BenchContext, system: TestSystem, t
     const done: Promise<void>[] = [];
     const load = await openLoop(rate, seconds * 1000, async (i, due) => {
       const id = ids[i];
-      done.push(new Promise<void>((resolve) => {
-        const timer = setTimeout(() => { waiters.delete(id); resolve(); }, 60_000);
-        waiters.set(id, (at) => { clearTimeout(timer); waiters.delete(id); if (!Number.isNaN(at)) lat.record(at - due); resolve(); });
-        stages.set(id, { ...stages.get(id), due: Date.now() - (performance.now() - due) });
-      }));
+      done.push(
+        new Promise<void>((resolve) => {
+          const timer = setTimeout(() => {
+            waiters.delete(id);
+            resolve();
+          }, 60_000);
+          waiters.set(id, (at) => {
+            clearTimeout(timer);
+            waiters.delete(id);
+            if (!Number.isNaN(at)) lat.record(at - due);
+            resolve();
+          });
+          stages.set(id, { ...stages.get(id), due: Date.now() - (performance.now() - due) });
+        }),
+      );
       const res = await fetch(`${orders}/api/v1/orders/${id}/confirm`, { method: 'POST', headers: managerAuth }).catch((err) => {
         waiters.get(id)?.(NaN);
         throw err;
@@ -140,15 +161,37 @@ export async function orderConfirmation(ctx: BenchContext, system: TestSystem, t
     const p50 = median(fixed.map((f) => f.p50));
     const p99 = median(fixed.map((f) => f.p99));
     const complete = fixed.every((f) => f.completed === f.offered && !f.failures);
-    const note = `${fixed.length} runs of ${ctx.scale.stepSeconds} s; p50/p95/p99 per run ${fixed.map((f) => `${f.p50}/${f.p95}/${f.p99}`).join(', ')} ms; `
-      + `medians per stage (ms, run by run): ${Object.keys(fixed[0].stages).map((k) => `${k} ${fixed.map((f) => round(f.stages[k], 1)).join('/')}`).join('; ')}`;
-    ctx.row({ scenario: '4 Order confirmation', figure: `p50 at ${fixedRate} orders/s (confirm → stock deducted and receivable opened)`, value: round(p50, 1), unit: 'ms', goal: 'p50 <= 40 ms', met: complete && p50 <= 40, note });
-    ctx.row({ scenario: '4 Order confirmation', figure: `p99 at ${fixedRate} orders/s`, value: round(p99, 1), unit: 'ms', goal: 'p99 <= 250 ms', met: complete && p99 <= 250 });
+    const note =
+      `${fixed.length} runs of ${ctx.scale.stepSeconds} s; p50/p95/p99 per run ${fixed.map((f) => `${f.p50}/${f.p95}/${f.p99}`).join(', ')} ms; ` +
+      `medians per stage (ms, run by run): ${Object.keys(fixed[0].stages)
+        .map((k) => `${k} ${fixed.map((f) => round(f.stages[k], 1)).join('/')}`)
+        .join('; ')}`;
+    ctx.row({
+      scenario: '4 Order confirmation',
+      figure: `p50 at ${fixedRate} orders/s (confirm → stock deducted and receivable opened)`,
+      value: round(p50, 1),
+      unit: 'ms',
+      goal: 'p50 <= 40 ms',
+      met: complete && p50 <= 40,
+      note,
+    });
+    ctx.row({
+      scenario: '4 Order confirmation',
+      figure: `p99 at ${fixedRate} orders/s`,
+      value: round(p99, 1),
+      unit: 'ms',
+      goal: 'p99 <= 250 ms',
+      met: complete && p99 <= 250,
+    });
     const tps = ctx.baselines.pgbenchTps;
     ctx.row({
-      scenario: '4 Order confirmation', figure: 'capacity at p99 < 1 s', value: capacity, unit: 'orders/s',
+      scenario: '4 Order confirmation',
+      figure: 'capacity at p99 < 1 s',
+      value: capacity,
+      unit: 'orders/s',
       baseline: tps ? { name: 'pgbench TPS (order-confirmation script)', value: tps, unit: 'tps' } : undefined,
-      goal: '>= 0.20 x pgbench TPS', met: tps ? capacity / tps >= 0.2 : null,
+      goal: '>= 0.20 x pgbench TPS',
+      met: tps ? capacity / tps >= 0.2 : null,
       note: `rate steps ${steps.join(', ')} orders/s, ${stepSeconds} s each: p99 ${capacityRuns.map((r) => `${r.rate}/s→${r.p99} ms`).join(', ')}`,
     });
   } finally {

@@ -22,10 +22,14 @@ export async function inboxCost(ctx: BenchContext): Promise<void> {
   const publisher = new KafkaEventPublisher(kafka);
   const n = ctx.scale.messages;
   for (let i = 0; i < n; i += 500) {
-    await retriable(() => publisher.publish(Array.from({ length: Math.min(500, n - i) }, (_, j) => {
-      const e = kibEvent(i + j);
-      return { topic, key: e.subject, value: JSON.stringify(e) };
-    })));
+    await retriable(() =>
+      publisher.publish(
+        Array.from({ length: Math.min(500, n - i) }, (_, j) => {
+          const e = kibEvent(i + j);
+          return { topic, key: e.subject, value: JSON.stringify(e) };
+        }),
+      ),
+    );
   }
   const effect = (event: EventEnvelope, manager: EntityManager) =>
     manager.query('INSERT INTO bench_effects (event_id, lead_id) VALUES ($1, $2)', [event.id, event.subject]);
@@ -46,43 +50,64 @@ export async function inboxCost(ctx: BenchContext): Promise<void> {
     if (count < n) throw new Error(`consumed ${count} of ${n}`);
     return n / ((last - first) / 1000);
   };
-  const withInbox = () => timed(async (onEffect) => {
-    const consumer = new InboxConsumer(kafka, ds, publisher, {
-      groupId: `${prefix}inbox-${crypto.randomUUID()}`, topicPrefix: prefix,
-      handlers: new Map([['crm.lead.captured', async (event, { manager }) => { await effect(event, manager); onEffect(); }]]),
+  const withInbox = () =>
+    timed(async (onEffect) => {
+      const consumer = new InboxConsumer(kafka, ds, publisher, {
+        groupId: `${prefix}inbox-${crypto.randomUUID()}`,
+        topicPrefix: prefix,
+        handlers: new Map([
+          [
+            'crm.lead.captured',
+            async (event, { manager }) => {
+              await effect(event, manager);
+              onEffect();
+            },
+          ],
+        ]),
+      });
+      await consumer.start();
+      return () => consumer.stop();
     });
-    await consumer.start();
-    return () => consumer.stop();
-  });
-  const withoutInbox = () => timed(async (onEffect) => {
-    const consumer = kafka.consumer({ groupId: `${prefix}plain-${crypto.randomUUID()}` });
-    await consumer.connect();
-    await consumer.subscribe({ topic, fromBeginning: true });
-    await consumer.run({
-      eachBatch: async ({ batch, heartbeat }) => {
-        for (let i = 0; i < batch.messages.length; i += 100) {
-          const events = batch.messages.slice(i, i + 100).map((m) => decodeEvent(m.value));
-          await ds.transaction(async (manager) => {
-            for (const e of events) await effect(e, manager);
-          });
-          events.forEach(onEffect);
-          await heartbeat();
-        }
-      },
+  const withoutInbox = () =>
+    timed(async (onEffect) => {
+      const consumer = kafka.consumer({ groupId: `${prefix}plain-${crypto.randomUUID()}` });
+      await consumer.connect();
+      await consumer.subscribe({ topic, fromBeginning: true });
+      await consumer.run({
+        eachBatch: async ({ batch, heartbeat }) => {
+          for (let i = 0; i < batch.messages.length; i += 100) {
+            const events = batch.messages.slice(i, i + 100).map((m) => decodeEvent(m.value));
+            await ds.transaction(async (manager) => {
+              for (const e of events) await effect(e, manager);
+            });
+            events.forEach(onEffect);
+            await heartbeat();
+          }
+        },
+      });
+      return () => consumer.disconnect();
     });
-    return () => consumer.disconnect();
-  });
   try {
-    const pairs = await repeated(ctx.scale.reps, 0, async () => {
-      const plain = await withoutInbox();
-      const inbox = await withInbox();
-      return { plain, inbox };
-    }, (p) => p.inbox / p.plain);
+    const pairs = await repeated(
+      ctx.scale.reps,
+      0,
+      async () => {
+        const plain = await withoutInbox();
+        const inbox = await withInbox();
+        return { plain, inbox };
+      },
+      (p) => p.inbox / p.plain,
+    );
     const mid = pairs.medianRun;
     ctx.row({
-      scenario: '5 Idempotent consumer', figure: 'inbox-deduplicated consume rate', value: round(mid.inbox), unit: 'events/s',
-      baseline: { name: 'same consumer without the inbox', value: round(mid.plain), unit: 'events/s' }, ratio: round(pairs.median, 3),
-      goal: '>= 0.70 x without dedup', met: pairs.median >= 0.7,
+      scenario: '5 Idempotent consumer',
+      figure: 'inbox-deduplicated consume rate',
+      value: round(mid.inbox),
+      unit: 'events/s',
+      baseline: { name: 'same consumer without the inbox', value: round(mid.plain), unit: 'events/s' },
+      ratio: round(pairs.median, 3),
+      goal: '>= 0.70 x without dedup',
+      met: pairs.median >= 0.7,
       note: `${n} events of ~1 KiB, one row written per event, chunks of 100 per transaction; pairs ${pairs.runs.map((p) => `${round(p.inbox)}/${round(p.plain)}`).join(', ')}; raw eachBatch consume ${ctx.baselines.rawConsume}/s`,
     });
   } finally {

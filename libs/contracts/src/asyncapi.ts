@@ -11,7 +11,7 @@ const toSchema = (schema: z.ZodType): Json => {
   return rest;
 };
 
-const channelKey = (topic: string) => (Object.entries(Topics).find(([, t]) => t === topic)?.[0] ?? topic);
+const channelKey = (topic: string) => Object.entries(Topics).find(([, t]) => t === topic)?.[0] ?? topic;
 const messageKey = (name: string, version: number) => `${name}.v${version}`;
 
 /** The AsyncAPI 3 document of every topic and event, generated from the catalogue (never edited by hand). */

@@ -6,16 +6,17 @@ import * as opportunity from './events/opportunity.events';
 import * as order from './events/order.events';
 import * as stock from './events/stock.events';
 
-const isDefinition = (v: unknown): v is EventDefinition =>
-  typeof v === 'object' && v !== null && 'type' in v && 'data' in v && 'topic' in v;
+const isDefinition = (v: unknown): v is EventDefinition => typeof v === 'object' && v !== null && 'type' in v && 'data' in v && 'topic' in v;
 
 /** Every event type the system publishes, at every data version still accepted. */
-export const EVENT_CATALOGUE: readonly EventDefinition[] = [lead, opportunity, order, stock, finance]
-  .flatMap((mod) => Object.values(mod))
-  .filter(isDefinition);
+export const EVENT_CATALOGUE: readonly EventDefinition[] = [lead, opportunity, order, stock, finance].flatMap((mod) => Object.values(mod)).filter(isDefinition);
 
-type Defs = (typeof lead)[keyof typeof lead] | (typeof opportunity)[keyof typeof opportunity]
-  | (typeof order)[keyof typeof order] | (typeof stock)[keyof typeof stock] | (typeof finance)[keyof typeof finance];
+type Defs =
+  | (typeof lead)[keyof typeof lead]
+  | (typeof opportunity)[keyof typeof opportunity]
+  | (typeof order)[keyof typeof order]
+  | (typeof stock)[keyof typeof stock]
+  | (typeof finance)[keyof typeof finance];
 type AnyDef = Extract<Defs, EventDefinition>;
 
 export type EventName = AnyDef['name'];
@@ -32,8 +33,7 @@ for (const d of EVENT_CATALOGUE) {
   if (!seen || seen.dataversion < d.dataversion) latestByName.set(d.name, d);
 }
 
-export const findDefinition = (type: string, dataversion: number): EventDefinition | undefined =>
-  byKey.get(`${type}@${dataversion}`);
+export const findDefinition = (type: string, dataversion: number): EventDefinition | undefined => byKey.get(`${type}@${dataversion}`);
 
 export function definitionOf(name: EventName): EventDefinition {
   const def = latestByName.get(name);

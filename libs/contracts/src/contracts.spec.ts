@@ -1,27 +1,46 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Parser } from '@asyncapi/parser';
-import {
-  ALL_TOPICS,
-  ContractViolationError,
-  EVENT_CATALOGUE,
-  buildAsyncApiDocument,
-  createEvent,
-  decodeEvent,
-  dlqTopic,
-  validateEvent,
-} from './index';
+import { ALL_TOPICS, ContractViolationError, EVENT_CATALOGUE, buildAsyncApiDocument, createEvent, decodeEvent, dlqTopic, validateEvent } from './index';
 
 // The event types the services were first built on, written out so a removed or renamed event fails here.
 const DESIGN_EVENTS = [
-  'lead.captured', 'lead.assigned', 'lead.reassigned', 'lead.followed_up', 'lead.qualified', 'lead.disqualified', 'lead.converted',
+  'lead.captured',
+  'lead.assigned',
+  'lead.reassigned',
+  'lead.followed_up',
+  'lead.qualified',
+  'lead.disqualified',
+  'lead.converted',
   'rep.upserted',
-  'opportunity.created', 'opportunity.scored', 'opportunity.stage_changed', 'opportunity.stage_overdue',
-  'opportunity.strategy_recorded', 'opportunity.won', 'opportunity.lost',
-  'order.drafted', 'order.submitted', 'order.confirmed', 'order.on_hold', 'order.allocated', 'order.status_changed',
-  'order.delayed', 'order.shipped', 'order.delivered', 'order.completed', 'order.cancelled', 'order.feedback_received',
-  'stock.deducted', 'stock.insufficient', 'stock.released', 'stock.received', 'stock.low',
-  'receivable.created', 'receivable.voided', 'payment.received', 'receivable.overdue',
+  'opportunity.created',
+  'opportunity.scored',
+  'opportunity.stage_changed',
+  'opportunity.stage_overdue',
+  'opportunity.strategy_recorded',
+  'opportunity.won',
+  'opportunity.lost',
+  'order.drafted',
+  'order.submitted',
+  'order.confirmed',
+  'order.on_hold',
+  'order.allocated',
+  'order.status_changed',
+  'order.delayed',
+  'order.shipped',
+  'order.delivered',
+  'order.completed',
+  'order.cancelled',
+  'order.feedback_received',
+  'stock.deducted',
+  'stock.insufficient',
+  'stock.released',
+  'stock.received',
+  'stock.low',
+  'receivable.created',
+  'receivable.voided',
+  'payment.received',
+  'receivable.overdue',
 ];
 // Added to that list later, each with its reason in docs/decisions/0004.
 const ADDED_EVENTS = ['item.upserted'];
@@ -111,7 +130,10 @@ describe('AsyncAPI document', () => {
     expect(diagnostics.filter((d) => d.severity === 0)).toEqual([]);
     expect(document?.version()).toBe('3.0.0');
     expect(document?.allMessages().length).toBe(EVENT_CATALOGUE.length + 1);
-    const addresses = document!.allChannels().all().map((c) => c.address());
+    const addresses = document!
+      .allChannels()
+      .all()
+      .map((c) => c.address());
     for (const topic of ALL_TOPICS) expect(addresses).toEqual(expect.arrayContaining([topic, dlqTopic(topic)]));
   });
 });

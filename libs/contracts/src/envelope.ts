@@ -44,8 +44,7 @@ export class ContractViolationError extends Error {
   }
 }
 
-const describeIssues = (error: z.ZodError): string[] =>
-  error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`);
+const describeIssues = (error: z.ZodError): string[] => error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`);
 
 export interface NewEvent<N extends EventName> {
   subject: string;
@@ -103,5 +102,4 @@ export function decodeEvent(raw: Buffer | string | null): EventEnvelope {
   return validateEvent(json);
 }
 
-export const isEvent = <N extends EventName>(event: EventEnvelope, name: N): event is EventOf<N> =>
-  event.type === `crm.${name}`;
+export const isEvent = <N extends EventName>(event: EventEnvelope, name: N): event is EventOf<N> => event.type === `crm.${name}`;

@@ -5,17 +5,13 @@ import { z } from 'zod';
 export const Id = z.uuid();
 export const Timestamp = z.iso.datetime({ offset: true });
 export const CalendarDate = z.iso.date();
-export const Decimal = z
-  .string()
-  .regex(/^-?\d{1,15}(\.\d{1,4})?$/, 'must be a decimal string with at most 4 fraction digits');
+export const Decimal = z.string().regex(/^-?\d{1,15}(\.\d{1,4})?$/, 'must be a decimal string with at most 4 fraction digits');
 export const Currency = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code');
 export const Quantity = z.number().int().positive();
 export const Region = z.string().min(1).max(64);
 export const ProductLine = z.string().min(1).max(64);
 /** NET<days> (NET30), DUE_ON_RECEIPT, or EOM (end of the invoice month); finance derives the due date from it. */
-export const PaymentTerms = z
-  .string()
-  .regex(/^(NET(0|[1-9]\d{0,2})|DUE_ON_RECEIPT|EOM)$/, 'must be NET<days> (e.g. NET30), DUE_ON_RECEIPT or EOM');
+export const PaymentTerms = z.string().regex(/^(NET(0|[1-9]\d{0,2})|DUE_ON_RECEIPT|EOM)$/, 'must be NET<days> (e.g. NET30), DUE_ON_RECEIPT or EOM');
 export const Sku = z.string().min(1).max(64);
 export const Actor = z.string().min(1).max(128).describe('user id (JWT sub) or "system"');
 

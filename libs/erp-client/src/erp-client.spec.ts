@@ -69,7 +69,11 @@ describe('ErpClient (against node:http on 127.0.0.1)', () => {
     });
   const post = (erp: ErpClient, extra: { recordPath?: boolean; accept?: number[] } = {}) =>
     erp.request({ method: 'POST', path: '/things', body: { a: 1 }, idempotencyKey: 'key-1', ...extra });
-  const failure = (promise: Promise<unknown>) => promise.then(() => undefined, (err: unknown) => err as Error);
+  const failure = (promise: Promise<unknown>) =>
+    promise.then(
+      () => undefined,
+      (err: unknown) => err as Error,
+    );
   /** The value of the sample `name{a="x",…` whose labels include those given (in any order). */
   const metric = async (sample: string) => {
     const [name, labels = ''] = sample.split('{');
@@ -123,7 +127,11 @@ describe('ErpClient (against node:http on 127.0.0.1)', () => {
   });
 
   it('treats a network error and a timeout as unavailable, retried, and counts them', async () => {
-    server.replies = [{ status: 200, delayMs: 400 }, { status: 200, delayMs: 400 }, { status: 200, delayMs: 400 }];
+    server.replies = [
+      { status: 200, delayMs: 400 },
+      { status: 200, delayMs: 400 },
+      { status: 200, delayMs: 400 },
+    ];
     const slow = await failure(post(client({ timeoutMs: 100 })));
     expect(slow).toBeInstanceOf(ErpUnavailableError);
     expect(slow!.message).toBe('ERP POST /things timed out after 100 ms after 3 attempts');
@@ -144,7 +152,11 @@ describe('ErpClient (against node:http on 127.0.0.1)', () => {
     expect(server.requests.map((r) => r.headers['idempotency-key'])).toEqual(['key-1', 'key-1', 'key-1', 'key-1']);
     const gaps = server.requests.slice(1).map((r, i) => r.at - server.requests[i].at);
     // Retry n waits within [base/2, base], base = min(150, 100·2^(n-1)); a little slack for the round trip.
-    [[50, 100], [75, 150], [75, 150]].forEach(([min, max], i) => {
+    [
+      [50, 100],
+      [75, 150],
+      [75, 150],
+    ].forEach(([min, max], i) => {
       expect(gaps[i]).toBeGreaterThanOrEqual(min - 5);
       expect(gaps[i]).toBeLessThanOrEqual(max + 150);
     });
@@ -188,7 +200,9 @@ describe('ErpClient (against node:http on 127.0.0.1)', () => {
     const fast = await failure(post(erp));
     expect(fast).toBeInstanceOf(ErpUnavailableError);
     expect((fast as ErpUnavailableError).reason).toBe('circuit_open');
-    expect(fast!.message).toMatch(/circuit of ERP 'test' is open after 2 failed calls in a row \(last: ERP POST \/things refused our credentials \(HTTP 401\)\)/);
+    expect(fast!.message).toMatch(
+      /circuit of ERP 'test' is open after 2 failed calls in a row \(last: ERP POST \/things refused our credentials \(HTTP 401\)\)/,
+    );
     expect(server.requests).toHaveLength(2);
     expect(await metric('crm_erp_requests_total{erp="test",method="POST",outcome="circuit_open",status="none"')).toBe(1);
     expect(await metric('crm_erp_unavailable{erp="test"')).toBe(1);
@@ -199,7 +213,7 @@ describe('ErpClient (against node:http on 127.0.0.1)', () => {
     await failure(post(erp));
     expect(server.requests).toHaveLength(3);
     expect(erp.circuitState).toBe('open');
-    expect((await failure(post(erp)) as ErpUnavailableError).reason).toBe('circuit_open');
+    expect(((await failure(post(erp))) as ErpUnavailableError).reason).toBe('circuit_open');
 
     // The next probe succeeds: closed, the alert gauge drops.
     await new Promise((r) => setTimeout(r, 320));
@@ -233,7 +247,7 @@ describe('ErpClient (against node:http on 127.0.0.1)', () => {
     server.replies = [{ status: 503, headers: { 'retry-after': '30' } }];
     await failure(post(erp));
     await new Promise((r) => setTimeout(r, 150));
-    expect((await failure(post(erp)) as ErpUnavailableError).reason).toBe('circuit_open');
+    expect(((await failure(post(erp))) as ErpUnavailableError).reason).toBe('circuit_open');
     await new Promise((r) => setTimeout(r, 500));
     await expect(post(erp)).resolves.toMatchObject({ status: 200 });
   });

@@ -59,7 +59,8 @@ const CIRCUIT_GAUGE: Record<CircuitState, number> = {
   [CircuitState.Isolated]: 2,
 };
 
-const retryAfterOf = (reason: FailureReason<unknown>) => ('error' in reason && reason.error instanceof ErpUnavailableError ? reason.error.details.retryAfterMs : undefined);
+const retryAfterOf = (reason: FailureReason<unknown>) =>
+  'error' in reason && reason.error instanceof ErpUnavailableError ? reason.error.details.retryAfterMs : undefined;
 
 /**
  * One resilient HTTP client for an ERP, shared by every adapter: `fetch` under a cockatiel policy of

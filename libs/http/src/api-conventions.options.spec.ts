@@ -10,8 +10,6 @@ describe('assertApiConventionsOptions', () => {
   });
 
   it('fails at boot on a nonsensical in-flight timeout', () => {
-    expect(() => assertApiConventionsOptions({ jwtSecret: 's'.repeat(32), idempotency: { inFlightTimeoutMs: 0 } })).toThrow(
-      /inFlightTimeoutMs/,
-    );
+    expect(() => assertApiConventionsOptions({ jwtSecret: 's'.repeat(32), idempotency: { inFlightTimeoutMs: 0 } })).toThrow(/inFlightTimeoutMs/);
   });
 });

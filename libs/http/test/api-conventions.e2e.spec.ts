@@ -136,7 +136,13 @@ describe('API conventions over HTTP', () => {
       const res = await request(app.getHttpServer())
         .post('/orders')
         .set('Authorization', rep)
-        .send({ customer: '', lines: [{ sku: 'A', quantity: 0 }, { sku: 9, quantity: 2 }] });
+        .send({
+          customer: '',
+          lines: [
+            { sku: 'A', quantity: 0 },
+            { sku: 9, quantity: 2 },
+          ],
+        });
       expect(res.status).toBe(400);
       expect(res.headers['content-type']).toMatch(PROBLEM_JSON);
       expect(res.body).toMatchObject({ type: 'urn:crm:problem:validation-failed', status: 400, code: 'VALIDATION_FAILED' });
@@ -175,11 +181,7 @@ describe('API conventions over HTTP', () => {
     });
 
     it('answers malformed JSON with a 400 problem', async () => {
-      const res = await request(app.getHttpServer())
-        .post('/orders')
-        .set('Authorization', rep)
-        .set('Content-Type', 'application/json')
-        .send('{"customer": ');
+      const res = await request(app.getHttpServer()).post('/orders').set('Authorization', rep).set('Content-Type', 'application/json').send('{"customer": ');
       expect(res.status).toBe(400);
       expect(res.headers['content-type']).toMatch(PROBLEM_JSON);
       expect(res.body).toMatchObject({ status: 400, title: 'Bad Request' });
@@ -236,7 +238,9 @@ describe('API conventions over HTTP', () => {
     });
 
     it('answers 401 to a token signed with another HS algorithm', async () => {
-      const res = await request(app.getHttpServer()).get('/orders').set('Authorization', token({}, { algorithm: 'HS512' }));
+      const res = await request(app.getHttpServer())
+        .get('/orders')
+        .set('Authorization', token({}, { algorithm: 'HS512' }));
       expect(res.status).toBe(401);
       expect(res.body.code).toBe('UNAUTHENTICATED');
     });
@@ -306,10 +310,7 @@ describe('API conventions over HTTP', () => {
 
   describe('ETag and If-Match', () => {
     it('sends a strong ETag for a returned resource with a version', async () => {
-      const res = await request(app.getHttpServer())
-        .post('/orders')
-        .set('Authorization', rep)
-        .send({ customer: 'ACME', lines: [] });
+      const res = await request(app.getHttpServer()).post('/orders').set('Authorization', rep).send({ customer: 'ACME', lines: [] });
       expect(res.headers.etag).toBe('"1"');
     });
 

@@ -51,9 +51,7 @@ describe('paginate (keyset) on PostgreSQL', () => {
   const deals = () => dataSource.getRepository(Deal).createQueryBuilder('deal');
 
   async function expectedOrder(column: string, direction: SortDirection, where = 'TRUE'): Promise<string[]> {
-    const rows: { id: string }[] = await dataSource.query(
-      `SELECT id FROM deals WHERE ${where} ORDER BY ${column} ${direction}, id ${direction}`,
-    );
+    const rows: { id: string }[] = await dataSource.query(`SELECT id FROM deals WHERE ${where} ORDER BY ${column} ${direction}, id ${direction}`);
     return rows.map((row) => row.id);
   }
 
@@ -106,9 +104,9 @@ describe('paginate (keyset) on PostgreSQL', () => {
 
   it('refuses a cursor issued for another sort', async () => {
     const first = await paginate(deals(), { sort: { column: 'deal.amount', direction: 'ASC' }, limit: 5 });
-    await expect(
-      paginate(deals(), { sort: { column: 'deal.amount', direction: 'DESC' }, limit: 5, cursor: first.nextCursor }),
-    ).rejects.toMatchObject({ code: 'INVALID_CURSOR' });
+    await expect(paginate(deals(), { sort: { column: 'deal.amount', direction: 'DESC' }, limit: 5, cursor: first.nextCursor })).rejects.toMatchObject({
+      code: 'INVALID_CURSOR',
+    });
   });
 
   it('answers a cursor whose values do not fit the columns with 400, not 500', async () => {
@@ -119,8 +117,6 @@ describe('paginate (keyset) on PostgreSQL', () => {
   });
 
   it('refuses a sort column that is not a mapped column, so input never reaches the SQL', async () => {
-    await expect(
-      paginate(deals(), { sort: { column: 'deal.amount; DROP TABLE deals', direction: 'ASC' }, limit: 5 }),
-    ).rejects.toThrow(/not a column/);
+    await expect(paginate(deals(), { sort: { column: 'deal.amount; DROP TABLE deals', direction: 'ASC' }, limit: 5 })).rejects.toThrow(/not a column/);
   });
 });

@@ -5,7 +5,16 @@ import type { Kafka } from 'kafkajs';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { ALL_TOPICS, DLQ_HEADERS, Topics, createEvent, dlqTopic, type EventEnvelope } from '@crm/contracts';
 import { MetricsRegistry } from '@crm/observability';
-import { createTestDataSource, deleteTopicsWithPrefix, eventually, readTopic, testInfra, testKafka, uniqueTopicPrefix, type TestDataSource } from '@crm/testing';
+import {
+  createTestDataSource,
+  deleteTopicsWithPrefix,
+  eventually,
+  readTopic,
+  testInfra,
+  testKafka,
+  uniqueTopicPrefix,
+  type TestDataSource,
+} from '@crm/testing';
 import {
   CreateMessagingTables1764201600000,
   InboxConsumer,
@@ -33,8 +42,7 @@ class CreateTestTables1764201609999 implements MigrationInterface {
 }
 
 const ORDERS = Topics.orders;
-const allocated = (orderId = randomUUID()) =>
-  createEvent('order.allocated', { subject: orderId, data: { orderId, at: new Date().toISOString() } });
+const allocated = (orderId = randomUUID()) => createEvent('order.allocated', { subject: orderId, data: { orderId, at: new Date().toISOString() } });
 
 describe('reliable delivery: outbox → Kafka → inbox (real broker and PostgreSQL)', () => {
   let db: TestDataSource;
@@ -74,7 +82,10 @@ describe('reliable delivery: outbox → Kafka → inbox (real broker and Postgre
     kafka = await testKafka('messaging-test');
     prefix = uniqueTopicPrefix();
     // One partition per topic so "the next message on that partition" is well defined.
-    await ensureTopics(kafka, ALL_TOPICS.map((t) => ({ topic: topic(t), partitions: 1 })));
+    await ensureTopics(
+      kafka,
+      ALL_TOPICS.map((t) => ({ topic: topic(t), partitions: 1 })),
+    );
     publisher = new KafkaEventPublisher(kafka);
   });
 
@@ -119,7 +130,14 @@ describe('reliable delivery: outbox → Kafka → inbox (real broker and Postgre
 
     const child = spawn(
       process.execPath,
-      ['-r', join(__dirname, '..', '..', '..', 'tools', 'register.js'), join(__dirname, '..', 'test', 'relay-process.ts'), db.database.url, (await testInfra()).kafkaBrokers.join(','), prefix],
+      [
+        '-r',
+        join(__dirname, '..', '..', '..', 'tools', 'register.js'),
+        join(__dirname, '..', 'test', 'relay-process.ts'),
+        db.database.url,
+        (await testInfra()).kafkaBrokers.join(','),
+        prefix,
+      ],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
     await new Promise<void>((resolve, reject) => {
@@ -160,10 +178,12 @@ describe('reliable delivery: outbox → Kafka → inbox (real broker and Postgre
     const events = Array.from({ length: 10 }, () => allocated(orderId));
     await db.dataSource.transaction((m) => appendToOutbox(m, events));
     let sends = 0;
-    const failingThird = { publish: async (ms: Parameters<KafkaEventPublisher['publish']>[0]) => {
-      if (++sends === 3) throw new Error('broker gone mid-pass');
-      await publisher.publish(ms);
-    } };
+    const failingThird = {
+      publish: async (ms: Parameters<KafkaEventPublisher['publish']>[0]) => {
+        if (++sends === 3) throw new Error('broker gone mid-pass');
+        await publisher.publish(ms);
+      },
+    };
     // A topic of its own: the duplicates this test sends must not reach the other tests' consumers.
     const ownPrefix = `${prefix}passes.`;
     await ensureTopics(kafka, [{ topic: `${ownPrefix}${ORDERS}`, partitions: 1 }]);
@@ -288,9 +308,7 @@ describe('reliable delivery: outbox → Kafka → inbox (real broker and Postgre
     const applied = await db.dataSource.query('SELECT event_id FROM test_effects WHERE order_id = $1', [key]);
     expect(new Set(applied.map((r: { event_id: string }) => r.event_id)).size).toBe(19);
     // Fewer commits than events: a chunk shares one transaction (the rolled-back attempt is not among the effects).
-    const committed = await db.dataSource.query(
-      `SELECT count(DISTINCT xmin::text)::int AS n FROM test_effects WHERE order_id = $1`, [key],
-    );
+    const committed = await db.dataSource.query(`SELECT count(DISTINCT xmin::text)::int AS n FROM test_effects WHERE order_id = $1`, [key]);
     expect(committed[0].n).toBeLessThan(19);
     expect(transactions.length).toBeGreaterThan(19); // the failed chunk ran its handlers, then again one by one
   });
@@ -304,10 +322,14 @@ describe('reliable delivery: outbox → Kafka → inbox (real broker and Postgre
     // The effect is written only by the flush: one multi-event write per transaction.
     const handler: EventHandler = async (event, ctx) => {
       if (event.id === poison.id) throw new NonRetryableError('rejected by the ledger');
-      const pending = ctx.batch(shared, () => [] as string[], async (ids) => {
-        flushes.push(ids.length);
-        for (const id of ids) await ctx.manager.query('INSERT INTO test_effects (order_id, event_id) VALUES ($1, $2)', [key, id]);
-      });
+      const pending = ctx.batch(
+        shared,
+        () => [] as string[],
+        async (ids) => {
+          flushes.push(ids.length);
+          for (const id of ids) await ctx.manager.query('INSERT INTO test_effects (order_id, event_id) VALUES ($1, $2)', [key, id]);
+        },
+      );
       pending.push(event.id);
     };
     await publisher.publish(events.map((e) => ({ topic: topic(ORDERS), key, value: JSON.stringify(e) })));
@@ -348,8 +370,7 @@ describe('reliable delivery: outbox → Kafka → inbox (real broker and Postgre
     const orderId = randomUUID();
     const first = [1, 2, 3, 4, 5].map(() => allocated(orderId));
     const second = [6, 7, 8, 9, 10].map(() => allocated(orderId));
-    const send = (events: EventEnvelope[]) =>
-      publisher.publish(events.map((e) => ({ topic: topic(ORDERS), key: orderId, value: JSON.stringify(e) })));
+    const send = (events: EventEnvelope[]) => publisher.publish(events.map((e) => ({ topic: topic(ORDERS), key: orderId, value: JSON.stringify(e) })));
     const groupId = `${prefix}restart-test`;
 
     const seen: string[] = [];

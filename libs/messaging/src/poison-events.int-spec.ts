@@ -4,7 +4,16 @@ import { join } from 'node:path';
 import type { Kafka } from 'kafkajs';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { ALL_TOPICS, DLQ_HEADERS, Topics, createEvent, dlqTopic } from '@crm/contracts';
-import { createTestDataSource, deleteTopicsWithPrefix, eventually, readTopic, testInfra, testKafka, uniqueTopicPrefix, type TestDataSource } from '@crm/testing';
+import {
+  createTestDataSource,
+  deleteTopicsWithPrefix,
+  eventually,
+  readTopic,
+  testInfra,
+  testKafka,
+  uniqueTopicPrefix,
+  type TestDataSource,
+} from '@crm/testing';
 import { CreateMessagingTables1764201600000, InboxConsumer, KafkaEventPublisher, ensureTopics, type EventHandler } from './index';
 
 class CreatePoisonTestTables1764201609998 implements MigrationInterface {
@@ -50,7 +59,10 @@ describe('poison events (real broker and PostgreSQL, default retry settings)', (
     kafka = await testKafka('poison-test');
     prefix = uniqueTopicPrefix();
     // One partition per topic: "later messages on the same partition" is then every later message.
-    await ensureTopics(kafka, ALL_TOPICS.map((t) => ({ topic: topic(t), partitions: 1 })));
+    await ensureTopics(
+      kafka,
+      ALL_TOPICS.map((t) => ({ topic: topic(t), partitions: 1 })),
+    );
     publisher = new KafkaEventPublisher(kafka);
   });
   afterAll(async () => {
@@ -90,11 +102,14 @@ describe('poison events (real broker and PostgreSQL, default retry settings)', (
     await consumer.start();
 
     await eventually(async () => expect(await effectsOf(after.subject)).toBe(1), { timeoutMs: 30_000 });
-    const dead = await eventually(async () => {
-      const messages = (await readTopic(kafka, dlqTopic(topic(ORDERS)))).filter((m) => m.key === key);
-      expect(messages).toHaveLength(4);
-      return messages;
-    }, { timeoutMs: 30_000 });
+    const dead = await eventually(
+      async () => {
+        const messages = (await readTopic(kafka, dlqTopic(topic(ORDERS)))).filter((m) => m.key === key);
+        expect(messages).toHaveLength(4);
+        return messages;
+      },
+      { timeoutMs: 30_000 },
+    );
     expect(Date.now() - started).toBeLessThan(30_000);
     expect(dead.map((m) => m.headers[DLQ_HEADERS.reason.name])).toEqual(['unparseable', 'data', 'unknown_type', 'handler']);
     expect(dead[3].headers[DLQ_HEADERS.attempts.name]).toBe('5');
@@ -108,18 +123,23 @@ describe('poison events (real broker and PostgreSQL, default retry settings)', (
     expect(await runDlqReplay(ORDERS, env)).toMatch(/re-published 4 message/);
     await eventually(async () => expect(await effectsOf(key)).toBe(1), { timeoutMs: 30_000 });
     // The three that cannot be fixed are dead again, with a record of where they were replayed from.
-    const again = await eventually(async () => {
-      const messages = (await readTopic(kafka, dlqTopic(topic(ORDERS)))).filter((m) => m.key === key);
-      expect(messages).toHaveLength(7);
-      return messages.slice(4);
-    }, { timeoutMs: 30_000 });
+    const again = await eventually(
+      async () => {
+        const messages = (await readTopic(kafka, dlqTopic(topic(ORDERS)))).filter((m) => m.key === key);
+        expect(messages).toHaveLength(7);
+        return messages.slice(4);
+      },
+      { timeoutMs: 30_000 },
+    );
     expect(again.map((m) => m.headers[DLQ_HEADERS.reason.name])).toEqual(['unparseable', 'data', 'unknown_type']);
     expect(again.every((m) => /\.dlq\[0\]@\d+$/.test(m.headers['dlq-replayed-from'] ?? ''))).toBe(true);
 
     // A second replay run (say, by a colleague) does not apply the fixed event again.
     await runDlqReplay(ORDERS, env);
     const appliedBefore = await effectsOf(key);
-    await eventually(async () => expect((await readTopic(kafka, dlqTopic(topic(ORDERS)))).filter((m) => m.key === key)).toHaveLength(10), { timeoutMs: 30_000 });
+    await eventually(async () => expect((await readTopic(kafka, dlqTopic(topic(ORDERS)))).filter((m) => m.key === key)).toHaveLength(10), {
+      timeoutMs: 30_000,
+    });
     expect(appliedBefore).toBe(1);
     expect(await effectsOf(key)).toBe(1);
   }, 180_000);

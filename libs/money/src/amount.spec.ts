@@ -1,4 +1,15 @@
-import { amountColumn, compareAmounts, formatAmount, InvalidAmountError, isPositiveAmount, lineTotal, parseAmount, priceLines, subtractAmount, sumAmounts } from './amount';
+import {
+  amountColumn,
+  compareAmounts,
+  formatAmount,
+  InvalidAmountError,
+  isPositiveAmount,
+  lineTotal,
+  parseAmount,
+  priceLines,
+  subtractAmount,
+  sumAmounts,
+} from './amount';
 
 describe('money amounts', () => {
   it('adds exactly where floats do not', () => {
@@ -38,14 +49,20 @@ describe('money amounts', () => {
 
 describe('priceLines', () => {
   it('prices every line and names the line that cannot be priced', () => {
-    const priced = priceLines([{ sku: 'A', quantity: 2, unitPrice: '10.5' }, { sku: 'B', quantity: 1, unitPrice: '3', discount: '1' }]);
+    const priced = priceLines([
+      { sku: 'A', quantity: 2, unitPrice: '10.5' },
+      { sku: 'B', quantity: 1, unitPrice: '3', discount: '1' },
+    ]);
     expect(priced).toEqual([
       { sku: 'A', quantity: 2, unitPrice: '10.50', discount: '0.00', lineTotal: '21.00' },
       { sku: 'B', quantity: 1, unitPrice: '3.00', discount: '1.00', lineTotal: '2.00' },
     ]);
-    expect(() => priceLines([{ quantity: 1, unitPrice: '1' }, { quantity: 1, unitPrice: '1', discount: '2' }])).toThrow(
-      expect.objectContaining({ name: 'InvalidLineError', index: 1 }),
-    );
+    expect(() =>
+      priceLines([
+        { quantity: 1, unitPrice: '1' },
+        { quantity: 1, unitPrice: '1', discount: '2' },
+      ]),
+    ).toThrow(expect.objectContaining({ name: 'InvalidLineError', index: 1 }));
   });
 
   it('prints money columns canonically', () => {

@@ -24,8 +24,7 @@ export function formatAmount(value: Big | string): string {
   return (rounded.eq(0) ? rounded.abs() : rounded).toFixed(AMOUNT_SCALE).replace(/0{1,2}$/, '');
 }
 
-export const sumAmounts = (values: readonly string[]): string =>
-  formatAmount(values.reduce((acc, v) => acc.plus(parseAmount(v)), new Big(0)));
+export const sumAmounts = (values: readonly string[]): string => formatAmount(values.reduce((acc, v) => acc.plus(parseAmount(v)), new Big(0)));
 
 export const subtractAmount = (a: string, b: string): string => formatAmount(parseAmount(a).minus(parseAmount(b)));
 

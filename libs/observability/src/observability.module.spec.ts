@@ -1,10 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import {
-  createObservabilityTestApp,
-  sampleValue,
-  type LogCapture,
-} from '../test/observability-test-app';
+import { createObservabilityTestApp, sampleValue, type LogCapture } from '../test/observability-test-app';
 import { ReadinessRegistry } from './health/readiness.registry';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -88,10 +84,7 @@ describe('ObservabilityModule', () => {
     });
 
     it('echoes a sane incoming id and runs the request inside it', async () => {
-      const res = await request(app.getHttpServer())
-        .get('/api/v1/things/7')
-        .set('x-correlation-id', 'req-7.abc:1_x')
-        .expect(200);
+      const res = await request(app.getHttpServer()).get('/api/v1/things/7').set('x-correlation-id', 'req-7.abc:1_x').expect(200);
 
       expect(res.headers['x-correlation-id']).toBe('req-7.abc:1_x');
       expect(res.body.correlationId).toBe('req-7.abc:1_x');

@@ -132,10 +132,13 @@ export class DatabaseDeadline implements OnModuleInit, OnModuleDestroy {
   private poolAnswers(): Promise<boolean> {
     return new Promise<boolean>((resolve) => {
       const timer = setTimeout(() => resolve(false), this.options.probeTimeoutMs);
-      this.dataSource.query('SELECT 1').then(
-        () => resolve(true),
-        () => resolve(false),
-      ).finally(() => clearTimeout(timer));
+      this.dataSource
+        .query('SELECT 1')
+        .then(
+          () => resolve(true),
+          () => resolve(false),
+        )
+        .finally(() => clearTimeout(timer));
     });
   }
 }

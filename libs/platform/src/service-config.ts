@@ -4,7 +4,12 @@ import { rateLimitFromEnv, type RateLimitOptions } from '@crm/http';
 
 /** Each service's default port on a developer machine; `<SERVICE>_PORT` or `PORT` overrides it. */
 export const DEFAULT_PORTS: Record<ServiceName, number> = {
-  leads: 3001, opportunities: 3002, orders: 3003, inventory: 3004, finance: 3005, analytics: 3006,
+  leads: 3001,
+  opportunities: 3002,
+  orders: 3003,
+  inventory: 3004,
+  finance: 3005,
+  analytics: 3006,
 };
 
 // Only for a developer's machine: production (NODE_ENV=production) must set JWT_SECRET.
@@ -71,7 +76,10 @@ export function loadServiceConfig<S extends SettingsSpec = Record<never, Setting
     host: env.HOST ?? '0.0.0.0',
     port: env[`${upper}_PORT`] ?? env.PORT ?? DEFAULT_PORTS[service],
     databaseUrl: env[`${upper}_DATABASE_URL`] ?? databaseUrlFor(`crm_${service}`, env),
-    kafkaBrokers: (env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',').map((b) => b.trim()).filter(Boolean),
+    kafkaBrokers: (env.KAFKA_BROKERS ?? '127.0.0.1:9092')
+      .split(',')
+      .map((b) => b.trim())
+      .filter(Boolean),
     topicPrefix: env.KAFKA_TOPIC_PREFIX ?? '',
     jwtSecret: env.JWT_SECRET ?? (production ? '' : LOCAL_JWT_SECRET),
   };

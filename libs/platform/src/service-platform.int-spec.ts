@@ -96,7 +96,10 @@ describe('a service on the platform (real Kafka and PostgreSQL)', () => {
       KAFKA_TOPIC_PREFIX: prefix,
       JWT_SECRET: secret,
     });
-    await ensureTopics(await testKafka(), ALL_TOPICS.map((t) => ({ topic: `${prefix}${t}`, partitions: 1 })));
+    await ensureTopics(
+      await testKafka(),
+      ALL_TOPICS.map((t) => ({ topic: `${prefix}${t}`, partitions: 1 })),
+    );
     const migrations = [CreateMessagingTables1764201600000, CreateIdempotencyKeys1764201600001, CreateTestOrders1764201609998];
     const moduleRef = await Test.createTestingModule({
       imports: [ServicePlatformModule.forRoot({ config, migrations }), TestOrdersModule],
@@ -117,10 +120,8 @@ describe('a service on the platform (real Kafka and PostgreSQL)', () => {
     await deleteTopicsWithPrefix(await testKafka(), prefix);
   });
 
-  const post = (note: unknown) =>
-    request(app.getHttpServer()).post('/api/v1/test-orders').set('authorization', `Bearer ${token}`).send({ note });
-  const allocated = async (id: string) =>
-    (await app.get(DataSource).query('SELECT allocated FROM test_orders WHERE id = $1', [id]))[0]?.allocated;
+  const post = (note: unknown) => request(app.getHttpServer()).post('/api/v1/test-orders').set('authorization', `Bearer ${token}`).send({ note });
+  const allocated = async (id: string) => (await app.get(DataSource).query('SELECT allocated FROM test_orders WHERE id = $1', [id]))[0]?.allocated;
 
   it('carries a state change through outbox, relay, Kafka and an @EventPattern handler, with the request correlation id', async () => {
     const res = await post('first order').set('x-correlation-id', 'journey-42').expect(201);
@@ -140,11 +141,14 @@ describe('a service on the platform (real Kafka and PostgreSQL)', () => {
   it("dead-letters an event whose handler keeps failing, with the handler's own error", async () => {
     const res = await post(POISON).expect(201);
     const kafka = await testKafka();
-    const [dead] = await eventually(async () => {
-      const found = (await readTopic(kafka, dlqTopic(`${prefix}${Topics.orders}`))).filter((m) => m.key === res.body.id);
-      expect(found).toHaveLength(1);
-      return found;
-    }, { timeoutMs: 40_000 });
+    const [dead] = await eventually(
+      async () => {
+        const found = (await readTopic(kafka, dlqTopic(`${prefix}${Topics.orders}`))).filter((m) => m.key === res.body.id);
+        expect(found).toHaveLength(1);
+        return found;
+      },
+      { timeoutMs: 40_000 },
+    );
     expect(dead.headers[DLQ_HEADERS.error.name]).toContain(`order ${res.body.id} cannot be allocated`);
     expect(await allocated(res.body.id)).toBe(false);
   });

@@ -36,7 +36,10 @@ export type AccessTable = Record<string, readonly Role[] | typeof PUBLIC | typeo
 export const OPS_ROUTES: AccessTable = { 'GET /metrics': PUBLIC, 'GET /health/live': PUBLIC, 'GET /health/ready': PUBLIC };
 
 const joinPath = (...parts: (string | undefined)[]) =>
-  `/${parts.flatMap((p) => (p ?? '').split('/')).filter(Boolean).join('/')}`;
+  `/${parts
+    .flatMap((p) => (p ?? '').split('/'))
+    .filter(Boolean)
+    .join('/')}`;
 
 /** Every HTTP route of the running app, from Nest's own controller registry (Kafka handlers have no HTTP method). */
 export function discoverRoutes(app: INestApplication): DiscoveredRoute[] {
@@ -141,7 +144,11 @@ export function problemMismatch(res: request.Response, status: number): string |
  *   route, a role outside the table gets 403 problem+json, and a role in it gets neither (nor a 5xx): a removed
  *   guard fails here.
  */
-export async function checkAccessMatrix(svc: TestService, table: AccessTable, claims: Record<Role, TokenClaims>): Promise<{ violations: string[]; routes: DiscoveredRoute[]; requests: number }> {
+export async function checkAccessMatrix(
+  svc: TestService,
+  table: AccessTable,
+  claims: Record<Role, TokenClaims>,
+): Promise<{ violations: string[]; routes: DiscoveredRoute[]; requests: number }> {
   const routes = discoverRoutes(svc.app);
   const violations: string[] = [];
   const found = new Set(routes.map((r) => r.key));
@@ -156,7 +163,8 @@ export async function checkAccessMatrix(svc: TestService, table: AccessTable, cl
     } else {
       if (route.isPublic) violations.push(`${route.key}: @Public but the table allows only ${want.join(', ')}`);
       const declared = [...(route.roles ?? [])].sort().join(',');
-      if (declared !== [...want].sort().join(',')) violations.push(`${route.key}: @Roles(${declared || 'none'}) but the table says (${[...want].sort().join(',')})`);
+      if (declared !== [...want].sort().join(','))
+        violations.push(`${route.key}: @Roles(${declared || 'none'}) but the table says (${[...want].sort().join(',')})`);
     }
     if (!route.isPublic && !documented.includes(route.key)) violations.push(`${route.key}: served but not in openapi.json`);
   }
@@ -177,7 +185,8 @@ export async function checkAccessMatrix(svc: TestService, table: AccessTable, cl
       if (want === PUBLIC) continue;
       if (want === SIGNED) {
         // No signature: every caller is refused, a bearer token of any role included.
-        if ((res.status !== 401 && res.status !== 403) || problemMismatch(res, res.status)) violations.push(`${label}: unsigned call got ${res.status}, want 401/403 problem+json`);
+        if ((res.status !== 401 && res.status !== 403) || problemMismatch(res, res.status))
+          violations.push(`${label}: unsigned call got ${res.status}, want 401/403 problem+json`);
         continue;
       }
       if (credential.refusedWith) {
@@ -225,7 +234,14 @@ export interface Caller {
  */
 export async function checkCrossOwner(
   svc: TestService,
-  opts: { prefix: string; params: Record<string, string>; callers: Caller[]; bodies: Record<string, unknown>; headers?: Record<string, string>; query?: string },
+  opts: {
+    prefix: string;
+    params: Record<string, string>;
+    callers: Caller[];
+    bodies: Record<string, unknown>;
+    headers?: Record<string, string>;
+    query?: string;
+  },
 ): Promise<{ violations: string[]; checked: string[] }> {
   const violations: string[] = [];
   const checked: string[] = [];
@@ -238,7 +254,13 @@ export async function checkCrossOwner(
     }
     checked.push(route.key);
     for (const caller of opts.callers) {
-      let req = send(svc, route.method, `${fillPath(route.path, opts.params)}${opts.query ?? ''}`, `Bearer ${svc.token(caller.claims)}`, route.method === 'GET' ? undefined : body);
+      let req = send(
+        svc,
+        route.method,
+        `${fillPath(route.path, opts.params)}${opts.query ?? ''}`,
+        `Bearer ${svc.token(caller.claims)}`,
+        route.method === 'GET' ? undefined : body,
+      );
       for (const [name, value] of Object.entries(opts.headers ?? {})) req = req.set(name, value);
       const res = await req;
       const admitted = route.roles?.some((role) => caller.claims.roles.includes(role));

@@ -29,7 +29,13 @@ describe('test harness (real Kafka and PostgreSQL)', () => {
     await admin.createTopics({ topics: [{ topic, numPartitions: 2 }], waitForLeaders: true });
     const producer = kafka.producer();
     await producer.connect();
-    await producer.send({ topic, messages: [{ key: 'a', value: '1', headers: { h: 'x' } }, { key: 'b', value: '2' }] });
+    await producer.send({
+      topic,
+      messages: [
+        { key: 'a', value: '1', headers: { h: 'x' } },
+        { key: 'b', value: '2' },
+      ],
+    });
     await producer.disconnect();
 
     const messages = await readTopic(kafka, topic);

@@ -19,7 +19,9 @@ const dockerAvailable = () => {
 
 const fromEnvironment = (): TestInfra | undefined => {
   const brokers = process.env.KAFKA_BROKERS;
-  const pg = process.env.DATABASE_URL ?? (process.env.PGHOST ? `postgres://${process.env.PGUSER ?? 'postgres'}@${process.env.PGHOST}:${process.env.PGPORT ?? 5432}/postgres` : undefined);
+  const pg =
+    process.env.DATABASE_URL ??
+    (process.env.PGHOST ? `postgres://${process.env.PGUSER ?? 'postgres'}@${process.env.PGHOST}:${process.env.PGPORT ?? 5432}/postgres` : undefined);
   if (!brokers || !pg) return undefined;
   return { kafkaBrokers: brokers.split(',').map((b) => b.trim()), databaseUrl: pg };
 };

@@ -3,8 +3,7 @@ import { Kafka, logLevel, type IHeaders } from 'kafkajs';
 import { consumeToEnd } from '@crm/messaging';
 import { testInfra } from './infra';
 
-export const testKafka = async (clientId = 'test') =>
-  new Kafka({ clientId, brokers: (await testInfra()).kafkaBrokers, logLevel: logLevel.NOTHING });
+export const testKafka = async (clientId = 'test') => new Kafka({ clientId, brokers: (await testInfra()).kafkaBrokers, logLevel: logLevel.NOTHING });
 
 /** A topic prefix no other test file uses, e.g. `t3f9a1c2.`: `t3f9a1c2.crm.orders.v1`. */
 export const uniqueTopicPrefix = () => `t${randomBytes(4).toString('hex')}.`;

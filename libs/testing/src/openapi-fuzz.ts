@@ -57,14 +57,7 @@ export interface FuzzReport {
   statuses: Record<string, number>;
 }
 
-export const SQL_INJECTION = [
-  "' OR '1'='1",
-  "1; DROP TABLE outbox; --",
-  "') UNION SELECT version() --",
-  '" OR ""="',
-  "%' AND pg_sleep(5) --",
-  "x'::uuid --",
-];
+export const SQL_INJECTION = ["' OR '1'='1", '1; DROP TABLE outbox; --', "') UNION SELECT version() --", '" OR ""="', "%' AND pg_sleep(5) --", "x'::uuid --"];
 const HUGE = 'x'.repeat(70_000);
 
 /** A generated value as a query or path string (objects as JSON, as a careless client would send them). */
@@ -130,9 +123,17 @@ export class OpenApiFuzzer {
       current = this.doc.components.schemas[String(current.$ref).split('/').pop()!] ?? {};
     }
     if (current.allOf) {
-      return current.allOf.map((s: Schema) => this.deref(s)).reduce((a: Schema, b: Schema) => ({
-        ...a, ...b, properties: { ...a.properties, ...b.properties }, required: [...(a.required ?? []), ...(b.required ?? [])],
-      }), {});
+      return current.allOf
+        .map((s: Schema) => this.deref(s))
+        .reduce(
+          (a: Schema, b: Schema) => ({
+            ...a,
+            ...b,
+            properties: { ...a.properties, ...b.properties },
+            required: [...(a.required ?? []), ...(b.required ?? [])],
+          }),
+          {},
+        );
     }
     return current;
   }
@@ -160,7 +161,9 @@ export class OpenApiFuzzer {
       case 'boolean':
         return fc.boolean();
       case 'array':
-        return depth > 4 ? fc.constant([]) : fc.array(this.valid(schema.items, depth + 1), { minLength: schema.minItems ?? 0, maxLength: Math.min(schema.maxItems ?? 3, 3) });
+        return depth > 4
+          ? fc.constant([])
+          : fc.array(this.valid(schema.items, depth + 1), { minLength: schema.minItems ?? 0, maxLength: Math.min(schema.maxItems ?? 3, 3) });
       case 'object': {
         if (depth > 4 || !schema.properties) return fc.constant({});
         const required: string[] = schema.required ?? [];
@@ -216,7 +219,10 @@ export class OpenApiFuzzer {
     return fc
       .tuple(
         base,
-        sometimes(fc.constantFrom(...props).chain(([name, prop]) => this.invalid(prop).map((value) => [name, value] as const)), 40),
+        sometimes(
+          fc.constantFrom(...props).chain(([name, prop]) => this.invalid(prop).map((value) => [name, value] as const)),
+          40,
+        ),
         sometimes(fc.constantFrom(...(schema.required?.length ? schema.required : ['__none__'])), 15),
         sometimes(fc.tuple(fc.constantFrom('isAdmin', '__proto__', 'constructor', 'id', 'version', 'extra'), fc.jsonValue({ maxDepth: 1 })), 10),
       )
@@ -246,7 +252,13 @@ export class OpenApiFuzzer {
           fc.oneof(
             { arbitrary: knownIds[p.name]?.length ? fc.constantFrom(...knownIds[p.name]) : this.valid(p.schema).map(asText), weight: 4 },
             { arbitrary: this.valid(p.schema).map(asText), weight: 3 },
-            { arbitrary: fc.oneof(fc.constantFrom(...SQL_INJECTION, 'x'.repeat(5000), '-1', '1e400', 'null'), fc.string({ unit: 'grapheme', minLength: 1, maxLength: 40 })), weight: 2 },
+            {
+              arbitrary: fc.oneof(
+                fc.constantFrom(...SQL_INJECTION, 'x'.repeat(5000), '-1', '1e400', 'null'),
+                fc.string({ unit: 'grapheme', minLength: 1, maxLength: 40 }),
+              ),
+              weight: 2,
+            },
           ),
         ]),
       ),
@@ -264,7 +276,13 @@ export class OpenApiFuzzer {
       ),
       { requiredKeys: [] },
     );
-    const extraQuery = sometimes(fc.dictionary(fc.constantFrom('sort', 'order', 'limit', 'q', 'search', 'filter', '__proto__', 'where'), fc.constantFrom(...SQL_INJECTION, '-1', '100000', 'a'.repeat(3000))), 25);
+    const extraQuery = sometimes(
+      fc.dictionary(
+        fc.constantFrom('sort', 'order', 'limit', 'q', 'search', 'filter', '__proto__', 'where'),
+        fc.constantFrom(...SQL_INJECTION, '-1', '100000', 'a'.repeat(3000)),
+      ),
+      25,
+    );
     const headerArb = fc.record(
       Object.fromEntries(
         [...headerParams.map((p) => p.name.toLowerCase()), 'if-match', 'idempotency-key'].map((name) => [
@@ -280,35 +298,48 @@ export class OpenApiFuzzer {
       { requiredKeys: [] },
     );
 
-    const bodyArb: fc.Arbitrary<FuzzRequest['body']> = operation.method === 'get'
-      ? fc.constant(undefined) // a GET body means nothing to these routes
-      : !jsonSchema && otherTypes.length === 0
-      ? sometimes(fc.constant({ kind: 'json' as const, value: { unexpected: true } }), 10).map((b) => b ?? undefined)
-      : fc.oneof(
-          { arbitrary: jsonSchema ? this.body(jsonSchema).map((value) => ({ kind: 'json' as const, value })) : fc.constant(undefined), weight: 20 },
-          {
-            arbitrary: fc.constantFrom('{"a":', '{', 'nul', '[1,2', '{"a":1}}', '\u0000', '{"__proto__":{"polluted":1}}', '"just a string"', '12', '[]')
-              .map((value) => ({ kind: 'raw' as const, value, contentType: 'application/json' })),
-            weight: 3,
-          },
-          { arbitrary: fc.constant({ kind: 'raw' as const, value: OVERSIZED, contentType: 'application/json' }), weight: 1 },
-          {
-            arbitrary: fc.tuple(fc.constantFrom(...(otherTypes.length ? otherTypes : ['text/plain']), 'application/xml'), fc.string({ unit: 'grapheme', maxLength: 200 }))
-              .map(([contentType, value]) => ({ kind: 'raw' as const, value, contentType })),
-            weight: otherTypes.length ? 6 : 1,
-          },
-        );
+    const bodyArb: fc.Arbitrary<FuzzRequest['body']> =
+      operation.method === 'get'
+        ? fc.constant(undefined) // a GET body means nothing to these routes
+        : !jsonSchema && otherTypes.length === 0
+          ? sometimes(fc.constant({ kind: 'json' as const, value: { unexpected: true } }), 10).map((b) => b ?? undefined)
+          : fc.oneof(
+              { arbitrary: jsonSchema ? this.body(jsonSchema).map((value) => ({ kind: 'json' as const, value })) : fc.constant(undefined), weight: 20 },
+              {
+                arbitrary: fc
+                  .constantFrom('{"a":', '{', 'nul', '[1,2', '{"a":1}}', '\u0000', '{"__proto__":{"polluted":1}}', '"just a string"', '12', '[]')
+                  .map((value) => ({ kind: 'raw' as const, value, contentType: 'application/json' })),
+                weight: 3,
+              },
+              { arbitrary: fc.constant({ kind: 'raw' as const, value: OVERSIZED, contentType: 'application/json' }), weight: 1 },
+              {
+                arbitrary: fc
+                  .tuple(
+                    fc.constantFrom(...(otherTypes.length ? otherTypes : ['text/plain']), 'application/xml'),
+                    fc.string({ unit: 'grapheme', maxLength: 200 }),
+                  )
+                  .map(([contentType, value]) => ({ kind: 'raw' as const, value, contentType })),
+                weight: otherTypes.length ? 6 : 1,
+              },
+            );
 
     // An empty segment would address another route (`/items/` is the list), not this one with a bad id.
-    return fc.record({ path: pathArb.filter((values) => Object.values(values).every((v) => String(v) !== '')), query: queryArb, extra: extraQuery, headers: headerArb, body: bodyArb,
-      signed: fc.oneof({ arbitrary: fc.constant(true), weight: 9 }, { arbitrary: fc.constant(false), weight: 1 }),
-    }).map(({ path, query, extra, headers, body, signed }) => ({
-      signed,
-      path: operation.path.replace(/\{([^}]+)\}/g, (_m, name: string) => encodeURIComponent(String((path as Record<string, unknown>)[name] ?? ''))),
-      query: { ...(extra ?? {}), ...(query as Record<string, string | string[]>) },
-      headers: headers as Record<string, string>,
-      body,
-    }));
+    return fc
+      .record({
+        path: pathArb.filter((values) => Object.values(values).every((v) => String(v) !== '')),
+        query: queryArb,
+        extra: extraQuery,
+        headers: headerArb,
+        body: bodyArb,
+        signed: fc.oneof({ arbitrary: fc.constant(true), weight: 9 }, { arbitrary: fc.constant(false), weight: 1 }),
+      })
+      .map(({ path, query, extra, headers, body, signed }) => ({
+        signed,
+        path: operation.path.replace(/\{([^}]+)\}/g, (_m, name: string) => encodeURIComponent(String((path as Record<string, unknown>)[name] ?? ''))),
+        query: { ...(extra ?? {}), ...(query as Record<string, string | string[]>) },
+        headers: headers as Record<string, string>,
+        body,
+      }));
   }
 
   /** The documented schema of this status, or undefined when it documents none. */
@@ -320,7 +351,8 @@ export class OpenApiFuzzer {
     const response = operation.op.responses?.[String(status)] ?? operation.op.responses?.[`${String(status)[0]}XX`];
     if (!response) return undefined;
     const content: Record<string, { schema?: Schema }> = response.content ?? {};
-    const schema = content[mediaType]?.schema ?? (/json/.test(mediaType) ? (content['application/json'] ?? content['application/problem+json'])?.schema : undefined);
+    const schema =
+      content[mediaType]?.schema ?? (/json/.test(mediaType) ? (content['application/json'] ?? content['application/problem+json'])?.schema : undefined);
     if (!schema) return null;
     const validate = this.ajv.compile(toJsonSchema(schema) as object);
     this.validators.set(key, validate);
@@ -362,7 +394,9 @@ function httpCallOnce(agent: Agent, url: string, method: string, headers: Record
     const call = httpRequest(url, { method, headers, agent }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers as Record<string, string>, text: Buffer.concat(chunks).toString('utf8') }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, headers: res.headers as Record<string, string>, text: Buffer.concat(chunks).toString('utf8') }),
+      );
       res.on('error', reject);
     });
     call.on('error', (error) => reject(Object.assign(error, { reusedSocket: call.reusedSocket })));
@@ -488,7 +522,10 @@ async function fuzzListening(svc: TestService, agent: Agent, base: string, token
             state = after;
             if (after !== before) {
               const was = new Set(before.split('|'));
-              const changed = after.split('|').filter((t) => !was.has(t)).map((t) => t.split(':')[0]);
+              const changed = after
+                .split('|')
+                .filter((t) => !was.has(t))
+                .map((t) => t.split(':')[0]);
               throw new Error(`rejected request changed the database (${changed.join(', ')}): ${where}`);
             }
           }
@@ -507,14 +544,19 @@ async function fuzzListening(svc: TestService, agent: Agent, base: string, token
       // fast-check's own report prints the whole counter-example; a 1 MiB body would drown the log.
       const example = JSON.stringify(result.counterexample, (_k, v) => (typeof v === 'string' && v.length > 200 ? `${v.slice(0, 80)}…(${v.length} chars)` : v));
       const cause = result.errorInstance instanceof Error ? result.errorInstance.message : String(result.errorInstance);
-      throw new Error(`${operation.id} failed after ${result.numRuns} runs (seed ${result.seed}, path ${result.counterexamplePath}):\n${cause}\ncounter-example: ${example}`);
+      throw new Error(
+        `${operation.id} failed after ${result.numRuns} runs (seed ${result.seed}, path ${result.counterexamplePath}):\n${cause}\ncounter-example: ${example}`,
+      );
     }
     timings.push(`${operation.id} ${((Date.now() - opStarted) / 1000).toFixed(1)}s`);
   }
   if (process.env.FUZZ_TIMINGS) console.log(timings.join('\n'));
-  if (schemaless.size) console.log(`openapi fuzz ${svc.config.service}: success answers documented without a schema (not checked): ${[...schemaless].join(', ')}`);
+  if (schemaless.size)
+    console.log(`openapi fuzz ${svc.config.service}: success answers documented without a schema (not checked): ${[...schemaless].join(', ')}`);
   const seconds = (Date.now() - started) / 1000;
   const report = { schemaless: [...schemaless], operations: operations.length, requests, seconds, perSecond: Math.round(requests / seconds), statuses };
-  console.log(`openapi fuzz ${svc.config.service}: ${report.operations} operations, ${requests} requests in ${seconds.toFixed(1)} s (${report.perSecond}/s); statuses ${JSON.stringify(statuses)}`);
+  console.log(
+    `openapi fuzz ${svc.config.service}: ${report.operations} operations, ${requests} requests in ${seconds.toFixed(1)} s (${report.perSecond}/s); statuses ${JSON.stringify(statuses)}`,
+  );
   return report;
 }

@@ -6,7 +6,15 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { createHttpAdapter } from '@crm/http';
 import { definitionOf, type EventEnvelope, type EventName, type ServiceName } from '@crm/contracts';
-import { connectEventConsumers, loadServiceConfig, setupOpenApi, type ServiceConfig, type SettingSpec, type SettingsOf, type SettingsSpec } from '@crm/platform';
+import {
+  connectEventConsumers,
+  loadServiceConfig,
+  setupOpenApi,
+  type ServiceConfig,
+  type SettingSpec,
+  type SettingsOf,
+  type SettingsSpec,
+} from '@crm/platform';
 import { createTestDatabase, type TestDatabase } from './database';
 import { testInfra } from './infra';
 import { deleteTopicsWithPrefix, readTopic, testKafka, uniqueTopicPrefix } from './kafka';
@@ -28,7 +36,13 @@ export interface TestService<Settings = unknown> {
   prefix: string;
   token(claims: TokenClaims): string;
   /** supertest against the app, with `Authorization: Bearer` for the given claims. */
-  as(claims: TokenClaims): { get(url: string): request.Test; post(url: string): request.Test; put(url: string): request.Test; patch(url: string): request.Test; delete(url: string): request.Test };
+  as(claims: TokenClaims): {
+    get(url: string): request.Test;
+    post(url: string): request.Test;
+    put(url: string): request.Test;
+    patch(url: string): request.Test;
+    delete(url: string): request.Test;
+  };
   /** Puts events on the (prefixed) topics their definitions name, keyed by subject, as a producer service would. */
   publish(...events: EventEnvelope[]): Promise<void>;
   /** Every event of the given type now on its topic. */
@@ -49,13 +63,17 @@ export async function startTestService<S extends SettingsSpec = Record<never, Se
   const infra = await testInfra();
   const db = await createTestDatabase(service);
   const prefix = options.prefix ?? uniqueTopicPrefix();
-  const config = loadServiceConfig(service, {
-    [`${service.toUpperCase()}_DATABASE_URL`]: db.url,
-    KAFKA_BROKERS: infra.kafkaBrokers.join(','),
-    KAFKA_TOPIC_PREFIX: prefix,
-    JWT_SECRET: TEST_JWT_SECRET,
-    ...options.env,
-  }, options.settings);
+  const config = loadServiceConfig(
+    service,
+    {
+      [`${service.toUpperCase()}_DATABASE_URL`]: db.url,
+      KAFKA_BROKERS: infra.kafkaBrokers.join(','),
+      KAFKA_TOPIC_PREFIX: prefix,
+      JWT_SECRET: TEST_JWT_SECRET,
+      ...options.env,
+    },
+    options.settings,
+  );
   const moduleRef = await Test.createTestingModule({ imports: [moduleFor(config)] }).compile();
   const app = moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter(), { logger: ['error', 'warn'], rawBody: true });
   const dataSource = app.get(DataSource);
@@ -98,9 +116,7 @@ export async function startTestService<S extends SettingsSpec = Record<never, Se
     },
     async published(name) {
       const { topic, type } = definitionOf(name);
-      return (await readTopic(kafka, `${prefix}${topic}`))
-        .map((m) => JSON.parse(m.value ?? 'null') as EventEnvelope)
-        .filter((e) => e?.type === type);
+      return (await readTopic(kafka, `${prefix}${topic}`)).map((m) => JSON.parse(m.value ?? 'null') as EventEnvelope).filter((e) => e?.type === type);
     },
     async close() {
       await producer.disconnect().catch(() => undefined);

@@ -31,7 +31,10 @@ export interface TestSystem {
   prefix: string;
   databases: Record<string, TestDatabase>;
   /** supertest against one service with a bearer token for the given claims. */
-  as(claims: TokenClaims, service: ServiceName): { get(url: string): request.Test; post(url: string): request.Test; put(url: string): request.Test; patch(url: string): request.Test };
+  as(
+    claims: TokenClaims,
+    service: ServiceName,
+  ): { get(url: string): request.Test; post(url: string): request.Test; put(url: string): request.Test; patch(url: string): request.Test };
   stop(): Promise<void>;
 }
 
@@ -50,7 +53,10 @@ async function waitUntilReady(url: string, child: ChildProcess, logs: () => stri
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`${url}: the process exited with ${child.exitCode}\n${logs()}`);
-    const ok = await fetch(`${url}/health/ready`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${url}/health/ready`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return;
     await new Promise((r) => setTimeout(r, 250));
   }
@@ -146,7 +152,13 @@ function launcher(service: ServiceName, env: Record<string, string>, readyTimeou
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       const keep = (chunk: Buffer) => {
-        lines.push(...chunk.toString().split('\n').filter(Boolean).map((l) => `[${service}] ${l}`));
+        lines.push(
+          ...chunk
+            .toString()
+            .split('\n')
+            .filter(Boolean)
+            .map((l) => `[${service}] ${l}`),
+        );
         if (lines.length > 400) lines.splice(0, lines.length - 400);
       };
       child.stdout?.on('data', keep);

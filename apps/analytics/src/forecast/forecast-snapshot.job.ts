@@ -49,7 +49,13 @@ export class ForecastSnapshotJob {
         const forecast = await this.forecasts.forecast({ horizon: SNAPSHOT_HORIZON, currency, historyEnd }, SYSTEM);
         const values = (measure: string) => forecast.series.find((s) => s.measure === measure)?.points ?? [];
         const rows: SnapshotValue[] = [
-          ...values('forecast').map((pt, i) => ({ method: 'holt_winters', target: pt.x, value: pt.y, lower: values('lower')[i]?.y, upper: values('upper')[i]?.y })),
+          ...values('forecast').map((pt, i) => ({
+            method: 'holt_winters',
+            target: pt.x,
+            value: pt.y,
+            lower: values('lower')[i]?.y,
+            upper: values('upper')[i]?.y,
+          })),
           ...values('pipeline_weighted').map((pt) => ({ method: 'pipeline_weighted', target: pt.x, value: pt.y, lower: null, upper: null })),
         ];
         stored += await this.snapshots.insert(m, madeMonth, currency, rows);
@@ -66,7 +72,11 @@ export class ForecastSnapshotJob {
       const actual = Number(r.actual ?? 0);
       const forecast = Number(r.value);
       return {
-        method: r.method, madeMonth: r.made_month, targetMonth: r.target_month, forecast: r.value, actual: r.actual ?? '0',
+        method: r.method,
+        madeMonth: r.made_month,
+        targetMonth: r.target_month,
+        forecast: r.value,
+        actual: r.actual ?? '0',
         absolutePercentageError: actual === 0 ? null : Math.round(Math.abs((actual - forecast) / actual) * 10_000) / 100,
       };
     });

@@ -21,18 +21,25 @@ export const LEAD_AGE_BUCKETS = [
 export class BusinessMetrics {
   private readonly logger = new Logger(BusinessMetrics.name);
 
-  constructor(metrics: MetricsRegistry, @InjectDataSource() private readonly dataSource: DataSource) {
+  constructor(
+    metrics: MetricsRegistry,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {
     const self = this;
     metrics.gauge({
       name: 'crm_analytics_pipeline_value',
       help: 'Open pipeline by stage and currency; kind=raw (expected amounts) or weighted (× win probability)',
       labelNames: ['stage', 'currency', 'kind'],
       async collect() {
-        await self.refresh<{ stage: string; currency: string; raw: number; weighted: number }>(this, `SELECT stage, currency, sum(amount)::float8 AS raw, sum(weighted_amount)::float8 AS weighted
-                                     FROM pipeline_open GROUP BY 1, 2 HAVING sum(opportunities) <> 0`, (g, r) => {
-          g.set({ stage: r.stage, currency: r.currency, kind: 'raw' }, r.raw);
-          g.set({ stage: r.stage, currency: r.currency, kind: 'weighted' }, r.weighted);
-        });
+        await self.refresh<{ stage: string; currency: string; raw: number; weighted: number }>(
+          this,
+          `SELECT stage, currency, sum(amount)::float8 AS raw, sum(weighted_amount)::float8 AS weighted
+                                     FROM pipeline_open GROUP BY 1, 2 HAVING sum(opportunities) <> 0`,
+          (g, r) => {
+            g.set({ stage: r.stage, currency: r.currency, kind: 'raw' }, r.raw);
+            g.set({ stage: r.stage, currency: r.currency, kind: 'weighted' }, r.weighted);
+          },
+        );
       },
     });
     metrics.gauge({
@@ -40,8 +47,12 @@ export class BusinessMetrics {
       help: 'Net bookings (confirmed − cancelled) of the current UTC month, by currency',
       labelNames: ['currency'],
       async collect() {
-        await self.refresh<{ currency: string; v: number }>(this, `SELECT currency, sum(confirmed_amount - cancelled_amount)::float8 AS v FROM sales_daily
-                                   WHERE day >= date_trunc('month', now() AT TIME ZONE 'UTC')::date GROUP BY 1`, (g, r) => g.set({ currency: r.currency }, r.v));
+        await self.refresh<{ currency: string; v: number }>(
+          this,
+          `SELECT currency, sum(confirmed_amount - cancelled_amount)::float8 AS v FROM sales_daily
+                                   WHERE day >= date_trunc('month', now() AT TIME ZONE 'UTC')::date GROUP BY 1`,
+          (g, r) => g.set({ currency: r.currency }, r.v),
+        );
       },
     });
     metrics.gauge({
@@ -50,10 +61,15 @@ export class BusinessMetrics {
       labelNames: ['age_bucket'],
       async collect() {
         const cases = LEAD_AGE_BUCKETS.map((b) => `WHEN now() - captured_at < interval '${b.to ?? 100000} days' THEN '${b.bucket}'`).join(' ');
-        await self.refresh<{ bucket: string; n: number }>(this, `SELECT CASE ${cases} END AS bucket, count(*)::int AS n FROM lead_facts
-                                   WHERE captured_at IS NOT NULL AND converted_at IS NULL AND disqualified_at IS NULL GROUP BY 1`, (g, r) => g.set({ age_bucket: r.bucket }, r.n), (g) => {
-          for (const b of LEAD_AGE_BUCKETS) g.set({ age_bucket: b.bucket }, 0);
-        });
+        await self.refresh<{ bucket: string; n: number }>(
+          this,
+          `SELECT CASE ${cases} END AS bucket, count(*)::int AS n FROM lead_facts
+                                   WHERE captured_at IS NOT NULL AND converted_at IS NULL AND disqualified_at IS NULL GROUP BY 1`,
+          (g, r) => g.set({ age_bucket: r.bucket }, r.n),
+          (g) => {
+            for (const b of LEAD_AGE_BUCKETS) g.set({ age_bucket: b.bucket }, 0);
+          },
+        );
       },
     });
     metrics.gauge({
@@ -82,9 +98,7 @@ export class BusinessMetrics {
   }
 
   /** Resets the gauge (so a label that vanished reads as gone) and sets it from a query; a failing query keeps the scrape alive. */
-  private async refresh<Row>(
-    gauge: Gauge<string>, sql: string, set: (g: Gauge<string>, row: Row) => void, init?: (g: Gauge<string>) => void,
-  ): Promise<void> {
+  private async refresh<Row>(gauge: Gauge<string>, sql: string, set: (g: Gauge<string>, row: Row) => void, init?: (g: Gauge<string>) => void): Promise<void> {
     try {
       const rows: Row[] = await this.dataSource.query(sql);
       gauge.reset();

@@ -98,9 +98,26 @@ export class CreateAnalytics1764288000000 implements MigrationInterface {
 
   async down(q: QueryRunner): Promise<void> {
     for (const table of [
-      'forecast_snapshots', 'quotas', 'feedback_daily', 'pipeline_open', 'funnel_daily', 'leads_daily', 'opportunities_daily', 'sales_daily',
-      'feedback_facts', 'receivable_facts', 'payment_facts', 'order_line_facts', 'order_facts', 'opportunity_stage_intervals',
-      'opportunity_facts', 'lead_facts', 'items', 'reps', 'analytics_watermark',
-    ]) await q.query(`DROP TABLE ${table}`);
+      'forecast_snapshots',
+      'quotas',
+      'feedback_daily',
+      'pipeline_open',
+      'funnel_daily',
+      'leads_daily',
+      'opportunities_daily',
+      'sales_daily',
+      'feedback_facts',
+      'receivable_facts',
+      'payment_facts',
+      'order_line_facts',
+      'order_facts',
+      'opportunity_stage_intervals',
+      'opportunity_facts',
+      'lead_facts',
+      'items',
+      'reps',
+      'analytics_watermark',
+    ])
+      await q.query(`DROP TABLE ${table}`);
   }
 }

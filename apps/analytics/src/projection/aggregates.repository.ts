@@ -6,8 +6,18 @@ import type { Watermark } from './projection-batch';
 
 /** Everything derived from events; quotas and forecast snapshots are not, and survive a rebuild. */
 export const READ_MODEL_TABLES = [
-  ...AGGREGATE_TABLES, 'analytics_watermark', 'reps', 'items', 'lead_facts', 'opportunity_facts', 'opportunity_stage_intervals',
-  'order_facts', 'order_line_facts', 'payment_facts', 'receivable_facts', 'feedback_facts',
+  ...AGGREGATE_TABLES,
+  'analytics_watermark',
+  'reps',
+  'items',
+  'lead_facts',
+  'opportunity_facts',
+  'opportunity_stage_intervals',
+  'order_facts',
+  'order_line_facts',
+  'payment_facts',
+  'receivable_facts',
+  'feedback_facts',
 ];
 
 /** The facts' stored contributions, the aggregate tables they add up to, and the watermarks. */
@@ -16,7 +26,11 @@ export class AggregatesRepository {
   /** Locks the fact rows in id order (so concurrent batches cannot deadlock on them); their stored contributions by id. */
   async lockContributions(m: EntityManager, table: FactTable, ids: readonly string[]): Promise<Map<string, Contribution[]>> {
     const id = FACT_ID[table];
-    const rows = await select<{ id: string; contrib: Contribution[] }>(m, `SELECT ${id} AS id, contrib FROM ${table} WHERE ${id} = ANY($1::uuid[]) ORDER BY ${id} FOR UPDATE`, [ids]);
+    const rows = await select<{ id: string; contrib: Contribution[] }>(
+      m,
+      `SELECT ${id} AS id, contrib FROM ${table} WHERE ${id} = ANY($1::uuid[]) ORDER BY ${id} FOR UPDATE`,
+      [ids],
+    );
     return new Map(rows.map((r) => [r.id, r.contrib]));
   }
 

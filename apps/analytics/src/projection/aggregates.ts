@@ -18,8 +18,13 @@ export const AGGREGATES = {
   sales_daily: {
     dims: ['day', 'currency', ...DIMS],
     measures: {
-      confirmed_amount: 'amount', cancelled_amount: 'amount', shipped_amount: 'amount', paid_amount: 'amount',
-      orders_confirmed: 'count', orders_cancelled: 'count', orders_shipped: 'count',
+      confirmed_amount: 'amount',
+      cancelled_amount: 'amount',
+      shipped_amount: 'amount',
+      paid_amount: 'amount',
+      orders_confirmed: 'count',
+      orders_cancelled: 'count',
+      orders_shipped: 'count',
     },
   },
   /** Opportunities created, won and lost, by the day of each. */

@@ -18,7 +18,11 @@ export class AnalyticsEventsConsumer {
 
   @OnEvent(PROJECTED_EVENT_TYPES)
   apply(@Payload() event: EventEnvelope, @Ctx() ctx: InboxContext) {
-    const batch = ctx.batch(this.projector, () => new ProjectionBatch(), (b) => this.projector.flush(ctx.manager, b));
+    const batch = ctx.batch(
+      this.projector,
+      () => new ProjectionBatch(),
+      (b) => this.projector.flush(ctx.manager, b),
+    );
     return this.projector.apply(ctx.manager, event, { topic: ctx.topic, partition: ctx.partition }, batch);
   }
 }

@@ -27,7 +27,9 @@ export class DirectoriesRepository {
   /** The facts of a rep whose own events named no team: they take the rep's. */
   async factsOnRepTeam(m: EntityManager, repId: string): Promise<{ leads: string[]; opportunities: string[]; orders: string[] }> {
     const leads = await select<{ lead_id: string }>(m, 'SELECT lead_id FROM lead_facts WHERE rep_id = $1 AND team IS NULL', [repId]);
-    const opportunities = await select<{ opportunity_id: string }>(m, 'SELECT opportunity_id FROM opportunity_facts WHERE rep_id = $1 AND team IS NULL', [repId]);
+    const opportunities = await select<{ opportunity_id: string }>(m, 'SELECT opportunity_id FROM opportunity_facts WHERE rep_id = $1 AND team IS NULL', [
+      repId,
+    ]);
     const orders = await select<{ order_id: string }>(m, 'SELECT order_id FROM order_facts WHERE rep_id = $1 AND team IS NULL', [repId]);
     return { leads: leads.map((r) => r.lead_id), opportunities: opportunities.map((r) => r.opportunity_id), orders: orders.map((r) => r.order_id) };
   }

@@ -18,8 +18,15 @@ describe('settlement', () => {
 
 describe('byOrder', () => {
   it('groups rows by order id, keeping their order', () => {
-    const rows = [{ order_id: 'a', n: 1 }, { order_id: 'b', n: 2 }, { order_id: 'a', n: 3 }];
-    expect([...byOrder(rows)]).toEqual([['a', [rows[0], rows[2]]], ['b', [rows[1]]]]);
+    const rows = [
+      { order_id: 'a', n: 1 },
+      { order_id: 'b', n: 2 },
+      { order_id: 'a', n: 3 },
+    ];
+    expect([...byOrder(rows)]).toEqual([
+      ['a', [rows[0], rows[2]]],
+      ['b', [rows[1]]],
+    ]);
   });
 });
 
@@ -31,7 +38,9 @@ describe('ProjectionBatch', () => {
     b.applied({ topic: 'leads', partition: 2 }, new Date('2026-01-03T00:00:00Z'));
     b.applied({ topic: 'leads', partition: 0 }, new Date('2026-01-03T00:00:00Z'));
     expect(b.sortedWatermarks().map((w) => [w.topic, w.partition, w.count, w.time.toISOString().slice(0, 10)])).toEqual([
-      ['leads', 0, 1, '2026-01-03'], ['leads', 2, 1, '2026-01-03'], ['orders', 1, 2, '2026-01-02'],
+      ['leads', 0, 1, '2026-01-03'],
+      ['leads', 2, 1, '2026-01-03'],
+      ['orders', 1, 2, '2026-01-02'],
     ]);
     b.opportunity('o1', true);
     b.clear();

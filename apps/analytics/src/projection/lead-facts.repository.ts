@@ -44,8 +44,13 @@ export class LeadFactsRepository {
   }
 
   async followedUp(m: EntityManager, data: EventData<'lead.followed_up'>): Promise<void> {
-    await this.update(m, data.leadId, { first_follow_up_at: '$2', follow_ups: '1' },
-      'first_follow_up_at = LEAST(lead_facts.first_follow_up_at, $2), follow_ups = lead_facts.follow_ups + 1', [ts(data.at)]);
+    await this.update(
+      m,
+      data.leadId,
+      { first_follow_up_at: '$2', follow_ups: '1' },
+      'first_follow_up_at = LEAST(lead_facts.first_follow_up_at, $2), follow_ups = lead_facts.follow_ups + 1',
+      [ts(data.at)],
+    );
   }
 
   async qualified(m: EntityManager, data: EventData<'lead.qualified'>): Promise<void> {

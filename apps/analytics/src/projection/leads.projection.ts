@@ -41,11 +41,20 @@ export const leadProjections: Projections = {
 /** A lead row as the funnel sees it; dimensions nobody has told us yet are unknown (no rep: unassigned). */
 export function leadView(l: LeadProjectionRow): LeadFactView {
   return {
-    capturedAt: l.captured_at, qualifiedAt: l.qualified_at, disqualifiedAt: l.disqualified_at, convertedAt: l.converted_at,
-    firstFollowUpAt: l.first_follow_up_at, opportunityAt: l.opportunity_at, wonAt: l.won_at, paidAt: l.paid_at,
+    capturedAt: l.captured_at,
+    qualifiedAt: l.qualified_at,
+    disqualifiedAt: l.disqualified_at,
+    convertedAt: l.converted_at,
+    firstFollowUpAt: l.first_follow_up_at,
+    opportunityAt: l.opportunity_at,
+    wonAt: l.won_at,
+    paidAt: l.paid_at,
     dims: {
-      region: l.region ?? UNKNOWN, productLine: l.product_line ?? UNKNOWN, source: l.source ?? UNKNOWN,
-      repId: l.rep_id ?? UNASSIGNED, team: l.team ?? l.rep_team ?? (l.rep_id ? UNKNOWN : UNASSIGNED),
+      region: l.region ?? UNKNOWN,
+      productLine: l.product_line ?? UNKNOWN,
+      source: l.source ?? UNKNOWN,
+      repId: l.rep_id ?? UNASSIGNED,
+      team: l.team ?? l.rep_team ?? (l.rep_id ? UNKNOWN : UNASSIGNED),
     },
   };
 }

@@ -44,15 +44,34 @@ export function projectOpportunity(o: OpportunityProjectionRow): { state: Opport
   if (o.currency && o.expected_amount !== null) {
     for (const i of intervals) {
       rows.push({
-        opportunity_id: o.opportunity_id, seq: i.seq, stage: i.stage, status: i.status, p: i.winProbability, currency: o.currency,
-        amount: o.expected_amount, weighted: weightedAmount(o.expected_amount, i.winProbability), valid_from: i.validFrom, valid_to: i.validTo,
-        region: dims.region, product_line: dims.productLine, source: dims.source, rep_id: dims.repId, team: dims.team,
+        opportunity_id: o.opportunity_id,
+        seq: i.seq,
+        stage: i.stage,
+        status: i.status,
+        p: i.winProbability,
+        currency: o.currency,
+        amount: o.expected_amount,
+        weighted: weightedAmount(o.expected_amount, i.winProbability),
+        valid_from: i.validFrom,
+        valid_to: i.validTo,
+        region: dims.region,
+        product_line: dims.productLine,
+        source: dims.source,
+        rep_id: dims.repId,
+        team: dims.team,
       });
     }
   }
   const view: OpportunityFactView = {
-    currency: o.currency, expectedAmount: o.expected_amount, expectedCloseDate: o.close_date, createdAt: o.created_at,
-    wonAt: o.won_at, wonAmount: o.won_amount, lostAt: o.lost_at, current, dims,
+    currency: o.currency,
+    expectedAmount: o.expected_amount,
+    expectedCloseDate: o.close_date,
+    createdAt: o.created_at,
+    wonAt: o.won_at,
+    wonAmount: o.won_amount,
+    lostAt: o.lost_at,
+    current,
+    dims,
   };
   return { state, intervals: rows, view };
 }
@@ -68,8 +87,15 @@ export async function reprojectOpportunities(ctx: ProjectionContext, ids: readon
   if (!locked.size) return;
   const lockedIds = [...locked.keys()];
   const projected = (await repos.opportunities.loadForProjection(m, lockedIds)).map(projectOpportunity);
-  await repos.opportunities.saveStates(m, projected.map((p) => p.state));
-  await repos.opportunities.replaceIntervals(m, lockedIds, projected.flatMap((p) => p.intervals));
+  await repos.opportunities.saveStates(
+    m,
+    projected.map((p) => p.state),
+  );
+  await repos.opportunities.replaceIntervals(
+    m,
+    lockedIds,
+    projected.flatMap((p) => p.intervals),
+  );
   const settled = projected.map((p) => ({ id: p.state.id, before: locked.get(p.state.id)!, after: opportunityContributions(p.view) }));
   await settle(ctx, 'opportunity_facts', settled, deltas);
 }

@@ -50,8 +50,19 @@ export class OpportunityFactsRepository {
        ON CONFLICT (opportunity_id) DO UPDATE SET history = opportunity_facts.history || $2::jsonb, deal_known = true, lead_id = EXCLUDED.lead_id,
          rep_id = EXCLUDED.rep_id, team = EXCLUDED.team, region = EXCLUDED.region, product_line = EXCLUDED.product_line, currency = EXCLUDED.currency,
          expected_amount = EXCLUDED.expected_amount, expected_close_date = EXCLUDED.expected_close_date, created_at = EXCLUDED.created_at`,
-      [data.opportunityId, JSON.stringify(entry), data.leadId, data.repId, data.team ?? null, data.region ?? null, data.productLine ?? null, data.currency,
-        data.expectedAmount, data.expectedCloseDate, ts(data.createdAt)],
+      [
+        data.opportunityId,
+        JSON.stringify(entry),
+        data.leadId,
+        data.repId,
+        data.team ?? null,
+        data.region ?? null,
+        data.productLine ?? null,
+        data.currency,
+        data.expectedAmount,
+        data.expectedCloseDate,
+        ts(data.createdAt),
+      ],
     );
   }
 
@@ -71,8 +82,18 @@ export class OpportunityFactsRepository {
          rep_id = EXCLUDED.rep_id, team = COALESCE(EXCLUDED.team, opportunity_facts.team), region = COALESCE(EXCLUDED.region, opportunity_facts.region),
          currency = COALESCE(opportunity_facts.currency, EXCLUDED.currency), won_amount = EXCLUDED.won_amount, won_at = EXCLUDED.won_at,
          created_at = COALESCE(opportunity_facts.created_at, EXCLUDED.created_at)`,
-      [data.opportunityId, JSON.stringify(entry), data.leadId, data.repId, data.team ?? null, data.region ?? null, data.currency, data.amount,
-        ts(data.wonAt), ts(data.createdAt)],
+      [
+        data.opportunityId,
+        JSON.stringify(entry),
+        data.leadId,
+        data.repId,
+        data.team ?? null,
+        data.region ?? null,
+        data.currency,
+        data.amount,
+        ts(data.wonAt),
+        ts(data.createdAt),
+      ],
     );
   }
 

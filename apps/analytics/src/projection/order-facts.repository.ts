@@ -21,8 +21,8 @@ export interface OrderProjectionRows {
   orders: OrderProjectionRow[];
   /** Line totals with the catalogue's product line of their SKU, in line order. */
   lines: { order_id: string; line_total: string; product_line: string | null }[];
-  payments: (Pick<PaymentFactRow, 'order_id' | 'amount' | 'currency' | 'received_at'>)[];
-  feedback: (Pick<FeedbackFactRow, 'order_id' | 'rating' | 'complaint' | 'received_at' | 'rep_id'>)[];
+  payments: Pick<PaymentFactRow, 'order_id' | 'amount' | 'currency' | 'received_at'>[];
+  feedback: Pick<FeedbackFactRow, 'order_id' | 'rating' | 'complaint' | 'received_at' | 'rep_id'>[];
 }
 
 /** order_facts, order_line_facts and feedback_facts. */
@@ -39,7 +39,17 @@ export class OrderFactsRepository {
          confirmed_at = EXCLUDED.confirmed_at,
          status = CASE WHEN order_facts.status_at IS NULL OR order_facts.status_at <= EXCLUDED.status_at THEN 'confirmed' ELSE order_facts.status END,
          status_at = GREATEST(order_facts.status_at, EXCLUDED.status_at)`,
-      [data.orderId, data.opportunityId, data.repId, data.team ?? null, data.region ?? null, data.currency, data.total, data.paymentTerms, ts(data.confirmedAt)],
+      [
+        data.orderId,
+        data.opportunityId,
+        data.repId,
+        data.team ?? null,
+        data.region ?? null,
+        data.currency,
+        data.total,
+        data.paymentTerms,
+        ts(data.confirmedAt),
+      ],
     );
     await m.query(
       `INSERT INTO order_line_facts (order_id, line_id, sku, line_total)

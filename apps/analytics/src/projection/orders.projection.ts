@@ -41,8 +41,14 @@ export function orderView(o: OrderProjectionRow, read: Omit<OrderProjectionRows,
   const known = o.confirmed_at !== null;
   const source = !known ? UNKNOWN : !o.opportunity_id ? DIRECT : !o.deal_known ? UNKNOWN : o.lead_id ? (o.lead_source ?? UNKNOWN) : DIRECT;
   return {
-    currency: o.currency, total: o.total, confirmedAt: o.confirmed_at, shippedAt: o.shipped_at, cancelledAt: o.cancelled_at,
-    lines: read.lines.filter((l) => l.order_id === o.order_id).map((l) => ({ lineTotal: l.line_total, productLine: l.product_line ?? o.opp_product_line ?? UNKNOWN })),
+    currency: o.currency,
+    total: o.total,
+    confirmedAt: o.confirmed_at,
+    shippedAt: o.shipped_at,
+    cancelledAt: o.cancelled_at,
+    lines: read.lines
+      .filter((l) => l.order_id === o.order_id)
+      .map((l) => ({ lineTotal: l.line_total, productLine: l.product_line ?? o.opp_product_line ?? UNKNOWN })),
     dims: {
       region: o.region ?? o.opp_region ?? UNKNOWN,
       source,

@@ -7,15 +7,50 @@ import type { OrderProjectionRow } from './order-facts.repository';
 import { orderView } from './orders.projection';
 
 const lead = (over: Partial<LeadProjectionRow> = {}): LeadProjectionRow => ({
-  lead_id: 'l1', source: null, campaign: null, region: null, product_line: null, captured_at: new Date('2026-01-01T10:00:00Z'),
-  rep_id: null, team: null, assigned_at: null, first_follow_up_at: null, follow_ups: 0, qualified_at: null, disqualified_at: null,
-  converted_at: null, contrib: [], rep_team: null, opportunity_at: null, won_at: null, paid_at: null, ...over,
+  lead_id: 'l1',
+  source: null,
+  campaign: null,
+  region: null,
+  product_line: null,
+  captured_at: new Date('2026-01-01T10:00:00Z'),
+  rep_id: null,
+  team: null,
+  assigned_at: null,
+  first_follow_up_at: null,
+  follow_ups: 0,
+  qualified_at: null,
+  disqualified_at: null,
+  converted_at: null,
+  contrib: [],
+  rep_team: null,
+  opportunity_at: null,
+  won_at: null,
+  paid_at: null,
+  ...over,
 });
 
 const opportunity = (over: Partial<OpportunityProjectionRow> = {}): OpportunityProjectionRow => ({
-  opportunity_id: 'o1', deal_known: true, lead_id: null, rep_id: 'r1', team: null, region: 'north', product_line: 'pumps', currency: 'EUR',
-  expected_amount: '1000.0000', expected_close_date: null, created_at: new Date('2026-01-01T00:00:00Z'), stage: null, win_probability: null,
-  status: null, won_at: null, won_amount: null, lost_at: null, contrib: [], close_date: '2026-03-15', lead_source: null, rep_team: 'alpha',
+  opportunity_id: 'o1',
+  deal_known: true,
+  lead_id: null,
+  rep_id: 'r1',
+  team: null,
+  region: 'north',
+  product_line: 'pumps',
+  currency: 'EUR',
+  expected_amount: '1000.0000',
+  expected_close_date: null,
+  created_at: new Date('2026-01-01T00:00:00Z'),
+  stage: null,
+  win_probability: null,
+  status: null,
+  won_at: null,
+  won_amount: null,
+  lost_at: null,
+  contrib: [],
+  close_date: '2026-03-15',
+  lead_source: null,
+  rep_team: 'alpha',
   history: [
     { kind: 'created', at: '2026-01-01T00:00:00.000Z', stage: 'qualify', p: 0.2 },
     { kind: 'stage', at: '2026-01-10T00:00:00.000Z', stage: 'proposal', p: 0.5 },
@@ -24,10 +59,30 @@ const opportunity = (over: Partial<OpportunityProjectionRow> = {}): OpportunityP
 });
 
 const order = (over: Partial<OrderProjectionRow> = {}): OrderProjectionRow => ({
-  order_id: 'x1', opportunity_id: 'o1', rep_id: null, team: null, region: null, currency: 'EUR', total: '100.0000', payment_terms: 'NET30',
-  status: 'confirmed', confirmed_at: new Date('2026-02-01T00:00:00Z'), shipped_at: null, delivered_at: null, completed_at: null, cancelled_at: null,
-  status_at: null, contrib: [], deal_known: true, lead_id: 'l1', opp_region: 'south', opp_team: 'beta', opp_product_line: 'valves',
-  lead_source: 'web_form', rep_team: 'gamma', ...over,
+  order_id: 'x1',
+  opportunity_id: 'o1',
+  rep_id: null,
+  team: null,
+  region: null,
+  currency: 'EUR',
+  total: '100.0000',
+  payment_terms: 'NET30',
+  status: 'confirmed',
+  confirmed_at: new Date('2026-02-01T00:00:00Z'),
+  shipped_at: null,
+  delivered_at: null,
+  completed_at: null,
+  cancelled_at: null,
+  status_at: null,
+  contrib: [],
+  deal_known: true,
+  lead_id: 'l1',
+  opp_region: 'south',
+  opp_team: 'beta',
+  opp_product_line: 'valves',
+  lead_source: 'web_form',
+  rep_team: 'gamma',
+  ...over,
 });
 const none = { lines: [], payments: [], feedback: [] };
 
@@ -73,7 +128,7 @@ describe('projectOpportunity', () => {
     expect(projectOpportunity(opportunity({ currency: null })).intervals).toEqual([]);
   });
 
-  it("resolves the source through the lead (direct without one, unknown until the deal is known) and the team through the rep", () => {
+  it('resolves the source through the lead (direct without one, unknown until the deal is known) and the team through the rep', () => {
     expect(projectOpportunity(opportunity()).view.dims).toMatchObject({ source: 'direct', team: 'alpha' });
     expect(projectOpportunity(opportunity({ lead_id: 'l1', lead_source: 'referral' })).view.dims.source).toBe('referral');
     expect(projectOpportunity(opportunity({ lead_id: 'l1' })).view.dims.source).toBe('unknown');
@@ -100,7 +155,10 @@ describe('orderView', () => {
     const at = new Date('2026-02-02T00:00:00Z');
     const v = orderView(order({ opp_team: null }), {
       lines: [],
-      payments: [{ order_id: 'x1', amount: '10.0000', currency: 'EUR', received_at: at }, { order_id: 'x2', amount: '99.0000', currency: 'EUR', received_at: at }],
+      payments: [
+        { order_id: 'x1', amount: '10.0000', currency: 'EUR', received_at: at },
+        { order_id: 'x2', amount: '99.0000', currency: 'EUR', received_at: at },
+      ],
       feedback: [{ order_id: 'x1', rating: 4, complaint: false, received_at: at, rep_id: 'r9' }],
     });
     expect(v.dims).toMatchObject({ repId: 'r9', team: 'gamma' });

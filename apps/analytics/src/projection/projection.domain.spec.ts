@@ -1,5 +1,11 @@
 import {
-  allocateProRata, diffContributions, funnelMilestones, leadContributions, opportunityContributions, orderContributions, stageIntervals,
+  allocateProRata,
+  diffContributions,
+  funnelMilestones,
+  leadContributions,
+  opportunityContributions,
+  orderContributions,
+  stageIntervals,
   type OrderFactView,
 } from './projection.domain';
 
@@ -30,9 +36,18 @@ describe('diffContributions', () => {
 
 describe('orderContributions', () => {
   const order: OrderFactView = {
-    currency: 'EUR', total: '300.00', confirmedAt: '2025-03-01T10:00:00Z', shippedAt: '2025-03-05T10:00:00Z', cancelledAt: null,
-    lines: [{ productLine: 'pumps', lineTotal: '100.00' }, { productLine: 'valves', lineTotal: '150.00' }, { productLine: 'pumps', lineTotal: '50.00' }],
-    dims, payments: [{ amount: '30.00', currency: 'EUR', receivedAt: '2025-04-01T00:00:00Z' }],
+    currency: 'EUR',
+    total: '300.00',
+    confirmedAt: '2025-03-01T10:00:00Z',
+    shippedAt: '2025-03-05T10:00:00Z',
+    cancelledAt: null,
+    lines: [
+      { productLine: 'pumps', lineTotal: '100.00' },
+      { productLine: 'valves', lineTotal: '150.00' },
+      { productLine: 'pumps', lineTotal: '50.00' },
+    ],
+    dims,
+    payments: [{ amount: '30.00', currency: 'EUR', receivedAt: '2025-04-01T00:00:00Z' }],
     feedback: [{ rating: 4, complaint: false, receivedAt: '2025-04-10T00:00:00Z' }],
   };
 
@@ -44,10 +59,13 @@ describe('orderContributions', () => {
       ['valves', { confirmed_amount: '150.00' }],
     ]);
     expect(rows.filter((r) => r.m.paid_amount).map((r) => [r.k[0], r.k[3], r.m.paid_amount])).toEqual([
-      ['2025-04-01', 'pumps', '15.00'], ['2025-04-01', 'valves', '15.00'],
+      ['2025-04-01', 'pumps', '15.00'],
+      ['2025-04-01', 'valves', '15.00'],
     ]);
     expect(rows.find((r) => r.t === 'feedback_daily')).toEqual({
-      t: 'feedback_daily', k: ['2025-04-10', 'north', 'pumps', 'web_form', 'r1', 'a'], m: { feedback_count: '1', rating_sum: '4', complaints: '0' },
+      t: 'feedback_daily',
+      k: ['2025-04-10', 'north', 'pumps', 'web_form', 'r1', 'a'],
+      m: { feedback_count: '1', rating_sum: '4', complaints: '0' },
     });
   });
 
@@ -56,7 +74,13 @@ describe('orderContributions', () => {
     expect(cancelled.filter((r) => r.m.cancelled_amount).map((r) => r.k[0])).toEqual(['2025-03-02', '2025-03-02']);
     expect(orderContributions({ ...order, confirmedAt: null, shippedAt: null, cancelledAt: '2025-03-02T00:00:00Z', payments: [], feedback: [] })).toEqual([]);
     const early = orderContributions({
-      currency: null, total: null, confirmedAt: null, shippedAt: null, cancelledAt: null, lines: [], feedback: [],
+      currency: null,
+      total: null,
+      confirmedAt: null,
+      shippedAt: null,
+      cancelledAt: null,
+      lines: [],
+      feedback: [],
       dims: { region: 'unknown', source: 'unknown', repId: 'unknown', team: 'unknown' },
       payments: [{ amount: '12.34', currency: 'USD', receivedAt: '2025-05-01T00:00:00Z' }],
     });
@@ -84,12 +108,30 @@ describe('stageIntervals', () => {
 describe('opportunityContributions', () => {
   it('puts an open deal in the pipeline with its weighted amount and category, a won one in won on its day', () => {
     const base = {
-      currency: 'EUR', expectedAmount: '1000.00', expectedCloseDate: '2025-06-15', createdAt: '2025-01-01T00:00:00Z', wonAt: null, wonAmount: null, lostAt: null,
+      currency: 'EUR',
+      expectedAmount: '1000.00',
+      expectedCloseDate: '2025-06-15',
+      createdAt: '2025-01-01T00:00:00Z',
+      wonAt: null,
+      wonAmount: null,
+      lostAt: null,
       dims: { ...dims, productLine: 'pumps' },
     };
-    const open = opportunityContributions({ ...base, current: { seq: 0, stage: 'proposal', status: 'open', winProbability: 0.55, validFrom: '', validTo: null } });
-    expect(open).toContainEqual({ t: 'pipeline_open', k: ['proposal', 'EUR', '2025-06-01', 'best_case', 'north', 'pumps', 'web_form', 'r1', 'a'], m: { opportunities: '1', amount: '1000.00', weighted_amount: '550.00' } });
-    const won = opportunityContributions({ ...base, wonAt: '2025-03-03T00:00:00Z', wonAmount: '900.00', current: { seq: 1, stage: 'proposal', status: 'won', winProbability: 1, validFrom: '', validTo: null } });
+    const open = opportunityContributions({
+      ...base,
+      current: { seq: 0, stage: 'proposal', status: 'open', winProbability: 0.55, validFrom: '', validTo: null },
+    });
+    expect(open).toContainEqual({
+      t: 'pipeline_open',
+      k: ['proposal', 'EUR', '2025-06-01', 'best_case', 'north', 'pumps', 'web_form', 'r1', 'a'],
+      m: { opportunities: '1', amount: '1000.00', weighted_amount: '550.00' },
+    });
+    const won = opportunityContributions({
+      ...base,
+      wonAt: '2025-03-03T00:00:00Z',
+      wonAmount: '900.00',
+      current: { seq: 1, stage: 'proposal', status: 'won', winProbability: 1, validFrom: '', validTo: null },
+    });
     expect(won.map((c) => [c.t, c.k[0], c.m])).toEqual([
       ['opportunities_daily', '2025-01-01', { created_count: '1', created_amount: '1000.00' }],
       ['opportunities_daily', '2025-03-03', { won_count: '1', won_amount: '900.00' }],
@@ -108,8 +150,17 @@ describe('lead funnel', () => {
   });
 
   it('counts the response time on the day of the first follow-up', () => {
-    const rows = leadContributions({ ...nothing, capturedAt: '2025-01-10T00:00:00Z', firstFollowUpAt: '2025-01-11T01:00:00Z', dims: { ...dims, productLine: 'pumps' } });
-    expect(rows).toContainEqual({ t: 'leads_daily', k: ['2025-01-11', 'north', 'pumps', 'web_form', 'r1', 'a'], m: { responded: '1', response_seconds: '90000' } });
+    const rows = leadContributions({
+      ...nothing,
+      capturedAt: '2025-01-10T00:00:00Z',
+      firstFollowUpAt: '2025-01-11T01:00:00Z',
+      dims: { ...dims, productLine: 'pumps' },
+    });
+    expect(rows).toContainEqual({
+      t: 'leads_daily',
+      k: ['2025-01-11', 'north', 'pumps', 'web_form', 'r1', 'a'],
+      m: { responded: '1', response_seconds: '90000' },
+    });
     expect(rows.filter((r) => r.t === 'funnel_daily')).toHaveLength(1);
   });
 });

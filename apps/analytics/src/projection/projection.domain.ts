@@ -93,7 +93,9 @@ export function productLineShares(lines: OrderFactView['lines']): { groups: { pr
   const groups = [...sums.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([productLine, w]) => ({ productLine, weight: formatAmount(w) }));
   if (!groups.length) return { groups: [{ productLine: UNKNOWN, weight: '1' }], main: 0 };
   let main = 0;
-  groups.forEach((g, i) => { if (parseAmount(g.weight).gt(parseAmount(groups[main].weight))) main = i; });
+  groups.forEach((g, i) => {
+    if (parseAmount(g.weight).gt(parseAmount(groups[main].weight))) main = i;
+  });
   return { groups, main };
 }
 

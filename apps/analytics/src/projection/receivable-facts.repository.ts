@@ -29,15 +29,23 @@ export class ReceivableFactsRepository {
 
   async created(m: EntityManager, data: EventData<'receivable.created'>): Promise<void> {
     await m.query(receivableUpsert({ currency: '$3', amount: '$4', due_date: '$5' }, 'currency = $3, amount = $4, due_date = $5'), [
-      data.receivableId, data.orderId, data.currency, data.amount, data.dueDate,
+      data.receivableId,
+      data.orderId,
+      data.currency,
+      data.amount,
+      data.dueDate,
     ]);
   }
 
   // A new row has no amount yet: paid stays 0 (GREATEST ignores the null), as on an empty row.
   async overdue(m: EntityManager, data: EventData<'receivable.overdue'>): Promise<void> {
-    await m.query(receivableUpsert({ overdue_at: '$3' }, 'overdue_at = COALESCE(receivable_facts.overdue_at, $3), paid = GREATEST(receivable_facts.paid, receivable_facts.amount - $4)'), [
-      data.receivableId, data.orderId, ts(data.detectedAt), data.outstanding,
-    ]);
+    await m.query(
+      receivableUpsert(
+        { overdue_at: '$3' },
+        'overdue_at = COALESCE(receivable_facts.overdue_at, $3), paid = GREATEST(receivable_facts.paid, receivable_facts.amount - $4)',
+      ),
+      [data.receivableId, data.orderId, ts(data.detectedAt), data.outstanding],
+    );
   }
 
   async voided(m: EntityManager, data: EventData<'receivable.voided'>): Promise<void> {

@@ -7,7 +7,9 @@ import { QuotasService, periodError } from './quotas.service';
 const repIdParam = new ParseUUIDPipe({
   exceptionFactory: () =>
     new ProblemException({
-      status: HttpStatus.BAD_REQUEST, code: HttpProblemCode.ValidationFailed, detail: 'The request has 1 invalid field.',
+      status: HttpStatus.BAD_REQUEST,
+      code: HttpProblemCode.ValidationFailed,
+      detail: 'The request has 1 invalid field.',
       errors: [{ field: 'repId', constraint: 'isUuid', message: 'repId must be a UUID' }],
     }),
 });

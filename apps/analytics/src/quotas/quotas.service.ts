@@ -7,13 +7,19 @@ import type { PutQuotaDto, QuotaView } from './quotas.dto';
 import { QuotasRepository, type QuotaRow } from './quotas.repository';
 
 const view = (r: QuotaRow): QuotaView => ({
-  period: r.period, repId: r.rep_id, amount: formatAmount(r.amount), currency: r.currency, version: r.version,
-  updatedBy: r.updated_by, updatedAt: new Date(r.updated_at).toISOString(),
+  period: r.period,
+  repId: r.rep_id,
+  amount: formatAmount(r.amount),
+  currency: r.currency,
+  version: r.version,
+  updatedBy: r.updated_by,
+  updatedAt: new Date(r.updated_at).toISOString(),
 });
 
 export const periodError = (field = 'period') =>
   new DomainError({
-    kind: 'invalid', detail: 'The request has 1 invalid field.',
+    kind: 'invalid',
+    detail: 'The request has 1 invalid field.',
     fields: [{ field, constraint: 'isPeriod', message: `${field} must be a year (2026), a quarter (2026-Q3) or a month (2026-07)` }],
   });
 

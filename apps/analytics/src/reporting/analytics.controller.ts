@@ -5,8 +5,16 @@ import { DealsReportService } from './deals-report.service';
 import { ForecastReportService } from './forecast-report.service';
 import { KpiService } from './kpi.service';
 import {
-  DateRangeQueryDto, ForecastQueryDto, FunnelQueryDto, KpiQueryDto, PipelineQueryDto, RankingQueryDto, RepReportQueryDto, RowsResponse,
-  SalesQueryDto, SeriesResponse,
+  DateRangeQueryDto,
+  ForecastQueryDto,
+  FunnelQueryDto,
+  KpiQueryDto,
+  PipelineQueryDto,
+  RankingQueryDto,
+  RepReportQueryDto,
+  RowsResponse,
+  SalesQueryDto,
+  SeriesResponse,
 } from './reporting.dto';
 import { SalesReportService } from './sales-report.service';
 
@@ -14,7 +22,9 @@ const uuidParam = (field: string) =>
   new ParseUUIDPipe({
     exceptionFactory: () =>
       new ProblemException({
-        status: HttpStatus.BAD_REQUEST, code: HttpProblemCode.ValidationFailed, detail: 'The request has 1 invalid field.',
+        status: HttpStatus.BAD_REQUEST,
+        code: HttpProblemCode.ValidationFailed,
+        detail: 'The request has 1 invalid field.',
         errors: [{ field, constraint: 'isUuid', message: `${field} must be a UUID` }],
       }),
   });
@@ -36,13 +46,19 @@ export class AnalyticsController {
   ) {}
 
   @Get('sales')
-  @ApiOkResponse({ type: SeriesResponse, description: 'Money series per currency (confirmed, cancelled, net, shipped, paid, order counts) and lead/opportunity counts' })
+  @ApiOkResponse({
+    type: SeriesResponse,
+    description: 'Money series per currency (confirmed, cancelled, net, shipped, paid, order counts) and lead/opportunity counts',
+  })
   sales(@Query() q: SalesQueryDto, @CurrentUser() user: AuthUser) {
     return this.salesReport.sales(q, user);
   }
 
   @Get('funnel')
-  @ApiOkResponse({ type: SeriesResponse, description: 'Leads captured in [from, to] reaching each stage; x = stage, rate = conversion from the previous stage' })
+  @ApiOkResponse({
+    type: SeriesResponse,
+    description: 'Leads captured in [from, to] reaching each stage; x = stage, rate = conversion from the previous stage',
+  })
   funnel(@Query() q: FunnelQueryDto, @CurrentUser() user: AuthUser) {
     return this.deals.funnel(q, user);
   }
@@ -60,7 +76,10 @@ export class AnalyticsController {
   }
 
   @Get('forecast')
-  @ApiOkResponse({ type: SeriesResponse, description: 'Monthly net bookings, the time-series forecast with its 95 % interval, and the pipeline forecast (commit, best case, weighted)' })
+  @ApiOkResponse({
+    type: SeriesResponse,
+    description: 'Monthly net bookings, the time-series forecast with its 95 % interval, and the pipeline forecast (commit, best case, weighted)',
+  })
   forecast(@Query() q: ForecastQueryDto, @CurrentUser() user: AuthUser) {
     return this.forecasts.forecast(q, user);
   }

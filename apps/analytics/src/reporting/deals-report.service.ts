@@ -25,9 +25,12 @@ export class DealsReportService {
     const series = groups.map((g) => {
       const counts = FUNNEL_STAGES.map((stage) => rows.find((r) => r.g === g && r.stage === stage)?.n ?? 0);
       return {
-        label: g, measure: 'leads', currency: null,
+        label: g,
+        measure: 'leads',
+        currency: null,
         points: FUNNEL_STAGES.map((stage, i) => ({
-          x: stage, y: counts[i],
+          x: stage,
+          y: counts[i],
           rate: i === 0 ? null : ratio(new Big(counts[i]), new Big(counts[i - 1])),
           rateFromStart: i === 0 ? null : ratio(new Big(counts[i]), new Big(counts[0])),
         })),
@@ -45,9 +48,7 @@ export class DealsReportService {
       order.set(r.g, acc.plus(new Big(r.amount).eq(0) ? 0 : new Big(r.weighted).div(r.amount)));
     }
     const byStage = (q.groupBy ?? 'stage') === 'stage';
-    const xs = [...order.entries()]
-      .sort(([a, pa], [b, pb]) => (byStage ? pa.cmp(pb) : 0) || a.localeCompare(b))
-      .map(([x]) => x);
+    const xs = [...order.entries()].sort(([a, pa], [b, pb]) => (byStage ? pa.cmp(pb) : 0) || a.localeCompare(b)).map(([x]) => x);
     const series: Series[] = [];
     for (const c of [...new Set(rows.map((r) => r.currency))].sort()) {
       const byX = new Map(rows.filter((r) => r.currency === c).map((r) => [r.g, r]));

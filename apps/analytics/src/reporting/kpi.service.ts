@@ -45,7 +45,10 @@ export class KpiService {
     private readonly sales: SalesReportService,
   ) {}
 
-  async kpis(q: { period: string; currency: string; by?: 'rep' | 'team' }, user: AuthUser): Promise<{ asOf: string | null; period: Period; by: string; currency: string; rows: KpiRow[] }> {
+  async kpis(
+    q: { period: string; currency: string; by?: 'rep' | 'team' },
+    user: AuthUser,
+  ): Promise<{ asOf: string | null; period: Period; by: string; currency: string; rows: KpiRow[] }> {
     const scope = accessScope(user);
     const by = q.by ?? 'rep';
     const period = parsePeriod(q.period);
@@ -112,12 +115,18 @@ export class KpiService {
     const value = (r: KpiRow): number | null => {
       const n = (v: string | null) => (v === null ? null : Number(v));
       switch (metric) {
-        case 'revenue': return Number(r.revenue);
-        case 'growth': return n(r.growthRate);
-        case 'attainment': return n(r.attainment);
-        case 'winRate': return n(r.winRate);
-        case 'satisfaction': return r.satisfaction;
-        case 'responseTime': return r.averageResponseHours;
+        case 'revenue':
+          return Number(r.revenue);
+        case 'growth':
+          return n(r.growthRate);
+        case 'attainment':
+          return n(r.attainment);
+        case 'winRate':
+          return n(r.winRate);
+        case 'satisfaction':
+          return r.satisfaction;
+        case 'responseTime':
+          return r.averageResponseHours;
       }
     };
     const candidates = result.rows.filter((r) => r.key !== UNKNOWN && r.key !== UNASSIGNED);
@@ -150,7 +159,9 @@ export class KpiService {
       kpis: row,
       ranks,
       rankedAmong: all.rows.filter((r) => r.key !== UNKNOWN && r.key !== UNASSIGNED).length,
-      series: [{ label: `revenue ${q.currency}`, measure: 'revenue', currency: q.currency, points: months.map((m) => ({ x: m, y: monthly.get(m) ?? '0.00' })) }],
+      series: [
+        { label: `revenue ${q.currency}`, measure: 'revenue', currency: q.currency, points: months.map((m) => ({ x: m, y: monthly.get(m) ?? '0.00' })) },
+      ],
     };
   }
 }

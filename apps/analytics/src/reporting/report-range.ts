@@ -18,7 +18,7 @@ export function timeBuckets(group: TimeGroup, from: string, to: string): string[
   if (group === 'month' || group === 'quarter') start.setUTCDate(1);
   if (group === 'quarter') start.setUTCMonth(start.getUTCMonth() - (start.getUTCMonth() % 3));
   const out: string[] = [];
-  for (const d = start; d.toISOString().slice(0, 10) <= to && out.length < 5000; ) {
+  for (const d = start; d.toISOString().slice(0, 10) <= to && out.length < 5000;) {
     out.push(d.toISOString().slice(0, 10));
     if (group === 'day') d.setUTCDate(d.getUTCDate() + 1);
     else if (group === 'week') d.setUTCDate(d.getUTCDate() + 7);

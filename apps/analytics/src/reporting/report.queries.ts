@@ -3,7 +3,13 @@ import type { DimensionGroup } from './reporting.dto';
 
 /** The aggregate column each grouping reads. */
 export const DIMENSION_COLUMN: Record<DimensionGroup | 'stage' | 'category', string> = {
-  region: 'region', product: 'product_line', source: 'source', rep: 'rep_id', team: 'team', stage: 'stage', category: 'category',
+  region: 'region',
+  product: 'product_line',
+  source: 'source',
+  rep: 'rep_id',
+  team: 'team',
+  stage: 'stage',
+  category: 'category',
 };
 
 /** Collects SQL parameters and hands out their $n placeholders. */

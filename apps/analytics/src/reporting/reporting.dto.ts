@@ -7,17 +7,21 @@ const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 const CURRENCY = /^[A-Z]{3}$/;
 const PERIOD = /^\d{4}(-(0[1-9]|1[0-2])|-Q[1-4])?$/;
 
-const DateParam = (description: string): PropertyDecorator => (target, key) => {
-  ApiPropertyOptional({ format: 'date', description })(target, key);
-  IsOptional()(target, key);
-  Matches(DATE, { message: `${String(key)} must be a date YYYY-MM-DD` })(target, key);
-  IsISO8601({ strict: true }, { message: `${String(key)} must be a valid date` })(target, key);
-};
-const CurrencyParam = (required: boolean): PropertyDecorator => (target, key) => {
-  (required ? ApiProperty : ApiPropertyOptional)({ example: 'EUR', description: 'ISO 4217 code; amounts are never summed across currencies' })(target, key);
-  if (!required) IsOptional()(target, key);
-  Matches(CURRENCY, { message: 'currency must be an ISO 4217 code' })(target, key);
-};
+const DateParam =
+  (description: string): PropertyDecorator =>
+  (target, key) => {
+    ApiPropertyOptional({ format: 'date', description })(target, key);
+    IsOptional()(target, key);
+    Matches(DATE, { message: `${String(key)} must be a date YYYY-MM-DD` })(target, key);
+    IsISO8601({ strict: true }, { message: `${String(key)} must be a valid date` })(target, key);
+  };
+const CurrencyParam =
+  (required: boolean): PropertyDecorator =>
+  (target, key) => {
+    (required ? ApiProperty : ApiPropertyOptional)({ example: 'EUR', description: 'ISO 4217 code; amounts are never summed across currencies' })(target, key);
+    if (!required) IsOptional()(target, key);
+    Matches(CURRENCY, { message: 'currency must be an ISO 4217 code' })(target, key);
+  };
 
 export const TIME_GROUPS = ['day', 'week', 'month', 'quarter'] as const;
 export const DIMENSION_GROUPS = ['region', 'product', 'source', 'rep', 'team'] as const;

@@ -6,7 +6,14 @@ import { ReportRepository } from './report.repository';
 import { reportRange, timeBuckets } from './report-range';
 import type { SalesQueryDto, TimeGroup } from './reporting.dto';
 import {
-  isTimeGroup, monthlyRevenueSql, revenueByMonth, salesQueries, type MonthlyRevenueRow, type SalesLeadsRow, type SalesMoneyRow, type SalesOppsRow,
+  isTimeGroup,
+  monthlyRevenueSql,
+  revenueByMonth,
+  salesQueries,
+  type MonthlyRevenueRow,
+  type SalesLeadsRow,
+  type SalesMoneyRow,
+  type SalesOppsRow,
 } from './sales.queries';
 import type { SalesResult, Series } from './views';
 
@@ -40,7 +47,8 @@ export class SalesReportService {
     }
     const counts = <R extends { x: string }>(rows: readonly R[], measures: readonly (keyof R & string)[]) => {
       const byX = new Map(rows.map((row) => [row.x, row]));
-      for (const measure of measures) series.push({ label: measure, measure, currency: null, points: xs.map((v) => ({ x: v, y: Number(byX.get(v)?.[measure] ?? 0) })) });
+      for (const measure of measures)
+        series.push({ label: measure, measure, currency: null, points: xs.map((v) => ({ x: v, y: Number(byX.get(v)?.[measure] ?? 0) })) });
     };
     counts(leads, ['leads', 'qualified', 'converted']);
     counts(opps, ['opportunities', 'won', 'lost']);

@@ -71,15 +71,22 @@ export interface SalesLeadsRow {
 }
 
 /** The sales chart's independent reads (money, opportunities, leads, asOf) over [from, to], grouped by `groupBy`. */
-export function salesQueries(q: SalesQueryDto, groupBy: string, from: string, to: string, scope: AccessScope): { queries: Record<'money' | 'opps' | 'leads' | 'asOf', string>; params: unknown[] } {
+export function salesQueries(
+  q: SalesQueryDto,
+  groupBy: string,
+  from: string,
+  to: string,
+  scope: AccessScope,
+): { queries: Record<'money' | 'opps' | 'leads' | 'asOf', string>; params: unknown[] } {
   const x = isTimeGroup(groupBy) ? `to_char(date_trunc('${groupBy}', day), 'YYYY-MM-DD')` : DIMENSION_COLUMN[groupBy as DimensionGroup];
   const where = (p: Params, withCurrency: boolean) =>
     `day >= ${p.add(from)}::date AND day <= ${p.add(to)}::date${withCurrency && q.currency ? ` AND currency = ${p.add(q.currency)}` : ''}${scopeFilter(scope, p)}`;
   const p = new Params();
   // Days and weeks cut across months: those come from the daily rows alone.
-  const source = groupBy === 'day' || groupBy === 'week'
-    ? `sales_daily WHERE ${where(p, true)}`
-    : salesRows(p, from, nextDay(to), `${q.currency ? ` AND currency = ${p.add(q.currency)}` : ''}${scopeFilter(scope, p)}`);
+  const source =
+    groupBy === 'day' || groupBy === 'week'
+      ? `sales_daily WHERE ${where(p, true)}`
+      : salesRows(p, from, nextDay(to), `${q.currency ? ` AND currency = ${p.add(q.currency)}` : ''}${scopeFilter(scope, p)}`);
   const queries = {
     money: `SELECT ${x} AS x, currency, sum(confirmed_amount)::text AS confirmed, sum(cancelled_amount)::text AS cancelled,
                    sum(confirmed_amount - cancelled_amount)::text AS net, sum(shipped_amount)::text AS shipped, sum(paid_amount)::text AS paid,

@@ -1,7 +1,5 @@
 import { forecastCategory, weightedAmount } from '../projection/deal-value';
-import {
-  addMonths, forecastSeries, growthRate, mape, median, p90, parsePeriod, pipelineForecast, quantile, rank, ratio, winRate,
-} from './stats.domain';
+import { addMonths, forecastSeries, growthRate, mape, median, p90, parsePeriod, pipelineForecast, quantile, rank, ratio, winRate } from './stats.domain';
 
 describe('quantiles', () => {
   it('interpolates linearly between order statistics (type 7)', () => {
@@ -17,7 +15,13 @@ describe('quantiles', () => {
 
 describe('mape', () => {
   it('averages absolute percentage errors and skips zero actuals', () => {
-    expect(mape([{ forecast: 110, actual: 100 }, { forecast: 80, actual: 100 }, { forecast: 5, actual: 0 }])).toBeCloseTo(15, 10);
+    expect(
+      mape([
+        { forecast: 110, actual: 100 },
+        { forecast: 80, actual: 100 },
+        { forecast: 5, actual: 0 },
+      ]),
+    ).toBeCloseTo(15, 10);
     expect(mape([{ forecast: 1, actual: 0 }])).toBeNull();
   });
 });
@@ -45,8 +49,20 @@ describe('money ratios', () => {
 
 describe('rank', () => {
   it('ranks highest first with ties sharing a rank, rows without a value last', () => {
-    const rows = [{ id: 'a', v: 10 }, { id: 'b', v: 30 }, { id: 'c', v: null }, { id: 'd', v: 30 }, { id: 'e', v: 5 }];
-    expect(rank(rows, (r) => r.v).map((r) => [r.id, r.rank])).toEqual([['b', 1], ['d', 1], ['a', 3], ['e', 4], ['c', null]]);
+    const rows = [
+      { id: 'a', v: 10 },
+      { id: 'b', v: 30 },
+      { id: 'c', v: null },
+      { id: 'd', v: 30 },
+      { id: 'e', v: 5 },
+    ];
+    expect(rank(rows, (r) => r.v).map((r) => [r.id, r.rank])).toEqual([
+      ['b', 1],
+      ['d', 1],
+      ['a', 3],
+      ['e', 4],
+      ['c', null],
+    ]);
     expect(rank(rows, (r) => r.v, 'asc').map((r) => r.id)).toEqual(['e', 'a', 'b', 'd', 'c']);
   });
 });
@@ -73,13 +89,16 @@ describe('pipeline forecast', () => {
 
   it('sums commit and best case unweighted and the pipeline weighted, slipped deals in the first month', () => {
     const months = ['2026-01-01', '2026-02-01', '2026-03-01'];
-    const out = pipelineForecast([
-      { closeMonth: '2025-11-01', category: 'pipeline', amount: '100.00', weighted: '10.00' },
-      { closeMonth: '2026-01-01', category: 'commit', amount: '1000.00', weighted: '900.00' },
-      { closeMonth: '2026-02-01', category: 'best_case', amount: '500.50', weighted: '300.30' },
-      { closeMonth: '2026-02-01', category: 'commit', amount: '200.00', weighted: '160.00' },
-      { closeMonth: '2026-07-01', category: 'commit', amount: '999.00', weighted: '999.00' },
-    ], months);
+    const out = pipelineForecast(
+      [
+        { closeMonth: '2025-11-01', category: 'pipeline', amount: '100.00', weighted: '10.00' },
+        { closeMonth: '2026-01-01', category: 'commit', amount: '1000.00', weighted: '900.00' },
+        { closeMonth: '2026-02-01', category: 'best_case', amount: '500.50', weighted: '300.30' },
+        { closeMonth: '2026-02-01', category: 'commit', amount: '200.00', weighted: '160.00' },
+        { closeMonth: '2026-07-01', category: 'commit', amount: '999.00', weighted: '999.00' },
+      ],
+      months,
+    );
     expect(out).toEqual([
       { month: '2026-01-01', commit: '1000.00', bestCase: '1000.00', pipeline: '910.00' },
       { month: '2026-02-01', commit: '200.00', bestCase: '700.50', pipeline: '460.30' },

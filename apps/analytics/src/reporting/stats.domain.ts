@@ -91,14 +91,20 @@ export function parsePeriod(value: string): Period {
     const month0 = Number(m[2]) - 1;
     const prev = new Date(Date.UTC(year, month0 - 1, 1));
     return {
-      label: value, kind: 'month', start: monthStart(year, month0), end: monthStart(year, month0 + 1),
+      label: value,
+      kind: 'month',
+      start: monthStart(year, month0),
+      end: monthStart(year, month0 + 1),
       previous: `${prev.getUTCFullYear()}-${String(prev.getUTCMonth() + 1).padStart(2, '0')}`,
     };
   }
   if (m[3]) {
     const q = Number(m[3]);
     return {
-      label: value, kind: 'quarter', start: monthStart(year, (q - 1) * 3), end: monthStart(year, q * 3),
+      label: value,
+      kind: 'quarter',
+      start: monthStart(year, (q - 1) * 3),
+      end: monthStart(year, q * 3),
       previous: q === 1 ? `${year - 1}-Q4` : `${year}-Q${q - 1}`,
     };
   }
@@ -148,7 +154,10 @@ export function pipelineForecast(deals: readonly OpenDealBucket[], months: reado
     sums[i].pipeline = sums[i].pipeline.plus(parseAmount(deal.weighted));
   }
   return months.map((month, i) => ({
-    month, commit: formatAmount(sums[i].commit), bestCase: formatAmount(sums[i].bestCase), pipeline: formatAmount(sums[i].pipeline),
+    month,
+    commit: formatAmount(sums[i].commit),
+    bestCase: formatAmount(sums[i].bestCase),
+    pipeline: formatAmount(sums[i].pipeline),
   }));
 }
 
@@ -239,10 +248,12 @@ export function forecastSeries(y: readonly number[], horizon: number, seasonLeng
   if (!y.length) return { method: 'none', alpha: null, beta: null, gamma: null, forecast: [], lower: [], upper: [], residualSd: 0 };
   if (y.length >= 2 * seasonLength) {
     let best: { fit: Fit; a: number; b: number; g: number } | undefined;
-    for (const a of GRID) for (const b of GRID) for (const g of GRID) {
-      const fit = fitHoltWinters(y, seasonLength, a, b, g);
-      if (!best || fit.sse < best.fit.sse) best = { fit, a, b, g };
-    }
+    for (const a of GRID)
+      for (const b of GRID)
+        for (const g of GRID) {
+          const fit = fitHoltWinters(y, seasonLength, a, b, g);
+          if (!best || fit.sse < best.fit.sse) best = { fit, a, b, g };
+        }
     const { fit, a, b, g } = best as NonNullable<typeof best>;
     const n = y.length;
     const forecast = Array.from({ length: horizon }, (_, i) => fit.level + (i + 1) * fit.trend + fit.season[(n + i) % seasonLength]);
@@ -251,10 +262,11 @@ export function forecastSeries(y: readonly number[], horizon: number, seasonLeng
   }
   if (y.length >= 2) {
     let best: { fit: Fit; a: number; b: number } | undefined;
-    for (const a of GRID) for (const b of GRID) {
-      const fit = fitHolt(y, a, b);
-      if (!best || fit.sse < best.fit.sse) best = { fit, a, b };
-    }
+    for (const a of GRID)
+      for (const b of GRID) {
+        const fit = fitHolt(y, a, b);
+        if (!best || fit.sse < best.fit.sse) best = { fit, a, b };
+      }
     const { fit, a, b } = best as NonNullable<typeof best>;
     const forecast = Array.from({ length: horizon }, (_, i) => fit.level + (i + 1) * fit.trend);
     const sigma = sd(fit.residuals);

@@ -27,20 +27,49 @@ const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const iso = (ms: number) => new Date(ms).toISOString();
 
-export interface GenRep { repId: string; team: string }
+export interface GenRep {
+  repId: string;
+  team: string;
+}
 export interface GenLead {
-  leadId: string; source: string; region: string; productLine?: string; capturedAt: number; repId?: string;
-  firstFollowUpAt?: number; qualifiedAt?: number; convertedAt?: number; disqualifiedAt?: number;
+  leadId: string;
+  source: string;
+  region: string;
+  productLine?: string;
+  capturedAt: number;
+  repId?: string;
+  firstFollowUpAt?: number;
+  qualifiedAt?: number;
+  convertedAt?: number;
+  disqualifiedAt?: number;
 }
 export interface GenOpportunity {
-  opportunityId: string; leadId: string | null; repId: string; team: string; region: string; productLine: string; currency: string;
-  expectedAmount: string; expectedCloseDate: string; createdAt: number;
-  stages: { stage: string; p: number; at: number }[]; outcome: 'won' | 'lost' | 'open'; closedAt?: number;
+  opportunityId: string;
+  leadId: string | null;
+  repId: string;
+  team: string;
+  region: string;
+  productLine: string;
+  currency: string;
+  expectedAmount: string;
+  expectedCloseDate: string;
+  createdAt: number;
+  stages: { stage: string; p: number; at: number }[];
+  outcome: 'won' | 'lost' | 'open';
+  closedAt?: number;
 }
 export interface GenOrder {
-  orderId: string; opportunityId: string | null; repId: string; team: string; region: string; currency: string;
+  orderId: string;
+  opportunityId: string | null;
+  repId: string;
+  team: string;
+  region: string;
+  currency: string;
   lines: { lineId: string; sku: string; quantity: number; unitPrice: string; discount: string; lineTotal: string }[];
-  total: string; confirmedAt: number; cancelledAt?: number; shippedAt?: number;
+  total: string;
+  confirmedAt: number;
+  cancelledAt?: number;
+  shippedAt?: number;
   payments: { paymentId: string; amount: string; outstanding: string; at: number }[];
   feedback?: { rating: number; complaint: boolean; at: number };
 }
@@ -60,7 +89,10 @@ export const TEAMS = ['alpha', 'bravo', 'charlie'];
 export const PRODUCT_LINES = ['pumps', 'valves', 'controls'];
 const SOURCES = ['web_form', 'phone', 'social', 'trade_show', 'referral', 'import', 'other'] as const;
 export const STAGES = [
-  { stage: 'qualification', p: 0.2 }, { stage: 'proposal', p: 0.5 }, { stage: 'negotiation', p: 0.7 }, { stage: 'contract', p: 0.75 },
+  { stage: 'qualification', p: 0.2 },
+  { stage: 'proposal', p: 0.5 },
+  { stage: 'negotiation', p: 0.7 },
+  { stage: 'contract', p: 0.75 },
 ];
 
 /**
@@ -76,12 +108,16 @@ export function generateYear(seed = 2025, size = { leads: 400, directOpportuniti
   const emit = <N extends EventName>(name: N, at: number, e: NewEvent<N>) => events.push({ ...createEvent(name, e), time: iso(at) });
 
   const reps: GenRep[] = Array.from({ length: 8 }, (_, i) => ({ repId: r.uuid(), team: TEAMS[i % TEAMS.length] }));
-  reps.forEach((rep, i) => emit('rep.upserted', start, {
-    subject: rep.repId,
-    data: { repId: rep.repId, name: `Rep ${i}`, email: `rep${i}@crm.example`, team: rep.team, capacity: 20, active: true, updatedAt: iso(start) },
-  }));
+  reps.forEach((rep, i) =>
+    emit('rep.upserted', start, {
+      subject: rep.repId,
+      data: { repId: rep.repId, name: `Rep ${i}`, email: `rep${i}@crm.example`, team: rep.team, capacity: 20, active: true, updatedAt: iso(start) },
+    }),
+  );
   const items = Array.from({ length: 8 }, (_, i) => ({ sku: `SKU-${i}`, productLine: PRODUCT_LINES[i % PRODUCT_LINES.length] }));
-  items.forEach((it) => emit('item.upserted', start, { subject: it.sku, data: { sku: it.sku, name: it.sku, productLine: it.productLine, active: true, updatedAt: iso(start) } }));
+  items.forEach((it) =>
+    emit('item.upserted', start, { subject: it.sku, data: { sku: it.sku, name: it.sku, productLine: it.productLine, active: true, updatedAt: iso(start) } }),
+  );
   const money = (lo: number, hi: number) => `${r.int(lo, hi)}.${String(r.int(0, 99)).padStart(2, '0')}`;
 
   const leads: GenLead[] = [];
@@ -90,27 +126,47 @@ export function generateYear(seed = 2025, size = { leads: 400, directOpportuniti
 
   for (let i = 0; i < size.leads; i++) {
     const lead: GenLead = {
-      leadId: r.uuid(), source: r.pick(SOURCES), region: r.pick(REGIONS), productLine: r.chance(0.9) ? r.pick(PRODUCT_LINES) : undefined,
+      leadId: r.uuid(),
+      source: r.pick(SOURCES),
+      region: r.pick(REGIONS),
+      productLine: r.chance(0.9) ? r.pick(PRODUCT_LINES) : undefined,
       capturedAt: start + r.int(0, 330) * DAY + r.int(0, 23) * HOUR + r.int(0, 59) * 60_000,
     };
     leads.push(lead);
     emit('lead.captured', lead.capturedAt, {
       subject: lead.leadId,
-      data: { leadId: lead.leadId, source: lead.source as (typeof SOURCES)[number], contact: { name: `Lead ${i}` }, region: lead.region, productLine: lead.productLine, capturedAt: iso(lead.capturedAt) },
+      data: {
+        leadId: lead.leadId,
+        source: lead.source as (typeof SOURCES)[number],
+        contact: { name: `Lead ${i}` },
+        region: lead.region,
+        productLine: lead.productLine,
+        capturedAt: iso(lead.capturedAt),
+      },
     });
     if (!r.chance(0.85)) continue;
     const rep = r.pick(reps);
     lead.repId = rep.repId;
     emit('lead.assigned', lead.capturedAt + HOUR, {
       subject: lead.leadId,
-      data: { leadId: lead.leadId, repId: rep.repId, team: rep.team, rule: 'region', assignedAt: iso(lead.capturedAt + HOUR), firstFollowUpDueAt: iso(lead.capturedAt + DAY) },
+      data: {
+        leadId: lead.leadId,
+        repId: rep.repId,
+        team: rep.team,
+        rule: 'region',
+        assignedAt: iso(lead.capturedAt + HOUR),
+        firstFollowUpDueAt: iso(lead.capturedAt + DAY),
+      },
     });
     if (r.chance(0.7)) {
       lead.firstFollowUpAt = lead.capturedAt + r.int(2, 72) * HOUR + r.int(0, 59) * 60_000;
       const followUps = [lead.firstFollowUpAt, ...(r.chance(0.4) ? [lead.firstFollowUpAt + 2 * DAY] : [])];
       // The later follow-up is published first: the first response time must still be the earliest.
       for (const at of followUps.reverse()) {
-        emit('lead.followed_up', at, { subject: lead.leadId, data: { leadId: lead.leadId, followUpId: r.uuid(), repId: rep.repId, channel: 'call', at: iso(at), content: 'called' } });
+        emit('lead.followed_up', at, {
+          subject: lead.leadId,
+          data: { leadId: lead.leadId, followUpId: r.uuid(), repId: rep.repId, channel: 'call', at: iso(at), content: 'called' },
+        });
       }
     }
     if (r.chance(0.5)) {
@@ -120,13 +176,25 @@ export function generateYear(seed = 2025, size = { leads: 400, directOpportuniti
         lead.convertedAt = lead.qualifiedAt + 2 * DAY;
         emit('lead.converted', lead.convertedAt, {
           subject: lead.leadId,
-          data: { leadId: lead.leadId, repId: rep.repId, team: rep.team, customer: { name: `Lead ${i}` }, region: lead.region, productLine: lead.productLine, capturedAt: iso(lead.capturedAt), convertedAt: iso(lead.convertedAt) },
+          data: {
+            leadId: lead.leadId,
+            repId: rep.repId,
+            team: rep.team,
+            customer: { name: `Lead ${i}` },
+            region: lead.region,
+            productLine: lead.productLine,
+            capturedAt: iso(lead.capturedAt),
+            convertedAt: iso(lead.convertedAt),
+          },
         });
         opportunities.push(newOpportunity(lead.leadId, rep, lead.region, lead.productLine ?? 'pumps', lead.convertedAt));
       }
     } else if (r.chance(0.2)) {
       lead.disqualifiedAt = lead.capturedAt + 4 * DAY;
-      emit('lead.disqualified', lead.disqualifiedAt, { subject: lead.leadId, data: { leadId: lead.leadId, by: rep.repId, reason: 'no budget', disqualifiedAt: iso(lead.disqualifiedAt) } });
+      emit('lead.disqualified', lead.disqualifiedAt, {
+        subject: lead.leadId,
+        data: { leadId: lead.leadId, by: rep.repId, reason: 'no budget', disqualifiedAt: iso(lead.disqualifiedAt) },
+      });
     }
   }
   for (let i = 0; i < size.directOpportunities; i++) {
@@ -140,8 +208,18 @@ export function generateYear(seed = 2025, size = { leads: 400, directOpportuniti
     const late = createdAt > Date.UTC(2025, 9, 1);
     const outcome = late ? 'open' : r.chance(0.55) ? 'won' : r.chance(0.6) ? 'lost' : 'open';
     return {
-      opportunityId: r.uuid(), leadId, repId: rep.repId, team: rep.team, region, productLine, currency: r.chance(0.75) ? 'EUR' : 'USD',
-      expectedAmount: money(1000, 50000), expectedCloseDate: iso(createdAt + r.int(20, 150) * DAY).slice(0, 10), createdAt, stages, outcome,
+      opportunityId: r.uuid(),
+      leadId,
+      repId: rep.repId,
+      team: rep.team,
+      region,
+      productLine,
+      currency: r.chance(0.75) ? 'EUR' : 'USD',
+      expectedAmount: money(1000, 50000),
+      expectedCloseDate: iso(createdAt + r.int(20, 150) * DAY).slice(0, 10),
+      createdAt,
+      stages,
+      outcome,
       closedAt: outcome === 'open' ? undefined : stages[stages.length - 1].at + r.int(3, 10) * DAY,
     };
   }
@@ -156,18 +234,45 @@ export function generateYear(seed = 2025, size = { leads: 400, directOpportuniti
     emit('opportunity.created', o.createdAt, {
       subject: o.opportunityId,
       data: {
-        opportunityId: o.opportunityId, leadId: o.leadId, repId: o.repId, team: o.team, customer: { name: 'Customer' }, region: o.region, productLine: o.productLine,
-        expectedAmount: o.expectedAmount, currency: o.currency, expectedCloseDate: o.expectedCloseDate, stage: o.stages[0].stage, winProbability: o.stages[0].p, createdAt: iso(o.createdAt),
+        opportunityId: o.opportunityId,
+        leadId: o.leadId,
+        repId: o.repId,
+        team: o.team,
+        customer: { name: 'Customer' },
+        region: o.region,
+        productLine: o.productLine,
+        expectedAmount: o.expectedAmount,
+        currency: o.currency,
+        expectedCloseDate: o.expectedCloseDate,
+        stage: o.stages[0].stage,
+        winProbability: o.stages[0].p,
+        createdAt: iso(o.createdAt),
       },
     });
-    o.stages.slice(1).forEach((s, i) => emit('opportunity.stage_changed', s.at, {
-      subject: o.opportunityId,
-      data: { opportunityId: o.opportunityId, repId: o.repId, fromStage: o.stages[i].stage, toStage: s.stage, winProbability: s.p, by: o.repId, changedAt: iso(s.at) },
-    }));
+    o.stages.slice(1).forEach((s, i) =>
+      emit('opportunity.stage_changed', s.at, {
+        subject: o.opportunityId,
+        data: {
+          opportunityId: o.opportunityId,
+          repId: o.repId,
+          fromStage: o.stages[i].stage,
+          toStage: s.stage,
+          winProbability: s.p,
+          by: o.repId,
+          changedAt: iso(s.at),
+        },
+      }),
+    );
     if (o.outcome === 'lost') {
       emit('opportunity.lost', o.closedAt as number, {
         subject: o.opportunityId,
-        data: { opportunityId: o.opportunityId, repId: o.repId, stage: o.stages[o.stages.length - 1].stage, reason: 'price', lostAt: iso(o.closedAt as number) },
+        data: {
+          opportunityId: o.opportunityId,
+          repId: o.repId,
+          stage: o.stages[o.stages.length - 1].stage,
+          reason: 'price',
+          lostAt: iso(o.closedAt as number),
+        },
       });
     }
     if (o.outcome === 'won') {
@@ -175,9 +280,17 @@ export function generateYear(seed = 2025, size = { leads: 400, directOpportuniti
       emit('opportunity.won', o.closedAt as number, {
         subject: o.opportunityId,
         data: {
-          opportunityId: o.opportunityId, leadId: o.leadId, repId: o.repId, team: o.team, customer: { name: 'Customer' }, region: o.region, currency: o.currency,
-          amount: sumAmounts(lines.map((l) => l.lineTotal)), lines: lines.map(({ sku, quantity, unitPrice, discount }) => ({ sku, productName: sku, quantity, unitPrice, discount })),
-          createdAt: iso(o.createdAt), wonAt: iso(o.closedAt as number),
+          opportunityId: o.opportunityId,
+          leadId: o.leadId,
+          repId: o.repId,
+          team: o.team,
+          customer: { name: 'Customer' },
+          region: o.region,
+          currency: o.currency,
+          amount: sumAmounts(lines.map((l) => l.lineTotal)),
+          lines: lines.map(({ sku, quantity, unitPrice, discount }) => ({ sku, productName: sku, quantity, unitPrice, discount })),
+          createdAt: iso(o.createdAt),
+          wonAt: iso(o.closedAt as number),
         },
       });
       orders.push(newOrder(o.opportunityId, { repId: o.repId, team: o.team }, o.region, o.currency, (o.closedAt as number) + 2 * DAY, lines));
@@ -199,13 +312,23 @@ export function generateYear(seed = 2025, size = { leads: 400, directOpportuniti
     if (r.chance(0.75)) {
       if (r.chance(0.4) && cents > 1) {
         const first = Math.floor(cents / 3);
-        order.payments.push({ paymentId: r.uuid(), amount: (first / 100).toFixed(2), outstanding: ((cents - first) / 100).toFixed(2), at: confirmedAt + 10 * DAY });
+        order.payments.push({
+          paymentId: r.uuid(),
+          amount: (first / 100).toFixed(2),
+          outstanding: ((cents - first) / 100).toFixed(2),
+          at: confirmedAt + 10 * DAY,
+        });
         order.payments.push({ paymentId: r.uuid(), amount: ((cents - first) / 100).toFixed(2), outstanding: '0.00', at: confirmedAt + 25 * DAY });
       } else {
         order.payments.push({ paymentId: r.uuid(), amount: total, outstanding: '0.00', at: confirmedAt + r.int(5, 40) * DAY });
       }
     } else if (r.chance(0.4) && cents > 1) {
-      order.payments.push({ paymentId: r.uuid(), amount: (Math.floor(cents / 2) / 100).toFixed(2), outstanding: ((cents - Math.floor(cents / 2)) / 100).toFixed(2), at: confirmedAt + 15 * DAY });
+      order.payments.push({
+        paymentId: r.uuid(),
+        amount: (Math.floor(cents / 2) / 100).toFixed(2),
+        outstanding: ((cents - Math.floor(cents / 2)) / 100).toFixed(2),
+        at: confirmedAt + 15 * DAY,
+      });
     }
     if (order.shippedAt && r.chance(0.35)) order.feedback = { rating: r.int(1, 5), complaint: r.chance(0.1), at: order.shippedAt + 10 * DAY };
     return order;
@@ -215,23 +338,58 @@ export function generateYear(seed = 2025, size = { leads: 400, directOpportuniti
     emit('order.confirmed', o.confirmedAt, {
       subject: o.orderId,
       data: {
-        orderId: o.orderId, opportunityId: o.opportunityId, repId: o.repId, team: o.team, customer: { name: 'Customer' }, region: o.region, currency: o.currency,
-        lines: o.lines.map((l) => ({ ...l, productName: l.sku })), total: o.total, paymentTerms: 'NET30', by: o.repId, autoConfirmed: false, confirmedAt: iso(o.confirmedAt),
+        orderId: o.orderId,
+        opportunityId: o.opportunityId,
+        repId: o.repId,
+        team: o.team,
+        customer: { name: 'Customer' },
+        region: o.region,
+        currency: o.currency,
+        lines: o.lines.map((l) => ({ ...l, productName: l.sku })),
+        total: o.total,
+        paymentTerms: 'NET30',
+        by: o.repId,
+        autoConfirmed: false,
+        confirmedAt: iso(o.confirmedAt),
       },
     });
     const receivableId = r.uuid();
-    if (o.cancelledAt) emit('order.cancelled', o.cancelledAt, { subject: o.orderId, data: { orderId: o.orderId, previousStatus: 'confirmed', reason: 'changed mind', by: o.repId, cancelledAt: iso(o.cancelledAt) } });
-    if (o.shippedAt) emit('order.shipped', o.shippedAt, { subject: o.orderId, data: { orderId: o.orderId, carrier: 'DHL', trackingNumber: 'T1', shippedAt: iso(o.shippedAt) } });
+    if (o.cancelledAt)
+      emit('order.cancelled', o.cancelledAt, {
+        subject: o.orderId,
+        data: { orderId: o.orderId, previousStatus: 'confirmed', reason: 'changed mind', by: o.repId, cancelledAt: iso(o.cancelledAt) },
+      });
+    if (o.shippedAt)
+      emit('order.shipped', o.shippedAt, {
+        subject: o.orderId,
+        data: { orderId: o.orderId, carrier: 'DHL', trackingNumber: 'T1', shippedAt: iso(o.shippedAt) },
+      });
     for (const p of o.payments) {
       emit('payment.received', p.at, {
         subject: receivableId,
-        data: { paymentId: p.paymentId, receivableId, orderId: o.orderId, amount: p.amount, currency: o.currency, outstanding: p.outstanding, receivedAt: iso(p.at) },
+        data: {
+          paymentId: p.paymentId,
+          receivableId,
+          orderId: o.orderId,
+          amount: p.amount,
+          currency: o.currency,
+          outstanding: p.outstanding,
+          receivedAt: iso(p.at),
+        },
       });
     }
     if (o.feedback) {
       emit('order.feedback_received', o.feedback.at, {
         subject: o.orderId,
-        data: { orderId: o.orderId, feedbackId: r.uuid(), repId: o.repId, rating: o.feedback.rating, category: 'product', complaint: o.feedback.complaint, receivedAt: iso(o.feedback.at) },
+        data: {
+          orderId: o.orderId,
+          feedbackId: r.uuid(),
+          repId: o.repId,
+          rating: o.feedback.rating,
+          category: 'product',
+          complaint: o.feedback.complaint,
+          receivedAt: iso(o.feedback.at),
+        },
       });
     }
   }

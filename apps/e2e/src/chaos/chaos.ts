@@ -19,7 +19,11 @@ import { FAULT_PLANS, type FaultPlan } from './plan';
 const ROOT = resolve(__dirname, '..', '..', '..', '..');
 const SERVICES: ServiceName[] = ['leads', 'orders', 'inventory', 'finance', 'analytics'];
 const CONSUMERS: ServiceName[] = ['leads', 'orders', 'inventory', 'finance', 'analytics'];
-const SKUS = [['CH-DRILL', 'tools'], ['CH-BIT', 'tools'], ['CH-PUMP', 'pumps']] as const;
+const SKUS = [
+  ['CH-DRILL', 'tools'],
+  ['CH-BIT', 'tools'],
+  ['CH-PUMP', 'pumps'],
+] as const;
 const SLOW_SKU = 'CH-SLOW';
 const INITIAL_STOCK = 1_000_000;
 const SESSION_TIMEOUT_MS = 10_000; // what the services' consumers run with (SESSION_TIMEOUT_MS in libs/messaging's InboxConsumer)
@@ -36,8 +40,16 @@ const freePort = () =>
     });
   });
 
-export interface RequestRecord { kind: string; start: number; end: number; status: number }
-export interface Stall { from: number; to: number }
+export interface RequestRecord {
+  kind: string;
+  start: number;
+  end: number;
+  status: number;
+}
+export interface Stall {
+  from: number;
+  to: number;
+}
 
 export interface Run {
   plan: FaultPlan;
@@ -77,11 +89,19 @@ async function main() {
     });
     log(`services up in ${Math.round((Date.now() - started) / 1000)} s`);
     const run: Run = {
-      plan, system, pg, kafka,
+      plan,
+      system,
+      pg,
+      kafka,
       rep: { sub: randomUUID(), roles: ['sales_rep'], team: 'north' },
-      acceptedOrders: new Map(), acceptedLeads: new Set(), requests: [], stalls: [],
+      acceptedOrders: new Map(),
+      acceptedLeads: new Set(),
+      requests: [],
+      stalls: [],
       faults: { service_kill: 0, kafka_stop: 0, kafka_kill: 0, pg_pause: 0, pg_restart: 0, slow_handler: 0, offset_rewind: 0 },
-      recoveries: [], duplicates: {}, initialStock: {},
+      recoveries: [],
+      duplicates: {},
+      initialStock: {},
     };
     await setUp(run);
     ok = await chaos(run);
@@ -94,7 +114,13 @@ async function main() {
     // Kept for a post-mortem (tmp/ is git-ignored).
     mkdirSync(join(ROOT, 'tmp', 'chaos'), { recursive: true });
     copyFileSync(kafka.logFile, join(ROOT, 'tmp', 'chaos', 'broker.log'));
-    if (system) writeFileSync(join(ROOT, 'tmp', 'chaos', 'services.log'), Object.values(system.services).map((s) => s.logs()).join('\n'));
+    if (system)
+      writeFileSync(
+        join(ROOT, 'tmp', 'chaos', 'services.log'),
+        Object.values(system.services)
+          .map((s) => s.logs())
+          .join('\n'),
+      );
     await Promise.all([pg.destroy(), kafka.destroy()]);
   }
   process.exit(ok ? 0 : 1);
@@ -104,7 +130,10 @@ async function setUp(run: Run) {
   const { system } = run;
   const inventory = system.as(admin, 'inventory');
   for (const [sku, line] of [...SKUS, [SLOW_SKU, 'tools'] as const]) {
-    await inventory.put(`/api/v1/items/${sku}`).send({ name: `Item ${sku}`, productLine: line, reorderPoint: 0 }).expect((r) => expectStatus(r.status, [200, 201]));
+    await inventory
+      .put(`/api/v1/items/${sku}`)
+      .send({ name: `Item ${sku}`, productLine: line, reorderPoint: 0 })
+      .expect((r) => expectStatus(r.status, [200, 201]));
     await inventory.post('/api/v1/stock/receipts').send({ sku, warehouseId: 'main', quantity: INITIAL_STOCK }).expect(201);
     run.initialStock[sku] = INITIAL_STOCK;
   }
@@ -153,14 +182,22 @@ async function timed(run: Run, kind: string, fn: () => Promise<{ status: number 
 }
 
 async function placeOrder(run: Run) {
-  const lines = SKUS.filter(() => Math.random() < 0.6).map(([sku]) => ({ sku, productName: sku, quantity: 1 + Math.floor(Math.random() * 3), unitPrice: '12.34' }));
+  const lines = SKUS.filter(() => Math.random() < 0.6).map(([sku]) => ({
+    sku,
+    productName: sku,
+    quantity: 1 + Math.floor(Math.random() * 3),
+    unitPrice: '12.34',
+  }));
   if (!lines.length) lines.push({ sku: SKUS[0][0], productName: SKUS[0][0], quantity: 1, unitPrice: '12.34' });
   const orders = run.system.as(run.rep, 'orders');
   let id: string | undefined;
   let total = '';
   const key = randomUUID();
   const created = await timed(run, 'order.create', async () => {
-    const res = await orders.post('/api/v1/orders').set('idempotency-key', key).timeout(15_000)
+    const res = await orders
+      .post('/api/v1/orders')
+      .set('idempotency-key', key)
+      .timeout(15_000)
       .send({ customer: { name: 'Chaos Customer', company: 'Chaos Ltd' }, currency: 'USD', paymentTerms: 'NET30', lines });
     if (res.status === 201) ({ id, total } = res.body);
     return res;
@@ -169,7 +206,7 @@ async function placeOrder(run: Run) {
   run.acceptedOrders.set(id, { total, lines });
   // Submitting is retried until it is accepted (or the order is past it), for as long as a service restart
   // can take here: a draft left behind would never be confirmed.
-  for (const deadline = Date.now() + 180_000; Date.now() < deadline; ) {
+  for (const deadline = Date.now() + 180_000; Date.now() < deadline;) {
     const status = await timed(run, 'order.submit', () => orders.post(`/api/v1/orders/${id}/submit`).timeout(15_000));
     if (status === 200 || status === 409) return;
     await sleep(1_000);
@@ -180,7 +217,11 @@ async function captureLead(run: Run) {
   const n = randomUUID();
   let id: string | undefined;
   await timed(run, 'lead.create', async () => {
-    const res = await run.system.as(admin, 'leads').post('/api/v1/leads').set('idempotency-key', n).timeout(15_000)
+    const res = await run.system
+      .as(admin, 'leads')
+      .post('/api/v1/leads')
+      .set('idempotency-key', n)
+      .timeout(15_000)
       .send({ name: `Lead ${n.slice(0, 8)}`, email: `${n}@chaos.example`, source: 'web_form', region: 'north' });
     if (res.status === 201) id = res.body.id ?? res.body.leadId;
     return res;
@@ -214,7 +255,8 @@ class DuplicateCounter {
     try {
       const text = await (await fetch(`${this.run.system.services[service].url}/metrics`, { signal: AbortSignal.timeout(1_000) })).text();
       let sum = 0;
-      for (const line of text.split('\n')) if (line.startsWith('crm_events_consumed_total{') && line.includes('outcome="duplicate"')) sum += Number(line.split(' ').pop());
+      for (const line of text.split('\n'))
+        if (line.startsWith('crm_events_consumed_total{') && line.includes('outcome="duplicate"')) sum += Number(line.split(' ').pop());
       // A smaller count is a new process: the old one's count is banked.
       if (sum < (this.current[service] ?? 0)) this.banked[service] = (this.banked[service] ?? 0) + (this.current[service] ?? 0);
       this.current[service] = sum;
@@ -252,9 +294,11 @@ async function killLoop(run: Run, gate: Gate, duplicates: DuplicateCounter) {
     kills[service] += 1;
     run.faults.service_kill += 1;
     const killedAt = Date.now();
-    const restart = startService(run, service).then(() => {
-      gate.restarts.push(Date.now() - killedAt);
-    }).finally(() => gate.restarting.delete(service));
+    const restart = startService(run, service)
+      .then(() => {
+        gate.restarts.push(Date.now() - killedAt);
+      })
+      .finally(() => gate.restarting.delete(service));
     gate.restarting.set(service, restart);
   }
   await Promise.all(gate.restarting.values());
@@ -279,7 +323,14 @@ async function startService(run: Run, service: string) {
 async function recovery(run: Run, fault: string, from: number) {
   const deadline = from + 240_000;
   for (;;) {
-    const ready = await Promise.all(Object.values(run.system.services).map((s) => fetch(`${s.url}/health/ready`, { signal: AbortSignal.timeout(2_000) }).then((r) => r.ok, () => false)));
+    const ready = await Promise.all(
+      Object.values(run.system.services).map((s) =>
+        fetch(`${s.url}/health/ready`, { signal: AbortSignal.timeout(2_000) }).then(
+          (r) => r.ok,
+          () => false,
+        ),
+      ),
+    );
     if (ready.every(Boolean)) break;
     if (Date.now() > deadline) throw new Error(`${fault}: services not ready 240 s after the fault`);
     await sleep(250);
@@ -291,20 +342,39 @@ async function recovery(run: Run, fault: string, from: number) {
   const orders = run.system.as(run.rep, 'orders');
   let id: string | undefined;
   while (!id) {
-    const res = await orders.post('/api/v1/orders').timeout(5_000).send({ customer: { name: 'Canary' }, currency: 'USD', paymentTerms: 'NET30', lines: [{ sku: SKUS[0][0], productName: 'canary', quantity: 1, unitPrice: '1.00' }] }).catch(() => undefined);
+    const res = await orders
+      .post('/api/v1/orders')
+      .timeout(5_000)
+      .send({
+        customer: { name: 'Canary' },
+        currency: 'USD',
+        paymentTerms: 'NET30',
+        lines: [{ sku: SKUS[0][0], productName: 'canary', quantity: 1, unitPrice: '1.00' }],
+      })
+      .catch(() => undefined);
     if (res?.status === 201) id = res.body.id;
     else if (Date.now() > deadline) throw new Error(`${fault}: canary order not accepted`);
     else await sleep(250);
   }
   run.acceptedOrders.set(id, { total: '1.0000', lines: [{ sku: SKUS[0][0], quantity: 1 }] });
   mark('accepted');
-  while ((await orders.post(`/api/v1/orders/${id}/submit`).timeout(5_000).catch(() => undefined))?.status !== 200) {
+  while (
+    (
+      await orders
+        .post(`/api/v1/orders/${id}/submit`)
+        .timeout(5_000)
+        .catch(() => undefined)
+    )?.status !== 200
+  ) {
     if (Date.now() > deadline) throw new Error(`${fault}: canary order not submitted`);
     await sleep(250);
   }
   mark('submitted');
   for (;;) {
-    const res = await orders.get(`/api/v1/orders/${id}`).timeout(5_000).catch(() => undefined);
+    const res = await orders
+      .get(`/api/v1/orders/${id}`)
+      .timeout(5_000)
+      .catch(() => undefined);
     if (res?.body?.status === 'allocated') break;
     if (Date.now() > deadline) throw new Error(`${fault}: canary order not allocated 240 s after the fault`);
     await sleep(250);
@@ -321,7 +391,15 @@ async function slowHandler(run: Run) {
     await locker.query('BEGIN');
     await locker.query(`SELECT * FROM stock_levels WHERE sku = $1 FOR UPDATE`, [SLOW_SKU]);
     const orders = run.system.as(run.rep, 'orders');
-    const res = await orders.post('/api/v1/orders').timeout(15_000).send({ customer: { name: 'Slow' }, currency: 'USD', paymentTerms: 'NET30', lines: [{ sku: SLOW_SKU, productName: 'slow', quantity: 2, unitPrice: '5.00' }] });
+    const res = await orders
+      .post('/api/v1/orders')
+      .timeout(15_000)
+      .send({
+        customer: { name: 'Slow' },
+        currency: 'USD',
+        paymentTerms: 'NET30',
+        lines: [{ sku: SLOW_SKU, productName: 'slow', quantity: 2, unitPrice: '5.00' }],
+      });
     if (res.status !== 201) throw new Error(`slow order not created: ${res.status}`);
     run.acceptedOrders.set(res.body.id, { total: res.body.total, lines: [{ sku: SLOW_SKU, quantity: 2 }] });
     expectStatus((await orders.post(`/api/v1/orders/${res.body.id}/submit`).timeout(15_000)).status, [200]);
@@ -357,11 +435,13 @@ async function offsetRewind(run: Run, duplicates: DuplicateCounter) {
       }
       for (const { topic, partitions } of await admin.fetchOffsets({ groupId })) {
         const low = new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, Number(p.low)]));
-        const back = partitions.filter((p) => Number(p.offset) > 0).map((p) => {
-          const offset = Math.max(low.get(p.partition) ?? 0, Number(p.offset) - REWIND);
-          rewound += Number(p.offset) - offset;
-          return { partition: p.partition, offset: String(offset) };
-        });
+        const back = partitions
+          .filter((p) => Number(p.offset) > 0)
+          .map((p) => {
+            const offset = Math.max(low.get(p.partition) ?? 0, Number(p.offset) - REWIND);
+            rewound += Number(p.offset) - offset;
+            return { partition: p.partition, offset: String(offset) };
+          });
         if (back.length) await admin.setOffsets({ groupId, topic, partitions: back });
       }
     }
@@ -373,13 +453,21 @@ async function offsetRewind(run: Run, duplicates: DuplicateCounter) {
 }
 
 /** Infrastructure faults and their recovery are measured while no service is being killed or restarted. */
-interface Gate { quiet: boolean; restarting: Map<string, Promise<void>>; restarts: number[] }
+interface Gate {
+  quiet: boolean;
+  restarting: Map<string, Promise<void>>;
+  restarts: number[];
+}
 
 async function infraFaults(run: Run, gate: Gate, duplicates: DuplicateCounter) {
   const { plan, kafka, pg } = run;
   const schedule: string[] = [];
   const queue = {
-    kafka_stop: plan.kafkaGraceful, kafka_kill: plan.kafkaKill, pg_pause: plan.pgPauses, pg_restart: plan.pgRestarts, slow_handler: plan.slowHandlers,
+    kafka_stop: plan.kafkaGraceful,
+    kafka_kill: plan.kafkaKill,
+    pg_pause: plan.pgPauses,
+    pg_restart: plan.pgRestarts,
+    slow_handler: plan.slowHandlers,
     offset_rewind: plan.offsetRewinds,
   } as Record<string, number>;
   while (Object.values(queue).some((n) => n > 0)) {
@@ -448,7 +536,9 @@ async function chaos(run: Run): Promise<boolean> {
   faulting = false;
   await loading;
   const sorted = [...gate.restarts].sort((a, b) => a - b);
-  log(`load and faults over: ${run.acceptedOrders.size} orders and ${run.acceptedLeads.size} leads accepted; service restart (kill to ready) median ${sorted[sorted.length >> 1]} ms, max ${sorted[sorted.length - 1]} ms`);
+  log(
+    `load and faults over: ${run.acceptedOrders.size} orders and ${run.acceptedLeads.size} leads accepted; service restart (kill to ready) median ${sorted[sorted.length >> 1]} ms, max ${sorted[sorted.length - 1]} ms`,
+  );
   for (const s of CONSUMERS) await duplicates.scrape(s);
   const result = await reconcile(run, { kills: kills as Record<string, number>, waitMs: 180_000, duplicates: () => duplicates.totals() });
   clearInterval(scraping);

@@ -35,7 +35,15 @@ describe('finance with the HTTP ERP connector configured (real Kafka and Postgre
     expect(pushes).toHaveLength(6);
     expect(pushes.every((r) => r.headers['idempotency-key'] === confirmed.id && r.headers.authorization === 'Bearer erp-secret')).toBe(true);
     const receivable = await receivableOf(svc, orderId);
-    expect(pushes[5].body).toEqual({ receivableId: receivable!.id, orderId, customerName: 'ACME GmbH', amount: '255.17', currency: 'EUR', paymentTerms: 'NET30', dueDate: '2026-04-09' });
+    expect(pushes[5].body).toEqual({
+      receivableId: receivable!.id,
+      orderId,
+      customerName: 'ACME GmbH',
+      amount: '255.17',
+      currency: 'EUR',
+      paymentTerms: 'NET30',
+      dueDate: '2026-04-09',
+    });
 
     expect(await svc.dataSource.query('SELECT count(*)::int AS n FROM receivables WHERE order_id = $1', [orderId])).toEqual([{ n: 1 }]);
     await eventually(async () => expect(await publishedFor(svc, 'receivable.created', orderId)).toHaveLength(1));
@@ -54,7 +62,12 @@ describe('finance with the HTTP ERP connector configured (real Kafka and Postgre
     await consumed(svc, cancelled.id);
 
     const voids = erp.requests.filter((r) => r.path === `/receivables/${receivable!.id}/void`);
-    expect(voids).toEqual([expect.objectContaining({ headers: expect.objectContaining({ 'idempotency-key': cancelled.id }), body: expect.objectContaining({ creditedAmount: '55.17', reason: 'customer withdrew' }) })]);
+    expect(voids).toEqual([
+      expect.objectContaining({
+        headers: expect.objectContaining({ 'idempotency-key': cancelled.id }),
+        body: expect.objectContaining({ creditedAmount: '55.17', reason: 'customer withdrew' }),
+      }),
+    ]);
     expect(await outboxed(svc, 'receivable.voided', receivable!.id)).toHaveLength(1);
   });
 
@@ -62,11 +75,14 @@ describe('finance with the HTTP ERP connector configured (real Kafka and Postgre
     erp.answers = [422];
     const confirmed = orderConfirmed();
     await svc.publish(confirmed);
-    const dead = await eventually(async () => {
-      const found = (await readTopic(await testKafka(), dlqTopic(`${svc.prefix}${Topics.orders}`))).filter((m) => m.key === confirmed.data.orderId);
-      expect(found).toHaveLength(1);
-      return found[0];
-    }, { timeoutMs: 40_000 });
+    const dead = await eventually(
+      async () => {
+        const found = (await readTopic(await testKafka(), dlqTopic(`${svc.prefix}${Topics.orders}`))).filter((m) => m.key === confirmed.data.orderId);
+        expect(found).toHaveLength(1);
+        return found[0];
+      },
+      { timeoutMs: 40_000 },
+    );
     expect(dead.headers['dlq-error']).toMatch(/ERP refused POST \/receivables with 422/);
     expect(await receivableOf(svc, confirmed.data.orderId)).toBeUndefined();
     expect(await outboxed(svc, 'receivable.created')).toHaveLength(2);
@@ -75,7 +91,10 @@ describe('finance with the HTTP ERP connector configured (real Kafka and Postgre
   it('holds a push while the ERP refuses our token (401): no dead letter, the alert gauge up, then applied once the ERP accepts again', async () => {
     const metric = async (sample: RegExp) => {
       const text = (await request(svc.app.getHttpServer()).get('/metrics').expect(200)).text;
-      return text.split('\n').filter((l) => sample.test(l)).reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
+      return text
+        .split('\n')
+        .filter((l) => sample.test(l))
+        .reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
     };
     const refusedBefore = await metric(/^crm_erp_requests_total\{.*erp="receivables".*outcome="(unavailable|circuit_open)"/);
     erp.downStatus = 401;
@@ -85,11 +104,19 @@ describe('finance with the HTTP ERP connector configured (real Kafka and Postgre
 
     // One call per handler attempt (a 401 is not retried within a call; an open circuit sends nothing): more
     // than the consumer's 5 attempts have failed, and the event still waits.
-    await eventually(async () => expect((await metric(/^crm_erp_requests_total\{.*erp="receivables".*outcome="(unavailable|circuit_open)"/)) - refusedBefore).toBeGreaterThanOrEqual(7), { timeoutMs: 40_000, intervalMs: 250 });
+    await eventually(
+      async () =>
+        expect((await metric(/^crm_erp_requests_total\{.*erp="receivables".*outcome="(unavailable|circuit_open)"/)) - refusedBefore).toBeGreaterThanOrEqual(7),
+      { timeoutMs: 40_000, intervalMs: 250 },
+    );
     expect(await metric(/^crm_erp_unavailable\{.*erp="receivables"/)).toBe(1);
     expect(await metric(/^crm_erp_requests_total\{.*erp="receivables".*outcome="unavailable".*status="401"/)).toBeGreaterThanOrEqual(5);
     expect(await metric(/^crm_erp_circuit_state\{.*erp="receivables"/)).toBeGreaterThan(0);
-    expect(erp.requests.filter((r) => r.path === '/receivables' && (r.body as { orderId: string }).orderId === orderId).every((r) => r.headers['idempotency-key'] === confirmed.id)).toBe(true);
+    expect(
+      erp.requests
+        .filter((r) => r.path === '/receivables' && (r.body as { orderId: string }).orderId === orderId)
+        .every((r) => r.headers['idempotency-key'] === confirmed.id),
+    ).toBe(true);
     expect(await receivableOf(svc, orderId)).toBeUndefined();
     expect((await readTopic(await testKafka(), dlqTopic(`${svc.prefix}${Topics.orders}`))).filter((m) => m.key === orderId)).toEqual([]);
 

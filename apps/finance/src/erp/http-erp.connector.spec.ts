@@ -40,9 +40,21 @@ describe('HttpFinanceErpConnector against a fake ERP', () => {
   });
 
   it('posts a void to the receivable', async () => {
-    const voided = { receivableId: receivable.receivableId, orderId: receivable.orderId, creditedAmount: '20.00', reason: 'cancelled', voidedAt: '2026-03-03T00:00:00.000Z' };
+    const voided = {
+      receivableId: receivable.receivableId,
+      orderId: receivable.orderId,
+      creditedAmount: '20.00',
+      reason: 'cancelled',
+      voidedAt: '2026-03-03T00:00:00.000Z',
+    };
     await connector.receivableVoided(voided, 'event-2');
-    expect(erp.requests).toEqual([expect.objectContaining({ path: `/receivables/${receivable.receivableId}/void`, body: voided, headers: expect.objectContaining({ 'idempotency-key': 'event-2' }) })]);
+    expect(erp.requests).toEqual([
+      expect.objectContaining({
+        path: `/receivables/${receivable.receivableId}/void`,
+        body: voided,
+        headers: expect.objectContaining({ 'idempotency-key': 'event-2' }),
+      }),
+    ]);
   });
 
   it('retries after a 503 and succeeds, with the same Idempotency-Key', async () => {
@@ -85,7 +97,13 @@ describe('HttpFinanceErpConnector against a fake ERP', () => {
   });
 
   it('dead-letters a void of a receivable the ERP does not know (404 on its path), but waits on a 404 of the collection (a wrong URL)', async () => {
-    const voided = { receivableId: receivable.receivableId, orderId: receivable.orderId, creditedAmount: '0.00', reason: 'cancelled', voidedAt: '2026-03-03T00:00:00.000Z' };
+    const voided = {
+      receivableId: receivable.receivableId,
+      orderId: receivable.orderId,
+      creditedAmount: '0.00',
+      reason: 'cancelled',
+      voidedAt: '2026-03-03T00:00:00.000Z',
+    };
     erp.answers = [404];
     await expect(connector.receivableVoided(voided, 'event-8')).rejects.toThrow(NonRetryableError);
     erp.answers = [404];

@@ -3,4 +3,9 @@ import { CreateMessagingTables1764201600000 } from '@crm/messaging';
 import { CreateReceivables1764288000000 } from './1764288000000-create-receivables';
 
 /** Every migration of the finance database, oldest first; never edit one that has shipped. */
-export const migrations = [CreateMessagingTables1764201600000, CreateIdempotencyKeys1764201600001, CreateReceivables1764288000000, CreateWebhookReceipts1764460800000];
+export const migrations = [
+  CreateMessagingTables1764201600000,
+  CreateIdempotencyKeys1764201600001,
+  CreateReceivables1764288000000,
+  CreateWebhookReceipts1764460800000,
+];

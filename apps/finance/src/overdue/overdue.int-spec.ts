@@ -21,7 +21,9 @@ describe('overdue receivables job (real Kafka and PostgreSQL)', () => {
     // Due 30 days from today: the real 10-minute schedule cannot reach them during the test; the job runs "40 days from now".
     const confirmedAt = new Date().toISOString();
     const now = new Date(Date.now() + 40 * DAY);
-    const due = await Promise.all(Array.from({ length: 6 }, () => openReceivable(svc, { paymentTerms: 'NET30', confirmedAt, lines: singleLine('100.00'), total: '100.00' })));
+    const due = await Promise.all(
+      Array.from({ length: 6 }, () => openReceivable(svc, { paymentTerms: 'NET30', confirmedAt, lines: singleLine('100.00'), total: '100.00' })),
+    );
     const paid = await openReceivable(svc, { paymentTerms: 'NET30', confirmedAt, lines: singleLine('100.00'), total: '100.00' });
     const notYetDue = await openReceivable(svc, { paymentTerms: 'NET60', confirmedAt, lines: singleLine('100.00'), total: '100.00' });
     const voided = await openReceivable(svc, { paymentTerms: 'NET30', confirmedAt, lines: singleLine('100.00'), total: '100.00' });

@@ -7,7 +7,11 @@ import { ADMIN, INTEGRATION, openReceivable, outboxed, publishedFor, receivableO
 
 describe('payments against receivables (real Kafka and PostgreSQL)', () => {
   let svc: TestService;
-  const pay = (id: string, body: unknown, who: TokenClaims = INTEGRATION) => svc.as(who).post(`/api/v1/receivables/${id}/payments`).send(body as object);
+  const pay = (id: string, body: unknown, who: TokenClaims = INTEGRATION) =>
+    svc
+      .as(who)
+      .post(`/api/v1/receivables/${id}/payments`)
+      .send(body as object);
   const paymentCount = async (id: string) =>
     (await svc.dataSource.query('SELECT count(*)::int AS n FROM payments WHERE receivable_id = $1', [id]))[0].n as number;
 
@@ -20,8 +24,21 @@ describe('payments against receivables (real Kafka and PostgreSQL)', () => {
     const { event, receivable } = await openReceivable(svc); // 255.17 EUR
     const orderId = event.data.orderId;
 
-    const first = await pay(receivable.id, { amount: '100.00', currency: 'EUR', method: 'bank_transfer', reference: 'BANK-1', receivedAt: '2026-03-20T10:00:00Z' }).expect(201);
-    expect(first.body.payment).toMatchObject({ amount: '100.00', currency: 'EUR', method: 'bank_transfer', reference: 'BANK-1', receivedAt: '2026-03-20T10:00:00.000Z', createdBy: 'erp-bridge' });
+    const first = await pay(receivable.id, {
+      amount: '100.00',
+      currency: 'EUR',
+      method: 'bank_transfer',
+      reference: 'BANK-1',
+      receivedAt: '2026-03-20T10:00:00Z',
+    }).expect(201);
+    expect(first.body.payment).toMatchObject({
+      amount: '100.00',
+      currency: 'EUR',
+      method: 'bank_transfer',
+      reference: 'BANK-1',
+      receivedAt: '2026-03-20T10:00:00.000Z',
+      createdBy: 'erp-bridge',
+    });
     expect(first.body.receivable).toMatchObject({ status: 'partially_paid', paid: '100.00', outstanding: '155.17', version: 2 });
 
     const over = await pay(receivable.id, { amount: '155.18', currency: 'EUR' }).expect(409);
@@ -45,7 +62,15 @@ describe('payments against receivables (real Kafka and PostgreSQL)', () => {
       return events;
     });
     expect(received.map((e) => e.data)).toEqual([
-      expect.objectContaining({ receivableId: receivable.id, paymentId: first.body.payment.id, amount: '100.00', outstanding: '155.17', currency: 'EUR', method: 'bank_transfer', receivedAt: '2026-03-20T10:00:00.000Z' }),
+      expect.objectContaining({
+        receivableId: receivable.id,
+        paymentId: first.body.payment.id,
+        amount: '100.00',
+        outstanding: '155.17',
+        currency: 'EUR',
+        method: 'bank_transfer',
+        receivedAt: '2026-03-20T10:00:00.000Z',
+      }),
       expect.objectContaining({ receivableId: receivable.id, paymentId: rest.body.payment.id, amount: '155.17', outstanding: '0.00' }),
     ]);
     expect(await paymentCount(receivable.id)).toBe(2);
@@ -65,8 +90,13 @@ describe('payments against receivables (real Kafka and PostgreSQL)', () => {
     expect(answers.filter((a) => a.status === 409).every((a) => a.body.code === 'OVERPAYMENT')).toBe(true);
     expect(await receivableOf(svc, event.data.orderId)).toMatchObject({ status: 'paid', paid: '100.0000', version: 6 });
     expect(await paymentCount(receivable.id)).toBe(5);
-    expect((await outboxed(svc, 'payment.received', receivable.id)).map((e) => (e.data as { outstanding: string }).outstanding).sort())
-      .toEqual(['0.00', '20.00', '40.00', '60.00', '80.00']);
+    expect((await outboxed(svc, 'payment.received', receivable.id)).map((e) => (e.data as { outstanding: string }).outstanding).sort()).toEqual([
+      '0.00',
+      '20.00',
+      '40.00',
+      '60.00',
+      '80.00',
+    ]);
   });
 
   it('replays a retried payment with the same Idempotency-Key instead of recording it twice', async () => {
@@ -121,7 +151,12 @@ describe('payments against receivables (real Kafka and PostgreSQL)', () => {
     });
 
     it('malformed JSON → 400', async () => {
-      const res = await svc.as(INTEGRATION).post(`/api/v1/receivables/${id}/payments`).set('content-type', 'application/json').send('{"amount": "10.00",').expect(400);
+      const res = await svc
+        .as(INTEGRATION)
+        .post(`/api/v1/receivables/${id}/payments`)
+        .set('content-type', 'application/json')
+        .send('{"amount": "10.00",')
+        .expect(400);
       expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
     });
 

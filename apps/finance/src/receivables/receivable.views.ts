@@ -3,7 +3,6 @@ import type { CreditNoteEntity, PaymentEntity, ReceivableEntity } from './receiv
 import type { CreditNoteView, PaymentView, ReceivableView } from './receivables.dto';
 import { OWING_STATUSES, daysOverdue, outstandingOf } from './receivables.domain';
 
-
 export function receivableView(r: ReceivableEntity, now = new Date()): ReceivableView {
   return {
     id: r.id,
@@ -45,4 +44,3 @@ export const creditNoteView = (c: CreditNoteEntity): CreditNoteView => ({
   reason: c.reason,
   createdAt: c.createdAt.toISOString(),
 });
-

@@ -1,6 +1,4 @@
-import {
-  applyPayment, cancellationOf, daysOverdue, dueDateFor, orderTotalMismatch, outstandingOf, statusFor, type ConfirmedLine,
-} from './receivables.domain';
+import { applyPayment, cancellationOf, daysOverdue, dueDateFor, orderTotalMismatch, outstandingOf, statusFor, type ConfirmedLine } from './receivables.domain';
 
 describe('dueDateFor', () => {
   it.each([

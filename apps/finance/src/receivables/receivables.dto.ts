@@ -17,7 +17,11 @@ const IsPositiveAmount = (): PropertyDecorator =>
   });
 
 export class RecordPaymentDto {
-  @ApiProperty({ example: '250.00', pattern: UNSIGNED_AMOUNT.source, description: 'Decimal string > 0, at most 4 fraction digits, at most the outstanding amount' })
+  @ApiProperty({
+    example: '250.00',
+    pattern: UNSIGNED_AMOUNT.source,
+    description: 'Decimal string > 0, at most 4 fraction digits, at most the outstanding amount',
+  })
   @IsString()
   @Matches(UNSIGNED_AMOUNT, { message: 'amount must be a decimal string with at most 4 fraction digits' })
   @IsPositiveAmount()

@@ -4,7 +4,16 @@ import { eventually, readTopic, startTestService, testKafka, type TestService } 
 import { AppModule } from '../app.module';
 import { financeSettings } from '../finance.settings';
 import {
-  ADMIN, TWO_LINES, consumed, openReceivable, orderCancelled, orderConfirmed, outboxed, publishedFor, receivableOf, singleLine,
+  ADMIN,
+  TWO_LINES,
+  consumed,
+  openReceivable,
+  orderCancelled,
+  orderConfirmed,
+  outboxed,
+  publishedFor,
+  receivableOf,
+  singleLine,
 } from '../testing/finance-fixtures';
 
 describe('receivables from order events (real Kafka and PostgreSQL)', () => {
@@ -42,9 +51,17 @@ describe('receivables from order events (real Kafka and PostgreSQL)', () => {
     expect(await outboxed(svc, 'receivable.created', receivable!.id)).toHaveLength(1);
 
     const api = await svc.as(ADMIN).get(`/api/v1/receivables/by-order/${orderId}`).expect(200);
-    expect(api.body).toMatchObject({ id: receivable!.id, amount: '255.17', paid: '0.00', outstanding: '255.17', dueDate: '2026-03-02', status: 'open', payments: [], creditNotes: [] });
+    expect(api.body).toMatchObject({
+      id: receivable!.id,
+      amount: '255.17',
+      paid: '0.00',
+      outstanding: '255.17',
+      dueDate: '2026-03-02',
+      status: 'open',
+      payments: [],
+      creditNotes: [],
+    });
     expect(api.headers.etag).toBe('"1"');
-
   });
 
   it('dead-letters a confirmation whose total does not match its lines, opens nothing, and applies the next good event', async () => {
@@ -63,9 +80,7 @@ describe('receivables from order events (real Kafka and PostgreSQL)', () => {
     expect(JSON.parse(dead.value!).id).toBe(bad.id);
     expect(dead.headers[DLQ_HEADERS.error.name]).toMatch(/order total 255.18 is not the sum of its line totals 255.17/);
     expect(dead.headers[DLQ_HEADERS.attempts.name]).toBe('1'); // not retried: it can never succeed
-    expect(await outboxed(svc, 'receivable.created')).toHaveLength(
-      (await svc.dataSource.query('SELECT count(*)::int AS n FROM receivables'))[0].n,
-    );
+    expect(await outboxed(svc, 'receivable.created')).toHaveLength((await svc.dataSource.query('SELECT count(*)::int AS n FROM receivables'))[0].n);
   });
 
   it('voids an unpaid receivable on cancellation, crediting nothing', async () => {
@@ -175,7 +190,9 @@ describe('receivables from order events (real Kafka and PostgreSQL)', () => {
       const seen: string[] = [];
       let cursor: string | null = null;
       for (let page = 0; page < 20; page++) {
-        const res: { body: { items: { id: string }[]; nextCursor: string | null } } = await admin.get(`/api/v1/receivables?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`).expect(200);
+        const res: { body: { items: { id: string }[]; nextCursor: string | null } } = await admin
+          .get(`/api/v1/receivables?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`)
+          .expect(200);
         seen.push(...res.body.items.map((r) => r.id));
         cursor = res.body.nextCursor;
         if (!cursor) break;
@@ -203,9 +220,14 @@ describe('receivables from order events (real Kafka and PostgreSQL)', () => {
       const metrics = await request(server).get('/metrics').expect(200);
       expect(metrics.text).toContain(`finance_receivables_opened_total{service="finance"} ${opened}`);
       const doc = await request(server).get('/openapi.json').expect(200);
-      expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining([
-        '/api/v1/receivables', '/api/v1/receivables/{id}', '/api/v1/receivables/by-order/{orderId}', '/api/v1/receivables/{id}/payments',
-      ]));
+      expect(Object.keys(doc.body.paths)).toEqual(
+        expect.arrayContaining([
+          '/api/v1/receivables',
+          '/api/v1/receivables/{id}',
+          '/api/v1/receivables/by-order/{orderId}',
+          '/api/v1/receivables/{id}/payments',
+        ]),
+      );
       expect(doc.body.components.schemas.RecordPaymentDto.required).toEqual(expect.arrayContaining(['amount', 'currency']));
     });
   });

@@ -46,10 +46,13 @@ export const orderCancelled = (orderId: string, reason = 'customer withdrew'): E
 
 /** Resolves once the consumer has applied (or skipped as a duplicate) the event: its inbox row exists. */
 export async function consumed(svc: TestService, eventId: string): Promise<void> {
-  await eventually(async () => {
-    const rows = await svc.dataSource.query('SELECT 1 FROM inbox WHERE event_id = $1', [eventId]);
-    if (!rows.length) throw new Error(`event ${eventId} not consumed yet`);
-  }, { timeoutMs: 40_000 });
+  await eventually(
+    async () => {
+      const rows = await svc.dataSource.query('SELECT 1 FROM inbox WHERE event_id = $1', [eventId]);
+      if (!rows.length) throw new Error(`event ${eventId} not consumed yet`);
+    },
+    { timeoutMs: 40_000 },
+  );
 }
 
 export async function receivableOf(svc: TestService, orderId: string) {
@@ -58,7 +61,9 @@ export async function receivableOf(svc: TestService, orderId: string) {
        FROM receivables WHERE order_id = $1`,
     [orderId],
   );
-  return row as { id: string; amount: string; paid: string; status: string; currency: string; due_date: string; overdue_alerted_at: Date | null; version: number } | undefined;
+  return row as
+    | { id: string; amount: string; paid: string; status: string; currency: string; due_date: string; overdue_alerted_at: Date | null; version: number }
+    | undefined;
 }
 
 export async function openReceivable(svc: TestService, data: Partial<ConfirmedData> = {}) {

@@ -37,10 +37,16 @@ describe('signed ERP payment webhook (real Kafka and PostgreSQL)', () => {
     const event = { eventId: `erp-pay-${randomUUID()}`, receivableId: receivable.id, amount: '100.00', currency: 'EUR', reference: 'ERP-REF-1' };
 
     const first = await post(event).expect(201);
-    expect(first.body).toMatchObject({ eventId: event.eventId, duplicate: false, recorded: { payment: { amount: '100.00', createdBy: 'erp' }, receivable: { paid: '100.00' } } });
+    expect(first.body).toMatchObject({
+      eventId: event.eventId,
+      duplicate: false,
+      recorded: { payment: { amount: '100.00', createdBy: 'erp' }, receivable: { paid: '100.00' } },
+    });
     for (let i = 0; i < 3; i++) expect((await post(event).expect(200)).body).toEqual({ eventId: event.eventId, duplicate: true });
     // Concurrent retries too: the claim and the payment share one transaction.
-    const racing = await Promise.all(Array.from({ length: 4 }, () => post({ eventId: 'erp-pay-race', receivableId: receivable.id, amount: '1.00', currency: 'EUR' })));
+    const racing = await Promise.all(
+      Array.from({ length: 4 }, () => post({ eventId: 'erp-pay-race', receivableId: receivable.id, amount: '1.00', currency: 'EUR' })),
+    );
     expect(racing.filter((r) => r.status === 201)).toHaveLength(1);
     expect(racing.filter((r) => r.status === 200)).toHaveLength(3);
 
@@ -64,8 +70,12 @@ describe('signed ERP payment webhook (real Kafka and PostgreSQL)', () => {
     // A body changed after signing.
     const ts = String(now());
     refused.push(
-      await request(svc.app.getHttpServer()).post('/api/v1/erp/webhooks/payments').set('content-type', 'application/json')
-        .set('x-signature-timestamp', ts).set('x-signature', signWebhook(SECRET, ts, JSON.stringify(event))).send({ ...event, amount: '99.00' }),
+      await request(svc.app.getHttpServer())
+        .post('/api/v1/erp/webhooks/payments')
+        .set('content-type', 'application/json')
+        .set('x-signature-timestamp', ts)
+        .set('x-signature', signWebhook(SECRET, ts, JSON.stringify(event)))
+        .send({ ...event, amount: '99.00' }),
     );
     for (const res of refused) {
       expect(res.status).toBe(401);
@@ -85,8 +95,13 @@ describe('signed ERP payment webhook (real Kafka and PostgreSQL)', () => {
     try {
       const raw = JSON.stringify({ eventId: 'x', receivableId: randomUUID(), amount: '1.00', currency: 'EUR' });
       const ts = String(now());
-      const res = await request(unset.app.getHttpServer()).post('/api/v1/erp/webhooks/payments').set('content-type', 'application/json')
-        .set('x-signature-timestamp', ts).set('x-signature', signWebhook('', ts, raw)).send(raw).expect(401);
+      const res = await request(unset.app.getHttpServer())
+        .post('/api/v1/erp/webhooks/payments')
+        .set('content-type', 'application/json')
+        .set('x-signature-timestamp', ts)
+        .set('x-signature', signWebhook('', ts, raw))
+        .send(raw)
+        .expect(401);
       expect(res.body.detail).toMatch(/not configured/);
     } finally {
       await unset.close();

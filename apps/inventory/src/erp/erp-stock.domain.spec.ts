@@ -9,7 +9,14 @@ const level = (onHand: number, extra: Partial<{ sku: string; warehouseId: string
   lowAlerted: false,
   ...extra,
 });
-const push = (type: 'receipt' | 'adjustment', quantity: number): ErpStockCommand => ({ eventId: 'erp-1', type, sku: 'CHAIR-1', warehouseId: 'main', quantity, now });
+const push = (type: 'receipt' | 'adjustment', quantity: number): ErpStockCommand => ({
+  eventId: 'erp-1',
+  type,
+  sku: 'CHAIR-1',
+  warehouseId: 'main',
+  quantity,
+  now,
+});
 
 describe('decideErpStockEvent', () => {
   it('books a receipt: level up, an ERP ledger row and stock.received', () => {

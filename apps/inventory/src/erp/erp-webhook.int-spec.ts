@@ -29,7 +29,10 @@ describe('signed ERP stock webhook (real Kafka and PostgreSQL)', () => {
     )[0];
 
   beforeAll(async () => {
-    svc = await startTestService('inventory', (config) => AppModule.forRoot(config), { env: { INVENTORY_ERP_WEBHOOK_SECRET: SECRET }, settings: inventorySettings });
+    svc = await startTestService('inventory', (config) => AppModule.forRoot(config), {
+      env: { INVENTORY_ERP_WEBHOOK_SECRET: SECRET },
+      settings: inventorySettings,
+    });
     await svc.as(admin).put('/api/v1/items/ERP-1').send({ name: 'ERP item', reorderPoint: 5 }).expect(201);
     // The 'main' warehouse comes with the schema.
   });
@@ -45,7 +48,10 @@ describe('signed ERP stock webhook (real Kafka and PostgreSQL)', () => {
     expect(await onHand('ERP-1')).toBe(17);
 
     const movements = await svc.dataSource.query(`SELECT delta, reason, "by" FROM stock_movements WHERE sku = 'ERP-1' ORDER BY id`);
-    expect(movements).toEqual([{ delta: 20, reason: 'receipt', by: 'erp' }, { delta: -3, reason: 'adjustment', by: 'erp' }]);
+    expect(movements).toEqual([
+      { delta: 20, reason: 'receipt', by: 'erp' },
+      { delta: -3, reason: 'adjustment', by: 'erp' },
+    ]);
     const received = await svc.dataSource.query(`SELECT payload FROM outbox WHERE event_type = 'crm.stock.received' AND message_key = 'ERP-1'`);
     expect(received.map((r: { payload: { data: unknown } }) => r.payload.data)).toEqual([expect.objectContaining({ sku: 'ERP-1', quantity: 20, onHand: 20 })]);
   });
@@ -60,8 +66,12 @@ describe('signed ERP stock webhook (real Kafka and PostgreSQL)', () => {
       await post(event, { signature: null }),
       await post(event, { timestamp: now() - 301 }), // replayed: a genuine signature from outside the ±300 s window
       await post(event, { timestamp: now() + 400 }),
-      await request(svc.app.getHttpServer()).post('/api/v1/erp/webhooks/stock').set('content-type', 'application/json')
-        .set('x-signature-timestamp', ts).set('x-signature', signWebhook(SECRET, ts, JSON.stringify(event))).send({ ...event, quantity: 500 }),
+      await request(svc.app.getHttpServer())
+        .post('/api/v1/erp/webhooks/stock')
+        .set('content-type', 'application/json')
+        .set('x-signature-timestamp', ts)
+        .set('x-signature', signWebhook(SECRET, ts, JSON.stringify(event)))
+        .send({ ...event, quantity: 500 }),
       // A bearer token is not a signature.
       await svc.as(admin).post('/api/v1/erp/webhooks/stock').send(event),
     ];

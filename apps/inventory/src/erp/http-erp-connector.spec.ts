@@ -13,7 +13,13 @@ describe('HttpErpConnector (against a fake ERP on 127.0.0.1)', () => {
     erp.requiredToken = 'erp-token';
     const url = await erp.start();
     settings = {
-      url, token: 'erp-token', timeoutMs: 2_000, maxAttempts: 3, backoff: { initialMs: 10, maxMs: 40 }, breaker: { failures: 100, halfOpenAfterMs: 1_000 }, syncIntervalMs: 60_000,
+      url,
+      token: 'erp-token',
+      timeoutMs: 2_000,
+      maxAttempts: 3,
+      backoff: { initialMs: 10, maxMs: 40 },
+      breaker: { failures: 100, halfOpenAfterMs: 1_000 },
+      syncIntervalMs: 60_000,
     };
   });
   afterEach(() => erp.close());
@@ -39,7 +45,9 @@ describe('HttpErpConnector (against a fake ERP on 127.0.0.1)', () => {
     erp.stock.set('A', 5);
     erp.failNext = 2;
     const key = randomUUID();
-    await expect(connector().deduct({ orderId: randomUUID(), lines: [{ sku: 'A', quantity: 1 }], idempotencyKey: key })).resolves.toMatchObject({ outcome: 'deducted' });
+    await expect(connector().deduct({ orderId: randomUUID(), lines: [{ sku: 'A', quantity: 1 }], idempotencyKey: key })).resolves.toMatchObject({
+      outcome: 'deducted',
+    });
     const sent = erp.requestsTo('/stock/deductions');
     expect(sent).toHaveLength(3);
     expect(new Set(sent.map((r) => r.headers['idempotency-key']))).toEqual(new Set([key]));
@@ -69,15 +77,17 @@ describe('HttpErpConnector (against a fake ERP on 127.0.0.1)', () => {
 
   it('treats refused credentials as the ERP being unusable (wait), not as a bad event', async () => {
     settings.token = 'wrong';
-    await expect(connector().release({ orderId: randomUUID(), warehouseId: 'erp-main', lines: [{ sku: 'A', quantity: 1 }], idempotencyKey: randomUUID() })).rejects.toBeInstanceOf(
-      DependencyUnavailableError,
-    );
+    await expect(
+      connector().release({ orderId: randomUUID(), warehouseId: 'erp-main', lines: [{ sku: 'A', quantity: 1 }], idempotencyKey: randomUUID() }),
+    ).rejects.toBeInstanceOf(DependencyUnavailableError);
     expect(erp.requests).toHaveLength(1);
   });
 
   it('does not retry a request the ERP rejects for good (4xx): NonRetryableError', async () => {
     erp.downStatus = 422;
-    await expect(connector().deduct({ orderId: randomUUID(), lines: [{ sku: 'A', quantity: 1 }], idempotencyKey: randomUUID() })).rejects.toBeInstanceOf(NonRetryableError);
+    await expect(connector().deduct({ orderId: randomUUID(), lines: [{ sku: 'A', quantity: 1 }], idempotencyKey: randomUUID() })).rejects.toBeInstanceOf(
+      NonRetryableError,
+    );
     expect(erp.requests).toHaveLength(1);
   });
 

@@ -39,7 +39,11 @@ export class HttpErpConnector implements ErpConnector {
 
   async deduct(request: ErpDeductionRequest): Promise<ErpDeductionResult> {
     const answer = await this.client.request({
-      method: 'POST', path: '/stock/deductions', body: { orderId: request.orderId, lines: request.lines }, idempotencyKey: request.idempotencyKey, accept: [409],
+      method: 'POST',
+      path: '/stock/deductions',
+      body: { orderId: request.orderId, lines: request.lines },
+      idempotencyKey: request.idempotencyKey,
+      accept: [409],
     });
     const parsed = DeductionAnswer.safeParse(answer.body);
     if (!parsed.success) throw new DependencyUnavailableError(`ERP deduction answer for order ${request.orderId} is unreadable (HTTP ${answer.status})`);

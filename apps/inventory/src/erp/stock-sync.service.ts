@@ -40,7 +40,10 @@ export class StockSyncService implements OnApplicationBootstrap, BeforeApplicati
   onApplicationBootstrap(): void {
     if (!this.erp || !this.options.erp) return;
     // Registered with the scheduler so that it is cleared with the other jobs at shutdown.
-    this.scheduler.addInterval(STOCK_SYNC_JOB, setInterval(() => void this.runScheduled(), this.options.erp.syncIntervalMs));
+    this.scheduler.addInterval(
+      STOCK_SYNC_JOB,
+      setInterval(() => void this.runScheduled(), this.options.erp.syncIntervalMs),
+    );
   }
 
   async beforeApplicationShutdown(): Promise<void> {

@@ -6,7 +6,6 @@ import { decideUpsert, itemFields, itemNotFound, type Item } from './items.domai
 import type { ItemDto, ItemWithStockDto, ListItemsQueryDto, UpsertItemDto } from './items.dto';
 import { ItemsRepository } from './items.repository';
 
-
 export const toItemDto = (item: Item): ItemDto => ({
   sku: item.sku,
   name: item.name,

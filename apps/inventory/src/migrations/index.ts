@@ -4,4 +4,10 @@ import { CreateInventoryTables1764288000000 } from './1764288000000-create-inven
 import { CreateBackorders1764374400000 } from './1764374400000-create-backorders';
 
 /** Every migration of the inventory database, oldest first; never edit one that has shipped. */
-export const migrations = [CreateMessagingTables1764201600000, CreateIdempotencyKeys1764201600001, CreateInventoryTables1764288000000, CreateBackorders1764374400000, CreateWebhookReceipts1764460800000];
+export const migrations = [
+  CreateMessagingTables1764201600000,
+  CreateIdempotencyKeys1764201600001,
+  CreateInventoryTables1764288000000,
+  CreateBackorders1764374400000,
+  CreateWebhookReceipts1764460800000,
+];

@@ -4,7 +4,13 @@ const wh = (warehouseId: string, stock: Record<string, number>): WarehouseStock 
 
 describe('sumLinesBySku', () => {
   it('sums lines of the same SKU and orders them by SKU', () => {
-    expect(sumLinesBySku([{ sku: 'B', quantity: 2 }, { sku: 'A', quantity: 1 }, { sku: 'B', quantity: 3 }])).toEqual([
+    expect(
+      sumLinesBySku([
+        { sku: 'B', quantity: 2 },
+        { sku: 'A', quantity: 1 },
+        { sku: 'B', quantity: 3 },
+      ]),
+    ).toEqual([
       { sku: 'A', quantity: 1 },
       { sku: 'B', quantity: 5 },
     ]);
@@ -18,10 +24,20 @@ describe('sumLinesBySku', () => {
 describe('allocateOrder', () => {
   it('serves the order from the first warehouse by priority that covers every line', () => {
     const decision = allocateOrder(
-      [{ sku: 'A', quantity: 2 }, { sku: 'B', quantity: 1 }],
+      [
+        { sku: 'A', quantity: 2 },
+        { sku: 'B', quantity: 1 },
+      ],
       [wh('main', { A: 5 }), wh('east', { A: 1, B: 9 }), wh('west', { A: 2, B: 1 }), wh('north', { A: 9, B: 9 })],
     );
-    expect(decision).toEqual({ kind: 'allocated', warehouseId: 'west', lines: [{ sku: 'A', quantity: 2 }, { sku: 'B', quantity: 1 }] });
+    expect(decision).toEqual({
+      kind: 'allocated',
+      warehouseId: 'west',
+      lines: [
+        { sku: 'A', quantity: 2 },
+        { sku: 'B', quantity: 1 },
+      ],
+    });
   });
 
   it('prefers the primary warehouse when it can serve, even if another has more', () => {
@@ -30,13 +46,23 @@ describe('allocateOrder', () => {
 
   it('never splits an order across warehouses: all lines or nothing', () => {
     // A is only in main, B only in east: each line could be served somewhere, the order nowhere.
-    const decision = allocateOrder([{ sku: 'A', quantity: 1 }, { sku: 'B', quantity: 1 }], [wh('main', { A: 1 }), wh('east', { B: 1 })]);
+    const decision = allocateOrder(
+      [
+        { sku: 'A', quantity: 1 },
+        { sku: 'B', quantity: 1 },
+      ],
+      [wh('main', { A: 1 }), wh('east', { B: 1 })],
+    );
     expect(decision).toEqual({ kind: 'insufficient', shortages: [{ sku: 'B', requested: 1, available: 0 }] });
   });
 
   it('lists only the short lines, with what the primary warehouse has', () => {
     const decision = allocateOrder(
-      [{ sku: 'A', quantity: 2 }, { sku: 'B', quantity: 5 }, { sku: 'C', quantity: 1 }],
+      [
+        { sku: 'A', quantity: 2 },
+        { sku: 'B', quantity: 5 },
+        { sku: 'C', quantity: 1 },
+      ],
       [wh('main', { A: 10, B: 3 }), wh('east', { B: 4 })],
     );
     expect(decision).toEqual({
@@ -49,7 +75,10 @@ describe('allocateOrder', () => {
   });
 
   it('sums duplicate SKUs before deciding, so two lines cannot each pass on the same stock', () => {
-    const lines = [{ sku: 'A', quantity: 3 }, { sku: 'A', quantity: 3 }];
+    const lines = [
+      { sku: 'A', quantity: 3 },
+      { sku: 'A', quantity: 3 },
+    ];
     expect(allocateOrder(lines, [wh('main', { A: 5 })])).toEqual({ kind: 'insufficient', shortages: [{ sku: 'A', requested: 6, available: 5 }] });
     expect(allocateOrder(lines, [wh('main', { A: 6 })])).toEqual({ kind: 'allocated', warehouseId: 'main', lines: [{ sku: 'A', quantity: 6 }] });
   });

@@ -12,7 +12,6 @@ export interface LevelKey {
   warehouseId: string;
 }
 
-
 const byKey = (a: LevelKey, b: LevelKey) =>
   a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : a.warehouseId < b.warehouseId ? -1 : a.warehouseId > b.warehouseId ? 1 : 0;
 

@@ -1,10 +1,35 @@
-import { chooseRep, compareCandidates, decide, firstMatchingRule, followUpDeadline, isSlaBreached, ruleMatches, simulate, type Candidate, type Rule } from './assignment.domain';
+import {
+  chooseRep,
+  compareCandidates,
+  decide,
+  firstMatchingRule,
+  followUpDeadline,
+  isSlaBreached,
+  ruleMatches,
+  simulate,
+  type Candidate,
+  type Rule,
+} from './assignment.domain';
 
 const rep = (id: string, over: Partial<Candidate> = {}): Candidate => ({
-  id, team: 'east', capacity: 10, openLeads: 0, active: true, away: false, lastAssignedAt: null, ...over,
+  id,
+  team: 'east',
+  capacity: 10,
+  openLeads: 0,
+  active: true,
+  away: false,
+  lastAssignedAt: null,
+  ...over,
 });
 const rule = (over: Partial<Rule>): Rule => ({
-  id: over.name ?? 'r', name: 'r', position: 0, match: {}, target: { kind: 'team', team: 'east' }, followUpHours: 72, active: true, ...over,
+  id: over.name ?? 'r',
+  name: 'r',
+  position: 0,
+  match: {},
+  target: { kind: 'team', team: 'east' },
+  followUpHours: 72,
+  active: true,
+  ...over,
 });
 
 describe('rule matching', () => {
@@ -30,9 +55,7 @@ describe('choosing a rep', () => {
   });
 
   it('skips away, inactive, full and other-team reps, and the excluded owner', () => {
-    const reps = [
-      rep('a', { away: true }), rep('b', { active: false }), rep('c', { openLeads: 10 }), rep('d', { team: 'west' }), rep('e'), rep('f'),
-    ];
+    const reps = [rep('a', { away: true }), rep('b', { active: false }), rep('c', { openLeads: 10 }), rep('d', { team: 'west' }), rep('e'), rep('f')];
     expect(chooseRep({ kind: 'team', team: 'east' }, reps, { excludeRepId: 'e' })?.id).toBe('f');
     expect(chooseRep({ kind: 'team', team: 'east' }, reps.slice(0, 4))).toBeUndefined();
     expect(chooseRep({ kind: 'pool', repIds: ['c', 'd'] }, reps)?.id).toBe('d');
@@ -63,7 +86,10 @@ describe('choosing a rep', () => {
     const rules = [rule({ name: 'East enterprise', match: { regions: ['east'] } })];
     const d = decide(rules, [rep('a', { openLeads: 2 })], { source: 'web_form', region: 'east' });
     expect(d).toMatchObject({ kind: 'assigned', reason: "rule 'East enterprise' → team east, lowest load 2/10" });
-    expect(decide(rules, [rep('a', { openLeads: 10 })], { source: 'web_form', region: 'east' })).toMatchObject({ kind: 'unassigned', reason: expect.stringContaining('no eligible rep') });
+    expect(decide(rules, [rep('a', { openLeads: 10 })], { source: 'web_form', region: 'east' })).toMatchObject({
+      kind: 'unassigned',
+      reason: expect.stringContaining('no eligible rep'),
+    });
     expect(decide(rules, [rep('a')], { source: 'web_form', region: 'west' })).toMatchObject({ kind: 'unassigned', reason: 'no active rule matches the lead' });
   });
 });
@@ -97,9 +123,11 @@ describe('simulation', () => {
     expect(JSON.stringify(reps)).toBe(frozen);
     expect(result.leads.map((l) => l.repId)).toEqual(['a', 'b', null]);
     expect(result.totals).toEqual({ leads: 3, assigned: 2, unassigned: 1, changed: 2 });
-    expect(result.reps).toEqual(expect.arrayContaining([
-      expect.objectContaining({ repId: 'a', simulated: 1, actual: 0, difference: 1 }),
-      expect.objectContaining({ repId: 'w', simulated: 0, actual: 2, difference: -2 }),
-    ]));
+    expect(result.reps).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ repId: 'a', simulated: 1, actual: 0, difference: 1 }),
+        expect.objectContaining({ repId: 'w', simulated: 0, actual: 2, difference: -2 }),
+      ]),
+    );
   });
 });

@@ -45,23 +45,22 @@ export interface Candidate {
 }
 
 const eq = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
-const within = (allowed: string[] | undefined, value: string | null | undefined) =>
-  !allowed?.length || (value != null && allowed.some((a) => eq(a, value)));
+const within = (allowed: string[] | undefined, value: string | null | undefined) => !allowed?.length || (value != null && allowed.some((a) => eq(a, value)));
 
 /** A rule matches when every condition it sets holds; an empty condition matches anything. */
 export function ruleMatches(rule: Pick<Rule, 'match'>, lead: LeadFacts): boolean {
   const m = rule.match ?? {};
   return (
-    within(m.regions, lead.region) &&
-    within(m.productLines, lead.productInterest) &&
-    within(m.sources, lead.source) &&
-    within(m.companySizes, lead.companySize)
+    within(m.regions, lead.region) && within(m.productLines, lead.productInterest) && within(m.sources, lead.source) && within(m.companySizes, lead.companySize)
   );
 }
 
 /** The first active rule, in position order, that matches. */
 export function firstMatchingRule<R extends Rule>(rules: readonly R[], lead: LeadFacts): R | undefined {
-  return [...rules].filter((r) => r.active).sort((a, b) => a.position - b.position || a.id.localeCompare(b.id)).find((r) => ruleMatches(r, lead));
+  return [...rules]
+    .filter((r) => r.active)
+    .sort((a, b) => a.position - b.position || a.id.localeCompare(b.id))
+    .find((r) => ruleMatches(r, lead));
 }
 
 /** Whether a rep belongs to the rule's target at all (eligible or not). */
@@ -108,8 +107,7 @@ export function chooseRep(target: RuleTarget, reps: readonly Candidate[], opts: 
 }
 
 export type RuleDecision =
-  | { kind: 'assigned'; rule: Rule; rep: Candidate; reason: string; followUpHours: number }
-  | { kind: 'unassigned'; rule?: Rule; reason: string };
+  { kind: 'assigned'; rule: Rule; rep: Candidate; reason: string; followUpHours: number } | { kind: 'unassigned'; rule?: Rule; reason: string };
 
 /** Runs the rules for one lead: the rule that matched, the rep it chose and why, in words a manager reads. */
 export function decide(rules: readonly Rule[], reps: readonly Candidate[], lead: LeadFacts, opts: { excludeRepId?: string | null } = {}): RuleDecision {
@@ -117,7 +115,12 @@ export function decide(rules: readonly Rule[], reps: readonly Candidate[], lead:
   if (!rule) return { kind: 'unassigned', reason: 'no active rule matches the lead' };
   const rep = chooseRep(rule.target, reps, opts);
   const where = `rule '${rule.name}' → ${describeTarget(rule.target)}`;
-  if (!rep) return { kind: 'unassigned', rule, reason: `${where}: no eligible rep (all inactive, away or at capacity${opts.excludeRepId ? ', or the current owner' : ''})` };
+  if (!rep)
+    return {
+      kind: 'unassigned',
+      rule,
+      reason: `${where}: no eligible rep (all inactive, away or at capacity${opts.excludeRepId ? ', or the current owner' : ''})`,
+    };
   const why = rule.target.kind === 'rep' ? 'named rep' : `lowest load ${rep.openLeads}/${rep.capacity}`;
   return { kind: 'assigned', rule, rep, reason: `${where}, ${why}`, followUpHours: rule.followUpHours };
 }
@@ -129,7 +132,9 @@ export function followUpDeadline(assignedAt: Date, hours = DEFAULT_FOLLOW_UP_HOU
 
 /** Late when the deadline has passed and no follow-up was logged. */
 export function isSlaBreached(lead: { firstFollowUpDueAt: Date | null; firstFollowedUpAt: Date | null; status: string }, now: Date): boolean {
-  return lead.status === 'assigned' && lead.firstFollowedUpAt === null && lead.firstFollowUpDueAt !== null && lead.firstFollowUpDueAt.getTime() <= now.getTime();
+  return (
+    lead.status === 'assigned' && lead.firstFollowedUpAt === null && lead.firstFollowUpDueAt !== null && lead.firstFollowUpDueAt.getTime() <= now.getTime()
+  );
 }
 
 // ---- simulation ----------------------------------------------------------------------------------
@@ -167,7 +172,14 @@ export function simulate(rules: readonly Rule[], reps: readonly Candidate[], lea
       simulated.set(repId, (simulated.get(repId) ?? 0) + 1);
     }
     if (lead.actualRepId) actual.set(lead.actualRepId, (actual.get(lead.actualRepId) ?? 0) + 1);
-    out.push({ leadId: lead.id, repId, rule: decision.rule?.name ?? null, reason: decision.reason, actualRepId: lead.actualRepId, changed: repId !== lead.actualRepId });
+    out.push({
+      leadId: lead.id,
+      repId,
+      rule: decision.rule?.name ?? null,
+      reason: decision.reason,
+      actualRepId: lead.actualRepId,
+      changed: repId !== lead.actualRepId,
+    });
   }
   const repRows = [...new Set([...simulated.keys(), ...actual.keys()])].map((repId) => {
     const rep = reps.find((r) => r.id === repId);
@@ -176,5 +188,9 @@ export function simulate(rules: readonly Rule[], reps: readonly Candidate[], lea
     return { repId, name: rep?.name, simulated: s, actual: a, difference: s - a, capacity: rep?.capacity ?? 0 };
   });
   const assigned = out.filter((l) => l.repId).length;
-  return { leads: out, reps: repRows, totals: { leads: out.length, assigned, unassigned: out.length - assigned, changed: out.filter((l) => l.changed).length } };
+  return {
+    leads: out,
+    reps: repRows,
+    totals: { leads: out.length, assigned, unassigned: out.length - assigned, changed: out.filter((l) => l.changed).length },
+  };
 }

@@ -19,7 +19,11 @@ describe('lead assignment under load, and SLA re-assignment (real Kafka and Post
   const count = async (sql: string, params: unknown[] = []) => Number((await rows<{ n: string }>(sql, params))[0].n);
 
   async function rep(team: string, capacity: number, name = `${team}-${capacity}-${randomUUID().slice(0, 4)}`): Promise<Rep> {
-    const res = await svc.as(admin).post('/api/v1/reps').send({ name, email: `${name}@crm.example`, team, capacity }).expect(201);
+    const res = await svc
+      .as(admin)
+      .post('/api/v1/reps')
+      .send({ name, email: `${name}@crm.example`, team, capacity })
+      .expect(201);
     return { id: res.body.id, team, capacity };
   }
   const rule = (body: object) => svc.as(admin).post('/api/v1/assignment-rules').send(body).expect(201);
@@ -75,15 +79,26 @@ describe('lead assignment under load, and SLA re-assignment (real Kafka and Post
       `SELECT l.region, l.company_size, r.team, count(*) AS n FROM leads l LEFT JOIN reps r ON r.id = l.owner_rep_id GROUP BY 1, 2, 3 ORDER BY 1, 3`,
     );
     const n = (region: string, team: string | null) => Number(owners.find((o) => o.region === region && o.team === team)?.n ?? 0);
-    expect(owners.filter((o) => o.team !== null).map((o) => `${o.region}→${o.team}`).sort()).toEqual(['east→east', 'north→inside', 'west→west']);
+    expect(
+      owners
+        .filter((o) => o.team !== null)
+        .map((o) => `${o.region}→${o.team}`)
+        .sort(),
+    ).toEqual(['east→east', 'north→inside', 'west→west']);
     expect([n('east', 'east'), n('east', null)]).toEqual([260, 90]);
     expect([n('west', 'west'), n('west', null)]).toEqual([300, 0]);
     expect([n('north', 'inside'), n('north', null)]).toEqual([240, 110]);
 
     // Exactly one owner and one assignment record per assigned lead; the rest are queued with a reason.
     expect(await count(`SELECT count(*) AS n FROM leads WHERE status = 'assigned' AND owner_rep_id IS NOT NULL`)).toBe(800);
-    expect(await count(`SELECT count(*) AS n FROM leads WHERE status = 'unassigned' AND owner_rep_id IS NULL AND unassigned_reason LIKE '%no eligible rep%'`)).toBe(200);
-    expect(await count(`SELECT count(*) AS n FROM leads l WHERE (SELECT count(*) FROM assignments a WHERE a.lead_id = l.id AND a.rep_id = l.owner_rep_id AND a.kind = 'initial') <> (CASE WHEN l.owner_rep_id IS NULL THEN 0 ELSE 1 END)`)).toBe(0);
+    expect(
+      await count(`SELECT count(*) AS n FROM leads WHERE status = 'unassigned' AND owner_rep_id IS NULL AND unassigned_reason LIKE '%no eligible rep%'`),
+    ).toBe(200);
+    expect(
+      await count(
+        `SELECT count(*) AS n FROM leads l WHERE (SELECT count(*) FROM assignments a WHERE a.lead_id = l.id AND a.rep_id = l.owner_rep_id AND a.kind = 'initial') <> (CASE WHEN l.owner_rep_id IS NULL THEN 0 ELSE 1 END)`,
+      ),
+    ).toBe(0);
     expect(await count('SELECT count(*) AS n FROM assignments')).toBe(800);
     const [explained] = await rows<{ reason: string }>(`SELECT reason FROM assignments a JOIN reps r ON r.id = a.rep_id WHERE r.team = 'east' LIMIT 1`);
     expect(explained.reason).toMatch(/^rule 'East enterprise' → team east, lowest load \d+\/\d+$/);
@@ -120,15 +135,26 @@ describe('lead assignment under load, and SLA re-assignment (real Kafka and Post
     await rule({ name: 'SLA land', position: 0, match: { regions: ['sla-land'] }, target: { kind: 'team', team: 'sla' }, followUpHours: 24 });
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) {
-      const res = await svc.as(integration).post('/api/v1/leads').send({ name: `Late ${i}`, email: `late-${i}@sla.example`, source: 'phone', region: 'sla-land' }).expect(201);
+      const res = await svc
+        .as(integration)
+        .post('/api/v1/leads')
+        .send({ name: `Late ${i}`, email: `late-${i}@sla.example`, source: 'phone', region: 'sla-land' })
+        .expect(201);
       ids.push(res.body.leadId);
     }
-    const owners = async () => Object.fromEntries((await rows<{ id: string; owner_rep_id: string }>('SELECT id, owner_rep_id FROM leads WHERE id = ANY($1)', [ids])).map((r) => [r.id, r.owner_rep_id]));
+    const owners = async () =>
+      Object.fromEntries(
+        (await rows<{ id: string; owner_rep_id: string }>('SELECT id, owner_rep_id FROM leads WHERE id = ANY($1)', [ids])).map((r) => [r.id, r.owner_rep_id]),
+      );
     const first = await owners();
     expect(new Set(Object.values(first))).toEqual(new Set([a.id, b.id])); // fair: both got leads
     // The owner of the last lead follows up in time: that one is not late.
     const followed = ids[2];
-    await svc.as({ sub: first[followed], roles: ['sales_rep'], team: 'sla' }).post(`/api/v1/leads/${followed}/follow-ups`).send({ channel: 'call', content: 'intro call' }).expect(201);
+    await svc
+      .as({ sub: first[followed], roles: ['sales_rep'], team: 'sla' })
+      .post(`/api/v1/leads/${followed}/follow-ups`)
+      .send({ channel: 'call', content: 'intro call' })
+      .expect(201);
     const late = ids.slice(0, 2);
 
     // A second replica: its own connection pool on the same database.
@@ -147,7 +173,10 @@ describe('lead assignment under load, and SLA re-assignment (real Kafka and Post
       const second = await owners();
       for (const id of late) {
         expect(second[id]).not.toBe(first[id]);
-        const breaches = await rows<{ previous_rep_id: string; rep_id: string; reason: string }>(`SELECT * FROM assignments WHERE lead_id = $1 AND kind = 'sla_breach'`, [id]);
+        const breaches = await rows<{ previous_rep_id: string; rep_id: string; reason: string }>(
+          `SELECT * FROM assignments WHERE lead_id = $1 AND kind = 'sla_breach'`,
+          [id],
+        );
         expect(breaches).toHaveLength(1);
         expect(breaches[0]).toMatchObject({ previous_rep_id: first[id], rep_id: second[id] });
         expect(breaches[0].reason).toContain("rule 'SLA land'");
@@ -169,7 +198,9 @@ describe('lead assignment under load, and SLA re-assignment (real Kafka and Post
       expect(movedAgain.reduce((x, y) => x + y, 0)).toBe(2);
       const third = await owners();
       for (const id of late) expect(third[id]).toBe(first[id]);
-      expect(await count(`SELECT count(DISTINCT (lead_id, breached_deadline)) AS n FROM assignments WHERE lead_id = ANY($1) AND kind = 'sla_breach'`, [late])).toBe(4);
+      expect(
+        await count(`SELECT count(DISTINCT (lead_id, breached_deadline)) AS n FROM assignments WHERE lead_id = ANY($1) AND kind = 'sla_breach'`, [late]),
+      ).toBe(4);
       expect(await count(`SELECT count(*) AS n FROM assignments WHERE lead_id = ANY($1) AND kind = 'sla_breach'`, [late])).toBe(4);
     } finally {
       await other.destroy();

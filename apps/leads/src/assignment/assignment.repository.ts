@@ -29,7 +29,9 @@ export class AssignmentRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   activeRules(m: EntityManager): Promise<Rule[]> {
-    return m.query(`SELECT id, name, position, match, target, follow_up_hours AS "followUpHours", active FROM assignment_rules WHERE active ORDER BY position, id`);
+    return m.query(
+      `SELECT id, name, position, match, target, follow_up_hours AS "followUpHours", active FROM assignment_rules WHERE active ORDER BY position, id`,
+    );
   }
 
   /** Locks, in id order, every rep this decision could read or change. */

@@ -27,7 +27,11 @@ export class AssignmentService {
     metrics: MetricsRegistry,
     @Optional() @Inject(SLA_SETTINGS) private readonly sla: SlaSettings = DEFAULT_SLA_SETTINGS,
   ) {
-    this.assignedCounter = metrics.counter({ name: 'crm_lead_assignments_total', help: 'lead assignments by kind and outcome', labelNames: ['kind', 'outcome'] });
+    this.assignedCounter = metrics.counter({
+      name: 'crm_lead_assignments_total',
+      help: 'lead assignments by kind and outcome',
+      labelNames: ['kind', 'outcome'],
+    });
   }
 
   /** Assigns (or re-assigns) a lead in the caller's transaction, the caller holding its row lock. */

@@ -4,8 +4,18 @@ import { DomainError, type Decision } from '@crm/domain';
 import { newEvent } from '@crm/messaging';
 import { LOAD_STATUSES, type LeadStatus } from '../leads/lead.domain';
 import {
-  chooseRep, decide, DEFAULT_FOLLOW_UP_HOURS, firstMatchingRule, followUpDeadline, HOUR_MS, inTarget,
-  type Candidate, type LeadFacts, type Rule, type RuleDecision, type RuleTarget,
+  chooseRep,
+  decide,
+  DEFAULT_FOLLOW_UP_HOURS,
+  firstMatchingRule,
+  followUpDeadline,
+  HOUR_MS,
+  inTarget,
+  type Candidate,
+  type LeadFacts,
+  type Rule,
+  type RuleDecision,
+  type RuleTarget,
 } from './assignment.domain';
 
 export type AssignmentKind = 'initial' | 'sla_breach' | 'manual' | 'retry' | 'quality';
@@ -68,7 +78,15 @@ export function assignmentTarget(rules: readonly Rule[], lead: LeadFacts, repId?
 // What `lead.reassigned` says moved the lead.
 const REASSIGN_REASONS = { sla_breach: 'sla_breach', quality: 'lead_quality', manual: 'manual', initial: 'manual', retry: 'manual' } as const;
 
-const syntheticRule = (name: string, target: RuleTarget): Rule => ({ id: '', name, position: 0, match: {}, target, followUpHours: DEFAULT_FOLLOW_UP_HOURS, active: true });
+const syntheticRule = (name: string, target: RuleTarget): Rule => ({
+  id: '',
+  name,
+  position: 0,
+  match: {},
+  target,
+  followUpHours: DEFAULT_FOLLOW_UP_HOURS,
+  active: true,
+});
 
 function choose({ rules, candidates }: AssignmentState, facts: LeadFacts, opts: AssignOptions): RuleDecision {
   if (opts.repId) {
@@ -83,7 +101,13 @@ function choose({ rules, candidates }: AssignmentState, facts: LeadFacts, opts: 
   const rep = chooseRep({ kind: 'team', team: opts.fallbackTeam }, candidates, { excludeRepId: opts.excludeRepId });
   if (!rep) return decision;
   const rule = decision.rule ?? syntheticRule('team fallback', { kind: 'team', team: opts.fallbackTeam });
-  return { kind: 'assigned', rule, rep, reason: `${decision.reason}; fell back to team ${opts.fallbackTeam}, lowest load ${rep.openLeads}/${rep.capacity}`, followUpHours: rule.followUpHours };
+  return {
+    kind: 'assigned',
+    rule,
+    rep,
+    reason: `${decision.reason}; fell back to team ${opts.fallbackTeam}, lowest load ${rep.openLeads}/${rep.capacity}`,
+    followUpHours: rule.followUpHours,
+  };
 }
 
 /**

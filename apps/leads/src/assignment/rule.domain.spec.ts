@@ -8,10 +8,13 @@ describe('assignment rules', () => {
       changes: { id: 'r1', name: 'All', position: 3, match: {}, target: { kind: 'team', team: 'east' }, followUpHours: 72, active: true },
       events: [],
     });
-    expect(decideCreateRule('r2', { name: 'Off', position: 0, target: { kind: 'rep', repId: REP }, followUpHours: 4, active: false }).changes).toMatchObject({ followUpHours: 4, active: false });
+    expect(decideCreateRule('r2', { name: 'Off', position: 0, target: { kind: 'rep', repId: REP }, followUpHours: 4, active: false }).changes).toMatchObject({
+      followUpHours: 4,
+      active: false,
+    });
   });
 
-  it('stores a pool without repeats and only the fields of the target\'s kind', () => {
+  it("stores a pool without repeats and only the fields of the target's kind", () => {
     expect(targetOf({ kind: 'pool', repIds: [REP, REP], team: 'x' })).toEqual({ kind: 'pool', repIds: [REP] });
     expect(targetOf({ kind: 'rep', repId: REP, repIds: [REP] })).toEqual({ kind: 'rep', repId: REP });
   });
@@ -28,7 +31,9 @@ describe('assignment rules', () => {
   });
 
   it('refuses a period that ends before it starts, naming `to`, and one with too many leads', () => {
-    expect(() => checkSimulationPeriod('2026-02-01', '2026-01-01')).toThrow(expect.objectContaining({ kind: 'invalid', fields: [{ field: 'to', message: 'to must be after from' }] }));
+    expect(() => checkSimulationPeriod('2026-02-01', '2026-01-01')).toThrow(
+      expect.objectContaining({ kind: 'invalid', fields: [{ field: 'to', message: 'to must be after from' }] }),
+    );
     expect(() => checkSimulationPeriod('2026-01-01', '2026-01-01')).toThrow();
     expect(() => checkSimulationPeriod('2026-01-01', '2026-02-01')).not.toThrow();
     expect(() => checkSimulationSize(MAX_SIMULATED_LEADS + 1)).toThrow(expect.objectContaining({ kind: 'invalid', code: 'PERIOD_TOO_LARGE' }));

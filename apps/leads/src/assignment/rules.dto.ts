@@ -1,20 +1,51 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsDateString, IsDefined, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Max, MaxLength, Min,
-  ValidateIf, ValidateNested,
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsDateString,
+  IsDefined,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Max,
+  MaxLength,
+  Min,
+  ValidateIf,
+  ValidateNested,
 } from 'class-validator';
 import { CompanySize, LeadSource } from '@crm/contracts';
 
 export class RuleMatchDto {
   @ApiPropertyOptional({ type: [String], example: ['east'] })
-  @IsOptional() @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) @MaxLength(64, { each: true }) regions?: string[];
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsString({ each: true })
+  @MaxLength(64, { each: true })
+  regions?: string[];
   @ApiPropertyOptional({ type: [String], example: ['pumps'] })
-  @IsOptional() @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) @MaxLength(64, { each: true }) productLines?: string[];
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsString({ each: true })
+  @MaxLength(64, { each: true })
+  productLines?: string[];
   @ApiPropertyOptional({ enum: LeadSource.options, isArray: true })
-  @IsOptional() @IsArray() @IsIn(LeadSource.options, { each: true }) sources?: string[];
+  @IsOptional()
+  @IsArray()
+  @IsIn(LeadSource.options, { each: true })
+  sources?: string[];
   @ApiPropertyOptional({ enum: CompanySize.options, isArray: true })
-  @IsOptional() @IsArray() @IsIn(CompanySize.options, { each: true }) companySizes?: string[];
+  @IsOptional()
+  @IsArray()
+  @IsIn(CompanySize.options, { each: true })
+  companySizes?: string[];
 }
 
 const TARGET_KINDS = ['rep', 'team', 'pool'] as const;
@@ -22,19 +53,36 @@ const TARGET_KINDS = ['rep', 'team', 'pool'] as const;
 export class RuleTargetDto {
   @ApiProperty({ enum: TARGET_KINDS }) @IsIn(TARGET_KINDS) kind: (typeof TARGET_KINDS)[number];
   @ApiPropertyOptional({ description: 'kind=rep' }) @ValidateIf((o: RuleTargetDto) => o.kind === 'rep') @IsUUID() repId?: string;
-  @ApiPropertyOptional({ description: 'kind=team' }) @ValidateIf((o: RuleTargetDto) => o.kind === 'team') @IsString() @IsNotEmpty() @MaxLength(64) team?: string;
+  @ApiPropertyOptional({ description: 'kind=team' })
+  @ValidateIf((o: RuleTargetDto) => o.kind === 'team')
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(64)
+  team?: string;
   @ApiPropertyOptional({ type: [String], description: 'kind=pool' })
-  @ValidateIf((o: RuleTargetDto) => o.kind === 'pool') @IsArray() @ArrayMinSize(1) @ArrayMaxSize(200) @IsUUID('all', { each: true }) repIds?: string[];
+  @ValidateIf((o: RuleTargetDto) => o.kind === 'pool')
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(200)
+  @IsUUID('all', { each: true })
+  repIds?: string[];
 }
 
 export class CreateRuleDto {
   @ApiProperty({ example: 'East enterprise' }) @IsString() @IsNotEmpty() @MaxLength(200) name: string;
   @ApiProperty({ description: 'evaluation order, lowest first' }) @IsInt() @Min(0) @Max(1_000_000) position: number;
   @ApiPropertyOptional({ type: RuleMatchDto, description: 'every condition set must hold; none = matches all' })
-  @IsOptional() @ValidateNested() @Type(() => RuleMatchDto) match?: RuleMatchDto;
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => RuleMatchDto)
+  match?: RuleMatchDto;
   @ApiProperty({ type: RuleTargetDto }) @IsDefined() @ValidateNested() @Type(() => RuleTargetDto) target: RuleTargetDto;
   @ApiPropertyOptional({ default: 72, description: 'first-follow-up deadline after assignment' })
-  @IsOptional() @IsInt() @Min(1) @Max(24 * 90) followUpHours?: number;
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(24 * 90)
+  followUpHours?: number;
   @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean() active?: boolean;
 }
 
@@ -49,7 +97,11 @@ export class UpdateRuleDto {
 
 export class SimulateDto {
   @ApiProperty({ type: [CreateRuleDto], description: 'the proposed rule set, in place of the current one' })
-  @IsArray() @ArrayMaxSize(500) @ValidateNested({ each: true }) @Type(() => CreateRuleDto) rules: CreateRuleDto[];
+  @IsArray()
+  @ArrayMaxSize(500)
+  @ValidateNested({ each: true })
+  @Type(() => CreateRuleDto)
+  rules: CreateRuleDto[];
   @ApiProperty({ description: 'leads captured at or after' }) @IsDateString() from: string;
   @ApiProperty({ description: 'leads captured before' }) @IsDateString() to: string;
   @ApiPropertyOptional({ default: false, description: 'include the per-lead list' }) @IsOptional() @IsBoolean() details?: boolean;

@@ -34,7 +34,10 @@ export class SlaReassignmentJob implements OnApplicationBootstrap {
 
   onApplicationBootstrap(): void {
     // Every LEADS_SLA_SCAN_INTERVAL_MS; registered with the scheduler so that shutdown clears it with the other jobs.
-    this.scheduler?.addInterval(SLA_JOB, setInterval(() => void this.run(), this.settings.scanIntervalMs));
+    this.scheduler?.addInterval(
+      SLA_JOB,
+      setInterval(() => void this.run(), this.settings.scanIntervalMs),
+    );
   }
 
   async run(): Promise<void> {

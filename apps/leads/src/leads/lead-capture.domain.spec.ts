@@ -10,12 +10,27 @@ describe('capture', () => {
   it('stores a new lead with its normalised key and defaults, and publishes lead.captured', () => {
     const { changes, events } = decideCapture(input, contactKey(input), { id: L1, by: 'web-form', now });
     expect(changes).toMatchObject({
-      id: L1, source: 'web_form', contactName: 'Li Wei', email: 'Li.Wei@Acme.example', phone: '+86 138 0013 8000', campaign: null, region: null,
-      key: { email: 'li.wei@acme.example', phone: '+8613800138000', company: 'acme' }, customFields: {}, createdBy: 'web-form', createdAt: now,
+      id: L1,
+      source: 'web_form',
+      contactName: 'Li Wei',
+      email: 'Li.Wei@Acme.example',
+      phone: '+86 138 0013 8000',
+      campaign: null,
+      region: null,
+      key: { email: 'li.wei@acme.example', phone: '+8613800138000', company: 'acme' },
+      customFields: {},
+      createdBy: 'web-form',
+      createdAt: now,
     });
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ type: 'crm.lead.captured', subject: L1 });
-    expect(events[0].data).toMatchObject({ leadId: L1, source: 'web_form', contact: { name: 'Li Wei', company: 'Acme', email: 'Li.Wei@Acme.example' }, message: 'pumps', capturedAt: now.toISOString() });
+    expect(events[0].data).toMatchObject({
+      leadId: L1,
+      source: 'web_form',
+      contact: { name: 'Li Wei', company: 'Acme', email: 'Li.Wei@Acme.example' },
+      message: 'pumps',
+      capturedAt: now.toISOString(),
+    });
   });
 
   it('leaves optional fields sent as null out of the event as sent', () => {

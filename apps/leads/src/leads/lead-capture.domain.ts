@@ -102,7 +102,12 @@ export function decideCapture(input: CaptureInput, key: ContactKey, cmd: { id: s
 }
 
 /** A repeat submission is kept as a touch; it fills contact details the lead lacked, never overwrites. No event. */
-export function decideMerge(leadId: string, input: CaptureInput, key: ContactKey, cmd: { touchId: string; by: string; now: Date }): Decision<{ touch: Touch; offered: OfferedContact }> {
+export function decideMerge(
+  leadId: string,
+  input: CaptureInput,
+  key: ContactKey,
+  cmd: { touchId: string; by: string; now: Date },
+): Decision<{ touch: Touch; offered: OfferedContact }> {
   return {
     changes: {
       touch: { id: cmd.touchId, leadId, source: input.source, campaign: input.campaign ?? null, submitted: { ...input }, by: cmd.by, at: cmd.now },

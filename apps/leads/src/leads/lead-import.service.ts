@@ -27,7 +27,14 @@ export class LeadImportService {
   async importCsv(user: AuthUser, stream: Readable): Promise<ImportResult> {
     const result: ImportResult = { imported: 0, merged: 0, rejected: [] };
     const parser = stream.pipe(
-      parse({ columns: (header: string[]) => header.map((h) => h.trim()), bom: true, trim: true, skip_empty_lines: true, info: true, max_record_size: 64 * 1024 }),
+      parse({
+        columns: (header: string[]) => header.map((h) => h.trim()),
+        bom: true,
+        trim: true,
+        skip_empty_lines: true,
+        info: true,
+        max_record_size: 64 * 1024,
+      }),
     );
     let rows = 0;
     try {

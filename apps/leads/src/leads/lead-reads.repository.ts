@@ -36,10 +36,7 @@ export class LeadReadsRepository {
     const lead = await this.leads.scoped(user).andWhere('lead.id = :id', { id }).getOne();
     if (!lead) return undefined;
     const m = this.dataSource.manager;
-    const [touches, followUps] = await Promise.all([
-      m.find(LeadTouchEntity, { where: { leadId: id }, order: { at: 'ASC' } }),
-      this.followUpsOf(id),
-    ]);
+    const [touches, followUps] = await Promise.all([m.find(LeadTouchEntity, { where: { leadId: id }, order: { at: 'ASC' } }), this.followUpsOf(id)]);
     return { lead, touches, followUps };
   }
 
@@ -56,7 +53,9 @@ export class LeadReadsRepository {
   /** Next actions past their due date whose lead is still open and has had no later follow-up. */
   overdueFollowUps(user: AuthUser, query: OverdueQuery, now: Date): Promise<Page<FollowUpEntity>> {
     const scope = accessScope(user);
-    const qb = this.dataSource.getRepository(FollowUpEntity).createQueryBuilder('f')
+    const qb = this.dataSource
+      .getRepository(FollowUpEntity)
+      .createQueryBuilder('f')
       .where('f.nextActionDueAt < :now', { now })
       .andWhere(`NOT EXISTS (SELECT 1 FROM follow_ups later WHERE later.lead_id = f.lead_id AND (later.at, later.id) > (f.at, f.id))`);
     const leads = ['l.id = f.lead_id', `l.status NOT IN ('disqualified', 'converted')`];

@@ -1,4 +1,13 @@
-import { decideConvert, decideDisqualify, decideEdit, decideFollowUp, decideLinkOpportunity, decideQualify, decideReassign, unassignedAfterReroute } from './lead-workflow.domain';
+import {
+  decideConvert,
+  decideDisqualify,
+  decideEdit,
+  decideFollowUp,
+  decideLinkOpportunity,
+  decideQualify,
+  decideReassign,
+  unassignedAfterReroute,
+} from './lead-workflow.domain';
 import { LeadStateError, type LeadState } from './lead.domain';
 
 const now = new Date('2026-03-01T10:00:00Z');
@@ -7,9 +16,24 @@ const F1 = '55555555-5555-4555-8555-555555555555';
 const OWNER = '11111111-1111-4111-8111-111111111111';
 const REP = '22222222-2222-4222-8222-222222222222';
 const lead = (over: Partial<LeadState> = {}): LeadState => ({
-  id: L1, status: 'assigned', version: 3, ownerRepId: OWNER, team: 'east', source: 'phone', contactName: 'Zhou Min', email: 'zhou@bigco.example',
-  phone: null, company: 'BigCo', companySize: 'small', region: 'east', productInterest: 'valves', needs: 'x'.repeat(250), firstFollowedUpAt: null,
-  opportunityId: null, createdAt: new Date('2026-02-01T00:00:00Z'), ...over,
+  id: L1,
+  status: 'assigned',
+  version: 3,
+  ownerRepId: OWNER,
+  team: 'east',
+  source: 'phone',
+  contactName: 'Zhou Min',
+  email: 'zhou@bigco.example',
+  phone: null,
+  company: 'BigCo',
+  companySize: 'small',
+  region: 'east',
+  productInterest: 'valves',
+  needs: 'x'.repeat(250),
+  firstFollowedUpAt: null,
+  opportunityId: null,
+  createdAt: new Date('2026-02-01T00:00:00Z'),
+  ...over,
 });
 const conflict = (code: string) => expect.objectContaining({ kind: 'conflict', code });
 
@@ -18,18 +42,35 @@ describe('follow-ups', () => {
 
   it('records the first one as the first contact, moving assigned → contacted, and publishes it', () => {
     const { changes, events } = decideFollowUp(lead(), { channel: 'call', content: 'hi', nextActionDueAt: '2026-03-02T00:00:00Z' }, cmd);
-    expect(changes).toMatchObject({ status: 'contacted', firstFollowedUpAt: now, followUp: { id: F1, leadId: L1, repId: REP, team: 'east', at: now, nextActionDueAt: new Date('2026-03-02T00:00:00Z') } });
-    expect(events[0]).toMatchObject({ type: 'crm.lead.followed_up', data: { followUpId: F1, repId: REP, channel: 'call', nextActionDueAt: '2026-03-02T00:00:00.000Z' } });
+    expect(changes).toMatchObject({
+      status: 'contacted',
+      firstFollowedUpAt: now,
+      followUp: { id: F1, leadId: L1, repId: REP, team: 'east', at: now, nextActionDueAt: new Date('2026-03-02T00:00:00Z') },
+    });
+    expect(events[0]).toMatchObject({
+      type: 'crm.lead.followed_up',
+      data: { followUpId: F1, repId: REP, channel: 'call', nextActionDueAt: '2026-03-02T00:00:00.000Z' },
+    });
   });
 
-  it('keeps the first contact time and status on later ones, and books an integration\'s entry to the owner', () => {
+  it("keeps the first contact time and status on later ones, and books an integration's entry to the owner", () => {
     const first = new Date('2026-02-10T00:00:00Z');
-    const { changes } = decideFollowUp(lead({ status: 'qualified', firstFollowedUpAt: first }), { channel: 'email', content: 'x', at: '2026-02-20T00:00:00Z' }, { ...cmd, actor: 'crm-bridge' });
-    expect(changes).toMatchObject({ status: 'qualified', firstFollowedUpAt: first, followUp: { repId: OWNER, by: 'crm-bridge', at: new Date('2026-02-20T00:00:00Z') } });
+    const { changes } = decideFollowUp(
+      lead({ status: 'qualified', firstFollowedUpAt: first }),
+      { channel: 'email', content: 'x', at: '2026-02-20T00:00:00Z' },
+      { ...cmd, actor: 'crm-bridge' },
+    );
+    expect(changes).toMatchObject({
+      status: 'qualified',
+      firstFollowedUpAt: first,
+      followUp: { repId: OWNER, by: 'crm-bridge', at: new Date('2026-02-20T00:00:00Z') },
+    });
   });
 
   it('refuses a lead without an owner or a closed one', () => {
-    expect(() => decideFollowUp(lead({ status: 'unassigned', ownerRepId: null }), { channel: 'call', content: 'x' }, cmd)).toThrow(conflict('ILLEGAL_TRANSITION'));
+    expect(() => decideFollowUp(lead({ status: 'unassigned', ownerRepId: null }), { channel: 'call', content: 'x' }, cmd)).toThrow(
+      conflict('ILLEGAL_TRANSITION'),
+    );
     expect(() => decideFollowUp(lead({ ownerRepId: null }), { channel: 'call', content: 'x' }, cmd)).toThrow(LeadStateError);
     expect(() => decideFollowUp(lead({ status: 'converted' }), { channel: 'call', content: 'x' }, cmd)).toThrow(conflict('LEAD_READ_ONLY'));
   });
@@ -58,21 +99,31 @@ describe('status changes', () => {
   });
 
   it('queues a rerouted lead nobody can take, saying from whom and why', () => {
-    expect(unassignedAfterReroute(lead(), 'wrong_territory', 'no eligible rep')).toEqual({ releaseRepId: OWNER, reason: `wrong_territory (from ${OWNER}); no eligible rep` });
+    expect(unassignedAfterReroute(lead(), 'wrong_territory', 'no eligible rep')).toEqual({
+      releaseRepId: OWNER,
+      reason: `wrong_territory (from ${OWNER}); no eligible rep`,
+    });
     expect(unassignedAfterReroute(lead({ status: 'unassigned', ownerRepId: null }), 'n', 'r')).toEqual({ releaseRepId: null, reason: 'n (from nobody); r' });
   });
 
   it('converts only a qualified lead, with its needs as product needs when none are given', () => {
     const { changes, events } = decideConvert(lead({ status: 'qualified' }), { expectedAmount: '12000.5', currency: 'USD' }, { by: OWNER, now });
-    expect(changes).toMatchObject({ convertedAt: now, releaseRepId: OWNER, conversion: { expectedAmount: '12000.50', currency: 'USD', productNeeds: ['x'.repeat(200)], by: OWNER } });
-    expect(events[0]).toMatchObject({ type: 'crm.lead.converted', data: { repId: OWNER, customer: { name: 'Zhou Min', company: 'BigCo' }, productLine: 'valves', capturedAt: '2026-02-01T00:00:00.000Z' } });
+    expect(changes).toMatchObject({
+      convertedAt: now,
+      releaseRepId: OWNER,
+      conversion: { expectedAmount: '12000.50', currency: 'USD', productNeeds: ['x'.repeat(200)], by: OWNER },
+    });
+    expect(events[0]).toMatchObject({
+      type: 'crm.lead.converted',
+      data: { repId: OWNER, customer: { name: 'Zhou Min', company: 'BigCo' }, productLine: 'valves', capturedAt: '2026-02-01T00:00:00.000Z' },
+    });
     expect(() => decideConvert(lead({ status: 'contacted' }), {}, { by: OWNER, now })).toThrow(conflict('ILLEGAL_TRANSITION'));
     expect(() => decideConvert(lead({ status: 'converted' }), {}, { by: OWNER, now })).toThrow(conflict('LEAD_READ_ONLY'));
   });
 });
 
 describe('re-assignment by a manager', () => {
-  it('keeps a team manager\'s pick within their team, an admin\'s anywhere', () => {
+  it("keeps a team manager's pick within their team, an admin's anywhere", () => {
     expect(() => decideReassign(lead(), { repId: REP, managerTeam: 'east', repTeam: 'west' })).toThrow(conflict('NO_ELIGIBLE_REP'));
     expect(() => decideReassign(lead(), { repId: REP, managerTeam: 'east', repTeam: undefined })).toThrow(/not in team east/);
     expect(decideReassign(lead(), { repId: REP, managerTeam: 'east', repTeam: 'east' }).changes).toEqual({ repId: REP, excludeRepId: OWNER });
@@ -89,7 +140,15 @@ describe('edits', () => {
   it('re-keys the contact for de-duplication and marks a change to what the rules look at as a re-score', () => {
     const { changes, events } = decideEdit(lead(), { phone: '+1 555 0100', region: 'west', score: 80 });
     expect(events).toEqual([]);
-    expect(changes).toMatchObject({ contactName: null, email: 'zhou@bigco.example', phone: '+1 555 0100', key: { email: 'zhou@bigco.example', phone: '+15550100', company: 'bigco' }, region: 'west', score: 80, rescored: true });
+    expect(changes).toMatchObject({
+      contactName: null,
+      email: 'zhou@bigco.example',
+      phone: '+1 555 0100',
+      key: { email: 'zhou@bigco.example', phone: '+15550100', company: 'bigco' },
+      region: 'west',
+      score: 80,
+      rescored: true,
+    });
   });
 
   it('is no re-score when the rule facts are unchanged or not sent', () => {

@@ -5,7 +5,18 @@ import { nothingToDo, type Decision } from '@crm/domain';
 import { newEvent } from '@crm/messaging';
 import { formatAmount } from '@crm/money';
 import { noEligibleRep } from '../assignment/lead-assignment.domain';
-import { assertAllowed, contactKey, LeadStateError, LOAD_STATUSES, reroutes, type ContactKey, type Conversion, type DisqualifyReason, type LeadState, type LeadStatus } from './lead.domain';
+import {
+  assertAllowed,
+  contactKey,
+  LeadStateError,
+  LOAD_STATUSES,
+  reroutes,
+  type ContactKey,
+  type Conversion,
+  type DisqualifyReason,
+  type LeadState,
+  type LeadStatus,
+} from './lead.domain';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -126,7 +137,11 @@ export interface ConvertInput {
 }
 
 /** A qualified lead becomes an opportunity (`lead.converted`); from then on it is read-only. */
-export function decideConvert(lead: LeadState, input: ConvertInput, cmd: { by: string; now: Date }): Decision<{ convertedAt: Date; conversion: Conversion; releaseRepId: string | null }> {
+export function decideConvert(
+  lead: LeadState,
+  input: ConvertInput,
+  cmd: { by: string; now: Date },
+): Decision<{ convertedAt: Date; conversion: Conversion; releaseRepId: string | null }> {
   assertAllowed('convert', lead.status);
   const productNeeds = input.productNeeds ?? (lead.needs ? [lead.needs.slice(0, 200)] : []);
   const expectedAmount = input.expectedAmount === undefined ? undefined : formatAmount(input.expectedAmount);

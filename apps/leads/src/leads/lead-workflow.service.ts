@@ -7,8 +7,16 @@ import { inTransaction, loadDecideSave } from '@crm/persistence';
 import { noEligibleRep } from '../assignment/lead-assignment.domain';
 import { AssignmentService } from '../assignment/assignment.service';
 import {
-  decideConvert, decideDisqualify, decideEdit, decideFollowUp, decideQualify, decideReassign, unassignedAfterReroute,
-  type ConvertInput, type FollowUpInput, type LeadEditInput,
+  decideConvert,
+  decideDisqualify,
+  decideEdit,
+  decideFollowUp,
+  decideQualify,
+  decideReassign,
+  unassignedAfterReroute,
+  type ConvertInput,
+  type FollowUpInput,
+  type LeadEditInput,
 } from './lead-workflow.domain';
 import type { DisqualifyReason } from './lead.domain';
 import { FollowUpEntity, LeadEntity } from './lead.entities';
@@ -31,10 +39,16 @@ export class LeadWorkflowService {
   }
 
   qualify(user: AuthUser, id: string, note: string | undefined, expectedVersion?: number): Promise<LeadEntity> {
-    return this.onLead(user, id, expectedVersion, (lead) => decideQualify(lead, { by: user.sub, note, now: new Date() }), async (m, _lead, changes) => {
-      await this.leads.saveQualified(m, id, changes.qualifiedAt);
-      return this.leads.load(m, id);
-    });
+    return this.onLead(
+      user,
+      id,
+      expectedVersion,
+      (lead) => decideQualify(lead, { by: user.sub, note, now: new Date() }),
+      async (m, _lead, changes) => {
+        await this.leads.saveQualified(m, id, changes.qualifiedAt);
+        return this.leads.load(m, id);
+      },
+    );
   }
 
   /**
@@ -43,30 +57,48 @@ export class LeadWorkflowService {
    */
   async disqualify(user: AuthUser, id: string, dto: { reason: DisqualifyReason; note?: string }, expectedVersion?: number): Promise<LeadEntity> {
     const now = new Date();
-    const lead = await this.onLead(user, id, expectedVersion, (lead) => decideDisqualify(lead, { by: user.sub, ...dto, now }), async (m, current, changes) => {
-      if (changes.kind === 'close') {
-        await this.assignment.release(m, changes.releaseRepId);
-        await this.leads.saveDisqualified(m, id, changes);
-      } else {
-        const outcome = await this.assignment.assign(m, current, { kind: 'quality', by: user.sub, now, excludeRepId: changes.excludeRepId, note: changes.note });
-        if (!outcome.assigned) {
-          const queued = unassignedAfterReroute(current, changes.note, outcome.reason);
-          await this.assignment.release(m, queued.releaseRepId);
-          await this.leads.saveUnassigned(m, id, queued.reason);
+    const lead = await this.onLead(
+      user,
+      id,
+      expectedVersion,
+      (lead) => decideDisqualify(lead, { by: user.sub, ...dto, now }),
+      async (m, current, changes) => {
+        if (changes.kind === 'close') {
+          await this.assignment.release(m, changes.releaseRepId);
+          await this.leads.saveDisqualified(m, id, changes);
+        } else {
+          const outcome = await this.assignment.assign(m, current, {
+            kind: 'quality',
+            by: user.sub,
+            now,
+            excludeRepId: changes.excludeRepId,
+            note: changes.note,
+          });
+          if (!outcome.assigned) {
+            const queued = unassignedAfterReroute(current, changes.note, outcome.reason);
+            await this.assignment.release(m, queued.releaseRepId);
+            await this.leads.saveUnassigned(m, id, queued.reason);
+          }
         }
-      }
-      return this.leads.load(m, id);
-    });
+        return this.leads.load(m, id);
+      },
+    );
     await this.afterCapacityFreed();
     return lead;
   }
 
   async convert(user: AuthUser, id: string, dto: ConvertInput, expectedVersion?: number): Promise<LeadEntity> {
-    const lead = await this.onLead(user, id, expectedVersion, (lead) => decideConvert(lead, dto, { by: user.sub, now: new Date() }), async (m, _lead, changes) => {
-      await this.assignment.release(m, changes.releaseRepId);
-      await this.leads.saveConverted(m, id, changes);
-      return this.leads.load(m, id);
-    });
+    const lead = await this.onLead(
+      user,
+      id,
+      expectedVersion,
+      (lead) => decideConvert(lead, dto, { by: user.sub, now: new Date() }),
+      async (m, _lead, changes) => {
+        await this.assignment.release(m, changes.releaseRepId);
+        await this.leads.saveConverted(m, id, changes);
+        return this.leads.load(m, id);
+      },
+    );
     await this.afterCapacityFreed();
     return lead;
   }
@@ -77,11 +109,25 @@ export class LeadWorkflowService {
     const managerTeam = scope.kind === 'team' ? scope.team : undefined;
     return inTransaction(this.dataSource, async (m) => {
       const repTeam = dto.repId && managerTeam !== undefined ? await this.assignment.teamOf(m, dto.repId) : undefined;
-      return this.onLead(user, id, expectedVersion, (lead) => decideReassign(lead, { repId: dto.repId, managerTeam, repTeam }), async (m, lead, changes) => {
-        const outcome = await this.assignment.assign(m, lead, { kind: 'manual', by: user.sub, now: new Date(), repId: changes.repId, excludeRepId: changes.excludeRepId, note: dto.note });
-        if (!outcome.assigned) throw noEligibleRep(outcome.reason);
-        return this.leads.load(m, id);
-      }, m);
+      return this.onLead(
+        user,
+        id,
+        expectedVersion,
+        (lead) => decideReassign(lead, { repId: dto.repId, managerTeam, repTeam }),
+        async (m, lead, changes) => {
+          const outcome = await this.assignment.assign(m, lead, {
+            kind: 'manual',
+            by: user.sub,
+            now: new Date(),
+            repId: changes.repId,
+            excludeRepId: changes.excludeRepId,
+            note: dto.note,
+          });
+          if (!outcome.assigned) throw noEligibleRep(outcome.reason);
+          return this.leads.load(m, id);
+        },
+        m,
+      );
     });
   }
 
@@ -90,11 +136,17 @@ export class LeadWorkflowService {
    * moves it when its owner is no longer in the target of the rule that now matches.
    */
   update(user: AuthUser, id: string, dto: LeadEditInput, expectedVersion: number): Promise<LeadEntity> {
-    return this.onLead(user, id, expectedVersion, (lead) => decideEdit(lead, dto), async (m, _lead, changes) => {
-      await this.leads.saveEdit(m, id, changes);
-      if (changes.rescored) await this.assignment.afterRescore(m, await this.leads.load(m, id), user.sub, new Date());
-      return this.leads.load(m, id);
-    });
+    return this.onLead(
+      user,
+      id,
+      expectedVersion,
+      (lead) => decideEdit(lead, dto),
+      async (m, _lead, changes) => {
+        await this.leads.saveEdit(m, id, changes);
+        if (changes.rescored) await this.assignment.afterRescore(m, await this.leads.load(m, id), user.sub, new Date());
+        return this.leads.load(m, id);
+      },
+    );
   }
 
   /** One command on the caller's lead: loaded locked and visible, version checked, decided, saved, its events appended. */

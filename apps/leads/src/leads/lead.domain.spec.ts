@@ -44,6 +44,8 @@ describe('lead states', () => {
 describe('lead state errors', () => {
   it('are conflicts: LEAD_READ_ONLY once converted, ILLEGAL_TRANSITION otherwise', () => {
     expect(() => assertAllowed('qualify', 'converted')).toThrow(expect.objectContaining({ kind: 'conflict', code: 'LEAD_READ_ONLY' }));
-    expect(() => assertAllowed('qualify', 'new')).toThrow(expect.objectContaining({ kind: 'conflict', code: 'ILLEGAL_TRANSITION', detail: expect.stringContaining('allowed from: assigned, contacted') }));
+    expect(() => assertAllowed('qualify', 'new')).toThrow(
+      expect.objectContaining({ kind: 'conflict', code: 'ILLEGAL_TRANSITION', detail: expect.stringContaining('allowed from: assigned, contacted') }),
+    );
   });
 });

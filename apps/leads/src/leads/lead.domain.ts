@@ -25,7 +25,10 @@ export function normalizePhone(phone: string | null | undefined): string | null 
 
 /** Case, spacing and punctuation do not make another company. */
 export function normalizeCompany(company: string | null | undefined): string | null {
-  const c = company?.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+  const c = company
+    ?.toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
   return c ? c : null;
 }
 

@@ -4,7 +4,18 @@ import type { ApiResponseSchemaHost } from '@nestjs/swagger';
 import { Readable } from 'node:stream';
 import { ApiPageResponse, CurrentUser, IfMatch, Idempotent, parseIfMatch, ProblemException, Role, Roles, type AuthUser } from '@crm/http';
 import {
-  ConvertDto, CreateLeadDto, DisqualifyDto, FollowUpDto, FollowUpListView, FollowUpView, ImportResultView, ListLeadsQuery, OverdueQuery, QualifyDto, ReassignDto, UpdateLeadDto,
+  ConvertDto,
+  CreateLeadDto,
+  DisqualifyDto,
+  FollowUpDto,
+  FollowUpListView,
+  FollowUpView,
+  ImportResultView,
+  ListLeadsQuery,
+  OverdueQuery,
+  QualifyDto,
+  ReassignDto,
+  UpdateLeadDto,
 } from './leads.dto';
 import { LeadImportService } from './lead-import.service';
 import { LeadWorkflowService } from './lead-workflow.service';
@@ -17,7 +28,11 @@ const version = (ifMatch: string | undefined) => (ifMatch === undefined ? undefi
 const CAPTURE_RESULT: ApiResponseSchemaHost['schema'] = {
   type: 'object',
   required: ['merged', 'leadId'],
-  properties: { merged: { type: 'boolean' }, leadId: { type: 'string', format: 'uuid' }, lead: { type: 'object', description: 'Left out when the caller may not see it' } },
+  properties: {
+    merged: { type: 'boolean' },
+    leadId: { type: 'string', format: 'uuid' },
+    lead: { type: 'object', description: 'Left out when the caller may not see it' },
+  },
 };
 const IfMatchHeader = () => ApiHeader({ name: 'If-Match', required: false, description: 'ETag of the version acted on (412 if stale)' });
 

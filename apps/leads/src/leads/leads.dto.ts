@@ -1,8 +1,26 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import {
-  ArrayMaxSize, IsArray, IsBoolean, IsDateString, IsEmail, IsIn, IsInt, IsISO4217CurrencyCode, IsNotEmpty, IsObject, IsOptional, IsString, IsUUID,
-  Matches, Max, MaxLength, Min, registerDecorator, ValidateIf, type ValidationOptions,
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsDateString,
+  IsEmail,
+  IsIn,
+  IsInt,
+  IsISO4217CurrencyCode,
+  IsNotEmpty,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  registerDecorator,
+  ValidateIf,
+  type ValidationOptions,
 } from 'class-validator';
 import { CompanySize, FollowUpChannel, LeadSource } from '@crm/contracts';
 import { PageQueryDto } from '@crm/http';
@@ -21,13 +39,23 @@ function IsCustomFields(options?: ValidationOptions) {
       name: 'isCustomFields',
       target: object.constructor,
       propertyName,
-      options: { message: `$property must be an object of at most ${MAX_CUSTOM_FIELDS} keys (1-64 characters) with string (≤ 1000), number or boolean values`, ...options },
+      options: {
+        message: `$property must be an object of at most ${MAX_CUSTOM_FIELDS} keys (1-64 characters) with string (≤ 1000), number or boolean values`,
+        ...options,
+      },
       validator: {
         validate(value: unknown) {
           if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
           const entries = Object.entries(value);
-          return entries.length <= MAX_CUSTOM_FIELDS && entries.every(([k, v]) =>
-            k.length >= 1 && k.length <= 64 && (typeof v === 'number' ? Number.isFinite(v) : typeof v === 'boolean' || (typeof v === 'string' && v.length <= 1000)));
+          return (
+            entries.length <= MAX_CUSTOM_FIELDS &&
+            entries.every(
+              ([k, v]) =>
+                k.length >= 1 &&
+                k.length <= 64 &&
+                (typeof v === 'number' ? Number.isFinite(v) : typeof v === 'boolean' || (typeof v === 'string' && v.length <= 1000)),
+            )
+          );
         },
       },
     });
@@ -38,16 +66,32 @@ export class LeadInputDto {
   @ApiProperty({ example: 'Li Wei' }) @IsString() @IsNotEmpty() @MaxLength(200) name: string;
   @ApiPropertyOptional({ example: 'li.wei@acme.example', description: 'email or phone is required' })
   @ValidateIf((o: LeadInputDto) => o.email !== undefined || o.phone === undefined)
-  @Trim() @IsNotEmpty({ message: 'email or phone is required' }) @IsEmail() @MaxLength(254) email?: string;
+  @Trim()
+  @IsNotEmpty({ message: 'email or phone is required' })
+  @IsEmail()
+  @MaxLength(254)
+  email?: string;
   @ApiPropertyOptional({ example: '+86 138 0013 8000' })
-  @Trim() @IsOptional() @IsString() @Matches(PHONE, { message: '$property must be a phone number (digits, spaces, + ( ) . -)' }) phone?: string;
+  @Trim()
+  @IsOptional()
+  @IsString()
+  @Matches(PHONE, { message: '$property must be a phone number (digits, spaces, + ( ) . -)' })
+  phone?: string;
   @ApiPropertyOptional({ example: 'Acme Trading' }) @IsOptional() @IsString() @MaxLength(200) company?: string;
   @ApiPropertyOptional({ enum: CompanySize.options }) @IsOptional() @IsIn(CompanySize.options) companySize?: string;
   @ApiPropertyOptional({ example: 'east' }) @IsOptional() @IsString() @IsNotEmpty() @MaxLength(64) region?: string;
-  @ApiPropertyOptional({ example: 'pumps', description: 'product line of interest' }) @IsOptional() @IsString() @IsNotEmpty() @MaxLength(64) productInterest?: string;
+  @ApiPropertyOptional({ example: 'pumps', description: 'product line of interest' })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(64)
+  productInterest?: string;
   @ApiPropertyOptional({ description: 'what the customer needs, in their words' }) @IsOptional() @IsString() @MaxLength(4000) needs?: string;
   @ApiPropertyOptional({ example: 'Canton Fair 2026', description: 'campaign or event' }) @IsOptional() @IsString() @MaxLength(200) campaign?: string;
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: { budget: 'Q3' } }) @IsOptional() @IsCustomFields() customFields?: Record<string, string | number | boolean>;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: { budget: 'Q3' } }) @IsOptional() @IsCustomFields() customFields?: Record<
+    string,
+    string | number | boolean
+  >;
 }
 
 export class CreateLeadDto extends LeadInputDto {
@@ -81,7 +125,8 @@ export class QualifyDto {
 
 export class DisqualifyDto {
   @ApiProperty({ enum: DISQUALIFY_REASONS, description: 'wrong_territory and wrong_product_line move the lead to another rep instead of closing it' })
-  @IsIn(DISQUALIFY_REASONS) reason: (typeof DISQUALIFY_REASONS)[number];
+  @IsIn(DISQUALIFY_REASONS)
+  reason: (typeof DISQUALIFY_REASONS)[number];
   @ApiPropertyOptional({ maxLength: 400 }) @IsOptional() @IsString() @MaxLength(400) note?: string;
 }
 
@@ -91,12 +136,24 @@ export class ReassignDto {
 }
 
 export class ConvertDto {
-  @ApiPropertyOptional({ example: '12000.00' }) @IsOptional() @IsString() @Matches(AMOUNT, { message: '$property must be a decimal string with at most 4 fraction digits' }) expectedAmount?: string;
+  @ApiPropertyOptional({ example: '12000.00' })
+  @IsOptional()
+  @IsString()
+  @Matches(AMOUNT, { message: '$property must be a decimal string with at most 4 fraction digits' })
+  expectedAmount?: string;
   @ApiPropertyOptional({ example: 'USD', description: 'required with expectedAmount' })
-  @ValidateIf((o: ConvertDto) => o.expectedAmount !== undefined || o.currency !== undefined) @IsISO4217CurrencyCode() currency?: string;
+  @ValidateIf((o: ConvertDto) => o.expectedAmount !== undefined || o.currency !== undefined)
+  @IsISO4217CurrencyCode()
+  currency?: string;
   @ApiPropertyOptional({ example: '2026-12-31' }) @IsOptional() @IsDateString({ strict: true }) @Matches(/^\d{4}-\d{2}-\d{2}$/) expectedCloseDate?: string;
   @ApiPropertyOptional({ type: [String], example: ['pump 200 W × 40'] })
-  @IsOptional() @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) @IsNotEmpty({ each: true }) @MaxLength(200, { each: true }) productNeeds?: string[];
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsString({ each: true })
+  @IsNotEmpty({ each: true })
+  @MaxLength(200, { each: true })
+  productNeeds?: string[];
 }
 
 export class FollowUpDto {
@@ -106,7 +163,9 @@ export class FollowUpDto {
   @ApiPropertyOptional({ maxLength: 4000 }) @IsOptional() @IsString() @MaxLength(4000) customerFeedback?: string;
   @ApiPropertyOptional({ maxLength: 500 }) @IsOptional() @IsString() @IsNotEmpty() @MaxLength(500) nextAction?: string;
   @ApiPropertyOptional({ description: 'due date of the next action' })
-  @ValidateIf((o: FollowUpDto) => o.nextActionDueAt !== undefined) @IsDateString({ strict: true }) nextActionDueAt?: string;
+  @ValidateIf((o: FollowUpDto) => o.nextActionDueAt !== undefined)
+  @IsDateString({ strict: true })
+  nextActionDueAt?: string;
 }
 
 const SORTS = ['createdAt', '-createdAt', 'updatedAt', '-updatedAt'] as const;
@@ -121,7 +180,10 @@ export class ListLeadsQuery extends PageQueryDto {
   @ApiPropertyOptional({ description: 'created at or after' }) @IsOptional() @IsDateString() from?: string;
   @ApiPropertyOptional({ description: 'created before' }) @IsOptional() @IsDateString() to?: string;
   @ApiPropertyOptional({ description: 'true: first follow-up deadline passed without a follow-up' })
-  @IsOptional() @Transform(bool) @IsBoolean() overdue?: boolean;
+  @IsOptional()
+  @Transform(bool)
+  @IsBoolean()
+  overdue?: boolean;
   @ApiPropertyOptional({ enum: SORTS, default: '-createdAt' }) @IsOptional() @IsIn(SORTS) sort?: (typeof SORTS)[number];
 }
 

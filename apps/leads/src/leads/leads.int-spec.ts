@@ -37,17 +37,38 @@ describe('leads service (real Kafka and PostgreSQL)', () => {
 
   beforeAll(async () => {
     svc = await startTestService('leads', (config) => AppModule.forRoot(config), { env: { LEADS_WEBFORM_SECRET: SECRET }, settings: leadsSettings });
-    for (const [rep, name, repTeam] of [[repA, 'Rep A', team], [repB, 'Rep B', team], [westRep, 'Rep W', 'west']] as const) {
-      await svc.as(admin).post('/api/v1/reps').send({ id: rep.sub, name, email: `${name.replace(' ', '.')}@crm.example`, team: repTeam, capacity: 100 }).expect(201);
+    for (const [rep, name, repTeam] of [
+      [repA, 'Rep A', team],
+      [repB, 'Rep B', team],
+      [westRep, 'Rep W', 'west'],
+    ] as const) {
+      await svc
+        .as(admin)
+        .post('/api/v1/reps')
+        .send({ id: rep.sub, name, email: `${name.replace(' ', '.')}@crm.example`, team: repTeam, capacity: 100 })
+        .expect(201);
     }
-    await svc.as(admin).post('/api/v1/assignment-rules').send({ name: 'West', position: 1, match: { regions: ['west'] }, target: { kind: 'team', team: 'west' } }).expect(201);
-    await svc.as(admin).post('/api/v1/assignment-rules').send({ name: 'East team', position: 2, target: { kind: 'team', team } }).expect(201);
+    await svc
+      .as(admin)
+      .post('/api/v1/assignment-rules')
+      .send({ name: 'West', position: 1, match: { regions: ['west'] }, target: { kind: 'team', team: 'west' } })
+      .expect(201);
+    await svc
+      .as(admin)
+      .post('/api/v1/assignment-rules')
+      .send({ name: 'East team', position: 2, target: { kind: 'team', team } })
+      .expect(201);
   });
   afterAll(() => svc?.close());
 
   it('publishes rep.upserted for every rep create and change', async () => {
     const rep = (await svc.as(admin).get(`/api/v1/reps/${repA.sub}`).expect(200)).body;
-    await svc.as(manager).patch(`/api/v1/reps/${repA.sub}`).set('if-match', `"${rep.version}"`).send({ regions: ['east', 'north'] }).expect(200);
+    await svc
+      .as(manager)
+      .patch(`/api/v1/reps/${repA.sub}`)
+      .set('if-match', `"${rep.version}"`)
+      .send({ regions: ['east', 'north'] })
+      .expect(200);
     await svc.as(manager).patch(`/api/v1/reps/${westRep.sub}`).set('if-match', '"1"').send({ capacity: 3 }).expect(403);
     const events = await eventually(async () => {
       const found = (await svc.published('rep.upserted')).filter((e) => e.subject === repA.sub);
@@ -58,7 +79,13 @@ describe('leads service (real Kafka and PostgreSQL)', () => {
   });
 
   it('takes the same person through the web form twice (letter case, phone spaces) as one lead, also when both posts race', async () => {
-    const first = await postWebForm({ name: 'Li Wei', email: 'Li.Wei@Acme.example', phone: '+86 138 0013 8000', company: 'Acme', needs: 'pumps for plant 2' }).expect(201);
+    const first = await postWebForm({
+      name: 'Li Wei',
+      email: 'Li.Wei@Acme.example',
+      phone: '+86 138 0013 8000',
+      company: 'Acme',
+      needs: 'pumps for plant 2',
+    }).expect(201);
     expect(first.body).toEqual({ merged: false, leadId: expect.any(String) });
     const again = await postWebForm({ name: 'li wei', email: '  LI.WEI@ACME.EXAMPLE ', phone: '+8613800138000', campaign: 'spring promo' }).expect(200);
     expect(again.body).toEqual({ merged: true, leadId: first.body.leadId });
@@ -81,8 +108,17 @@ describe('leads service (real Kafka and PostgreSQL)', () => {
   });
 
   it('takes optional fields sent as null as absent: 201, and lead.captured leaves them out (found by the fuzzer as a 500)', async () => {
-    const res = await svc.as(admin).post('/api/v1/leads')
-      .send({ name: 'Null Fields', phone: '+86 138 0099 0001', company: null, campaign: null, region: null, productInterest: null, needs: null, companySize: null, source: 'web_form' });
+    const res = await svc.as(admin).post('/api/v1/leads').send({
+      name: 'Null Fields',
+      phone: '+86 138 0099 0001',
+      company: null,
+      campaign: null,
+      region: null,
+      productInterest: null,
+      needs: null,
+      companySize: null,
+      source: 'web_form',
+    });
     expect(res.status).toBe(201);
     await eventually(async () => {
       const [event] = (await svc.published('lead.captured')).filter((e) => e.subject === res.body.leadId);
@@ -106,8 +142,13 @@ describe('leads service (real Kafka and PostgreSQL)', () => {
     }
     // A body changed after signing does not pass either.
     const ts = String(Math.floor(Date.now() / 1000));
-    await request(svc.app.getHttpServer()).post('/api/v1/intake/web-form').set('content-type', 'application/json')
-      .set('x-signature-timestamp', ts).set('x-signature', signWebForm(SECRET, ts, JSON.stringify(body))).send({ ...body, name: 'Eve' }).expect(401);
+    await request(svc.app.getHttpServer())
+      .post('/api/v1/intake/web-form')
+      .set('content-type', 'application/json')
+      .set('x-signature-timestamp', ts)
+      .set('x-signature', signWebForm(SECRET, ts, JSON.stringify(body)))
+      .send({ ...body, name: 'Eve' })
+      .expect(401);
     // A signed but invalid body is a 400 with field errors.
     const bad = await postWebForm({ name: 'No contact' }).expect(400);
     expect(bad.body.errors.map((e: { field: string }) => e.field)).toContain('email');
@@ -132,8 +173,10 @@ describe('leads service (real Kafka and PostgreSQL)', () => {
       { line: 51, errors: expect.arrayContaining([{ field: 'name', message: 'name should not be empty' }]) },
       { line: 78, errors: [{ field: 'companySize', message: expect.stringContaining('companySize must be one of') }] },
     ]);
-    expect(await count('SELECT count(*) AS n FROM leads') - before).toBe(97);
-    const stored = await rows<{ source: string; status: string; custom_fields: Record<string, string> }>(`SELECT source, status, custom_fields FROM leads WHERE campaign = 'Canton Fair 2026'`);
+    expect((await count('SELECT count(*) AS n FROM leads')) - before).toBe(97);
+    const stored = await rows<{ source: string; status: string; custom_fields: Record<string, string> }>(
+      `SELECT source, status, custom_fields FROM leads WHERE campaign = 'Canton Fair 2026'`,
+    );
     expect(stored).toHaveLength(97);
     expect(stored.every((l) => l.source === 'trade_show' && l.status === 'assigned')).toBe(true);
     expect(stored[0].custom_fields.booth).toMatch(/^B\d+$/);
@@ -150,7 +193,11 @@ describe('leads service (real Kafka and PostgreSQL)', () => {
   });
 
   it('follows a lead through follow-up, qualification and conversion: one lead.converted, then read-only and linked to its opportunity', async () => {
-    const created = await svc.as(repA).post('/api/v1/leads').send({ name: 'Zhou Min', email: 'zhou@bigco.example', company: 'BigCo', source: 'phone', productInterest: 'valves', needs: '200 valves' }).expect(201);
+    const created = await svc
+      .as(repA)
+      .post('/api/v1/leads')
+      .send({ name: 'Zhou Min', email: 'zhou@bigco.example', company: 'BigCo', source: 'phone', productInterest: 'valves', needs: '200 valves' })
+      .expect(201);
     // The creator gets the lead back only if it was routed to them; the manager sees it either way.
     const { leadId } = created.body;
     const lead = (await svc.as(manager).get(`/api/v1/leads/${leadId}`).expect(200)).body;
@@ -164,18 +211,27 @@ describe('leads service (real Kafka and PostgreSQL)', () => {
     await svc.as(owner).post(`/api/v1/leads/${leadId}/convert`).send({}).expect(409);
     await svc.as(owner).post(`/api/v1/leads/${leadId}/follow-ups`).send({ channel: 'fax', content: 'x' }).expect(400);
     const due = new Date(Date.now() - 3_600_000).toISOString();
-    await svc.as(owner).post(`/api/v1/leads/${leadId}/follow-ups`).send({ channel: 'call', content: 'discussed needs', customerFeedback: 'keen', nextAction: 'send quote', nextActionDueAt: due }).expect(201);
+    await svc
+      .as(owner)
+      .post(`/api/v1/leads/${leadId}/follow-ups`)
+      .send({ channel: 'call', content: 'discussed needs', customerFeedback: 'keen', nextAction: 'send quote', nextActionDueAt: due })
+      .expect(201);
     // Teammates read the follow-ups; the owner sees the late next action.
     expect((await svc.as(other).get(`/api/v1/leads/${leadId}/follow-ups`).expect(200)).body.items).toHaveLength(1);
     const overdue = (await svc.as(owner).get(`/api/v1/follow-ups/overdue`).expect(200)).body.items;
     expect(overdue.map((f: { leadId: string }) => f.leadId)).toContain(leadId);
-    expect((await svc.as(manager).get(`/api/v1/follow-ups/overdue?repId=${other.sub}`).expect(200)).body.items.map((f: { leadId: string }) => f.leadId)).not.toContain(leadId);
+    expect(
+      (await svc.as(manager).get(`/api/v1/follow-ups/overdue?repId=${other.sub}`).expect(200)).body.items.map((f: { leadId: string }) => f.leadId),
+    ).not.toContain(leadId);
 
     const qualified = await svc.as(owner).post(`/api/v1/leads/${leadId}/qualify`).send({ note: 'budget confirmed' }).expect(200);
     expect(qualified.body.status).toBe('qualified');
     await svc.as(owner).post(`/api/v1/leads/${leadId}/convert`).set('if-match', '"1"').send({}).expect(412);
-    const converted = await svc.as(owner).post(`/api/v1/leads/${leadId}/convert`)
-      .send({ expectedAmount: '12000.5', currency: 'USD', expectedCloseDate: '2026-12-31', productNeeds: ['valve DN50 × 200'] }).expect(200);
+    const converted = await svc
+      .as(owner)
+      .post(`/api/v1/leads/${leadId}/convert`)
+      .send({ expectedAmount: '12000.5', currency: 'USD', expectedCloseDate: '2026-12-31', productNeeds: ['valve DN50 × 200'] })
+      .expect(200);
     expect(converted.body.status).toBe('converted');
     await svc.as(owner).post(`/api/v1/leads/${leadId}/convert`).send({}).expect(409);
     const readOnly = await svc.as(owner).patch(`/api/v1/leads/${leadId}`).set('if-match', `"${converted.body.version}"`).send({ needs: 'changed' }).expect(409);
@@ -183,7 +239,9 @@ describe('leads service (real Kafka and PostgreSQL)', () => {
     await svc.as(owner).post(`/api/v1/leads/${leadId}/follow-ups`).send({ channel: 'call', content: 'late' }).expect(409);
     await svc.as(owner).post(`/api/v1/leads/${leadId}/disqualify`).send({ reason: 'no_need' }).expect(409);
     // A second post of the same email opens a new lead: the converted one takes no more touches.
-    expect((await svc.as(repA).post('/api/v1/leads').send({ name: 'Zhou Min', email: 'ZHOU@bigco.example', source: 'referral' }).expect(201)).body.merged).toBe(false);
+    expect((await svc.as(repA).post('/api/v1/leads').send({ name: 'Zhou Min', email: 'ZHOU@bigco.example', source: 'referral' }).expect(201)).body.merged).toBe(
+      false,
+    );
 
     const [event] = await eventually(async () => {
       const found = (await svc.published('lead.converted')).filter((e) => e.subject === leadId);
@@ -191,23 +249,42 @@ describe('leads service (real Kafka and PostgreSQL)', () => {
       return found;
     });
     expect(event.data).toMatchObject({
-      leadId, repId: owner.sub, team, customer: { name: 'Zhou Min', company: 'BigCo', email: 'zhou@bigco.example' }, productLine: 'valves',
-      expectedAmount: '12000.50', currency: 'USD', expectedCloseDate: '2026-12-31', productNeeds: ['valve DN50 × 200'],
+      leadId,
+      repId: owner.sub,
+      team,
+      customer: { name: 'Zhou Min', company: 'BigCo', email: 'zhou@bigco.example' },
+      productLine: 'valves',
+      expectedAmount: '12000.50',
+      currency: 'USD',
+      expectedCloseDate: '2026-12-31',
+      productNeeds: ['valve DN50 × 200'],
     });
-    expect((await rows<{ open_leads: number }>('SELECT open_leads FROM reps WHERE id = $1', [owner.sub]))[0].open_leads)
-      .toBe(await count(`SELECT count(*) AS n FROM leads WHERE owner_rep_id = $1 AND status IN ('assigned', 'contacted', 'qualified')`, [owner.sub]));
+    expect((await rows<{ open_leads: number }>('SELECT open_leads FROM reps WHERE id = $1', [owner.sub]))[0].open_leads).toBe(
+      await count(`SELECT count(*) AS n FROM leads WHERE owner_rep_id = $1 AND status IN ('assigned', 'contacted', 'qualified')`, [owner.sub]),
+    );
 
     const opportunityId = randomUUID();
     const opened = createEvent('opportunity.created', {
       subject: opportunityId,
-      data: { opportunityId, leadId, repId: owner.sub, customer: { name: 'Zhou Min' }, expectedAmount: '12000.50', currency: 'USD', expectedCloseDate: '2026-12-31', stage: 'discovery', createdAt: new Date().toISOString() },
+      data: {
+        opportunityId,
+        leadId,
+        repId: owner.sub,
+        customer: { name: 'Zhou Min' },
+        expectedAmount: '12000.50',
+        currency: 'USD',
+        expectedCloseDate: '2026-12-31',
+        stage: 'discovery',
+        createdAt: new Date().toISOString(),
+      },
     });
     await svc.publish(opened, opened);
     await eventually(async () => expect((await svc.as(owner).get(`/api/v1/leads/${leadId}`).expect(200)).body.opportunityId).toBe(opportunityId));
   });
 
   it('re-assigns by hand, on a routing disqualification reason and on a re-score, recording why and from whom', async () => {
-    const { leadId, lead } = (await svc.as(integration).post('/api/v1/leads').send({ name: 'Move Me', email: 'move@me.example', source: 'social' }).expect(201)).body;
+    const { leadId, lead } = (await svc.as(integration).post('/api/v1/leads').send({ name: 'Move Me', email: 'move@me.example', source: 'social' }).expect(201))
+      .body;
     const first = lead.ownerRepId as string;
     const second = first === repA.sub ? repB.sub : repA.sub;
     await svc.as(asRep(first)).post(`/api/v1/leads/${leadId}/reassign`).send({}).expect(403);
@@ -221,12 +298,20 @@ describe('leads service (real Kafka and PostgreSQL)', () => {
 
     // A re-score that puts the lead in the west moves it to the west team.
     const current = (await svc.as(manager).get(`/api/v1/leads/${leadId}`).expect(200)).body;
-    const rescored = await svc.as(manager).patch(`/api/v1/leads/${leadId}`).set('if-match', `"${current.version}"`).send({ region: 'west', score: 80 }).expect(200);
+    const rescored = await svc
+      .as(manager)
+      .patch(`/api/v1/leads/${leadId}`)
+      .set('if-match', `"${current.version}"`)
+      .send({ region: 'west', score: 80 })
+      .expect(200);
     expect(rescored.body).toMatchObject({ ownerRepId: westRep.sub, team: 'west', score: 80 });
 
     const history = (await svc.as(admin).get(`/api/v1/leads/${leadId}`).expect(200)).body.assignments;
     expect(history.map((a: { kind: string; previousRepId: string | null }) => [a.kind, a.previousRepId])).toEqual([
-      ['initial', null], ['manual', first], ['quality', second], ['quality', first],
+      ['initial', null],
+      ['manual', first],
+      ['quality', second],
+      ['quality', first],
     ]);
     expect(history[1].reason).toContain('rep on a trip');
     const events = await eventually(async () => {
@@ -243,20 +328,30 @@ describe('leads service (real Kafka and PostgreSQL)', () => {
   it('simulates a proposed rule set over past leads without changing anything', async () => {
     const before = await fingerprint();
     const outboxBefore = (await svc.published('lead.assigned')).length;
-    const res = await svc.as(manager).post('/api/v1/assignment-rules/simulate').send({
-      from: new Date(Date.now() - 3_600_000).toISOString(),
-      to: new Date(Date.now() + 60_000).toISOString(),
-      rules: [{ name: 'All to A', position: 0, target: { kind: 'rep', repId: repA.sub } }],
-      details: true,
-    }).expect(200);
+    const res = await svc
+      .as(manager)
+      .post('/api/v1/assignment-rules/simulate')
+      .send({
+        from: new Date(Date.now() - 3_600_000).toISOString(),
+        to: new Date(Date.now() + 60_000).toISOString(),
+        rules: [{ name: 'All to A', position: 0, target: { kind: 'rep', repId: repA.sub } }],
+        details: true,
+      })
+      .expect(200);
     const total = await count('SELECT count(*) AS n FROM leads');
     expect(res.body.totals).toMatchObject({ leads: total, assigned: 100, unassigned: total - 100 });
     const a = res.body.reps.find((r: { repId: string }) => r.repId === repA.sub);
-    const actualA = await count(`SELECT count(*) AS n FROM leads l WHERE (SELECT rep_id FROM assignments WHERE lead_id = l.id ORDER BY id LIMIT 1) = $1`, [repA.sub]);
+    const actualA = await count(`SELECT count(*) AS n FROM leads l WHERE (SELECT rep_id FROM assignments WHERE lead_id = l.id ORDER BY id LIMIT 1) = $1`, [
+      repA.sub,
+    ]);
     expect(a).toMatchObject({ simulated: 100, actual: actualA, difference: 100 - actualA, capacity: 100 });
     expect(res.body.leads).toHaveLength(total);
     await svc.as(repA).post('/api/v1/assignment-rules/simulate').send({ from: '2026-01-01', to: '2026-02-01', rules: [] }).expect(403);
-    await svc.as(manager).post('/api/v1/assignment-rules/simulate').send({ from: '2026-01-01', to: '2026-02-01', rules: [{ name: 'x', position: 0, target: { kind: 'pool', repIds: [] } }] }).expect(400);
+    await svc
+      .as(manager)
+      .post('/api/v1/assignment-rules/simulate')
+      .send({ from: '2026-01-01', to: '2026-02-01', rules: [{ name: 'x', position: 0, target: { kind: 'pool', repIds: [] } }] })
+      .expect(400);
     expect(await fingerprint()).toEqual(before);
     expect((await svc.published('lead.assigned')).length).toBe(outboxBefore);
   });

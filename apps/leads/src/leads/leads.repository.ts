@@ -65,8 +65,25 @@ export class LeadsRepository {
       `INSERT INTO leads (id, status, source, campaign, contact_name, email, phone, company, normalized_email, normalized_phone, normalized_company,
                           company_size, region, product_interest, needs, custom_fields, created_by, created_at, updated_at)
        VALUES ($1, 'new', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17)`,
-      [l.id, l.source, l.campaign, l.contactName, l.email, l.phone, l.company, l.key.email, l.key.phone, l.key.company, l.companySize, l.region,
-        l.productInterest, l.needs, l.customFields, l.createdBy, l.createdAt],
+      [
+        l.id,
+        l.source,
+        l.campaign,
+        l.contactName,
+        l.email,
+        l.phone,
+        l.company,
+        l.key.email,
+        l.key.phone,
+        l.key.company,
+        l.companySize,
+        l.region,
+        l.productInterest,
+        l.needs,
+        l.customFields,
+        l.createdBy,
+        l.createdAt,
+      ],
     );
     await appendToOutbox(m, events);
   }
@@ -92,10 +109,11 @@ export class LeadsRepository {
 
   async saveFollowUp(m: EntityManager, c: FollowUpChanges): Promise<FollowUpEntity> {
     await m.insert(FollowUpEntity, c.followUp);
-    await m.query(
-      `UPDATE leads SET first_followed_up_at = $2, status = $3, version = version + 1, updated_at = now() WHERE id = $1`,
-      [c.followUp.leadId, c.firstFollowedUpAt, c.status],
-    );
+    await m.query(`UPDATE leads SET first_followed_up_at = $2, status = $3, version = version + 1, updated_at = now() WHERE id = $1`, [
+      c.followUp.leadId,
+      c.firstFollowedUpAt,
+      c.status,
+    ]);
     return m.findOneByOrFail(FollowUpEntity, { id: c.followUp.id });
   }
 
@@ -119,10 +137,11 @@ export class LeadsRepository {
   }
 
   async saveConverted(m: EntityManager, id: string, c: { convertedAt: Date; conversion: Conversion }): Promise<void> {
-    await m.query(
-      `UPDATE leads SET status = 'converted', converted_at = $2, conversion = $3, version = version + 1, updated_at = now() WHERE id = $1`,
-      [id, c.convertedAt, c.conversion],
-    );
+    await m.query(`UPDATE leads SET status = 'converted', converted_at = $2, conversion = $3, version = version + 1, updated_at = now() WHERE id = $1`, [
+      id,
+      c.convertedAt,
+      c.conversion,
+    ]);
   }
 
   async saveEdit(m: EntityManager, id: string, e: LeadEdit): Promise<void> {
@@ -132,8 +151,22 @@ export class LeadsRepository {
               product_interest = COALESCE($11, product_interest), needs = COALESCE($12, needs), score = COALESCE($13, score),
               custom_fields = COALESCE($14, custom_fields), version = version + 1, updated_at = now()
         WHERE id = $1`,
-      [id, e.contactName, e.email, e.phone, e.company, e.key.email, e.key.phone, e.key.company, e.companySize, e.region, e.productInterest, e.needs,
-        e.score, e.customFields],
+      [
+        id,
+        e.contactName,
+        e.email,
+        e.phone,
+        e.company,
+        e.key.email,
+        e.key.phone,
+        e.key.company,
+        e.companySize,
+        e.region,
+        e.productInterest,
+        e.needs,
+        e.score,
+        e.customFields,
+      ],
     );
   }
 

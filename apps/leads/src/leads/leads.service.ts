@@ -55,7 +55,16 @@ export class LeadsService {
       }
       const id = randomUUID();
       await this.leads.insert(m, decideCapture(input, key, { id, by, now }));
-      const lead = { id, status: 'new' as const, version: 1, ownerRepId: null, region: input.region, productInterest: input.productInterest, source: input.source, companySize: input.companySize };
+      const lead = {
+        id,
+        status: 'new' as const,
+        version: 1,
+        ownerRepId: null,
+        region: input.region,
+        productInterest: input.productInterest,
+        source: input.source,
+        companySize: input.companySize,
+      };
       const outcome = await this.assignment.assign(m, lead, { kind: 'initial', by: 'system', now });
       if (!outcome.assigned) await this.leads.queueNew(m, id, outcome.reason);
       return { merged: false, leadId: id, lead: await this.leads.load(m, id) };

@@ -8,9 +8,21 @@ export class CreateRepDto {
   @ApiPropertyOptional({ example: 'east' }) @IsOptional() @IsString() @IsNotEmpty() @MaxLength(64) team?: string;
   @ApiPropertyOptional() @IsOptional() @IsUUID() managerId?: string;
   @ApiPropertyOptional({ type: [String], example: ['east'] })
-  @IsOptional() @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) @IsNotEmpty({ each: true }) @MaxLength(64, { each: true }) regions?: string[];
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsString({ each: true })
+  @IsNotEmpty({ each: true })
+  @MaxLength(64, { each: true })
+  regions?: string[];
   @ApiPropertyOptional({ type: [String], example: ['pumps'] })
-  @IsOptional() @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) @IsNotEmpty({ each: true }) @MaxLength(64, { each: true }) productLines?: string[];
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsString({ each: true })
+  @IsNotEmpty({ each: true })
+  @MaxLength(64, { each: true })
+  productLines?: string[];
   @ApiProperty({ description: 'most open leads (assigned, contacted, qualified) at once', example: 25 }) @IsInt() @Min(0) @Max(100_000) capacity: number;
   @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean() active?: boolean;
   @ApiPropertyOptional({ default: false, description: 'on leave: gets no new leads' }) @IsOptional() @IsBoolean() away?: boolean;
@@ -21,8 +33,22 @@ export class UpdateRepDto {
   @ApiPropertyOptional() @IsOptional() @IsEmail() @MaxLength(254) email?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @IsNotEmpty() @MaxLength(64) team?: string;
   @ApiPropertyOptional() @IsOptional() @IsUUID() managerId?: string;
-  @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) @IsNotEmpty({ each: true }) @MaxLength(64, { each: true }) regions?: string[];
-  @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) @IsNotEmpty({ each: true }) @MaxLength(64, { each: true }) productLines?: string[];
+  @ApiPropertyOptional({ type: [String] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsString({ each: true })
+  @IsNotEmpty({ each: true })
+  @MaxLength(64, { each: true })
+  regions?: string[];
+  @ApiPropertyOptional({ type: [String] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsString({ each: true })
+  @IsNotEmpty({ each: true })
+  @MaxLength(64, { each: true })
+  productLines?: string[];
   @ApiPropertyOptional() @IsOptional() @IsInt() @Min(0) @Max(100_000) capacity?: number;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() active?: boolean;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() away?: boolean;

@@ -17,7 +17,13 @@ describe('purchaseOf', () => {
 
   it('files a confirmed order under its account, or nowhere when the customer names no company or e-mail', () => {
     const confirmed = order({ name: 'Other contact', company: 'Repeat Buyers GmbH' });
-    expect(purchaseOf(confirmed)).toEqual({ orderId: confirmed.orderId, accountKey: 'company:repeat buyers', currency: 'USD', total: '700.00', confirmedAt: confirmed.confirmedAt });
+    expect(purchaseOf(confirmed)).toEqual({
+      orderId: confirmed.orderId,
+      accountKey: 'company:repeat buyers',
+      currency: 'USD',
+      total: '700.00',
+      confirmedAt: confirmed.confirmedAt,
+    });
     expect(purchaseOf(order({ name: 'Walk-in' }))).toBeNull();
   });
 });

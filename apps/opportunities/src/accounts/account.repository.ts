@@ -16,10 +16,11 @@ export class AccountRepository {
   }
 
   async recordCompleted(m: EntityManager, orderId: string, total: string, completedAt: string): Promise<void> {
-    await m.query(
-      `UPDATE account_history SET status = 'completed', total = $2, completed_at = $3 WHERE order_id = $1 AND status = 'confirmed'`,
-      [orderId, total, completedAt],
-    );
+    await m.query(`UPDATE account_history SET status = 'completed', total = $2, completed_at = $3 WHERE order_id = $1 AND status = 'confirmed'`, [
+      orderId,
+      total,
+      completedAt,
+    ]);
   }
 
   /** The account whose order was cancelled; undefined when it was unknown or already cancelled. */

@@ -153,10 +153,9 @@ export class CreateOpportunities1764288000000 implements MigrationInterface {
         created_at timestamptz NOT NULL DEFAULT now()
       )`);
     await q.query('CREATE UNIQUE INDEX uq_scoring_models_active ON scoring_models (active) WHERE active');
-    await q.query(
-      `INSERT INTO scoring_models (kind, weights, active, created_by) VALUES ('weights', $1, true, 'system')`,
-      [JSON.stringify({ companySize: 20, purchaseHistory: 20, urgency: 20, engagement: 25, amount: 15 })],
-    );
+    await q.query(`INSERT INTO scoring_models (kind, weights, active, created_by) VALUES ('weights', $1, true, 'system')`, [
+      JSON.stringify({ companySize: 20, purchaseHistory: 20, urgency: 20, engagement: 25, amount: 15 }),
+    ]);
     await q.query(`
       CREATE TABLE stage_overdue_reminders (
         id uuid PRIMARY KEY,
@@ -195,8 +194,17 @@ export class CreateOpportunities1764288000000 implements MigrationInterface {
 
   async down(q: QueryRunner): Promise<void> {
     for (const table of [
-      'lead_facts', 'account_history', 'stage_overdue_reminders', 'scoring_models', 'strategy_records', 'stage_history',
-      'opportunity_tasks', 'opportunity_lines', 'opportunities', 'stages', 'pipelines',
+      'lead_facts',
+      'account_history',
+      'stage_overdue_reminders',
+      'scoring_models',
+      'strategy_records',
+      'stage_history',
+      'opportunity_tasks',
+      'opportunity_lines',
+      'opportunities',
+      'stages',
+      'pipelines',
     ]) {
       await q.query(`DROP TABLE ${table}`);
     }

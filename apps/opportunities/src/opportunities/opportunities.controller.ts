@@ -2,7 +2,15 @@ import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Patch, 
 import { ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, Idempotent, parseIfMatch, Role, Roles, type AuthUser } from '@crm/http';
 import {
-  CreateOpportunityDto, ListOpportunitiesQuery, LoseDto, MoveStageDto, PipelineSummaryView, SummaryQuery, TaskDto, UpdateOpportunityDto, WinDto,
+  CreateOpportunityDto,
+  ListOpportunitiesQuery,
+  LoseDto,
+  MoveStageDto,
+  PipelineSummaryView,
+  SummaryQuery,
+  TaskDto,
+  UpdateOpportunityDto,
+  WinDto,
 } from './dto/opportunity.dto';
 import { OpportunitiesService } from './opportunities.service';
 

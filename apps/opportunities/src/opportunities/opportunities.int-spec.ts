@@ -48,8 +48,15 @@ describe('opportunities service (real Kafka and PostgreSQL)', () => {
     const converted = createEvent('lead.converted', {
       subject: leadId,
       data: {
-        leadId, repId: rep.sub, team, customer: { name: 'Chen Jie', company: 'Harbour Tools' }, expectedAmount: '5000', currency: 'EUR',
-        productNeeds: ['pumps'], capturedAt: now(), convertedAt: now(),
+        leadId,
+        repId: rep.sub,
+        team,
+        customer: { name: 'Chen Jie', company: 'Harbour Tools' },
+        expectedAmount: '5000',
+        currency: 'EUR',
+        productNeeds: ['pumps'],
+        capturedAt: now(),
+        convertedAt: now(),
       },
     });
     await svc.publish(captured, converted, converted, { ...converted, id: randomUUID() } as EventEnvelope);
@@ -89,8 +96,12 @@ describe('opportunities service (real Kafka and PostgreSQL)', () => {
     await svc.as(rep).post(`/api/v1/opportunities/${o.id}/stage`).send({ toStage: 'proposal' }).expect(409);
     expect((await svc.as(rep).get(`/api/v1/opportunities/${o.id}`)).body.stage).toBe('needs_analysis');
 
-    const patched = await svc.as(rep).patch(`/api/v1/opportunities/${o.id}`).set('if-match', `"${o.version}"`)
-      .send({ fields: { needsReport: 'https://docs.example/needs.pdf' }, lines }).expect(200);
+    const patched = await svc
+      .as(rep)
+      .patch(`/api/v1/opportunities/${o.id}`)
+      .set('if-match', `"${o.version}"`)
+      .send({ fields: { needsReport: 'https://docs.example/needs.pdf' }, lines })
+      .expect(200);
     await svc.as(rep).patch(`/api/v1/opportunities/${o.id}`).set('if-match', `"${o.version}"`).send({ region: 'north' }).expect(412);
     const moved = await svc.as(rep).post(`/api/v1/opportunities/${o.id}/stage`).send({ toStage: 'negotiation' }).expect(200);
     expect(moved.body).toMatchObject({ stage: 'negotiation', winProbability: 0.6 });
@@ -101,15 +112,19 @@ describe('opportunities service (real Kafka and PostgreSQL)', () => {
     expect(backwards.body.code).toBe('ILLEGAL_STAGE_MOVE');
 
     // A required task: a custom pipeline demands a completed task before leaving its first stage.
-    const pipeline = await svc.as(admin).post('/api/v1/pipelines').send({
-      name: 'with-task',
-      stages: [
-        { key: 'qualify', name: 'Qualify', winProbability: 0.2, exitCriteria: { requiredTasks: ['discovery_call'] }, timeLimitHours: 24 },
-        { key: 'close', name: 'Close', winProbability: 0.7 },
-        { key: 'won', name: 'Won', winProbability: 1, outcome: 'won' },
-        { key: 'lost', name: 'Lost', winProbability: 0, outcome: 'lost' },
-      ],
-    }).expect(201);
+    const pipeline = await svc
+      .as(admin)
+      .post('/api/v1/pipelines')
+      .send({
+        name: 'with-task',
+        stages: [
+          { key: 'qualify', name: 'Qualify', winProbability: 0.2, exitCriteria: { requiredTasks: ['discovery_call'] }, timeLimitHours: 24 },
+          { key: 'close', name: 'Close', winProbability: 0.7 },
+          { key: 'won', name: 'Won', winProbability: 1, outcome: 'won' },
+          { key: 'lost', name: 'Lost', winProbability: 0, outcome: 'lost' },
+        ],
+      })
+      .expect(201);
     const t = await create(opportunity({ pipelineId: pipeline.body.id }));
     const unmet = await svc.as(rep).post(`/api/v1/opportunities/${t.id}/stage`).send({ toStage: 'close' }).expect(409);
     expect(unmet.body.errors.map((e: { field: string }) => e.field)).toEqual(['tasks.discovery_call']);
@@ -161,7 +176,12 @@ describe('opportunities service (real Kafka and PostgreSQL)', () => {
     await create(opportunity({ companySize: 'enterprise', expectedAmount: '900000' }), ranker);
     await create(opportunity({ companySize: 'medium', expectedAmount: '8000' }), ranker);
     const first = (await svc.as(ranker).get('/api/v1/opportunities?sort=-score&limit=2').expect(200)).body;
-    const second = (await svc.as(ranker).get(`/api/v1/opportunities?sort=-score&limit=2&cursor=${encodeURIComponent(first.nextCursor)}`).expect(200)).body;
+    const second = (
+      await svc
+        .as(ranker)
+        .get(`/api/v1/opportunities?sort=-score&limit=2&cursor=${encodeURIComponent(first.nextCursor)}`)
+        .expect(200)
+    ).body;
     const ranked = [...first.items, ...second.items];
     expect(ranked).toHaveLength(3);
     expect(second.nextCursor).toBeNull();
@@ -181,7 +201,10 @@ describe('opportunities service (real Kafka and PostgreSQL)', () => {
     const filtered = (await svc.as(ranker).get(`/api/v1/opportunities?sort=-score&minScore=${minScore}&minAmount=100&closeTo=${far}`).expect(200)).body.items;
     expect(filtered.map((o: { id: string }) => o.id)).toEqual(ranked.slice(0, 2).map((o: { id: string }) => o.id));
     expect((await svc.as(otherRep).get('/api/v1/opportunities?sort=-score').expect(200)).body.items).toHaveLength(0);
-    const bad = await svc.as(ranker).get('/api/v1/opportunities?sort=score&cursor=' + encodeURIComponent(first.nextCursor)).expect(400);
+    const bad = await svc
+      .as(ranker)
+      .get('/api/v1/opportunities?sort=score&cursor=' + encodeURIComponent(first.nextCursor))
+      .expect(400);
     expect(bad.body.errors[0].field).toBe('cursor');
   });
 
@@ -193,9 +216,17 @@ describe('opportunities service (real Kafka and PostgreSQL)', () => {
     const confirmed = createEvent('order.confirmed', {
       subject: orderId,
       data: {
-        orderId, opportunityId: null, repId: rep.sub, customer: { name: 'Other contact', company: 'repeat buyers' }, currency: 'USD',
+        orderId,
+        opportunityId: null,
+        repId: rep.sub,
+        customer: { name: 'Other contact', company: 'repeat buyers' },
+        currency: 'USD',
         lines: [{ lineId: randomUUID(), sku: 'X', productName: 'X', quantity: 1, unitPrice: '700', discount: '0', lineTotal: '700' }],
-        total: '700', paymentTerms: 'NET30', by: manager.sub, autoConfirmed: false, confirmedAt: now(),
+        total: '700',
+        paymentTerms: 'NET30',
+        by: manager.sub,
+        autoConfirmed: false,
+        confirmedAt: now(),
       },
     });
     await svc.publish(confirmed, confirmed);
@@ -206,23 +237,39 @@ describe('opportunities service (real Kafka and PostgreSQL)', () => {
       return detail;
     });
     expect(after.score).toBeGreaterThan(o.score);
-    expect(after.scoreFactors.find((f: { factor: string }) => f.factor === 'purchaseHistory').explanation).toBe('1 earlier order(s) from this account totalling 700.00 USD');
+    expect(after.scoreFactors.find((f: { factor: string }) => f.factor === 'purchaseHistory').explanation).toBe(
+      '1 earlier order(s) from this account totalling 700.00 USD',
+    );
   });
 
   it('keeps the strategy history: adjusted twice, three records in order, each linked to the one it replaced', async () => {
     const o = await create();
     const url = `/api/v1/opportunities/${o.id}/strategies`;
-    const first = (await svc.as(rep).post(url).send({ products: ['PUMP-200'], pricing: 'list price', rationale: 'first offer' }).expect(201)).body;
+    const first = (
+      await svc
+        .as(rep)
+        .post(url)
+        .send({ products: ['PUMP-200'], pricing: 'list price', rationale: 'first offer' })
+        .expect(201)
+    ).body;
     await svc.as(rep).post(url).send({ rationale: 'no link' }).expect(409);
     const second = (await svc.as(rep).post(url).send({ replacesId: first.id, discountPercent: 5, rationale: 'buyer asked for a discount' }).expect(201)).body;
     const stale = await svc.as(rep).post(url).send({ replacesId: first.id, rationale: 'stale' }).expect(409);
     expect(stale.body.code).toBe('STRATEGY_CONFLICT');
-    const third = (await svc.as(rep).post(url).send({ replacesId: second.id, promotions: ['free installation'], rationale: 'competitor offers installation' }).expect(201)).body;
+    const third = (
+      await svc
+        .as(rep)
+        .post(url)
+        .send({ replacesId: second.id, promotions: ['free installation'], rationale: 'competitor offers installation' })
+        .expect(201)
+    ).body;
     await svc.as(rep).post(url).send({ replacesId: second.id, rationale: 'x', sneaky: 1 }).expect(400);
 
     const history = (await svc.as(manager).get(url).expect(200)).body.items;
     expect(history.map((r: { id: string; replacesId: string | null }) => [r.id, r.replacesId])).toEqual([
-      [first.id, null], [second.id, first.id], [third.id, second.id],
+      [first.id, null],
+      [second.id, first.id],
+      [third.id, second.id],
     ]);
     expect(history.map((r: { rationale: string }) => r.rationale)).toEqual(['first offer', 'buyer asked for a discount', 'competitor offers installation']);
     await svc.as(otherRep).get(url).expect(404);
@@ -236,7 +283,11 @@ describe('opportunities service (real Kafka and PostgreSQL)', () => {
 
   it('publishes exactly one opportunity.won with the lines and their exact sum; closed deals are final until a manager re-opens', async () => {
     const o = await create(opportunity({ lines }));
-    await svc.as(rep).patch(`/api/v1/opportunities/${o.id}`).send({ fields: { needsReport: 'doc-17' } }).expect(200);
+    await svc
+      .as(rep)
+      .patch(`/api/v1/opportunities/${o.id}`)
+      .send({ fields: { needsReport: 'doc-17' } })
+      .expect(200);
     const attempts = await Promise.all([1, 2].map(() => svc.as(rep).post(`/api/v1/opportunities/${o.id}/win`).send({ paymentTerms: 'NET30' })));
     expect(attempts.map((r) => r.status).sort()).toEqual([200, 409]);
     const won = attempts.find((r) => r.status === 200)!.body;
@@ -264,7 +315,11 @@ describe('opportunities service (real Kafka and PostgreSQL)', () => {
     expect(await eventsFor('opportunity.won', o.id)).toHaveLength(1);
 
     const noLines = await create();
-    await svc.as(rep).patch(`/api/v1/opportunities/${noLines.id}`).send({ fields: { needsReport: 'doc' } }).expect(200);
+    await svc
+      .as(rep)
+      .patch(`/api/v1/opportunities/${noLines.id}`)
+      .send({ fields: { needsReport: 'doc' } })
+      .expect(200);
     const refused = await svc.as(rep).post(`/api/v1/opportunities/${noLines.id}/win`).send({}).expect(400);
     expect(refused.body.errors[0].field).toBe('lines');
   });
@@ -303,7 +358,7 @@ describe('opportunities service (real Kafka and PostgreSQL)', () => {
     await svc.as(admin).post('/api/v1/scoring-model/train').expect(409); // not enough history yet
     // 250 closed deals where engagement alone decides the outcome (seeded, so the same every run).
     let seed = 1234;
-    const rand = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648);
+    const rand = () => (seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648;
     const history = Array.from({ length: 250 }, () => {
       const features = Object.fromEntries(FACTORS.map((f) => [f, Math.round(rand() * 10_000) / 10_000]));
       return { id: randomUUID(), status: features.engagement > 0.5 ? 'won' : 'lost', features };
@@ -329,7 +384,9 @@ describe('opportunities service (real Kafka and PostgreSQL)', () => {
       expect(o.scoreFactors.reduce((s: number, f: { contribution: number }) => s + cents(f.contribution), 0)).toBe(cents(o.score));
     }
 
-    const put = (await svc.as(admin).put('/api/v1/scoring-model').send({ companySize: 0, purchaseHistory: 0, urgency: 0, engagement: 0, amount: 1 }).expect(200)).body;
+    const put = (
+      await svc.as(admin).put('/api/v1/scoring-model').send({ companySize: 0, purchaseHistory: 0, urgency: 0, engagement: 0, amount: 1 }).expect(200)
+    ).body;
     expect(put).toMatchObject({ kind: 'weights', version: trained.model.version + 1, active: true });
     expect(put.rescored).toBeGreaterThan(0);
     const rescored = (await svc.as(admin).get(`/api/v1/opportunities/${open[0].id}`).expect(200)).body;

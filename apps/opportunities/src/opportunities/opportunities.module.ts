@@ -19,7 +19,11 @@ export class OpportunitiesModule {
       imports: [PipelineModule, ScoringModule],
       controllers: [OpportunitiesController, PipelineSummaryController, StrategiesController, OpportunitiesConsumer],
       providers: [
-        OpportunitiesService, OpportunityRepository, LeadFactsRepository, StrategiesService, StrategyRepository,
+        OpportunitiesService,
+        OpportunityRepository,
+        LeadFactsRepository,
+        StrategiesService,
+        StrategyRepository,
         { provide: OPPORTUNITY_SETTINGS, useValue: settings },
       ],
     };

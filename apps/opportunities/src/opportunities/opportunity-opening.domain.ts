@@ -26,7 +26,14 @@ export interface NewOpportunity {
 }
 
 export interface OpenedOpportunity {
-  row: Omit<NewOpportunity, 'pipeline' | 'lines' | 'by'> & { id: string; pipelineId: string; stage: string; accountKey: string | null; createdBy: string; createdAt: Date };
+  row: Omit<NewOpportunity, 'pipeline' | 'lines' | 'by'> & {
+    id: string;
+    pipelineId: string;
+    stage: string;
+    accountKey: string | null;
+    createdBy: string;
+    createdAt: Date;
+  };
   lines: PricedLine[];
   move: StageMove;
 }
@@ -94,7 +101,7 @@ export function newOpportunity(cmd: CreateOpportunity, caller: { sub: string; te
   return {
     leadId: null,
     repId,
-    team: scope.kind === 'team' ? scope.team : scope.kind === 'all' ? cmd.team ?? null : caller.team ?? null,
+    team: scope.kind === 'team' ? scope.team : scope.kind === 'all' ? (cmd.team ?? null) : (caller.team ?? null),
     customer: cmd.customer,
     region: cmd.region ?? null,
     productLine: cmd.productLine ?? null,

@@ -13,7 +13,13 @@ describe('decideMove', () => {
     expect(changes.rescore).toBe(true);
     expect(events.map((e) => e.type)).toEqual(['crm.opportunity.stage_changed']);
     expect(events[0].data).toEqual({
-      opportunityId: OPPORTUNITY_ID, repId: REP_ID, fromStage: 'needs_analysis', toStage: 'negotiation', winProbability: 0.6, by: REP_ID, changedAt: actor.now.toISOString(),
+      opportunityId: OPPORTUNITY_ID,
+      repId: REP_ID,
+      fromStage: 'needs_analysis',
+      toStage: 'negotiation',
+      winProbability: 0.6,
+      by: REP_ID,
+      changedAt: actor.now.toISOString(),
     });
   });
 
@@ -51,7 +57,12 @@ describe('decideWin', () => {
     expect(changes.rescore).toBeUndefined();
     expect(events.map((e) => e.type)).toEqual(['crm.opportunity.stage_changed', 'crm.opportunity.won']);
     expect(events[1].data).toMatchObject({
-      opportunityId: OPPORTUNITY_ID, amount: '54.97', currency: 'USD', paymentTerms: 'NET30', team: 'east', wonAt: actor.now.toISOString(),
+      opportunityId: OPPORTUNITY_ID,
+      amount: '54.97',
+      currency: 'USD',
+      paymentTerms: 'NET30',
+      team: 'east',
+      wonAt: actor.now.toISOString(),
       lines: [{ sku: 'PUMP-200', productName: 'Pump', quantity: 3, unitPrice: '19.99', discount: '5.00' }],
     });
   });
@@ -64,7 +75,9 @@ describe('decideWin', () => {
   });
 
   it('needs lines, met exit criteria and an open opportunity', () => {
-    expect(() => decideWin(openOpportunity({ fields: { needsReport: 'doc' } }), {}, actor)).toThrow(expect.objectContaining({ kind: 'invalid', fields: [expect.objectContaining({ field: 'lines' })] }));
+    expect(() => decideWin(openOpportunity({ fields: { needsReport: 'doc' } }), {}, actor)).toThrow(
+      expect.objectContaining({ kind: 'invalid', fields: [expect.objectContaining({ field: 'lines' })] }),
+    );
     expect(() => decideWin(openOpportunity({ lines: [LINE] }), {}, actor)).toThrow(expect.objectContaining({ code: 'EXIT_CRITERIA_UNMET' }));
     expect(() => decideWin({ ...ready, status: 'won', stage: 'won' }, {}, actor)).toThrow(expect.objectContaining({ code: 'OPPORTUNITY_CLOSED' }));
   });
@@ -73,10 +86,19 @@ describe('decideWin', () => {
 describe('decideLose', () => {
   it('closes as lost with the reason, publishing opportunity.lost; a closed deal stays closed', () => {
     const { changes, events } = decideLose(openOpportunity(), { reason: 'budget frozen', competitor: 'Globex' }, actor);
-    expect(changes.set).toEqual({ status: 'lost', lostReason: 'budget frozen', competitor: 'Globex', stage: 'lost', stageEnteredAt: actor.now, closedAt: actor.now });
+    expect(changes.set).toEqual({
+      status: 'lost',
+      lostReason: 'budget frozen',
+      competitor: 'Globex',
+      stage: 'lost',
+      stageEnteredAt: actor.now,
+      closedAt: actor.now,
+    });
     expect(events.map((e) => e.type)).toEqual(['crm.opportunity.stage_changed', 'crm.opportunity.lost']);
     expect(events[1].data).toMatchObject({ stage: 'needs_analysis', reason: 'budget frozen', competitor: 'Globex', lostAt: actor.now.toISOString() });
-    expect(() => decideLose({ ...ready, status: 'lost', stage: 'lost' }, { reason: 'x' }, actor)).toThrow(expect.objectContaining({ code: 'OPPORTUNITY_CLOSED' }));
+    expect(() => decideLose({ ...ready, status: 'lost', stage: 'lost' }, { reason: 'x' }, actor)).toThrow(
+      expect.objectContaining({ code: 'OPPORTUNITY_CLOSED' }),
+    );
   });
 });
 
@@ -85,7 +107,14 @@ describe('decideReopen', () => {
     const closed = openOpportunity({ status: 'won', stage: 'won', closedFrom: 'proposal' });
     const { changes, events } = decideReopen(closed, actor);
     expect(changes.set).toEqual({
-      status: 'open', wonAmount: null, paymentTerms: null, lostReason: null, competitor: null, closedAt: null, stage: 'proposal', stageEnteredAt: actor.now,
+      status: 'open',
+      wonAmount: null,
+      paymentTerms: null,
+      lostReason: null,
+      competitor: null,
+      closedAt: null,
+      stage: 'proposal',
+      stageEnteredAt: actor.now,
     });
     expect(changes.rescore).toBe(true);
     expect(events[0].data).toMatchObject({ fromStage: 'won', toStage: 'proposal' });

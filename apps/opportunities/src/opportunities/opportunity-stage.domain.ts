@@ -4,7 +4,14 @@ import { newEvent } from '@crm/messaging';
 import { sumAmounts } from '@crm/money';
 import { planMove, unmetExitCriteria, type StageDef } from '../pipeline/pipeline.domain';
 import {
-  assertOpen, pricedLines, type Actor, type LineInput, type OpportunityChanges, type OpportunityColumns, type OpportunityState, type PricedLine,
+  assertOpen,
+  pricedLines,
+  type Actor,
+  type LineInput,
+  type OpportunityChanges,
+  type OpportunityColumns,
+  type OpportunityState,
+  type PricedLine,
 } from './opportunity.domain';
 
 /** Refuses to leave stages whose exit criteria are unmet, listing every unmet one (409 EXIT_CRITERIA_UNMET). */
@@ -35,7 +42,15 @@ function changeStage(o: OpportunityState, target: StageDef, { by, now }: Actor, 
   const closing = set.status === 'won' || set.status === 'lost';
   const event = newEvent('opportunity.stage_changed', {
     subject: o.id,
-    data: { opportunityId: o.id, repId: o.repId, fromStage: o.stage, toStage: target.key, winProbability: target.winProbability, by, changedAt: now.toISOString() },
+    data: {
+      opportunityId: o.id,
+      repId: o.repId,
+      fromStage: o.stage,
+      toStage: target.key,
+      winProbability: target.winProbability,
+      by,
+      changedAt: now.toISOString(),
+    },
   });
   return {
     changes: {

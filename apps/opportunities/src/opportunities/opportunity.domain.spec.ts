@@ -8,14 +8,23 @@ const won = openOpportunity({ status: 'won', stage: 'won' });
 describe('mergeFields and pricedLines', () => {
   it('merges custom fields, null removing one, and refuses bad names and values by field', () => {
     expect(mergeFields({ a: '1', b: '2' }, { b: null, c: '3' })).toEqual({ a: '1', c: '3' });
-    expect(() => mergeFields({}, { '9x': 'v' })).toThrow(expect.objectContaining({ kind: 'invalid', fields: [expect.objectContaining({ field: 'fields.9x' })] }));
+    expect(() => mergeFields({}, { '9x': 'v' })).toThrow(
+      expect.objectContaining({ kind: 'invalid', fields: [expect.objectContaining({ field: 'fields.9x' })] }),
+    );
     expect(() => mergeFields({}, { note: 'x'.repeat(2001) })).toThrow(expect.objectContaining({ fields: [expect.objectContaining({ field: 'fields.note' })] }));
   });
 
   it('prices lines exactly and refuses a discount larger than its line on that line', () => {
-    expect(pricedLines([{ sku: 'A', productName: 'A', quantity: 3, unitPrice: '19.99', discount: '5' }])[0]).toMatchObject({ lineTotal: '54.97', discount: '5.00' });
-    expect(() => pricedLines([{ sku: 'A', productName: 'A', quantity: 1, unitPrice: '1' }, { sku: 'B', productName: 'B', quantity: 1, unitPrice: '1', discount: '2' }]))
-      .toThrow(expect.objectContaining({ kind: 'invalid', fields: [expect.objectContaining({ field: 'lines[1].discount' })] }));
+    expect(pricedLines([{ sku: 'A', productName: 'A', quantity: 3, unitPrice: '19.99', discount: '5' }])[0]).toMatchObject({
+      lineTotal: '54.97',
+      discount: '5.00',
+    });
+    expect(() =>
+      pricedLines([
+        { sku: 'A', productName: 'A', quantity: 1, unitPrice: '1' },
+        { sku: 'B', productName: 'B', quantity: 1, unitPrice: '1', discount: '2' },
+      ]),
+    ).toThrow(expect.objectContaining({ kind: 'invalid', fields: [expect.objectContaining({ field: 'lines[1].discount' })] }));
   });
 });
 
@@ -52,7 +61,9 @@ describe('tasks', () => {
     const done = openOpportunity({ tasks: [{ id: 't-1', key: 'demo', doneAt: now }] });
     expect(decideCompleteTask(done, 't-1', { by: 'rep', now })).toEqual({ changes: {}, events: [] });
     expect(() => decideCompleteTask(o, 't-9', { by: 'rep', now })).toThrow(DomainError);
-    expect(() => decideCompleteTask(o, 't-9', { by: 'rep', now })).toThrow(expect.objectContaining({ kind: 'not_found', detail: `No task t-9 on opportunity ${o.id}.` }));
+    expect(() => decideCompleteTask(o, 't-9', { by: 'rep', now })).toThrow(
+      expect.objectContaining({ kind: 'not_found', detail: `No task t-9 on opportunity ${o.id}.` }),
+    );
     expect(() => decideCompleteTask({ ...o, status: 'lost' }, 't-1', { by: 'rep', now })).toThrow(expect.objectContaining({ code: 'OPPORTUNITY_CLOSED' }));
   });
 });

@@ -109,7 +109,8 @@ export function mergeFields(current: Record<string, string>, changes: Record<str
   for (const [key, value] of Object.entries(changes)) {
     if (!FIELD_KEY.test(key)) throw DomainError.invalidField(`fields.${key}`, 'a field name is letters, digits and _, at most 64 characters');
     if (value === null) delete fields[key];
-    else if (typeof value !== 'string' || value.length > 2000) throw DomainError.invalidField(`fields.${key}`, 'a field value is a string of at most 2000 characters, or null to remove it');
+    else if (typeof value !== 'string' || value.length > 2000)
+      throw DomainError.invalidField(`fields.${key}`, 'a field value is a string of at most 2000 characters, or null to remove it');
     else fields[key] = value;
   }
   return fields;
@@ -118,7 +119,14 @@ export function mergeFields(current: Record<string, string>, changes: Record<str
 /** Prices each line exactly; a discount larger than its line is refused on that line. */
 export function pricedLines(lines: readonly LineInput[]): PricedLine[] {
   try {
-    return priceLines(lines).map(({ sku, productName, quantity, unitPrice, discount, lineTotal }) => ({ sku, productName, quantity, unitPrice, discount, lineTotal }));
+    return priceLines(lines).map(({ sku, productName, quantity, unitPrice, discount, lineTotal }) => ({
+      sku,
+      productName,
+      quantity,
+      unitPrice,
+      discount,
+      lineTotal,
+    }));
   } catch (err) {
     if (err instanceof InvalidLineError) throw DomainError.invalidField(`lines[${err.index}].discount`, err.message);
     throw err;

@@ -148,6 +148,13 @@ export class ReminderEntity {
 }
 
 export const ENTITIES = [
-  OpportunityEntity, OpportunityLineEntity, OpportunityTaskEntity, StageHistoryEntity, StrategyRecordEntity,
-  PipelineEntity, StageEntity, ScoringModelEntity, ReminderEntity,
+  OpportunityEntity,
+  OpportunityLineEntity,
+  OpportunityTaskEntity,
+  StageHistoryEntity,
+  StrategyRecordEntity,
+  PipelineEntity,
+  StageEntity,
+  ScoringModelEntity,
+  ReminderEntity,
 ];

@@ -60,10 +60,16 @@ export class OpportunityRepository {
     if (changes.newTask) {
       const t = changes.newTask;
       await m.query('INSERT INTO opportunity_tasks (id, opportunity_id, key, title, due_at, created_by) VALUES ($1, $2, $3, $4, $5, $6)', [
-        t.id, id, t.key, t.title, t.dueAt, t.createdBy,
+        t.id,
+        id,
+        t.key,
+        t.title,
+        t.dueAt,
+        t.createdBy,
       ]);
     }
-    if (changes.doneTask) await m.update(OpportunityTaskEntity, { id: changes.doneTask.id }, { doneAt: changes.doneTask.doneAt, doneBy: changes.doneTask.doneBy });
+    if (changes.doneTask)
+      await m.update(OpportunityTaskEntity, { id: changes.doneTask.id }, { doneAt: changes.doneTask.doneAt, doneBy: changes.doneTask.doneBy });
     return changes;
   }
 
@@ -75,8 +81,24 @@ export class OpportunityRepository {
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $5)
        ON CONFLICT (lead_id) DO NOTHING RETURNING id`,
       [
-        t.id, t.leadId, t.pipelineId, t.stage, t.createdAt, t.repId, t.team, JSON.stringify(t.customer), t.accountKey, t.region, t.productLine,
-        t.companySize, JSON.stringify(t.productNeeds), t.expectedAmount, t.currency, t.expectedCloseDate, JSON.stringify(t.fields), t.createdBy,
+        t.id,
+        t.leadId,
+        t.pipelineId,
+        t.stage,
+        t.createdAt,
+        t.repId,
+        t.team,
+        JSON.stringify(t.customer),
+        t.accountKey,
+        t.region,
+        t.productLine,
+        t.companySize,
+        JSON.stringify(t.productNeeds),
+        t.expectedAmount,
+        t.currency,
+        t.expectedCloseDate,
+        JSON.stringify(t.fields),
+        t.createdBy,
       ],
     );
     if (!inserted.length) return false;
@@ -158,7 +180,14 @@ export class OpportunityRepository {
 
   private async linesOf(m: EntityManager, id: string): Promise<PricedLine[]> {
     const rows = await m.find(OpportunityLineEntity, { where: { opportunityId: id }, order: { position: 'ASC' } });
-    return rows.map((l) => ({ sku: l.sku, productName: l.productName, quantity: l.quantity, unitPrice: l.unitPrice, discount: l.discount, lineTotal: lineTotal(l) }));
+    return rows.map((l) => ({
+      sku: l.sku,
+      productName: l.productName,
+      quantity: l.quantity,
+      unitPrice: l.unitPrice,
+      discount: l.discount,
+      lineTotal: lineTotal(l),
+    }));
   }
 
   private async replaceLines(m: EntityManager, id: string, lines: PricedLine[]): Promise<void> {

@@ -9,9 +9,8 @@ export function opportunityDetail(
   parts: { lines: OpportunityLineEntity[]; tasks: OpportunityTaskEntity[]; history: StageHistoryEntity[]; stages: StageDef[] },
 ) {
   const stage = parts.stages.find((s) => s.key === opportunity.stage);
-  const stageDueAt = stage?.timeLimitHours && opportunity.status === 'open'
-    ? new Date(opportunity.stageEnteredAt.getTime() + stage.timeLimitHours * 3_600_000)
-    : null;
+  const stageDueAt =
+    stage?.timeLimitHours && opportunity.status === 'open' ? new Date(opportunity.stageEnteredAt.getTime() + stage.timeLimitHours * 3_600_000) : null;
   return {
     ...opportunity,
     winProbability: stage?.winProbability ?? null,
@@ -37,8 +36,13 @@ export function pipelineSummary(pipeline: { id: string; stages: StageDef[] }, ro
           weightedAmount: formatAmount(r.weighted),
         }));
       return {
-        stage: s.key, name: s.name, position: s.position, winProbability: s.winProbability, outcome: s.outcome,
-        count: totals.reduce((n, t) => n + t.count, 0), totals,
+        stage: s.key,
+        name: s.name,
+        position: s.position,
+        winProbability: s.winProbability,
+        outcome: s.outcome,
+        count: totals.reduce((n, t) => n + t.count, 0),
+        totals,
       };
     }),
   };

@@ -1,7 +1,14 @@
 import { decideNewPipeline, IllegalMoveError, planMove, stageProgress, unmetExitCriteria, validatePipeline, type StageDef } from './pipeline.domain';
 
 const stage = (key: string, position: number, extra: Partial<StageDef> = {}): StageDef => ({
-  key, name: key, position, winProbability: 0.1, outcome: null, exitCriteria: {}, timeLimitHours: 24, ...extra,
+  key,
+  name: key,
+  position,
+  winProbability: 0.1,
+  outcome: null,
+  exitCriteria: {},
+  timeLimitHours: 24,
+  ...extra,
 });
 const stages = [
   stage('needs_analysis', 0, { exitCriteria: { requiredFields: ['needsReport'], requiredTasks: ['discovery_call'] } }),
@@ -75,7 +82,11 @@ describe('decideNewPipeline', () => {
 
   it('refuses an unusable pipeline, each problem on its field', () => {
     expect(() => decideNewPipeline('p-2', 'x', input.slice(0, 3))).toThrow(
-      expect.objectContaining({ kind: 'invalid', detail: 'The pipeline is not usable.', fields: [{ field: 'stages', message: 'exactly one lost stage is needed, found 0' }] }),
+      expect.objectContaining({
+        kind: 'invalid',
+        detail: 'The pipeline is not usable.',
+        fields: [{ field: 'stages', message: 'exactly one lost stage is needed, found 0' }],
+      }),
     );
   });
 });

@@ -39,8 +39,7 @@ export class IllegalMoveError extends DomainError {
   }
 }
 
-const isFilled = (value: unknown) =>
-  value !== undefined && value !== null && value !== '' && !(Array.isArray(value) && value.length === 0);
+const isFilled = (value: unknown) => value !== undefined && value !== null && value !== '' && !(Array.isArray(value) && value.length === 0);
 
 /** Every exit criterion of the stages being left that is not met, in stage order. */
 export function unmetExitCriteria(stagesLeft: readonly StageDef[], facts: CriteriaFacts): UnmetCriterion[] {
@@ -116,8 +115,13 @@ export interface NewPipeline {
 /** A new pipeline (never the default one): its stages numbered in order, refused as a whole when not usable. */
 export function decideNewPipeline(id: string, name: string, input: readonly StageInput[]): Decision<NewPipeline> {
   const stages: StageDef[] = input.map((s, position) => ({
-    key: s.key, name: s.name, position, winProbability: s.winProbability, outcome: s.outcome ?? null,
-    exitCriteria: s.exitCriteria ?? {}, timeLimitHours: s.timeLimitHours ?? null,
+    key: s.key,
+    name: s.name,
+    position,
+    winProbability: s.winProbability,
+    outcome: s.outcome ?? null,
+    exitCriteria: s.exitCriteria ?? {},
+    timeLimitHours: s.timeLimitHours ?? null,
   }));
   const problems = validatePipeline(stages);
   if (problems.length) {

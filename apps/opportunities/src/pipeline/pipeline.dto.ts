@@ -1,15 +1,43 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsNotEmpty, IsNumber, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsNumber,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 
 export const KEY_PATTERN = /^[a-z][a-z0-9_]{0,63}$/;
 const KEY_MESSAGE = '$property must be lower_snake_case (a-z, 0-9, _), at most 64 characters';
 
 export class ExitCriteriaDto {
-  @ApiPropertyOptional({ type: [String], example: ['needsReport'], description: 'opportunity fields (lines, expectedAmount…) or custom fields that must be filled' })
-  @IsOptional() @IsArray() @ArrayMaxSize(20) @IsString({ each: true }) @MaxLength(64, { each: true }) requiredFields?: string[];
+  @ApiPropertyOptional({
+    type: [String],
+    example: ['needsReport'],
+    description: 'opportunity fields (lines, expectedAmount…) or custom fields that must be filled',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsString({ each: true })
+  @MaxLength(64, { each: true })
+  requiredFields?: string[];
   @ApiPropertyOptional({ type: [String], example: ['discovery_call'], description: 'task keys that must be completed' })
-  @IsOptional() @IsArray() @ArrayMaxSize(20) @Matches(KEY_PATTERN, { each: true, message: KEY_MESSAGE }) requiredTasks?: string[];
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @Matches(KEY_PATTERN, { each: true, message: KEY_MESSAGE })
+  requiredTasks?: string[];
 }
 
 export class StageDto {
@@ -19,13 +47,21 @@ export class StageDto {
   @ApiPropertyOptional({ enum: ['won', 'lost'], description: 'marks a closing stage' }) @IsOptional() @IsIn(['won', 'lost']) outcome?: 'won' | 'lost';
   @ApiPropertyOptional({ type: ExitCriteriaDto }) @IsOptional() @ValidateNested() @Type(() => ExitCriteriaDto) exitCriteria?: ExitCriteriaDto;
   @ApiPropertyOptional({ minimum: 1, example: 168, description: 'hours an opportunity may stay before a reminder' })
-  @IsOptional() @IsInt() @Min(1) @Max(87_600) timeLimitHours?: number;
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(87_600)
+  timeLimitHours?: number;
 }
 
 export class CreatePipelineDto {
   @ApiProperty({ example: 'enterprise' }) @IsString() @IsNotEmpty() @MaxLength(100) name: string;
   @ApiProperty({ type: [StageDto], description: 'in pipeline order' })
-  @ValidateNested({ each: true }) @Type(() => StageDto) @ArrayMinSize(3) @ArrayMaxSize(30) stages: StageDto[];
+  @ValidateNested({ each: true })
+  @Type(() => StageDto)
+  @ArrayMinSize(3)
+  @ArrayMaxSize(30)
+  stages: StageDto[];
 }
 
 export class ExitCriteriaView {

@@ -11,7 +11,13 @@ export class PipelineRepository {
   async stagesOf(m: EntityManager, pipelineId: string): Promise<StageDef[]> {
     const rows = await m.find(StageEntity, { where: { pipelineId }, order: { position: 'ASC' } });
     return rows.map(({ key, name, position, winProbability, outcome, exitCriteria, timeLimitHours }) => ({
-      key, name, position, winProbability, outcome, exitCriteria, timeLimitHours,
+      key,
+      name,
+      position,
+      winProbability,
+      outcome,
+      exitCriteria,
+      timeLimitHours,
     }));
   }
 
@@ -28,6 +34,9 @@ export class PipelineRepository {
 
   async insert(m: EntityManager, { id, name, isDefault, stages }: NewPipeline): Promise<void> {
     await m.insert(PipelineEntity, { id, name, isDefault });
-    await m.insert(StageEntity, stages.map((s) => ({ ...s, pipelineId: id })));
+    await m.insert(
+      StageEntity,
+      stages.map((s) => ({ ...s, pipelineId: id })),
+    );
   }
 }

@@ -36,7 +36,13 @@ export class ReminderRepository {
        RETURNING opportunity_id, rep_id, stage, stage_entered_at, limit_hours`,
       [now, limit],
     );
-    return rows.map((r) => ({ opportunityId: r.opportunity_id, repId: r.rep_id, stage: r.stage, stageEnteredAt: r.stage_entered_at, limitHours: r.limit_hours }));
+    return rows.map((r) => ({
+      opportunityId: r.opportunity_id,
+      repId: r.rep_id,
+      stage: r.stage,
+      stageEnteredAt: r.stage_entered_at,
+      limitHours: r.limit_hours,
+    }));
   }
 
   async publish(m: EntityManager, events: readonly EventEnvelope[]): Promise<void> {

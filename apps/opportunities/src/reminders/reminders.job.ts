@@ -31,7 +31,7 @@ export class StageOverdueJob {
   /** Scans as of `now`; returns how many reminders were raised (0 when another replica holds the lock). */
   async scan(now = new Date()): Promise<number> {
     let total = 0;
-    for (let more = true; more; ) {
+    for (let more = true; more;) {
       const batch = await this.reminders.raiseOverdue(now, OVERDUE_SCAN_LOCK, BATCH);
       this.published.inc(batch.raised);
       total += batch.raised;

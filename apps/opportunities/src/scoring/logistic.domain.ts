@@ -65,11 +65,16 @@ export function trainLogistic(examples: readonly LabelledExample[], options: Tra
   }
 
   const coefficients = Object.fromEntries(FACTORS.map((f, j) => [f, w[j]])) as FeatureVector;
-  const predictWon = (e: LabelledExample) => sigmoid(b + dot(w, FACTORS.map((f) => standardise(e.features[f], means[f], stds[f])))) >= 0.5;
+  const predictWon = (e: LabelledExample) =>
+    sigmoid(
+      b +
+        dot(
+          w,
+          FACTORS.map((f) => standardise(e.features[f], means[f], stds[f])),
+        ),
+    ) >= 0.5;
   const correct = holdout.filter((e) => predictWon(e) === e.won).length;
-  const importances = FACTORS.map((factor, j) => ({ factor, coefficient: w[j], importance: Math.abs(w[j]) })).sort(
-    (a, b2) => b2.importance - a.importance,
-  );
+  const importances = FACTORS.map((factor, j) => ({ factor, coefficient: w[j], importance: Math.abs(w[j]) })).sort((a, b2) => b2.importance - a.importance);
   return {
     intercept: b,
     coefficients,

@@ -3,7 +3,7 @@ import { decideTraining, decideWeights, MIN_TRAINING_HISTORY, type ClosedExample
 
 /** Closed deals whose outcome one factor decides (seeded: the same on every run), or a coin toss. */
 function history(n: number, decisive: keyof FeatureVector | null, seed = 11): ClosedExample[] {
-  const rand = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648);
+  const rand = () => (seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648;
   return Array.from({ length: n }, (_, i) => {
     const features = Object.fromEntries(FACTORS.map((f) => [f, Math.round(rand() * 10_000) / 10_000])) as FeatureVector;
     const won = decisive ? features[decisive] > 0.5 : i % 2 === 0;
@@ -14,7 +14,10 @@ function history(n: number, decisive: keyof FeatureVector | null, seed = 11): Cl
 describe('decideWeights', () => {
   it('makes the weights a new active version, refusing all zero', () => {
     const weights = { companySize: 1, purchaseHistory: 0, urgency: 2, engagement: 3, amount: 4 };
-    expect(decideWeights({ ...weights, extra: 9 } as typeof weights, 'admin').changes).toEqual({ version: { kind: 'weights', weights, createdBy: 'admin' }, activate: true });
+    expect(decideWeights({ ...weights, extra: 9 } as typeof weights, 'admin').changes).toEqual({
+      version: { kind: 'weights', weights, createdBy: 'admin' },
+      activate: true,
+    });
     expect(() => decideWeights({ companySize: 0, purchaseHistory: 0, urgency: 0, engagement: 0, amount: 0 }, 'admin')).toThrow(
       expect.objectContaining({ kind: 'invalid', fields: [expect.objectContaining({ field: 'weights' })] }),
     );
@@ -26,7 +29,11 @@ describe('decideTraining', () => {
 
   it('needs enough closed history', () => {
     expect(() => decideTraining(history(MIN_TRAINING_HISTORY - 1, 'engagement'), 'system', now)).toThrow(
-      expect.objectContaining({ kind: 'conflict', code: 'NOT_ENOUGH_HISTORY', detail: `A learned model needs at least ${MIN_TRAINING_HISTORY} closed opportunities; there are ${MIN_TRAINING_HISTORY - 1}.` }),
+      expect.objectContaining({
+        kind: 'conflict',
+        code: 'NOT_ENOUGH_HISTORY',
+        detail: `A learned model needs at least ${MIN_TRAINING_HISTORY} closed opportunities; there are ${MIN_TRAINING_HISTORY - 1}.`,
+      }),
     );
   });
 

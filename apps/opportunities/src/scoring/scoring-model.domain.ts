@@ -45,7 +45,10 @@ export interface ClosedExample {
  */
 export function decideTraining(history: readonly ClosedExample[], by: string, now: Date): Decision<ModelChange> {
   if (history.length < MIN_TRAINING_HISTORY) {
-    throw DomainError.conflict('NOT_ENOUGH_HISTORY', `A learned model needs at least ${MIN_TRAINING_HISTORY} closed opportunities; there are ${history.length}.`);
+    throw DomainError.conflict(
+      'NOT_ENOUGH_HISTORY',
+      `A learned model needs at least ${MIN_TRAINING_HISTORY} closed opportunities; there are ${history.length}.`,
+    );
   }
   const examples: LabelledExample[] = history.map((r) => ({ id: r.id, features: r.features, won: r.status === 'won' }));
   const trained = trainLogistic(examples);

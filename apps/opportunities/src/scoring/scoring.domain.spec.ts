@@ -39,7 +39,9 @@ describe('score', () => {
 
   it('explains a learned score as a baseline plus factor shares that sum exactly to it', () => {
     const model: LearnedModel = {
-      kind: 'learned', version: 3, intercept: -0.4,
+      kind: 'learned',
+      version: 3,
+      intercept: -0.4,
       coefficients: { companySize: 0.3, purchaseHistory: 2.1, urgency: -0.2, engagement: 0.7, amount: 0.05 },
       means: { companySize: 0.4, purchaseHistory: 0.2, urgency: 0.5, engagement: 0.3, amount: 0.6 },
       stds: { companySize: 0.2, purchaseHistory: 0.3, urgency: 0.2, engagement: 0.2, amount: 0.1 },
@@ -57,11 +59,24 @@ describe('decideScore', () => {
   const now = new Date('2026-01-15T08:00:00Z');
   const weights = { kind: 'weights' as const, version: 4, weights: DEFAULT_WEIGHTS };
   const stages = ['needs_analysis', 'proposal', 'negotiation', 'contract'].map((key, position) => ({
-    key, name: key, position, winProbability: 0.1, outcome: null, exitCriteria: {}, timeLimitHours: null,
+    key,
+    name: key,
+    position,
+    winProbability: 0.1,
+    outcome: null,
+    exitCriteria: {},
+    timeLimitHours: null,
   }));
   const state: ScoringState = {
-    ...subject, id: '6f1c1d8e-6a43-4a4e-9d8e-2f0b0c4b7a11', version: 2, stage: 'proposal', activity: 3, score: 0, modelVersion: null,
-    stages, purchases: context.purchases,
+    ...subject,
+    id: '6f1c1d8e-6a43-4a4e-9d8e-2f0b0c4b7a11',
+    version: 2,
+    stage: 'proposal',
+    activity: 3,
+    score: 0,
+    modelVersion: null,
+    stages,
+    purchases: context.purchases,
   };
 
   it('scores as of now with the stage progress of the pipeline, and publishes opportunity.scored', () => {

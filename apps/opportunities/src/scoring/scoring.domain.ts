@@ -116,7 +116,13 @@ export function score(subject: ScoringSubject, context: ScoringContext, model: S
     // Whatever rounding leaves over goes to the baseline, so the parts add up to the score to the hundredth.
     const baselineCents = targetCents - termCents.reduce((a, b) => a + b, 0);
     factors = [
-      { factor: 'baseline', weight: round(model.intercept, 4), value: 1, contribution: baselineCents / 100, explanation: 'win chance of an average opportunity in the closed history' },
+      {
+        factor: 'baseline',
+        weight: round(model.intercept, 4),
+        value: 1,
+        contribution: baselineCents / 100,
+        explanation: 'win chance of an average opportunity in the closed history',
+      },
       ...FACTORS.map((f, i) => ({
         factor: f,
         weight: round(model.coefficients[f], 4),

@@ -101,10 +101,14 @@ export class ScoringRepository {
 
   /** The score is derived, so storing it leaves the version (the ETag) alone. */
   async saveScore(m: EntityManager, id: string, c: ScoreChanges): Promise<void> {
-    await m.query(
-      `UPDATE opportunities SET score = $2, score_factors = $3, features = $4, model_version = $5, scored_at = $6 WHERE id = $1`,
-      [id, c.score, JSON.stringify(c.factors), JSON.stringify(c.features), c.modelVersion, c.scoredAt],
-    );
+    await m.query(`UPDATE opportunities SET score = $2, score_factors = $3, features = $4, model_version = $5, scored_at = $6 WHERE id = $1`, [
+      id,
+      c.score,
+      JSON.stringify(c.factors),
+      JSON.stringify(c.features),
+      c.modelVersion,
+      c.scoredAt,
+    ]);
   }
 
   /** The open opportunities, of one account or all, in a stable order. */

@@ -52,7 +52,11 @@ export class ScoringService {
   /** A new weights version becomes active and every open opportunity is re-scored with it, in one transaction. */
   async putWeights(by: string, dto: ScoringWeightsDto): Promise<ScoringModelEntity & { rescored: number }> {
     return inTransaction(this.dataSource, async (m) => {
-      const { model } = await this.changeModel(m, async () => null, () => decideWeights(dto, by));
+      const { model } = await this.changeModel(
+        m,
+        async () => null,
+        () => decideWeights(dto, by),
+      );
       const rescored = await this.rescoreOpen(m);
       return { ...model, rescored };
     });
@@ -64,10 +68,16 @@ export class ScoringService {
    */
   async train(by: string, now = new Date()): Promise<{ model: ScoringModelEntity; activated: boolean; rescored: number }> {
     return inTransaction(this.dataSource, async (m) => {
-      const { model, activated } = await this.changeModel(m, (tx) => this.scoring.closedHistory(tx), (history) => decideTraining(history, by, now));
+      const { model, activated } = await this.changeModel(
+        m,
+        (tx) => this.scoring.closedHistory(tx),
+        (history) => decideTraining(history, by, now),
+      );
       const rescored = activated ? await this.rescoreOpen(m, {}, now) : 0;
       const history = (model.trainingSize ?? 0) + (model.holdoutSize ?? 0);
-      this.logger.log(`trained model v${model.version} on ${history} closed opportunities: held-out accuracy ${model.holdoutAccuracy}, ${activated ? 'active' : 'not used'}`);
+      this.logger.log(
+        `trained model v${model.version} on ${history} closed opportunities: held-out accuracy ${model.holdoutAccuracy}, ${activated ? 'active' : 'not used'}`,
+      );
       return { model, activated, rescored };
     });
   }

@@ -34,17 +34,35 @@ describe('decideRecord', () => {
   it('appends the first record with opportunity.strategy_recorded', () => {
     const { changes, events } = decideRecord(open, { products: ['PUMP-200'], discountPercent: 5, rationale: 'first offer' }, by);
     expect(changes).toEqual({
-      id: by.id, opportunityId, replacesId: null, products: ['PUMP-200'], pricing: null, discountPercent: 5, promotions: [], rationale: 'first offer', by: 'rep-1', at: by.at,
+      id: by.id,
+      opportunityId,
+      replacesId: null,
+      products: ['PUMP-200'],
+      pricing: null,
+      discountPercent: 5,
+      promotions: [],
+      rationale: 'first offer',
+      by: 'rep-1',
+      at: by.at,
     });
     expect(events.map((e) => e.type)).toEqual(['crm.opportunity.strategy_recorded']);
-    expect(events[0].data).toMatchObject({ strategyId: by.id, replacesId: null, recommendedProducts: ['PUMP-200'], discountPercent: 5, note: 'first offer', recordedAt: by.at.toISOString() });
+    expect(events[0].data).toMatchObject({
+      strategyId: by.id,
+      replacesId: null,
+      recommendedProducts: ['PUMP-200'],
+      discountPercent: 5,
+      note: 'first offer',
+      recordedAt: by.at.toISOString(),
+    });
   });
 
   it('refuses a closed opportunity and an adjustment of anything but the latest record', () => {
     expect(() => decideRecord({ ...open, status: 'won' }, { rationale: 'x' }, by)).toThrow(
       expect.objectContaining({ kind: 'conflict', code: 'OPPORTUNITY_CLOSED', detail: `Opportunity ${opportunityId} is won.` }),
     );
-    expect(() => decideRecord({ ...open, chain: [first, second] }, { replacesId: first.id, rationale: 'x' }, by)).toThrow(expect.objectContaining({ code: 'STRATEGY_CONFLICT' }));
+    expect(() => decideRecord({ ...open, chain: [first, second] }, { replacesId: first.id, rationale: 'x' }, by)).toThrow(
+      expect.objectContaining({ code: 'STRATEGY_CONFLICT' }),
+    );
     expect(decideRecord({ ...open, chain: [first, second] }, { replacesId: second.id, rationale: 'x' }, by).changes.replacesId).toBe(second.id);
   });
 });

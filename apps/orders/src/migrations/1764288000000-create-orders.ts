@@ -129,7 +129,17 @@ export class CreateOrders1764288000000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const table of ['reps', 'catalogue_items', 'feedback_requests', 'feedback', 'alerts', 'order_tracking', 'order_status_history', 'order_lines', 'orders']) {
+    for (const table of [
+      'reps',
+      'catalogue_items',
+      'feedback_requests',
+      'feedback',
+      'alerts',
+      'order_tracking',
+      'order_status_history',
+      'order_lines',
+      'orders',
+    ]) {
       await q.query(`DROP TABLE ${table}`);
     }
   }

@@ -6,7 +6,10 @@ export type AutoConfirmLimits = ReadonlyMap<string, string>;
 /** Parses `USD:1000,EUR:900.50`; an empty value means every order needs a manager's review. The settings name the variable. */
 export function parseAutoConfirmLimits(value: string | undefined): AutoConfirmLimits {
   const limits = new Map<string, string>();
-  for (const entry of (value ?? '').split(',').map((e) => e.trim()).filter(Boolean)) {
+  for (const entry of (value ?? '')
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean)) {
     const match = /^([A-Z]{3}):(\S+)$/.exec(entry);
     if (!match) throw new Error(`"${entry}" is not CURRENCY:amount (e.g. USD:1000)`);
     parseAmount(match[2]);

@@ -35,8 +35,7 @@ export class IllegalTransitionError extends DomainError {
   }
 }
 
-export const canApply = (action: OrderAction, status: OrderStatus): boolean =>
-  (TRANSITIONS[action].from as readonly OrderStatus[]).includes(status);
+export const canApply = (action: OrderAction, status: OrderStatus): boolean => (TRANSITIONS[action].from as readonly OrderStatus[]).includes(status);
 
 /** The status after `action`, or an IllegalTransitionError naming what is allowed. */
 export function nextStatus(action: OrderAction, status: OrderStatus): OrderStatus {
@@ -54,7 +53,6 @@ export function daysLate(promisedDeliveryDate: string, today: string): number {
 }
 
 /** An order is completed once it is both delivered and fully paid (or by a manager after delivery). */
-export const readyToComplete = (status: OrderStatus, paymentStatus: PaymentStatus): boolean =>
-  status === 'delivered' && paymentStatus === 'paid';
+export const readyToComplete = (status: OrderStatus, paymentStatus: PaymentStatus): boolean => status === 'delivered' && paymentStatus === 'paid';
 
 export type PaymentStatus = 'unpaid' | 'partially_paid' | 'paid';

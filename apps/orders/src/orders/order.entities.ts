@@ -1,4 +1,15 @@
-import { Column, CreateDateColumn, Entity, OneToMany, ManyToOne, JoinColumn, PrimaryColumn, PrimaryGeneratedColumn, UpdateDateColumn, VersionColumn } from 'typeorm';
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  OneToMany,
+  ManyToOne,
+  JoinColumn,
+  PrimaryColumn,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+  VersionColumn,
+} from 'typeorm';
 import { amountColumn as amount } from '@crm/money';
 import type { CustomerInfo, TrackingEntry } from './order.domain';
 import type { OrderStatus, PaymentStatus } from './order-workflow.domain';

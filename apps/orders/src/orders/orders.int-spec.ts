@@ -28,19 +28,19 @@ const order = (overrides: Record<string, unknown> = {}) => ({
 describe('orders service (real Kafka and PostgreSQL)', () => {
   let svc: TestService;
   const count = async (sql: string, params: unknown[] = []) => Number((await svc.dataSource.query(sql, params))[0].n);
-  const eventsFor = async (name: Parameters<TestService['published']>[0], orderId: string) =>
-    (await svc.published(name)).filter((e) => e.subject === orderId);
+  const eventsFor = async (name: Parameters<TestService['published']>[0], orderId: string) => (await svc.published(name)).filter((e) => e.subject === orderId);
   const outboxFor = (orderId: string) => count('SELECT count(*) AS n FROM outbox WHERE message_key = $1', [orderId]);
 
   beforeAll(async () => {
     svc = await startTestService('orders', (c) => AppModule.forRoot(c), { env: { ORDERS_AUTO_CONFIRM_LIMITS: 'EUR:500' }, settings: ordersSettings });
-    const item = (sku: string, active = true) =>
-      createEvent('item.upserted', { subject: sku, data: { sku, name: sku, active, updatedAt: now() } });
+    const item = (sku: string, active = true) => createEvent('item.upserted', { subject: sku, data: { sku, name: sku, active, updatedAt: now() } });
     await svc.publish(item('PUMP-200'), item('VALVE-10'), item('OLD-1', false));
-    await svc.publish(createEvent('rep.upserted', {
-      subject: rep.sub,
-      data: { repId: rep.sub, name: 'Rep A', email: 'a@crm.example', team, capacity: 10, active: true, updatedAt: now() },
-    }));
+    await svc.publish(
+      createEvent('rep.upserted', {
+        subject: rep.sub,
+        data: { repId: rep.sub, name: 'Rep A', email: 'a@crm.example', team, capacity: 10, active: true, updatedAt: now() },
+      }),
+    );
     await eventually(async () => expect(await count('SELECT count(*) AS n FROM catalogue_items')).toBe(3));
     await eventually(async () => expect(await count('SELECT count(*) AS n FROM reps')).toBe(1));
   });
@@ -73,7 +73,15 @@ describe('orders service (real Kafka and PostgreSQL)', () => {
 
     const deducted = createEvent('stock.deducted', {
       subject: id,
-      data: { orderId: id, warehouseId: 'main', lines: [{ sku: 'PUMP-200', quantity: 3 }, { sku: 'VALVE-10', quantity: 2 }], at: now() },
+      data: {
+        orderId: id,
+        warehouseId: 'main',
+        lines: [
+          { sku: 'PUMP-200', quantity: 3 },
+          { sku: 'VALVE-10', quantity: 2 },
+        ],
+        at: now(),
+      },
     });
     await svc.publish(deducted, deducted, deducted);
     await eventually(async () => expect((await svc.as(rep).get(`/api/v1/orders/${id}`)).body.status).toBe('allocated'));
@@ -89,10 +97,18 @@ describe('orders service (real Kafka and PostgreSQL)', () => {
   });
 
   it('auto-confirms an order under the configured limit of its currency', async () => {
-    const created = await svc.as(rep).post('/api/v1/orders').send(order({ currency: 'EUR', lines: [{ sku: 'PUMP-200', productName: 'Pump', quantity: 1, unitPrice: '499.99' }] })).expect(201);
+    const created = await svc
+      .as(rep)
+      .post('/api/v1/orders')
+      .send(order({ currency: 'EUR', lines: [{ sku: 'PUMP-200', productName: 'Pump', quantity: 1, unitPrice: '499.99' }] }))
+      .expect(201);
     const submitted = await svc.as(rep).post(`/api/v1/orders/${created.body.id}/submit`).expect(200);
     expect(submitted.body).toMatchObject({ status: 'confirmed', autoConfirmed: true });
-    const atLimit = await svc.as(rep).post('/api/v1/orders').send(order({ currency: 'EUR', lines: [{ sku: 'PUMP-200', productName: 'Pump', quantity: 1, unitPrice: '500' }] })).expect(201);
+    const atLimit = await svc
+      .as(rep)
+      .post('/api/v1/orders')
+      .send(order({ currency: 'EUR', lines: [{ sku: 'PUMP-200', productName: 'Pump', quantity: 1, unitPrice: '500' }] }))
+      .expect(201);
     expect((await svc.as(rep).post(`/api/v1/orders/${atLimit.body.id}/submit`).expect(200)).body.status).toBe('submitted');
   });
 
@@ -134,7 +150,11 @@ describe('orders service (real Kafka and PostgreSQL)', () => {
       [order({ repId: otherRep.sub }), 400, 'repId'],
     ];
     for (const [body, status, field] of cases) {
-      const res = await svc.as(rep).post('/api/v1/orders').send(body as object).expect(status);
+      const res = await svc
+        .as(rep)
+        .post('/api/v1/orders')
+        .send(body as object)
+        .expect(status);
       expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
       expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
     }
@@ -160,30 +180,44 @@ describe('orders service (real Kafka and PostgreSQL)', () => {
 
   it('tracks production, shipment and delivery; payment completes it; feedback is opened, recorded once and published', async () => {
     const { id } = await confirmedOrder();
-    await svc.publish(createEvent('stock.deducted', { subject: id, data: { orderId: id, warehouseId: 'main', lines: [{ sku: 'PUMP-200', quantity: 3 }], at: now() } }));
+    await svc.publish(
+      createEvent('stock.deducted', { subject: id, data: { orderId: id, warehouseId: 'main', lines: [{ sku: 'PUMP-200', quantity: 3 }], at: now() } }),
+    );
     await eventually(async () => expect((await svc.as(rep).get(`/api/v1/orders/${id}`)).body.status).toBe('allocated'));
 
     await svc.as(rep).post(`/api/v1/orders/${id}/feedback`).send({ rating: 5, category: 'service' }).expect(409);
-    expect((await svc.as(integration).post(`/api/v1/orders/${id}/tracking`).send({ kind: 'production', percent: 40 }).expect(200)).body)
-      .toMatchObject({ status: 'in_production', productionPercent: 40 });
+    expect((await svc.as(integration).post(`/api/v1/orders/${id}/tracking`).send({ kind: 'production', percent: 40 }).expect(200)).body).toMatchObject({
+      status: 'in_production',
+      productionPercent: 40,
+    });
     await svc.as(integration).post(`/api/v1/orders/${id}/tracking`).send({ kind: 'production', percent: 100, note: 'done' }).expect(200);
     await svc.as(integration).post(`/api/v1/orders/${id}/tracking`).send({ kind: 'shipment', carrier: 'SF Express' }).expect(400);
-    const shipped = await svc.as(integration).post(`/api/v1/orders/${id}/tracking`).send({ kind: 'shipment', carrier: 'SF Express', trackingNumber: 'SF123' }).expect(200);
+    const shipped = await svc
+      .as(integration)
+      .post(`/api/v1/orders/${id}/tracking`)
+      .send({ kind: 'shipment', carrier: 'SF Express', trackingNumber: 'SF123' })
+      .expect(200);
     expect(shipped.body).toMatchObject({ status: 'shipped', carrier: 'SF Express', trackingNumber: 'SF123' });
     await svc.as(rep).post(`/api/v1/orders/${id}/cancel`).send({ reason: 'too late' }).expect(409);
     await svc.as(integration).post(`/api/v1/orders/${id}/tracking`).send({ kind: 'logistics', location: 'Shanghai hub' }).expect(200);
     expect((await svc.as(integration).post(`/api/v1/orders/${id}/tracking`).send({ kind: 'delivered' }).expect(200)).body.status).toBe('delivered');
 
-    await svc.publish(createEvent('payment.received', {
-      subject: randomUUID(),
-      data: { paymentId: randomUUID(), receivableId: randomUUID(), orderId: id, amount: '255.17', currency: 'USD', outstanding: '0.00', receivedAt: now() },
-    }));
+    await svc.publish(
+      createEvent('payment.received', {
+        subject: randomUUID(),
+        data: { paymentId: randomUUID(), receivableId: randomUUID(), orderId: id, amount: '255.17', currency: 'USD', outstanding: '0.00', receivedAt: now() },
+      }),
+    );
     await eventually(async () => expect((await svc.as(rep).get(`/api/v1/orders/${id}`)).body).toMatchObject({ status: 'completed', paymentStatus: 'paid' }));
     const opened = (await svc.as(rep).get(`/api/v1/orders/${id}/feedback`).expect(200)).body;
     expect(opened).toMatchObject({ request: { status: 'open' }, feedback: null });
 
     await svc.as(rep).post(`/api/v1/orders/${id}/feedback`).send({ rating: 6, category: 'service' }).expect(400);
-    const recorded = await svc.as(rep).post(`/api/v1/orders/${id}/feedback`).send({ rating: 2, category: 'delivery', comment: 'box was dented', complaint: true }).expect(201);
+    const recorded = await svc
+      .as(rep)
+      .post(`/api/v1/orders/${id}/feedback`)
+      .send({ rating: 2, category: 'delivery', comment: 'box was dented', complaint: true })
+      .expect(201);
     expect(recorded.body).toMatchObject({ request: { status: 'answered' }, feedback: { rating: 2, category: 'delivery', complaint: true } });
     await svc.as(rep).post(`/api/v1/orders/${id}/feedback`).send({ rating: 4, category: 'service' }).expect(409);
     const [feedback] = await eventually(async () => {
@@ -194,9 +228,16 @@ describe('orders service (real Kafka and PostgreSQL)', () => {
     expect(feedback.data).toMatchObject({ orderId: id, repId: rep.sub, rating: 2, category: 'delivery', complaint: true, comment: 'box was dented' });
     expect(await eventsFor('order.completed', id)).toHaveLength(1);
     const detail = (await svc.as(rep).get(`/api/v1/orders/${id}`)).body;
-    expect(detail.history.map((h: { toStatus: string }) => h.toStatus)).toEqual(
-      ['draft', 'submitted', 'confirmed', 'allocated', 'in_production', 'shipped', 'delivered', 'completed'],
-    );
+    expect(detail.history.map((h: { toStatus: string }) => h.toStatus)).toEqual([
+      'draft',
+      'submitted',
+      'confirmed',
+      'allocated',
+      'in_production',
+      'shipped',
+      'delivered',
+      'completed',
+    ]);
     expect(detail.tracking.map((t: { kind: string }) => t.kind)).toEqual(['production', 'production', 'shipment', 'logistics', 'delivered']);
   });
 
@@ -210,7 +251,9 @@ describe('orders service (real Kafka and PostgreSQL)', () => {
       return found;
     });
     expect(event.data).toMatchObject({ previousStatus: 'confirmed', reason: 'customer withdrew', by: rep.sub });
-    await svc.publish(createEvent('stock.deducted', { subject: id, data: { orderId: id, warehouseId: 'main', lines: [{ sku: 'PUMP-200', quantity: 3 }], at: now() } }));
+    await svc.publish(
+      createEvent('stock.deducted', { subject: id, data: { orderId: id, warehouseId: 'main', lines: [{ sku: 'PUMP-200', quantity: 3 }], at: now() } }),
+    );
     await new Promise((r) => setTimeout(r, 1_500));
     expect((await svc.as(rep).get(`/api/v1/orders/${id}`)).body.status).toBe('cancelled');
     await svc.as(rep).post(`/api/v1/orders/${id}/cancel`).send({ reason: 'again' }).expect(409);
@@ -259,9 +302,16 @@ describe('orders service (real Kafka and PostgreSQL)', () => {
     const won = createEvent('opportunity.won', {
       subject: opportunityId,
       data: {
-        opportunityId, leadId: null, repId: rep.sub, customer: { name: 'Zhang San' }, currency: 'CNY', amount: '1000.00',
-        lines: [{ sku: 'PUMP-200', productName: 'Pump', quantity: 10, unitPrice: '100' }], paymentTerms: 'NET60',
-        createdAt: now(), wonAt: now(),
+        opportunityId,
+        leadId: null,
+        repId: rep.sub,
+        customer: { name: 'Zhang San' },
+        currency: 'CNY',
+        amount: '1000.00',
+        lines: [{ sku: 'PUMP-200', productName: 'Pump', quantity: 10, unitPrice: '100' }],
+        paymentTerms: 'NET60',
+        createdAt: now(),
+        wonAt: now(),
       },
     });
     await svc.publish(won, won, { ...won, id: randomUUID() } as EventEnvelope);
@@ -276,8 +326,16 @@ describe('orders service (real Kafka and PostgreSQL)', () => {
   });
 
   it("shows a rep only their own orders, a manager their team's, in cursor pages with filters", async () => {
-    const mine = await svc.as(rep).post('/api/v1/orders').send(order({ customer: { name: 'Paging Test Co' } })).expect(201);
-    const theirs = await svc.as(otherRep).post('/api/v1/orders').send(order({ customer: { name: 'Paging Test Co' } })).expect(201);
+    const mine = await svc
+      .as(rep)
+      .post('/api/v1/orders')
+      .send(order({ customer: { name: 'Paging Test Co' } }))
+      .expect(201);
+    const theirs = await svc
+      .as(otherRep)
+      .post('/api/v1/orders')
+      .send(order({ customer: { name: 'Paging Test Co' } }))
+      .expect(201);
     await svc.as(otherRep).get(`/api/v1/orders/${mine.body.id}`).expect(404);
     await svc.as(manager).get(`/api/v1/orders/${mine.body.id}`).expect(200);
     await svc.as(manager).get(`/api/v1/orders/${theirs.body.id}`).expect(404);

@@ -48,7 +48,9 @@ export const LeadReassigned = defineEvent({
     leadId: Id,
     fromRepId: Id,
     toRepId: Id,
-    reason: z.enum(['sla_breach', 'manual', 'rep_inactive', 'lead_quality']).describe('lead_quality: a re-score or a disqualification reason (wrong territory or product line) moved it'),
+    reason: z
+      .enum(['sla_breach', 'manual', 'rep_inactive', 'lead_quality'])
+      .describe('lead_quality: a re-score or a disqualification reason (wrong territory or product line) moved it'),
     reassignedAt: Timestamp,
     firstFollowUpDueAt: Timestamp,
   }),

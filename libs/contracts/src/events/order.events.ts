@@ -5,8 +5,16 @@ import { Topics } from '../topics';
 
 const order = { topic: Topics.orders, source: 'orders' } as const;
 export const OrderStatus = z.enum([
-  'draft', 'submitted', 'confirmed', 'on_hold', 'allocated', 'in_production',
-  'shipped', 'delivered', 'completed', 'cancelled',
+  'draft',
+  'submitted',
+  'confirmed',
+  'on_hold',
+  'allocated',
+  'in_production',
+  'shipped',
+  'delivered',
+  'completed',
+  'cancelled',
 ]);
 
 const OrderTerms = {

@@ -14,11 +14,7 @@ export function IfMatch(): ParameterDecorator {
     if (propertyKey !== undefined) {
       const descriptor = Object.getOwnPropertyDescriptor(target, propertyKey);
       if (descriptor) {
-        ApiHeader({ name: 'If-Match', required: true, description: 'ETag of the version being edited, e.g. "3"' })(
-          target,
-          propertyKey,
-          descriptor,
-        );
+        ApiHeader({ name: 'If-Match', required: true, description: 'ETag of the version being edited, e.g. "3"' })(target, propertyKey, descriptor);
       }
     }
   };

@@ -15,9 +15,7 @@ export interface StoredResponse {
 }
 
 export type ClaimOutcome =
-  | { kind: 'claimed'; token: string }
-  | { kind: 'in-flight'; requestHash: string }
-  | { kind: 'completed'; requestHash: string; response: StoredResponse };
+  { kind: 'claimed'; token: string } | { kind: 'in-flight'; requestHash: string } | { kind: 'completed'; requestHash: string; response: StoredResponse };
 
 interface Row {
   request_hash: string;

@@ -1,13 +1,4 @@
-import {
-  CallHandler,
-  ExecutionContext,
-  HttpStatus,
-  Inject,
-  Injectable,
-  Logger,
-  NestInterceptor,
-  Optional,
-} from '@nestjs/common';
+import { CallHandler, ExecutionContext, HttpStatus, Inject, Injectable, Logger, NestInterceptor, Optional } from '@nestjs/common';
 import { from, lastValueFrom, Observable, of } from 'rxjs';
 import { DataSource } from 'typeorm';
 import { API_CONVENTIONS_OPTIONS, ApiConventionsOptions, DEFAULT_IN_FLIGHT_TIMEOUT_MS } from '../api-conventions.options';

@@ -7,11 +7,6 @@ import { IDEMPOTENCY_KEYS_TABLE } from './idempotency-key.entity';
  * Returns how many keys were deleted.
  */
 export async function purgeExpiredIdempotencyKeys(dataSource: DataSource, olderThan: Date): Promise<number> {
-  const result = await dataSource
-    .createQueryBuilder()
-    .delete()
-    .from(IDEMPOTENCY_KEYS_TABLE)
-    .where('created_at < :olderThan', { olderThan })
-    .execute();
+  const result = await dataSource.createQueryBuilder().delete().from(IDEMPOTENCY_KEYS_TABLE).where('created_at < :olderThan', { olderThan }).execute();
   return result.affected ?? 0;
 }

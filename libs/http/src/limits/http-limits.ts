@@ -26,7 +26,10 @@ export function createHttpAdapter(options: HttpLimitsOptions = {}): FastifyAdapt
     // What the router refuses before any hook or Nest code runs (a malformed URL, a path parameter over 100
     // characters → 414) is problem+json like every other error.
     frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
-      void reply.code(error.statusCode ?? 400).type(PROBLEM_CONTENT_TYPE).send(exceptionToProblem(error).problem);
+      void reply
+        .code(error.statusCode ?? 400)
+        .type(PROBLEM_CONTENT_TYPE)
+        .send(exceptionToProblem(error).problem);
     },
   });
   const fastify = adapter.getInstance();
@@ -34,11 +37,20 @@ export function createHttpAdapter(options: HttpLimitsOptions = {}): FastifyAdapt
   // JSON with the raw bytes kept (signed webhooks verify them). An empty body with a JSON content type, as
   // many clients send on action routes (`POST …/submit`), is an empty object as it was under Express, not a 400.
   // Fastify's default JSON parser is the callback form (answers through done); its type is the union of both forms.
-  const json = fastify.getDefaultJsonParser('error', 'error') as (req: FastifyRequest, body: string, done: (err: Error | null, value?: unknown) => void) => void;
-  adapter.useBodyParser('application/json', true, { bodyLimit: parseByteSize(limit) }, (req: FastifyRequest, body: Buffer, done: (err: Error | null, value?: unknown) => void) => {
-    if (body.length === 0) done(null, {});
-    else json(req, body.toString('utf8'), done);
-  });
+  const json = fastify.getDefaultJsonParser('error', 'error') as (
+    req: FastifyRequest,
+    body: string,
+    done: (err: Error | null, value?: unknown) => void,
+  ) => void;
+  adapter.useBodyParser(
+    'application/json',
+    true,
+    { bodyLimit: parseByteSize(limit) },
+    (req: FastifyRequest, body: Buffer, done: (err: Error | null, value?: unknown) => void) => {
+      if (body.length === 0) done(null, {});
+      else json(req, body.toString('utf8'), done);
+    },
+  );
   return adapter;
 }
 

@@ -21,10 +21,7 @@ const TIE_ALIAS = 'page_tie_value';
  * Keyset pagination: `WHERE (sort, id) > (:sort, :id) ORDER BY sort, id LIMIT limit + 1`. Rows inserted or
  * deleted between pages never shift the window, unlike OFFSET. The caller's builder is cloned, not changed.
  */
-export async function paginate<T extends ObjectLiteral>(
-  queryBuilder: SelectQueryBuilder<T>,
-  options: PaginateOptions,
-): Promise<Page<T>> {
+export async function paginate<T extends ObjectLiteral>(queryBuilder: SelectQueryBuilder<T>, options: PaginateOptions): Promise<Page<T>> {
   const { sort, limit } = options;
   if (!Number.isInteger(limit) || limit < 1) throw new Error(`paginate: limit must be a positive integer, got ${limit}`);
   assertNoRowMultiplyingJoins(queryBuilder);

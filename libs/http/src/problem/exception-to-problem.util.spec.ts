@@ -6,9 +6,7 @@ import { ProblemException } from './problem.exception';
 
 describe('exceptionToProblem', () => {
   it('renders a ProblemException with its code as the problem type', () => {
-    const { problem, unexpected } = exceptionToProblem(
-      new ProblemException({ status: 409, code: 'ILLEGAL_TRANSITION', detail: 'A draft cannot ship.' }),
-    );
+    const { problem, unexpected } = exceptionToProblem(new ProblemException({ status: 409, code: 'ILLEGAL_TRANSITION', detail: 'A draft cannot ship.' }));
     expect(problem).toEqual({
       type: 'urn:crm:problem:illegal-transition',
       title: 'Conflict',

@@ -26,7 +26,11 @@ describe('flattenValidationErrors', () => {
   it('addresses nested objects with dots and array items with [index]', () => {
     const errors = errorsFor({
       customer: { email: 'nope' },
-      lines: [{ sku: 'A', quantity: 0 }, { sku: 'B', quantity: 2 }, { sku: 7, quantity: 1 }],
+      lines: [
+        { sku: 'A', quantity: 0 },
+        { sku: 'B', quantity: 2 },
+        { sku: 7, quantity: 1 },
+      ],
     });
     expect(flattenValidationErrors(errors)).toEqual(
       expect.arrayContaining([

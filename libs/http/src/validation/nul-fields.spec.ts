@@ -18,7 +18,10 @@ describe('NUL characters (PostgreSQL text cannot hold U+0000)', () => {
       [{ customer: { name: '\u0000' } }, 'body', undefined, 'customer.name'],
       ['abc\u0000', 'param', 'id', 'id'],
     ] as const) {
-      const error = await pipe.transform(value, { type, data }).then(() => undefined, (e: unknown) => e);
+      const error = await pipe.transform(value, { type, data }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(error).toBeInstanceOf(ProblemException);
       expect((error as ProblemException).getStatus()).toBe(HttpStatus.BAD_REQUEST);
       expect((error as ProblemException).errors).toEqual([expect.objectContaining({ field, constraint: 'noNulCharacter' })]);
@@ -26,7 +29,7 @@ describe('NUL characters (PostgreSQL text cannot hold U+0000)', () => {
     await expect(pipe.transform({ team: 'east' }, { type: 'query' })).resolves.toEqual({ team: 'east' });
   });
 
-  it('a NUL or bad byte that still reaches PostgreSQL is the client\'s 400, not a 500', () => {
+  it("a NUL or bad byte that still reaches PostgreSQL is the client's 400, not a 500", () => {
     for (const code of ['22021', '22P05']) {
       const driverError = Object.assign(new Error('invalid byte sequence for encoding "UTF8": 0x00'), { code });
       const { problem, unexpected } = exceptionToProblem(new QueryFailedError('SELECT …', [], driverError));

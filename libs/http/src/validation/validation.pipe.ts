@@ -34,7 +34,9 @@ class EdgeValidationPipe extends ValidationPipe {
     if (metadata.type !== 'custom') {
       const fields = nulFields(value, metadata.type === 'body' ? '' : (metadata.data ?? ''));
       if (fields.length) {
-        const errors: FieldError[] = fields.slice(0, MAX_FIELD_ERRORS).map((field) => ({ field, constraint: 'noNulCharacter', message: `${field || 'value'} must not contain NUL (U+0000)` }));
+        const errors: FieldError[] = fields
+          .slice(0, MAX_FIELD_ERRORS)
+          .map((field) => ({ field, constraint: 'noNulCharacter', message: `${field || 'value'} must not contain NUL (U+0000)` }));
         throw new ProblemException({
           status: HttpStatus.BAD_REQUEST,
           code: HttpProblemCode.ValidationFailed,

@@ -6,10 +6,10 @@ import type { EntityManager, MigrationInterface, QueryRunner } from 'typeorm';
  * effect: a failed apply leaves the id free for the retry.
  */
 export async function claimWebhookEvent(manager: EntityManager, source: string, eventId: string): Promise<boolean> {
-  const inserted: unknown[] = await manager.query(
-    'INSERT INTO webhook_receipts (source, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING event_id',
-    [source, eventId],
-  );
+  const inserted: unknown[] = await manager.query('INSERT INTO webhook_receipts (source, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING event_id', [
+    source,
+    eventId,
+  ]);
   return inserted.length === 1;
 }
 

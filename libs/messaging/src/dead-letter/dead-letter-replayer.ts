@@ -31,9 +31,7 @@ export async function replayDeadLetters(kafka: Kafka, publisher: EventPublisher,
     onMessage: async ({ partition, message }) => {
       const topic = headerText(message.headers, DLQ_HEADERS.topic.name);
       if (!topic) return true;
-      const headers: IHeaders = Object.fromEntries(
-        Object.entries(message.headers ?? {}).filter(([name]) => !DLQ_HEADER_NAMES.has(name)),
-      );
+      const headers: IHeaders = Object.fromEntries(Object.entries(message.headers ?? {}).filter(([name]) => !DLQ_HEADER_NAMES.has(name)));
       headers['dlq-replayed-from'] = `${options.dlqTopic}[${partition}]@${message.offset}`;
       await publisher.publish([{ topic, key: message.key?.toString() ?? null, value: message.value ?? Buffer.alloc(0), headers }]);
       replayed += 1;

@@ -31,9 +31,7 @@ export async function sendToDeadLetterTopic(publisher: EventPublisher, d: DeadLe
     [DLQ_HEADERS.attempts.name]: String(d.attempts),
     [DLQ_HEADERS.failedAt.name]: new Date().toISOString(),
   };
-  await publisher.publish([
-    { topic: dlqTopic(d.topic), key: d.message.key?.toString() ?? null, value: d.message.value ?? Buffer.alloc(0), headers },
-  ]);
+  await publisher.publish([{ topic: dlqTopic(d.topic), key: d.message.key?.toString() ?? null, value: d.message.value ?? Buffer.alloc(0), headers }]);
 }
 
 export const headerText = (headers: IHeaders | undefined, name: string): string | undefined => {

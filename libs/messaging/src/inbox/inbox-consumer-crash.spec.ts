@@ -39,7 +39,7 @@ const make = (kafka: Kafka, backoff = { initialMs: 10, maxMs: 20 }) =>
   new InboxConsumer(kafka, {} as DataSource, {} as EventPublisher, { groupId: 'g', handlers, backoff });
 const settle = () => new Promise((r) => setTimeout(r, 150));
 const until = async (done: () => boolean) => {
-  for (const deadline = Date.now() + 5_000; !done() && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 20));
+  for (const deadline = Date.now() + 5_000; !done() && Date.now() < deadline;) await new Promise((r) => setTimeout(r, 20));
 };
 
 describe('InboxConsumer after a kafkajs crash', () => {

@@ -43,7 +43,10 @@ describe('InboxConsumer heartbeats while a batch is in progress', () => {
       await sleep(2_500); // a database stall or a locked row
       sentDuringHandler = sent;
     });
-    await handleBatch(consumer, batchOf(1, async () => void (sent += 1)));
+    await handleBatch(
+      consumer,
+      batchOf(1, async () => void (sent += 1)),
+    );
     expect(sentDuringHandler).toBeGreaterThanOrEqual(2);
   });
 
@@ -56,9 +59,14 @@ describe('InboxConsumer heartbeats while a batch is in progress', () => {
     });
     const rebalancing = Object.assign(new Error('The group is rebalancing'), { type: 'REBALANCE_IN_PROGRESS' });
     // Only the first heartbeat (the timer's, during the first handler) fails.
-    await expect(handleBatch(consumer, batchOf(2, async () => {
-      if (++calls === 1) throw rebalancing;
-    }))).rejects.toBe(rebalancing);
+    await expect(
+      handleBatch(
+        consumer,
+        batchOf(2, async () => {
+          if (++calls === 1) throw rebalancing;
+        }),
+      ),
+    ).rejects.toBe(rebalancing);
     expect(applied).toHaveLength(1);
   });
 });

@@ -197,7 +197,7 @@ export class InboxConsumer {
       await sendHeartbeat();
     };
     try {
-      for (let i = 0; i < batch.messages.length; ) {
+      for (let i = 0; i < batch.messages.length;) {
         if (!isRunning() || isStale()) break;
         const chunk = batch.messages.slice(i, i + this.maxBatchSize);
         const outcome = chunk.length > 1 ? await this.applyChunk(batch.topic, batch.partition, chunk) : { failed: undefined, handlerFailed: false };
@@ -232,7 +232,12 @@ export class InboxConsumer {
   }
 
   private async handleMessage(
-    topic: string, partition: number, message: KafkaMessage, heartbeat: () => Promise<void>, isRunning: () => boolean, firstAttempt = 1,
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+    heartbeat: () => Promise<void>,
+    isRunning: () => boolean,
+    firstAttempt = 1,
   ) {
     let event: EventEnvelope;
     try {
@@ -257,8 +262,7 @@ export class InboxConsumer {
           // A database outage is not the message's fault either: the partition waits for it.
           if (!isRunning()) throw err;
           // A domain refusal was decided from the event itself: the same event is refused again on retry.
-          const poison =
-            attempt >= this.maxAttempts || err instanceof NonRetryableError || err instanceof DomainError || err instanceof ContractViolationError;
+          const poison = attempt >= this.maxAttempts || err instanceof NonRetryableError || err instanceof DomainError || err instanceof ContractViolationError;
           if (poison && !isTransientInfrastructureError(err)) {
             return await this.deadLetter(topic, partition, message, 'handler', err, attempt, event.type);
           }
@@ -350,9 +354,7 @@ export class InboxConsumer {
     });
   }
 
-  private async deadLetter(
-    topic: string, partition: number, message: KafkaMessage, reason: DeadLetterReason, error: unknown, attempts: number, type: string,
-  ) {
+  private async deadLetter(topic: string, partition: number, message: KafkaMessage, reason: DeadLetterReason, error: unknown, attempts: number, type: string) {
     await sendToDeadLetterTopic(this.deadLetters, { topic, partition, message, groupId: this.options.groupId, reason, error, attempts });
     this.options.metrics?.deadLettered.inc({ group: this.options.groupId, topic, reason });
     this.options.logger?.error(`dead-lettered ${topic}[${partition}]@${message.offset} (${reason}): ${(error as Error)?.message ?? error}`);

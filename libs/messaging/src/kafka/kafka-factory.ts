@@ -11,15 +11,17 @@ export interface KafkaConnection {
 // Bounded producer retries are deliberate (docs/decisions/0002): kafkajs warns about them at every start.
 const EXPECTED_WARNING = 'Limiting retries for the idempotent producer';
 
-const logCreator = () => ({ namespace, level, log }: LogEntry) => {
-  const { message, timestamp: _t, logger: _l, ...extra } = log;
-  if (message.startsWith(EXPECTED_WARNING)) return;
-  const context = namespace ? `kafkajs:${namespace}` : 'kafkajs';
-  const text = Object.keys(extra).length ? `${message} ${JSON.stringify(extra)}` : message;
-  if (level === logLevel.ERROR) Logger.error(text, undefined, context);
-  else if (level === logLevel.WARN) Logger.warn(text, context);
-  else Logger.debug(text, context);
-};
+const logCreator =
+  () =>
+  ({ namespace, level, log }: LogEntry) => {
+    const { message, timestamp: _t, logger: _l, ...extra } = log;
+    if (message.startsWith(EXPECTED_WARNING)) return;
+    const context = namespace ? `kafkajs:${namespace}` : 'kafkajs';
+    const text = Object.keys(extra).length ? `${message} ${JSON.stringify(extra)}` : message;
+    if (level === logLevel.ERROR) Logger.error(text, undefined, context);
+    else if (level === logLevel.WARN) Logger.warn(text, context);
+    else Logger.debug(text, context);
+  };
 
 const SASL_MECHANISMS = ['plain', 'scram-sha-256', 'scram-sha-512'] as const;
 

@@ -1,6 +1,14 @@
 import {
-  Global, Inject, Injectable, Logger, Module,
-  type BeforeApplicationShutdown, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit,
+  Global,
+  Inject,
+  Injectable,
+  Logger,
+  Module,
+  type BeforeApplicationShutdown,
+  type DynamicModule,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+  type OnModuleInit,
 } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
@@ -55,7 +63,10 @@ export class MessagingRuntime implements OnModuleInit, OnApplicationBootstrap, B
   }
 
   async onModuleInit(): Promise<void> {
-    await ensureTopics(this.kafka, ALL_TOPICS.map((t) => ({ topic: `${this.options.topicPrefix ?? ''}${t}` })));
+    await ensureTopics(
+      this.kafka,
+      ALL_TOPICS.map((t) => ({ topic: `${this.options.topicPrefix ?? ''}${t}` })),
+    );
     this.readiness.register({ name: 'kafka', check: () => pingKafka(this.kafka) });
   }
 

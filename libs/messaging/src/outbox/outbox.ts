@@ -21,9 +21,6 @@ export async function appendToOutbox(manager: EntityManager, events: readonly Ev
     const p = i * 5;
     return `($${p + 1}, $${p + 2}, $${p + 3}, $${p + 4}, $${p + 5}::jsonb)`;
   });
-  await manager.query(
-    `INSERT INTO outbox (event_id, topic, message_key, event_type, payload) VALUES ${rows.join(', ')}`,
-    params,
-  );
+  await manager.query(`INSERT INTO outbox (event_id, topic, message_key, event_type, payload) VALUES ${rows.join(', ')}`, params);
   await manager.query(`NOTIFY ${OUTBOX_CHANNEL}`);
 }

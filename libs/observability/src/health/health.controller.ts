@@ -12,11 +12,7 @@ import {
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { FastifyReply } from 'fastify';
 import type { DataSource } from 'typeorm';
-import {
-  DEFAULT_READINESS_TIMEOUT_MS,
-  OBSERVABILITY_OPTIONS,
-  type ObservabilityOptions,
-} from '../observability.options';
+import { DEFAULT_READINESS_TIMEOUT_MS, OBSERVABILITY_OPTIONS, type ObservabilityOptions } from '../observability.options';
 import { PublicRoute } from '../public-route.decorator';
 import { DATABASE_CHECK_NAME, ReadinessRegistry } from './readiness.registry';
 
@@ -39,7 +35,10 @@ export class HealthController {
   // Liveness checks nothing external: a database outage must not make the orchestrator restart every pod.
   @Get('live')
   @Header('Cache-Control', 'no-store')
-  @ApiOkResponse({ description: 'The process is up', schema: { type: 'object', required: ['status'], properties: { status: { type: 'string', enum: ['ok'] } } } })
+  @ApiOkResponse({
+    description: 'The process is up',
+    schema: { type: 'object', required: ['status'], properties: { status: { type: 'string', enum: ['ok'] } } },
+  })
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }

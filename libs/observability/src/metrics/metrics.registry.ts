@@ -51,10 +51,7 @@ export class MetricsRegistry {
     return this.getOrCreate(Histogram, config) as Histogram<T>;
   }
 
-  private getOrCreate(
-    type: MetricClass,
-    config: { name: string; labelNames?: readonly string[] },
-  ): Metric<string> {
+  private getOrCreate(type: MetricClass, config: { name: string; labelNames?: readonly string[] }): Metric<string> {
     const existing = this.registry.getSingleMetric(config.name);
     if (!existing) {
       return new type({ ...config, registers: [this.registry] } as never) as Metric<string>;

@@ -36,7 +36,14 @@ function kafkaLibs(): string {
 }
 
 export async function answers(brokers: string, timeoutMs = 2_000): Promise<boolean> {
-  const admin = new Kafka({ clientId: 'chaos-ping', brokers: [brokers], connectionTimeout: 1_000, requestTimeout: timeoutMs, retry: { retries: 0 }, logLevel: logLevel.NOTHING }).admin();
+  const admin = new Kafka({
+    clientId: 'chaos-ping',
+    brokers: [brokers],
+    connectionTimeout: 1_000,
+    requestTimeout: timeoutMs,
+    retry: { retries: 0 },
+    logLevel: logLevel.NOTHING,
+  }).admin();
   try {
     await admin.connect();
     const { brokers: found, controller } = await admin.describeCluster();
@@ -48,7 +55,15 @@ export async function answers(brokers: string, timeoutMs = 2_000): Promise<boole
   }
 }
 
-export async function startThrowawayKafka({ port, controllerPort, startTimeoutMs = 180_000 }: { port: number; controllerPort: number; startTimeoutMs?: number }): Promise<ThrowawayKafka> {
+export async function startThrowawayKafka({
+  port,
+  controllerPort,
+  startTimeoutMs = 180_000,
+}: {
+  port: number;
+  controllerPort: number;
+  startTimeoutMs?: number;
+}): Promise<ThrowawayKafka> {
   const libs = kafkaLibs();
   const dir = mkdtempSync(join(tmpdir(), 'crm-chaos-kafka-'));
   const data = join(dir, 'data');
@@ -58,17 +73,37 @@ export async function startThrowawayKafka({ port, controllerPort, startTimeoutMs
   writeFileSync(
     props,
     [
-      'process.roles=broker,controller', 'node.id=1', `controller.quorum.voters=1@127.0.0.1:${controllerPort}`,
-      `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`, `advertised.listeners=PLAINTEXT://127.0.0.1:${port}`,
-      'controller.listener.names=CONTROLLER', 'listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
-      `log.dirs=${data}`, 'num.partitions=3', 'offsets.topic.replication.factor=1', 'offsets.topic.num.partitions=3',
-      'transaction.state.log.replication.factor=1', 'transaction.state.log.min.isr=1',
-      'share.coordinator.state.topic.replication.factor=1', 'share.coordinator.state.topic.min.isr=1',
-      'group.initial.rebalance.delay.ms=0', 'auto.create.topics.enable=false',
+      'process.roles=broker,controller',
+      'node.id=1',
+      `controller.quorum.voters=1@127.0.0.1:${controllerPort}`,
+      `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
+      `advertised.listeners=PLAINTEXT://127.0.0.1:${port}`,
+      'controller.listener.names=CONTROLLER',
+      'listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
+      `log.dirs=${data}`,
+      'num.partitions=3',
+      'offsets.topic.replication.factor=1',
+      'offsets.topic.num.partitions=3',
+      'transaction.state.log.replication.factor=1',
+      'transaction.state.log.min.isr=1',
+      'share.coordinator.state.topic.replication.factor=1',
+      'share.coordinator.state.topic.min.isr=1',
+      'group.initial.rebalance.delay.ms=0',
+      'auto.create.topics.enable=false',
     ].join('\n'),
   );
-  writeFileSync(log4j, ['status = warn', 'appender.out.type = Console', 'appender.out.name = STDOUT', 'appender.out.layout.type = PatternLayout',
-    'appender.out.layout.pattern = [%d] %p %m (%c)%n', 'rootLogger.level = WARN', 'rootLogger.appenderRef.out.ref = STDOUT'].join('\n'));
+  writeFileSync(
+    log4j,
+    [
+      'status = warn',
+      'appender.out.type = Console',
+      'appender.out.name = STDOUT',
+      'appender.out.layout.type = PatternLayout',
+      'appender.out.layout.pattern = [%d] %p %m (%c)%n',
+      'rootLogger.level = WARN',
+      'rootLogger.appenderRef.out.ref = STDOUT',
+    ].join('\n'),
+  );
   const java = ['-Xmx384m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', `-Dlog4j2.configurationFile=${log4j}`, '-cp', `${libs}/*`];
   const { stdout: id } = await run('java', [...java, 'kafka.tools.StorageTool', 'random-uuid']);
   await run('java', [...java, 'kafka.tools.StorageTool', 'format', '-t', id.trim().split('\n').pop()!, '-c', props]);

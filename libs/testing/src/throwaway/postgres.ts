@@ -46,15 +46,25 @@ export async function startThrowawayPostgres({ port }: { port: number }): Promis
   await run(...pgCommand('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8']));
   // Durability settings off: the cluster is thrown away, and the machine is shared.
   const options = [
-    `-p ${port}`, `-k ${dir}`, '-c listen_addresses=127.0.0.1', '-c max_connections=300',
-    '-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off', '-c shared_buffers=64MB',
+    `-p ${port}`,
+    `-k ${dir}`,
+    '-c listen_addresses=127.0.0.1',
+    '-c max_connections=300',
+    '-c fsync=off',
+    '-c synchronous_commit=off',
+    '-c full_page_writes=off',
+    '-c shared_buffers=64MB',
   ].join(' ');
   const pgctl = (...args: string[]) => run(...pgCommand('pg_ctl', ['-D', data, '-l', join(dir, 'server.log'), '-w', '-t', '60', ...args]));
   await pgctl('-o', options, 'start');
 
   const postmaster = () => Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
   const children = (pid: number) =>
-    execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)]).toString().split('\n').map((s) => Number(s.trim())).filter(Boolean);
+    execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)])
+      .toString()
+      .split('\n')
+      .map((s) => Number(s.trim()))
+      .filter(Boolean);
   const signalAll = (signal: NodeJS.Signals, childrenFirst: boolean) => {
     const main = postmaster();
     let kids: number[] = [];

@@ -1,8 +1,25 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize, ArrayMinSize, IsArray, IsDateString, IsEmail, IsIn, IsInt, IsISO4217CurrencyCode, IsNotEmpty, IsNumber, IsObject,
-  IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested,
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsDateString,
+  IsEmail,
+  IsIn,
+  IsInt,
+  IsISO4217CurrencyCode,
+  IsNotEmpty,
+  IsNumber,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
 } from 'class-validator';
 import { MaxDecimalPlaces, PageQueryDto } from '@crm/http';
 import { KEY_PATTERN } from '../../pipeline/pipeline.dto';
@@ -26,7 +43,10 @@ export class LineDto {
   @ApiProperty({ minimum: 1, maximum: 1_000_000 }) @IsInt() @Min(1) @Max(1_000_000) quantity: number;
   @ApiProperty({ example: '199.90' }) @IsString() @Matches(AMOUNT_PATTERN, { message: AMOUNT_MESSAGE }) unitPrice: string;
   @ApiPropertyOptional({ example: '10.00', description: 'amount off the whole line', default: '0' })
-  @IsOptional() @IsString() @Matches(AMOUNT_PATTERN, { message: AMOUNT_MESSAGE }) discount?: string;
+  @IsOptional()
+  @IsString()
+  @Matches(AMOUNT_PATTERN, { message: AMOUNT_MESSAGE })
+  discount?: string;
 }
 
 export class CreateOpportunityDto {
@@ -36,15 +56,26 @@ export class CreateOpportunityDto {
   @ApiPropertyOptional({ example: 'east' }) @IsOptional() @IsString() @MaxLength(64) region?: string;
   @ApiPropertyOptional({ example: 'pumps' }) @IsOptional() @IsString() @MaxLength(64) productLine?: string;
   @ApiPropertyOptional({ enum: COMPANY_SIZES }) @IsOptional() @IsIn(COMPANY_SIZES) companySize?: (typeof COMPANY_SIZES)[number];
-  @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) @MaxLength(200, { each: true }) productNeeds?: string[];
+  @ApiPropertyOptional({ type: [String] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsString({ each: true })
+  @MaxLength(200, { each: true })
+  productNeeds?: string[];
   @ApiPropertyOptional({ example: '25000.00', description: 'defaults to the sum of the lines' })
-  @IsOptional() @IsString() @Matches(AMOUNT_PATTERN, { message: AMOUNT_MESSAGE }) expectedAmount?: string;
+  @IsOptional()
+  @IsString()
+  @Matches(AMOUNT_PATTERN, { message: AMOUNT_MESSAGE })
+  expectedAmount?: string;
   @ApiProperty({ example: 'USD' }) @IsISO4217CurrencyCode() currency: string;
   @ApiProperty({ example: '2026-06-30' }) @IsDateString({ strict: true }) @Matches(DATE_PATTERN) expectedCloseDate: string;
   @ApiPropertyOptional({ type: [LineDto] }) @IsOptional() @ValidateNested({ each: true }) @Type(() => LineDto) @ArrayMaxSize(200) lines?: LineDto[];
   @ApiPropertyOptional({ description: 'pipeline to follow; default pipeline when omitted' }) @IsOptional() @IsUUID() pipelineId?: string;
   @ApiPropertyOptional({ description: 'custom fields checked by exit criteria', example: { needsReport: 'https://docs.example/needs-report.pdf' } })
-  @IsOptional() @IsObject() fields?: Record<string, string>;
+  @IsOptional()
+  @IsObject()
+  fields?: Record<string, string>;
 }
 
 export class UpdateOpportunityDto {
@@ -57,9 +88,15 @@ export class UpdateOpportunityDto {
     description: 'custom fields checked by exit criteria, e.g. {"needsReport": "https://docs/needs.pdf"}; null removes one',
     example: { needsReport: 'https://docs.example/needs-report.pdf' },
   })
-  @IsOptional() @IsObject() fields?: Record<string, string | null>;
+  @IsOptional()
+  @IsObject()
+  fields?: Record<string, string | null>;
   @ApiPropertyOptional({ type: [LineDto], description: 'replaces the product lines' })
-  @IsOptional() @ValidateNested({ each: true }) @Type(() => LineDto) @ArrayMaxSize(200) lines?: LineDto[];
+  @IsOptional()
+  @ValidateNested({ each: true })
+  @Type(() => LineDto)
+  @ArrayMaxSize(200)
+  lines?: LineDto[];
 }
 
 export class MoveStageDto {
@@ -74,9 +111,16 @@ export class TaskDto {
 
 export class WinDto {
   @ApiPropertyOptional({ type: [LineDto], description: 'the lines sold; required when the opportunity has none' })
-  @IsOptional() @ValidateNested({ each: true }) @Type(() => LineDto) @ArrayMinSize(1) @ArrayMaxSize(200) lines?: LineDto[];
+  @IsOptional()
+  @ValidateNested({ each: true })
+  @Type(() => LineDto)
+  @ArrayMinSize(1)
+  @ArrayMaxSize(200)
+  lines?: LineDto[];
   @ApiPropertyOptional({ example: 'NET30' })
-  @IsOptional() @Matches(PAYMENT_TERMS, { message: '$property must be NET<days> (e.g. NET30), DUE_ON_RECEIPT or EOM' }) paymentTerms?: string;
+  @IsOptional()
+  @Matches(PAYMENT_TERMS, { message: '$property must be NET<days> (e.g. NET30), DUE_ON_RECEIPT or EOM' })
+  paymentTerms?: string;
   @ApiPropertyOptional({ example: '2026-07-15' }) @IsOptional() @IsDateString({ strict: true }) @Matches(DATE_PATTERN) promisedDeliveryDate?: string;
 }
 
@@ -95,11 +139,22 @@ export class ListOpportunitiesQuery extends PageQueryDto {
   @ApiPropertyOptional({ example: 'USD' }) @IsOptional() @IsISO4217CurrencyCode() currency?: string;
   @ApiPropertyOptional({ example: '1000' }) @IsOptional() @Matches(AMOUNT_PATTERN, { message: AMOUNT_MESSAGE }) minAmount?: string;
   @ApiPropertyOptional({ example: '50000' }) @IsOptional() @Matches(AMOUNT_PATTERN, { message: AMOUNT_MESSAGE }) maxAmount?: string;
-  @ApiPropertyOptional({ example: '2026-01-01', description: 'expected close date on or after' }) @IsOptional() @IsDateString({ strict: true }) @Matches(DATE_PATTERN) closeFrom?: string;
-  @ApiPropertyOptional({ example: '2026-12-31', description: 'expected close date on or before' }) @IsOptional() @IsDateString({ strict: true }) @Matches(DATE_PATTERN) closeTo?: string;
+  @ApiPropertyOptional({ example: '2026-01-01', description: 'expected close date on or after' })
+  @IsOptional()
+  @IsDateString({ strict: true })
+  @Matches(DATE_PATTERN)
+  closeFrom?: string;
+  @ApiPropertyOptional({ example: '2026-12-31', description: 'expected close date on or before' })
+  @IsOptional()
+  @IsDateString({ strict: true })
+  @Matches(DATE_PATTERN)
+  closeTo?: string;
   @ApiPropertyOptional({ minimum: 0, maximum: 100 }) @IsOptional() @Type(() => Number) @IsNumber() @Min(0) @Max(100) minScore?: number;
   @ApiPropertyOptional({ minimum: 0, maximum: 100 }) @IsOptional() @Type(() => Number) @IsNumber() @Min(0) @Max(100) maxScore?: number;
-  @ApiPropertyOptional({ enum: SORTS, default: '-createdAt', description: '-score gives the ranked worklist' }) @IsOptional() @IsIn(SORTS) sort?: (typeof SORTS)[number];
+  @ApiPropertyOptional({ enum: SORTS, default: '-createdAt', description: '-score gives the ranked worklist' })
+  @IsOptional()
+  @IsIn(SORTS)
+  sort?: (typeof SORTS)[number];
 }
 
 export class SummaryQuery {
@@ -111,11 +166,23 @@ export class SummaryQuery {
 export class StrategyDto {
   @ApiPropertyOptional({ description: 'the latest strategy record this one adjusts; omit for the first' }) @IsOptional() @IsUUID() replacesId?: string;
   @ApiPropertyOptional({ type: [String], example: ['PUMP-200', 'VALVE-10'], description: 'recommended products (SKUs or names)' })
-  @IsOptional() @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) @IsNotEmpty({ each: true }) @MaxLength(200, { each: true }) products?: string[];
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsString({ each: true })
+  @IsNotEmpty({ each: true })
+  @MaxLength(200, { each: true })
+  products?: string[];
   @ApiPropertyOptional({ example: 'volume price tier B' }) @IsOptional() @IsString() @MaxLength(2000) pricing?: string;
   @ApiPropertyOptional({ minimum: 0, maximum: 100, example: 7.5 }) @IsOptional() @IsNumber() @MaxDecimalPlaces(2) @Min(0) @Max(100) discountPercent?: number;
   @ApiPropertyOptional({ type: [String], example: ['free installation'] })
-  @IsOptional() @IsArray() @ArrayMaxSize(20) @IsString({ each: true }) @IsNotEmpty({ each: true }) @MaxLength(200, { each: true }) promotions?: string[];
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsString({ each: true })
+  @IsNotEmpty({ each: true })
+  @MaxLength(200, { each: true })
+  promotions?: string[];
   @ApiProperty({ example: 'buyer compares us with Globex on price' }) @IsString() @IsNotEmpty() @MaxLength(4000) rationale: string;
 }
 

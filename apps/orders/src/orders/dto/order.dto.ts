@@ -1,8 +1,23 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize, ArrayMinSize, IsBoolean, IsDateString, IsEmail, IsIn, IsInt, IsISO4217CurrencyCode, IsNotEmpty, IsOptional,
-  IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested,
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsBoolean,
+  IsDateString,
+  IsEmail,
+  IsIn,
+  IsInt,
+  IsISO4217CurrencyCode,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
 } from 'class-validator';
 import { PageQueryDto } from '@crm/http';
 import { FEEDBACK_CATEGORIES } from '../../feedback/feedback.domain';
@@ -23,21 +38,34 @@ export class OrderLineDto {
   @ApiProperty({ example: 'Centrifugal pump 200 W' }) @IsString() @IsNotEmpty() @MaxLength(200) productName: string;
   @ApiProperty({ minimum: 1, maximum: 1_000_000 }) @IsInt() @Min(1) @Max(1_000_000) quantity: number;
   @ApiProperty({ example: '199.90', description: 'decimal string, order currency' })
-  @IsString() @Matches(AMOUNT_PATTERN, { message: AMOUNT_MESSAGE }) unitPrice: string;
+  @IsString()
+  @Matches(AMOUNT_PATTERN, { message: AMOUNT_MESSAGE })
+  unitPrice: string;
   @ApiPropertyOptional({ example: '10.00', description: 'amount off the whole line', default: '0' })
-  @IsOptional() @IsString() @Matches(AMOUNT_PATTERN, { message: AMOUNT_MESSAGE }) discount?: string;
+  @IsOptional()
+  @IsString()
+  @Matches(AMOUNT_PATTERN, { message: AMOUNT_MESSAGE })
+  discount?: string;
 }
 
 export class CreateOrderDto {
   @ApiProperty({ type: CustomerDto }) @ValidateNested() @Type(() => CustomerDto) customer: CustomerDto;
   @ApiPropertyOptional({ description: 'owner rep; defaults to the caller (a rep may only name themself)' })
-  @IsOptional() @IsUUID() repId?: string;
+  @IsOptional()
+  @IsUUID()
+  repId?: string;
   @ApiPropertyOptional({ example: 'east' }) @IsOptional() @IsString() @MaxLength(64) region?: string;
   @ApiProperty({ example: 'USD' }) @IsISO4217CurrencyCode() currency: string;
   @ApiProperty({ type: [OrderLineDto] })
-  @ValidateNested({ each: true }) @Type(() => OrderLineDto) @ArrayMinSize(1) @ArrayMaxSize(200) lines: OrderLineDto[];
+  @ValidateNested({ each: true })
+  @Type(() => OrderLineDto)
+  @ArrayMinSize(1)
+  @ArrayMaxSize(200)
+  lines: OrderLineDto[];
   @ApiPropertyOptional({ example: 'NET30', default: 'NET30' })
-  @IsOptional() @Matches(PAYMENT_TERMS, { message: '$property must be NET<days> (e.g. NET30), DUE_ON_RECEIPT or EOM' }) paymentTerms?: string;
+  @IsOptional()
+  @Matches(PAYMENT_TERMS, { message: '$property must be NET<days> (e.g. NET30), DUE_ON_RECEIPT or EOM' })
+  paymentTerms?: string;
   @ApiPropertyOptional({ example: '2026-12-31' }) @IsOptional() @IsDateString({ strict: true }) @Matches(/^\d{4}-\d{2}-\d{2}$/) promisedDeliveryDate?: string;
 }
 
@@ -55,14 +83,17 @@ export const TRACKING_KINDS = ['production', 'shipment', 'logistics', 'delivered
 export class TrackingDto {
   @ApiProperty({ enum: TRACKING_KINDS }) @IsIn(TRACKING_KINDS) kind: (typeof TRACKING_KINDS)[number];
   @ApiPropertyOptional({ minimum: 0, maximum: 100, description: 'production progress (kind=production)' })
-  @IsOptional() @IsInt() @Min(0) @Max(100) percent?: number;
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(100)
+  percent?: number;
   @ApiPropertyOptional({ description: 'kind=shipment' }) @IsOptional() @IsString() @IsNotEmpty() @MaxLength(100) carrier?: string;
   @ApiPropertyOptional({ description: 'kind=shipment' }) @IsOptional() @IsString() @IsNotEmpty() @MaxLength(100) trackingNumber?: string;
   @ApiPropertyOptional({ description: 'kind=logistics' }) @IsOptional() @IsString() @MaxLength(200) location?: string;
   @ApiPropertyOptional({ maxLength: 2000 }) @IsOptional() @IsString() @MaxLength(2000) note?: string;
   @ApiPropertyOptional({ description: 'when it happened (default: now)' }) @IsOptional() @IsDateString({ strict: true }) at?: string;
 }
-
 
 export class FeedbackDto {
   @ApiProperty({ minimum: 1, maximum: 5 }) @IsInt() @Min(1) @Max(5) rating: number;
@@ -71,15 +102,31 @@ export class FeedbackDto {
   @ApiPropertyOptional({ default: false }) @IsOptional() @IsBoolean() complaint?: boolean;
 }
 
-export const ORDER_STATUSES = ['draft', 'submitted', 'confirmed', 'on_hold', 'allocated', 'in_production', 'shipped', 'delivered', 'completed', 'cancelled'] as const;
+export const ORDER_STATUSES = [
+  'draft',
+  'submitted',
+  'confirmed',
+  'on_hold',
+  'allocated',
+  'in_production',
+  'shipped',
+  'delivered',
+  'completed',
+  'cancelled',
+] as const;
 
 export class ListOrdersQuery extends PageQueryDto {
   @ApiPropertyOptional({ enum: ORDER_STATUSES }) @IsOptional() @IsIn(ORDER_STATUSES) status?: (typeof ORDER_STATUSES)[number];
   @ApiPropertyOptional() @IsOptional() @IsUUID() repId?: string;
   @ApiPropertyOptional({ description: 'customer name or company contains (case-insensitive)' })
-  @IsOptional() @IsString() @MaxLength(200) customer?: string;
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  customer?: string;
   @ApiPropertyOptional({ description: 'created at or after (ISO date or timestamp)' }) @IsOptional() @IsDateString() from?: string;
   @ApiPropertyOptional({ description: 'created before (ISO date or timestamp)' }) @IsOptional() @IsDateString() to?: string;
   @ApiPropertyOptional({ enum: ['createdAt', '-createdAt'], default: '-createdAt' })
-  @IsOptional() @IsIn(['createdAt', '-createdAt']) sort?: 'createdAt' | '-createdAt';
+  @IsOptional()
+  @IsIn(['createdAt', '-createdAt'])
+  sort?: 'createdAt' | '-createdAt';
 }
