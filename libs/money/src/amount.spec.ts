@@ -7,6 +7,7 @@ import {
   lineTotal,
   parseAmount,
   priceLines,
+  priceProductLines,
   subtractAmount,
   sumAmounts,
 } from './amount';
@@ -68,5 +69,22 @@ describe('priceLines', () => {
   it('prints money columns canonically', () => {
     expect(amountColumn.from('1250.0000')).toBe('1250.00');
     expect(amountColumn.from(null)).toBeNull();
+  });
+});
+
+describe('priceProductLines', () => {
+  it('keeps only the product fields, priced exactly', () => {
+    const [line] = priceProductLines([{ sku: 'A', productName: 'Chair', quantity: 3, unitPrice: '10.5', discount: '1', extra: 'x' } as never]);
+    expect(line).toEqual({ sku: 'A', productName: 'Chair', quantity: 3, unitPrice: '10.50', discount: '1.00', lineTotal: '30.50' });
+  });
+
+  it('refuses a discount larger than its line as an invalid field naming the line', () => {
+    const lines = [
+      { sku: 'A', productName: 'Chair', quantity: 1, unitPrice: '10' },
+      { sku: 'B', productName: 'Desk', quantity: 1, unitPrice: '5', discount: '6' },
+    ];
+    expect(() => priceProductLines(lines)).toThrow(
+      expect.objectContaining({ kind: 'invalid', fields: [expect.objectContaining({ field: 'lines[1].discount' })] }),
+    );
   });
 });

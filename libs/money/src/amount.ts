@@ -1,3 +1,4 @@
+import { DomainError } from '@crm/domain';
 import Big from 'big.js';
 
 /**
@@ -78,3 +79,38 @@ export const amountColumn = {
   to: (value: string | null | undefined) => value,
   from: (value: string | null) => (value === null ? null : formatAmount(value)),
 };
+
+/** A product line as a command names it: what the orders and opportunities of every service price. */
+export interface ProductLineInput {
+  sku: string;
+  productName: string;
+  quantity: number;
+  unitPrice: string;
+  discount?: string;
+}
+
+export interface PricedProductLine {
+  sku: string;
+  productName: string;
+  quantity: number;
+  unitPrice: string;
+  discount: string;
+  lineTotal: string;
+}
+
+/** Prices each product line exactly (nothing else of the input is kept); a discount larger than its line is an invalid `lines[i].discount`. */
+export function priceProductLines(lines: readonly ProductLineInput[]): PricedProductLine[] {
+  try {
+    return priceLines(lines).map(({ sku, productName, quantity, unitPrice, discount, lineTotal }) => ({
+      sku,
+      productName,
+      quantity,
+      unitPrice,
+      discount,
+      lineTotal,
+    }));
+  } catch (err) {
+    if (err instanceof InvalidLineError) throw DomainError.invalidField(`lines[${err.index}].discount`, err.message);
+    throw err;
+  }
+}

@@ -1,5 +1,5 @@
 import { DomainError, nothingToDo, type Decision } from '@crm/domain';
-import { formatAmount, InvalidLineError, priceLines } from '@crm/money';
+import { formatAmount, priceProductLines, type PricedProductLine, type ProductLineInput } from '@crm/money';
 import type { StageDef } from '../pipeline/pipeline.domain';
 
 export interface CustomerInfo {
@@ -11,23 +11,9 @@ export interface CustomerInfo {
 
 export type OpportunityStatus = 'open' | 'won' | 'lost';
 
-export interface LineInput {
-  sku: string;
-  productName: string;
-  quantity: number;
-  unitPrice: string;
-  discount?: string;
-}
-
+export type LineInput = ProductLineInput;
 /** A product line priced exactly. */
-export interface PricedLine {
-  sku: string;
-  productName: string;
-  quantity: number;
-  unitPrice: string;
-  discount: string;
-  lineTotal: string;
-}
+export type PricedLine = PricedProductLine;
 
 /** The columns a decision may set; the repository stores them as one versioned update. */
 export interface OpportunityColumns {
@@ -116,22 +102,8 @@ export function mergeFields(current: Record<string, string>, changes: Record<str
   return fields;
 }
 
-/** Prices each line exactly; a discount larger than its line is refused on that line. */
-export function pricedLines(lines: readonly LineInput[]): PricedLine[] {
-  try {
-    return priceLines(lines).map(({ sku, productName, quantity, unitPrice, discount, lineTotal }) => ({
-      sku,
-      productName,
-      quantity,
-      unitPrice,
-      discount,
-      lineTotal,
-    }));
-  } catch (err) {
-    if (err instanceof InvalidLineError) throw DomainError.invalidField(`lines[${err.index}].discount`, err.message);
-    throw err;
-  }
-}
+/** Prices each line exactly; a discount larger than its line is an invalid `lines[i].discount`. */
+export const pricedLines = (lines: readonly LineInput[]): PricedLine[] => priceProductLines(lines);
 
 export function assertOpen(o: Pick<OpportunityState, 'id' | 'status'>): void {
   if (o.status !== 'open') throw DomainError.conflict('OPPORTUNITY_CLOSED', `Opportunity ${o.id} is ${o.status}; a manager must re-open it first.`);

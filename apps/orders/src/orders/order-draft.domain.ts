@@ -1,19 +1,13 @@
 import type { EventOf } from '@crm/contracts';
 import { DomainError, type Decision } from '@crm/domain';
 import { newEvent } from '@crm/messaging';
-import { InvalidLineError, priceLines, sumAmounts } from '@crm/money';
+import { priceProductLines, sumAmounts, type ProductLineInput } from '@crm/money';
 import { orderTerms, type CustomerInfo, type Order, type OrderLine, type StatusHistoryEntry } from './order.domain';
 
 /** What the caller may see and file orders for (the shape of `accessScope`). */
 export type Scope = { kind: 'all' } | { kind: 'team'; team: string } | { kind: 'own'; repId: string };
 
-export interface LineInput {
-  sku: string;
-  productName: string;
-  quantity: number;
-  unitPrice: string;
-  discount?: string;
-}
+export type LineInput = ProductLineInput;
 
 type PricedLine = Omit<OrderLine, 'id'>;
 
@@ -44,21 +38,7 @@ export interface NewOrder {
 }
 
 /** Prices each line exactly; a discount larger than its line is an invalid `lines[i].discount`. */
-export function pricedLines(lines: readonly LineInput[]): PricedLine[] {
-  try {
-    return priceLines(lines).map(({ sku, productName, quantity, unitPrice, discount, lineTotal }) => ({
-      sku,
-      productName,
-      quantity,
-      unitPrice,
-      discount,
-      lineTotal,
-    }));
-  } catch (err) {
-    if (err instanceof InvalidLineError) throw DomainError.invalidField(`lines[${err.index}].discount`, err.message);
-    throw err;
-  }
-}
+export const pricedLines = (lines: readonly LineInput[]): PricedLine[] => priceProductLines(lines);
 
 /** Drafts the order and `order.drafted`, carrying the whole order. */
 export function decideDraft(terms: DraftTerms, { by, now, newId }: DraftContext): Decision<NewOrder> {
