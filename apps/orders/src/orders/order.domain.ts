@@ -1,5 +1,6 @@
 import type { EventEnvelope } from '@crm/contracts';
 import { DomainError, type Decision } from '@crm/domain';
+import type { PricedProductLine } from '@crm/money';
 import { newEvent } from '@crm/messaging';
 import type { NewAlert } from '../alerts/alert.domain';
 import { openFeedbackRequest, type FeedbackRequest } from '../feedback/feedback.domain';
@@ -16,14 +17,8 @@ export interface CustomerInfo {
   phone?: string;
 }
 
-export interface OrderLine {
+export interface OrderLine extends PricedProductLine {
   id: string;
-  sku: string;
-  productName: string;
-  quantity: number;
-  unitPrice: string;
-  discount: string;
-  lineTotal: string;
 }
 
 /** An order as the decisions see it: its row and its lines. */
