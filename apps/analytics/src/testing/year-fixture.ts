@@ -1,99 +1,24 @@
 import { createEvent, type EventEnvelope, type EventName, type NewEvent } from '@crm/contracts';
 import { lineTotal, sumAmounts } from '@crm/money';
+import {
+  DAY,
+  HOUR,
+  iso,
+  PRODUCT_LINES,
+  prng,
+  REGIONS,
+  SOURCES,
+  STAGES,
+  TEAMS,
+  type GenLead,
+  type GenOpportunity,
+  type GenOrder,
+  type GenRep,
+  type YearFixture,
+} from './year-fixture-model';
+import { emitOrders, newOrder } from './year-fixture-orders';
 
-/** Deterministic PRNG (mulberry32): the same seed gives the same year. */
-export function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return {
-    next,
-    int: (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1)),
-    pick: <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)],
-    chance: (p: number) => next() < p,
-    uuid: () => {
-      const hex = Array.from({ length: 32 }, () => Math.floor(next() * 16).toString(16)).join('');
-      return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
-    },
-  };
-}
-
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
-const iso = (ms: number) => new Date(ms).toISOString();
-
-export interface GenRep {
-  repId: string;
-  team: string;
-}
-export interface GenLead {
-  leadId: string;
-  source: string;
-  region: string;
-  productLine?: string;
-  capturedAt: number;
-  repId?: string;
-  firstFollowUpAt?: number;
-  qualifiedAt?: number;
-  convertedAt?: number;
-  disqualifiedAt?: number;
-}
-export interface GenOpportunity {
-  opportunityId: string;
-  leadId: string | null;
-  repId: string;
-  team: string;
-  region: string;
-  productLine: string;
-  currency: string;
-  expectedAmount: string;
-  expectedCloseDate: string;
-  createdAt: number;
-  stages: { stage: string; p: number; at: number }[];
-  outcome: 'won' | 'lost' | 'open';
-  closedAt?: number;
-}
-export interface GenOrder {
-  orderId: string;
-  opportunityId: string | null;
-  repId: string;
-  team: string;
-  region: string;
-  currency: string;
-  lines: { lineId: string; sku: string; quantity: number; unitPrice: string; discount: string; lineTotal: string }[];
-  total: string;
-  confirmedAt: number;
-  cancelledAt?: number;
-  shippedAt?: number;
-  payments: { paymentId: string; amount: string; outstanding: string; at: number }[];
-  feedback?: { rating: number; complaint: boolean; at: number };
-}
-
-export interface YearFixture {
-  reps: GenRep[];
-  items: { sku: string; productLine: string }[];
-  leads: GenLead[];
-  opportunities: GenOpportunity[];
-  orders: GenOrder[];
-  /** Every event once, each stamped (envelope `time`) with the moment it describes. */
-  events: EventEnvelope[];
-}
-
-export const REGIONS = ['north', 'south', 'east', 'west'];
-export const TEAMS = ['alpha', 'bravo', 'charlie'];
-export const PRODUCT_LINES = ['pumps', 'valves', 'controls'];
-const SOURCES = ['web_form', 'phone', 'social', 'trade_show', 'referral', 'import', 'other'] as const;
-export const STAGES = [
-  { stage: 'qualification', p: 0.2 },
-  { stage: 'proposal', p: 0.5 },
-  { stage: 'negotiation', p: 0.7 },
-  { stage: 'contract', p: 0.75 },
-];
+export * from './year-fixture-model';
 
 /**
  * A year (2025) of the whole journey across regions, reps, sources and two currencies: leads captured,
@@ -293,105 +218,13 @@ export function generateYear(seed = 2025, size = { leads: 400, directOpportuniti
           wonAt: iso(o.closedAt as number),
         },
       });
-      orders.push(newOrder(o.opportunityId, { repId: o.repId, team: o.team }, o.region, o.currency, (o.closedAt as number) + 2 * DAY, lines));
+      orders.push(newOrder(r, o.opportunityId, { repId: o.repId, team: o.team }, o.region, o.currency, (o.closedAt as number) + 2 * DAY, lines));
     }
   }
   for (let i = 0; i < size.directOrders; i++) {
-    orders.push(newOrder(null, r.pick(reps), r.pick(REGIONS), r.chance(0.7) ? 'EUR' : 'USD', start + r.int(0, 350) * DAY + r.int(0, 23) * HOUR, newLines()));
+    orders.push(newOrder(r, null, r.pick(reps), r.pick(REGIONS), r.chance(0.7) ? 'EUR' : 'USD', start + r.int(0, 350) * DAY + r.int(0, 23) * HOUR, newLines()));
   }
 
-  function newOrder(opportunityId: string | null, rep: GenRep, region: string, currency: string, confirmedAt: number, lines: GenOrder['lines']): GenOrder {
-    const total = sumAmounts(lines.map((l) => l.lineTotal));
-    const order: GenOrder = { orderId: r.uuid(), opportunityId, repId: rep.repId, team: rep.team, region, currency, lines, total, confirmedAt, payments: [] };
-    if (r.chance(0.1)) {
-      order.cancelledAt = confirmedAt + DAY;
-      return order;
-    }
-    if (r.chance(0.85)) order.shippedAt = confirmedAt + r.int(2, 9) * DAY;
-    const cents = Math.round(Number(total) * 100);
-    if (r.chance(0.75)) {
-      if (r.chance(0.4) && cents > 1) {
-        const first = Math.floor(cents / 3);
-        order.payments.push({
-          paymentId: r.uuid(),
-          amount: (first / 100).toFixed(2),
-          outstanding: ((cents - first) / 100).toFixed(2),
-          at: confirmedAt + 10 * DAY,
-        });
-        order.payments.push({ paymentId: r.uuid(), amount: ((cents - first) / 100).toFixed(2), outstanding: '0.00', at: confirmedAt + 25 * DAY });
-      } else {
-        order.payments.push({ paymentId: r.uuid(), amount: total, outstanding: '0.00', at: confirmedAt + r.int(5, 40) * DAY });
-      }
-    } else if (r.chance(0.4) && cents > 1) {
-      order.payments.push({
-        paymentId: r.uuid(),
-        amount: (Math.floor(cents / 2) / 100).toFixed(2),
-        outstanding: ((cents - Math.floor(cents / 2)) / 100).toFixed(2),
-        at: confirmedAt + 15 * DAY,
-      });
-    }
-    if (order.shippedAt && r.chance(0.35)) order.feedback = { rating: r.int(1, 5), complaint: r.chance(0.1), at: order.shippedAt + 10 * DAY };
-    return order;
-  }
-
-  for (const o of orders) {
-    emit('order.confirmed', o.confirmedAt, {
-      subject: o.orderId,
-      data: {
-        orderId: o.orderId,
-        opportunityId: o.opportunityId,
-        repId: o.repId,
-        team: o.team,
-        customer: { name: 'Customer' },
-        region: o.region,
-        currency: o.currency,
-        lines: o.lines.map((l) => ({ ...l, productName: l.sku })),
-        total: o.total,
-        paymentTerms: 'NET30',
-        by: o.repId,
-        autoConfirmed: false,
-        confirmedAt: iso(o.confirmedAt),
-      },
-    });
-    const receivableId = r.uuid();
-    if (o.cancelledAt)
-      emit('order.cancelled', o.cancelledAt, {
-        subject: o.orderId,
-        data: { orderId: o.orderId, previousStatus: 'confirmed', reason: 'changed mind', by: o.repId, cancelledAt: iso(o.cancelledAt) },
-      });
-    if (o.shippedAt)
-      emit('order.shipped', o.shippedAt, {
-        subject: o.orderId,
-        data: { orderId: o.orderId, carrier: 'DHL', trackingNumber: 'T1', shippedAt: iso(o.shippedAt) },
-      });
-    for (const p of o.payments) {
-      emit('payment.received', p.at, {
-        subject: receivableId,
-        data: {
-          paymentId: p.paymentId,
-          receivableId,
-          orderId: o.orderId,
-          amount: p.amount,
-          currency: o.currency,
-          outstanding: p.outstanding,
-          receivedAt: iso(p.at),
-        },
-      });
-    }
-    if (o.feedback) {
-      emit('order.feedback_received', o.feedback.at, {
-        subject: o.orderId,
-        data: {
-          orderId: o.orderId,
-          feedbackId: r.uuid(),
-          repId: o.repId,
-          rating: o.feedback.rating,
-          category: 'product',
-          complaint: o.feedback.complaint,
-          receivedAt: iso(o.feedback.at),
-        },
-      });
-    }
-  }
+  emitOrders(r, emit, orders);
   return { reps, items, leads, opportunities, orders, events };
 }
