@@ -7,6 +7,7 @@ export * from './outbox/outbox';
 export * from './outbox/new-event';
 export * from './outbox/outbox-relay';
 export * from './inbox/inbox-consumer';
+export * from './inbox/inbox-context';
 export * from './dead-letter/dead-letter';
 export * from './dead-letter/dead-letter-replayer';
 export * from './messaging-metrics';

@@ -3,7 +3,8 @@ import type { EachBatchPayload, Kafka } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import { createEvent } from '@crm/contracts';
 import type { EventPublisher } from '../kafka/event-publisher';
-import { InboxConsumer, type EventHandler } from './inbox-consumer';
+import { InboxConsumer } from './inbox-consumer';
+import type { EventHandler } from './inbox-context';
 
 /** Every inbox claim succeeds: each event is new. */
 const dataSource = {

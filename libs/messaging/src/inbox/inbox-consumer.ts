@@ -1,68 +1,13 @@
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { ContractViolationError, EVENT_CATALOGUE, decodeEvent, type EventEnvelope } from '@crm/contracts';
-import { DomainError } from '@crm/domain';
 import { runWithCorrelation } from '@crm/observability';
 import { backoffDelay, sleep, type BackoffOptions } from '../backoff';
 import { sendToDeadLetterTopic, type DeadLetterReason } from '../dead-letter/dead-letter';
 import type { EventPublisher } from '../kafka/event-publisher';
 import type { MessagingMetrics } from '../messaging-metrics';
-import { isTransientInfrastructureError } from './transient-error';
-
-export interface InboxContext {
-  /** The transaction the inbox row is written in: the handler's effect must use it. */
-  manager: EntityManager;
-  topic: string;
-  partition: number;
-  offset: string;
-  attempt: number;
-  /**
-   * State the handlers of one transaction (a chunk of messages, or a lone one) share: `init` makes it on first
-   * use under `key`; `flush` runs once after the transaction's last handler, before the commit. Lets a handler
-   * defer work its chunk's events have in common, e.g. write summed totals once instead of once per event.
-   */
-  batch<T>(key: object, init: () => T, flush: (state: T) => Promise<void>): T;
-}
-
-/** The per-transaction state behind `InboxContext.batch`. */
-class TransactionBatches {
-  private readonly entries = new Map<object, { state: unknown; flush: (state: unknown) => Promise<void> }>();
-
-  readonly get = <T>(key: object, init: () => T, flush: (state: T) => Promise<void>): T => {
-    let entry = this.entries.get(key);
-    if (!entry) this.entries.set(key, (entry = { state: init(), flush: flush as (state: unknown) => Promise<void> }));
-    return entry.state as T;
-  };
-
-  async flush(): Promise<void> {
-    for (const { state, flush } of this.entries.values()) await flush(state);
-  }
-}
-
-export type EventHandler = (event: EventEnvelope, ctx: InboxContext) => Promise<unknown>;
-
-/**
- * Records in the open transaction that `consumer` applies `event`; false when it was applied before. The
- * caller's effect must follow in the same transaction, so the row and the effect commit together.
- */
-export async function claimInboxEvent(
-  manager: EntityManager,
-  consumer: string,
-  event: Pick<EventEnvelope, 'id' | 'type'>,
-  origin: { topic: string; partition: number; offset: string },
-): Promise<boolean> {
-  const claimed = await manager.query(
-    `INSERT INTO inbox (consumer, event_id, event_type, topic, partition, "offset")
-     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING event_id`,
-    [consumer, event.id, event.type, origin.topic, origin.partition, origin.offset],
-  );
-  return claimed.length > 0;
-}
-
-/** A handler error that retrying cannot fix: the message goes to the DLQ at once. */
-export class NonRetryableError extends Error {
-  override name = 'NonRetryableError';
-}
+import { TransactionBatches, claimInboxEvent, type EventHandler, type InboxContext } from './inbox-context';
+import { isTransientInfrastructureError, refusedForGood } from './transient-error';
 
 export interface InboxConsumerOptions {
   groupId: string;
@@ -261,8 +206,7 @@ export class InboxConsumer {
           // Shutting down, nothing is dead-lettered: the offset stays unresolved for the partition's next owner.
           // A database outage is not the message's fault either: the partition waits for it.
           if (!isRunning()) throw err;
-          // A domain refusal was decided from the event itself: the same event is refused again on retry.
-          const poison = attempt >= this.maxAttempts || err instanceof NonRetryableError || err instanceof DomainError || err instanceof ContractViolationError;
+          const poison = attempt >= this.maxAttempts || refusedForGood(err);
           if (poison && !isTransientInfrastructureError(err)) {
             return await this.deadLetter(topic, partition, message, 'handler', err, attempt, event.type);
           }

@@ -1,6 +1,7 @@
 import { Server, type CustomTransportStrategy } from '@nestjs/microservices';
 import { lastValueFrom } from 'rxjs';
-import type { EventHandler, InboxConsumer } from '../inbox/inbox-consumer';
+import type { InboxConsumer } from '../inbox/inbox-consumer';
+import type { EventHandler } from '../inbox/inbox-context';
 
 /**
  * A Nest transport that routes `@EventPattern('crm.order.confirmed')` handlers through the
