@@ -24,3 +24,14 @@ describe('expectVersion', () => {
     expect(() => expectVersion(4, 3)).toThrow(expect.objectContaining({ kind: 'stale', code: 'PRECONDITION_FAILED' }));
   });
 });
+
+describe('DomainError.invalidInput', () => {
+  it('names one field with its constraint, worded as request validation words it', () => {
+    expect(DomainError.invalidInput('repId', 'isUuid', 'repId must be a UUID')).toMatchObject({
+      kind: 'invalid',
+      code: 'VALIDATION_FAILED',
+      detail: 'The request has 1 invalid field.',
+      fields: [{ field: 'repId', constraint: 'isUuid', message: 'repId must be a UUID' }],
+    });
+  });
+});

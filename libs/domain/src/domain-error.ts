@@ -68,6 +68,11 @@ export class DomainError extends Error {
     return new DomainError({ kind: 'invalid', detail: 'The request has invalid fields.', fields });
   }
 
+  /** One invalid input, worded as the request validation words it (`The request has 1 invalid field.`). */
+  static invalidInput(field: string, constraint: string, message: string): DomainError {
+    return new DomainError({ kind: 'invalid', detail: 'The request has 1 invalid field.', fields: [{ field, message, constraint }] });
+  }
+
   static conflict(code: string, detail: string): DomainError {
     return new DomainError({ kind: 'conflict', code, detail });
   }

@@ -14,6 +14,7 @@ export { exceptionToProblem, RETRY_AFTER_UNAVAILABLE, unavailableProblem } from 
 export { createValidationPipe, MAX_FIELD_ERRORS, nulFields } from './validation/validation.pipe';
 export { decimalPlaces, MaxDecimalPlaces } from './validation/max-decimal-places.decorator';
 export { flattenValidationErrors } from './validation/flatten-validation-errors.util';
+export { uuidParam } from './validation/uuid-param.pipe';
 
 // Pagination
 export * from './pagination/page-query.dto';

@@ -1,18 +1,10 @@
-import { Body, Controller, Get, HttpStatus, Param, ParseUUIDPipe, Put, Query } from '@nestjs/common';
+import { Body, Controller, Get, Param, Put, Query } from '@nestjs/common';
 import { ApiForbiddenResponse, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { CurrentUser, HttpProblemCode, ProblemException, Role, Roles, type AuthUser } from '@crm/http';
+import { CurrentUser, Role, Roles, uuidParam, type AuthUser } from '@crm/http';
 import { PutQuotaDto, QuotaListView, QuotaView } from './quotas.dto';
 import { QuotasService, periodError } from './quotas.service';
 
-const repIdParam = new ParseUUIDPipe({
-  exceptionFactory: () =>
-    new ProblemException({
-      status: HttpStatus.BAD_REQUEST,
-      code: HttpProblemCode.ValidationFailed,
-      detail: 'The request has 1 invalid field.',
-      errors: [{ field: 'repId', constraint: 'isUuid', message: 'repId must be a UUID' }],
-    }),
-});
+const repIdParam = uuidParam('repId');
 
 @ApiTags('quotas')
 @Controller('api/v1/quotas')

@@ -17,11 +17,7 @@ const view = (r: QuotaRow): QuotaView => ({
 });
 
 export const periodError = (field = 'period') =>
-  new DomainError({
-    kind: 'invalid',
-    detail: 'The request has 1 invalid field.',
-    fields: [{ field, constraint: 'isPeriod', message: `${field} must be a year (2026), a quarter (2026-Q3) or a month (2026-07)` }],
-  });
+  DomainError.invalidInput(field, 'isPeriod', `${field} must be a year (2026), a quarter (2026-Q3) or a month (2026-07)`);
 
 @Injectable()
 export class QuotasService {

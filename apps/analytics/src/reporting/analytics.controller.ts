@@ -1,6 +1,6 @@
-import { Controller, Get, HttpStatus, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { CurrentUser, HttpProblemCode, ProblemException, Role, Roles, type AuthUser } from '@crm/http';
+import { CurrentUser, Role, Roles, uuidParam, type AuthUser } from '@crm/http';
 import { DealsReportService } from './deals-report.service';
 import { ForecastReportService } from './forecast-report.service';
 import { KpiService } from './kpi.service';
@@ -17,17 +17,6 @@ import {
   SeriesResponse,
 } from './reporting.dto';
 import { SalesReportService } from './sales-report.service';
-
-const uuidParam = (field: string) =>
-  new ParseUUIDPipe({
-    exceptionFactory: () =>
-      new ProblemException({
-        status: HttpStatus.BAD_REQUEST,
-        code: HttpProblemCode.ValidationFailed,
-        detail: 'The request has 1 invalid field.',
-        errors: [{ field, constraint: 'isUuid', message: `${field} must be a UUID` }],
-      }),
-  });
 
 /**
  * Dashboards. Charts get `{ asOf, series: [{ label, measure, currency, points: [{ x, y }] }] }`, tables

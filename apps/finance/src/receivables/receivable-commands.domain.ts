@@ -27,10 +27,6 @@ export interface Receivable {
 // A clock a little ahead of ours is not a payment from the future.
 export const CLOCK_SKEW_MS = 5 * 60_000;
 
-/** One invalid field, answered as the validation pipe answers one. */
-export const invalidField = (field: string, constraint: string, message: string) =>
-  new DomainError({ kind: 'invalid', detail: 'The request has 1 invalid field.', fields: [{ field, message, constraint }] });
-
 /** `Receivable was not found.`, `The receivable of this order was not found.` */
 export const notFound = (what: string) => new DomainError({ kind: 'not_found', detail: `${what} was not found.` });
 
@@ -120,7 +116,7 @@ export function decideVoid(state: OrderReceivable, cmd: VoidCommand): Decision<{
 /** When the money arrived: as given, or now; never in the future (beyond a little clock skew). */
 export function paymentReceivedAt(receivedAt: string | undefined, now: Date): Date {
   const at = receivedAt ? new Date(receivedAt) : now;
-  if (at.getTime() > now.getTime() + CLOCK_SKEW_MS) throw invalidField('receivedAt', 'notInFuture', 'receivedAt must not be in the future');
+  if (at.getTime() > now.getTime() + CLOCK_SKEW_MS) throw DomainError.invalidInput('receivedAt', 'notInFuture', 'receivedAt must not be in the future');
   return at;
 }
 
@@ -166,7 +162,7 @@ export interface PaymentChanges {
  */
 export function decidePayment({ receivable: r, referenceTaken }: PaymentTarget, cmd: PaymentCommand): Decision<PaymentChanges> {
   if (cmd.currency !== r.currency) {
-    throw invalidField('currency', 'matchesReceivableCurrency', `currency must be ${r.currency}, the currency of the receivable`);
+    throw DomainError.invalidInput('currency', 'matchesReceivableCurrency', `currency must be ${r.currency}, the currency of the receivable`);
   }
   const outcome = applyPayment(r, cmd.amount);
   if (!outcome.ok) {
@@ -175,7 +171,7 @@ export function decidePayment({ receivable: r, referenceTaken }: PaymentTarget, 
       const amount = formatAmount(cmd.amount);
       throw DomainError.conflict('OVERPAYMENT', `The payment of ${amount} ${r.currency} exceeds the outstanding ${outcome.outstanding} ${r.currency}.`);
     }
-    throw invalidField('amount', 'isPositiveAmount', 'amount must be greater than 0');
+    throw DomainError.invalidInput('amount', 'isPositiveAmount', 'amount must be greater than 0');
   }
   if (cmd.reference && referenceTaken) {
     throw DomainError.conflict('DUPLICATE_PAYMENT_REFERENCE', 'A payment with this reference was already recorded for this receivable.');

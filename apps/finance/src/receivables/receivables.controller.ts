@@ -1,11 +1,8 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
 import { ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { ApiPageResponse, CurrentUser, Idempotent, Role, Roles, type AuthUser, type Page } from '@crm/http';
-import { invalidField } from './receivable-commands.domain';
+import { ApiPageResponse, CurrentUser, Idempotent, Role, Roles, uuidParam, type AuthUser, type Page } from '@crm/http';
 import { ListReceivablesQueryDto, ReceivableDetailView, ReceivableView, RecordPaymentDto, RecordedPaymentView } from './receivables.dto';
 import { ReceivablesService } from './receivables.service';
-
-const uuidParam = (field: string) => new ParseUUIDPipe({ exceptionFactory: () => invalidField(field, 'isUuid', `${field} must be a UUID`) });
 
 @ApiTags('receivables')
 @Controller('api/v1/receivables')

@@ -32,11 +32,7 @@ export interface LevelChanges {
 /** A receipt must bring goods in; an adjustment may go either way (the DTO refuses 0). */
 export function checkErpStockEvent(cmd: Pick<ErpStockCommand, 'type' | 'quantity'>): void {
   if (cmd.type === 'receipt' && cmd.quantity < 1) {
-    throw new DomainError({
-      kind: 'invalid',
-      detail: 'The request has 1 invalid field.',
-      fields: [{ field: 'quantity', constraint: 'min', message: 'quantity of a receipt must be at least 1' }],
-    });
+    throw DomainError.invalidInput('quantity', 'min', 'quantity of a receipt must be at least 1');
   }
 }
 
