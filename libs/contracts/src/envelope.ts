@@ -52,6 +52,8 @@ export interface NewEvent<N extends EventName> {
   correlationId?: string;
   /** The id of the event or command that caused this one. */
   causationId?: string | null;
+  /** When it happened, if not now: a historical import keeps the original occurrence time. */
+  time?: Date | string;
 }
 
 /** Builds a validated envelope; invalid data throws here, so nothing invalid reaches the outbox. */
@@ -66,7 +68,7 @@ export function createEvent<N extends EventName>(name: N, event: NewEvent<N>): E
     type: def.type as `crm.${N}`,
     source: def.source,
     subject: event.subject,
-    time: new Date().toISOString(),
+    time: new Date(event.time ?? Date.now()).toISOString(),
     dataversion: def.dataversion,
     correlationid: event.correlationId ?? randomUUID(),
     causationid: event.causationId ?? null,
