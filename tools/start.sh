@@ -51,9 +51,15 @@ stop_all() {
 }
 
 on_signal() {
-  trap '' INT TERM # a second Ctrl-C must not interrupt the clean stop
+  # A second Ctrl-C must not interrupt the clean stop, and neither may a closed output: with
+  # `npm start | tee run.log`, Ctrl-C ends tee too, and the next write would kill this script (SIGPIPE) or
+  # fail under `set -e` before the broker is stopped. From here on, what stopping says goes to the terminal
+  # while it still reads (tee -p carries on past a closed pipe) and always to $RUN/stop.log.
+  trap '' INT TERM PIPE
+  exec > >(tee -p "$RUN/stop.log") 2>&1
   echo
   stop_all
+  echo "start: everything stopped"
   exit 0
 }
 

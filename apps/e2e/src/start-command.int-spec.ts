@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { ServiceName } from '@crm/contracts';
-import { createTestDatabase, deleteTopicsWithPrefix, freePort, testKafka, uniqueTopicPrefix, type TestDatabase } from '@crm/testing';
+import { createTestDatabase, deleteTopicsWithPrefix, eventually, freePort, testKafka, uniqueTopicPrefix, type TestDatabase } from '@crm/testing';
 
 // The README's first command, as a newcomer runs it: `npm start` in the foreground brings all six services up
 // ready, prints a token that every API accepts, and Ctrl-C (SIGINT to the terminal's process group) leaves no
@@ -91,7 +91,7 @@ describe('npm start (tools/start.sh) in the foreground', () => {
     }
   });
 
-  it('stops every process it started on Ctrl-C', async () => {
+  it('stops every process it started on Ctrl-C, even when its output pipe closed first (`npm start | tee run.log`)', async () => {
     const pids = await Promise.all(
       (await readdir(join(ROOT, runDir)))
         .filter((f) => f.endsWith('.pid') || f === 'logs.follower')
@@ -100,10 +100,20 @@ describe('npm start (tools/start.sh) in the foreground', () => {
     expect(pids.length).toBe(SERVICES.length + 1);
     expect(pids.every(alive)).toBe(true);
     const exited = once(child, 'exit');
+    // As tee does on Ctrl-C: the reader of start.sh's output goes away, so its next write meets a closed pipe.
+    child.stdout?.destroy();
+    child.stderr?.destroy();
     process.kill(-child.pid!, 'SIGINT');
-    const [code] = await exited;
-    expect(code).toBe(0);
+    const [code, signal] = await exited;
+    expect({ code, signal }).toEqual({ code: 0, signal: null });
     expect(pids.filter(alive)).toEqual([]);
+    // The stop ran to its end (where it would stop a broker it started), and said so in stop.log.
+    const said = await eventually(async () => {
+      const text = await readFile(join(ROOT, runDir, 'stop.log'), 'utf8');
+      if (!text.includes('start: everything stopped')) throw new Error(`stop.log so far:\n${text}`);
+      return text;
+    });
+    for (const name of SERVICES) expect(said).toContain(`start: stopped ${name} (pid`);
     for (const name of SERVICES) {
       await expect(fetch(`http://127.0.0.1:${ports[name]}/health/live`)).rejects.toThrow();
     }

@@ -4,6 +4,7 @@ export * from './kafka';
 export * from './eventually';
 export * from './service';
 export * from './system';
+export * from './free-port';
 export * from './openapi-fuzz';
 export * from './access-matrix';
 export * from './throwaway/postgres';

@@ -39,6 +39,7 @@ export interface FuzzOptions {
   runs?: number;
   /** Caller for every request; an admin passes every roles check so the input handling is what is tested. */
   as?: TokenClaims;
+  /** fast-check's seed; FUZZ_SEED overrides it; neither: a random one, printed with any failure. */
   seed?: number;
   /** Operations to leave out, as `METHOD /path` (say why next to the list). */
   skip?: string[];
@@ -461,6 +462,16 @@ export async function fuzzService(svc: TestService, options: FuzzOptions = {}): 
   }
 }
 
+/** The seed a run uses: FUZZ_SEED (CI derives it from the commit, tools/fuzz-seed.sh), else the caller's, else random. */
+export function fuzzSeed(env: NodeJS.ProcessEnv, fallback?: number): number | undefined {
+  const raw = env.FUZZ_SEED?.trim();
+  if (!raw) return fallback;
+  if (!/^-?\d+$/.test(raw) || !Number.isSafeInteger(Number(raw)) || Math.abs(Number(raw)) > 2 ** 31 - 1) {
+    throw new Error(`FUZZ_SEED must be a 32-bit integer, got "${raw}"`);
+  }
+  return Number(raw);
+}
+
 async function fuzzListening(svc: TestService, agent: Agent, base: string, token: string, options: FuzzOptions): Promise<FuzzReport> {
   const runs = Number(process.env.FUZZ_RUNS ?? options.runs ?? 1000);
   const docRes = await httpCall(agent, `${base}/openapi.json`, 'GET', {});
@@ -538,7 +549,7 @@ async function fuzzListening(svc: TestService, agent: Agent, base: string, token
         if (validate === null) schemaless.add(`${operation.id} ${res.status}`);
         if (validate && !validate(res.body)) throw new Error(`response does not match its schema (${fuzzer.ajv.errorsText(validate.errors)}): ${where}`);
       }),
-      { numRuns: runs, seed: options.seed, interruptAfterTimeLimit: 10 * 60_000 },
+      { numRuns: runs, seed: fuzzSeed(process.env, options.seed), interruptAfterTimeLimit: 10 * 60_000 },
     );
     if (result.failed) {
       // fast-check's own report prints the whole counter-example; a 1 MiB body would drown the log.

@@ -1,12 +1,12 @@
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { JwtService } from '@nestjs/jwt';
 import request from 'supertest';
 import type { ServiceName } from '@crm/contracts';
 import { createTestDatabase, type TestDatabase } from './database';
+import { freePort } from './free-port';
 import { testInfra } from './infra';
 import { deleteTopicsWithPrefix, testKafka, uniqueTopicPrefix } from './kafka';
 import { TEST_JWT_SECRET, type TokenClaims } from './service';
@@ -37,17 +37,6 @@ export interface TestSystem {
   ): { get(url: string): request.Test; post(url: string): request.Test; put(url: string): request.Test; patch(url: string): request.Test };
   stop(): Promise<void>;
 }
-
-export const freePort = () =>
-  new Promise<number>((done, fail) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => done(port));
-    });
-  });
 
 async function waitUntilReady(url: string, child: ChildProcess, logs: () => string, timeoutMs = 180_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
