@@ -107,13 +107,9 @@ describe('npm start (tools/start.sh) in the foreground', () => {
     const [code, signal] = await exited;
     expect({ code, signal }).toEqual({ code: 0, signal: null });
     expect(pids.filter(alive)).toEqual([]);
-    // The stop ran to its end (where it would stop a broker it started), and said so in stop.log.
-    const said = await eventually(async () => {
-      const text = await readFile(join(ROOT, runDir, 'stop.log'), 'utf8');
-      if (!text.includes('start: everything stopped')) throw new Error(`stop.log so far:\n${text}`);
-      return text;
-    });
-    for (const name of SERVICES) expect(said).toContain(`start: stopped ${name} (pid`);
+    // The stop ran to its end (past the services, where it stops a broker it started) and said so in stop.log;
+    // a service that had already ended on the SIGINT itself is not listed.
+    await eventually(async () => expect(await readFile(join(ROOT, runDir, 'stop.log'), 'utf8')).toContain('start: everything stopped'));
     for (const name of SERVICES) {
       await expect(fetch(`http://127.0.0.1:${ports[name]}/health/live`)).rejects.toThrow();
     }
