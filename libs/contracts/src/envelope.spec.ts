@@ -6,7 +6,7 @@ const orderId = '8f6a3c1e-2b4d-4e5f-9a7b-1c2d3e4f5a6b';
 const allocated = (time?: string) => createEvent('order.allocated', { subject: orderId, data: { orderId, at: '2026-11-27T10:00:00Z' }, time });
 const conformance = cloudEventConformance(buildAsyncApiDocument());
 /** The event as the outbox relay sends it: the JSON as the value, the subject as the key. */
-const asSent = (event: object & { id: string; type: string; subject: string }, headers: Record<string, string> = {}) => ({
+const asSent = <E extends { id: string; type: string; subject: string }>(event: E, headers: Record<string, string> = {}) => ({
   partition: 0,
   offset: '0',
   key: event.subject,
