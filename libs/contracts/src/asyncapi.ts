@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { EVENT_CATALOGUE } from './catalogue';
 import { DLQ_HEADERS } from './dead-letter';
-import { EnvelopeSchema } from './envelope';
+import { CLOUDEVENTS_CONTENT_TYPE, EnvelopeSchema, SPECVERSION } from './envelope';
 import { ALL_TOPICS, Topics, dlqTopic } from './topics';
 
 type Json = Record<string, unknown>;
@@ -10,6 +10,18 @@ const toSchema = (schema: z.ZodType): Json => {
   const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { target: 'draft-7', io: 'input' }) as Json;
   return rest;
 };
+
+/** The Kafka headers of an event (structured mode): the content type, and `ce_` copies of three attributes. */
+const eventHeaders = (type: string): Json => ({
+  type: 'object',
+  required: ['content-type'],
+  properties: {
+    'content-type': { const: CLOUDEVENTS_CONTENT_TYPE, description: 'CloudEvents structured mode, JSON event format' },
+    ce_specversion: { const: SPECVERSION, description: 'a copy of the specversion attribute' },
+    ce_id: { type: 'string', format: 'uuid', description: 'a copy of the id attribute' },
+    ce_type: { const: type, description: 'a copy of the type attribute' },
+  },
+});
 
 const channelKey = (topic: string) => Object.entries(Topics).find(([, t]) => t === topic)?.[0] ?? topic;
 const messageKey = (name: string, version: number) => `${name}.v${version}`;
@@ -30,7 +42,9 @@ export function buildAsyncApiDocument(version = '1.0.0'): Json {
         name: def.type,
         title: `${def.name} v${def.dataversion}`,
         summary: def.summary,
-        contentType: 'application/json',
+        contentType: 'application/cloudevents+json',
+        headers: eventHeaders(def.type),
+        correlationId: { description: 'the request or flow the event belongs to', location: '$message.payload#/correlationid' },
         payload: toSchema(
           EnvelopeSchema.extend({
             type: z.literal(def.type),
@@ -39,7 +53,7 @@ export function buildAsyncApiDocument(version = '1.0.0'): Json {
             data: def.data,
           }),
         ),
-        bindings: { kafka: { key: { type: 'string', description: 'the envelope subject (aggregate id)' } } },
+        bindings: { kafka: { key: { type: 'string', description: 'the partition key: the event subject (aggregate id)' } } },
       };
       channelMessages[mKey] = { $ref: `#/components/messages/${mKey}` };
     }
@@ -64,6 +78,7 @@ export function buildAsyncApiDocument(version = '1.0.0'): Json {
     summary: 'The original message bytes and key, unchanged, with why they were dead-lettered.',
     headers: {
       type: 'object',
+      required: Object.values(DLQ_HEADERS).map((h) => h.name),
       properties: Object.fromEntries(Object.entries(DLQ_HEADERS).map(([, h]) => [h.name, { type: 'string', description: h.description }])),
     },
     payload: { description: 'the original message value, byte for byte' },
@@ -74,9 +89,13 @@ export function buildAsyncApiDocument(version = '1.0.0'): Json {
     info: {
       title: 'Sales-tracking CRM events',
       version,
-      description: 'Events the CRM services exchange over Kafka. Envelope attributes follow CloudEvents; the Kafka key is the subject.',
+      description:
+        'Events the CRM services exchange over Kafka. Every message is a CloudEvent 1.0 in structured mode (CloudEvents Kafka ' +
+        `protocol binding): the value is the whole event in the JSON event format, the \`content-type\` header is \`${CLOUDEVENTS_CONTENT_TYPE}\`, ` +
+        'the Kafka key is the subject. `data` is JSON (`datacontenttype` application/json) and its schema is per event type and ' +
+        '`dataversion`; `dataversion`, `correlationid` and `causationid` are extension attributes.',
     },
-    defaultContentType: 'application/json',
+    defaultContentType: 'application/cloudevents+json',
     servers: { local: { host: '127.0.0.1:9092', protocol: 'kafka', description: 'local KRaft broker (npm run infra:up)' } },
     channels,
     operations,

@@ -3,13 +3,28 @@ import { z } from 'zod';
 import { definitionOf, findDefinition, type EventData, type EventDataInput, type EventName } from './catalogue';
 import { Id, Timestamp } from './primitives';
 
-/** The envelope every event travels in, with CloudEvents attribute names. */
+/** The CloudEvents version every event is written in. */
+export const SPECVERSION = '1.0';
+/** `data` is always JSON. */
+export const DATA_CONTENT_TYPE = 'application/json';
+/**
+ * The Kafka `content-type` header of every event: CloudEvents structured mode, JSON event format
+ * (Kafka protocol binding 3.3.1). The key is the subject; see docs/decisions/0014.
+ */
+export const CLOUDEVENTS_CONTENT_TYPE = 'application/cloudevents+json; charset=UTF-8';
+
+/**
+ * The envelope every event travels in: a CloudEvent 1.0 in the JSON event format. `dataversion`,
+ * `correlationid` and `causationid` are extension attributes (names lower-case letters and digits only).
+ */
 export const EnvelopeSchema = z.object({
+  specversion: z.literal(SPECVERSION),
   id: Id,
   type: z.string().regex(/^crm\.[a-z_]+\.[a-z_]+$/),
   source: z.string().min(1).max(64),
   subject: z.string().min(1).max(200),
   time: Timestamp,
+  datacontenttype: z.literal(DATA_CONTENT_TYPE),
   dataversion: z.number().int().positive(),
   correlationid: z.string().min(1).max(128),
   causationid: z.string().min(1).max(128).nullable(),
@@ -17,11 +32,13 @@ export const EnvelopeSchema = z.object({
 });
 
 export interface EventEnvelope<D = unknown, T extends string = string> {
+  specversion: typeof SPECVERSION;
   id: string;
   type: T;
   source: string;
   subject: string;
   time: string;
+  datacontenttype: typeof DATA_CONTENT_TYPE;
   dataversion: number;
   correlationid: string;
   causationid: string | null;
@@ -64,11 +81,13 @@ export function createEvent<N extends EventName>(name: N, event: NewEvent<N>): E
     throw new ContractViolationError('data', `invalid ${def.type} data`, describeIssues(parsed.error));
   }
   return {
+    specversion: SPECVERSION,
     id: randomUUID(),
     type: def.type as `crm.${N}`,
     source: def.source,
     subject: event.subject,
     time: new Date(event.time ?? Date.now()).toISOString(),
+    datacontenttype: DATA_CONTENT_TYPE,
     dataversion: def.dataversion,
     correlationid: event.correlationId ?? randomUUID(),
     causationid: event.causationId ?? null,
@@ -76,9 +95,19 @@ export function createEvent<N extends EventName>(name: N, event: NewEvent<N>): E
   };
 }
 
+/**
+ * How an envelope is read. Topics are kept forever (docs/decisions/0006), and events published before
+ * docs/decisions/0014 carry neither `specversion` nor `datacontenttype`: read without them, they are the
+ * CloudEvents 1.0 JSON events they always were. Any other `specversion` is refused.
+ */
+const ReadEnvelopeSchema = EnvelopeSchema.extend({
+  specversion: EnvelopeSchema.shape.specversion.default(SPECVERSION),
+  datacontenttype: EnvelopeSchema.shape.datacontenttype.default(DATA_CONTENT_TYPE),
+});
+
 /** Validates an envelope and its data against the catalogue; returns it with defaults applied. */
 export function validateEvent(value: unknown): EventEnvelope {
-  const envelope = EnvelopeSchema.safeParse(value);
+  const envelope = ReadEnvelopeSchema.safeParse(value);
   if (!envelope.success) {
     throw new ContractViolationError('envelope', 'invalid event envelope', describeIssues(envelope.error));
   }

@@ -151,7 +151,7 @@ describe('reliable delivery: outbox → Kafka → inbox (real broker and Postgre
     expect(await restarted.backlog()).toBe(1); // the killed pass never committed
     // Until PostgreSQL notices the dead connection, its advisory lock keeps other relays out.
     await eventually(async () => expect(await restarted.publishPending()).toBe(1));
-    expect((await readTopic(kafka, topic(ORDERS))).filter((m) => m.headers['ce-id'] === event.id)).toHaveLength(2);
+    expect((await readTopic(kafka, topic(ORDERS))).filter((m) => m.headers.ce_id === event.id)).toHaveLength(2);
     await startConsumer();
     await eventually(async () => expect(await consumedCount('duplicate')).toBe(1));
     expect(await effectsOf(event.subject)).toBe(1);
@@ -165,11 +165,46 @@ describe('reliable delivery: outbox → Kafka → inbox (real broker and Postgre
       const events = [1, 2, 3].map(() => allocated(orderId));
       for (const e of events) await db.dataSource.transaction((m) => appendToOutbox(m, [e]));
       await eventually(async () => expect(await relay.backlog()).toBe(0));
-      const ids = (await readTopic(kafka, topic(ORDERS))).filter((m) => m.key === orderId).map((m) => m.headers['ce-id']);
+      const ids = (await readTopic(kafka, topic(ORDERS))).filter((m) => m.key === orderId).map((m) => m.headers.ce_id);
       expect(ids).toEqual(events.map((e) => e.id));
     } finally {
       await relay.stop();
     }
+  });
+
+  it('sends each event as a CloudEvent 1.0 in structured mode, a row written before specversion included', async () => {
+    await new OutboxRelay(db.dataSource, publisher, { topicPrefix: prefix }).publishPending(); // earlier tests' rows
+    const current = allocated();
+    const { specversion: _s, datacontenttype: _d, ...legacy } = allocated();
+    await db.dataSource.transaction(async (m) => {
+      await appendToOutbox(m, [current]);
+      // As the previous release wrote it, still unpublished when this one starts.
+      await m.query('INSERT INTO outbox (event_id, topic, message_key, event_type, payload) VALUES ($1, $2, $3, $4, $5::jsonb)', [
+        legacy.id,
+        ORDERS,
+        legacy.subject,
+        legacy.type,
+        JSON.stringify(legacy),
+      ]);
+    });
+    expect(await new OutboxRelay(db.dataSource, publisher, { topicPrefix: prefix }).publishPending()).toBe(2);
+    const sent = (await readTopic(kafka, topic(ORDERS))).filter((m) => m.key === current.subject || m.key === legacy.subject);
+    expect(sent.map((m) => ({ key: m.key, headers: m.headers, value: JSON.parse(m.value ?? 'null') }))).toEqual(
+      [current, legacy].map((e) => ({
+        key: e.subject,
+        headers: { 'content-type': 'application/cloudevents+json; charset=UTF-8', ce_specversion: '1.0', ce_id: e.id, ce_type: 'crm.order.allocated' },
+        value: { ...e, specversion: '1.0', datacontenttype: 'application/json' },
+      })),
+    );
+  });
+
+  it('applies an event the previous release published, without specversion and with its HTTP-style headers', async () => {
+    const { specversion: _s, datacontenttype: _d, ...old } = allocated();
+    const headers = { 'ce-id': old.id, 'ce-type': old.type, 'content-type': 'application/cloudevents+json' };
+    await publisher.publish([{ topic: topic(ORDERS), key: old.subject, value: JSON.stringify(old), headers }]);
+    await startConsumer();
+    await eventually(async () => expect(await effectsOf(old.subject)).toBe(1));
+    expect((await readTopic(kafka, dlqTopic(topic(ORDERS)))).filter((m) => m.key === old.subject)).toEqual([]);
   });
 
   it('publishes several batches per pass in seq order; a send failing mid-pass rolls the pass back and loses nothing', async () => {
@@ -194,7 +229,7 @@ describe('reliable delivery: outbox → Kafka → inbox (real broker and Postgre
     expect(await relay.publishPending()).toBe(8); // four batches of two, then the pass commits
     expect(await relay.publishPending()).toBe(2);
     expect(await relay.backlog()).toBe(0);
-    const ids = (await readTopic(kafka, `${ownPrefix}${ORDERS}`)).map((m) => m.headers['ce-id']);
+    const ids = (await readTopic(kafka, `${ownPrefix}${ORDERS}`)).map((m) => m.headers.ce_id);
     // The failed pass's first two batches went out, then everything went out again, each time in order.
     expect(ids).toEqual([...events.slice(0, 4), ...events].map((e) => e.id));
   });

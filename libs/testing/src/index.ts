@@ -9,3 +9,4 @@ export * from './openapi-fuzz';
 export * from './access-matrix';
 export * from './throwaway/postgres';
 export * from './throwaway/kafka';
+export * from './cloudevents/conformance';

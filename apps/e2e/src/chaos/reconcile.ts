@@ -121,7 +121,8 @@ async function publishedOrder(run: Run, outbox: { event_id: string; message_key:
   const onTopic = new Map<string, string[]>();
   let redelivered = 0;
   for (const m of messages.sort((a, b) => a.partition - b.partition || Number(a.offset) - Number(b.offset))) {
-    const id = m.headers['ce-id'] ?? JSON.parse(m.value ?? '{}').id;
+    // Structured mode: the event in the value is the record; its `ce_id` header is only a copy.
+    const id: string = JSON.parse(m.value ?? '{}').id;
     if (seen.has(id)) {
       redelivered += 1;
       continue;

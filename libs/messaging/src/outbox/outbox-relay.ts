@@ -1,5 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import { CLOUDEVENTS_CONTENT_TYPE, DATA_CONTENT_TYPE, SPECVERSION } from '@crm/contracts';
 import { backoffDelay, sleep } from '../backoff';
 import type { EventPublisher, OutgoingMessage } from '../kafka/event-publisher';
 import type { MessagingMetrics } from '../messaging-metrics';
@@ -116,21 +117,32 @@ export class OutboxRelay {
     });
   }
 
-  /** Seq order, not commit order: a row committed late below the cursor waits for the next pass. */
+  /**
+   * Seq order, not commit order: a row committed late below the cursor waits for the next pass. A row written
+   * before events were CloudEvents 1.0 (docs/decisions/0014) and still unpublished at the upgrade gets its
+   * `specversion` and `datacontenttype` here, in SQL, so no row is parsed in JS.
+   */
   private unpublishedAfter(manager: EntityManager, seq: string): Promise<OutboxRow[]> {
     return manager.query(
-      `SELECT seq, topic, message_key, event_type, event_id, payload::text AS payload FROM outbox
-       WHERE published_at IS NULL AND seq > $1 ORDER BY seq LIMIT $2`,
-      [seq, this.batchSize],
+      `SELECT seq, topic, message_key, event_type, event_id,
+              (CASE WHEN payload ? 'specversion' THEN payload
+                    ELSE jsonb_build_object('specversion', $3::text, 'datacontenttype', $4::text) || payload END)::text AS payload
+       FROM outbox WHERE published_at IS NULL AND seq > $1 ORDER BY seq LIMIT $2`,
+      [seq, this.batchSize, SPECVERSION, DATA_CONTENT_TYPE],
     );
   }
 
+  /**
+   * CloudEvents structured mode (Kafka protocol binding 3.3): the whole event is the value, the subject the key.
+   * The binding allows the binary-mode `ce_` headers beside it; `ce_id` and `ce_type` let a tool filter
+   * without parsing the value.
+   */
   private message(r: OutboxRow): OutgoingMessage {
     return {
       topic: `${this.options.topicPrefix ?? ''}${r.topic}`,
       key: r.message_key,
       value: r.payload,
-      headers: { 'ce-id': r.event_id, 'ce-type': r.event_type, 'content-type': 'application/cloudevents+json' },
+      headers: { 'content-type': CLOUDEVENTS_CONTENT_TYPE, ce_specversion: SPECVERSION, ce_id: r.event_id, ce_type: r.event_type },
     };
   }
 
