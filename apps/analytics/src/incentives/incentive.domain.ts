@@ -41,6 +41,8 @@ const RATIO = /^\d{1,3}(\.\d{1,4})?$/;
 const CENTS = /^\d{1,13}(\.\d{1,2})?$/;
 /** Highest attainment edge a band may name (10,000 %). */
 export const MAX_EDGE = new Big(100);
+const isEdge = (v: string) => RATIO.test(v) && !new Big(v).gt(MAX_EDGE);
+const EDGE_MESSAGE = (field: string) => `${field} must be an attainment ratio (1 = 100 %) from 0 to ${MAX_EDGE.toString()} with at most 4 decimals`;
 
 /**
  * A plan's bands are contiguous and do not overlap: the first starts at 0, each starts where the one before
@@ -54,18 +56,19 @@ export function checkPlanTerms(terms: PlanTerms): void {
   bands.forEach((band, i) => {
     const at = `commission.bands[${i}]`;
     const last = i === bands.length - 1;
-    if (!RATIO.test(band.from)) issue(`${at}.from`, 'isAttainment', 'from must be an attainment ratio (1 = 100 %) with at most 4 decimals');
+    const before = i > 0 ? bands[i - 1].to : null;
+    if (!isEdge(band.from)) issue(`${at}.from`, 'isAttainment', EDGE_MESSAGE('from'));
     else if (i === 0 && !new Big(band.from).eq(0)) issue(`${at}.from`, 'bandsStartAtZero', 'the first band must start at 0');
-    else if (i > 0 && bands[i - 1].to !== null && RATIO.test(bands[i - 1].to as string) && !new Big(band.from).eq(bands[i - 1].to as string)) {
-      issue(`${at}.from`, 'bandsContiguous', `from must equal the previous band's to (${bands[i - 1].to}): bands may neither overlap nor leave a gap`);
+    else if (before !== null && isEdge(before) && !new Big(band.from).eq(before)) {
+      issue(`${at}.from`, 'bandsContiguous', `from must equal the previous band's to (${before}): bands may neither overlap nor leave a gap`);
     }
     if (band.to === null) {
       if (!last) issue(`${at}.to`, 'onlyLastBandOpen', 'only the last band may be open (to: null)');
-    } else if (!RATIO.test(band.to) || new Big(band.to).gt(MAX_EDGE)) {
-      issue(`${at}.to`, 'isAttainment', `to must be an attainment ratio up to ${MAX_EDGE.toString()} with at most 4 decimals, or null`);
+    } else if (!isEdge(band.to)) {
+      issue(`${at}.to`, 'isAttainment', `${EDGE_MESSAGE('to')}, or null`);
     } else if (last) {
       issue(`${at}.to`, 'lastBandOpen', 'the last band must be open (to: null), so that every attainment has a rate');
-    } else if (RATIO.test(band.from) && !new Big(band.to).gt(band.from)) {
+    } else if (isEdge(band.from) && !new Big(band.to).gt(band.from)) {
       issue(`${at}.to`, 'bandNotEmpty', 'to must be greater than from');
     }
     if (!/^\d(\.\d{1,4})?$/.test(band.rate) || new Big(band.rate).gt(1)) {
