@@ -54,7 +54,11 @@ const fieldsOf = (terms: PlanTerms): string[] => {
 };
 
 describe('plan validation', () => {
-  const terms = (bands: CommissionBand[], bonuses: PlanTerms['bonuses'] = []): PlanTerms => ({ currency: 'EUR', commission: { method: 'marginal', bands }, bonuses });
+  const terms = (bands: CommissionBand[], bonuses: PlanTerms['bonuses'] = []): PlanTerms => ({
+    currency: 'EUR',
+    commission: { method: 'marginal', bands },
+    bonuses,
+  });
 
   it('accepts contiguous bands from 0 with an open last band', () => {
     expect(fieldsOf(terms(BANDS, [{ metric: 'revenue', top: 1, amount: '500.00' }]))).toEqual([]);

@@ -17,7 +17,10 @@ export class IncentivesController {
   @Put('incentive-plans/:period/:team')
   @Roles(Role.Admin, Role.SalesManager)
   @ApiHeader({ name: 'If-Match', required: false, description: 'Required to replace an existing plan: the ETag you read, e.g. "3"; omit it to create one' })
-  @ApiOkResponse({ type: IncentivePlanView, description: 'Created or replaced (version + 1); 400 with field errors when bands overlap, leave a gap or a rate is out of 0..1' })
+  @ApiOkResponse({
+    type: IncentivePlanView,
+    description: 'Created or replaced (version + 1); 400 with field errors when bands overlap, leave a gap or a rate is out of 0..1',
+  })
   @ApiForbiddenResponse({ description: 'TEAM_NOT_YOURS: a manager sets the plan of their own team only' })
   @ApiConflictResponse({ description: 'PLAN_EXISTS: the plan exists and the request has no If-Match' })
   put(

@@ -20,7 +20,15 @@ for (const rep of [A, B, C, E]) {
   events.push(
     createEvent('rep.upserted', {
       subject: rep,
-      data: { repId: rep, name: `Rep ${rep.slice(0, 4)}`, email: `${rep.slice(0, 8)}@crm.example`, team: TEAM[rep], capacity: 10, active: true, updatedAt: at('2026-01-01T00:00:00Z') },
+      data: {
+        repId: rep,
+        name: `Rep ${rep.slice(0, 4)}`,
+        email: `${rep.slice(0, 8)}@crm.example`,
+        team: TEAM[rep],
+        capacity: 10,
+        active: true,
+        updatedAt: at('2026-01-01T00:00:00Z'),
+      },
     }),
   );
 }
@@ -29,7 +37,10 @@ for (const rep of [A, B, C, E]) {
 function lead(repId: string, capturedAt: string, outcome?: ['converted' | 'disqualified', string]) {
   const leadId = randomUUID();
   events.push(
-    createEvent('lead.captured', { subject: leadId, data: { leadId, source: 'web_form', contact: { name: 'Lee' }, region: 'north', capturedAt: at(capturedAt) } }),
+    createEvent('lead.captured', {
+      subject: leadId,
+      data: { leadId, source: 'web_form', contact: { name: 'Lee' }, region: 'north', capturedAt: at(capturedAt) },
+    }),
     createEvent('lead.assigned', { subject: leadId, data: { leadId, repId, rule: 'region', assignedAt: at(capturedAt), firstFollowUpDueAt: at(capturedAt) } }),
   );
   const [kind, when] = outcome ?? [];
@@ -70,7 +81,10 @@ function order(repId: string, total: string, confirmedAt: string, cancelledAt?: 
   );
   if (cancelledAt) {
     events.push(
-      createEvent('order.cancelled', { subject: orderId, data: { orderId, previousStatus: 'confirmed', reason: 'changed mind', by: repId, cancelledAt: at(cancelledAt) } }),
+      createEvent('order.cancelled', {
+        subject: orderId,
+        data: { orderId, previousStatus: 'confirmed', reason: 'changed mind', by: repId, cancelledAt: at(cancelledAt) },
+      }),
     );
   }
 }
@@ -198,7 +212,8 @@ describe('analytics: lead conversion rate and incentive plans (real Kafka and Po
     const read = await as(repA).get('/api/v1/incentive-plans/2026-Q3/alpha').expect(200);
     expect(read.headers.etag).toBe('"2"');
     await as(repA).get('/api/v1/incentive-plans/2026-Q3/bravo').expect(404);
-    const teams = async (who: object) => (await as(who).get('/api/v1/incentive-plans?period=2026-Q3').expect(200)).body.rows.map((p: { team: string }) => p.team);
+    const teams = async (who: object) =>
+      (await as(who).get('/api/v1/incentive-plans?period=2026-Q3').expect(200)).body.rows.map((p: { team: string }) => p.team);
     expect(await teams(ADMIN)).toEqual(['alpha', 'bravo']);
     expect(await teams(managerAlpha)).toEqual(['alpha']);
     expect(await teams(repE)).toEqual(['bravo']);

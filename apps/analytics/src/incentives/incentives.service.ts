@@ -17,7 +17,8 @@ const checkKey = (period: string, team: string) => {
   if (!isPeriod(period)) throw periodError();
   if (!team.trim() || team.length > 100) throw DomainError.invalidInput('team', 'isTeam', 'team must be a team name of 1 to 100 characters');
 };
-const notFound = (period: string, team: string) => new DomainError({ kind: 'not_found', detail: `No incentive plan ${period} / ${team} among the plans you may see.` });
+const notFound = (period: string, team: string) =>
+  new DomainError({ kind: 'not_found', detail: `No incentive plan ${period} / ${team} among the plans you may see.` });
 
 /** Incentive plans per period and team, and what each rep earned under them from the KPI figures. */
 @Injectable()
