@@ -12,6 +12,7 @@ const E = randomUUID();
 const TEAM: Record<string, string> = { [A]: 'alpha', [B]: 'alpha', [C]: 'alpha', [E]: 'bravo' };
 const managerAlpha = { sub: randomUUID(), roles: ['sales_manager'], team: 'alpha' };
 const repA = { sub: A, roles: ['sales_rep'], team: 'alpha' };
+const repB = { sub: B, roles: ['sales_rep'], team: 'alpha' };
 const repE = { sub: E, roles: ['sales_rep'], team: 'bravo' };
 const at = (s: string) => new Date(s).toISOString();
 const events: EventEnvelope[] = [];
@@ -288,6 +289,8 @@ describe('analytics: lead conversion rate and incentive plans (real Kafka and Po
     const own = await rows(repA);
     expect(Object.keys(own)).toEqual([A]);
     expect(own[A]).toEqual(all[A]);
+    // Ranked in the whole team, not among what the rep may see: alone, B would be 1st by lead conversion (+100.50).
+    expect((await rows(repB))[B]).toEqual(all[B]);
 
     const report = (await as(managerAlpha).get(`/api/v1/analytics/reps/${A}/report?period=2026-Q3&currency=EUR`).expect(200)).body;
     expect(report.kpis).toMatchObject({ leadConversionRate: '0.6667' });
