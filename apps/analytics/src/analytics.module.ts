@@ -3,6 +3,9 @@ import type { ServiceConfig } from '@crm/platform';
 import { ForecastController } from './forecast/forecast.controller';
 import { ForecastSnapshotJob } from './forecast/forecast-snapshot.job';
 import { ForecastSnapshotsRepository } from './forecast/forecast-snapshots.repository';
+import { IncentivePlansRepository } from './incentives/incentive-plans.repository';
+import { IncentivesController } from './incentives/incentives.controller';
+import { IncentivesService } from './incentives/incentives.service';
 import { BusinessMetrics } from './metrics/business-metrics';
 import { AggregatesRepository } from './projection/aggregates.repository';
 import { AnalyticsEventsConsumer } from './projection/analytics-events.consumer';
@@ -20,16 +23,17 @@ import { AnalyticsController } from './reporting/analytics.controller';
 import { DealsReportService } from './reporting/deals-report.service';
 import { ForecastReportService } from './reporting/forecast-report.service';
 import { KpiService } from './reporting/kpi.service';
+import { RepReportService } from './reporting/rep-report.service';
 import { ReportRepository } from './reporting/report.repository';
 import { SalesReportService } from './reporting/sales-report.service';
 
-/** The read model (projection, rebuild), the dashboards' queries, quotas, forecast snapshots and gauges. */
+/** The read model (projection, rebuild), the dashboards' queries, quotas, incentive plans, forecast snapshots and gauges. */
 @Module({})
 export class AnalyticsModule {
   static forRoot(config: ServiceConfig): DynamicModule {
     return {
       module: AnalyticsModule,
-      controllers: [AnalyticsEventsConsumer, ForecastController, AnalyticsController, QuotasController],
+      controllers: [AnalyticsEventsConsumer, ForecastController, AnalyticsController, QuotasController, IncentivesController],
       providers: [
         { provide: ANALYTICS_CONFIG, useValue: config },
         DirectoriesRepository,
@@ -45,8 +49,11 @@ export class AnalyticsModule {
         DealsReportService,
         ForecastReportService,
         KpiService,
+        RepReportService,
         QuotasRepository,
         QuotasService,
+        IncentivePlansRepository,
+        IncentivesService,
         ForecastSnapshotsRepository,
         ForecastSnapshotJob,
         BusinessMetrics,

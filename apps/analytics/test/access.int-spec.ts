@@ -19,8 +19,8 @@ const PEOPLE = [Admin, Manager, Rep];
 /**
  * Who may call what (docs/architecture.md#api-conventions, apps/analytics/README.md), by hand so a relaxed @Roles fails. Dashboards read
  * the aggregates, each caller narrowed to their scope; reports are for people, so the integration role (which
- * only feeds data in) gets none of these routes; forecast accuracy is for admin and managers, quotas are set by
- * admin and managers.
+ * only feeds data in) gets none of these routes; forecast accuracy is for admin and managers, quotas and incentive
+ * plans are set by admin and managers.
  */
 const TABLE: AccessTable = {
   ...OPS_ROUTES,
@@ -35,6 +35,11 @@ const TABLE: AccessTable = {
   'GET /api/v1/analytics/forecast/accuracy': [Admin, Manager],
   'PUT /api/v1/quotas/:period/:repId': [Admin, Manager],
   'GET /api/v1/quotas': [Admin, Manager, Rep],
+  'PUT /api/v1/incentive-plans/:period/:team': [Admin, Manager],
+  'DELETE /api/v1/incentive-plans/:period/:team': [Admin, Manager],
+  'GET /api/v1/incentive-plans/:period/:team': PEOPLE,
+  'GET /api/v1/incentive-plans': PEOPLE,
+  'GET /api/v1/incentives': PEOPLE,
 };
 
 const admin = { sub: randomUUID(), roles: [Admin] };

@@ -2,6 +2,13 @@ import { CreateIdempotencyKeys1764201600001 } from '@crm/http';
 import { CreateMessagingTables1764201600000 } from '@crm/messaging';
 import { CreateAnalytics1764288000000 } from './1764288000000-create-analytics';
 import { SalesMonthly1764460800007 } from './1764460800007-sales-monthly';
+import { IncentivePlans1764979200000 } from './1764979200000-incentive-plans';
 
 /** Every migration of the analytics database, oldest first; never edit one that has shipped. */
-export const migrations = [CreateMessagingTables1764201600000, CreateIdempotencyKeys1764201600001, CreateAnalytics1764288000000, SalesMonthly1764460800007];
+export const migrations = [
+  CreateMessagingTables1764201600000,
+  CreateIdempotencyKeys1764201600001,
+  CreateAnalytics1764288000000,
+  SalesMonthly1764460800007,
+  IncentivePlans1764979200000,
+];

@@ -4,6 +4,7 @@ import { CurrentUser, Role, Roles, uuidParam, type AuthUser } from '@crm/http';
 import { DealsReportService } from './deals-report.service';
 import { ForecastReportService } from './forecast-report.service';
 import { KpiService } from './kpi.service';
+import { RepReportService } from './rep-report.service';
 import {
   DateRangeQueryDto,
   ForecastQueryDto,
@@ -32,6 +33,7 @@ export class AnalyticsController {
     private readonly deals: DealsReportService,
     private readonly forecasts: ForecastReportService,
     private readonly kpis: KpiService,
+    private readonly reps: RepReportService,
   ) {}
 
   @Get('sales')
@@ -74,7 +76,14 @@ export class AnalyticsController {
   }
 
   @Get('kpis')
-  @ApiOkResponse({ type: RowsResponse, description: 'Per rep or team: revenue, growth, quota attainment, win rate, deal size, response time, satisfaction' })
+  @ApiOkResponse({
+    type: RowsResponse,
+    description:
+      'Per rep or team: revenue, growth, quota attainment, win rate, lead conversion rate, deal size, response time, satisfaction. ' +
+      'Lead conversion rate = leads converted in the period ÷ (leads converted + leads disqualified in the period): of the leads that reached a decision ' +
+      'in the period, the share converted, counted on the day of the decision, like the win rate; null when none was decided. Leads still open are not in it ' +
+      '(leadsCaptured shows the intake); the funnel gives the conversion of a capture cohort.',
+  })
   kpiTable(@Query() q: KpiQueryDto, @CurrentUser() user: AuthUser) {
     return this.kpis.kpis(q, user);
   }
@@ -86,8 +95,8 @@ export class AnalyticsController {
   }
 
   @Get('reps/:repId/report')
-  @ApiOkResponse({ description: "One rep's KPIs, ranks and monthly bookings for a period" })
+  @ApiOkResponse({ description: "One rep's KPIs, ranks, monthly bookings and incentive earned (under their team's plan, null without one) for a period" })
   repReport(@Param('repId', uuidParam('repId')) repId: string, @Query() q: RepReportQueryDto, @CurrentUser() user: AuthUser) {
-    return this.kpis.repReport(repId, q, user);
+    return this.reps.repReport(repId, q, user);
   }
 }

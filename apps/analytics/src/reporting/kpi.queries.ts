@@ -50,7 +50,15 @@ export function kpiQueries(
       period,
       scope,
     ),
-    leads: sumBy(p, 'leads_daily', key, 'sum(responded)::text AS responded, sum(response_seconds)::text AS response_seconds', period, scope),
+    leads: sumBy(
+      p,
+      'leads_daily',
+      key,
+      `sum(responded)::text AS responded, sum(response_seconds)::text AS response_seconds, sum(captured)::text AS captured,
+       sum(converted)::text AS converted, sum(disqualified)::text AS disqualified`,
+      period,
+      scope,
+    ),
     feedback: sumBy(
       p,
       'feedback_daily',

@@ -1,55 +1,39 @@
 import { Injectable } from '@nestjs/common';
 import Big from 'big.js';
-import { DomainError } from '@crm/domain';
-import { accessScope, type AuthUser } from '@crm/http';
+import { accessScope, type AccessScope, type AuthUser } from '@crm/http';
 import { formatAmount } from '@crm/money';
-import { UNASSIGNED, UNKNOWN } from '../projection/projection.domain';
-import { kpiQueries, repSql, type KeyedSums, type KpiReads, type RepRef } from './kpi.queries';
+import { UNKNOWN } from '../projection/projection.domain';
+import { kpiQueries, type KeyedSums, type KpiReads } from './kpi.queries';
+import { rankKpiRows, type KpiRow } from './kpi-rows';
 import { asOfValue } from './report.queries';
 import { ReportRepository } from './report.repository';
-import { monthsBetween } from './report-range';
-import { SalesReportService } from './sales-report.service';
 import type { RankingMetric } from './reporting.dto';
-import { growthRate, parsePeriod, rank, ratio, winRate, type Period } from './stats.domain';
+import { growthRate, parsePeriod, ratio, winRate, type Period } from './stats.domain';
 
-export interface KpiRow {
-  /** Rep id or team name. */
-  key: string;
-  repId: string | null;
-  name: string | null;
-  team: string | null;
+export type { KpiRow } from './kpi-rows';
+
+export interface KpiTable {
+  asOf: string | null;
+  period: Period;
+  by: string;
   currency: string;
-  /** Net bookings: confirmed − cancelled in the period. */
-  revenue: string;
-  previousRevenue: string;
-  growthRate: string | null;
-  paid: string;
-  quota: string | null;
-  attainment: string | null;
-  won: number;
-  lost: number;
-  winRate: string | null;
-  averageDealSize: string | null;
-  leadsAnswered: number;
-  averageResponseHours: number | null;
-  feedbackCount: number;
-  satisfaction: number | null;
-  complaints: number;
+  rows: KpiRow[];
 }
 
 /** KPIs per rep or team for a period, from the daily aggregates; rankings over them. */
 @Injectable()
 export class KpiService {
-  constructor(
-    private readonly reports: ReportRepository,
-    private readonly sales: SalesReportService,
-  ) {}
+  constructor(private readonly reports: ReportRepository) {}
 
-  async kpis(
-    q: { period: string; currency: string; by?: 'rep' | 'team' },
-    user: AuthUser,
-  ): Promise<{ asOf: string | null; period: Period; by: string; currency: string; rows: KpiRow[] }> {
-    const scope = accessScope(user);
+  kpis(q: { period: string; currency: string; by?: 'rep' | 'team' }, user: AuthUser): Promise<KpiTable> {
+    return this.kpisInScope(q, accessScope(user));
+  }
+
+  /**
+   * The KPI table over the rows of a scope. Incentives read it for a whole team whoever asks, so that a rank
+   * (a top-N bonus) is the same for the rep and for their manager.
+   */
+  async kpisInScope(q: { period: string; currency: string; by?: 'rep' | 'team' }, scope: AccessScope): Promise<KpiTable> {
     const by = q.by ?? 'rep';
     const period = parsePeriod(q.period);
     const previous = parsePeriod(period.previous);
@@ -78,7 +62,10 @@ export class KpiService {
       const won = Number(o?.won ?? 0);
       const lost = Number(o?.lost ?? 0);
       const wonInCurrency = Number(o?.won_in_currency ?? 0);
-      const responded = Number(leads.get(k)?.responded ?? 0);
+      const l = leads.get(k);
+      const responded = Number(l?.responded ?? 0);
+      const converted = Number(l?.converted ?? 0);
+      const disqualified = Number(l?.disqualified ?? 0);
       const f = feedback.get(k);
       const feedbackCount = Number(f?.n ?? 0);
       const rep = by === 'rep' ? repById.get(k) : undefined;
@@ -98,8 +85,13 @@ export class KpiService {
         lost,
         winRate: winRate(won, lost),
         averageDealSize: wonInCurrency ? formatAmount(new Big(o?.won_amount ?? '0').div(wonInCurrency)) : null,
+        leadsCaptured: Number(l?.captured ?? 0),
+        leadsConverted: converted,
+        leadsDisqualified: disqualified,
+        // Like the win rate: of the leads decided in the period, the share converted (see the route's description).
+        leadConversionRate: converted + disqualified ? ratio(new Big(converted), new Big(converted + disqualified)) : null,
         leadsAnswered: responded,
-        averageResponseHours: responded ? Math.round((Number(leads.get(k)?.response_seconds ?? 0) / responded / 3600) * 100) / 100 : null,
+        averageResponseHours: responded ? Math.round((Number(l?.response_seconds ?? 0) / responded / 3600) * 100) / 100 : null,
         feedbackCount,
         satisfaction: feedbackCount ? Math.round((Number(f?.rating ?? 0) / feedbackCount) * 100) / 100 : null,
         complaints: Number(f?.complaints ?? 0),
@@ -112,56 +104,6 @@ export class KpiService {
   async rankings(q: { period: string; currency: string; by?: 'rep' | 'team'; metric?: RankingMetric }, user: AuthUser) {
     const result = await this.kpis(q, user);
     const metric = q.metric ?? 'revenue';
-    const value = (r: KpiRow): number | null => {
-      const n = (v: string | null) => (v === null ? null : Number(v));
-      switch (metric) {
-        case 'revenue':
-          return Number(r.revenue);
-        case 'growth':
-          return n(r.growthRate);
-        case 'attainment':
-          return n(r.attainment);
-        case 'winRate':
-          return n(r.winRate);
-        case 'satisfaction':
-          return r.satisfaction;
-        case 'responseTime':
-          return r.averageResponseHours;
-      }
-    };
-    const candidates = result.rows.filter((r) => r.key !== UNKNOWN && r.key !== UNASSIGNED);
-    const rows = rank(candidates, value, metric === 'responseTime' ? 'asc' : 'desc').map((r) => ({ ...r, metric, value: value(r) }));
-    return { asOf: result.asOf, period: result.period, by: result.by, currency: result.currency, metric, rows };
-  }
-
-  /** One rep's page for a manager: the KPIs, where the rep ranks among the reps the caller may see, and the monthly bookings. */
-  async repReport(repId: string, q: { period: string; currency: string }, user: AuthUser) {
-    const scope = accessScope(user);
-    const [rep] = await this.reports.rows<RepRef>(repSql(repId));
-    const visible = scope.kind === 'all' || (scope.kind === 'team' ? rep?.team === scope.team : scope.repId === repId);
-    if (!visible) throw new DomainError({ kind: 'not_found', detail: 'No such rep among the reps you may see.' });
-    const all = await this.kpis({ ...q, by: 'rep' }, user);
-    const row = all.rows.find((r) => r.key === repId) ?? null;
-    const ranks: Record<string, number | null> = {};
-    for (const metric of ['revenue', 'growth', 'attainment', 'winRate', 'satisfaction', 'responseTime'] as const) {
-      const ranked = await this.rankings({ ...q, by: 'rep', metric }, user);
-      ranks[metric] = ranked.rows.find((r) => r.key === repId)?.rank ?? null;
-    }
-    const monthly = await this.sales.monthlyRevenue(q.currency, all.period.start, all.period.end, { kind: 'own', repId });
-    const months = monthsBetween(all.period.start, all.period.end);
-    return {
-      asOf: all.asOf,
-      period: all.period,
-      currency: q.currency,
-      repId,
-      name: rep?.name ?? null,
-      team: rep?.team ?? null,
-      kpis: row,
-      ranks,
-      rankedAmong: all.rows.filter((r) => r.key !== UNKNOWN && r.key !== UNASSIGNED).length,
-      series: [
-        { label: `revenue ${q.currency}`, measure: 'revenue', currency: q.currency, points: months.map((m) => ({ x: m, y: monthly.get(m) ?? '0.00' })) },
-      ],
-    };
+    return { asOf: result.asOf, period: result.period, by: result.by, currency: result.currency, metric, rows: rankKpiRows(result.rows, metric) };
   }
 }

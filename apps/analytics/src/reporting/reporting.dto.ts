@@ -95,7 +95,7 @@ export class KpiQueryDto {
   by?: 'rep' | 'team';
 }
 
-export const RANKING_METRICS = ['revenue', 'growth', 'attainment', 'winRate', 'satisfaction', 'responseTime'] as const;
+export const RANKING_METRICS = ['revenue', 'growth', 'attainment', 'winRate', 'leadConversion', 'satisfaction', 'responseTime'] as const;
 export type RankingMetric = (typeof RANKING_METRICS)[number];
 
 export class RankingQueryDto extends KpiQueryDto {
