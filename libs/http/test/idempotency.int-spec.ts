@@ -245,9 +245,10 @@ describe('Idempotency-Key on PostgreSQL', () => {
     expect(handler.executions).toBe(1);
   });
 
-  it('stores the answer in the handler\'s transaction: a failure before it is stored leaves no effect, and the retry applies it once', async () => {
+  it("stores the answer in the handler's transaction: a failure before it is stored leaves no effect, and the retry applies it once", async () => {
     const deals = async (name: string) => (await dataSource.query('SELECT count(*)::int AS n FROM deals WHERE name = $1', [name]))[0].n;
-    const postDeal = (name: string) => request(app.getHttpServer()).post('/deals').set('Authorization', ada).set('Idempotency-Key', 'key-atomic').send({ name });
+    const postDeal = (name: string) =>
+      request(app.getHttpServer()).post('/deals').set('Authorization', ada).set('Idempotency-Key', 'key-atomic').send({ name });
     // The database refuses to store this answer: the handler's work is done by then, its commit is not.
     await dataSource.query(`
       CREATE FUNCTION refuse_answer() RETURNS trigger LANGUAGE plpgsql AS $$

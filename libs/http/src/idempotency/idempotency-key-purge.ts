@@ -46,7 +46,10 @@ export class IdempotencyKeyPurge implements OnApplicationBootstrap {
 
   onApplicationBootstrap(): void {
     // Registered with the scheduler, which clears it at shutdown.
-    this.scheduler.addInterval('idempotency-key-purge', setInterval(() => void this.purge(), this.intervalMs));
+    this.scheduler.addInterval(
+      'idempotency-key-purge',
+      setInterval(() => void this.purge(), this.intervalMs),
+    );
   }
 
   async purge(): Promise<number> {

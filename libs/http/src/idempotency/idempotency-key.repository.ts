@@ -76,10 +76,12 @@ export class IdempotencyKeyRepository {
    * False if it was taken over already (then the new owner runs the request).
    */
   async hold(m: EntityManager, scope: IdempotencyScope, token: string): Promise<boolean> {
-    const rows: unknown[] = await m.query(
-      `SELECT 1 FROM "${TABLE}" WHERE "key" = $1 AND "principal" = $2 AND "route" = $3 AND "claim_token" = $4 FOR UPDATE`,
-      [scope.key, scope.principal, scope.route, token],
-    );
+    const rows: unknown[] = await m.query(`SELECT 1 FROM "${TABLE}" WHERE "key" = $1 AND "principal" = $2 AND "route" = $3 AND "claim_token" = $4 FOR UPDATE`, [
+      scope.key,
+      scope.principal,
+      scope.route,
+      token,
+    ]);
     return rows.length === 1;
   }
 

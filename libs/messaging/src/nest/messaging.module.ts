@@ -101,21 +101,19 @@ export class MessagingRuntime implements OnModuleInit, OnApplicationBootstrap, B
   /** The transport for `app.connectMicroservice({ strategy })`; `consumer` names the consumer group. */
   inboxServer(consumer: string, options: InboxTuning = {}) {
     const groupId = this.groupIdFor(consumer);
-    const server = new KafkaInboxServer(
-      (handlers) => {
-        const consumer = new InboxConsumer(this.kafka, this.dataSource, this.publisher, {
-          ...this.options.inbox,
-          ...options,
-          groupId,
-          handlers,
-          topicPrefix: this.options.topicPrefix,
-          metrics: this.metrics,
-          logger: new Logger(`Inbox:${groupId}`),
-        });
-        this.lagMonitor.watch(groupId, consumer.topics);
-        return consumer;
-      },
-    );
+    const server = new KafkaInboxServer((handlers) => {
+      const consumer = new InboxConsumer(this.kafka, this.dataSource, this.publisher, {
+        ...this.options.inbox,
+        ...options,
+        groupId,
+        handlers,
+        topicPrefix: this.options.topicPrefix,
+        metrics: this.metrics,
+        logger: new Logger(`Inbox:${groupId}`),
+      });
+      this.lagMonitor.watch(groupId, consumer.topics);
+      return consumer;
+    });
     this.servers.push(server);
     return server;
   }
