@@ -9,7 +9,8 @@ describe('assertApiConventionsOptions', () => {
     expect(() => assertApiConventionsOptions({ jwtSecret } as never)).toThrow(/jwtSecret/);
   });
 
-  it('fails at boot on a nonsensical in-flight timeout', () => {
-    expect(() => assertApiConventionsOptions({ jwtSecret: 's'.repeat(32), idempotency: { inFlightTimeoutMs: 0 } })).toThrow(/inFlightTimeoutMs/);
+  it.each(['inFlightTimeoutMs', 'retentionMs', 'purgeIntervalMs'])('fails at boot on a nonsensical idempotency.%s', (name) => {
+    expect(() => assertApiConventionsOptions({ jwtSecret: 's'.repeat(32), idempotency: { [name]: 0 } })).toThrow(new RegExp(name));
+    expect(() => assertApiConventionsOptions({ jwtSecret: 's'.repeat(32), idempotency: { [name]: 1.5 } })).toThrow(new RegExp(name));
   });
 });

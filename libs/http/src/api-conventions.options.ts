@@ -11,6 +11,10 @@ export interface ApiConventionsOptions {
      * after a crash mid-request; until then the client gets 409. Default 120 000 ms.
      */
     inFlightTimeoutMs?: number;
+    /** How long a key (and its answer) is kept: the retry window a client is promised. Default 24 h. */
+    retentionMs?: number;
+    /** How often expired keys are purged (`IdempotencyKeyPurge`, in every replica). Default 15 min. */
+    purgeIntervalMs?: number;
   };
   /** Requests per client (JWT `sub`, else address) per window; default DEFAULT_RATE_LIMIT, `limit: 0` = off. */
   rateLimit?: RateLimitOptions;
@@ -29,9 +33,11 @@ export function assertApiConventionsOptions(options: ApiConventionsOptions): Api
   if (typeof options?.jwtSecret !== 'string' || options.jwtSecret.length < MIN_JWT_SECRET_LENGTH) {
     throw new Error(`ApiConventionsModule: jwtSecret must be a string of at least ${MIN_JWT_SECRET_LENGTH} characters`);
   }
-  const timeout = options.idempotency?.inFlightTimeoutMs;
-  if (timeout !== undefined && (!Number.isInteger(timeout) || timeout < 1)) {
-    throw new Error('ApiConventionsModule: idempotency.inFlightTimeoutMs must be a positive integer');
+  for (const name of ['inFlightTimeoutMs', 'retentionMs', 'purgeIntervalMs'] as const) {
+    const value = options.idempotency?.[name];
+    if (value !== undefined && (!Number.isInteger(value) || value < 1)) {
+      throw new Error(`ApiConventionsModule: idempotency.${name} must be a positive integer`);
+    }
   }
   return options;
 }

@@ -38,7 +38,7 @@ export { Idempotent } from './idempotency/idempotent.decorator';
 export { IdempotencyInterceptor, IDEMPOTENT_REPLAYED_HEADER } from './idempotency/idempotency.interceptor';
 export { IdempotencyKeyEntity } from './idempotency/idempotency-key.entity';
 export { CreateIdempotencyKeys1764201600001 } from './idempotency/create-idempotency-keys.migration';
-export { purgeExpiredIdempotencyKeys } from './idempotency/purge-expired-idempotency-keys.util';
+export { IdempotencyKeyPurge, purgeExpiredIdempotencyKeys } from './idempotency/idempotency-key-purge';
 
 // Optimistic concurrency
 export { etagFor, parseIfMatch, assertVersion } from './concurrency/etag.util';

@@ -1,5 +1,6 @@
 import { Body, Controller, HttpStatus, INestApplication, Logger, Post } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
+import { ScheduleModule } from '@nestjs/schedule';
 import { Test } from '@nestjs/testing';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { IsOptional, IsString } from 'class-validator';
@@ -11,6 +12,7 @@ import {
   CreateIdempotencyKeys1764201600001,
   CurrentUser,
   IdempotencyKeyEntity,
+  IdempotencyKeyPurge,
   Idempotent,
   ProblemException,
   purgeExpiredIdempotencyKeys,
@@ -18,7 +20,8 @@ import {
   Roles,
   createHttpAdapter,
 } from '../src';
-import { createTestDatabase, type TestDatabase } from '@crm/testing';
+import { inTransaction } from '@crm/persistence';
+import { createTestDatabase, eventually, type TestDatabase } from '@crm/testing';
 
 const SECRET = 'idempotency-test-secret-of-32-chars-or-more';
 const jwt = new JwtService({ secret: SECRET });
@@ -56,6 +59,23 @@ class LeadsController {
   }
 }
 
+/** A create with a real effect, written the way services write (inTransaction), read back afterwards. */
+@Controller('deals')
+@Roles(Role.SalesRep)
+class DealsController {
+  constructor(private readonly dataSource: DataSource) {}
+
+  @Post()
+  @Idempotent()
+  async create(@Body() dto: CreateLeadDto) {
+    handler.executions += 1;
+    await inTransaction(this.dataSource, (m) => m.query('INSERT INTO deals (name) VALUES ($1)', [dto.name]));
+    // Outside inTransaction, on purpose: a read after the write must see it in the shared transaction.
+    const [{ n }] = await this.dataSource.query('SELECT count(*)::int AS n FROM deals WHERE name = $1', [dto.name]);
+    return { name: dto.name, seen: n };
+  }
+}
+
 async function until(condition: () => boolean, timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
@@ -89,12 +109,13 @@ describe('Idempotency-Key on PostgreSQL', () => {
         }),
         ApiConventionsModule.forRoot({ jwtSecret: SECRET }),
       ],
-      controllers: [LeadsController],
+      controllers: [LeadsController, DealsController],
     }).compile();
     app = moduleRef.createNestApplication(createHttpAdapter(), { logger: false });
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
     dataSource = app.get(DataSource);
+    await dataSource.query('CREATE TABLE deals (id serial PRIMARY KEY, name text NOT NULL)');
   });
 
   beforeEach(() => {
@@ -224,6 +245,34 @@ describe('Idempotency-Key on PostgreSQL', () => {
     expect(handler.executions).toBe(1);
   });
 
+  it("stores the answer in the handler's transaction: a failure before it is stored leaves no effect, and the retry applies it once", async () => {
+    const deals = async (name: string) => (await dataSource.query('SELECT count(*)::int AS n FROM deals WHERE name = $1', [name]))[0].n;
+    const postDeal = (name: string) =>
+      request(app.getHttpServer()).post('/deals').set('Authorization', ada).set('Idempotency-Key', 'key-atomic').send({ name });
+    // The database refuses to store this answer: the handler's work is done by then, its commit is not.
+    await dataSource.query(`
+      CREATE FUNCTION refuse_answer() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN RAISE EXCEPTION 'answer not stored'; END $$;
+      CREATE TRIGGER refuse_answer BEFORE UPDATE OF response_status ON idempotency_keys
+        FOR EACH ROW WHEN (NEW.key = 'key-atomic') EXECUTE FUNCTION refuse_answer();`);
+    try {
+      expect((await postDeal('Acme')).status).toBe(500);
+    } finally {
+      await dataSource.query('DROP TRIGGER refuse_answer ON idempotency_keys; DROP FUNCTION refuse_answer()');
+    }
+    expect(handler.executions).toBe(1);
+    expect(await deals('Acme')).toBe(0);
+    expect(await dataSource.query(`SELECT 1 FROM idempotency_keys WHERE key = 'key-atomic'`)).toEqual([]);
+
+    const retry = await postDeal('Acme');
+    expect(retry.status).toBe(201);
+    expect(retry.body).toEqual({ name: 'Acme', seen: 1 });
+    const replay = await postDeal('Acme');
+    expect(replay.headers['idempotent-replayed']).toBe('true');
+    expect(handler.executions).toBe(2);
+    expect(await deals('Acme')).toBe(1);
+  });
+
   it('purges keys older than the cutoff and keeps the rest', async () => {
     await dataSource.query(
       `INSERT INTO idempotency_keys (key, principal, route, request_hash, claim_token, response_status, created_at)
@@ -250,5 +299,44 @@ describe('Idempotency-Key on PostgreSQL', () => {
 
     await dataSource.runMigrations();
     expect(await indexes()).toEqual(['idx_idempotency_keys_created_at', 'pk_idempotency_keys']);
+  });
+});
+
+describe('expired Idempotency-Keys', () => {
+  let database: TestDatabase;
+  let app: INestApplication;
+
+  beforeAll(async () => {
+    database = await createTestDatabase('http_purge');
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        TypeOrmModule.forRoot({ type: 'postgres', url: database.url, migrations: [CreateIdempotencyKeys1764201600001], migrationsRun: true }),
+        ApiConventionsModule.forRoot({ jwtSecret: SECRET, idempotency: { retentionMs: 3600_000, purgeIntervalMs: 100 } }),
+        ScheduleModule.forRoot(),
+      ],
+      providers: [IdempotencyKeyPurge],
+    }).compile();
+    app = moduleRef.createNestApplication(createHttpAdapter(), { logger: false });
+    await app.init();
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await database?.drop();
+  });
+
+  it('are purged by the scheduled job in batches, while younger ones stay', async () => {
+    const dataSource = app.get(DataSource);
+    await dataSource.query(
+      `INSERT INTO idempotency_keys (key, principal, route, request_hash, claim_token, response_status, created_at)
+       SELECT 'old-' || i, 'p', 'POST /leads', repeat('0', 64), gen_random_uuid(), 201, now() - interval '2 hours'
+       FROM generate_series(1, 2500) AS i
+       UNION ALL SELECT 'fresh', 'p', 'POST /leads', repeat('0', 64), gen_random_uuid(), 201, now() - interval '50 minutes'`,
+    );
+
+    await eventually(async () => {
+      const left: { key: string }[] = await dataSource.query(`SELECT key FROM idempotency_keys ORDER BY key`);
+      expect(left.map((row) => row.key)).toEqual(['fresh']);
+    });
   });
 });

@@ -1,6 +1,7 @@
 export * from './backoff';
 export * from './kafka/kafka-factory';
 export * from './kafka/topic-admin';
+export * from './kafka/consumer-lag-monitor';
 export * from './kafka/event-publisher';
 export * from './kafka/consume-to-end';
 export * from './outbox/outbox';

@@ -5,6 +5,7 @@ export interface MessagingMetrics {
   eventsConsumed: Counter<string>;
   processingSeconds: Histogram<string>;
   consumerLag: Gauge<string>;
+  kafkaUp: Gauge<string>;
   deadLettered: Counter<string>;
   outboxPublished: Counter<string>;
   outboxPublishFailures: Counter<string>;
@@ -26,9 +27,10 @@ export function createMessagingMetrics(metrics: MetricsRegistry): MessagingMetri
     }),
     consumerLag: metrics.gauge({
       name: 'crm_consumer_lag',
-      help: 'Messages behind the partition high watermark after the last batch',
+      help: "Messages behind the partition high watermark, from the group's committed offset on the broker",
       labelNames: ['group', 'topic', 'partition'],
     }),
+    kafkaUp: metrics.gauge({ name: 'crm_kafka_up', help: '1 if the last periodic broker round trip (consumer offsets) succeeded, else 0' }),
     deadLettered: metrics.counter({
       name: 'crm_dlq_messages_total',
       help: 'Messages sent to a dead-letter topic',

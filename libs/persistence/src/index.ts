@@ -1,1 +1,2 @@
 export * from './load-decide-save';
+export * from './shared-transaction';

@@ -2,7 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { DataSourceOptions } from 'typeorm';
-import { ApiConventionsModule } from '@crm/http';
+import { ApiConventionsModule, IdempotencyKeyPurge } from '@crm/http';
 import { isTransientInfrastructureError, MessagingModule, type InboxTuning } from '@crm/messaging';
 import { ObservabilityModule } from '@crm/observability';
 import { DatabaseDeadline } from './database-deadline';
@@ -36,7 +36,7 @@ export class ServicePlatformModule {
         ScheduleModule.forRoot(),
       ],
       // A request never hangs on a stalled database: 503 within 2 s (see DatabaseDeadline).
-      providers: [DatabaseDeadline],
+      providers: [DatabaseDeadline, IdempotencyKeyPurge],
     };
   }
 }

@@ -39,6 +39,19 @@ describe('opportunities service (real Kafka and PostgreSQL)', () => {
   });
   afterAll(() => svc?.close());
 
+  it('creates with an Idempotency-Key in one transaction with its answer: the answer reads what it wrote, a retry replays it', async () => {
+    const key = randomUUID();
+    const body = opportunity({ customer: { name: 'Zhao Min', company: 'Idempotent Ltd' } });
+    const first = await svc.as(rep).post('/api/v1/opportunities').set('Idempotency-Key', key).send(body).expect(201);
+    const again = await svc.as(rep).post('/api/v1/opportunities').set('Idempotency-Key', key).send(body).expect(201);
+
+    expect(first.body).toMatchObject({ id: expect.any(String), customer: { company: 'Idempotent Ltd' } });
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.text).toBe(first.text);
+    expect(await count(`SELECT count(*) AS n FROM opportunities WHERE customer->>'company' = 'Idempotent Ltd'`)).toBe(1);
+    await eventually(async () => expect(await eventsFor('opportunity.created', first.body.id)).toHaveLength(1));
+  });
+
   it('opens one opportunity per converted lead, however often and under whatever id lead.converted arrives', async () => {
     const leadId = randomUUID();
     const captured = createEvent('lead.captured', {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { IDEMPOTENCY_KEYS_TABLE as TABLE } from './idempotency-key.entity';
 
 export interface IdempotencyScope {
@@ -32,27 +32,35 @@ export class IdempotencyKeyRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   /**
-   * INSERT … ON CONFLICT claims the key in one statement, so two racing requests cannot both win. A claim
-   * left in flight longer than `inFlightTimeoutMs` (its owner crashed) is taken over by the same statement.
+   * INSERT … ON CONFLICT DO NOTHING claims the key in one statement, so two racing requests cannot both win,
+   * and it never waits for the row lock the owner holds while its handler runs. A claim left in flight longer
+   * than `inFlightTimeoutMs` whose owner no longer holds it (the process died, so its transaction did too) is
+   * taken over; an owner still at work keeps it (SKIP LOCKED), however long it takes.
    */
   async claim(scope: IdempotencyScope, requestHash: string, inFlightTimeoutMs: number): Promise<ClaimOutcome> {
+    const where = `"key" = $1 AND "principal" = $2 AND "route" = $3`;
     for (let attempt = 1; attempt <= MAX_CLAIM_ATTEMPTS; attempt++) {
       const token = randomUUID();
+      const params = [scope.key, scope.principal, scope.route, requestHash, token];
       const claimed: unknown[] = await this.dataSource.query(
-        `INSERT INTO "${TABLE}" ("key", "principal", "route", "request_hash", "claim_token")
-         VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT ("key", "principal", "route") DO UPDATE
-           SET "request_hash" = EXCLUDED."request_hash", "claim_token" = EXCLUDED."claim_token", "created_at" = now()
-           WHERE "${TABLE}"."response_status" IS NULL
-             AND "${TABLE}"."created_at" < now() - $6::double precision * interval '1 millisecond'
-         RETURNING "claim_token"`,
-        [scope.key, scope.principal, scope.route, requestHash, token, inFlightTimeoutMs],
+        `INSERT INTO "${TABLE}" ("key", "principal", "route", "request_hash", "claim_token") VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT ("key", "principal", "route") DO NOTHING RETURNING "claim_token"`,
+        params,
       );
       if (claimed.length > 0) return { kind: 'claimed', token };
 
+      const [, takenOver]: [unknown, number] = await this.dataSource.query(
+        `UPDATE "${TABLE}" SET "request_hash" = $4, "claim_token" = $5, "created_at" = now()
+         WHERE ${where} AND ("key", "principal", "route") IN (
+           SELECT "key", "principal", "route" FROM "${TABLE}"
+           WHERE ${where} AND "response_status" IS NULL AND "created_at" < now() - $6::double precision * interval '1 millisecond'
+           FOR UPDATE SKIP LOCKED)`,
+        [...params, inFlightTimeoutMs],
+      );
+      if (takenOver === 1) return { kind: 'claimed', token };
+
       const [row]: Row[] = await this.dataSource.query(
-        `SELECT "request_hash", "response_status", "response_headers", "response_body" FROM "${TABLE}"
-         WHERE "key" = $1 AND "principal" = $2 AND "route" = $3`,
+        `SELECT "request_hash", "response_status", "response_headers", "response_body" FROM "${TABLE}" WHERE ${where}`,
         [scope.key, scope.principal, scope.route],
       );
       if (!row) continue;
@@ -63,9 +71,23 @@ export class IdempotencyKeyRepository {
     throw new Error(`Idempotency-Key ${scope.key} kept changing hands; giving up after ${MAX_CLAIM_ATTEMPTS} attempts`);
   }
 
-  /** Stores the answer; false if the claim was taken over meanwhile (then the new owner's answer stands). */
-  async complete(scope: IdempotencyScope, token: string, response: StoredResponse): Promise<boolean> {
-    const [, updated]: [unknown, number] = await this.dataSource.query(
+  /**
+   * Locks the claim in the handler's transaction `m` until it ends, so no one can take it over meanwhile.
+   * False if it was taken over already (then the new owner runs the request).
+   */
+  async hold(m: EntityManager, scope: IdempotencyScope, token: string): Promise<boolean> {
+    const rows: unknown[] = await m.query(`SELECT 1 FROM "${TABLE}" WHERE "key" = $1 AND "principal" = $2 AND "route" = $3 AND "claim_token" = $4 FOR UPDATE`, [
+      scope.key,
+      scope.principal,
+      scope.route,
+      token,
+    ]);
+    return rows.length === 1;
+  }
+
+  /** Stores the answer in the handler's transaction `m`, so it commits with the handler's effect or not at all. */
+  async complete(m: EntityManager, scope: IdempotencyScope, token: string, response: StoredResponse): Promise<void> {
+    const [, updated]: [unknown, number] = await m.query(
       `UPDATE "${TABLE}" SET "response_status" = $5, "response_headers" = $6::jsonb, "response_body" = $7::json
        WHERE "key" = $1 AND "principal" = $2 AND "route" = $3 AND "claim_token" = $4 AND "response_status" IS NULL`,
       [
@@ -78,7 +100,8 @@ export class IdempotencyKeyRepository {
         response.body === undefined ? null : JSON.stringify(response.body),
       ],
     );
-    return updated === 1;
+    // hold() locked the row with this token: nothing else can have changed it.
+    if (updated !== 1) throw new Error(`Idempotency-Key ${scope.key} on ${scope.route} lost its claim before its answer was stored`);
   }
 
   /** Forgets a failed attempt so the client can retry with the same key. */

@@ -1,5 +1,6 @@
 import { CallHandler, ExecutionContext, HttpStatus, Inject, Injectable, Logger, NestInterceptor, Optional } from '@nestjs/common';
 import { from, lastValueFrom, Observable, of } from 'rxjs';
+import { runInSharedTransaction } from '@crm/persistence';
 import { DataSource } from 'typeorm';
 import { API_CONVENTIONS_OPTIONS, ApiConventionsOptions, DEFAULT_IN_FLIGHT_TIMEOUT_MS } from '../api-conventions.options';
 import { AuthenticatedRequest } from '../auth/auth-user.types';
@@ -71,8 +72,11 @@ export class IdempotencyInterceptor implements NestInterceptor {
   }
 
   /**
-   * A promise, not an operator chain: it runs to the end even if the client hangs up, so the answer is stored
-   * (or the claim released) for the retry that client is about to send.
+   * The handler runs in one transaction with the stored answer (`runInSharedTransaction`: its own
+   * `inTransaction` and queries join it), so a failure anywhere before the commit leaves neither its effect
+   * nor the answer, and the retry runs it once. A promise, not an operator chain: it runs to the end even if
+   * the client hangs up, so the answer is stored (or the claim released) for the retry that client is about
+   * to send.
    */
   private async runClaimed(
     next: CallHandler,
@@ -81,27 +85,22 @@ export class IdempotencyInterceptor implements NestInterceptor {
     token: string,
     response: HttpResponse,
   ): Promise<unknown> {
-    let body: unknown;
     try {
-      body = await lastValueFrom(next.handle(), { defaultValue: undefined });
+      const { body, stored } = await runInSharedTransaction(this.dataSource!, async (m) => {
+        if (!(await repository.hold(m, scope, token))) throw keyInFlight();
+        const result: unknown = await lastValueFrom(next.handle(), { defaultValue: undefined });
+        // An error answered without throwing is not stored, as a thrown one is not.
+        if (response.statusCode >= 400) return { body: result, stored: false };
+        // Stored before it is sent: a client that saw the answer can always get it again.
+        await repository.complete(m, scope, token, { status: response.statusCode, headers: pickHeaders(response), body: result });
+        return { body: result, stored: true };
+      });
+      if (!stored) await this.release(repository, scope, token);
+      return body;
     } catch (error) {
       await this.release(repository, scope, token);
       throw error;
     }
-    if (response.statusCode >= 400) {
-      await this.release(repository, scope, token);
-      return body;
-    }
-    try {
-      // Stored before it is sent: a client that saw the answer can always get it again.
-      const headers = pickHeaders(response);
-      const stored = await repository.complete(scope, token, { status: response.statusCode, headers, body });
-      if (!stored) this.logger.warn(`Idempotency-Key ${scope.key} on ${scope.route} was taken over before it completed`);
-    } catch (error) {
-      // The work is done: failing the request now would invite the retry that duplicates it.
-      this.logger.error(`Could not store the answer for Idempotency-Key ${scope.key} on ${scope.route}`, (error as Error).stack);
-    }
-    return body;
   }
 
   // A failed release must not hide the error the client needs to see; the claim then expires by timeout.

@@ -131,7 +131,6 @@ export class InboxConsumer {
   }
 
   private async handleBatch({ batch, resolveOffset, heartbeat: sendHeartbeat, isRunning, isStale, commitOffsetsIfNecessary }: EachBatchPayload) {
-    let last: string | undefined;
     // kafkajs heartbeats only when asked, between messages: a transaction held up (a database stall, a locked
     // row) past the session timeout would cost the partitions a rebalance. A timer keeps the member alive
     // meanwhile; what it meets (a rebalance under way) is raised at the next message, as the loop's own would be.
@@ -147,8 +146,7 @@ export class InboxConsumer {
         const chunk = batch.messages.slice(i, i + this.maxBatchSize);
         const outcome = chunk.length > 1 ? await this.applyChunk(batch.topic, batch.partition, chunk) : { failed: undefined, handlerFailed: false };
         if (outcome === true) {
-          last = chunk[chunk.length - 1].offset;
-          resolveOffset(last);
+          resolveOffset(chunk[chunk.length - 1].offset);
           i += chunk.length;
           await heartbeat();
           continue;
@@ -160,7 +158,6 @@ export class InboxConsumer {
           const firstAttempt = message.offset === outcome.failed && outcome.handlerFailed ? Math.min(2, this.maxAttempts) : 1;
           await this.handleMessage(batch.topic, batch.partition, message, heartbeat, isRunning, firstAttempt);
           resolveOffset(message.offset);
-          last = message.offset;
           i += 1;
           await heartbeat();
           if (message.offset === outcome.failed) break;
@@ -169,11 +166,9 @@ export class InboxConsumer {
     } finally {
       clearInterval(keepAlive);
     }
+    // Lag is measured from the broker's offsets on an interval (ConsumerLagMonitor), not here: a consumer that
+    // stops receiving batches would freeze its last figure.
     await commitOffsetsIfNecessary();
-    if (last !== undefined) {
-      const lag = Number(batch.highWatermark) - Number(last) - 1;
-      this.options.metrics?.consumerLag.set({ group: this.options.groupId, topic: batch.topic, partition: batch.partition }, lag);
-    }
   }
 
   private async handleMessage(

@@ -24,14 +24,3 @@ export async function ensureTopics(kafka: Kafka, specs: TopicSpec[], defaultPart
     await admin.disconnect();
   }
 }
-
-/** Cheap broker round-trip for readiness checks. */
-export async function pingKafka(kafka: Kafka): Promise<void> {
-  const admin = kafka.admin({ retry: { retries: 0 } });
-  await admin.connect();
-  try {
-    await admin.describeCluster();
-  } finally {
-    await admin.disconnect();
-  }
-}

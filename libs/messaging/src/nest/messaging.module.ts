@@ -13,11 +13,12 @@ import {
 import type { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { ALL_TOPICS } from '@crm/contracts';
-import { MetricsRegistry, ReadinessRegistry } from '@crm/observability';
+import { MetricsRegistry } from '@crm/observability';
 import { InboxConsumer, type InboxConsumerOptions } from '../inbox/inbox-consumer';
 import { KafkaEventPublisher } from '../kafka/event-publisher';
 import { createKafka } from '../kafka/kafka-factory';
-import { ensureTopics, pingKafka } from '../kafka/topic-admin';
+import { ConsumerLagMonitor } from '../kafka/consumer-lag-monitor';
+import { ensureTopics } from '../kafka/topic-admin';
 import { createMessagingMetrics, type MessagingMetrics } from '../messaging-metrics';
 import { OutboxRelay, type OutboxRelayOptions } from '../outbox/outbox-relay';
 import { KafkaInboxServer } from './kafka-inbox.server';
@@ -29,13 +30,15 @@ export interface MessagingOptions {
   relay?: Omit<OutboxRelayOptions, 'topicPrefix' | 'metrics' | 'logger'>;
   /** Defaults for this service's inbox consumers (a read model may take bigger batches than a saga step). */
   inbox?: InboxTuning;
+  /** How often consumer lag and Kafka's reachability are read from the broker (default 15 s). */
+  lagIntervalMs?: number;
 }
 
 export type InboxTuning = Partial<Pick<InboxConsumerOptions, 'maxAttempts' | 'backoff' | 'partitionsConsumedConcurrently' | 'maxBatchSize'>>;
 
 const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');
 
-/** The service's Kafka side: topics at start-up, the outbox relay, the inbox transport, readiness. */
+/** The service's Kafka side: topics at start-up, the outbox relay, the inbox transport, lag and broker health. */
 @Injectable()
 export class MessagingRuntime implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger('Messaging');
@@ -43,13 +46,13 @@ export class MessagingRuntime implements OnModuleInit, OnApplicationBootstrap, B
   readonly publisher: KafkaEventPublisher;
   readonly relay: OutboxRelay;
   readonly metrics: MessagingMetrics;
+  readonly lagMonitor: ConsumerLagMonitor;
   private readonly servers: KafkaInboxServer[] = [];
 
   constructor(
     @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
     private readonly dataSource: DataSource,
     metrics: MetricsRegistry,
-    private readonly readiness: ReadinessRegistry,
   ) {
     this.kafka = createKafka({ brokers: options.brokers, clientId: options.serviceName });
     this.publisher = new KafkaEventPublisher(this.kafka);
@@ -60,6 +63,7 @@ export class MessagingRuntime implements OnModuleInit, OnApplicationBootstrap, B
       metrics: this.metrics,
       logger: this.logger,
     });
+    this.lagMonitor = new ConsumerLagMonitor(this.kafka, { intervalMs: options.lagIntervalMs, metrics: this.metrics, logger: this.logger });
   }
 
   async onModuleInit(): Promise<void> {
@@ -67,11 +71,13 @@ export class MessagingRuntime implements OnModuleInit, OnApplicationBootstrap, B
       this.kafka,
       ALL_TOPICS.map((t) => ({ topic: `${this.options.topicPrefix ?? ''}${t}` })),
     );
-    this.readiness.register({ name: 'kafka', check: () => pingKafka(this.kafka) });
+    // Not a readiness check: a Kafka outage must not take every pod out of service while writes can go on
+    // into the outbox. Its health is crm_kafka_up (and the CrmKafkaUnreachable alert) instead.
   }
 
   onApplicationBootstrap(): void {
     this.relay.start();
+    this.lagMonitor.start();
   }
 
   // Before any onApplicationShutdown, where TypeORM ends the pool: consumers finish their batch and the
@@ -79,7 +85,7 @@ export class MessagingRuntime implements OnModuleInit, OnApplicationBootstrap, B
   // pool so that ending it does not wait forever.
   async beforeApplicationShutdown(): Promise<void> {
     await Promise.all(this.servers.map((server) => server.close()));
-    await this.relay.stop();
+    await Promise.all([this.relay.stop(), this.lagMonitor.stop()]);
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -95,18 +101,19 @@ export class MessagingRuntime implements OnModuleInit, OnApplicationBootstrap, B
   /** The transport for `app.connectMicroservice({ strategy })`; `consumer` names the consumer group. */
   inboxServer(consumer: string, options: InboxTuning = {}) {
     const groupId = this.groupIdFor(consumer);
-    const server = new KafkaInboxServer(
-      (handlers) =>
-        new InboxConsumer(this.kafka, this.dataSource, this.publisher, {
-          ...this.options.inbox,
-          ...options,
-          groupId,
-          handlers,
-          topicPrefix: this.options.topicPrefix,
-          metrics: this.metrics,
-          logger: new Logger(`Inbox:${groupId}`),
-        }),
-    );
+    const server = new KafkaInboxServer((handlers) => {
+      const consumer = new InboxConsumer(this.kafka, this.dataSource, this.publisher, {
+        ...this.options.inbox,
+        ...options,
+        groupId,
+        handlers,
+        topicPrefix: this.options.topicPrefix,
+        metrics: this.metrics,
+        logger: new Logger(`Inbox:${groupId}`),
+      });
+      this.lagMonitor.watch(groupId, consumer.topics);
+      return consumer;
+    });
     this.servers.push(server);
     return server;
   }
