@@ -13,7 +13,17 @@ const at = (s: string) => new Date(s).toISOString();
 const terms = (opportunityId: string, currency: string, changedAt: string, expectedAmount: string, expectedCloseDate: string) =>
   createEvent('opportunity.terms_changed', {
     subject: opportunityId,
-    data: { opportunityId, repId: REP, expectedAmount, currency, expectedCloseDate, lines: [], changed: ['expectedAmount', 'expectedCloseDate'], by: REP, changedAt: at(changedAt) },
+    data: {
+      opportunityId,
+      repId: REP,
+      expectedAmount,
+      currency,
+      expectedCloseDate,
+      lines: [],
+      changed: ['expectedAmount', 'expectedCloseDate'],
+      by: REP,
+      changedAt: at(changedAt),
+    },
   });
 const created = (opportunityId: string, currency: string, createdAt: string, expectedAmount: string, expectedCloseDate: string, p: number) =>
   createEvent('opportunity.created', {
@@ -45,7 +55,10 @@ const first: EventEnvelope[] = [
   terms(Y, 'USD', '2026-06-20T09:00:00Z', '700.00', '2026-09-10'),
 ];
 // The edit of 06-10: 4000.00 closing in August; Y's creation (06-15, 500.00 in July) after its own edit.
-const second: EventEnvelope[] = [terms(X, 'EUR', '2026-06-10T09:00:00Z', '4000.00', '2026-08-20'), created(Y, 'USD', '2026-06-15T09:00:00Z', '500.00', '2026-07-01', 0.3)];
+const second: EventEnvelope[] = [
+  terms(X, 'EUR', '2026-06-10T09:00:00Z', '4000.00', '2026-08-20'),
+  created(Y, 'USD', '2026-06-15T09:00:00Z', '500.00', '2026-07-01', 0.3),
+];
 // An edit made on 06-05 that arrives last.
 const late: EventEnvelope[] = [terms(X, 'EUR', '2026-06-05T09:00:00Z', '2000.00', '2026-07-31')];
 

@@ -5,4 +5,10 @@ import { SalesMonthly1764460800007 } from './1764460800007-sales-monthly';
 import { OpportunityTerms1764720000011 } from './1764720000011-opportunity-terms';
 
 /** Every migration of the analytics database, oldest first; never edit one that has shipped. */
-export const migrations = [CreateMessagingTables1764201600000, CreateIdempotencyKeys1764201600001, CreateAnalytics1764288000000, SalesMonthly1764460800007, OpportunityTerms1764720000011];
+export const migrations = [
+  CreateMessagingTables1764201600000,
+  CreateIdempotencyKeys1764201600001,
+  CreateAnalytics1764288000000,
+  SalesMonthly1764460800007,
+  OpportunityTerms1764720000011,
+];

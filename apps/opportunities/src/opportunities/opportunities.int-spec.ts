@@ -157,8 +157,18 @@ describe('opportunities service (real Kafka and PostgreSQL)', () => {
       return events;
     });
     expect(found.map((e) => e.data)).toEqual([
-      expect.objectContaining({ expectedAmount: '15000.50', expectedCloseDate: '2026-10-15', currency: 'USD', lines: [], changed: ['expectedAmount', 'expectedCloseDate'] }),
-      expect.objectContaining({ expectedAmount: '15000.50', changed: ['lines'], lines: [expect.objectContaining({ sku: 'PUMP-200' }), expect.objectContaining({ sku: 'VALVE-10' })] }),
+      expect.objectContaining({
+        expectedAmount: '15000.50',
+        expectedCloseDate: '2026-10-15',
+        currency: 'USD',
+        lines: [],
+        changed: ['expectedAmount', 'expectedCloseDate'],
+      }),
+      expect.objectContaining({
+        expectedAmount: '15000.50',
+        changed: ['lines'],
+        lines: [expect.objectContaining({ sku: 'PUMP-200' }), expect.objectContaining({ sku: 'VALVE-10' })],
+      }),
     ]);
     expect(found[0].data).toMatchObject({ opportunityId: o.id, repId: rep.sub, by: rep.sub });
     expect(Date.parse((found[0].data as { changedAt: string }).changedAt)).toBeLessThanOrEqual(Date.parse((found[1].data as { changedAt: string }).changedAt));

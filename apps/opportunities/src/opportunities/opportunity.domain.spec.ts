@@ -77,7 +77,11 @@ describe('decideUpdate', () => {
     expect(decideUpdate(o, { region: 'north', fields: { b: '2' }, productLine: 'pumps' }, actor).events).toEqual([]);
     const same = decideUpdate(
       o,
-      { expectedAmount: '1000', expectedCloseDate: '2026-06-30', lines: [{ sku: 'PUMP-200', productName: 'Pump', quantity: 3, unitPrice: '19.99', discount: '5' }] },
+      {
+        expectedAmount: '1000',
+        expectedCloseDate: '2026-06-30',
+        lines: [{ sku: 'PUMP-200', productName: 'Pump', quantity: 3, unitPrice: '19.99', discount: '5' }],
+      },
       actor,
     );
     expect(same.events).toEqual([]);

@@ -77,7 +77,10 @@ export const OpportunityTermsChanged = defineEvent({
     currency: Currency,
     expectedCloseDate: CalendarDate,
     lines: z.array(OrderLine).describe('the product lines now (empty when it has none)'),
-    changed: z.array(z.enum(['expectedAmount', 'expectedCloseDate', 'lines'])).min(1).describe('which of the terms this change touched'),
+    changed: z
+      .array(z.enum(['expectedAmount', 'expectedCloseDate', 'lines']))
+      .min(1)
+      .describe('which of the terms this change touched'),
     by: Actor,
     changedAt: Timestamp,
   }),
