@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createEvent, type EventEnvelope } from '@crm/contracts';
 import { eventually, startTestService, type TestService } from '@crm/testing';
 import { AppModule } from './app.module';
+import { OpportunityTerms1764720000011 } from './migrations/1764720000011-opportunity-terms';
 import { RebuildService } from './projection/rebuild.service';
 import { ADMIN, inboxCount, snapshotReadModel } from './testing/analytics-fixtures';
 
@@ -151,4 +152,25 @@ describe('analytics follows an opportunity’s edited amount and close date (rea
     expect(await snapshotReadModel(svc)).toEqual(before);
     expect(await answers()).toEqual(expected);
   }, 90_000);
+
+  // Last: it rewrites the terms column of every row.
+  it('gives a row from before terms were kept its creation terms when the column is added', async () => {
+    const q = svc.dataSource.createQueryRunner();
+    const migration = new OpportunityTerms1764720000011();
+    const legacy = randomUUID();
+    try {
+      await migration.down(q);
+      await q.query(
+        `INSERT INTO opportunity_facts (opportunity_id, currency, expected_amount, expected_close_date, created_at)
+         VALUES ($1, 'EUR', 1234.5, '2026-07-15', '2026-06-01T09:00:00Z')`,
+        [legacy],
+      );
+      await migration.up(q);
+      const [{ terms }] = await q.query('SELECT terms FROM opportunity_facts WHERE opportunity_id = $1', [legacy]);
+      expect(terms).toEqual([{ kind: 'created', at: expect.any(String), amount: '1234.5000', closeDate: '2026-07-15' }]);
+      expect(Date.parse(terms[0].at)).toBe(Date.parse('2026-06-01T09:00:00Z'));
+    } finally {
+      await q.release();
+    }
+  });
 });
