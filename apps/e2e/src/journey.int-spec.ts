@@ -6,7 +6,7 @@ import { signedWebForm } from './journey.helpers';
 
 // The whole journey across the six services as real processes on the real broker and database, driven the way
 // a client drives it: over HTTP only, each step by the role a real user would use. Booting six processes is
-// most of the time (one to three minutes on a busy shared two-core machine); the three tests take about 20 s.
+// most of the time (one to three minutes on a busy shared two-core machine); the tests take about 20 s.
 jest.setTimeout(300_000);
 
 const WEBFORM_SECRET = 'journey-webform-secret-0123456789';
@@ -290,6 +290,38 @@ describe('the customer journey from web-form lead to paid order and feedback, ac
         }),
       ]);
     }, hop);
+  });
+
+  it("an edit of an open opportunity's amount and close date moves it in analytics' forecast", async () => {
+    // A rep of their own, in EUR: their forecast holds this opportunity only.
+    const seller = { sub: randomUUID(), roles: ['sales_rep'], team: 'forecast' };
+    const monthAhead = (n: number) => {
+      const now = new Date();
+      return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + n, 15)).toISOString().slice(0, 10);
+    };
+    const monthOf = (date: string) => `${date.slice(0, 7)}-01`;
+    const [next, later] = [monthAhead(1), monthAhead(2)];
+    const created = await as(seller, 'opportunities')
+      .post('/api/v1/opportunities')
+      .send({ customer: { name: 'Wang Fang', company: 'Harbour Foods' }, currency: 'EUR', expectedAmount: '5000.00', expectedCloseDate: next })
+      .expect(201);
+    const analytics = as(seller, 'analytics');
+    /** The weighted pipeline forecast per close month, without the empty months. */
+    const weighted = async () => {
+      const { body } = await analytics.get('/api/v1/analytics/forecast?horizon=4&currency=EUR').expect(200);
+      const points = body.series.find((s: { measure: string }) => s.measure === 'pipeline_weighted').points as { x: string; y: string }[];
+      return Object.fromEntries(points.filter((p) => Number(p.y) !== 0).map((p) => [p.x, p.y]));
+    };
+    // The first stage's win probability is 0.1.
+    await eventually(async () => expect(await weighted()).toEqual({ [monthOf(next)]: '500.00' }), hop);
+
+    await as(seller, 'opportunities')
+      .patch(`/api/v1/opportunities/${created.body.id}`)
+      .send({ expectedAmount: '8000.00', expectedCloseDate: later })
+      .expect(200);
+    await eventually(async () => expect(await weighted()).toEqual({ [monthOf(later)]: '800.00' }), hop);
+    const pipeline = (await analytics.get('/api/v1/analytics/pipeline?currency=EUR').expect(200)).body;
+    expect(pipeline.series.find((s: { measure: string }) => s.measure === 'amount').points).toEqual([{ x: 'needs_analysis', y: '8000.00' }]);
   });
 
   it('an order for more stock than there is goes on hold and alerts its rep', async () => {

@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { Contribution } from './aggregates';
+import type { TermsEntry } from './opportunity-terms';
 import type { HistoryEntry } from './projection.domain';
 
 /**
@@ -59,6 +60,8 @@ export interface OpportunityFactRow {
   won_amount: string | null;
   lost_at: Date | null;
   history: HistoryEntry[];
+  /** The amount and close date over time; the columns above hold the latest. */
+  terms: TermsEntry[];
   contrib: Contribution[];
 }
 

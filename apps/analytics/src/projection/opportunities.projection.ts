@@ -1,16 +1,28 @@
 import type { Contribution } from './aggregates';
 import { weightedAmount } from './deal-value';
 import { settle } from './fact-changes';
+import { priceIntervals, termsTimeline, type TermsEntry } from './opportunity-terms';
 import type { OpportunityProjectionRow, OpportunityState, StageIntervalRow } from './opportunity-facts.repository';
 import type { ProjectionContext, Projections } from './projection-context';
 import { DIRECT, UNKNOWN, opportunityContributions, stageIntervals, type HistoryEntry, type OpportunityFactView } from './projection.domain';
 
-/** Opportunity facts: each event appends to the stage history, from which the state and intervals are derived at the flush. */
+const iso = (at: string) => new Date(at).toISOString();
+
+/**
+ * Opportunity facts: each event appends to the stage history or the terms (amount and close date over time),
+ * from which the state and intervals are derived at the flush.
+ */
 export const opportunityProjections: Projections = {
   'opportunity.created': async ({ data }, { m, batch, repos }) => {
-    await repos.opportunities.created(m, data, { kind: 'created', at: data.createdAt, stage: data.stage, p: data.winProbability ?? null });
+    const terms: TermsEntry = { kind: 'created', at: iso(data.createdAt), amount: data.expectedAmount, closeDate: data.expectedCloseDate };
+    await repos.opportunities.created(m, data, { kind: 'created', at: data.createdAt, stage: data.stage, p: data.winProbability ?? null }, terms);
     batch.opportunity(data.opportunityId, true);
     if (data.leadId) batch.leads.add(data.leadId);
+  },
+  'opportunity.terms_changed': async ({ data }, { m, batch, repos }) => {
+    const terms: TermsEntry = { kind: 'changed', at: iso(data.changedAt), amount: data.expectedAmount, closeDate: data.expectedCloseDate };
+    await repos.opportunities.termsChanged(m, data, terms);
+    batch.opportunity(data.opportunityId, false);
   },
   'opportunity.stage_changed': async ({ data }, { m, batch, repos }) => {
     const entry: HistoryEntry = { kind: 'stage', at: data.changedAt, stage: data.toStage, p: data.winProbability ?? null };
@@ -28,10 +40,19 @@ export const opportunityProjections: Projections = {
   },
 };
 
-/** What an opportunity's row comes to: its current state, its stage intervals (when it has an amount) and its view for the aggregates. */
+/**
+ * What an opportunity's row comes to: its current state, its stage intervals (when it has an amount), each cut
+ * where its terms changed so it carries the amount of its own time, and its view for the aggregates, which
+ * takes the latest terms. A row from before terms were kept has only its stored amount and close date.
+ */
 export function projectOpportunity(o: OpportunityProjectionRow): { state: OpportunityState; intervals: StageIntervalRow[]; view: OpportunityFactView } {
-  const intervals = stageIntervals(o.history);
-  const current = intervals.at(-1) ?? null;
+  const timeline = termsTimeline(o.terms ?? []);
+  const latest = timeline.at(-1) ?? null;
+  const amount = latest?.amount ?? o.expected_amount;
+  const closeDate = latest?.closeDate ?? o.close_date;
+  const stages = stageIntervals(o.history);
+  const intervals = timeline.length ? priceIntervals(stages, timeline) : amount === null ? [] : stages.map((i) => ({ ...i, amount }));
+  const current = stages.at(-1) ?? null;
   const dims = {
     region: o.region ?? UNKNOWN,
     productLine: o.product_line ?? UNKNOWN,
@@ -39,9 +60,16 @@ export function projectOpportunity(o: OpportunityProjectionRow): { state: Opport
     repId: o.rep_id ?? UNKNOWN,
     team: o.team ?? o.rep_team ?? UNKNOWN,
   };
-  const state = { id: o.opportunity_id, stage: current?.stage ?? null, status: current?.status ?? null, p: current?.winProbability ?? null };
+  const state = {
+    id: o.opportunity_id,
+    stage: current?.stage ?? null,
+    status: current?.status ?? null,
+    p: current?.winProbability ?? null,
+    amount: latest?.amount ?? null,
+    closeDate: latest?.closeDate ?? null,
+  };
   const rows: StageIntervalRow[] = [];
-  if (o.currency && o.expected_amount !== null) {
+  if (o.currency) {
     for (const i of intervals) {
       rows.push({
         opportunity_id: o.opportunity_id,
@@ -50,8 +78,8 @@ export function projectOpportunity(o: OpportunityProjectionRow): { state: Opport
         status: i.status,
         p: i.winProbability,
         currency: o.currency,
-        amount: o.expected_amount,
-        weighted: weightedAmount(o.expected_amount, i.winProbability),
+        amount: i.amount,
+        weighted: weightedAmount(i.amount, i.winProbability),
         valid_from: i.validFrom,
         valid_to: i.validTo,
         region: dims.region,
@@ -64,8 +92,8 @@ export function projectOpportunity(o: OpportunityProjectionRow): { state: Opport
   }
   const view: OpportunityFactView = {
     currency: o.currency,
-    expectedAmount: o.expected_amount,
-    expectedCloseDate: o.close_date,
+    expectedAmount: amount,
+    expectedCloseDate: closeDate,
     createdAt: o.created_at,
     wonAt: o.won_at,
     wonAmount: o.won_amount,

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { EventData } from '@crm/contracts';
 import { select, ts, type OpportunityFactRow } from './fact-rows';
+import type { TermsEntry } from './opportunity-terms';
 import type { HistoryEntry } from './projection.domain';
 
 /** An opportunity with what its dimensions resolve through: its lead's source and its rep's team. */
@@ -12,12 +13,14 @@ export interface OpportunityProjectionRow extends OpportunityFactRow {
   rep_team: string | null;
 }
 
-/** The current state an opportunity's history comes to. */
+/** The current state an opportunity's history and terms come to (no amount or close date: keep the stored ones). */
 export interface OpportunityState {
   id: string;
   stage: string | null;
   status: string | null;
   p: number | null;
+  amount: string | null;
+  closeDate: string | null;
 }
 
 /** One row of opportunity_stage_intervals, as written. */
@@ -39,15 +42,16 @@ export interface StageIntervalRow {
   team: string;
 }
 
-/** opportunity_facts (with each one's stage history) and opportunity_stage_intervals. */
+/** opportunity_facts (with each one's stage history and terms) and opportunity_stage_intervals. */
 @Injectable()
 export class OpportunityFactsRepository {
-  async created(m: EntityManager, data: EventData<'opportunity.created'>, entry: HistoryEntry): Promise<void> {
+  async created(m: EntityManager, data: EventData<'opportunity.created'>, entry: HistoryEntry, terms: TermsEntry): Promise<void> {
     await m.query(
-      `INSERT INTO opportunity_facts (opportunity_id, history, deal_known, lead_id, rep_id, team, region, product_line, currency,
+      `INSERT INTO opportunity_facts (opportunity_id, history, terms, deal_known, lead_id, rep_id, team, region, product_line, currency,
          expected_amount, expected_close_date, created_at)
-       VALUES ($1, jsonb_build_array($2::jsonb), true, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-       ON CONFLICT (opportunity_id) DO UPDATE SET history = opportunity_facts.history || $2::jsonb, deal_known = true, lead_id = EXCLUDED.lead_id,
+       VALUES ($1, jsonb_build_array($2::jsonb), jsonb_build_array($12::jsonb), true, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+       ON CONFLICT (opportunity_id) DO UPDATE SET history = opportunity_facts.history || $2::jsonb, terms = opportunity_facts.terms || $12::jsonb,
+         deal_known = true, lead_id = EXCLUDED.lead_id,
          rep_id = EXCLUDED.rep_id, team = EXCLUDED.team, region = EXCLUDED.region, product_line = EXCLUDED.product_line, currency = EXCLUDED.currency,
          expected_amount = EXCLUDED.expected_amount, expected_close_date = EXCLUDED.expected_close_date, created_at = EXCLUDED.created_at`,
       [
@@ -62,7 +66,18 @@ export class OpportunityFactsRepository {
         data.expectedAmount,
         data.expectedCloseDate,
         ts(data.createdAt),
+        JSON.stringify(terms),
       ],
+    );
+  }
+
+  /** New terms from their time on; the currency is the deal's, known from whichever event came first. */
+  async termsChanged(m: EntityManager, data: EventData<'opportunity.terms_changed'>, terms: TermsEntry): Promise<void> {
+    await m.query(
+      `INSERT INTO opportunity_facts (opportunity_id, terms, rep_id, currency) VALUES ($1, jsonb_build_array($2::jsonb), $3, $4)
+       ON CONFLICT (opportunity_id) DO UPDATE SET terms = opportunity_facts.terms || $2::jsonb,
+         rep_id = COALESCE(opportunity_facts.rep_id, EXCLUDED.rep_id), currency = COALESCE(opportunity_facts.currency, EXCLUDED.currency)`,
+      [data.opportunityId, JSON.stringify(terms), data.repId, data.currency],
     );
   }
 
@@ -125,8 +140,9 @@ export class OpportunityFactsRepository {
 
   async saveStates(m: EntityManager, states: readonly OpportunityState[]): Promise<void> {
     await m.query(
-      `UPDATE opportunity_facts f SET stage = x.stage, status = x.status, win_probability = x.p
-         FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, stage text, status text, p numeric) WHERE f.opportunity_id = x.id`,
+      `UPDATE opportunity_facts f SET stage = x.stage, status = x.status, win_probability = x.p,
+         expected_amount = COALESCE(x.amount, f.expected_amount), expected_close_date = COALESCE(x."closeDate", f.expected_close_date)
+         FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, stage text, status text, p numeric, amount numeric, "closeDate" date) WHERE f.opportunity_id = x.id`,
       [JSON.stringify(states)],
     );
   }

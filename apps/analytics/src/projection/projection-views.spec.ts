@@ -55,6 +55,7 @@ const opportunity = (over: Partial<OpportunityProjectionRow> = {}): OpportunityP
     { kind: 'created', at: '2026-01-01T00:00:00.000Z', stage: 'qualify', p: 0.2 },
     { kind: 'stage', at: '2026-01-10T00:00:00.000Z', stage: 'proposal', p: 0.5 },
   ],
+  terms: [],
   ...over,
 });
 
@@ -116,11 +117,39 @@ describe('leadView', () => {
 describe('projectOpportunity', () => {
   it('derives the current state and one interval per history entry, weighted by its probability', () => {
     const { state, intervals } = projectOpportunity(opportunity());
-    expect(state).toEqual({ id: 'o1', stage: 'proposal', status: 'open', p: 0.5 });
+    expect(state).toEqual({ id: 'o1', stage: 'proposal', status: 'open', p: 0.5, amount: null, closeDate: null });
     expect(intervals.map((i) => [i.stage, i.weighted, i.valid_to])).toEqual([
       ['qualify', '200.00', '2026-01-10T00:00:00.000Z'],
       ['proposal', '500.00', null],
     ]);
+  });
+
+  it('cuts the intervals where the terms changed: each piece has the amount of its time, the view and the state the latest terms', () => {
+    const { state, intervals, view } = projectOpportunity(
+      opportunity({
+        terms: [
+          // Arrived before the creation's terms, took effect after them.
+          { kind: 'changed', at: '2026-01-20T00:00:00.000Z', amount: '3000.00', closeDate: '2026-05-31' },
+          { kind: 'created', at: '2026-01-01T00:00:00.000Z', amount: '1000.00', closeDate: '2026-03-15' },
+          { kind: 'changed', at: '2026-01-05T00:00:00.000Z', amount: '2000.00', closeDate: '2026-04-30' },
+        ],
+      }),
+    );
+    expect(intervals.map((i) => [i.seq, i.stage, i.amount, i.weighted, i.valid_from, i.valid_to])).toEqual([
+      [0, 'qualify', '1000.00', '200.00', '2026-01-01T00:00:00.000Z', '2026-01-05T00:00:00.000Z'],
+      [1, 'qualify', '2000.00', '400.00', '2026-01-05T00:00:00.000Z', '2026-01-10T00:00:00.000Z'],
+      [2, 'proposal', '2000.00', '1000.00', '2026-01-10T00:00:00.000Z', '2026-01-20T00:00:00.000Z'],
+      [3, 'proposal', '3000.00', '1500.00', '2026-01-20T00:00:00.000Z', null],
+    ]);
+    expect(state).toMatchObject({ amount: '3000.00', closeDate: '2026-05-31' });
+    expect(view).toMatchObject({ expectedAmount: '3000.00', expectedCloseDate: '2026-05-31' });
+  });
+
+  it('keeps the stored amount and close date of a row from before terms were kept', () => {
+    const { state, intervals, view } = projectOpportunity(opportunity());
+    expect(state).toMatchObject({ amount: null, closeDate: null });
+    expect(intervals.map((i) => i.amount)).toEqual(['1000.0000', '1000.0000']);
+    expect(view).toMatchObject({ expectedAmount: '1000.0000', expectedCloseDate: '2026-03-15' });
   });
 
   it('writes no intervals without an amount or a currency', () => {

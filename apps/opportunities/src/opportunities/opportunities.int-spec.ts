@@ -154,6 +154,39 @@ describe('opportunities service (real Kafka and PostgreSQL)', () => {
     expect(changed.data).toMatchObject({ fromStage: 'needs_analysis', toStage: 'negotiation', winProbability: 0.6, by: rep.sub });
   });
 
+  it('publishes opportunity.terms_changed for each edit that changes the amount, close date or lines, and nothing for one that does not', async () => {
+    const o = await create(opportunity({ expectedAmount: '12000', expectedCloseDate: '2026-09-30' }));
+    const patch = (body: object) => svc.as(rep).patch(`/api/v1/opportunities/${o.id}`).send(body).expect(200);
+    await patch({ expectedAmount: '15000.5', expectedCloseDate: '2026-10-15' });
+    // The same terms written differently, and details that are not terms: no event.
+    await patch({ expectedAmount: '15000.50', expectedCloseDate: '2026-10-15', region: 'north', fields: { note: 'x' } });
+    const last = await patch({ lines });
+    expect(last.body).toMatchObject({ expectedAmount: '15000.50', expectedCloseDate: '2026-10-15' });
+
+    // Per-key order on the topic: had the second edit published, it would come before the third.
+    const found = await eventually(async () => {
+      const events = await eventsFor('opportunity.terms_changed', o.id);
+      expect(events).toHaveLength(2);
+      return events;
+    });
+    expect(found.map((e) => e.data)).toEqual([
+      expect.objectContaining({
+        expectedAmount: '15000.50',
+        expectedCloseDate: '2026-10-15',
+        currency: 'USD',
+        lines: [],
+        changed: ['expectedAmount', 'expectedCloseDate'],
+      }),
+      expect.objectContaining({
+        expectedAmount: '15000.50',
+        changed: ['lines'],
+        lines: [expect.objectContaining({ sku: 'PUMP-200' }), expect.objectContaining({ sku: 'VALVE-10' })],
+      }),
+    ]);
+    expect(found[0].data).toMatchObject({ opportunityId: o.id, repId: rep.sub, by: rep.sub });
+    expect(Date.parse((found[0].data as { changedAt: string }).changedAt)).toBeLessThanOrEqual(Date.parse((found[1].data as { changedAt: string }).changedAt));
+  });
+
   it('publishes exactly one stage_overdue reminder per crossing of a stage time limit, even with two concurrent scans', async () => {
     const o = await create(opportunity({ customer: { name: 'Late Co', company: 'Late Co' } }));
     const job = svc.app.get(StageOverdueJob);

@@ -51,7 +51,7 @@ export class OpportunitiesService {
   }
 
   update(user: AuthUser, id: string, dto: UpdateOpportunityDto, expectedVersion?: number) {
-    return this.act(user, id, expectedVersion, (o) => decideUpdate(o, dto));
+    return this.act(user, id, expectedVersion, (o) => decideUpdate(o, dto, { by: user.sub, now: new Date() }));
   }
 
   addTask(user: AuthUser, id: string, dto: TaskDto) {

@@ -1,5 +1,6 @@
 import { DomainError, nothingToDo, type Decision } from '@crm/domain';
-import { formatAmount, priceProductLines, type PricedProductLine, type ProductLineInput } from '@crm/money';
+import { newEvent } from '@crm/messaging';
+import { compareAmounts, formatAmount, priceProductLines, type PricedProductLine, type ProductLineInput } from '@crm/money';
 import type { StageDef } from '../pipeline/pipeline.domain';
 
 export interface CustomerInfo {
@@ -119,8 +120,13 @@ export interface UpdateOpportunity {
   lines?: LineInput[];
 }
 
-/** An open opportunity's details; the fields are always rewritten, so every update is a new version. */
-export function decideUpdate(o: OpportunityState, cmd: UpdateOpportunity): Decision<OpportunityChanges> {
+/**
+ * An open opportunity's details; the fields are always rewritten, so every update is a new version. When the
+ * amount, the expected close date or the lines really change, `opportunity.terms_changed` carries the new
+ * terms (analytics re-projects the pipeline and forecast from it); an update that leaves them as they were
+ * publishes nothing.
+ */
+export function decideUpdate(o: OpportunityState, cmd: UpdateOpportunity, { by, now }: Actor): Decision<OpportunityChanges> {
   assertOpen(o);
   const set: Partial<OpportunityColumns> = { fields: mergeFields(o.fields, cmd.fields) };
   if (cmd.expectedAmount !== undefined) set.expectedAmount = formatAmount(cmd.expectedAmount);
@@ -129,7 +135,41 @@ export function decideUpdate(o: OpportunityState, cmd: UpdateOpportunity): Decis
   if (cmd.productLine !== undefined) set.productLine = cmd.productLine;
   if (cmd.region !== undefined) set.region = cmd.region;
   const lines = cmd.lines ? pricedLines(cmd.lines) : undefined;
-  return { changes: { set, lines, rescore: true }, events: [] };
+  const changed = changedTerms(o, set, lines);
+  if (!changed.length) return { changes: { set, lines, rescore: true }, events: [] };
+  const event = newEvent('opportunity.terms_changed', {
+    subject: o.id,
+    data: {
+      opportunityId: o.id,
+      repId: o.repId,
+      expectedAmount: set.expectedAmount ?? formatAmount(o.expectedAmount),
+      currency: o.currency,
+      expectedCloseDate: set.expectedCloseDate ?? o.expectedCloseDate,
+      lines: (lines ?? o.lines).map((l) => ({ sku: l.sku, productName: l.productName, quantity: l.quantity, unitPrice: l.unitPrice, discount: l.discount })),
+      changed,
+      by,
+      changedAt: now.toISOString(),
+    },
+  });
+  return { changes: { set, lines, rescore: true }, events: [event] };
+}
+
+type Term = 'expectedAmount' | 'expectedCloseDate' | 'lines';
+
+const sameLine = (a: PricedLine, b: PricedLine) =>
+  a.sku === b.sku &&
+  a.productName === b.productName &&
+  a.quantity === b.quantity &&
+  compareAmounts(a.unitPrice, b.unitPrice) === 0 &&
+  compareAmounts(a.discount, b.discount) === 0;
+
+/** The terms an update really changes: an amount written differently ("25000" for "25000.00") is the same amount. */
+function changedTerms(o: OpportunityState, set: Partial<OpportunityColumns>, lines: PricedLine[] | undefined): Term[] {
+  const changed: Term[] = [];
+  if (set.expectedAmount !== undefined && compareAmounts(set.expectedAmount, o.expectedAmount) !== 0) changed.push('expectedAmount');
+  if (set.expectedCloseDate !== undefined && set.expectedCloseDate !== o.expectedCloseDate) changed.push('expectedCloseDate');
+  if (lines && (lines.length !== o.lines.length || lines.some((l, i) => !sameLine(l, o.lines[i])))) changed.push('lines');
+  return changed;
 }
 
 /** A task named by a key that exit criteria refer to: one per key and opportunity. */

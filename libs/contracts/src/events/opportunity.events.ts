@@ -66,6 +66,26 @@ export const OpportunityStageChanged = defineEvent({
   }),
 });
 
+export const OpportunityTermsChanged = defineEvent({
+  ...opportunity,
+  name: 'opportunity.terms_changed',
+  summary: "An open opportunity's amount, expected close date or product lines changed: its terms as they now stand, in effect from changedAt.",
+  data: z.object({
+    opportunityId: Id,
+    repId: Id,
+    expectedAmount: Decimal,
+    currency: Currency,
+    expectedCloseDate: CalendarDate,
+    lines: z.array(OrderLine).describe('the product lines now (empty when it has none)'),
+    changed: z
+      .array(z.enum(['expectedAmount', 'expectedCloseDate', 'lines']))
+      .min(1)
+      .describe('which of the terms this change touched'),
+    by: Actor,
+    changedAt: Timestamp,
+  }),
+});
+
 export const OpportunityStageOverdue = defineEvent({
   ...opportunity,
   name: 'opportunity.stage_overdue',
