@@ -75,7 +75,11 @@ export class AssignmentService {
     const decision = decideRescore(rules, { status: lead.status, ownerRepId: lead.ownerRepId, before, after: lead }, owner ?? null);
     if (decision.kind === 'keep') return undefined;
     const { note, scoreChange } = decision;
-    if (decision.kind === 'retry') return this.assign(m, lead, { kind: 'retry', by, now, note, scoreChange });
+    if (decision.kind === 'retry') {
+      const outcome = await this.assign(m, lead, { kind: 'retry', by, now, note, scoreChange });
+      if (!outcome.assigned) await this.assignments.noteUnassigned(m, lead.id, outcome.reason);
+      return outcome;
+    }
     const outcome = await this.assign(m, lead, { kind: 'quality', by, now, excludeRepId: decision.excludeRepId, note, scoreChange });
     if (!outcome.assigned) this.logger.warn(`lead ${lead.id} should move (${note}) but nobody can take it: ${outcome.reason}`);
     return outcome;

@@ -1,13 +1,6 @@
 import { definitionOf } from '@crm/contracts';
 import type { Candidate, Rule } from './assignment.domain';
-import {
-  assignmentTarget,
-  decideAssignment,
-  noEligibleRep,
-  type AssignOptions,
-  type AssignmentState,
-  type LeadToAssign,
-} from './lead-assignment.domain';
+import { assignmentTarget, decideAssignment, noEligibleRep, type AssignOptions, type AssignmentState, type LeadToAssign } from './lead-assignment.domain';
 
 const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 const [A, B, C, LEAD, RULE] = [id(1), id(2), id(3), id(9), id(7)];

@@ -39,7 +39,7 @@ describe('score bounds in a rule', () => {
 });
 
 describe('a change of what the rules look at', () => {
-  it("moves the lead when its score crosses a threshold upwards, naming both scores and both rules", () => {
+  it('moves the lead when its score crosses a threshold upwards, naming both scores and both rules', () => {
     expect(decideRescore(RULES, lead({ score: 40 }, { score: 75 }), eastRep)).toEqual({
       kind: 'reassign',
       excludeRepId: OWNER,
@@ -69,20 +69,30 @@ describe('a change of what the rules look at', () => {
   });
 
   it('keeps the lead when the winning rule targets its current owner', () => {
-    expect(decideRescore(RULES, lead({ score: 40 }, { score: 75 }), keyRep)).toEqual({ kind: 'keep', why: "rule 'Hot' now wins and its target holds the owner" });
+    expect(decideRescore(RULES, lead({ score: 40 }, { score: 75 }), keyRep)).toEqual({
+      kind: 'keep',
+      why: "rule 'Hot' now wins and its target holds the owner",
+    });
     const poolRule = { ...HOT, target: { kind: 'pool' as const, repIds: [OWNER] } };
     expect(decideRescore([EAST, poolRule], lead({ score: 40 }, { score: 75 }), eastRep)).toMatchObject({ kind: 'keep' });
   });
 
   it('keeps the lead with its owner when no rule matches any more', () => {
-    expect(decideRescore([HOT], lead({ score: 80 }, { score: 20 }), keyRep)).toEqual({ kind: 'keep', why: 'no rule matches the lead now; it stays with its owner' });
+    expect(decideRescore([HOT], lead({ score: 80 }, { score: 20 }), keyRep)).toEqual({
+      kind: 'keep',
+      why: 'no rule matches the lead now; it stays with its owner',
+    });
   });
 
   it('says lead_quality, not score_changed, when another fact and not the score moved it', () => {
     const moved = decideRescore(RULES, lead({ score: null }, { region: 'west', score: 80 }), eastRep);
     expect(moved).toEqual({ kind: 'reassign', excludeRepId: OWNER, note: "lead re-scored: rule 'East' → rule 'West'" });
     // Both changed, and the score decided it: the old score in the new region would not reach Hot.
-    const both = decideRescore([WEST, EAST, HOT, rule('r-n', 'North', 4, { regions: ['north'] }, 'north')], lead({ region: 'north', score: 10 }, { region: 'east', score: 90 }), { id: OWNER, team: 'north' });
+    const both = decideRescore(
+      [WEST, EAST, HOT, rule('r-n', 'North', 4, { regions: ['north'] }, 'north')],
+      lead({ region: 'north', score: 10 }, { region: 'east', score: 90 }),
+      { id: OWNER, team: 'north' },
+    );
     expect(both).toMatchObject({ kind: 'reassign', scoreChange: { from: 10, to: 90, previousRule: 'North', rule: 'Hot' } });
   });
 

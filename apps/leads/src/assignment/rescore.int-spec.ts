@@ -21,7 +21,11 @@ describe('a change of lead quality score re-routes the lead across rule threshol
     ] as const) {
       for (let i = 0; i < n; i++) {
         const name = `${team}-${i}-${randomUUID().slice(0, 4)}`;
-        const rep = await svc.as(admin).post('/api/v1/reps').send({ name, email: `${name}@crm.example`, team, capacity: 100 }).expect(201);
+        const rep = await svc
+          .as(admin)
+          .post('/api/v1/reps')
+          .send({ name, email: `${name}@crm.example`, team, capacity: 100 })
+          .expect(201);
         teams[team].push(rep.body.id);
       }
     }
@@ -49,7 +53,11 @@ describe('a change of lead quality score re-routes the lead across rule threshol
       .post('/api/v1/assignment-rules')
       .send({ name: 'Hot', position: 1, match: { minScore: 70 }, target: { kind: 'team', team: 'key' }, followUpHours: 4 })
       .expect(201);
-    await svc.as(admin).post('/api/v1/assignment-rules').send({ name: 'Warm', position: 2, target: { kind: 'team', team: 'east' } }).expect(201);
+    await svc
+      .as(admin)
+      .post('/api/v1/assignment-rules')
+      .send({ name: 'Warm', position: 2, target: { kind: 'team', team: 'east' } })
+      .expect(201);
 
     const created = await svc.as(integration).post('/api/v1/leads').send({ name: 'Gao Yan', email: 'gao@yan.example', source: 'trade_show' }).expect(201);
     const { leadId } = created.body;
