@@ -106,5 +106,6 @@ describe('a change of what the rules look at', () => {
       kind: 'retry',
       note: 'lead re-scored',
     });
+    expect(decideRescore(RULES, lead({ score: 10 }, { score: 80 }, { status: 'unassigned' }), eastRep)).toMatchObject({ kind: 'retry' });
   });
 });

@@ -54,7 +54,7 @@ export function decideRescore(rules: readonly Rule[], lead: RescoredLead, owner:
   if (same(lead.before, lead.after)) return { kind: 'keep', why: 'nothing the rules look at changed' };
   const was = firstMatchingRule(rules, lead.before);
   const now = firstMatchingRule(rules, lead.after);
-  if (!lead.ownerRepId) {
+  if (lead.status === 'unassigned' || !lead.ownerRepId) {
     const scoreChange = now && now.id !== was?.id ? scoreChangeOf(rules, lead.before, lead.after, was, now) : undefined;
     return { kind: 'retry', note: now ? noteOf(was, now, scoreChange) : 'lead re-scored', ...(scoreChange && { scoreChange }) };
   }
