@@ -11,6 +11,9 @@ export interface RuleMatch {
   productLines?: string[];
   sources?: string[];
   companySizes?: string[];
+  /** Lead quality score bounds, inclusive (0-100); a lead without a score meets neither. */
+  minScore?: number;
+  maxScore?: number;
 }
 
 export type RuleTarget = { kind: 'rep'; repId: string } | { kind: 'team'; team: string } | { kind: 'pool'; repIds: string[] };
@@ -31,6 +34,8 @@ export interface LeadFacts {
   productInterest?: string | null;
   source: string;
   companySize?: string | null;
+  /** The lead's quality score (0-100), null when nobody has scored it. */
+  score?: number | null;
 }
 
 export interface Candidate {
@@ -46,12 +51,18 @@ export interface Candidate {
 
 const eq = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
 const within = (allowed: string[] | undefined, value: string | null | undefined) => !allowed?.length || (value != null && allowed.some((a) => eq(a, value)));
+const scoreWithin = (m: RuleMatch, score: number | null | undefined) =>
+  (m.minScore == null && m.maxScore == null) || (score != null && score >= (m.minScore ?? 0) && score <= (m.maxScore ?? Infinity));
 
-/** A rule matches when every condition it sets holds; an empty condition matches anything. */
+/** A rule matches when every condition it sets holds (a score between its bounds); an empty condition matches anything. */
 export function ruleMatches(rule: Pick<Rule, 'match'>, lead: LeadFacts): boolean {
   const m = rule.match ?? {};
   return (
-    within(m.regions, lead.region) && within(m.productLines, lead.productInterest) && within(m.sources, lead.source) && within(m.companySizes, lead.companySize)
+    within(m.regions, lead.region) &&
+    within(m.productLines, lead.productInterest) &&
+    within(m.sources, lead.source) &&
+    within(m.companySizes, lead.companySize) &&
+    scoreWithin(m, lead.score)
   );
 }
 

@@ -5,7 +5,7 @@ import type { AssignmentChanges, LeadToAssign } from './lead-assignment.domain';
 import { AssignmentEntity } from './rule.entity';
 
 const REP_COLUMNS = `id, name, team, capacity, open_leads AS "openLeads", active, away, last_assigned_at AS "lastAssignedAt"`;
-const LEAD_TO_ASSIGN = `id, status, version, owner_rep_id AS "ownerRepId", region, product_interest AS "productInterest", source, company_size AS "companySize"`;
+const LEAD_TO_ASSIGN = `id, status, version, owner_rep_id AS "ownerRepId", region, product_interest AS "productInterest", source, company_size AS "companySize", score`;
 
 /** A late lead as the SLA scan claims it, with its deadline as text for an exact keyset cursor. */
 export interface DueLead extends LeadToAssign {

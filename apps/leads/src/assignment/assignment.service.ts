@@ -4,7 +4,9 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { DomainError } from '@crm/domain';
 import { MetricsRegistry } from '@crm/observability';
 import { inTransaction, loadDecideSave } from '@crm/persistence';
-import { assignmentTarget, decideAssignment, ownerOutOfTarget, type AssignOptions, type LeadToAssign } from './lead-assignment.domain';
+import type { LeadFacts } from './assignment.domain';
+import { assignmentTarget, decideAssignment, type AssignOptions, type LeadToAssign } from './lead-assignment.domain';
+import { decideRescore } from './rescore.domain';
 import { AssignmentRepository } from './assignment.repository';
 import { DEFAULT_SLA_SETTINGS, SLA_SETTINGS, type SlaSettings } from './sla.settings';
 
@@ -60,18 +62,27 @@ export class AssignmentService {
     return this.assignments.release(m, repId);
   }
 
-  /** After a change to what the rules look at: a queued lead tries again, an owned one moves if its owner no longer fits. */
-  async afterRescore(m: EntityManager, lead: LeadToAssign & { team: string | null }, by: string, now: Date): Promise<void> {
-    if (lead.status === 'unassigned') {
-      await this.assign(m, lead, { kind: 'retry', by, now });
-    } else if (lead.ownerRepId) {
-      const rules = await this.assignments.activeRules(m);
-      const owner = await this.assignments.rep(m, lead.ownerRepId);
-      if (!owner) throw new Error(`lead ${lead.id} is owned by rep ${lead.ownerRepId}, who does not exist`);
-      if (ownerOutOfTarget(rules, lead, owner)) {
-        await this.assign(m, lead, { kind: 'quality', by, now, excludeRepId: lead.ownerRepId, note: 'lead re-scored' });
-      }
+  /**
+   * After a change to what the rules look at (the quality score, region, product interest, company size), in
+   * the caller's transaction holding the lead's row lock: `decideRescore` says whether the lead moves, and a
+   * move is an assignment like any other (the new rule's target, lowest load, a fresh first-follow-up deadline).
+   * Every path that changes those facts comes here. A move nobody can take leaves the lead with its owner.
+   */
+  async afterRescore(m: EntityManager, before: LeadFacts, lead: LeadToAssign, by: string, now: Date): Promise<AssignOutcome | undefined> {
+    const rules = await this.assignments.activeRules(m);
+    const owner = lead.ownerRepId ? await this.assignments.rep(m, lead.ownerRepId) : null;
+    if (lead.ownerRepId && !owner) throw new Error(`lead ${lead.id} is owned by rep ${lead.ownerRepId}, who does not exist`);
+    const decision = decideRescore(rules, { status: lead.status, ownerRepId: lead.ownerRepId, before, after: lead }, owner ?? null);
+    if (decision.kind === 'keep') return undefined;
+    const { note, scoreChange } = decision;
+    if (decision.kind === 'retry') {
+      const outcome = await this.assign(m, lead, { kind: 'retry', by, now, note, scoreChange });
+      if (!outcome.assigned) await this.assignments.noteUnassigned(m, lead.id, outcome.reason);
+      return outcome;
     }
+    const outcome = await this.assign(m, lead, { kind: 'quality', by, now, excludeRepId: decision.excludeRepId, note, scoreChange });
+    if (!outcome.assigned) this.logger.warn(`lead ${lead.id} should move (${note}) but nobody can take it: ${outcome.reason}`);
+    return outcome;
   }
 
   /** The team of a rep, null for none, undefined when there is no such rep. */

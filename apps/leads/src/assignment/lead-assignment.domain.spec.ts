@@ -1,13 +1,6 @@
+import { definitionOf } from '@crm/contracts';
 import type { Candidate, Rule } from './assignment.domain';
-import {
-  assignmentTarget,
-  decideAssignment,
-  noEligibleRep,
-  ownerOutOfTarget,
-  type AssignOptions,
-  type AssignmentState,
-  type LeadToAssign,
-} from './lead-assignment.domain';
+import { assignmentTarget, decideAssignment, noEligibleRep, type AssignOptions, type AssignmentState, type LeadToAssign } from './lead-assignment.domain';
 
 const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 const [A, B, C, LEAD, RULE] = [id(1), id(2), id(3), id(9), id(7)];
@@ -138,10 +131,31 @@ describe('assigning one lead', () => {
 });
 
 describe('a re-score', () => {
-  it('moves the lead only when its owner is outside the target of the rule that now matches', () => {
-    expect(ownerOutOfTarget([rule()], lead(), { id: A, team: 'west' })).toBe(true);
-    expect(ownerOutOfTarget([rule()], lead(), { id: A, team: 'east' })).toBe(false);
-    expect(ownerOutOfTarget([rule()], lead({ region: 'west' }), { id: A, team: 'west' })).toBe(false);
+  const scoreChange = { from: 40, to: 75, previousRule: 'Warm', rule: 'East' };
+
+  it("publishes score_changed with the scores and both rules, and gives the new owner the new rule's deadline", () => {
+    const owned = lead({ status: 'contacted', ownerRepId: A, score: 75 });
+    const { changes, events } = decideAssignment(
+      state(owned, [rep(A), rep(B, { openLeads: 2 })]),
+      opts({ kind: 'quality', by: 'boss', excludeRepId: A, note: 'score_changed: score 40 → 75', scoreChange }),
+    );
+    expect(changes).toMatchObject({ assigned: true, repId: B, kind: 'quality', previousRepId: A, deadline: new Date('2026-03-01T14:00:00Z') });
+    expect(changes.assigned && changes.reason).toContain('score_changed: score 40 → 75');
+    expect(events[0]).toMatchObject({
+      type: 'crm.lead.reassigned',
+      data: { fromRepId: A, toRepId: B, reason: 'score_changed', scoreChange, firstFollowUpDueAt: '2026-03-01T14:00:00.000Z' },
+    });
+    const first = decideAssignment(state(lead({ status: 'unassigned', score: 75 }), [rep(B)]), opts({ kind: 'retry', scoreChange }));
+    expect(first.events[0]).toMatchObject({ type: 'crm.lead.assigned', data: { rule: 'East', scoreChange } });
+  });
+
+  it('keeps messages written before scoreChange existed valid, and a score from nothing valid', () => {
+    const valid = (data: object) => definitionOf('lead.reassigned').data.safeParse(data).success;
+    const old = { leadId: LEAD, fromRepId: A, toRepId: B, reason: 'lead_quality', reassignedAt: now.toISOString(), firstFollowUpDueAt: now.toISOString() };
+    expect(valid(old)).toBe(true);
+    const scored = { ...old, reason: 'score_changed', scoreChange: { from: null, to: 90, rule: 'Hot' } };
+    expect(valid(scored)).toBe(true);
+    expect(valid({ ...scored, scoreChange: { from: 1, to: 101, rule: 'Hot' } })).toBe(false);
   });
 
   it('is refused as a conflict when nobody can take the lead', () => {

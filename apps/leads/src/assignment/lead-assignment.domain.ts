@@ -10,13 +10,13 @@ import {
   firstMatchingRule,
   followUpDeadline,
   HOUR_MS,
-  inTarget,
   type Candidate,
   type LeadFacts,
   type Rule,
   type RuleDecision,
   type RuleTarget,
 } from './assignment.domain';
+import type { ScoreChange } from './rescore.domain';
 
 export type AssignmentKind = 'initial' | 'sla_breach' | 'manual' | 'retry' | 'quality';
 
@@ -42,6 +42,8 @@ export interface AssignOptions {
   /** For kind sla_breach: the deadline that was missed (one re-assignment per deadline). */
   breachedDeadline?: Date;
   note?: string;
+  /** The score change that crossed a rule's threshold and moves the lead; the event says so. */
+  scoreChange?: ScoreChange;
 }
 
 /** What an assignment sees: the lead, the active rules and the reps it may touch, locked. */
@@ -125,14 +127,24 @@ export function decideAssignment(state: AssignmentState, opts: AssignOptions, ho
   const previous = lead.ownerRepId;
   const at = opts.now.toISOString();
   const due = deadline.toISOString();
+  const sc = opts.scoreChange;
+  const scoreChange = sc && { from: sc.from, to: sc.to, previousRule: sc.previousRule ?? undefined, rule: sc.rule };
   const event = previous
     ? newEvent('lead.reassigned', {
         subject: lead.id,
-        data: { leadId: lead.id, fromRepId: previous, toRepId: rep.id, reason: REASSIGN_REASONS[opts.kind], reassignedAt: at, firstFollowUpDueAt: due },
+        data: {
+          leadId: lead.id,
+          fromRepId: previous,
+          toRepId: rep.id,
+          reason: sc ? 'score_changed' : REASSIGN_REASONS[opts.kind],
+          reassignedAt: at,
+          firstFollowUpDueAt: due,
+          scoreChange,
+        },
       })
     : newEvent('lead.assigned', {
         subject: lead.id,
-        data: { leadId: lead.id, repId: rep.id, team: rep.team ?? undefined, rule: rule.name, assignedAt: at, firstFollowUpDueAt: due },
+        data: { leadId: lead.id, repId: rep.id, team: rep.team ?? undefined, rule: rule.name, assignedAt: at, firstFollowUpDueAt: due, scoreChange },
       });
   return {
     changes: {
@@ -151,12 +163,6 @@ export function decideAssignment(state: AssignmentState, opts: AssignOptions, ho
     },
     events: [event],
   };
-}
-
-/** A re-scored lead moves when its owner is outside the target of the rule that now matches. */
-export function ownerOutOfTarget(rules: readonly Rule[], lead: LeadFacts, owner: Pick<Candidate, 'id' | 'team'>): boolean {
-  const rule = firstMatchingRule(rules, lead);
-  return !!rule && !inTarget(rule.target, owner);
 }
 
 export const noEligibleRep = (reason: string) => DomainError.conflict('NO_ELIGIBLE_REP', `No rep can take the lead: ${reason}.`);

@@ -24,6 +24,23 @@ describe('assignment rules', () => {
     expect(decideUpdateRule({ target: { kind: 'pool', repIds: [REP, REP] } }).changes).toEqual({ target: { kind: 'pool', repIds: [REP] } });
   });
 
+  it('refuses score bounds no score meets, naming the field, and keeps sound ones', () => {
+    const band = (minScore: number, maxScore: number) => ({
+      name: 'Hot',
+      position: 0,
+      match: { minScore, maxScore },
+      target: { kind: 'team' as const, team: 'east' },
+    });
+    expect(() => decideCreateRule('r1', band(80, 60))).toThrow(
+      expect.objectContaining({ kind: 'invalid', fields: [{ field: 'match.maxScore', message: 'maxScore must not be below minScore' }] }),
+    );
+    expect(() => decideUpdateRule({ match: { minScore: 50, maxScore: 49 } })).toThrow(expect.objectContaining({ kind: 'invalid' }));
+    expect(() => proposedRules([band(0, 10), band(9, 1)])).toThrow(
+      expect.objectContaining({ fields: [expect.objectContaining({ field: 'rules[1].match.maxScore' })] }),
+    );
+    expect(decideCreateRule('r1', band(60, 60)).changes.match).toEqual({ minScore: 60, maxScore: 60 });
+  });
+
   it('simulates proposed rules with their defaults', () => {
     expect(proposedRules([{ name: 'x', position: 0, target: { kind: 'team', team: 'east' } }])).toEqual([
       { id: 'proposed-0', name: 'x', position: 0, match: {}, target: { kind: 'team', team: 'east' }, followUpHours: 72, active: true },

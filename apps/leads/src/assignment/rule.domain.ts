@@ -25,8 +25,16 @@ export function targetOf(input: RuleInput['target']): RuleTarget {
   return { kind: 'pool', repIds: [...new Set(input.repIds!)] };
 }
 
+/** Score bounds that no score meets would make a rule that silently never matches. */
+function checkMatch(match: RuleMatch | undefined, field = 'match'): void {
+  if (match?.minScore != null && match.maxScore != null && match.minScore > match.maxScore) {
+    throw DomainError.invalidField(`${field}.maxScore`, 'maxScore must not be below minScore');
+  }
+}
+
 /** A rule with its defaults: matches everything, 72 hours to the first follow-up, active. */
-export function ruleOf(id: string, input: RuleInput): Rule {
+export function ruleOf(id: string, input: RuleInput, field?: string): Rule {
+  checkMatch(input.match, field);
   return {
     id,
     name: input.name,
@@ -44,13 +52,14 @@ export function decideCreateRule(id: string, input: RuleInput): Decision<Rule> {
 
 /** Only the fields sent change; rules publish no events (the assignments they make do). */
 export function decideUpdateRule(input: Partial<RuleInput>): Decision<RuleChanges> {
+  checkMatch(input.match);
   const { target, ...rest } = input;
   return { changes: { ...rest, ...(target && { target: targetOf(target) }) }, events: [] };
 }
 
 /** A proposed rule set, each rule with its defaults and a made-up id. */
 export function proposedRules(rules: readonly RuleInput[]): Rule[] {
-  return rules.map((r, i) => ruleOf(`proposed-${i}`, r));
+  return rules.map((r, i) => ruleOf(`proposed-${i}`, r, `rules[${i}].match`));
 }
 
 export function checkSimulationPeriod(from: string, to: string): void {

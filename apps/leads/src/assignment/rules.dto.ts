@@ -46,6 +46,18 @@ export class RuleMatchDto {
   @IsArray()
   @IsIn(CompanySize.options, { each: true })
   companySizes?: string[];
+  @ApiPropertyOptional({ minimum: 0, maximum: 100, example: 70, description: 'lead quality score at least this (inclusive); an unscored lead does not match' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(100)
+  minScore?: number;
+  @ApiPropertyOptional({ minimum: 0, maximum: 100, description: 'lead quality score at most this (inclusive); an unscored lead does not match' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(100)
+  maxScore?: number;
 }
 
 const TARGET_KINDS = ['rep', 'team', 'pool'] as const;

@@ -62,7 +62,7 @@ export class RulesRepository {
         `SELECT id, name, team, capacity, 0 AS "openLeads", active, away, NULL AS "lastAssignedAt" FROM reps ORDER BY id`,
       );
       const leads: PastLead[] = await m.query(
-        `SELECT l.id, l.region, l.product_interest AS "productInterest", l.source, l.company_size AS "companySize", l.created_at AS "createdAt",
+        `SELECT l.id, l.region, l.product_interest AS "productInterest", l.source, l.company_size AS "companySize", l.score, l.created_at AS "createdAt",
                 (SELECT a.rep_id FROM assignments a WHERE a.lead_id = l.id ORDER BY a.id LIMIT 1) AS "actualRepId"
            FROM leads l WHERE l.created_at >= $1 AND l.created_at < $2 ORDER BY l.created_at, l.id LIMIT $3`,
         [from, to, MAX_SIMULATED_LEADS + 1],

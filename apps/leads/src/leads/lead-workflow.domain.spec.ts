@@ -30,6 +30,7 @@ const lead = (over: Partial<LeadState> = {}): LeadState => ({
   region: 'east',
   productInterest: 'valves',
   needs: 'x'.repeat(250),
+  score: 40,
   firstFollowedUpAt: null,
   opportunityId: null,
   createdAt: new Date('2026-02-01T00:00:00Z'),
@@ -154,6 +155,12 @@ describe('edits', () => {
   it('is no re-score when the rule facts are unchanged or not sent', () => {
     expect(decideEdit(lead(), { region: 'east', needs: 'more' }).changes.rescored).toBe(false);
     expect(decideEdit(lead(), { companySize: 'large' }).changes.rescored).toBe(true);
+  });
+
+  it('marks a change of the quality score as a re-score, the same score sent again as none', () => {
+    expect(decideEdit(lead(), { score: 75 }).changes).toMatchObject({ score: 75, rescored: true });
+    expect(decideEdit(lead(), { score: 40 }).changes.rescored).toBe(false);
+    expect(decideEdit(lead({ score: null }), { score: 0 }).changes.rescored).toBe(true);
   });
 
   it('refuses to edit a converted lead', () => {

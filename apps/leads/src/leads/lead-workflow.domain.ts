@@ -209,11 +209,11 @@ export interface LeadEdit {
   needs: string | null;
   score: number | null;
   customFields: Record<string, string | number | boolean> | null;
-  /** What the rules look at changed (region, product interest, company size): the assignment is checked again. */
+  /** What the rules look at changed (region, product interest, company size, score): the assignment is checked again. */
   rescored: boolean;
 }
 
-const RULE_FACTS = ['region', 'productInterest', 'companySize'] as const;
+const RULE_FACTS = ['region', 'productInterest', 'companySize', 'score'] as const;
 
 export function decideEdit(lead: LeadState, input: LeadEditInput): Decision<LeadEdit> {
   assertAllowed('edit', lead.status);

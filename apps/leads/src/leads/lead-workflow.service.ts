@@ -132,8 +132,8 @@ export class LeadWorkflowService {
   }
 
   /**
-   * Edits the lead; a change to what the rules look at (a re-score: region, product interest, company size)
-   * moves it when its owner is no longer in the target of the rule that now matches.
+   * Edits the lead; a change to what the rules look at (the quality score, region, product interest, company
+   * size) runs the rules again, and the lead moves when that crosses a rule's threshold (see `decideRescore`).
    */
   update(user: AuthUser, id: string, dto: LeadEditInput, expectedVersion: number): Promise<LeadEntity> {
     return this.onLead(
@@ -141,9 +141,9 @@ export class LeadWorkflowService {
       id,
       expectedVersion,
       (lead) => decideEdit(lead, dto),
-      async (m, _lead, changes) => {
+      async (m, before, changes) => {
         await this.leads.saveEdit(m, id, changes);
-        if (changes.rescored) await this.assignment.afterRescore(m, await this.leads.load(m, id), user.sub, new Date());
+        if (changes.rescored) await this.assignment.afterRescore(m, before, await this.leads.load(m, id), user.sub, new Date());
         return this.leads.load(m, id);
       },
     );

@@ -57,6 +57,8 @@ export interface LeadState {
   region: string | null;
   productInterest: string | null;
   needs: string | null;
+  /** The lead quality score (0-100); assignment rules may match on it. */
+  score: number | null;
   firstFollowedUpAt: Date | null;
   opportunityId: string | null;
   createdAt: Date;

@@ -7,6 +7,16 @@ const lead = { topic: Topics.leads, source: 'leads' } as const;
 /** Where a lead came from: analytics groups by it, assignment rules match on it. */
 export const LeadSource = z.enum(['web_form', 'phone', 'social', 'trade_show', 'referral', 'import', 'other']);
 export const CompanySize = z.enum(['micro', 'small', 'medium', 'large', 'enterprise']).describe('1-9, 10-49, 50-249, 250-999, 1000+ employees');
+const LeadScore = z.number().int().min(0).max(100);
+/** Present when a change of the lead quality score crossed a rule's threshold and so chose the rep (added later: optional). */
+const ScoreChange = z
+  .object({
+    from: LeadScore.nullable().describe('the score before; null: not scored'),
+    to: LeadScore.nullable(),
+    previousRule: z.string().min(1).optional().describe('the rule that won before; absent: none did'),
+    rule: z.string().min(1).describe('the rule the new score falls under, which chose the rep'),
+  })
+  .describe('the quality-score change that moved the lead across a rule threshold');
 export const FollowUpChannel = z.enum(['call', 'email', 'meeting', 'visit', 'chat', 'social', 'other']);
 
 export const LeadCaptured = defineEvent({
@@ -37,22 +47,26 @@ export const LeadAssigned = defineEvent({
     rule: z.string().min(1).describe('the rule that chose the rep, e.g. region, round_robin'),
     assignedAt: Timestamp,
     firstFollowUpDueAt: Timestamp,
+    scoreChange: ScoreChange.optional().describe('a queued lead whose new score made a rule match'),
   }),
 });
 
 export const LeadReassigned = defineEvent({
   ...lead,
   name: 'lead.reassigned',
-  summary: 'A lead moved to another rep (late first follow-up, or by hand).',
+  summary: 'A lead moved to another rep (late first follow-up, a re-score, or by hand).',
   data: z.object({
     leadId: Id,
     fromRepId: Id,
     toRepId: Id,
     reason: z
-      .enum(['sla_breach', 'manual', 'rep_inactive', 'lead_quality'])
-      .describe('lead_quality: a re-score or a disqualification reason (wrong territory or product line) moved it'),
+      .enum(['sla_breach', 'manual', 'rep_inactive', 'lead_quality', 'score_changed'])
+      .describe(
+        'lead_quality: a change of region, product interest or company size, or a disqualification reason (wrong territory or product line), moved it; score_changed: its quality score crossed a rule threshold (see scoreChange)',
+      ),
     reassignedAt: Timestamp,
     firstFollowUpDueAt: Timestamp,
+    scoreChange: ScoreChange.optional(),
   }),
 });
 
