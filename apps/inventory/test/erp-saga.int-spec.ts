@@ -15,7 +15,16 @@ const SECRET = 'inventory-erp-saga-webhook-secret';
 const erpHold = (orderId: string, erpStep: 'inventory' | 'finance'): EventOf<'order.on_hold'> =>
   createEvent('order.on_hold', {
     subject: orderId,
-    data: { orderId, repId: randomUUID(), reason: `ERP refused ${erpStep}`, kind: 'erp_refused', erpStep, erpStatus: 422, notify: ['rep', 'finance'], at: new Date().toISOString() },
+    data: {
+      orderId,
+      repId: randomUUID(),
+      reason: `ERP refused ${erpStep}`,
+      kind: 'erp_refused',
+      erpStep,
+      erpStatus: 422,
+      notify: ['rep', 'finance'],
+      at: new Date().toISOString(),
+    },
   });
 
 /** An operator's retry: the order's terms again, under a new event id. */
@@ -120,7 +129,11 @@ describe('inventory in the saga with an ERP: backorders served by ERP stock, ref
     await svc.publish(confirmed);
 
     const [refused] = await published('stock.deduction_refused', orderId);
-    expect(refused.data).toMatchObject({ orderId, erpStatus: 422, reason: expect.stringMatching(/ERP refused POST \/stock\/deductions with 422.*customer account blocked/) });
+    expect(refused.data).toMatchObject({
+      orderId,
+      erpStatus: 422,
+      reason: expect.stringMatching(/ERP refused POST \/stock\/deductions with 422.*customer account blocked/),
+    });
     expect(erp.stock.get('REF-A')).toBe(10);
     expect(await onHand(svc, 'REF-A', 'erp-main')).toBe(10);
     expect(await allocation(orderId)).toBeUndefined();

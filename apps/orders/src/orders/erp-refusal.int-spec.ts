@@ -32,7 +32,12 @@ describe('orders held by an ERP refusal (real Kafka and PostgreSQL)', () => {
   afterAll(() => svc?.close());
 
   async function confirmedOrder(): Promise<string> {
-    const body = { customer: { name: 'Wang Fang' }, currency: 'CNY', paymentTerms: 'NET30', lines: [{ sku: 'ERP-SKU', productName: 'Pump', quantity: 2, unitPrice: '50.00' }] };
+    const body = {
+      customer: { name: 'Wang Fang' },
+      currency: 'CNY',
+      paymentTerms: 'NET30',
+      lines: [{ sku: 'ERP-SKU', productName: 'Pump', quantity: 2, unitPrice: '50.00' }],
+    };
     const { id } = (await svc.as(rep).post('/api/v1/orders').send(body).expect(201)).body;
     await svc.as(rep).post(`/api/v1/orders/${id}/submit`).expect(200);
     await svc.as(manager).post(`/api/v1/orders/${id}/confirm`).expect(200);

@@ -87,7 +87,11 @@ export class FakeErp {
       const { lines } = body as { lines: Line[] };
       const refused = path === '/stock/deductions' && this.refuseDeductions;
       // Like a real idempotent ERP it replays a refusal for the same key: a retry must come with a new one.
-      const answer = refused ? { status: refused, body: { error: 'customer account blocked' } } : path === '/stock/deductions' ? this.deduct(lines) : this.release(lines);
+      const answer = refused
+        ? { status: refused, body: { error: 'customer account blocked' } }
+        : path === '/stock/deductions'
+          ? this.deduct(lines)
+          : this.release(lines);
       this.answers.set(`${path}:${key}`, answer);
       return answer;
     }
