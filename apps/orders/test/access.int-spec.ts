@@ -33,6 +33,7 @@ const TABLE: AccessTable = {
   'POST /api/v1/orders/:id/reject': MANAGERS,
   'POST /api/v1/orders/:id/cancel': SALES,
   'POST /api/v1/orders/:id/complete': MANAGERS,
+  'POST /api/v1/orders/:id/erp-retry': MANAGERS,
   'POST /api/v1/orders/:id/tracking': [...SALES, Integration],
   'POST /api/v1/orders/:id/feedback': SALES,
   'GET /api/v1/orders/:id/feedback': SALES,
@@ -106,6 +107,7 @@ describe('orders access matrix (OWASP API1/API3/API5)', () => {
         'POST /api/v1/orders/:id/reject': { note: 'not mine' },
         'POST /api/v1/orders/:id/cancel': { reason: 'not mine' },
         'POST /api/v1/orders/:id/complete': {},
+        'POST /api/v1/orders/:id/erp-retry': {},
         'POST /api/v1/orders/:id/tracking': { kind: 'production', percent: 50 },
         'POST /api/v1/orders/:id/feedback': { rating: 1, category: 'quality' },
       },
@@ -117,7 +119,7 @@ describe('orders access matrix (OWASP API1/API3/API5)', () => {
       bodies: { 'POST /api/v1/alerts/:id/acknowledge': {} },
     });
     expect([...orders.violations, ...alerts.violations]).toEqual([]);
-    expect([orders.checked.length, alerts.checked.length]).toEqual([9, 1]);
+    expect([orders.checked.length, alerts.checked.length]).toEqual([10, 1]);
     expect(await fingerprint()).toEqual(before);
   });
 

@@ -17,6 +17,8 @@ export const anOrder = (overrides: Partial<Order> = {}): Order => ({
   paymentStatus: 'unpaid',
   outstanding: null,
   holdReason: null,
+  holdKind: null,
+  erpRefusal: null,
   productionPercent: null,
   carrier: null,
   trackingNumber: null,

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { Topics, dlqTopic } from '@crm/contracts';
+import { Topics, createEvent, dlqTopic } from '@crm/contracts';
 import { eventually, readTopic, startTestService, testKafka, type TestService } from '@crm/testing';
 import { AppModule } from '../app.module';
 import { financeSettings } from '../finance.settings';
@@ -71,21 +71,71 @@ describe('finance with the HTTP ERP connector configured (real Kafka and Postgre
     expect(await outboxed(svc, 'receivable.voided', receivable!.id)).toHaveLength(1);
   });
 
-  it('dead-letters a confirmation the ERP refuses (4xx) and opens nothing locally', async () => {
+  it('an ERP refusal (4xx) opens nothing and publishes receivable.refused instead of a dead letter; the retry opens it once the ERP accepts', async () => {
     erp.answers = [422];
     const confirmed = orderConfirmed();
+    const { orderId } = confirmed.data;
     await svc.publish(confirmed);
-    const dead = await eventually(
-      async () => {
-        const found = (await readTopic(await testKafka(), dlqTopic(`${svc.prefix}${Topics.orders}`))).filter((m) => m.key === confirmed.data.orderId);
-        expect(found).toHaveLength(1);
-        return found[0];
-      },
-      { timeoutMs: 40_000 },
-    );
-    expect(dead.headers['dlq-error']).toMatch(/ERP refused POST \/receivables with 422/);
-    expect(await receivableOf(svc, confirmed.data.orderId)).toBeUndefined();
-    expect(await outboxed(svc, 'receivable.created')).toHaveLength(2);
+    await consumed(svc, confirmed.id);
+    const [refused] = await outboxed(svc, 'receivable.refused', orderId);
+    expect(refused.data).toMatchObject({ orderId, erpStatus: 422, reason: expect.stringMatching(/ERP refused POST \/receivables with 422/) });
+    expect(await receivableOf(svc, orderId)).toBeUndefined();
+    expect((await readTopic(await testKafka(), dlqTopic(`${svc.prefix}${Topics.orders}`))).filter((m) => m.key === orderId)).toEqual([]);
+
+    // The ERP's data is fixed and an operator retries the order: opened once, pushed under the retry's key.
+    const { autoConfirmed: _a, confirmedAt: _c, ...terms } = confirmed.data;
+    const retry = createEvent('order.erp_retry_requested', { subject: orderId, data: { ...terms, by: 'manager-1', requestedAt: '2026-03-12T08:00:00.000Z' } });
+    await svc.publish(retry);
+    await consumed(svc, retry.id);
+    const receivable = await receivableOf(svc, orderId);
+    expect(receivable).toMatchObject({ status: 'open', due_date: '2026-04-11' });
+    const pushes = erp.requests.filter((r) => r.path === '/receivables' && (r.body as { orderId: string }).orderId === orderId);
+    expect(pushes.map((r) => r.headers['idempotency-key'])).toEqual([confirmed.id, retry.id]);
+    expect(await outboxed(svc, 'receivable.created', receivable!.id)).toHaveLength(1);
+
+    // A retry delivered again, or a retry of an order that has its receivable, changes nothing.
+    const again = createEvent('order.erp_retry_requested', { subject: orderId, data: { ...retry.data } });
+    await svc.publish(again);
+    await consumed(svc, again.id);
+    expect(erp.requests.filter((r) => r.path === '/receivables' && (r.body as { orderId: string }).orderId === orderId)).toHaveLength(2);
+    expect(await svc.dataSource.query('SELECT count(*)::int AS n FROM receivables WHERE order_id = $1', [orderId])).toEqual([{ n: 1 }]);
+  });
+
+  it('pushes a payment recorded through the REST API to the ERP, keyed by the payment id; one the ERP refuses is not recorded (409)', async () => {
+    const confirmed = orderConfirmed();
+    await svc.publish(confirmed);
+    await consumed(svc, confirmed.id);
+    const receivable = await receivableOf(svc, confirmed.data.orderId);
+    const path = `/receivables/${receivable!.id}/payments`;
+    const paid = await svc
+      .as(ADMIN)
+      .post(`/api/v1/receivables/${receivable!.id}/payments`)
+      .send({ amount: '55.17', currency: 'EUR', method: 'wire', reference: 'BANK-1', receivedAt: '2026-03-11T09:00:00.000Z' })
+      .expect(201);
+    const paymentId = paid.body.payment.id;
+    expect(erp.requests.filter((r) => r.path === path)).toEqual([
+      expect.objectContaining({
+        headers: expect.objectContaining({ 'idempotency-key': paymentId, authorization: 'Bearer erp-secret' }),
+        body: {
+          paymentId,
+          receivableId: receivable!.id,
+          orderId: confirmed.data.orderId,
+          amount: '55.17',
+          currency: 'EUR',
+          method: 'wire',
+          reference: 'BANK-1',
+          receivedAt: '2026-03-11T09:00:00.000Z',
+        },
+      }),
+    ]);
+
+    erp.answers = [422];
+    const refused = await svc.as(ADMIN).post(`/api/v1/receivables/${receivable!.id}/payments`).send({ amount: '10.00', currency: 'EUR' }).expect(409);
+    expect(refused.body).toMatchObject({ code: 'ERP_REFUSED_PAYMENT', detail: expect.stringMatching(/HTTP 422/) });
+    expect(erp.requests.filter((r) => r.path === path)).toHaveLength(2);
+    expect(await svc.dataSource.query('SELECT count(*)::int AS n FROM payments WHERE receivable_id = $1', [receivable!.id])).toEqual([{ n: 1 }]);
+    expect(await receivableOf(svc, confirmed.data.orderId)).toMatchObject({ paid: expect.stringMatching(/^55\.17/) });
+    expect(await outboxed(svc, 'payment.received', receivable!.id)).toHaveLength(1);
   });
 
   it('holds a push while the ERP refuses our token (401): no dead letter, the alert gauge up, then applied once the ERP accepts again', async () => {

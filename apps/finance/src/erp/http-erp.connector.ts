@@ -1,5 +1,5 @@
 import { ErpClient, type ErpClientMetrics } from '@crm/erp-client';
-import type { ErpReceivable, ErpVoid, FinanceErpConnector } from './finance-erp.connector';
+import type { ErpPayment, ErpReceivable, ErpVoid, FinanceErpConnector } from './finance-erp.connector';
 
 export interface HttpErpOptions {
   baseUrl: string;
@@ -13,10 +13,12 @@ export interface HttpErpOptions {
 }
 
 /**
- * Pushes receivables and voids to an ERP over HTTP (`POST {base}/receivables`, `POST {base}/receivables/:id/void`)
+ * Pushes receivables, voids and payments to an ERP over HTTP (`POST {base}/receivables`,
+ * `POST {base}/receivables/:id/void`, `POST {base}/receivables/:id/payments`)
  * with a bearer token and an `Idempotency-Key` header, through the shared ErpClient (`crm_erp_*{erp="receivables"}`).
  * 401/403 (a rotated token), 408/429/5xx, timeouts and an open circuit make the event wait (the partition
- * retries, an alert fires); only 400/409/422, or a 404 on a void (no such receivable there), dead-letter it.
+ * retries, an alert fires); only 400/409/422, or a 404 on a void or a payment (no such receivable there), are a
+ * refusal (`ErpRejectedError`).
  */
 export class HttpFinanceErpConnector implements FinanceErpConnector {
   readonly name = 'http';
@@ -43,5 +45,10 @@ export class HttpFinanceErpConnector implements FinanceErpConnector {
   async receivableVoided(voided: ErpVoid, idempotencyKey: string): Promise<void> {
     const path = `/receivables/${encodeURIComponent(voided.receivableId)}/void`;
     await this.client.request({ method: 'POST', path, body: voided, idempotencyKey, recordPath: true });
+  }
+
+  async paymentRecorded(payment: ErpPayment, idempotencyKey: string): Promise<void> {
+    const path = `/receivables/${encodeURIComponent(payment.receivableId)}/payments`;
+    await this.client.request({ method: 'POST', path, body: payment, idempotencyKey, recordPath: true });
   }
 }

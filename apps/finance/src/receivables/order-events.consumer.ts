@@ -13,6 +13,12 @@ export class OrderEventsConsumer {
     return this.ledger.open(ctx.manager, event);
   }
 
+  /** An operator's retry after an ERP refusal (ADR 0013). */
+  @OnEvent('crm.order.erp_retry_requested')
+  onErpRetry(@Payload() event: EventOf<'order.erp_retry_requested'>, @Ctx() ctx: InboxContext) {
+    return this.ledger.retry(ctx.manager, event);
+  }
+
   @OnEvent('crm.order.cancelled')
   onCancelled(@Payload() event: EventOf<'order.cancelled'>, @Ctx() ctx: InboxContext) {
     return this.ledger.cancel(ctx.manager, event);

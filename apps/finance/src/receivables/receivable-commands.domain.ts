@@ -36,8 +36,14 @@ export interface OrderReceivable {
   receivable: Receivable | null;
 }
 
+/** What a receivable is opened from: `order.confirmed`, or an operator's retry after an ERP refusal. */
+export type OrderToInvoice = Pick<
+  EventOf<'order.confirmed'>['data'],
+  'orderId' | 'repId' | 'team' | 'customer' | 'currency' | 'lines' | 'total' | 'paymentTerms' | 'confirmedAt'
+>;
+
 export interface OpenCommand {
-  order: EventOf<'order.confirmed'>['data'];
+  order: OrderToInvoice;
   /** The new receivable's id. */
   id: string;
   now: Date;

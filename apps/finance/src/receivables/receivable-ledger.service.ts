@@ -2,15 +2,19 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { EventOf } from '@crm/contracts';
+import { ErpRejectedError } from '@crm/erp-client';
+import { appendToOutbox } from '@crm/messaging';
 import { loadDecideSave } from '@crm/persistence';
 import { FINANCE_ERP_CONNECTOR, type FinanceErpConnector } from '../erp/finance-erp.connector';
 import { FinanceMetrics } from './finance-metrics';
-import { decideOpen, decideVoid, notFound } from './receivable-commands.domain';
+import { decideOpen, decideVoid, notFound, type OrderToInvoice } from './receivable-commands.domain';
+import { decideOpenRefused, erpReceivableOf, type ErpRefused } from './receivable-erp.domain';
 import { ReceivablesRepository } from './receivables.repository';
 
 /**
- * The event side of receivables: opened on order.confirmed, voided (and credited) on order.cancelled. Each runs
- * in the inbox transaction (`m`): the row, the ERP push and the event commit or fail together.
+ * The event side of receivables: opened on order.confirmed (or an operator's retry after an ERP refusal), voided
+ * (and credited) on order.cancelled. Each runs in the inbox transaction (`m`): the row, the ERP push and the
+ * event commit or fail together.
  */
 @Injectable()
 export class ReceivableLedgerService {
@@ -22,32 +26,35 @@ export class ReceivableLedgerService {
     private readonly metrics: FinanceMetrics,
   ) {}
 
-  async open(m: EntityManager, event: EventOf<'order.confirmed'>): Promise<void> {
-    const order = event.data;
-    const opened = await loadDecideSave(m, {
-      load: (tx) => this.receivables.lockByOrder(tx, order.orderId),
-      notFound: () => notFound('The receivable of this order'),
-      decide: (state) => decideOpen(state, { order, id: randomUUID(), now: new Date() }),
-      save: async (tx, _state, { receivable: r }) => {
-        if (!r) return false;
-        await this.receivables.insert(tx, r);
-        await this.erp.receivableCreated(
-          {
-            receivableId: r.id,
-            orderId: r.orderId,
-            customerName: r.customerName,
-            amount: r.amount,
-            currency: r.currency,
-            paymentTerms: r.paymentTerms,
-            dueDate: r.dueDate,
-          },
-          event.id,
-        );
-        return true;
-      },
-    });
-    if (opened) this.metrics.receivablesOpened.inc();
-    else this.logger.log(`order ${order.orderId} already has a receivable; confirmation ${event.id} changes nothing`);
+  open(m: EntityManager, event: EventOf<'order.confirmed'>): Promise<void> {
+    return this.openFor(m, event.data, event.id);
+  }
+
+  /**
+   * An operator's retry after an ERP refusal (ADR 0013): opens the receivable if the order has none, pushed with
+   * the retry's event id as the ERP's key (the refused key would only replay the refusal); due from the retry.
+   */
+  retry(m: EntityManager, event: EventOf<'order.erp_retry_requested'>): Promise<void> {
+    return this.openFor(m, { ...event.data, confirmedAt: event.data.requestedAt }, event.id);
+  }
+
+  /**
+   * Decides, then pushes a new receivable to the ERP before storing it: a refusal (4xx) stores none and
+   * publishes `receivable.refused` instead, so orders holds the order rather than the event dying in the DLQ.
+   */
+  private async openFor(m: EntityManager, order: OrderToInvoice, eventId: string): Promise<void> {
+    const now = new Date();
+    let decision = decideOpen(await this.receivables.lockByOrder(m, order.orderId), { order, id: randomUUID(), now });
+    const receivable = decision.changes.receivable;
+    if (!receivable) {
+      this.logger.log(`order ${order.orderId} already has a receivable; event ${eventId} changes nothing`);
+      return;
+    }
+    const refused = await this.refusal(() => this.erp.receivableCreated(erpReceivableOf(receivable), eventId));
+    if (refused) decision = decideOpenRefused(order.orderId, refused, now);
+    else await this.receivables.insert(m, receivable);
+    await appendToOutbox(m, decision.events);
+    if (!refused) this.metrics.receivablesOpened.inc();
   }
 
   async cancel(m: EntityManager, event: EventOf<'order.cancelled'>): Promise<void> {
@@ -62,5 +69,17 @@ export class ReceivableLedgerService {
         await this.erp.receivableVoided(voiding.voided, event.id);
       },
     });
+  }
+
+  /** The ERP's refusal (a 4xx) as a value; anything else (the ERP unavailable) is thrown and the event waits. */
+  private async refusal(push: () => Promise<void>): Promise<ErpRefused | null> {
+    try {
+      await push();
+      return null;
+    } catch (err) {
+      if (!(err instanceof ErpRejectedError)) throw err;
+      this.logger.warn(`${err.message}: the order is held until an operator retries (ADR 0013)`);
+      return { erpStatus: err.status, reason: err.message.slice(0, 2000) };
+    }
   }
 }

@@ -1,11 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
+import { ErpRejectedError } from '@crm/erp-client';
 import type { AuthUser, Page } from '@crm/http';
 import { inTransaction, loadDecideSave } from '@crm/persistence';
+import { FINANCE_ERP_CONNECTOR, type FinanceErpConnector } from '../erp/finance-erp.connector';
 import { FinanceMetrics } from './finance-metrics';
 import { decidePayment, notFound, paymentReceivedAt } from './receivable-commands.domain';
+import { erpPaymentOf, paymentRefusedByErp } from './receivable-erp.domain';
 import { creditNoteView, paymentView, receivableView } from './receivable.views';
 import type { ListReceivablesQueryDto, ReceivableDetailView, ReceivableView, RecordPaymentDto, RecordedPaymentView } from './receivables.dto';
 import { utcDate } from './receivables.domain';
@@ -17,6 +20,7 @@ export class ReceivablesService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly receivables: ReceivablesRepository,
     private readonly metrics: FinanceMetrics,
+    @Inject(FINANCE_ERP_CONNECTOR) private readonly erp: FinanceErpConnector,
   ) {}
 
   async list(query: ListReceivablesQueryDto, user: AuthUser): Promise<Page<ReceivableView>> {
@@ -35,7 +39,10 @@ export class ReceivablesService {
 
   /**
    * Records a payment. The receivable row is locked for the whole transaction, so concurrent payments are
-   * applied one after another against the outstanding amount and can never overpay together.
+   * applied one after another against the outstanding amount and can never overpay together. A payment made
+   * here is pushed to the ERP in the same transaction (keyed by the payment id): a refusal stores nothing and
+   * answers 409 ERP_REFUSED_PAYMENT with the ERP's reason, an unavailable ERP 503. One the ERP reported
+   * itself (`fromErp`, its webhook) is not sent back.
    */
   async recordPayment(
     receivableId: string,
@@ -43,6 +50,7 @@ export class ReceivablesService {
     user: AuthUser,
     // Runs first in the payment's transaction (the ERP webhook claims its event id there); may throw to abort.
     beforeApply?: (m: EntityManager) => Promise<void>,
+    fromErp = false,
   ): Promise<RecordedPaymentView> {
     const now = new Date();
     const cmd = { ...dto, paymentId: randomUUID(), receivedAt: paymentReceivedAt(dto.receivedAt, now), by: user.sub, now };
@@ -56,12 +64,22 @@ export class ReceivablesService {
         decide: (target) => decidePayment(target, cmd),
         save: async (tx, target, changes) => {
           const { payment, receivable } = await this.receivables.savePayment(tx, target, changes);
+          if (!fromErp) await this.pushPayment(erpPaymentOf(payment, receivable));
           return { payment: paymentView(payment), receivable: receivableView(receivable) };
         },
       }),
     );
     this.metrics.paymentsAmount.inc({ currency: result.payment.currency }, Number(result.payment.amount));
     return result;
+  }
+
+  private async pushPayment(payment: ReturnType<typeof erpPaymentOf>): Promise<void> {
+    try {
+      await this.erp.paymentRecorded(payment, payment.paymentId);
+    } catch (err) {
+      if (err instanceof ErpRejectedError) throw paymentRefusedByErp({ erpStatus: err.status, reason: err.message });
+      throw err;
+    }
   }
 
   private async detail(where: { id: string } | { orderId: string }, user: AuthUser, what: string): Promise<ReceivableDetailView> {

@@ -19,8 +19,12 @@ export class ErpPaymentWebhookService {
   async apply(dto: ErpPaymentEventDto): Promise<ErpPaymentResultView> {
     const { eventId, receivableId, ...payment } = dto;
     try {
-      const recorded = await this.receivables.recordPayment(receivableId, payment, ERP_CALLER, async (m) =>
-        decideReceipt(eventId, await this.receipts.claim(m, eventId)),
+      const recorded = await this.receivables.recordPayment(
+        receivableId,
+        payment,
+        ERP_CALLER,
+        async (m) => decideReceipt(eventId, await this.receipts.claim(m, eventId)),
+        true, // the ERP reported it: it is not pushed back
       );
       return { eventId, duplicate: false, recorded };
     } catch (error) {

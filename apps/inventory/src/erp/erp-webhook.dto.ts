@@ -43,5 +43,6 @@ export class ErpStockEventResultDto {
   @ApiProperty() eventId: string;
   @ApiProperty({ description: 'True when this event id was already applied: nothing changed' }) duplicate: boolean;
   @ApiPropertyOptional({ description: 'On hand after the change (absent for a duplicate)' }) onHand?: number;
-  @ApiPropertyOptional({ type: [String], description: 'Waiting orders a receipt served' }) servedBackorders?: string[];
+  @ApiPropertyOptional({ type: [String], description: 'Waiting orders the added stock served (a receipt or an upward adjustment)' })
+  servedBackorders?: string[];
 }

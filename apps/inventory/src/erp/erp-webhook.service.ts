@@ -34,7 +34,8 @@ export class ErpWebhookService {
     });
     if (!applied) return { eventId: dto.eventId, duplicate: true };
     this.metrics.lowStockAlerts.inc(applied.lowAlerts);
-    const servedBackorders = dto.type === 'receipt' ? await this.orderStock.serveBackorders([dto.sku]) : [];
+    // More stock (a receipt or an upward count) may serve waiting orders, with or without an ERP behind it.
+    const servedBackorders = dto.quantity > 0 ? await this.orderStock.serveBackorders([dto.sku]) : [];
     return { eventId: dto.eventId, duplicate: false, onHand: applied.levels[0].onHand, servedBackorders };
   }
 }

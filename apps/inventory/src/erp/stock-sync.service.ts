@@ -5,6 +5,7 @@ import { appendToOutbox } from '@crm/messaging';
 import { inTransaction } from '@crm/persistence';
 import { INVENTORY_OPTIONS, type InventoryOptions } from '../inventory.options';
 import { InventoryMetrics } from '../stock/inventory-metrics';
+import { OrderStockService } from '../stock/order-stock.service';
 import { ERP_CONNECTOR, type ErpConnector } from './erp-connector';
 import { decideErpSync } from './erp-stock.domain';
 import { ErpStockRepository } from './erp-stock.repository';
@@ -33,6 +34,7 @@ export class StockSyncService implements OnApplicationBootstrap, BeforeApplicati
     private readonly stock: ErpStockRepository,
     private readonly metrics: InventoryMetrics,
     private readonly scheduler: SchedulerRegistry,
+    private readonly orderStock: OrderStockService,
     @Inject(INVENTORY_OPTIONS) private readonly options: InventoryOptions,
     @Optional() @Inject(ERP_CONNECTOR) private readonly erp: ErpConnector | null = null,
   ) {}
@@ -50,11 +52,12 @@ export class StockSyncService implements OnApplicationBootstrap, BeforeApplicati
     await this.running?.catch(() => undefined);
   }
 
-  /** The job itself; tests call it directly. */
-  syncFromErp(): Promise<StockSyncResult> {
+  /** The job itself; tests call it directly. Waiting orders that need a SKU whose level changed are served after it commits. */
+  async syncFromErp(): Promise<StockSyncResult> {
     const erp = this.erp;
-    if (!erp) return Promise.resolve({ status: 'disabled' });
-    return inTransaction(this.dataSource, async (m) => {
+    if (!erp) return { status: 'disabled' };
+    let changed: string[] = [];
+    const result = await inTransaction(this.dataSource, async (m): Promise<StockSyncResult> => {
       if (!(await this.stock.trySyncLock(m))) return { status: 'skipped' };
       const latest = await erp.fetchStockLevels();
       const skus = [...new Set(latest.map((l) => l.sku))];
@@ -66,8 +69,11 @@ export class StockSyncService implements OnApplicationBootstrap, BeforeApplicati
       await appendToOutbox(m, events);
       if (changes.lowAlerts) this.metrics.lowStockAlerts.inc(changes.lowAlerts);
       const updated = changes.levels.length;
+      changed = [...new Set(changes.levels.map((l) => l.sku))];
       return { status: 'synced', updated, unchanged: wanted.length - updated, unknownSkus: skus.filter((s) => !known.has(s)).sort() };
     });
+    if (changed.length) await this.orderStock.serveBackorders(changed);
+    return result;
   }
 
   private async runScheduled(): Promise<void> {

@@ -61,7 +61,8 @@ export function allocateOrder(requested: readonly StockLine[], warehousesByPrior
 export interface OrderAllocation {
   warehouseId: string;
   lines: StockLine[];
-  status: 'deducted' | 'released';
+  /** `compensated`: put back because the ERP refused a step of the saga; an operator's retry may deduct again. */
+  status: 'deducted' | 'released' | 'compensated';
 }
 
 /** An order that found too little stock and waits for it. */
@@ -69,6 +70,8 @@ export interface Backorder {
   lines: StockLine[];
   eventId: string;
   by: string;
+  /** ERP mode: how often the ERP was asked to serve it and answered "insufficient" (names the next request). */
+  erpAttempts?: number;
 }
 
 /** The stock of one order: its allocation, its wait, and the stock rows the command may move (locked). */
@@ -87,7 +90,9 @@ export type DeductionResult =
   | { outcome: 'deducted'; warehouseId: string; lines: StockLine[] }
   | { outcome: 'insufficient'; shortages: Shortage[] }
   /** The order was deducted before (maybe released since): a re-sent confirmation changes nothing. */
-  | { outcome: 'already_allocated' };
+  | { outcome: 'already_allocated' }
+  /** The ERP refused the deduction (a 4xx): nothing deducted, the order is held (ADR 0013). */
+  | { outcome: 'refused'; erpStatus: number; reason: string };
 
 export type ReleaseResult = { outcome: 'released'; warehouseId: string; lines: StockLine[] } | { outcome: 'nothing_to_release' };
 
@@ -97,6 +102,10 @@ export interface OrderStockChanges<Result> {
   movements: Movement[];
   allocate?: { warehouseId: string; lines: StockLine[]; eventId: string };
   markReleased?: boolean;
+  /** Put back as the compensation of an ERP refusal (status `compensated`). */
+  markCompensated?: boolean;
+  /** ERP mode: the ERP was asked to serve the waiting order and answered "insufficient". */
+  erpAttempted?: boolean;
   /** Starts waiting for stock (a new shortage) … */
   waitFor?: Backorder;
   /** … or stops (served, or cancelled). */
@@ -116,6 +125,8 @@ export interface DeductCommand extends OrderCommand {
   lines: readonly StockLine[];
   /** A new confirmation is answered with stock.insufficient and waits; a waiting order just keeps waiting. */
   onShortage: 'answer' | 'wait';
+  /** An operator's retry after an ERP refusal: a compensated allocation may be deducted again. */
+  redo?: boolean;
 }
 
 /** Which stock rows a command locks; `addWarehouse`: a warehouse the ERP names is added to the mirror first. */
@@ -123,24 +134,34 @@ export interface LevelScope {
   skus: string[];
   warehouseId?: string;
   addWarehouse?: boolean;
+  /** Read the rows without locking them (the ERP's mirror, read before a call to the ERP). */
+  readOnly?: boolean;
 }
 
-const unchanged = <R>(result: R): OrderStockChanges<R> => ({ result, levels: [], movements: [], lowAlerts: 0 });
+export const unchanged = <R>(result: R): OrderStockChanges<R> => ({ result, levels: [], movements: [], lowAlerts: 0 });
 
-/** An order is deducted once: after that (even released) a confirmation changes nothing. */
-export const alreadyDeducted = (order: Pick<OrderStock, 'allocation'>): DeductionResult | null => (order.allocation ? { outcome: 'already_allocated' } : null);
+/**
+ * An order is deducted once: after that (even released) a confirmation changes nothing. Only an operator's
+ * retry (`redo`) may deduct an order again whose stock was put back as a compensation.
+ */
+export const alreadyDeducted = (order: Pick<OrderStock, 'allocation'>, redo = false): DeductionResult | null =>
+  order.allocation && !(redo && order.allocation.status === 'compensated') ? { outcome: 'already_allocated' } : null;
 
 /** What a cancellation puts back: the deducted lines, or nothing (never deducted, or released already). */
 export const releasable = (order: Pick<OrderStock, 'allocation'>): { warehouseId: string; lines: StockLine[] } | null =>
   order.allocation?.status === 'deducted' ? { warehouseId: order.allocation.warehouseId, lines: sumLinesBySku(order.allocation.lines) } : null;
 
 export const levelsForDeduction =
-  (lines: readonly StockLine[]) =>
+  (lines: readonly StockLine[], redo = false) =>
   (order: Pick<OrderStock, 'allocation'>): LevelScope | null =>
-    alreadyDeducted(order) ? null : { skus: sumLinesBySku(lines).map((l) => l.sku) };
+    alreadyDeducted(order, redo) ? null : { skus: sumLinesBySku(lines).map((l) => l.sku) };
+
+/** A waiting order has no allocation, or one put back as a compensation (it waits again after a retry). */
+export const isWaiting = (order: Pick<OrderStock, 'allocation' | 'backorder'>): boolean =>
+  !!order.backorder && (!order.allocation || order.allocation.status === 'compensated');
 
 export const levelsForWaiting = (order: Pick<OrderStock, 'allocation' | 'backorder'>): LevelScope | null =>
-  order.backorder && !order.allocation ? { skus: sumLinesBySku(order.backorder.lines).map((l) => l.sku) } : null;
+  isWaiting(order) ? { skus: sumLinesBySku(order.backorder!.lines).map((l) => l.sku) } : null;
 
 export const levelsForRelease = (order: Pick<OrderStock, 'allocation'>): LevelScope | null => {
   const put = releasable(order);
@@ -148,19 +169,19 @@ export const levelsForRelease = (order: Pick<OrderStock, 'allocation'>): LevelSc
 };
 
 export const levelsForErpDeduction =
-  (lines: readonly StockLine[], answer: ErpAnswer) =>
+  (lines: readonly StockLine[], answer: ErpAnswer, redo = false) =>
   (order: Pick<OrderStock, 'allocation'>): LevelScope | null =>
-    alreadyDeducted(order) || answer.outcome !== 'deducted'
+    alreadyDeducted(order, redo) || answer.outcome !== 'deducted'
       ? null
       : { skus: sumLinesBySku(lines).map((l) => l.sku), warehouseId: answer.warehouseId, addWarehouse: true };
 
-function refusal(cmd: OrderCommand, shortages: Shortage[], waitFor?: Backorder): Decision<OrderStockChanges<DeductionResult>> {
+export function refusal(cmd: OrderCommand, shortages: Shortage[], waitFor?: Backorder): Decision<OrderStockChanges<DeductionResult>> {
   const insufficient = newEvent('stock.insufficient', { subject: cmd.orderId, data: { orderId: cmd.orderId, shortages, at: cmd.now.toISOString() } });
   return { changes: { ...unchanged<DeductionResult>({ outcome: 'insufficient', shortages }), waitFor }, events: [insufficient] };
 }
 
 /** Takes `lines` from one warehouse's rows; a row the mirror lacks (ERP) is skipped, the ledger still records it. */
-function deduction(order: OrderStock, cmd: OrderCommand, warehouseId: string, lines: StockLine[], take: (onHand: number, quantity: number) => number) {
+export function deduction(order: OrderStock, cmd: OrderCommand, warehouseId: string, lines: StockLine[], take: (onHand: number, quantity: number) => number) {
   const { levels, lows } = moveLevels(order.levels, warehouseId, lines, take, cmd.now);
   const { orderId, eventId, by } = cmd;
   const deducted = newEvent('stock.deducted', { subject: orderId, data: { orderId, warehouseId, lines, at: cmd.now.toISOString() } });
@@ -177,7 +198,7 @@ function deduction(order: OrderStock, cmd: OrderCommand, warehouseId: string, li
 
 /** The built-in ledger decides: all lines from the first warehouse that has them, or a shortage. */
 export function decideDeduction(order: OrderStock, cmd: DeductCommand): Decision<OrderStockChanges<DeductionResult>> {
-  const already = alreadyDeducted(order);
+  const already = alreadyDeducted(order, cmd.redo);
   if (already) return nothingToDo(unchanged(already));
   const lines = sumLinesBySku(cmd.lines);
   const stock = order.warehouses.map((warehouseId) => ({
@@ -195,26 +216,29 @@ export function decideDeduction(order: OrderStock, cmd: DeductCommand): Decision
 /** What the ERP answered a deduction (it owns the stock then). */
 export type ErpAnswer = { outcome: 'deducted'; warehouseId: string } | { outcome: 'insufficient'; shortages: Shortage[] };
 
-/** The ERP decided; the local rows are a mirror brought in line (never below zero), a shortage does not wait here. */
+/**
+ * The ERP decided; the local rows are a mirror brought in line (never below zero). A shortage waits as a
+ * backorder, as with the built-in ledger: a sync or the ERP's webhook serves it when stock comes in.
+ */
 export function decideErpDeduction(
   order: OrderStock,
-  cmd: OrderCommand & { lines: readonly StockLine[] },
+  cmd: OrderCommand & { lines: readonly StockLine[]; redo?: boolean },
   answer: ErpAnswer,
 ): Decision<OrderStockChanges<DeductionResult>> {
-  const already = alreadyDeducted(order);
+  const already = alreadyDeducted(order, cmd.redo);
   if (already) return nothingToDo(unchanged(already));
-  if (answer.outcome === 'insufficient') return refusal(cmd, answer.shortages);
+  if (answer.outcome === 'insufficient') return refusal(cmd, answer.shortages, { lines: sumLinesBySku(cmd.lines), eventId: cmd.eventId, by: cmd.by });
   return deduction(order, cmd, answer.warehouseId, sumLinesBySku(cmd.lines), (onHand, quantity) => Math.max(0, onHand - quantity));
 }
 
 /** A waiting order is served when the stock is there, and otherwise keeps waiting without a new answer. */
 export function decideServeWaiting(order: OrderStock, now: Date): Decision<OrderStockChanges<DeductionResult | { outcome: 'not_waiting' }>> {
-  if (!order.backorder) return nothingToDo(unchanged({ outcome: 'not_waiting' as const }));
-  return decideDeduction(order, { orderId: order.orderId, ...order.backorder, now, onShortage: 'wait' });
+  if (!order.backorder || !isWaiting(order)) return nothingToDo(unchanged({ outcome: 'not_waiting' as const }));
+  return decideDeduction(order, { orderId: order.orderId, ...order.backorder, now, onShortage: 'wait', redo: true });
 }
 
-/** A cancelled order stops waiting and gets back what it took, once. */
-export function decideRelease(order: OrderStock, cmd: OrderCommand): Decision<OrderStockChanges<ReleaseResult>> {
+/** A cancelled order (or one held by an ERP refusal: `compensate`) stops waiting and gets back what it took, once. */
+export function decideRelease(order: OrderStock, cmd: OrderCommand & { compensate?: boolean }): Decision<OrderStockChanges<ReleaseResult>> {
   const put = releasable(order);
   if (!put) return nothingToDo({ ...unchanged<ReleaseResult>({ outcome: 'nothing_to_release' }), stopWaiting: true });
   const { warehouseId, lines } = put;
@@ -227,7 +251,7 @@ export function decideRelease(order: OrderStock, cmd: OrderCommand): Decision<Or
       result: { outcome: 'released', warehouseId, lines },
       levels,
       movements: lines.map((l) => ({ sku: l.sku, warehouseId, delta: l.quantity, reason: 'order_release' as const, orderId, eventId, by })),
-      markReleased: true,
+      ...(cmd.compensate ? { markCompensated: true } : { markReleased: true }),
       stopWaiting: true,
       lowAlerts: lows.length,
     },

@@ -14,6 +14,17 @@ export class OrderEventsConsumer {
     await this.orderStock.onOrderConfirmed(ctx.manager, event);
   }
 
+  /** An ERP refusal's compensation (ADR 0013): a hold of kind erp_refused puts back what the order took. */
+  @OnEvent('crm.order.on_hold')
+  async onHold(@Payload() event: EventOf<'order.on_hold'>, @Ctx() ctx: InboxContext): Promise<void> {
+    await this.orderStock.onOrderOnHold(ctx.manager, event);
+  }
+
+  @OnEvent('crm.order.erp_retry_requested')
+  async onErpRetry(@Payload() event: EventOf<'order.erp_retry_requested'>, @Ctx() ctx: InboxContext): Promise<void> {
+    await this.orderStock.onErpRetryRequested(ctx.manager, event);
+  }
+
   @OnEvent('crm.order.cancelled')
   async onCancelled(@Payload() event: EventOf<'order.cancelled'>, @Ctx() ctx: InboxContext): Promise<void> {
     await this.orderStock.onOrderCancelled(ctx.manager, event);

@@ -9,6 +9,7 @@ import {
   levelsForRelease,
   levelsForWaiting,
   releasable,
+  sumLinesBySku,
   type OrderStock,
 } from './allocation.domain';
 import type { StockLevel } from './stock-level.domain';
@@ -134,11 +135,11 @@ describe('decideErpDeduction', () => {
     expect(types(events)).toEqual(['crm.stock.deducted', 'crm.stock.low']);
   });
 
-  it('passes on the ERP shortage without waiting here', () => {
+  it('passes on the ERP shortage and waits as a backorder, as with the built-in ledger', () => {
     const shortages = [{ sku: 'A', requested: 3, available: 1 }];
     const { changes, events } = decideErpDeduction(order(), { ...cmd, lines }, { outcome: 'insufficient', shortages });
     expect(changes.result).toEqual({ outcome: 'insufficient', shortages });
-    expect(changes.waitFor).toBeUndefined();
+    expect(changes.waitFor).toEqual({ lines: sumLinesBySku(lines), eventId: cmd.eventId, by: cmd.by });
     expect(types(events)).toEqual(['crm.stock.insufficient']);
   });
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { LevelScope, OrderStock, OrderStockChanges, StockLine } from './allocation.domain';
+import type { LevelScope, OrderAllocation, OrderStock, OrderStockChanges, StockLine } from './allocation.domain';
 import { appendMovements, ensureWarehouse, lockLevels, saveLevels } from './stock.repository';
 
 // Two-key advisory locks live in their own space; the first key names what the second one counts.
@@ -17,26 +17,26 @@ export class OrderStockRepository {
    */
   async load(m: EntityManager, orderId: string, levelsFor: (order: Pick<OrderStock, 'allocation' | 'backorder'>) => LevelScope | null): Promise<OrderStock> {
     await m.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [ORDER_LOCK_CLASS, orderId]);
-    const [allocation]: { warehouse_id: string; lines: StockLine[]; status: 'deducted' | 'released' }[] = await m.query(
+    const [allocation]: { warehouse_id: string; lines: StockLine[]; status: OrderAllocation['status'] }[] = await m.query(
       'SELECT warehouse_id, lines, status FROM order_allocations WHERE order_id = $1 FOR UPDATE',
       [orderId],
     );
-    const [backorder]: { lines: StockLine[]; event_id: string; by: string }[] = await m.query(
-      'SELECT lines, event_id, by FROM backorders WHERE order_id = $1',
+    const [backorder]: { lines: StockLine[]; event_id: string; by: string; erp_attempts: number }[] = await m.query(
+      'SELECT lines, event_id, by, erp_attempts FROM backorders WHERE order_id = $1',
       [orderId],
     );
     const order: OrderStock = {
       version: 0,
       orderId,
       allocation: allocation ? { warehouseId: allocation.warehouse_id, lines: allocation.lines, status: allocation.status } : null,
-      backorder: backorder ? { lines: backorder.lines, eventId: backorder.event_id, by: backorder.by } : null,
+      backorder: backorder ? { lines: backorder.lines, eventId: backorder.event_id, by: backorder.by, erpAttempts: backorder.erp_attempts } : null,
       warehouses: [],
       levels: [],
     };
     const scope = levelsFor(order);
     if (!scope) return order;
     if (scope.addWarehouse && scope.warehouseId) await ensureWarehouse(m, scope.warehouseId);
-    order.levels = await lockLevels(m, scope.skus, scope.warehouseId);
+    order.levels = await lockLevels(m, scope.skus, scope.warehouseId, !scope.readOnly);
     if (scope.warehouseId) order.warehouses = [scope.warehouseId];
     else order.warehouses = (await m.query('SELECT id FROM warehouses ORDER BY priority, id')).map((w: { id: string }) => w.id);
     return order;
@@ -45,6 +45,7 @@ export class OrderStockRepository {
   async save(m: EntityManager, orderId: string, changes: OrderStockChanges<unknown>): Promise<void> {
     await saveLevels(m, changes.levels);
     if (changes.stopWaiting) await m.query('DELETE FROM backorders WHERE order_id = $1', [orderId]);
+    if (changes.erpAttempted) await m.query('UPDATE backorders SET erp_attempts = erp_attempts + 1 WHERE order_id = $1', [orderId]);
     if (changes.waitFor) {
       const { lines, eventId, by } = changes.waitFor;
       await m.query(
@@ -55,15 +56,17 @@ export class OrderStockRepository {
     await appendMovements(m, changes.movements);
     if (changes.allocate) {
       const { warehouseId, lines, eventId } = changes.allocate;
-      await m.query(`INSERT INTO order_allocations (order_id, warehouse_id, lines, status, event_id) VALUES ($1, $2, $3::jsonb, 'deducted', $4)`, [
-        orderId,
-        warehouseId,
-        JSON.stringify(lines),
-        eventId,
-      ]);
+      // A compensated allocation is deducted again after an operator's retry: the one row per order is reused.
+      await m.query(
+        `INSERT INTO order_allocations (order_id, warehouse_id, lines, status, event_id) VALUES ($1, $2, $3::jsonb, 'deducted', $4)
+         ON CONFLICT (order_id) DO UPDATE SET warehouse_id = EXCLUDED.warehouse_id, lines = EXCLUDED.lines, status = 'deducted',
+           event_id = EXCLUDED.event_id, updated_at = now() WHERE order_allocations.status = 'compensated'`,
+        [orderId, warehouseId, JSON.stringify(lines), eventId],
+      );
     }
-    if (changes.markReleased) {
-      await m.query(`UPDATE order_allocations SET status = 'released', updated_at = now() WHERE order_id = $1`, [orderId]);
+    if (changes.markReleased || changes.markCompensated) {
+      const status = changes.markCompensated ? 'compensated' : 'released';
+      await m.query(`UPDATE order_allocations SET status = $2, updated_at = now() WHERE order_id = $1`, [orderId, status]);
     }
   }
 

@@ -73,7 +73,7 @@ export class OrderAllocationEntity {
   lines: { sku: string; quantity: number }[];
 
   @Column({ type: 'text' })
-  status: 'deducted' | 'released';
+  status: 'deducted' | 'released' | 'compensated';
 
   @Column({ name: 'event_id', type: 'uuid', nullable: true })
   eventId: string | null;

@@ -19,14 +19,15 @@ const byKey = (a: LevelKey, b: LevelKey) =>
  * Locks the stock rows of these SKUs (every warehouse, or one) FOR UPDATE in (sku, warehouse_id) order:
  * every writer locks in this one order, so concurrent orders for overlapping SKUs queue instead of deadlocking.
  */
-export async function lockLevels(manager: EntityManager, skus: readonly string[], warehouseId?: string): Promise<StockLevel[]> {
+/** `lock` false: a plain read (the ERP's mirror, read to decide whether asking the ERP is worth it). */
+export async function lockLevels(manager: EntityManager, skus: readonly string[], warehouseId?: string, lock = true): Promise<StockLevel[]> {
   if (!skus.length) return [];
   const rows: { sku: string; warehouse_id: string; on_hand: number; low_alerted: boolean; reorder_point: number }[] = await manager.query(
     `SELECT l.sku, l.warehouse_id, l.on_hand, l.low_alerted, i.reorder_point
        FROM stock_levels l JOIN items i ON i.sku = l.sku
       WHERE l.sku = ANY($1::varchar[]) AND ($2::varchar IS NULL OR l.warehouse_id = $2)
       ORDER BY l.sku, l.warehouse_id
-        FOR UPDATE OF l`,
+        ${lock ? 'FOR UPDATE OF l' : ''}`,
     [[...skus], warehouseId ?? null],
   );
   return rows.map((r) => ({ sku: r.sku, warehouseId: r.warehouse_id, onHand: r.on_hand, lowAlerted: r.low_alerted, reorderPoint: r.reorder_point }));

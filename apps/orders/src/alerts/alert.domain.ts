@@ -3,15 +3,18 @@ import type { Decision } from '@crm/domain';
 import { newEvent } from '@crm/messaging';
 import { daysLate, type OrderStatus } from '../orders/order-workflow.domain';
 
-export type AlertKind = 'stock_shortage' | 'past_promised_date' | 'quality_problem';
+export type AlertKind = 'stock_shortage' | 'past_promised_date' | 'quality_problem' | 'erp_refused';
+/** Who an alert is for: the order's rep (the default), or finance (ADR 0013). */
+export type AlertAudience = 'rep' | 'finance';
 
-/** An alert for the order's rep. */
+/** An alert about an order, for its rep (or for finance; it still names the order's rep and team). */
 export interface NewAlert {
   id: string;
   orderId: string;
   repId: string;
   team: string | null;
   kind: AlertKind;
+  audience?: AlertAudience;
   /** Identifies the occurrence (a delay, a report, an inventory answer): the same key never alerts twice. */
   dedupeKey: string;
   message: string;

@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
-import type { AlertKind } from './alert.domain';
+import type { AlertAudience, AlertKind } from './alert.domain';
 
 @Entity({ name: 'alerts' })
 export class AlertEntity {
@@ -8,6 +8,7 @@ export class AlertEntity {
   @Column({ name: 'rep_id', type: 'uuid' }) repId: string;
   @Column({ type: 'text', nullable: true }) team: string | null;
   @Column('text') kind: AlertKind;
+  @Column('text') audience: AlertAudience;
   @Column({ name: 'dedupe_key', type: 'text', select: false }) dedupeKey: string;
   @Column('text') message: string;
   @Column('jsonb') details: Record<string, unknown>;

@@ -21,9 +21,9 @@ export class AlertsRepository {
    */
   async raise(m: EntityManager, alert: NewAlert, events: readonly EventEnvelope[] = []): Promise<boolean> {
     const rows = await m.query(
-      `INSERT INTO alerts (id, order_id, rep_id, team, kind, dedupe_key, message, details)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`,
-      [alert.id, alert.orderId, alert.repId, alert.team, alert.kind, alert.dedupeKey, alert.message, alert.details],
+      `INSERT INTO alerts (id, order_id, rep_id, team, kind, dedupe_key, message, details, audience)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`,
+      [alert.id, alert.orderId, alert.repId, alert.team, alert.kind, alert.dedupeKey, alert.message, alert.details, alert.audience ?? 'rep'],
     );
     if (rows.length) await appendToOutbox(m, events);
     return rows.length > 0;
@@ -34,6 +34,7 @@ export class AlertsRepository {
     if (query.repId) qb.andWhere('alert.repId = :repId', { repId: query.repId });
     if (query.orderId) qb.andWhere('alert.orderId = :orderId', { orderId: query.orderId });
     if (query.kind) qb.andWhere('alert.kind = :kind', { kind: query.kind });
+    if (query.audience) qb.andWhere('alert.audience = :audience', { audience: query.audience });
     if (query.open !== undefined) qb.andWhere(query.open ? 'alert.acknowledgedAt IS NULL' : 'alert.acknowledgedAt IS NOT NULL');
     return paginate(qb, { sort: { column: 'alert.createdAt', direction: 'DESC' }, tieBreaker: 'id', limit: query.limit, cursor: query.cursor });
   }

@@ -54,6 +54,8 @@ export function decideDraft(terms: DraftTerms, { by, now, newId }: DraftContext)
     paymentStatus: 'unpaid',
     outstanding: null,
     holdReason: null,
+    holdKind: null,
+    erpRefusal: null,
     productionPercent: null,
     carrier: null,
     trackingNumber: null,

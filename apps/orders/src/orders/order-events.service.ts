@@ -6,6 +6,7 @@ import { DomainError, type Decision } from '@crm/domain';
 import { loadDecideSave } from '@crm/persistence';
 import { DirectoryService } from '../directory/directory.service';
 import { decideDraftFromWon } from './order-draft.domain';
+import { decideErpRefused } from './order-erp.domain';
 import { decidePaymentReceived, decideStockDeducted, decideStockInsufficient } from './order-saga.domain';
 import { SYSTEM, type Order, type OrderChanges } from './order.domain';
 import { OrdersRepository } from './orders.repository';
@@ -36,6 +37,14 @@ export class OrderEventsService {
     await this.step(m, orderId, 'inventory answered', (order) =>
       decideStockInsufficient(order, { shortages, eventId: event.id, alertId: randomUUID() }, new Date()),
     );
+  }
+
+  /** The ERP refused inventory's deduction or finance's receivable: the order is held, rep and finance alerted (ADR 0013). */
+  async onErpRefused(m: EntityManager, event: EventOf<'stock.deduction_refused'> | EventOf<'receivable.refused'>): Promise<void> {
+    const { orderId, erpStatus, reason, at } = event.data;
+    const step = event.type === 'crm.stock.deduction_refused' ? 'inventory' : 'finance';
+    const cmd = { refusal: { step, erpStatus, reason, at } as const, eventId: event.id, alertIds: { rep: randomUUID(), finance: randomUUID() } };
+    await this.step(m, orderId, `the ERP refusal of ${step}`, (order) => decideErpRefused(order, cmd, new Date()));
   }
 
   /** Keeps the order's payment state; a delivered order that is now paid completes. */

@@ -23,7 +23,15 @@ describe("inventory's answers", () => {
     const { changes, events } = decideStockInsufficient(anOrder({ status: 'confirmed' }), { shortages, eventId: 'evt-1', alertId: 'alert-1' }, NOW);
     const reason = 'insufficient stock: VALVE-10 needs 2, has 1';
     expect(changes.steps[0]).toMatchObject({ set: { holdReason: reason, status: 'on_hold' }, history: { note: reason, by: 'system' } });
-    expect(events[1].data).toEqual({ orderId: anOrder().id, repId: anOrder().repId, reason, shortages, at: NOW.toISOString() });
+    expect(events[1].data).toEqual({
+      orderId: anOrder().id,
+      repId: anOrder().repId,
+      reason,
+      shortages,
+      kind: 'stock_shortage',
+      notify: ['rep'],
+      at: NOW.toISOString(),
+    });
     expect(changes.alert).toEqual({
       id: 'alert-1',
       orderId: anOrder().id,

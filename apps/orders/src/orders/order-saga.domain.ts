@@ -15,13 +15,15 @@ const moot = (action: OrderAction, order: Order): Decision<OrderChanges> =>
 /** `stock.deducted`: the order is allocated (from confirmed, or from on hold once stock came in). */
 export function decideStockDeducted(order: Order, now: Date): Decision<OrderChanges> {
   if (!canApply('allocate', order.status)) return moot('allocate', order);
+  // Inventory puts this stock back on the hold's event; a retry deducts again and answers anew.
+  if (order.holdKind === 'erp_refused') return nothingToDo({ steps: [], ignored: 'the order is held by an ERP refusal' });
   return decided(
     move(
       planFor(order),
       {
         action: 'allocate',
         by: SYSTEM,
-        set: { holdReason: null },
+        set: { holdReason: null, holdKind: null },
         events: (o, at) => [newEvent('order.allocated', { subject: o.id, data: { orderId: o.id, at } })],
       },
       now,
@@ -41,7 +43,7 @@ export function decideStockInsufficient(order: Order, cmd: { shortages: Shortage
       action: 'hold',
       by: SYSTEM,
       note: reason,
-      set: { holdReason: reason },
+      set: { holdReason: reason, holdKind: 'stock_shortage' },
       events: (o, at) => [newEvent('order.on_hold', { subject: o.id, data: { orderId: o.id, repId: o.repId, reason, shortages: cmd.shortages, at } })],
     },
     now,

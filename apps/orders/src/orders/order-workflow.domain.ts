@@ -14,6 +14,10 @@ export const TRANSITIONS = {
   confirm: { from: ['submitted'], to: 'confirmed' },
   allocate: { from: ['confirmed', 'on_hold'], to: 'allocated' },
   hold: { from: ['confirmed'], to: 'on_hold' },
+  // ADR 0013: the ERP refused a step; inventory puts back what it took, so an allocated order is held too.
+  erpHold: { from: ['confirmed', 'on_hold', 'allocated'], to: 'on_hold' },
+  // An operator's retry once the ERP data is fixed: the saga's steps run again from confirmed.
+  erpRetry: { from: ['on_hold'], to: 'confirmed' },
   startProduction: { from: ['allocated'], to: 'in_production' },
   ship: { from: ['allocated', 'in_production'], to: 'shipped' },
   deliver: { from: ['shipped'], to: 'delivered' },

@@ -17,6 +17,16 @@ export interface CustomerInfo {
   phone?: string;
 }
 
+export type HoldKind = 'stock_shortage' | 'erp_refused';
+
+/** The ERP's refusal that holds an order (ADR 0013): the step it refused, its HTTP status and reason. */
+export interface ErpRefusal {
+  step: 'inventory' | 'finance';
+  erpStatus: number;
+  reason: string;
+  at: string;
+}
+
 export interface OrderLine extends PricedProductLine {
   id: string;
 }
@@ -38,6 +48,8 @@ export interface Order {
   paymentStatus: PaymentStatus;
   outstanding: string | null;
   holdReason: string | null;
+  holdKind: HoldKind | null;
+  erpRefusal: ErpRefusal | null;
   productionPercent: number | null;
   carrier: string | null;
   trackingNumber: string | null;
@@ -81,6 +93,8 @@ export interface OrderChanges {
   steps: OrderStep[];
   tracking?: TrackingEntry;
   alert?: NewAlert;
+  /** More than one audience (an ERP refusal alerts the rep and finance). */
+  alerts?: NewAlert[];
   /** Completion opens the after-sales feedback request. */
   feedbackRequest?: FeedbackRequest;
   /** Why a moot answer changed nothing (an inventory answer for an order that moved on). */

@@ -11,7 +11,7 @@ import {
   VersionColumn,
 } from 'typeorm';
 import { amountColumn as amount } from '@crm/money';
-import type { CustomerInfo, TrackingEntry } from './order.domain';
+import type { CustomerInfo, ErpRefusal, HoldKind, TrackingEntry } from './order.domain';
 import type { OrderStatus, PaymentStatus } from './order-workflow.domain';
 
 @Entity({ name: 'orders' })
@@ -31,6 +31,9 @@ export class OrderEntity {
   @Column({ name: 'payment_status', type: 'text', default: 'unpaid' }) paymentStatus: PaymentStatus;
   @Column({ type: 'numeric', precision: 19, scale: 4, nullable: true, transformer: amount }) outstanding: string | null;
   @Column({ name: 'hold_reason', type: 'text', nullable: true }) holdReason: string | null;
+  /** Why it is on hold: a stock shortage, or the ERP refused a step of the saga (then `erpRefusal` says which and why). */
+  @Column({ name: 'hold_kind', type: 'text', nullable: true }) holdKind: HoldKind | null;
+  @Column({ name: 'erp_refusal', type: 'jsonb', nullable: true }) erpRefusal: ErpRefusal | null;
   @Column({ name: 'production_percent', type: 'smallint', nullable: true }) productionPercent: number | null;
   @Column({ type: 'text', nullable: true }) carrier: string | null;
   @Column({ name: 'tracking_number', type: 'text', nullable: true }) trackingNumber: string | null;

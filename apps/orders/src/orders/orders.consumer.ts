@@ -24,6 +24,16 @@ export class OrdersConsumer {
     return this.orders.onStockInsufficient(ctx.manager, event);
   }
 
+  @OnEvent('crm.stock.deduction_refused')
+  onDeductionRefused(@Payload() event: EventOf<'stock.deduction_refused'>, @Ctx() ctx: InboxContext) {
+    return this.orders.onErpRefused(ctx.manager, event);
+  }
+
+  @OnEvent('crm.receivable.refused')
+  onReceivableRefused(@Payload() event: EventOf<'receivable.refused'>, @Ctx() ctx: InboxContext) {
+    return this.orders.onErpRefused(ctx.manager, event);
+  }
+
   @OnEvent('crm.payment.received')
   onPayment(@Payload() event: EventOf<'payment.received'>, @Ctx() ctx: InboxContext) {
     return this.orders.onPaymentReceived(ctx.manager, event);

@@ -81,6 +81,15 @@ export class OrdersController {
     return this.orders.complete(user, id, version(ifMatch));
   }
 
+  /** An operator retries an order held by an ERP refusal once the ERP's data is fixed (ADR 0013). */
+  @Post(':id/erp-retry')
+  @HttpCode(200)
+  @Roles(...MANAGERS)
+  @IfMatchHeader()
+  erpRetry(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Headers('if-match') ifMatch?: string) {
+    return this.orders.erpRetry(user, id, version(ifMatch));
+  }
+
   @Post(':id/tracking')
   @HttpCode(200)
   @Roles(...TRACKERS)

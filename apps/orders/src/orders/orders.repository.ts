@@ -90,7 +90,7 @@ export class OrdersRepository {
       await m.update(OrderEntity, { id: order.id }, step.set);
       if (step.history) await m.insert(OrderStatusHistoryEntity, { orderId: order.id, ...step.history });
     }
-    if (changes.alert) await this.alerts.raise(m, changes.alert);
+    for (const alert of [...(changes.alert ? [changes.alert] : []), ...(changes.alerts ?? [])]) await this.alerts.raise(m, alert);
     if (changes.feedbackRequest) await this.feedback.openRequest(m, changes.feedbackRequest);
     return this.load(m, order.id);
   }

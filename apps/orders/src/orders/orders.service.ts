@@ -8,6 +8,7 @@ import { DirectoryService } from '../directory/directory.service';
 import type { AutoConfirmLimits } from './auto-confirm.domain';
 import type { CancelOrderDto, CreateOrderDto, ListOrdersQuery, TrackingDto } from './dto/order.dto';
 import { decideCreate } from './order-draft.domain';
+import { decideErpRetry } from './order-erp.domain';
 import { decideTracking } from './order-tracking.domain';
 import { decideCancel, decideComplete, decideConfirm, decideReject, decideSubmit, type Order, type OrderChanges } from './order.domain';
 import type { OrderEntity } from './order.entities';
@@ -72,6 +73,11 @@ export class OrdersService {
   /** A manager closes a delivered order even before it is fully paid. */
   complete(user: AuthUser, id: string, expectedVersion?: number): Promise<OrderView> {
     return this.act(user, id, expectedVersion, (_m, order) => decideComplete(order, { by: user.sub, now: new Date() }));
+  }
+
+  /** Once the ERP's data is fixed, re-runs the saga's steps of an order an ERP refusal holds (ADR 0013). */
+  erpRetry(user: AuthUser, id: string, expectedVersion?: number): Promise<OrderView> {
+    return this.act(user, id, expectedVersion, (_m, order) => decideErpRetry(order, { by: user.sub, now: new Date() }));
   }
 
   /** A production, shipment, logistics, delivery or quality report; some move the order on. */

@@ -27,6 +27,13 @@ export const ReceivableVoided = defineEvent({
   data: z.object({ receivableId: Id, orderId: Id, reason: z.string().min(1), creditedAmount: Decimal.default('0'), voidedAt: Timestamp }),
 });
 
+export const ReceivableRefused = defineEvent({
+  ...finance,
+  name: 'receivable.refused',
+  summary: 'The ERP refused the receivable of a confirmed order (a 4xx): none was opened; orders holds the order (subject = order id).',
+  data: z.object({ orderId: Id, erpStatus: z.number().int().min(400).max(499), reason: z.string().min(1).max(2000), at: Timestamp }),
+});
+
 export const PaymentReceived = defineEvent({
   ...finance,
   name: 'payment.received',

@@ -52,11 +52,37 @@ export const OrderConfirmed = defineEvent({
   data: z.object({ ...OrderTerms, by: Actor, autoConfirmed: z.boolean(), confirmedAt: Timestamp }),
 });
 
+/** Why an order waits: stock is short, or the ERP refused a step of the saga (ADR 0013). */
+export const HoldKind = z.enum(['stock_shortage', 'erp_refused']);
+/** The saga step the ERP refused: inventory's deduction or finance's receivable. */
+export const ErpStep = z.enum(['inventory', 'finance']);
+
 export const OrderOnHold = defineEvent({
   ...order,
   name: 'order.on_hold',
-  summary: 'The order waits: stock is short (the rep is alerted).',
-  data: z.object({ orderId: Id, repId: Id, reason: z.string().min(1), shortages: z.array(Shortage).default([]), at: Timestamp }),
+  summary:
+    'The order waits: stock is short (the rep is alerted), or the ERP refused a step (rep and finance are alerted, inventory releases what it deducted).',
+  data: z.object({
+    orderId: Id,
+    repId: Id,
+    reason: z.string().min(1),
+    shortages: z.array(Shortage).default([]),
+    kind: HoldKind.default('stock_shortage'),
+    erpStep: ErpStep.optional().describe('set when kind is erp_refused'),
+    erpStatus: z.number().int().min(400).max(499).optional().describe('the ERP answer, set when kind is erp_refused'),
+    notify: z
+      .array(z.enum(['rep', 'finance']))
+      .default(['rep'])
+      .describe('who was alerted'),
+    at: Timestamp,
+  }),
+});
+
+export const OrderErpRetryRequested = defineEvent({
+  ...order,
+  name: 'order.erp_retry_requested',
+  summary: 'An operator retries an order held by an ERP refusal: inventory deducts again, finance opens the receivable if it has none.',
+  data: z.object({ ...OrderTerms, by: Actor, requestedAt: Timestamp }),
 });
 
 export const OrderAllocated = defineEvent({

@@ -34,10 +34,17 @@ export const StockInsufficient = defineEvent({
   data: z.object({ orderId: Id, shortages: z.array(Shortage).min(1), at: Timestamp }),
 });
 
+export const StockDeductionRefused = defineEvent({
+  ...stock,
+  name: 'stock.deduction_refused',
+  summary: 'The ERP refused the deduction of a confirmed order (a 4xx): nothing was deducted; orders holds the order.',
+  data: z.object({ orderId: Id, erpStatus: z.number().int().min(400).max(499), reason: z.string().min(1).max(2000), at: Timestamp }),
+});
+
 export const StockReleased = defineEvent({
   ...stock,
   name: 'stock.released',
-  summary: 'Stock deducted for a cancelled order was put back.',
+  summary: 'Stock deducted for a cancelled order, or one held by an ERP refusal, was put back.',
   data: OrderStock,
 });
 

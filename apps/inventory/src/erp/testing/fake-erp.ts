@@ -28,6 +28,8 @@ export class FakeErp {
   failNext = 0;
   levelsDelayMs = 0;
   requiredToken: string | null = null;
+  /** Deductions are refused with this status (a 4xx: the ERP names the request invalid) while set. */
+  refuseDeductions: number | null = null;
   private readonly answers = new Map<string, { status: number; body: unknown }>();
   private server?: Server;
 
@@ -83,7 +85,13 @@ export class FakeErp {
       const replay = this.answers.get(`${path}:${key}`);
       if (replay) return replay;
       const { lines } = body as { lines: Line[] };
-      const answer = path === '/stock/deductions' ? this.deduct(lines) : this.release(lines);
+      const refused = path === '/stock/deductions' && this.refuseDeductions;
+      // Like a real idempotent ERP it replays a refusal for the same key: a retry must come with a new one.
+      const answer = refused
+        ? { status: refused, body: { error: 'customer account blocked' } }
+        : path === '/stock/deductions'
+          ? this.deduct(lines)
+          : this.release(lines);
       this.answers.set(`${path}:${key}`, answer);
       return answer;
     }
