@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { BusinessCalendar } from '@crm/calendar';
 import type { EventOf } from '@crm/contracts';
 import { loadDecideSave } from '@crm/persistence';
 import { FINANCE_ERP_CONNECTOR, type FinanceErpConnector } from '../erp/finance-erp.connector';
@@ -20,6 +21,7 @@ export class ReceivableLedgerService {
     private readonly receivables: ReceivablesRepository,
     @Inject(FINANCE_ERP_CONNECTOR) private readonly erp: FinanceErpConnector,
     private readonly metrics: FinanceMetrics,
+    private readonly calendar: BusinessCalendar,
   ) {}
 
   async open(m: EntityManager, event: EventOf<'order.confirmed'>): Promise<void> {
@@ -27,7 +29,7 @@ export class ReceivableLedgerService {
     const opened = await loadDecideSave(m, {
       load: (tx) => this.receivables.lockByOrder(tx, order.orderId),
       notFound: () => notFound('The receivable of this order'),
-      decide: (state) => decideOpen(state, { order, id: randomUUID(), now: new Date() }),
+      decide: (state) => decideOpen(state, { order, id: randomUUID(), now: new Date(), zone: this.calendar.zone }),
       save: async (tx, _state, { receivable: r }) => {
         if (!r) return false;
         await this.receivables.insert(tx, r);
