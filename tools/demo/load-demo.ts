@@ -12,14 +12,15 @@
  * Web-form leads are signed with LEADS_WEBFORM_SECRET, the same variable the leads service reads.
  */
 import { parseArgs } from 'node:util';
+import { addDays } from '@crm/calendar';
 import { ensureCatalogue } from './catalogue';
 import { requestCounts, UnexpectedAnswer } from './client';
 import { captureAndWorkLeads, planLeads } from './leads';
 import { workOrders } from './orders';
 import { ensurePeople, ensureRules } from './people';
 import { workPipeline } from './pipeline';
-import { dateIn, hash32, Rng } from './random';
-import { analyticsCounts, setQuotas, verifyAndSummarise } from './report';
+import { hash32, Rng } from './random';
+import { analyticsCounts, businessCalendar, setQuotas, verifyAndSummarise } from './report';
 
 async function main() {
   const { values } = parseArgs({
@@ -38,8 +39,8 @@ async function main() {
   const started = Date.now();
   // Server clocks stamp everything; the run's records are those created from here on (minus clock skew).
   const runStart = new Date(started - 5_000).toISOString();
-  const day = runStart.slice(0, 10);
-  const nextDay = dateIn(1, Date.parse(`${day}T00:00:00Z`));
+  const day = businessCalendar.dayOf(runStart);
+  const nextDay = addDays(day, 1);
   const rng = new Rng(seed);
   const step = (what: string) => console.log(`demo: ${what} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
   console.log(`demo: loading the demo data set, seed ${seed}, run tag ${tag}`);

@@ -1,13 +1,16 @@
 // Quotas for the current month, then the check that what the services answer is what was loaded: counts per
 // entity and state read back through the list endpoints, and analytics' funnel and sales moved by exactly
 // this run's leads, deals and orders. A mismatch fails the run like an unexpected HTTP answer.
+import { BusinessCalendar, monthLabel } from '@crm/calendar';
 import { eventually, get, listAll, put, baseUrl } from './client';
 import type { LeadsResult } from './leads';
 import type { OrderOutcome } from './orders';
 import { ADMIN, type People } from './people';
 import type { Deal } from './pipeline';
 
-export const currentMonth = () => new Date().toISOString().slice(0, 7);
+/** The services' business calendar (CRM_TIMEZONE, as they read it): the demo's "today" and "this month" are theirs. */
+export const businessCalendar = new BusinessCalendar(process.env.CRM_TIMEZONE?.trim() || undefined);
+export const currentMonth = () => monthLabel(businessCalendar.today());
 
 /** Each rep's quota for this month, set by their team's manager (CNY; bigger for the product lines that sell dearer). */
 export async function setQuotas(people: People): Promise<number> {

@@ -8,7 +8,8 @@ import { RebuildService } from './projection/rebuild.service';
 /**
  * Rebuilds the analytics read model from the retained topics:
  *   npm run analytics:rebuild   (node -r ./tools/register.js apps/analytics/src/rebuild.ts)
- * (same settings as the service: DATABASE_URL / ANALYTICS_DATABASE_URL, KAFKA_BROKERS, KAFKA_TOPIC_PREFIX).
+ * (same settings as the service: DATABASE_URL / ANALYTICS_DATABASE_URL, KAFKA_BROKERS, KAFKA_TOPIC_PREFIX, and
+ * CRM_TIMEZONE, whose days the rebuilt buckets are: run it after changing the zone, ADR 0012).
  * Running services may stay up; see RebuildService for why that is safe.
  */
 async function main(): Promise<void> {

@@ -1,5 +1,7 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import request from 'supertest';
+import { createEvent, Topics } from '@crm/contracts';
+import { testKafka } from '@crm/testing';
 
 /**
  * Posts to the public web-form intake as the website does: `X-Signature: sha256=<hex>` = HMAC-SHA256 with the
@@ -16,4 +18,30 @@ export function signedWebForm(baseUrl: string, secret: string, form: object, now
     .set('x-signature-timestamp', timestamp)
     .set('x-signature', signature)
     .send(body);
+}
+
+/**
+ * Publishes leads captured and qualified at given past instants straight onto the system's leads topic, as
+ * the leads service's relay would: the API stamps every lead with the present, and a day boundary needs
+ * events on both sides of a chosen midnight. Only analytics (and opportunities, which keeps lead facts)
+ * reads these events.
+ */
+export async function publishPastLeads(topicPrefix: string, capturedAt: readonly string[]): Promise<void> {
+  const producer = (await testKafka('journey-past-leads')).producer({ idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  try {
+    const messages = capturedAt.flatMap((at, i) => {
+      const leadId = randomUUID();
+      return [
+        createEvent('lead.captured', {
+          subject: leadId,
+          data: { leadId, source: 'phone', contact: { name: `Past lead ${i}` }, region: 'beijing', capturedAt: at },
+        }),
+        createEvent('lead.qualified', { subject: leadId, data: { leadId, by: 'journey', qualifiedAt: at } }),
+      ].map((e) => ({ key: e.subject, value: JSON.stringify(e) }));
+    });
+    await producer.send({ topic: `${topicPrefix}${Topics.leads}`, acks: -1, messages });
+  } finally {
+    await producer.disconnect();
+  }
 }

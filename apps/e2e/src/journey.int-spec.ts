@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
+import { BusinessCalendar, quarterLabel } from '@crm/calendar';
 import type { ServiceName } from '@crm/contracts';
 import { eventually, startSystem, type TestSystem, type TokenClaims } from '@crm/testing';
-import { signedWebForm } from './journey.helpers';
+import { publishPastLeads, signedWebForm } from './journey.helpers';
 
 // The whole journey across the six services as real processes on the real broker and database, driven the way
 // a client drives it: over HTTP only, each step by the role a real user would use. Booting six processes is
@@ -17,11 +18,11 @@ const admin = { sub: 'admin-1', roles: ['admin'] };
 // Two reps who share the leads of a region with a short follow-up deadline.
 const slaTeam = 'sla';
 const slaReps = [randomUUID(), randomUUID()];
-const today = () => new Date().toISOString().slice(0, 10);
-const quarter = () => {
-  const now = new Date();
-  return `${now.getUTCFullYear()}-Q${Math.floor(now.getUTCMonth() / 3) + 1}`;
-};
+// The system runs in Beijing time (CRM_TIMEZONE): "today" and "this quarter" are Beijing's.
+const TIME_ZONE = 'Asia/Shanghai';
+const beijing = new BusinessCalendar(TIME_ZONE);
+const today = () => beijing.today();
+const quarter = () => quarterLabel(beijing.today());
 const hop = { timeoutMs: 30_000, intervalMs: 250 };
 
 describe('the customer journey from web-form lead to paid order and feedback, across all six services', () => {
@@ -33,6 +34,7 @@ describe('the customer journey from web-form lead to paid order and feedback, ac
   beforeAll(async () => {
     system = await startSystem(['leads', 'opportunities', 'orders', 'inventory', 'finance', 'analytics'], {
       env: {
+        CRM_TIMEZONE: TIME_ZONE,
         LEADS_WEBFORM_SECRET: WEBFORM_SECRET,
         // One SLA "hour" lasts a second and the scan runs every second: the journey's 72-hour rule leaves its rep
         // 72 s to answer, the 'sla' region's 2-hour rule 2 s.
@@ -379,5 +381,34 @@ describe('the customer journey from web-form lead to paid order and feedback, ac
     expect(Date.parse(initial.deadline) - Date.parse(initial.at)).toBe(2_000);
     expect(Date.parse(breach.breachedDeadline!)).toBe(Date.parse(initial.deadline));
     expect(breach).toMatchObject({ previousRepId: first, repId: slaReps.find((r) => r !== first) });
+  });
+
+  it('day, month and quarter totals follow Beijing time: a lead of 07:30 on April 1 in Beijing counts on April 1, not on March 31', async () => {
+    // 23:59:59 on March 31 in Beijing; midnight of April 1 (a new month and quarter); 07:30 on April 1. In UTC all three are March 31.
+    await publishPastLeads(system.prefix, ['2026-03-31T15:59:59.000Z', '2026-03-31T16:00:00.000Z', '2026-03-31T23:30:00.000Z']);
+    const analytics = as(admin, 'analytics');
+    const counts = async (query: string) => {
+      const { body } = await analytics.get(`/api/v1/analytics/sales?${query}`).expect(200);
+      const series = (measure: string) =>
+        body.series.find((s: { measure: string }) => s.measure === measure).points.map((p: { x: string; y: number }) => [p.x, p.y]);
+      return { leads: series('leads'), qualified: series('qualified') };
+    };
+    await eventually(async () => {
+      const days = [
+        ['2026-03-31', 1],
+        ['2026-04-01', 2],
+      ];
+      expect(await counts('groupBy=day&from=2026-03-31&to=2026-04-01')).toEqual({ leads: days, qualified: days });
+    }, hop);
+    const months = [
+      ['2026-03-01', 1],
+      ['2026-04-01', 2],
+    ];
+    expect(await counts('groupBy=month&from=2026-03-01&to=2026-04-30')).toEqual({ leads: months, qualified: months });
+    const quarters = [
+      ['2026-01-01', 1],
+      ['2026-04-01', 2],
+    ];
+    expect(await counts('groupBy=quarter&from=2026-01-01&to=2026-06-30')).toEqual({ leads: quarters, qualified: quarters });
   });
 });

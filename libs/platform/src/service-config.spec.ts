@@ -41,6 +41,19 @@ describe('loadServiceConfig', () => {
     );
   });
 
+  it('reads the business time zone from CRM_TIMEZONE (canonical IANA name), UTC when unset or empty', () => {
+    expect(loadServiceConfig('analytics', {}).timeZone).toBe('UTC');
+    expect(loadServiceConfig('analytics', { CRM_TIMEZONE: '' }).timeZone).toBe('UTC');
+    expect(loadServiceConfig('leads', { CRM_TIMEZONE: 'Asia/Shanghai' }).timeZone).toBe('Asia/Shanghai');
+    expect(loadServiceConfig('leads', { CRM_TIMEZONE: 'europe/berlin' }).timeZone).toBe('Europe/Berlin');
+  });
+
+  it('stops the boot on an unknown time zone, naming the variable and what to use instead', () => {
+    expect(() => loadServiceConfig('orders', { CRM_TIMEZONE: 'Asia/Beijing' })).toThrow(
+      'invalid orders configuration: CRM_TIMEZONE: unknown time zone "Asia/Beijing" (use an IANA name such as Asia/Shanghai, Europe/Berlin or UTC)',
+    );
+  });
+
   it('refuses to run in production without a JWT secret of its own', () => {
     expect(() => loadServiceConfig('leads', { NODE_ENV: 'production' })).toThrow(/jwtSecret/);
   });

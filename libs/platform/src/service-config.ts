@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ServiceName } from '@crm/contracts';
+import { canonicalTimeZone, DEFAULT_TIME_ZONE } from '@crm/calendar';
 import { rateLimitFromEnv, type RateLimitOptions } from '@crm/http';
 
 /** Each service's default port on a developer machine; `<SERVICE>_PORT` or `PORT` overrides it. */
@@ -37,6 +38,11 @@ export interface ServiceConfig<Settings = unknown> {
   production: boolean;
   /** RATE_LIMIT_PER_MINUTE per client (0 = off, for benchmarks). */
   rateLimit: RateLimitOptions;
+  /**
+   * CRM_TIMEZONE: the business time zone (an IANA name, default UTC), the same for every service of a
+   * deployment. Every day, week, month and quarter boundary follows it; instants stay UTC (ADR 0012).
+   */
+  timeZone: string;
   /** The service's own settings, validated with the platform's at boot. */
   settings: Settings;
 }
@@ -85,6 +91,9 @@ export function loadServiceConfig<S extends SettingsSpec = Record<never, Setting
   };
   const parsed = schema.safeParse(raw);
   const problems = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+  const zoneName = env.CRM_TIMEZONE?.trim() || DEFAULT_TIME_ZONE;
+  const timeZone = canonicalTimeZone(zoneName);
+  if (!timeZone) problems.push(`CRM_TIMEZONE: unknown time zone "${zoneName}" (use an IANA name such as Asia/Shanghai, Europe/Berlin or UTC)`);
   const own: Record<string, unknown> = {};
   for (const [key, spec] of Object.entries(settings)) {
     const result = spec.schema.safeParse(env[spec.env] === '' ? undefined : env[spec.env]);
@@ -92,5 +101,5 @@ export function loadServiceConfig<S extends SettingsSpec = Record<never, Setting
     else problems.push(...result.error.issues.map((i) => `${spec.env}: ${i.message}`));
   }
   if (!parsed.success || problems.length) throw new Error(`invalid ${service} configuration: ${problems.join('; ')}`);
-  return { service, production, ...parsed.data, rateLimit: rateLimitFromEnv(env), settings: own as SettingsOf<S> };
+  return { service, production, ...parsed.data, rateLimit: rateLimitFromEnv(env), timeZone: timeZone as string, settings: own as SettingsOf<S> };
 }

@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { DataSourceOptions } from 'typeorm';
+import { BusinessCalendar } from '@crm/calendar';
 import { ApiConventionsModule, IdempotencyKeyPurge } from '@crm/http';
 import { isTransientInfrastructureError, MessagingModule, type InboxTuning } from '@crm/messaging';
 import { ObservabilityModule } from '@crm/observability';
@@ -15,12 +16,16 @@ export interface ServicePlatformOptions {
   inbox?: InboxTuning;
 }
 
-/** Everything a service stands on: its database, Kafka, API conventions, ops endpoints, scheduler. */
+/**
+ * Everything a service stands on: its database, Kafka, API conventions, ops endpoints, scheduler, and the
+ * business calendar (`CRM_TIMEZONE`), which any provider of the service may inject.
+ */
 @Module({})
 export class ServicePlatformModule {
   static forRoot({ config, entities = [], migrations, inbox }: ServicePlatformOptions): DynamicModule {
     return {
       module: ServicePlatformModule,
+      global: true,
       imports: [
         TypeOrmModule.forRoot({
           type: 'postgres',
@@ -36,7 +41,8 @@ export class ServicePlatformModule {
         ScheduleModule.forRoot(),
       ],
       // A request never hangs on a stalled database: 503 within 2 s (see DatabaseDeadline).
-      providers: [DatabaseDeadline, IdempotencyKeyPurge],
+      providers: [DatabaseDeadline, IdempotencyKeyPurge, { provide: BusinessCalendar, useValue: new BusinessCalendar(config.timeZone) }],
+      exports: [BusinessCalendar],
     };
   }
 }

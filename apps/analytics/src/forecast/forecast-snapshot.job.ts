@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Cron, CronExpression } from '@nestjs/schedule';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { BusinessCalendar } from '@crm/calendar';
 import { Role } from '@crm/http';
 import { inTransaction } from '@crm/persistence';
 import { ForecastReportService } from '../reporting/forecast-report.service';
@@ -26,6 +27,7 @@ export class ForecastSnapshotJob {
     private readonly forecasts: ForecastReportService,
     private readonly snapshots: ForecastSnapshotsRepository,
     private readonly reports: ReportRepository,
+    private readonly calendar: BusinessCalendar,
   ) {}
 
   @Cron(CronExpression.EVERY_DAY_AT_1AM, { name: 'analytics-forecast-snapshot' })
@@ -38,9 +40,12 @@ export class ForecastSnapshotJob {
     }
   }
 
-  /** Snapshots the forecasts made in the month of `now`; returns how many values it stored (0 if another run had). */
+  /**
+   * Snapshots the forecasts made in the month of `now` (a business-time-zone month); returns how many values it
+   * stored (0 if another run had).
+   */
   async snapshot(now = new Date()): Promise<number> {
-    const madeMonth = `${now.toISOString().slice(0, 7)}-01`;
+    const madeMonth = this.calendar.periodStartOf(now, 'month');
     const historyEnd = addMonths(madeMonth, -1).slice(0, 7);
     return inTransaction(this.dataSource, async (m) => {
       if (!(await this.snapshots.tryLock(m))) return 0;
@@ -66,7 +71,7 @@ export class ForecastSnapshotJob {
 
   /** Every stored forecast whose target month has closed, next to the actual net bookings, with MAPE per method. */
   async accuracy(currency: string, now = new Date()) {
-    const currentMonth = `${now.toISOString().slice(0, 7)}-01`;
+    const currentMonth = this.calendar.periodStartOf(now, 'month');
     const rows = await this.snapshots.accuracyRows(currency, currentMonth);
     const detail = rows.map((r) => {
       const actual = Number(r.actual ?? 0);

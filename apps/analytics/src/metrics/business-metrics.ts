@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Gauge } from 'prom-client';
 import { DataSource } from 'typeorm';
+import { BusinessCalendar } from '@crm/calendar';
 import { MetricsRegistry } from '@crm/observability';
 
 /** Open-lead age buckets: a fixed, bounded label set. */
@@ -24,6 +25,7 @@ export class BusinessMetrics {
   constructor(
     metrics: MetricsRegistry,
     @InjectDataSource() private readonly dataSource: DataSource,
+    calendar: BusinessCalendar,
   ) {
     const self = this;
     metrics.gauge({
@@ -44,14 +46,15 @@ export class BusinessMetrics {
     });
     metrics.gauge({
       name: 'crm_analytics_revenue_this_month',
-      help: 'Net bookings (confirmed − cancelled) of the current UTC month, by currency',
+      help: 'Net bookings (confirmed − cancelled) of the current month in the business time zone (CRM_TIMEZONE), by currency',
       labelNames: ['currency'],
       async collect() {
         await self.refresh<{ currency: string; v: number }>(
           this,
-          `SELECT currency, sum(confirmed_amount - cancelled_amount)::float8 AS v FROM sales_daily
-                                   WHERE day >= date_trunc('month', now() AT TIME ZONE 'UTC')::date GROUP BY 1`,
+          `SELECT currency, sum(confirmed_amount - cancelled_amount)::float8 AS v FROM sales_daily WHERE day >= $1::date GROUP BY 1`,
           (g, r) => g.set({ currency: r.currency }, r.v),
+          undefined,
+          [calendar.periodStartOf(new Date(), 'month')],
         );
       },
     });
@@ -98,9 +101,15 @@ export class BusinessMetrics {
   }
 
   /** Resets the gauge (so a label that vanished reads as gone) and sets it from a query; a failing query keeps the scrape alive. */
-  private async refresh<Row>(gauge: Gauge<string>, sql: string, set: (g: Gauge<string>, row: Row) => void, init?: (g: Gauge<string>) => void): Promise<void> {
+  private async refresh<Row>(
+    gauge: Gauge<string>,
+    sql: string,
+    set: (g: Gauge<string>, row: Row) => void,
+    init?: (g: Gauge<string>) => void,
+    params: unknown[] = [],
+  ): Promise<void> {
     try {
-      const rows: Row[] = await this.dataSource.query(sql);
+      const rows: Row[] = await this.dataSource.query(sql, params);
       gauge.reset();
       init?.(gauge);
       for (const row of rows) set(gauge, row);

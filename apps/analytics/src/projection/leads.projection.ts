@@ -65,6 +65,6 @@ export async function reprojectLeads(ctx: ProjectionContext, ids: readonly strin
   const locked = await ctx.repos.aggregates.lockContributions(ctx.m, 'lead_facts', ids);
   if (!locked.size) return;
   const rows = await ctx.repos.leads.loadForProjection(ctx.m, [...locked.keys()]);
-  const settled = rows.map((l) => ({ id: l.lead_id, before: locked.get(l.lead_id)!, after: leadContributions(leadView(l)) }));
+  const settled = rows.map((l) => ({ id: l.lead_id, before: locked.get(l.lead_id)!, after: leadContributions(leadView(l), ctx.zone) }));
   await settle(ctx, 'lead_facts', settled, deltas);
 }

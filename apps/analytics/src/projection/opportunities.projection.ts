@@ -124,6 +124,6 @@ export async function reprojectOpportunities(ctx: ProjectionContext, ids: readon
     lockedIds,
     projected.flatMap((p) => p.intervals),
   );
-  const settled = projected.map((p) => ({ id: p.state.id, before: locked.get(p.state.id)!, after: opportunityContributions(p.view) }));
+  const settled = projected.map((p) => ({ id: p.state.id, before: locked.get(p.state.id)!, after: opportunityContributions(p.view, ctx.zone) }));
   await settle(ctx, 'opportunity_facts', settled, deltas);
 }

@@ -69,7 +69,7 @@ export async function reprojectOrders(ctx: ProjectionContext, ids: readonly stri
   const [lines, payments, feedback] = [byOrder(read.lines), byOrder(read.payments), byOrder(read.feedback)];
   const settled = read.orders.map((o) => {
     const own = { lines: lines.get(o.order_id) ?? [], payments: payments.get(o.order_id) ?? [], feedback: feedback.get(o.order_id) ?? [] };
-    return { id: o.order_id, before: locked.get(o.order_id)!, after: orderContributions(orderView(o, own)) };
+    return { id: o.order_id, before: locked.get(o.order_id)!, after: orderContributions(orderView(o, own), ctx.zone) };
   });
   await settle(ctx, 'order_facts', settled, deltas);
 }

@@ -18,11 +18,15 @@ export interface ProjectionRepositories {
   aggregates: AggregatesRepository;
 }
 
-/** What a handler works with: the caller's transaction, the batch it marks touched facts in, the repositories. */
+/**
+ * What a handler works with: the caller's transaction, the batch it marks touched facts in, the repositories,
+ * and the business time zone the daily buckets are days of.
+ */
 export interface ProjectionContext {
   m: EntityManager;
   batch: ProjectionBatch;
   repos: ProjectionRepositories;
+  zone: string;
 }
 
 /** Applies one event to its facts and marks in the batch which facts to re-project at the flush. */

@@ -164,3 +164,66 @@ describe('lead funnel', () => {
     expect(rows.filter((r) => r.t === 'funnel_daily')).toHaveLength(1);
   });
 });
+
+describe('daily buckets are days of the business time zone', () => {
+  // 15:59:59Z is 23:59:59 on March 31 in Beijing, 16:00:00Z is midnight of April 1 there.
+  const before = '2026-03-31T15:59:59Z';
+  const after = '2026-03-31T16:00:00Z';
+  const order = (confirmedAt: string): OrderFactView => ({
+    currency: 'CNY',
+    total: '100.00',
+    confirmedAt,
+    shippedAt: null,
+    cancelledAt: null,
+    lines: [{ productLine: 'pumps', lineTotal: '100.00' }],
+    dims,
+    payments: [{ amount: '100.00', currency: 'CNY', receivedAt: confirmedAt }],
+    feedback: [{ rating: 5, complaint: false, receivedAt: confirmedAt }],
+  });
+  const days = (rows: { t: string; k: string[] }[], table: string) => rows.filter((r) => r.t === table).map((r) => r.k[0]);
+
+  it('orders: the same instants fall on March 31 and April 1 in Beijing, both on March 31 in UTC', () => {
+    expect(days(orderContributions(order(before), 'Asia/Shanghai'), 'sales_daily')).toEqual(['2026-03-31', '2026-03-31']);
+    expect(days(orderContributions(order(after), 'Asia/Shanghai'), 'sales_daily')).toEqual(['2026-04-01', '2026-04-01']);
+    expect(days(orderContributions(order(after), 'Asia/Shanghai'), 'feedback_daily')).toEqual(['2026-04-01']);
+    expect(days(orderContributions(order(after), 'UTC'), 'sales_daily')).toEqual(['2026-03-31', '2026-03-31']);
+    expect(days(orderContributions(order(after)), 'feedback_daily')).toEqual(['2026-03-31']);
+  });
+
+  it('opportunities: created and won on their Beijing days', () => {
+    const opp = {
+      currency: 'CNY',
+      expectedAmount: '10.00',
+      expectedCloseDate: '2026-06-30',
+      createdAt: before,
+      wonAt: after,
+      wonAmount: '10.00',
+      lostAt: null,
+      current: { seq: 1, stage: 'won', status: 'won' as const, winProbability: 1, validFrom: after, validTo: null },
+      dims: { ...dims, productLine: 'pumps' },
+    };
+    expect(days(opportunityContributions(opp, 'Asia/Shanghai'), 'opportunities_daily')).toEqual(['2026-03-31', '2026-04-01']);
+    expect(days(opportunityContributions(opp, 'UTC'), 'opportunities_daily')).toEqual(['2026-03-31', '2026-03-31']);
+  });
+
+  it('leads: milestones and the capture cohort on their Beijing days', () => {
+    const lead = {
+      capturedAt: before,
+      qualifiedAt: after,
+      disqualifiedAt: null,
+      convertedAt: null,
+      firstFollowUpAt: null,
+      opportunityAt: null,
+      wonAt: null,
+      paidAt: null,
+      dims: { ...dims, productLine: 'pumps' },
+    };
+    const rows = leadContributions(lead, 'Asia/Shanghai');
+    expect(days(rows, 'leads_daily')).toEqual(['2026-03-31', '2026-04-01']);
+    expect(rows.filter((r) => r.t === 'funnel_daily').map((r) => [r.k[0], r.k[1], r.k[2]])).toEqual([
+      ['2026-03-31', '2026-04-01', 'qualified'],
+      ['2026-03-31', '2026-03-31', 'lead'],
+    ]);
+    expect(days(leadContributions(lead, 'UTC'), 'leads_daily')).toEqual(['2026-03-31', '2026-03-31']);
+  });
+});

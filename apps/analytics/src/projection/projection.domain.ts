@@ -1,4 +1,5 @@
 import Big from 'big.js';
+import { DEFAULT_TIME_ZONE, dayOf } from '@crm/calendar';
 import { AMOUNT_SCALE, formatAmount, parseAmount } from '@crm/money';
 import { forecastCategory, weightedAmount } from './deal-value';
 import type { AggregateTable, Contribution } from './aggregates';
@@ -17,8 +18,10 @@ export interface Dims {
   team: string;
 }
 
-/** UTC calendar day of a timestamp: every daily bucket is a UTC day. */
-export const utcDay = (at: Date | string) => new Date(at).toISOString().slice(0, 10);
+/**
+ * Every daily bucket is a day of the business time zone (CRM_TIMEZONE, ADR 0012): each contribution
+ * function takes the zone, and the weeks, months and quarters the reports build from these days follow it.
+ */
 const monthOf = (date: string) => `${date.slice(0, 7)}-01`;
 const dimKey = (d: Dims) => [d.region, d.productLine, d.source, d.repId, d.team];
 
@@ -105,7 +108,7 @@ export function productLineShares(lines: OrderFactView['lines']): { groups: { pr
  * Cancellations are recorded on the day they happen (gross bookings stay as they were: net = confirmed −
  * cancelled), only for orders that were confirmed.
  */
-export function orderContributions(o: OrderFactView): Contribution[] {
+export function orderContributions(o: OrderFactView, zone = DEFAULT_TIME_ZONE): Contribution[] {
   const { groups, main } = productLineShares(o.lines);
   const weights = groups.map((g) => g.weight);
   const out: Contribution[] = [];
@@ -116,7 +119,7 @@ export function orderContributions(o: OrderFactView): Contribution[] {
     groups.forEach((g, i) => {
       const m: Record<string, string> = { [amountMeasure]: parts[i] };
       if (countMeasure && i === main) m[countMeasure] = '1';
-      sales(utcDay(at), currency, g.productLine, m);
+      sales(dayOf(at, zone), currency, g.productLine, m);
     });
   };
   if (o.currency && o.total !== null) {
@@ -128,7 +131,7 @@ export function orderContributions(o: OrderFactView): Contribution[] {
   for (const f of o.feedback) {
     out.push({
       t: 'feedback_daily',
-      k: [utcDay(f.receivedAt), ...dimKey({ ...o.dims, productLine: groups[main].productLine })],
+      k: [dayOf(f.receivedAt, zone), ...dimKey({ ...o.dims, productLine: groups[main].productLine })],
       m: { feedback_count: '1', rating_sum: String(f.rating), complaints: f.complaint ? '1' : '0' },
     });
   }
@@ -195,10 +198,10 @@ export interface OpportunityFactView {
  * What an opportunity adds to opportunities_daily (created, won, lost on their days) and, while open, to
  * pipeline_open (stage, close month, forecast category, raw and weighted amount).
  */
-export function opportunityContributions(o: OpportunityFactView): Contribution[] {
+export function opportunityContributions(o: OpportunityFactView, zone = DEFAULT_TIME_ZONE): Contribution[] {
   if (!o.currency) return [];
   const out: Contribution[] = [];
-  const key = (at: Date | string) => [utcDay(at), o.currency as string, ...dimKey(o.dims)];
+  const key = (at: Date | string) => [dayOf(at, zone), o.currency as string, ...dimKey(o.dims)];
   const amount = o.expectedAmount ?? '0';
   if (o.createdAt) out.push({ t: 'opportunities_daily', k: key(o.createdAt), m: { created_count: '1', created_amount: amount } });
   const status = o.current?.status;
@@ -257,10 +260,10 @@ export function funnelMilestones(l: Omit<LeadFactView, 'dims'>): Partial<Record<
 }
 
 /** What a lead adds to leads_daily (each milestone on its own day) and funnel_daily (by capture cohort). */
-export function leadContributions(l: LeadFactView): Contribution[] {
+export function leadContributions(l: LeadFactView, zone = DEFAULT_TIME_ZONE): Contribution[] {
   const out: Contribution[] = [];
   const daily = (at: Date | string | null, m: Record<string, string>) => {
-    if (at) out.push({ t: 'leads_daily', k: [utcDay(at), ...dimKey(l.dims)], m });
+    if (at) out.push({ t: 'leads_daily', k: [dayOf(at, zone), ...dimKey(l.dims)], m });
   };
   daily(l.capturedAt, { captured: '1' });
   daily(l.qualifiedAt, { qualified: '1' });
@@ -272,9 +275,9 @@ export function leadContributions(l: LeadFactView): Contribution[] {
     daily(l.firstFollowUpAt, { responded: '1', response_seconds: String(Math.max(0, Math.round((answered - captured) / 1000))) });
   }
   if (captured !== null) {
-    const cohort = utcDay(new Date(captured));
+    const cohort = dayOf(captured, zone);
     for (const [stage, at] of Object.entries(funnelMilestones(l))) {
-      out.push({ t: 'funnel_daily', k: [cohort, utcDay(new Date(at as number)), stage, ...dimKey(l.dims)], m: { leads: '1' } });
+      out.push({ t: 'funnel_daily', k: [cohort, dayOf(at as number, zone), stage, ...dimKey(l.dims)], m: { leads: '1' } });
     }
   }
   return out;

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { BusinessCalendar } from '@crm/calendar';
 import type { EventEnvelope } from '@crm/contracts';
 import type { Contribution } from './aggregates';
 import { AggregatesRepository } from './aggregates.repository';
@@ -34,6 +35,7 @@ export class Projector {
     orders: OrderFactsRepository,
     receivables: ReceivableFactsRepository,
     aggregates: AggregatesRepository,
+    private readonly calendar: BusinessCalendar,
   ) {
     this.repos = { directories, leads, opportunities, orders, receivables, aggregates };
   }
@@ -51,7 +53,7 @@ export class Projector {
     const handler = projectionFor(event.type);
     if (!handler) return;
     const b = batch ?? new ProjectionBatch();
-    await handler(event, { m, batch: b, repos: this.repos });
+    await handler(event, { m, batch: b, repos: this.repos, zone: this.calendar.zone });
     b.applied(origin, new Date(event.time));
     if (!batch) await this.flush(m, b);
   }
@@ -63,7 +65,7 @@ export class Projector {
    * (the differences add up to the same total). Opportunities go first: a lead's funnel reads their status.
    */
   async flush(m: EntityManager, batch: ProjectionBatch): Promise<void> {
-    const ctx: ProjectionContext = { m, batch, repos: this.repos };
+    const ctx: ProjectionContext = { m, batch, repos: this.repos, zone: this.calendar.zone };
     const deltas: Contribution[] = [];
     // Late dimensions, resolved now rather than per event: a superset of the facts each event would have
     // found, which is harmless (re-projecting an unchanged fact writes nothing).

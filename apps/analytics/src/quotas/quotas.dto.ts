@@ -22,7 +22,16 @@ export class PutQuotaDto {
 }
 
 export class QuotaView {
-  @ApiProperty({ example: '2026-Q3' }) period: string;
+  @ApiProperty({ example: '2026-Q3', description: 'A year, quarter or month of the business time zone (CRM_TIMEZONE)' }) period: string;
+  @ApiProperty({
+    format: 'date-time',
+    example: '2026-06-30T16:00:00.000Z',
+    description:
+      'When the period begins: midnight of its first day in the business time zone, as a UTC instant (2026-Q3 in Asia/Shanghai: 2026-06-30T16:00:00.000Z)',
+  })
+  startsAt: string;
+  @ApiProperty({ format: 'date-time', example: '2026-09-30T16:00:00.000Z', description: 'When the period ends (exclusive): midnight after its last day' })
+  endsAt: string;
   @ApiProperty({ format: 'uuid' }) repId: string;
   @ApiProperty({ example: '120000.00' }) amount: string;
   @ApiProperty({ example: 'EUR' }) currency: string;

@@ -1,13 +1,17 @@
 import { Injectable } from '@nestjs/common';
+import { BusinessCalendar } from '@crm/calendar';
 import { DomainError } from '@crm/domain';
 import { accessScope, type AuthUser } from '@crm/http';
 import { formatAmount } from '@crm/money';
-import { isPeriod } from '../reporting/stats.domain';
+import { isPeriod, parsePeriod } from '../reporting/stats.domain';
 import type { PutQuotaDto, QuotaView } from './quotas.dto';
 import { QuotasRepository, type QuotaRow } from './quotas.repository';
 
-const view = (r: QuotaRow): QuotaView => ({
+/** A quota as shown, with the instants its period begins and ends at in the business time zone. */
+const view = (r: QuotaRow, calendar: BusinessCalendar): QuotaView => ({
   period: r.period,
+  startsAt: calendar.startOfDay(parsePeriod(r.period).start).toISOString(),
+  endsAt: calendar.startOfDay(parsePeriod(r.period).end).toISOString(),
   repId: r.rep_id,
   amount: formatAmount(r.amount),
   currency: r.currency,
@@ -21,7 +25,10 @@ export const periodError = (field = 'period') =>
 
 @Injectable()
 export class QuotasService {
-  constructor(private readonly quotas: QuotasRepository) {}
+  constructor(
+    private readonly quotas: QuotasRepository,
+    private readonly calendar: BusinessCalendar,
+  ) {}
 
   /** Sets a rep's quota for a period (creates or replaces it). A manager sets quotas for the reps of their team only. */
   async put(period: string, repId: string, dto: PutQuotaDto, user: AuthUser): Promise<QuotaView> {
@@ -33,12 +40,12 @@ export class QuotasService {
         throw DomainError.forbidden('You can set quotas only for the reps of your team.', 'REP_NOT_IN_TEAM');
       }
     }
-    return view(await this.quotas.put(period, repId, dto.amount, dto.currency, user.sub));
+    return view(await this.quotas.put(period, repId, dto.amount, dto.currency, user.sub), this.calendar);
   }
 
   async list(period: string, user: AuthUser): Promise<{ rows: QuotaView[] }> {
     if (!isPeriod(period)) throw periodError();
     const rows = await this.quotas.list(period, accessScope(user));
-    return { rows: rows.map(view) };
+    return { rows: rows.map((r) => view(r, this.calendar)) };
   }
 }

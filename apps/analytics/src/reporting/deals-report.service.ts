@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import Big from 'big.js';
+import { BusinessCalendar } from '@crm/calendar';
 import { accessScope, type AuthUser } from '@crm/http';
 import { formatAmount } from '@crm/money';
 import { FUNNEL_STAGES } from '../projection/projection.domain';
@@ -15,10 +16,13 @@ const amount = (v: string | null | undefined) => formatAmount(v ?? '0');
 /** The lead funnel, the open pipeline and cycle times. */
 @Injectable()
 export class DealsReportService {
-  constructor(private readonly reports: ReportRepository) {}
+  constructor(
+    private readonly reports: ReportRepository,
+    private readonly calendar: BusinessCalendar,
+  ) {}
 
   async funnel(q: FunnelQueryDto, user: AuthUser): Promise<FunnelResult> {
-    const { from, to } = reportRange(q);
+    const { from, to } = reportRange(q, this.calendar);
     const rows = await this.reports.rows<FunnelRow>(funnelSql(q, from, to, accessScope(user)));
     const groups = [...new Set(rows.map((r) => r.g))].sort();
     if (!groups.length) groups.push('all');
@@ -40,7 +44,7 @@ export class DealsReportService {
   }
 
   async pipeline(q: PipelineQueryDto, user: AuthUser): Promise<PipelineResult> {
-    const rows = await this.reports.rows<PipelineRow>(pipelineSql(q, accessScope(user)));
+    const rows = await this.reports.rows<PipelineRow>(pipelineSql(q, accessScope(user), this.calendar));
     // Stages in pipeline order, as far as the figures tell it: by their weighted/raw ratio (the win probability).
     const order = new Map<string, Big>();
     for (const r of rows) {
@@ -61,11 +65,11 @@ export class DealsReportService {
 
   async cycleTime(q: { from?: string; to?: string }, user: AuthUser): Promise<{ asOf: string | null; from: string; to: string; rows: CycleTimeRow[] }> {
     const scope = accessScope(user);
-    const { from, to } = reportRange(q);
+    const { from, to } = reportRange(q, this.calendar);
     const hours = (v: number | null) => (v === null ? null : Math.round((v / 3600) * 100) / 100);
     const rows: CycleTimeRow[] = [];
     for (const metric of ['lead_captured_to_won', 'won_to_paid', 'lead_response'] as const satisfies readonly CycleMetric[]) {
-      const values = (await this.reports.rows<SecondsRow>(cycleSecondsSql(metric, from, to, scope))).map((r) => Number(r.s));
+      const values = (await this.reports.rows<SecondsRow>(cycleSecondsSql(metric, from, to, scope, this.calendar))).map((r) => Number(r.s));
       rows.push({ metric, count: values.length, medianHours: hours(median(values)), p90Hours: hours(p90(values)) });
     }
     return { asOf: await this.reports.asOf(), from, to, rows };

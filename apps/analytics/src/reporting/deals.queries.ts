@@ -1,7 +1,7 @@
+import type { BusinessCalendar } from '@crm/calendar';
 import type { AccessScope } from '@crm/http';
 import type { ForecastCategory } from '../projection/deal-value';
 import { DIMENSION_COLUMN, Params, factScopeFilter, scopeFilter, type Sql } from './report.queries';
-import { nextDay } from './report-range';
 import type { FunnelQueryDto, PipelineQueryDto } from './reporting.dto';
 
 export interface FunnelRow {
@@ -30,14 +30,17 @@ export interface PipelineRow {
   weighted: string;
 }
 
-/** Open deals per group and currency: now from pipeline_open, or from the stage history as they stood at the end of `asOf`. */
-export function pipelineSql(q: PipelineQueryDto, scope: AccessScope): Sql {
+/**
+ * Open deals per group and currency: now from pipeline_open, or from the stage history as they stood at the end
+ * of the business day `asOf` (midnight in the business time zone).
+ */
+export function pipelineSql(q: PipelineQueryDto, scope: AccessScope, calendar: BusinessCalendar): Sql {
   const group = DIMENSION_COLUMN[q.groupBy ?? 'stage'];
   const p = new Params();
   const currency = q.currency ? ` AND currency = ${p.add(q.currency)}` : '';
   if (q.asOf) {
     // From the stage history: the interval each opportunity was in at the end of that day.
-    const end = p.add(nextDay(q.asOf));
+    const end = p.add(calendar.endOfDay(q.asOf).toISOString());
     const categoryExpr = `CASE WHEN win_probability >= 0.8 OR lower(stage) = 'contract' THEN 'commit' WHEN win_probability >= 0.5 THEN 'best_case' ELSE 'pipeline' END`;
     const sql = `SELECT ${group === 'category' ? categoryExpr : group} AS g, currency, count(*)::int AS n, sum(amount)::text AS amount, sum(weighted_amount)::text AS weighted
            FROM opportunity_stage_intervals
@@ -55,11 +58,14 @@ export interface SecondsRow {
 }
 export type CycleMetric = 'lead_captured_to_won' | 'won_to_paid' | 'lead_response';
 
-/** The durations (seconds) of one cycle-time metric whose end falls in [from, to]: fact rows, as quantiles do not add up. */
-export function cycleSecondsSql(metric: CycleMetric, from: string, to: string, scope: AccessScope): Sql {
+/**
+ * The durations (seconds) of one cycle-time metric whose end falls on the business days [from, to]: fact rows,
+ * as quantiles do not add up.
+ */
+export function cycleSecondsSql(metric: CycleMetric, from: string, to: string, scope: AccessScope, calendar: BusinessCalendar): Sql {
   const p = new Params();
-  const start = `${p.add(from)}::timestamptz`;
-  const end = `${p.add(nextDay(to))}::timestamptz`;
+  const start = `${p.add(calendar.startOfDay(from).toISOString())}::timestamptz`;
+  const end = `${p.add(calendar.endOfDay(to).toISOString())}::timestamptz`;
   const deal = (rep: string, team: string) => factScopeFilter(scope, p, rep, team);
   const sql = {
     lead_captured_to_won: () => `SELECT EXTRACT(EPOCH FROM o.won_at - l.captured_at) AS s FROM opportunity_facts o JOIN lead_facts l ON l.lead_id = o.lead_id

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import Big from 'big.js';
+import { BusinessCalendar } from '@crm/calendar';
 import { accessScope, type AuthUser } from '@crm/http';
 import { formatAmount } from '@crm/money';
 import { openDealsSql, type OpenDealRow } from './deals.queries';
 import { AS_OF_SQL, Params, asOfValue, type AsOfRow } from './report.queries';
 import { ReportRepository } from './report.repository';
-import { today } from './report-range';
 import { monthlyRevenueSql, revenueByMonth, type MonthlyRevenueRow } from './sales.queries';
 import { addMonths, forecastSeries, pipelineForecast } from './stats.domain';
 import type { Series } from './views';
@@ -13,15 +13,19 @@ import type { Series } from './views';
 /** The bookings forecast: a time series of past months and the open pipeline. */
 @Injectable()
 export class ForecastReportService {
-  constructor(private readonly reports: ReportRepository) {}
+  constructor(
+    private readonly reports: ReportRepository,
+    private readonly calendar: BusinessCalendar,
+  ) {}
 
   /**
    * (a) time-series forecast of monthly net bookings (Holt-Winters additive when 24+ months of history)
-   * with a 95 % interval, and (b) the pipeline forecast by expected close month.
+   * with a 95 % interval, and (b) the pipeline forecast by expected close month. Months are business-time-zone
+   * months; without `historyEnd` the history ends with the month before the current one.
    */
   async forecast(q: { horizon: number; currency: string; historyEnd?: string }, user: AuthUser) {
     const scope = accessScope(user);
-    const lastMonth = q.historyEnd ? `${q.historyEnd}-01` : addMonths(today(), -1);
+    const lastMonth = q.historyEnd ? `${q.historyEnd}-01` : addMonths(this.calendar.today(), -1);
     const firstForecast = addMonths(lastMonth, 1);
     const p = new Params();
     // Independent reads: one statement, one round trip.

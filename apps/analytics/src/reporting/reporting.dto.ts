@@ -6,6 +6,9 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 const CURRENCY = /^[A-Z]{3}$/;
 const PERIOD = /^\d{4}(-(0[1-9]|1[0-2])|-Q[1-4])?$/;
+// Every date, week, month and quarter of the analytics API is one of the business time zone (ADR 0012).
+const ZONE = 'business time zone, CRM_TIMEZONE, default UTC';
+const PERIOD_DESCRIPTION = `A year (2026), quarter (2026-Q3) or month (2026-07) of the ${ZONE}`;
 
 const DateParam =
   (description: string): PropertyDecorator =>
@@ -29,8 +32,8 @@ export type TimeGroup = (typeof TIME_GROUPS)[number];
 export type DimensionGroup = (typeof DIMENSION_GROUPS)[number];
 
 export class DateRangeQueryDto {
-  @DateParam('First day, inclusive (UTC). Default: the first day of the month 11 months ago') from?: string;
-  @DateParam('Last day, inclusive (UTC). Default: today') to?: string;
+  @DateParam(`First day, inclusive (${ZONE}). Default: the first day of the month 11 months ago`) from?: string;
+  @DateParam(`Last day, inclusive (${ZONE}). Default: today there`) to?: string;
 }
 
 export class SalesQueryDto extends DateRangeQueryDto {
@@ -43,7 +46,7 @@ export class SalesQueryDto extends DateRangeQueryDto {
 }
 
 export class FunnelQueryDto extends DateRangeQueryDto {
-  @DateParam('Answer as the funnel stood at the end of this day (UTC): stages reached later are not counted') asOf?: string;
+  @DateParam(`Answer as the funnel stood at the end of this day (${ZONE}): stages reached later are not counted`) asOf?: string;
 
   @ApiPropertyOptional({ enum: ['none', ...DIMENSION_GROUPS], default: 'none', description: 'One series per value of this dimension' })
   @IsOptional()
@@ -52,7 +55,7 @@ export class FunnelQueryDto extends DateRangeQueryDto {
 }
 
 export class PipelineQueryDto {
-  @DateParam('Answer from the stage history as the pipeline stood at the end of this day (UTC)') asOf?: string;
+  @DateParam(`Answer from the stage history as the pipeline stood at the end of this day (midnight in the ${ZONE})`) asOf?: string;
   @CurrencyParam(false) currency?: string;
 
   @ApiPropertyOptional({ enum: ['stage', 'category', ...DIMENSION_GROUPS], default: 'stage' })
@@ -72,7 +75,10 @@ export class ForecastQueryDto {
 
   @CurrencyParam(true) currency: string;
 
-  @ApiPropertyOptional({ example: '2025-12', description: 'Last month of history; the forecast starts the month after. Default: last month' })
+  @ApiPropertyOptional({
+    example: '2025-12',
+    description: `Last month of history; the forecast starts the month after. Months are those of the ${ZONE}. Default: last month`,
+  })
   @IsOptional()
   @Matches(MONTH, { message: 'historyEnd must be a month YYYY-MM' })
   historyEnd?: string;
@@ -83,7 +89,7 @@ export class AccuracyQueryDto {
 }
 
 export class KpiQueryDto {
-  @ApiProperty({ example: '2026-Q3', description: 'A year (2026), quarter (2026-Q3) or month (2026-07)' })
+  @ApiProperty({ example: '2026-Q3', description: PERIOD_DESCRIPTION })
   @Matches(PERIOD, { message: 'period must be a year (2026), a quarter (2026-Q3) or a month (2026-07)' })
   period: string;
 
@@ -106,7 +112,7 @@ export class RankingQueryDto extends KpiQueryDto {
 }
 
 export class RepReportQueryDto {
-  @ApiProperty({ example: '2026-Q3' })
+  @ApiProperty({ example: '2026-Q3', description: PERIOD_DESCRIPTION })
   @Matches(PERIOD, { message: 'period must be a year (2026), a quarter (2026-Q3) or a month (2026-07)' })
   period: string;
 
@@ -116,7 +122,7 @@ export class RepReportQueryDto {
 // ---------------------------------------------------------------- responses (documented for /openapi.json)
 
 export class PointView {
-  @ApiProperty({ description: 'Period start (YYYY-MM-DD), stage or dimension value' }) x: string;
+  @ApiProperty({ description: `Period start (YYYY-MM-DD, a day of the ${ZONE}; weeks start on Monday), stage or dimension value` }) x: string;
   @ApiProperty({ oneOf: [{ type: 'string' }, { type: 'number' }], description: 'Money as a decimal string, counts as numbers' }) y: string | number;
   @ApiPropertyOptional({ nullable: true, type: String, description: 'Funnel: conversion from the previous stage (0-1, 4 places)' }) rate?: string | null;
 }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { BusinessCalendar } from '@crm/calendar';
 import { accessScope, type AccessScope, type AuthUser } from '@crm/http';
 import { formatAmount } from '@crm/money';
 import { Params, asOfValue, type AsOfRow } from './report.queries';
@@ -22,10 +23,13 @@ const amount = (v: string | null | undefined) => formatAmount(v ?? '0');
 /** The sales chart and monthly net bookings. Every answer carries `asOf`: the time of the last event applied. */
 @Injectable()
 export class SalesReportService {
-  constructor(private readonly reports: ReportRepository) {}
+  constructor(
+    private readonly reports: ReportRepository,
+    private readonly calendar: BusinessCalendar,
+  ) {}
 
   async sales(q: SalesQueryDto, user: AuthUser): Promise<SalesResult> {
-    const { from, to } = reportRange(q);
+    const { from, to } = reportRange(q, this.calendar);
     const groupBy = q.groupBy ?? 'month';
     const { queries, params } = salesQueries(q, groupBy, from, to, accessScope(user));
     // Independent reads: one statement, one round trip.

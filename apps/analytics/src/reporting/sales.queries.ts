@@ -78,6 +78,7 @@ export function salesQueries(
   to: string,
   scope: AccessScope,
 ): { queries: Record<'money' | 'opps' | 'leads' | 'asOf', string>; params: unknown[] } {
+  // `day` is already a business day (ADR 0012): truncating a date to its ISO week, month or quarter needs no zone.
   const x = isTimeGroup(groupBy) ? `to_char(date_trunc('${groupBy}', day), 'YYYY-MM-DD')` : DIMENSION_COLUMN[groupBy as DimensionGroup];
   const where = (p: Params, withCurrency: boolean) =>
     `day >= ${p.add(from)}::date AND day <= ${p.add(to)}::date${withCurrency && q.currency ? ` AND currency = ${p.add(q.currency)}` : ''}${scopeFilter(scope, p)}`;

@@ -1,4 +1,5 @@
 import Big from 'big.js';
+import { addPeriods, monthLabel, periodStart } from '@crm/calendar';
 import { formatAmount, parseAmount } from '@crm/money';
 import type { ForecastCategory } from '../projection/deal-value';
 
@@ -80,41 +81,30 @@ export interface Period {
 const PERIOD = /^(\d{4})(?:-(0[1-9]|1[0-2])|-Q([1-4]))?$/;
 export const isPeriod = (value: string) => PERIOD.test(value);
 
-const monthStart = (year: number, month0: number) => new Date(Date.UTC(year, month0, 1)).toISOString().slice(0, 10);
-
-/** A reporting period: a month (2026-07), a quarter (2026-Q3) or a year (2026), with the one before it. */
+/**
+ * A reporting period: a month (2026-07), a quarter (2026-Q3) or a year (2026), with the one before it. Its
+ * days are business days, so in Asia/Shanghai 2026-Q2 runs from 2026-03-31T16:00Z to 2026-06-30T16:00Z.
+ */
 export function parsePeriod(value: string): Period {
   const m = PERIOD.exec(value);
   if (!m) throw new RangeError(`not a period: ${value} (use 2026, 2026-Q3 or 2026-07)`);
   const year = Number(m[1]);
   if (m[2]) {
-    const month0 = Number(m[2]) - 1;
-    const prev = new Date(Date.UTC(year, month0 - 1, 1));
-    return {
-      label: value,
-      kind: 'month',
-      start: monthStart(year, month0),
-      end: monthStart(year, month0 + 1),
-      previous: `${prev.getUTCFullYear()}-${String(prev.getUTCMonth() + 1).padStart(2, '0')}`,
-    };
+    const start = `${year}-${m[2]}-01`;
+    return { label: value, kind: 'month', start, end: addPeriods(start, 'month', 1), previous: monthLabel(addPeriods(start, 'month', -1)) };
   }
   if (m[3]) {
     const q = Number(m[3]);
-    return {
-      label: value,
-      kind: 'quarter',
-      start: monthStart(year, (q - 1) * 3),
-      end: monthStart(year, q * 3),
-      previous: q === 1 ? `${year - 1}-Q4` : `${year}-Q${q - 1}`,
-    };
+    const start = addPeriods(`${year}-01-01`, 'quarter', q - 1);
+    return { label: value, kind: 'quarter', start, end: addPeriods(start, 'quarter', 1), previous: q === 1 ? `${year - 1}-Q4` : `${year}-Q${q - 1}` };
   }
-  return { label: value, kind: 'year', start: monthStart(year, 0), end: monthStart(year + 1, 0), previous: String(year - 1) };
+  const start = `${year}-01-01`;
+  return { label: value, kind: 'year', start, end: addPeriods(start, 'year', 1), previous: String(year - 1) };
 }
 
 /** YYYY-MM-01 of the month `offset` months after the month of `date`. */
 export function addMonths(date: string, offset: number): string {
-  const d = new Date(`${date.slice(0, 7)}-01T00:00:00Z`);
-  return monthStart(d.getUTCFullYear(), d.getUTCMonth() + offset);
+  return addPeriods(periodStart(date, 'month'), 'month', offset);
 }
 
 // ---------------------------------------------------------------- pipeline forecast

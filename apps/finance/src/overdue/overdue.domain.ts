@@ -20,8 +20,8 @@ export interface OverdueBatch {
   receivables: OverdueCandidate[];
 }
 
-/** Marks the claimed receivables alerted at `now` and publishes receivable.overdue for each. */
-export function decideOverdue(batch: OverdueBatch, now: Date): Decision<{ ids: string[]; alertedAt: Date }> {
+/** Marks the claimed receivables alerted at `now` and publishes receivable.overdue for each (days overdue in business days of `zone`). */
+export function decideOverdue(batch: OverdueBatch, now: Date, zone?: string): Decision<{ ids: string[]; alertedAt: Date }> {
   return {
     changes: { ids: batch.receivables.map((r) => r.id), alertedAt: now },
     events: batch.receivables.map((r) =>
@@ -33,7 +33,7 @@ export function decideOverdue(batch: OverdueBatch, now: Date): Decision<{ ids: s
           outstanding: outstandingOf(r.amount, r.paid),
           currency: r.currency,
           dueDate: r.dueDate,
-          daysOverdue: daysOverdue(r.dueDate, now),
+          daysOverdue: daysOverdue(r.dueDate, now, zone),
           detectedAt: now.toISOString(),
         },
       }),

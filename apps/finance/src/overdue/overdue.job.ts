@@ -2,10 +2,10 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Cron, CronExpression } from '@nestjs/schedule';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { BusinessCalendar } from '@crm/calendar';
 import { DomainError } from '@crm/domain';
 import { inTransaction, loadDecideSave } from '@crm/persistence';
 import { FinanceMetrics } from '../receivables/finance-metrics';
-import { utcDate } from '../receivables/receivables.domain';
 import { decideOverdue } from './overdue.domain';
 import { OverdueRepository } from './overdue.repository';
 
@@ -25,6 +25,7 @@ export class OverdueJob {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly overdue: OverdueRepository,
     private readonly metrics: FinanceMetrics,
+    private readonly calendar: BusinessCalendar,
   ) {}
 
   @Cron(CronExpression.EVERY_10_MINUTES, { name: 'finance-overdue-receivables' })
@@ -39,14 +40,14 @@ export class OverdueJob {
 
   /** One run as of `now`; returns how many receivables it alerted. */
   async detectOverdue(now = new Date()): Promise<number> {
-    const today = utcDate(now);
+    const today = this.calendar.today(now);
     let alerted = 0;
     for (let batch = 0; batch < MAX_BATCHES; batch++) {
       const claimed = await inTransaction(this.dataSource, (m) =>
         loadDecideSave(m, {
           load: (tx) => this.overdue.claim(tx, today, BATCH_SIZE),
           notFound: () => DomainError.notFound('overdue batch', today),
-          decide: (claimed) => decideOverdue(claimed, now),
+          decide: (claimed) => decideOverdue(claimed, now, this.calendar.zone),
           save: async (tx, _claimed, { ids, alertedAt }) => {
             await this.overdue.markAlerted(tx, ids, alertedAt);
             return ids.length;

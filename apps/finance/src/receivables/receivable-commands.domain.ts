@@ -47,6 +47,8 @@ export interface OpenCommand {
   /** The new receivable's id. */
   id: string;
   now: Date;
+  /** The business time zone the due date is a day of (default UTC). */
+  zone?: string;
 }
 
 /**
@@ -54,12 +56,12 @@ export interface OpenCommand {
  * re-sent under a new event id finds the order's receivable and changes nothing. An order whose money does
  * not add up is refused for good (its event is dead-lettered): a receivable is never opened for an amount we cannot explain.
  */
-export function decideOpen(state: OrderReceivable, { order, id, now }: OpenCommand): Decision<{ receivable: Receivable | null }> {
+export function decideOpen(state: OrderReceivable, { order, id, now, zone }: OpenCommand): Decision<{ receivable: Receivable | null }> {
   const mismatch = orderTotalMismatch(order.lines, order.total);
   if (mismatch) throw new DomainError({ kind: 'invalid', code: 'ORDER_NOT_INVOICEABLE', detail: `order ${order.orderId} cannot be invoiced: ${mismatch}` });
   if (state.receivable) return nothingToDo({ receivable: null });
   const amount = formatAmount(order.total);
-  const dueDate = dueDateFor(order.paymentTerms, order.confirmedAt);
+  const dueDate = dueDateFor(order.paymentTerms, order.confirmedAt, zone);
   const receivable: Receivable = {
     id,
     orderId: order.orderId,

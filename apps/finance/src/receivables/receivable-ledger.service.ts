@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { BusinessCalendar } from '@crm/calendar';
 import type { EventOf } from '@crm/contracts';
 import { ErpRejectedError } from '@crm/erp-client';
 import { appendToOutbox } from '@crm/messaging';
@@ -24,6 +25,7 @@ export class ReceivableLedgerService {
     private readonly receivables: ReceivablesRepository,
     @Inject(FINANCE_ERP_CONNECTOR) private readonly erp: FinanceErpConnector,
     private readonly metrics: FinanceMetrics,
+    private readonly calendar: BusinessCalendar,
   ) {}
 
   open(m: EntityManager, event: EventOf<'order.confirmed'>): Promise<void> {
@@ -44,7 +46,7 @@ export class ReceivableLedgerService {
    */
   private async openFor(m: EntityManager, order: OrderToInvoice, eventId: string): Promise<void> {
     const now = new Date();
-    let decision = decideOpen(await this.receivables.lockByOrder(m, order.orderId), { order, id: randomUUID(), now });
+    let decision = decideOpen(await this.receivables.lockByOrder(m, order.orderId), { order, id: randomUUID(), now, zone: this.calendar.zone });
     const receivable = decision.changes.receivable;
     if (!receivable) {
       this.logger.log(`order ${order.orderId} already has a receivable; event ${eventId} changes nothing`);

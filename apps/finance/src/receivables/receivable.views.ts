@@ -1,9 +1,10 @@
+import { DEFAULT_TIME_ZONE } from '@crm/calendar';
 import { formatAmount } from '@crm/money';
 import type { CreditNoteEntity, PaymentEntity, ReceivableEntity } from './receivable.entities';
 import type { CreditNoteView, PaymentView, ReceivableView } from './receivables.dto';
 import { OWING_STATUSES, daysOverdue, outstandingOf } from './receivables.domain';
 
-export function receivableView(r: ReceivableEntity, now = new Date()): ReceivableView {
+export function receivableView(r: ReceivableEntity, now = new Date(), zone = DEFAULT_TIME_ZONE): ReceivableView {
   return {
     id: r.id,
     orderId: r.orderId,
@@ -17,7 +18,7 @@ export function receivableView(r: ReceivableEntity, now = new Date()): Receivabl
     paymentTerms: r.paymentTerms,
     dueDate: r.dueDate,
     status: r.status,
-    overdue: OWING_STATUSES.includes(r.status) && daysOverdue(r.dueDate, now) > 0,
+    overdue: OWING_STATUSES.includes(r.status) && daysOverdue(r.dueDate, now, zone) > 0,
     overdueAlertedAt: r.overdueAlertedAt?.toISOString() ?? null,
     version: r.version,
     createdAt: r.createdAt.toISOString(),

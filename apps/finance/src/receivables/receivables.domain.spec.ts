@@ -21,7 +21,15 @@ describe('dueDateFor', () => {
     expect(dueDateFor(terms, confirmedAt)).toBe(due);
   });
 
-  it('takes the calendar date in UTC, whatever the offset the timestamp was written with', () => {
+  it('takes the business day of the confirmation: 07:30 on April 1 in Beijing is April 1 there, March 31 in UTC', () => {
+    expect(dueDateFor('DUE_ON_RECEIPT', '2026-03-31T23:30:00Z', 'Asia/Shanghai')).toBe('2026-04-01');
+    expect(dueDateFor('EOM', '2026-03-31T23:30:00Z', 'Asia/Shanghai')).toBe('2026-04-30');
+    expect(dueDateFor('NET30', '2026-03-31T23:30:00Z', 'Asia/Shanghai')).toBe('2026-05-01');
+    expect(dueDateFor('NET30', '2026-03-31T15:59:59Z', 'Asia/Shanghai')).toBe('2026-04-30');
+    expect(dueDateFor('EOM', '2026-03-31T23:30:00Z', 'UTC')).toBe('2026-03-31');
+  });
+
+  it('takes the calendar date in UTC by default, whatever the offset the timestamp was written with', () => {
     // 23:30 at -05:00 on Jan 31 is Feb 1 in UTC.
     expect(dueDateFor('DUE_ON_RECEIPT', '2026-01-31T23:30:00-05:00')).toBe('2026-02-01');
     expect(dueDateFor('EOM', '2026-01-31T23:30:00-05:00')).toBe('2026-02-28');
@@ -114,5 +122,11 @@ describe('daysOverdue', () => {
     expect(daysOverdue('2026-01-31', new Date('2026-02-01T00:00:00Z'))).toBe(1);
     expect(daysOverdue('2024-02-28', new Date('2024-03-01T12:00:00Z'))).toBe(2);
     expect(daysOverdue('2026-03-01', new Date('2026-02-27T00:00:00Z'))).toBe(-2);
+  });
+
+  it('counts business days of the zone: a receivable due March 31 is overdue at midnight in Beijing, 16:00 UTC', () => {
+    expect(daysOverdue('2026-03-31', new Date('2026-03-31T15:59:59Z'), 'Asia/Shanghai')).toBe(0);
+    expect(daysOverdue('2026-03-31', new Date('2026-03-31T16:00:00Z'), 'Asia/Shanghai')).toBe(1);
+    expect(daysOverdue('2026-03-31', new Date('2026-03-31T16:00:00Z'), 'UTC')).toBe(0);
   });
 });

@@ -1,6 +1,8 @@
+import { addDays, addMonths, dayOf, DEFAULT_TIME_ZONE, periodStart } from '@crm/calendar';
 import { InvalidAmountError, compareAmounts, formatAmount, isPositiveAmount, lineTotal, parseAmount, subtractAmount, sumAmounts } from '@crm/money';
 
-// Pure rules of a receivable: money as decimal strings, dates in UTC, no database, no clock (commands bring `now`).
+// Pure rules of a receivable: money as decimal strings, dates as business days (CRM_TIMEZONE, ADR 0012), no
+// database, no clock (commands bring `now` and the zone).
 
 export const RECEIVABLE_STATUSES = ['open', 'partially_paid', 'paid', 'voided'] as const;
 export type ReceivableStatus = (typeof RECEIVABLE_STATUSES)[number];
@@ -10,22 +12,18 @@ export const OWING_STATUSES: readonly ReceivableStatus[] = ['open', 'partially_p
 const DAY_MS = 86_400_000;
 const NET = /^NET(\d{1,3})$/;
 
-/** `YYYY-MM-DD` of an instant, in UTC: due dates never depend on the server's time zone. */
-export const utcDate = (at: Date): string => at.toISOString().slice(0, 10);
-
 /**
  * The due date a payment term gives an order confirmed at `confirmedAt`: NET<n> is the confirmation's
- * calendar date (UTC) plus n days, DUE_ON_RECEIPT that date, EOM the last day of that month.
+ * business day (in `zone`, never the server's) plus n days, DUE_ON_RECEIPT that day, EOM the last day of its month.
  */
-export function dueDateFor(terms: string, confirmedAt: string | Date): string {
+export function dueDateFor(terms: string, confirmedAt: string | Date, zone = DEFAULT_TIME_ZONE): string {
   const at = new Date(confirmedAt);
   if (Number.isNaN(at.getTime())) throw new RangeError(`not a timestamp: ${String(confirmedAt)}`);
-  const [y, m, d] = [at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate()];
-  if (terms === 'DUE_ON_RECEIPT') return utcDate(new Date(Date.UTC(y, m, d)));
-  // Day 0 of the next month is the last day of this one, leap years included.
-  if (terms === 'EOM') return utcDate(new Date(Date.UTC(y, m + 1, 0)));
+  const day = dayOf(at, zone);
+  if (terms === 'DUE_ON_RECEIPT') return day;
+  if (terms === 'EOM') return addDays(addMonths(periodStart(day, 'month'), 1), -1);
   const net = NET.exec(terms);
-  if (net) return utcDate(new Date(Date.UTC(y, m, d + Number(net[1]))));
+  if (net) return addDays(day, Number(net[1]));
   throw new RangeError(`unknown payment terms: ${terms}`);
 }
 
@@ -100,9 +98,9 @@ export function cancellationOf(balance: ReceivableBalance): CancellationOutcome 
   return { kind: 'void', creditedAmount, creditNote: isPositiveAmount(balance.paid) ? creditedAmount : null };
 }
 
-/** Whole days from the due date to `now`'s UTC calendar date; 0 or less means not overdue (yet). */
-export function daysOverdue(dueDate: string, now: Date): number {
+/** Whole days from the due date to `now`'s business day in `zone`; 0 or less means not overdue (yet). */
+export function daysOverdue(dueDate: string, now: Date, zone = DEFAULT_TIME_ZONE): number {
   const due = Date.parse(`${dueDate}T00:00:00Z`);
   if (Number.isNaN(due)) throw new RangeError(`not a calendar date: ${dueDate}`);
-  return Math.round((Date.parse(`${utcDate(now)}T00:00:00Z`) - due) / DAY_MS);
+  return Math.round((Date.parse(`${dayOf(now, zone)}T00:00:00Z`) - due) / DAY_MS);
 }

@@ -63,7 +63,10 @@ export class ListReceivablesQueryDto extends PageQueryDto {
   @IsUUID()
   orderId?: string;
 
-  @ApiPropertyOptional({ enum: ['true', 'false'], description: 'true: past due with money outstanding; false: the others' })
+  @ApiPropertyOptional({
+    enum: ['true', 'false'],
+    description: 'true: past due (after the due day in the business time zone) with money outstanding; false: the others',
+  })
   @IsOptional()
   @IsIn(['true', 'false'])
   overdue?: 'true' | 'false';
@@ -106,7 +109,7 @@ export class ReceivableView {
   @ApiProperty({ example: '155.17' }) outstanding: string;
   @ApiProperty({ example: 'EUR' }) currency: string;
   @ApiProperty({ example: 'NET30' }) paymentTerms: string;
-  @ApiProperty({ format: 'date' }) dueDate: string;
+  @ApiProperty({ format: 'date', description: 'A day of the business time zone (CRM_TIMEZONE, default UTC), from the payment terms' }) dueDate: string;
   @ApiProperty({ enum: RECEIVABLE_STATUSES }) status: ReceivableStatus;
   @ApiProperty({ description: 'Past due with money outstanding' }) overdue: boolean;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) overdueAlertedAt: string | null;

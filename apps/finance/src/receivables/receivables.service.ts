@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
+import { BusinessCalendar } from '@crm/calendar';
 import { ErpRejectedError } from '@crm/erp-client';
 import type { AuthUser, Page } from '@crm/http';
 import { inTransaction, loadDecideSave } from '@crm/persistence';
@@ -11,7 +12,6 @@ import { decidePayment, notFound, paymentReceivedAt } from './receivable-command
 import { erpPaymentOf, paymentRefusedByErp } from './receivable-erp.domain';
 import { creditNoteView, paymentView, receivableView } from './receivable.views';
 import type { ListReceivablesQueryDto, ReceivableDetailView, ReceivableView, RecordPaymentDto, RecordedPaymentView } from './receivables.dto';
-import { utcDate } from './receivables.domain';
 import { ReceivablesRepository } from './receivables.repository';
 
 @Injectable()
@@ -21,12 +21,13 @@ export class ReceivablesService {
     private readonly receivables: ReceivablesRepository,
     private readonly metrics: FinanceMetrics,
     @Inject(FINANCE_ERP_CONNECTOR) private readonly erp: FinanceErpConnector,
+    private readonly calendar: BusinessCalendar,
   ) {}
 
   async list(query: ListReceivablesQueryDto, user: AuthUser): Promise<Page<ReceivableView>> {
     const now = new Date();
-    const page = await this.receivables.list(query, user, utcDate(now));
-    return { items: page.items.map((r) => receivableView(r, now)), nextCursor: page.nextCursor };
+    const page = await this.receivables.list(query, user, this.calendar.today(now));
+    return { items: page.items.map((r) => receivableView(r, now, this.calendar.zone)), nextCursor: page.nextCursor };
   }
 
   get(id: string, user: AuthUser): Promise<ReceivableDetailView> {
@@ -65,7 +66,7 @@ export class ReceivablesService {
         save: async (tx, target, changes) => {
           const { payment, receivable } = await this.receivables.savePayment(tx, target, changes);
           if (!fromErp) await this.pushPayment(erpPaymentOf(payment, receivable));
-          return { payment: paymentView(payment), receivable: receivableView(receivable) };
+          return { payment: paymentView(payment), receivable: receivableView(receivable, new Date(), this.calendar.zone) };
         },
       }),
     );
@@ -85,6 +86,10 @@ export class ReceivablesService {
   private async detail(where: { id: string } | { orderId: string }, user: AuthUser, what: string): Promise<ReceivableDetailView> {
     const found = await this.receivables.findVisible(where, user);
     if (!found) throw notFound(what);
-    return { ...receivableView(found.receivable), payments: found.payments.map(paymentView), creditNotes: found.creditNotes.map(creditNoteView) };
+    return {
+      ...receivableView(found.receivable, new Date(), this.calendar.zone),
+      payments: found.payments.map(paymentView),
+      creditNotes: found.creditNotes.map(creditNoteView),
+    };
   }
 }

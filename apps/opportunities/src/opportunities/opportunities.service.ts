@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { BusinessCalendar } from '@crm/calendar';
 import type { EventOf } from '@crm/contracts';
 import { DomainError, type Decision } from '@crm/domain';
 import { accessScope, type AuthUser, type Page } from '@crm/http';
@@ -30,6 +31,7 @@ export class OpportunitiesService {
     private readonly pipelines: PipelinesService,
     private readonly scoring: ScoringService,
     @Inject(OPPORTUNITY_SETTINGS) private readonly settings: OpportunitiesSettings,
+    private readonly calendar: BusinessCalendar,
   ) {}
 
   // ---- HTTP side -------------------------------------------------------------------------------
@@ -91,7 +93,7 @@ export class OpportunitiesService {
   /** One opportunity per converted lead: a redelivery, or a new event for the same lead, changes nothing. */
   async createFromLead(m: EntityManager, { data }: EventOf<'lead.converted'>): Promise<void> {
     const facts = { companySize: await this.leadFacts.companySizeOf(m, data.leadId) };
-    await this.open(m, { ...fromConvertedLead(data, facts, this.settings), pipeline: await this.pipelines.resolve(m) });
+    await this.open(m, { ...fromConvertedLead(data, facts, this.settings, this.calendar.zone), pipeline: await this.pipelines.resolve(m) });
   }
 
   async onLeadCaptured(m: EntityManager, { data }: EventOf<'lead.captured'>): Promise<void> {

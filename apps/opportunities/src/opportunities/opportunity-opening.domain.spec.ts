@@ -66,6 +66,12 @@ describe('fromConvertedLead', () => {
     });
     expect(fromConvertedLead(lead(), { companySize: null }, { ...defaults, defaultCloseDays: 1 }).expectedCloseDate).toBe('2026-01-31');
   });
+
+  it('counts the default close days from the business day of the conversion: 18:00 UTC on Jan 30 is Jan 31 in Beijing', () => {
+    const oneDay = { ...defaults, defaultCloseDays: 1 };
+    expect(fromConvertedLead(lead(), { companySize: null }, oneDay, 'Asia/Shanghai').expectedCloseDate).toBe('2026-02-01');
+    expect(fromConvertedLead(lead(), { companySize: null }, oneDay, 'UTC').expectedCloseDate).toBe('2026-01-31');
+  });
 });
 
 describe('decideOpen', () => {

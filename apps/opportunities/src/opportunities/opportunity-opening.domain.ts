@@ -1,3 +1,4 @@
+import { addDays, dayOf, DEFAULT_TIME_ZONE } from '@crm/calendar';
 import type { EventData } from '@crm/contracts';
 import { DomainError, type Decision } from '@crm/domain';
 import { newEvent } from '@crm/messaging';
@@ -116,14 +117,17 @@ export function newOpportunity(cmd: CreateOpportunity, caller: { sub: string; te
   };
 }
 
-/** A converted lead's opportunity: what the lead names, else the service's defaults (a missing amount is 0). */
+/**
+ * A converted lead's opportunity: what the lead names, else the service's defaults (a missing amount is 0; the
+ * close date some days after the business day of the conversion, in the business time zone `zone`).
+ */
 export function fromConvertedLead(
   data: EventData<'lead.converted'>,
   facts: { companySize: string | null },
   defaults: { defaultCurrency: string; defaultCloseDays: number },
+  zone = DEFAULT_TIME_ZONE,
 ): Omit<NewOpportunity, 'pipeline'> {
-  const converted = new Date(data.convertedAt);
-  const closeDate = new Date(Date.UTC(converted.getUTCFullYear(), converted.getUTCMonth(), converted.getUTCDate() + defaults.defaultCloseDays));
+  const closeDate = addDays(dayOf(data.convertedAt, zone), defaults.defaultCloseDays);
   return {
     leadId: data.leadId,
     repId: data.repId,
@@ -135,7 +139,7 @@ export function fromConvertedLead(
     productNeeds: data.productNeeds,
     expectedAmount: formatAmount(data.expectedAmount ?? '0'),
     currency: data.currency ?? defaults.defaultCurrency,
-    expectedCloseDate: data.expectedCloseDate ?? closeDate.toISOString().slice(0, 10),
+    expectedCloseDate: data.expectedCloseDate ?? closeDate,
     lines: [],
     fields: {},
     by: 'system',

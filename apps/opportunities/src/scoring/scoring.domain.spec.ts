@@ -94,6 +94,13 @@ describe('decideScore', () => {
     expect(decideScore(same, { ...weights, version: 5 }, now).events).toHaveLength(1);
     expect(decideScore({ ...same, activity: 0 }, weights, now).events).toHaveLength(1);
   });
+
+  it('counts the days to close from today in the business time zone: a close date that is today in UTC has passed in Beijing', () => {
+    const evening = new Date('2026-01-15T20:00:00Z'); // 04:00 on Jan 16 in Beijing
+    const closingToday = { ...state, expectedCloseDate: '2026-01-15' };
+    expect(decideScore(closingToday, weights, evening, 'UTC').changes.features.urgency).toBe(1);
+    expect(decideScore(closingToday, weights, evening, 'Asia/Shanghai').changes.features.urgency).toBe(0.2);
+  });
 });
 
 function zero() {

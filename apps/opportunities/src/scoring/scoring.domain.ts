@@ -1,3 +1,4 @@
+import { dayOf, DEFAULT_TIME_ZONE } from '@crm/calendar';
 import type { Decision } from '@crm/domain';
 import { newEvent } from '@crm/messaging';
 import { stageProgress, type StageDef } from '../pipeline/pipeline.domain';
@@ -161,11 +162,14 @@ export interface ScoreChanges {
   scoredAt: Date;
 }
 
-/** Scores an opportunity as of `now`; `opportunity.scored` only when the score or the model changed. */
-export function decideScore(s: ScoringState, model: ScoringModel, now: Date): Decision<ScoreChanges> {
+/**
+ * Scores an opportunity as of `now` (days to close counted from today in the business time zone `zone`);
+ * `opportunity.scored` only when the score or the model changed.
+ */
+export function decideScore(s: ScoringState, model: ScoringModel, now: Date, zone = DEFAULT_TIME_ZONE): Decision<ScoreChanges> {
   const result = score(
     { companySize: s.companySize, expectedAmount: s.expectedAmount, currency: s.currency, expectedCloseDate: s.expectedCloseDate },
-    { today: now.toISOString().slice(0, 10), purchases: s.purchases, stageProgress: stageProgress(s.stages, s.stage), stage: s.stage, activity: s.activity },
+    { today: dayOf(now, zone), purchases: s.purchases, stageProgress: stageProgress(s.stages, s.stage), stage: s.stage, activity: s.activity },
     model,
   );
   const changes = { score: result.score, factors: result.factors, features: result.features, modelVersion: model.version, scoredAt: now };

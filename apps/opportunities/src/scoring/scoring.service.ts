@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { BusinessCalendar } from '@crm/calendar';
 import { DomainError, type Decision } from '@crm/domain';
 import { inTransaction, loadDecideSave } from '@crm/persistence';
 import type { ScoringModelEntity } from '../opportunities/opportunity.entities';
@@ -16,6 +17,7 @@ export class ScoringService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly scoring: ScoringRepository,
+    private readonly calendar: BusinessCalendar,
   ) {}
 
   /** Re-scores one opportunity in the caller's transaction; publishes `opportunity.scored` when the score or model changed. */
@@ -27,7 +29,7 @@ export class ScoringService {
         return state && { ...state, model: options.model ?? (await this.scoring.activeModel(tx)) };
       },
       notFound: () => DomainError.notFound('opportunity', id),
-      decide: (s) => decideScore(s, s.model, now),
+      decide: (s) => decideScore(s, s.model, now, this.calendar.zone),
       save: (tx, _s, changes) => this.scoring.saveScore(tx, id, changes),
     });
   }

@@ -9,6 +9,12 @@ const late: LateOrder = {
 };
 
 describe('decideDelayAlert', () => {
+  it('counts days late in business days: 16:00 UTC on Nov 2 is already Nov 3 in Beijing', () => {
+    const now = new Date('2026-11-02T16:00:00Z');
+    expect(decideDelayAlert(late, { id: 'a', now, zone: 'Asia/Shanghai' }).changes.alert.details).toMatchObject({ daysLate: 2 });
+    expect(decideDelayAlert(late, { id: 'a', now, zone: 'UTC' }).changes.alert.details).toMatchObject({ daysLate: 1 });
+  });
+
   it('alerts once per order and promised date, counting whole days late, and publishes order.delayed', () => {
     const now = new Date('2026-11-27T09:00:00Z');
     const { changes, events } = decideDelayAlert(late, { id: 'alert-1', now });

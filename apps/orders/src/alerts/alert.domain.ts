@@ -1,3 +1,4 @@
+import { dayOf, DEFAULT_TIME_ZONE } from '@crm/calendar';
 import type { EventOf } from '@crm/contracts';
 import type { Decision } from '@crm/domain';
 import { newEvent } from '@crm/messaging';
@@ -62,10 +63,14 @@ export interface LateOrder extends AlertedOrder {
 
 /**
  * A delay is one occurrence per order and promised date: its alert and `order.delayed`. The event is
- * published only with a new alert (the repository appends it when the alert was not raised before).
+ * published only with a new alert (the repository appends it when the alert was not raised before). Days late
+ * count business days of `zone` (CRM_TIMEZONE, default UTC).
  */
-export function decideDelayAlert(order: LateOrder, { id, now }: { id: string; now: Date }): Decision<{ alert: NewAlert }> {
-  const today = now.toISOString().slice(0, 10);
+export function decideDelayAlert(
+  order: LateOrder,
+  { id, now, zone = DEFAULT_TIME_ZONE }: { id: string; now: Date; zone?: string },
+): Decision<{ alert: NewAlert }> {
+  const today = dayOf(now, zone);
   const late = daysLate(order.promised, today);
   const alert: NewAlert = {
     id,

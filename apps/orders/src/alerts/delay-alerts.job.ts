@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { Cron, CronExpression } from '@nestjs/schedule';
 import { DataSource } from 'typeorm';
+import { BusinessCalendar } from '@crm/calendar';
 import { MetricsRegistry } from '@crm/observability';
 import { inTransaction } from '@crm/persistence';
 import { decideDelayAlert } from './alert.domain';
@@ -23,6 +24,7 @@ export class DelayAlertsJob {
     private readonly dataSource: DataSource,
     private readonly alerts: AlertsRepository,
     metrics: MetricsRegistry,
+    private readonly calendar: BusinessCalendar,
   ) {
     this.raised = metrics.counter({ name: 'crm_order_delay_alerts_total', help: 'order.delayed alerts raised for passed promised dates' });
   }
@@ -32,9 +34,12 @@ export class DelayAlertsJob {
     await this.scan().catch((err: Error) => this.logger.error(`delay scan failed: ${err.message}`));
   }
 
-  /** Scans as of `now`; returns how many new alerts were raised (0 when another replica holds the lock). */
+  /**
+   * Scans as of `now`: orders whose promised day has passed in the business time zone. Returns how many new
+   * alerts were raised (0 when another replica holds the lock).
+   */
   async scan(now = new Date()): Promise<number> {
-    const today = now.toISOString().slice(0, 10);
+    const today = this.calendar.today(now);
     let total = 0;
     for (let more = true; more;) {
       const batch = await inTransaction(this.dataSource, async (m) => {
@@ -42,7 +47,7 @@ export class DelayAlertsJob {
         const due = await this.alerts.lateOrders(m, today, BATCH);
         let count = 0;
         for (const order of due) {
-          const { changes, events } = decideDelayAlert(order, { id: randomUUID(), now });
+          const { changes, events } = decideDelayAlert(order, { id: randomUUID(), now, zone: this.calendar.zone });
           if (await this.alerts.raise(m, changes.alert, events)) count++;
         }
         return { raised: count, more: due.length === BATCH };

@@ -50,7 +50,7 @@ export function nextStatus(action: OrderAction, status: OrderStatus): OrderStatu
 /** Orders that have not left the warehouse: a passed promised date on them is a delay. */
 export const NOT_YET_SHIPPED: readonly OrderStatus[] = ['draft', 'submitted', 'confirmed', 'on_hold', 'allocated', 'in_production'];
 
-/** Whole days from the promised date to `today` (both calendar dates, UTC); 0 when not late. */
+/** Whole days from the promised date to `today` (both business days); 0 when not late. */
 export function daysLate(promisedDeliveryDate: string, today: string): number {
   const ms = Date.parse(`${today}T00:00:00Z`) - Date.parse(`${promisedDeliveryDate}T00:00:00Z`);
   return Math.max(0, Math.round(ms / 86_400_000));
