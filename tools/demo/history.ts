@@ -38,7 +38,11 @@ export function historyWindow(now = new Date()): { start: number; end: number } 
 export function historyRecords(seed: number, people: People, now = new Date()) {
   const { start, end } = historyWindow(now);
   const firstMonth = new Date(start).getUTCMonth();
-  const year = generateYear(seed, { leads: 400, directOpportunities: 60, directOrders: 80 }, { start, season: SEASON.map((_, i) => SEASON[(firstMonth + i) % 12]) });
+  const year = generateYear(
+    seed,
+    { leads: 400, directOpportunities: 60, directOrders: 80 },
+    { start, season: SEASON.map((_, i) => SEASON[(firstMonth + i) % 12]) },
+  );
   const reps = people.reps.filter((r) => !r.manager);
   const repOf = new Map(year.reps.map((r, i) => [r.repId, reps[i % reps.length]]));
   const past = (ms: number | undefined) => (ms !== undefined && ms < end ? ms : undefined);
@@ -158,7 +162,12 @@ type ImportAnswer = { imported: number; alreadyImported: number; records: { exte
 async function importAll(service: 'leads' | 'opportunities' | 'orders', list: object[]): Promise<ImportAnswer> {
   const total: ImportAnswer = { imported: 0, alreadyImported: 0, records: [] };
   for (let i = 0; i < list.length; i += BATCH) {
-    const { body } = await post<ImportAnswer>(service, `/api/v1/history/${service}`, { [service]: list.slice(i, i + BATCH) }, { as: integration('history'), expect: [200] });
+    const { body } = await post<ImportAnswer>(
+      service,
+      `/api/v1/history/${service}`,
+      { [service]: list.slice(i, i + BATCH) },
+      { as: integration('history'), expect: [200] },
+    );
     total.imported += body.imported;
     total.alreadyImported += body.alreadyImported;
     total.records.push(...body.records);
@@ -191,7 +200,8 @@ export async function importHistory(seed: number, people: People): Promise<Histo
   // What analytics must add per month and currency: the orders imported now (not those of an earlier run).
   const fresh = new Set(orders.records.filter((x) => x.outcome === 'imported').map((x) => x.externalId));
   const expected = new Map<string, number>();
-  const add = (at: string, currency: string, amount: number) => expected.set(`${at.slice(0, 7)}|${currency}`, (expected.get(`${at.slice(0, 7)}|${currency}`) ?? 0) + amount);
+  const add = (at: string, currency: string, amount: number) =>
+    expected.set(`${at.slice(0, 7)}|${currency}`, (expected.get(`${at.slice(0, 7)}|${currency}`) ?? 0) + amount);
   for (const o of r.orders.filter((x) => fresh.has(x.externalId))) {
     const total = o.lines.reduce((sum, l) => sum + cents(l.unitPrice) * l.quantity - cents(l.discount), 0);
     for (const s of o.statusChanges) if (s.status === 'confirmed') add(s.at, o.currency, total);
@@ -208,7 +218,12 @@ export async function importHistory(seed: number, people: People): Promise<Histo
     },
     180_000,
   );
-  const { body } = await post('analytics', '/api/v1/analytics/forecast/snapshots/backfill', { from: r.months[3], to: r.months[11] }, { as: integration('history'), expect: [200] });
+  const { body } = await post(
+    'analytics',
+    '/api/v1/analytics/forecast/snapshots/backfill',
+    { from: r.months[3], to: r.months[11] },
+    { as: integration('history'), expect: [200] },
+  );
   return {
     months: r.months,
     imported: { leads, opportunities, orders },

@@ -76,8 +76,17 @@ async function main() {
   console.log(`\ndemo: loaded and checked in ${seconds} s with ${requests} requests (run tag ${tag})`);
   for (const text of summary) console.log(`  ${text}`);
   console.log(`\n  history    twelve months through the historical import, net bookings per month:`);
-  for (const [month, net] of Object.entries(history.net)) console.log(`             ${month}  ${Object.entries(net).map(([c, v]) => `${v} ${c}`).join(', ') || '-'}`);
-  console.log(`             ${history.forecastsStored} forecast values back-filled for forecast accuracy (GET /api/v1/analytics/forecast/accuracy?currency=CNY)`);
+  for (const [month, net] of Object.entries(history.net))
+    console.log(
+      `             ${month}  ${
+        Object.entries(net)
+          .map(([c, v]) => `${v} ${c}`)
+          .join(', ') || '-'
+      }`,
+    );
+  console.log(
+    `             ${history.forecastsStored} forecast values back-filled for forecast accuracy (GET /api/v1/analytics/forecast/accuracy?currency=CNY)`,
+  );
 }
 
 main().then(

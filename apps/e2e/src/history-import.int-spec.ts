@@ -54,7 +54,11 @@ describe('historical import placed in its real months by analytics (real Kafka a
 
   beforeAll(async () => {
     system = await startSystem(['leads', 'opportunities', 'orders', 'inventory', 'finance', 'analytics'], { readyTimeoutMs: 240_000 });
-    await system.as(admin, 'leads').post('/api/v1/reps').send({ id: repId, name: 'Rep East', email: 'east@crm.example', team: 'east', capacity: 50 }).expect(201);
+    await system
+      .as(admin, 'leads')
+      .post('/api/v1/reps')
+      .send({ id: repId, name: 'Rep East', email: 'east@crm.example', team: 'east', capacity: 50 })
+      .expect(201);
   });
   afterAll(() => system?.stop());
 
@@ -64,7 +68,11 @@ describe('historical import placed in its real months by analytics (real Kafka a
       .post('/api/v1/history/leads')
       .send({
         leads: [
-          lead('L-1', '2025-02-10T09:00:00Z', { followUps: [{ at: '2025-02-11T09:00:00Z', channel: 'call', content: 'first call' }], qualifiedAt: '2025-02-20T09:00:00Z', convertedAt: '2025-03-01T09:00:00Z' }),
+          lead('L-1', '2025-02-10T09:00:00Z', {
+            followUps: [{ at: '2025-02-11T09:00:00Z', channel: 'call', content: 'first call' }],
+            qualifiedAt: '2025-02-20T09:00:00Z',
+            convertedAt: '2025-03-01T09:00:00Z',
+          }),
           lead('L-2', '2025-02-12T09:00:00Z', { disqualifiedAt: '2025-02-14T09:00:00Z', disqualifyReason: 'no budget' }),
           lead('L-3', '2025-04-02T09:00:00Z'),
         ],
@@ -92,7 +100,14 @@ describe('historical import placed in its real months by analytics (real Kafka a
       })
       .expect(200);
     const orders = [
-      { ...deal, externalId: 'SO-1', opportunityExternalId: 'D-1', lines: pump(2, '1000.00'), createdAt: '2025-03-13T09:00:00Z', statusChanges: shippedAndDone('2025-03-15T09:00:00Z') },
+      {
+        ...deal,
+        externalId: 'SO-1',
+        opportunityExternalId: 'D-1',
+        lines: pump(2, '1000.00'),
+        createdAt: '2025-03-13T09:00:00Z',
+        statusChanges: shippedAndDone('2025-03-15T09:00:00Z'),
+      },
       // Beijing time 2025-04-01 07:30 is 2025-03-31 23:30 UTC: a UTC month puts it in March.
       { ...deal, externalId: 'SO-2', lines: pump(1, '500.00'), createdAt: '2025-03-31T23:00:00Z', statusChanges: shippedAndDone('2025-03-31T23:30:00Z') },
       {
@@ -149,16 +164,32 @@ describe('historical import placed in its real months by analytics (real Kafka a
   });
 
   it('keeps forecasts for the imported months, made from the months before each', async () => {
-    const res = await system.as(integration, 'analytics').post('/api/v1/analytics/forecast/snapshots/backfill').send({ from: '2025-02', to: '2025-06' }).expect(200);
+    const res = await system
+      .as(integration, 'analytics')
+      .post('/api/v1/analytics/forecast/snapshots/backfill')
+      .send({ from: '2025-02', to: '2025-06' })
+      .expect(200);
     expect(res.body.stored).toBeGreaterThan(0);
-    await system.as(integration, 'analytics').post('/api/v1/analytics/forecast/snapshots/backfill').send({ from: '2025-02', to: '2025-06' }).expect(200, { stored: 0 });
+    await system
+      .as(integration, 'analytics')
+      .post('/api/v1/analytics/forecast/snapshots/backfill')
+      .send({ from: '2025-02', to: '2025-06' })
+      .expect(200, { stored: 0 });
     const accuracy = (await system.as(admin, 'analytics').get('/api/v1/analytics/forecast/accuracy?currency=EUR').expect(200)).body;
     const rows = accuracy.rows.filter((r: { method: string }) => r.method === 'holt_winters');
     // the forecast made in April for April knows March (2500) and not April itself; April's actual is 0
-    expect(rows.find((r: { madeMonth: string; targetMonth: string }) => r.madeMonth === '2025-04-01' && r.targetMonth === '2025-04-01')).toMatchObject({ actual: '0' });
-    expect(rows.find((r: { madeMonth: string; targetMonth: string }) => r.madeMonth === '2025-03-01' && r.targetMonth === '2025-03-01')).toMatchObject({ actual: '2500.0000' });
+    expect(rows.find((r: { madeMonth: string; targetMonth: string }) => r.madeMonth === '2025-04-01' && r.targetMonth === '2025-04-01')).toMatchObject({
+      actual: '0',
+    });
+    expect(rows.find((r: { madeMonth: string; targetMonth: string }) => r.madeMonth === '2025-03-01' && r.targetMonth === '2025-03-01')).toMatchObject({
+      actual: '2500.0000',
+    });
     expect(accuracy.rows.some((r: { method: string }) => r.method === 'pipeline_weighted')).toBe(false);
-    await system.as({ sub: randomUUID(), roles: ['sales_manager'], team: 'east' }, 'analytics').post('/api/v1/analytics/forecast/snapshots/backfill').send({ from: '2025-02', to: '2025-03' }).expect(403);
+    await system
+      .as({ sub: randomUUID(), roles: ['sales_manager'], team: 'east' }, 'analytics')
+      .post('/api/v1/analytics/forecast/snapshots/backfill')
+      .send({ from: '2025-02', to: '2025-03' })
+      .expect(403);
     const future = new Date().toISOString().slice(0, 7);
     await system.as(admin, 'analytics').post('/api/v1/analytics/forecast/snapshots/backfill').send({ from: '2025-02', to: future }).expect(400);
   });

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 /** At most this many records per historical import request; a bigger history is sent in several requests. */
 export const MAX_HISTORY_RECORDS = 500;
 
-// Fixed namespace of the historical import's ids (any constant UUID; changing it would re-import everything).
+// The namespace UUID 6f1d3c2a-5b7e-4f0a-9c8d-1e2f3a4b5c6d of the historical import's ids; changing it would re-import everything.
 const NAMESPACE = Buffer.from('6f1d3c2a5b7e4f0a9c8d1e2f3a4b5c6d', 'hex');
 
 /**

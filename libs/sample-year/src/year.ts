@@ -18,8 +18,6 @@ import {
 } from './year-model';
 import { emitOrders, newOrder } from './year-orders';
 
-
-
 /**
  * A year (2025) of the whole journey across regions, reps, sources and two currencies: leads captured,
  * assigned, answered, qualified, converted; opportunities through stages to won/lost/open; orders

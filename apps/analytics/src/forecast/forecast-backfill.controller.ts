@@ -38,7 +38,8 @@ export class ForecastBackfillController {
   @ApiOkResponse({ type: ForecastBackfillView })
   async backfill(@Body() dto: ForecastBackfillDto): Promise<ForecastBackfillView> {
     const current = new Date().toISOString().slice(0, 7);
-    if (dto.to >= current) throw DomainError.invalidInput('to', 'beforeCurrentMonth', `to must be before the current month (${current}): the daily job makes its forecasts`);
+    if (dto.to >= current)
+      throw DomainError.invalidInput('to', 'beforeCurrentMonth', `to must be before the current month (${current}): the daily job makes its forecasts`);
     if (dto.from > dto.to) throw DomainError.invalidInput('from', 'notAfterTo', 'from must not be after to');
     if (addMonths(`${dto.from}-01`, MAX_MONTHS) <= `${dto.to}-01`) throw DomainError.invalidInput('from', 'maxMonths', `at most ${MAX_MONTHS} months at once`);
     return { stored: await this.snapshots.backfill(dto.from, dto.to) };

@@ -62,7 +62,16 @@ export interface LeadHistoryPlan {
     createdBy: string;
     createdAt: string;
   };
-  followUps: { id: string; repId: string; team: string | null; channel: string; at: string; content: string; customerFeedback: string | null; nextAction: string | null }[];
+  followUps: {
+    id: string;
+    repId: string;
+    team: string | null;
+    channel: string;
+    at: string;
+    content: string;
+    customerFeedback: string | null;
+    nextAction: string | null;
+  }[];
   assignment: { repId: string; at: string; deadline: string } | null;
   events: EventEnvelope[];
 }
@@ -77,7 +86,8 @@ export function leadHistoryIssues(r: LeadHistoryRecord, ownerKnown: boolean, now
   if (!r.ownerRepId && (worked || r.assignedAt)) {
     issues.push({ field: 'ownerRepId', message: 'a lead that was assigned, followed up, qualified or converted needs its owner', constraint: 'required' });
   }
-  if (r.disqualifiedAt && r.convertedAt) issues.push({ field: 'convertedAt', message: 'a lead is disqualified or converted, not both', constraint: 'exclusive' });
+  if (r.disqualifiedAt && r.convertedAt)
+    issues.push({ field: 'convertedAt', message: 'a lead is disqualified or converted, not both', constraint: 'exclusive' });
   if ((r.disqualifiedAt === undefined) !== (r.disqualifyReason === undefined)) {
     issues.push({ field: 'disqualifyReason', message: 'disqualifiedAt and disqualifyReason go together', constraint: 'together' });
   }
@@ -108,7 +118,8 @@ export function leadHistoryIssues(r: LeadHistoryRecord, ownerKnown: boolean, now
     ).filter((i) => i.field !== 'capturedAt'),
   );
   for (const [i, f] of (r.followUps ?? []).entries()) {
-    if (Date.parse(f.at) > now.getTime()) issues.push({ field: `followUps[${i}].at`, message: 'a follow-up must not be in the future', constraint: 'notInFuture' });
+    if (Date.parse(f.at) > now.getTime())
+      issues.push({ field: `followUps[${i}].at`, message: 'a follow-up must not be in the future', constraint: 'notInFuture' });
   }
   return issues;
 }
@@ -194,7 +205,10 @@ export function decideLeadHistory(r: LeadHistoryRecord, ctx: { ownerTeam: string
   const disqualifiedAt = r.disqualifiedAt ? iso(r.disqualifiedAt) : null;
   if (disqualifiedAt) {
     events.push(
-      createEvent('lead.disqualified', { ...at(disqualifiedAt), data: { leadId: id, by: owner ?? ctx.by, reason: r.disqualifyReason as string, disqualifiedAt } }),
+      createEvent('lead.disqualified', {
+        ...at(disqualifiedAt),
+        data: { leadId: id, by: owner ?? ctx.by, reason: r.disqualifyReason as string, disqualifiedAt },
+      }),
     );
   }
   const convertedAt = r.convertedAt ? iso(r.convertedAt) : null;

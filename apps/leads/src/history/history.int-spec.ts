@@ -62,7 +62,9 @@ describe('historical import of leads (real Kafka and PostgreSQL)', () => {
     expect(followUps.map((f) => f.at.toISOString())).toEqual(['2025-03-02T10:00:00.000Z', '2025-03-05T10:00:00.000Z']);
 
     const events = await eventually(async () => {
-      const all = (await Promise.all((['lead.captured', 'lead.assigned', 'lead.followed_up', 'lead.qualified', 'lead.converted'] as const).map((n) => svc.published(n))))
+      const all = (
+        await Promise.all((['lead.captured', 'lead.assigned', 'lead.followed_up', 'lead.qualified', 'lead.converted'] as const).map((n) => svc.published(n)))
+      )
         .flat()
         .filter((e) => e.subject === id);
       expect(all).toHaveLength(6);
@@ -71,9 +73,16 @@ describe('historical import of leads (real Kafka and PostgreSQL)', () => {
     const byType = (t: string) => events.filter((e) => e.type === `crm.${t}`);
     expect(byType('lead.captured')[0]).toMatchObject({ time: '2025-03-01T08:00:00.000Z', data: { capturedAt: '2025-03-01T08:00:00.000Z' } });
     expect(byType('lead.assigned')[0]).toMatchObject({ time: '2025-03-01T09:00:00.000Z', data: { assignedAt: '2025-03-01T09:00:00.000Z' } });
-    expect(byType('lead.followed_up').map((e) => e.time).sort()).toEqual(['2025-03-02T10:00:00.000Z', '2025-03-05T10:00:00.000Z']);
+    expect(
+      byType('lead.followed_up')
+        .map((e) => e.time)
+        .sort(),
+    ).toEqual(['2025-03-02T10:00:00.000Z', '2025-03-05T10:00:00.000Z']);
     expect(byType('lead.qualified')[0]).toMatchObject({ time: '2025-03-10T10:00:00.000Z', data: { qualifiedAt: '2025-03-10T10:00:00.000Z' } });
-    expect(byType('lead.converted')[0]).toMatchObject({ time: '2025-03-15T10:00:00.000Z', data: { convertedAt: '2025-03-15T10:00:00.000Z', historical: true } });
+    expect(byType('lead.converted')[0]).toMatchObject({
+      time: '2025-03-15T10:00:00.000Z',
+      data: { convertedAt: '2025-03-15T10:00:00.000Z', historical: true },
+    });
   });
 
   it('does nothing twice: the same file again stores and publishes nothing', async () => {
@@ -82,7 +91,9 @@ describe('historical import of leads (real Kafka and PostgreSQL)', () => {
     const res = await post(admin, [converted('L-1'), untouched('L-2')]).expect(200);
     expect(res.body).toMatchObject({ imported: 0, alreadyImported: 2 });
     expect(res.body.records.map((r: { outcome: string }) => r.outcome)).toEqual(['already_imported', 'already_imported']);
-    expect(await rows('SELECT (SELECT count(*) FROM leads) AS leads, (SELECT count(*) FROM follow_ups) AS f, (SELECT count(*) FROM outbox) AS outbox')).toEqual(before);
+    expect(await rows('SELECT (SELECT count(*) FROM leads) AS leads, (SELECT count(*) FROM follow_ups) AS f, (SELECT count(*) FROM outbox) AS outbox')).toEqual(
+      before,
+    );
   });
 
   it('never re-assigns an imported lead for a missed follow-up, and counts an open one in its owner’s load', async () => {

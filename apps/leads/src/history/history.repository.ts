@@ -65,10 +65,13 @@ export class LeadHistoryRepository {
       );
     }
     if (p.assignment) {
-      await m.query(
-        `INSERT INTO assignments (lead_id, rep_id, kind, reason, deadline, by, at) VALUES ($1, $2, 'initial', 'history import', $3, $4, $5)`,
-        [l.id, p.assignment.repId, p.assignment.deadline, l.createdBy, p.assignment.at],
-      );
+      await m.query(`INSERT INTO assignments (lead_id, rep_id, kind, reason, deadline, by, at) VALUES ($1, $2, 'initial', 'history import', $3, $4, $5)`, [
+        l.id,
+        p.assignment.repId,
+        p.assignment.deadline,
+        l.createdBy,
+        p.assignment.at,
+      ]);
     }
     if (l.ownerRepId && LOAD_STATUSES.includes(l.status)) await m.query('UPDATE reps SET open_leads = open_leads + 1 WHERE id = $1', [l.ownerRepId]);
     return true;

@@ -78,20 +78,21 @@ export function opportunityHistoryIssues(r: OpportunityHistoryRecord, stages: re
   const open = new Set(openStages(stages).map((s) => s.key));
   const issues: DomainFieldIssue[] = [];
   const known = [...open].join(', ');
-  if (r.stage !== undefined && !open.has(r.stage)) issues.push({ field: 'stage', message: `stage must be an open stage of the pipeline (${known})`, constraint: 'isIn' });
+  if (r.stage !== undefined && !open.has(r.stage))
+    issues.push({ field: 'stage', message: `stage must be an open stage of the pipeline (${known})`, constraint: 'isIn' });
   for (const [i, mv] of (r.moves ?? []).entries()) {
-    if (!open.has(mv.toStage)) issues.push({ field: `moves[${i}].toStage`, message: `toStage must be an open stage of the pipeline (${known})`, constraint: 'isIn' });
+    if (!open.has(mv.toStage))
+      issues.push({ field: `moves[${i}].toStage`, message: `toStage must be an open stage of the pipeline (${known})`, constraint: 'isIn' });
   }
-  if ((r.outcome === undefined) !== (r.closedAt === undefined)) issues.push({ field: 'closedAt', message: 'outcome and closedAt go together', constraint: 'together' });
+  if ((r.outcome === undefined) !== (r.closedAt === undefined))
+    issues.push({ field: 'closedAt', message: 'outcome and closedAt go together', constraint: 'together' });
   if (r.outcome === 'won' && !r.lines?.length) issues.push({ field: 'lines', message: 'a won opportunity needs the lines sold', constraint: 'required' });
   if (r.outcome === 'lost' && !r.lostReason) issues.push({ field: 'lostReason', message: 'a lost opportunity needs its reason', constraint: 'required' });
-  if (r.outcome !== 'lost' && (r.lostReason || r.competitor)) issues.push({ field: 'lostReason', message: 'only a lost opportunity has a reason', constraint: 'lostOnly' });
+  if (r.outcome !== 'lost' && (r.lostReason || r.competitor))
+    issues.push({ field: 'lostReason', message: 'only a lost opportunity has a reason', constraint: 'lostOnly' });
   issues.push(...linesIssues(r.lines ?? []));
   issues.push(
-    ...chronologyIssues(
-      [['createdAt', r.createdAt], ...(r.moves ?? []).map((mv, i) => [`moves[${i}].at`, mv.at] as const), ['closedAt', r.closedAt]],
-      now,
-    ),
+    ...chronologyIssues([['createdAt', r.createdAt], ...(r.moves ?? []).map((mv, i) => [`moves[${i}].at`, mv.at] as const), ['closedAt', r.closedAt]], now),
   );
   return issues;
 }

@@ -44,9 +44,15 @@ export class OpportunityHistoryDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @IsNotEmpty() @MaxLength(64) team?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @IsNotEmpty() @MaxLength(64) region?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @IsNotEmpty() @MaxLength(64) productLine?: string;
-  @ApiProperty({ example: '25000.00' }) @IsString() @Matches(AMOUNT, { message: '$property must be a decimal string with at most 4 fraction digits' }) expectedAmount: string;
+  @ApiProperty({ example: '25000.00' })
+  @IsString()
+  @Matches(AMOUNT, { message: '$property must be a decimal string with at most 4 fraction digits' })
+  expectedAmount: string;
   @ApiProperty({ example: 'USD' }) @IsISO4217CurrencyCode() currency: string;
-  @ApiProperty({ example: '2025-06-30' }) @IsString() @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: '$property must be a date (YYYY-MM-DD)' }) expectedCloseDate: string;
+  @ApiProperty({ example: '2025-06-30' })
+  @IsString()
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: '$property must be a date (YYYY-MM-DD)' })
+  expectedCloseDate: string;
   @ApiProperty({ example: '2025-03-15T10:00:00Z' }) @When() createdAt: string;
   @ApiPropertyOptional({ description: 'the stage it was opened in; defaults to the first open stage' })
   @IsOptional()
@@ -72,7 +78,11 @@ export class OpportunityHistoryDto {
   @ApiPropertyOptional({ description: 'when it was won or lost (with outcome)' }) @IsOptional() @When() closedAt?: string;
   @ApiPropertyOptional({ description: 'why it was lost' }) @IsOptional() @IsString() @IsNotEmpty() @MaxLength(500) lostReason?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) competitor?: string;
-  @ApiPropertyOptional({ example: 'NET30' }) @IsOptional() @IsString() @Matches(/^(NET(0|[1-9]\d{0,2})|DUE_ON_RECEIPT|EOM)$/, { message: '$property must be NET<days>, DUE_ON_RECEIPT or EOM' }) paymentTerms?: string;
+  @ApiPropertyOptional({ example: 'NET30' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^(NET(0|[1-9]\d{0,2})|DUE_ON_RECEIPT|EOM)$/, { message: '$property must be NET<days>, DUE_ON_RECEIPT or EOM' })
+  paymentTerms?: string;
 }
 
 export class OpportunityHistoryImportDto {

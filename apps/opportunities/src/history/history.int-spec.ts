@@ -57,7 +57,10 @@ describe('historical import of opportunities (real Kafka and PostgreSQL)', () =>
     expect(o).toMatchObject({ status: 'won', stage: 'won', lead_id: historicalId('lead', 'lead-of-D-1'), won_amount: '9500.0000' });
     expect((o.created_at as Date).toISOString()).toBe('2025-03-15T10:00:00.000Z');
     expect((o.closed_at as Date).toISOString()).toBe('2025-04-10T10:00:00.000Z');
-    const history = await rows<{ from_stage: string | null; to_stage: string; at: Date }>('SELECT from_stage, to_stage, at FROM stage_history WHERE opportunity_id = $1 ORDER BY at', [id]);
+    const history = await rows<{ from_stage: string | null; to_stage: string; at: Date }>(
+      'SELECT from_stage, to_stage, at FROM stage_history WHERE opportunity_id = $1 ORDER BY at',
+      [id],
+    );
     expect(history.map((h) => [h.from_stage, h.to_stage, h.at.toISOString()])).toEqual([
       [null, 'needs_analysis', '2025-03-15T10:00:00.000Z'],
       ['needs_analysis', 'proposal', '2025-03-20T10:00:00.000Z'],
@@ -73,14 +76,18 @@ describe('historical import of opportunities (real Kafka and PostgreSQL)', () =>
     expect(times('opportunity.created')).toEqual(['2025-03-15T10:00:00.000Z']);
     expect(times('opportunity.stage_changed').sort()).toEqual(['2025-03-20T10:00:00.000Z', '2025-04-01T10:00:00.000Z', '2025-04-10T10:00:00.000Z']);
     const win = events.find((e) => e.type === 'crm.opportunity.won')!;
-    expect(win).toMatchObject({ time: '2025-04-10T10:00:00.000Z', data: { wonAt: '2025-04-10T10:00:00.000Z', createdAt: '2025-03-15T10:00:00.000Z', amount: '9500.00', historical: true } });
+    expect(win).toMatchObject({
+      time: '2025-04-10T10:00:00.000Z',
+      data: { wonAt: '2025-04-10T10:00:00.000Z', createdAt: '2025-03-15T10:00:00.000Z', amount: '9500.00', historical: true },
+    });
     for (const e of events.filter((x) => x.type === 'crm.opportunity.stage_changed')) expect((e.data as { changedAt: string }).changedAt).toBe(e.time);
   });
 
   it('does nothing twice: the same file again stores and publishes nothing', async () => {
     const lost = { ...base('D-2'), outcome: 'lost', closedAt: '2025-04-02T00:00:00Z', lostReason: 'price', competitor: 'Rival' };
     await post(admin, [lost]).expect(200);
-    const snapshot = () => rows('SELECT (SELECT count(*) FROM opportunities) AS o, (SELECT count(*) FROM stage_history) AS h, (SELECT count(*) FROM outbox) AS outbox');
+    const snapshot = () =>
+      rows('SELECT (SELECT count(*) FROM opportunities) AS o, (SELECT count(*) FROM stage_history) AS h, (SELECT count(*) FROM outbox) AS outbox');
     const before = await snapshot();
     const res = await post(admin, [won('D-1'), lost]).expect(200);
     expect(res.body).toMatchObject({ imported: 0, alreadyImported: 2 });
@@ -91,7 +98,15 @@ describe('historical import of opportunities (real Kafka and PostgreSQL)', () =>
     const convert = (leadId: string, historical?: true) =>
       createEvent('lead.converted', {
         subject: leadId,
-        data: { leadId, repId: rep.sub, customer: { name: 'Chen' }, productNeeds: [], capturedAt: '2025-01-01T00:00:00Z', convertedAt: '2025-01-05T00:00:00Z', historical },
+        data: {
+          leadId,
+          repId: rep.sub,
+          customer: { name: 'Chen' },
+          productNeeds: [],
+          capturedAt: '2025-01-01T00:00:00Z',
+          convertedAt: '2025-01-05T00:00:00Z',
+          historical,
+        },
       });
     const [past, live] = [randomUUID(), randomUUID()];
     await svc.publish(convert(past, true), convert(live));

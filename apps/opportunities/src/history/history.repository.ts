@@ -53,7 +53,13 @@ export class OpportunityHistoryRepository {
       );
     }
     for (const h of history) {
-      await m.query('INSERT INTO stage_history (opportunity_id, from_stage, to_stage, by, at) VALUES ($1, $2, $3, $4, $5)', [o.id, h.fromStage, h.toStage, h.by, h.at]);
+      await m.query('INSERT INTO stage_history (opportunity_id, from_stage, to_stage, by, at) VALUES ($1, $2, $3, $4, $5)', [
+        o.id,
+        h.fromStage,
+        h.toStage,
+        h.by,
+        h.at,
+      ]);
     }
     return true;
   }

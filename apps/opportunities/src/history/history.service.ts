@@ -30,7 +30,10 @@ export class OpportunityHistoryService {
     const pipeline = (await this.pipelines.find(m))!;
     const stages = await this.pipelines.stagesOf(m, pipeline.id);
     const leadIds = records.map((r) => (r.leadExternalId ? historicalId('lead', r.leadExternalId) : null));
-    const taken = await this.history.opportunitiesOfLeads(m, leadIds.filter((id): id is string => id !== null));
+    const taken = await this.history.opportunitiesOfLeads(
+      m,
+      leadIds.filter((id): id is string => id !== null),
+    );
     const duplicates = duplicateIssues(records.map((r) => r.externalId));
     const sameLead = duplicateIssues(records.map((r, i) => r.leadExternalId ?? `\u0000${i}`));
     refuseInvalidRecords(

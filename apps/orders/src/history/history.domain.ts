@@ -73,9 +73,12 @@ export function orderHistoryIssues(r: OrderHistoryRecord, now: Date): DomainFiel
     status = change.status as OrderStatus;
   }
   const went = (s: OrderStatus) => (r.statusChanges ?? []).some((c) => c.status === s);
-  if (went('shipped') && (!r.carrier || !r.trackingNumber)) issues.push({ field: 'carrier', message: 'a shipped order needs carrier and trackingNumber', constraint: 'required' });
-  if (went('cancelled') !== (r.cancelReason !== undefined)) issues.push({ field: 'cancelReason', message: 'a cancelled order, and only one, has a cancelReason', constraint: 'together' });
-  if (went('completed') && paymentOf(r, 'completed') !== 'paid') issues.push({ field: 'paymentStatus', message: 'only a paid order is completed', constraint: 'paidToComplete' });
+  if (went('shipped') && (!r.carrier || !r.trackingNumber))
+    issues.push({ field: 'carrier', message: 'a shipped order needs carrier and trackingNumber', constraint: 'required' });
+  if (went('cancelled') !== (r.cancelReason !== undefined))
+    issues.push({ field: 'cancelReason', message: 'a cancelled order, and only one, has a cancelReason', constraint: 'together' });
+  if (went('completed') && paymentOf(r, 'completed') !== 'paid')
+    issues.push({ field: 'paymentStatus', message: 'only a paid order is completed', constraint: 'paidToComplete' });
   try {
     pricedLines(r.lines);
   } catch (err) {
@@ -107,7 +110,15 @@ export function decideOrderHistory(r: OrderHistoryRecord, ctx: { by: string; cor
     customer: r.customer,
     region: r.region,
     currency: r.currency,
-    lines: lines.map((l) => ({ lineId: l.id, sku: l.sku, productName: l.productName, quantity: l.quantity, unitPrice: l.unitPrice, discount: l.discount, lineTotal: l.lineTotal })),
+    lines: lines.map((l) => ({
+      lineId: l.id,
+      sku: l.sku,
+      productName: l.productName,
+      quantity: l.quantity,
+      unitPrice: l.unitPrice,
+      discount: l.discount,
+      lineTotal: l.lineTotal,
+    })),
     total,
     paymentTerms,
     promisedDeliveryDate: r.promisedDeliveryDate,
@@ -129,7 +140,10 @@ export function decideOrderHistory(r: OrderHistoryRecord, ctx: { by: string; cor
       hold: () => createEvent('order.on_hold', { ...event(at), data: { orderId: id, repId: r.repId, reason: change.note ?? 'on hold', shortages: [], at } }),
       allocate: () => createEvent('order.allocated', { ...event(at), data: { orderId: id, at } }),
       ship: () =>
-        createEvent('order.shipped', { ...event(at), data: { orderId: id, carrier: r.carrier as string, trackingNumber: r.trackingNumber as string, shippedAt: at } }),
+        createEvent('order.shipped', {
+          ...event(at),
+          data: { orderId: id, carrier: r.carrier as string, trackingNumber: r.trackingNumber as string, shippedAt: at },
+        }),
       deliver: () => createEvent('order.delivered', { ...event(at), data: { orderId: id, deliveredAt: at } }),
       complete: () => createEvent('order.completed', { ...event(at), data: { orderId: id, repId: r.repId, currency: r.currency, total, completedAt: at } }),
       cancel: () =>

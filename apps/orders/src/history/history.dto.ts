@@ -56,7 +56,10 @@ export class OrderHistoryDto {
   @IsOptional()
   @Matches(/^(NET(0|[1-9]\d{0,2})|DUE_ON_RECEIPT|EOM)$/, { message: '$property must be NET<days>, DUE_ON_RECEIPT or EOM' })
   paymentTerms?: string;
-  @ApiPropertyOptional({ example: '2025-04-30' }) @IsOptional() @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: '$property must be a date (YYYY-MM-DD)' }) promisedDeliveryDate?: string;
+  @ApiPropertyOptional({ example: '2025-04-30' })
+  @IsOptional()
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: '$property must be a date (YYYY-MM-DD)' })
+  promisedDeliveryDate?: string;
   @ApiProperty({ example: '2025-03-14T10:00:00Z', description: 'when it was drafted' }) @When() createdAt: string;
   @ApiPropertyOptional({ type: [StatusChangeHistoryDto], description: 'the statuses it went through after the draft, oldest first' })
   @IsOptional()

@@ -52,7 +52,15 @@ describe('historical import of orders (real Kafka and PostgreSQL)', () => {
   const rows = <T = Record<string, unknown>>(sql: string, params: unknown[] = []) => svc.dataSource.query(sql, params) as Promise<T[]>;
   const post = (who: { sub: string; roles: string[] }, orders: object[]) => svc.as(who).post('/api/v1/history/orders').send({ orders });
   const eventsOf = async (id: string) => {
-    const names = ['order.drafted', 'order.submitted', 'order.confirmed', 'order.allocated', 'order.status_changed', 'order.shipped', 'order.delivered'] as const;
+    const names = [
+      'order.drafted',
+      'order.submitted',
+      'order.confirmed',
+      'order.allocated',
+      'order.status_changed',
+      'order.shipped',
+      'order.delivered',
+    ] as const;
     const all = await Promise.all([...names, 'order.completed' as const, 'order.cancelled' as const].map((n) => svc.published(n)));
     return all.flat().filter((e) => e.subject === id);
   };
@@ -88,7 +96,10 @@ describe('historical import of orders (real Kafka and PostgreSQL)', () => {
     });
     const one = (type: string) => events.find((e) => e.type === `crm.${type}`)!;
     expect(one('order.drafted')).toMatchObject({ time: '2025-03-14T10:00:00.000Z', data: { draftedAt: '2025-03-14T10:00:00.000Z' } });
-    expect(one('order.confirmed')).toMatchObject({ time: '2025-03-15T09:00:00.000Z', data: { confirmedAt: '2025-03-15T09:00:00.000Z', total: '3190.00', historical: true } });
+    expect(one('order.confirmed')).toMatchObject({
+      time: '2025-03-15T09:00:00.000Z',
+      data: { confirmedAt: '2025-03-15T09:00:00.000Z', total: '3190.00', historical: true },
+    });
     expect(one('order.shipped')).toMatchObject({ time: '2025-03-20T09:00:00.000Z', data: { shippedAt: '2025-03-20T09:00:00.000Z', carrier: 'DHL' } });
     expect(one('order.completed')).toMatchObject({ time: '2025-04-20T09:00:00.000Z', data: { completedAt: '2025-04-20T09:00:00.000Z' } });
     for (const e of events.filter((x) => x.type === 'crm.order.status_changed')) expect((e.data as { at: string }).at).toBe(e.time);
@@ -103,7 +114,8 @@ describe('historical import of orders (real Kafka and PostgreSQL)', () => {
       return found;
     });
     expect(cancel).toMatchObject({ time: '2025-05-03T09:00:00.000Z', data: { previousStatus: 'confirmed', historical: true } });
-    const snapshot = () => rows('SELECT (SELECT count(*) FROM orders) AS o, (SELECT count(*) FROM order_status_history) AS h, (SELECT count(*) FROM outbox) AS outbox');
+    const snapshot = () =>
+      rows('SELECT (SELECT count(*) FROM orders) AS o, (SELECT count(*) FROM order_status_history) AS h, (SELECT count(*) FROM outbox) AS outbox');
     const before = await snapshot();
     const res = await post(admin, [completed('SO-1'), cancelled('SO-2')]).expect(200);
     expect(res.body).toMatchObject({ imported: 0, alreadyImported: 2 });
