@@ -3,7 +3,8 @@
  * the services' public APIs only — three regional teams with managers and reps, assignment rules, warehouses,
  * catalogue and stock, ~150 leads from every channel with follow-ups, ~40 conversions, deals in every stage,
  * orders in every state with tracking, payments and feedback, and this month's quotas — then reads it back
- * and checks the counts, analytics included. Exits 1 on the first answer it did not expect.
+ * and checks the counts, analytics included. Before the live data, twelve closed months of history (seeded)
+ * go in through the historical import with their original dates, for trends, seasons and forecast accuracy. Exits 1 on the first answer it did not expect.
  *
  *   node -r ./tools/register.js tools/demo/load-demo.ts [--seed 2026] [--tag <run tag>] [--concurrency 6]
  *
@@ -15,6 +16,7 @@ import { parseArgs } from 'node:util';
 import { addDays } from '@crm/calendar';
 import { ensureCatalogue } from './catalogue';
 import { requestCounts, UnexpectedAnswer } from './client';
+import { importHistory } from './history';
 import { captureAndWorkLeads, planLeads } from './leads';
 import { workOrders } from './orders';
 import { ensurePeople, ensureRules } from './people';
@@ -54,6 +56,10 @@ async function main() {
     `catalogue: ${catalogue.itemsUpserted} items, ${catalogue.warehousesCreated} new warehouses, ${catalogue.receipts} stock receipts (${catalogue.unitsReceived} units)`,
   );
 
+  const history = await importHistory(seed, people);
+  const imported = (k: keyof typeof history.imported) => `${history.imported[k].imported} ${k} (${history.imported[k].alreadyImported} already there)`;
+  step(`history ${history.months[0]} to ${history.months[11]}: ${imported('leads')}, ${imported('opportunities')}, ${imported('orders')}`);
+
   const tagDigits = String(hash32(tag) % 10_000).padStart(4, '0');
   const leads = await captureAndWorkLeads(rng, people, planLeads(rng, tag, tagDigits), runStart, concurrency);
   const converted = leads.worked.filter((w) => w.opportunityId).sort((a, b) => a.plan.index - b.plan.index);
@@ -70,6 +76,18 @@ async function main() {
   const requests = Object.values(requestCounts).reduce((a, b) => a + b, 0);
   console.log(`\ndemo: loaded and checked in ${seconds} s with ${requests} requests (run tag ${tag})`);
   for (const text of summary) console.log(`  ${text}`);
+  console.log(`\n  history    twelve months through the historical import, net bookings per month:`);
+  for (const [month, net] of Object.entries(history.net))
+    console.log(
+      `             ${month}  ${
+        Object.entries(net)
+          .map(([c, v]) => `${v} ${c}`)
+          .join(', ') || '-'
+      }`,
+    );
+  console.log(
+    `             ${history.forecastsStored} forecast values back-filled for forecast accuracy (GET /api/v1/analytics/forecast/accuracy?currency=CNY)`,
+  );
 }
 
 main().then(

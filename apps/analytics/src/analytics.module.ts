@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { ServiceConfig } from '@crm/platform';
+import { ForecastBackfillController } from './forecast/forecast-backfill.controller';
 import { ForecastController } from './forecast/forecast.controller';
 import { ForecastSnapshotJob } from './forecast/forecast-snapshot.job';
 import { ForecastSnapshotsRepository } from './forecast/forecast-snapshots.repository';
@@ -33,7 +34,7 @@ export class AnalyticsModule {
   static forRoot(config: ServiceConfig): DynamicModule {
     return {
       module: AnalyticsModule,
-      controllers: [AnalyticsEventsConsumer, ForecastController, AnalyticsController, QuotasController, IncentivesController],
+      controllers: [AnalyticsEventsConsumer, ForecastController, ForecastBackfillController, AnalyticsController, QuotasController, IncentivesController],
       providers: [
         { provide: ANALYTICS_CONFIG, useValue: config },
         DirectoriesRepository,

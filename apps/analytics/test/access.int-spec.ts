@@ -19,8 +19,8 @@ const PEOPLE = [Admin, Manager, Rep];
 /**
  * Who may call what (docs/architecture.md#api-conventions, apps/analytics/README.md), by hand so a relaxed @Roles fails. Dashboards read
  * the aggregates, each caller narrowed to their scope; reports are for people, so the integration role (which
- * only feeds data in) gets none of these routes; forecast accuracy is for admin and managers, quotas and incentive
- * plans are set by admin and managers.
+ * only feeds data in) gets none of these routes (it may back-fill forecast snapshots after a historical import);
+ * forecast accuracy is for admin and managers, quotas and incentive plans are set by admin and managers.
  */
 const TABLE: AccessTable = {
   ...OPS_ROUTES,
@@ -33,6 +33,7 @@ const TABLE: AccessTable = {
   'GET /api/v1/analytics/rankings': PEOPLE,
   'GET /api/v1/analytics/reps/:repId/report': [Admin, Manager, Rep],
   'GET /api/v1/analytics/forecast/accuracy': [Admin, Manager],
+  'POST /api/v1/analytics/forecast/snapshots/backfill': [Admin, Integration],
   'PUT /api/v1/quotas/:period/:repId': [Admin, Manager],
   'GET /api/v1/quotas': [Admin, Manager, Rep],
   'PUT /api/v1/incentive-plans/:period/:team': [Admin, Manager],

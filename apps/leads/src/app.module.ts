@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ServicePlatformModule, type ServiceConfig } from '@crm/platform';
 import { AssignmentModule } from './assignment/assignment.module';
+import { LeadHistoryModule } from './history/history.module';
 import { AssignmentEntity, AssignmentRuleEntity } from './assignment/rule.entity';
 import { slaSettingsOf, SlaSettingsModule } from './assignment/sla.settings';
 import { FollowUpEntity, LeadEntity, LeadTouchEntity } from './leads/lead.entities';
@@ -24,6 +25,7 @@ export class AppModule {
         AssignmentModule,
         RepsModule,
         LeadsModule.forRoot({ webFormSecret: config.settings.webFormSecret }),
+        LeadHistoryModule,
       ],
     };
   }

@@ -11,7 +11,7 @@ const MANAGERS = [Admin, Manager];
 /**
  * Who may call what (docs/architecture.md, apps/leads/README.md). Written out by hand on purpose: the matrix compares it
  * with the routes' @Roles, so relaxing a decorator fails the test. Integration (web forms, lead sources): capture
- * and CSV import, its channels, and nothing else: no lead, follow-up or rep directory reads, no sales workflow.
+ * and CSV import, its channels, the historical import, and nothing else: no lead, follow-up or rep directory reads, no sales workflow.
  */
 const TABLE: AccessTable = {
   ...OPS_ROUTES,
@@ -28,6 +28,7 @@ const TABLE: AccessTable = {
   'DELETE /api/v1/assignment-rules/:id': MANAGERS,
   'POST /api/v1/leads': [...SALES, Integration],
   'POST /api/v1/leads/import': [...MANAGERS, Integration],
+  'POST /api/v1/history/leads': [Admin, Integration],
   'GET /api/v1/leads': SALES,
   'GET /api/v1/leads/:id': SALES,
   'PATCH /api/v1/leads/:id': SALES,

@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ServicePlatformModule, type ServiceConfig } from '@crm/platform';
 import { AccountsModule } from './accounts/accounts.module';
+import { OpportunityHistoryModule } from './history/history.module';
 import { migrations } from './migrations';
 import { ENTITIES } from './opportunities/opportunity.entities';
 import { OpportunitiesModule } from './opportunities/opportunities.module';
@@ -22,6 +23,7 @@ export class AppModule {
         AccountsModule,
         RemindersModule,
         OpportunitiesModule.forRoot(config.settings),
+        OpportunityHistoryModule,
       ],
     };
   }

@@ -10,12 +10,13 @@ const MANAGERS = [Admin, Manager];
 
 /**
  * Who may call what (docs/architecture.md, apps/opportunities/README.md), by hand so a relaxed @Roles fails. No integration
- * feeds or needs opportunities, so the integration role gets none of these routes; the scoring model and the
+ * feeds or needs opportunities, so the integration role gets none of these routes but the historical import; the scoring model and the
  * pipelines are admin's.
  */
 const TABLE: AccessTable = {
   ...OPS_ROUTES,
   'POST /api/v1/opportunities': SALES,
+  'POST /api/v1/history/opportunities': [Admin, Integration],
   'GET /api/v1/opportunities': SALES,
   'GET /api/v1/opportunities/:id': SALES,
   'PATCH /api/v1/opportunities/:id': SALES,

@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { ServicePlatformModule, type ServiceConfig } from '@crm/platform';
 import { AlertEntity } from './alerts/alert.entity';
 import { CatalogueItemEntity, RepEntity } from './directory/directory.entities';
+import { OrderHistoryModule } from './history/history.module';
 import { FeedbackEntity, FeedbackRequestEntity } from './feedback/feedback.entities';
 import { migrations } from './migrations';
 import { OrderEntity, OrderLineEntity, OrderStatusHistoryEntity, OrderTrackingEntity } from './orders/order.entities';
@@ -26,7 +27,7 @@ export class AppModule {
   static forRoot(config: ServiceConfig<OrdersSettings>): DynamicModule {
     return {
       module: AppModule,
-      imports: [ServicePlatformModule.forRoot({ config, entities, migrations }), OrdersModule.forRoot(config.settings)],
+      imports: [ServicePlatformModule.forRoot({ config, entities, migrations }), OrdersModule.forRoot(config.settings), OrderHistoryModule],
     };
   }
 }

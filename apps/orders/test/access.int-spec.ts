@@ -21,11 +21,12 @@ const MANAGERS = [Admin, Manager];
 /**
  * Who may call what (docs/architecture.md, apps/orders/README.md), by hand so a relaxed @Roles fails. Integration
  * (production systems, carriers) only reports tracking on an order it was given the id of: it cannot list or
- * read orders or feedback, nor draft, approve or cancel.
+ * read orders or feedback, nor draft, approve or cancel; with admin it may import past orders (the historical import).
  */
 const TABLE: AccessTable = {
   ...OPS_ROUTES,
   'POST /api/v1/orders': SALES,
+  'POST /api/v1/history/orders': [Admin, Integration],
   'GET /api/v1/orders': SALES,
   'GET /api/v1/orders/:id': SALES,
   'POST /api/v1/orders/:id/submit': SALES,

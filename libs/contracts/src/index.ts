@@ -4,6 +4,7 @@ export * from './event-definition';
 export * from './catalogue';
 export * from './envelope';
 export * from './dead-letter';
+export * from './history';
 export * from './asyncapi';
 export * from './events/lead.events';
 export * from './events/opportunity.events';

@@ -36,3 +36,10 @@ export const Shortage = z.object({
   requested: Quantity,
   available: z.number().int().min(0),
 });
+
+/**
+ * Set by the historical import: the event records a past fact with its original time. Consumers keep it
+ * (analytics projects it into its real period) but start nothing live from it (no order drafted, no stock
+ * deducted, no receivable opened). Absent on every live event.
+ */
+export const Historical = z.literal(true).optional().describe('set by the historical import: a past fact, no live side effects');

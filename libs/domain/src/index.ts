@@ -1,3 +1,4 @@
 export * from './domain-error';
 export * from './version';
 export * from './decision';
+export * from './history';

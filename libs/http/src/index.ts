@@ -53,3 +53,4 @@ export { ClientThrottlerGuard, DEFAULT_RATE_LIMIT, rateLimitFromEnv, throttlerOp
 export { signWebhook, verifyWebhookSignature, WEBHOOK_TOLERANCE_SECONDS, type WebhookSignatureInput } from './webhooks/webhook-signature';
 export { SignedWebhookGuard, WEBHOOK_SIGNATURE_HEADER, WEBHOOK_TIMESTAMP_HEADER } from './webhooks/signed-webhook.guard';
 export { claimWebhookEvent, CreateWebhookReceipts1764460800000 } from './webhooks/webhook-receipts';
+export * from './history/history-import.view';

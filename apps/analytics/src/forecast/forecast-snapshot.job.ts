@@ -44,8 +44,22 @@ export class ForecastSnapshotJob {
    * Snapshots the forecasts made in the month of `now` (a business-time-zone month); returns how many values it
    * stored (0 if another run had).
    */
-  async snapshot(now = new Date()): Promise<number> {
-    const madeMonth = this.calendar.periodStartOf(now, 'month');
+  snapshot(now = new Date()): Promise<number> {
+    return this.store(this.calendar.periodStartOf(now, 'month'), true);
+  }
+
+  /**
+   * Stores the time-series forecast as a run in each past month from `from` to `to` (YYYY-MM, before the
+   * current month) would have: from the history before that month only, so imported history gets forecasts to
+   * judge. The pipeline forecast is not re-made: the past pipeline is not what it was then.
+   */
+  async backfill(from: string, to: string): Promise<number> {
+    let stored = 0;
+    for (let month = `${from}-01`; month <= `${to}-01`; month = addMonths(month, 1)) stored += await this.store(month, false);
+    return stored;
+  }
+
+  private async store(madeMonth: string, withPipeline: boolean): Promise<number> {
     const historyEnd = addMonths(madeMonth, -1).slice(0, 7);
     return inTransaction(this.dataSource, async (m) => {
       if (!(await this.snapshots.tryLock(m))) return 0;
@@ -53,16 +67,16 @@ export class ForecastSnapshotJob {
       for (const currency of await this.snapshots.currencies(m)) {
         const forecast = await this.forecasts.forecast({ horizon: SNAPSHOT_HORIZON, currency, historyEnd }, SYSTEM);
         const values = (measure: string) => forecast.series.find((s) => s.measure === measure)?.points ?? [];
-        const rows: SnapshotValue[] = [
-          ...values('forecast').map((pt, i) => ({
-            method: 'holt_winters',
-            target: pt.x,
-            value: pt.y,
-            lower: values('lower')[i]?.y,
-            upper: values('upper')[i]?.y,
-          })),
-          ...values('pipeline_weighted').map((pt) => ({ method: 'pipeline_weighted', target: pt.x, value: pt.y, lower: null, upper: null })),
-        ];
+        const rows: SnapshotValue[] = values('forecast').map((pt, i) => ({
+          method: 'holt_winters',
+          target: pt.x,
+          value: pt.y,
+          lower: values('lower')[i]?.y,
+          upper: values('upper')[i]?.y,
+        }));
+        if (withPipeline) {
+          rows.push(...values('pipeline_weighted').map((pt) => ({ method: 'pipeline_weighted', target: pt.x, value: pt.y, lower: null, upper: null })));
+        }
         stored += await this.snapshots.insert(m, madeMonth, currency, rows);
       }
       return stored;

@@ -9,7 +9,9 @@ export class OrderEventsConsumer {
   constructor(private readonly ledger: ReceivableLedgerService) {}
 
   @OnEvent('crm.order.confirmed')
-  onConfirmed(@Payload() event: EventOf<'order.confirmed'>, @Ctx() ctx: InboxContext) {
+  async onConfirmed(@Payload() event: EventOf<'order.confirmed'>, @Ctx() ctx: InboxContext) {
+    // A historical order (the history import) was invoiced and paid in the system it came from.
+    if (event.data.historical) return;
     return this.ledger.open(ctx.manager, event);
   }
 
@@ -20,7 +22,8 @@ export class OrderEventsConsumer {
   }
 
   @OnEvent('crm.order.cancelled')
-  onCancelled(@Payload() event: EventOf<'order.cancelled'>, @Ctx() ctx: InboxContext) {
+  async onCancelled(@Payload() event: EventOf<'order.cancelled'>, @Ctx() ctx: InboxContext) {
+    if (event.data.historical) return;
     return this.ledger.cancel(ctx.manager, event);
   }
 }

@@ -11,6 +11,8 @@ export class OrderEventsConsumer {
 
   @OnEvent('crm.order.confirmed')
   async onConfirmed(@Payload() event: EventOf<'order.confirmed'>, @Ctx() ctx: InboxContext): Promise<void> {
+    // A historical order (the history import) took its stock in the system it came from.
+    if (event.data.historical) return;
     await this.orderStock.onOrderConfirmed(ctx.manager, event);
   }
 
@@ -27,6 +29,7 @@ export class OrderEventsConsumer {
 
   @OnEvent('crm.order.cancelled')
   async onCancelled(@Payload() event: EventOf<'order.cancelled'>, @Ctx() ctx: InboxContext): Promise<void> {
+    if (event.data.historical) return;
     await this.orderStock.onOrderCancelled(ctx.manager, event);
   }
 }

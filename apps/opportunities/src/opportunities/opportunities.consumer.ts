@@ -10,7 +10,9 @@ export class OpportunitiesConsumer {
   constructor(private readonly opportunities: OpportunitiesService) {}
 
   @OnEvent('crm.lead.converted')
-  onConverted(@Payload() event: EventOf<'lead.converted'>, @Ctx() ctx: InboxContext) {
+  async onConverted(@Payload() event: EventOf<'lead.converted'>, @Ctx() ctx: InboxContext) {
+    // A historical conversion (the history import) brings its own opportunity, imported with its stages.
+    if (event.data.historical) return;
     return this.opportunities.createFromLead(ctx.manager, event);
   }
 

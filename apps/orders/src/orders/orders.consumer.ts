@@ -10,7 +10,9 @@ export class OrdersConsumer {
   constructor(private readonly orders: OrderEventsService) {}
 
   @OnEvent('crm.opportunity.won')
-  onWon(@Payload() event: EventOf<'opportunity.won'>, @Ctx() ctx: InboxContext) {
+  async onWon(@Payload() event: EventOf<'opportunity.won'>, @Ctx() ctx: InboxContext) {
+    // A historical win (the history import) brings its own order, imported with its status history.
+    if (event.data.historical) return;
     return this.orders.draftFromOpportunity(ctx.manager, event);
   }
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineEvent } from '../event-definition';
-import { Actor, CalendarDate, Currency, Customer, Decimal, Id, ProductLine, Region, Timestamp } from '../primitives';
+import { Actor, CalendarDate, Currency, Customer, Decimal, Historical, Id, ProductLine, Region, Timestamp } from '../primitives';
 import { Topics } from '../topics';
 
 const lead = { topic: Topics.leads, source: 'leads' } as const;
@@ -118,6 +118,7 @@ export const LeadConverted = defineEvent({
     productNeeds: z.array(z.string().min(1).max(200)).max(50).default([]),
     capturedAt: Timestamp,
     convertedAt: Timestamp,
+    historical: Historical,
   }),
 });
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineEvent } from '../event-definition';
-import { Actor, CalendarDate, Currency, Customer, Decimal, Id, OrderLine, PaymentTerms, ProductLine, Region, Timestamp } from '../primitives';
+import { Actor, CalendarDate, Currency, Customer, Decimal, Historical, Id, OrderLine, PaymentTerms, ProductLine, Region, Timestamp } from '../primitives';
 import { Topics } from '../topics';
 
 const opportunity = { topic: Topics.opportunities, source: 'opportunities' } as const;
@@ -131,6 +131,7 @@ export const OpportunityWon = defineEvent({
     promisedDeliveryDate: CalendarDate.optional(),
     createdAt: Timestamp,
     wonAt: Timestamp,
+    historical: Historical,
   }),
 });
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineEvent } from '../event-definition';
-import { Actor, CalendarDate, Currency, Customer, Decimal, Id, OrderLine, PaymentTerms, Region, Shortage, Timestamp } from '../primitives';
+import { Actor, CalendarDate, Currency, Customer, Decimal, Historical, Id, OrderLine, PaymentTerms, Region, Shortage, Timestamp } from '../primitives';
 import { Topics } from '../topics';
 
 const order = { topic: Topics.orders, source: 'orders' } as const;
@@ -49,7 +49,7 @@ export const OrderConfirmed = defineEvent({
   ...order,
   name: 'order.confirmed',
   summary: 'The order was confirmed: inventory deducts stock, finance opens a receivable.',
-  data: z.object({ ...OrderTerms, by: Actor, autoConfirmed: z.boolean(), confirmedAt: Timestamp }),
+  data: z.object({ ...OrderTerms, by: Actor, autoConfirmed: z.boolean(), confirmedAt: Timestamp, historical: Historical }),
 });
 
 /** Why an order waits: stock is short, or the ERP refused a step of the saga (ADR 0013). */
@@ -140,7 +140,7 @@ export const OrderCancelled = defineEvent({
   ...order,
   name: 'order.cancelled',
   summary: 'The order was cancelled: confirmed stock is released and the unpaid receivable voided.',
-  data: z.object({ orderId: Id, previousStatus: OrderStatus, reason: z.string().min(1).max(500), by: Actor, cancelledAt: Timestamp }),
+  data: z.object({ orderId: Id, previousStatus: OrderStatus, reason: z.string().min(1).max(500), by: Actor, cancelledAt: Timestamp, historical: Historical }),
 });
 
 export const OrderFeedbackReceived = defineEvent({

@@ -1,5 +1,5 @@
 import { sumAmounts } from '@crm/money';
-import { DAY, iso, type Emit, type GenOrder, type GenRep, type Prng } from './year-fixture-model';
+import { DAY, iso, type Emit, type GenOrder, type GenRep, type Prng } from './year-model';
 
 /** An order confirmed at `confirmedAt`: cancelled, or shipped, paid in one or two payments and rated, at random. */
 export function newOrder(

@@ -1,6 +1,6 @@
 import type { EventEnvelope, EventName, NewEvent } from '@crm/contracts';
 
-// The records and the randomness of the generated year (year-fixture.ts).
+// The records and the randomness of the generated year (year.ts).
 
 /** Deterministic PRNG (mulberry32): the same seed gives the same year. */
 export function prng(seed: number) {
