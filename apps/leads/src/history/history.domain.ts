@@ -4,24 +4,15 @@
 import { createEvent, historicalId, type EventEnvelope, type LeadSource } from '@crm/contracts';
 import { chronologyIssues, type DomainFieldIssue } from '@crm/domain';
 import type { z } from 'zod';
+import type { CaptureInput } from '../leads/lead-capture.domain';
 import { normalizeCompany, normalizeEmail, normalizePhone, type LeadStatus } from '../leads/lead.domain';
 
 /** The follow-up deadline the events report for an imported assignment; no live deadline is stored. */
 export const HISTORY_FOLLOW_UP_HOURS = 72;
 
-export interface LeadHistoryRecord {
+/** What a capture channel would have submitted, plus what happened to the lead afterwards. */
+export interface LeadHistoryRecord extends CaptureInput {
   externalId: string;
-  source: string;
-  campaign?: string;
-  name: string;
-  email?: string;
-  phone?: string;
-  company?: string;
-  companySize?: string;
-  region?: string;
-  productInterest?: string;
-  needs?: string;
-  customFields?: Record<string, string | number | boolean>;
   capturedAt: string;
   ownerRepId?: string;
   assignedAt?: string;

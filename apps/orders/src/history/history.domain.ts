@@ -3,7 +3,7 @@
 import { createEvent, historicalId, type EventEnvelope } from '@crm/contracts';
 import { chronologyIssues, DomainError, type DomainFieldIssue } from '@crm/domain';
 import { sumAmounts } from '@crm/money';
-import type { CustomerInfo, OrderLine } from '../orders/order.domain';
+import { eventLinesOf, type CustomerInfo, type Order, type OrderLine } from '../orders/order.domain';
 import { pricedLines } from '../orders/order-draft.domain';
 import { TRANSITIONS, type OrderAction, type OrderStatus, type PaymentStatus } from '../orders/order-workflow.domain';
 
@@ -27,27 +27,8 @@ export interface OrderHistoryRecord {
 }
 
 export interface OrderHistoryPlan {
-  row: {
-    id: string;
-    status: OrderStatus;
-    opportunityId: string | null;
-    repId: string;
-    team: string | null;
-    customer: CustomerInfo;
-    region: string | null;
-    currency: string;
-    total: string;
-    paymentTerms: string;
-    promisedDeliveryDate: string | null;
-    paymentStatus: PaymentStatus;
-    outstanding: string | null;
-    holdReason: string | null;
-    carrier: string | null;
-    trackingNumber: string | null;
-    cancelReason: string | null;
-    createdBy: string;
-    createdAt: string;
-  };
+  /** The order's row as the live workflow would have left it, but created when the previous system created it. */
+  row: Omit<Order, 'autoConfirmed' | 'holdKind' | 'erpRefusal' | 'productionPercent' | 'version' | 'createdAt' | 'lines'> & { createdAt: string };
   lines: OrderLine[];
   history: { fromStatus: OrderStatus | null; toStatus: OrderStatus; by: string; note: string | null; at: string }[];
   events: EventEnvelope[];
@@ -110,15 +91,7 @@ export function decideOrderHistory(r: OrderHistoryRecord, ctx: { by: string; cor
     customer: r.customer,
     region: r.region,
     currency: r.currency,
-    lines: lines.map((l) => ({
-      lineId: l.id,
-      sku: l.sku,
-      productName: l.productName,
-      quantity: l.quantity,
-      unitPrice: l.unitPrice,
-      discount: l.discount,
-      lineTotal: l.lineTotal,
-    })),
+    lines: eventLinesOf(lines),
     total,
     paymentTerms,
     promisedDeliveryDate: r.promisedDeliveryDate,

@@ -150,15 +150,7 @@ export function orderTerms(o: Order) {
     customer: o.customer,
     region: o.region ?? undefined,
     currency: o.currency,
-    lines: o.lines.map((l) => ({
-      lineId: l.id,
-      sku: l.sku,
-      productName: l.productName,
-      quantity: l.quantity,
-      unitPrice: l.unitPrice,
-      discount: l.discount,
-      lineTotal: l.lineTotal,
-    })),
+    lines: eventLinesOf(o.lines),
     total: o.total,
     paymentTerms: o.paymentTerms,
     promisedDeliveryDate: o.promisedDeliveryDate ?? undefined,
@@ -240,3 +232,15 @@ export function decideCancel(order: Order, reason: string, { by, now }: Actor): 
 
 /** A manager closes a delivered order even before it is fully paid. */
 export const decideComplete = (order: Order, { by, now }: Actor): Decision<OrderChanges> => decided(completed(planFor(order), by, now));
+
+/** An order's lines as its events carry them. */
+export const eventLinesOf = (lines: readonly OrderLine[]) =>
+  lines.map((l) => ({
+    lineId: l.id,
+    sku: l.sku,
+    productName: l.productName,
+    quantity: l.quantity,
+    unitPrice: l.unitPrice,
+    discount: l.discount,
+    lineTotal: l.lineTotal,
+  }));
