@@ -41,7 +41,8 @@ export function historyRecords(seed: number, people: People, now = new Date()) {
   const year = generateYear(
     seed,
     { leads: 400, directOpportunities: 60, directOrders: 80 },
-    { start, season: SEASON.map((_, i) => SEASON[(firstMonth + i) % 12]) },
+    // Spread past the cut, so the last closed month is as busy as the others (its late deals are still open).
+    { start, season: SEASON.map((_, i) => SEASON[(firstMonth + i) % 12]), spanDays: 400 },
   );
   const reps = people.reps.filter((r) => !r.manager);
   const repOf = new Map(year.reps.map((r, i) => [r.repId, reps[i % reps.length]]));

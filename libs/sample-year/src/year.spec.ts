@@ -23,4 +23,12 @@ describe('generateYear', () => {
     const count = (m: string) => year.leads.filter((l) => monthOf(l.capturedAt) === m).length;
     expect(count('2025-01') + count('2025-02')).toBeGreaterThan(5 * (count('2025-03') + count('2025-04')));
   });
+
+  it('spreads its activity over spanDays, so that a year cut at day 365 ends as busy as it runs', () => {
+    const lastMonth = (year: ReturnType<typeof generateYear>) => year.leads.filter((l) => monthOf(l.capturedAt) === '2025-12').length;
+    const spread = generateYear(7, size, { spanDays: 400 });
+    expect(lastMonth(generateYear(7, size))).toBe(0);
+    expect(lastMonth(spread)).toBeGreaterThan(size.leads / 12 / 2);
+    expect(Math.max(...spread.leads.map((l) => l.capturedAt))).toBeGreaterThan(Date.UTC(2025, 11, 20));
+  });
 });

@@ -28,16 +28,19 @@ export function generateYear(
   seed = 2025,
   size = { leads: 400, directOpportunities: 60, directOrders: 80 },
   // start: the year's first moment (default 2025-01-01); season: twelve relative weights of its months, which
-  // make busy and quiet months (none: every day alike, the same year for the same seed as before).
-  options: { start?: number; season?: readonly number[] } = {},
+  // make busy and quiet months (none: every day alike, the same year for the same seed as before); spanDays: how
+  // long the activity lasts (default 365: captures stop a month before the end, so deals can close; a longer span
+  // cut at day 365 keeps the last month as busy as the others, with deals still open at the cut).
+  options: { start?: number; season?: readonly number[]; spanDays?: number } = {},
 ): YearFixture {
   const r = prng(seed);
   const start = options.start ?? Date.UTC(2025, 0, 1);
   const season = options.season;
-  /** A day in [0, last]: uniform, or by rejection in proportion to its month's weight. */
+  const stretch = (options.spanDays ?? 365) / 365;
+  /** A day in [0, last] (stretched to the span): uniform, or by rejection in proportion to its month's weight. */
   const day = (last: number) => {
     for (;;) {
-      const d = r.int(0, last);
+      const d = r.int(0, Math.round(last * stretch));
       if (!season) return d;
       const month = new Date(start + d * DAY).getUTCMonth() - new Date(start).getUTCMonth();
       if (r.next() * Math.max(...season) < season[(month + 12) % 12]) return d;
