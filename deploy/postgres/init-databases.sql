@@ -5,3 +5,4 @@ CREATE DATABASE crm_orders;
 CREATE DATABASE crm_inventory;
 CREATE DATABASE crm_finance;
 CREATE DATABASE crm_analytics;
+CREATE DATABASE crm_customers;

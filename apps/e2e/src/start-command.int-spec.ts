@@ -11,7 +11,7 @@ import { createTestDatabase, deleteTopicsWithPrefix, eventually, freePort, testK
 jest.setTimeout(420_000);
 
 const ROOT = resolve(__dirname, '..', '..', '..');
-const SERVICES: ServiceName[] = ['leads', 'opportunities', 'orders', 'inventory', 'finance', 'analytics'];
+const SERVICES: ServiceName[] = ['leads', 'opportunities', 'orders', 'inventory', 'finance', 'analytics', 'customers'];
 /** A protected read per service that an admin may call without parameters. */
 const PROTECTED: Record<ServiceName, string> = {
   leads: '/api/v1/leads',
@@ -20,6 +20,7 @@ const PROTECTED: Record<ServiceName, string> = {
   inventory: '/api/v1/items',
   finance: '/api/v1/receivables',
   analytics: '/api/v1/analytics/funnel',
+  customers: '/api/v1/accounts',
 };
 
 const alive = (pid: number) => {

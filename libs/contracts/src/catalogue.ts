@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { EventDefinition } from './event-definition';
+import * as customer from './events/customer.events';
 import * as finance from './events/finance.events';
 import * as lead from './events/lead.events';
 import * as opportunity from './events/opportunity.events';
@@ -9,14 +10,15 @@ import * as stock from './events/stock.events';
 const isDefinition = (v: unknown): v is EventDefinition => typeof v === 'object' && v !== null && 'type' in v && 'data' in v && 'topic' in v;
 
 /** Every event type the system publishes, at every data version still accepted. */
-export const EVENT_CATALOGUE: readonly EventDefinition[] = [lead, opportunity, order, stock, finance].flatMap((mod) => Object.values(mod)).filter(isDefinition);
+export const EVENT_CATALOGUE: readonly EventDefinition[] = [lead, opportunity, order, stock, finance, customer].flatMap((mod) => Object.values(mod)).filter(isDefinition);
 
 type Defs =
   | (typeof lead)[keyof typeof lead]
   | (typeof opportunity)[keyof typeof opportunity]
   | (typeof order)[keyof typeof order]
   | (typeof stock)[keyof typeof stock]
-  | (typeof finance)[keyof typeof finance];
+  | (typeof finance)[keyof typeof finance]
+  | (typeof customer)[keyof typeof customer];
 type AnyDef = Extract<Defs, EventDefinition>;
 
 export type EventName = AnyDef['name'];

@@ -11,3 +11,4 @@ export * from './events/opportunity.events';
 export * from './events/order.events';
 export * from './events/stock.events';
 export * from './events/finance.events';
+export * from './events/customer.events';

@@ -6,6 +6,7 @@ export const Topics = {
   orders: 'crm.orders.v1',
   inventory: 'crm.inventory.v1',
   finance: 'crm.finance.v1',
+  customers: 'crm.customers.v1',
 } as const;
 
 export type Topic = (typeof Topics)[keyof typeof Topics];

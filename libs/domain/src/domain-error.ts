@@ -29,6 +29,8 @@ export interface DomainErrorInit {
   code?: string;
   detail: string;
   fields?: DomainFieldIssue[];
+  /** Members the HTTP edge adds to the problem body, e.g. the records a duplicate check found. */
+  extensions?: Record<string, unknown>;
 }
 
 export const DEFAULT_CODES: Record<DomainErrorKind, string> = {
@@ -45,6 +47,7 @@ export class DomainError extends Error {
   readonly code: string;
   readonly detail: string;
   readonly fields?: DomainFieldIssue[];
+  readonly extensions?: Record<string, unknown>;
 
   constructor(init: DomainErrorInit) {
     super(init.detail);
@@ -52,6 +55,7 @@ export class DomainError extends Error {
     this.code = init.code ?? DEFAULT_CODES[init.kind];
     this.detail = init.detail;
     this.fields = init.fields;
+    this.extensions = init.extensions;
   }
 
   /** `No order 42.` */

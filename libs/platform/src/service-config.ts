@@ -11,6 +11,7 @@ export const DEFAULT_PORTS: Record<ServiceName, number> = {
   inventory: 3004,
   finance: 3005,
   analytics: 3006,
+  customers: 3007,
 };
 
 // Only for a developer's machine: production (NODE_ENV=production) must set JWT_SECRET.

@@ -5,6 +5,12 @@ import { exceptionToProblem } from './exception-to-problem.util';
 import { ProblemException } from './problem.exception';
 
 describe('exceptionToProblem', () => {
+  it("adds a DomainError's extensions to the body without letting them replace a standard member", () => {
+    const error = new DomainError({ kind: 'conflict', code: 'DUPLICATE_WARNING', detail: 'Looks like 1 record.', extensions: { matches: [{ id: 'a' }], status: 200 } });
+    const { problem } = exceptionToProblem(error);
+    expect(problem).toMatchObject({ status: 409, code: 'DUPLICATE_WARNING', matches: [{ id: 'a' }] });
+  });
+
   it('renders a ProblemException with its code as the problem type', () => {
     const { problem, unexpected } = exceptionToProblem(new ProblemException({ status: 409, code: 'ILLEGAL_TRANSITION', detail: 'A draft cannot ship.' }));
     expect(problem).toEqual({

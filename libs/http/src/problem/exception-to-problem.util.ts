@@ -29,7 +29,8 @@ const DOMAIN_STATUS: Record<DomainErrorKind, HttpStatus> = {
 export function domainErrorToProblem(error: DomainError): ProblemBody {
   const status = DOMAIN_STATUS[error.kind];
   const errors = error.fields?.map(({ field, message, constraint }) => ({ field, message, constraint: constraint ?? 'domain' }));
-  return { type: problemTypeFor(error.code), title: statusTitle(status), status, detail: error.detail, code: error.code, errors };
+  // Extensions come first so they can never replace a standard member.
+  return { ...error.extensions, type: problemTypeFor(error.code), title: statusTitle(status), status, detail: error.detail, code: error.code, errors };
 }
 
 export function exceptionToProblem(exception: unknown): MappedProblem {

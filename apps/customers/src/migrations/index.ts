@@ -1,0 +1,6 @@
+import { CreateIdempotencyKeys1764201600001 } from '@crm/http';
+import { CreateMessagingTables1764201600000 } from '@crm/messaging';
+import { CreateCustomers1764979200000 } from './1764979200000-create-customers';
+
+/** Every migration of the customers database, oldest first; never edit one that has shipped. */
+export const migrations = [CreateMessagingTables1764201600000, CreateIdempotencyKeys1764201600001, CreateCustomers1764979200000];
