@@ -1,0 +1,25 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { ServicePlatformModule, type ServiceConfig } from '@crm/platform';
+import { AccountEntity } from './accounts/account.entity';
+import { AccountsModule } from './accounts/accounts.module';
+import { ContactEntity } from './contacts/contact.entity';
+import { ContactsModule } from './contacts/contacts.module';
+import type { CustomersSettings } from './customers.settings';
+import { DuplicatesModule } from './duplicates/duplicates.module';
+import { migrations } from './migrations';
+
+@Module({})
+export class AppModule {
+  /** `config.settings` comes validated from `loadServiceConfig(…, customersSettings)`. */
+  static forRoot(config: ServiceConfig<CustomersSettings>): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ServicePlatformModule.forRoot({ config, entities: [AccountEntity, ContactEntity], migrations }),
+        DuplicatesModule.forRoot(config.settings),
+        AccountsModule,
+        ContactsModule,
+      ],
+    };
+  }
+}
