@@ -14,6 +14,8 @@ import type { ServiceName } from '@crm/contracts';
 import { createHttpAdapter } from '@crm/http';
 import { loadServiceConfig, openApiDocument, type ServiceConfig, type SettingsOf, type SettingsSpec } from '@crm/platform';
 import { AppModule as Analytics } from '../apps/analytics/src/app.module';
+import { AppModule as Customers } from '../apps/customers/src/app.module';
+import { customersSettings } from '../apps/customers/src/customers.settings';
 import { AppModule as Finance } from '../apps/finance/src/app.module';
 import { financeSettings } from '../apps/finance/src/finance.settings';
 import { AppModule as Inventory } from '../apps/inventory/src/app.module';
@@ -44,6 +46,7 @@ const MODULES: Record<ServiceName, ServiceModule> = {
   inventory: withSettings(inventorySettings, (c) => Inventory.forRoot(c)),
   finance: withSettings(financeSettings, (c) => Finance.forRoot(c)),
   analytics: withSettings({}, (c) => Analytics.forRoot(c)),
+  customers: withSettings(customersSettings, (c) => Customers.forRoot(c)),
 };
 
 type Schema = Record<string, unknown> & { $ref?: string; type?: string; items?: Schema; enum?: unknown[]; allOf?: Schema[] };

@@ -88,6 +88,6 @@ describe('decideRuleEdit', () => {
     expect(decideRuleEdit(name, { match: 'exact' }).threshold).toBeNull();
     expect(() => decideRuleEdit(rule({ field: 'name' }), { match: 'fuzzy' })).toThrow(DomainError);
     expect(() => decideRuleEdit(rule({ field: 'email' }), { match: 'fuzzy', threshold: 0.5 })).toThrow(DomainError);
-    expect(decideRuleEdit(name, { action: 'block' })).toMatchObject({ action: 'block', threshold: 0.5 });
+    expect(decideRuleEdit(name, { action: 'block', match: undefined })).toMatchObject({ action: 'block', match: 'fuzzy', threshold: 0.5 });
   });
 });

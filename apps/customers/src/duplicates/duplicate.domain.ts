@@ -147,7 +147,8 @@ export function assertNoDuplicates(entity: RuleEntity, matches: DuplicateMatch[]
 
 /** An admin's edit of a rule: a fuzzy rule needs a threshold, and only names can be fuzzy. */
 export function decideRuleEdit(rule: DuplicateRule, edit: Partial<Pick<DuplicateRule, 'match' | 'threshold' | 'action' | 'enabled'>>): DuplicateRule {
-  const next = { ...rule, ...edit };
+  // A field left out of the request keeps its value.
+  const next = { ...rule, ...Object.fromEntries(Object.entries(edit).filter(([, v]) => v !== undefined)) };
   if (next.match === 'exact') next.threshold = null;
   if (next.match === 'fuzzy' && next.field !== 'name') throw DomainError.invalidField('match', `only a name rule can be fuzzy, not ${next.field}`);
   if (next.match === 'fuzzy' && next.threshold === null) throw DomainError.invalidField('threshold', 'a fuzzy rule needs a threshold between 0 and 1');
