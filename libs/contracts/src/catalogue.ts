@@ -10,7 +10,9 @@ import * as stock from './events/stock.events';
 const isDefinition = (v: unknown): v is EventDefinition => typeof v === 'object' && v !== null && 'type' in v && 'data' in v && 'topic' in v;
 
 /** Every event type the system publishes, at every data version still accepted. */
-export const EVENT_CATALOGUE: readonly EventDefinition[] = [lead, opportunity, order, stock, finance, customer].flatMap((mod) => Object.values(mod)).filter(isDefinition);
+export const EVENT_CATALOGUE: readonly EventDefinition[] = [lead, opportunity, order, stock, finance, customer]
+  .flatMap((mod) => Object.values(mod))
+  .filter(isDefinition);
 
 type Defs =
   | (typeof lead)[keyof typeof lead]

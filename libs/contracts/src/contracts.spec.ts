@@ -43,7 +43,17 @@ const DESIGN_EVENTS = [
   'receivable.overdue',
 ];
 // Added to that list later, each with its reason in docs/decisions/0004.
-const ADDED_EVENTS = ['item.upserted', 'opportunity.terms_changed', 'order.erp_retry_requested', 'stock.deduction_refused', 'receivable.refused', 'account.created', 'account.updated', 'contact.created', 'contact.updated'];
+const ADDED_EVENTS = [
+  'item.upserted',
+  'opportunity.terms_changed',
+  'order.erp_retry_requested',
+  'stock.deduction_refused',
+  'receivable.refused',
+  'account.created',
+  'account.updated',
+  'contact.created',
+  'contact.updated',
+];
 
 const orderId = '8f6a3c1e-2b4d-4e5f-9a7b-1c2d3e4f5a6b';
 const confirmedData = {

@@ -85,7 +85,11 @@ function event(name: 'account.created' | 'account.updated', a: AccountState, by:
   });
 }
 
-export function decideCreateAccount(input: AccountInput & { name: string }, owner: Ownership, ctx: { id: string; by: string; now: Date }): Decision<AccountRow> {
+export function decideCreateAccount(
+  input: AccountInput & { name: string },
+  owner: Ownership,
+  ctx: { id: string; by: string; now: Date },
+): Decision<AccountRow> {
   const state: AccountState = {
     id: ctx.id,
     version: 1,

@@ -1,6 +1,19 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsISO31661Alpha2, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, MaxLength, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsISO31661Alpha2,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
 import { CompanySize } from '@crm/contracts';
 import { PageQueryDto } from '@crm/http';
 
@@ -12,7 +25,11 @@ export class AddressDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) line2?: string;
   @ApiProperty({ example: 'Beijing' }) @Trim() @IsString() @IsNotEmpty() @MaxLength(100) city: string;
   @ApiPropertyOptional({ example: 'Chaoyang' }) @IsOptional() @IsString() @MaxLength(100) region?: string;
-  @ApiPropertyOptional({ example: '100022' }) @IsOptional() @IsString() @Matches(/^[A-Za-z0-9 -]{2,12}$/, { message: '$property must be a postal code' }) postalCode?: string;
+  @ApiPropertyOptional({ example: '100022' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[A-Za-z0-9 -]{2,12}$/, { message: '$property must be a postal code' })
+  postalCode?: string;
   @ApiProperty({ example: 'CN', description: 'ISO 3166-1 alpha-2' }) @IsISO31661Alpha2() country: string;
 }
 
@@ -35,7 +52,7 @@ export class AccountFieldsDto {
   @ApiPropertyOptional({ type: AddressDto }) @IsOptional() @ValidateNested() @Type(() => AddressDto) billingAddress?: AddressDto;
   @ApiPropertyOptional({ type: AddressDto }) @IsOptional() @ValidateNested() @Type(() => AddressDto) shippingAddress?: AddressDto;
   @ApiPropertyOptional({ format: 'uuid', description: 'owner rep; a rep may only name themselves' }) @IsOptional() @IsUUID() ownerRepId?: string;
-  @ApiPropertyOptional({ description: "owner team; a manager may only name their own" }) @IsOptional() @IsString() @IsNotEmpty() @MaxLength(64) team?: string;
+  @ApiPropertyOptional({ description: 'owner team; a manager may only name their own' }) @IsOptional() @IsString() @IsNotEmpty() @MaxLength(64) team?: string;
   @ApiPropertyOptional({ description: 'save although a "warn" duplicate rule matched (a "block" rule still refuses)' })
   @IsOptional()
   @IsBoolean()

@@ -1,5 +1,5 @@
 import type { TestService } from '@crm/testing';
-import { admin, createAccount, managerOf, repOf, startCustomers } from '../testing/customers-fixtures';
+import { admin, createAccount, managerOf, repOf, startCustomers, type Claims } from '../testing/customers-fixtures';
 
 describe('accounts (real PostgreSQL and Kafka)', () => {
   let svc: TestService;
@@ -35,7 +35,9 @@ describe('accounts (real PostgreSQL and Kafka)', () => {
     expect(edited.body).toMatchObject({ industry: 'energy', name: 'Harbour Pumps Ltd', version: 2 });
 
     const events = async (name: 'account.created' | 'account.updated') => (await svc.published(name)).filter((e) => e.subject === id);
-    await expect(events('account.created')).resolves.toEqual([expect.objectContaining({ data: expect.objectContaining({ accountId: id, version: 1, by: rep.sub }) })]);
+    await expect(events('account.created')).resolves.toEqual([
+      expect.objectContaining({ data: expect.objectContaining({ accountId: id, version: 1, by: rep.sub }) }),
+    ]);
     await expect(events('account.updated')).resolves.toEqual([expect.objectContaining({ data: expect.objectContaining({ industry: 'energy', version: 2 }) })]);
   });
 
@@ -51,19 +53,36 @@ describe('accounts (real PostgreSQL and Kafka)', () => {
 
   it('warns of a shared domain with the candidates, saves on allowDuplicate, and blocks once an admin makes the rule block', async () => {
     const first = await createAccount(svc, rep, { name: 'Delta Valves', domains: ['delta-valves.example'] });
-    const warned = await svc.as(rep).post('/api/v1/accounts').send({ name: 'Totally Other Name', domains: ['delta-valves.example'] }).expect(409);
+    const warned = await svc
+      .as(rep)
+      .post('/api/v1/accounts')
+      .send({ name: 'Totally Other Name', domains: ['delta-valves.example'] })
+      .expect(409);
     expect(warned.headers['content-type']).toContain('application/problem+json');
     expect(warned.body).toMatchObject({ code: 'DUPLICATE_WARNING', matches: [{ id: first.id, name: 'Delta Valves', field: 'domain', action: 'warn' }] });
     expect(warned.body.matches[0].ruleId).toEqual(expect.any(String));
 
-    await svc.as(rep).post('/api/v1/accounts').send({ name: 'Totally Other Name', domains: ['delta-valves.example'], allowDuplicate: true }).expect(201);
+    await svc
+      .as(rep)
+      .post('/api/v1/accounts')
+      .send({ name: 'Totally Other Name', domains: ['delta-valves.example'], allowDuplicate: true })
+      .expect(201);
 
-    const rules = (await svc.as(admin).get('/api/v1/duplicate-rules').expect(200)).body.items as { id: string; entity: string; field: string; version: number }[];
+    const rules = (await svc.as(admin).get('/api/v1/duplicate-rules').expect(200)).body.items as {
+      id: string;
+      entity: string;
+      field: string;
+      version: number;
+    }[];
     const domainRule = rules.find((r) => r.entity === 'account' && r.field === 'domain')!;
     await svc.as(rep).patch(`/api/v1/duplicate-rules/${domainRule.id}`).set('If-Match', `"${domainRule.version}"`).send({ action: 'block' }).expect(403);
     await svc.as(admin).patch(`/api/v1/duplicate-rules/${domainRule.id}`).set('If-Match', `"${domainRule.version}"`).send({ action: 'block' }).expect(200);
     try {
-      const blocked = await svc.as(rep).post('/api/v1/accounts?allowDuplicate=true').send({ name: 'Third Name', domains: ['delta-valves.example'] }).expect(409);
+      const blocked = await svc
+        .as(rep)
+        .post('/api/v1/accounts?allowDuplicate=true')
+        .send({ name: 'Third Name', domains: ['delta-valves.example'] })
+        .expect(409);
       expect(blocked.body).toMatchObject({ code: 'DUPLICATE_BLOCKED' });
       expect(blocked.body.matches.map((m: { id: string }) => m.id)).toContain(first.id);
     } finally {
@@ -91,8 +110,15 @@ describe('accounts (real PostgreSQL and Kafka)', () => {
   it('searches by Latin and Chinese fragments and by domain, within the caller’s scope, in cursor pages', async () => {
     const mine = await createAccount(svc, rep, { name: '深圳腾飞电子有限公司', domains: ['tengfei.example'] });
     const theirs = await createAccount(svc, repOf('acc-west'), { name: '深圳腾飞电子有限公司 West', domains: ['tengfei-west.example'] });
-    const ids = async (claims: typeof rep, q: string) =>
-      ((await svc.as(claims).get(`/api/v1/accounts?q=${encodeURIComponent(q)}`).expect(200)).body.items as { id: string }[]).map((a) => a.id);
+    const ids = async (claims: Claims, q: string) =>
+      (
+        (
+          await svc
+            .as(claims)
+            .get(`/api/v1/accounts?q=${encodeURIComponent(q)}`)
+            .expect(200)
+        ).body.items as { id: string }[]
+      ).map((a) => a.id);
     expect(await ids(rep, '腾飞')).toEqual([mine.id]);
     expect(await ids(rep, 'TENGFEI.ex')).toEqual([mine.id]);
     expect((await ids(admin, '腾飞')).sort()).toEqual([mine.id, theirs.id].sort());
@@ -102,7 +128,12 @@ describe('accounts (real PostgreSQL and Kafka)', () => {
 
     const page1 = (await svc.as(admin).get('/api/v1/accounts?limit=2').expect(200)).body;
     expect(page1.items).toHaveLength(2);
-    const page2 = (await svc.as(admin).get(`/api/v1/accounts?limit=2&cursor=${encodeURIComponent(page1.nextCursor)}`).expect(200)).body;
+    const page2 = (
+      await svc
+        .as(admin)
+        .get(`/api/v1/accounts?limit=2&cursor=${encodeURIComponent(page1.nextCursor)}`)
+        .expect(200)
+    ).body;
     expect(page2.items.map((a: { id: string }) => a.id)).not.toContain(page1.items[0].id);
   });
 

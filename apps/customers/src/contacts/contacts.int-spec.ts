@@ -1,5 +1,5 @@
 import type { TestService } from '@crm/testing';
-import { admin, createAccount, createContact, managerOf, repOf, startCustomers } from '../testing/customers-fixtures';
+import { admin, createAccount, createContact, managerOf, repOf, startCustomers, type Claims } from '../testing/customers-fixtures';
 
 describe('contacts (real PostgreSQL and Kafka)', () => {
   let svc: TestService;
@@ -15,14 +15,30 @@ describe('contacts (real PostgreSQL and Kafka)', () => {
     const created = await svc
       .as(rep)
       .post('/api/v1/contacts')
-      .send({ name: '李伟', title: 'Buyer', emails: [' Li.Wei@Acme.example'], phones: ['+86 138-0013 8000'], preferredChannel: 'wechat', accountIds: [acme.id] })
+      .send({
+        name: '李伟',
+        title: 'Buyer',
+        emails: [' Li.Wei@Acme.example'],
+        phones: ['+86 138-0013 8000'],
+        preferredChannel: 'wechat',
+        accountIds: [acme.id],
+      })
       .expect(201);
     const id = created.body.id as string;
     expect(created.body).toMatchObject({ name: '李伟', emails: ['Li.Wei@Acme.example'], ownerRepId: rep.sub, version: 1 });
     expect(created.body.memberships).toEqual([expect.objectContaining({ accountId: acme.id, accountName: 'Acme Robotics', until: null })]);
 
-    await svc.as(rep).patch(`/api/v1/contacts/${id}`).send({ accountIds: [beta.id] }).expect(428);
-    const moved = await svc.as(rep).patch(`/api/v1/contacts/${id}`).set('If-Match', '"1"').send({ accountIds: [beta.id] }).expect(200);
+    await svc
+      .as(rep)
+      .patch(`/api/v1/contacts/${id}`)
+      .send({ accountIds: [beta.id] })
+      .expect(428);
+    const moved = await svc
+      .as(rep)
+      .patch(`/api/v1/contacts/${id}`)
+      .set('If-Match', '"1"')
+      .send({ accountIds: [beta.id] })
+      .expect(200);
     expect(moved.body.version).toBe(2);
     expect(moved.body.memberships).toEqual([
       expect.objectContaining({ accountId: beta.id, until: null }),
@@ -39,23 +55,48 @@ describe('contacts (real PostgreSQL and Kafka)', () => {
   });
 
   it('refuses invalid emails, phones and unknown accounts with field errors', async () => {
-    const bad = await svc.as(rep).post('/api/v1/contacts').send({ name: 'X', emails: ['not-an-email'], phones: ['abc'] }).expect(400);
+    const bad = await svc
+      .as(rep)
+      .post('/api/v1/contacts')
+      .send({ name: 'X', emails: ['not-an-email'], phones: ['abc'] })
+      .expect(400);
     expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['emails', 'phones']);
-    const unknown = await svc.as(rep).post('/api/v1/contacts').send({ name: 'X', accountIds: ['00000000-0000-4000-8000-000000000000'] }).expect(400);
+    const unknown = await svc
+      .as(rep)
+      .post('/api/v1/contacts')
+      .send({ name: 'X', accountIds: ['00000000-0000-4000-8000-000000000000'] })
+      .expect(400);
     expect(unknown.body.errors).toEqual([expect.objectContaining({ field: 'accountIds[0]', message: 'no such account' })]);
   });
 
   it('blocks a second contact with the same email however written, and warns of a shared phone until told to save', async () => {
     const first = await createContact(svc, rep, { name: 'Wang Fang', emails: ['wang.fang@delta.example'], phones: ['010 6552 9988'] });
-    const blocked = await svc.as(rep).post('/api/v1/contacts?allowDuplicate=true').send({ name: 'F. Wang', emails: ['WANG.FANG@delta.example '] }).expect(409);
+    const blocked = await svc
+      .as(rep)
+      .post('/api/v1/contacts?allowDuplicate=true')
+      .send({ name: 'F. Wang', emails: ['WANG.FANG@delta.example '] })
+      .expect(409);
     expect(blocked.body).toMatchObject({ code: 'DUPLICATE_BLOCKED', matches: [{ id: first.id, name: 'Wang Fang', field: 'email', action: 'block' }] });
 
-    const warned = await svc.as(rep).post('/api/v1/contacts').send({ name: 'Switchboard', phones: ['(010) 6552-9988'] }).expect(409);
+    const warned = await svc
+      .as(rep)
+      .post('/api/v1/contacts')
+      .send({ name: 'Switchboard', phones: ['(010) 6552-9988'] })
+      .expect(409);
     expect(warned.body).toMatchObject({ code: 'DUPLICATE_WARNING', matches: [{ id: first.id, field: 'phone', action: 'warn' }] });
-    const saved = await svc.as(rep).post('/api/v1/contacts?allowDuplicate=true').send({ name: 'Switchboard', phones: ['(010) 6552-9988'] }).expect(201);
+    const saved = await svc
+      .as(rep)
+      .post('/api/v1/contacts?allowDuplicate=true')
+      .send({ name: 'Switchboard', phones: ['(010) 6552-9988'] })
+      .expect(201);
 
     // An edit is checked too, against every contact but itself.
-    await svc.as(rep).patch(`/api/v1/contacts/${saved.body.id}`).set('If-Match', '"1"').send({ emails: ['wang.fang@delta.example'] }).expect(409);
+    await svc
+      .as(rep)
+      .patch(`/api/v1/contacts/${saved.body.id}`)
+      .set('If-Match', '"1"')
+      .send({ emails: ['wang.fang@delta.example'] })
+      .expect(409);
     await svc.as(rep).patch(`/api/v1/contacts/${first.id}`).set('If-Match', '"1"').send({ title: 'CFO', allowDuplicate: true }).expect(200);
   });
 
@@ -63,8 +104,15 @@ describe('contacts (real PostgreSQL and Kafka)', () => {
     const gamma = await createAccount(svc, rep, { name: '杭州伽马电气' });
     const c = await createContact(svc, rep, { name: 'Zhao Lei', emails: ['zhao.lei@gamma.example'], phones: ['+86 139 1111 2222'], accountIds: [gamma.id] });
     const other = await createContact(svc, repOf('con-west'), { name: 'Zhao Lei West', emails: ['zl@west.example'] });
-    const ids = async (claims: typeof rep, q: string) =>
-      ((await svc.as(claims).get(`/api/v1/contacts?q=${encodeURIComponent(q)}`).expect(200)).body.items as { id: string }[]).map((x) => x.id);
+    const ids = async (claims: Claims, q: string) =>
+      (
+        (
+          await svc
+            .as(claims)
+            .get(`/api/v1/contacts?q=${encodeURIComponent(q)}`)
+            .expect(200)
+        ).body.items as { id: string }[]
+      ).map((x) => x.id);
     expect(await ids(rep, 'zhao')).toEqual([c.id]);
     expect(await ids(rep, '伽马')).toEqual([c.id]);
     expect(await ids(rep, 'GAMMA.ex')).toEqual([c.id]);

@@ -21,12 +21,19 @@ export class ContactsRepository {
   }
 
   async currentAccounts(m: EntityManager, id: string): Promise<string[]> {
-    const rows: { account_id: string }[] = await m.query('SELECT account_id FROM contact_accounts WHERE contact_id = $1 AND until IS NULL ORDER BY since, account_id', [id]);
+    const rows: { account_id: string }[] = await m.query(
+      'SELECT account_id FROM contact_accounts WHERE contact_id = $1 AND until IS NULL ORDER BY since, account_id',
+      [id],
+    );
     return rows.map((r) => r.account_id);
   }
 
   /** The contact with every membership it has had, newest first, when the caller may see it (any, without a caller: what a command just saved). */
-  async details(user: AuthUser | undefined, id: string, m: EntityManager = this.dataSource.manager): Promise<(ContactEntity & { memberships: Membership[] }) | undefined> {
+  async details(
+    user: AuthUser | undefined,
+    id: string,
+    m: EntityManager = this.dataSource.manager,
+  ): Promise<(ContactEntity & { memberships: Membership[] }) | undefined> {
     const qb = user ? this.scoped(user, m) : m.getRepository(ContactEntity).createQueryBuilder('c').where('1 = 1');
     const contact = await qb.andWhere('c.id = :id', { id }).getOne();
     if (!contact) return undefined;

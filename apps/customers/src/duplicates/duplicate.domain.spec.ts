@@ -22,7 +22,16 @@ const rule = (r: Partial<DuplicateRule> & Pick<DuplicateRule, 'field'>): Duplica
   enabled: true,
   ...r,
 });
-const candidate = (c: Partial<Candidate>): Candidate => ({ id: 'c1', displayName: 'C', emails: [], phones: [], domains: [], name: '', nameSimilarity: 0, ...c });
+const candidate = (c: Partial<Candidate>): Candidate => ({
+  id: 'c1',
+  displayName: 'C',
+  emails: [],
+  phones: [],
+  domains: [],
+  name: '',
+  nameSimilarity: 0,
+  ...c,
+});
 const keys = { emails: [], phones: [], domains: [], name: '' };
 
 describe('normalisation', () => {
@@ -78,7 +87,9 @@ describe('assertNoDuplicates', () => {
       expect.objectContaining({ kind: 'conflict', code: 'DUPLICATE_WARNING', extensions: { matches: [warn] } }),
     );
     const block = { ...warn, action: 'block' as const };
-    expect(() => assertNoDuplicates('contact', [warn, block], true)).toThrow(expect.objectContaining({ code: 'DUPLICATE_BLOCKED', extensions: { matches: [block] } }));
+    expect(() => assertNoDuplicates('contact', [warn, block], true)).toThrow(
+      expect.objectContaining({ code: 'DUPLICATE_BLOCKED', extensions: { matches: [block] } }),
+    );
   });
 });
 

@@ -117,7 +117,9 @@ export function ruleMatches(rule: DuplicateRule, keys: DuplicateKeys, c: Candida
 export function findDuplicates(rules: DuplicateRule[], keys: DuplicateKeys, candidates: Candidate[]): DuplicateMatch[] {
   const active = rules.filter((r) => r.enabled).sort((a, b) => (a.action === b.action ? 0 : a.action === 'block' ? -1 : 1));
   return active.flatMap((rule) =>
-    candidates.filter((c) => ruleMatches(rule, keys, c)).map((c) => ({ id: c.id, name: c.displayName, ruleId: rule.id, field: rule.field, action: rule.action })),
+    candidates
+      .filter((c) => ruleMatches(rule, keys, c))
+      .map((c) => ({ id: c.id, name: c.displayName, ruleId: rule.id, field: rule.field, action: rule.action })),
   );
 }
 

@@ -10,7 +10,7 @@ export const managerOf = (team: string) => ({ sub: randomUUID(), roles: [Role.Sa
 
 export const startCustomers = () => startTestService('customers', (config) => AppModule.forRoot(config), { settings: customersSettings });
 
-type Claims = { sub: string; roles: Role[]; team?: string };
+export type Claims = { sub: string; roles: Role[]; team?: string };
 
 /** Creates an account as the caller (a warned duplicate saved anyway) and returns its body. */
 export async function createAccount(svc: TestService, claims: Claims, body: Record<string, unknown>): Promise<{ id: string; version: number; name: string }> {

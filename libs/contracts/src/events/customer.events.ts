@@ -35,6 +35,21 @@ const ContactData = z.object({
 });
 
 export const AccountCreated = defineEvent({ ...customers, name: 'account.created', summary: 'A customer account (a company) was created.', data: AccountData });
-export const AccountUpdated = defineEvent({ ...customers, name: 'account.updated', summary: 'A customer account was edited; the data is the account after the edit.', data: AccountData });
-export const ContactCreated = defineEvent({ ...customers, name: 'contact.created', summary: 'A contact (a person at one or more accounts) was created.', data: ContactData });
-export const ContactUpdated = defineEvent({ ...customers, name: 'contact.updated', summary: 'A contact was edited; the data is the contact after the edit.', data: ContactData });
+export const AccountUpdated = defineEvent({
+  ...customers,
+  name: 'account.updated',
+  summary: 'A customer account was edited; the data is the account after the edit.',
+  data: AccountData,
+});
+export const ContactCreated = defineEvent({
+  ...customers,
+  name: 'contact.created',
+  summary: 'A contact (a person at one or more accounts) was created.',
+  data: ContactData,
+});
+export const ContactUpdated = defineEvent({
+  ...customers,
+  name: 'contact.updated',
+  summary: 'A contact was edited; the data is the contact after the edit.',
+  data: ContactData,
+});

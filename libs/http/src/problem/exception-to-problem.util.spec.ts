@@ -6,7 +6,12 @@ import { ProblemException } from './problem.exception';
 
 describe('exceptionToProblem', () => {
   it("adds a DomainError's extensions to the body without letting them replace a standard member", () => {
-    const error = new DomainError({ kind: 'conflict', code: 'DUPLICATE_WARNING', detail: 'Looks like 1 record.', extensions: { matches: [{ id: 'a' }], status: 200 } });
+    const error = new DomainError({
+      kind: 'conflict',
+      code: 'DUPLICATE_WARNING',
+      detail: 'Looks like 1 record.',
+      extensions: { matches: [{ id: 'a' }], status: 200 },
+    });
     const { problem } = exceptionToProblem(error);
     expect(problem).toMatchObject({ status: 409, code: 'DUPLICATE_WARNING', matches: [{ id: 'a' }] });
   });
