@@ -1,6 +1,19 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsIn,
+  IsISO8601,
+  IsNotEmpty,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
 import { FollowUpChannel, LeadSource, MAX_HISTORY_RECORDS } from '@crm/contracts';
 import { LeadInputDto } from '../leads/leads.dto';
 
@@ -32,6 +45,7 @@ export class LeadHistoryDto extends LeadInputDto {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(50)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => FollowUpHistoryDto)
   followUps?: FollowUpHistoryDto[];
@@ -46,6 +60,7 @@ export class LeadHistoryImportDto {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(MAX_HISTORY_RECORDS)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => LeadHistoryDto)
   leads: LeadHistoryDto[];

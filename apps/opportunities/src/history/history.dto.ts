@@ -8,6 +8,7 @@ import {
   IsISO4217CurrencyCode,
   IsISO8601,
   IsNotEmpty,
+  IsObject,
   IsOptional,
   IsString,
   IsUUID,
@@ -64,6 +65,7 @@ export class OpportunityHistoryDto {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(50)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => StageMoveHistoryDto)
   moves?: StageMoveHistoryDto[];
@@ -71,6 +73,7 @@ export class OpportunityHistoryDto {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(200)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => LineDto)
   lines?: LineDto[];
@@ -90,6 +93,7 @@ export class OpportunityHistoryImportDto {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(MAX_HISTORY_RECORDS)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => OpportunityHistoryDto)
   opportunities: OpportunityHistoryDto[];

@@ -8,6 +8,7 @@ import {
   IsISO4217CurrencyCode,
   IsISO8601,
   IsNotEmpty,
+  IsObject,
   IsOptional,
   IsString,
   IsUUID,
@@ -49,6 +50,7 @@ export class OrderHistoryDto {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(200)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => OrderLineDto)
   lines: OrderLineDto[];
@@ -65,6 +67,7 @@ export class OrderHistoryDto {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(20)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => StatusChangeHistoryDto)
   statusChanges?: StatusChangeHistoryDto[];
@@ -82,6 +85,7 @@ export class OrderHistoryImportDto {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(MAX_HISTORY_RECORDS)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => OrderHistoryDto)
   orders: OrderHistoryDto[];
