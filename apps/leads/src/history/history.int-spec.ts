@@ -142,4 +142,9 @@ describe('historical import of leads (real Kafka and PostgreSQL)', () => {
     const res = await post(admin, many).expect(400);
     expect(res.body.errors.map((e: { field: string }) => e.field)).toContain('leads');
   });
+
+  it('refuses a record that is not an object (a nested array once reached the import as a 500)', async () => {
+    const res = await post(admin, [[], 'L-8'] as unknown as object[]).expect(400);
+    expect(res.body.errors.map((e: { field: string }) => e.field)).toContain('leads');
+  });
 });
