@@ -53,6 +53,12 @@ const ADDED_EVENTS = [
   'account.updated',
   'contact.created',
   'contact.updated',
+  'account.merged',
+  'account.merge_undone',
+  'contact.merged',
+  'contact.merge_undone',
+  'contact.lead_resolved',
+  'opportunity.customer_linked',
 ];
 
 const orderId = '8f6a3c1e-2b4d-4e5f-9a7b-1c2d3e4f5a6b';

@@ -22,6 +22,25 @@ export const Customer = z.object({
   phone: z.string().max(40).optional(),
 });
 
+/** A postal address (an account's billing or shipping address, and an order's). */
+export const Address = z.object({
+  line1: z.string().min(1).max(200),
+  line2: z.string().max(200).optional(),
+  city: z.string().min(1).max(100),
+  region: z.string().max(100).optional(),
+  postalCode: z.string().max(20).optional(),
+  country: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code'),
+});
+
+/**
+ * The customers-service records a deal or an order is with (ADR 0018). Added later, so optional: absent on
+ * events from before the customers service and on records not yet linked to an account.
+ */
+export const CustomerRefs = {
+  accountId: Id.optional().describe('the account (company) in the customers service'),
+  contactId: Id.optional().describe('the contact (person) in the customers service'),
+};
+
 export const OrderLine = z.object({
   sku: z.string().min(1).max(64),
   productName: z.string().min(1).max(200),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineEvent } from '../event-definition';
-import { Actor, Id, Region, Timestamp } from '../primitives';
+import { Actor, Address, Id, Region, Timestamp } from '../primitives';
 import { Topics } from '../topics';
 
 const customers = { topic: Topics.customers, source: 'customers' } as const;
@@ -13,6 +13,9 @@ const AccountData = z.object({
   industry: z.string().max(100).nullable(),
   size: z.string().max(32).nullable(),
   region: Region.nullable(),
+  taxId: z.string().max(64).nullable().optional(),
+  billingAddress: Address.nullable().optional().describe('added later: orders take it as the default billing address'),
+  shippingAddress: Address.nullable().optional().describe('added later: orders take it as the default shipping address'),
   ownerRepId: Id.nullable(),
   team: z.string().max(64).nullable(),
   version: z.number().int().positive(),
@@ -52,4 +55,60 @@ export const ContactUpdated = defineEvent({
   name: 'contact.updated',
   summary: 'A contact was edited; the data is the contact after the edit.',
   data: ContactData,
+});
+
+/** A merge: the losing record's references move to the survivor in every service (ADR 0018). */
+const MergeData = z.object({
+  mergeId: Id.describe('names the merge; its undo carries the same id'),
+  survivorId: Id.describe('the record that stays'),
+  mergedId: Id.describe('the record merged away; its references now point at the survivor'),
+  by: Actor,
+  at: Timestamp,
+});
+/** An undo: the references the merge moved go back to the restored record. */
+const MergeUndoneData = z.object({
+  mergeId: Id,
+  survivorId: Id,
+  restoredId: Id.describe('the record the merge had removed, back again'),
+  by: Actor,
+  at: Timestamp,
+});
+
+export const AccountMerged = defineEvent({
+  ...customers,
+  name: 'account.merged',
+  summary: 'Two accounts were merged: every reference to the merged account now points at the survivor (subject = survivor).',
+  data: MergeData,
+});
+export const AccountMergeUndone = defineEvent({
+  ...customers,
+  name: 'account.merge_undone',
+  summary: 'An account merge was undone: the references it moved point at the restored account again (subject = survivor).',
+  data: MergeUndoneData,
+});
+export const ContactMerged = defineEvent({
+  ...customers,
+  name: 'contact.merged',
+  summary: 'Two contacts were merged: every reference to the merged contact now points at the survivor (subject = survivor).',
+  data: MergeData,
+});
+export const ContactMergeUndone = defineEvent({
+  ...customers,
+  name: 'contact.merge_undone',
+  summary: 'A contact merge was undone: the references it moved point at the restored contact again (subject = survivor).',
+  data: MergeUndoneData,
+});
+
+export const ContactLeadResolved = defineEvent({
+  ...customers,
+  name: 'contact.lead_resolved',
+  summary: 'A converted lead was matched to an existing account and contact, or they were created from it (subject = contact).',
+  data: z.object({
+    leadId: Id,
+    contactId: Id,
+    accountId: Id.nullable().describe('null: the lead named no company'),
+    contactCreated: z.boolean().describe('false: an existing contact matched'),
+    accountCreated: z.boolean(),
+    resolvedAt: Timestamp,
+  }),
 });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineEvent } from '../event-definition';
-import { Actor, CalendarDate, Currency, Customer, Decimal, Historical, Id, OrderLine, PaymentTerms, ProductLine, Region, Timestamp } from '../primitives';
+import { Actor, CalendarDate, Currency, Customer, CustomerRefs, Decimal, Historical, Id, OrderLine, PaymentTerms, ProductLine, Region, Timestamp } from '../primitives';
 import { Topics } from '../topics';
 
 const opportunity = { topic: Topics.opportunities, source: 'opportunities' } as const;
@@ -12,6 +12,7 @@ const Deal = {
   repId: Id,
   team: z.string().optional(),
   customer: Customer,
+  ...CustomerRefs,
   region: Region.optional(),
 };
 
@@ -132,6 +133,19 @@ export const OpportunityWon = defineEvent({
     createdAt: Timestamp,
     wonAt: Timestamp,
     historical: Historical,
+  }),
+});
+
+export const OpportunityCustomerLinked = defineEvent({
+  ...opportunity,
+  name: 'opportunity.customer_linked',
+  summary: "The opportunity now points at its customer's account and contact (after its lead was matched, or a merge).",
+  data: z.object({
+    opportunityId: Id,
+    leadId: Id.nullable(),
+    accountId: Id,
+    contactId: Id.nullable(),
+    linkedAt: Timestamp,
   }),
 });
 

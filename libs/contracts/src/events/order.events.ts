@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineEvent } from '../event-definition';
-import { Actor, CalendarDate, Currency, Customer, Decimal, Historical, Id, OrderLine, PaymentTerms, Region, Shortage, Timestamp } from '../primitives';
+import { Actor, Address, CalendarDate, Currency, Customer, CustomerRefs, Decimal, Historical, Id, OrderLine, PaymentTerms, Region, Shortage, Timestamp } from '../primitives';
 import { Topics } from '../topics';
 
 const order = { topic: Topics.orders, source: 'orders' } as const;
@@ -23,6 +23,9 @@ const OrderTerms = {
   repId: Id,
   team: z.string().optional(),
   customer: Customer,
+  ...CustomerRefs,
+  billingAddress: Address.optional().describe("by default the account's billing address"),
+  shippingAddress: Address.optional().describe("by default the account's shipping address"),
   region: Region.optional(),
   currency: Currency,
   lines: z.array(OrderLine.extend({ lineId: Id, lineTotal: Decimal })).min(1),
