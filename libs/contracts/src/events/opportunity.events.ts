@@ -1,6 +1,20 @@
 import { z } from 'zod';
 import { defineEvent } from '../event-definition';
-import { Actor, CalendarDate, Currency, Customer, CustomerRefs, Decimal, Historical, Id, OrderLine, PaymentTerms, ProductLine, Region, Timestamp } from '../primitives';
+import {
+  Actor,
+  CalendarDate,
+  Currency,
+  Customer,
+  CustomerRefs,
+  Decimal,
+  Historical,
+  Id,
+  OrderLine,
+  PaymentTerms,
+  ProductLine,
+  Region,
+  Timestamp,
+} from '../primitives';
 import { Topics } from '../topics';
 
 const opportunity = { topic: Topics.opportunities, source: 'opportunities' } as const;

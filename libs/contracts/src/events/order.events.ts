@@ -1,6 +1,21 @@
 import { z } from 'zod';
 import { defineEvent } from '../event-definition';
-import { Actor, Address, CalendarDate, Currency, Customer, CustomerRefs, Decimal, Historical, Id, OrderLine, PaymentTerms, Region, Shortage, Timestamp } from '../primitives';
+import {
+  Actor,
+  Address,
+  CalendarDate,
+  Currency,
+  Customer,
+  CustomerRefs,
+  Decimal,
+  Historical,
+  Id,
+  OrderLine,
+  PaymentTerms,
+  Region,
+  Shortage,
+  Timestamp,
+} from '../primitives';
 import { Topics } from '../topics';
 
 const order = { topic: Topics.orders, source: 'orders' } as const;
