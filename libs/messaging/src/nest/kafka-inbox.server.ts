@@ -1,4 +1,4 @@
-import { Server, type CustomTransportStrategy } from '@nestjs/microservices';
+import { Server, type CustomTransportStrategy, type MessageHandler } from '@nestjs/microservices';
 import { lastValueFrom } from 'rxjs';
 import type { InboxConsumer } from '../inbox/inbox-consumer';
 import type { EventHandler } from '../inbox/inbox-context';
@@ -21,9 +21,11 @@ export class KafkaInboxServer extends Server implements CustomTransportStrategy 
       const handlers = new Map<string, EventHandler>();
       for (const [pattern, handler] of this.messageHandlers) {
         if (!handler.isEventHandler) continue;
+        // Nest chains a second handler of the same event through `next`: each runs, in order, in the one transaction.
         handlers.set(pattern, async (event, ctx) => {
-          const result = await handler(event, ctx);
-          await lastValueFrom(this.transformToObservable(result), { defaultValue: undefined });
+          for (let h: MessageHandler['next'] = handler; h; h = (h as MessageHandler).next) {
+            await lastValueFrom(this.transformToObservable(await h(event, ctx)), { defaultValue: undefined });
+          }
         });
       }
       if (handlers.size) {
