@@ -35,7 +35,10 @@ describe('decideAccountCopy', () => {
     const noAddresses = accountEvent({ version: 3, billingAddress: undefined, shippingAddress: undefined });
     expect(decideAccountCopy(copy(), noAddresses).changes).toMatchObject({ billingAddress: billing, shippingAddress: shipping, version: 3 });
     expect(decideAccountCopy(undefined, noAddresses).changes).toMatchObject({ billingAddress: null, shippingAddress: null });
-    expect(decideAccountCopy(copy(), accountEvent({ version: 3, billingAddress: null })).changes).toMatchObject({ billingAddress: null, shippingAddress: shipping });
+    expect(decideAccountCopy(copy(), accountEvent({ version: 3, billingAddress: null })).changes).toMatchObject({
+      billingAddress: null,
+      shippingAddress: shipping,
+    });
   });
 });
 
@@ -48,7 +51,10 @@ describe('defaultAddresses', () => {
   });
 
   it('keeps the addresses the request names', () => {
-    expect(defaultAddresses({ billingAddress: elsewhere, shippingAddress: elsewhere }, account)).toEqual({ billingAddress: elsewhere, shippingAddress: elsewhere });
+    expect(defaultAddresses({ billingAddress: elsewhere, shippingAddress: elsewhere }, account)).toEqual({
+      billingAddress: elsewhere,
+      shippingAddress: elsewhere,
+    });
   });
 
   it('has none without an account, or when the account has none', () => {

@@ -42,7 +42,10 @@ export function cleanAddress(a: Partial<Record<keyof Address, string | null>> | 
  * redelivery) writes the same again. An event without the address fields (published before they existed) keeps
  * the addresses the copy has; `null` clears them.
  */
-export function decideAccountCopy(current: AccountCopy | undefined, { data }: EventOf<'account.created'> | EventOf<'account.updated'>): Decision<AccountCopy | null> {
+export function decideAccountCopy(
+  current: AccountCopy | undefined,
+  { data }: EventOf<'account.created'> | EventOf<'account.updated'>,
+): Decision<AccountCopy | null> {
   if (current && current.version > data.version) return { changes: null, events: [] };
   const keep = (incoming: Address | null | undefined, kept: Address | null | undefined) => (incoming === undefined ? (kept ?? null) : cleanAddress(incoming));
   return {
@@ -62,7 +65,10 @@ export function decideAccountCopy(current: AccountCopy | undefined, { data }: Ev
  * An order's addresses when it is drafted: each address the request names is kept; each it does not name is the
  * account's (from the copy, as it is now), or none when the order has no account or the copy does not know it yet.
  */
-export function defaultAddresses(given: { billingAddress?: Address | null; shippingAddress?: Address | null }, account: OrderAddresses | undefined): OrderAddresses {
+export function defaultAddresses(
+  given: { billingAddress?: Address | null; shippingAddress?: Address | null },
+  account: OrderAddresses | undefined,
+): OrderAddresses {
   return {
     billingAddress: cleanAddress(given.billingAddress) ?? account?.billingAddress ?? null,
     shippingAddress: cleanAddress(given.shippingAddress) ?? account?.shippingAddress ?? null,

@@ -10,7 +10,9 @@ export class CustomerRefs1765152000000 implements MigrationInterface {
   name = 'CustomerRefs1765152000000';
 
   async up(q: QueryRunner): Promise<void> {
-    await q.query('ALTER TABLE orders ADD COLUMN account_id uuid, ADD COLUMN contact_id uuid, ADD COLUMN billing_address jsonb, ADD COLUMN shipping_address jsonb');
+    await q.query(
+      'ALTER TABLE orders ADD COLUMN account_id uuid, ADD COLUMN contact_id uuid, ADD COLUMN billing_address jsonb, ADD COLUMN shipping_address jsonb',
+    );
     // A merge re-points by these columns.
     await q.query('CREATE INDEX idx_orders_account ON orders (account_id) WHERE account_id IS NOT NULL');
     await q.query('CREATE INDEX idx_orders_contact ON orders (contact_id) WHERE contact_id IS NOT NULL');

@@ -68,7 +68,11 @@ describe('decideCreate', () => {
     expect(events[0].data).toMatchObject({ accountId, contactId, billingAddress: account.billingAddress, shippingAddress: own });
     // Without an account, or one the copy does not know yet, there is no default.
     expect(decideCreate(command({ account }), ctx()).changes.order).toMatchObject({ accountId: null, billingAddress: null, shippingAddress: null });
-    expect(decideCreate(command({ accountId, account: undefined }), ctx()).changes.order).toMatchObject({ accountId, billingAddress: null, shippingAddress: null });
+    expect(decideCreate(command({ accountId, account: undefined }), ctx()).changes.order).toMatchObject({
+      accountId,
+      billingAddress: null,
+      shippingAddress: null,
+    });
     expect((decideCreate(command(), ctx()).events[0].data as { accountId?: string }).accountId).toBeUndefined();
   });
 
