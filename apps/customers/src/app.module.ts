@@ -9,6 +9,7 @@ import { DuplicatesModule } from './duplicates/duplicates.module';
 import { migrations } from './migrations';
 import { TimelineEntryEntity } from './timeline/timeline-entry.entity';
 import { TimelineModule } from './timeline/timeline.module';
+import { ResolutionModule } from './resolution/resolution.module';
 
 @Module({})
 export class AppModule {
@@ -22,6 +23,7 @@ export class AppModule {
         AccountsModule,
         ContactsModule,
         TimelineModule,
+        ResolutionModule,
       ],
     };
   }
