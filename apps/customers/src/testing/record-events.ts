@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { createEvent } from '@crm/contracts';
 
 /** Other services' events as they publish them, for the timeline's integration tests; `at` is the business time. */
-const customer = { name: 'Wang Fang', company: 'Harbour Pumps', email: 'wang@harbour.example' };
+// The customers service resolves a converted lead itself: this customer matches the tests' contact (email) and account (domain).
+export const customer = { name: 'Wang Fang', company: 'Timeline Pumps', email: 'wang@tl-pumps.example' };
 const line = (total: string) => ({ lineId: randomUUID(), sku: 'PUMP-1', productName: 'Pump', quantity: 1, unitPrice: total, discount: '0', lineTotal: total });
 
 export const leadEvents = {

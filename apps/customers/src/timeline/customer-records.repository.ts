@@ -85,6 +85,18 @@ export class CustomerRecordsRepository {
    * record's entries take its current rep and team (a reassigned lead's history follows the lead).
    */
   async propagate(m: EntityManager, recordId: string): Promise<void> {
+    // A receivable belongs to its order's rep, also when finance's event came before the order's (another topic).
+    await m.query(
+      `WITH moved AS (
+         UPDATE customer_records r SET rep_id = p.rep_id, team = p.team
+           FROM customer_records p
+          WHERE p.record_id = r.parent_id AND r.record_kind = 'receivable' AND (r.parent_id = $1 OR r.record_id = $1)
+            AND p.rep_id IS NOT NULL AND (r.rep_id, r.team) IS DISTINCT FROM (p.rep_id, p.team)
+         RETURNING r.record_id, r.rep_id, r.team
+       )
+       UPDATE timeline_entries e SET rep_id = moved.rep_id, team = moved.team FROM moved WHERE e.record_id = moved.record_id`,
+      [recordId],
+    );
     await m.query(
       `WITH RECURSIVE tree (record_id, account_id, contact_id) AS (
          SELECT r.record_id,

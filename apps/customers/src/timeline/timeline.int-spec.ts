@@ -30,7 +30,7 @@ describe('customer timeline and summary (real PostgreSQL and Kafka)', () => {
 
   beforeAll(async () => {
     svc = await startCustomers();
-    accountId = (await createAccount(svc, admin, { name: 'Timeline Pumps', ownerRepId: owner.sub, team })).id;
+    accountId = (await createAccount(svc, admin, { name: 'Timeline Pumps', domains: ['tl-pumps.example'], ownerRepId: owner.sub, team })).id;
     contactId = (
       await createContact(svc, admin, { name: 'Wang Fang', emails: ['wang@tl-pumps.example'], accountIds: [accountId], ownerRepId: owner.sub, team })
     ).id;
@@ -43,7 +43,6 @@ describe('customer timeline and summary (real PostgreSQL and Kafka)', () => {
       followUp,
       followUp, // redelivered: still one entry
       lead.qualified(leadId, t(3)),
-      lead.converted(leadId, rep.sub, team, t(4)),
     );
     // Its opportunity names no account: it inherits the lead's once that is resolved.
     const deal1 = { opportunityId: o1, leadId, repId: rep.sub, team };
@@ -54,24 +53,26 @@ describe('customer timeline and summary (real PostgreSQL and Kafka)', () => {
           leadId,
           o1,
         ]),
-      ).toEqual([{ n: 7, linked: 0 }]),
+      ).toEqual([{ n: 6, linked: 0 }]),
     );
   });
   afterAll(() => svc?.close());
 
   it('fills the account and contact in on earlier entries of the lead and its opportunity once the lead is resolved', async () => {
     await svc.publish(lead.resolved(leadId, contactId, accountId, t(7)));
-    await eventually(async () => expect(kinds(await timeline(admin, '&recordKind=lead,opportunity'))).toHaveLength(7));
+    await eventually(async () => expect(kinds(await timeline(admin, '&recordKind=lead,opportunity'))).toHaveLength(6));
     const entries = await timeline(admin, '', `contacts/${contactId}`);
     expect(kinds(entries)).toEqual(
-      expect.arrayContaining(['lead.captured', 'lead.assigned', 'lead.followed_up', 'lead.qualified', 'lead.converted', 'opportunity.created']),
+      expect.arrayContaining(['lead.captured', 'lead.assigned', 'lead.followed_up', 'lead.qualified', 'opportunity.created', 'opportunity.terms_changed']),
     );
   });
 
   describe('with the rest of the customer history', () => {
     beforeAll(async () => {
       const deal1 = { opportunityId: o1, leadId, repId: rep.sub, team };
+      // Converted only now: the customers service's own resolution of it names the same account and contact.
       await svc.publish(
+        lead.converted(leadId, rep.sub, team, t(4)),
         opp.won(deal1, '1200.35', 'CNY', t(8)),
         // Direct opportunities, still open: the pipeline in two currencies.
         opp.created({ opportunityId: o2, repId: colleague.sub, team, accountId }, '500.05', 'EUR', t(9)),
@@ -81,6 +82,20 @@ describe('customer timeline and summary (real PostgreSQL and Kafka)', () => {
       const order2 = { orderId: d2, repId: colleague.sub, team, accountId };
       const order3 = { orderId: d3, repId: colleague.sub, team, accountId };
       const payment = fin.paid(r1, d1, '200.10', '1000.25', 'CNY', t(17));
+      // Finance's events come first (another topic: nothing orders them against the orders'): the receivables take
+      // their orders' rep and account once the orders arrive.
+      await svc.publish(
+        fin.created(r1, d1, '1200.35', 'CNY', t(16)),
+        payment,
+        payment, // redelivered: counted once
+        fin.created(r2, d2, '99.99', 'EUR', t(16)),
+        fin.paid(r2, d2, '0.99', '99.00', 'EUR', t(19)),
+        fin.created(r3, d3, '10.00', 'EUR', t(16)),
+        fin.voided(r3, d3, t(17)),
+      );
+      await eventually(async () =>
+        expect((await svc.dataSource.query('SELECT count(*)::int AS n FROM timeline_entries WHERE record_id = ANY($1)', [[r1, r2, r3]]))[0].n).toBe(6),
+      );
       await svc.publish(
         ord.drafted(order1, '1200.35', 'CNY', t(11)),
         ord.confirmed(order1, '1200.35', 'CNY', t(12)),
@@ -91,16 +106,9 @@ describe('customer timeline and summary (real PostgreSQL and Kafka)', () => {
         ord.feedback(d1, rep.sub, 4, t(20)),
         ord.feedback(d2, colleague.sub, 5, t(21)),
       );
-      await svc.publish(
-        fin.created(r1, d1, '1200.35', 'CNY', t(16)),
-        payment,
-        payment, // redelivered: counted once
-        fin.created(r2, d2, '99.99', 'EUR', t(16)),
-        fin.paid(r2, d2, '0.99', '99.00', 'EUR', t(19)),
-        fin.created(r3, d3, '10.00', 'EUR', t(16)),
-        fin.voided(r3, d3, t(17)),
+      await eventually(async () =>
+        expect((await timeline(admin, '&kind=order.feedback_received,order.cancelled,payment.received,receivable.voided,lead.converted')).length).toBe(7),
       );
-      await eventually(async () => expect((await timeline(admin, '&kind=order.feedback_received,payment.received,receivable.voided')).length).toBe(5));
     });
 
     it('shows every step newest first by business time, each linking to its record, follow-up contents included', async () => {
