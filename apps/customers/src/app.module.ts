@@ -6,6 +6,9 @@ import { ContactEntity } from './contacts/contact.entity';
 import { ContactsModule } from './contacts/contacts.module';
 import type { CustomersSettings } from './customers.settings';
 import { DuplicatesModule } from './duplicates/duplicates.module';
+import { DuplicateCandidateEntity } from './duplicates/scan/candidate.entity';
+import { MergeEntity } from './merges/merge.entity';
+import { MergesModule } from './merges/merges.module';
 import { migrations } from './migrations';
 import { TimelineEntryEntity } from './timeline/timeline-entry.entity';
 import { TimelineModule } from './timeline/timeline.module';
@@ -18,10 +21,15 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        ServicePlatformModule.forRoot({ config, entities: [AccountEntity, ContactEntity, TimelineEntryEntity], migrations }),
+        ServicePlatformModule.forRoot({
+          config,
+          entities: [AccountEntity, ContactEntity, MergeEntity, DuplicateCandidateEntity, TimelineEntryEntity],
+          migrations,
+        }),
         DuplicatesModule.forRoot(config.settings),
         AccountsModule,
         ContactsModule,
+        MergesModule.forRoot(config.settings),
         TimelineModule,
         ResolutionModule,
       ],

@@ -7,7 +7,8 @@ const { Admin, SalesManager: Manager, SalesRep: Rep, Integration } = Role;
 
 /**
  * Who may call what (docs/architecture.md#api-conventions, apps/customers/README.md), by hand so a relaxed @Roles fails.
- * Sales roles work with accounts and contacts within their scope; managers read the duplicate rules, admins change them.
+ * Sales roles work with accounts and contacts within their scope; managers read the duplicate rules, admins change them;
+ * merges, their undo and the duplicate scan's pairs are for managers (their team's records) and admins.
  */
 const TABLE: AccessTable = {
   ...OPS_ROUTES,
@@ -25,6 +26,13 @@ const TABLE: AccessTable = {
   'GET /api/v1/contacts/:id/summary': [Admin, Manager, Rep],
   'GET /api/v1/duplicate-rules': [Admin, Manager],
   'PATCH /api/v1/duplicate-rules/:id': [Admin],
+  'POST /api/v1/accounts/:id/merge': [Admin, Manager],
+  'POST /api/v1/contacts/:id/merge': [Admin, Manager],
+  'POST /api/v1/merges/:mergeId/undo': [Admin, Manager],
+  'GET /api/v1/merges': [Admin, Manager],
+  'GET /api/v1/duplicate-candidates': [Admin, Manager],
+  'POST /api/v1/duplicate-candidates/:id/dismiss': [Admin, Manager],
+  'POST /api/v1/duplicate-scans': [Admin, Manager],
 };
 
 const admin = { sub: randomUUID(), roles: [Admin] };
@@ -37,6 +45,8 @@ describe('customers access matrix (OWASP API1/API3/API5)', () => {
   let svc: TestService;
   let accountA: string;
   let contactA: string;
+  let accountA2: string;
+  let contactA2: string;
   const fingerprint = () =>
     svc.dataSource.query(
       'SELECT (SELECT max(version) FROM accounts) AS accounts, (SELECT max(version) FROM contacts) AS contacts, (SELECT count(*) FROM outbox) AS outbox',
@@ -46,6 +56,8 @@ describe('customers access matrix (OWASP API1/API3/API5)', () => {
     svc = await startCustomers();
     accountA = (await createAccount(svc, repA, { name: 'ACL Alpha' })).id;
     contactA = (await createContact(svc, repA, { name: 'ACL Person', emails: ['acl@alpha.example'], accountIds: [accountA] })).id;
+    accountA2 = (await createAccount(svc, repA, { name: 'ACL Alpha Two' })).id;
+    contactA2 = (await createContact(svc, repA, { name: 'ACL Person Two', emails: ['acl2@alpha.example'] })).id;
   });
   afterAll(() => svc?.close());
 
@@ -70,17 +82,17 @@ describe('customers access matrix (OWASP API1/API3/API5)', () => {
       params: { id: accountA },
       callers,
       headers: { 'If-Match': '"1"' },
-      bodies: { 'PATCH /api/v1/accounts/:id': { industry: 'taken over' } },
+      bodies: { 'PATCH /api/v1/accounts/:id': { industry: 'taken over' }, 'POST /api/v1/accounts/:id/merge': { mergedId: accountA2 } },
     });
     const contacts = await checkCrossOwner(svc, {
       prefix: '/api/v1/contacts/',
       params: { id: contactA },
       callers,
       headers: { 'If-Match': '"1"' },
-      bodies: { 'PATCH /api/v1/contacts/:id': { title: 'taken over' } },
+      bodies: { 'PATCH /api/v1/contacts/:id': { title: 'taken over' }, 'POST /api/v1/contacts/:id/merge': { mergedId: contactA2 } },
     });
     expect([...accounts.violations, ...contacts.violations]).toEqual([]);
-    expect([...accounts.checked, ...contacts.checked]).toHaveLength(8);
+    expect([...accounts.checked, ...contacts.checked]).toHaveLength(10);
     expect(await fingerprint()).toEqual(before);
   });
 
