@@ -7,6 +7,7 @@ import { ContactsModule } from './contacts/contacts.module';
 import type { CustomersSettings } from './customers.settings';
 import { DuplicatesModule } from './duplicates/duplicates.module';
 import { migrations } from './migrations';
+import { ResolutionModule } from './resolution/resolution.module';
 
 @Module({})
 export class AppModule {
@@ -19,6 +20,7 @@ export class AppModule {
         DuplicatesModule.forRoot(config.settings),
         AccountsModule,
         ContactsModule,
+        ResolutionModule,
       ],
     };
   }

@@ -3,6 +3,7 @@ import { ServicePlatformModule, type ServiceConfig } from '@crm/platform';
 import { AssignmentModule } from './assignment/assignment.module';
 import { LeadHistoryModule } from './history/history.module';
 import { AssignmentEntity, AssignmentRuleEntity } from './assignment/rule.entity';
+import { LeadCustomerRefsModule } from './customer-refs/customer-refs.module';
 import { slaSettingsOf, SlaSettingsModule } from './assignment/sla.settings';
 import { FollowUpEntity, LeadEntity, LeadTouchEntity } from './leads/lead.entities';
 import { LeadsModule } from './leads/leads.module';
@@ -26,6 +27,7 @@ export class AppModule {
         RepsModule,
         LeadsModule.forRoot({ webFormSecret: config.settings.webFormSecret }),
         LeadHistoryModule,
+        LeadCustomerRefsModule,
       ],
     };
   }

@@ -35,6 +35,9 @@ export class LeadEntity {
   @Column({ name: 'converted_at', type: 'timestamptz', nullable: true }) convertedAt: Date | null;
   @Column({ type: 'jsonb', nullable: true }) conversion: Conversion | null;
   @Column({ name: 'opportunity_id', type: 'uuid', nullable: true }) opportunityId: string | null;
+  /** The customers service's account and contact this lead was resolved to; null until then (ADR 0018). */
+  @Column({ name: 'account_id', type: 'uuid', nullable: true }) accountId: string | null;
+  @Column({ name: 'contact_id', type: 'uuid', nullable: true }) contactId: string | null;
   @Column({ name: 'created_by', type: 'text' }) createdBy: string;
   @VersionColumn() version: number;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
