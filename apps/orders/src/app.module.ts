@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ServicePlatformModule, type ServiceConfig } from '@crm/platform';
 import { AlertEntity } from './alerts/alert.entity';
+import { AccountCopyEntity } from './customers/account.entity';
 import { CatalogueItemEntity, RepEntity } from './directory/directory.entities';
 import { OrderHistoryModule } from './history/history.module';
 import { FeedbackEntity, FeedbackRequestEntity } from './feedback/feedback.entities';
@@ -19,6 +20,7 @@ const entities = [
   FeedbackRequestEntity,
   CatalogueItemEntity,
   RepEntity,
+  AccountCopyEntity,
 ];
 
 @Module({})

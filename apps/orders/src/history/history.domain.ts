@@ -28,7 +28,20 @@ export interface OrderHistoryRecord {
 
 export interface OrderHistoryPlan {
   /** The order's row as the live workflow would have left it, but created when the previous system created it. */
-  row: Omit<Order, 'autoConfirmed' | 'holdKind' | 'erpRefusal' | 'productionPercent' | 'version' | 'createdAt' | 'lines'> & { createdAt: string };
+  row: Omit<
+    Order,
+    | 'autoConfirmed'
+    | 'holdKind'
+    | 'erpRefusal'
+    | 'productionPercent'
+    | 'version'
+    | 'createdAt'
+    | 'lines'
+    | 'accountId'
+    | 'contactId'
+    | 'billingAddress'
+    | 'shippingAddress'
+  > & { createdAt: string };
   lines: OrderLine[];
   history: { fromStatus: OrderStatus | null; toStatus: OrderStatus; by: string; note: string | null; at: string }[];
   events: EventEnvelope[];

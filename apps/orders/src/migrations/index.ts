@@ -2,6 +2,13 @@ import { CreateIdempotencyKeys1764201600001 } from '@crm/http';
 import { CreateMessagingTables1764201600000 } from '@crm/messaging';
 import { CreateOrders1764288000000 } from './1764288000000-create-orders';
 import { ErpRefusalHold1764720000000 } from './1764720000000-erp-refusal-hold';
+import { CustomerRefs1765152000000 } from './1765152000000-customer-refs';
 
 /** Every migration of the orders database, oldest first; never edit one that has shipped. */
-export const migrations = [CreateMessagingTables1764201600000, CreateIdempotencyKeys1764201600001, CreateOrders1764288000000, ErpRefusalHold1764720000000];
+export const migrations = [
+  CreateMessagingTables1764201600000,
+  CreateIdempotencyKeys1764201600001,
+  CreateOrders1764288000000,
+  ErpRefusalHold1764720000000,
+  CustomerRefs1765152000000,
+];

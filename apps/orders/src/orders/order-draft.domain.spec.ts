@@ -21,6 +21,10 @@ const command = (overrides: Partial<CreateOrderCommand> = {}): CreateOrderComman
   ...overrides,
 });
 const ctx = () => ({ by: rep, now: NOW, newId: ids() });
+const account = {
+  billingAddress: { line1: '88 Jianguo Road', city: 'Beijing', postalCode: '100022', country: 'CN' },
+  shippingAddress: { line1: 'Dock 4', city: 'Tianjin', country: 'CN' },
+};
 const fieldsOf = (fn: () => unknown) => {
   try {
     fn();
@@ -53,6 +57,23 @@ describe('decideCreate', () => {
     expect(events[0]).toMatchObject({ type: 'crm.order.drafted', subject: orderId });
     expect(events[0].data).toMatchObject({ orderId, total: '255.17', team: 'east', by: rep, draftedAt: NOW.toISOString() });
     expect((events[0].data as { lines: { lineId: string }[] }).lines.map((l) => l.lineId)).toEqual(changes.lines.map((l) => l.id));
+  });
+
+  it("names the account and contact, with the request's addresses or else the account's", () => {
+    const accountId = 'a0000000-0000-4000-8000-000000000001';
+    const contactId = 'c0000000-0000-4000-8000-000000000001';
+    const own = { line1: '1 Harbour St', city: 'Sydney', country: 'AU' };
+    const { changes, events } = decideCreate(command({ accountId, contactId, shippingAddress: own, account }), ctx());
+    expect(changes.order).toMatchObject({ accountId, contactId, billingAddress: account.billingAddress, shippingAddress: own });
+    expect(events[0].data).toMatchObject({ accountId, contactId, billingAddress: account.billingAddress, shippingAddress: own });
+    // Without an account, or one the copy does not know yet, there is no default.
+    expect(decideCreate(command({ account }), ctx()).changes.order).toMatchObject({ accountId: null, billingAddress: null, shippingAddress: null });
+    expect(decideCreate(command({ accountId, account: undefined }), ctx()).changes.order).toMatchObject({
+      accountId,
+      billingAddress: null,
+      shippingAddress: null,
+    });
+    expect((decideCreate(command(), ctx()).events[0].data as { accountId?: string }).accountId).toBeUndefined();
   });
 
   it('lets a rep file only for themself', () => {
@@ -111,7 +132,7 @@ describe('decideDraftFromWon', () => {
     }) as EventOf<'opportunity.won'>['data'];
 
   it("drafts by system with the deal's terms, under the deal's team or else the rep's", () => {
-    const { changes } = decideDraftFromWon(won(), 'east', { by: 'system', now: NOW, newId: ids() });
+    const { changes } = decideDraftFromWon(won(), 'east', undefined, { by: 'system', now: NOW, newId: ids() });
     expect(changes.order).toMatchObject({
       opportunityId: won().opportunityId,
       team: 'east',
@@ -120,16 +141,30 @@ describe('decideDraftFromWon', () => {
       currency: 'CNY',
       createdBy: 'system',
     });
-    expect(decideDraftFromWon(won({ team: 'west' }), 'east', { by: 'system', now: NOW, newId: ids() }).changes.order.team).toBe('west');
-    expect(decideDraftFromWon(won({ paymentTerms: undefined }), undefined, { by: 'system', now: NOW, newId: ids() }).changes.order).toMatchObject({
+    expect(decideDraftFromWon(won({ team: 'west' }), 'east', undefined, { by: 'system', now: NOW, newId: ids() }).changes.order.team).toBe('west');
+    expect(decideDraftFromWon(won({ paymentTerms: undefined }), undefined, undefined, { by: 'system', now: NOW, newId: ids() }).changes.order).toMatchObject({
       team: null,
       paymentTerms: 'NET30',
     });
   });
 
+  it("carries the deal's account and contact, with the account's addresses from the copy", () => {
+    const accountId = 'a0000000-0000-4000-8000-000000000001';
+    const contactId = 'c0000000-0000-4000-8000-000000000001';
+    const { changes, events } = decideDraftFromWon(won({ accountId, contactId }), 'east', account, { by: 'system', now: NOW, newId: ids() });
+    expect(changes.order).toMatchObject({ accountId, contactId, ...account });
+    expect(events[0].data).toMatchObject({ accountId, contactId, ...account });
+    expect(decideDraftFromWon(won(), 'east', account, { by: 'system', now: NOW, newId: ids() }).changes.order).toMatchObject({
+      accountId: null,
+      contactId: null,
+      billingAddress: null,
+      shippingAddress: null,
+    });
+  });
+
   it('refuses lines that cannot be priced as invalid (dead-lettered, never retried)', () => {
     const bad = won({ lines: [{ sku: 'PUMP-200', productName: 'Pump', quantity: 1, unitPrice: '1', discount: '2' }] });
-    expect(() => decideDraftFromWon(bad, 'east', { by: 'system', now: NOW, newId: ids() })).toThrow(
+    expect(() => decideDraftFromWon(bad, 'east', undefined, { by: 'system', now: NOW, newId: ids() })).toThrow(
       expect.objectContaining({ name: 'DomainError', kind: 'invalid', fields: [expect.objectContaining({ field: 'lines[0].discount' })] }),
     );
   });

@@ -2,6 +2,7 @@ import type { EventOf } from '@crm/contracts';
 import { DomainError, type Decision } from '@crm/domain';
 import { newEvent } from '@crm/messaging';
 import { priceProductLines, sumAmounts, type ProductLineInput } from '@crm/money';
+import { defaultAddresses, type Address, type OrderAddresses } from '../customers/account.domain';
 import { orderTerms, type CustomerInfo, type Order, type OrderLine, type StatusHistoryEntry } from './order.domain';
 
 /** What the caller may see and file orders for (the shape of `accessScope`). */
@@ -17,6 +18,10 @@ export interface DraftTerms {
   repId: string;
   team: string | null;
   customer: CustomerInfo;
+  accountId: string | null;
+  contactId: string | null;
+  billingAddress: Address | null;
+  shippingAddress: Address | null;
   region: string | null;
   currency: string;
   lines: PricedLine[];
@@ -77,6 +82,12 @@ export interface CreateOrderCommand {
   /** The owner rep (the caller unless named). */
   repId: string;
   customer: CustomerInfo;
+  accountId?: string;
+  contactId?: string;
+  billingAddress?: Address;
+  shippingAddress?: Address;
+  /** The account's addresses in the copy; undefined without an account or when the copy does not know it (yet). */
+  account?: OrderAddresses;
   region?: string;
   currency: string;
   lines: LineInput[];
@@ -107,6 +118,9 @@ export function decideCreate(cmd: CreateOrderCommand, ctx: DraftContext): Decisi
       repId,
       team,
       customer: cmd.customer,
+      accountId: cmd.accountId ?? null,
+      contactId: cmd.contactId ?? null,
+      ...defaultAddresses(cmd, cmd.accountId ? cmd.account : undefined),
       region: cmd.region ?? null,
       currency: cmd.currency,
       lines,
@@ -118,16 +132,25 @@ export function decideCreate(cmd: CreateOrderCommand, ctx: DraftContext): Decisi
 }
 
 /**
- * A won opportunity's draft, by `system`. Lines that cannot be priced are refused as invalid: a won deal
- * that cannot be priced will not price better on retry (the inbox dead-letters it with the reason).
+ * A won opportunity's draft, by `system`, with the deal's account and contact and the account's addresses
+ * (`account`: from the copy, undefined when it has none). Lines that cannot be priced are refused as invalid: a
+ * won deal that cannot be priced will not price better on retry (the inbox dead-letters it with the reason).
  */
-export function decideDraftFromWon(data: EventOf<'opportunity.won'>['data'], knownTeam: string | null | undefined, ctx: DraftContext): Decision<NewOrder> {
+export function decideDraftFromWon(
+  data: EventOf<'opportunity.won'>['data'],
+  knownTeam: string | null | undefined,
+  account: OrderAddresses | undefined,
+  ctx: DraftContext,
+): Decision<NewOrder> {
   return decideDraft(
     {
       opportunityId: data.opportunityId,
       repId: data.repId,
       team: data.team ?? knownTeam ?? null,
       customer: data.customer,
+      accountId: data.accountId ?? null,
+      contactId: data.contactId ?? null,
+      ...defaultAddresses({}, data.accountId ? account : undefined),
       region: data.region ?? null,
       currency: data.currency,
       lines: pricedLines(data.lines),

@@ -4,7 +4,9 @@ import type { EntityManager } from 'typeorm';
 import type { EventOf } from '@crm/contracts';
 import { DomainError, type Decision } from '@crm/domain';
 import { loadDecideSave } from '@crm/persistence';
+import { CustomersService } from '../customers/customers.service';
 import { DirectoryService } from '../directory/directory.service';
+import { decideCustomerLink } from './order-customer.domain';
 import { decideDraftFromWon } from './order-draft.domain';
 import { decideErpRefused } from './order-erp.domain';
 import { decidePaymentReceived, decideStockDeducted, decideStockInsufficient } from './order-saga.domain';
@@ -19,13 +21,26 @@ export class OrderEventsService {
   constructor(
     private readonly orders: OrdersRepository,
     private readonly directory: DirectoryService,
+    private readonly customers: CustomersService,
   ) {}
 
   /** A won opportunity becomes a draft order, once per opportunity however often the event arrives. */
   async draftFromOpportunity(m: EntityManager, { data }: EventOf<'opportunity.won'>): Promise<void> {
     if (await this.orders.hasOrderFor(m, data.opportunityId)) return;
     const knownTeam = data.team ? undefined : await this.directory.teamOf(m, data.repId);
-    await this.orders.insertDraft(m, decideDraftFromWon(data, knownTeam, { by: SYSTEM, now: new Date(), newId: randomUUID }));
+    const account = data.accountId ? await this.customers.addressesOf(m, data.accountId) : undefined;
+    await this.orders.insertDraft(m, decideDraftFromWon(data, knownTeam, account, { by: SYSTEM, now: new Date(), newId: randomUUID }));
+  }
+
+  /** The opportunity's customer was resolved after it was won: its orders that name no account take the ids. */
+  async linkCustomer(m: EntityManager, { data }: EventOf<'opportunity.customer_linked'>): Promise<void> {
+    const account = await this.customers.addressesOf(m, data.accountId);
+    for (const orderId of await this.orders.idsForOpportunity(m, data.opportunityId)) {
+      await this.step(m, orderId, undefined, (order) => {
+        const { changes } = decideCustomerLink(order, data, account);
+        return { changes: { steps: changes ? [{ set: changes }] : [] }, events: [] };
+      });
+    }
   }
 
   async onStockDeducted(m: EntityManager, { data }: EventOf<'stock.deducted'>): Promise<void> {

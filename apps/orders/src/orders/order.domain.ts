@@ -3,6 +3,7 @@ import { DomainError, type Decision } from '@crm/domain';
 import type { PricedProductLine } from '@crm/money';
 import { newEvent } from '@crm/messaging';
 import type { NewAlert } from '../alerts/alert.domain';
+import type { Address } from '../customers/account.domain';
 import { openFeedbackRequest, type FeedbackRequest } from '../feedback/feedback.domain';
 import { autoConfirms, type AutoConfirmLimits } from './auto-confirm.domain';
 import { nextStatus, type OrderAction, type OrderStatus, type PaymentStatus } from './order-workflow.domain';
@@ -39,6 +40,12 @@ export interface Order {
   repId: string;
   team: string | null;
   customer: CustomerInfo;
+  /** The account and contact in the customers service (ADR 0018); a merge re-points them. */
+  accountId: string | null;
+  contactId: string | null;
+  /** The agreed addresses: named by the request, else the account's when drafted. A merge leaves them. */
+  billingAddress: Address | null;
+  shippingAddress: Address | null;
   region: string | null;
   currency: string;
   total: string;
@@ -148,6 +155,10 @@ export function orderTerms(o: Order) {
     repId: o.repId,
     team: o.team ?? undefined,
     customer: o.customer,
+    accountId: o.accountId ?? undefined,
+    contactId: o.contactId ?? undefined,
+    billingAddress: o.billingAddress ?? undefined,
+    shippingAddress: o.shippingAddress ?? undefined,
     region: o.region ?? undefined,
     currency: o.currency,
     lines: eventLinesOf(o.lines),

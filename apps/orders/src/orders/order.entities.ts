@@ -11,6 +11,7 @@ import {
   VersionColumn,
 } from 'typeorm';
 import { amountColumn as amount } from '@crm/money';
+import type { Address } from '../customers/account.domain';
 import type { CustomerInfo, ErpRefusal, HoldKind, TrackingEntry } from './order.domain';
 import type { OrderStatus, PaymentStatus } from './order-workflow.domain';
 
@@ -22,6 +23,10 @@ export class OrderEntity {
   @Column({ name: 'rep_id', type: 'uuid' }) repId: string;
   @Column({ type: 'text', nullable: true }) team: string | null;
   @Column('jsonb') customer: CustomerInfo;
+  @Column({ name: 'account_id', type: 'uuid', nullable: true }) accountId: string | null;
+  @Column({ name: 'contact_id', type: 'uuid', nullable: true }) contactId: string | null;
+  @Column({ name: 'billing_address', type: 'jsonb', nullable: true }) billingAddress: Address | null;
+  @Column({ name: 'shipping_address', type: 'jsonb', nullable: true }) shippingAddress: Address | null;
   @Column({ type: 'text', nullable: true }) region: string | null;
   @Column('char', { length: 3 }) currency: string;
   @Column({ type: 'numeric', precision: 19, scale: 4, transformer: amount }) total: string;

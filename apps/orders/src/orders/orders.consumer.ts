@@ -16,6 +16,11 @@ export class OrdersConsumer {
     return this.orders.draftFromOpportunity(ctx.manager, event);
   }
 
+  @OnEvent('crm.opportunity.customer_linked')
+  onCustomerLinked(@Payload() event: EventOf<'opportunity.customer_linked'>, @Ctx() ctx: InboxContext) {
+    return this.orders.linkCustomer(ctx.manager, event);
+  }
+
   @OnEvent('crm.stock.deducted')
   onDeducted(@Payload() event: EventOf<'stock.deducted'>, @Ctx() ctx: InboxContext) {
     return this.orders.onStockDeducted(ctx.manager, event);

@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { AlertsModule } from '../alerts/alerts.module';
+import { CustomersModule } from '../customers/customers.module';
 import { DirectoryModule } from '../directory/directory.module';
 import { FeedbackRepository } from '../feedback/feedback.repository';
 import { FeedbackService } from '../feedback/feedback.service';
@@ -16,7 +17,7 @@ export class OrdersModule {
   static forRoot(settings: OrdersSettings): DynamicModule {
     return {
       module: OrdersModule,
-      imports: [AlertsModule, DirectoryModule],
+      imports: [AlertsModule, DirectoryModule, CustomersModule],
       controllers: [OrdersController, OrdersConsumer],
       providers: [
         OrdersRepository,

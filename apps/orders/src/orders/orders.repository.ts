@@ -45,6 +45,10 @@ export class OrdersRepository {
     return m.exists(OrderEntity, { where: { opportunityId } });
   }
 
+  async idsForOpportunity(m: EntityManager, opportunityId: string): Promise<string[]> {
+    return (await m.find(OrderEntity, { select: { id: true }, where: { opportunityId } })).map((o) => o.id);
+  }
+
   /** The caller's order with its lines, status history and tracking reports. */
   async detail(user: AuthUser, id: string): Promise<OrderView | undefined> {
     const m = this.dataSource.manager;

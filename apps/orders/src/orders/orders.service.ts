@@ -4,6 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { DomainError, type Decision } from '@crm/domain';
 import { accessScope, type AuthUser, type Page } from '@crm/http';
 import { inTransaction, loadDecideSave } from '@crm/persistence';
+import { CustomersService } from '../customers/customers.service';
 import { DirectoryService } from '../directory/directory.service';
 import type { AutoConfirmLimits } from './auto-confirm.domain';
 import type { CancelOrderDto, CreateOrderDto, ListOrdersQuery, TrackingDto } from './dto/order.dto';
@@ -23,6 +24,7 @@ export class OrdersService {
     private readonly dataSource: DataSource,
     private readonly orders: OrdersRepository,
     private readonly directory: DirectoryService,
+    private readonly customers: CustomersService,
     @Inject(AUTO_CONFIRM_LIMITS) private readonly autoConfirmLimits: AutoConfirmLimits,
   ) {}
 
@@ -32,7 +34,9 @@ export class OrdersService {
     return inTransaction(this.dataSource, async (m) => {
       const unsellable = await this.directory.unsellableSkus(m, [...new Set(dto.lines.map((l) => l.sku))]);
       const knownTeam = await this.directory.teamOf(m, repId);
-      const draft = decideCreate({ ...dto, scope, caller: user, repId, unsellable, knownTeam }, { by: user.sub, now: new Date(), newId: randomUUID });
+      // An account the copy does not know yet (it may lag the customers service) is accepted, without addresses.
+      const account = dto.accountId ? await this.customers.addressesOf(m, dto.accountId) : undefined;
+      const draft = decideCreate({ ...dto, scope, caller: user, repId, unsellable, knownTeam, account }, { by: user.sub, now: new Date(), newId: randomUUID });
       return this.orders.insertDraft(m, draft);
     });
   }

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -8,6 +8,7 @@ import {
   IsEmail,
   IsIn,
   IsInt,
+  IsISO31661Alpha2,
   IsISO4217CurrencyCode,
   IsNotEmpty,
   IsOptional,
@@ -33,6 +34,25 @@ export class CustomerDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(40) phone?: string;
 }
 
+const Trim = () => Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value));
+
+/** A postal address; the country is an ISO 3166-1 alpha-2 code, stored in capitals as the events carry it. */
+export class AddressDto {
+  @ApiProperty({ example: '88 Jianguo Road' }) @Trim() @IsString() @IsNotEmpty() @MaxLength(200) line1: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) line2?: string;
+  @ApiProperty({ example: 'Beijing' }) @Trim() @IsString() @IsNotEmpty() @MaxLength(100) city: string;
+  @ApiPropertyOptional({ example: 'Chaoyang' }) @IsOptional() @IsString() @MaxLength(100) region?: string;
+  @ApiPropertyOptional({ example: '100022' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[A-Za-z0-9 -]{2,12}$/, { message: '$property must be a postal code' })
+  postalCode?: string;
+  @ApiProperty({ example: 'CN', description: 'ISO 3166-1 alpha-2' })
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.toUpperCase() : value))
+  @IsISO31661Alpha2()
+  country: string;
+}
+
 export class OrderLineDto {
   @ApiProperty({ example: 'PUMP-200' }) @IsString() @IsNotEmpty() @MaxLength(64) sku: string;
   @ApiProperty({ example: 'Centrifugal pump 200 W' }) @IsString() @IsNotEmpty() @MaxLength(200) productName: string;
@@ -50,6 +70,18 @@ export class OrderLineDto {
 
 export class CreateOrderDto {
   @ApiProperty({ type: CustomerDto }) @ValidateNested() @Type(() => CustomerDto) customer: CustomerDto;
+  @ApiPropertyOptional({ format: 'uuid', description: "the customer's account in the customers service" }) @IsOptional() @IsUUID() accountId?: string;
+  @ApiPropertyOptional({ format: 'uuid', description: "the customer's contact in the customers service" }) @IsOptional() @IsUUID() contactId?: string;
+  @ApiPropertyOptional({ type: AddressDto, description: "default: the account's billing address, when the order names an account the service knows" })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => AddressDto)
+  billingAddress?: AddressDto;
+  @ApiPropertyOptional({ type: AddressDto, description: "default: the account's shipping address, when the order names an account the service knows" })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => AddressDto)
+  shippingAddress?: AddressDto;
   @ApiPropertyOptional({ description: 'owner rep; defaults to the caller (a rep may only name themself)' })
   @IsOptional()
   @IsUUID()
