@@ -8,6 +8,8 @@ import type { CustomersSettings } from './customers.settings';
 import { DuplicatesModule } from './duplicates/duplicates.module';
 import { migrations } from './migrations';
 import { ResolutionModule } from './resolution/resolution.module';
+import { TimelineEntryEntity } from './timeline/timeline-entry.entity';
+import { TimelineModule } from './timeline/timeline.module';
 
 @Module({})
 export class AppModule {
@@ -16,11 +18,12 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        ServicePlatformModule.forRoot({ config, entities: [AccountEntity, ContactEntity], migrations }),
+        ServicePlatformModule.forRoot({ config, entities: [AccountEntity, ContactEntity, TimelineEntryEntity], migrations }),
         DuplicatesModule.forRoot(config.settings),
         AccountsModule,
         ContactsModule,
         ResolutionModule,
+        TimelineModule,
       ],
     };
   }

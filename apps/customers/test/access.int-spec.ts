@@ -15,10 +15,14 @@ const TABLE: AccessTable = {
   'GET /api/v1/accounts': [Admin, Manager, Rep],
   'GET /api/v1/accounts/:id': [Admin, Manager, Rep],
   'PATCH /api/v1/accounts/:id': [Admin, Manager, Rep],
+  'GET /api/v1/accounts/:id/timeline': [Admin, Manager, Rep],
+  'GET /api/v1/accounts/:id/summary': [Admin, Manager, Rep],
   'POST /api/v1/contacts': [Admin, Manager, Rep],
   'GET /api/v1/contacts': [Admin, Manager, Rep],
   'GET /api/v1/contacts/:id': [Admin, Manager, Rep],
   'PATCH /api/v1/contacts/:id': [Admin, Manager, Rep],
+  'GET /api/v1/contacts/:id/timeline': [Admin, Manager, Rep],
+  'GET /api/v1/contacts/:id/summary': [Admin, Manager, Rep],
   'GET /api/v1/duplicate-rules': [Admin, Manager],
   'PATCH /api/v1/duplicate-rules/:id': [Admin],
 };
@@ -76,7 +80,7 @@ describe('customers access matrix (OWASP API1/API3/API5)', () => {
       bodies: { 'PATCH /api/v1/contacts/:id': { title: 'taken over' } },
     });
     expect([...accounts.violations, ...contacts.violations]).toEqual([]);
-    expect([...accounts.checked, ...contacts.checked]).toHaveLength(4);
+    expect([...accounts.checked, ...contacts.checked]).toHaveLength(8);
     expect(await fingerprint()).toEqual(before);
   });
 

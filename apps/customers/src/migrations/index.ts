@@ -2,6 +2,7 @@ import { CreateIdempotencyKeys1764201600001 } from '@crm/http';
 import { CreateMessagingTables1764201600000 } from '@crm/messaging';
 import { CreateCustomers1764979200000 } from './1764979200000-create-customers';
 import { CreateTimeline1765065600000 } from './1765065600000-create-timeline';
+import { CustomerRecords1765238400000 } from './1765238400000-customer-records';
 import { LeadResolutions1765324800000 } from './1765324800000-lead-resolutions';
 
 /** Every migration of the customers database, oldest first; never edit one that has shipped. */
@@ -10,5 +11,6 @@ export const migrations = [
   CreateIdempotencyKeys1764201600001,
   CreateCustomers1764979200000,
   CreateTimeline1765065600000,
+  CustomerRecords1765238400000,
   LeadResolutions1765324800000,
 ];
