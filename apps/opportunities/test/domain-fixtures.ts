@@ -33,6 +33,8 @@ export const openOpportunity = (overrides: Partial<OpportunityState> = {}): Oppo
   repId: REP_ID,
   team: 'east',
   customer: { name: 'Li Wei', company: 'Acme Trading' },
+  accountId: null,
+  contactId: null,
   region: null,
   productLine: null,
   companySize: null,

@@ -73,6 +73,19 @@ export class CustomerRefsRepository {
   }
 }
 
+/**
+ * A row that takes over another's references (a kept-aside value copied into the record it was kept for) takes
+ * over what merges remember of them too, so an undo moves the new row back as it would have moved the old one.
+ */
+export async function handOverMoves(m: EntityManager, from: { table: string; recordId: string }, to: { table: string; recordId: string }): Promise<void> {
+  await m.query(`UPDATE customer_merge_moves SET table_name = $3, record_id = $4 WHERE table_name = $1 AND record_id = $2`, [
+    from.table,
+    from.recordId,
+    to.table,
+    to.recordId,
+  ]);
+}
+
 /** The two tables the repository needs, for a service's migration. */
 export async function createCustomerRefTables(q: QueryRunner): Promise<void> {
   await q.query(`

@@ -41,6 +41,8 @@ export interface OpportunityHistoryPlan {
     team: string | null;
     customer: CustomerInfo;
     accountKey: string | null;
+    accountId: string | null;
+    contactId: string | null;
     region: string | null;
     productLine: string | null;
     expectedAmount: string;
@@ -101,13 +103,15 @@ export function opportunityHistoryIssues(r: OpportunityHistoryRecord, stages: re
  * One valid record → its row, lines, stage history and events: opportunity.created in its first stage,
  * a stage_changed per move, and for a closed one the move to the won or lost stage with opportunity.won
  * (marked historical, so orders drafts no order: the order is imported with its own history) or
- * opportunity.lost.
+ * opportunity.lost. `refs`: the account and contact of its lead, when the lead's resolution came first.
  */
 export function decideOpportunityHistory(
   r: OpportunityHistoryRecord,
   pipeline: { id: string; stages: readonly StageDef[] },
   ctx: { by: string; correlationId: string },
+  refs: { accountId: string | null; contactId: string | null } = { accountId: null, contactId: null },
 ): OpportunityHistoryPlan {
+  const customerRefs = { accountId: refs.accountId ?? undefined, contactId: refs.contactId ?? undefined };
   const id = historicalId('opportunity', r.externalId);
   const leadId = r.leadExternalId ? historicalId('lead', r.leadExternalId) : null;
   const stageOf = (key: string) => pipeline.stages.find((s) => s.key === key) as StageDef;
@@ -125,6 +129,7 @@ export function decideOpportunityHistory(
         repId: r.repId,
         team: r.team,
         customer: r.customer,
+        ...customerRefs,
         region: r.region,
         productLine: r.productLine,
         expectedAmount: formatAmount(r.expectedAmount),
@@ -162,6 +167,7 @@ export function decideOpportunityHistory(
             repId: r.repId,
             team: r.team,
             customer: r.customer,
+            ...customerRefs,
             region: r.region,
             currency: r.currency,
             amount: wonAmount as string,
@@ -195,6 +201,7 @@ export function decideOpportunityHistory(
       team: r.team ?? null,
       customer: r.customer,
       accountKey: accountKey(r.customer),
+      ...refs,
       region: r.region ?? null,
       productLine: r.productLine ?? null,
       expectedAmount: formatAmount(r.expectedAmount),

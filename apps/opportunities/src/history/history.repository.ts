@@ -17,8 +17,8 @@ export class OpportunityHistoryRepository {
     const inserted: unknown[] = await m.query(
       `INSERT INTO opportunities (id, lead_id, pipeline_id, stage, stage_entered_at, status, rep_id, team, customer, account_key, region, product_line,
                                   expected_amount, currency, expected_close_date, won_amount, payment_terms, lost_reason, competitor, closed_at,
-                                  created_by, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
+                                  created_by, created_at, account_id, contact_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)
        ON CONFLICT DO NOTHING RETURNING id`,
       [
         o.id,
@@ -43,6 +43,8 @@ export class OpportunityHistoryRepository {
         o.closedAt,
         o.createdBy,
         o.createdAt,
+        o.accountId,
+        o.contactId,
       ],
     );
     if (!inserted.length) return false;

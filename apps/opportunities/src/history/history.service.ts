@@ -8,6 +8,7 @@ import { historyImportResult, type AuthUser, type HistoryImportResult, type Hist
 import { appendToOutbox } from '@crm/messaging';
 import { currentCorrelationId } from '@crm/observability';
 import { inTransaction } from '@crm/persistence';
+import { CustomerLinksService } from '../customer-links/customer-links.service';
 import { PipelineRepository } from '../pipeline/pipeline.repository';
 import { decideOpportunityHistory, opportunityHistoryIssues, type OpportunityHistoryRecord } from './history.domain';
 import { OpportunityHistoryRepository } from './history.repository';
@@ -22,6 +23,7 @@ export class OpportunityHistoryService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly pipelines: PipelineRepository,
     private readonly history: OpportunityHistoryRepository,
+    private readonly customerLinks: CustomerLinksService,
   ) {}
 
   async importOpportunities(user: AuthUser, records: readonly OpportunityHistoryRecord[]): Promise<HistoryImportResult> {
@@ -52,13 +54,17 @@ export class OpportunityHistoryService {
     const correlationId = currentCorrelationId() ?? randomUUID();
     const results: HistoryRecordResult[] = [];
     for (const r of records) {
-      const plan = decideOpportunityHistory(r, { id: pipeline.id, stages }, { by: user.sub, correlationId });
+      const leadId = r.leadExternalId ? historicalId('lead', r.leadExternalId) : null;
       const stored = await inTransaction(this.dataSource, async (tx) => {
+        // The lead's resolution, if it came first (the demo imports leads before opportunities).
+        const refs = await this.customerLinks.refsForLead(tx, leadId);
+        const plan = decideOpportunityHistory(r, { id: pipeline.id, stages }, { by: user.sub, correlationId }, refs);
         if (!(await this.history.insert(tx, plan))) return false;
+        await this.customerLinks.opened(tx, leadId, plan.row.id, refs);
         await appendToOutbox(tx, plan.events);
         return true;
       });
-      results.push({ externalId: r.externalId, id: plan.row.id, outcome: stored ? 'imported' : 'already_imported' });
+      results.push({ externalId: r.externalId, id: historicalId('opportunity', r.externalId), outcome: stored ? 'imported' : 'already_imported' });
     }
     return historyImportResult(results);
   }

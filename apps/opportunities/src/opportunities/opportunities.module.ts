@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { CustomerLinksModule } from '../customer-links/customer-links.module';
 import type { OpportunitiesSettings } from '../opportunities.settings';
 import { PipelineModule } from '../pipeline/pipeline.module';
 import { ScoringModule } from '../scoring/scoring.module';
@@ -16,7 +17,7 @@ export class OpportunitiesModule {
   static forRoot(settings: OpportunitiesSettings): DynamicModule {
     return {
       module: OpportunitiesModule,
-      imports: [PipelineModule, ScoringModule],
+      imports: [PipelineModule, ScoringModule, CustomerLinksModule],
       controllers: [OpportunitiesController, PipelineSummaryController, StrategiesController, OpportunitiesConsumer],
       providers: [
         OpportunitiesService,

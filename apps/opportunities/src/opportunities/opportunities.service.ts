@@ -6,6 +6,7 @@ import type { EventOf } from '@crm/contracts';
 import { DomainError, type Decision } from '@crm/domain';
 import { accessScope, type AuthUser, type Page } from '@crm/http';
 import { inTransaction, loadDecideSave } from '@crm/persistence';
+import { CustomerLinksService } from '../customer-links/customer-links.service';
 import type { OpportunitiesSettings } from '../opportunities.settings';
 import { PipelinesService } from '../pipeline/pipelines.service';
 import { ScoringService } from '../scoring/scoring.service';
@@ -30,6 +31,7 @@ export class OpportunitiesService {
     private readonly leadFacts: LeadFactsRepository,
     private readonly pipelines: PipelinesService,
     private readonly scoring: ScoringService,
+    private readonly customerLinks: CustomerLinksService,
     @Inject(OPPORTUNITY_SETTINGS) private readonly settings: OpportunitiesSettings,
     private readonly calendar: BusinessCalendar,
   ) {}
@@ -90,10 +92,15 @@ export class OpportunitiesService {
 
   // ---- event side ------------------------------------------------------------------------------
 
-  /** One opportunity per converted lead: a redelivery, or a new event for the same lead, changes nothing. */
+  /**
+   * One opportunity per converted lead: a redelivery, or a new event for the same lead, changes nothing. When the
+   * lead's resolution came first, the opportunity opens with its account and contact (and says so in its event).
+   */
   async createFromLead(m: EntityManager, { data }: EventOf<'lead.converted'>): Promise<void> {
+    const refs = await this.customerLinks.refsForLead(m, data.leadId);
     const facts = { companySize: await this.leadFacts.companySizeOf(m, data.leadId) };
-    await this.open(m, { ...fromConvertedLead(data, facts, this.settings, this.calendar.zone), pipeline: await this.pipelines.resolve(m) });
+    const id = await this.open(m, { ...fromConvertedLead(data, facts, this.settings, this.calendar.zone, refs), pipeline: await this.pipelines.resolve(m) });
+    if (id) await this.customerLinks.opened(m, data.leadId, id, refs);
   }
 
   async onLeadCaptured(m: EntityManager, { data }: EventOf<'lead.captured'>): Promise<void> {

@@ -91,4 +91,28 @@ describe('decideOpen', () => {
       team: 'east',
     });
   });
+
+  it('carries the account and contact a request names, or a resolution kept for the lead', () => {
+    const [accountId, contactId] = [randomUUID(), randomUUID()];
+    const opened = (t: Omit<Parameters<typeof decideOpen>[0], 'pipeline'>) =>
+      decideOpen({ ...t, pipeline: { id: randomUUID(), stages: STAGES } }, randomUUID(), new Date());
+    const direct = opened(newOpportunity({ ...request, accountId, contactId }, rep));
+    expect(direct.changes.row).toMatchObject({ accountId, contactId });
+    expect(direct.events[0].data).toMatchObject({ accountId, contactId });
+    const lead: EventData<'lead.converted'> = {
+      leadId: randomUUID(),
+      repId: REP_ID,
+      customer: { name: 'C' },
+      productNeeds: [],
+      capturedAt: '2026-01-01T00:00:00.000Z',
+      convertedAt: '2026-01-02T00:00:00.000Z',
+    };
+    const converted = opened(
+      fromConvertedLead(lead, { companySize: null }, { defaultCurrency: 'EUR', defaultCloseDays: 30 }, 'UTC', { accountId: null, contactId }),
+    );
+    expect(converted.changes.row).toMatchObject({ accountId: null, contactId });
+    expect(converted.events[0].data).toMatchObject({ contactId });
+    expect((converted.events[0].data as { accountId?: string }).accountId).toBeUndefined();
+    expect(opened(newOpportunity(request, rep)).changes.row).toMatchObject({ accountId: null, contactId: null });
+  });
 });

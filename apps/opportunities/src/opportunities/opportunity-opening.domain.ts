@@ -14,6 +14,9 @@ export interface NewOpportunity {
   repId: string;
   team: string | null;
   customer: CustomerInfo;
+  /** The customers service's records, when known (a request names them, or the lead's resolution came first). */
+  accountId: string | null;
+  contactId: string | null;
   region: string | null;
   productLine: string | null;
   companySize: string | null;
@@ -51,6 +54,8 @@ export function decideOpen(t: NewOpportunity, id: string, now: Date): Decision<O
       repId: t.repId,
       team: t.team ?? undefined,
       customer: t.customer,
+      accountId: t.accountId ?? undefined,
+      contactId: t.contactId ?? undefined,
       region: t.region ?? undefined,
       productLine: t.productLine ?? undefined,
       expectedAmount: t.expectedAmount,
@@ -78,6 +83,8 @@ export interface CreateOpportunity {
   repId?: string;
   team?: string;
   customer: CustomerInfo;
+  accountId?: string;
+  contactId?: string;
   region?: string;
   productLine?: string;
   companySize?: string;
@@ -104,6 +111,8 @@ export function newOpportunity(cmd: CreateOpportunity, caller: { sub: string; te
     repId,
     team: scope.kind === 'team' ? scope.team : scope.kind === 'all' ? (cmd.team ?? null) : (caller.team ?? null),
     customer: cmd.customer,
+    accountId: cmd.accountId ?? null,
+    contactId: cmd.contactId ?? null,
     region: cmd.region ?? null,
     productLine: cmd.productLine ?? null,
     companySize: cmd.companySize ?? null,
@@ -119,13 +128,15 @@ export function newOpportunity(cmd: CreateOpportunity, caller: { sub: string; te
 
 /**
  * A converted lead's opportunity: what the lead names, else the service's defaults (a missing amount is 0; the
- * close date some days after the business day of the conversion, in the business time zone `zone`).
+ * close date some days after the business day of the conversion, in the business time zone `zone`). `refs`: the
+ * lead's resolution when it arrived first.
  */
 export function fromConvertedLead(
   data: EventData<'lead.converted'>,
   facts: { companySize: string | null },
   defaults: { defaultCurrency: string; defaultCloseDays: number },
   zone = DEFAULT_TIME_ZONE,
+  refs: { accountId: string | null; contactId: string | null } = { accountId: null, contactId: null },
 ): Omit<NewOpportunity, 'pipeline'> {
   const closeDate = addDays(dayOf(data.convertedAt, zone), defaults.defaultCloseDays);
   return {
@@ -133,6 +144,7 @@ export function fromConvertedLead(
     repId: data.repId,
     team: data.team ?? null,
     customer: data.customer,
+    ...refs,
     region: data.region ?? null,
     productLine: data.productLine ?? null,
     companySize: facts.companySize,

@@ -67,6 +67,13 @@ describe('decideWin', () => {
     });
   });
 
+  it("carries the opportunity's account and contact when known, and leaves them out otherwise", () => {
+    const [accountId, contactId] = ['7c0a2f1e-0000-4000-8000-00000000000a', '7c0a2f1e-0000-4000-8000-00000000000c'];
+    expect(decideWin({ ...ready, accountId, contactId }, {}, actor).events[1].data).toMatchObject({ accountId, contactId });
+    const data = decideWin(ready, {}, actor).events[1].data as Record<string, unknown>;
+    expect('accountId' in data && data.accountId !== undefined).toBe(false);
+  });
+
   it('takes the lines sent instead, and checks the exit criteria with them', () => {
     const noLines = openOpportunity({ fields: { needsReport: 'doc' }, tasks: [{ id: 't-1', key: 'demo', doneAt: actor.now }] });
     const { changes } = decideWin(noLines, { lines: [{ sku: 'B', productName: 'B', quantity: 2, unitPrice: '10' }] }, actor);

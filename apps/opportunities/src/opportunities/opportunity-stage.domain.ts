@@ -105,6 +105,8 @@ export function decideWin(o: OpportunityState, cmd: WinOpportunity, actor: Actor
       repId: o.repId,
       team: o.team ?? undefined,
       customer: o.customer,
+      accountId: o.accountId ?? undefined,
+      contactId: o.contactId ?? undefined,
       region: o.region ?? undefined,
       currency: o.currency,
       amount,

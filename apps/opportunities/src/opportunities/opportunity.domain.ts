@@ -44,6 +44,8 @@ export interface OpportunityState {
   repId: string;
   team: string | null;
   customer: CustomerInfo;
+  accountId: string | null;
+  contactId: string | null;
   region: string | null;
   productLine: string | null;
   companySize: string | null;

@@ -23,6 +23,9 @@ export class OpportunityEntity {
   @Column({ name: 'rep_id', type: 'uuid' }) repId: string;
   @Column({ type: 'text', nullable: true }) team: string | null;
   @Column('jsonb') customer: CustomerInfo;
+  /** The customers service's account and contact (ADR 0018); null until known. */
+  @Column({ name: 'account_id', type: 'uuid', nullable: true }) accountId: string | null;
+  @Column({ name: 'contact_id', type: 'uuid', nullable: true }) contactId: string | null;
   @Column({ name: 'account_key', type: 'text', nullable: true, select: false }) accountKey: string | null;
   @Column({ type: 'text', nullable: true }) region: string | null;
   @Column({ name: 'product_line', type: 'text', nullable: true }) productLine: string | null;

@@ -77,8 +77,9 @@ export class OpportunityRepository {
   async insertNew(m: EntityManager, { changes: { row: t, lines, move }, events }: Decision<OpenedOpportunity>): Promise<boolean> {
     const inserted: unknown[] = await m.query(
       `INSERT INTO opportunities (id, lead_id, pipeline_id, stage, stage_entered_at, rep_id, team, customer, account_key, region, product_line,
-                                  company_size, product_needs, expected_amount, currency, expected_close_date, fields, created_by, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $5)
+                                  company_size, product_needs, expected_amount, currency, expected_close_date, fields, created_by, created_at,
+                                  account_id, contact_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $5, $19, $20)
        ON CONFLICT (lead_id) DO NOTHING RETURNING id`,
       [
         t.id,
@@ -99,6 +100,8 @@ export class OpportunityRepository {
         t.expectedCloseDate,
         JSON.stringify(t.fields),
         t.createdBy,
+        t.accountId,
+        t.contactId,
       ],
     );
     if (!inserted.length) return false;

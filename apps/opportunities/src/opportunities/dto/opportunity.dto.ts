@@ -52,6 +52,8 @@ export class LineDto {
 export class CreateOpportunityDto {
   @ApiProperty({ type: CustomerDto }) @ValidateNested() @Type(() => CustomerDto) customer: CustomerDto;
   @ApiPropertyOptional({ description: 'owner rep; defaults to the caller (a rep may only name themself)' }) @IsOptional() @IsUUID() repId?: string;
+  @ApiPropertyOptional({ format: 'uuid', description: 'the account (company) in the customers service' }) @IsOptional() @IsUUID() accountId?: string;
+  @ApiPropertyOptional({ format: 'uuid', description: 'the contact (person) in the customers service' }) @IsOptional() @IsUUID() contactId?: string;
   @ApiPropertyOptional({ description: 'team of the owner (admin only; others get their own team)' }) @IsOptional() @IsString() @MaxLength(64) team?: string;
   @ApiPropertyOptional({ example: 'east' }) @IsOptional() @IsString() @MaxLength(64) region?: string;
   @ApiPropertyOptional({ example: 'pumps' }) @IsOptional() @IsString() @MaxLength(64) productLine?: string;
