@@ -6,6 +6,9 @@ import { ContactEntity } from './contacts/contact.entity';
 import { ContactsModule } from './contacts/contacts.module';
 import type { CustomersSettings } from './customers.settings';
 import { DuplicatesModule } from './duplicates/duplicates.module';
+import { DuplicateCandidateEntity } from './duplicates/scan/candidate.entity';
+import { MergeEntity } from './merges/merge.entity';
+import { MergesModule } from './merges/merges.module';
 import { migrations } from './migrations';
 import { ResolutionModule } from './resolution/resolution.module';
 import { TimelineEntryEntity } from './timeline/timeline-entry.entity';
@@ -18,12 +21,17 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        ServicePlatformModule.forRoot({ config, entities: [AccountEntity, ContactEntity, TimelineEntryEntity], migrations }),
+        ServicePlatformModule.forRoot({
+          config,
+          entities: [AccountEntity, ContactEntity, TimelineEntryEntity, MergeEntity, DuplicateCandidateEntity],
+          migrations,
+        }),
         DuplicatesModule.forRoot(config.settings),
         AccountsModule,
         ContactsModule,
         ResolutionModule,
         TimelineModule,
+        MergesModule.forRoot(config.settings),
       ],
     };
   }

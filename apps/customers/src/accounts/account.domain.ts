@@ -24,6 +24,8 @@ export interface AccountFields {
   taxId: string | null;
   billingAddress: Address | null;
   shippingAddress: Address | null;
+  /** The trading currency (ISO 4217); accounts in different currencies cannot be merged. */
+  currency: string | null;
 }
 
 export interface AccountState extends AccountFields, Ownership {
@@ -51,6 +53,9 @@ export function normalizeDomains(domains: string[]): string[] {
   return out;
 }
 
+/** Country codes in upper case ("cn" is CN), as the events' contract has them. */
+const address = (a: Address | null | undefined): Address | null => (a ? { ...a, country: a.country.toUpperCase() } : null);
+
 /** The keys the duplicate rules compare. */
 export const accountKeys = (a: Pick<AccountFields, 'name' | 'domains'>): DuplicateKeys => ({
   emails: [],
@@ -76,6 +81,10 @@ function event(name: 'account.created' | 'account.updated', a: AccountState, by:
       industry: a.industry,
       size: a.size,
       region: a.region,
+      taxId: a.taxId,
+      billingAddress: a.billingAddress,
+      shippingAddress: a.shippingAddress,
+      currency: a.currency,
       ownerRepId: a.ownerRepId,
       team: a.team,
       version: a.version,
@@ -99,8 +108,9 @@ export function decideCreateAccount(
     size: input.size ?? null,
     region: input.region ?? null,
     taxId: input.taxId ?? null,
-    billingAddress: input.billingAddress ?? null,
-    shippingAddress: input.shippingAddress ?? null,
+    billingAddress: address(input.billingAddress),
+    shippingAddress: address(input.shippingAddress),
+    currency: input.currency ?? null,
     ...owner,
   };
   return { changes: row(state), events: [event('account.created', state, ctx.by, ctx.now)] };
@@ -115,6 +125,8 @@ export function decideEditAccount(current: AccountState, edit: AccountInput, own
     ...owner,
     name: (edit.name ?? current.name).trim(),
     domains: edit.domains ? normalizeDomains(edit.domains) : current.domains,
+    billingAddress: edit.billingAddress !== undefined ? address(edit.billingAddress) : current.billingAddress,
+    shippingAddress: edit.shippingAddress !== undefined ? address(edit.shippingAddress) : current.shippingAddress,
     version: current.version + 1,
   };
   return { changes: row(state), events: [event('account.updated', state, ctx.by, ctx.now)] };

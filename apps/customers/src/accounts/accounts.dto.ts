@@ -51,6 +51,10 @@ export class AccountFieldsDto {
   taxId?: string;
   @ApiPropertyOptional({ type: AddressDto }) @IsOptional() @ValidateNested() @Type(() => AddressDto) billingAddress?: AddressDto;
   @ApiPropertyOptional({ type: AddressDto }) @IsOptional() @ValidateNested() @Type(() => AddressDto) shippingAddress?: AddressDto;
+  @ApiPropertyOptional({ example: 'CNY', description: 'trading currency, ISO 4217; accounts in different currencies cannot be merged' })
+  @IsOptional()
+  @Matches(/^[A-Z]{3}$/, { message: '$property must be an ISO 4217 code such as CNY' })
+  currency?: string;
   @ApiPropertyOptional({ format: 'uuid', description: 'owner rep; a rep may only name themselves' }) @IsOptional() @IsUUID() ownerRepId?: string;
   @ApiPropertyOptional({ description: 'owner team; a manager may only name their own' }) @IsOptional() @IsString() @IsNotEmpty() @MaxLength(64) team?: string;
   @ApiPropertyOptional({ description: 'save although a "warn" duplicate rule matched (a "block" rule still refuses)' })

@@ -3,7 +3,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { paginate, restrictToScope, type AuthUser, type Page } from '@crm/http';
 import { likeFragment } from '../search';
 import { restrictToVisible } from '../visibility';
-import type { AccountRow, AccountState } from './account.domain';
+import type { AccountRow } from './account.domain';
 import { AccountEntity } from './account.entity';
 import type { ListAccountsQuery } from './accounts.dto';
 
@@ -22,24 +22,26 @@ export class AccountsRepository {
     return restrictToVisible(m.getRepository(AccountEntity).createQueryBuilder('a'), user, { alias: 'a', kind: 'account' });
   }
 
-  async lockVisible(m: EntityManager, user: AuthUser, id: string): Promise<AccountState | undefined> {
-    return (await this.scoped(user, m).andWhere('a.id = :id', { id }).setLock('pessimistic_write').getOne()) ?? undefined;
+  /** Without a caller: any account (an undo restoring the account a merge took away). */
+  async lockVisible(m: EntityManager, user: AuthUser | undefined, id: string): Promise<AccountEntity | undefined> {
+    const qb = user ? this.scoped(user, m) : m.getRepository(AccountEntity).createQueryBuilder('a').where('1 = 1');
+    return (await qb.andWhere('a.id = :id', { id }).setLock('pessimistic_write').getOne()) ?? undefined;
   }
 
   async get(user: AuthUser, id: string): Promise<AccountEntity | undefined> {
     return (await this.visible(user).andWhere('a.id = :id', { id }).getOne()) ?? undefined;
   }
 
-  /** Names of the given accounts, for the contacts' search text; unknown ids are left out. */
+  /** Names of the given accounts, for the contacts' search text; unknown and merged-away ids are left out. */
   async names(m: EntityManager, ids: string[]): Promise<{ id: string; name: string }[]> {
-    return ids.length ? m.query('SELECT id, name FROM accounts WHERE id = ANY($1::uuid[])', [ids]) : [];
+    return ids.length ? m.query('SELECT id, name FROM accounts WHERE id = ANY($1::uuid[]) AND merged_into IS NULL', [ids]) : [];
   }
 
   async insert(m: EntityManager, a: AccountRow, by: string): Promise<AccountEntity> {
     await m.query(
       `INSERT INTO accounts (id, name, domains, industry, size, region, tax_id, billing_address, shipping_address, owner_rep_id, team,
-                             normalized_name, name_bigrams, search_text, created_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+                             normalized_name, name_bigrams, search_text, currency, created_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
       [...this.values(a), by],
     );
     return m.findOneByOrFail(AccountEntity, { id: a.id });
@@ -48,7 +50,7 @@ export class AccountsRepository {
   async update(m: EntityManager, a: AccountRow): Promise<AccountEntity> {
     await m.query(
       `UPDATE accounts SET name = $2, domains = $3, industry = $4, size = $5, region = $6, tax_id = $7, billing_address = $8, shipping_address = $9,
-              owner_rep_id = $10, team = $11, normalized_name = $12, name_bigrams = $13, search_text = $14, version = version + 1, updated_at = now()
+              owner_rep_id = $10, team = $11, normalized_name = $12, name_bigrams = $13, search_text = $14, currency = $15, version = version + 1, updated_at = now()
         WHERE id = $1`,
       this.values(a),
     );
@@ -72,11 +74,13 @@ export class AccountsRepository {
       a.normalizedName,
       a.nameBigrams,
       a.searchText,
+      a.currency,
     ];
   }
 
   list(user: AuthUser, query: ListAccountsQuery): Promise<Page<AccountEntity>> {
-    const qb = this.visible(user);
+    // A merged-away account is only reachable by its id (GET follows `mergedInto`).
+    const qb = this.visible(user).andWhere('a.mergedInto IS NULL');
     // The trigram GIN index serves the fragment, Latin or Chinese, anywhere in the name, domains or tax id.
     if (query.q) qb.andWhere(`a.search_text LIKE :q`, { q: likeFragment(query.q) });
     if (query.ownerId) qb.andWhere('a.ownerRepId = :ownerId', { ownerId: query.ownerId });

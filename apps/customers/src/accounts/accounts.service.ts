@@ -6,6 +6,7 @@ import { accessScope, type AuthUser, type Page } from '@crm/http';
 import { appendToOutbox } from '@crm/messaging';
 import { inTransaction, loadDecideSave } from '@crm/persistence';
 import { DuplicatesService } from '../duplicates/duplicates.service';
+import { assertNotMerged } from '../merges/merge.domain';
 import { decideOwnership } from '../ownership.domain';
 import { accountKeys, decideCreateAccount, decideEditAccount } from './account.domain';
 import type { AccountEntity } from './account.entity';
@@ -42,6 +43,7 @@ export class AccountsService {
         notFound: () => notFound(id),
         expectedVersion,
         decide: async (account) => {
+          assertNotMerged('account', account);
           const owner = decideOwnership(accessScope(user), dto, user, account);
           const decision = decideEditAccount(account, fields(dto), owner, { by: user.sub, now: new Date() });
           await this.duplicates.checkAccount(m, accountKeys(decision.changes), allowDuplicate || !!dto.allowDuplicate, id);

@@ -10,6 +10,9 @@ export class ContactEntity {
   @Column({ name: 'preferred_channel', type: 'text', nullable: true }) preferredChannel: string | null;
   @Column({ name: 'owner_rep_id', type: 'uuid', nullable: true }) ownerRepId: string | null;
   @Column({ type: 'text', nullable: true }) team: string | null;
+  /** Set when the contact was merged into another: GET still answers it so a stale link can follow. */
+  @Column({ name: 'merged_into', type: 'uuid', nullable: true }) mergedInto: string | null;
+  @Column({ name: 'merged_at', type: 'timestamptz', nullable: true }) mergedAt: Date | null;
   @Column({ name: 'search_text', type: 'text', select: false }) searchText: string;
   @Column({ name: 'created_by', type: 'text' }) createdBy: string;
   @VersionColumn() version: number;

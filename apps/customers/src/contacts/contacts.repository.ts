@@ -3,9 +3,12 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { paginate, restrictToScope, type AuthUser, type Page } from '@crm/http';
 import { likeFragment, phoneFragment } from '../search';
 import { restrictToVisible } from '../visibility';
-import type { ContactRow, ContactState } from './contact.domain';
+import type { ContactRow } from './contact.domain';
 import { ContactEntity, type Membership } from './contact.entity';
 import type { ListContactsQuery } from './contacts.dto';
+
+/** A contact under its row lock, with the accounts it belongs to now. */
+export type LockedContact = ContactEntity & { accountIds: string[] };
 
 /** The contacts and their account memberships: every write of a contact command, and the caller's views. */
 @Injectable()
@@ -21,8 +24,10 @@ export class ContactsRepository {
     return restrictToVisible(m.getRepository(ContactEntity).createQueryBuilder('c'), user, { alias: 'c', kind: 'contact' });
   }
 
-  async lockVisible(m: EntityManager, user: AuthUser, id: string): Promise<ContactState | undefined> {
-    const contact = await this.scoped(user, m).andWhere('c.id = :id', { id }).setLock('pessimistic_write').getOne();
+  /** Without a caller: any contact (a merge moving memberships of contacts the caller need not see). */
+  async lockVisible(m: EntityManager, user: AuthUser | undefined, id: string): Promise<LockedContact | undefined> {
+    const qb = user ? this.scoped(user, m) : m.getRepository(ContactEntity).createQueryBuilder('c').where('1 = 1');
+    const contact = await qb.andWhere('c.id = :id', { id }).setLock('pessimistic_write').getOne();
     return contact ? { ...contact, accountIds: await this.currentAccounts(m, id) } : undefined;
   }
 
@@ -84,7 +89,7 @@ export class ContactsRepository {
   }
 
   list(user: AuthUser, query: ListContactsQuery): Promise<Page<ContactEntity>> {
-    const qb = this.visible(user);
+    const qb = this.visible(user).andWhere('c.mergedInto IS NULL');
     if (query.q) {
       // Name, company or email fragment through the trigram index; a phone fragment matches however it was typed.
       const digits = phoneFragment(query.q);

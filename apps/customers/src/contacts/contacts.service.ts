@@ -7,6 +7,7 @@ import { appendToOutbox } from '@crm/messaging';
 import { inTransaction, loadDecideSave } from '@crm/persistence';
 import { AccountsRepository } from '../accounts/accounts.repository';
 import { DuplicatesService } from '../duplicates/duplicates.service';
+import { assertNotMerged } from '../merges/merge.domain';
 import { decideOwnership } from '../ownership.domain';
 import { contactKeys, decideCreateContact, decideEditContact } from './contact.domain';
 import type { ContactEntity } from './contact.entity';
@@ -50,6 +51,7 @@ export class ContactsService {
         notFound: () => notFound(id),
         expectedVersion,
         decide: async (contact) => {
+          assertNotMerged('contact', contact);
           const owner = decideOwnership(accessScope(user), dto, user, contact);
           const known = await this.accountNames(m, dto.accountIds ?? contact.accountIds);
           const decision = decideEditContact(contact, fields(dto), owner, known, { by: user.sub, now: new Date() });

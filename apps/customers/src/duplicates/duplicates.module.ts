@@ -2,17 +2,32 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { DuplicateRulesController } from './duplicate-rules.controller';
 import { DuplicatesRepository } from './duplicates.repository';
 import { DUPLICATE_CANDIDATES, DuplicatesService } from './duplicates.service';
+import { CandidatesController } from './scan/candidates.controller';
+import { CandidatesRepository } from './scan/candidates.repository';
+import { DUPLICATE_SCAN_CRON, DuplicateScanJob } from './scan/duplicate-scan.job';
+import { DuplicateScanService } from './scan/duplicate-scan.service';
 
 @Module({})
 export class DuplicatesModule {
-  /** `candidates`: how many matching records a check names at most (CUSTOMERS_DUPLICATE_CANDIDATES). */
-  static forRoot(settings: { duplicateCandidates: number }): DynamicModule {
+  /**
+   * `duplicateCandidates`: how many matching records a check names at most (CUSTOMERS_DUPLICATE_CANDIDATES);
+   * `duplicateScanCron`: when the scan runs (CUSTOMERS_DUPLICATE_SCAN_CRON).
+   */
+  static forRoot(settings: { duplicateCandidates: number; duplicateScanCron: string }): DynamicModule {
     return {
       module: DuplicatesModule,
       global: true,
-      controllers: [DuplicateRulesController],
-      providers: [DuplicatesRepository, DuplicatesService, { provide: DUPLICATE_CANDIDATES, useValue: settings.duplicateCandidates }],
-      exports: [DuplicatesService],
+      controllers: [DuplicateRulesController, CandidatesController],
+      providers: [
+        DuplicatesRepository,
+        DuplicatesService,
+        CandidatesRepository,
+        DuplicateScanService,
+        DuplicateScanJob,
+        { provide: DUPLICATE_CANDIDATES, useValue: settings.duplicateCandidates },
+        { provide: DUPLICATE_SCAN_CRON, useValue: settings.duplicateScanCron },
+      ],
+      exports: [DuplicatesService, DuplicateScanService],
     };
   }
 }

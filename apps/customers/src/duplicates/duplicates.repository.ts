@@ -41,7 +41,7 @@ export class DuplicatesRepository {
     for (const key of [...new Set(keys)].sort()) await m.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`${entity}:${key}`]);
   }
 
-  /** Accounts sharing a domain, a similar name (trigram) or a Chinese name bigram; `exceptId` is the one being edited. */
+  /** Accounts sharing a domain, a similar name (trigram) or a Chinese name bigram; `exceptId` is the one being edited, merged-away ones are no duplicates. */
   async accountCandidates(
     m: EntityManager,
     k: { domains: string[]; name: string; bigrams: string[] },
@@ -55,7 +55,7 @@ export class DuplicatesRepository {
       `SELECT id, name AS "displayName", domains, normalized_name AS name, similarity(normalized_name, $2)::float8 AS "nameSimilarity",
               '{}'::text[] AS emails, '{}'::text[] AS phones
          FROM accounts
-        WHERE ($5::uuid IS NULL OR id <> $5) AND (domains && $1::text[] OR normalized_name % $2 OR name_bigrams && $3::text[])
+        WHERE ($5::uuid IS NULL OR id <> $5) AND merged_into IS NULL AND (domains && $1::text[] OR normalized_name % $2 OR name_bigrams && $3::text[])
         ORDER BY created_at, id LIMIT $4`,
       [k.domains, k.name, k.bigrams, limit, exceptId ?? null],
     );
@@ -66,7 +66,7 @@ export class DuplicatesRepository {
     return m.query(
       `SELECT id, name AS "displayName", normalized_emails AS emails, normalized_phones AS phones, '{}'::text[] AS domains, '' AS name, 0::float8 AS "nameSimilarity"
          FROM contacts
-        WHERE ($4::uuid IS NULL OR id <> $4) AND (normalized_emails && $1::text[] OR normalized_phones && $2::text[])
+        WHERE ($4::uuid IS NULL OR id <> $4) AND merged_into IS NULL AND (normalized_emails && $1::text[] OR normalized_phones && $2::text[])
         ORDER BY created_at, id LIMIT $3`,
       [k.emails, k.phones, limit, exceptId ?? null],
     );

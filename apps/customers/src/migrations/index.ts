@@ -2,6 +2,7 @@ import { CreateIdempotencyKeys1764201600001 } from '@crm/http';
 import { CreateMessagingTables1764201600000 } from '@crm/messaging';
 import { CreateCustomers1764979200000 } from './1764979200000-create-customers';
 import { CreateTimeline1765065600000 } from './1765065600000-create-timeline';
+import { MergesAndScan1765152000000 } from './1765152000000-merges-and-scan';
 import { CustomerRecords1765238400000 } from './1765238400000-customer-records';
 import { LeadResolutions1765324800000 } from './1765324800000-lead-resolutions';
 
@@ -11,6 +12,7 @@ export const migrations = [
   CreateIdempotencyKeys1764201600001,
   CreateCustomers1764979200000,
   CreateTimeline1765065600000,
+  MergesAndScan1765152000000,
   CustomerRecords1765238400000,
   LeadResolutions1765324800000,
 ];

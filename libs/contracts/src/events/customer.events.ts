@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineEvent } from '../event-definition';
-import { Actor, Address, Id, Region, Timestamp } from '../primitives';
+import { Actor, Address, Currency, Id, Region, Timestamp } from '../primitives';
 import { Topics } from '../topics';
 
 const customers = { topic: Topics.customers, source: 'customers' } as const;
@@ -16,6 +16,9 @@ const AccountData = z.object({
   taxId: z.string().max(64).nullable().optional(),
   billingAddress: Address.nullable().optional().describe('added later: orders take it as the default billing address'),
   shippingAddress: Address.nullable().optional().describe('added later: orders take it as the default shipping address'),
+  currency: Currency.nullable()
+    .optional()
+    .describe('added later: the account’s trading currency (ISO 4217); accounts in different currencies cannot be merged'),
   ownerRepId: Id.nullable(),
   team: z.string().max(64).nullable(),
   version: z.number().int().positive(),
