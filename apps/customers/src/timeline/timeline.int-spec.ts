@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { createEvent } from '@crm/contracts';
 import { eventually, type TestService } from '@crm/testing';
 import { admin, createAccount, createContact, managerOf, repOf, startCustomers, type Claims } from '../testing/customers-fixtures';
 import { financeEvents as fin, leadEvents as lead, mergeEvents as merge, opportunityEvents as opp, orderEvents as ord } from '../testing/record-events';
@@ -167,6 +168,8 @@ describe('customer timeline and summary (real PostgreSQL and Kafka)', () => {
       expect(mine.map((e) => e.id)).toEqual(all.filter((e) => e.repId === rep.sub || ['account.created', 'contact.created'].includes(e.kind)).map((e) => e.id));
       const firstPage = (await svc.as(rep).get(`/api/v1/accounts/${accountId}/timeline?limit=5`).expect(200)).body.items;
       expect(firstPage.map((e: Entry) => e.id)).toEqual(mine.slice(0, 5).map((e) => e.id));
+      // A receivable's entries belong to its order's rep.
+      expect(mine.filter((e) => e.kind === 'payment.received').map((e) => e.recordId)).toEqual([r1]);
       expect(await timeline(managerEast)).toHaveLength(all.length);
       await svc.as(managerWest).get(`/api/v1/accounts/${accountId}/timeline`).expect(404);
       await svc.as(stranger).get(`/api/v1/accounts/${accountId}/timeline`).expect(404);
@@ -216,6 +219,40 @@ describe('customer timeline and summary (real PostgreSQL and Kafka)', () => {
       await svc.as(managerWest).get(`/api/v1/accounts/${other.id}`).expect(404);
       await svc.publish(opp.lost(deal, t(31)));
       await eventually(() => svc.as(stranger).get(`/api/v1/accounts/${other.id}`).expect(404));
+    });
+
+    it("moves a reassigned lead's whole history to the new rep and their team (from rep.upserted)", async () => {
+      const leadB = randomUUID();
+      const newRep = repOf('tl-north');
+      await svc.publish(
+        createEvent('rep.upserted', {
+          subject: newRep.sub,
+          data: { repId: newRep.sub, name: 'North', email: 'north@crm.example', team: 'tl-north', capacity: 5, active: true, updatedAt: t(50) },
+        }),
+      );
+      await svc.publish(
+        lead.captured(leadB, t(50)),
+        lead.assigned(leadB, rep.sub, team, t(51)),
+        lead.followedUp(leadB, rep.sub, t(52), 'First call'),
+        lead.resolved(leadB, contactId, accountId, t(53)),
+      );
+      await eventually(async () => expect((await timeline(rep)).filter((e) => e.recordId === leadB)).toHaveLength(3));
+      await svc.publish(
+        createEvent('lead.reassigned', {
+          subject: leadB,
+          data: { leadId: leadB, fromRepId: rep.sub, toRepId: newRep.sub, reason: 'manual', reassignedAt: t(54), firstFollowUpDueAt: t(60) },
+        }),
+      );
+      await eventually(async () => expect((await timeline(rep)).filter((e) => e.recordId === leadB)).toEqual([]));
+      const moved = (await timeline(admin)).filter((e) => e.recordId === leadB);
+      expect(moved.map((e) => [e.kind, e.repId])).toEqual(
+        ['lead.reassigned', 'lead.followed_up', 'lead.assigned', 'lead.captured'].map((k) => [k, newRep.sub]),
+      );
+      // The new team's manager sees the contact through the open lead, and of its timeline only that lead and the contact's own entries.
+      const north = await timeline(managerOf('tl-north'), '', `contacts/${contactId}`);
+      expect(new Set(north.map((e) => (e.recordId === leadB ? 'lead' : e.kind)))).toEqual(new Set(['lead', 'contact.created']));
+      const rows = await svc.dataSource.query('SELECT DISTINCT team FROM timeline_entries WHERE record_id = $1', [leadB]);
+      expect(rows).toEqual([{ team: 'tl-north' }]);
     });
 
     it("re-points the merged account's and contact's entries to the survivor, and the undo puts them back", async () => {
