@@ -45,3 +45,51 @@ export async function publishPastLeads(topicPrefix: string, capturedAt: readonly
     await producer.disconnect();
   }
 }
+
+/** The steps of the journey on the customer's timeline, oldest first (each entry stamped with its business time). */
+export const JOURNEY_TRAIL = [
+  'lead.captured',
+  'lead.assigned',
+  'lead.followed_up',
+  'lead.qualified',
+  'lead.converted',
+  'opportunity.created',
+  'opportunity.stage_changed',
+  'opportunity.stage_changed',
+  'opportunity.stage_changed',
+  'opportunity.strategy_recorded',
+  'opportunity.strategy_recorded',
+  'opportunity.won',
+  'order.drafted',
+  'order.submitted',
+  'order.confirmed',
+  'receivable.created',
+  'order.shipped',
+  'order.delivered',
+  'payment.received',
+  'order.completed',
+  'order.feedback_received',
+];
+
+/**
+ * The account's timeline oldest first, every page, limited to the journey's kinds (account and contact entries,
+ * term edits and the move to the won stage, which shares the win's moment, left out). Steps of one moment (a lead
+ * captured and assigned in one transaction) share a time, and the timeline orders those by id: they are put in
+ * the journey's order here, every other step keeps the timeline's.
+ */
+export async function customerTrail(
+  customers: { get(url: string): request.Test },
+  accountId: string,
+): Promise<{ kind: string; at: string; detail: Record<string, unknown> }[]> {
+  const entries: { kind: string; at: string; detail: Record<string, unknown> }[] = [];
+  let cursor: string | null = null;
+  do {
+    const query: string = cursor ? `&cursor=${encodeURIComponent(cursor)}` : '';
+    const { body } = await customers.get(`/api/v1/accounts/${accountId}/timeline?limit=10${query}`).expect(200);
+    entries.push(...body.items);
+    cursor = body.nextCursor;
+  } while (cursor);
+  const trail = entries.reverse().filter((e) => JOURNEY_TRAIL.includes(e.kind) && !(e.kind === 'opportunity.stage_changed' && e.detail.toStage === 'won'));
+  // Already oldest first: only entries of one moment change places.
+  return trail.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : JOURNEY_TRAIL.indexOf(a.kind) - JOURNEY_TRAIL.indexOf(b.kind)));
+}

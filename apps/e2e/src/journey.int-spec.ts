@@ -3,10 +3,10 @@ import request from 'supertest';
 import { BusinessCalendar, quarterLabel } from '@crm/calendar';
 import type { ServiceName } from '@crm/contracts';
 import { eventually, startSystem, type TestSystem, type TokenClaims } from '@crm/testing';
-import { publishPastLeads, signedWebForm } from './journey.helpers';
+import { customerTrail, JOURNEY_TRAIL, publishPastLeads, signedWebForm } from './journey.helpers';
 
-// The whole journey across the six services as real processes on the real broker and database, driven the way
-// a client drives it: over HTTP only, each step by the role a real user would use. Booting six processes is
+// The whole journey across the seven services as real processes on the real broker and database, driven the way
+// a client drives it: over HTTP only, each step by the role a real user would use. Booting seven processes is
 // most of the time (one to three minutes on a busy shared two-core machine); the tests take about 20 s.
 jest.setTimeout(300_000);
 
@@ -25,14 +25,15 @@ const today = () => beijing.today();
 const quarter = () => quarterLabel(beijing.today());
 const hop = { timeoutMs: 30_000, intervalMs: 250 };
 
-describe('the customer journey from web-form lead to paid order and feedback, across all six services', () => {
+describe('the customer journey from web-form lead to paid order and feedback, across all seven services', () => {
   let system: TestSystem;
   let orderId: string;
   let orderTotal: string;
   const as = (claims: TokenClaims, service: ServiceName) => system.as(claims, service);
 
   beforeAll(async () => {
-    system = await startSystem(['leads', 'opportunities', 'orders', 'inventory', 'finance', 'analytics'], {
+    system = await startSystem(['leads', 'opportunities', 'orders', 'inventory', 'finance', 'analytics', 'customers'], {
+      readyTimeoutMs: 240_000,
       env: {
         CRM_TIMEZONE: TIME_ZONE,
         LEADS_WEBFORM_SECRET: WEBFORM_SECRET,
@@ -119,6 +120,14 @@ describe('the customer journey from web-form lead to paid order and feedback, ac
       .send({ expectedAmount: '7960.00', currency: 'USD', expectedCloseDate: closeDate, productNeeds: ['pump 200 W × 40'] })
       .expect(200);
     expect((await leads.get(`/api/v1/leads/${leadId}`).expect(200)).body.status).toBe('converted');
+    // Customers resolves the converted lead to an account and a contact (created here, owned by the rep); leads learns them.
+    const resolved = await eventually(async () => {
+      const { body } = await leads.get(`/api/v1/leads/${leadId}`).expect(200);
+      expect(body).toMatchObject({ accountId: expect.any(String), contactId: expect.any(String) });
+      return body as { accountId: string; contactId: string };
+    }, hop);
+    const customers = as(rep, 'customers');
+    expect((await customers.get(`/api/v1/accounts/${resolved.accountId}`).expect(200)).body).toMatchObject({ name: 'Acme Trading', ownerRepId: rep.sub });
 
     // 6. Opportunities opens one opportunity for the rep, scored with every factor's contribution.
     const opportunities = as(rep, 'opportunities');
@@ -205,6 +214,14 @@ describe('the customer journey from web-form lead to paid order and feedback, ac
     expect(level).toEqual([expect.objectContaining({ sku: 'PUMP-200', warehouseId: 'main', onHand: 10 })]);
     const receivable = await eventually(async () => (await as(rep, 'finance').get(`/api/v1/receivables/by-order/${orderId}`).expect(200)).body, hop);
     expect(receivable).toMatchObject({ orderId, amount: '7960.00', currency: 'USD', status: 'open' });
+    // The account's summary owes the whole receivable, to the cent.
+    await eventually(async () => {
+      const { body } = await customers.get(`/api/v1/accounts/${resolved.accountId}/summary`).expect(200);
+      expect(body).toMatchObject({
+        lifetimeRevenue: [{ currency: 'USD', amount: '7960.00' }],
+        outstandingReceivables: [{ currency: 'USD', amount: '7960.00' }],
+      });
+    }, hop);
 
     // 12. Production, shipment, delivery.
     await orders.post(`/api/v1/orders/${orderId}/tracking`).send({ kind: 'production', percent: 100, note: 'built' }).expect(200);
@@ -243,8 +260,32 @@ describe('the customer journey from web-form lead to paid order and feedback, ac
       feedback: { rating: 5, category: 'quality', comment: 'runs quietly', complaint: false },
     });
     await orders.post(`/api/v1/orders/${orderId}/feedback`).send({ rating: 1, category: 'quality' }).expect(409);
+    // The order names the account and contact the lead was resolved to.
+    expect((await orders.get(`/api/v1/orders/${orderId}`).expect(200)).body).toMatchObject({ accountId: resolved.accountId, contactId: resolved.contactId });
 
-    // 15. Analytics, from the events alone: revenue, cycle time, the funnel step by step, the rep's KPIs.
+    // 15. The account's timeline holds every step, oldest to newest, with the follow-up's content; its summary the money.
+    await eventually(async () => {
+      const trail = await customerTrail(customers, resolved.accountId);
+      expect(trail.map((e) => e.kind)).toEqual(JOURNEY_TRAIL);
+      expect(trail.find((e) => e.kind === 'lead.followed_up')?.detail).toMatchObject({
+        channel: 'call',
+        content: 'Discovery call',
+        customerFeedback: 'wants a quote',
+      });
+    }, hop);
+    await eventually(async () => {
+      const { body } = await customers.get(`/api/v1/accounts/${resolved.accountId}/summary`).expect(200);
+      expect(body).toMatchObject({
+        openPipeline: [],
+        lifetimeRevenue: [{ currency: 'USD', amount: '7960.00' }],
+        outstandingReceivables: [],
+        lastContact: { channel: 'call', repId: rep.sub, leadId },
+        satisfaction: { average: '5.00', count: 1 },
+        owner: { repId: rep.sub, team },
+      });
+    }, hop);
+
+    // 16. Analytics, from the events alone: revenue, cycle time, the funnel step by step, the rep's KPIs.
     const analytics = as(rep, 'analytics');
     const range = `from=${today()}&to=${today()}`;
     await eventually(async () => {
