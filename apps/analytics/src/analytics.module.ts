@@ -10,6 +10,7 @@ import { IncentivesService } from './incentives/incentives.service';
 import { BusinessMetrics } from './metrics/business-metrics';
 import { AggregatesRepository } from './projection/aggregates.repository';
 import { AnalyticsEventsConsumer } from './projection/analytics-events.consumer';
+import { CustomerLinksRepository } from './projection/customer-links.repository';
 import { DirectoriesRepository } from './projection/directories.repository';
 import { LeadFactsRepository } from './projection/lead-facts.repository';
 import { OpportunityFactsRepository } from './projection/opportunity-facts.repository';
@@ -43,6 +44,7 @@ export class AnalyticsModule {
         OrderFactsRepository,
         ReceivableFactsRepository,
         AggregatesRepository,
+        CustomerLinksRepository,
         Projector,
         RebuildService,
         ReportRepository,

@@ -10,9 +10,9 @@ import { DuplicateCandidateEntity } from './duplicates/scan/candidate.entity';
 import { MergeEntity } from './merges/merge.entity';
 import { MergesModule } from './merges/merges.module';
 import { migrations } from './migrations';
+import { ResolutionModule } from './resolution/resolution.module';
 import { TimelineEntryEntity } from './timeline/timeline-entry.entity';
 import { TimelineModule } from './timeline/timeline.module';
-import { ResolutionModule } from './resolution/resolution.module';
 
 @Module({})
 export class AppModule {
@@ -23,15 +23,15 @@ export class AppModule {
       imports: [
         ServicePlatformModule.forRoot({
           config,
-          entities: [AccountEntity, ContactEntity, MergeEntity, DuplicateCandidateEntity, TimelineEntryEntity],
+          entities: [AccountEntity, ContactEntity, TimelineEntryEntity, MergeEntity, DuplicateCandidateEntity],
           migrations,
         }),
         DuplicatesModule.forRoot(config.settings),
         AccountsModule,
         ContactsModule,
-        MergesModule.forRoot(config.settings),
-        TimelineModule,
         ResolutionModule,
+        TimelineModule,
+        MergesModule.forRoot(config.settings),
       ],
     };
   }

@@ -18,6 +18,9 @@ export const READ_MODEL_TABLES = [
   'payment_facts',
   'receivable_facts',
   'feedback_facts',
+  // What merges moved: the replay applies them again, to the facts it rebuilt.
+  'customer_merges',
+  'customer_merge_moves',
 ];
 
 /** The facts' stored contributions, the aggregate tables they add up to, and the watermarks. */

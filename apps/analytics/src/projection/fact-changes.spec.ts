@@ -57,10 +57,19 @@ describe('ProjectionBatch', () => {
 
 describe('the projection registry', () => {
   it('lists every event type the read model is built from, once, with its handler', () => {
-    expect(PROJECTED_EVENT_TYPES).toHaveLength(27);
-    expect(new Set(PROJECTED_EVENT_TYPES).size).toBe(27);
+    expect(PROJECTED_EVENT_TYPES).toHaveLength(34);
+    expect(new Set(PROJECTED_EVENT_TYPES).size).toBe(34);
     expect(PROJECTED_EVENT_TYPES).toEqual(
-      expect.arrayContaining(['crm.rep.upserted', 'crm.order.confirmed', 'crm.payment.received', 'crm.receivable.voided', 'crm.opportunity.terms_changed']),
+      expect.arrayContaining([
+        'crm.rep.upserted',
+        'crm.order.confirmed',
+        'crm.payment.received',
+        'crm.receivable.voided',
+        'crm.opportunity.terms_changed',
+        'crm.account.merged',
+        'crm.contact.lead_resolved',
+        'crm.order.drafted',
+      ]),
     );
     for (const type of PROJECTED_EVENT_TYPES) expect(projectionFor(type)).toEqual(expect.any(Function));
   });

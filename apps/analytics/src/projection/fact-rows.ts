@@ -7,6 +7,13 @@ import type { HistoryEntry } from './projection.domain';
  * The read model's rows as the PostgreSQL driver returns them: timestamptz as Date, numeric and bigint as
  * decimal strings, jsonb parsed. A query that casts a column (`::text`) types it as it casts it.
  */
+/**
+ * ON CONFLICT's SET for the customer columns (ADR 0018): an event that names an account or contact sets it, one
+ * that does not (older events, a deal not linked yet) keeps what the fact has.
+ */
+export const KEEP_CUSTOMER = (table: string) =>
+  `account_id = COALESCE(EXCLUDED.account_id, ${table}.account_id), contact_id = COALESCE(EXCLUDED.contact_id, ${table}.contact_id)`;
+
 export interface RepRow {
   rep_id: string;
   name: string;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { EventData } from '@crm/contracts';
-import { select, ts, type OpportunityFactRow } from './fact-rows';
+import { KEEP_CUSTOMER, select, ts, type OpportunityFactRow } from './fact-rows';
 import type { TermsEntry } from './opportunity-terms';
 import type { HistoryEntry } from './projection.domain';
 
@@ -48,12 +48,13 @@ export class OpportunityFactsRepository {
   async created(m: EntityManager, data: EventData<'opportunity.created'>, entry: HistoryEntry, terms: TermsEntry): Promise<void> {
     await m.query(
       `INSERT INTO opportunity_facts (opportunity_id, history, terms, deal_known, lead_id, rep_id, team, region, product_line, currency,
-         expected_amount, expected_close_date, created_at)
-       VALUES ($1, jsonb_build_array($2::jsonb), jsonb_build_array($12::jsonb), true, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+         expected_amount, expected_close_date, created_at, account_id, contact_id)
+       VALUES ($1, jsonb_build_array($2::jsonb), jsonb_build_array($12::jsonb), true, $3, $4, $5, $6, $7, $8, $9, $10, $11, $13, $14)
        ON CONFLICT (opportunity_id) DO UPDATE SET history = opportunity_facts.history || $2::jsonb, terms = opportunity_facts.terms || $12::jsonb,
          deal_known = true, lead_id = EXCLUDED.lead_id,
          rep_id = EXCLUDED.rep_id, team = EXCLUDED.team, region = EXCLUDED.region, product_line = EXCLUDED.product_line, currency = EXCLUDED.currency,
-         expected_amount = EXCLUDED.expected_amount, expected_close_date = EXCLUDED.expected_close_date, created_at = EXCLUDED.created_at`,
+         expected_amount = EXCLUDED.expected_amount, expected_close_date = EXCLUDED.expected_close_date, created_at = EXCLUDED.created_at,
+         ${KEEP_CUSTOMER('opportunity_facts')}`,
       [
         data.opportunityId,
         JSON.stringify(entry),
@@ -67,6 +68,8 @@ export class OpportunityFactsRepository {
         data.expectedCloseDate,
         ts(data.createdAt),
         JSON.stringify(terms),
+        data.accountId ?? null,
+        data.contactId ?? null,
       ],
     );
   }
@@ -91,12 +94,13 @@ export class OpportunityFactsRepository {
 
   async won(m: EntityManager, data: EventData<'opportunity.won'>, entry: HistoryEntry): Promise<void> {
     await m.query(
-      `INSERT INTO opportunity_facts (opportunity_id, history, deal_known, lead_id, rep_id, team, region, currency, won_amount, won_at, created_at)
-       VALUES ($1, jsonb_build_array($2::jsonb), true, $3, $4, $5, $6, $7, $8, $9, $10)
+      `INSERT INTO opportunity_facts (opportunity_id, history, deal_known, lead_id, rep_id, team, region, currency, won_amount, won_at, created_at,
+         account_id, contact_id)
+       VALUES ($1, jsonb_build_array($2::jsonb), true, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
        ON CONFLICT (opportunity_id) DO UPDATE SET history = opportunity_facts.history || $2::jsonb, deal_known = true, lead_id = EXCLUDED.lead_id,
          rep_id = EXCLUDED.rep_id, team = COALESCE(EXCLUDED.team, opportunity_facts.team), region = COALESCE(EXCLUDED.region, opportunity_facts.region),
          currency = COALESCE(opportunity_facts.currency, EXCLUDED.currency), won_amount = EXCLUDED.won_amount, won_at = EXCLUDED.won_at,
-         created_at = COALESCE(opportunity_facts.created_at, EXCLUDED.created_at)`,
+         created_at = COALESCE(opportunity_facts.created_at, EXCLUDED.created_at), ${KEEP_CUSTOMER('opportunity_facts')}`,
       [
         data.opportunityId,
         JSON.stringify(entry),
@@ -108,6 +112,8 @@ export class OpportunityFactsRepository {
         data.amount,
         ts(data.wonAt),
         ts(data.createdAt),
+        data.accountId ?? null,
+        data.contactId ?? null,
       ],
     );
   }

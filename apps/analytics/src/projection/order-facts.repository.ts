@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { EventData } from '@crm/contracts';
-import { select, ts, type FeedbackFactRow, type OrderFactRow, type PaymentFactRow } from './fact-rows';
+import { KEEP_CUSTOMER, select, ts, type FeedbackFactRow, type OrderFactRow, type PaymentFactRow } from './fact-rows';
 
 export type OrderMilestone = 'shipped' | 'delivered' | 'completed' | 'cancelled';
 
@@ -32,13 +32,14 @@ export class OrderFactsRepository {
     // The order and the removal of its previous lines in one statement; the new lines after it.
     await m.query(
       `WITH old_lines AS (DELETE FROM order_line_facts WHERE order_id = $1)
-       INSERT INTO order_facts (order_id, opportunity_id, rep_id, team, region, currency, total, payment_terms, confirmed_at, status, status_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'confirmed', $9)
+       INSERT INTO order_facts (order_id, opportunity_id, rep_id, team, region, currency, total, payment_terms, confirmed_at, status, status_at,
+         account_id, contact_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'confirmed', $9, $10, $11)
        ON CONFLICT (order_id) DO UPDATE SET opportunity_id = EXCLUDED.opportunity_id, rep_id = EXCLUDED.rep_id, team = EXCLUDED.team,
          region = EXCLUDED.region, currency = EXCLUDED.currency, total = EXCLUDED.total, payment_terms = EXCLUDED.payment_terms,
          confirmed_at = EXCLUDED.confirmed_at,
          status = CASE WHEN order_facts.status_at IS NULL OR order_facts.status_at <= EXCLUDED.status_at THEN 'confirmed' ELSE order_facts.status END,
-         status_at = GREATEST(order_facts.status_at, EXCLUDED.status_at)`,
+         status_at = GREATEST(order_facts.status_at, EXCLUDED.status_at), ${KEEP_CUSTOMER('order_facts')}`,
       [
         data.orderId,
         data.opportunityId,
@@ -49,6 +50,8 @@ export class OrderFactsRepository {
         data.total,
         data.paymentTerms,
         ts(data.confirmedAt),
+        data.accountId ?? null,
+        data.contactId ?? null,
       ],
     );
     await m.query(

@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { EventName, EventOf } from '@crm/contracts';
 import type { AggregatesRepository } from './aggregates.repository';
+import type { CustomerLinksRepository } from './customer-links.repository';
 import type { DirectoriesRepository } from './directories.repository';
 import type { LeadFactsRepository } from './lead-facts.repository';
 import type { OpportunityFactsRepository } from './opportunity-facts.repository';
@@ -16,6 +17,7 @@ export interface ProjectionRepositories {
   orders: OrderFactsRepository;
   receivables: ReceivableFactsRepository;
   aggregates: AggregatesRepository;
+  customers: CustomerLinksRepository;
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { EventEnvelope, EventName, EventType } from '@crm/contracts';
+import { customerProjections } from './customers.projection';
 import { directoryProjections } from './directories.projection';
 import { leadProjections } from './leads.projection';
 import { opportunityProjections } from './opportunities.projection';
@@ -13,6 +14,7 @@ export const PROJECTIONS: Projections = {
   ...opportunityProjections,
   ...orderProjections,
   ...receivableProjections,
+  ...customerProjections,
 };
 
 /** The event types the consumer subscribes to (and the rebuild replays), from the list above. */

@@ -4,6 +4,7 @@ import { BusinessCalendar } from '@crm/calendar';
 import type { EventEnvelope } from '@crm/contracts';
 import type { Contribution } from './aggregates';
 import { AggregatesRepository } from './aggregates.repository';
+import { CustomerLinksRepository } from './customer-links.repository';
 import { DirectoriesRepository } from './directories.repository';
 import { LeadFactsRepository } from './lead-facts.repository';
 import { reprojectLeads } from './leads.projection';
@@ -35,9 +36,10 @@ export class Projector {
     orders: OrderFactsRepository,
     receivables: ReceivableFactsRepository,
     aggregates: AggregatesRepository,
+    customers: CustomerLinksRepository,
     private readonly calendar: BusinessCalendar,
   ) {
-    this.repos = { directories, leads, opportunities, orders, receivables, aggregates };
+    this.repos = { directories, leads, opportunities, orders, receivables, aggregates, customers };
   }
 
   handles(type: string): boolean {

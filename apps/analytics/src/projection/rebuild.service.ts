@@ -6,6 +6,7 @@ import { ContractViolationError, Topics, decodeEvent } from '@crm/contracts';
 import { claimInboxEvent, consumeToEnd, MessagingRuntime } from '@crm/messaging';
 import type { ServiceConfig } from '@crm/platform';
 import { AggregatesRepository } from './aggregates.repository';
+import { MERGE_EVENT_TYPES } from './customers.projection';
 import { ProjectionBatch } from './projection-batch';
 import { Projector } from './projector.service';
 
@@ -14,14 +15,33 @@ export const ANALYTICS_CONFIG = Symbol('ANALYTICS_CONFIG');
 export const LIVE_CONSUMER = 'events';
 
 // Directories first, then the journey: dimensions are then known before the facts that use them (the
-// projection does not need it, re-projecting on late dimensions, but it saves that work).
-const REPLAY_ORDER = [Topics.reps, Topics.inventory, Topics.leads, Topics.opportunities, Topics.orders, Topics.finance];
+// projection does not need it, re-projecting on late dimensions, but it saves that work). Customers last, and
+// its merges after everything else (below).
+const REPLAY_ORDER = [Topics.reps, Topics.inventory, Topics.leads, Topics.opportunities, Topics.orders, Topics.finance, Topics.customers];
 const CHUNK = 200;
 
 /** What the replay needs of a Kafka message. */
 interface TopicMessage {
   offset: string;
   value: Buffer | null;
+}
+
+/** A merge or its undo, held back until every fact is replayed. */
+interface DeferredMerge {
+  topic: string;
+  partition: number;
+  message: TopicMessage;
+  time: string;
+}
+
+/** The event time of a merge event (`account.merged` …), or null for any other message. */
+function mergeTime(value: Buffer | null): string | null {
+  try {
+    const event = JSON.parse(value?.toString() ?? 'null') as { type?: unknown; time?: unknown } | null;
+    return event && MERGE_EVENT_TYPES.includes(String(event.type)) && typeof event.time === 'string' ? event.time : null;
+  } catch {
+    return null;
+  }
 }
 
 export interface RebuildResult {
@@ -57,13 +77,18 @@ export class RebuildService {
     const result: RebuildResult = { applied: 0, skipped: 0, failed: 0 };
     await this.dataSource.transaction((m) => this.aggregates.emptyReadModel(m, this.liveGroupId));
     const deadline = Date.now() + timeoutMs;
-    for (const topic of REPLAY_ORDER) await this.replayTopic(`${this.config.topicPrefix}${topic}`, result, deadline);
+    const merges: DeferredMerge[] = [];
+    for (const topic of REPLAY_ORDER) await this.replayTopic(`${this.config.topicPrefix}${topic}`, result, deadline, merges);
+    // Merges move the facts that exist: applied after all of them, in the order they were made (a merge and
+    // its undo share a partition, but merges of different survivors do not), as live would have seen them.
+    merges.sort((a, b) => Date.parse(a.time) - Date.parse(b.time) || a.partition - b.partition || Number(BigInt(a.message.offset) - BigInt(b.message.offset)));
+    for (const d of merges) await this.applyChunk(d.topic, d.partition, [d.message], result);
     this.logger.log(`rebuild done: ${result.applied} applied, ${result.skipped} skipped, ${result.failed} failed`);
     return result;
   }
 
   /** Reads the topic up to its end as of now (a throw-away group) and applies it in chunks per partition. */
-  private async replayTopic(topic: string, result: RebuildResult, deadline: number): Promise<void> {
+  private async replayTopic(topic: string, result: RebuildResult, deadline: number, merges: DeferredMerge[]): Promise<void> {
     const buffers = new Map<number, TopicMessage[]>();
     const flush = async (partition: number) => {
       const messages = buffers.get(partition) ?? [];
@@ -76,6 +101,8 @@ export class RebuildService {
       deleteGroup: true,
       timeoutMs: Math.max(0, deadline - Date.now()),
       onMessage: async ({ partition, message }) => {
+        const time = mergeTime(message.value);
+        if (time) return void merges.push({ topic, partition, message, time });
         const buffer = buffers.get(partition) ?? [];
         buffer.push(message);
         buffers.set(partition, buffer);

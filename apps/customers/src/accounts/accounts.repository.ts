@@ -79,6 +79,7 @@ export class AccountsRepository {
   }
 
   list(user: AuthUser, query: ListAccountsQuery): Promise<Page<AccountEntity>> {
+    // A merged-away account is only reachable by its id (GET follows `mergedInto`).
     const qb = this.visible(user).andWhere('a.mergedInto IS NULL');
     // The trigram GIN index serves the fragment, Latin or Chinese, anywhere in the name, domains or tax id.
     if (query.q) qb.andWhere(`a.search_text LIKE :q`, { q: likeFragment(query.q) });

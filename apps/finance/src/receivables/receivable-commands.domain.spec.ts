@@ -11,6 +11,8 @@ const receivable = (over: Partial<Receivable> = {}): Receivable => ({
   repId: '0b8f5b8e-0000-4000-8000-0000000000b1',
   team: 'north',
   customerName: 'ACME GmbH',
+  accountId: null,
+  contactId: null,
   amount: '100.0000',
   paid: '0.0000',
   currency: 'EUR',
@@ -38,6 +40,8 @@ describe('decideOpen', () => {
       dueDate: '2026-04-09',
       status: 'open',
       version: 1,
+      accountId: null,
+      contactId: null,
     });
     expect(events).toEqual([expect.objectContaining({ type: 'crm.receivable.created', subject: ID })]);
     expect(events[0].data).toEqual({
@@ -49,6 +53,14 @@ describe('decideOpen', () => {
       dueDate: '2026-04-09',
       createdAt: now.toISOString(),
     });
+  });
+
+  it("keeps the order's account and contact, and names the account in receivable.created", () => {
+    const [accountId, contactId] = ['0b8f5b8e-0000-4000-8000-0000000000d1', '0b8f5b8e-0000-4000-8000-0000000000d2'];
+    const order = orderConfirmed({ orderId: ORDER, accountId, contactId }).data;
+    const { changes, events } = decideOpen({ version: 0, receivable: null }, { order, id: ID, now });
+    expect(changes.receivable).toMatchObject({ accountId, contactId });
+    expect(events[0].data).toMatchObject({ receivableId: ID, accountId });
   });
 
   it('changes nothing for an order that has its receivable already', () => {

@@ -13,6 +13,9 @@ export interface Receivable {
   repId: string;
   team: string | null;
   customerName: string;
+  /** The customers-service account and contact (ADR 0018), when the order named them. */
+  accountId: string | null;
+  contactId: string | null;
   amount: string;
   paid: string;
   currency: string;
@@ -39,7 +42,7 @@ export interface OrderReceivable {
 /** What a receivable is opened from: `order.confirmed`, or an operator's retry after an ERP refusal. */
 export type OrderToInvoice = Pick<
   EventOf<'order.confirmed'>['data'],
-  'orderId' | 'repId' | 'team' | 'customer' | 'currency' | 'lines' | 'total' | 'paymentTerms' | 'confirmedAt'
+  'orderId' | 'repId' | 'team' | 'customer' | 'accountId' | 'contactId' | 'currency' | 'lines' | 'total' | 'paymentTerms' | 'confirmedAt'
 >;
 
 export interface OpenCommand {
@@ -68,6 +71,8 @@ export function decideOpen(state: OrderReceivable, { order, id, now, zone }: Ope
     repId: order.repId,
     team: order.team ?? null,
     customerName: order.customer.name,
+    accountId: order.accountId ?? null,
+    contactId: order.contactId ?? null,
     amount,
     paid: '0',
     currency: order.currency,
@@ -81,6 +86,7 @@ export function decideOpen(state: OrderReceivable, { order, id, now, zone }: Ope
   const data = {
     receivableId: id,
     orderId: order.orderId,
+    ...(order.accountId ? { accountId: order.accountId } : {}),
     amount,
     currency: order.currency,
     paymentTerms: order.paymentTerms,

@@ -10,6 +10,8 @@ export class ReceivableEntity {
   @Column('uuid', { name: 'rep_id' }) repId: string;
   @Column('varchar', { nullable: true }) team: string | null;
   @Column('varchar', { name: 'customer_name' }) customerName: string;
+  @Column('uuid', { name: 'account_id', nullable: true }) accountId: string | null;
+  @Column('uuid', { name: 'contact_id', nullable: true }) contactId: string | null;
   @Column('numeric', { precision: 19, scale: 4 }) amount: string;
   @Column('numeric', { precision: 19, scale: 4 }) paid: string;
   @Column('char', { length: 3 }) currency: string;

@@ -11,6 +11,8 @@ export function receivableView(r: ReceivableEntity, now = new Date(), zone = DEF
     repId: r.repId,
     team: r.team,
     customerName: r.customerName,
+    accountId: r.accountId,
+    contactId: r.contactId,
     amount: formatAmount(r.amount),
     paid: formatAmount(r.paid),
     outstanding: outstandingOf(r.amount, r.paid),

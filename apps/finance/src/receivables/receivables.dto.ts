@@ -63,6 +63,11 @@ export class ListReceivablesQueryDto extends PageQueryDto {
   @IsUUID()
   orderId?: string;
 
+  @ApiPropertyOptional({ format: 'uuid', description: "Only the receivables of this account (the customers service's id)" })
+  @IsOptional()
+  @IsUUID()
+  accountId?: string;
+
   @ApiPropertyOptional({
     enum: ['true', 'false'],
     description: 'true: past due (after the due day in the business time zone) with money outstanding; false: the others',
@@ -104,6 +109,10 @@ export class ReceivableView {
   @ApiProperty({ format: 'uuid' }) repId: string;
   @ApiProperty({ nullable: true, type: String }) team: string | null;
   @ApiProperty() customerName: string;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'The account in the customers service (re-pointed by a merge)' })
+  accountId: string | null;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'The contact in the customers service (re-pointed by a merge)' })
+  contactId: string | null;
   @ApiProperty({ example: '255.17' }) amount: string;
   @ApiProperty({ example: '100.00' }) paid: string;
   @ApiProperty({ example: '155.17' }) outstanding: string;

@@ -32,8 +32,8 @@ export class ReceivablesRepository {
   async insert(m: EntityManager, r: Receivable): Promise<void> {
     const inserted: unknown[] = await m.query(
       `INSERT INTO receivables (id, order_id, rep_id, team, customer_name, amount, paid, currency, payment_terms, due_date,
-                                status, version, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+                                status, version, created_at, updated_at, account_id, contact_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
        ON CONFLICT (order_id) DO NOTHING RETURNING id`,
       [
         r.id,
@@ -50,6 +50,8 @@ export class ReceivablesRepository {
         r.version,
         r.createdAt,
         r.updatedAt,
+        r.accountId,
+        r.contactId,
       ],
     );
     if (!inserted.length) throw new Error(`order ${r.orderId} got a receivable concurrently; retrying`);
@@ -91,6 +93,7 @@ export class ReceivablesRepository {
     const qb = visible(this.dataSource.getRepository(ReceivableEntity).createQueryBuilder('r'), user);
     if (query.status) qb.andWhere('r.status = :status', { status: query.status });
     if (query.orderId) qb.andWhere('r.orderId = :orderId', { orderId: query.orderId });
+    if (query.accountId) qb.andWhere('r.accountId = :accountId', { accountId: query.accountId });
     if (query.dueBefore) qb.andWhere('r.dueDate < :dueBefore', { dueBefore: query.dueBefore });
     if (query.overdue) {
       const overdue = 'r.status IN (:...owing) AND r.dueDate < :today';

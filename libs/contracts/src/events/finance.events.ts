@@ -12,6 +12,7 @@ export const ReceivableCreated = defineEvent({
   data: z.object({
     receivableId: Id,
     orderId: Id,
+    accountId: Id.optional().describe("the order's account in the customers service, when it named one (ADR 0018)"),
     amount: Decimal,
     currency: Currency,
     paymentTerms: PaymentTerms,
