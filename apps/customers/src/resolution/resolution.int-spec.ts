@@ -127,4 +127,19 @@ describe('lead resolution (real PostgreSQL and Kafka)', () => {
     expect(results.filter((r) => r.contactCreated)).toHaveLength(1);
     expect(await count(`SELECT count(*) AS n FROM contacts WHERE 'twin@twinpeaks.example' = ANY(normalized_emails)`, [])).toBe(1);
   });
+
+  it('never resolves to a record merged away: the survivor, which took its email, is matched', async () => {
+    const older = await createAccount(svc, admin, { name: 'Quarry Mills', domains: ['quarry-mills.example'] });
+    const newer = await createAccount(svc, admin, { name: 'Quarry Mills Group' });
+    const lost = await createContact(svc, admin, { name: 'Sun Yue', emails: ['sun.yue@quarry-mills.example'], accountIds: [older.id] });
+    const kept = await createContact(svc, admin, { name: 'Yue Sun', emails: ['yue@quarry-group.example'], accountIds: [newer.id] });
+    await svc.as(admin).post(`/api/v1/accounts/${newer.id}/merge`).set('If-Match', '"1"').send({ mergedId: older.id }).expect(201);
+    const survivor = (await svc.as(admin).get(`/api/v1/contacts/${kept.id}`).expect(200)).body;
+    await svc.as(admin).post(`/api/v1/contacts/${kept.id}/merge`).set('If-Match', `"${survivor.version}"`).send({ mergedId: lost.id }).expect(201);
+
+    const converted = conversion({ name: 'Sun Yue', company: 'Quarry Mills', email: 'sun.yue@quarry-mills.example' });
+    await svc.publish(converted);
+    const r = await resolution(converted.data.leadId);
+    expect(r).toMatchObject({ contactId: kept.id, accountId: newer.id, contactCreated: false, accountCreated: false });
+  });
 });

@@ -44,7 +44,7 @@ export class ResolutionRepository {
     );
   }
 
-  /** Contacts with the email or phone (with their current accounts), then the accounts of those, of the domain or of the name. */
+  /** Contacts with the email or phone (with their current accounts), then the accounts of those, of the domain or of the name; never a record merged away. */
   async candidates(m: EntityManager, k: ResolutionKeys): Promise<Candidates> {
     const contacts: Candidates['contacts'] =
       k.email || k.phone
@@ -53,7 +53,7 @@ export class ResolutionRepository {
                     COALESCE((SELECT array_agg(ca.account_id ORDER BY ca.since, ca.account_id) FROM contact_accounts ca
                                WHERE ca.contact_id = c.id AND ca.until IS NULL), '{}') AS "accountIds"
                FROM contacts c
-              WHERE c.normalized_emails @> ARRAY[$1]::text[] OR c.normalized_phones @> ARRAY[$2]::text[]
+              WHERE (c.normalized_emails @> ARRAY[$1]::text[] OR c.normalized_phones @> ARRAY[$2]::text[]) AND c.merged_into IS NULL
               ORDER BY c.created_at, c.id LIMIT $3`,
             [k.email ?? '', k.phone ?? '', CANDIDATES],
           )
@@ -63,7 +63,7 @@ export class ResolutionRepository {
     // `domains @>` and `normalized_name =` are served by the GIN indexes (array and trigram).
     const accounts: Candidates['accounts'] = await m.query(
       `SELECT id, domains, normalized_name AS "normalizedName" FROM accounts
-        WHERE id = ANY($1::uuid[]) OR domains @> ARRAY[$2]::text[] OR normalized_name = $3
+        WHERE (id = ANY($1::uuid[]) OR domains @> ARRAY[$2]::text[] OR normalized_name = $3) AND merged_into IS NULL
         ORDER BY created_at, id LIMIT $4`,
       [ofContacts, k.domain ?? '', k.company ?? '', CANDIDATES + ofContacts.length],
     );
