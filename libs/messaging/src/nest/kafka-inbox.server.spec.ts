@@ -13,7 +13,11 @@ describe('KafkaInboxServer', () => {
     server.addHandler('crm.lead.converted', async () => calls.push('timeline'), true);
     server.addHandler('crm.lead.converted', async () => calls.push('resolution'), true);
     server.addHandler('crm.lead.captured', async () => calls.push('captured'), true);
-    await new Promise<void>((resolve, reject) => server.listen((err) => (err ? reject(err) : resolve())));
+    let listening: unknown = 'not yet';
+    await server.listen((err) => {
+      listening = err;
+    });
+    expect(listening).toBeUndefined();
 
     await routed.get('crm.lead.converted')!({} as never, {} as never);
     expect(calls).toEqual(['timeline', 'resolution']);
