@@ -7,6 +7,8 @@ import { ContactsModule } from './contacts/contacts.module';
 import type { CustomersSettings } from './customers.settings';
 import { DuplicatesModule } from './duplicates/duplicates.module';
 import { migrations } from './migrations';
+import { TimelineEntryEntity } from './timeline/timeline-entry.entity';
+import { TimelineModule } from './timeline/timeline.module';
 
 @Module({})
 export class AppModule {
@@ -15,10 +17,11 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        ServicePlatformModule.forRoot({ config, entities: [AccountEntity, ContactEntity], migrations }),
+        ServicePlatformModule.forRoot({ config, entities: [AccountEntity, ContactEntity, TimelineEntryEntity], migrations }),
         DuplicatesModule.forRoot(config.settings),
         AccountsModule,
         ContactsModule,
+        TimelineModule,
       ],
     };
   }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { paginate, restrictToScope, type AuthUser, type Page } from '@crm/http';
 import { likeFragment } from '../search';
+import { restrictToVisible } from '../visibility';
 import type { AccountRow, AccountState } from './account.domain';
 import { AccountEntity } from './account.entity';
 import type { ListAccountsQuery } from './accounts.dto';
@@ -16,12 +17,17 @@ export class AccountsRepository {
     return restrictToScope(m.getRepository(AccountEntity).createQueryBuilder('a'), user, { rep: 'a.ownerRepId', team: 'a.team' });
   }
 
+  /** What the caller may read: their scope, and accounts they have open work with (`restrictToVisible`). */
+  visible(user: AuthUser, m: EntityManager = this.dataSource.manager) {
+    return restrictToVisible(m.getRepository(AccountEntity).createQueryBuilder('a'), user, { alias: 'a', kind: 'account' });
+  }
+
   async lockVisible(m: EntityManager, user: AuthUser, id: string): Promise<AccountState | undefined> {
     return (await this.scoped(user, m).andWhere('a.id = :id', { id }).setLock('pessimistic_write').getOne()) ?? undefined;
   }
 
   async get(user: AuthUser, id: string): Promise<AccountEntity | undefined> {
-    return (await this.scoped(user).andWhere('a.id = :id', { id }).getOne()) ?? undefined;
+    return (await this.visible(user).andWhere('a.id = :id', { id }).getOne()) ?? undefined;
   }
 
   /** Names of the given accounts, for the contacts' search text; unknown ids are left out. */
@@ -70,7 +76,7 @@ export class AccountsRepository {
   }
 
   list(user: AuthUser, query: ListAccountsQuery): Promise<Page<AccountEntity>> {
-    const qb = this.scoped(user);
+    const qb = this.visible(user);
     // The trigram GIN index serves the fragment, Latin or Chinese, anywhere in the name, domains or tax id.
     if (query.q) qb.andWhere(`a.search_text LIKE :q`, { q: likeFragment(query.q) });
     if (query.ownerId) qb.andWhere('a.ownerRepId = :ownerId', { ownerId: query.ownerId });

@@ -8,5 +8,6 @@ import { ContactsService } from './contacts.service';
   imports: [AccountsModule],
   controllers: [ContactsController],
   providers: [ContactsRepository, ContactsService],
+  exports: [ContactsRepository],
 })
 export class ContactsModule {}

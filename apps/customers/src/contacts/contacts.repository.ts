@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { paginate, restrictToScope, type AuthUser, type Page } from '@crm/http';
 import { likeFragment, phoneFragment } from '../search';
+import { restrictToVisible } from '../visibility';
 import type { ContactRow, ContactState } from './contact.domain';
 import { ContactEntity, type Membership } from './contact.entity';
 import type { ListContactsQuery } from './contacts.dto';
@@ -13,6 +14,11 @@ export class ContactsRepository {
 
   scoped(user: AuthUser, m: EntityManager = this.dataSource.manager) {
     return restrictToScope(m.getRepository(ContactEntity).createQueryBuilder('c'), user, { rep: 'c.ownerRepId', team: 'c.team' });
+  }
+
+  /** What the caller may read: their scope, and the contacts of accounts they have open work with (`restrictToVisible`). */
+  visible(user: AuthUser, m: EntityManager = this.dataSource.manager) {
+    return restrictToVisible(m.getRepository(ContactEntity).createQueryBuilder('c'), user, { alias: 'c', kind: 'contact' });
   }
 
   async lockVisible(m: EntityManager, user: AuthUser, id: string): Promise<ContactState | undefined> {
@@ -34,7 +40,7 @@ export class ContactsRepository {
     id: string,
     m: EntityManager = this.dataSource.manager,
   ): Promise<(ContactEntity & { memberships: Membership[] }) | undefined> {
-    const qb = user ? this.scoped(user, m) : m.getRepository(ContactEntity).createQueryBuilder('c').where('1 = 1');
+    const qb = user ? this.visible(user, m) : m.getRepository(ContactEntity).createQueryBuilder('c').where('1 = 1');
     const contact = await qb.andWhere('c.id = :id', { id }).getOne();
     if (!contact) return undefined;
     const memberships: Membership[] = await m.query(
@@ -78,7 +84,7 @@ export class ContactsRepository {
   }
 
   list(user: AuthUser, query: ListContactsQuery): Promise<Page<ContactEntity>> {
-    const qb = this.scoped(user);
+    const qb = this.visible(user);
     if (query.q) {
       // Name, company or email fragment through the trigram index; a phone fragment matches however it was typed.
       const digits = phoneFragment(query.q);

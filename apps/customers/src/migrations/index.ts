@@ -2,6 +2,13 @@ import { CreateIdempotencyKeys1764201600001 } from '@crm/http';
 import { CreateMessagingTables1764201600000 } from '@crm/messaging';
 import { CreateCustomers1764979200000 } from './1764979200000-create-customers';
 import { CreateTimeline1765065600000 } from './1765065600000-create-timeline';
+import { CustomerRecords1765238400000 } from './1765238400000-customer-records';
 
 /** Every migration of the customers database, oldest first; never edit one that has shipped. */
-export const migrations = [CreateMessagingTables1764201600000, CreateIdempotencyKeys1764201600001, CreateCustomers1764979200000, CreateTimeline1765065600000];
+export const migrations = [
+  CreateMessagingTables1764201600000,
+  CreateIdempotencyKeys1764201600001,
+  CreateCustomers1764979200000,
+  CreateTimeline1765065600000,
+  CustomerRecords1765238400000,
+];

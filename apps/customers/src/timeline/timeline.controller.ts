@@ -1,0 +1,37 @@
+import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { CurrentUser, Role, Roles, type AuthUser } from '@crm/http';
+import { TimelineQuery } from './timeline.dto';
+import { TimelineService } from './timeline.service';
+
+const SALES = [Role.Admin, Role.SalesManager, Role.SalesRep] as const;
+
+@ApiTags('timeline')
+@Controller('api/v1')
+export class TimelineController {
+  constructor(private readonly timeline: TimelineService) {}
+
+  @Get('accounts/:id/timeline')
+  @Roles(...SALES)
+  accountTimeline(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Query() query: TimelineQuery) {
+    return this.timeline.entries(user, 'account', id, query);
+  }
+
+  @Get('contacts/:id/timeline')
+  @Roles(...SALES)
+  contactTimeline(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Query() query: TimelineQuery) {
+    return this.timeline.entries(user, 'contact', id, query);
+  }
+
+  @Get('accounts/:id/summary')
+  @Roles(...SALES)
+  accountSummary(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string) {
+    return this.timeline.summary(user, 'account', id);
+  }
+
+  @Get('contacts/:id/summary')
+  @Roles(...SALES)
+  contactSummary(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string) {
+    return this.timeline.summary(user, 'contact', id);
+  }
+}
