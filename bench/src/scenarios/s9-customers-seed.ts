@@ -86,21 +86,21 @@ FROM (SELECT g, t, a1, a2,
           || CASE WHEN g % 10 < 3 THEN ARRAY[local || (g % 97) || '@mail.example'] ELSE '{}' END AS emails,
         ARRAY[CASE WHEN cn THEN '+86 1' || (30 + g % 60) || ' ' || lpad((n / 10000)::text, 4, '0') || ' ' || lpad((n % 10000)::text, 4, '0')
                    ELSE '+49 ' || (30 + g % 70) || ' ' || lpad(n::text, 8, '0') END] AS phones
-      FROM (SELECT g, cn, n, t, a1, CASE WHEN g % 10 = 0 THEN 1 + (g * 13 + 5) % ${accounts} END AS a2,
-              ${arr(CN_SURNAME)}[1 + g % 20] || ${arr(CN_GIVEN)}[1 + (g / 20) % 30] || coalesce(${arr(CN_GIVEN)}[1 + (g / 600) % 45], '') AS sur,
-              '' AS given, ${arr(LATIN_FIRST)}[1 + g % 40] AS first, ${arr(LATIN_LAST)}[1 + (g / 40) % 60] AS last,
-              CASE WHEN cn THEN ${arr(CN_SURNAME_PY)}[1 + g % 20] || '.' || ${arr(CN_GIVEN_PY)}[1 + (g / 20) % 30] || coalesce(${arr(CN_GIVEN_PY)}[1 + (g / 600) % 45], '')
-                   ELSE lower(${arr(LATIN_FIRST)}[1 + g % 40] || '.' || ${arr(LATIN_LAST)}[1 + (g / 40) % 60]) END AS local
-            FROM (SELECT g, g % 5 < 2 AS cn, (g * 7919 + 12345) % 100000000 AS n, 1 + (g * 7) % ${accounts} AS a1,
+      FROM (SELECT g, cn, n, t, a1, CASE WHEN g % 10 = 0 THEN 1 + (g::bigint * 13 + 5) % ${accounts} END AS a2,
+              ${arr(CN_SURNAME)}[1 + (g / 5) % 20] || ${arr(CN_GIVEN)}[1 + (g / 100) % 30] || coalesce(${arr(CN_GIVEN)}[1 + (g / 3000) % 45], '') AS sur,
+              '' AS given, ${arr(LATIN_FIRST)}[1 + (g / 5) % 40] AS first, ${arr(LATIN_LAST)}[1 + (g / 200) % 60] AS last,
+              CASE WHEN cn THEN ${arr(CN_SURNAME_PY)}[1 + (g / 5) % 20] || '.' || ${arr(CN_GIVEN_PY)}[1 + (g / 100) % 30] || coalesce(${arr(CN_GIVEN_PY)}[1 + (g / 3000) % 45], '')
+                   ELSE lower(${arr(LATIN_FIRST)}[1 + (g / 5) % 40] || '.' || ${arr(LATIN_LAST)}[1 + (g / 200) % 60]) END AS local
+            FROM (SELECT g, g % 5 < 2 AS cn, (g::bigint * 7919 + 12345) % 100000000 AS n, 1 + (g::bigint * 7) % ${accounts} AS a1,
                     timestamptz '2023-01-01' + (g::float8 / ${contacts}) * interval '3 years' AS t
                   FROM generate_series(1, ${contacts}) g) b) c) d;
 
 INSERT INTO contact_accounts (contact_id, account_id, since)
-SELECT pg_temp.uid('c', g), pg_temp.uid('a', 1 + (g * 7) % ${accounts}), timestamptz '2023-01-01' + (g::float8 / ${contacts}) * interval '3 years'
+SELECT pg_temp.uid('c', g), pg_temp.uid('a', 1 + (g::bigint * 7) % ${accounts}), timestamptz '2023-01-01' + (g::float8 / ${contacts}) * interval '3 years'
   FROM generate_series(1, ${contacts}) g
 UNION ALL
-SELECT pg_temp.uid('c', g), pg_temp.uid('a', 1 + (g * 13 + 5) % ${accounts}), timestamptz '2023-01-01' + (g::float8 / ${contacts}) * interval '3 years'
-  FROM generate_series(10, ${contacts}, 10) g WHERE (g * 13 + 5) % ${accounts} <> (g * 7) % ${accounts};`;
+SELECT pg_temp.uid('c', g), pg_temp.uid('a', 1 + (g::bigint * 13 + 5) % ${accounts}), timestamptz '2023-01-01' + (g::float8 / ${contacts}) * interval '3 years'
+  FROM generate_series(10, ${contacts}, 10) g WHERE (g::bigint * 13 + 5) % ${accounts} <> (g::bigint * 7) % ${accounts};`;
 
 /** Drops the tables' secondary indexes (loading into a GIN trigram index row by row is the slow part), returns how to rebuild them. */
 export async function dropIndexes(client: Client, tables: string[]): Promise<string[]> {

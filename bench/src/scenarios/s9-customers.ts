@@ -1,19 +1,14 @@
 import type { TestSystem } from '@crm/testing';
 import { Client } from 'pg';
 import type { BenchContext } from '../lib/context';
-import { Latencies, median, openLoop, round } from '../lib/stats';
+import { Latencies, measureGets, round, type Measured } from '../lib/stats';
 import { checkFidelity, seedCustomers } from './s9-customers-seed';
+import { seedTimeline, timeline } from './s9-timeline';
 
 const SCENARIO = '9 Customers';
 const GOAL_MS = 50;
 
 type Auth = { authorization: string };
-export interface Measured {
-  p50: number;
-  p95: number;
-  p99: number;
-  requests: number;
-}
 
 /** A deterministic pseudo-random sequence, so every run searches for the same fragments. */
 function prng(seed: number) {
@@ -65,26 +60,6 @@ async function fragments(client: Client, count: number): Promise<Record<string, 
   };
 }
 
-/** Open loop at `rate` for the scale's step, `reps` times; the figures are the medians of the repetitions. */
-export async function measure(ctx: BenchContext, rate: number, url: (i: number) => string, auth: Auth): Promise<Measured> {
-  const runs: Measured[] = [];
-  for (let rep = 0; rep < ctx.scale.reps; rep++) {
-    const lat = new Latencies();
-    const load = await openLoop(rate, ctx.scale.stepSeconds * 1000, async (i, due) => {
-      const res = await fetch(url(i + rep * 100_000), { headers: auth });
-      await res.arrayBuffer();
-      if (res.status !== 200) throw new Error(`${url(i)}: ${res.status}`);
-      lat.record(performance.now() - due);
-    });
-    await Promise.all(load.pending);
-    if (load.failures) throw new Error(`${load.failures} of ${load.offered} requests failed`);
-    const s = lat.summary();
-    runs.push({ p50: s.p50, p95: s.p95, p99: s.p99, requests: s.count });
-  }
-  const m = (k: keyof Measured) => median(runs.map((r) => r[k]));
-  return { p50: m('p50'), p95: m('p95'), p99: m('p99'), requests: m('requests') };
-}
-
 /** The service's own rows for the fidelity check: written through its API, with inputs that need normalising. */
 async function createThroughApi(url: string, auth: Auth): Promise<{ accountId: string; contactId: string }> {
   const post = async (path: string, body: object) => {
@@ -130,11 +105,15 @@ export async function customers(ctx: BenchContext, system: TestSystem, token: (c
   try {
     const admin = { authorization: `Bearer ${token({ sub: 'bench-admin', roles: ['admin'] })}` };
     const own = await createThroughApi(base, admin);
-    const { accounts, contacts } = { accounts: ctx.scale.customerAccounts, contacts: ctx.scale.customerContacts };
+    const { customerAccounts: accounts, customerContacts: contacts } = ctx.scale;
     const seeded = await seedCustomers(client, accounts, contacts);
     await checkFidelity(client, own.accountId, own.contactId);
     console.log(`  [9] seeded ${accounts} accounts, ${contacts} contacts in ${seeded.rowSeconds} s, indexes in ${seeded.indexSeconds} s`);
     ctx.details.customersSeed = { accounts, contacts, ...seeded, normalisers: 'replicated in SQL, checked against rows the service wrote' };
+    // The records and timeline before any measurement: a rep's search reads the records too (open work).
+    const tl = await seedTimeline(client, accounts, contacts, ctx.scale.timelineEntries);
+    console.log(`  [9] seeded ${tl.records} records, ${tl.entries} timeline entries in ${tl.rowSeconds} s, indexes in ${tl.indexSeconds} s`);
+    ctx.details.timelineSeed = tl;
 
     const frags = await fragments(client, ctx.scale.smoke ? 20 : 60);
     // A rep sees only the contacts they own (1 in 60): the same Latin fragments through the owner filter.
@@ -151,7 +130,7 @@ export async function customers(ctx: BenchContext, system: TestSystem, token: (c
     for (const [name, list, auth] of classes) {
       const url = (i: number) => `${base}/api/v1/contacts?q=${encodeURIComponent(list[i % list.length])}`;
       for (let i = 0; i < list.length; i++) await (await fetch(url(i), { headers: auth })).arrayBuffer(); // warm-up: each fragment once
-      const api = await measure(ctx, rate, url, auth);
+      const api = await measureGets(ctx.scale, rate, url, auth);
       const raw = name.includes('rep') ? undefined : await rawScan(client, list.slice(0, ctx.scale.smoke ? 5 : 9), 50);
       results[name] = { fragments: list, api, raw: raw && { ...raw, plan: undefined }, rawPlan: raw?.plan };
       ctx.row({
@@ -179,6 +158,7 @@ export async function customers(ctx: BenchContext, system: TestSystem, token: (c
       }
     }
     ctx.details.customersSearch = results;
+    await timeline(ctx, client, base, admin, token);
   } finally {
     await client.end();
   }

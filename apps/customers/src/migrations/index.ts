@@ -3,6 +3,7 @@ import { CreateMessagingTables1764201600000 } from '@crm/messaging';
 import { CreateCustomers1764979200000 } from './1764979200000-create-customers';
 import { CreateTimeline1765065600000 } from './1765065600000-create-timeline';
 import { CustomerRecords1765238400000 } from './1765238400000-customer-records';
+import { ContactSearchPairs1765324800000 } from './1765324800000-contact-search-pairs';
 
 /** Every migration of the customers database, oldest first; never edit one that has shipped. */
 export const migrations = [
@@ -11,4 +12,5 @@ export const migrations = [
   CreateCustomers1764979200000,
   CreateTimeline1765065600000,
   CustomerRecords1765238400000,
+  ContactSearchPairs1765324800000,
 ];
