@@ -10,6 +10,9 @@ import { round } from '../lib/stats';
 export const FUNCTIONS = `
 CREATE FUNCTION pg_temp.uid(kind text, n bigint) RETURNS uuid IMMUTABLE LANGUAGE sql AS
   $$ SELECT (kind || '0000000-0000-4000-8000-' || lpad(to_hex(n), 12, '0'))::uuid $$;
+-- One of 60 reps (hashed, so an owner says nothing about the other seeded columns) and the rep's team.
+CREATE FUNCTION pg_temp.rep(g bigint, salt bigint) RETURNS bigint IMMUTABLE LANGUAGE sql AS $$ SELECT 1 + abs(hashint8extended(g, salt)) % 60 $$;
+CREATE FUNCTION pg_temp.team(rep bigint) RETURNS text IMMUTABLE LANGUAGE sql AS $$ SELECT (ARRAY['alpha','bravo','charlie'])[1 + (rep % 3)::int] $$;
 -- normalizeEmail: trimmed, lower-cased, de-duplicated in order.
 CREATE FUNCTION pg_temp.norm_emails(e text[]) RETURNS text[] IMMUTABLE LANGUAGE sql AS
   $$ SELECT coalesce(array_agg(v ORDER BY i), '{}') FROM (SELECT v, min(i) AS i FROM (SELECT lower(btrim(x)) AS v, i FROM unnest(e) WITH ORDINALITY u(x, i)) s
@@ -62,7 +65,7 @@ const CN_INDUSTRY = '科技 贸易 机械 电子 医药 化工 物流 食品'.sp
  */
 export const seedSql = (accounts: number, contacts: number) => `
 INSERT INTO accounts (id, name, domains, owner_rep_id, team, normalized_name, name_bigrams, search_text, created_by, created_at, updated_at)
-SELECT pg_temp.uid('a', g), name, domains, pg_temp.uid('f', 1 + g % 60), (ARRAY['alpha','bravo','charlie'])[1 + (1 + g % 60) % 3],
+SELECT pg_temp.uid('a', g), name, domains, pg_temp.uid('f', pg_temp.rep(g, 1)), pg_temp.team(pg_temp.rep(g, 1)),
        pg_temp.norm_name(name), pg_temp.han_bigrams(name), pg_temp.account_search(name, domains, NULL), 'bench', t, t
 FROM (SELECT g, t,
         CASE WHEN g % 3 = 0
@@ -76,7 +79,7 @@ FROM (SELECT g, t,
             FROM generate_series(1, ${accounts}) g) s) a;
 
 INSERT INTO contacts (id, name, emails, phones, preferred_channel, owner_rep_id, team, normalized_emails, normalized_phones, search_text, created_by, created_at, updated_at)
-SELECT pg_temp.uid('c', g), name, emails, phones, NULL, pg_temp.uid('f', 1 + g % 60), (ARRAY['alpha','bravo','charlie'])[1 + (1 + g % 60) % 3],
+SELECT pg_temp.uid('c', g), name, emails, phones, NULL, pg_temp.uid('f', pg_temp.rep(g, 2)), pg_temp.team(pg_temp.rep(g, 2)),
        emails, pg_temp.norm_phones(phones),
        pg_temp.contact_search(name, emails, pg_temp.norm_phones(phones), ARRAY(SELECT a.name FROM accounts a WHERE a.id IN (pg_temp.uid('a', a1), pg_temp.uid('a', a2)) ORDER BY a.id <> pg_temp.uid('a', a1))),
        'bench', t, t

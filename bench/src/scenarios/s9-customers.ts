@@ -94,7 +94,7 @@ async function rawScan(client: Client, frags: string[], limit: number): Promise<
   }
   await client.query('RESET enable_indexscan; RESET enable_bitmapscan; RESET enable_indexonlyscan');
   const s = lat.summary();
-  return { p50: s.p50, p95: s.p95, p99: s.p99, requests: s.count, plan };
+  return { p50: s.p50, p95: s.p95, p99: s.p99, requests: s.count, failures: 0, plan };
 }
 
 /** 9. Customer search over 1 M contacts (and the account timeline over 10 M entries): p95 against the raw ILIKE scan. */
@@ -117,7 +117,7 @@ export async function customers(ctx: BenchContext, system: TestSystem, token: (c
 
     const frags = await fragments(client, ctx.scale.smoke ? 20 : 60);
     // A rep sees only the contacts they own (1 in 60): the same Latin fragments through the owner filter.
-    const rep = { authorization: `Bearer ${token({ sub: 'f0000000-0000-4000-8000-000000000007', roles: ['sales_rep'] })}` };
+    const rep = { authorization: `Bearer ${token({ sub: 'f0000000-0000-4000-8000-000000000007', roles: ['sales_rep'] })}` }; // rep 7 of 60
     const classes: [string, string[], Auth][] = [
       ['Latin name/company', frags.latin, admin],
       ['Chinese name/company', frags.chinese, admin],
@@ -139,10 +139,12 @@ export async function customers(ctx: BenchContext, system: TestSystem, token: (c
         value: api.p95,
         unit: 'ms',
         goal: `p95 <= ${GOAL_MS} ms`,
-        met: api.p95 <= GOAL_MS,
-        note: `open loop ${rate}/s for ${ctx.scale.stepSeconds} s × ${ctx.scale.reps} (median): p50 ${api.p50}, p95 ${api.p95}, p99 ${api.p99} ms; ${list.length} fragments`,
+        met: api.p95 <= GOAL_MS && !api.failures,
+        note: `open loop ${rate}/s for ${ctx.scale.stepSeconds} s × ${ctx.scale.reps} (median): p50 ${api.p50}, p95 ${api.p95}, p99 ${api.p99} ms${api.failures ? `; ${api.failures} failed (${api.firstFailure})` : ''}; ${list.length} fragments`,
       });
-      console.log(`  [9] ${name}: p50 ${api.p50} p95 ${api.p95} p99 ${api.p99} ms${raw ? `; raw ILIKE p50 ${raw.p50} p95 ${raw.p95} p99 ${raw.p99} ms` : ''}`);
+      console.log(
+        `  [9] ${name}: p50 ${api.p50} p95 ${api.p95} p99 ${api.p99} ms, ${api.failures} failed${raw ? `; raw ILIKE p50 ${raw.p50} p95 ${raw.p95} p99 ${raw.p99} ms` : ''}`,
+      );
       if (raw) {
         ctx.row({
           scenario: SCENARIO,
