@@ -20,6 +20,7 @@ import { inboxCost } from './scenarios/s5-inbox-cost';
 import { analyticsIngest } from './scenarios/s6-analytics-ingest';
 import { dashboardReads } from './scenarios/s7-dashboard-reads';
 import { catchUp } from './scenarios/s8-catch-up';
+import { customers } from './scenarios/s9-customers';
 
 const ROOT = resolve(__dirname, '..', '..');
 const args = process.argv.slice(2);
@@ -54,6 +55,7 @@ const STEPS: Step[] = [
   { name: 'ingest', needs: ['kafka', 'insert'], run: async () => analyticsIngest(ctx, (analytics ??= await system(['analytics'])), token) },
   { name: 'catchup', needs: [], run: async () => catchUp(ctx, (analytics ??= await system(['analytics']))) },
   { name: 'dashboard', needs: [], run: async () => dashboardReads(ctx, await system(['analytics']), token) },
+  { name: 'customers', needs: [], run: async () => customers(ctx, await system(['customers']), token) },
 ];
 
 async function main() {

@@ -10,3 +10,12 @@ export function phoneFragment(q: string): string | undefined {
   const digits = q.replace(/\D/g, '');
   return digits.length >= 3 ? `%${digits}%` : undefined;
 }
+
+/** The same ranges as search_han_pairs (migration 1765324800000): CJK Unified Ideographs and Extension A. */
+const HAN_PAIR = /^[\u3400-\u4dbf\u4e00-\u9fff]{2}$/;
+
+/** A two-character Chinese fragment ("华为"), too short for a trigram: looked up by the indexed character pairs. */
+export function hanPair(q: string): string | undefined {
+  const text = q.normalize('NFKC').trim();
+  return HAN_PAIR.test(text) ? text : undefined;
+}

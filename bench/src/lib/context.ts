@@ -17,6 +17,10 @@ export interface Scale {
   holdSeconds: number;
   /** Scenario 7's history. */
   historyOrders: number;
+  /** Scenario 9's customers and timeline. */
+  customerAccounts: number;
+  customerContacts: number;
+  timelineEntries: number;
   /** Scenario 8's pause. */
   pauseSeconds: number;
   httpSeconds: number;
@@ -29,10 +33,25 @@ export const FULL: Scale = {
   stepSeconds: 10,
   holdSeconds: 300,
   historyOrders: 1_000_000,
+  customerAccounts: 100_000,
+  customerContacts: 1_000_000,
+  timelineEntries: 10_000_000,
   pauseSeconds: 60,
   httpSeconds: 10,
 };
-export const SMOKE: Scale = { smoke: true, reps: 3, messages: 2_000, stepSeconds: 2, holdSeconds: 10, historyOrders: 20_000, pauseSeconds: 5, httpSeconds: 2 };
+export const SMOKE: Scale = {
+  smoke: true,
+  reps: 3,
+  messages: 2_000,
+  stepSeconds: 2,
+  holdSeconds: 10,
+  historyOrders: 20_000,
+  customerAccounts: 1_000,
+  customerContacts: 10_000,
+  timelineEntries: 50_000,
+  pauseSeconds: 5,
+  httpSeconds: 2,
+};
 
 export interface Row {
   scenario: string;

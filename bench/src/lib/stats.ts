@@ -93,3 +93,48 @@ export async function retriable<T>(fn: () => Promise<T>, attempts = 30): Promise
     }
   }
 }
+
+/** A latency figure as the median of repetitions (ms); `failures`: answers other than 200, over all repetitions. */
+export interface Measured {
+  p50: number;
+  p95: number;
+  p99: number;
+  requests: number;
+  failures: number;
+  firstFailure?: string;
+}
+
+/**
+ * GETs fired open loop at `rate` for the scale's step, `reps` times; the figures are the medians of the
+ * repetitions. A failed answer (a 503 from a request that ran too long) is timed too and counted, not thrown:
+ * the figure then says how slow it was.
+ */
+export async function measureGets(
+  scale: { reps: number; stepSeconds: number },
+  rate: number,
+  url: (i: number) => string,
+  headers: Record<string, string>,
+): Promise<Measured> {
+  const runs: Measured[] = [];
+  let failures = 0;
+  let firstFailure: string | undefined;
+  for (let rep = 0; rep < scale.reps; rep++) {
+    const lat = new Latencies();
+    const load = await openLoop(rate, scale.stepSeconds * 1000, async (i, due) => {
+      const u = url(i + rep * 100_000);
+      const res = await fetch(u, { headers });
+      const body = await res.text();
+      lat.record(performance.now() - due);
+      if (res.status !== 200) {
+        failures++;
+        firstFailure ??= `${u}: ${res.status} ${body.slice(0, 200)}`;
+      }
+    });
+    await Promise.all(load.pending);
+    if (load.failures) throw new Error(`${load.failures} of ${load.offered} requests got no answer`);
+    const s = lat.summary();
+    runs.push({ p50: s.p50, p95: s.p95, p99: s.p99, requests: s.count, failures: 0 });
+  }
+  const m = (k: 'p50' | 'p95' | 'p99' | 'requests') => median(runs.map((r) => r[k]));
+  return { p50: m('p50'), p95: m('p95'), p99: m('p99'), requests: m('requests'), failures, firstFailure };
+}
