@@ -34,11 +34,15 @@ interface DeferredMerge {
   time: string;
 }
 
-/** The event time of a merge event (`account.merged` …), or null for any other message. */
+/** When a merge event (`account.merged` …) was made, or null for any other message. */
 function mergeTime(value: Buffer | null): string | null {
   try {
-    const event = JSON.parse(value?.toString() ?? 'null') as { type?: unknown; time?: unknown } | null;
-    return event && MERGE_EVENT_TYPES.includes(String(event.type)) && typeof event.time === 'string' ? event.time : null;
+    const event = JSON.parse(value?.toString() ?? 'null') as { type?: unknown; time?: unknown; data?: { at?: unknown } } | null;
+    if (!event || !MERGE_EVENT_TYPES.includes(String(event.type))) return null;
+    // The merge's own `at` (when the customers service made it) orders merges made in one millisecond's envelope
+    // time too; the envelope time is the fallback.
+    const at = event.data?.at ?? event.time;
+    return typeof at === 'string' ? at : null;
   } catch {
     return null;
   }
