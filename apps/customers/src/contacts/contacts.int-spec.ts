@@ -123,4 +123,24 @@ describe('contacts (real PostgreSQL and Kafka)', () => {
     await svc.as(repOf('con-east')).get(`/api/v1/contacts/${c.id}`).expect(404);
     await svc.as(managerOf('con-east')).get(`/api/v1/contacts/${c.id}`).expect(200);
   });
+
+  it('pages a rep through their search results newest first, with none of another rep’s', async () => {
+    const mine = repOf('con-west');
+    const other = repOf('con-west');
+    const ids: string[] = [];
+    for (const name of ['Ada Marlowe', 'Ben Marlowe', 'Cai Marlowe']) ids.push((await createContact(svc, mine, { name })).id);
+    await createContact(svc, other, { name: 'Dee Marlowe' });
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { body: { items: { id: string }[]; nextCursor: string | null } } = await svc
+        .as(mine)
+        .get('/api/v1/contacts')
+        .query({ q: 'marlowe', limit: 2, ...(cursor ? { cursor } : {}) })
+        .expect(200);
+      seen.push(...page.body.items.map((c) => c.id));
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual([...ids].reverse());
+  });
 });
