@@ -52,6 +52,14 @@ describe('opportunities service (real Kafka and PostgreSQL)', () => {
     await eventually(async () => expect(await eventsFor('opportunity.created', first.body.id)).toHaveLength(1));
   });
 
+  it('refuses an opportunity without its customer with a field error, storing nothing', async () => {
+    const { customer: _left, ...noCustomer } = opportunity();
+    const before = await count('SELECT count(*) AS n FROM opportunities');
+    const refused = await svc.as(rep).post('/api/v1/opportunities').send(noCustomer).expect(400);
+    expect(refused.body.errors.map((e: { field: string }) => e.field)).toEqual(['customer']);
+    expect(await count('SELECT count(*) AS n FROM opportunities')).toBe(before);
+  });
+
   it('opens one opportunity per converted lead, however often and under whatever id lead.converted arrives', async () => {
     const leadId = randomUUID();
     const captured = createEvent('lead.captured', {

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
+  IsDefined,
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
@@ -50,7 +51,7 @@ export class LineDto {
 }
 
 export class CreateOpportunityDto {
-  @ApiProperty({ type: CustomerDto }) @ValidateNested() @Type(() => CustomerDto) customer: CustomerDto;
+  @ApiProperty({ type: CustomerDto }) @IsDefined() @ValidateNested() @Type(() => CustomerDto) customer: CustomerDto;
   @ApiPropertyOptional({ description: 'owner rep; defaults to the caller (a rep may only name themself)' }) @IsOptional() @IsUUID() repId?: string;
   @ApiPropertyOptional({ format: 'uuid', description: 'the account (company) in the customers service' }) @IsOptional() @IsUUID() accountId?: string;
   @ApiPropertyOptional({ format: 'uuid', description: 'the contact (person) in the customers service' }) @IsOptional() @IsUUID() contactId?: string;

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
+  IsDefined,
   ArrayMaxSize,
   ArrayMinSize,
   IsBoolean,
@@ -69,7 +70,7 @@ export class OrderLineDto {
 }
 
 export class CreateOrderDto {
-  @ApiProperty({ type: CustomerDto }) @ValidateNested() @Type(() => CustomerDto) customer: CustomerDto;
+  @ApiProperty({ type: CustomerDto }) @IsDefined() @ValidateNested() @Type(() => CustomerDto) customer: CustomerDto;
   @ApiPropertyOptional({ format: 'uuid', description: "the customer's account in the customers service" }) @IsOptional() @IsUUID() accountId?: string;
   @ApiPropertyOptional({ format: 'uuid', description: "the customer's contact in the customers service" }) @IsOptional() @IsUUID() contactId?: string;
   @ApiPropertyOptional({ type: AddressDto, description: "default: the account's billing address, when the order names an account the service knows" })
