@@ -3,15 +3,15 @@ import { accessScope, type AuthUser } from '@crm/http';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** The open leads, opportunities and orders of the rep (or team): `who` is the condition on `customer_records w`. */
-const openWork = (who: string) => `customer_records w WHERE w.open AND w.record_kind <> 'receivable' AND w.${who}`;
+/** Open work: an open lead, opportunity or order of the rep (or team) on the given account. */
+const openWorkOn = (account: string, who: string) =>
+  `EXISTS (SELECT 1 FROM customer_records w WHERE w.account_id = ${account} AND w.open AND w.record_kind <> 'receivable' AND w.${who})`;
 
 /**
  * What the caller may read: a rep the accounts and contacts they own, and the accounts they have open work
  * with (an open lead, opportunity or order of theirs linked to it) with those accounts' current contacts and
  * the contacts of their open records; a manager the same by team; admin all. Edits stay with the owners
- * (`restrictToScope`). The open work is a set built from the partial index on open records (a few thousand ids
- * at most per rep), not a probe per row.
+ * (`restrictToScope`).
  */
 export function restrictToVisible<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>, user: AuthUser, of: { alias: string; kind: 'account' | 'contact' }) {
   const scope = accessScope(user);
@@ -22,17 +22,14 @@ export function restrictToVisible<T extends ObjectLiteral>(qb: SelectQueryBuilde
       ? ['owner_rep_id = :scopeRep', 'rep_id = :scopeRep', { scopeRep: scope.repId }]
       : ['team = :scopeTeam', 'team = :scopeTeam', { scopeTeam: scope.team }];
   const a = of.alias;
-  if (of.kind === 'account') return qb.andWhere(`(${a}.${owner} OR ${a}.id IN (SELECT w.account_id FROM ${openWork(who)}))`, params);
+  if (of.kind === 'account') return qb.andWhere(`(${a}.${owner} OR ${openWorkOn(`${a}.id`, who)})`, params);
   return qb.andWhere(
-    `(${a}.${owner} OR ${a}.id IN (
-        SELECT ca.contact_id FROM contact_accounts ca WHERE ca.until IS NULL AND ca.account_id IN (SELECT w.account_id FROM ${openWork(who)})
-        UNION ALL SELECT w.contact_id FROM ${openWork(who)}))`,
+    `(${a}.${owner}
+      OR EXISTS (SELECT 1 FROM contact_accounts ca WHERE ca.contact_id = ${a}.id AND ca.until IS NULL AND ${openWorkOn('ca.account_id', who)})
+      OR EXISTS (SELECT 1 FROM customer_records w WHERE w.contact_id = ${a}.id AND w.open AND w.record_kind <> 'receivable' AND w.${who}))`,
     params,
   );
 }
-
-/** Whether the caller sees only part of the records: their search is better served by sorting what it found. */
-export const seesPart = (user: AuthUser): boolean => accessScope(user).kind !== 'all';
 
 /**
  * The timeline entries the caller may see on a record they can open: entries about the account or contact

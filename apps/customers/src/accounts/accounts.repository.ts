@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { paginate, restrictToScope, type AuthUser, type Page } from '@crm/http';
 import { likeFragment } from '../search';
-import { restrictToVisible, seesPart } from '../visibility';
+import { restrictToVisible } from '../visibility';
 import type { AccountRow } from './account.domain';
 import { AccountEntity } from './account.entity';
 import type { ListAccountsQuery } from './accounts.dto';
@@ -88,8 +88,6 @@ export class AccountsRepository {
     if (query.region) qb.andWhere('a.region = :region', { region: query.region });
     if (query.industry) qb.andWhere('a.industry = :industry', { industry: query.industry });
     if (query.domain) qb.andWhere(':domain = ANY(a.domains)', { domain: query.domain.toLowerCase() });
-    // A search seen by a rep or a manager keeps few rows: sort them rather than walk the creation index (bench: customers).
-    const sortFound = Boolean(query.q) && seesPart(user);
-    return paginate(qb, { sort: { column: 'a.createdAt', direction: 'DESC' }, tieBreaker: 'id', limit: query.limit, cursor: query.cursor, sortFound });
+    return paginate(qb, { sort: { column: 'a.createdAt', direction: 'DESC' }, tieBreaker: 'id', limit: query.limit, cursor: query.cursor });
   }
 }

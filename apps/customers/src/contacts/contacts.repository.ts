@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { paginate, restrictToScope, type AuthUser, type Page } from '@crm/http';
 import { hanPair, likeFragment, phoneFragment } from '../search';
-import { restrictToVisible, seesPart } from '../visibility';
+import { restrictToVisible } from '../visibility';
 import type { ContactRow } from './contact.domain';
 import { ContactEntity, type Membership } from './contact.entity';
 import type { ListContactsQuery } from './contacts.dto';
@@ -105,8 +105,6 @@ export class ContactsRepository {
     }
     if (query.ownerId) qb.andWhere('c.ownerRepId = :ownerId', { ownerId: query.ownerId });
     if (query.team) qb.andWhere('c.team = :team', { team: query.team });
-    // A search seen by a rep or a manager keeps few rows: sort them rather than walk the creation index (bench: customers).
-    const sortFound = Boolean(query.q) && seesPart(user);
-    return paginate(qb, { sort: { column: 'c.createdAt', direction: 'DESC' }, tieBreaker: 'id', limit: query.limit, cursor: query.cursor, sortFound });
+    return paginate(qb, { sort: { column: 'c.createdAt', direction: 'DESC' }, tieBreaker: 'id', limit: query.limit, cursor: query.cursor });
   }
 }

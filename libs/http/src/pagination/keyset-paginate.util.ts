@@ -11,12 +11,6 @@ export interface PaginateOptions {
   tieBreaker?: string;
   limit: number;
   cursor?: string | null;
-  /**
-   * Sort the rows the filters find instead of walking the sort column's index until a page is full. For a filter
-   * that keeps few rows but that the planner cannot judge (a rep's view through a search), the walk reads most of
-   * the table; the sort of what a text index found reads only that.
-   */
-  sortFound?: boolean;
 }
 
 // Read back as text so the cursor keeps the database's precision (timestamptz has microseconds, a JS Date has not).
@@ -36,13 +30,11 @@ export async function paginate<T extends ObjectLiteral>(queryBuilder: SelectQuer
   // A cursor names the order it belongs to, so one taken from another sort is refused instead of misread.
   const sortKey = `${sort.column}:${sort.direction}`;
 
-  // COALESCE(x, x) is x, but no index matches it as an order: the planner then sorts what the filters found.
-  const orderSql = options.sortFound ? `COALESCE(${sortColumn.sql}, ${sortColumn.sql})` : sortColumn.sql;
   const query = queryBuilder
     .clone()
     .addSelect(`CAST(${sortColumn.sql} AS text)`, SORT_ALIAS)
     .addSelect(`CAST(${tieColumn.sql} AS text)`, TIE_ALIAS)
-    .orderBy(orderSql, sort.direction)
+    .orderBy(sortColumn.sql, sort.direction)
     .addOrderBy(tieColumn.sql, sort.direction)
     .limit(limit + 1);
   if (options.cursor) {
