@@ -6,6 +6,7 @@ import { MergesAndScan1765152000000 } from './1765152000000-merges-and-scan';
 import { CustomerRecords1765238400000 } from './1765238400000-customer-records';
 import { LeadResolutions1765324800000 } from './1765324800000-lead-resolutions';
 import { ContactSearchPairs1765411200000 } from './1765411200000-contact-search-pairs';
+import { AccountSearchPairs1765497600000 } from './1765497600000-account-search-pairs';
 
 /** Every migration of the customers database, oldest first; never edit one that has shipped. */
 export const migrations = [
@@ -17,4 +18,5 @@ export const migrations = [
   CustomerRecords1765238400000,
   LeadResolutions1765324800000,
   ContactSearchPairs1765411200000,
+  AccountSearchPairs1765497600000,
 ];
