@@ -74,24 +74,26 @@ function row(state: AccountState): AccountRow {
 function event(name: 'account.created' | 'account.updated', a: AccountState, by: string, at: Date): EventEnvelope {
   return createEvent(name, {
     subject: a.id,
-    data: {
-      accountId: a.id,
-      name: a.name,
-      domains: a.domains,
-      industry: a.industry,
-      size: a.size,
-      region: a.region,
-      taxId: a.taxId,
-      billingAddress: a.billingAddress,
-      shippingAddress: a.shippingAddress,
-      currency: a.currency,
-      ownerRepId: a.ownerRepId,
-      team: a.team,
-      version: a.version,
-      by,
-      at: at.toISOString(),
-    },
+    data: { accountId: a.id, ...accountData(a), by, at: at.toISOString() },
   });
+}
+
+/** The account's own data (not the row's derived keys): what its events carry and what a merge remembers. */
+export function accountData(a: AccountState) {
+  return {
+    name: a.name,
+    domains: a.domains,
+    industry: a.industry,
+    size: a.size,
+    region: a.region,
+    taxId: a.taxId,
+    billingAddress: a.billingAddress,
+    shippingAddress: a.shippingAddress,
+    currency: a.currency,
+    ownerRepId: a.ownerRepId,
+    team: a.team,
+    version: a.version,
+  };
 }
 
 export function decideCreateAccount(

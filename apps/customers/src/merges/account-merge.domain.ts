@@ -1,7 +1,7 @@
 // What an account merge and its undo change: the survivor's chosen fields and the union of the domains, the
 // loser's snapshot, and the events (account.updated for the records, account.merged / account.merge_undone).
 import type { Decision } from '@crm/domain';
-import { decideEditAccount, type AccountFields, type AccountRow, type AccountState } from '../accounts/account.domain';
+import { accountData, decideEditAccount, type AccountFields, type AccountRow, type AccountState } from '../accounts/account.domain';
 import {
   assertMergeable,
   assertSameCurrency,
@@ -18,24 +18,6 @@ import {
 
 export type MergeableAccount = AccountState & MergeMarks;
 type Snapshot = AccountFields & Owned & { version: number };
-
-/** The account's data as a merge remembers it (not the row's derived keys). */
-export function accountSnapshot(a: AccountState): Snapshot {
-  return {
-    name: a.name,
-    domains: a.domains,
-    industry: a.industry,
-    size: a.size,
-    region: a.region,
-    taxId: a.taxId,
-    billingAddress: a.billingAddress,
-    shippingAddress: a.shippingAddress,
-    currency: a.currency,
-    ownerRepId: a.ownerRepId,
-    team: a.team,
-    version: a.version,
-  };
-}
 
 export function decideAccountMerge(
   survivor: MergeableAccount,
@@ -63,8 +45,8 @@ export function decideAccountMerge(
     kind: 'account',
     survivorId: survivor.id,
     mergedId: merged.id,
-    survivorBefore: accountSnapshot(survivor) as unknown as Record<string, unknown>,
-    mergedData: accountSnapshot(merged) as unknown as Record<string, unknown>,
+    survivorBefore: accountData(survivor) as unknown as Record<string, unknown>,
+    mergedData: accountData(merged) as unknown as Record<string, unknown>,
     moved: [],
     by: ctx.by,
     at: ctx.now,
