@@ -20,6 +20,8 @@ import { AppModule as Finance } from '../apps/finance/src/app.module';
 import { financeSettings } from '../apps/finance/src/finance.settings';
 import { AppModule as Inventory } from '../apps/inventory/src/app.module';
 import { inventorySettings } from '../apps/inventory/src/inventory.options';
+import { AppModule as Notifications } from '../apps/notifications/src/app.module';
+import { notificationsSettings } from '../apps/notifications/src/notifications.settings';
 import { AppModule as Leads } from '../apps/leads/src/app.module';
 import { leadsSettings } from '../apps/leads/src/leads.settings';
 import { AppModule as Opportunities } from '../apps/opportunities/src/app.module';
@@ -47,6 +49,7 @@ const MODULES: Record<ServiceName, ServiceModule> = {
   finance: withSettings(financeSettings, (c) => Finance.forRoot(c)),
   analytics: withSettings({}, (c) => Analytics.forRoot(c)),
   customers: withSettings(customersSettings, (c) => Customers.forRoot(c)),
+  notifications: withSettings(notificationsSettings, (c) => Notifications.forRoot(c)),
 };
 
 type Schema = Record<string, unknown> & { $ref?: string; type?: string; items?: Schema; enum?: unknown[]; allOf?: Schema[] };

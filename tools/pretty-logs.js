@@ -5,7 +5,7 @@
 const { basename } = require('node:path');
 const { openSync, readSync, fstatSync, closeSync, existsSync } = require('node:fs');
 
-const COLORS = { leads: 36, opportunities: 35, orders: 33, inventory: 32, finance: 34, analytics: 96, customers: 91 };
+const COLORS = { leads: 36, opportunities: 35, orders: 33, inventory: 32, finance: 34, analytics: 96, customers: 91, notifications: 93 };
 const LEVEL_COLOR = { warn: 33, error: 31, fatal: 31 };
 const SKIP = new Set(['level', 'time', 'service', 'msg', 'correlationId', 'context']);
 const tty = process.stdout.isTTY;

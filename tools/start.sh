@@ -16,7 +16,7 @@ READY_TIMEOUT=${START_READY_TIMEOUT:-180} # seconds per service; a loaded 2-core
 # The web-form intake refuses every post without a secret; locally (only here, never in production) it gets
 # a known one, so `--demo` and curl can sign posts. tools/demo reads the same variable.
 export LEADS_WEBFORM_SECRET=${LEADS_WEBFORM_SECRET:-local-webform-secret-change-me-0123456789}
-declare -A DEFAULT_PORT=([leads]=3001 [opportunities]=3002 [orders]=3003 [inventory]=3004 [finance]=3005 [analytics]=3006 [customers]=3007)
+declare -A DEFAULT_PORT=([leads]=3001 [opportunities]=3002 [orders]=3003 [inventory]=3004 [finance]=3005 [analytics]=3006 [customers]=3007 [notifications]=3008)
 
 port_of() { # LEADS_PORT for leads, else its default (as DEFAULT_PORTS in libs/platform), else 3000 for an app not listed yet
   local var

@@ -6,3 +6,4 @@ CREATE DATABASE crm_inventory;
 CREATE DATABASE crm_finance;
 CREATE DATABASE crm_analytics;
 CREATE DATABASE crm_customers;
+CREATE DATABASE crm_notifications;

@@ -11,7 +11,7 @@ import { eventually, freePort, startSystem, type TestSystem } from '@crm/testing
 // find every target up and every alert rule healthy.
 jest.setTimeout(180_000);
 
-const SERVICES: ServiceName[] = ['leads', 'opportunities', 'orders', 'inventory', 'finance', 'analytics', 'customers'];
+const SERVICES: ServiceName[] = ['leads', 'opportunities', 'orders', 'inventory', 'finance', 'analytics', 'customers', 'notifications'];
 const DEPLOY = resolve(__dirname, '..', '..', '..', 'deploy', 'prometheus');
 
 interface Target {

@@ -11,7 +11,7 @@ import { createTestDatabase, deleteTopicsWithPrefix, eventually, freePort, testK
 jest.setTimeout(420_000);
 
 const ROOT = resolve(__dirname, '..', '..', '..');
-const SERVICES: ServiceName[] = ['leads', 'opportunities', 'orders', 'inventory', 'finance', 'analytics', 'customers'];
+const SERVICES: ServiceName[] = ['leads', 'opportunities', 'orders', 'inventory', 'finance', 'analytics', 'customers', 'notifications'];
 /** A protected read per service that an admin may call without parameters. */
 const PROTECTED: Record<ServiceName, string> = {
   leads: '/api/v1/leads',
@@ -21,6 +21,7 @@ const PROTECTED: Record<ServiceName, string> = {
   finance: '/api/v1/receivables',
   analytics: '/api/v1/analytics/funnel',
   customers: '/api/v1/accounts',
+  notifications: '/api/v1/notifications',
 };
 
 const alive = (pid: number) => {

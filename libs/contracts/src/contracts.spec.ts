@@ -8,6 +8,7 @@ const DESIGN_EVENTS = [
   'lead.captured',
   'lead.assigned',
   'lead.reassigned',
+  'lead.first_follow_up_due_soon',
   'lead.followed_up',
   'lead.qualified',
   'lead.disqualified',

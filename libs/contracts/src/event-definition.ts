@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Topic } from './topics';
 
-export type ServiceName = 'leads' | 'opportunities' | 'orders' | 'inventory' | 'finance' | 'analytics' | 'customers';
+export type ServiceName = 'leads' | 'opportunities' | 'orders' | 'inventory' | 'finance' | 'analytics' | 'customers' | 'notifications';
 
 /** One published event type at one data version: the single source of its TS type, validation and docs. */
 export interface EventDefinition<N extends string = string, S extends z.ZodType = z.ZodType> {

@@ -12,6 +12,7 @@ export const DEFAULT_PORTS: Record<ServiceName, number> = {
   finance: 3005,
   analytics: 3006,
   customers: 3007,
+  notifications: 3008,
 };
 
 // Only for a developer's machine: production (NODE_ENV=production) must set JWT_SECRET.

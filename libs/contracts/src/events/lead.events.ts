@@ -70,6 +70,19 @@ export const LeadReassigned = defineEvent({
   }),
 });
 
+export const LeadFirstFollowUpDueSoon = defineEvent({
+  ...lead,
+  name: 'lead.first_follow_up_due_soon',
+  summary: 'A warning before the first-follow-up deadline: the owner has logged no follow-up yet and the lead will be re-assigned at dueAt.',
+  data: z.object({
+    leadId: Id,
+    repId: Id.describe('the owner who must follow up'),
+    team: z.string().optional(),
+    firstFollowUpDueAt: Timestamp,
+    warnedAt: Timestamp,
+  }),
+});
+
 export const LeadFollowedUp = defineEvent({
   ...lead,
   name: 'lead.followed_up',

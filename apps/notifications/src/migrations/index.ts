@@ -1,0 +1,6 @@
+import { CreateIdempotencyKeys1764201600001 } from '@crm/http';
+import { CreateMessagingTables1764201600000 } from '@crm/messaging';
+import { CreateNotifications1765584000000 } from './1765584000000-create-notifications';
+
+/** Every migration of the notifications database, oldest first; never edit one that has shipped. */
+export const migrations = [CreateMessagingTables1764201600000, CreateIdempotencyKeys1764201600001, CreateNotifications1765584000000];
