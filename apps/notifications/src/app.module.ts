@@ -1,7 +1,10 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ServicePlatformModule, type ServiceConfig } from '@crm/platform';
+import { EscalationModule } from './escalation/escalation.module';
 import { FanoutModule } from './fanout/fanout.module';
 import { migrations } from './migrations';
+import { RemindersModule } from './reminders/reminders.module';
+import { SourcesModule } from './sources/sources.module';
 import { NOTIFICATIONS_SETTINGS, type NotificationsSettings } from './notifications.settings';
 
 @Module({})
@@ -19,6 +22,9 @@ export class AppModule {
           exports: [NOTIFICATIONS_SETTINGS],
         },
         FanoutModule,
+        SourcesModule,
+        RemindersModule,
+        EscalationModule,
       ],
     };
   }

@@ -26,6 +26,8 @@ export const notificationsSettings = {
   scanIntervalMs: setting('NOTIFICATIONS_SCAN_INTERVAL_MS', ms(100, 3_600_000).default(30_000)),
   /** How long after its due time a next action with no newer follow-up counts as overdue. */
   nextActionOverdueHours: setting('NOTIFICATIONS_NEXT_ACTION_OVERDUE_HOURS', count(1, 24 * 30).default(24)),
+  /** An event older than this when it arrives updates the copies but tells nobody (a replay, a new consumer group). */
+  maxEventAgeHours: setting('NOTIFICATIONS_MAX_EVENT_AGE_HOURS', count(1, 24 * 365).default(48)),
   /** Comment lines on an idle live stream, so proxies keep it open. */
   sseHeartbeatMs: setting('NOTIFICATIONS_SSE_HEARTBEAT_MS', ms(100, 120_000).default(15_000)),
 };

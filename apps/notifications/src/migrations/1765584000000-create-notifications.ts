@@ -178,6 +178,7 @@ export class CreateNotifications1765584000000 implements MigrationInterface {
         rep_id varchar(128) NOT NULL,
         next_action varchar(500),
         due_at timestamptz NOT NULL,
+        followed_up_at timestamptz NOT NULL,
         due_sent_at timestamptz,
         overdue_sent_at timestamptz,
         closed_at timestamptz

@@ -89,6 +89,14 @@ export function render(n: { type: NotificationType; recordKind: RecordKind; reco
     time: (iso) => (typeof iso === 'string' && !Number.isNaN(Date.parse(iso)) ? dates.format(new Date(iso)) : '—'),
     text: (v) => (v === undefined || v === null || v === '' ? '—' : String(v)),
   };
-  const said = (locale === 'en' ? EN : ZH)[n.type](n.params, f);
+  const said = (locale === 'en' ? EN : ZH)[n.type](withOriginalTitle(n, locale, timeZone), f);
   return { ...said, link: `${LINKS[n.recordKind]}${n.recordId}` };
+}
+
+/** An escalation names the alert it escalates, rendered in the manager's own language. */
+function withOriginalTitle(n: { type: NotificationType; recordKind: RecordKind; recordId: string; params: Params }, locale: Locale, timeZone: string): Params {
+  const original = n.params.original as { type?: string; params?: Params } | undefined;
+  if (n.type !== 'escalated' || !original?.type || !(original.type in ZH) || original.type === 'escalated') return n.params;
+  const title = render({ ...n, type: original.type as NotificationType, params: original.params ?? {} }, locale, timeZone).title;
+  return { ...n.params, originalTitle: title };
 }

@@ -1,0 +1,70 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { RecordKind } from '../catalogue/catalogue';
+
+/** The only SQL of the service's copies of other services' data: records' owners and names, items, reps. */
+@Injectable()
+export class RecordAccessRepository {
+  /** Sets what is known; a null keeps what was there (a lead's name arrives with capture, its owner with assignment). */
+  async upsert(
+    m: EntityManager,
+    kind: RecordKind,
+    id: string,
+    r: { ownerId?: string | null; team?: string | null; label?: string | null; productLines?: string[]; orderId?: string | null },
+  ): Promise<void> {
+    await m.query(
+      `INSERT INTO record_access (record_kind, record_id, owner_id, team, label, product_lines, order_id)
+       VALUES ($1, $2, $3, $4, $5, coalesce($6, '{}'::text[]), $7)
+       ON CONFLICT (record_kind, record_id) DO UPDATE SET
+         owner_id = coalesce(EXCLUDED.owner_id, record_access.owner_id),
+         team = coalesce(EXCLUDED.team, record_access.team),
+         label = coalesce(EXCLUDED.label, record_access.label),
+         product_lines = CASE WHEN $6::text[] IS NULL THEN record_access.product_lines ELSE EXCLUDED.product_lines END,
+         order_id = coalesce(EXCLUDED.order_id, record_access.order_id),
+         updated_at = now()`,
+      [kind, id, r.ownerId ?? null, r.team ?? null, r.label ?? null, r.productLines ?? null, r.orderId ?? null],
+    );
+  }
+
+  /** An order's product lines: those of its items, and its opportunity's. */
+  async productLinesOf(m: EntityManager, skus: string[], opportunityId: string | null): Promise<string[]> {
+    const rows: { line: string }[] = await m.query(
+      `SELECT product_line AS line FROM items WHERE sku = ANY($1) AND product_line IS NOT NULL
+       UNION SELECT unnest(product_lines) FROM record_access WHERE record_kind = 'opportunity' AND record_id = $2`,
+      [skus, opportunityId ?? ''],
+    );
+    return rows.map((r) => r.line).sort();
+  }
+
+  /** A receivable is the order's money: it takes the order's owner, team and name. */
+  async copyFromOrder(m: EntityManager, receivableId: string, orderId: string): Promise<void> {
+    await m.query(
+      `INSERT INTO record_access (record_kind, record_id, owner_id, team, label, product_lines, order_id)
+       SELECT 'receivable', $1, owner_id, team, label, product_lines, record_id FROM record_access WHERE record_kind = 'order' AND record_id = $2
+       ON CONFLICT (record_kind, record_id) DO UPDATE SET owner_id = EXCLUDED.owner_id, team = EXCLUDED.team, label = EXCLUDED.label,
+         order_id = EXCLUDED.order_id, updated_at = now()`,
+      [receivableId, orderId],
+    );
+  }
+
+  async upsertItem(m: EntityManager, sku: string, productLine: string | null): Promise<void> {
+    await m.query('INSERT INTO items (sku, product_line) VALUES ($1, $2) ON CONFLICT (sku) DO UPDATE SET product_line = EXCLUDED.product_line', [
+      sku,
+      productLine,
+    ]);
+  }
+
+  /** A rep as leads publishes them; what an admin or the rep set here (roles, locale, time zone, quiet hours) stays. */
+  async upsertRep(
+    m: EntityManager,
+    r: { repId: string; name: string; email: string; team: string | null; managerId: string | null; active: boolean },
+  ): Promise<void> {
+    await m.query(
+      `INSERT INTO recipients (user_id, name, email, roles, team, manager_id, active, source) VALUES ($1, $2, $3, '{sales_rep}', $4, $5, $6, 'rep')
+       ON CONFLICT (user_id) DO UPDATE SET name = EXCLUDED.name, email = EXCLUDED.email, team = EXCLUDED.team,
+         manager_id = EXCLUDED.manager_id, active = EXCLUDED.active, source = 'rep', updated_at = now(),
+         roles = CASE WHEN 'sales_rep' = ANY(recipients.roles) THEN recipients.roles ELSE recipients.roles || '{sales_rep}'::text[] END`,
+      [r.repId, r.name, r.email, r.team, r.managerId, r.active],
+    );
+  }
+}
