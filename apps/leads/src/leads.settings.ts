@@ -10,6 +10,8 @@ export const leadsSettings = {
   slaScanIntervalMs: setting('LEADS_SLA_SCAN_INTERVAL_MS', z.coerce.number().int().min(500).max(86_400_000).default(300_000)),
   /** The length of one hour of a rule's `followUpHours`: shortened only to compress time in demos and system tests. */
   slaHourMs: setting('LEADS_SLA_HOUR_MS', z.coerce.number().int().min(100).max(HOUR_MS).default(HOUR_MS)),
+  /** How long before the first-follow-up deadline the owner is warned, in minutes of that hour (default 30; 0 = no warning). */
+  slaWarningMinutes: setting('LEADS_SLA_WARNING_MINUTES', z.coerce.number().int().min(0).max(10_080).default(30)),
 };
 
 export type LeadsSettings = SettingsOf<typeof leadsSettings>;

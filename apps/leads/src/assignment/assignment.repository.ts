@@ -1,8 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import type { EventEnvelope } from '@crm/contracts';
+import { appendToOutbox } from '@crm/messaging';
 import type { Candidate, Rule, RuleTarget } from './assignment.domain';
 import type { AssignmentChanges, LeadToAssign } from './lead-assignment.domain';
 import { AssignmentEntity } from './rule.entity';
+import type { WatchedLead } from './sla-warning.domain';
 
 const REP_COLUMNS = `id, name, team, capacity, open_leads AS "openLeads", active, away, last_assigned_at AS "lastAssignedAt"`;
 const LEAD_TO_ASSIGN = `id, status, version, owner_rep_id AS "ownerRepId", region, product_interest AS "productInterest", source, company_size AS "companySize", score`;
@@ -11,6 +14,11 @@ const LEAD_TO_ASSIGN = `id, status, version, owner_rep_id AS "ownerRepId", regio
 export interface DueLead extends LeadToAssign {
   team: string | null;
   firstFollowUpDueAt: Date;
+  dueText: string;
+}
+
+/** A lead whose deadline is near, as the warning scan claims it, with its deadline as text for the cursor and the guard. */
+export interface WarnableLead extends WatchedLead {
   dueText: string;
 }
 
@@ -118,6 +126,40 @@ export class AssignmentRepository {
         ORDER BY first_follow_up_due_at, id LIMIT $4 FOR UPDATE SKIP LOCKED`,
       [now, after?.due ?? null, after?.id ?? null, limit],
     );
+  }
+
+  /**
+   * The next leads waiting for their first follow-up whose deadline is after `now` and no later than `until`,
+   * not yet warned about that deadline, after the cursor, that no other transaction holds.
+   */
+  claimDueSoon(m: EntityManager, now: Date, until: Date, after: { due: string; id: string } | null, limit: number): Promise<WarnableLead[]> {
+    return m.query(
+      `SELECT id, status, owner_rep_id AS "ownerRepId", team, first_follow_up_due_at AS "firstFollowUpDueAt",
+              first_followed_up_at AS "firstFollowedUpAt", first_follow_up_warned_for AS "warnedFor", first_follow_up_due_at::text AS "dueText"
+         FROM leads
+        WHERE status = 'assigned' AND first_followed_up_at IS NULL AND first_follow_up_due_at > $1 AND first_follow_up_due_at <= $2
+          AND first_follow_up_warned_for IS DISTINCT FROM first_follow_up_due_at
+          AND ($3::timestamptz IS NULL OR (first_follow_up_due_at, id) > ($3::timestamptz, $4::uuid))
+        ORDER BY first_follow_up_due_at, id LIMIT $5 FOR UPDATE SKIP LOCKED`,
+      [now, until, after?.due ?? null, after?.id ?? null, limit],
+    );
+  }
+
+  /**
+   * Records that the owner was warned about this deadline, with the warning in the outbox, in the caller's
+   * transaction. Guarded on the deadline still being the one warned about and not warned before, so a
+   * second warning for one deadline stores and publishes nothing; returns whether it was recorded. The lead's
+   * version stays: nothing a client edits changed, and an If-Match edit in flight must not fail over it.
+   */
+  async recordWarning(m: EntityManager, leadId: string, dueText: string, events: readonly EventEnvelope[]): Promise<boolean> {
+    const [, updated]: [unknown, number] = await m.query(
+      `UPDATE leads SET first_follow_up_warned_for = first_follow_up_due_at
+        WHERE id = $1 AND first_follow_up_due_at = $2::timestamptz AND first_follow_up_warned_for IS DISTINCT FROM first_follow_up_due_at`,
+      [leadId, dueText],
+    );
+    if (updated !== 1) return false;
+    await appendToOutbox(m, events);
+    return true;
   }
 
   /** A lead's assignment history, oldest first. */

@@ -2,6 +2,13 @@ import { CreateIdempotencyKeys1764201600001 } from '@crm/http';
 import { CreateMessagingTables1764201600000 } from '@crm/messaging';
 import { CreateLeads1764288000000 } from './1764288000000-create-leads';
 import { CustomerRefs1765324800000 } from './1765324800000-customer-refs';
+import { SlaWarning1765670400000 } from './1765670400000-sla-warning';
 
 /** Every migration of the leads database, oldest first; never edit one that has shipped. */
-export const migrations = [CreateMessagingTables1764201600000, CreateIdempotencyKeys1764201600001, CreateLeads1764288000000, CustomerRefs1765324800000];
+export const migrations = [
+  CreateMessagingTables1764201600000,
+  CreateIdempotencyKeys1764201600001,
+  CreateLeads1764288000000,
+  CustomerRefs1765324800000,
+  SlaWarning1765670400000,
+];
