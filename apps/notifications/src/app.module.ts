@@ -2,6 +2,9 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { ServicePlatformModule, type ServiceConfig } from '@crm/platform';
 import { FanoutModule } from './fanout/fanout.module';
 import { migrations } from './migrations';
+import { PreferencesModule } from './preferences/preferences.module';
+import { RecipientsModule } from './recipients/recipients.module';
+import { RulesModule } from './rules/rules.module';
 import { NOTIFICATIONS_SETTINGS, type NotificationsSettings } from './notifications.settings';
 
 @Module({})
@@ -19,6 +22,9 @@ export class AppModule {
           exports: [NOTIFICATIONS_SETTINGS],
         },
         FanoutModule,
+        RulesModule,
+        PreferencesModule,
+        RecipientsModule,
       ],
     };
   }
