@@ -5,6 +5,9 @@ import { FanoutModule } from './fanout/fanout.module';
 import { migrations } from './migrations';
 import { RemindersModule } from './reminders/reminders.module';
 import { SourcesModule } from './sources/sources.module';
+import { PreferencesModule } from './preferences/preferences.module';
+import { RecipientsModule } from './recipients/recipients.module';
+import { RulesModule } from './rules/rules.module';
 import { NOTIFICATIONS_SETTINGS, type NotificationsSettings } from './notifications.settings';
 
 @Module({})
@@ -25,6 +28,9 @@ export class AppModule {
         SourcesModule,
         RemindersModule,
         EscalationModule,
+        RulesModule,
+        PreferencesModule,
+        RecipientsModule,
       ],
     };
   }

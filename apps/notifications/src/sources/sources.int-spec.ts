@@ -202,7 +202,7 @@ describe('notifications from the other services’ events (real Kafka and Postgr
   });
 
   it("escalates an unacknowledged alert to the rep's manager once, and never an acknowledged one", async () => {
-    const [late, read] = [randomUUID(), randomUUID()];
+    const [late, read]: string[] = [randomUUID(), randomUUID()];
     for (const orderId of [late, read])
       await publishAndWait(
         createEvent('order.delayed', {

@@ -1,0 +1,35 @@
+import { Body, Controller, Get, Headers, Put, Res } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { ALL_ROLES, CurrentUser, Roles, type AuthUser } from '@crm/http';
+import { OptionalIfMatch } from '../common/optional-if-match.decorator';
+import { PutNotificationSettingsDto } from './recipients.dto';
+import { RecipientsService } from './recipients.service';
+
+/** The caller's own delivery settings: language, time zone, quiet hours, digest time, email address. */
+@ApiTags('notification-settings')
+@Controller('api/v1/notification-settings')
+export class NotificationSettingsController {
+  constructor(private readonly recipients: RecipientsService) {}
+
+  @Get()
+  @Roles(...ALL_ROLES)
+  @ApiOperation({ summary: "The caller's settings; without any yet, the defaults (language from Accept-Language, the business time zone)" })
+  get(@CurrentUser() user: AuthUser, @Headers('accept-language') acceptLanguage?: string) {
+    return this.recipients.ownSettings(user, acceptLanguage);
+  }
+
+  @Put()
+  @Roles(...ALL_ROLES)
+  @ApiOperation({ summary: "Sets the caller's settings: the first time without If-Match (201), then with the ETag read (200)" })
+  async put(
+    @CurrentUser() user: AuthUser,
+    @Body() dto: PutNotificationSettingsDto,
+    @OptionalIfMatch() expected: number | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const { settings, created } = await this.recipients.putOwnSettings(user, dto, expected);
+    void reply.status(created ? 201 : 200);
+    return settings;
+  }
+}

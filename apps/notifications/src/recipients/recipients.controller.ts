@@ -1,0 +1,35 @@
+import { Body, Controller, Get, Param, Put, Query, Res } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { CurrentUser, Role, Roles, type AuthUser } from '@crm/http';
+import { OptionalIfMatch } from '../common/optional-if-match.decorator';
+import { ListRecipientsQuery, PutRecipientDto, UserIdParam } from './recipients.dto';
+import { RecipientsService } from './recipients.service';
+
+/** Who can be told: reps arrive by rep.upserted; admins add managers, finance and product teams here. */
+@ApiTags('recipients')
+@Controller('api/v1/recipients')
+export class RecipientsController {
+  constructor(private readonly recipients: RecipientsService) {}
+
+  @Get()
+  @Roles(Role.Admin, Role.SalesManager)
+  @ApiOperation({ summary: "The directory, by user id; a manager sees their own team's" })
+  list(@CurrentUser() user: AuthUser, @Query() query: ListRecipientsQuery) {
+    return this.recipients.list(user, query);
+  }
+
+  @Put(':userId')
+  @Roles(Role.Admin)
+  @ApiOperation({ summary: "Adds (201, no If-Match) or replaces (200, If-Match) an entry; a rep's row keeps what the reps directory says" })
+  async put(
+    @Param() { userId }: UserIdParam,
+    @Body() dto: PutRecipientDto,
+    @OptionalIfMatch() expected: number | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const { recipient, created } = await this.recipients.putEntry(userId, dto, expected);
+    void reply.status(created ? 201 : 200);
+    return recipient;
+  }
+}
