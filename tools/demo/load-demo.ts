@@ -18,6 +18,7 @@ import { ensureCatalogue } from './catalogue';
 import { requestCounts, UnexpectedAnswer } from './client';
 import { importHistory } from './history';
 import { captureAndWorkLeads, planLeads } from './leads';
+import { ensureNotificationSetup } from './notifications';
 import { workOrders } from './orders';
 import { ensurePeople, ensureRules } from './people';
 import { workPipeline } from './pipeline';
@@ -51,6 +52,10 @@ async function main() {
   const people = await ensurePeople();
   const rules = await ensureRules(people);
   step(`${people.reps.length} reps and ${people.managers.length} managers (${people.created} new), ${rules} new assignment rules`);
+  const notifications = await ensureNotificationSetup(people);
+  step(
+    `notifications: ${notifications.routes} product lines routed to their R&D teams, ${notifications.people} people outside sales, ${notifications.english} reps reading English`,
+  );
   const catalogue = await ensureCatalogue();
   step(
     `catalogue: ${catalogue.itemsUpserted} items, ${catalogue.warehousesCreated} new warehouses, ${catalogue.receipts} stock receipts (${catalogue.unitsReceived} units)`,

@@ -1,0 +1,64 @@
+// Who hears of what beyond the reps: the R&D teams that own each product line's complaints and quality problems,
+// a finance clerk for overdue receivables, and the language each rep reads. Fixed ids, so a second run finds
+// what the first made (a 409 on an existing row is that).
+import { Role } from '@crm/http';
+import { get, put, type Actor } from './client';
+import { ADMIN, PRODUCT_LINES, type People } from './people';
+
+export const OUTSIDE_SALES = [
+  {
+    userId: '7a0c1f52-0d1e-4c61-9a53-000000000001',
+    name: 'Zhao Gang',
+    email: 'zhao.gang@demo.crm.example',
+    roles: [Role.ProductTeam],
+    team: 'pumps-rd',
+    locale: 'zh-CN',
+  },
+  {
+    userId: '7a0c1f52-0d1e-4c61-9a53-000000000002',
+    name: 'Emma Brown',
+    email: 'emma.brown@demo.crm.example',
+    roles: [Role.ProductTeam],
+    team: 'valves-rd',
+    locale: 'en',
+  },
+  {
+    userId: '7a0c1f52-0d1e-4c61-9a53-000000000003',
+    name: 'Li Na',
+    email: 'li.na@demo.crm.example',
+    roles: [Role.ProductTeam],
+    team: 'motors-rd',
+    locale: 'zh-CN',
+  },
+  { userId: '7a0c1f52-0d1e-4c61-9a53-000000000004', name: 'Wu Qian', email: 'wu.qian@demo.crm.example', roles: [Role.Finance], locale: 'zh-CN' },
+] as const;
+
+/** Reps with a Latin name read English; the rest Chinese. All work in Beijing time. */
+const readsEnglish = (name: string) => /^[A-Za-z]+ [A-Za-z]+$/.test(name) && !/^(Wang|Zhou|Chen|Huang|Lin|Zhang|Sun|Ma|Liu) /.test(name);
+
+export async function ensureNotificationSetup(people: People): Promise<{ routes: number; people: number; english: number }> {
+  const accepted = { as: ADMIN, expect: [200, 201, 409] };
+  for (const line of PRODUCT_LINES) await put('notifications', `/api/v1/product-routes/${line}`, { team: `${line}-rd` }, { as: ADMIN });
+  for (const { userId, ...person } of OUTSIDE_SALES)
+    await put('notifications', `/api/v1/recipients/${userId}`, { ...person, timeZone: 'Asia/Shanghai' }, accepted);
+  const english = [...people.reps, ...people.managers].filter((r) => readsEnglish(r.name));
+  for (const rep of [...people.reps, ...people.managers]) {
+    const locale = english.includes(rep) ? 'en' : 'zh-CN';
+    await put(
+      'notifications',
+      '/api/v1/notification-settings',
+      { locale, timeZone: 'Asia/Shanghai', quietHours: { start: '22:00', end: '07:30' } },
+      { ...accepted, as: rep.actor },
+    );
+  }
+  return { routes: PRODUCT_LINES.length, people: OUTSIDE_SALES.length, english: english.length };
+}
+
+/** Read, then write with the ETag; a row that appeared in between (the rep's copy arriving from leads) is read again. */
+async function setOwnSettings(actor: Actor, settings: object): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    const current = await get('notifications', '/api/v1/notification-settings', { as: actor });
+    const reply = await put('notifications', '/api/v1/notification-settings', settings, { as: actor, ifMatch: current.etag, expect: [200, 201, 409, 412] });
+    if (reply.status < 300 || attempt === 3) return;
+  }
+}
