@@ -8,6 +8,7 @@ import { OpportunitiesModule } from './opportunities/opportunities.module';
 import type { OpportunitiesSettings } from './opportunities.settings';
 import { PipelineModule } from './pipeline/pipeline.module';
 import { RemindersModule } from './reminders/reminders.module';
+import { stageClockOf } from './reminders/stage-clock';
 import { ScoringModule } from './scoring/scoring.module';
 
 @Module({})
@@ -21,7 +22,7 @@ export class AppModule {
         PipelineModule,
         ScoringModule,
         AccountsModule,
-        RemindersModule,
+        RemindersModule.forRoot(stageClockOf(config)),
         OpportunitiesModule.forRoot(config.settings),
         OpportunityHistoryModule,
       ],

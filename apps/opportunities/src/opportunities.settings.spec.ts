@@ -3,11 +3,20 @@ import { opportunitiesSettings } from './opportunities.settings';
 
 const load = (env: Record<string, string>) => loadServiceConfig('opportunities', env, opportunitiesSettings).settings;
 
+const stageDefaults = { stageScanIntervalMs: 600_000, stageHourMs: 3_600_000 };
+
 describe('opportunitiesSettings', () => {
   it('defaults to USD and 90 days, an empty variable counting as unset', () => {
-    expect(load({})).toEqual({ defaultCurrency: 'USD', defaultCloseDays: 90 });
-    expect(load({ OPPORTUNITIES_DEFAULT_CURRENCY: '', OPPORTUNITIES_DEFAULT_CLOSE_DAYS: '' })).toEqual({ defaultCurrency: 'USD', defaultCloseDays: 90 });
-    expect(load({ OPPORTUNITIES_DEFAULT_CURRENCY: 'EUR', OPPORTUNITIES_DEFAULT_CLOSE_DAYS: '30' })).toEqual({ defaultCurrency: 'EUR', defaultCloseDays: 30 });
+    expect(load({})).toEqual({ defaultCurrency: 'USD', defaultCloseDays: 90, ...stageDefaults });
+    expect(load({ OPPORTUNITIES_DEFAULT_CURRENCY: '', OPPORTUNITIES_DEFAULT_CLOSE_DAYS: '' })).toEqual({
+      defaultCurrency: 'USD',
+      defaultCloseDays: 90,
+      ...stageDefaults,
+    });
+    expect(load({ OPPORTUNITIES_DEFAULT_CURRENCY: 'EUR', OPPORTUNITIES_DEFAULT_CLOSE_DAYS: '30' })).toMatchObject({
+      defaultCurrency: 'EUR',
+      defaultCloseDays: 30,
+    });
   });
 
   it('refuses a bad value, naming its variable', () => {

@@ -18,23 +18,27 @@ export class ReminderRepository {
     return locked;
   }
 
-  /** Records up to `limit` crossings of a stage time limit not recorded yet, as of `now`, and returns them. */
-  async recordCrossings(m: EntityManager, now: Date, limit: number): Promise<Crossing[]> {
+  /**
+   * Records up to `limit` crossings of a stage time limit not recorded yet, as of `now`, and returns them. An hour
+   * of the limit lasts `hourMs` (the rule of `stageDueAt`).
+   */
+  async recordCrossings(m: EntityManager, now: Date, hourMs: number, limit: number): Promise<Crossing[]> {
     const rows: { opportunity_id: string; rep_id: string; stage: string; stage_entered_at: Date; limit_hours: number }[] = await m.query(
       `INSERT INTO stage_overdue_reminders (id, opportunity_id, rep_id, team, stage, stage_entered_at, limit_hours, due_at, detected_at)
        SELECT gen_random_uuid(), o.id, o.rep_id, o.team, o.stage, o.stage_entered_at, s.time_limit_hours,
-              o.stage_entered_at + make_interval(hours => s.time_limit_hours), $1
+              d.due_at, $1
          FROM opportunities o
          JOIN stages s ON s.pipeline_id = o.pipeline_id AND s.key = o.stage
+        CROSS JOIN LATERAL (SELECT o.stage_entered_at + make_interval(secs => s.time_limit_hours * $3::float8 / 1000) AS due_at) d
         WHERE o.status = 'open' AND s.time_limit_hours IS NOT NULL
-          AND o.stage_entered_at + make_interval(hours => s.time_limit_hours) <= $1
+          AND d.due_at <= $1
           AND NOT EXISTS (SELECT 1 FROM stage_overdue_reminders r
                            WHERE r.opportunity_id = o.id AND r.stage = o.stage AND r.stage_entered_at = o.stage_entered_at)
         ORDER BY o.stage_entered_at, o.id
         LIMIT $2
        ON CONFLICT (opportunity_id, stage, stage_entered_at) DO NOTHING
        RETURNING opportunity_id, rep_id, stage, stage_entered_at, limit_hours`,
-      [now, limit],
+      [now, limit, hourMs],
     );
     return rows.map((r) => ({
       opportunityId: r.opportunity_id,

@@ -20,13 +20,13 @@ export class RemindersService {
   }
 
   /**
-   * Records one batch of crossings as of `now` with their `opportunity.stage_overdue`, in one transaction; `more`
-   * when the batch was full. Nothing while another replica holds the scan lock.
+   * Records one batch of crossings as of `now`, each limit hour `hourMs` long, with their `opportunity.stage_overdue`,
+   * in one transaction; `more` when the batch was full. Nothing while another replica holds the scan lock.
    */
-  raiseOverdue(now: Date, lockKey: number, batch: number): Promise<{ raised: number; more: boolean }> {
+  raiseOverdue(now: Date, hourMs: number, lockKey: number, batch: number): Promise<{ raised: number; more: boolean }> {
     return inTransaction(this.dataSource, async (m) => {
       if (!(await this.reminders.tryScanLock(m, lockKey))) return { raised: 0, more: false };
-      const crossings = await this.reminders.recordCrossings(m, now, batch);
+      const crossings = await this.reminders.recordCrossings(m, now, hourMs, batch);
       await this.reminders.publish(m, overdueEvents(crossings, now));
       return { raised: crossings.length, more: crossings.length === batch };
     });
