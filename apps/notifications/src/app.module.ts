@@ -3,6 +3,7 @@ import { ServicePlatformModule, type ServiceConfig } from '@crm/platform';
 import { FanoutModule } from './fanout/fanout.module';
 import { migrations } from './migrations';
 import { NOTIFICATIONS_SETTINGS, type NotificationsSettings } from './notifications.settings';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 @Module({})
 export class AppModule {
@@ -19,6 +20,7 @@ export class AppModule {
           exports: [NOTIFICATIONS_SETTINGS],
         },
         FanoutModule,
+        WebhooksModule.forRoot(config),
       ],
     };
   }
