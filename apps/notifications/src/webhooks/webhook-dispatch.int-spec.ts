@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import { Webhook } from 'standardwebhooks';
+import request from 'supertest';
 import { Role } from '@crm/http';
 import { eventually, type TestService } from '@crm/testing';
 import { addRecipient, fanOut, repOf, setRecordOwner, startNotifications, type Claims } from '../testing/notifications-fixtures';
@@ -209,6 +210,13 @@ describe('webhook dispatcher (real PostgreSQL, a receiver on 127.0.0.1)', () => 
     expect(JSON.parse(got.body)).toEqual({ msgtype: 'markdown', markdown: { content: expect.stringContaining('### 新线索分配给您：华东机械') } });
     expect(() => new Webhook(secret).verify(got.body, got.headers)).not.toThrow();
     await eventually(async () => expect((await rows(id))[0].status).toBe('sent'));
+  });
+
+  it('counts attempts by outcome in the metrics', async () => {
+    const metrics = (await request(svc.app.getHttpServer()).get('/metrics').expect(200)).text;
+    for (const outcome of ['sent', 'retry', 'dead', 'gone', 'cancelled']) {
+      expect(metrics).toMatch(new RegExp(`notifications_webhook_attempts_total\\{[^}]*outcome="${outcome}"[^}]*\\} [1-9]`));
+    }
   });
 });
 
