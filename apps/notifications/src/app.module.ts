@@ -9,6 +9,7 @@ import { PreferencesModule } from './preferences/preferences.module';
 import { RecipientsModule } from './recipients/recipients.module';
 import { RulesModule } from './rules/rules.module';
 import { NOTIFICATIONS_SETTINGS, type NotificationsSettings } from './notifications.settings';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 @Module({})
 export class AppModule {
@@ -31,6 +32,7 @@ export class AppModule {
         RulesModule,
         PreferencesModule,
         RecipientsModule,
+        WebhooksModule.forRoot(config),
       ],
     };
   }

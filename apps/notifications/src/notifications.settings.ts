@@ -22,6 +22,8 @@ export const notificationsSettings = {
   webhookTimeoutMs: setting('NOTIFICATIONS_WEBHOOK_TIMEOUT_MS', ms(100, 60_000).default(10_000)),
   /** Consecutive dead-lettered messages after which an endpoint is disabled and its owner told. */
   webhookDisableAfter: setting('NOTIFICATIONS_WEBHOOK_DISABLE_AFTER', count(1, 1000).default(5)),
+  /** How long the secrets a rotation replaced still sign every message, so receivers can switch over. */
+  webhookSecretOverlapHours: setting('NOTIFICATIONS_WEBHOOK_SECRET_OVERLAP_HOURS', count(0, 24 * 30).default(24)),
   /** How often due next actions, overdue next actions and unacknowledged alerts are looked for. */
   scanIntervalMs: setting('NOTIFICATIONS_SCAN_INTERVAL_MS', ms(100, 3_600_000).default(30_000)),
   /** How long after its due time a next action with no newer follow-up counts as overdue. */

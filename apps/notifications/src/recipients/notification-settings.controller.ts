@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Headers, Put, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { ALL_ROLES, CurrentUser, Roles, type AuthUser } from '@crm/http';
 import { OptionalIfMatch } from '../common/optional-if-match.decorator';
@@ -20,6 +20,8 @@ export class NotificationSettingsController {
   }
 
   @Put()
+  @ApiCreatedResponse({ description: 'created: the settings' })
+  @ApiOkResponse({ description: 'replaced: the settings' })
   @Roles(...ALL_ROLES)
   @ApiOperation({ summary: "Sets the caller's settings: the first time without If-Match (201), then with the ETag read (200)" })
   async put(

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Param, Put, Query, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CurrentUser, Role, Roles, type AuthUser } from '@crm/http';
 import { OptionalIfMatch } from '../common/optional-if-match.decorator';
@@ -20,6 +20,8 @@ export class RecipientsController {
   }
 
   @Put(':userId')
+  @ApiCreatedResponse({ description: 'created: the recipient' })
+  @ApiOkResponse({ description: 'replaced: the recipient' })
   @Roles(Role.Admin)
   @ApiOperation({ summary: "Adds (201, no If-Match) or replaces (200, If-Match) an entry; a rep's row keeps what the reps directory says" })
   async put(

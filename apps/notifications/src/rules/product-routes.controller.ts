@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Put, Res } from '@nestjs/common';
-import { ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Role, Roles } from '@crm/http';
 import { ProductLineParam, PutProductRouteDto } from './rules.dto';
@@ -19,6 +19,8 @@ export class ProductRoutesController {
   }
 
   @Put(':productLine')
+  @ApiCreatedResponse({ description: 'created: the route' })
+  @ApiOkResponse({ description: 'replaced: the route' })
   @Roles(Role.Admin)
   @ApiOperation({ summary: 'Routes a product line to a team (201 when new, 200 when changed)' })
   async put(@Param() { productLine }: ProductLineParam, @Body() dto: PutProductRouteDto, @Res({ passthrough: true }) reply: FastifyReply) {

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Put, Res } from '@nestjs/common';
-import { ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Role, Roles } from '@crm/http';
 import { OptionalIfMatch } from '../common/optional-if-match.decorator';
@@ -20,6 +20,8 @@ export class RulesController {
   }
 
   @Put(':id')
+  @ApiCreatedResponse({ description: 'created: the rule' })
+  @ApiOkResponse({ description: 'replaced: the rule' })
   @Roles(Role.Admin)
   @ApiOperation({ summary: 'Creates a rule (201, no If-Match) or replaces one (200, If-Match); the fan-out applies it to the next event' })
   async put(

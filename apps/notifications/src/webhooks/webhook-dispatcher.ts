@@ -1,0 +1,141 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import type { PostgresConnectionOptions } from 'typeorm/driver/postgres/PostgresConnectionOptions';
+import { inTransaction } from '@crm/persistence';
+import { LedgerRepository, type ClaimedDelivery } from '../delivery/ledger.repository';
+import { NOTIFICATIONS_SETTINGS, type NotificationsSettings } from '../notifications.settings';
+import { WebhookDeliveryService } from './webhook-delivery.service';
+
+/** Messages one replica has on the wire at once: a slow receiver holds one place, not the whole dispatcher. */
+const MAX_IN_FLIGHT = 16;
+/** Past the timeout, a claimed row whose sender died is claimed again by any replica. */
+const LEASE_MARGIN_MS = 30_000;
+const RELISTEN_AFTER_MS = 5_000;
+
+/**
+ * Sends the webhook rows of the delivery ledger. Every replica runs one: a claim marks rows `sending` with a
+ * lease in a short transaction of its own (SKIP LOCKED), so no two replicas send the same row. It wakes when
+ * a commit adds a webhook row (LISTEN deliveries, on a connection of its own) and every dispatch interval,
+ * which is also when retries come due.
+ */
+@Injectable()
+export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(WebhookDispatcher.name);
+  private running = false;
+  private loop?: Promise<void>;
+  private wake?: () => void;
+  /** Something woke the dispatcher while it was not idle: the next idle returns at once. */
+  private poked = false;
+  private listener?: Client;
+  private readonly inFlight = new Set<Promise<unknown>>();
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly ledger: LedgerRepository,
+    private readonly deliveries: WebhookDeliveryService,
+    @Inject(NOTIFICATIONS_SETTINGS) private readonly settings: NotificationsSettings,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.running = true;
+    void this.listen();
+    this.loop = this.run();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.running = false;
+    this.poke();
+    await this.loop;
+    await Promise.allSettled([...this.inFlight]);
+    const listener = this.listener;
+    this.listener = undefined;
+    await listener?.end().catch(() => undefined);
+  }
+
+  /** Claims what is due (up to the free places) and starts sending it; returns how many rows it claimed. */
+  async pass(): Promise<number> {
+    const free = MAX_IN_FLIGHT - this.inFlight.size;
+    if (free <= 0) return 0;
+    const rows = await inTransaction(this.dataSource, (m) => this.ledger.claim(m, 'webhook', free, this.settings.webhookTimeoutMs + LEASE_MARGIN_MS));
+    for (const row of rows) this.start(row);
+    return rows.length;
+  }
+
+  private start(row: ClaimedDelivery): void {
+    const sending = this.deliveries
+      .deliver(row)
+      .catch((err: Error) => this.logger.error(`webhook delivery ${row.id} failed, retried when its lease ends: ${err.message}`))
+      .finally(() => {
+        this.inFlight.delete(sending);
+        // A place came free after a full pass: there may be more due.
+        this.poke();
+      });
+    this.inFlight.add(sending);
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      let claimed = 0;
+      let free = 0;
+      this.poked = false;
+      try {
+        free = MAX_IN_FLIGHT - this.inFlight.size;
+        claimed = await this.pass();
+      } catch (err) {
+        this.logger.error(`webhook dispatch pass failed: ${(err as Error).message}`);
+      }
+      // A full claim may have left more due rows: go again at once if there is room.
+      if (claimed > 0 && claimed === free && this.inFlight.size < MAX_IN_FLIGHT) continue;
+      await this.idle(this.settings.dispatchIntervalMs);
+    }
+  }
+
+  private poke(): void {
+    this.poked = true;
+    this.wake?.();
+  }
+
+  private idle(ms: number): Promise<void> {
+    if (this.poked) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => this.wake?.(), ms);
+      this.wake = () => {
+        this.wake = undefined;
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+
+  /** A dedicated connection on LISTEN deliveries; when it fails, the interval carries on and it is opened again. */
+  private async listen(): Promise<void> {
+    if (!this.running) return;
+    const options = this.dataSource.options as PostgresConnectionOptions;
+    const client = new Client({ connectionString: options.url, connectionTimeoutMillis: 5_000 });
+    let closed = false;
+    const retry = (err: Error) => {
+      if (closed) return;
+      closed = true;
+      this.logger.warn(`webhook dispatcher LISTEN lost (${err.message}); polling every ${this.settings.dispatchIntervalMs} ms until it is back`);
+      if (this.listener === client) this.listener = undefined;
+      void client.end().catch(() => undefined);
+      if (this.running) setTimeout(() => void this.listen(), RELISTEN_AFTER_MS).unref();
+    };
+    client.on('error', retry);
+    client.on('notification', (n) => {
+      if (n.payload === 'webhook') this.poke();
+    });
+    try {
+      await client.connect();
+      await client.query('LISTEN deliveries');
+      this.listener = client;
+      if (!this.running) {
+        closed = true;
+        await client.end();
+      }
+    } catch (err) {
+      retry(err as Error);
+    }
+  }
+}
