@@ -19,8 +19,9 @@ export interface ClaimedDelivery {
 @Injectable()
 export class LedgerRepository {
   /** Due rows of one channel, oldest first, each claimed for `leaseMs`; `attempts` counts this one. */
-  claim(m: EntityManager, channel: Channel, limit: number, leaseMs: number): Promise<ClaimedDelivery[]> {
-    return m.query(
+  async claim(m: EntityManager, channel: Channel, limit: number, leaseMs: number): Promise<ClaimedDelivery[]> {
+    // TypeORM answers an UPDATE … RETURNING with [rows, affected count].
+    const [rows]: [ClaimedDelivery[], number] = await m.query(
       `WITH due AS (
          SELECT id FROM deliveries
           WHERE channel = $1 AND next_attempt_at <= now()
@@ -32,6 +33,7 @@ export class LedgerRepository {
        RETURNING d.id, d.dedupe_key AS "dedupeKey", d.notification_id AS "notificationId", d.channel, d.target, d.attempts`,
       [channel, limit, leaseMs],
     );
+    return rows;
   }
 
   async sent(m: EntityManager, id: string, status?: number): Promise<void> {
