@@ -6,6 +6,9 @@
 #   tools/start.sh --detach [--demo]   the same, but leave the services running in the background
 #   tools/start.sh stop                stop what a --detach run left running
 # --demo loads a demo data set through the public APIs (tools/demo/load-demo.ts).
+# Email: without SMTP_URL, the project's own mailbox (tools/mailbox) takes every email the services send, on
+# 127.0.0.1:2525 (MAILBOX_SMTP_PORT), and shows it on http://127.0.0.1:8025 (MAILBOX_HTTP_PORT); its messages are
+# kept under tmp/run/mailbox. With SMTP_URL set, email goes there instead.
 # Logs (JSON) and pid files go to tmp/run/ (git-ignored; CRM_RUN_DIR overrides). A service's port is <APP>_PORT (e.g. LEADS_PORT) or
 # its default.
 set -euo pipefail
@@ -84,6 +87,29 @@ start_app() { # start_app <app>: own log file, own PORT so a global PORT cannot 
   echo $! >"$RUN/$app.pid"
 }
 
+start_mailbox() { # the local SMTP server, unless SMTP_URL names one; stopped with the services (its pid file)
+  [[ -z ${SMTP_URL:-} ]] || return 0
+  local smtp=${MAILBOX_SMTP_PORT:-2525}
+  MAILBOX_DIR=${MAILBOX_DIR:-$RUN/mailbox} nohup node -r ./tools/register.js tools/mailbox/main.ts >"$RUN/mailbox.log" 2>&1 </dev/null &
+  echo $! >"$RUN/mailbox.pid"
+  export SMTP_URL=smtp://127.0.0.1:$smtp
+  MAILBOX_URL=http://127.0.0.1:${MAILBOX_HTTP_PORT:-8025}
+}
+
+wait_mailbox() { # until the mailbox's view answers, or its process died (a port in use)
+  [[ -n ${MAILBOX_URL:-} ]] || return 0
+  local pid deadline=$((SECONDS + READY_TIMEOUT))
+  pid=$(<"$RUN/mailbox.pid")
+  until node -e "fetch('$MAILBOX_URL/messages').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"; do
+    if ! kill -0 "$pid" 2>/dev/null || ((SECONDS >= deadline)); then
+      echo "start: the mailbox FAILED to start (set SMTP_URL to use another server); last lines of $RUN/mailbox.log:" >&2
+      tail -n 15 "$RUN/mailbox.log" >&2
+      return 1
+    fi
+    sleep 1
+  done
+}
+
 wait_ready() { # wait_ready <app>: until /health/ready is green, the process dies, or the timeout passes
   local app=$1 port pid deadline=$((SECONDS + READY_TIMEOUT))
   port=$(port_of "$app")
@@ -112,6 +138,12 @@ print_summary() {
   echo "  export TOKEN=$(node -r ./tools/register.js tools/token.ts)"
   echo "  curl -H \"Authorization: Bearer \$TOKEN\" http://127.0.0.1:$(port_of leads)/api/v1/leads"
   echo
+  if [[ -n ${MAILBOX_URL:-} ]]; then
+    echo "  email goes to the local mailbox: $MAILBOX_URL (SMTP $SMTP_URL, log $RUN/mailbox.log)"
+  else
+    echo "  email goes to $SMTP_URL"
+  fi
+  echo
 }
 
 main() {
@@ -127,6 +159,7 @@ main() {
   stop_all # services from an earlier --detach would hold the ports
   trap on_signal INT TERM
   install_if_needed
+  start_mailbox
   start_infra
   rm -rf dist # a stale build of a renamed or removed app must not start
   npm run --silent build
@@ -139,9 +172,11 @@ main() {
   if ((detach == 0)); then
     local logs=()
     for app in "${apps[@]}"; do logs+=("$RUN/$app.log"); done
+    [[ -z ${MAILBOX_URL:-} ]] || logs+=("$RUN/mailbox.log")
     node tools/pretty-logs.js "${logs[@]}" &
     echo $! >"$RUN/logs.follower"
   fi
+  wait_mailbox || failed=1
   for app in "${apps[@]}"; do wait_ready "$app" || failed=1; done
   if ((failed)); then
     stop_all

@@ -1,14 +1,15 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ServicePlatformModule, type ServiceConfig } from '@crm/platform';
+import { EmailModule } from './email/email.module';
 import { EscalationModule } from './escalation/escalation.module';
 import { FanoutModule } from './fanout/fanout.module';
 import { migrations } from './migrations';
-import { RemindersModule } from './reminders/reminders.module';
-import { SourcesModule } from './sources/sources.module';
+import { NOTIFICATIONS_SETTINGS, type NotificationsSettings } from './notifications.settings';
 import { PreferencesModule } from './preferences/preferences.module';
 import { RecipientsModule } from './recipients/recipients.module';
+import { RemindersModule } from './reminders/reminders.module';
 import { RulesModule } from './rules/rules.module';
-import { NOTIFICATIONS_SETTINGS, type NotificationsSettings } from './notifications.settings';
+import { SourcesModule } from './sources/sources.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
 @Module({})
@@ -25,14 +26,18 @@ export class AppModule {
           providers: [{ provide: NOTIFICATIONS_SETTINGS, useValue: config.settings }],
           exports: [NOTIFICATIONS_SETTINGS],
         },
+        // What makes notifications: the fan-out, the events it reads, its own clocks.
         FanoutModule,
         SourcesModule,
         RemindersModule,
         EscalationModule,
+        // How they reach people.
+        EmailModule,
+        WebhooksModule.forRoot(config),
+        // What users and admins configure.
         RulesModule,
         PreferencesModule,
         RecipientsModule,
-        WebhooksModule.forRoot(config),
       ],
     };
   }

@@ -14,6 +14,18 @@ export const notificationsSettings = {
   dispatchIntervalMs: setting('NOTIFICATIONS_DISPATCH_INTERVAL_MS', ms(50, 600_000).default(1_000)),
   /** Attempts of one email before it is dead-lettered. */
   emailMaxAttempts: setting('NOTIFICATIONS_EMAIL_MAX_ATTEMPTS', count(1, 50).default(6)),
+  /** Emails one replica sends at a time (one ledger row per worker); 0: this replica sends none. */
+  emailWorkers: setting('NOTIFICATIONS_EMAIL_WORKERS', count(0, 32).default(4)),
+  /** How long a claimed email row is this replica's; past it (a crashed sender) another claims it and resends. */
+  emailLeaseMs: setting('NOTIFICATIONS_EMAIL_LEASE_MS', ms(1_000, 3_600_000).default(120_000)),
+  /** The first email retry's delay; each next one doubles, with jitter, up to an hour. */
+  emailBaseDelayMs: setting('NOTIFICATIONS_EMAIL_BASE_DELAY_MS', ms(10, 3_600_000).default(30_000)),
+  /** Connect, greeting and socket timeout of the SMTP connection: well below the lease, so a hung send fails first. */
+  smtpTimeoutMs: setting('NOTIFICATIONS_SMTP_TIMEOUT_MS', ms(100, 300_000).default(30_000)),
+  /** How often recipients' daily digests are looked for. */
+  digestIntervalMs: setting('NOTIFICATIONS_DIGEST_INTERVAL_MS', ms(100, 3_600_000).default(60_000)),
+  /** The console's base URL, for the links in emails. */
+  consoleUrl: setting('NOTIFICATIONS_CONSOLE_URL', z.url().default('http://localhost:8080')),
   /** Attempts of one webhook message before it is dead-lettered (replayable). */
   webhookMaxAttempts: setting('NOTIFICATIONS_WEBHOOK_MAX_ATTEMPTS', count(1, 50).default(8)),
   /** The first retry's delay; each next one doubles, with jitter, up to an hour. */

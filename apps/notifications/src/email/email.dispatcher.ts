@@ -1,0 +1,135 @@
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { PostgresConnectionOptions } from 'typeorm/driver/postgres/PostgresConnectionOptions';
+import { backoffDelay } from '@crm/messaging';
+import { MetricsRegistry } from '@crm/observability';
+import { LedgerRepository, type ClaimedDelivery } from '../delivery/ledger.repository';
+import { NOTIFICATIONS_SETTINGS, type NotificationsSettings } from '../notifications.settings';
+import { DeliveriesListener } from './deliveries-listener';
+import { EmailComposer } from './email-composer';
+import { quietUntil } from './email-schedule.domain';
+import { Mailer } from './mailer';
+
+const MAX_RETRY_DELAY_MS = 3_600_000;
+
+export type Outcome = 'sent' | 'retry' | 'dead' | 'deferred' | 'cancelled';
+
+/**
+ * Sends the email ledger: each worker claims one due row (its own short transaction, so the lease is visible
+ * to every replica before anything is sent), sends it, and records the outcome in another. A replica killed
+ * mid-send leaves its rows `sending`; when their lease runs out any replica claims them again and resends
+ * them with the same Message-ID. Woken by LISTEN 'deliveries' and by an interval.
+ */
+@Injectable()
+export class EmailDispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(EmailDispatcher.name);
+  private readonly listener: DeliveriesListener;
+  private readonly counters;
+  private running = false;
+  private loops: Promise<void>[] = [];
+  private interval?: NodeJS.Timeout;
+  private waiters: (() => void)[] = [];
+  /** Bumped by every wake-up, so a wake-up during a claim is not lost before the worker waits. */
+  private generation = 0;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly ledger: LedgerRepository,
+    private readonly composer: EmailComposer,
+    private readonly mailer: Mailer,
+    @Inject(NOTIFICATIONS_SETTINGS) private readonly settings: NotificationsSettings,
+    metrics: MetricsRegistry,
+  ) {
+    const url = (dataSource.options as PostgresConnectionOptions).url ?? '';
+    this.listener = new DeliveriesListener(url, (channel) => channel === 'email' && this.wake(), this.logger);
+    this.counters = {
+      sent: metrics.counter({ name: 'crm_notification_emails_sent_total', help: 'emails the SMTP server accepted' }),
+      failed: metrics.counter({
+        name: 'crm_notification_emails_failed_total',
+        help: 'failed email attempts, by what followed (retry later, or dead after the last attempt)',
+        labelNames: ['outcome'],
+      }),
+      deferred: metrics.counter({ name: 'crm_notification_emails_deferred_total', help: 'emails put off to the end of quiet hours' }),
+    };
+  }
+
+  onApplicationBootstrap(): void {
+    if (this.settings.emailWorkers === 0 || this.running) return;
+    this.running = true;
+    this.listener.start();
+    this.interval = setInterval(() => this.wake(), this.settings.dispatchIntervalMs);
+    this.loops = Array.from({ length: this.settings.emailWorkers }, () => this.work());
+  }
+
+  /** Before the pool closes: each worker finishes the email in hand and records it. */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.running = false;
+    clearInterval(this.interval);
+    this.wake();
+    await Promise.all(this.loops);
+    await this.listener.stop();
+  }
+
+  /** Claims and handles one due row; null when none is due. */
+  async dispatchOne(now = new Date()): Promise<Outcome | null> {
+    const [row] = await this.dataSource.transaction((m) => this.ledger.claim(m, 'email', 1, this.settings.emailLeaseMs));
+    return row ? this.deliver(row, now) : null;
+  }
+
+  private async deliver(row: ClaimedDelivery, now: Date): Promise<Outcome> {
+    const composed = await this.composer.compose(row);
+    const m = this.dataSource.manager;
+    if (!composed) {
+      await this.ledger.stop(m, row.id, 'cancelled', 'nothing to send');
+      return 'cancelled';
+    }
+    const until = composed.critical ? null : quietUntil(now, composed.zone, composed.quietStart, composed.quietEnd);
+    if (until) {
+      await this.ledger.defer(m, row.id, until);
+      this.counters.deferred.inc();
+      return 'deferred';
+    }
+    try {
+      await this.mailer.send(composed.message);
+    } catch (err) {
+      const error = (err as Error).message;
+      if (row.attempts >= this.settings.emailMaxAttempts) {
+        await this.ledger.stop(m, row.id, 'dead', error);
+        this.counters.failed.inc({ outcome: 'dead' });
+        this.logger.warn(`email ${row.id} dead after ${row.attempts} attempts: ${error}`);
+        return 'dead';
+      }
+      const delay = backoffDelay(row.attempts, { initialMs: this.settings.emailBaseDelayMs, maxMs: MAX_RETRY_DELAY_MS });
+      await this.ledger.retry(m, row.id, new Date(Date.now() + delay), error);
+      this.counters.failed.inc({ outcome: 'retry' });
+      return 'retry';
+    }
+    await this.ledger.sent(m, row.id);
+    this.counters.sent.inc();
+    return 'sent';
+  }
+
+  private async work(): Promise<void> {
+    while (this.running) {
+      const seen = this.generation;
+      let outcome: Outcome | null = null;
+      let failed = false;
+      try {
+        outcome = await this.dispatchOne();
+      } catch (err) {
+        // The database is away: the row (if claimed) comes back when its lease runs out. Wait for the next tick.
+        failed = true;
+        this.logger.error(`email dispatch failed: ${(err as Error).message}`);
+      }
+      const idle = outcome === null && seen === this.generation;
+      if (this.running && (idle || failed)) await new Promise<void>((resolve) => this.waiters.push(resolve));
+    }
+  }
+
+  private wake(): void {
+    this.generation++;
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const resolve of waiters) resolve();
+  }
+}
