@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ServicePlatformModule, type ServiceConfig } from '@crm/platform';
 import { FanoutModule } from './fanout/fanout.module';
+import { InboxModule } from './inbox/inbox.module';
 import { migrations } from './migrations';
 import { NOTIFICATIONS_SETTINGS, type NotificationsSettings } from './notifications.settings';
 
@@ -19,6 +20,7 @@ export class AppModule {
           exports: [NOTIFICATIONS_SETTINGS],
         },
         FanoutModule,
+        InboxModule,
       ],
     };
   }
