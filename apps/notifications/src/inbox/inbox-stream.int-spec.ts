@@ -67,6 +67,8 @@ describe('live notification stream (SSE, real PostgreSQL, two replicas)', () => 
 
   it('after a disconnect, resumes after Last-Event-ID with exactly the missed ones, none repeated', async () => {
     const rep = repOf('sse-resume');
+    // The missed ones straddle 99999 → 100000: a cursor that compared ids as text would repeat some.
+    await a.dataSource.query(`SELECT setval('notifications_id_seq', 99994)`);
     const first = await open(urlA, '/api/v1/notifications/stream', auth(a, rep));
     await first.until((e) => lastUnread(e) === 0);
     for (let i = 0; i < 3; i++) await assignLead(a, rep.sub);
@@ -74,7 +76,7 @@ describe('live notification stream (SSE, real PostgreSQL, two replicas)', () => 
     first.close();
 
     for (let i = 0; i < 4; i++) await assignLead(a, rep.sub);
-    const again = await open(urlA, '/api/v1/notifications/stream', { ...auth(a, rep), 'last-event-id': seen[2] });
+    const again = await open(urlA, '/api/v1/notifications/stream', { ...auth(a, rep), 'last-event-id': seen[2]! });
     await again.until((e) => notificationIds(e).length === 4);
     await assignLead(a, rep.sub);
     const all = notificationIds(await again.until((e) => notificationIds(e).length === 5));

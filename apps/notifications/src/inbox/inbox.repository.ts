@@ -119,7 +119,7 @@ export class InboxRepository {
       `SELECT (SELECT count(*) FROM notifications n WHERE n.recipient_id = $1 AND ${UNREAD})::int AS unread, f.*
          FROM (SELECT 1) one
          LEFT JOIN LATERAL (SELECT ${COLUMNS} FROM ${FROM} WHERE n.recipient_id = $1 AND n.in_app AND n.id > $2 ORDER BY n.id LIMIT $3) f ON true
-        ORDER BY f.id`,
+        ORDER BY f.id::bigint`, // f.id is text: by text, '1000' would come before '999'
       [userId, cursor, limit],
     );
     return { unread: found[0]?.unread ?? 0, rows: found.filter((r) => r.id !== null) };
