@@ -21,6 +21,7 @@ import { analyticsIngest } from './scenarios/s6-analytics-ingest';
 import { dashboardReads } from './scenarios/s7-dashboard-reads';
 import { catchUp } from './scenarios/s8-catch-up';
 import { customers } from './scenarios/s9-customers';
+import { notifications } from './scenarios/s10-notifications';
 
 const ROOT = resolve(__dirname, '..', '..');
 const args = process.argv.slice(2);
@@ -56,6 +57,7 @@ const STEPS: Step[] = [
   { name: 'catchup', needs: [], run: async () => catchUp(ctx, (analytics ??= await system(['analytics']))) },
   { name: 'dashboard', needs: [], run: async () => dashboardReads(ctx, await system(['analytics']), token) },
   { name: 'customers', needs: [], run: async () => customers(ctx, await system(['customers']), token) },
+  { name: 'notifications', needs: [], run: async () => notifications(ctx, await system(['notifications']), token) },
 ];
 
 async function main() {

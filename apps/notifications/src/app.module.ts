@@ -3,6 +3,7 @@ import { ServicePlatformModule, type ServiceConfig } from '@crm/platform';
 import { EmailModule } from './email/email.module';
 import { EscalationModule } from './escalation/escalation.module';
 import { FanoutModule } from './fanout/fanout.module';
+import { InboxModule } from './inbox/inbox.module';
 import { migrations } from './migrations';
 import { NOTIFICATIONS_SETTINGS, type NotificationsSettings } from './notifications.settings';
 import { PreferencesModule } from './preferences/preferences.module';
@@ -32,6 +33,7 @@ export class AppModule {
         RemindersModule,
         EscalationModule,
         // How they reach people.
+        InboxModule,
         EmailModule,
         WebhooksModule.forRoot(config),
         // What users and admins configure.

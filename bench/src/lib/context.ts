@@ -24,6 +24,9 @@ export interface Scale {
   /** Scenario 8's pause. */
   pauseSeconds: number;
   httpSeconds: number;
+  /** Scenario 10's live streams and the burst of notifications spread over them. */
+  sseClients: number;
+  sseNotifications: number;
 }
 
 export const FULL: Scale = {
@@ -38,6 +41,8 @@ export const FULL: Scale = {
   timelineEntries: 10_000_000,
   pauseSeconds: 60,
   httpSeconds: 10,
+  sseClients: 1_000,
+  sseNotifications: 10_000,
 };
 export const SMOKE: Scale = {
   smoke: true,
@@ -51,6 +56,8 @@ export const SMOKE: Scale = {
   timelineEntries: 50_000,
   pauseSeconds: 5,
   httpSeconds: 2,
+  sseClients: 100,
+  sseNotifications: 1_000,
 };
 
 export interface Row {

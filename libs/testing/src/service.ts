@@ -58,10 +58,11 @@ export async function startTestService<S extends SettingsSpec = Record<never, Se
   service: ServiceName,
   moduleFor: (config: ServiceConfig<SettingsOf<S>>) => DynamicModule,
   /** `env` is all the service sees of the environment; `settings` is the service's settings spec, read from it. */
-  options: { env?: Record<string, string>; prefix?: string; settings?: S } = {},
+  /** `database`: another instance's, to run a second replica on it (its migrations are already run; it is not dropped here). */
+  options: { env?: Record<string, string>; prefix?: string; settings?: S; database?: TestDatabase } = {},
 ): Promise<TestService<SettingsOf<S>>> {
   const infra = await testInfra();
-  const db = await createTestDatabase(service);
+  const db = options.database ?? (await createTestDatabase(service));
   const prefix = options.prefix ?? uniqueTopicPrefix();
   const config = loadServiceConfig(
     service,
@@ -121,7 +122,7 @@ export async function startTestService<S extends SettingsSpec = Record<never, Se
     async close() {
       await producer.disconnect().catch(() => undefined);
       await app.close();
-      await db.drop();
+      if (!options.database) await db.drop();
       if (!options.prefix) await deleteTopicsWithPrefix(kafka, prefix);
     },
   };
