@@ -54,3 +54,4 @@ export { signWebhook, verifyWebhookSignature, WEBHOOK_TOLERANCE_SECONDS, type We
 export { SignedWebhookGuard, WEBHOOK_SIGNATURE_HEADER, WEBHOOK_TIMESTAMP_HEADER } from './webhooks/signed-webhook.guard';
 export { claimWebhookEvent, CreateWebhookReceipts1764460800000 } from './webhooks/webhook-receipts';
 export * from './history/history-import.view';
+export * from './request-header.decorator';

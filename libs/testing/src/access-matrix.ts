@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import type { INestApplication } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { ModulesContainer } from '@nestjs/core';
@@ -126,7 +127,20 @@ export function send(svc: TestService, method: Method, url: string, header?: str
   let req = request(svc.app.getHttpServer())[method.toLowerCase() as Lowercase<Method>](url);
   if (header) req = req.set('authorization', header);
   if (body !== undefined || method !== 'GET') req = req.send((body ?? {}) as object);
-  return req;
+  // A live stream (Server-Sent Events) never ends: it is judged by its status and headers, then closed.
+  return url.split('?')[0].endsWith('/stream') ? req.buffer(true).parse(streamOrJson) : req;
+}
+
+function streamOrJson(res: request.Response, done: (err: Error | null, body: unknown) => void): void {
+  const raw = res as unknown as IncomingMessage;
+  if (/^text\/event-stream/.test(String(raw.headers['content-type']))) {
+    raw.destroy();
+    return done(null, {});
+  }
+  let text = '';
+  raw.setEncoding('utf8');
+  raw.on('data', (chunk: string) => (text += chunk));
+  raw.on('end', () => done(null, /json/.test(String(raw.headers['content-type'])) && text ? JSON.parse(text) : text));
 }
 
 /** Why a response is not the problem+json answer with this status, or undefined when it is. */

@@ -112,7 +112,9 @@ export class OpenApiFuzzer {
     const ops: Operation[] = [];
     for (const [path, item] of Object.entries<Schema>(this.doc.paths ?? {})) {
       for (const method of ['get', 'post', 'put', 'patch', 'delete'] as const) {
-        if (item[method]) ops.push({ method, path, id: `${method.toUpperCase()} ${path}`, op: item[method] });
+        // A live stream (text/event-stream) never ends, so a request to it never answers: it is not fuzzed.
+        const streams = Object.values<Schema>(item[method]?.responses ?? {}).some((r) => r.content?.['text/event-stream']);
+        if (item[method] && !streams) ops.push({ method, path, id: `${method.toUpperCase()} ${path}`, op: item[method] });
       }
     }
     return ops;

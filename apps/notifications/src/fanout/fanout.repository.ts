@@ -3,6 +3,7 @@ import type { EntityManager } from 'typeorm';
 import type { Channel, NotificationType, RecordKind } from '../catalogue/catalogue';
 import type { RecordAccess, Recipient, Rule } from './fanout.domain';
 
+const RECIPIENT_LOCKS = 8_101;
 const RECIPIENT = `user_id AS "userId", email, roles, team, manager_id AS "managerId", active`;
 
 /** The only SQL of the fan-out: rules, the record and recipient copies, preferences, and the inbox and ledger rows. */
@@ -55,6 +56,16 @@ export class FanoutRepository {
     );
     for (const r of rows) off.set(r.userId, (off.get(r.userId) ?? new Set()).add(r.channel));
     return off;
+  }
+
+  /** Transaction locks on these users, in one sorted pass (no two fan-outs can wait on each other crosswise). */
+  async lockRecipients(m: EntityManager, userIds: string[]): Promise<void> {
+    if (userIds.length === 0) return;
+    // The two-key form keeps these apart from the service's other advisory locks (RECIPIENT_LOCKS is their class).
+    await m.query('SELECT pg_advisory_xact_lock($2, h) FROM (SELECT DISTINCT hashtext(u) AS h FROM unnest($1::text[]) AS u ORDER BY h) AS keys', [
+      userIds,
+      RECIPIENT_LOCKS,
+    ]);
   }
 
   /** The inbox row, once per (event, recipient, type): null when it exists already (a redelivery). */

@@ -1,10 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { Audience } from '../catalogue/catalogue';
-import { channelsFor, escalatesAt, mayBeTold, paramsFor, ruleMatches, type RecordAccess, type Recipient, type Trigger } from './fanout.domain';
+import type { Audience, Channel } from '../catalogue/catalogue';
+import { channelsFor, escalatesAt, mayBeTold, paramsFor, ruleMatches, type RecordAccess, type Recipient, type Rule, type Trigger } from './fanout.domain';
 import { FanoutRepository } from './fanout.repository';
 
 /** A user the service has no copy of yet (a rep before their rep.upserted): told in the app, not by email. */
+interface Planned {
+  rule: Rule;
+  audience: Audience;
+  recipient: Recipient;
+  channels: Channel[];
+  settings: { critical: boolean; escalateAfterMinutes: number | null };
+}
+
 const unknownUser = (userId: string, access: RecordAccess): Recipient => ({ userId, email: null, roles: [], team: access.team, managerId: null, active: true });
 
 /**
@@ -22,7 +30,7 @@ export class FanoutService {
     const access = await this.repo.recordAccess(m, trigger.record.kind, trigger.record.id);
     const [owner] = access.ownerId ? await this.repo.recipients(m, [access.ownerId]) : [];
     const ctx = { productTeams: await this.repo.productTeams(m, access.productLines), ownerManagerId: owner?.managerId ?? null };
-    let created = 0;
+    const planned: Planned[] = [];
     for (const rule of rules) {
       const settings = await this.repo.typeSettings(m, rule.type);
       for (const audience of rule.audiences) {
@@ -34,36 +42,45 @@ export class FanoutService {
         );
         for (const recipient of recipients) {
           const channels = channelsFor(rule, settings.critical, off.get(recipient.userId) ?? new Set());
-          if (channels.length === 0) continue;
-          const id = await this.repo.insertNotification(m, {
-            eventId: trigger.eventId,
-            recipientId: recipient.userId,
-            type: rule.type,
-            audience,
-            recordKind: trigger.record.kind,
-            recordId: trigger.record.id,
-            params: paramsFor(audience, trigger, access),
-            critical: settings.critical,
-            inApp: channels.includes('in_app'),
-            createdAt: trigger.occurredAt,
-            escalatesAt: escalatesAt(audience, settings.escalateAfterMinutes, trigger.occurredAt),
-          });
-          if (id === null) continue;
-          created++;
-          if (channels.includes('email') && recipient.email) {
-            await this.repo.insertDelivery(m, { dedupeKey: `${id}:email`, notificationId: id, channel: 'email', target: recipient.email });
-          }
-          if (channels.includes('webhook')) {
-            for (const endpointId of await this.repo.endpointsFor(m, recipient, rule.type)) {
-              // A team's endpoint hears of an event once, however many of its members were told.
-              const dedupeKey = `${trigger.eventId}:${rule.type}:webhook:${endpointId}`;
-              await this.repo.insertDelivery(m, { dedupeKey, notificationId: id, channel: 'webhook', target: endpointId });
-            }
-          }
+          if (channels.length) planned.push({ rule, audience, recipient, channels, settings });
         }
       }
     }
+    // A user's notifications commit in id order (a live stream's cursor is the id): one lock per recipient,
+    // taken in one sorted pass so two fan-outs never wait on each other crosswise.
+    await this.repo.lockRecipients(m, [...new Set(planned.map((p) => p.recipient.userId))]);
+    let created = 0;
+    for (const p of planned) if (await this.create(m, trigger, access, p)) created++;
     return created;
+  }
+
+  /** One inbox row and its ledger rows; false when the row exists already (a redelivery). */
+  private async create(m: EntityManager, trigger: Trigger, access: RecordAccess, { rule, audience, recipient, channels, settings }: Planned): Promise<boolean> {
+    const id = await this.repo.insertNotification(m, {
+      eventId: trigger.eventId,
+      recipientId: recipient.userId,
+      type: rule.type,
+      audience,
+      recordKind: trigger.record.kind,
+      recordId: trigger.record.id,
+      params: paramsFor(audience, trigger, access),
+      critical: settings.critical,
+      inApp: channels.includes('in_app'),
+      createdAt: trigger.occurredAt,
+      escalatesAt: escalatesAt(audience, settings.escalateAfterMinutes, trigger.occurredAt),
+    });
+    if (id === null) return false;
+    if (channels.includes('email') && recipient.email) {
+      await this.repo.insertDelivery(m, { dedupeKey: `${id}:email`, notificationId: id, channel: 'email', target: recipient.email });
+    }
+    if (channels.includes('webhook')) {
+      for (const endpointId of await this.repo.endpointsFor(m, recipient, rule.type)) {
+        // A team's endpoint hears of an event once, however many of its members were told.
+        const dedupeKey = `${trigger.eventId}:${rule.type}:webhook:${endpointId}`;
+        await this.repo.insertDelivery(m, { dedupeKey, notificationId: id, channel: 'webhook', target: endpointId });
+      }
+    }
+    return true;
   }
 
   private async audience(

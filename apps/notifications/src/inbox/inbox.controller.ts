@@ -1,7 +1,7 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiHeader, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { ALL_ROLES, ApiPageResponse, CurrentUser, Roles, type AuthUser } from '@crm/http';
+import { ALL_ROLES, ApiPageResponse, type AuthUser, CurrentUser, RequestHeader, Roles } from '@crm/http';
 import { resumeAfter } from './inbox.domain';
 import { ListNotificationsQuery, NotificationItemDto, ReadAllDto, ReadAllResultDto, SnoozeDto, StreamQuery, UnreadCountDto } from './inbox.dto';
 import { InboxService } from './inbox.service';
@@ -19,7 +19,7 @@ export class InboxController {
 
   @Get()
   @ApiPageResponse(NotificationItemDto, 'unread first, then newest')
-  list(@CurrentUser() user: AuthUser, @Query() q: ListNotificationsQuery, @Headers('accept-language') lang?: string) {
+  list(@CurrentUser() user: AuthUser, @Query() q: ListNotificationsQuery, @RequestHeader('accept-language') lang?: string) {
     return this.inbox.list(user.sub, q, lang);
   }
 
@@ -36,13 +36,16 @@ export class InboxController {
   @Get('stream')
   @ApiProduces('text/event-stream')
   @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'resume after this notification id' })
-  @ApiOkResponse({ description: 'an endless text/event-stream; heartbeat comments every NOTIFICATIONS_SSE_HEARTBEAT_MS' })
+  @ApiOkResponse({
+    description: 'an endless stream: `notification` and `unread-count` events, heartbeat comments every NOTIFICATIONS_SSE_HEARTBEAT_MS',
+    content: { 'text/event-stream': { schema: { type: 'string' } } },
+  })
   async stream(
     @CurrentUser() user: AuthUser,
     @Query() q: StreamQuery,
     @Res() reply: FastifyReply,
-    @Headers('last-event-id') lastEventId?: string,
-    @Headers('accept-language') lang?: string,
+    @RequestHeader('last-event-id') lastEventId?: string,
+    @RequestHeader('accept-language') lang?: string,
   ): Promise<void> {
     reply.hijack();
     reply.raw.writeHead(200, {
@@ -66,28 +69,28 @@ export class InboxController {
   @Post(':id/read')
   @HttpCode(200)
   @ApiOkResponse({ type: NotificationItemDto })
-  read(@CurrentUser() user: AuthUser, @Param('id') id: string, @Headers('accept-language') lang?: string) {
+  read(@CurrentUser() user: AuthUser, @Param('id') id: string, @RequestHeader('accept-language') lang?: string) {
     return this.inbox.read(user.sub, id, lang);
   }
 
   @Post(':id/unread')
   @HttpCode(200)
   @ApiOkResponse({ type: NotificationItemDto })
-  unread(@CurrentUser() user: AuthUser, @Param('id') id: string, @Headers('accept-language') lang?: string) {
+  unread(@CurrentUser() user: AuthUser, @Param('id') id: string, @RequestHeader('accept-language') lang?: string) {
     return this.inbox.unread(user.sub, id, lang);
   }
 
   @Post(':id/archive')
   @HttpCode(200)
   @ApiOkResponse({ type: NotificationItemDto })
-  archive(@CurrentUser() user: AuthUser, @Param('id') id: string, @Headers('accept-language') lang?: string) {
+  archive(@CurrentUser() user: AuthUser, @Param('id') id: string, @RequestHeader('accept-language') lang?: string) {
     return this.inbox.archive(user.sub, id, lang);
   }
 
   @Post(':id/snooze')
   @HttpCode(200)
   @ApiOkResponse({ type: NotificationItemDto })
-  snooze(@CurrentUser() user: AuthUser, @Param('id') id: string, @Body() dto: SnoozeDto, @Headers('accept-language') lang?: string) {
+  snooze(@CurrentUser() user: AuthUser, @Param('id') id: string, @Body() dto: SnoozeDto, @RequestHeader('accept-language') lang?: string) {
     return this.inbox.snooze(user.sub, id, dto.until, lang);
   }
 }

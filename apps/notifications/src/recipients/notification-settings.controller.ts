@@ -1,7 +1,7 @@
-import { Body, Controller, Get, Headers, Put, Res } from '@nestjs/common';
+import { Body, Controller, Get, Put, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { ALL_ROLES, CurrentUser, Roles, type AuthUser } from '@crm/http';
+import { ALL_ROLES, type AuthUser, CurrentUser, RequestHeader, Roles } from '@crm/http';
 import { OptionalIfMatch } from '../common/optional-if-match.decorator';
 import { PutNotificationSettingsDto } from './recipients.dto';
 import { RecipientsService } from './recipients.service';
@@ -15,7 +15,7 @@ export class NotificationSettingsController {
   @Get()
   @Roles(...ALL_ROLES)
   @ApiOperation({ summary: "The caller's settings; without any yet, the defaults (language from Accept-Language, the business time zone)" })
-  get(@CurrentUser() user: AuthUser, @Headers('accept-language') acceptLanguage?: string) {
+  get(@CurrentUser() user: AuthUser, @RequestHeader('accept-language') acceptLanguage?: string) {
     return this.recipients.ownSettings(user, acceptLanguage);
   }
 
