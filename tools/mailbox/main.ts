@@ -2,7 +2,7 @@
 // SMTP server email goes to when SMTP_URL is not set (tools/start.sh) and in docker-compose.
 //   MAILBOX_SMTP_PORT (2525), MAILBOX_HTTP_PORT (8025), MAILBOX_HOST (127.0.0.1), MAILBOX_DIR (tmp/run/mailbox)
 import { resolve } from 'node:path';
-import { Mailbox } from './mailbox';
+import { Mailbox } from '@crm/mailbox';
 
 async function main(): Promise<void> {
   const host = process.env.MAILBOX_HOST || '127.0.0.1';

@@ -5,14 +5,15 @@ import {
   deleteTopicsWithPrefix,
   eventually,
   freePort,
+  startTestMailbox,
   TEST_JWT_SECRET,
   testInfra,
   testKafka,
   uniqueTopicPrefix,
   type TestDataSource,
+  type TestMailbox,
 } from '@crm/testing';
 import { migrations } from '../src/migrations';
-import { startTestMailbox, type TestMailbox } from '../src/testing/mailbox';
 
 /**
  * kill -9 in the middle of sending a thousand emails: the service runs as its own process (as in production),

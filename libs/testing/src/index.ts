@@ -10,3 +10,4 @@ export * from './access-matrix';
 export * from './throwaway/postgres';
 export * from './throwaway/kafka';
 export * from './cloudevents/conformance';
+export * from './mailbox';

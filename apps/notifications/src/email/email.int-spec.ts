@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { MetricsRegistry } from '@crm/observability';
-import { eventually, type TestService } from '@crm/testing';
-import { startTestMailbox, type TestMailbox } from '../testing/mailbox';
+import { eventually, startTestMailbox, type TestMailbox, type TestService } from '@crm/testing';
 import { addRecipient, fanOut, setRecordOwner, startNotifications } from '../testing/notifications-fixtures';
 import { DigestJob } from './digest.job';
 

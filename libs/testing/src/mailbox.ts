@@ -2,10 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
-// The tests run the very program `npm start` and docker-compose run (tools/mailbox, a dev tool, not a lib);
-// test-only code, never part of the service's build.
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { Mailbox, type MailboxCounts } from '../../../../tools/mailbox/mailbox';
+// The tests run the very mailbox `npm start` and docker-compose run (tools/mailbox/main.ts).
+import { Mailbox, type MailboxCounts } from '@crm/mailbox';
 
 /** A received message as a mail client would show it. */
 export interface ReceivedMail {
