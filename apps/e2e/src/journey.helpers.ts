@@ -93,3 +93,19 @@ export async function customerTrail(
   // Already oldest first: only entries of one moment change places.
   return trail.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : JOURNEY_TRAIL.indexOf(a.kind) - JOURNEY_TRAIL.indexOf(b.kind)));
 }
+
+type Client = { get(url: string): request.Test; put(url: string): request.Test };
+
+/**
+ * Sets the caller's own notification settings: read, then write with the ETag when there is a row. The row can
+ * appear in between (the rep's copy arriving from leads), so a refused write reads again.
+ */
+export async function setOwnSettings(client: Client, settings: object): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    const current = await client.get('/api/v1/notification-settings').expect(200);
+    const put = client.put('/api/v1/notification-settings').send(settings);
+    const res = await (current.headers.etag ? put.set('if-match', current.headers.etag) : put);
+    if (res.status === 200 || res.status === 201) return;
+    if (attempt === 3) throw new Error(`notification settings: ${res.status} ${JSON.stringify(res.body)}`);
+  }
+}

@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { BusinessCalendar, quarterLabel } from '@crm/calendar';
 import type { ServiceName } from '@crm/contracts';
-import { eventually, startSystem, type TestSystem, type TokenClaims } from '@crm/testing';
-import { customerTrail, JOURNEY_TRAIL, publishPastLeads, signedWebForm } from './journey.helpers';
+import { eventually, openStream, startSystem, startTestMailbox, type SseClient, type TestMailbox, type TestSystem, type TokenClaims } from '@crm/testing';
+import { customerTrail, JOURNEY_TRAIL, publishPastLeads, setOwnSettings, signedWebForm } from './journey.helpers';
 
-// The whole journey across the seven services as real processes on the real broker and database, driven the way
+// The whole journey across the eight services as real processes on the real broker and database, driven the way
 // a client drives it: over HTTP only, each step by the role a real user would use. Booting seven processes is
 // most of the time (one to three minutes on a busy shared two-core machine); the tests take about 20 s.
 jest.setTimeout(300_000);
@@ -15,6 +15,8 @@ const team = 'west';
 const rep = { sub: randomUUID(), roles: ['sales_rep'], team };
 const manager = { sub: randomUUID(), roles: ['sales_manager'], team };
 const admin = { sub: 'admin-1', roles: ['admin'] };
+// R&D for pumps: complaints about pump orders are routed to them.
+const pumpsRd = { sub: randomUUID(), roles: ['product_team'], team: 'pumps-rd' };
 // Two reps who share the leads of a region with a short follow-up deadline.
 const slaTeam = 'sla';
 const slaReps = [randomUUID(), randomUUID()];
@@ -25,16 +27,26 @@ const today = () => beijing.today();
 const quarter = () => quarterLabel(beijing.today());
 const hop = { timeoutMs: 30_000, intervalMs: 250 };
 
-describe('the customer journey from web-form lead to paid order and feedback, across all seven services', () => {
+describe('the customer journey from web-form lead to paid order and feedback, across all eight services', () => {
   let system: TestSystem;
+  let mailbox: TestMailbox;
+  // The rep's live notification stream, open from the start, as the console's bell keeps it.
+  let repStream: SseClient;
   let orderId: string;
   let orderTotal: string;
   const as = (claims: TokenClaims, service: ServiceName) => system.as(claims, service);
 
   beforeAll(async () => {
-    system = await startSystem(['leads', 'opportunities', 'orders', 'inventory', 'finance', 'analytics', 'customers'], {
+    mailbox = await startTestMailbox();
+    system = await startSystem(['leads', 'opportunities', 'orders', 'inventory', 'finance', 'analytics', 'customers', 'notifications'], {
       readyTimeoutMs: 240_000,
       env: {
+        SMTP_URL: mailbox.url,
+        // A stage-limit hour lasts 5 s and the scan runs every half second: a 1-hour stage is overdue in 5 s (the
+        // default pipeline's shortest limit, 168 h, in 14 minutes: past the journey).
+        OPPORTUNITIES_STAGE_HOUR_MS: '5000',
+        OPPORTUNITIES_STAGE_SCAN_INTERVAL_MS: '500',
+        NOTIFICATIONS_SCAN_INTERVAL_MS: '1000',
         CRM_TIMEZONE: TIME_ZONE,
         LEADS_WEBFORM_SECRET: WEBFORM_SECRET,
         // One SLA "hour" lasts a second and the scan runs every second: the journey's 72-hour rule leaves its rep
@@ -63,6 +75,20 @@ describe('the customer journey from web-form lead to paid order and feedback, ac
       .send({ name: 'SLA land', position: 1, match: { regions: ['sla-land'] }, target: { kind: 'team', team: slaTeam }, followUpHours: 2 })
       .expect(201);
 
+    // Who hears of what: the team's manager and the pumps R&D team are known to notifications; the rep reads English.
+    const notifications = as(admin, 'notifications');
+    await notifications
+      .put(`/api/v1/recipients/${manager.sub}`)
+      .send({ name: 'Wang Qiang', email: 'wang.qiang@crm.example', roles: ['sales_manager'], team, locale: 'zh-CN' })
+      .expect(201);
+    await notifications
+      .put(`/api/v1/recipients/${pumpsRd.sub}`)
+      .send({ name: 'Zhao Gang', email: 'zhao.gang@crm.example', roles: ['product_team'], team: pumpsRd.team, locale: 'zh-CN' })
+      .expect(201);
+    await notifications.put('/api/v1/product-routes/pumps').send({ team: pumpsRd.team }).expect(201);
+    await setOwnSettings(as(rep, 'notifications'), { locale: 'en', timeZone: TIME_ZONE });
+    repStream = await openStream(system.services.notifications.url, '/api/v1/notifications/stream', { authorization: `Bearer ${system.token(rep)}` });
+
     const inventory = as(admin, 'inventory');
     await inventory
       .put('/api/v1/items/PUMP-200')
@@ -70,7 +96,11 @@ describe('the customer journey from web-form lead to paid order and feedback, ac
       .expect((r) => expect([200, 201]).toContain(r.status));
     await inventory.post('/api/v1/stock/receipts').send({ sku: 'PUMP-200', warehouseId: 'main', quantity: 50 }).expect(201);
   });
-  afterAll(() => system?.stop());
+  afterAll(async () => {
+    repStream?.close();
+    await system?.stop();
+    await mailbox?.close();
+  });
 
   it('web-form lead → assigned → followed up → qualified → converted → scored opportunity → stages → strategy → won → order → stock, receivable → shipped → delivered → paid → completed → feedback → analytics', async () => {
     const started = Date.now();
@@ -252,12 +282,12 @@ describe('the customer journey from web-form lead to paid order and feedback, ac
       'completed',
     ]);
 
-    // 14. After-sales feedback, once.
-    await orders.post(`/api/v1/orders/${orderId}/feedback`).send({ rating: 5, category: 'quality', comment: 'runs quietly' }).expect(201);
+    // 14. After-sales feedback, once: a complaint, which the notifications service routes to the pumps R&D team.
+    await orders.post(`/api/v1/orders/${orderId}/feedback`).send({ rating: 2, category: 'quality', comment: 'the seal leaks', complaint: true }).expect(201);
     expect((await orders.get(`/api/v1/orders/${orderId}/feedback`).expect(200)).body).toMatchObject({
       orderId,
       request: { status: 'answered', openedAt: expect.any(String) },
-      feedback: { rating: 5, category: 'quality', comment: 'runs quietly', complaint: false },
+      feedback: { rating: 2, category: 'quality', comment: 'the seal leaks', complaint: true },
     });
     await orders.post(`/api/v1/orders/${orderId}/feedback`).send({ rating: 1, category: 'quality' }).expect(409);
     // The order names the account and contact the lead was resolved to.
@@ -280,7 +310,7 @@ describe('the customer journey from web-form lead to paid order and feedback, ac
         lifetimeRevenue: [{ currency: 'USD', amount: '7960.00' }],
         outstandingReceivables: [],
         lastContact: { channel: 'call', repId: rep.sub, leadId },
-        satisfaction: { average: '5.00', count: 1 },
+        satisfaction: { average: '2.00', count: 1 },
         owner: { repId: rep.sub, team },
       });
     }, hop);
@@ -328,8 +358,8 @@ describe('the customer journey from web-form lead to paid order and feedback, ac
           lost: 0,
           winRate: '1.0000',
           averageDealSize: orderTotal,
-          satisfaction: 5,
-          complaints: 0,
+          satisfaction: 2,
+          complaints: 1,
         }),
       ]);
     }, hop);
@@ -395,6 +425,82 @@ describe('the customer journey from web-form lead to paid order and feedback, ac
     });
     // Nothing was deducted for it: the journey's order left 10, and 10 are still there.
     expect((await as(rep, 'inventory').get('/api/v1/stock?sku=PUMP-200').expect(200)).body.items[0].onHand).toBe(10);
+  });
+
+  it('reminders and alerts reach the people who must act: live on the rep’s stream, by email in their language, to the product team, and up to the manager once', async () => {
+    const notified = (events: SseClient['events'], type: string, recordId: string) =>
+      events
+        .filter((e) => e.event === 'notification')
+        .map((e) => ({ ...JSON.parse(e.data), arrivedAt: e.arrivedAt }))
+        .filter((n) => n.type === type && n.recordId === recordId);
+    // The journey's complaint (step 14) reached the rep live and the pumps R&D team, whose product line the order's item is.
+    await repStream.until((events) => notified(events, 'customer_complaint', orderId).length === 1, 30_000);
+    const rd = as(pumpsRd, 'notifications');
+    const complaint = await eventually(async () => {
+      const { body } = await rd.get('/api/v1/notifications?type=customer_complaint').expect(200);
+      expect(body.items.map((n: { recordId: string }) => n.recordId)).toEqual([orderId]);
+      return body.items[0];
+    }, hop);
+    expect(complaint.title).toContain('客户投诉');
+
+    // An unacknowledged stage reminder escalates after a minute (the shortest window an admin can set).
+    const types = as(admin, 'notifications');
+    const stageType = (await types.get('/api/v1/notification-types').expect(200)).body.items.find((t: { type: string }) => t.type === 'stage_overdue');
+    await types.patch('/api/v1/notification-types/stage_overdue').set('if-match', `"${stageType.version}"`).send({ escalateAfterMinutes: 1 }).expect(200);
+
+    // A pipeline whose first stage allows one (5-second) hour; the rep's opportunity overruns it.
+    const pipeline = await as(admin, 'opportunities')
+      .post('/api/v1/pipelines')
+      .send({
+        name: 'Fast lane',
+        stages: [
+          { key: 'discovery', name: 'Discovery', winProbability: 0.2, timeLimitHours: 1 },
+          { key: 'won', name: 'Won', winProbability: 1, outcome: 'won' },
+          { key: 'lost', name: 'Lost', winProbability: 0, outcome: 'lost' },
+        ],
+      })
+      .expect(201);
+    const opp = await as(rep, 'opportunities')
+      .post('/api/v1/opportunities')
+      .send({
+        customer: { name: 'Qian Bo', company: 'Fast Co' },
+        currency: 'USD',
+        expectedAmount: '1000.00',
+        expectedCloseDate: '2027-06-30',
+        pipelineId: pipeline.body.id,
+      })
+      .expect(201);
+    const oppId = opp.body.id as string;
+
+    // On the rep's open stream within 2 s of the event (createdAt is the event's time), in English.
+    await repStream.until((events) => notified(events, 'stage_overdue', oppId).length > 0, 30_000);
+    const [reminder] = notified(repStream.events, 'stage_overdue', oppId);
+    expect(reminder.title).toBe('Opportunity stuck in discovery: Fast Co · Qian Bo');
+    expect(reminder.arrivedAt - Date.parse(reminder.createdAt)).toBeLessThanOrEqual(2_000);
+    // By email, in English, to the rep's address from the leads service.
+    const mail = await eventually(async () => {
+      const found = (await mailbox.messages()).find(
+        (m) => m.to.some((to) => to.includes('chen.jing@crm.example')) && m.subject.startsWith('Opportunity stuck in discovery'),
+      );
+      expect(found).toBeDefined();
+      return found!;
+    }, hop);
+    expect(mail.headers['content-language']).toBe('en');
+
+    // Nobody reads it: after the minute, the manager is told once, in Chinese.
+    const manager_ = as(manager, 'notifications');
+    const escalations = async () =>
+      (await manager_.get('/api/v1/notifications?type=escalated').expect(200)).body.items.filter((n: { recordId: string }) => n.recordId === oppId);
+    await eventually(async () => expect(await escalations()).toHaveLength(1), { timeoutMs: 120_000, intervalMs: 1_000 });
+    await new Promise((resolve) => setTimeout(resolve, 3_000)); // three more scans
+    const [escalated] = await escalations();
+    expect(await escalations()).toHaveLength(1);
+    expect(escalated.title).toBe('提醒未处理，已升级：商机在「discovery」阶段停留过久：Fast Co · Qian Bo');
+    await eventually(async () => {
+      const mails = (await mailbox.messages()).filter((m) => m.to.some((to) => to.includes('wang.qiang@crm.example')) && m.subject.includes('Fast Co'));
+      expect(mails).toHaveLength(1);
+      expect(mails[0].headers['content-language']).toBe('zh-CN');
+    }, hop);
   });
 
   it('a lead nobody follows up is re-assigned to another rep when its deadline passes', async () => {

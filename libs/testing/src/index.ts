@@ -11,3 +11,4 @@ export * from './throwaway/postgres';
 export * from './throwaway/kafka';
 export * from './cloudevents/conformance';
 export * from './mailbox';
+export * from './event-stream';

@@ -35,6 +35,8 @@ export interface TestSystem {
     claims: TokenClaims,
     service: ServiceName,
   ): { get(url: string): request.Test; post(url: string): request.Test; put(url: string): request.Test; patch(url: string): request.Test };
+  /** A bearer token for the claims, for clients other than supertest (a live stream). */
+  token(claims: TokenClaims): string;
   stop(): Promise<void>;
 }
 
@@ -112,6 +114,7 @@ export async function startSystem(
         patch: (path) => request(url).patch(path).set('authorization', auth),
       };
     },
+    token: (claims) => jwt.sign({ ...claims }, { expiresIn: '1h' }),
     stop: teardown,
   };
 }

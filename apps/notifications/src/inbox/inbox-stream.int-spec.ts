@@ -1,8 +1,7 @@
-import { startTestService, type TestService } from '@crm/testing';
+import { lastUnread, notificationIds, openStream, startTestService, type SseClient, type TestService } from '@crm/testing';
 import { AppModule } from '../app.module';
 import { notificationsSettings } from '../notifications.settings';
-import { repOf, startNotifications } from '../testing/notifications-fixtures';
-import { assignLead, lastUnread, notificationIds, openStream, type SseClient } from './inbox-testing';
+import { assignLead, repOf, startNotifications } from '../testing/notifications-fixtures';
 
 const HEARTBEAT_MS = 300;
 

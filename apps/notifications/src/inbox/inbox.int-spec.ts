@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { TestService } from '@crm/testing';
-import { addRecipient, fanOut, managerOf, repOf, setRecordOwner, startNotifications } from '../testing/notifications-fixtures';
-import { assignLead } from './inbox-testing';
+import { addRecipient, assignLead, fanOut, managerOf, repOf, setRecordOwner, startNotifications } from '../testing/notifications-fixtures';
 
 describe('in-app inbox (real PostgreSQL)', () => {
   let svc: TestService;

@@ -48,3 +48,11 @@ export function fanOut(svc: TestService, trigger: Partial<Trigger> & Pick<Trigge
   const fanout = svc.app.get(FanoutService);
   return svc.dataSource.transaction((m) => fanout.fanOut(m, { eventId: randomUUID(), occurredAt: new Date(), ...trigger }));
 }
+
+/** A lead assigned to `userId` through the real fan-out; resolves once committed. */
+export async function assignLead(svc: TestService, userId: string, label = `Lead ${randomUUID().slice(0, 8)}`): Promise<string> {
+  const leadId = randomUUID();
+  await setRecordOwner(svc, 'lead', leadId, userId, { label });
+  await fanOut(svc, { eventType: 'lead.assigned', record: { kind: 'lead', id: leadId }, data: { leadId, dueAt: '2026-12-01T02:00:00Z' } });
+  return leadId;
+}

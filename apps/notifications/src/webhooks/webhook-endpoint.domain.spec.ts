@@ -51,6 +51,8 @@ describe('checkUrl', () => {
 describe('ownership', () => {
   it('is the caller, or a team for its manager or an admin', () => {
     expect(decideOwner(rep, undefined)).toEqual({ ownerUserId: 'rep-1', ownerTeam: null });
+    // An explicit null (what a generated client sends for "no team") is the caller too, not an owner-less endpoint.
+    expect(decideOwner(admin, null)).toEqual({ ownerUserId: 'adm-1', ownerTeam: null });
     expect(decideOwner(manager, 'east')).toEqual({ ownerUserId: null, ownerTeam: 'east' });
     expect(decideOwner(admin, 'west')).toEqual({ ownerUserId: null, ownerTeam: 'west' });
     expect(() => decideOwner(rep, 'east')).toThrow(expect.objectContaining({ kind: 'forbidden' }) as Error);

@@ -77,8 +77,8 @@ const isAdmin = (user: AuthUser) => user.roles.includes(Role.Admin);
 const managesTeam = (user: AuthUser, team: string) => user.roles.includes(Role.SalesManager) && user.team === team;
 
 /** The caller's own endpoint, or a team's for that team's manager or an admin. */
-export function decideOwner(user: AuthUser, ownerTeam: string | undefined): { ownerUserId: string | null; ownerTeam: string | null } {
-  if (ownerTeam === undefined) return { ownerUserId: user.sub, ownerTeam: null };
+export function decideOwner(user: AuthUser, ownerTeam: string | null | undefined): { ownerUserId: string | null; ownerTeam: string | null } {
+  if (ownerTeam === undefined || ownerTeam === null) return { ownerUserId: user.sub, ownerTeam: null };
   if (isAdmin(user) || managesTeam(user, ownerTeam)) return { ownerUserId: null, ownerTeam };
   throw DomainError.forbidden('Only an admin or a sales manager of that team may own a team endpoint.', 'TEAM_ENDPOINT_FORBIDDEN');
 }

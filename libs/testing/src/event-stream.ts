@@ -1,26 +1,18 @@
 import { request, type ClientRequest, type IncomingMessage } from 'node:http';
-import { randomUUID } from 'node:crypto';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
-import type { TestService } from '@crm/testing';
-import { fanOut, setRecordOwner } from '../testing/notifications-fixtures';
 
-/** A lead assigned to `userId` through the real fan-out; resolves once committed. */
-export async function assignLead(svc: TestService, userId: string, label = `Lead ${randomUUID().slice(0, 8)}`): Promise<string> {
-  const leadId = randomUUID();
-  await setRecordOwner(svc, 'lead', leadId, userId, { label });
-  await fanOut(svc, { eventType: 'lead.assigned', record: { kind: 'lead', id: leadId }, data: { leadId, dueAt: '2026-12-01T02:00:00Z' } });
-  return leadId;
-}
+export type ReceivedEvent = EventSourceMessage & { arrivedAt: number };
 
 /** A live stream opened with node:http and read with eventsource-parser, as a test's client. */
 export interface SseClient {
   status: number;
   headers: IncomingMessage['headers'];
-  events: EventSourceMessage[];
+  /** Each with the time it arrived (ms since the epoch), for latency checks. */
+  events: ReceivedEvent[];
   comments: string[];
   retry?: number;
   /** Resolves once `pick` holds for the events received so far (or rejects after `timeoutMs`). */
-  until(pick: (events: EventSourceMessage[]) => boolean, timeoutMs?: number): Promise<EventSourceMessage[]>;
+  until(pick: (events: ReceivedEvent[]) => boolean, timeoutMs?: number): Promise<ReceivedEvent[]>;
   close(): void;
 }
 
@@ -53,7 +45,7 @@ export function openStream(baseUrl: string, path: string, headers: Record<string
       };
       const parser = createParser({
         onEvent: (e) => {
-          client.events.push(e);
+          client.events.push({ ...e, arrivedAt: Date.now() });
           for (const w of [...waiters]) w();
         },
         onComment: (c) => client.comments.push(c),
