@@ -1,5 +1,5 @@
 /**
- * `npm run token -- [--role admin|sales_manager|sales_rep|integration] [--sub <id>] [--team <team>] [--hours <n>]`
+ * `npm run token -- [--role admin|sales_manager|sales_rep|integration|product_team|finance] [--sub <id>] [--team <team>] [--hours <n>]`
  * prints a bearer token signed with the JWT secret the services use here (JWT_SECRET, else the local
  * development default), for curl and the /docs "Authorize" button. Local use only: production tokens come
  * from the identity provider.

@@ -40,7 +40,7 @@ export async function ensureNotificationSetup(people: People): Promise<{ routes:
   const accepted = { as: ADMIN, expect: [200, 201, 409] };
   for (const line of PRODUCT_LINES) await put('notifications', `/api/v1/product-routes/${line}`, { team: `${line}-rd` }, { as: ADMIN });
   for (const { userId, ...person } of OUTSIDE_SALES)
-    await put('notifications', `/api/v1/recipients/${userId}`, { ...person, timeZone: 'Asia/Shanghai' }, accepted);
+    await put('notifications', `/api/v1/recipients/${userId}`, { ...person, timeZone: 'Asia/Shanghai', active: true }, accepted);
   const english = [...people.reps, ...people.managers].filter((r) => readsEnglish(r.name));
   for (const rep of [...people.reps, ...people.managers]) {
     const locale = english.includes(rep) ? 'en' : 'zh-CN';

@@ -79,11 +79,11 @@ describe('the customer journey from web-form lead to paid order and feedback, ac
     const notifications = as(admin, 'notifications');
     await notifications
       .put(`/api/v1/recipients/${manager.sub}`)
-      .send({ name: 'Wang Qiang', email: 'wang.qiang@crm.example', roles: ['sales_manager'], team, locale: 'zh-CN' })
+      .send({ name: 'Wang Qiang', email: 'wang.qiang@crm.example', roles: ['sales_manager'], team, locale: 'zh-CN', active: true })
       .expect(201);
     await notifications
       .put(`/api/v1/recipients/${pumpsRd.sub}`)
-      .send({ name: 'Zhao Gang', email: 'zhao.gang@crm.example', roles: ['product_team'], team: pumpsRd.team, locale: 'zh-CN' })
+      .send({ name: 'Zhao Gang', email: 'zhao.gang@crm.example', roles: ['product_team'], team: pumpsRd.team, locale: 'zh-CN', active: true })
       .expect(201);
     await notifications.put('/api/v1/product-routes/pumps').send({ team: pumpsRd.team }).expect(201);
     await setOwnSettings(as(rep, 'notifications'), { locale: 'en', timeZone: TIME_ZONE });
@@ -476,7 +476,9 @@ describe('the customer journey from web-form lead to paid order and feedback, ac
     await repStream.until((events) => notified(events, 'stage_overdue', oppId).length > 0, 30_000);
     const [reminder] = notified(repStream.events, 'stage_overdue', oppId);
     expect(reminder.title).toBe('Opportunity stuck in discovery: Fast Co · Qian Bo');
-    expect(reminder.arrivedAt - Date.parse(reminder.createdAt)).toBeLessThanOrEqual(2_000);
+    const latency = reminder.arrivedAt - Date.parse(reminder.createdAt);
+    console.log(`journey: the stage reminder reached the rep's open stream ${latency} ms after its event`);
+    expect(latency).toBeLessThanOrEqual(2_000);
     // By email, in English, to the rep's address from the leads service.
     const mail = await eventually(async () => {
       const found = (await mailbox.messages()).find(

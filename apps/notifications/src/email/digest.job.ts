@@ -27,7 +27,7 @@ export class DigestJob implements OnApplicationBootstrap, BeforeApplicationShutd
     metrics: MetricsRegistry,
   ) {
     this.created = metrics.counter({
-      name: 'crm_notification_digests_total',
+      name: 'crm_notifications_digests_total',
       help: 'daily digests decided, by whether there was anything unread to send',
       labelNames: ['outcome'],
     });

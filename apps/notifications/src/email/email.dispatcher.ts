@@ -1,11 +1,10 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { PostgresConnectionOptions } from 'typeorm/driver/postgres/PostgresConnectionOptions';
 import { backoffDelay } from '@crm/messaging';
 import { MetricsRegistry } from '@crm/observability';
 import { LedgerRepository, type ClaimedDelivery } from '../delivery/ledger.repository';
+import { PgListener } from '../delivery/pg-listener';
 import { NOTIFICATIONS_SETTINGS, type NotificationsSettings } from '../notifications.settings';
-import { DeliveriesListener } from './deliveries-listener';
 import { EmailComposer } from './email-composer';
 import { quietUntil } from './email-schedule.domain';
 import { Mailer } from './mailer';
@@ -23,7 +22,7 @@ export type Outcome = 'sent' | 'retry' | 'dead' | 'deferred' | 'cancelled';
 @Injectable()
 export class EmailDispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(EmailDispatcher.name);
-  private readonly listener: DeliveriesListener;
+  private readonly listener: PgListener;
   private readonly counters;
   private running = false;
   private loops: Promise<void>[] = [];
@@ -40,23 +39,22 @@ export class EmailDispatcher implements OnApplicationBootstrap, BeforeApplicatio
     @Inject(NOTIFICATIONS_SETTINGS) private readonly settings: NotificationsSettings,
     metrics: MetricsRegistry,
   ) {
-    const url = (dataSource.options as PostgresConnectionOptions).url ?? '';
-    this.listener = new DeliveriesListener(url, (channel) => channel === 'email' && this.wake(), this.logger);
+    this.listener = new PgListener({ dataSource, channel: 'deliveries', onNotify: (channel) => channel === 'email' && this.wake(), logger: this.logger });
     this.counters = {
-      sent: metrics.counter({ name: 'crm_notification_emails_sent_total', help: 'emails the SMTP server accepted' }),
+      sent: metrics.counter({ name: 'crm_notifications_emails_sent_total', help: 'emails the SMTP server accepted' }),
       failed: metrics.counter({
-        name: 'crm_notification_emails_failed_total',
+        name: 'crm_notifications_emails_failed_total',
         help: 'failed email attempts, by what followed (retry later, or dead after the last attempt)',
         labelNames: ['outcome'],
       }),
-      deferred: metrics.counter({ name: 'crm_notification_emails_deferred_total', help: 'emails put off to the end of quiet hours' }),
+      deferred: metrics.counter({ name: 'crm_notifications_emails_deferred_total', help: 'emails put off to the end of quiet hours' }),
     };
   }
 
   onApplicationBootstrap(): void {
     if (this.settings.emailWorkers === 0 || this.running) return;
     this.running = true;
-    this.listener.start();
+    void this.listener.start();
     this.interval = setInterval(() => this.wake(), this.settings.dispatchIntervalMs);
     this.loops = Array.from({ length: this.settings.emailWorkers }, () => this.work());
   }

@@ -84,7 +84,7 @@ describe('email notifications', () => {
     expect(enMail.messageId).toBe(`<${(await ledgerRow('n.recipient_id', en.userId))!.id}@notifications.crm>`);
 
     const metrics = await svc.app.get(MetricsRegistry).metrics();
-    expect(metrics).toMatch(/crm_notification_emails_sent_total\{service="notifications"\} [1-9]/);
+    expect(metrics).toMatch(/crm_notifications_emails_sent_total\{service="notifications"\} [1-9]/);
   });
 
   it('are retried while the SMTP server is down and delivered once when it is back', async () => {
@@ -118,7 +118,7 @@ describe('email notifications', () => {
     expect(dead.attempts).toBe(4);
     expect(dead.lastError).toBeTruthy();
     expect(await mailTo(r.email)).toHaveLength(0);
-    expect(await svc.app.get(MetricsRegistry).metrics()).toMatch(/crm_notification_emails_failed_total\{outcome="dead",service="notifications"\} [1-9]/);
+    expect(await svc.app.get(MetricsRegistry).metrics()).toMatch(/crm_notifications_emails_failed_total\{outcome="dead",service="notifications"\} [1-9]/);
   });
 
   it('wait for the end of quiet hours unless critical', async () => {

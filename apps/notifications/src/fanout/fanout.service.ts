@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { MetricsRegistry } from '@crm/observability';
 import type { EntityManager } from 'typeorm';
 import type { Audience, Channel } from '../catalogue/catalogue';
 import { channelsFor, escalatesAt, mayBeTold, paramsFor, ruleMatches, type RecordAccess, type Recipient, type Rule, type Trigger } from './fanout.domain';
@@ -22,7 +23,14 @@ const unknownUser = (userId: string, access: RecordAccess): Recipient => ({ user
  */
 @Injectable()
 export class FanoutService {
-  constructor(private readonly repo: FanoutRepository) {}
+  private readonly created;
+
+  constructor(
+    private readonly repo: FanoutRepository,
+    metrics: MetricsRegistry,
+  ) {
+    this.created = metrics.counter({ name: 'crm_notifications_created_total', help: 'notifications created, by type', labelNames: ['type'] });
+  }
 
   async fanOut(m: EntityManager, trigger: Trigger): Promise<number> {
     const rules = (await this.repo.rulesFor(m, trigger.eventType)).filter((r) => ruleMatches(r, trigger.data));
@@ -50,7 +58,11 @@ export class FanoutService {
     // taken in one sorted pass so two fan-outs never wait on each other crosswise.
     await this.repo.lockRecipients(m, [...new Set(planned.map((p) => p.recipient.userId))]);
     let created = 0;
-    for (const p of planned) if (await this.create(m, trigger, access, p)) created++;
+    for (const p of planned) {
+      if (!(await this.create(m, trigger, access, p))) continue;
+      created++;
+      this.created.inc({ type: p.rule.type });
+    }
     return created;
   }
 

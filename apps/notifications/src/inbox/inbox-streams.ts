@@ -1,16 +1,12 @@
 import type { ServerResponse } from 'node:http';
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { MetricsRegistry } from '@crm/observability';
+import { PgListener } from '../delivery/pg-listener';
 import { NOTIFICATIONS_SETTINGS, type NotificationsSettings } from '../notifications.settings';
 import { InboxStream } from './inbox-stream';
 import { InboxRepository } from './inbox.repository';
 import { InboxService } from './inbox.service';
-
-const CHANNEL = 'notifications';
-const RELISTEN_MIN_MS = 500;
-const RELISTEN_MAX_MS = 10_000;
 
 /**
  * This process's open live streams, by user, and the one dedicated connection that LISTENs on
@@ -22,10 +18,7 @@ const RELISTEN_MAX_MS = 10_000;
 export class InboxStreams implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('InboxStreams');
   private readonly byUser = new Map<string, Set<InboxStream>>();
-  private listener?: Client;
-  private relisten?: NodeJS.Timeout;
-  private failures = 0;
-  private stopped = false;
+  private readonly listener: PgListener;
   private readonly open$: ReturnType<MetricsRegistry['gauge']>;
   private readonly pushed$: ReturnType<MetricsRegistry['counter']>;
 
@@ -38,17 +31,22 @@ export class InboxStreams implements OnModuleInit, OnModuleDestroy {
   ) {
     this.open$ = metrics.gauge({ name: 'crm_notifications_streams_open', help: 'live notification streams open in this process' });
     this.pushed$ = metrics.counter({ name: 'crm_notifications_pushed_total', help: 'notifications sent on live streams' });
+    this.listener = new PgListener({
+      dataSource,
+      channel: 'notifications',
+      onNotify: (userId) => userId && this.wake(userId),
+      onReconnect: () => this.wakeAll(), // what was committed while it was away
+      logger: this.logger,
+    });
   }
 
   async onModuleInit(): Promise<void> {
-    await this.listen();
+    await this.listener.start();
   }
 
   async onModuleDestroy(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.relisten);
+    await this.listener.stop();
     for (const streams of this.byUser.values()) for (const s of [...streams]) s.close();
-    await this.listener?.end().catch(() => undefined);
   }
 
   get size(): number {
@@ -100,44 +98,5 @@ export class InboxStreams implements OnModuleInit, OnModuleDestroy {
     if (!set?.delete(stream)) return;
     if (set.size === 0) this.byUser.delete(stream.userId);
     this.open$.dec();
-  }
-
-  private async listen(): Promise<void> {
-    if (this.stopped) return;
-    const o = this.dataSource.options as { url?: string; host?: string; port?: number; username?: string; password?: string; database?: string };
-    const client = new Client(
-      o.url ? { connectionString: o.url } : { host: o.host, port: o.port, user: o.username, password: o.password, database: o.database },
-    );
-    this.listener = client;
-    let lost = false;
-    const onLost = (err?: Error) => {
-      if (lost) return;
-      lost = true;
-      client.removeAllListeners('notification');
-      void client.end().catch(() => undefined);
-      if (this.stopped) return;
-      this.logger.error(`lost the LISTEN connection, re-checking streams on heartbeats until it is back: ${err?.message ?? 'closed'}`);
-      this.scheduleListen();
-    };
-    client.on('error', onLost);
-    client.on('end', () => onLost());
-    client.on('notification', (msg) => {
-      if (msg.channel === CHANNEL && msg.payload) this.wake(msg.payload);
-    });
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${CHANNEL}`);
-      if (this.failures > 0) this.wakeAll(); // what was committed while it was away
-      this.failures = 0;
-    } catch (err) {
-      onLost(err as Error);
-    }
-  }
-
-  private scheduleListen(): void {
-    this.failures++;
-    const delay = Math.min(RELISTEN_MAX_MS, RELISTEN_MIN_MS * 2 ** (this.failures - 1));
-    this.relisten = setTimeout(() => void this.listen(), delay);
-    this.relisten.unref();
   }
 }

@@ -38,7 +38,7 @@ export class WebhookDeliveryService {
     metrics: MetricsRegistry,
   ) {
     this.attempts = metrics.counter({
-      name: 'notifications_webhook_attempts_total',
+      name: 'crm_notifications_webhook_attempts_total',
       help: 'Webhook deliveries by what came of them: sent, retry, dead, gone (410), cancelled (endpoint disabled or deleted)',
       labelNames: ['outcome'],
     });

@@ -215,7 +215,7 @@ describe('webhook dispatcher (real PostgreSQL, a receiver on 127.0.0.1)', () => 
   it('counts attempts by outcome in the metrics', async () => {
     const metrics = (await request(svc.app.getHttpServer()).get('/metrics').expect(200)).text;
     for (const outcome of ['sent', 'retry', 'dead', 'gone', 'cancelled']) {
-      expect(metrics).toMatch(new RegExp(`notifications_webhook_attempts_total\\{[^}]*outcome="${outcome}"[^}]*\\} [1-9]`));
+      expect(metrics).toMatch(new RegExp(`crm_notifications_webhook_attempts_total\\{[^}]*outcome="${outcome}"[^}]*\\} [1-9]`));
     }
   });
 });

@@ -1,9 +1,8 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import type { PostgresConnectionOptions } from 'typeorm/driver/postgres/PostgresConnectionOptions';
 import { inTransaction } from '@crm/persistence';
 import { LedgerRepository, type ClaimedDelivery } from '../delivery/ledger.repository';
+import { PgListener } from '../delivery/pg-listener';
 import { NOTIFICATIONS_SETTINGS, type NotificationsSettings } from '../notifications.settings';
 import { WebhookDeliveryService } from './webhook-delivery.service';
 
@@ -11,7 +10,6 @@ import { WebhookDeliveryService } from './webhook-delivery.service';
 const MAX_IN_FLIGHT = 16;
 /** Past the timeout, a claimed row whose sender died is claimed again by any replica. */
 const LEASE_MARGIN_MS = 30_000;
-const RELISTEN_AFTER_MS = 5_000;
 
 /**
  * Sends the webhook rows of the delivery ledger. Every replica runs one: a claim marks rows `sending` with a
@@ -27,7 +25,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
   private wake?: () => void;
   /** Something woke the dispatcher while it was not idle: the next idle returns at once. */
   private poked = false;
-  private listener?: Client;
+  private readonly listener: PgListener;
   private readonly inFlight = new Set<Promise<unknown>>();
 
   constructor(
@@ -35,11 +33,13 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     private readonly ledger: LedgerRepository,
     private readonly deliveries: WebhookDeliveryService,
     @Inject(NOTIFICATIONS_SETTINGS) private readonly settings: NotificationsSettings,
-  ) {}
+  ) {
+    this.listener = new PgListener({ dataSource, channel: 'deliveries', onNotify: (channel) => channel === 'webhook' && this.poke(), logger: this.logger });
+  }
 
   onApplicationBootstrap(): void {
     this.running = true;
-    void this.listen();
+    void this.listener.start();
     this.loop = this.run();
   }
 
@@ -48,9 +48,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     this.poke();
     await this.loop;
     await Promise.allSettled([...this.inFlight]);
-    const listener = this.listener;
-    this.listener = undefined;
-    await listener?.end().catch(() => undefined);
+    await this.listener.stop();
   }
 
   /** Claims what is due (up to the free places) and starts sending it; returns how many rows it claimed. */
@@ -106,36 +104,5 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
         resolve();
       };
     });
-  }
-
-  /** A dedicated connection on LISTEN deliveries; when it fails, the interval carries on and it is opened again. */
-  private async listen(): Promise<void> {
-    if (!this.running) return;
-    const options = this.dataSource.options as PostgresConnectionOptions;
-    const client = new Client({ connectionString: options.url, connectionTimeoutMillis: 5_000 });
-    let closed = false;
-    const retry = (err: Error) => {
-      if (closed) return;
-      closed = true;
-      this.logger.warn(`webhook dispatcher LISTEN lost (${err.message}); polling every ${this.settings.dispatchIntervalMs} ms until it is back`);
-      if (this.listener === client) this.listener = undefined;
-      void client.end().catch(() => undefined);
-      if (this.running) setTimeout(() => void this.listen(), RELISTEN_AFTER_MS).unref();
-    };
-    client.on('error', retry);
-    client.on('notification', (n) => {
-      if (n.payload === 'webhook') this.poke();
-    });
-    try {
-      await client.connect();
-      await client.query('LISTEN deliveries');
-      this.listener = client;
-      if (!this.running) {
-        closed = true;
-        await client.end();
-      }
-    } catch (err) {
-      retry(err as Error);
-    }
   }
 }
