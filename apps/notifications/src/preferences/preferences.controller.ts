@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Put } from '@nestjs/common';
-import { ApiConflictResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiConflictResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ALL_ROLES, CurrentUser, Roles, type AuthUser } from '@crm/http';
-import { PutPreferencesDto } from './preferences.dto';
+import { PreferencesView, PutPreferencesDto } from './preferences.dto';
 import { PreferencesService } from './preferences.service';
 
 /** The caller's own type × channel choices. */
@@ -13,6 +13,7 @@ export class PreferencesController {
   @Get()
   @Roles(...ALL_ROLES)
   @ApiOperation({ summary: "The caller's matrix: every type × channel, enabled, and critical where it cannot be turned off" })
+  @ApiOkResponse({ type: PreferencesView })
   get(@CurrentUser() user: AuthUser) {
     return this.preferences.matrix(user.sub);
   }
@@ -20,6 +21,7 @@ export class PreferencesController {
   @Put()
   @Roles(...ALL_ROLES)
   @ApiOperation({ summary: 'Sets some cells of the matrix, all or nothing; answers the new matrix' })
+  @ApiOkResponse({ type: PreferencesView })
   @ApiConflictResponse({ description: 'CRITICAL_TYPE: a channel of a critical type was turned off (its `types` are named); nothing changed' })
   put(@CurrentUser() user: AuthUser, @Body() dto: PutPreferencesDto) {
     return this.preferences.change(user.sub, dto.items);

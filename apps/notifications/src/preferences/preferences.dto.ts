@@ -18,3 +18,14 @@ export class PutPreferencesDto {
   @Type(() => PreferenceItemDto)
   items: PreferenceItemDto[];
 }
+
+export class PreferenceCellView {
+  @ApiProperty({ enum: NOTIFICATION_TYPE_NAMES }) type: NotificationType;
+  @ApiProperty({ enum: CHANNELS }) channel: Channel;
+  @ApiProperty({ description: 'a critical type cannot be turned off: always enabled' }) critical: boolean;
+  @ApiProperty() enabled: boolean;
+}
+
+export class PreferencesView {
+  @ApiProperty({ type: [PreferenceCellView], description: 'every type × channel' }) items: PreferenceCellView[];
+}
