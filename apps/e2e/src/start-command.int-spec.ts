@@ -38,11 +38,23 @@ describe('npm start (tools/start.sh) in the foreground', () => {
   const prefix = uniqueTopicPrefix();
   const databases: TestDatabase[] = [];
   const ports: Partial<Record<ServiceName, number>> = {};
+  // The project's mailbox, which start.sh runs when SMTP_URL names no server.
+  const mailbox = { smtp: 0, http: 0 };
   let child: ChildProcess;
   let output = '';
 
   beforeAll(async () => {
-    const env: NodeJS.ProcessEnv = { ...process.env, CRM_RUN_DIR: runDir, KAFKA_TOPIC_PREFIX: prefix, LOG_LEVEL: 'info' };
+    mailbox.smtp = await freePort();
+    mailbox.http = await freePort();
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      CRM_RUN_DIR: runDir,
+      KAFKA_TOPIC_PREFIX: prefix,
+      LOG_LEVEL: 'info',
+      MAILBOX_SMTP_PORT: String(mailbox.smtp),
+      MAILBOX_HTTP_PORT: String(mailbox.http),
+    };
+    delete env.SMTP_URL;
     for (const name of SERVICES) {
       const db = await createTestDatabase(`start_${name}`);
       databases.push(db);
@@ -74,6 +86,8 @@ describe('npm start (tools/start.sh) in the foreground', () => {
       expect(output).toContain(`http://127.0.0.1:${ports[name]}/docs`);
       expect(output).toContain(`http://127.0.0.1:${ports[name]}/metrics`);
     }
+    expect(output).toContain(`email goes to the local mailbox: http://127.0.0.1:${mailbox.http}`);
+    expect((await fetch(`http://127.0.0.1:${mailbox.http}/messages`)).status).toBe(200);
     const token = /export TOKEN=(\S+)/.exec(output)?.[1];
     expect(token).toBeDefined();
     for (const name of SERVICES) {
@@ -99,7 +113,7 @@ describe('npm start (tools/start.sh) in the foreground', () => {
         .filter((f) => f.endsWith('.pid') || f === 'logs.follower')
         .map(async (f) => Number(await readFile(join(ROOT, runDir, f), 'utf8'))),
     );
-    expect(pids.length).toBe(SERVICES.length + 1);
+    expect(pids.length).toBe(SERVICES.length + 2); // the services, the mailbox and the log console
     expect(pids.every(alive)).toBe(true);
     const exited = once(child, 'exit');
     // As tee does on Ctrl-C: the reader of start.sh's output goes away, so its next write meets a closed pipe.
@@ -115,5 +129,6 @@ describe('npm start (tools/start.sh) in the foreground', () => {
     for (const name of SERVICES) {
       await expect(fetch(`http://127.0.0.1:${ports[name]}/health/live`)).rejects.toThrow();
     }
+    await expect(fetch(`http://127.0.0.1:${mailbox.http}/messages`)).rejects.toThrow();
   });
 });

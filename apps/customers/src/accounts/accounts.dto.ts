@@ -4,9 +4,10 @@ import {
   ArrayMaxSize,
   IsArray,
   IsBoolean,
-  IsIn,
   IsISO31661Alpha2,
+  IsIn,
   IsNotEmpty,
+  IsObject,
   IsOptional,
   IsString,
   IsUUID,
@@ -49,8 +50,8 @@ export class AccountFieldsDto {
   @IsOptional()
   @Matches(/^[A-Za-z0-9-]{5,64}$/, { message: '$property must be 5-64 letters, digits or -' })
   taxId?: string;
-  @ApiPropertyOptional({ type: AddressDto }) @IsOptional() @ValidateNested() @Type(() => AddressDto) billingAddress?: AddressDto;
-  @ApiPropertyOptional({ type: AddressDto }) @IsOptional() @ValidateNested() @Type(() => AddressDto) shippingAddress?: AddressDto;
+  @ApiPropertyOptional({ type: AddressDto }) @IsOptional() @IsObject() @ValidateNested() @Type(() => AddressDto) billingAddress?: AddressDto;
+  @ApiPropertyOptional({ type: AddressDto }) @IsOptional() @IsObject() @ValidateNested() @Type(() => AddressDto) shippingAddress?: AddressDto;
   @ApiPropertyOptional({ example: 'CNY', description: 'trading currency, ISO 4217; accounts in different currencies cannot be merged' })
   @IsOptional()
   @Matches(/^[A-Z]{3}$/, { message: '$property must be an ISO 4217 code such as CNY' })

@@ -49,6 +49,9 @@ describe('accounts (real PostgreSQL and Kafka)', () => {
       .expect(400);
     expect(res.headers['content-type']).toContain('application/problem+json');
     expect(res.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['billingAddress.country', 'billingAddress.line1', 'domains', 'taxId']);
+    // An array where an address goes passed the nested validation and failed later (a 500 the fuzzer found).
+    const list = await svc.as(rep).post('/api/v1/accounts').send({ name: '!', shippingAddress: [] }).expect(400);
+    expect(list.body.errors.map((e: { field: string }) => e.field)).toEqual(['shippingAddress']);
   });
 
   it('warns of a shared domain with the candidates, saves on allowDuplicate, and blocks once an admin makes the rule block', async () => {

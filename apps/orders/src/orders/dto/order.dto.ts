@@ -1,17 +1,18 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
-  IsDefined,
   ArrayMaxSize,
   ArrayMinSize,
   IsBoolean,
   IsDateString,
+  IsDefined,
   IsEmail,
-  IsIn,
-  IsInt,
   IsISO31661Alpha2,
   IsISO4217CurrencyCode,
+  IsIn,
+  IsInt,
   IsNotEmpty,
+  IsObject,
   IsOptional,
   IsString,
   IsUUID,
@@ -75,11 +76,13 @@ export class CreateOrderDto {
   @ApiPropertyOptional({ format: 'uuid', description: "the customer's contact in the customers service" }) @IsOptional() @IsUUID() contactId?: string;
   @ApiPropertyOptional({ type: AddressDto, description: "default: the account's billing address, when the order names an account the service knows" })
   @IsOptional()
+  @IsObject() // ValidateNested lets an array through (a 500 building the event)
   @ValidateNested()
   @Type(() => AddressDto)
   billingAddress?: AddressDto;
   @ApiPropertyOptional({ type: AddressDto, description: "default: the account's shipping address, when the order names an account the service knows" })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => AddressDto)
   shippingAddress?: AddressDto;
