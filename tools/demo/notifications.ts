@@ -2,7 +2,7 @@
 // a finance clerk for overdue receivables, and the language each rep reads. Fixed ids, so a second run finds
 // what the first made (a 409 on an existing row is that).
 import { Role } from '@crm/http';
-import { get, put, type Actor } from './client';
+import { get, put, sleep, type Actor } from './client';
 import { ADMIN, PRODUCT_LINES, type People } from './people';
 
 export const OUTSIDE_SALES = [
@@ -44,21 +44,21 @@ export async function ensureNotificationSetup(people: People): Promise<{ routes:
   const english = [...people.reps, ...people.managers].filter((r) => readsEnglish(r.name));
   for (const rep of [...people.reps, ...people.managers]) {
     const locale = english.includes(rep) ? 'en' : 'zh-CN';
-    await put(
-      'notifications',
-      '/api/v1/notification-settings',
-      { locale, timeZone: 'Asia/Shanghai', quietHours: { start: '22:00', end: '07:30' } },
-      { ...accepted, as: rep.actor },
-    );
+    await setOwnSettings(rep.actor, { locale, timeZone: 'Asia/Shanghai', quietHours: { start: '22:00', end: '07:30' } });
   }
   return { routes: PRODUCT_LINES.length, people: OUTSIDE_SALES.length, english: english.length };
 }
 
-/** Read, then write with the ETag; a row that appeared in between (the rep's copy arriving from leads) is read again. */
+/**
+ * Read, then write with the ETag. The row can change in between: the rep's copy arriving from leads (on a first
+ * start the notifications service reads the reps' whole history), so a refused write reads again, a few times.
+ */
 async function setOwnSettings(actor: Actor, settings: object): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
+  for (let attempt = 1; attempt <= 10; attempt++) {
     const current = await get('notifications', '/api/v1/notification-settings', { as: actor });
     const reply = await put('notifications', '/api/v1/notification-settings', settings, { as: actor, ifMatch: current.etag, expect: [200, 201, 409, 412] });
-    if (reply.status < 300 || attempt === 3) return;
+    if (reply.status < 300) return;
+    await sleep(300);
   }
+  throw new Error(`demo: the notification settings of ${actor.sub} kept changing under ten writes`);
 }
