@@ -96,32 +96,28 @@ start_mailbox() { # the local SMTP server, unless SMTP_URL names one; stopped wi
   MAILBOX_URL=http://127.0.0.1:${MAILBOX_HTTP_PORT:-8025}
 }
 
-wait_mailbox() { # until the mailbox's view answers, or its process died (a port in use)
-  [[ -n ${MAILBOX_URL:-} ]] || return 0
-  local pid deadline=$((SECONDS + READY_TIMEOUT))
-  pid=$(<"$RUN/mailbox.pid")
-  until node -e "fetch('$MAILBOX_URL/messages').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"; do
+wait_for() { # wait_for <name> <url> <pid file> <log> <what failed>: until the URL answers 2xx, the process dies, or the timeout passes
+  local name=$1 url=$2 pid deadline=$((SECONDS + READY_TIMEOUT))
+  pid=$(<"$3")
+  until node -e "fetch('$url').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"; do
     if ! kill -0 "$pid" 2>/dev/null || ((SECONDS >= deadline)); then
-      echo "start: the mailbox FAILED to start (set SMTP_URL to use another server); last lines of $RUN/mailbox.log:" >&2
-      tail -n 15 "$RUN/mailbox.log" >&2
+      echo "start: $name FAILED $5; last lines of $4:" >&2
+      tail -n 15 "$4" >&2
       return 1
     fi
     sleep 1
   done
 }
 
+wait_mailbox() { # until the mailbox's view answers, or its process died (a port in use)
+  [[ -n ${MAILBOX_URL:-} ]] || return 0
+  wait_for "the mailbox" "$MAILBOX_URL/messages" "$RUN/mailbox.pid" "$RUN/mailbox.log" "to start (set SMTP_URL to use another server)"
+}
+
 wait_ready() { # wait_ready <app>: until /health/ready is green, the process dies, or the timeout passes
-  local app=$1 port pid deadline=$((SECONDS + READY_TIMEOUT))
+  local app=$1 port
   port=$(port_of "$app")
-  pid=$(<"$RUN/$app.pid")
-  until node -e "fetch('http://127.0.0.1:$port/health/ready').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"; do
-    if ! kill -0 "$pid" 2>/dev/null || ((SECONDS >= deadline)); then
-      echo "start: $app FAILED to become ready on port $port; last lines of $RUN/$app.log:" >&2
-      tail -n 15 "$RUN/$app.log" >&2
-      return 1
-    fi
-    sleep 1
-  done
+  wait_for "$app" "http://127.0.0.1:$port/health/ready" "$RUN/$app.pid" "$RUN/$app.log" "to become ready on port $port"
 }
 
 print_summary() {

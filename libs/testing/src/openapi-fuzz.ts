@@ -371,15 +371,12 @@ interface FuzzResponse {
   status: number;
   headers: Record<string, string>;
   body: any;
-  retried?: boolean;
 }
 
 interface HttpAnswer {
   status: number;
   headers: Record<string, string>;
   text: string;
-  /** Sent twice: the first attempt's socket reset, and that attempt may have been processed already. */
-  retried?: boolean;
 }
 
 // A kept-alive socket the server closed as idle just as it was reused resets; that request is sent again
@@ -389,7 +386,7 @@ async function httpCall(agent: Agent, url: string, method: string, headers: Reco
     return await httpCallOnce(agent, url, method, headers, body);
   } catch (error) {
     if ((error as { reusedSocket?: boolean }).reusedSocket && (error as { code?: string }).code === 'ECONNRESET') {
-      return { ...(await httpCallOnce(agent, url, method, headers, body)), retried: true };
+      return httpCallOnce(agent, url, method, headers, body);
     }
     throw error;
   }
@@ -442,7 +439,7 @@ async function send(agent: Agent, base: string, method: string, req: FuzzRequest
       throw new Error(`${method.toUpperCase()} ${req.path} → ${res.status} declares JSON but is not: ${text.slice(0, 200)}`);
     }
   }
-  return { status: res.status, headers: res.headers, body: parsed, retried: res.retried };
+  return { status: res.status, headers: res.headers, body: parsed };
 }
 
 /** Row count and newest row version of every table: any insert, update or delete changes it. */
@@ -539,8 +536,7 @@ async function fuzzListening(svc: TestService, agent: Agent, base: string, token
           if (writes) {
             const after = await fingerprint(svc, tables);
             state = after;
-            // A resent request's first attempt may have done its work (a delete, then 404 on the resend).
-            if (after !== before && !res.retried) {
+            if (after !== before) {
               const was = new Set(before.split('|'));
               const changed = after
                 .split('|')

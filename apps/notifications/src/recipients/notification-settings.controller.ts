@@ -1,8 +1,7 @@
 import { Body, Controller, Get, Put, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { ALL_ROLES, type AuthUser, CurrentUser, RequestHeader, Roles } from '@crm/http';
-import { OptionalIfMatch } from '../common/optional-if-match.decorator';
+import { ALL_ROLES, type AuthUser, CurrentUser, IfMatch, RequestHeader, Roles } from '@crm/http';
 import { PutNotificationSettingsDto } from './recipients.dto';
 import { RecipientsService } from './recipients.service';
 
@@ -27,7 +26,7 @@ export class NotificationSettingsController {
   async put(
     @CurrentUser() user: AuthUser,
     @Body() dto: PutNotificationSettingsDto,
-    @OptionalIfMatch() expected: number | undefined,
+    @IfMatch({ optional: true }) expected: number | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const { settings, created } = await this.recipients.putOwnSettings(user, dto, expected);

@@ -1,8 +1,7 @@
 import { Body, Controller, Get, Param, Put, Query, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { CurrentUser, Role, Roles, type AuthUser } from '@crm/http';
-import { OptionalIfMatch } from '../common/optional-if-match.decorator';
+import { type AuthUser, CurrentUser, IfMatch, Role, Roles } from '@crm/http';
 import { ListRecipientsQuery, PutRecipientDto, UserIdParam } from './recipients.dto';
 import { RecipientsService } from './recipients.service';
 
@@ -27,7 +26,7 @@ export class RecipientsController {
   async put(
     @Param() { userId }: UserIdParam,
     @Body() dto: PutRecipientDto,
-    @OptionalIfMatch() expected: number | undefined,
+    @IfMatch({ optional: true }) expected: number | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const { recipient, created } = await this.recipients.putEntry(userId, dto, expected);

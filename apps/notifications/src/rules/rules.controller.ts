@@ -1,8 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Put, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { Role, Roles } from '@crm/http';
-import { OptionalIfMatch } from '../common/optional-if-match.decorator';
+import { IfMatch, Role, Roles } from '@crm/http';
 import { PutRuleDto, RuleIdParam } from './rules.dto';
 import { RulesService } from './rules.service';
 
@@ -27,7 +26,7 @@ export class RulesController {
   async put(
     @Param() { id }: RuleIdParam,
     @Body() dto: PutRuleDto,
-    @OptionalIfMatch() expected: number | undefined,
+    @IfMatch({ optional: true }) expected: number | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const { rule, created } = await this.rules.putRule(id, dto, expected);
@@ -40,7 +39,7 @@ export class RulesController {
   @HttpCode(204)
   @ApiOperation({ summary: 'Removes a rule (If-Match optional)' })
   @ApiNoContentResponse()
-  remove(@Param() { id }: RuleIdParam, @OptionalIfMatch() expected: number | undefined) {
+  remove(@Param() { id }: RuleIdParam, @IfMatch({ optional: true }) expected: number | undefined) {
     return this.rules.deleteRule(id, expected);
   }
 }

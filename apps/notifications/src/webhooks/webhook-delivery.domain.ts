@@ -1,5 +1,5 @@
+import { v5 } from 'uuid';
 // What one webhook attempt's answer means for its ledger row and its endpoint, as pure functions.
-import { createHash } from 'node:crypto';
 import { DomainError } from '@crm/domain';
 import { backoffDelay } from '@crm/messaging';
 import type { Trigger } from '../fanout/fanout.domain';
@@ -53,17 +53,10 @@ export function countDead(consecutiveFailures: number, disableAfter: number): { 
 
 export const deadReason = (count: number, lastError: string) => `${count} message(s) in a row could not be delivered; last: ${lastError}`.slice(0, 500);
 
-// RFC 4122 §4.3 name-based uuid (v5, SHA-1) under this namespace: the same disable always gets the same event id.
+// The namespace of name-based (v5) ids: the same disable always gets the same event id.
 const DISABLE_NAMESPACE = 'a3f0c1d2-5b6e-4f70-8a91-b2c3d4e5f607';
 
-export function uuidV5(name: string, namespace = DISABLE_NAMESPACE): string {
-  const ns = Buffer.from(namespace.replace(/-/g, ''), 'hex');
-  const hash = createHash('sha1').update(ns).update(name, 'utf8').digest();
-  hash[6] = (hash[6] & 0x0f) | 0x50;
-  hash[8] = (hash[8] & 0x3f) | 0x80;
-  const hex = hash.subarray(0, 16).toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
+export const uuidV5 = (name: string, namespace = DISABLE_NAMESPACE): string => v5(name, namespace);
 
 /** The fan-out trigger that tells an endpoint's owner it was disabled (rule webhook-disabled). */
 export function disabledTrigger(

@@ -2,19 +2,24 @@ import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import { ApiHeader } from '@nestjs/swagger';
 import { parseIfMatch } from './etag.util';
 
-const readIfMatch = createParamDecorator((_data: unknown, context: ExecutionContext): number => {
-  const request = context.switchToHttp().getRequest<{ headers: Record<string, string | string[] | undefined> }>();
-  return parseIfMatch(request.headers['if-match']);
+const readIfMatch = createParamDecorator((optional: boolean, context: ExecutionContext): number | undefined => {
+  const header = context.switchToHttp().getRequest<{ headers: Record<string, string | string[] | undefined> }>().headers['if-match'];
+  return optional && (header === undefined || header === '') ? undefined : parseIfMatch(header);
 });
 
-/** The entity version the client edited, from a required `If-Match` header; pass it to `assertVersion`. */
-export function IfMatch(): ParameterDecorator {
+/**
+ * The entity version the client edited, from the `If-Match` header; pass it to `assertVersion`. Required by
+ * default; `{ optional: true }` for a create-or-replace PUT, where no header means "create" (undefined).
+ */
+export function IfMatch(options: { optional?: boolean } = {}): ParameterDecorator {
+  const optional = options.optional ?? false;
   return (target, propertyKey, parameterIndex) => {
-    readIfMatch()(target, propertyKey, parameterIndex);
+    readIfMatch(optional)(target, propertyKey, parameterIndex);
     if (propertyKey !== undefined) {
       const descriptor = Object.getOwnPropertyDescriptor(target, propertyKey);
       if (descriptor) {
-        ApiHeader({ name: 'If-Match', required: true, description: 'ETag of the version being edited, e.g. "3"' })(target, propertyKey, descriptor);
+        const description = optional ? 'ETag of the version being replaced, e.g. "3"; leave out to create' : 'ETag of the version being edited, e.g. "3"';
+        ApiHeader({ name: 'If-Match', required: !optional, description })(target, propertyKey, descriptor);
       }
     }
   };
