@@ -12,6 +12,7 @@ import { NestFactory } from '@nestjs/core';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import type { ServiceName } from '@crm/contracts';
 import { createHttpAdapter } from '@crm/http';
+import { mergeApiDocuments } from './api-merge';
 import { loadServiceConfig, openApiDocument, type ServiceConfig, type SettingsOf, type SettingsSpec } from '@crm/platform';
 import { AppModule as Analytics } from '../apps/analytics/src/app.module';
 import { AppModule as Customers } from '../apps/customers/src/app.module';
@@ -158,16 +159,22 @@ async function documentOf(name: ServiceName): Promise<OpenAPIObject> {
 async function main(check: boolean): Promise<void> {
   await mkdir(OUT, { recursive: true });
   const stale: string[] = [];
+  const files: Record<string, string> = {};
+  const docs: Record<string, OpenAPIObject> = {};
   for (const service of Object.keys(MODULES) as ServiceName[]) {
-    const doc = await documentOf(service);
-    const files = { [`${service}.openapi.json`]: `${JSON.stringify(doc, null, 2)}\n`, [`${service}.md`]: renderApiMarkdown(service, doc) };
-    for (const [name, text] of Object.entries(files)) {
-      const path = join(OUT, name);
-      const current = await readFile(path, 'utf8').catch(() => '');
-      if (current === text) continue;
-      if (check) stale.push(`docs/api/${name}`);
-      else await writeFile(path, text);
-    }
+    const doc = (docs[service] = await documentOf(service));
+    files[`${service}.openapi.json`] = `${JSON.stringify(doc, null, 2)}\n`;
+    files[`${service}.md`] = renderApiMarkdown(service, doc);
+  }
+  // The gateway's document: what a frontend team generates its client from.
+  const merged = mergeApiDocuments(docs, { title: 'CRM API', version: '1' });
+  files['openapi.json'] = `${JSON.stringify(merged, null, 2)}\n`;
+  for (const [name, text] of Object.entries(files)) {
+    const path = join(OUT, name);
+    const current = await readFile(path, 'utf8').catch(() => '');
+    if (current === text) continue;
+    if (check) stale.push(`docs/api/${name}`);
+    else await writeFile(path, text);
   }
   if (stale.length) {
     console.error(`docs:api: out of date (run npm run docs:api and commit): ${stale.join(', ')}`);
