@@ -2,7 +2,7 @@
  * `npm run token -- [--role admin|sales_manager|sales_rep|integration|product_team|finance] [--sub <id>] [--team <team>] [--hours <n>]`
  * prints a bearer token signed with the JWT secret the services use here (JWT_SECRET, else the local
  * development default), for curl and the /docs "Authorize" button. Local use only: production tokens come
- * from the identity provider.
+ * from the identity provider (OIDC_ISSUER, docs/integration-guide.md#single-sign-on).
  */
 import { parseArgs } from 'node:util';
 import { JwtService } from '@nestjs/jwt';
@@ -14,6 +14,7 @@ export const LOCAL_ADMIN_ID = '00000000-0000-4000-8000-000000000001';
 
 export function signLocalToken(claims: { sub: string; roles: Role[]; team?: string }, hours = 12): string {
   const { jwtSecret } = loadServiceConfig('leads');
+  if (!jwtSecret) throw new Error('token: JWT_SECRET is unset, so the services accept only the identity provider’s tokens (OIDC_ISSUER)');
   return new JwtService({ secret: jwtSecret }).sign({ ...claims }, { expiresIn: `${hours}h`, algorithm: 'HS256' });
 }
 

@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { API_CONVENTIONS_OPTIONS, ApiConventionsOptions, assertApiConventionsOptions } from './api-conventions.options';
 import { JwtAuthGuard } from './auth/jwt-auth.guard';
 import { RolesGuard } from './auth/roles.guard';
+import { TokenVerifier } from './auth/token-verifier';
 import { installEtagHook } from './concurrency/etag.hooks';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { ThrottlerModule } from '@nestjs/throttler';
@@ -18,6 +19,7 @@ export interface ApiConventionsAsyncOptions extends Pick<ModuleMetadata, 'import
 
 // Guards run in this order: authentication first, so the roles check always has a caller.
 const conventionProviders: Provider[] = [
+  TokenVerifier,
   { provide: APP_GUARD, useClass: JwtAuthGuard },
   // After authentication, so that a client is counted by its token's subject.
   { provide: APP_GUARD, useClass: ClientThrottlerGuard },
@@ -47,7 +49,7 @@ export class ApiConventionsModule implements OnModuleInit {
       global: true,
       imports: [ThrottlerModule.forRoot(throttlerOptionsFor(options.rateLimit))],
       providers: [{ provide: API_CONVENTIONS_OPTIONS, useValue: assertApiConventionsOptions(options) }, ...conventionProviders],
-      exports: [API_CONVENTIONS_OPTIONS, IdempotencyInterceptor],
+      exports: [API_CONVENTIONS_OPTIONS, IdempotencyInterceptor, TokenVerifier],
     };
   }
 
@@ -72,7 +74,7 @@ export class ApiConventionsModule implements OnModuleInit {
         },
         ...conventionProviders,
       ],
-      exports: [API_CONVENTIONS_OPTIONS, IdempotencyInterceptor],
+      exports: [API_CONVENTIONS_OPTIONS, IdempotencyInterceptor, TokenVerifier],
     };
   }
 }

@@ -1,10 +1,16 @@
+import { oidcOptionsProblems, type OidcOptions } from './auth/oidc.options';
 import type { RateLimitOptions } from './limits/rate-limit';
 
 export const API_CONVENTIONS_OPTIONS = Symbol('API_CONVENTIONS_OPTIONS');
 
 export interface ApiConventionsOptions {
-  /** HS256 key shared with the identity provider; at least 32 characters (RFC 7518 §3.2: ≥ 256 bits). */
-  jwtSecret: string;
+  /**
+   * HS256 key of locally signed tokens (development, tests, `npm run token`); at least 32 characters
+   * (RFC 7518 §3.2: ≥ 256 bits). Unset: no local token is accepted, only the provider's (`oidc`).
+   */
+  jwtSecret?: string;
+  /** An OpenID Connect provider whose RS256/ES256/PS256 tokens are accepted too (ADR 0021). */
+  oidc?: OidcOptions;
   idempotency?: {
     /**
      * How long a claimed key may stay in flight before another request may take it over. It only matters
@@ -30,9 +36,12 @@ export const DEFAULT_IN_FLIGHT_TIMEOUT_MS = 120_000;
 
 /** Fails at boot, not on the first request, when the service is misconfigured. */
 export function assertApiConventionsOptions(options: ApiConventionsOptions): ApiConventionsOptions {
-  if (typeof options?.jwtSecret !== 'string' || options.jwtSecret.length < MIN_JWT_SECRET_LENGTH) {
-    throw new Error(`ApiConventionsModule: jwtSecret must be a string of at least ${MIN_JWT_SECRET_LENGTH} characters`);
+  const secret = options?.jwtSecret;
+  if ((secret === undefined && !options?.oidc) || (secret !== undefined && (typeof secret !== 'string' || secret.length < MIN_JWT_SECRET_LENGTH))) {
+    throw new Error(`ApiConventionsModule: jwtSecret must be a string of at least ${MIN_JWT_SECRET_LENGTH} characters (or unset, with oidc)`);
   }
+  const oidcProblems = options.oidc ? oidcOptionsProblems(options.oidc) : [];
+  if (oidcProblems.length) throw new Error(`ApiConventionsModule: ${oidcProblems.join('; ')}`);
   for (const name of ['inFlightTimeoutMs', 'retentionMs', 'purgeIntervalMs'] as const) {
     const value = options.idempotency?.[name];
     if (value !== undefined && (!Number.isInteger(value) || value < 1)) {

@@ -12,7 +12,7 @@ describe('loadServiceConfig', () => {
       topicPrefix: '',
       production: false,
     });
-    expect(config.jwtSecret.length).toBeGreaterThanOrEqual(32);
+    expect(config.jwtSecret?.length).toBeGreaterThanOrEqual(32);
   });
 
   it('lets an explicit setting win, the per-service one over the shared one', () => {
@@ -56,6 +56,22 @@ describe('loadServiceConfig', () => {
 
   it('refuses to run in production without a JWT secret of its own', () => {
     expect(() => loadServiceConfig('leads', { NODE_ENV: 'production' })).toThrow(/jwtSecret/);
+  });
+
+  it('reads the identity provider; in production with one, an unset JWT_SECRET turns local tokens off', () => {
+    const provider = { OIDC_ISSUER: 'https://sso.example.com/realms/crm', OIDC_AUDIENCE: 'crm-api', OIDC_ROLES_CLAIM: 'realm_access.roles' };
+    const config = loadServiceConfig('leads', { NODE_ENV: 'production', ...provider });
+    expect(config.jwtSecret).toBeUndefined();
+    expect(config.oidc).toMatchObject({ issuer: provider.OIDC_ISSUER, audience: ['crm-api'], claims: { roles: 'realm_access.roles' } });
+    expect(loadServiceConfig('leads', { NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), ...provider }).jwtSecret).toBe('x'.repeat(40));
+    expect(loadServiceConfig('leads', provider).jwtSecret).toBeDefined();
+    expect(loadServiceConfig('leads', {}).oidc).toBeUndefined();
+  });
+
+  it('stops the boot on a bad identity provider setting, naming its variable', () => {
+    expect(() => loadServiceConfig('orders', { OIDC_ISSUER: 'https://sso.example.com', OIDC_ROLE_MAP: 'boss:root' })).toThrow(
+      /invalid orders configuration: OIDC_AUDIENCE: required .*; OIDC_ROLE_MAP: "boss:root" maps to an unknown role/,
+    );
   });
 });
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ServiceName } from '@crm/contracts';
 import { canonicalTimeZone, DEFAULT_TIME_ZONE } from '@crm/calendar';
-import { rateLimitFromEnv, type RateLimitOptions } from '@crm/http';
+import { oidcOptionsFromEnv, rateLimitFromEnv, type OidcOptions, type RateLimitOptions } from '@crm/http';
 
 /** Each service's default port on a developer machine; `<SERVICE>_PORT` or `PORT` overrides it. */
 export const DEFAULT_PORTS: Record<ServiceName, number> = {
@@ -15,7 +15,7 @@ export const DEFAULT_PORTS: Record<ServiceName, number> = {
   notifications: 3008,
 };
 
-// Only for a developer's machine: production (NODE_ENV=production) must set JWT_SECRET.
+// Only for a developer's machine: production (NODE_ENV=production) must set JWT_SECRET, or OIDC_ISSUER instead.
 const LOCAL_JWT_SECRET = 'local-development-secret-change-me-0123456789';
 
 /** One service setting: the environment variable it is read from and how it is validated and parsed. */
@@ -36,7 +36,10 @@ export interface ServiceConfig<Settings = unknown> {
   databaseUrl: string;
   kafkaBrokers: string[];
   topicPrefix: string;
-  jwtSecret: string;
+  /** JWT_SECRET: the HS256 key of local tokens. Unset only in production with an identity provider: then none is accepted. */
+  jwtSecret?: string;
+  /** OIDC_*: the identity provider whose tokens are accepted (ADR 0021); unset = local tokens only. */
+  oidc?: OidcOptions;
   production: boolean;
   /** RATE_LIMIT_PER_MINUTE per client (0 = off, for benchmarks). */
   rateLimit: RateLimitOptions;
@@ -55,7 +58,7 @@ const schema = z.object({
   databaseUrl: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'),
   kafkaBrokers: z.array(z.string().regex(/^[^\s:]+:\d+$/, 'must be host:port')).min(1),
   topicPrefix: z.string().regex(/^[a-z0-9._-]*$/i),
-  jwtSecret: z.string().min(32, 'must be at least 32 characters'),
+  jwtSecret: z.string().min(32, 'must be at least 32 characters').optional(),
 });
 
 /** The server URL from DATABASE_URL or the libpq PG* variables, pointed at one database. */
@@ -69,9 +72,10 @@ export function databaseUrlFor(database: string, env: NodeJS.ProcessEnv = proces
 }
 
 /**
- * Reads and validates a service's settings once, at boot: the platform's (port, database, Kafka, JWT …) and
- * the service's own `settings`, each read from its environment variable. A bad value stops the service with
- * every problem listed, named by its variable. An explicit setting always wins over the local default.
+ * Reads and validates a service's settings once, at boot: the platform's (port, database, Kafka, JWT, the
+ * identity provider …) and the service's own `settings`, each read from its environment variable. A bad
+ * value stops the service with every problem listed, named by its variable. An explicit setting always
+ * wins over the local default.
  */
 export function loadServiceConfig<S extends SettingsSpec = Record<never, SettingSpec>>(
   service: ServiceName,
@@ -80,6 +84,7 @@ export function loadServiceConfig<S extends SettingsSpec = Record<never, Setting
 ): ServiceConfig<SettingsOf<S>> {
   const upper = service.toUpperCase();
   const production = env.NODE_ENV === 'production';
+  const { oidc, problems: oidcProblems } = oidcOptionsFromEnv(env, production);
   const raw = {
     host: env.HOST ?? '0.0.0.0',
     port: env[`${upper}_PORT`] ?? env.PORT ?? DEFAULT_PORTS[service],
@@ -89,10 +94,12 @@ export function loadServiceConfig<S extends SettingsSpec = Record<never, Setting
       .map((b) => b.trim())
       .filter(Boolean),
     topicPrefix: env.KAFKA_TOPIC_PREFIX ?? '',
-    jwtSecret: env.JWT_SECRET ?? (production ? '' : LOCAL_JWT_SECRET),
+    // In production a provider may be the only source of tokens; without one, the secret is required.
+    jwtSecret: env.JWT_SECRET ?? (!production ? LOCAL_JWT_SECRET : oidc ? undefined : ''),
   };
   const parsed = schema.safeParse(raw);
   const problems = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+  problems.push(...oidcProblems);
   const zoneName = env.CRM_TIMEZONE?.trim() || DEFAULT_TIME_ZONE;
   const timeZone = canonicalTimeZone(zoneName);
   if (!timeZone) problems.push(`CRM_TIMEZONE: unknown time zone "${zoneName}" (use an IANA name such as Asia/Shanghai, Europe/Berlin or UTC)`);
@@ -103,5 +110,13 @@ export function loadServiceConfig<S extends SettingsSpec = Record<never, Setting
     else problems.push(...result.error.issues.map((i) => `${spec.env}: ${i.message}`));
   }
   if (!parsed.success || problems.length) throw new Error(`invalid ${service} configuration: ${problems.join('; ')}`);
-  return { service, production, ...parsed.data, rateLimit: rateLimitFromEnv(env), timeZone: timeZone as string, settings: own as SettingsOf<S> };
+  return {
+    service,
+    production,
+    ...parsed.data,
+    ...(oidc && { oidc }),
+    rateLimit: rateLimitFromEnv(env),
+    timeZone: timeZone as string,
+    settings: own as SettingsOf<S>,
+  };
 }

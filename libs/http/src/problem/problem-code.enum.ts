@@ -6,6 +6,8 @@ export enum HttpProblemCode {
   ValidationFailed = 'VALIDATION_FAILED',
   InvalidCursor = 'INVALID_CURSOR',
   Unauthenticated = 'UNAUTHENTICATED',
+  /** A provider's token could not be checked: its keys could not be fetched (503, Retry-After). */
+  IdentityProviderUnavailable = 'IDENTITY_PROVIDER_UNAVAILABLE',
   Forbidden = 'FORBIDDEN',
   NotFound = 'NOT_FOUND',
   UniqueViolation = 'UNIQUE_VIOLATION',

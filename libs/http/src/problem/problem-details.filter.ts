@@ -39,7 +39,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     }
     const body: ProblemDetails = { ...problem, instance: pathOf(req), ...(correlationId && { correlationId }) };
     if (problem.status === HttpStatus.UNAUTHORIZED) adapter.setHeader(res, 'WWW-Authenticate', 'Bearer');
-    if (unavailable) adapter.setHeader(res, 'Retry-After', RETRY_AFTER_UNAVAILABLE);
+    // Any 503 (a stalled database, an identity provider that cannot be reached) is worth a retry.
+    if (unavailable || problem.status === HttpStatus.SERVICE_UNAVAILABLE) adapter.setHeader(res, 'Retry-After', RETRY_AFTER_UNAVAILABLE);
     adapter.setHeader(res, 'Content-Type', PROBLEM_CONTENT_TYPE);
     adapter.reply(res, body, problem.status);
   }
