@@ -37,5 +37,10 @@ if (require.main === module) {
     console.error('token: --hours must be a positive number');
     process.exit(2);
   }
-  console.log(signLocalToken({ sub: values.sub, roles: [role], ...(values.team && { team: values.team }) }, hours));
+  try {
+    console.log(signLocalToken({ sub: values.sub, roles: [role], ...(values.team && { team: values.team }) }, hours));
+  } catch (error) {
+    console.error((error as Error).message);
+    process.exit(2);
+  }
 }
