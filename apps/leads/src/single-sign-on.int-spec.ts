@@ -76,12 +76,14 @@ describe('single sign-on: tokens of an OpenID Connect provider (leads in-process
     }
   });
 
+  const inAnHour = () => Math.floor(Date.now() / 1000) + 3600;
   it.each([
-    ['an unknown issuer', { issuer: 'https://sso.elsewhere.example/realms/crm' }, "The token's issuer is not trusted here."],
-    ['a wrong audience', { audience: 'another-api' }, 'The token is not meant for this API (its audience does not match).'],
-    ['an expired token', { expiresIn: -120 }, 'The token has expired.'],
-  ])('refuses %s with a 401 that says so', async (_case, options, detail) => {
-    const res = await get('/api/v1/reps', await idp.sign(admin, options));
+    ['an unknown issuer', {}, { issuer: 'https://sso.elsewhere.example/realms/crm' }, "The token's issuer is not trusted here."],
+    ['a wrong audience', {}, { audience: 'another-api' }, 'The token is not meant for this API (its audience does not match).'],
+    ['an expired token', {}, { expiresIn: -120 }, 'The token has expired.'],
+    ['a token not valid yet', { nbf: inAnHour() }, {}, 'The token is not valid yet.'],
+  ])('refuses %s with a 401 that says so', async (_case, extra, options, detail) => {
+    const res = await get('/api/v1/reps', await idp.sign({ ...admin, ...extra }, options));
     expect(res.status).toBe(401);
     expect(res.body).toMatchObject({ status: 401, code: 'UNAUTHENTICATED', detail });
   });

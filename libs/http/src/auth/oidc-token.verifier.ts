@@ -104,7 +104,7 @@ export class OidcTokenVerifier {
       });
     }
     if (error instanceof errors.JWTExpired) return unauthenticated('The token has expired.');
-    if (error instanceof errors.JWTClaimValidationFailed) return unauthenticated(CLAIM_DETAIL[error.claim] ?? 'The token has invalid claims.');
+    if (error instanceof errors.JWTClaimValidationFailed) return unauthenticated(claimDetail(error));
     if (error instanceof errors.JWKSNoMatchingKey) {
       return unauthenticated('The token is signed with a key the identity provider does not publish (retired or unknown).');
     }
@@ -119,9 +119,14 @@ const CLAIM_DETAIL: Record<string, string> = {
   iss: "The token's issuer is not trusted here.",
   aud: 'The token is not meant for this API (its audience does not match).',
   nbf: 'The token is not valid yet.',
-  exp: 'The token has no expiry.',
-  iat: 'The token claims to be issued in the future.',
 };
+
+function claimDetail({ claim, reason }: errors.JWTClaimValidationFailed): string {
+  if (claim === 'exp' && reason === 'missing') return 'The token has no expiry.';
+  // jose names only the registered claims it checks (exp, nbf, iat …), never a value of the token.
+  if (reason === 'invalid') return `The token's "${claim}" claim is malformed.`;
+  return CLAIM_DETAIL[claim] ?? 'The token has invalid claims.';
+}
 
 /** The token's own fault: no key of the provider's set fits it. Anything else means the set was not had. */
 function isKeySelectionError(error: unknown): boolean {

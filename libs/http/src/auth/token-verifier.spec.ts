@@ -1,4 +1,6 @@
 import { createHmac } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Logger } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { exportSPKI, generateKeyPair, SignJWT } from 'jose';
@@ -95,6 +97,20 @@ describe('TokenVerifier', () => {
       code: 'IDENTITY_PROVIDER_UNAVAILABLE',
       detail: "The identity provider's signing keys could not be fetched; retry later.",
     });
+  });
+
+  it('does not trust a discovery document that names another issuer (OIDC Discovery §4.3): 503, and the log says why', async () => {
+    const server = createServer((_req, res) => res.end(JSON.stringify({ issuer: 'https://impostor.example', jwks_uri: 'http://127.0.0.1:1/keys' })));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}/realms/crm`;
+      const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+      const token = await rs256({ ...claims, iss: issuer });
+      expect((await refusal(() => new TokenVerifier({ oidc: { ...oidc, issuer } }).verify(token))).status).toBe(503);
+      expect(warn).toHaveBeenCalledWith(expect.stringContaining('names another issuer (https://impostor.example)'));
+    } finally {
+      server.close();
+    }
   });
 
   it('refuses what is not a JWT at all', async () => {
