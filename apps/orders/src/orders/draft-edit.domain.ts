@@ -1,9 +1,9 @@
 import type { EventData } from '@crm/contracts';
 import { DomainError, type Decision, type DomainFieldIssue } from '@crm/domain';
 import { newEvent } from '@crm/messaging';
-import { compareAmounts, InvalidAmountError, parseAmount, priceLines, sumAmounts } from '@crm/money';
+import { compareAmounts, InvalidAmountError, priceLines, sumAmounts } from '@crm/money';
 import { cleanAddress, type Address } from '../customers/account.domain';
-import type { LineInput } from './order-draft.domain';
+import { oversizedLines, type LineInput } from './order-draft.domain';
 import { orderTerms, type Order, type OrderColumns, type OrderLine } from './order.domain';
 
 /** The parts of a draft an edit may change (`order.draft_updated`'s `changed`). */
@@ -38,16 +38,6 @@ export interface DraftEditChanges {
   set: Partial<OrderColumns>;
   lines?: (OrderLine & { position: number })[];
   edit?: { changed: DraftTerm[]; note: string | null; by: string; at: Date };
-}
-
-/** An amount the contracts and the `numeric(19,4)` columns hold: at most 15 digits before the point. */
-function storable(amount: string): boolean {
-  try {
-    parseAmount(amount);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /**
@@ -103,27 +93,22 @@ export function decideDraftEdit(order: Order, edit: DraftEdit, ctx: DraftEditCon
 
 type PricedLine = Omit<OrderLine, 'id'>;
 
-/** Prices each line exactly (as drafting does) and names every line that cannot be sold or priced or stored. */
+/** Prices each line exactly (as drafting does) and names every line that cannot be sold, priced or stored. */
 function priceEditedLines(input: readonly LineInput[], unsellable: ReadonlySet<string>): { priced: PricedLine[]; issues: DomainFieldIssue[] } {
   const issues: DomainFieldIssue[] = [];
   const priced = input.flatMap((line, i) => {
     if (unsellable.has(line.sku)) issues.push({ field: `lines[${i}].sku`, message: `unknown or inactive SKU ${line.sku}` });
     try {
-      const [p] = priceLines([line]);
-      if (!storable(p.lineTotal)) {
-        issues.push({ field: `lines[${i}].quantity`, message: `the line total ${p.lineTotal} is larger than an order can hold` });
-        return [];
-      }
-      return [{ sku: p.sku, productName: p.productName, quantity: p.quantity, unitPrice: p.unitPrice, discount: p.discount, lineTotal: p.lineTotal }];
+      const { sku, productName, quantity, unitPrice, discount, lineTotal } = priceLines([line])[0];
+      return [{ sku, productName, quantity, unitPrice, discount, lineTotal }];
     } catch (err) {
       if (!(err instanceof InvalidAmountError)) throw err;
       issues.push({ field: `lines[${i}].discount`, message: err.message });
       return [];
     }
   });
-  if (!issues.length && !storable(sumAmounts(priced.map((l) => l.lineTotal)))) {
-    issues.push({ field: 'lines', message: 'the order total is larger than an order can hold' });
-  }
+  // Sizes once every line is priced, so that each issue names its own line.
+  if (!issues.length) issues.push(...oversizedLines(priced));
   return { priced, issues };
 }
 
