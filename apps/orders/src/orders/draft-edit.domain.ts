@@ -107,7 +107,7 @@ function priceEditedLines(input: readonly LineInput[], unsellable: ReadonlySet<s
       return [];
     }
   });
-  // Sizes once every line is priced, so that each issue names its own line.
+  // Only once every line is priced: `priced` then has the request's indices, which the issues name.
   if (!issues.length) issues.push(...oversizedLines(priced));
   return { priced, issues };
 }
