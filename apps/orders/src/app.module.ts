@@ -6,6 +6,7 @@ import { CatalogueItemEntity, RepEntity } from './directory/directory.entities';
 import { OrderHistoryModule } from './history/history.module';
 import { FeedbackEntity, FeedbackRequestEntity } from './feedback/feedback.entities';
 import { migrations } from './migrations';
+import { OrderDraftEditEntity } from './orders/draft-edit.entity';
 import { OrderEntity, OrderLineEntity, OrderStatusHistoryEntity, OrderTrackingEntity } from './orders/order.entities';
 import type { OrdersSettings } from './orders.settings';
 import { OrdersModule } from './orders/orders.module';
@@ -15,6 +16,7 @@ const entities = [
   OrderLineEntity,
   OrderStatusHistoryEntity,
   OrderTrackingEntity,
+  OrderDraftEditEntity,
   AlertEntity,
   FeedbackEntity,
   FeedbackRequestEntity,

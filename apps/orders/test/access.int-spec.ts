@@ -29,6 +29,7 @@ const TABLE: AccessTable = {
   'POST /api/v1/history/orders': [Admin, Integration],
   'GET /api/v1/orders': SALES,
   'GET /api/v1/orders/:id': SALES,
+  'PATCH /api/v1/orders/:id': SALES,
   'POST /api/v1/orders/:id/submit': SALES,
   'POST /api/v1/orders/:id/confirm': MANAGERS,
   'POST /api/v1/orders/:id/reject': MANAGERS,
@@ -102,7 +103,10 @@ describe('orders access matrix (OWASP API1/API3/API5)', () => {
       prefix: '/api/v1/orders/',
       params: { id: orderA },
       callers,
+      // The edit needs If-Match (428 before anything is looked up); the other actions take it as optional.
+      headers: { 'If-Match': '"1"' },
       bodies: {
+        'PATCH /api/v1/orders/:id': { paymentTerms: 'NET45' },
         'POST /api/v1/orders/:id/submit': {},
         'POST /api/v1/orders/:id/confirm': {},
         'POST /api/v1/orders/:id/reject': { note: 'not mine' },
@@ -120,7 +124,7 @@ describe('orders access matrix (OWASP API1/API3/API5)', () => {
       bodies: { 'POST /api/v1/alerts/:id/acknowledge': {} },
     });
     expect([...orders.violations, ...alerts.violations]).toEqual([]);
-    expect([orders.checked.length, alerts.checked.length]).toEqual([10, 1]);
+    expect([orders.checked.length, alerts.checked.length]).toEqual([11, 1]);
     expect(await fingerprint()).toEqual(before);
   });
 

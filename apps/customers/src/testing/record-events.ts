@@ -108,6 +108,11 @@ const terms = (o: Order, total: string, currency: string) => ({
 export const orderEvents = {
   drafted: (o: Order, total: string, currency: string, at: string) =>
     createEvent('order.drafted', { subject: o.orderId, data: { ...terms(o, total, currency), by: o.repId, draftedAt: at } }),
+  draftUpdated: (o: Order, total: string, currency: string, at: string) =>
+    createEvent('order.draft_updated', {
+      subject: o.orderId,
+      data: { ...terms(o, total, currency), changed: ['lines'], note: 'two more pumps', by: o.repId, updatedAt: at },
+    }),
   confirmed: (o: Order, total: string, currency: string, at: string) =>
     createEvent('order.confirmed', { subject: o.orderId, data: { ...terms(o, total, currency), by: o.repId, autoConfirmed: false, confirmedAt: at } }),
   shipped: (orderId: string, at: string) =>

@@ -96,6 +96,35 @@ describe('timeline entries and record changes', () => {
     expect(lost.record).toMatchObject({ status: 'lost', open: false });
   });
 
+  it("shows what a draft's edit changed and keeps the draft's new total", () => {
+    const orderId = id();
+    const edited = timelineFact(
+      createEvent('order.draft_updated', {
+        subject: orderId,
+        data: {
+          orderId,
+          opportunityId: null,
+          repId: id(),
+          customer: { name: 'Li' },
+          currency: 'CNY',
+          lines: [{ lineId: id(), sku: 'P-1', productName: 'Pump', quantity: 3, unitPrice: '33.37', lineTotal: '100.11' }],
+          total: '100.11',
+          paymentTerms: 'NET30',
+          changed: ['lines', 'paymentTerms'],
+          by: 'u',
+          updatedAt: at,
+        },
+      }),
+    );
+    expect(edited.entry).toMatchObject({
+      kind: 'order.draft_updated',
+      recordKind: 'order',
+      at,
+      detail: { total: '100.11', changed: ['lines', 'paymentTerms'], by: 'u' },
+    });
+    expect(edited.record).toEqual({ recordKind: 'order', recordId: orderId, amount: '100.11', currency: 'CNY' });
+  });
+
   it('counts a payment and closes the receivable once nothing is owed', () => {
     const data = { paymentId: id(), receivableId: id(), orderId: id(), amount: '40.00', currency: 'EUR', receivedAt: at };
     const partial = timelineFact(createEvent('payment.received', { subject: data.receivableId, data: { ...data, outstanding: '60.00' } })).record;

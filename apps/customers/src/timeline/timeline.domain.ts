@@ -185,6 +185,14 @@ const RULES: Rules = {
       { total: d.total, currency: d.currency, customer: d.customer, opportunityId: d.opportunityId, lines: d.lines.length, by: d.by },
       { parentId: d.opportunityId, link: ownLink(d), repId: d.repId, team: d.team, status: 'draft', open: true, amount: d.total, currency: d.currency },
     ),
+  'order.draft_updated': (d) =>
+    order(
+      'order.draft_updated',
+      d.orderId,
+      d.updatedAt,
+      { total: d.total, currency: d.currency, changed: d.changed, note: d.note, by: d.by },
+      { amount: d.total, currency: d.currency },
+    ),
   'order.submitted': (d) => order('order.submitted', d.orderId, d.submittedAt, { by: d.by }, { status: 'submitted' }),
   'order.confirmed': (d) =>
     order(

@@ -67,6 +67,20 @@ describe('customer timeline and summary (real PostgreSQL and Kafka)', () => {
     );
   });
 
+  it("shows a draft order's edits on its account's timeline and keeps the draft's new total", async () => {
+    const account = await createAccount(svc, admin, { name: 'Draft Edit Valves', ownerRepId: owner.sub, team });
+    const draft = { orderId: randomUUID(), repId: rep.sub, team, accountId: account.id };
+    await svc.publish(ord.drafted(draft, '100.10', 'CNY', t(20)), ord.draftUpdated(draft, '133.47', 'CNY', t(21)));
+    const entries = await eventually(async () => {
+      const found = await timeline(rep, '&recordKind=order', `accounts/${account.id}`);
+      expect(kinds(found)).toEqual(['order.draft_updated', 'order.drafted']);
+      return found;
+    });
+    expect(entries[0]).toMatchObject({ recordId: draft.orderId, repId: rep.sub, detail: { total: '133.47', changed: ['lines'], note: 'two more pumps' } });
+    const [record] = await svc.dataSource.query('SELECT amount::text, currency, status FROM customer_records WHERE record_id = $1', [draft.orderId]);
+    expect(record).toEqual({ amount: '133.4700', currency: 'CNY', status: 'draft' });
+  });
+
   describe('with the rest of the customer history', () => {
     beforeAll(async () => {
       const deal1 = { opportunityId: o1, leadId, repId: rep.sub, team };

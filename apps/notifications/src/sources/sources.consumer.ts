@@ -59,8 +59,9 @@ export class SourcesConsumer {
     return this.sources.notify(ctx.manager, event, 'opportunity', event.data.opportunityId);
   }
 
-  @OnEvent(['crm.order.drafted', 'crm.order.confirmed'])
-  onOrder(@Payload() event: EventOf<'order.drafted' | 'order.confirmed'>, @Ctx() ctx: InboxContext) {
+  /** An order's owner, name and product lines; a draft's edit may change its lines, so its product lines. */
+  @OnEvent(['crm.order.drafted', 'crm.order.draft_updated', 'crm.order.confirmed'])
+  onOrder(@Payload() event: EventOf<'order.drafted' | 'order.draft_updated' | 'order.confirmed'>, @Ctx() ctx: InboxContext) {
     return this.sources.order(ctx.manager, event);
   }
 

@@ -130,6 +130,38 @@ describe('notifications from the other services’ events (real Kafka and Postgr
     expect((await inbox(rep)).filter((n) => n.record_id === receivableId)).toHaveLength(1);
   });
 
+  it("follows a draft's edited lines: a complaint goes to the product team of the lines the order now has", async () => {
+    const orderId = randomUUID();
+    const terms = (sku: string) => ({
+      orderId,
+      opportunityId: null,
+      repId: rep,
+      team,
+      customer: { name: 'Wang Fang', company: 'Valve Buyers' },
+      currency: 'CNY',
+      lines: [{ sku, productName: sku, quantity: 1, unitPrice: '10.00', discount: '0', lineId: randomUUID(), lineTotal: '10.00' }],
+      total: '10.00',
+      paymentTerms: 'NET30',
+    });
+    await publishAndWait(
+      createEvent('item.upserted', { subject: 'VALVE-1', data: { sku: 'VALVE-1', name: 'Valve', productLine: 'valves', active: true, updatedAt: now() } }),
+      createEvent('order.drafted', { subject: orderId, data: { ...terms('PUMP-1'), by: 'u', draftedAt: now() } }),
+      createEvent('order.draft_updated', { subject: orderId, data: { ...terms('VALVE-1'), changed: ['lines'], by: 'u', updatedAt: now() } }),
+    );
+    const [record] = await svc.dataSource.query(`SELECT product_lines FROM record_access WHERE record_kind = 'order' AND record_id = $1`, [orderId]);
+    expect(record.product_lines).toEqual(['valves']);
+    await publishAndWait(
+      createEvent('order.feedback_received', {
+        subject: orderId,
+        data: { orderId, feedbackId: randomUUID(), repId: rep, rating: 1, category: 'quality', comment: '阀门漏水', complaint: true, receivedAt: now() },
+      }),
+    );
+    expect((await inbox(valveRd)).filter((n) => n.record_id === orderId).map((n) => n.type)).toEqual(['customer_complaint']);
+    expect((await inbox(pumpRd)).filter((n) => n.record_id === orderId)).toHaveLength(0);
+    // Read: an unacknowledged complaint would escalate in the escalation test below and change its count.
+    await svc.dataSource.query('UPDATE notifications SET read_at = now() WHERE record_id = $1', [orderId]);
+  });
+
   it('tells nobody of a historical or stale event', async () => {
     const opportunityId = randomUUID();
     const overdue = (time: string) =>

@@ -80,7 +80,7 @@ export class SourcesService {
     });
   }
 
-  async order(m: EntityManager, { data }: EventOf<'order.drafted' | 'order.confirmed'>) {
+  async order(m: EntityManager, { data }: EventOf<'order.drafted' | 'order.draft_updated' | 'order.confirmed'>) {
     const productLines = await this.records.productLinesOf(
       m,
       data.lines.map((l) => l.sku),

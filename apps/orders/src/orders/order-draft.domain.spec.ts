@@ -89,6 +89,13 @@ describe('decideCreate', () => {
     ]);
   });
 
+  it('refuses a line or a total too large to store (15 digits before the point) instead of failing to save it', () => {
+    const huge = { sku: 'PUMP-200', productName: 'Pump', quantity: 1_000_000, unitPrice: '999999999999999' };
+    expect(fieldsOf(() => decideCreate(command({ lines: [lines[0], huge] }), ctx()))).toEqual([expect.objectContaining({ field: 'lines[1].quantity' })]);
+    const half = { ...huge, quantity: 1, unitPrice: '600000000000000' };
+    expect(fieldsOf(() => decideCreate(command({ lines: [half, half] }), ctx()))).toEqual([expect.objectContaining({ field: 'lines' })]);
+  });
+
   it('names the first line whose SKU is unknown or retired', () => {
     expect(fieldsOf(() => decideCreate(command({ unsellable: new Set(['VALVE-10']) }), ctx()))).toEqual([
       { field: 'lines[1].sku', message: 'unknown or inactive SKU VALVE-10' },

@@ -1,7 +1,7 @@
 import type { EventOf } from '@crm/contracts';
-import { DomainError, type Decision } from '@crm/domain';
+import { DomainError, type Decision, type DomainFieldIssue } from '@crm/domain';
 import { newEvent } from '@crm/messaging';
-import { priceProductLines, sumAmounts, type ProductLineInput } from '@crm/money';
+import { parseAmount, priceProductLines, sumAmounts, type ProductLineInput } from '@crm/money';
 import { defaultAddresses, type Address, type OrderAddresses } from '../customers/account.domain';
 import { orderTerms, type CustomerInfo, type Order, type OrderLine, type StatusHistoryEntry } from './order.domain';
 
@@ -42,8 +42,33 @@ export interface NewOrder {
   history: StatusHistoryEntry;
 }
 
-/** Prices each line exactly; a discount larger than its line is an invalid `lines[i].discount`. */
-export const pricedLines = (lines: readonly LineInput[]): PricedLine[] => priceProductLines(lines);
+/** An amount the contracts and the `numeric(19,4)` columns hold: at most 15 digits before the point. */
+function storable(amount: string): boolean {
+  try {
+    parseAmount(amount);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Lines, or a total, too large to store or publish: `lines[i].quantity`, else `lines`. */
+export function oversizedLines(lines: readonly PricedLine[]): DomainFieldIssue[] {
+  const issues = lines.flatMap((l, i) =>
+    storable(l.lineTotal) ? [] : [{ field: `lines[${i}].quantity`, message: `the line total ${l.lineTotal} is larger than an order can hold` }],
+  );
+  if (!issues.length && !storable(sumAmounts(lines.map((l) => l.lineTotal))))
+    issues.push({ field: 'lines', message: 'the order total is larger than an order can hold' });
+  return issues;
+}
+
+/** Prices each line exactly; a discount larger than its line is an invalid `lines[i].discount`, a line too large to store `lines[i].quantity`. */
+export function pricedLines(lines: readonly LineInput[]): PricedLine[] {
+  const priced = priceProductLines(lines);
+  const oversized = oversizedLines(priced);
+  if (oversized.length) throw DomainError.invalidFields(oversized);
+  return priced;
+}
 
 /** Drafts the order and `order.drafted`, carrying the whole order. */
 export function decideDraft(terms: DraftTerms, { by, now, newId }: DraftContext): Decision<NewOrder> {

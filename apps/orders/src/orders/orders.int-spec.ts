@@ -146,6 +146,7 @@ describe('orders service (real Kafka and PostgreSQL)', () => {
       [order({ lines: [{ sku: 'OLD-1', productName: 'Retired', quantity: 1, unitPrice: '1' }] }), 400, 'lines[0].sku'],
       [order({ lines: [{ sku: 'PUMP-200', productName: 'Pump', quantity: 1, unitPrice: '1.5', discount: '2' }] }), 400, 'lines[0].discount'],
       [order({ lines: [{ sku: 'PUMP-200', productName: 'Pump', quantity: 1, unitPrice: '1.23456' }] }), 400, 'lines[0].unitPrice'],
+      [order({ lines: [{ sku: 'PUMP-200', productName: 'Pump', quantity: 1_000_000, unitPrice: '999999999999999' }] }), 400, 'lines[0].quantity'],
       [order({ paymentTerms: 'whenever' }), 400, 'paymentTerms'],
       [order({ repId: otherRep.sub }), 400, 'repId'],
     ];

@@ -5,6 +5,9 @@ import { DirectoryModule } from '../directory/directory.module';
 import { FeedbackRepository } from '../feedback/feedback.repository';
 import { FeedbackService } from '../feedback/feedback.service';
 import type { OrdersSettings } from '../orders.settings';
+import { DraftEditController } from './draft-edit.controller';
+import { DraftEditRepository } from './draft-edit.repository';
+import { DraftEditService } from './draft-edit.service';
 import { OrderEventsService } from './order-events.service';
 import { OrdersConsumer } from './orders.consumer';
 import { OrdersController } from './orders.controller';
@@ -18,11 +21,13 @@ export class OrdersModule {
     return {
       module: OrdersModule,
       imports: [AlertsModule, DirectoryModule, CustomersModule],
-      controllers: [OrdersController, OrdersConsumer],
+      controllers: [OrdersController, DraftEditController, OrdersConsumer],
       providers: [
         OrdersRepository,
         OrdersService,
         OrderEventsService,
+        DraftEditRepository,
+        DraftEditService,
         FeedbackRepository,
         FeedbackService,
         { provide: AUTO_CONFIRM_LIMITS, useValue: settings.autoConfirmLimits },

@@ -6,6 +6,8 @@ import { appendToOutbox } from '@crm/messaging';
 import { AlertsRepository } from '../alerts/alerts.repository';
 import { FeedbackRepository } from '../feedback/feedback.repository';
 import type { ListOrdersQuery } from './dto/order.dto';
+import type { OrderDraftEditEntity } from './draft-edit.entity';
+import { DraftEditRepository } from './draft-edit.repository';
 import type { NewOrder } from './order-draft.domain';
 import type { OrderChanges } from './order.domain';
 import { OrderEntity, OrderLineEntity, OrderStatusHistoryEntity, OrderTrackingEntity } from './order.entities';
@@ -14,6 +16,8 @@ export interface OrderView extends Omit<OrderEntity, 'lines'> {
   lines: OrderLineEntity[];
   history?: OrderStatusHistoryEntity[];
   tracking?: OrderTrackingEntity[];
+  /** Edits made while it was a draft, oldest first. */
+  edits?: OrderDraftEditEntity[];
 }
 
 /** Orders with their lines, status history and tracking: reads scoped to the caller, locked loads, saves. */
@@ -23,6 +27,7 @@ export class OrdersRepository {
     private readonly dataSource: DataSource,
     private readonly alerts: AlertsRepository,
     private readonly feedback: FeedbackRepository,
+    private readonly draftEdits: DraftEditRepository,
   ) {}
 
   /** The caller's order under a row lock, with its lines; undefined when absent or not theirs (a 404 either way). */
@@ -49,17 +54,18 @@ export class OrdersRepository {
     return (await m.find(OrderEntity, { select: { id: true }, where: { opportunityId } })).map((o) => o.id);
   }
 
-  /** The caller's order with its lines, status history and tracking reports. */
+  /** The caller's order with its lines, status history, tracking reports and draft edits. */
   async detail(user: AuthUser, id: string): Promise<OrderView | undefined> {
     const m = this.dataSource.manager;
     const order = await this.scoped(m, user).andWhere('o.id = :id', { id }).getOne();
     if (!order) return undefined;
-    const [lines, history, tracking] = await Promise.all([
+    const [lines, history, tracking, edits] = await Promise.all([
       m.find(OrderLineEntity, { where: { orderId: id }, order: { position: 'ASC' } }),
       m.find(OrderStatusHistoryEntity, { where: { orderId: id }, order: { id: 'ASC' } }),
       m.find(OrderTrackingEntity, { where: { orderId: id }, order: { at: 'ASC' } }),
+      this.draftEdits.editsOf(m, id),
     ]);
-    return { ...order, lines, history, tracking };
+    return { ...order, lines, history, tracking, edits };
   }
 
   list(user: AuthUser, query: ListOrdersQuery): Promise<Page<OrderEntity>> {

@@ -56,6 +56,22 @@ export const OrderDrafted = defineEvent({
   data: z.object({ ...OrderTerms, by: Actor, draftedAt: Timestamp }),
 });
 
+/** The parts of a draft an edit may change (PATCH /api/v1/orders/{id}). */
+export const DraftTerm = z.enum(['lines', 'currency', 'paymentTerms', 'billingAddress', 'shippingAddress', 'promisedDeliveryDate']);
+
+export const OrderDraftUpdated = defineEvent({
+  ...order,
+  name: 'order.draft_updated',
+  summary: "A draft's lines, terms, addresses or promised date were edited before it was submitted: the order's terms as they now stand.",
+  data: z.object({
+    ...OrderTerms,
+    changed: z.array(DraftTerm).min(1).describe('which parts this edit changed; the other terms are repeated as they stand'),
+    note: z.string().max(2000).optional().describe("the editor's reason, when given"),
+    by: Actor,
+    updatedAt: Timestamp,
+  }),
+});
+
 export const OrderSubmitted = defineEvent({
   ...order,
   name: 'order.submitted',

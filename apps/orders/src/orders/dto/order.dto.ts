@@ -27,7 +27,7 @@ import { FEEDBACK_CATEGORIES } from '../../feedback/feedback.domain';
 
 export const AMOUNT_PATTERN = /^\d{1,15}(\.\d{1,4})?$/;
 const AMOUNT_MESSAGE = '$property must be a decimal string with at most 4 fraction digits, e.g. "19.99"';
-const PAYMENT_TERMS = /^(NET(0|[1-9]\d{0,2})|DUE_ON_RECEIPT|EOM)$/;
+export const PAYMENT_TERMS = /^(NET(0|[1-9]\d{0,2})|DUE_ON_RECEIPT|EOM)$/;
 
 export class CustomerDto {
   @ApiProperty({ example: 'Li Wei' }) @IsString() @IsNotEmpty() @MaxLength(200) name: string;
