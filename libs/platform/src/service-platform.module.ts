@@ -36,7 +36,12 @@ export class ServicePlatformModule {
           extra: { max: 10, connectionTimeoutMillis: 5_000 },
         }),
         ObservabilityModule.forRoot({ serviceName: config.service }),
-        ApiConventionsModule.forRoot({ jwtSecret: config.jwtSecret, rateLimit: config.rateLimit, isUnavailable: isTransientInfrastructureError }),
+        ApiConventionsModule.forRoot({
+          jwtSecret: config.jwtSecret,
+          rateLimit: config.rateLimit,
+          isUnavailable: isTransientInfrastructureError,
+          csvExport: { maxRows: config.csvExportMaxRows },
+        }),
         MessagingModule.forRoot({ serviceName: config.service, brokers: config.kafkaBrokers, topicPrefix: config.topicPrefix, inbox }),
         ScheduleModule.forRoot(),
       ],
