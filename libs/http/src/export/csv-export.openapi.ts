@@ -11,6 +11,15 @@ export const CSV_EXPORT_DESCRIPTION =
   `(UTF-8 with BOM, RFC 4180, a header row, nested fields as dotted columns, formula cells prefixed with \`'\`), ` +
   `at most ${EXPORT_ROW_LIMIT_HEADER} rows; the trailer ${EXPORT_TRUNCATED_TRAILER} says whether the cap cut it.`;
 
+const PAGE_SCHEMA = {
+  type: 'object',
+  required: ['items', 'nextCursor'],
+  properties: {
+    items: { type: 'array', items: { type: 'object' } },
+    nextCursor: { type: 'string', nullable: true, description: 'Pass as `cursor` for the next page; null on the last' },
+  },
+};
+
 /**
  * Documents the CSV export on every paginated list of a document: a GET with a `cursor` query parameter gets
  * `text/csv` beside its JSON 200. Run over the whole document, so no list can forget it.
@@ -23,6 +32,8 @@ export function documentCsvExports(document: OpenAPIObject): OpenAPIObject {
     const ok = (get.responses['200'] ??= { description: '' });
     ok.description = [ok.description, CSV_EXPORT_DESCRIPTION].filter(Boolean).join('\n\n');
     ok.content = {
+      // A list that documents no item type still says it answers a page.
+      'application/json': { schema: PAGE_SCHEMA },
       ...ok.content,
       'text/csv': { schema: { type: 'string', description: 'CSV, UTF-8 with BOM, CRLF line ends' } },
     };
