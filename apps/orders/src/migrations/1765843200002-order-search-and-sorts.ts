@@ -1,6 +1,12 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { addSearchText, dropSearchText, phoneDigitsPart, searchablePart } from '@crm/persistence';
 
+const REP_SORTS = [
+  ['idx_orders_rep_updated', 'updated_at'],
+  ['idx_orders_rep_total', 'total'],
+  ['idx_orders_rep_promised_sort', `(COALESCE(promised_delivery_date, 'infinity'))`],
+] as const;
+
 export class OrderSearchAndSorts1765843200002 implements MigrationInterface {
   name = 'OrderSearchAndSorts1765843200002';
 
@@ -19,10 +25,14 @@ export class OrderSearchAndSorts1765843200002 implements MigrationInterface {
     await q.query('CREATE INDEX idx_orders_updated ON orders (updated_at, id)');
     await q.query('CREATE INDEX idx_orders_total ON orders (total, id)');
     await q.query(`CREATE INDEX idx_orders_promised_sort ON orders ((COALESCE(promised_delivery_date, 'infinity')), id)`);
+    // A rep's list walks their own rows in order (idx_orders_rep already holds created_at).
+    for (const [name, sort] of REP_SORTS) await q.query(`CREATE INDEX ${name} ON orders (rep_id, ${sort}, id)`);
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const index of ['idx_orders_updated', 'idx_orders_total', 'idx_orders_promised_sort']) await q.query(`DROP INDEX ${index}`);
+    for (const index of ['idx_orders_updated', 'idx_orders_total', 'idx_orders_promised_sort', ...REP_SORTS.map(([name]) => name)]) {
+      await q.query(`DROP INDEX ${index}`);
+    }
     await dropSearchText(q, 'orders');
   }
 }
