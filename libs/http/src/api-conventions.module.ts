@@ -1,11 +1,12 @@
 import { DynamicModule, Module, ModuleMetadata, OnModuleInit, Provider } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_PIPE, HttpAdapterHost } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE, HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
 import { API_CONVENTIONS_OPTIONS, ApiConventionsOptions, assertApiConventionsOptions } from './api-conventions.options';
 import { JwtAuthGuard } from './auth/jwt-auth.guard';
 import { RolesGuard } from './auth/roles.guard';
 import { TokenVerifier } from './auth/token-verifier';
 import { installEtagHook } from './concurrency/etag.hooks';
+import { CsvExportInterceptor } from './export/csv-export.interceptor';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { ClientThrottlerGuard, throttlerOptionsFor } from './limits/rate-limit';
@@ -26,6 +27,8 @@ const conventionProviders: Provider[] = [
   { provide: APP_GUARD, useClass: RolesGuard },
   { provide: APP_FILTER, useClass: ProblemDetailsFilter },
   { provide: APP_PIPE, useFactory: createValidationPipe },
+  // Any list answers `Accept: text/csv` with a streamed export of all its pages.
+  { provide: APP_INTERCEPTOR, useClass: CsvExportInterceptor },
   IdempotencyInterceptor,
 ];
 

@@ -29,6 +29,8 @@ export interface ApiConventionsOptions {
    * 503 with Retry-After, since the client did nothing wrong and should retry. Default: none.
    */
   isUnavailable?: (error: unknown) => boolean;
+  /** Streamed CSV exports of lists (`Accept: text/csv`): the most rows one export holds. Default 100 000. */
+  csvExport?: { maxRows?: number };
 }
 
 export const MIN_JWT_SECRET_LENGTH = 32;
@@ -48,5 +50,8 @@ export function assertApiConventionsOptions(options: ApiConventionsOptions): Api
       throw new Error(`ApiConventionsModule: idempotency.${name} must be a positive integer`);
     }
   }
+  const maxRows = options.csvExport?.maxRows;
+  if (maxRows !== undefined && (!Number.isInteger(maxRows) || maxRows < 1))
+    throw new Error('ApiConventionsModule: csvExport.maxRows must be a positive integer');
   return options;
 }

@@ -23,6 +23,20 @@ export { encodeCursor, decodeCursor, type CursorValue } from './pagination/curso
 export { paginate, type PaginateOptions, type SortDirection } from './pagination/keyset-paginate.util';
 export { ApiPageResponse } from './pagination/api-page-response.decorator';
 
+// Sorting and text search of lists
+export { SortQuery, sortValues, sortBy, type SortColumns } from './pagination/sort-query';
+export { SearchQuery } from './validation/search-query.decorator';
+
+// Streamed CSV export of any list (Accept: text/csv)
+export {
+  CsvExportInterceptor,
+  CSV_CONTENT_TYPE,
+  DEFAULT_CSV_EXPORT_MAX_ROWS,
+  EXPORT_ROW_LIMIT_HEADER,
+  EXPORT_TRUNCATED_TRAILER,
+} from './export/csv-export.interceptor';
+export { documentCsvExports, CSV_EXPORT_DESCRIPTION } from './export/csv-export.openapi';
+
 // Auth
 export * from './auth/role.enum';
 export type { AuthUser } from './auth/auth-user.types';

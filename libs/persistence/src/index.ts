@@ -1,2 +1,3 @@
 export * from './load-decide-save';
 export * from './shared-transaction';
+export * from './text-search';

@@ -2,14 +2,17 @@ import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
-import { createHttpAdapter } from '@crm/http';
+import { createHttpAdapter, documentCsvExports } from '@crm/http';
 import { MessagingRuntime } from '@crm/messaging';
 import { createJsonLogger } from '@crm/observability';
 import type { ServiceConfig } from './service-config';
 
-/** The service's OpenAPI document, as served and as written to docs/api/ by `npm run docs:api`. */
+/**
+ * The service's OpenAPI document, as served and as written to docs/api/ by `npm run docs:api`; every list
+ * documents its CSV export (`documentCsvExports`).
+ */
 export function openApiDocument(app: INestApplication, service: ServiceConfig['service']): OpenAPIObject {
-  return SwaggerModule.createDocument(
+  const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle(`CRM ${service} API`)
@@ -18,6 +21,7 @@ export function openApiDocument(app: INestApplication, service: ServiceConfig['s
       .addSecurityRequirements('bearer')
       .build(),
   );
+  return documentCsvExports(document);
 }
 
 /** OpenAPI at `/openapi.json`, UI at `/docs`, on every service. */

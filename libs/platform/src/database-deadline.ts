@@ -102,6 +102,11 @@ export class DatabaseDeadline implements OnModuleInit, OnModuleDestroy {
     this.waiting.delete(waiter);
     const { reply } = waiter;
     if (reply.sent) return;
+    // A streamed answer (a CSV export) has begun: cut it off, so the client cannot take it for whole.
+    if (reply.raw.headersSent) {
+      reply.raw.destroy();
+      return;
+    }
     const correlationId = reply.getHeader('x-correlation-id');
     void reply
       .code(503)

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ServiceName } from '@crm/contracts';
 import { canonicalTimeZone, DEFAULT_TIME_ZONE } from '@crm/calendar';
-import { oidcOptionsFromEnv, rateLimitFromEnv, type OidcOptions, type RateLimitOptions } from '@crm/http';
+import { DEFAULT_CSV_EXPORT_MAX_ROWS, oidcOptionsFromEnv, rateLimitFromEnv, type OidcOptions, type RateLimitOptions } from '@crm/http';
 
 /** Each service's default port on a developer machine; `<SERVICE>_PORT` or `PORT` overrides it. */
 export const DEFAULT_PORTS: Record<ServiceName, number> = {
@@ -48,6 +48,8 @@ export interface ServiceConfig<Settings = unknown> {
    * deployment. Every day, week, month and quarter boundary follows it; instants stay UTC (ADR 0012).
    */
   timeZone: string;
+  /** CSV_EXPORT_MAX_ROWS: the most rows one streamed CSV export of a list holds (default 100 000). */
+  csvExportMaxRows: number;
   /** The service's own settings, validated with the platform's at boot. */
   settings: Settings;
 }
@@ -59,6 +61,7 @@ const schema = z.object({
   kafkaBrokers: z.array(z.string().regex(/^[^\s:]+:\d+$/, 'must be host:port')).min(1),
   topicPrefix: z.string().regex(/^[a-z0-9._-]*$/i),
   jwtSecret: z.string().min(32, 'must be at least 32 characters').optional(),
+  csvExportMaxRows: z.coerce.number().int().min(1).max(10_000_000),
 });
 
 /** The server URL from DATABASE_URL or the libpq PG* variables, pointed at one database. */
@@ -96,6 +99,7 @@ export function loadServiceConfig<S extends SettingsSpec = Record<never, Setting
     topicPrefix: env.KAFKA_TOPIC_PREFIX ?? '',
     // In production a provider may be the only source of tokens; without one, the secret is required.
     jwtSecret: env.JWT_SECRET ?? (!production ? LOCAL_JWT_SECRET : oidc ? undefined : ''),
+    csvExportMaxRows: env.CSV_EXPORT_MAX_ROWS || DEFAULT_CSV_EXPORT_MAX_ROWS,
   };
   const parsed = schema.safeParse(raw);
   const problems = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);

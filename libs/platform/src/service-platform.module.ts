@@ -41,6 +41,7 @@ export class ServicePlatformModule {
           oidc: config.oidc,
           rateLimit: config.rateLimit,
           isUnavailable: isTransientInfrastructureError,
+          csvExport: { maxRows: config.csvExportMaxRows },
         }),
         MessagingModule.forRoot({ serviceName: config.service, brokers: config.kafkaBrokers, topicPrefix: config.topicPrefix, inbox }),
         ScheduleModule.forRoot(),

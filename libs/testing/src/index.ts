@@ -13,3 +13,4 @@ export * from './cloudevents/conformance';
 export * from './mailbox';
 export * from './event-stream';
 export * from './identity-provider';
+export * from './lists';

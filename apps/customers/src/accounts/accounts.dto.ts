@@ -16,7 +16,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { CompanySize } from '@crm/contracts';
-import { PageQueryDto } from '@crm/http';
+import { PageQueryDto, SearchQuery } from '@crm/http';
 
 const DOMAIN = /^(https?:\/\/)?([a-z0-9\u00a1-\uffff](?:[a-z0-9\u00a1-\uffff-]{0,61}[a-z0-9\u00a1-\uffff])?\.)+[a-z\u00a1-\uffff]{2,63}\/?$/i;
 const Trim = () => Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value));
@@ -73,11 +73,7 @@ export class UpdateAccountDto extends AccountFieldsDto {
 }
 
 export class ListAccountsQuery extends PageQueryDto {
-  @ApiPropertyOptional({ description: 'fragment of the name (Latin or Chinese), a domain or the tax id' })
-  @IsOptional()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(100)
+  @SearchQuery('fragment of the name (Latin or Chinese), a domain or the tax id')
   q?: string;
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() ownerId?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @IsNotEmpty() @MaxLength(64) team?: string;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { paginate, restrictToScope, type AuthUser, type Page } from '@crm/http';
-import { hanPair, likeFragment } from '../search';
+import { whereTextMatches } from '@crm/persistence';
 import { restrictToVisible } from '../visibility';
 import type { AccountRow } from './account.domain';
 import { AccountEntity } from './account.entity';
@@ -82,12 +82,7 @@ export class AccountsRepository {
     // A merged-away account is only reachable by its id (GET follows `mergedInto`).
     const qb = this.visible(user).andWhere('a.mergedInto IS NULL');
     // The trigram GIN index serves the fragment, Latin or Chinese, anywhere in the name, domains or tax id.
-    if (query.q) {
-      qb.andWhere(`a.search_text LIKE :q`, { q: likeFragment(query.q) });
-      // Two Chinese characters have no trigram: their pair index finds the candidates (migration 1765497600000).
-      const pair = hanPair(query.q);
-      if (pair) qb.andWhere('search_han_pairs(a.search_text) @> ARRAY[:pair]::text[]', { pair });
-    }
+    if (query.q) whereTextMatches(qb, 'a.search_text', query.q);
     if (query.ownerId) qb.andWhere('a.ownerRepId = :ownerId', { ownerId: query.ownerId });
     if (query.team) qb.andWhere('a.team = :team', { team: query.team });
     if (query.region) qb.andWhere('a.region = :region', { region: query.region });

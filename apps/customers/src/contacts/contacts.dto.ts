@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
-import { PageQueryDto } from '@crm/http';
+import { PageQueryDto, SearchQuery } from '@crm/http';
 import { CHANNELS } from './contact.domain';
 
 const PHONE = /^\+?[\d\s().-]{5,40}$/;
@@ -49,11 +49,7 @@ export class UpdateContactDto extends ContactFieldsDto {
 }
 
 export class ListContactsQuery extends PageQueryDto {
-  @ApiPropertyOptional({ description: 'fragment of the name, company (Latin or Chinese), email or phone' })
-  @IsOptional()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(100)
+  @SearchQuery('fragment of the name, company (Latin or Chinese), email or phone')
   q?: string;
   @ApiPropertyOptional({ format: 'uuid', description: 'current members of this account' }) @IsOptional() @IsUUID() accountId?: string;
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() ownerId?: string;

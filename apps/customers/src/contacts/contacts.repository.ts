@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { paginate, restrictToScope, type AuthUser, type Page } from '@crm/http';
-import { hanPair, likeFragment, phoneFragment } from '../search';
+import { whereTextMatches } from '@crm/persistence';
 import { restrictToVisible } from '../visibility';
 import type { ContactRow } from './contact.domain';
 import { ContactEntity, type Membership } from './contact.entity';
@@ -90,14 +90,8 @@ export class ContactsRepository {
 
   list(user: AuthUser, query: ListContactsQuery): Promise<Page<ContactEntity>> {
     const qb = this.visible(user).andWhere('c.mergedInto IS NULL');
-    if (query.q) {
-      // Name, company or email fragment through the trigram index; a phone fragment matches however it was typed.
-      const digits = phoneFragment(query.q);
-      qb.andWhere(digits ? '(c.search_text LIKE :q OR c.search_text LIKE :digits)' : 'c.search_text LIKE :q', { q: likeFragment(query.q), digits });
-      // Two Chinese characters have no trigram: their pair index finds the candidates (migration 1765324800000).
-      const pair = hanPair(query.q);
-      if (pair) qb.andWhere('search_han_pairs(c.search_text) @> ARRAY[:pair]::text[]', { pair });
-    }
+    // Name, company, email or phone fragment: trigram index, or the Chinese-pair index for two characters.
+    if (query.q) whereTextMatches(qb, 'c.search_text', query.q);
     if (query.accountId) {
       qb.andWhere('EXISTS (SELECT 1 FROM contact_accounts ca WHERE ca.contact_id = c.id AND ca.account_id = :accountId AND ca.until IS NULL)', {
         accountId: query.accountId,

@@ -4,7 +4,7 @@ export class ContactSearchPairs1765411200000 implements MigrationInterface {
   async up(q: QueryRunner): Promise<void> {
     // A trigram index cannot serve a two-character fragment ("华为", "王伟": most Chinese names and brands), so such a
     // search read every row (seconds over 1 M contacts). Every pair of neighbouring Chinese characters of the search
-    // text, indexed, answers it; the LIKE still decides. The range must match `hanPair` in search.ts.
+    // text, indexed, answers it; the LIKE still decides. The range must match `hanPair` (@crm/persistence, text-search.ts).
     await q.query(`
       CREATE FUNCTION search_han_pairs(t text) RETURNS text[] LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
         SELECT coalesce(array_agg(DISTINCT substr(r[1], i, 2)), '{}')

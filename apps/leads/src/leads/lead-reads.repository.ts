@@ -1,9 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { accessScope, paginate, type AuthUser, type Page } from '@crm/http';
+import { accessScope, paginate, sortBy, type AuthUser, type Page, type SortColumns } from '@crm/http';
+import { whereTextMatches } from '@crm/persistence';
 import { FollowUpEntity, LeadEntity, LeadTouchEntity } from './lead.entities';
-import type { ListLeadsQuery, OverdueQuery } from './leads.dto';
+import type { LEAD_SORT_KEYS, ListLeadsQuery, OverdueQuery } from './leads.dto';
 import { LeadsRepository } from './leads.repository';
+
+// Each served by an index of migration 1765843200000 (created_at: idx_leads_created); NULLs as the index has them.
+const SORT_COLUMNS = {
+  createdAt: 'lead.createdAt',
+  updatedAt: 'lead.updatedAt',
+  contactName: 'lead.contactName',
+  company: { column: 'lead.company', nullsAs: '' },
+  score: { column: 'lead.score', nullsAs: -1 },
+} satisfies Record<(typeof LEAD_SORT_KEYS)[number], SortColumns[string]>;
 
 /** The queries behind the lead lists and a lead's details, each narrowed to what the caller may see. */
 @Injectable()
@@ -26,9 +36,8 @@ export class LeadReadsRepository {
       const late = `lead.status = 'assigned' AND lead.firstFollowedUpAt IS NULL AND lead.firstFollowUpDueAt <= now()`;
       qb.andWhere(query.overdue ? `(${late})` : `NOT (${late})`);
     }
-    const sort = query.sort ?? '-createdAt';
-    const column = sort.replace('-', '') === 'updatedAt' ? 'lead.updatedAt' : 'lead.createdAt';
-    return paginate(qb, { sort: { column, direction: sort.startsWith('-') ? 'DESC' : 'ASC' }, tieBreaker: 'id', limit: query.limit, cursor: query.cursor });
+    if (query.q) whereTextMatches(qb, 'lead.search_text', query.q);
+    return paginate(qb, { sort: sortBy(query.sort, SORT_COLUMNS, '-createdAt'), tieBreaker: 'id', limit: query.limit, cursor: query.cursor });
   }
 
   /** The lead with its touches and follow-ups, when the caller may see it. */

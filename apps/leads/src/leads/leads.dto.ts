@@ -23,7 +23,7 @@ import {
   type ValidationOptions,
 } from 'class-validator';
 import { CompanySize, FollowUpChannel, LeadSource } from '@crm/contracts';
-import { PageQueryDto } from '@crm/http';
+import { PageQueryDto, SearchQuery, SortQuery } from '@crm/http';
 import { DISQUALIFY_REASONS, LEAD_STATUSES } from './lead.domain';
 
 const PHONE = /^\+?[\d\s().-]{5,40}$/;
@@ -168,7 +168,8 @@ export class FollowUpDto {
   nextActionDueAt?: string;
 }
 
-const SORTS = ['createdAt', '-createdAt', 'updatedAt', '-updatedAt'] as const;
+/** The columns the lead list sorts by (`sort=contactName`, `sort=-score`); lead-reads.repository.ts maps each to its column. */
+export const LEAD_SORT_KEYS = ['createdAt', 'updatedAt', 'contactName', 'company', 'score'] as const;
 const bool = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 
 export class ListLeadsQuery extends PageQueryDto {
@@ -184,7 +185,9 @@ export class ListLeadsQuery extends PageQueryDto {
   @Transform(bool)
   @IsBoolean()
   overdue?: boolean;
-  @ApiPropertyOptional({ enum: SORTS, default: '-createdAt' }) @IsOptional() @IsIn(SORTS) sort?: (typeof SORTS)[number];
+  @SearchQuery('fragment of the contact name, company, email or phone') q?: string;
+  @SortQuery(LEAD_SORT_KEYS, '-createdAt', 'one column, a leading `-` sorts descending; leads without a company or score sort first ascending')
+  sort?: string;
 }
 
 export class OverdueQuery extends PageQueryDto {

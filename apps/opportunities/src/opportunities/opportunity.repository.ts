@@ -2,16 +2,24 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Decision } from '@crm/domain';
-import { paginate, restrictToScope, type AuthUser, type Page } from '@crm/http';
+import { paginate, restrictToScope, sortBy, type AuthUser, type Page, type SortColumns } from '@crm/http';
+import { whereTextMatches } from '@crm/persistence';
 import { appendToOutbox } from '@crm/messaging';
 import { lineTotal } from '@crm/money';
 import { PipelineRepository } from '../pipeline/pipeline.repository';
-import type { ListOpportunitiesQuery, SummaryQuery } from './dto/opportunity.dto';
+import type { ListOpportunitiesQuery, OPPORTUNITY_SORT_KEYS, SummaryQuery } from './dto/opportunity.dto';
 import type { OpenedOpportunity } from './opportunity-opening.domain';
 import type { OpportunityChanges, OpportunityState, PricedLine } from './opportunity.domain';
 import { OpportunityEntity, OpportunityLineEntity, OpportunityTaskEntity, StageEntity, StageHistoryEntity } from './opportunity.entities';
 
-const SORT_COLUMNS = { score: 'o.score', expectedCloseDate: 'o.expectedCloseDate', expectedAmount: 'o.expectedAmount', createdAt: 'o.createdAt' } as const;
+// Each served by an index (migration 1765843200001; the rep, team and status indexes hold score for their filters).
+const SORT_COLUMNS = {
+  score: 'o.score',
+  expectedCloseDate: 'o.expectedCloseDate',
+  expectedAmount: 'o.expectedAmount',
+  createdAt: 'o.createdAt',
+  updatedAt: 'o.updatedAt',
+} satisfies Record<(typeof OPPORTUNITY_SORT_KEYS)[number], SortColumns[string]>;
 
 export interface StageTotalsRow {
   stage: string;
@@ -144,9 +152,8 @@ export class OpportunityRepository {
     if (query.closeTo) qb.andWhere('o.expectedCloseDate <= :closeTo', { closeTo: query.closeTo });
     if (query.minScore !== undefined) qb.andWhere('o.score >= :minScore', { minScore: query.minScore });
     if (query.maxScore !== undefined) qb.andWhere('o.score <= :maxScore', { maxScore: query.maxScore });
-    const sort = query.sort ?? '-createdAt';
-    const column = SORT_COLUMNS[sort.replace(/^-/, '') as keyof typeof SORT_COLUMNS];
-    return paginate(qb, { sort: { column, direction: sort.startsWith('-') ? 'DESC' : 'ASC' }, tieBreaker: 'id', limit: query.limit, cursor: query.cursor });
+    if (query.q) whereTextMatches(qb, 'o.search_text', query.q);
+    return paginate(qb, { sort: sortBy(query.sort, SORT_COLUMNS, '-createdAt'), tieBreaker: 'id', limit: query.limit, cursor: query.cursor });
   }
 
   /** What the detail view shows besides the row. */

@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Decision } from '@crm/domain';
-import { paginate, restrictToScope, type AuthUser, type Page } from '@crm/http';
+import { paginate, restrictToScope, sortBy, type AuthUser, type Page, type SortColumns } from '@crm/http';
+import { whereTextMatches } from '@crm/persistence';
 import { appendToOutbox } from '@crm/messaging';
 import { AlertsRepository } from '../alerts/alerts.repository';
 import { FeedbackRepository } from '../feedback/feedback.repository';
-import type { ListOrdersQuery } from './dto/order.dto';
+import type { ListOrdersQuery, ORDER_SORT_KEYS } from './dto/order.dto';
 import type { OrderDraftEditEntity } from './draft-edit.entity';
 import { DraftEditRepository } from './draft-edit.repository';
 import type { NewOrder } from './order-draft.domain';
@@ -19,6 +20,14 @@ export interface OrderView extends Omit<OrderEntity, 'lines'> {
   /** Edits made while it was a draft, oldest first. */
   edits?: OrderDraftEditEntity[];
 }
+
+// Each served by an index of migration 1765843200002 (created_at: idx_orders_created); NULLs as the index has them.
+const SORT_COLUMNS = {
+  createdAt: 'o.createdAt',
+  updatedAt: 'o.updatedAt',
+  total: 'o.total',
+  promisedDeliveryDate: { column: 'o.promisedDeliveryDate', nullsAs: 'infinity' },
+} satisfies Record<(typeof ORDER_SORT_KEYS)[number], SortColumns[string]>;
 
 /** Orders with their lines, status history and tracking: reads scoped to the caller, locked loads, saves. */
 @Injectable()
@@ -79,8 +88,8 @@ export class OrdersRepository {
     }
     if (query.from) qb.andWhere('o.createdAt >= :from', { from: query.from });
     if (query.to) qb.andWhere('o.createdAt < :to', { to: query.to });
-    const direction = query.sort === 'createdAt' ? 'ASC' : 'DESC';
-    return paginate(qb, { sort: { column: 'o.createdAt', direction }, tieBreaker: 'id', limit: query.limit, cursor: query.cursor });
+    if (query.q) whereTextMatches(qb, 'o.search_text', query.q);
+    return paginate(qb, { sort: sortBy(query.sort, SORT_COLUMNS, '-createdAt'), tieBreaker: 'id', limit: query.limit, cursor: query.cursor });
   }
 
   /** Stores a new order and appends `order.drafted`; returns the order as stored. */

@@ -5,8 +5,11 @@ import { Page } from './page.types';
 export type SortDirection = 'ASC' | 'DESC';
 
 export interface PaginateOptions {
-  /** `alias.property` (or a property of the main alias); must be NOT NULL, NULLs fall out of a row comparison. */
-  sort: { column: string; direction: SortDirection };
+  /**
+   * `alias.property` (or a property of the main alias). NULLs fall out of a row comparison, so a nullable column
+   * names `nullsAs`, the value its NULLs sort as (`COALESCE(column, nullsAs)`; an index on that expression serves it).
+   */
+  sort: { column: string; direction: SortDirection; nullsAs?: string | number };
   /** Unique property of the main alias that makes the order total. */
   tieBreaker?: string;
   limit: number;
@@ -25,7 +28,7 @@ export async function paginate<T extends ObjectLiteral>(queryBuilder: SelectQuer
   const { sort, limit } = options;
   if (!Number.isInteger(limit) || limit < 1) throw new Error(`paginate: limit must be a positive integer, got ${limit}`);
   assertNoRowMultiplyingJoins(queryBuilder);
-  const sortColumn = resolveColumn(queryBuilder, sort.column);
+  const sortColumn = withNullsAs(resolveColumn(queryBuilder, sort.column), sort.nullsAs);
   const tieColumn = resolveColumn(queryBuilder, options.tieBreaker ?? 'id', true);
   // A cursor names the order it belongs to, so one taken from another sort is refused instead of misread.
   const sortKey = `${sort.column}:${sort.direction}`;
@@ -77,6 +80,15 @@ async function run<T extends ObjectLiteral>(query: SelectQueryBuilder<T>, hasCur
 function assertNoRowMultiplyingJoins<T extends ObjectLiteral>(queryBuilder: SelectQueryBuilder<T>): void {
   const join = queryBuilder.expressionMap.joinAttributes.find((attribute) => attribute.isMany);
   if (join) throw new Error(`paginate: to-many join "${join.alias.name}" is not supported; load children separately`);
+}
+
+// The value comes from the repository's code, never from input; rendered as a literal so that the
+// expression matches an index on `COALESCE(column, literal)`.
+function withNullsAs(column: ResolvedColumn, nullsAs: string | number | undefined): ResolvedColumn {
+  if (nullsAs === undefined) return column;
+  if (typeof nullsAs === 'number' && !Number.isFinite(nullsAs)) throw new Error(`paginate: nullsAs must be finite, got ${nullsAs}`);
+  const literal = typeof nullsAs === 'number' ? String(nullsAs) : `'${nullsAs.replace(/'/g, "''")}'`;
+  return { ...column, sql: `COALESCE(${column.sql}, ${literal})` };
 }
 
 interface ResolvedColumn {

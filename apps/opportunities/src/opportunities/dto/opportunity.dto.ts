@@ -22,7 +22,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { MaxDecimalPlaces, PageQueryDto } from '@crm/http';
+import { MaxDecimalPlaces, PageQueryDto, SearchQuery, SortQuery } from '@crm/http';
 import { KEY_PATTERN } from '../../pipeline/pipeline.dto';
 
 export const AMOUNT_PATTERN = /^\d{1,15}(\.\d{1,4})?$/;
@@ -132,7 +132,8 @@ export class LoseDto {
   @ApiPropertyOptional({ example: 'Globex' }) @IsOptional() @IsString() @MaxLength(200) competitor?: string;
 }
 
-export const SORTS = ['score', '-score', 'expectedCloseDate', '-expectedCloseDate', 'expectedAmount', '-expectedAmount', 'createdAt', '-createdAt'] as const;
+/** The columns the opportunity list sorts by; opportunity.repository.ts maps each to its column. */
+export const OPPORTUNITY_SORT_KEYS = ['score', 'expectedCloseDate', 'expectedAmount', 'createdAt', 'updatedAt'] as const;
 
 export class ListOpportunitiesQuery extends PageQueryDto {
   @ApiPropertyOptional() @IsOptional() @Matches(KEY_PATTERN) stage?: string;
@@ -154,10 +155,9 @@ export class ListOpportunitiesQuery extends PageQueryDto {
   closeTo?: string;
   @ApiPropertyOptional({ minimum: 0, maximum: 100 }) @IsOptional() @Type(() => Number) @IsNumber() @Min(0) @Max(100) minScore?: number;
   @ApiPropertyOptional({ minimum: 0, maximum: 100 }) @IsOptional() @Type(() => Number) @IsNumber() @Min(0) @Max(100) maxScore?: number;
-  @ApiPropertyOptional({ enum: SORTS, default: '-createdAt', description: '-score gives the ranked worklist' })
-  @IsOptional()
-  @IsIn(SORTS)
-  sort?: (typeof SORTS)[number];
+  @SearchQuery('fragment of the customer (person, company, email, phone), product line or competitor') q?: string;
+  @SortQuery(OPPORTUNITY_SORT_KEYS, '-createdAt', 'one column, a leading `-` sorts descending; `-score` gives the ranked worklist')
+  sort?: string;
 }
 
 export class SummaryQuery {

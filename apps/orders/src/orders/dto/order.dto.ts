@@ -22,7 +22,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { PageQueryDto } from '@crm/http';
+import { PageQueryDto, SearchQuery, SortQuery } from '@crm/http';
 import { FEEDBACK_CATEGORIES } from '../../feedback/feedback.domain';
 
 export const AMOUNT_PATTERN = /^\d{1,15}(\.\d{1,4})?$/;
@@ -151,6 +151,9 @@ export const ORDER_STATUSES = [
   'cancelled',
 ] as const;
 
+/** The columns the order list sorts by; orders.repository.ts maps each to its column. */
+export const ORDER_SORT_KEYS = ['createdAt', 'updatedAt', 'total', 'promisedDeliveryDate'] as const;
+
 export class ListOrdersQuery extends PageQueryDto {
   @ApiPropertyOptional({ enum: ORDER_STATUSES }) @IsOptional() @IsIn(ORDER_STATUSES) status?: (typeof ORDER_STATUSES)[number];
   @ApiPropertyOptional() @IsOptional() @IsUUID() repId?: string;
@@ -161,8 +164,7 @@ export class ListOrdersQuery extends PageQueryDto {
   customer?: string;
   @ApiPropertyOptional({ description: 'created at or after (ISO date or timestamp)' }) @IsOptional() @IsDateString() from?: string;
   @ApiPropertyOptional({ description: 'created before (ISO date or timestamp)' }) @IsOptional() @IsDateString() to?: string;
-  @ApiPropertyOptional({ enum: ['createdAt', '-createdAt'], default: '-createdAt' })
-  @IsOptional()
-  @IsIn(['createdAt', '-createdAt'])
-  sort?: 'createdAt' | '-createdAt';
+  @SearchQuery('fragment of the order number (its id), the customer (person, company, email, phone) or the tracking number') q?: string;
+  @SortQuery(ORDER_SORT_KEYS, '-createdAt', 'one column, a leading `-` sorts descending; orders without a promised date sort last ascending')
+  sort?: string;
 }

@@ -1,4 +1,4 @@
-import { hanPair, likeFragment, phoneFragment } from './search';
+import { hanPair, likeFragment, phoneFragment, searchFragmentProblem } from './text-search';
 
 describe('search fragments', () => {
   it('reads a typed % or _ literally', () => {
@@ -18,5 +18,18 @@ describe('search fragments', () => {
     expect(hanPair('华')).toBeUndefined();
     expect(hanPair('ab')).toBeUndefined();
     expect(hanPair('华a')).toBeUndefined();
+  });
+
+  it('refuses a single character and an overlong fragment, counting characters, not bytes', () => {
+    expect(searchFragmentProblem('a')).toMatch(/at least 2/);
+    expect(searchFragmentProblem(' 王 ')).toMatch(/at least 2/);
+    expect(searchFragmentProblem('王伟')).toBeUndefined();
+    expect(searchFragmentProblem('ab')).toBeUndefined();
+    expect(searchFragmentProblem('伟'.repeat(100))).toBeUndefined();
+    expect(searchFragmentProblem('x'.repeat(101))).toMatch(/at most 100/);
+  });
+
+  it('folds full-width input as the search text is folded', () => {
+    expect(likeFragment('ＡＣＭＥ')).toBe('%acme%');
   });
 });
