@@ -60,6 +60,9 @@ const ADDED_EVENTS = [
   'contact.merge_undone',
   'contact.lead_resolved',
   'opportunity.customer_linked',
+  'rep.handed_over',
+  'opportunity.reassigned',
+  'order.reassigned',
 ];
 
 const orderId = '8f6a3c1e-2b4d-4e5f-9a7b-1c2d3e4f5a6b';
