@@ -19,7 +19,7 @@ export const HandOverReason = z.string().min(1).max(500).describe('the reason gi
 /** What a rep's hand-over moves: their open leads, opportunities and orders. */
 export const HandOverKind = z.enum(['leads', 'opportunities', 'orders']);
 /** Set when a record moved as part of handing over all of a rep's open work (`rep.handed_over`). */
-export const HandOverId = z.uuid().describe("the rep.handed_over this move is part of; absent when the record was handed over alone");
+export const HandOverId = z.uuid().describe('the rep.handed_over this move is part of; absent when the record was handed over alone');
 
 export const Customer = z.object({
   name: z.string().min(1).max(200),

@@ -47,7 +47,10 @@ export function assertHandOverTarget(scope: HandOverScope, toRepId: string, targ
 /** A closed record is history: it keeps the owner who closed it. */
 export function assertOpenForHandOver(what: string, id: string, status: string, open: boolean): void {
   if (!open) {
-    throw DomainError.conflict('RECORD_CLOSED', `The ${what} ${id} is ${status}: closed records are history and keep their owner; only open ones can be handed over.`);
+    throw DomainError.conflict(
+      'RECORD_CLOSED',
+      `The ${what} ${id} is ${status}: closed records are history and keep their owner; only open ones can be handed over.`,
+    );
   }
 }
 

@@ -184,7 +184,7 @@ export const RepHandedOver = defineEvent({
     toRepId: Id.describe('the rep who takes over: known and active when leads published this'),
     toTeam: z.string().optional().describe("the new owner's team, which the moved records take"),
     reason: HandOverReason,
-    kinds: z.array(HandOverKind).min(1).describe('which of the rep\'s open records move'),
+    kinds: z.array(HandOverKind).min(1).describe("which of the rep's open records move"),
     leadsMoved: z.number().int().min(0).describe('how many open leads leads moved'),
     by: Actor,
     at: Timestamp,

@@ -182,7 +182,7 @@ export const OpportunityLost = defineEvent({
 export const OpportunityReassigned = defineEvent({
   ...opportunity,
   name: 'opportunity.reassigned',
-  summary: 'An open opportunity was handed over to another rep, with the reason: alone, or as part of a rep\'s hand-over (handOverId).',
+  summary: "An open opportunity was handed over to another rep, with the reason: alone, or as part of a rep's hand-over (handOverId).",
   data: z.object({
     opportunityId: Id,
     fromRepId: Id,
