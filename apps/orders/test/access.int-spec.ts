@@ -35,6 +35,7 @@ const TABLE: AccessTable = {
   'POST /api/v1/orders/:id/cancel': SALES,
   'POST /api/v1/orders/:id/complete': MANAGERS,
   'POST /api/v1/orders/:id/erp-retry': MANAGERS,
+  'POST /api/v1/orders/:id/hand-over': MANAGERS,
   'POST /api/v1/orders/:id/tracking': [...SALES, Integration],
   'POST /api/v1/orders/:id/feedback': SALES,
   'GET /api/v1/orders/:id/feedback': SALES,
@@ -109,6 +110,7 @@ describe('orders access matrix (OWASP API1/API3/API5)', () => {
         'POST /api/v1/orders/:id/cancel': { reason: 'not mine' },
         'POST /api/v1/orders/:id/complete': {},
         'POST /api/v1/orders/:id/erp-retry': {},
+        'POST /api/v1/orders/:id/hand-over': { toRepId: repB.sub, reason: 'not mine to give' },
         'POST /api/v1/orders/:id/tracking': { kind: 'production', percent: 50 },
         'POST /api/v1/orders/:id/feedback': { rating: 1, category: 'quality' },
       },
@@ -120,7 +122,7 @@ describe('orders access matrix (OWASP API1/API3/API5)', () => {
       bodies: { 'POST /api/v1/alerts/:id/acknowledge': {} },
     });
     expect([...orders.violations, ...alerts.violations]).toEqual([]);
-    expect([orders.checked.length, alerts.checked.length]).toEqual([10, 1]);
+    expect([orders.checked.length, alerts.checked.length]).toEqual([11, 1]);
     expect(await fingerprint()).toEqual(before);
   });
 

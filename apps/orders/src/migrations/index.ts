@@ -3,6 +3,7 @@ import { CreateMessagingTables1764201600000 } from '@crm/messaging';
 import { CreateOrders1764288000000 } from './1764288000000-create-orders';
 import { ErpRefusalHold1764720000000 } from './1764720000000-erp-refusal-hold';
 import { CustomerRefs1765152000000 } from './1765152000000-customer-refs';
+import { HandOver1765756800002 } from './1765756800002-hand-over';
 
 /** Every migration of the orders database, oldest first; never edit one that has shipped. */
 export const migrations = [
@@ -11,4 +12,5 @@ export const migrations = [
   CreateOrders1764288000000,
   ErpRefusalHold1764720000000,
   CustomerRefs1765152000000,
+  HandOver1765756800002,
 ];
