@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { CurrentUser, HandOverDto, IfMatch, Idempotent, RepHandOverDto, Role, Roles, type AuthUser } from '@crm/http';
+import { CurrentUser, HAND_OVER_IF_MATCH, HandOverDto, IfMatch, Idempotent, RepHandOverDto, Role, Roles, type AuthUser } from '@crm/http';
 import { HandedOverLeadView, RepHandOverView } from './hand-over.dto';
 import { HandOverService } from './hand-over.service';
 
@@ -17,7 +17,12 @@ export class LeadHandOverController {
   @HttpCode(200)
   @Roles(...MANAGERS)
   @ApiOkResponse({ type: HandedOverLeadView })
-  handOver(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Body() dto: HandOverDto, @IfMatch({ optional: true }) version?: number) {
+  handOver(
+    @CurrentUser() user: AuthUser,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: HandOverDto,
+    @IfMatch({ optional: true, description: HAND_OVER_IF_MATCH }) version?: number,
+  ) {
     return this.handOvers.handOverLead(user, id, dto, version);
   }
 }

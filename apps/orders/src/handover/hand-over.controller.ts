@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/
 import { Ctx, Payload } from '@nestjs/microservices';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { EventOf } from '@crm/contracts';
-import { CurrentUser, HandOverDto, IfMatch, Role, Roles, type AuthUser } from '@crm/http';
+import { CurrentUser, HAND_OVER_IF_MATCH, HandOverDto, IfMatch, Role, Roles, type AuthUser } from '@crm/http';
 import { OnEvent, type InboxContext } from '@crm/messaging';
 import { HandedOverOrderView } from './hand-over.dto';
 import { OrderHandOverService } from './hand-over.service';
@@ -18,7 +18,12 @@ export class OrderHandOverController {
   @HttpCode(200)
   @Roles(Role.Admin, Role.SalesManager)
   @ApiOkResponse({ type: HandedOverOrderView })
-  handOver(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Body() dto: HandOverDto, @IfMatch({ optional: true }) version?: number) {
+  handOver(
+    @CurrentUser() user: AuthUser,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: HandOverDto,
+    @IfMatch({ optional: true, description: HAND_OVER_IF_MATCH }) version?: number,
+  ) {
     return this.handOvers.handOver(user, id, dto, version);
   }
 }

@@ -43,3 +43,6 @@ export class RepHandOverDto extends HandOverDto {
   @IsIn(HAND_OVER_KINDS, { each: true })
   kinds?: HandOverKind[];
 }
+
+/** The optional If-Match of a hand-over: a client that read the record may make the move conditional on it. */
+export const HAND_OVER_IF_MATCH = 'ETag of the record as the caller read it, e.g. "3": the hand-over is refused (412) if it changed since; optional';
