@@ -173,4 +173,33 @@ describe('analytics follows an opportunity’s edited amount and close date (rea
       await q.release();
     }
   });
+
+  it('moves an open deal of the pipeline to the rep it was handed over to (ADR 0022)', async () => {
+    const deal = randomUUID();
+    const taker = randomUUID();
+    const byRep = async () =>
+      (await get('/api/v1/analytics/pipeline?currency=GBP&groupBy=rep')).series
+        .filter((s: { measure: string }) => s.measure === 'opportunities')
+        .flatMap((s: { points: { x: string }[] }) => s.points.map((p) => p.x));
+    await publish([created(deal, 'GBP', '2026-06-01T09:00:00Z', '800.00', '2026-07-15', 0.5)]);
+    expect(await byRep()).toEqual([REP]);
+    await publish([
+      createEvent('opportunity.reassigned', {
+        subject: deal,
+        data: {
+          opportunityId: deal,
+          fromRepId: REP,
+          toRepId: taker,
+          team: 'beta',
+          reason: 'leaves',
+          by: 'manager-1',
+          reassignedAt: at('2026-06-02T09:00:00Z'),
+        },
+      }),
+    ]);
+    expect(await byRep()).toEqual([taker]);
+    expect(await svc.dataSource.query('SELECT rep_id, team FROM opportunity_facts WHERE opportunity_id = $1', [deal])).toEqual([
+      { rep_id: taker, team: 'beta' },
+    ]);
+  });
 });

@@ -4,6 +4,7 @@ import { AssignmentModule } from './assignment/assignment.module';
 import { LeadHistoryModule } from './history/history.module';
 import { AssignmentEntity, AssignmentRuleEntity } from './assignment/rule.entity';
 import { LeadCustomerRefsModule } from './customer-refs/customer-refs.module';
+import { HandOverModule } from './handover/hand-over.module';
 import { slaSettingsOf, SlaSettingsModule } from './assignment/sla.settings';
 import { FollowUpEntity, LeadEntity, LeadTouchEntity } from './leads/lead.entities';
 import { LeadsModule } from './leads/leads.module';
@@ -28,6 +29,7 @@ export class AppModule {
         LeadsModule.forRoot({ webFormSecret: config.settings.webFormSecret }),
         LeadHistoryModule,
         LeadCustomerRefsModule,
+        HandOverModule,
       ],
     };
   }

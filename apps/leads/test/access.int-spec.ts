@@ -38,6 +38,9 @@ const TABLE: AccessTable = {
   'POST /api/v1/leads/:id/disqualify': SALES,
   'POST /api/v1/leads/:id/convert': SALES,
   'POST /api/v1/leads/:id/reassign': MANAGERS,
+  'POST /api/v1/leads/:id/hand-over': MANAGERS,
+  'POST /api/v1/reps/:repId/hand-over': MANAGERS,
+  'GET /api/v1/hand-overs/:id': MANAGERS,
   'GET /api/v1/follow-ups/overdue': SALES,
 };
 
@@ -123,10 +126,11 @@ describe('leads access matrix (OWASP API1/API3/API5)', () => {
         'POST /api/v1/leads/:id/disqualify': { reason: 'spam' },
         'POST /api/v1/leads/:id/convert': {},
         'POST /api/v1/leads/:id/reassign': { repId: repB.sub },
+        'POST /api/v1/leads/:id/hand-over': { toRepId: repB.sub, reason: 'not mine to give' },
       },
     });
     expect(violations).toEqual([]);
-    expect(checked).toHaveLength(8);
+    expect(checked).toHaveLength(9);
     expect(await fingerprint()).toEqual(before);
     expect((await svc.as(repA).get(`/api/v1/leads/${leadA}`).expect(200)).body.ownerRepId).toBe(repA.sub);
   });

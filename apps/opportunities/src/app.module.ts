@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ServicePlatformModule, type ServiceConfig } from '@crm/platform';
 import { AccountsModule } from './accounts/accounts.module';
+import { OpportunityHandOverModule } from './handover/hand-over.module';
 import { OpportunityHistoryModule } from './history/history.module';
 import { migrations } from './migrations';
 import { ENTITIES } from './opportunities/opportunity.entities';
@@ -25,6 +26,7 @@ export class AppModule {
         RemindersModule.forRoot(stageClockOf(config)),
         OpportunitiesModule.forRoot(config.settings),
         OpportunityHistoryModule,
+        OpportunityHandOverModule,
       ],
     };
   }

@@ -26,6 +26,7 @@ const TABLE: AccessTable = {
   'POST /api/v1/opportunities/:id/win': SALES,
   'POST /api/v1/opportunities/:id/lose': SALES,
   'POST /api/v1/opportunities/:id/reopen': MANAGERS,
+  'POST /api/v1/opportunities/:id/hand-over': MANAGERS,
   'POST /api/v1/opportunities/:id/strategies': SALES,
   'GET /api/v1/opportunities/:id/strategies': SALES,
   'GET /api/v1/pipeline/summary': SALES,
@@ -107,11 +108,12 @@ describe('opportunities access matrix (OWASP API1/API3/API5)', () => {
         'POST /api/v1/opportunities/:id/win': { lines: [{ sku: 'X-1', productName: 'X', quantity: 1, unitPrice: '1' }] },
         'POST /api/v1/opportunities/:id/lose': { reason: 'taken over' },
         'POST /api/v1/opportunities/:id/reopen': {},
+        'POST /api/v1/opportunities/:id/hand-over': { toRepId: repB.sub, reason: 'not mine to give' },
         'POST /api/v1/opportunities/:id/strategies': { rationale: 'not mine' },
       },
     });
     expect(violations).toEqual([]);
-    expect(checked).toHaveLength(10);
+    expect(checked).toHaveLength(11);
     expect(await fingerprint()).toEqual(before);
   });
 

@@ -3,6 +3,7 @@ import { ServicePlatformModule, type ServiceConfig } from '@crm/platform';
 import { AlertEntity } from './alerts/alert.entity';
 import { AccountCopyEntity } from './customers/account.entity';
 import { CatalogueItemEntity, RepEntity } from './directory/directory.entities';
+import { OrderHandOverModule } from './handover/hand-over.module';
 import { OrderHistoryModule } from './history/history.module';
 import { FeedbackEntity, FeedbackRequestEntity } from './feedback/feedback.entities';
 import { migrations } from './migrations';
@@ -31,7 +32,12 @@ export class AppModule {
   static forRoot(config: ServiceConfig<OrdersSettings>): DynamicModule {
     return {
       module: AppModule,
-      imports: [ServicePlatformModule.forRoot({ config, entities, migrations }), OrdersModule.forRoot(config.settings), OrderHistoryModule],
+      imports: [
+        ServicePlatformModule.forRoot({ config, entities, migrations }),
+        OrdersModule.forRoot(config.settings),
+        OrderHistoryModule,
+        OrderHandOverModule,
+      ],
     };
   }
 }

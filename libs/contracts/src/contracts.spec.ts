@@ -60,6 +60,9 @@ const ADDED_EVENTS = [
   'contact.merge_undone',
   'contact.lead_resolved',
   'opportunity.customer_linked',
+  'rep.handed_over',
+  'opportunity.reassigned',
+  'order.reassigned',
   'order.draft_updated',
 ];
 

@@ -14,6 +14,12 @@ export const ProductLine = z.string().min(1).max(64);
 export const PaymentTerms = z.string().regex(/^(NET(0|[1-9]\d{0,2})|DUE_ON_RECEIPT|EOM)$/, 'must be NET<days> (e.g. NET30), DUE_ON_RECEIPT or EOM');
 export const Sku = z.string().min(1).max(64);
 export const Actor = z.string().min(1).max(128).describe('user id (JWT sub) or "system"');
+/** Why a record changed hands, as the person who handed it over wrote it (ADR 0022). */
+export const HandOverReason = z.string().min(1).max(500).describe('the reason given for the hand-over, as written');
+/** What a rep's hand-over moves: their open leads, opportunities and orders. */
+export const HandOverKind = z.enum(['leads', 'opportunities', 'orders']);
+/** Set when a record moved as part of handing over all of a rep's open work (`rep.handed_over`). */
+export const HandOverId = z.uuid().describe('the rep.handed_over this move is part of; absent when the record was handed over alone');
 
 export const Customer = z.object({
   name: z.string().min(1).max(200),

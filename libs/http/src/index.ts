@@ -72,3 +72,6 @@ export { SignedWebhookGuard, WEBHOOK_SIGNATURE_HEADER, WEBHOOK_TIMESTAMP_HEADER 
 export { claimWebhookEvent, CreateWebhookReceipts1764460800000 } from './webhooks/webhook-receipts';
 export * from './history/history-import.view';
 export * from './request-header.decorator';
+
+// Handing records over to another rep (ADR 0022)
+export * from './hand-over/hand-over.dto';

@@ -57,8 +57,8 @@ describe('ProjectionBatch', () => {
 
 describe('the projection registry', () => {
   it('lists every event type the read model is built from, once, with its handler', () => {
-    expect(PROJECTED_EVENT_TYPES).toHaveLength(34);
-    expect(new Set(PROJECTED_EVENT_TYPES).size).toBe(34);
+    expect(PROJECTED_EVENT_TYPES).toHaveLength(35);
+    expect(new Set(PROJECTED_EVENT_TYPES).size).toBe(35);
     expect(PROJECTED_EVENT_TYPES).toEqual(
       expect.arrayContaining([
         'crm.rep.upserted',
@@ -66,6 +66,7 @@ describe('the projection registry', () => {
         'crm.payment.received',
         'crm.receivable.voided',
         'crm.opportunity.terms_changed',
+        'crm.opportunity.reassigned',
         'crm.account.merged',
         'crm.contact.lead_resolved',
         'crm.order.drafted',

@@ -29,6 +29,10 @@ export const opportunityProjections: Projections = {
     await repos.opportunities.appendHistory(m, data.opportunityId, entry);
     batch.opportunity(data.opportunityId, false);
   },
+  'opportunity.reassigned': async ({ data }, { m, batch, repos }) => {
+    await repos.opportunities.reassigned(m, data);
+    batch.opportunity(data.opportunityId, false);
+  },
   'opportunity.won': async ({ data }, { m, batch, repos }) => {
     await repos.opportunities.won(m, data, { kind: 'won', at: data.wonAt });
     batch.opportunity(data.opportunityId, true);

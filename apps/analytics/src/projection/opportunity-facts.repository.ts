@@ -84,6 +84,19 @@ export class OpportunityFactsRepository {
     );
   }
 
+  /**
+   * A hand-over (ADR 0022) moves an open deal to its new owner: the open pipeline, the forecast and, since the
+   * aggregates are derived from the current row, the deal's earlier contributions follow it. A closed deal is
+   * never handed over; should one arrive after its close, it keeps whoever won or lost it.
+   */
+  async reassigned(m: EntityManager, data: EventData<'opportunity.reassigned'>): Promise<void> {
+    await m.query('UPDATE opportunity_facts SET rep_id = $2, team = $3 WHERE opportunity_id = $1 AND won_at IS NULL AND lost_at IS NULL', [
+      data.opportunityId,
+      data.toRepId,
+      data.team ?? null,
+    ]);
+  }
+
   async appendHistory(m: EntityManager, opportunityId: string, entry: HistoryEntry): Promise<void> {
     await m.query(
       `INSERT INTO opportunity_facts (opportunity_id, history) VALUES ($1, jsonb_build_array($2::jsonb))

@@ -7,6 +7,7 @@ import { CustomerRecords1765238400000 } from './1765238400000-customer-records';
 import { LeadResolutions1765324800000 } from './1765324800000-lead-resolutions';
 import { ContactSearchPairs1765411200000 } from './1765411200000-contact-search-pairs';
 import { AccountSearchPairs1765497600000 } from './1765497600000-account-search-pairs';
+import { RepNames1765756800003 } from './1765756800003-rep-names';
 
 /** Every migration of the customers database, oldest first; never edit one that has shipped. */
 export const migrations = [
@@ -19,4 +20,5 @@ export const migrations = [
   LeadResolutions1765324800000,
   ContactSearchPairs1765411200000,
   AccountSearchPairs1765497600000,
+  RepNames1765756800003,
 ];

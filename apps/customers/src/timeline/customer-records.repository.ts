@@ -126,8 +126,17 @@ export class CustomerRecordsRepository {
     );
   }
 
-  async saveRepTeam(m: EntityManager, repId: string, team: string | null): Promise<void> {
-    await m.query('INSERT INTO rep_teams (rep_id, team) VALUES ($1, $2) ON CONFLICT (rep_id) DO UPDATE SET team = EXCLUDED.team', [repId, team]);
+  async saveRepTeam(m: EntityManager, repId: string, team: string | null, name: string): Promise<void> {
+    await m.query(
+      'INSERT INTO rep_teams (rep_id, team, name) VALUES ($1, $2, $3) ON CONFLICT (rep_id) DO UPDATE SET team = EXCLUDED.team, name = EXCLUDED.name',
+      [repId, team, name],
+    );
+  }
+
+  /** The rep's name as `rep.upserted` gave it; undefined before it arrived. */
+  async repName(m: EntityManager, repId: string): Promise<string | undefined> {
+    const [row]: { name: string | null }[] = await m.query('SELECT name FROM rep_teams WHERE rep_id = $1', [repId]);
+    return row?.name ?? undefined;
   }
 
   applyMerge(m: EntityManager, of: 'account' | 'contact', merge: MergeApplied): Promise<number> {

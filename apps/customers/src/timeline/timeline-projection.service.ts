@@ -11,6 +11,9 @@ export class TimelineProjection {
 
   async apply(m: EntityManager, event: EventEnvelope): Promise<void> {
     const { entry, record } = timelineFact(event);
+    // A move names the rep it went to, so a screen can say "handed over to <name>: <reason>" (ADR 0022).
+    const toRepId = entry?.detail.toRepId;
+    if (entry && typeof toRepId === 'string') entry.detail = { ...entry.detail, toRepName: await this.records.repName(m, toRepId) };
     // The entry's id is the event's: a redelivered event adds no entry and counts no payment twice.
     if (entry && !(await this.records.insertEntry(m, event.id, entry))) return;
     if (!record) return;
@@ -19,7 +22,7 @@ export class TimelineProjection {
   }
 
   repUpserted(m: EntityManager, event: EventOf<'rep.upserted'>): Promise<void> {
-    return this.records.saveRepTeam(m, event.data.repId, event.data.team ?? null);
+    return this.records.saveRepTeam(m, event.data.repId, event.data.team ?? null, event.data.name);
   }
 
   accountMerged(m: EntityManager, { data }: EventOf<'account.merged'>) {

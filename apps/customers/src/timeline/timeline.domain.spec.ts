@@ -167,6 +167,22 @@ describe('timeline entries and record changes', () => {
     );
   });
 
+  it('gives a handed-over opportunity or order to its new owner, with the reason in the entry', () => {
+    const [opportunityId, orderId, from, to, handOverId] = [id(), id(), id(), id(), id()];
+    const moved = { fromRepId: from, toRepId: to, team: 'east', reason: 'leaves the company', handOverId, by: 'manager-1', reassignedAt: at };
+    const o = timelineFact(createEvent('opportunity.reassigned', { subject: opportunityId, data: { opportunityId, ...moved } }));
+    expect(o.entry).toMatchObject({
+      kind: 'opportunity.reassigned',
+      recordId: opportunityId,
+      at,
+      detail: { toRepId: to, reason: 'leaves the company', handOverId },
+    });
+    expect(o.record).toEqual({ recordKind: 'opportunity', recordId: opportunityId, repId: to, team: 'east' });
+    const d = timelineFact(createEvent('order.reassigned', { subject: orderId, data: { orderId, opportunityId, status: 'shipped', ...moved } }));
+    expect(d.entry).toMatchObject({ kind: 'order.reassigned', recordKind: 'order', detail: { fromRepId: from, toRepId: to, status: 'shipped' } });
+    expect(d.record).toEqual({ recordKind: 'order', recordId: orderId, repId: to, team: 'east' });
+  });
+
   it('links each entry to its record on the service that owns it', () => {
     expect(recordLink('lead', 'x')).toBe('/api/v1/leads/x');
     expect(recordLink('receivable', 'y')).toBe('/api/v1/receivables/y');

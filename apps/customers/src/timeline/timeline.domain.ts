@@ -91,7 +91,13 @@ const RULES: Rules = {
   'lead.assigned': (d) =>
     lead('lead.assigned', d.leadId, d.assignedAt, { repId: d.repId, rule: d.rule, firstFollowUpDueAt: d.firstFollowUpDueAt }, { repId: d.repId, team: d.team }),
   'lead.reassigned': (d) =>
-    lead('lead.reassigned', d.leadId, d.reassignedAt, { fromRepId: d.fromRepId, toRepId: d.toRepId, reason: d.reason }, { repId: d.toRepId }),
+    lead(
+      'lead.reassigned',
+      d.leadId,
+      d.reassignedAt,
+      { fromRepId: d.fromRepId, toRepId: d.toRepId, reason: d.reason, note: d.note, handOverId: d.handOverId, by: d.by },
+      { repId: d.toRepId },
+    ),
   'lead.followed_up': (d) =>
     lead(
       'lead.followed_up',
@@ -173,6 +179,15 @@ const RULES: Rules = {
       { stage: d.stage, reason: d.reason, competitor: d.competitor },
       { repId: d.repId, status: 'lost', open: false },
     ),
+  // A hand-over (ADR 0022): the record, its entries and (for an order) its receivables go to the new owner.
+  'opportunity.reassigned': (d) =>
+    opportunity(
+      'opportunity.reassigned',
+      d.opportunityId,
+      d.reassignedAt,
+      { fromRepId: d.fromRepId, toRepId: d.toRepId, reason: d.reason, handOverId: d.handOverId, by: d.by },
+      { repId: d.toRepId, team: d.team ?? null },
+    ),
   'opportunity.customer_linked': (d) => ({
     record: { recordKind: 'opportunity', recordId: d.opportunityId, link: { accountId: d.accountId, contactId: d.contactId } },
   }),
@@ -227,6 +242,14 @@ const RULES: Rules = {
   'order.completed': (d) => order('order.completed', d.orderId, d.completedAt, { total: d.total, currency: d.currency }, { status: 'completed', open: false }),
   'order.cancelled': (d) =>
     order('order.cancelled', d.orderId, d.cancelledAt, { previousStatus: d.previousStatus, reason: d.reason, by: d.by }, { status: 'cancelled', open: false }),
+  'order.reassigned': (d) =>
+    order(
+      'order.reassigned',
+      d.orderId,
+      d.reassignedAt,
+      { fromRepId: d.fromRepId, toRepId: d.toRepId, reason: d.reason, handOverId: d.handOverId, by: d.by, status: d.status },
+      { repId: d.toRepId, team: d.team ?? null },
+    ),
   'order.feedback_received': (d) =>
     order(
       'order.feedback_received',

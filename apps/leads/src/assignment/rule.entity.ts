@@ -22,7 +22,7 @@ export class AssignmentEntity {
   @Column({ name: 'rep_id', type: 'uuid' }) repId: string;
   @Column({ name: 'previous_rep_id', type: 'uuid', nullable: true }) previousRepId: string | null;
   @Column({ name: 'rule_id', type: 'uuid', nullable: true }) ruleId: string | null;
-  @Column('text') kind: 'initial' | 'sla_breach' | 'manual' | 'retry' | 'quality';
+  @Column('text') kind: 'initial' | 'sla_breach' | 'manual' | 'retry' | 'quality' | 'hand_over';
   @Column('text') reason: string;
   @Column({ type: 'timestamptz' }) deadline: Date;
   @Column({ name: 'breached_deadline', type: 'timestamptz', nullable: true }) breachedDeadline: Date | null;

@@ -3,6 +3,7 @@ import { CreateMessagingTables1764201600000 } from '@crm/messaging';
 import { CreateLeads1764288000000 } from './1764288000000-create-leads';
 import { CustomerRefs1765324800000 } from './1765324800000-customer-refs';
 import { SlaWarning1765670400000 } from './1765670400000-sla-warning';
+import { HandOver1765756800000 } from './1765756800000-hand-over';
 import { LeadSearchAndSorts1765843200000 } from './1765843200000-lead-search-and-sorts';
 
 /** Every migration of the leads database, oldest first; never edit one that has shipped. */
@@ -12,5 +13,6 @@ export const migrations = [
   CreateLeads1764288000000,
   CustomerRefs1765324800000,
   SlaWarning1765670400000,
+  HandOver1765756800000,
   LeadSearchAndSorts1765843200000,
 ];

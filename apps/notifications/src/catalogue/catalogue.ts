@@ -45,6 +45,9 @@ export const NOTIFICATION_TYPES = {
   receivable_overdue: { record: 'receivable', critical: false, escalateAfterMinutes: 3 * 24 * 60 },
   escalated: { record: 'lead', critical: true, escalateAfterMinutes: null },
   webhook_endpoint_disabled: { record: 'webhook_endpoint', critical: true, escalateAfterMinutes: null },
+  // A record handed over to its new owner with the reason (ADR 0022); a lead's hand-over says lead_assigned.
+  opportunity_handed_over: { record: 'opportunity', critical: false, escalateAfterMinutes: null },
+  order_handed_over: { record: 'order', critical: false, escalateAfterMinutes: null },
 } as const satisfies Record<string, NotificationTypeSpec>;
 
 export type NotificationType = keyof typeof NOTIFICATION_TYPES;

@@ -67,4 +67,7 @@ export const DEFAULT_RULES: readonly RuleSpec[] = [
     audiences: ['endpoint_owner'],
     channels: ['in_app', 'email'],
   },
+  // Added by migration 1765756800004 (ADR 0022): the new owner of a handed-over record is told, with the reason.
+  { id: 'opportunity-handed-over', eventType: 'opportunity.reassigned', match: {}, type: 'opportunity_handed_over', audiences: ['owner'], channels: ALL },
+  { id: 'order-handed-over', eventType: 'order.reassigned', match: {}, type: 'order_handed_over', audiences: ['owner'], channels: ALL },
 ];

@@ -47,6 +47,16 @@ export class RecordAccessRepository {
     );
   }
 
+  /** An order's receivables take its owner and team again (after a hand-over of the order). */
+  async receivablesFollowOrder(m: EntityManager, orderId: string): Promise<void> {
+    await m.query(
+      `UPDATE record_access r SET owner_id = o.owner_id, team = o.team, updated_at = now()
+         FROM record_access o
+        WHERE o.record_kind = 'order' AND o.record_id = $1 AND r.record_kind = 'receivable' AND r.order_id = $1`,
+      [orderId],
+    );
+  }
+
   async upsertItem(m: EntityManager, sku: string, productLine: string | null): Promise<void> {
     await m.query('INSERT INTO items (sku, product_line) VALUES ($1, $2) ON CONFLICT (sku) DO UPDATE SET product_line = EXCLUDED.product_line', [
       sku,

@@ -59,6 +59,16 @@ export class SourcesConsumer {
     return this.sources.notify(ctx.manager, event, 'opportunity', event.data.opportunityId);
   }
 
+  @OnEvent('crm.opportunity.reassigned')
+  onOpportunityReassigned(@Payload() event: EventOf<'opportunity.reassigned'>, @Ctx() ctx: InboxContext) {
+    return this.sources.opportunityReassigned(ctx.manager, event);
+  }
+
+  @OnEvent('crm.order.reassigned')
+  onOrderReassigned(@Payload() event: EventOf<'order.reassigned'>, @Ctx() ctx: InboxContext) {
+    return this.sources.orderReassigned(ctx.manager, event);
+  }
+
   /** An order's owner, name and product lines; a draft's edit may change its lines, so its product lines. */
   @OnEvent(['crm.order.drafted', 'crm.order.draft_updated', 'crm.order.confirmed'])
   onOrder(@Payload() event: EventOf<'order.drafted' | 'order.draft_updated' | 'order.confirmed'>, @Ctx() ctx: InboxContext) {

@@ -268,4 +268,54 @@ describe('notifications from the other services’ events (real Kafka and Postgr
     expect(escalated[0].params).toMatchObject({ original: { type: 'order_late' }, ownerName: 'Rep rep1@x.example' });
     expect(await emails('boss@x.example')).toHaveLength(2);
   });
+
+  it('tells the new owner of a handed-over opportunity and order, with the reason; the owner copies and the order’s receivable follow', async () => {
+    const [opportunityId, orderId, receivableId]: string[] = [randomUUID(), randomUUID(), randomUUID()];
+    const lines = [{ sku: 'PUMP-1', productName: 'Pump', quantity: 1, unitPrice: '10.00', discount: '0', lineId: randomUUID(), lineTotal: '10.00' }];
+    const customer = { name: 'Qian Yu', company: 'Hand Over Ltd' };
+    const moved = { fromRepId: rep, toRepId: rep2, team, reason: '客户转交：李伟调往西区', by: manager, reassignedAt: now() };
+    await publishAndWait(
+      createEvent('opportunity.created', {
+        subject: opportunityId,
+        data: {
+          opportunityId,
+          leadId: null,
+          repId: rep,
+          team,
+          customer,
+          expectedAmount: '100',
+          currency: 'CNY',
+          expectedCloseDate: '2027-01-31',
+          stage: 'proposal',
+          createdAt: now(),
+        },
+      }),
+      createEvent('order.drafted', {
+        subject: orderId,
+        data: { orderId, opportunityId, repId: rep, team, customer, currency: 'CNY', lines, total: '10.00', paymentTerms: 'NET30', by: 'u', draftedAt: now() },
+      }),
+    );
+    // Another topic: the receivable copies its order's owner once the order is known.
+    await publishAndWait(
+      createEvent('receivable.created', {
+        subject: receivableId,
+        data: { receivableId, orderId, amount: '10.00', currency: 'CNY', dueDate: '2027-01-31', paymentTerms: 'NET30', createdAt: now() },
+      }),
+    );
+    await publishAndWait(
+      createEvent('opportunity.reassigned', { subject: opportunityId, data: { opportunityId, ...moved } }),
+      createEvent('order.reassigned', { subject: orderId, data: { orderId, opportunityId, status: 'confirmed', ...moved } }),
+    );
+    const told = (await inbox(rep2)).filter((n) => [opportunityId, orderId].includes(n.record_id));
+    expect(told.map((n) => [n.type, n.audience, n.params.label, n.params.reason])).toEqual([
+      ['opportunity_handed_over', 'owner', 'Hand Over Ltd · Qian Yu', moved.reason],
+      ['order_handed_over', 'owner', 'Hand Over Ltd · Qian Yu', moved.reason],
+    ]);
+    expect((await inbox(rep)).filter((n) => [opportunityId, orderId].includes(n.record_id))).toEqual([]);
+    const owners: { record_id: string; owner_id: string }[] = await svc.dataSource.query(
+      'SELECT record_id, owner_id FROM record_access WHERE record_id = ANY($1)',
+      [[opportunityId, orderId, receivableId]],
+    );
+    expect(Object.fromEntries(owners.map((o) => [o.record_id, o.owner_id]))).toEqual({ [opportunityId]: rep2, [orderId]: rep2, [receivableId]: rep2 });
+  });
 });

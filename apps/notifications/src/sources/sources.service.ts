@@ -89,6 +89,19 @@ export class SourcesService {
     await this.records.upsert(m, 'order', data.orderId, { ownerId: data.repId, team: data.team, label: labelOf(data.customer), productLines });
   }
 
+  /** A handed-over deal is its new owner's to see and be told about (ADR 0022). */
+  async opportunityReassigned(m: EntityManager, event: EventOf<'opportunity.reassigned'>) {
+    await this.records.upsert(m, 'opportunity', event.data.opportunityId, { ownerId: event.data.toRepId, team: event.data.team });
+    await this.notify(m, event, 'opportunity', event.data.opportunityId);
+  }
+
+  /** A handed-over order, and the money owed on it, are the new owner's. */
+  async orderReassigned(m: EntityManager, event: EventOf<'order.reassigned'>) {
+    await this.records.upsert(m, 'order', event.data.orderId, { ownerId: event.data.toRepId, team: event.data.team });
+    await this.records.receivablesFollowOrder(m, event.data.orderId);
+    await this.notify(m, event, 'order', event.data.orderId);
+  }
+
   receivableCreated(m: EntityManager, { data }: EventOf<'receivable.created'>) {
     return this.records.copyFromOrder(m, data.receivableId, data.orderId);
   }

@@ -41,6 +41,8 @@ const ZH: Record<NotificationType, Say> = {
   }),
   escalated: (p, f) => ({ title: `提醒未处理，已升级：${f.text(p.originalTitle)}`, body: `${f.text(p.ownerName)} 自 ${f.time(p.originalAt)} 起未确认。` }),
   webhook_endpoint_disabled: (p, f) => ({ title: 'Webhook 已停用', body: `${f.text(p.url)}：${f.text(p.reason)}` }),
+  opportunity_handed_over: (p, f) => ({ title: `商机已转交给您：${f.text(p.label)}`, body: `原因：${f.text(p.reason)}` }),
+  order_handed_over: (p, f) => ({ title: `订单已转交给您：${f.text(p.label)}`, body: `原因：${f.text(p.reason)}` }),
 };
 
 const EN: Record<NotificationType, Say> = {
@@ -72,6 +74,8 @@ const EN: Record<NotificationType, Say> = {
     body: `${f.text(p.ownerName)} has not acknowledged it since ${f.time(p.originalAt)}.`,
   }),
   webhook_endpoint_disabled: (p, f) => ({ title: 'Webhook endpoint disabled', body: `${f.text(p.url)}: ${f.text(p.reason)}` }),
+  opportunity_handed_over: (p, f) => ({ title: `Opportunity handed over to you: ${f.text(p.label)}`, body: `Reason: ${f.text(p.reason)}` }),
+  order_handed_over: (p, f) => ({ title: `Order handed over to you: ${f.text(p.label)}`, body: `Reason: ${f.text(p.reason)}` }),
 };
 
 const LINKS: Record<RecordKind, string> = {

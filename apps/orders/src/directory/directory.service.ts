@@ -30,6 +30,11 @@ export class DirectoryService {
     return unsellable(skus, await this.directory.sellable(m, skus));
   }
 
+  /** The rep as the copy has them (a hand-over checks they are active), undefined when it does not know them. */
+  async rep(m: EntityManager, repId: string): Promise<{ repId: string; name: string; team: string | null; active: boolean } | undefined> {
+    return (await this.directory.rep(m, repId)) ?? undefined;
+  }
+
   /** The rep's team: null without one, undefined when the directory does not know the rep. */
   async teamOf(m: EntityManager, repId: string): Promise<string | null | undefined> {
     return (await this.directory.rep(m, repId))?.team;

@@ -1,6 +1,20 @@
 import { z } from 'zod';
 import { defineEvent } from '../event-definition';
-import { Actor, CalendarDate, Currency, Customer, Decimal, Historical, Id, ProductLine, Region, Timestamp } from '../primitives';
+import {
+  Actor,
+  CalendarDate,
+  Currency,
+  Customer,
+  Decimal,
+  HandOverId,
+  HandOverKind,
+  HandOverReason,
+  Historical,
+  Id,
+  ProductLine,
+  Region,
+  Timestamp,
+} from '../primitives';
 import { Topics } from '../topics';
 
 const lead = { topic: Topics.leads, source: 'leads' } as const;
@@ -67,6 +81,10 @@ export const LeadReassigned = defineEvent({
     reassignedAt: Timestamp,
     firstFollowUpDueAt: Timestamp,
     scoreChange: ScoreChange.optional(),
+    // Added with the hand-over (ADR 0022): optional, so every earlier event and consumer stays valid.
+    note: HandOverReason.optional().describe('a hand-over (reason manual): the reason given for it, as written'),
+    handOverId: HandOverId.optional(),
+    by: Actor.optional().describe('who moved it by hand (a hand-over); absent on moves the rules made'),
   }),
 });
 
@@ -151,5 +169,24 @@ export const RepUpserted = defineEvent({
     capacity: z.number().int().min(0),
     active: z.boolean(),
     updatedAt: Timestamp,
+  }),
+});
+
+export const RepHandedOver = defineEvent({
+  topic: Topics.reps,
+  source: 'leads',
+  name: 'rep.handed_over',
+  summary:
+    "A rep's open work was handed over to another rep, with the reason (ADR 0022). Leads moved their open leads in the same transaction; opportunities and orders move that rep's open records when they read this.",
+  data: z.object({
+    handOverId: Id,
+    fromRepId: Id.describe('the rep who hands over (active or not); also the Kafka key'),
+    toRepId: Id.describe('the rep who takes over: known and active when leads published this'),
+    toTeam: z.string().optional().describe("the new owner's team, which the moved records take"),
+    reason: HandOverReason,
+    kinds: z.array(HandOverKind).min(1).describe("which of the rep's open records move"),
+    leadsMoved: z.number().int().min(0).describe('how many open leads leads moved'),
+    by: Actor,
+    at: Timestamp,
   }),
 });

@@ -7,6 +7,8 @@ import {
   Customer,
   CustomerRefs,
   Decimal,
+  HandOverId,
+  HandOverReason,
   Historical,
   Id,
   OrderLine,
@@ -174,5 +176,21 @@ export const OpportunityLost = defineEvent({
     reason: z.string().min(1).max(500),
     competitor: z.string().max(200).optional(),
     lostAt: Timestamp,
+  }),
+});
+
+export const OpportunityReassigned = defineEvent({
+  ...opportunity,
+  name: 'opportunity.reassigned',
+  summary: "An open opportunity was handed over to another rep, with the reason: alone, or as part of a rep's hand-over (handOverId).",
+  data: z.object({
+    opportunityId: Id,
+    fromRepId: Id,
+    toRepId: Id,
+    team: z.string().optional().describe("the new owner's team (absent: none)"),
+    reason: HandOverReason,
+    handOverId: HandOverId.optional(),
+    by: Actor,
+    reassignedAt: Timestamp,
   }),
 });

@@ -8,6 +8,8 @@ import {
   Customer,
   CustomerRefs,
   Decimal,
+  HandOverId,
+  HandOverReason,
   Historical,
   Id,
   OrderLine,
@@ -190,5 +192,23 @@ export const OrderFeedbackReceived = defineEvent({
     comment: z.string().max(4000).optional(),
     complaint: z.boolean().default(false),
     receivedAt: Timestamp,
+  }),
+});
+
+export const OrderReassigned = defineEvent({
+  ...order,
+  name: 'order.reassigned',
+  summary: "An open order (not completed or cancelled) was handed over to another rep, with the reason: alone, or as part of a rep's hand-over (handOverId).",
+  data: z.object({
+    orderId: Id,
+    opportunityId: Id.nullable(),
+    fromRepId: Id,
+    toRepId: Id,
+    team: z.string().optional().describe("the new owner's team (absent: none)"),
+    status: OrderStatus.describe('the status the order had when it changed hands'),
+    reason: HandOverReason,
+    handOverId: HandOverId.optional(),
+    by: Actor,
+    reassignedAt: Timestamp,
   }),
 });

@@ -1,0 +1,55 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { EventOf } from '@crm/contracts';
+import { DomainError } from '@crm/domain';
+import { accessScope, type AuthUser, type HandOverDto } from '@crm/http';
+import { inTransaction, loadDecideSave } from '@crm/persistence';
+import type { OpportunityEntity } from '../opportunities/opportunity.entities';
+import { RepsCopyService } from '../reps/reps.service';
+import { decideOpportunityHandOver } from './hand-over.domain';
+import { OpportunityHandOverRepository } from './hand-over.repository';
+
+/** Hands opportunities to another rep: one by its id, or all of a rep's open ones when leads says `rep.handed_over`. */
+@Injectable()
+export class OpportunityHandOverService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly repo: OpportunityHandOverRepository,
+    private readonly reps: RepsCopyService,
+  ) {}
+
+  /** One open opportunity to a rep this service's copy knows as active; the opportunity as it is now. */
+  handOver(user: AuthUser, id: string, dto: HandOverDto, expectedVersion?: number): Promise<OpportunityEntity> {
+    const scope = accessScope(user);
+    const cmd = { reason: dto.reason, by: user.sub, now: new Date() };
+    return inTransaction(this.dataSource, (m) =>
+      loadDecideSave(m, {
+        load: async (m) => {
+          const o = await this.repo.lockVisible(m, user, id);
+          return o && { ...o, target: await this.reps.target(m, dto.toRepId) };
+        },
+        notFound: () => DomainError.notFound('opportunity', id),
+        expectedVersion,
+        decide: (o) => decideOpportunityHandOver(o, { scope, toRepId: dto.toRepId, target: o.target }, cmd),
+        save: (m, _o, move) => this.repo.save(m, move),
+      }),
+    );
+  }
+
+  /**
+   * Leads has checked both reps and moved the leads; here every open opportunity the rep still owns moves, each
+   * with its own `opportunity.reassigned`, in the inbox transaction. A redelivery finds none left to move. The
+   * target's team comes with the event: this copy may not have the rep yet (another key of the topic).
+   */
+  async onRepHandedOver(m: EntityManager, { data }: EventOf<'rep.handed_over'>): Promise<number> {
+    if (!data.kinds.includes('opportunities')) return 0;
+    const target = { id: data.toRepId, team: data.toTeam ?? null, active: true };
+    const cmd = { reason: data.reason, by: data.by, now: new Date(), handOverId: data.handOverId };
+    const open = await this.repo.openOf(m, data.fromRepId);
+    for (const o of open) {
+      const { changes, events } = decideOpportunityHandOver(o, { scope: { kind: 'all' }, toRepId: data.toRepId, target }, cmd);
+      await this.repo.save(m, changes, events);
+    }
+    return open.length;
+  }
+}
