@@ -19,6 +19,13 @@ export function defaultCorsOrigins(port: number): string[] {
   return [`http://127.0.0.1:${port}`, `http://localhost:${port}`, 'http://127.0.0.1:5173', 'http://localhost:5173'];
 }
 
+/** CORS_ORIGINS: exact origins, comma separated. */
+export function corsOriginsOf(env: Env): string[] | undefined {
+  return env.CORS_ORIGINS?.split(',')
+    .map((origin) => origin.trim())
+    .filter(Boolean);
+}
+
 /** `<SVC>_URL` (http://host:port), else 127.0.0.1 and `<SVC>_PORT`, else the default port (as tools/start.sh). */
 export function upstreamOf(service: ServiceName, env: Env): string {
   const upper = service.toUpperCase();
@@ -43,7 +50,10 @@ export function localConfig(env: Env, runDir: string): GatewayConfig {
           .map((o) => o.trim())
           .filter(Boolean)
       : defaultCorsOrigins(port),
-    runDir,
+    pidFile: join(runDir, 'nginx.pid'),
+    tempDir: join(runDir, 'temp'),
+    accessLog: join(runDir, 'access.log'),
+    errorLog: join(runDir, 'error.log'),
     documentPath: join(ROOT, 'docs', 'api', 'openapi.json'),
     swaggerUiDir: swaggerUiDir(),
     docsPagePath: join(runDir, 'docs.html'),

@@ -9,7 +9,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { deployFiles } from './deploy';
 import { docsPage } from './docs-page';
-import { localConfig, ROOT } from './local';
+import { corsOriginsOf, localConfig, ROOT } from './local';
 import { renderNginxConf } from './nginx-conf';
 import { routeTable, type OpenApiDocument } from './routes';
 
@@ -17,7 +17,7 @@ function main(args: string[]): void {
   const table = routeTable(JSON.parse(readFileSync(join(ROOT, 'docs', 'api', 'openapi.json'), 'utf8')) as OpenApiDocument);
   if (args.includes('--deploy')) {
     const stale: string[] = [];
-    for (const [path, text] of Object.entries(deployFiles(table))) {
+    for (const [path, text] of Object.entries(deployFiles(table, corsOriginsOf(process.env)))) {
       const file = join(ROOT, path);
       if (args.includes('--check')) {
         if (readOr(file) !== text) stale.push(path);
