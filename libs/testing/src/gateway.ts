@@ -13,7 +13,10 @@ const run = promisify(execFile);
 export interface RunningGateway {
   /** `http://127.0.0.1:<port>`: the one origin of the services behind it. */
   url: string;
-  /** The last lines of its error and access logs (JSON, one request a line), for a failing test's message. */
+  /**
+   * The last lines of its error log, then its whole access log: a JSON object per request (time, requestId, method,
+   * uri, status, service, upstreamTime, requestTime, bytes), written within a second of the request.
+   */
   logs(): string;
   stop(): Promise<void>;
 }
@@ -49,15 +52,15 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     // A service not under test gets an address nothing listens on: its routes answer 503, never another test's service.
     env[`${service.toUpperCase()}_URL`] = options.upstreams[service] ?? `http://127.0.0.1:${await freePort()}`;
   }
-  const tail = (file: string) => {
+  const read = (file: string) => {
     try {
-      return readFileSync(join(dir, file), 'utf8').split('\n').slice(-40).join('\n');
+      return readFileSync(join(dir, file), 'utf8');
     } catch {
       return '';
     }
   };
   const output: string[] = [];
-  const logs = () => [output.join(''), tail('error.log'), tail('access.log')].filter(Boolean).join('\n');
+  const logs = () => [output.join(''), read('error.log').split('\n').slice(-40).join('\n'), read('access.log')].filter(Boolean).join('\n');
   let child: ChildProcess | undefined;
   const stop = async () => {
     const proc = child;
