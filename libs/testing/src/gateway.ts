@@ -45,7 +45,6 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     CRM_RUN_DIR: runDir,
     GATEWAY_PORT: String(port),
     GATEWAY_HOST: '127.0.0.1',
-    GATEWAY_WORKERS: '1',
   };
   if (options.corsOrigins) env.CORS_ORIGINS = options.corsOrigins.join(',');
   for (const service of Object.keys(DEFAULT_PORTS) as ServiceName[]) {
