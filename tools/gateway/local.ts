@@ -44,11 +44,7 @@ export function localConfig(env: Env, runDir: string): GatewayConfig {
   return {
     listen: env.GATEWAY_HOST ? `${env.GATEWAY_HOST}:${port}` : String(port),
     upstreams: Object.fromEntries(services.map((s) => [s, upstreamOf(s, env)])) as Record<ServiceName, string>,
-    corsOrigins: env.CORS_ORIGINS
-      ? env.CORS_ORIGINS.split(',')
-          .map((o) => o.trim())
-          .filter(Boolean)
-      : defaultCorsOrigins(port),
+    corsOrigins: corsOriginsOf(env) ?? defaultCorsOrigins(port),
     pidFile: join(runDir, 'nginx.pid'),
     tempDir: join(runDir, 'temp'),
     accessLog: join(runDir, 'access.log'),
