@@ -137,6 +137,12 @@ ${services.map((s) => upstream(s, config.upstreams[s])).join('\n')}
     server_name _;
     set $service "";
     client_max_body_size ${config.jsonBodyLimit};
+    # A JSON body up to the limit stays in memory; a list page of up to 200 rows fits the response buffers. Beyond
+    # them nginx would write to temp files on disk.
+    client_body_buffer_size ${config.jsonBodyLimit};
+    proxy_buffer_size 16k;
+    proxy_buffers 16 16k;
+    proxy_busy_buffers_size 32k;
     large_client_header_buffers 4 16k;
 
     proxy_http_version 1.1;
