@@ -12,5 +12,6 @@ export * from './throwaway/kafka';
 export * from './cloudevents/conformance';
 export * from './mailbox';
 export * from './event-stream';
+export * from './gateway';
 export * from './identity-provider';
 export * from './lists';
