@@ -169,6 +169,9 @@ ${HEADERS}
     error_page 504 = @timeout;
     error_page 413 = @too_large;
     error_page 494 = @headers_too_large;
+    # A request line nginx cannot read has no URI to hand to a named location: these go to internal URIs.
+    error_page 414 /_gateway/uri-too-long;
+    error_page 400 /_gateway/bad-request;
 
     # Every preflight is answered here; only a listed origin gets the Allow-* headers that let it proceed.
     if ($request_method = OPTIONS) {
@@ -226,6 +229,16 @@ ${HEADERS.replace(/^ {4}/gm, '      ')}
     location @headers_too_large {
       default_type application/problem+json;
       return 431 '${problem(431, 'Request Header Fields Too Large', 'HEADERS_TOO_LARGE', 'The request line or headers are too large.')}';
+    }
+    location = /_gateway/uri-too-long {
+      internal;
+      default_type application/problem+json;
+      return 414 '${problem(414, 'URI Too Long', 'URI_TOO_LONG', 'The URL (path and query) is longer than the gateway accepts.')}';
+    }
+    location = /_gateway/bad-request {
+      internal;
+      default_type application/problem+json;
+      return 400 '${problem(400, 'Bad Request', 'BAD_REQUEST', 'The gateway could not read the request line or headers.')}';
     }
   }
 }

@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { signWebhook } from '@crm/http';
 import { MessagingRuntime } from '@crm/messaging';
+import { startGateway } from './gateway';
 import type { TestService, TokenClaims } from './service';
 
 /**
@@ -45,6 +46,8 @@ export interface FuzzOptions {
   skip?: string[];
   /** Secrets of signed webhooks by operation path: most requests get a valid signature, so the body behind it is fuzzed too. */
   signedWebhooks?: Record<string, string>;
+  /** Send to the service itself instead of through the gateway (tools/gateway) in front of it. */
+  direct?: boolean;
   /** Valid ids known to exist, by path parameter name, so that some requests get past the 404. */
   knownIds?: Record<string, string[]>;
 }
@@ -457,12 +460,20 @@ export async function fuzzService(svc: TestService, options: FuzzOptions = {}): 
   const server = svc.app.getHttpServer() as Server;
   const listening = server.listening;
   if (!listening) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const direct = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  // Through the gateway, as a browser app calls it: nginx's own answers (limits, unknown paths) must keep the
+  // same promises. Health and metrics are not routed there (operators reach each service directly).
+  const gateway = options.direct ? undefined : await startGateway({ upstreams: { [svc.config.service]: direct } });
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const baseOf = (path: string) => (gateway && path.startsWith('/api/') ? gateway.url : direct);
   try {
-    return await fuzzListening(svc, agent, base, token, options);
+    return await fuzzListening(svc, agent, direct, baseOf, token, options);
+  } catch (error) {
+    if (gateway && error instanceof Error) error.message += `\ngateway log (last lines):\n${gateway.logs().split('\n').slice(-5).join('\n')}`;
+    throw error;
   } finally {
     agent.destroy();
+    await gateway?.stop();
     if (!listening) await new Promise((resolve) => server.close(resolve));
   }
 }
@@ -477,7 +488,14 @@ export function fuzzSeed(env: NodeJS.ProcessEnv, fallback?: number): number | un
   return Number(raw);
 }
 
-async function fuzzListening(svc: TestService, agent: Agent, base: string, token: string, options: FuzzOptions): Promise<FuzzReport> {
+async function fuzzListening(
+  svc: TestService,
+  agent: Agent,
+  base: string,
+  baseOf: (path: string) => string,
+  token: string,
+  options: FuzzOptions,
+): Promise<FuzzReport> {
   const runs = Number(process.env.FUZZ_RUNS ?? options.runs ?? 1000);
   const docRes = await httpCall(agent, `${base}/openapi.json`, 'GET', {});
   if (docRes.status !== 200) throw new Error(`GET /openapi.json answered ${docRes.status}`);
@@ -523,7 +541,7 @@ async function fuzzListening(svc: TestService, agent: Agent, base: string, token
     const result = await fc.check(
       fc.asyncProperty(fuzzer.request(operation, known), async (req) => {
         const before = state;
-        const res = await send(agent, base, operation.method, req, token, options.signedWebhooks?.[operation.path]);
+        const res = await send(agent, baseOf(operation.path), operation.method, req, token, options.signedWebhooks?.[operation.path]);
         requests++;
         statuses[res.status] = (statuses[res.status] ?? 0) + 1;
         const where = `${operation.id} → ${res.status} ${JSON.stringify(res.body).slice(0, 500)}`;
