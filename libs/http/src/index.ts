@@ -55,3 +55,9 @@ export { SignedWebhookGuard, WEBHOOK_SIGNATURE_HEADER, WEBHOOK_TIMESTAMP_HEADER 
 export { claimWebhookEvent, CreateWebhookReceipts1764460800000 } from './webhooks/webhook-receipts';
 export * from './history/history-import.view';
 export * from './request-header.decorator';
+
+// The OpenAPI contract rules (operation ids, problem responses, public routes, examples, tags)
+export { applyApiContract, type ApiContractOptions } from './openapi/api-contract';
+export { collectRouteFacts, ApiOmitProblems, type RouteFacts } from './openapi/route-facts';
+export { deriveOperationId, summaryOf, type OperationShape } from './openapi/operation-names';
+export { PROBLEM_SCHEMA } from './openapi/problem-responses';

@@ -7,7 +7,7 @@ import { ErpPaymentWebhookService } from './erp-payment-webhook.service';
 export const FINANCE_ERP_WEBHOOK_SECRET = Symbol('FINANCE_ERP_WEBHOOK_SECRET');
 
 /** The ERP pushes payments received here: no bearer token, an HMAC signature over the exact body instead. */
-@ApiTags('erp webhooks')
+@ApiTags('erp-webhooks')
 @Controller('api/v1/erp/webhooks')
 export class ErpPaymentWebhookController {
   constructor(private readonly webhooks: ErpPaymentWebhookService) {}

@@ -7,7 +7,7 @@ import { ErpWebhookService } from './erp-webhook.service';
 export const INVENTORY_ERP_WEBHOOK_SECRET = Symbol('INVENTORY_ERP_WEBHOOK_SECRET');
 
 /** The ERP pushes stock receipts and adjustments here: no bearer token, an HMAC signature over the exact body. */
-@ApiTags('erp webhooks')
+@ApiTags('erp-webhooks')
 @Controller('api/v1/erp/webhooks')
 export class ErpWebhookController {
   constructor(private readonly webhooks: ErpWebhookService) {}

@@ -6,7 +6,7 @@ import { RulesService } from './rules.service';
 
 const MANAGERS = [Role.Admin, Role.SalesManager] as const;
 
-@ApiTags('assignment rules')
+@ApiTags('assignment-rules')
 @Controller('api/v1/assignment-rules')
 @Roles(...MANAGERS)
 export class RulesController {
