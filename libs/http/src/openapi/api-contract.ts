@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { deriveOperationId, summaryOf } from './operation-names';
 import { RATE_LIMIT_EXEMPT_PATHS } from '../limits/rate-limit';
@@ -101,7 +102,8 @@ function applyToOperation(path: string, method: string, op: Operation, facts: Ro
     } else if (isProblemOrEmpty(response)) {
       // A status the route documents itself (with the codes it answers) keeps its words, as problem+json.
       const rule = resolveShared(derived[status]);
-      derived[status] = { ...response, description: response.description || String(rule?.description ?? ''), content: (rule ?? problemResponse('')).content };
+      const description = response.description || rule?.description || STATUS_CODES[Number(status)] || 'Error';
+      derived[status] = { ...response, description, content: (rule ?? problemResponse('')).content };
     } else {
       delete derived[status]; // a body of its own (a health check's) stays as documented
     }

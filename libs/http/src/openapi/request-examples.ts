@@ -16,7 +16,7 @@ function resolve(schema: Schema | undefined, schemas: Record<string, Schema>): S
 
 /**
  * An example of this schema, or undefined when a required part has none: a property's own example first, then
- * its first enum value, its default, then what its parts give. Optional properties are included when they have one.
+ * its first enum value, its default, then what its parts give (a required boolean without one: `true`). Optional properties are included when they have one.
  */
 export function exampleOf(schemaIn: Schema | undefined, schemas: Record<string, Schema>, depth = 0): unknown {
   // An example written on the property (next to a $ref) wins over the referenced schema's.
@@ -38,7 +38,8 @@ export function exampleOf(schemaIn: Schema | undefined, schemas: Record<string, 
     const required = new Set<string>(schema.required ?? []);
     const out: Record<string, unknown> = {};
     for (const [name, property] of Object.entries<Schema>(schema.properties)) {
-      const value = exampleOf(property, schemas, depth + 1);
+      // Any value of a required boolean is a realistic one; an optional one without an example stays out.
+      const value = exampleOf(property, schemas, depth + 1) ?? (required.has(name) && resolve(property, schemas)?.type === 'boolean' ? true : undefined);
       if (value !== undefined) out[name] = value;
       else if (required.has(name)) return undefined;
     }
