@@ -41,7 +41,7 @@ export class CustomerDto {
 export class LineDto {
   @ApiProperty({ example: 'PUMP-200' }) @IsString() @IsNotEmpty() @MaxLength(64) sku: string;
   @ApiProperty({ example: 'Centrifugal pump 200 W' }) @IsString() @IsNotEmpty() @MaxLength(200) productName: string;
-  @ApiProperty({ minimum: 1, maximum: 1_000_000 }) @IsInt() @Min(1) @Max(1_000_000) quantity: number;
+  @ApiProperty({ minimum: 1, maximum: 1_000_000, example: 40 }) @IsInt() @Min(1) @Max(1_000_000) quantity: number;
   @ApiProperty({ example: '199.90' }) @IsString() @Matches(AMOUNT_PATTERN, { message: AMOUNT_MESSAGE }) unitPrice: string;
   @ApiPropertyOptional({ example: '10.00', description: 'amount off the whole line', default: '0' })
   @IsOptional()
