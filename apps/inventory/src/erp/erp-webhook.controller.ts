@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, Post, Res, UseGuards } from '@nestjs/common';
-import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { ProblemDetailsDto, Public, SignedWebhookGuard } from '@crm/http';
 import { ErpStockEventDto, ErpStockEventResultDto } from './erp-webhook.dto';
 import { ErpWebhookService } from './erp-webhook.service';
@@ -14,6 +14,7 @@ export class ErpWebhookController {
 
   @Post('stock')
   @Public()
+  @ApiOperation({ operationId: 'receiveErpStockWebhook', summary: 'Receive a stock receipt or adjustment from the ERP (signed)' })
   @UseGuards(SignedWebhookGuard(INVENTORY_ERP_WEBHOOK_SECRET, 'ERP stock'))
   @HttpCode(201)
   @ApiHeader({ name: 'X-Signature', required: true, description: 'sha256=<hex HMAC-SHA256 of `${timestamp}.${rawBody}` with INVENTORY_ERP_WEBHOOK_SECRET>' })
