@@ -13,7 +13,7 @@ export class UpdateDuplicateRuleDto {
   @Min(0.05)
   @Max(1)
   threshold?: number;
-  @ApiPropertyOptional({ enum: RULE_ACTIONS }) @Omittable() @IsIn(RULE_ACTIONS) action?: (typeof RULE_ACTIONS)[number];
+  @ApiPropertyOptional({ enum: RULE_ACTIONS, example: 'block' }) @Omittable() @IsIn(RULE_ACTIONS) action?: (typeof RULE_ACTIONS)[number];
   @ApiPropertyOptional() @Omittable() @IsBoolean() enabled?: boolean;
 }
 

@@ -106,7 +106,11 @@ export class UpdateRuleDto {
   @ApiPropertyOptional({ example: '华东大客户' }) @IsOptional() @IsString() @IsNotEmpty() @MaxLength(200) name?: string;
   @ApiPropertyOptional({ example: 20 }) @IsOptional() @IsInt() @Min(0) @Max(1_000_000) position?: number;
   @ApiPropertyOptional({ type: RuleMatchDto }) @IsOptional() @ValidateNested() @Type(() => RuleMatchDto) match?: RuleMatchDto;
-  @ApiPropertyOptional({ type: RuleTargetDto }) @IsOptional() @ValidateNested() @Type(() => RuleTargetDto) target?: RuleTargetDto;
+  @ApiPropertyOptional({ type: RuleTargetDto, example: { kind: 'team', team: 'north' } })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => RuleTargetDto)
+  target?: RuleTargetDto;
   @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) @Max(24 * 90) followUpHours?: number;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() active?: boolean;
 }

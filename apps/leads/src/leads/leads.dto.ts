@@ -114,8 +114,8 @@ export class UpdateLeadDto {
   @ApiPropertyOptional({ enum: CompanySize.options }) @IsOptional() @IsIn(CompanySize.options) companySize?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @IsNotEmpty() @MaxLength(64) region?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @IsNotEmpty() @MaxLength(64) productInterest?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(4000) needs?: string;
-  @ApiPropertyOptional({ minimum: 0, maximum: 100, description: 'lead quality score' }) @IsOptional() @IsInt() @Min(0) @Max(100) score?: number;
+  @ApiPropertyOptional({ example: '需要 40 台 200 W 水泵，6 月底前交货' }) @IsOptional() @IsString() @MaxLength(4000) needs?: string;
+  @ApiPropertyOptional({ minimum: 0, maximum: 100, description: 'lead quality score', example: 80 }) @IsOptional() @IsInt() @Min(0) @Max(100) score?: number;
   @ApiPropertyOptional({ type: 'object', additionalProperties: true }) @IsOptional() @IsCustomFields() customFields?: Record<string, string | number | boolean>;
 }
 

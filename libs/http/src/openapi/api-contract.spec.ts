@@ -141,17 +141,19 @@ describe('the API contract rules', () => {
     }
   });
 
-  it('names the roles in the 403 and keeps the words of an error the route documents itself', () => {
+  it('names the roles in the 403, keeps the words of an error the route documents itself and adds up conflicts', () => {
     const approve = op('post', '/api/v1/widgets/{id}/approve');
     expect(approve.responses['403'].description).toBe('Not one of the roles admin, sales_manager (FORBIDDEN)');
-    expect(approve.responses['409'].description).toBe('NOT_DRAFT: only a draft is approved');
+    expect(approve.responses['409'].description).toBe(
+      "NOT_DRAFT: only a draft is approved; Conflict: the record's state does not allow this (the `code` says why, e.g. ILLEGAL_TRANSITION)",
+    );
     expect(doc.components.schemas.Problem.properties.errors).toBeDefined();
   });
 
   it("assembles a request body's example from its properties' examples, or leaves it out when a required one has none", () => {
+    // `grade` is optional with no example: left out rather than made up; `note` has none either.
     expect(op('post', '/api/v1/widgets').requestBody.content['application/json'].example).toEqual({
       name: '水泵 200 W',
-      grade: 'a',
       lines: [{ sku: 'PUMP-200', quantity: 2 }],
     });
     expect(op('put', '/api/v1/widgets/{id}').requestBody.content['application/json'].example).toBeUndefined();

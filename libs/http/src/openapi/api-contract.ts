@@ -102,7 +102,9 @@ function applyToOperation(path: string, method: string, op: Operation, facts: Ro
     } else if (isProblemOrEmpty(response)) {
       // A status the route documents itself (with the codes it answers) keeps its words, as problem+json.
       const rule = resolveShared(derived[status]);
-      const description = response.description || rule?.description || STATUS_CODES[Number(status)] || 'Error';
+      let description = response.description || rule?.description || STATUS_CODES[Number(status)] || 'Error';
+      // Conflicts add up: the route's own causes, then those the rules know (a key in flight, the record's state).
+      if (status === '409' && response.description && rule?.description) description = `${response.description}; ${String(rule.description)}`;
       derived[status] = { ...response, description, content: (rule ?? problemResponse('')).content };
     } else {
       delete derived[status]; // a body of its own (a health check's) stays as documented

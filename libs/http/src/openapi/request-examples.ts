@@ -15,19 +15,19 @@ function resolve(schema: Schema | undefined, schemas: Record<string, Schema>): S
 }
 
 /**
- * An example of this schema, or undefined when a required part has none: a property's own example first, then
- * its first enum value, its default, then what its parts give (a required boolean without one: `true`). Optional properties are included when they have one.
+ * An example of this schema, or undefined when a required part has none. A property's own example comes first;
+ * objects and arrays are built from their parts. Where a value is required and nothing says which, its first
+ * enum value, its default or (a boolean) `true` stands in; an optional property without an example stays out,
+ * so that no made-up value combines badly with the others (an `outcome` without its `closedAt`).
  */
-export function exampleOf(schemaIn: Schema | undefined, schemas: Record<string, Schema>, depth = 0): unknown {
+export function exampleOf(schemaIn: Schema | undefined, schemas: Record<string, Schema>, depth = 0, required = true): unknown {
   // An example written on the property (next to a $ref) wins over the referenced schema's.
   if (schemaIn?.example !== undefined) return schemaIn.example;
   const schema = resolve(schemaIn, schemas);
   if (!schema || depth > MAX_DEPTH) return undefined;
   if (schema.example !== undefined) return schema.example;
-  if (Array.isArray(schema.enum) && schema.enum.length) return schema.enum[0];
-  if (schema.default !== undefined) return schema.default;
   if (schema.allOf) {
-    const parts = (schema.allOf as Schema[]).map((part) => exampleOf(part, schemas, depth + 1));
+    const parts = (schema.allOf as Schema[]).map((part) => exampleOf(part, schemas, depth + 1, required));
     return parts.every((p) => p !== null && typeof p === 'object' && !Array.isArray(p)) ? Object.assign({}, ...parts) : undefined;
   }
   if (schema.type === 'array') {
@@ -35,15 +35,17 @@ export function exampleOf(schemaIn: Schema | undefined, schemas: Record<string, 
     return item === undefined ? undefined : [item];
   }
   if (schema.properties) {
-    const required = new Set<string>(schema.required ?? []);
+    const needed = new Set<string>(schema.required ?? []);
     const out: Record<string, unknown> = {};
     for (const [name, property] of Object.entries<Schema>(schema.properties)) {
-      // Any value of a required boolean is a realistic one; an optional one without an example stays out.
-      const value = exampleOf(property, schemas, depth + 1) ?? (required.has(name) && resolve(property, schemas)?.type === 'boolean' ? true : undefined);
+      const value = exampleOf(property, schemas, depth + 1, needed.has(name));
       if (value !== undefined) out[name] = value;
-      else if (required.has(name)) return undefined;
+      else if (needed.has(name)) return undefined;
     }
     return out;
   }
-  return undefined;
+  if (!required) return undefined;
+  if (Array.isArray(schema.enum) && schema.enum.length) return schema.enum[0];
+  if (schema.default !== undefined) return schema.default;
+  return schema.type === 'boolean' ? true : undefined;
 }

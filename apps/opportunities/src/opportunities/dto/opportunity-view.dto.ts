@@ -93,7 +93,7 @@ export class StageMoveView {
 
 /** An opportunity with its stage's probability, deadline and exit criteria, its lines, tasks and stage moves. */
 export class OpportunityDetailView extends OpportunityView {
-  @ApiProperty({ nullable: true, minimum: 0, maximum: 1, description: "the stage's win probability" }) winProbability: number | null;
+  @ApiProperty({ type: Number, nullable: true, minimum: 0, maximum: 1, description: "the stage's win probability" }) winProbability: number | null;
   @ApiProperty({ ...nullableTime, description: 'when the stage time limit runs out (open opportunities)' }) stageDueAt: string | null;
   @ApiProperty({ type: ExitCriteriaView, description: 'what must be done before the stage is left' }) exitCriteria: ExitCriteriaView;
   @ApiProperty({ type: [OpportunityLineView] }) lines: OpportunityLineView[];

@@ -118,7 +118,7 @@ export const TRACKING_KINDS = ['production', 'shipment', 'logistics', 'delivered
 /** One tracking report; which fields are required depends on `kind` (checked by the service). */
 export class TrackingDto {
   @ApiProperty({ enum: TRACKING_KINDS }) @IsIn(TRACKING_KINDS) kind: (typeof TRACKING_KINDS)[number];
-  @ApiPropertyOptional({ minimum: 0, maximum: 100, description: 'production progress (kind=production)' })
+  @ApiPropertyOptional({ minimum: 0, maximum: 100, example: 60, description: 'production progress (kind=production)' })
   @IsOptional()
   @IsInt()
   @Min(0)
