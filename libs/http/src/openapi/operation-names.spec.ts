@@ -47,9 +47,12 @@ describe('operation ids derived from the method, the path and the handler', () =
     expect(id('get', '/api/v1/orders', 'exportCsv', { returnsCsv: true, returnsList: true })).toBe('exportOrders');
   });
 
-  it('calls a GET that answers one object a get, whatever its path says', () => {
-    expect(id('get', '/api/v1/analytics/kpis', 'kpiTable')).toBe('getAnalyticsKpis');
+  it('lists what the path names in the plural or what answers a list, and gets the rest', () => {
+    expect(id('get', '/api/v1/analytics/kpis', 'kpiTable')).toBe('listAnalyticsKpis');
     expect(id('get', '/api/v1/accounts/{id}/timeline', 'accountTimeline', { returnsList: true })).toBe('listAccountTimeline');
+    expect(id('get', '/api/v1/stock', 'levels', { returnsList: true })).toBe('listStock');
+    expect(id('get', '/api/v1/analytics/funnel', 'funnel')).toBe('getAnalyticsFunnel');
+    expect(id('get', '/api/v1/accounts/{id}/summary', 'accountSummary')).toBe('getAccountSummary');
   });
 });
 

@@ -12,7 +12,7 @@ export interface OperationShape {
   handler: string;
   /** Whether the path also answers GET: a POST there adds to a collection instead of acting on a record. */
   pathHasGet: boolean;
-  /** Whether the 2xx answer is a list (an array or a page): GET `list…` rather than `get…`. */
+  /** Whether the 2xx answer is a list (an array or a page): GET `list…` rather than `get…`, as is a plural path. */
   returnsList: boolean;
   /** Whether the 2xx answer is a CSV file: GET `export…`. */
   returnsCsv: boolean;
@@ -20,7 +20,7 @@ export interface OperationShape {
 
 const API_PREFIX = /^\/api\/v\d+\//;
 /** Words that are neither singular nor plural: `notification-settings` is one thing, `stock` is not a list of stocks. */
-const UNCOUNTABLE = new Set(['settings', 'preferences', 'stock', 'analytics', 'feedback', 'history', 'series', 'news', 'status']);
+const UNCOUNTABLE = new Set(['settings', 'preferences', 'stock', 'analytics', 'feedback', 'history', 'series', 'news', 'status', 'sales']);
 const VERB_OF_METHOD: Record<string, string> = { patch: 'update', put: 'set', delete: 'delete' };
 
 const isParam = (segment: string) => segment.startsWith('{');
@@ -83,7 +83,7 @@ export function deriveOperationId(shape: OperationShape): string {
   switch (shape.method) {
     case 'get':
       if (shape.returnsCsv) return `export${resource(false)}`;
-      return shape.returnsList ? `list${resource(false)}` : `get${resource(false)}`;
+      return shape.returnsList || isPlural(nouns[nouns.length - 1] ?? '') ? `list${resource(false)}` : `get${resource(false)}`;
     case 'post':
       return `create${resource(true)}`;
     default:
