@@ -134,6 +134,29 @@ describe('the merged API document', () => {
     expect(without.map((o) => o.where)).toEqual([]);
   });
 
+  it('types every value, so a generated client has no unknown or empty-object type', () => {
+    const untyped: string[] = [];
+    const visit = (schema: Node | undefined, where: string): void => {
+      if (!schema || schema.$ref) return;
+      if (schema.allOf || schema.oneOf || schema.anyOf) {
+        for (const part of schema.allOf ?? schema.oneOf ?? schema.anyOf) visit(part, where);
+        return;
+      }
+      if (!schema.type && !schema.enum) untyped.push(where);
+      if (schema.type === 'object' && !schema.properties && schema.additionalProperties === undefined) untyped.push(`${where} (empty object)`);
+      for (const [name, property] of Object.entries<Node>(schema.properties ?? {})) visit(property, `${where}.${name}`);
+      if (typeof schema.additionalProperties === 'object') visit(schema.additionalProperties, `${where}{}`);
+      if (schema.items) visit(schema.items, `${where}[]`);
+    };
+    for (const [name, schema] of Object.entries<Node>(merged.components.schemas)) visit(schema, name);
+    for (const { where, op } of ops) {
+      for (const p of op.parameters ?? []) visit(p.schema, `${where} ${p.in} ${p.name}`);
+      for (const [type, media] of Object.entries<Node>(op.requestBody?.content ?? {})) visit(media.schema, `${where} body ${type}`);
+      for (const [status, r] of Object.entries<Node>(op.responses)) for (const m of Object.values<Node>(r.content ?? {})) visit(m.schema, `${where} ${status}`);
+    }
+    expect(untyped).toEqual([]);
+  });
+
   it('describes every tag an operation uses', () => {
     const described = new Set(merged.tags.filter((t: Node) => t.description).map((t: Node) => t.name));
     expect([...new Set(ops.flatMap(({ op }) => op.tags ?? []))].filter((t) => !described.has(t))).toEqual([]);
