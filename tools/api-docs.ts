@@ -89,49 +89,90 @@ function fieldsTable(schema: Schema): string[] {
   ];
 }
 
-/** The Markdown reference of one OpenAPI document: operations grouped by tag, then the schemas. */
+interface Operation {
+  operationId?: string;
+  tags?: string[];
+  summary?: string;
+  description?: string;
+  security?: unknown[];
+  parameters?: Schema[];
+  requestBody?: { content?: Record<string, { schema?: Schema; example?: unknown }> };
+  responses?: Record<string, { $ref?: string; description?: string; content?: Record<string, { schema?: Schema }> }>;
+}
+
+/** One operation: its id, parameters, body with its example, success answers, then its error statuses in one line. */
+function renderOperation(path: string, method: string, operation: Operation): string[] {
+  const out = [`### \`${method.toUpperCase()} ${path}\`${operation.summary ? ` — ${operation.summary}` : ''}`, ''];
+  out.push(
+    `Operation id \`${operation.operationId ?? ''}\`${Array.isArray(operation.security) && operation.security.length === 0 ? '. Public: no token.' : '.'}`,
+    '',
+  );
+  if (operation.description) out.push(operation.description, '');
+  if (operation.parameters?.length) {
+    out.push('| parameter | in | type | required | notes |', '|---|---|---|---|---|');
+    for (const p of operation.parameters)
+      out.push(`| \`${String(p.name)}\` | ${String(p.in)} | ${typeOf(p.schema as Schema)} | ${p.required ? 'yes' : ''} | ${cell(p.description)} |`);
+    out.push('');
+  }
+  for (const [type, body] of Object.entries(operation.requestBody?.content ?? {})) {
+    out.push(`Body (\`${type}\`): ${typeOf(body.schema)}`, '');
+    if (body.example !== undefined && type.includes('json')) out.push('```json', JSON.stringify(body.example, null, 2), '```', '');
+  }
+  const responses = Object.entries(operation.responses ?? {});
+  const success = responses.filter(([status]) => Number(status) < 400);
+  if (success.length) {
+    out.push('| status | body | meaning |', '|---|---|---|');
+    for (const [status, r] of success) {
+      const [type, media] = Object.entries(r.content ?? {})[0] ?? [];
+      const body = media ? `${typeOf(media.schema)}${type === 'application/json' ? '' : ` (\`${type}\`)`}` : '';
+      out.push(`| ${status} | ${body} | ${cell(r.description)} |`);
+    }
+    out.push('');
+  }
+  const errors = responses.filter(([status]) => Number(status) >= 400).map(([status, r]) => (r.$ref ? status : `${status} (${r.description ?? ''})`));
+  if (errors.length) out.push(`Errors: ${errors.join(', ')}.`, '');
+  return out;
+}
+
+/** The Markdown reference of one OpenAPI document: the shared errors, operations grouped by tag, then the schemas. */
 export function renderApiMarkdown(service: string, doc: OpenAPIObject): string {
   const lines = [
     `# ${doc.info.title}`,
     '',
-    `Generated from the code by \`npm run docs:api\`; do not edit. Machine-readable: [${service}.openapi.json](${service}.openapi.json).`,
-    'Every route needs `Authorization: Bearer <JWT>` unless marked public; errors are `application/problem+json` ([API conventions](../architecture.md#api-conventions)).',
+    `Generated from the code by \`npm run docs:api\`; do not edit. Machine-readable: [${service}.openapi.json](${service}.openapi.json); every service's`,
+    'operations in one document, the one to generate a client from: [openapi.json](openapi.json).',
+    '',
+    '- Every route needs `Authorization: Bearer <JWT>` unless it says "Public"; the roles that may call it are named in its 403.',
+    '- Operation ids are what a generated client calls the operation (`listLeads`, `qualifyLead`), unique across all services.',
+    '- Every error is `application/problem+json` ([Problem](#problem)): branch on its `code`; bad input lists each field in `errors[]`.',
+    '  The statuses below are those an operation can answer; these mean the same everywhere:',
     '',
   ];
+  for (const [status, name] of [
+    ['400', 'BadRequest'],
+    ['401', 'Unauthorized'],
+    ['404', 'NotFound'],
+    ['412', 'PreconditionFailed'],
+    ['413', 'PayloadTooLarge'],
+    ['415', 'UnsupportedMediaType'],
+    ['422', 'IdempotencyKeyReused'],
+    ['428', 'PreconditionRequired'],
+    ['429', 'TooManyRequests'],
+    ['503', 'ServiceUnavailable'],
+  ]) {
+    const shared = doc.components?.responses?.[name] as { description?: string } | undefined;
+    if (shared) lines.push(`  - **${status}**: ${shared.description ?? ''}`);
+  }
+  lines.push('', 'More in the [API conventions](../architecture.md#api-conventions).', '');
   const byTag = new Map<string, string[]>();
   for (const [path, item] of Object.entries(doc.paths)) {
-    for (const [method, op] of Object.entries(item as Record<string, Record<string, unknown>>)) {
-      const operation = op as {
-        tags?: string[];
-        summary?: string;
-        description?: string;
-        security?: unknown[];
-        parameters?: Schema[];
-        requestBody?: { content?: Record<string, { schema?: Schema }> };
-        responses?: Record<string, { description?: string; content?: Record<string, { schema?: Schema }> }>;
-      };
-      const tag = operation.tags?.[0] ?? 'other';
-      const out = byTag.get(tag) ?? [];
-      out.push(`### \`${method.toUpperCase()} ${path}\`${operation.summary ? ` — ${operation.summary}` : ''}`, '');
-      if (operation.description) out.push(operation.description, '');
-      if (Array.isArray(operation.security) && operation.security.length === 0) out.push('Public: no token.', '');
-      if (operation.parameters?.length) {
-        out.push('| parameter | in | type | required | notes |', '|---|---|---|---|---|');
-        for (const p of operation.parameters)
-          out.push(`| \`${String(p.name)}\` | ${String(p.in)} | ${typeOf(p.schema as Schema)} | ${p.required ? 'yes' : ''} | ${cell(p.description)} |`);
-        out.push('');
-      }
-      for (const [type, body] of Object.entries(operation.requestBody?.content ?? {})) out.push(`Body (\`${type}\`): ${typeOf(body.schema)}`, '');
-      const responses = Object.entries(operation.responses ?? {});
-      if (responses.length) {
-        out.push('| status | body | meaning |', '|---|---|---|');
-        for (const [status, r] of responses) out.push(`| ${status} | ${typeOf(Object.values(r.content ?? {})[0]?.schema)} | ${cell(r.description)} |`);
-        out.push('');
-      }
-      byTag.set(tag, out);
+    for (const [method, op] of Object.entries(item as Record<string, Operation>)) {
+      const tag = op.tags?.[0] ?? 'other';
+      byTag.set(tag, [...(byTag.get(tag) ?? []), ...renderOperation(path, method, op)]);
     }
   }
-  for (const [tag, out] of byTag) lines.push(`## ${tag}`, '', ...out);
+  const described = new Map((doc.tags ?? []).map((t) => [t.name, t.description]));
+  for (const [tag, out] of byTag) lines.push(`## ${tag}`, '', ...(described.get(tag) ? [String(described.get(tag)), ''] : []), ...out);
   const schemas = Object.entries((doc.components?.schemas ?? {}) as Record<string, Schema>);
   if (schemas.length) {
     lines.push('## Schemas', '');

@@ -12,3 +12,4 @@ export * from './events/order.events';
 export * from './events/stock.events';
 export * from './events/finance.events';
 export * from './events/customer.events';
+export * from './api-tags';

@@ -75,3 +75,8 @@ export * from './request-header.decorator';
 
 // Handing records over to another rep (ADR 0022)
 export * from './hand-over/hand-over.dto';
+// The OpenAPI contract rules (operation ids, problem responses, public routes, examples, tags)
+export { applyApiContract, type ApiContractOptions } from './openapi/api-contract';
+export { collectRouteFacts, ApiOmitProblems, type RouteFacts } from './openapi/route-facts';
+export { deriveOperationId, summaryOf, type OperationShape } from './openapi/operation-names';
+export { PROBLEM_SCHEMA } from './openapi/problem-responses';

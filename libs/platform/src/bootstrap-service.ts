@@ -2,26 +2,34 @@ import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
-import { createHttpAdapter, documentCsvExports } from '@crm/http';
+import { API_TAGS } from '@crm/contracts';
+import { applyApiContract, collectRouteFacts, createHttpAdapter, documentCsvExports, ProblemDetailsDto } from '@crm/http';
 import { MessagingRuntime } from '@crm/messaging';
 import { createJsonLogger } from '@crm/observability';
 import type { ServiceConfig } from './service-config';
 
 /**
- * The service's OpenAPI document, as served and as written to docs/api/ by `npm run docs:api`; every list
- * documents its CSV export (`documentCsvExports`).
+ * The service's OpenAPI document, as served and as written to docs/api/ by `npm run docs:api`: what Nest's
+ * Swagger module reads from the controllers and DTOs, with the API contract rules applied (operation ids,
+ * problem+json errors, public routes, examples, tags; libs/http/src/openapi), and every list's CSV export
+ * (`documentCsvExports`).
  */
 export function openApiDocument(app: INestApplication, service: ServiceConfig['service']): OpenAPIObject {
-  const document = SwaggerModule.createDocument(
+  const doc = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle(`CRM ${service} API`)
+      .setDescription(
+        `The ${service} service of the sales-tracking CRM. Conventions (errors, pagination, ETags, Idempotency-Key): docs/architecture.md#api-conventions.`,
+      )
       .setVersion('1')
+      .setLicense('MIT', 'https://opensource.org/licenses/MIT')
       .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
       .addSecurityRequirements('bearer')
       .build(),
+    { extraModels: [ProblemDetailsDto] },
   );
-  return documentCsvExports(document);
+  return applyApiContract(documentCsvExports(doc), collectRouteFacts(app), { tags: API_TAGS });
 }
 
 /** OpenAPI at `/openapi.json`, UI at `/docs`, on every service. */

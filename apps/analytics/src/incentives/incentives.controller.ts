@@ -50,7 +50,7 @@ export class IncentivesController {
 
   @Get('incentive-plans')
   @Roles(Role.Admin, Role.SalesManager, Role.SalesRep)
-  @ApiQuery({ name: 'period', example: '2026-Q3' })
+  @ApiQuery({ name: 'period', type: String, required: true, example: '2026-Q3' })
   @ApiOkResponse({ type: IncentivePlanListView })
   list(@Query('period') period: string | undefined, @CurrentUser() user: AuthUser) {
     if (!period) throw periodError();

@@ -21,7 +21,7 @@ export class QuotasController {
 
   @Get()
   @Roles(Role.Admin, Role.SalesManager, Role.SalesRep)
-  @ApiQuery({ name: 'period', example: '2026-Q3', description: 'A year, quarter or month of the business time zone (CRM_TIMEZONE, default UTC)' })
+  @ApiQuery({ name: 'period', type: String, example: '2026-Q3', description: 'A year, quarter or month of the business time zone (CRM_TIMEZONE, default UTC)' })
   @ApiOkResponse({ type: QuotaListView })
   list(@Query('period') period: string | undefined, @CurrentUser() user: AuthUser) {
     if (!period) throw periodError();

@@ -5,6 +5,7 @@ import { DealsReportService } from './deals-report.service';
 import { ForecastReportService } from './forecast-report.service';
 import { KpiService } from './kpi.service';
 import { RepReportService } from './rep-report.service';
+import { RepReportView } from './rep-report.view';
 import {
   DateRangeQueryDto,
   ForecastQueryDto,
@@ -95,7 +96,10 @@ export class AnalyticsController {
   }
 
   @Get('reps/:repId/report')
-  @ApiOkResponse({ description: "One rep's KPIs, ranks, monthly bookings and incentive earned (under their team's plan, null without one) for a period" })
+  @ApiOkResponse({
+    type: RepReportView,
+    description: "One rep's KPIs, ranks, monthly bookings and incentive earned (under their team's plan, null without one) for a period",
+  })
   repReport(@Param('repId', uuidParam('repId')) repId: string, @Query() q: RepReportQueryDto, @CurrentUser() user: AuthUser) {
     return this.reps.repReport(repId, q, user);
   }

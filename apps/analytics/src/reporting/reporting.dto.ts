@@ -141,5 +141,13 @@ export class SeriesResponse {
 
 export class RowsResponse {
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) asOf: string | null;
-  @ApiProperty({ type: 'array', items: { type: 'object' } }) rows: Record<string, unknown>[];
+  @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true } }) rows: Record<string, unknown>[];
+}
+
+export class PeriodView {
+  @ApiProperty({ example: '2026-Q3', description: 'as given: a year, quarter or month' }) label: string;
+  @ApiProperty({ enum: ['month', 'quarter', 'year'] }) kind: string;
+  @ApiProperty({ example: '2026-07-01', description: `first day (inclusive), of the ${ZONE}` }) start: string;
+  @ApiProperty({ example: '2026-10-01', description: 'first day after (exclusive)' }) end: string;
+  @ApiProperty({ example: '2026-Q2' }) previous: string;
 }

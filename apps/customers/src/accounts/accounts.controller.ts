@@ -1,8 +1,8 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
-import { CurrentUser, IfMatch, Idempotent, Role, Roles, type AuthUser } from '@crm/http';
+import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiPageResponse, CurrentUser, IfMatch, Idempotent, Role, Roles, type AuthUser } from '@crm/http';
 import { AllowDuplicate, AllowDuplicateDoc } from '../duplicate-flag';
-import { CreateAccountDto, ListAccountsQuery, UpdateAccountDto } from './accounts.dto';
+import { AccountView, CreateAccountDto, ListAccountsQuery, UpdateAccountDto } from './accounts.dto';
 import { AccountsService } from './accounts.service';
 
 const SALES = [Role.Admin, Role.SalesManager, Role.SalesRep] as const;
@@ -16,18 +16,21 @@ export class AccountsController {
   @Roles(...SALES)
   @Idempotent()
   @AllowDuplicateDoc()
+  @ApiCreatedResponse({ type: AccountView })
   create(@CurrentUser() user: AuthUser, @Body() dto: CreateAccountDto, @AllowDuplicate() allowDuplicate?: boolean) {
     return this.accounts.create(user, dto, !!allowDuplicate);
   }
 
   @Get()
   @Roles(...SALES)
+  @ApiPageResponse(AccountView)
   list(@CurrentUser() user: AuthUser, @Query() query: ListAccountsQuery) {
     return this.accounts.list(user, query);
   }
 
   @Get(':id')
   @Roles(...SALES)
+  @ApiOkResponse({ type: AccountView })
   get(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string) {
     return this.accounts.get(user, id);
   }
@@ -35,6 +38,7 @@ export class AccountsController {
   @Patch(':id')
   @Roles(...SALES)
   @AllowDuplicateDoc()
+  @ApiOkResponse({ type: AccountView })
   update(
     @CurrentUser() user: AuthUser,
     @Param('id', ParseUUIDPipe) id: string,

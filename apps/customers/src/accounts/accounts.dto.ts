@@ -81,3 +81,25 @@ export class ListAccountsQuery extends PageQueryDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @IsNotEmpty() @MaxLength(100) industry?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @IsNotEmpty() @MaxLength(253) domain?: string;
 }
+
+/** An account, as every account route answers it. */
+export class AccountView {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ example: '北京华为科技有限公司' }) name: string;
+  @ApiProperty({ type: [String], example: ['acme.example'] }) domains: string[];
+  @ApiProperty({ type: String, nullable: true, example: 'manufacturing' }) industry: string | null;
+  @ApiProperty({ type: String, nullable: true, enum: CompanySize.options }) size: string | null;
+  @ApiProperty({ type: String, nullable: true, example: 'north' }) region: string | null;
+  @ApiProperty({ type: String, nullable: true, example: '91110000802100433B' }) taxId: string | null;
+  @ApiProperty({ type: AddressDto, nullable: true }) billingAddress: AddressDto | null;
+  @ApiProperty({ type: AddressDto, nullable: true }) shippingAddress: AddressDto | null;
+  @ApiProperty({ type: String, nullable: true, example: 'CNY' }) currency: string | null;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) ownerRepId: string | null;
+  @ApiProperty({ type: String, nullable: true, example: 'north' }) team: string | null;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'the account it was merged into (follow it)' }) mergedInto: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) mergedAt: string | null;
+  @ApiProperty() createdBy: string;
+  @ApiProperty({ type: 'integer', description: 'Send it back as If-Match ("<version>") to edit or merge this version' }) version: number;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt: string;
+}

@@ -79,7 +79,13 @@ describe('accounts (real PostgreSQL and Kafka)', () => {
     }[];
     const domainRule = rules.find((r) => r.entity === 'account' && r.field === 'domain')!;
     await svc.as(rep).patch(`/api/v1/duplicate-rules/${domainRule.id}`).set('If-Match', `"${domainRule.version}"`).send({ action: 'block' }).expect(403);
-    await svc.as(admin).patch(`/api/v1/duplicate-rules/${domainRule.id}`).set('If-Match', `"${domainRule.version}"`).send({ action: 'block' }).expect(200);
+    const blocking = await svc
+      .as(admin)
+      .patch(`/api/v1/duplicate-rules/${domainRule.id}`)
+      .set('If-Match', `"${domainRule.version}"`)
+      .send({ action: 'block' })
+      .expect(200);
+    expect(blocking.body).toMatchObject({ id: domainRule.id, action: 'block', version: domainRule.version + 1 });
     try {
       const blocked = await svc
         .as(rep)

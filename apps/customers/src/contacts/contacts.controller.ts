@@ -1,8 +1,8 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
-import { CurrentUser, IfMatch, Idempotent, Role, Roles, type AuthUser } from '@crm/http';
+import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiPageResponse, CurrentUser, IfMatch, Idempotent, Role, Roles, type AuthUser } from '@crm/http';
 import { AllowDuplicate, AllowDuplicateDoc } from '../duplicate-flag';
-import { CreateContactDto, ListContactsQuery, UpdateContactDto } from './contacts.dto';
+import { ContactDetailView, ContactView, CreateContactDto, ListContactsQuery, UpdateContactDto } from './contacts.dto';
 import { ContactsService } from './contacts.service';
 
 const SALES = [Role.Admin, Role.SalesManager, Role.SalesRep] as const;
@@ -16,18 +16,21 @@ export class ContactsController {
   @Roles(...SALES)
   @Idempotent()
   @AllowDuplicateDoc()
+  @ApiCreatedResponse({ type: ContactDetailView })
   create(@CurrentUser() user: AuthUser, @Body() dto: CreateContactDto, @AllowDuplicate() allowDuplicate?: boolean) {
     return this.contacts.create(user, dto, !!allowDuplicate);
   }
 
   @Get()
   @Roles(...SALES)
+  @ApiPageResponse(ContactView)
   list(@CurrentUser() user: AuthUser, @Query() query: ListContactsQuery) {
     return this.contacts.list(user, query);
   }
 
   @Get(':id')
   @Roles(...SALES)
+  @ApiOkResponse({ type: ContactDetailView })
   get(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string) {
     return this.contacts.get(user, id);
   }
@@ -35,6 +38,7 @@ export class ContactsController {
   @Patch(':id')
   @Roles(...SALES)
   @AllowDuplicateDoc()
+  @ApiOkResponse({ type: ContactDetailView })
   update(
     @CurrentUser() user: AuthUser,
     @Param('id', ParseUUIDPipe) id: string,

@@ -55,3 +55,33 @@ export class ListContactsQuery extends PageQueryDto {
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() ownerId?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @IsNotEmpty() @MaxLength(64) team?: string;
 }
+
+/** A contact, as lists answer it. */
+export class ContactView {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ example: '李伟' }) name: string;
+  @ApiProperty({ type: String, nullable: true, example: '采购经理' }) title: string | null;
+  @ApiProperty({ type: [String], example: ['li.wei@acme.example'] }) emails: string[];
+  @ApiProperty({ type: [String], example: ['+86 138 0013 8000'] }) phones: string[];
+  @ApiProperty({ type: String, nullable: true, enum: CHANNELS }) preferredChannel: string | null;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) ownerRepId: string | null;
+  @ApiProperty({ type: String, nullable: true, example: 'north' }) team: string | null;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'the contact it was merged into (follow it)' }) mergedInto: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) mergedAt: string | null;
+  @ApiProperty() createdBy: string;
+  @ApiProperty({ type: 'integer', description: 'Send it back as If-Match ("<version>") to edit or merge this version' }) version: number;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt: string;
+}
+
+/** One membership of the person in an account; `until` is set when it ended. */
+export class MembershipView {
+  @ApiProperty({ format: 'uuid' }) accountId: string;
+  @ApiProperty({ example: '北京华为科技有限公司' }) accountName: string;
+  @ApiProperty({ format: 'date-time' }) since: string;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) until: string | null;
+}
+
+export class ContactDetailView extends ContactView {
+  @ApiProperty({ type: [MembershipView], description: 'newest first' }) memberships: MembershipView[];
+}

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Patch } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, IfMatch, Role, Roles, type AuthUser } from '@crm/http';
-import { UpdateDuplicateRuleDto } from './duplicate-rules.dto';
+import { DuplicateRuleListView, DuplicateRuleView, UpdateDuplicateRuleDto } from './duplicate-rules.dto';
 import { DuplicatesService } from './duplicates.service';
 
 /** The duplicate rules are data: managers read them, admins change them. */
@@ -12,12 +12,14 @@ export class DuplicateRulesController {
 
   @Get()
   @Roles(Role.Admin, Role.SalesManager)
+  @ApiOkResponse({ type: DuplicateRuleListView })
   list() {
     return this.duplicates.listRules();
   }
 
   @Patch(':id')
   @Roles(Role.Admin)
+  @ApiOkResponse({ type: DuplicateRuleView })
   update(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateDuplicateRuleDto, @IfMatch() expected: number) {
     return this.duplicates.updateRule(user, id, dto, expected);
   }

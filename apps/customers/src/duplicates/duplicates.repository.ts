@@ -25,7 +25,8 @@ export class DuplicatesRepository {
   }
 
   async saveRule(m: EntityManager, rule: DuplicateRule, by: string): Promise<StoredRule> {
-    const rows: StoredRule[] = await m.query(
+    // An UPDATE … RETURNING answers [rows, affected count] through TypeORM's query().
+    const [rows]: [StoredRule[], number] = await m.query(
       `UPDATE duplicate_rules SET match = $2, threshold = $3, action = $4, enabled = $5, updated_by = $6, version = version + 1, updated_at = now()
         WHERE id = $1 RETURNING ${RULE_COLUMNS}`,
       [rule.id, rule.match, rule.threshold, rule.action, rule.enabled, by],

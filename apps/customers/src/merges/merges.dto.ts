@@ -2,6 +2,8 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsOptional, IsUUID, ValidateNested } from 'class-validator';
 import { PageQueryDto } from '@crm/http';
+import { AccountView } from '../accounts/accounts.dto';
+import { ContactDetailView } from '../contacts/contacts.dto';
 import { SIDES, type Side } from './merge.domain';
 
 const Choice = () => (target: object, key: string) => {
@@ -34,7 +36,9 @@ export class ContactMergeFieldsDto {
 }
 
 export class MergeDto {
-  @ApiProperty({ format: 'uuid', description: 'the record merged away into the one of the path' }) @IsUUID() mergedId: string;
+  @ApiProperty({ format: 'uuid', description: 'the record merged away into the one of the path', example: '9a4e2b7c-1d3f-4e5a-8b6c-7d8e9f0a1b2c' })
+  @IsUUID()
+  mergedId: string;
 }
 
 export class MergeAccountsDto extends MergeDto {
@@ -59,4 +63,56 @@ export class MergeContactsDto extends MergeDto {
 export class ListMergesQuery extends PageQueryDto {
   @ApiPropertyOptional({ format: 'uuid', description: 'merges whose survivor or merged record this is' }) @IsOptional() @IsUUID() recordId?: string;
   @ApiPropertyOptional({ enum: ['account', 'contact'] }) @IsOptional() @IsIn(['account', 'contact']) kind?: 'account' | 'contact';
+}
+
+/** What a merge did: the survivor of the path kept, the other record merged into it. */
+export class MergeSummaryView {
+  @ApiProperty({ format: 'uuid', description: 'undo it with POST /api/v1/merges/{mergeId}/undo' }) mergeId: string;
+  @ApiProperty({ enum: ['account', 'contact'] }) kind: string;
+  @ApiProperty({ format: 'uuid' }) survivorId: string;
+  @ApiProperty({ format: 'uuid' }) mergedId: string;
+  @ApiProperty() by: string;
+  @ApiProperty({ format: 'date-time' }) at: string;
+}
+
+export class AccountMergeView extends MergeSummaryView {
+  @ApiProperty({ type: AccountView }) survivor: AccountView;
+}
+
+export class ContactMergeView extends MergeSummaryView {
+  @ApiProperty({ type: ContactDetailView }) survivor: ContactDetailView;
+}
+
+export class UndoneMergeView extends MergeSummaryView {
+  @ApiProperty() undoneBy: string;
+  @ApiProperty({ format: 'date-time' }) undoneAt: string;
+}
+
+export class AddedMembershipView {
+  @ApiProperty({ format: 'uuid' }) contactId: string;
+  @ApiProperty({ format: 'uuid' }) accountId: string;
+  @ApiProperty() since: string;
+}
+
+export class MovedMembershipView {
+  @ApiProperty({ format: 'uuid' }) contactId: string;
+  @ApiProperty({ format: 'uuid' }) accountId: string;
+  @ApiProperty({ description: '`since` of the membership the merge ended' }) since: string;
+  @ApiProperty({ type: AddedMembershipView, nullable: true, description: 'the membership the merge added in its place' })
+  added: AddedMembershipView | null;
+}
+
+/** A merge as recorded, with what its undo restores. */
+export class MergeRecordView {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ enum: ['account', 'contact'] }) kind: string;
+  @ApiProperty({ format: 'uuid' }) survivorId: string;
+  @ApiProperty({ format: 'uuid' }) mergedId: string;
+  @ApiProperty({ type: 'object', additionalProperties: true, description: "the survivor's data before the merge" }) survivorBefore: Record<string, unknown>;
+  @ApiProperty({ type: 'object', additionalProperties: true, description: "the merged record's data" }) mergedData: Record<string, unknown>;
+  @ApiProperty({ type: [MovedMembershipView] }) moved: MovedMembershipView[];
+  @ApiProperty() by: string;
+  @ApiProperty({ format: 'date-time' }) at: string;
+  @ApiProperty({ type: String, nullable: true }) undoneBy: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) undoneAt: string | null;
 }

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
-import { ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiPageResponse, CurrentUser, Idempotent, Role, Roles, uuidParam, type AuthUser, type Page } from '@crm/http';
 import { ListReceivablesQueryDto, ReceivableDetailView, ReceivableView, RecordPaymentDto, RecordedPaymentView } from './receivables.dto';
 import { ReceivablesService } from './receivables.service';
@@ -19,6 +19,7 @@ export class ReceivablesController {
   }
 
   @Get('by-order/:orderId')
+  @ApiOperation({ operationId: 'getReceivableByOrder' })
   @ApiOkResponse({ type: ReceivableDetailView })
   @ApiNotFoundResponse({ description: 'No receivable for this order (not confirmed yet, or not yours)' })
   byOrder(@Param('orderId', uuidParam('orderId')) orderId: string, @CurrentUser() user: AuthUser): Promise<ReceivableDetailView> {

@@ -11,7 +11,7 @@ export class ErpPaymentEventDto extends RecordPaymentDto {
   @Matches(ERP_EVENT_ID_PATTERN, { message: 'eventId must be 1-128 letters, digits, ".", "_", ":" or "-"' })
   eventId: string;
 
-  @ApiProperty({ format: 'uuid', description: 'Our receivable id, as sent to the ERP with the receivable' })
+  @ApiProperty({ format: 'uuid', description: 'Our receivable id, as sent to the ERP with the receivable', example: '3f6c2a1e-8b7d-4c5e-9f0a-1b2c3d4e5f60' })
   @IsUUID()
   receivableId: string;
 }

@@ -1,12 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { IfMatch, Role, Roles } from '@crm/http';
-import { CreateRuleDto, RuleListView, RuleView, SimulateDto, UpdateRuleDto } from './rules.dto';
+import { CreateRuleDto, RuleListView, RuleView, SimulateDto, SimulationView, UpdateRuleDto } from './rules.dto';
 import { RulesService } from './rules.service';
 
 const MANAGERS = [Role.Admin, Role.SalesManager] as const;
 
-@ApiTags('assignment rules')
+@ApiTags('assignment-rules')
 @Controller('api/v1/assignment-rules')
 @Roles(...MANAGERS)
 export class RulesController {
@@ -21,6 +21,7 @@ export class RulesController {
   /** Who would have got what under a proposed rule set, against what really happened; changes nothing. */
   @Post('simulate')
   @HttpCode(200)
+  @ApiOkResponse({ type: SimulationView })
   simulate(@Body() dto: SimulateDto) {
     return this.rules.simulate(dto);
   }

@@ -82,13 +82,17 @@ export class RuleTargetDto {
 
 export class CreateRuleDto {
   @ApiProperty({ example: 'East enterprise' }) @IsString() @IsNotEmpty() @MaxLength(200) name: string;
-  @ApiProperty({ description: 'evaluation order, lowest first' }) @IsInt() @Min(0) @Max(1_000_000) position: number;
+  @ApiProperty({ description: 'evaluation order, lowest first', example: 10 }) @IsInt() @Min(0) @Max(1_000_000) position: number;
   @ApiPropertyOptional({ type: RuleMatchDto, description: 'every condition set must hold; none = matches all' })
   @IsOptional()
   @ValidateNested()
   @Type(() => RuleMatchDto)
   match?: RuleMatchDto;
-  @ApiProperty({ type: RuleTargetDto }) @IsDefined() @ValidateNested() @Type(() => RuleTargetDto) target: RuleTargetDto;
+  @ApiProperty({ type: RuleTargetDto, example: { kind: 'team', team: 'east' } })
+  @IsDefined()
+  @ValidateNested()
+  @Type(() => RuleTargetDto)
+  target: RuleTargetDto;
   @ApiPropertyOptional({ default: 72, description: 'first-follow-up deadline after assignment' })
   @IsOptional()
   @IsInt()
@@ -99,10 +103,14 @@ export class CreateRuleDto {
 }
 
 export class UpdateRuleDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @IsNotEmpty() @MaxLength(200) name?: string;
-  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(0) @Max(1_000_000) position?: number;
+  @ApiPropertyOptional({ example: '华东大客户' }) @IsOptional() @IsString() @IsNotEmpty() @MaxLength(200) name?: string;
+  @ApiPropertyOptional({ example: 20 }) @IsOptional() @IsInt() @Min(0) @Max(1_000_000) position?: number;
   @ApiPropertyOptional({ type: RuleMatchDto }) @IsOptional() @ValidateNested() @Type(() => RuleMatchDto) match?: RuleMatchDto;
-  @ApiPropertyOptional({ type: RuleTargetDto }) @IsOptional() @ValidateNested() @Type(() => RuleTargetDto) target?: RuleTargetDto;
+  @ApiPropertyOptional({ type: RuleTargetDto, example: { kind: 'team', team: 'north' } })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => RuleTargetDto)
+  target?: RuleTargetDto;
   @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) @Max(24 * 90) followUpHours?: number;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() active?: boolean;
 }
@@ -114,8 +122,8 @@ export class SimulateDto {
   @ValidateNested({ each: true })
   @Type(() => CreateRuleDto)
   rules: CreateRuleDto[];
-  @ApiProperty({ description: 'leads captured at or after' }) @IsDateString() from: string;
-  @ApiProperty({ description: 'leads captured before' }) @IsDateString() to: string;
+  @ApiProperty({ description: 'leads captured at or after', example: '2026-01-01T00:00:00Z' }) @IsDateString() from: string;
+  @ApiProperty({ description: 'leads captured before', example: '2026-04-01T00:00:00Z' }) @IsDateString() to: string;
   @ApiPropertyOptional({ default: false, description: 'include the per-lead list' }) @IsOptional() @IsBoolean() details?: boolean;
 }
 
@@ -135,4 +143,38 @@ export class RuleView {
 
 export class RuleListView {
   @ApiProperty({ type: [RuleView], description: 'in evaluation order' }) items: RuleView[];
+}
+
+export class SimulatedLeadView {
+  @ApiProperty({ format: 'uuid' }) leadId: string;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'who would have got it; null: nobody could' }) repId: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'the rule that matched' }) rule: string | null;
+  @ApiProperty() reason: string;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'who really got it' }) actualRepId: string | null;
+  @ApiProperty() changed: boolean;
+}
+
+export class SimulatedRepView {
+  @ApiProperty({ format: 'uuid' }) repId: string;
+  @ApiPropertyOptional() name?: string;
+  @ApiProperty({ type: 'integer' }) simulated: number;
+  @ApiProperty({ type: 'integer' }) actual: number;
+  @ApiProperty({ type: 'integer', description: 'simulated − actual' }) difference: number;
+  @ApiProperty({ type: 'integer' }) capacity: number;
+}
+
+export class SimulationTotalsView {
+  @ApiProperty({ type: 'integer' }) leads: number;
+  @ApiProperty({ type: 'integer' }) assigned: number;
+  @ApiProperty({ type: 'integer' }) unassigned: number;
+  @ApiProperty({ type: 'integer', description: 'leads that would have gone to another rep' }) changed: number;
+}
+
+/** A proposed rule set replayed over the leads of a period, against what really happened. */
+export class SimulationView {
+  @ApiProperty() from: string;
+  @ApiProperty() to: string;
+  @ApiProperty({ type: SimulationTotalsView }) totals: SimulationTotalsView;
+  @ApiProperty({ type: [SimulatedRepView] }) reps: SimulatedRepView[];
+  @ApiPropertyOptional({ type: [SimulatedLeadView], description: 'with `details: true`' }) leads?: SimulatedLeadView[];
 }

@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, HistoryImportResultView, Role, Roles, type AuthUser } from '@crm/http';
 import { LeadHistoryImportDto } from './history.dto';
 import { LeadHistoryService } from './history.service';
@@ -17,6 +17,7 @@ export class LeadHistoryController {
   @Post('leads')
   @HttpCode(200)
   @Roles(Role.Admin, Role.Integration)
+  @ApiOperation({ operationId: 'importLeadHistory' })
   @ApiOkResponse({ type: HistoryImportResultView })
   importLeads(@CurrentUser() user: AuthUser, @Body() dto: LeadHistoryImportDto) {
     return this.history.importLeads(user, dto.leads);

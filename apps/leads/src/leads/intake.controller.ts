@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, Post, Res, UseGuards } from '@nestjs/common';
-import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { ApiResponseSchemaHost } from '@nestjs/swagger';
 import { ProblemDetailsDto, Public } from '@crm/http';
 import { WebFormLeadDto } from './leads.dto';
@@ -20,6 +20,7 @@ export class IntakeController {
 
   @Post('web-form')
   @Public()
+  @ApiOperation({ operationId: 'submitWebForm', summary: 'Submit a lead from the website form (signed)' })
   @UseGuards(WebFormSignatureGuard)
   @HttpCode(201)
   @ApiHeader({ name: 'X-Signature', required: true, description: 'sha256=<hex HMAC-SHA256 of `${timestamp}.${rawBody}` with LEADS_WEBFORM_SECRET>' })

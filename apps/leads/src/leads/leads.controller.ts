@@ -1,6 +1,5 @@
 import { Body, Controller, Get, Headers, HttpCode, HttpStatus, Param, ParseUUIDPipe, Patch, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import type { ApiResponseSchemaHost } from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Readable } from 'node:stream';
 import { ApiPageResponse, CurrentUser, IfMatch, Idempotent, parseIfMatch, ProblemException, Role, Roles, type AuthUser } from '@crm/http';
 import {
@@ -18,6 +17,7 @@ import {
   UpdateLeadDto,
 } from './leads.dto';
 import { LeadImportService } from './lead-import.service';
+import { CaptureResultView, LeadDetailView, LeadView } from './lead.views';
 import { LeadWorkflowService } from './lead-workflow.service';
 import { LeadsService } from './leads.service';
 
@@ -25,15 +25,6 @@ const SALES = [Role.Admin, Role.SalesManager, Role.SalesRep] as const;
 const MANAGERS = [Role.Admin, Role.SalesManager] as const;
 
 const version = (ifMatch: string | undefined) => (ifMatch === undefined ? undefined : parseIfMatch(ifMatch));
-const CAPTURE_RESULT: ApiResponseSchemaHost['schema'] = {
-  type: 'object',
-  required: ['merged', 'leadId'],
-  properties: {
-    merged: { type: 'boolean' },
-    leadId: { type: 'string', format: 'uuid' },
-    lead: { type: 'object', description: 'Left out when the caller may not see it' },
-  },
-};
 const IfMatchHeader = () => ApiHeader({ name: 'If-Match', required: false, description: 'ETag of the version acted on (412 if stale)' });
 
 @ApiTags('leads')
@@ -52,8 +43,8 @@ export class LeadsController {
   @Post()
   @Roles(...SALES, Role.Integration)
   @Idempotent()
-  @ApiCreatedResponse({ description: 'A new lead', schema: CAPTURE_RESULT })
-  @ApiOkResponse({ description: 'Merged into the open lead of the same person', schema: CAPTURE_RESULT })
+  @ApiCreatedResponse({ description: 'A new lead', type: CaptureResultView })
+  @ApiOkResponse({ description: 'Merged into the open lead of the same person', type: CaptureResultView })
   async create(@CurrentUser() user: AuthUser, @Body() dto: CreateLeadDto, @Res({ passthrough: true }) res: { status(code: number): unknown }) {
     const result = await this.leads.captureFor(user, dto);
     if (result.merged) res.status(HttpStatus.OK);
@@ -77,18 +68,21 @@ export class LeadsController {
 
   @Get()
   @Roles(...SALES)
+  @ApiPageResponse(LeadView)
   list(@CurrentUser() user: AuthUser, @Query() query: ListLeadsQuery) {
     return this.leads.list(user, query);
   }
 
   @Get(':id')
   @Roles(...SALES)
+  @ApiOkResponse({ type: LeadDetailView })
   get(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string) {
     return this.leads.get(user, id);
   }
 
   @Patch(':id')
   @Roles(...SALES)
+  @ApiOkResponse({ type: LeadView })
   update(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateLeadDto, @IfMatch() expected: number) {
     return this.workflow.update(user, id, dto, expected);
   }
@@ -96,6 +90,7 @@ export class LeadsController {
   @Post(':id/follow-ups')
   @Roles(...SALES)
   @Idempotent()
+  @ApiCreatedResponse({ type: FollowUpView })
   followUp(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Body() dto: FollowUpDto) {
     return this.workflow.recordFollowUp(user, id, dto);
   }
@@ -111,6 +106,7 @@ export class LeadsController {
   @HttpCode(200)
   @Roles(...SALES)
   @IfMatchHeader()
+  @ApiOkResponse({ type: LeadView })
   qualify(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Body() dto: QualifyDto, @Headers('if-match') ifMatch?: string) {
     return this.workflow.qualify(user, id, dto.note, version(ifMatch));
   }
@@ -119,6 +115,7 @@ export class LeadsController {
   @HttpCode(200)
   @Roles(...SALES)
   @IfMatchHeader()
+  @ApiOkResponse({ type: LeadView })
   disqualify(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Body() dto: DisqualifyDto, @Headers('if-match') ifMatch?: string) {
     return this.workflow.disqualify(user, id, dto, version(ifMatch));
   }
@@ -127,6 +124,7 @@ export class LeadsController {
   @HttpCode(200)
   @Roles(...SALES)
   @IfMatchHeader()
+  @ApiOkResponse({ type: LeadView })
   convert(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Body() dto: ConvertDto, @Headers('if-match') ifMatch?: string) {
     return this.workflow.convert(user, id, dto, version(ifMatch));
   }
@@ -135,6 +133,7 @@ export class LeadsController {
   @HttpCode(200)
   @Roles(...MANAGERS)
   @IfMatchHeader()
+  @ApiOkResponse({ type: LeadView })
   reassign(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Body() dto: ReassignDto, @Headers('if-match') ifMatch?: string) {
     return this.workflow.reassign(user, id, dto, version(ifMatch));
   }
@@ -147,6 +146,7 @@ export class FollowUpsController {
 
   @Get('overdue')
   @Roles(...SALES)
+  @ApiOperation({ operationId: 'listOverdueFollowUps' })
   @ApiPageResponse(FollowUpView, 'Latest follow-up of each open lead whose next action is past due, earliest due first')
   overdue(@CurrentUser() user: AuthUser, @Query() query: OverdueQuery) {
     return this.leads.overdueFollowUps(user, query);

@@ -114,13 +114,13 @@ export class UpdateLeadDto {
   @ApiPropertyOptional({ enum: CompanySize.options }) @IsOptional() @IsIn(CompanySize.options) companySize?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @IsNotEmpty() @MaxLength(64) region?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @IsNotEmpty() @MaxLength(64) productInterest?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(4000) needs?: string;
-  @ApiPropertyOptional({ minimum: 0, maximum: 100, description: 'lead quality score' }) @IsOptional() @IsInt() @Min(0) @Max(100) score?: number;
+  @ApiPropertyOptional({ example: '需要 40 台 200 W 水泵，6 月底前交货' }) @IsOptional() @IsString() @MaxLength(4000) needs?: string;
+  @ApiPropertyOptional({ minimum: 0, maximum: 100, description: 'lead quality score', example: 80 }) @IsOptional() @IsInt() @Min(0) @Max(100) score?: number;
   @ApiPropertyOptional({ type: 'object', additionalProperties: true }) @IsOptional() @IsCustomFields() customFields?: Record<string, string | number | boolean>;
 }
 
 export class QualifyDto {
-  @ApiPropertyOptional({ maxLength: 2000 }) @IsOptional() @IsString() @MaxLength(2000) note?: string;
+  @ApiPropertyOptional({ maxLength: 2000, example: '预算已确认，Q3 采购' }) @IsOptional() @IsString() @MaxLength(2000) note?: string;
 }
 
 export class DisqualifyDto {
@@ -131,8 +131,11 @@ export class DisqualifyDto {
 }
 
 export class ReassignDto {
-  @ApiPropertyOptional({ description: 'the new owner; omitted: the rules pick another eligible rep' }) @IsOptional() @IsUUID() repId?: string;
-  @ApiPropertyOptional({ maxLength: 400 }) @IsOptional() @IsString() @MaxLength(400) note?: string;
+  @ApiPropertyOptional({ description: 'the new owner; omitted: the rules pick another eligible rep', example: '7d2f1c9e-5b3a-4e8f-9c1d-2a6b8e0f4c31' })
+  @IsOptional()
+  @IsUUID()
+  repId?: string;
+  @ApiPropertyOptional({ maxLength: 400, example: 'Customer asked for a Mandarin-speaking rep' }) @IsOptional() @IsString() @MaxLength(400) note?: string;
 }
 
 export class ConvertDto {
@@ -159,10 +162,14 @@ export class ConvertDto {
 export class FollowUpDto {
   @ApiPropertyOptional({ description: 'when it happened (default: now)' }) @IsOptional() @IsDateString({ strict: true }) at?: string;
   @ApiProperty({ enum: FollowUpChannel.options }) @IsIn(FollowUpChannel.options) channel: string;
-  @ApiProperty({ maxLength: 4000 }) @IsString() @IsNotEmpty() @MaxLength(4000) content: string;
-  @ApiPropertyOptional({ maxLength: 4000 }) @IsOptional() @IsString() @MaxLength(4000) customerFeedback?: string;
-  @ApiPropertyOptional({ maxLength: 500 }) @IsOptional() @IsString() @IsNotEmpty() @MaxLength(500) nextAction?: string;
-  @ApiPropertyOptional({ description: 'due date of the next action' })
+  @ApiProperty({ maxLength: 4000, example: 'Called about the 200 W pumps; wants a quote for 40 units' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(4000)
+  content: string;
+  @ApiPropertyOptional({ maxLength: 4000, example: '价格可以接受，交期要快' }) @IsOptional() @IsString() @MaxLength(4000) customerFeedback?: string;
+  @ApiPropertyOptional({ maxLength: 500, example: 'Send the quote' }) @IsOptional() @IsString() @IsNotEmpty() @MaxLength(500) nextAction?: string;
+  @ApiPropertyOptional({ description: 'due date of the next action', example: '2026-05-08T09:00:00+08:00' })
   @ValidateIf((o: FollowUpDto) => o.nextActionDueAt !== undefined)
   @IsDateString({ strict: true })
   nextActionDueAt?: string;

@@ -31,9 +31,9 @@ export class CreateRepDto {
 export class UpdateRepDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @IsNotEmpty() @MaxLength(200) name?: string;
   @ApiPropertyOptional() @IsOptional() @IsEmail() @MaxLength(254) email?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @IsNotEmpty() @MaxLength(64) team?: string;
+  @ApiPropertyOptional({ example: 'north' }) @IsOptional() @IsString() @IsNotEmpty() @MaxLength(64) team?: string;
   @ApiPropertyOptional() @IsOptional() @IsUUID() managerId?: string;
-  @ApiPropertyOptional({ type: [String] })
+  @ApiPropertyOptional({ type: [String], example: ['north', 'east'] })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(50)
@@ -49,7 +49,7 @@ export class UpdateRepDto {
   @IsNotEmpty({ each: true })
   @MaxLength(64, { each: true })
   productLines?: string[];
-  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(0) @Max(100_000) capacity?: number;
+  @ApiPropertyOptional({ example: 30 }) @IsOptional() @IsInt() @Min(0) @Max(100_000) capacity?: number;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() active?: boolean;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() away?: boolean;
 }

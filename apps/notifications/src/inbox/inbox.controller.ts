@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiHeader, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { ALL_ROLES, ApiPageResponse, type AuthUser, CurrentUser, RequestHeader, Roles } from '@crm/http';
 import { resumeAfter } from './inbox.domain';
@@ -25,6 +25,7 @@ export class InboxController {
 
   @Get('unread-count')
   @ApiOkResponse({ type: UnreadCountDto })
+  @ApiOperation({ operationId: 'getUnreadNotificationCount' })
   unreadCount(@CurrentUser() user: AuthUser) {
     return this.inbox.unreadCount(user.sub);
   }
@@ -34,6 +35,7 @@ export class InboxController {
    * Resumes after Last-Event-ID (or `lastEventId`); without it starts from now with the unread count.
    */
   @Get('stream')
+  @ApiOperation({ operationId: 'streamNotifications', summary: 'Stream new notifications and the unread count (Server-Sent Events)' })
   @ApiProduces('text/event-stream')
   @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'resume after this notification id' })
   @ApiOkResponse({
@@ -62,6 +64,7 @@ export class InboxController {
   @Post('read-all')
   @HttpCode(200)
   @ApiOkResponse({ type: ReadAllResultDto })
+  @ApiOperation({ operationId: 'markAllNotificationsRead' })
   readAll(@CurrentUser() user: AuthUser, @Body() dto: ReadAllDto) {
     return this.inbox.readAll(user.sub, dto.before);
   }
@@ -69,6 +72,7 @@ export class InboxController {
   @Post(':id/read')
   @HttpCode(200)
   @ApiOkResponse({ type: NotificationItemDto })
+  @ApiOperation({ operationId: 'markNotificationRead' })
   read(@CurrentUser() user: AuthUser, @Param('id') id: string, @RequestHeader('accept-language') lang?: string) {
     return this.inbox.read(user.sub, id, lang);
   }
@@ -76,6 +80,7 @@ export class InboxController {
   @Post(':id/unread')
   @HttpCode(200)
   @ApiOkResponse({ type: NotificationItemDto })
+  @ApiOperation({ operationId: 'markNotificationUnread' })
   unread(@CurrentUser() user: AuthUser, @Param('id') id: string, @RequestHeader('accept-language') lang?: string) {
     return this.inbox.unread(user.sub, id, lang);
   }

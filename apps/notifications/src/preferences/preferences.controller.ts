@@ -12,7 +12,10 @@ export class PreferencesController {
 
   @Get()
   @Roles(...ALL_ROLES)
-  @ApiOperation({ summary: "The caller's matrix: every type × channel, enabled, and critical where it cannot be turned off" })
+  @ApiOperation({
+    operationId: 'getNotificationPreferences',
+    summary: "The caller's matrix: every type × channel, enabled, and critical where it cannot be turned off",
+  })
   @ApiOkResponse({ type: PreferencesView })
   get(@CurrentUser() user: AuthUser) {
     return this.preferences.matrix(user.sub);

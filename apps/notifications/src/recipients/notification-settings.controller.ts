@@ -2,7 +2,7 @@ import { Body, Controller, Get, Put, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { ALL_ROLES, type AuthUser, CurrentUser, IfMatch, RequestHeader, Roles } from '@crm/http';
-import { PutNotificationSettingsDto } from './recipients.dto';
+import { NotificationSettingsView, PutNotificationSettingsDto } from './recipients.dto';
 import { RecipientsService } from './recipients.service';
 
 /** The caller's own delivery settings: language, time zone, quiet hours, digest time, email address. */
@@ -14,13 +14,14 @@ export class NotificationSettingsController {
   @Get()
   @Roles(...ALL_ROLES)
   @ApiOperation({ summary: "The caller's settings; without any yet, the defaults (language from Accept-Language, the business time zone)" })
+  @ApiOkResponse({ type: NotificationSettingsView })
   get(@CurrentUser() user: AuthUser, @RequestHeader('accept-language') acceptLanguage?: string) {
     return this.recipients.ownSettings(user, acceptLanguage);
   }
 
   @Put()
-  @ApiCreatedResponse({ description: 'created: the settings' })
-  @ApiOkResponse({ description: 'replaced: the settings' })
+  @ApiCreatedResponse({ type: NotificationSettingsView, description: 'created: the settings' })
+  @ApiOkResponse({ type: NotificationSettingsView, description: 'replaced: the settings' })
   @Roles(...ALL_ROLES)
   @ApiOperation({ summary: "Sets the caller's settings: the first time without If-Match (201), then with the ETag read (200)" })
   async put(

@@ -84,7 +84,7 @@ export class PutRecipientDto {
 
   @ApiPropertyOptional({ type: String, nullable: true, example: 'Asia/Shanghai' }) @Nullable() @IsString() @MaxLength(64) timeZone?: string | null;
 
-  @ApiProperty() @IsBoolean() active: boolean;
+  @ApiProperty({ example: true }) @IsBoolean() active: boolean;
 }
 
 export class ListRecipientsQuery extends PageQueryDto {
@@ -92,4 +92,34 @@ export class ListRecipientsQuery extends PageQueryDto {
   @IsOptional()
   @Matches(SLUG, { message: 'team must be 1-64 letters, digits, _ . or -' })
   team?: string;
+}
+
+/** An entry of the directory of who can be notified. */
+export class RecipientView {
+  @ApiProperty({ example: '7d2f1c9e-5b3a-4e8f-9c1d-2a6b8e0f4c31' }) userId: string;
+  @ApiProperty({ type: String, nullable: true, example: '王芳' }) name: string | null;
+  @ApiProperty({ type: String, nullable: true, example: 'wang.fang@crm.example' }) email: string | null;
+  @ApiProperty({ enum: Role, isArray: true }) roles: string[];
+  @ApiProperty({ type: String, nullable: true, example: 'east' }) team: string | null;
+  @ApiProperty({ type: String, nullable: true }) managerId: string | null;
+  @ApiProperty({ enum: LOCALES }) locale: string;
+  @ApiProperty({ type: String, nullable: true, example: 'Asia/Shanghai' }) timeZone: string | null;
+  @ApiProperty({ type: QuietHoursDto, nullable: true }) quietHours: QuietHoursDto | null;
+  @ApiProperty({ type: String, nullable: true, example: '08:30' }) digestAt: string | null;
+  @ApiProperty() active: boolean;
+  @ApiProperty({ enum: ['rep', 'admin', 'self'], description: 'rep: from the reps directory; admin: added here; self: only own settings' }) source: string;
+  @ApiProperty({ type: 'integer', description: 'Send it back as If-Match ("<version>") to replace' }) version: number;
+}
+
+/** The caller's delivery settings; without any saved yet, the defaults (no source, no version). */
+export class NotificationSettingsView {
+  @ApiProperty() userId: string;
+  @ApiProperty({ enum: LOCALES }) locale: string;
+  @ApiProperty({ type: String, nullable: true, example: 'Asia/Shanghai' }) timeZone: string | null;
+  @ApiProperty({ type: QuietHoursDto, nullable: true }) quietHours: QuietHoursDto | null;
+  @ApiProperty({ type: String, nullable: true, example: '08:30' }) digestAt: string | null;
+  @ApiProperty({ type: String, nullable: true }) email: string | null;
+  @ApiPropertyOptional({ enum: ['rep', 'admin', 'self'] }) source?: string;
+  @ApiPropertyOptional({ type: 'integer', description: 'Send it back as If-Match ("<version>") to change them; none: first save without If-Match' })
+  version?: number;
 }

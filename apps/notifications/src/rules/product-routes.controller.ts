@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Put, Res } from '@nestj
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Role, Roles } from '@crm/http';
-import { ProductLineParam, PutProductRouteDto } from './rules.dto';
+import { ProductLineParam, ProductRouteListView, ProductRouteView, PutProductRouteDto } from './rules.dto';
 import { RulesService } from './rules.service';
 
 /** Which team hears of a product line's complaints and quality problems (the product_team audience). */
@@ -14,13 +14,14 @@ export class ProductRoutesController {
   @Get()
   @Roles(Role.Admin, Role.SalesManager, Role.ProductTeam)
   @ApiOperation({ summary: 'The routing table: product line → team' })
+  @ApiOkResponse({ type: ProductRouteListView })
   list() {
     return this.rules.listProductRoutes();
   }
 
   @Put(':productLine')
-  @ApiCreatedResponse({ description: 'created: the route' })
-  @ApiOkResponse({ description: 'replaced: the route' })
+  @ApiCreatedResponse({ type: ProductRouteView, description: 'created: the route' })
+  @ApiOkResponse({ type: ProductRouteView, description: 'replaced: the route' })
   @Roles(Role.Admin)
   @ApiOperation({ summary: 'Routes a product line to a team (201 when new, 200 when changed)' })
   async put(@Param() { productLine }: ProductLineParam, @Body() dto: PutProductRouteDto, @Res({ passthrough: true }) reply: FastifyReply) {

@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Put, Res } from '@nestj
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { IfMatch, Role, Roles } from '@crm/http';
-import { PutRuleDto, RuleIdParam } from './rules.dto';
+import { NotificationRuleListView, NotificationRuleView, PutRuleDto, RuleIdParam } from './rules.dto';
 import { RulesService } from './rules.service';
 
 /** The rules are data: which event makes which notification, for whom, over which channels. */
@@ -14,13 +14,14 @@ export class RulesController {
   @Get()
   @Roles(Role.Admin, Role.SalesManager)
   @ApiOperation({ summary: 'Every rule, and the event types a rule may name' })
+  @ApiOkResponse({ type: NotificationRuleListView })
   list() {
     return this.rules.listRules();
   }
 
   @Put(':id')
-  @ApiCreatedResponse({ description: 'created: the rule' })
-  @ApiOkResponse({ description: 'replaced: the rule' })
+  @ApiCreatedResponse({ type: NotificationRuleView, description: 'created: the rule' })
+  @ApiOkResponse({ type: NotificationRuleView, description: 'replaced: the rule' })
   @Roles(Role.Admin)
   @ApiOperation({ summary: 'Creates a rule (201, no If-Match) or replaces one (200, If-Match); the fan-out applies it to the next event' })
   async put(

@@ -15,7 +15,7 @@ import {
   ValidateBy,
   ValidateIf,
 } from 'class-validator';
-import { AUDIENCES, CHANNELS, NOTIFICATION_TYPE_NAMES, type Audience, type Channel, type NotificationType } from '../catalogue/catalogue';
+import { AUDIENCES, CHANNELS, NOTIFICATION_TYPE_NAMES, RECORD_KINDS, type Audience, type Channel, type NotificationType } from '../catalogue/catalogue';
 import { Omittable, SLUG } from '../common/dto';
 import { knownEventTypes, RULE_ID, type MatchValue } from './rules.domain';
 
@@ -87,7 +87,7 @@ export class TypeParam {
 }
 
 export class PatchTypeDto {
-  @ApiPropertyOptional({ description: 'a critical type cannot be turned off by a user' }) @Omittable() @IsBoolean() critical?: boolean;
+  @ApiPropertyOptional({ description: 'a critical type cannot be turned off by a user', example: true }) @Omittable() @IsBoolean() critical?: boolean;
 
   @ApiPropertyOptional({
     type: Number,
@@ -95,6 +95,7 @@ export class PatchTypeDto {
     minimum: 1,
     maximum: 43_200,
     description: 'minutes unacknowledged before the manager is told; null: never',
+    example: 120,
   })
   @ValidateIf((_o: object, v: unknown) => v !== undefined && v !== null)
   @IsInt()
@@ -114,4 +115,45 @@ export class PutProductRouteDto {
   @IsString()
   @Matches(SLUG, { message: 'team must be 1-64 letters, digits, _ . or -' })
   team: string;
+}
+
+export class NotificationRuleView {
+  @ApiProperty({ example: 'quality-problem' }) id: string;
+  @ApiProperty({ example: 'order.quality_problem_reported' }) eventType: string;
+  @ApiProperty({ type: 'object', additionalProperties: { oneOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }] } })
+  match: Record<string, MatchValue>;
+  @ApiProperty({ enum: NOTIFICATION_TYPE_NAMES }) type: string;
+  @ApiProperty({ enum: AUDIENCES, isArray: true }) audiences: string[];
+  @ApiProperty({ enum: CHANNELS, isArray: true }) channels: string[];
+  @ApiProperty() enabled: boolean;
+  @ApiProperty({ type: 'integer', description: 'Send it back as If-Match ("<version>") to replace or remove' }) version: number;
+  @ApiProperty({ format: 'date-time' }) updatedAt: string;
+}
+
+export class NotificationRuleListView {
+  @ApiProperty({ type: [NotificationRuleView], description: 'by event type' }) items: NotificationRuleView[];
+  @ApiProperty({ type: [String], description: 'the event types a rule may name' }) eventTypes: string[];
+}
+
+export class NotificationTypeView {
+  @ApiProperty({ enum: NOTIFICATION_TYPE_NAMES }) type: string;
+  @ApiProperty({ description: 'a critical type cannot be turned off by a user' }) critical: boolean;
+  @ApiProperty({ type: 'integer', nullable: true, description: 'minutes unacknowledged before the manager is told; null: never' })
+  escalateAfterMinutes: number | null;
+  @ApiProperty({ description: 'Send it back as If-Match ("<version>") to change the type' }) version: number;
+  @ApiProperty({ enum: RECORD_KINDS, description: 'the kind of record it is about' }) record: string;
+}
+
+export class NotificationTypeListView {
+  @ApiProperty({ type: [NotificationTypeView] }) items: NotificationTypeView[];
+}
+
+export class ProductRouteView {
+  @ApiProperty({ example: 'pumps' }) productLine: string;
+  @ApiProperty({ example: 'rd-pumps' }) team: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt: string;
+}
+
+export class ProductRouteListView {
+  @ApiProperty({ type: [ProductRouteView] }) items: ProductRouteView[];
 }

@@ -1,7 +1,14 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ALL_ROLES, CurrentUser, IfMatch, PageQueryDto, Roles, uuidParam, type AuthUser } from '@crm/http';
-import { CreateWebhookEndpointDto, ListWebhookEndpointsQuery, UpdateWebhookEndpointDto } from './webhook-endpoints.dto';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ALL_ROLES, ApiPageResponse, CurrentUser, IfMatch, PageQueryDto, Roles, uuidParam, type AuthUser } from '@crm/http';
+import {
+  CreateWebhookEndpointDto,
+  ListWebhookEndpointsQuery,
+  UpdateWebhookEndpointDto,
+  WebhookDeliveryView,
+  WebhookEndpointView,
+  WebhookEndpointWithSecretView,
+} from './webhook-endpoints.dto';
 import { WebhookEndpointsService } from './webhook-endpoints.service';
 
 // Every role may own endpoints of its own; team endpoints are checked in the domain (their managers, admins).
@@ -15,6 +22,7 @@ export class WebhookEndpointsController {
   @Post()
   @Roles(...ANYONE)
   @ApiOperation({ summary: 'Create an endpoint; the answer carries its signing secret, shown this once' })
+  @ApiCreatedResponse({ type: WebhookEndpointWithSecretView })
   create(@CurrentUser() user: AuthUser, @Body() dto: CreateWebhookEndpointDto) {
     return this.endpoints.create(user, dto);
   }
@@ -22,18 +30,21 @@ export class WebhookEndpointsController {
   @Get()
   @Roles(...ANYONE)
   @ApiOperation({ summary: "The caller's endpoints and, for a manager, their team's; all for an admin" })
+  @ApiPageResponse(WebhookEndpointView)
   list(@CurrentUser() user: AuthUser, @Query() query: ListWebhookEndpointsQuery) {
     return this.endpoints.list(user, query);
   }
 
   @Get(':id')
   @Roles(...ANYONE)
+  @ApiOkResponse({ type: WebhookEndpointView })
   get(@CurrentUser() user: AuthUser, @Param('id', uuidParam('id')) id: string) {
     return this.endpoints.get(user, id);
   }
 
   @Patch(':id')
   @Roles(...ANYONE)
+  @ApiOkResponse({ type: WebhookEndpointView })
   update(@CurrentUser() user: AuthUser, @Param('id', uuidParam('id')) id: string, @Body() dto: UpdateWebhookEndpointDto, @IfMatch() expected: number) {
     return this.endpoints.update(user, id, dto, expected);
   }
@@ -41,6 +52,7 @@ export class WebhookEndpointsController {
   @Delete(':id')
   @Roles(...ANYONE)
   @HttpCode(204)
+  @ApiNoContentResponse({ description: 'Removed; nothing more is sent to it' })
   async delete(@CurrentUser() user: AuthUser, @Param('id', uuidParam('id')) id: string): Promise<void> {
     await this.endpoints.delete(user, id);
   }
@@ -48,7 +60,11 @@ export class WebhookEndpointsController {
   @Post(':id/rotate-secret')
   @Roles(...ANYONE)
   @HttpCode(200)
-  @ApiOperation({ summary: 'A new primary secret (in this answer only); the previous ones keep signing for the overlap' })
+  @ApiOperation({
+    operationId: 'rotateWebhookEndpointSecret',
+    summary: 'A new primary secret (in this answer only); the previous ones keep signing for the overlap',
+  })
+  @ApiOkResponse({ type: WebhookEndpointWithSecretView })
   rotateSecret(@CurrentUser() user: AuthUser, @Param('id', uuidParam('id')) id: string) {
     return this.endpoints.rotateSecret(user, id);
   }
@@ -57,6 +73,7 @@ export class WebhookEndpointsController {
   @Roles(...ANYONE)
   @HttpCode(200)
   @ApiOperation({ summary: 'Re-enable a disabled endpoint, with its failure count reset' })
+  @ApiOkResponse({ type: WebhookEndpointView })
   enable(@CurrentUser() user: AuthUser, @Param('id', uuidParam('id')) id: string) {
     return this.endpoints.enable(user, id);
   }
@@ -64,6 +81,7 @@ export class WebhookEndpointsController {
   @Get(':id/deliveries')
   @Roles(...ANYONE)
   @ApiOperation({ summary: "The endpoint's messages in the delivery ledger, newest first" })
+  @ApiPageResponse(WebhookDeliveryView, 'Newest first')
   deliveries(@CurrentUser() user: AuthUser, @Param('id', uuidParam('id')) id: string, @Query() query: PageQueryDto) {
     return this.endpoints.deliveries(user, id, query);
   }
@@ -78,6 +96,7 @@ export class WebhookDeliveriesController {
   @Roles(...ANYONE)
   @HttpCode(200)
   @ApiOperation({ summary: 'Send a dead or cancelled message again, from its first attempt, to its (enabled) endpoint' })
+  @ApiOkResponse({ type: WebhookDeliveryView })
   replay(@CurrentUser() user: AuthUser, @Param('id', uuidParam('id')) id: string) {
     return this.endpoints.replay(user, id);
   }

@@ -51,3 +51,43 @@ export class UpdateWebhookEndpointDto extends EndpointFieldsDto {
 }
 
 export class ListWebhookEndpointsQuery extends PageQueryDto {}
+
+/** A webhook endpoint; its signing secrets are never shown again after they are made. */
+export class WebhookEndpointView {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ type: String, nullable: true, description: 'the owner, for a personal endpoint' }) ownerUserId: string | null;
+  @ApiProperty({ type: String, nullable: true, example: 'east', description: 'the team, for a team endpoint' }) ownerTeam: string | null;
+  @ApiProperty({ example: 'https://hooks.example.com/crm' }) url: string;
+  @ApiProperty({ enum: WEBHOOK_FORMATS }) format: string;
+  @ApiProperty({ type: String, nullable: true, example: '华东销售群机器人' }) description: string | null;
+  @ApiProperty({ type: [String], enum: NOTIFICATION_TYPE_NAMES, description: 'empty: all' }) types: string[];
+  @ApiProperty({ description: 'false after too many failed deliveries, until re-enabled' }) enabled: boolean;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) disabledAt: string | null;
+  @ApiProperty({ type: String, nullable: true }) disabledReason: string | null;
+  @ApiProperty({ type: 'integer' }) consecutiveFailures: number;
+  @ApiProperty() createdBy: string;
+  @ApiProperty({ type: 'integer', description: 'Send it back as If-Match ("<version>") to edit' }) version: number;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt: string;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'until when rotated-out secrets still sign' }) previousSecretsExpireAt:
+    string | null;
+}
+
+/** An endpoint with its new signing secret, shown in this answer only. */
+export class WebhookEndpointWithSecretView extends WebhookEndpointView {
+  @ApiProperty({ example: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', description: 'keep it: it is not shown again' }) secret: string;
+}
+
+/** One message to an endpoint in the delivery ledger. */
+export class WebhookDeliveryView {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) notificationId: string | null;
+  @ApiProperty({ type: String, nullable: true, example: 'order.quality_problem' }) type: string | null;
+  @ApiProperty({ example: 'sent', description: 'pending, sent, dead or cancelled' }) status: string;
+  @ApiProperty({ type: 'integer' }) attempts: number;
+  @ApiProperty({ type: 'integer', nullable: true, description: "the receiver's last HTTP status" }) lastStatus: number | null;
+  @ApiProperty({ type: String, nullable: true }) lastError: string | null;
+  @ApiProperty({ format: 'date-time' }) nextAttemptAt: string;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) sentAt: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+}

@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, HistoryImportResultView, Role, Roles, type AuthUser } from '@crm/http';
 import { OpportunityHistoryImportDto } from './history.dto';
 import { OpportunityHistoryService } from './history.service';
@@ -17,6 +17,7 @@ export class OpportunityHistoryController {
   @Post('opportunities')
   @HttpCode(200)
   @Roles(Role.Admin, Role.Integration)
+  @ApiOperation({ operationId: 'importOpportunityHistory' })
   @ApiOkResponse({ type: HistoryImportResultView })
   importOpportunities(@CurrentUser() user: AuthUser, @Body() dto: OpportunityHistoryImportDto) {
     return this.history.importOpportunities(user, dto.opportunities);

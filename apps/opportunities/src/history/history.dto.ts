@@ -42,7 +42,7 @@ export class OpportunityHistoryDto {
   @MaxLength(200)
   leadExternalId?: string;
   @ApiProperty({ type: CustomerDto }) @IsDefined() @ValidateNested() @Type(() => CustomerDto) customer: CustomerDto;
-  @ApiProperty({ description: 'owner rep' }) @IsUUID() repId: string;
+  @ApiProperty({ description: 'owner rep', example: '7d2f1c9e-5b3a-4e8f-9c1d-2a6b8e0f4c31' }) @IsUUID() repId: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @IsNotEmpty() @MaxLength(64) team?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @IsNotEmpty() @MaxLength(64) region?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @IsNotEmpty() @MaxLength(64) productLine?: string;

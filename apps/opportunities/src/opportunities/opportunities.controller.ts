@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
-import { ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { CurrentUser, Idempotent, parseIfMatch, Role, Roles, type AuthUser } from '@crm/http';
+import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiPageResponse, CurrentUser, Idempotent, parseIfMatch, Role, Roles, type AuthUser } from '@crm/http';
 import {
   CreateOpportunityDto,
   ListOpportunitiesQuery,
@@ -12,6 +12,7 @@ import {
   UpdateOpportunityDto,
   WinDto,
 } from './dto/opportunity.dto';
+import { OpportunityDetailView, OpportunityView } from './dto/opportunity-view.dto';
 import { OpportunitiesService } from './opportunities.service';
 
 const SALES = [Role.Admin, Role.SalesManager, Role.SalesRep] as const;
@@ -29,6 +30,7 @@ export class OpportunitiesController {
   @Post()
   @Roles(...SALES)
   @Idempotent()
+  @ApiCreatedResponse({ type: OpportunityDetailView })
   create(@CurrentUser() user: AuthUser, @Body() dto: CreateOpportunityDto) {
     return this.opportunities.create(user, dto);
   }
@@ -36,12 +38,14 @@ export class OpportunitiesController {
   /** `sort=-score` is the ranked worklist; a rep sees their own, a manager their team's. */
   @Get()
   @Roles(...SALES)
+  @ApiPageResponse(OpportunityView)
   list(@CurrentUser() user: AuthUser, @Query() query: ListOpportunitiesQuery) {
     return this.opportunities.list(user, query);
   }
 
   @Get(':id')
   @Roles(...SALES)
+  @ApiOkResponse({ type: OpportunityDetailView })
   get(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string) {
     return this.opportunities.get(user, id);
   }
@@ -49,12 +53,14 @@ export class OpportunitiesController {
   @Patch(':id')
   @Roles(...SALES)
   @IfMatchHeader()
+  @ApiOkResponse({ type: OpportunityDetailView })
   update(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateOpportunityDto, @Headers('if-match') ifMatch?: string) {
     return this.opportunities.update(user, id, dto, version(ifMatch));
   }
 
   @Post(':id/tasks')
   @Roles(...SALES)
+  @ApiCreatedResponse({ type: OpportunityDetailView })
   addTask(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Body() dto: TaskDto) {
     return this.opportunities.addTask(user, id, dto);
   }
@@ -62,6 +68,7 @@ export class OpportunitiesController {
   @Post(':id/tasks/:taskId/complete')
   @HttpCode(200)
   @Roles(...SALES)
+  @ApiOkResponse({ type: OpportunityDetailView })
   completeTask(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Param('taskId', ParseUUIDPipe) taskId: string) {
     return this.opportunities.completeTask(user, id, taskId);
   }
@@ -71,6 +78,7 @@ export class OpportunitiesController {
   @HttpCode(200)
   @Roles(...SALES)
   @IfMatchHeader()
+  @ApiOkResponse({ type: OpportunityDetailView })
   moveStage(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Body() dto: MoveStageDto, @Headers('if-match') ifMatch?: string) {
     return this.opportunities.moveStage(user, id, dto.toStage, version(ifMatch));
   }
@@ -79,6 +87,7 @@ export class OpportunitiesController {
   @HttpCode(200)
   @Roles(...SALES)
   @IfMatchHeader()
+  @ApiOkResponse({ type: OpportunityDetailView })
   win(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Body() dto: WinDto, @Headers('if-match') ifMatch?: string) {
     return this.opportunities.win(user, id, dto, version(ifMatch));
   }
@@ -87,6 +96,7 @@ export class OpportunitiesController {
   @HttpCode(200)
   @Roles(...SALES)
   @IfMatchHeader()
+  @ApiOkResponse({ type: OpportunityDetailView })
   lose(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Body() dto: LoseDto, @Headers('if-match') ifMatch?: string) {
     return this.opportunities.lose(user, id, dto, version(ifMatch));
   }
@@ -95,6 +105,7 @@ export class OpportunitiesController {
   @HttpCode(200)
   @Roles(...MANAGERS)
   @IfMatchHeader()
+  @ApiOkResponse({ type: OpportunityDetailView })
   reopen(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Headers('if-match') ifMatch?: string) {
     return this.opportunities.reopen(user, id, version(ifMatch));
   }

@@ -56,7 +56,16 @@ export class StageDto {
 
 export class CreatePipelineDto {
   @ApiProperty({ example: 'enterprise' }) @IsString() @IsNotEmpty() @MaxLength(100) name: string;
-  @ApiProperty({ type: [StageDto], description: 'in pipeline order' })
+  @ApiProperty({
+    type: [StageDto],
+    description: 'in pipeline order',
+    example: [
+      { key: 'qualification', name: '资格确认', winProbability: 0.1, exitCriteria: { requiredTasks: ['discovery_call'] }, timeLimitHours: 168 },
+      { key: 'proposal', name: 'Proposal', winProbability: 0.5, exitCriteria: { requiredFields: ['expectedAmount'] } },
+      { key: 'won', name: '赢单', winProbability: 1, outcome: 'won' },
+      { key: 'lost', name: 'Lost', winProbability: 0, outcome: 'lost' },
+    ],
+  })
   @ValidateNested({ each: true })
   @Type(() => StageDto)
   @ArrayMinSize(3)

@@ -1,6 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { CurrentUser, Role, Roles, type AuthUser } from '@crm/http';
+import { ApiPageResponse, CurrentUser, Role, Roles, type AuthUser } from '@crm/http';
+import { ReminderView } from '../opportunities/dto/opportunity-view.dto';
 import { ListRemindersQuery } from './reminders.dto';
 import { RemindersService } from './reminders.service';
 
@@ -11,6 +12,7 @@ export class RemindersController {
 
   @Get()
   @Roles(Role.Admin, Role.SalesManager, Role.SalesRep)
+  @ApiPageResponse(ReminderView, 'Newest first')
   list(@CurrentUser() user: AuthUser, @Query() query: ListRemindersQuery) {
     return this.reminders.list(user, query);
   }

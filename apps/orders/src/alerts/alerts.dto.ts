@@ -1,4 +1,4 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsOptional, IsUUID } from 'class-validator';
 import { PageQueryDto } from '@crm/http';
@@ -19,4 +19,19 @@ export class ListAlertsQuery extends PageQueryDto {
   @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
   @IsBoolean()
   open?: boolean;
+}
+
+/** An alert for an order's rep (or finance) to acknowledge. */
+export class AlertView {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) orderId: string;
+  @ApiProperty({ format: 'uuid' }) repId: string;
+  @ApiProperty({ type: String, nullable: true, example: 'east' }) team: string | null;
+  @ApiProperty({ enum: KINDS }) kind: string;
+  @ApiProperty({ enum: AUDIENCES }) audience: string;
+  @ApiProperty() message: string;
+  @ApiProperty({ type: 'object', additionalProperties: true }) details: Record<string, unknown>;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) acknowledgedAt: string | null;
+  @ApiProperty({ type: String, nullable: true }) acknowledgedBy: string | null;
 }

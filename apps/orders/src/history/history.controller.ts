@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, HistoryImportResultView, Role, Roles, type AuthUser } from '@crm/http';
 import { OrderHistoryImportDto } from './history.dto';
 import { OrderHistoryService } from './history.service';
@@ -18,6 +18,7 @@ export class OrderHistoryController {
   @Post('orders')
   @HttpCode(200)
   @Roles(Role.Admin, Role.Integration)
+  @ApiOperation({ operationId: 'importOrderHistory' })
   @ApiOkResponse({ type: HistoryImportResultView })
   importOrders(@CurrentUser() user: AuthUser, @Body() dto: OrderHistoryImportDto) {
     return this.history.importOrders(user, dto.orders);

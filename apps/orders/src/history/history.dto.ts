@@ -43,7 +43,7 @@ export class OrderHistoryDto {
   @MaxLength(200)
   opportunityExternalId?: string;
   @ApiProperty({ type: CustomerDto }) @IsDefined() @ValidateNested() @Type(() => CustomerDto) customer: CustomerDto;
-  @ApiProperty({ description: 'owner rep' }) @IsUUID() repId: string;
+  @ApiProperty({ description: 'owner rep', example: '7d2f1c9e-5b3a-4e8f-9c1d-2a6b8e0f4c31' }) @IsUUID() repId: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @IsNotEmpty() @MaxLength(64) team?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @IsNotEmpty() @MaxLength(64) region?: string;
   @ApiProperty({ example: 'USD' }) @IsISO4217CurrencyCode() currency: string;

@@ -1,7 +1,8 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiHeader, ApiTags } from '@nestjs/swagger';
-import { CurrentUser, Idempotent, parseIfMatch, Role, Roles, type AuthUser } from '@crm/http';
+import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiPageResponse, CurrentUser, Idempotent, parseIfMatch, Role, Roles, type AuthUser } from '@crm/http';
 import { CancelOrderDto, CreateOrderDto, FeedbackDto, ListOrdersQuery, NoteDto, TrackingDto } from './dto/order.dto';
+import { OrderDetailView, OrderFeedbackView, OrderView } from './dto/order-view.dto';
 import { FeedbackService } from '../feedback/feedback.service';
 import { OrdersService } from './orders.service';
 
@@ -25,18 +26,21 @@ export class OrdersController {
   @Post()
   @Roles(...SALES)
   @Idempotent()
+  @ApiCreatedResponse({ type: OrderDetailView })
   create(@CurrentUser() user: AuthUser, @Body() dto: CreateOrderDto) {
     return this.orders.create(user, dto);
   }
 
   @Get()
   @Roles(...SALES)
+  @ApiPageResponse(OrderView, 'Newest first unless sort=createdAt')
   list(@CurrentUser() user: AuthUser, @Query() query: ListOrdersQuery) {
     return this.orders.list(user, query);
   }
 
   @Get(':id')
   @Roles(...SALES)
+  @ApiOkResponse({ type: OrderDetailView, description: 'With its status history and tracking reports' })
   get(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string) {
     return this.orders.get(user, id);
   }
@@ -45,6 +49,7 @@ export class OrdersController {
   @HttpCode(200)
   @Roles(...SALES)
   @IfMatchHeader()
+  @ApiOkResponse({ type: OrderDetailView })
   submit(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Headers('if-match') ifMatch?: string) {
     return this.orders.submit(user, id, version(ifMatch));
   }
@@ -53,6 +58,7 @@ export class OrdersController {
   @HttpCode(200)
   @Roles(...MANAGERS)
   @IfMatchHeader()
+  @ApiOkResponse({ type: OrderDetailView })
   confirm(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Headers('if-match') ifMatch?: string) {
     return this.orders.confirm(user, id, version(ifMatch));
   }
@@ -61,6 +67,7 @@ export class OrdersController {
   @HttpCode(200)
   @Roles(...MANAGERS)
   @IfMatchHeader()
+  @ApiOkResponse({ type: OrderDetailView })
   reject(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Body() dto: NoteDto, @Headers('if-match') ifMatch?: string) {
     return this.orders.reject(user, id, dto.note, version(ifMatch));
   }
@@ -69,6 +76,7 @@ export class OrdersController {
   @HttpCode(200)
   @Roles(...SALES)
   @IfMatchHeader()
+  @ApiOkResponse({ type: OrderDetailView })
   cancel(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Body() dto: CancelOrderDto, @Headers('if-match') ifMatch?: string) {
     return this.orders.cancel(user, id, dto, version(ifMatch));
   }
@@ -77,6 +85,7 @@ export class OrdersController {
   @HttpCode(200)
   @Roles(...MANAGERS)
   @IfMatchHeader()
+  @ApiOkResponse({ type: OrderDetailView })
   complete(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Headers('if-match') ifMatch?: string) {
     return this.orders.complete(user, id, version(ifMatch));
   }
@@ -86,6 +95,8 @@ export class OrdersController {
   @HttpCode(200)
   @Roles(...MANAGERS)
   @IfMatchHeader()
+  @ApiOperation({ operationId: 'retryOrderInErp' })
+  @ApiOkResponse({ type: OrderDetailView })
   erpRetry(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Headers('if-match') ifMatch?: string) {
     return this.orders.erpRetry(user, id, version(ifMatch));
   }
@@ -93,6 +104,7 @@ export class OrdersController {
   @Post(':id/tracking')
   @HttpCode(200)
   @Roles(...TRACKERS)
+  @ApiOkResponse({ type: OrderDetailView })
   track(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Body() dto: TrackingDto) {
     return this.orders.track(user, id, dto);
   }
@@ -100,12 +112,14 @@ export class OrdersController {
   @Post(':id/feedback')
   @Roles(...SALES)
   @Idempotent()
+  @ApiCreatedResponse({ type: OrderFeedbackView })
   feedback(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Body() dto: FeedbackDto) {
     return this.feedbackService.record(user, id, dto);
   }
 
   @Get(':id/feedback')
   @Roles(...SALES)
+  @ApiOkResponse({ type: OrderFeedbackView })
   feedbackOf(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string) {
     return this.feedbackService.of(user, id);
   }

@@ -11,8 +11,8 @@ export interface RateLimitOptions {
 /** 6,000 a minute (100/s sustained) per client: far above a person or an integration, well below a flood. */
 export const DEFAULT_RATE_LIMIT: RateLimitOptions = { limit: 6_000, windowMs: 60_000 };
 
-// Probes, scrapes and the docs must keep answering while a client is being throttled.
-const EXEMPT_PATHS = /^\/(health(\/|$)|metrics$|docs(\/|$|-json)|openapi\.json$)/;
+/** Probes, scrapes and the docs must keep answering while a client is being throttled. */
+export const RATE_LIMIT_EXEMPT_PATHS = /^\/(health(\/|$)|metrics$|docs(\/|$|-json)|openapi\.json$)/;
 
 /** RATE_LIMIT_PER_MINUTE (0 = off); an unset or empty value keeps the default. */
 export function rateLimitFromEnv(env: NodeJS.ProcessEnv = process.env): RateLimitOptions {
@@ -39,7 +39,7 @@ export class ClientThrottlerGuard extends ThrottlerGuard {
   protected override async shouldSkip(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
     const req = context.switchToHttp().getRequest<{ url?: string }>();
-    return EXEMPT_PATHS.test((req.url ?? '').split('?')[0]);
+    return RATE_LIMIT_EXEMPT_PATHS.test((req.url ?? '').split('?')[0]);
   }
 
   protected override async getTracker(req: Record<string, any>): Promise<string> {

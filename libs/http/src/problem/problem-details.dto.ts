@@ -1,7 +1,8 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import { FieldError, ProblemDetails } from './problem-details.types';
 
 /** OpenAPI shape of a field error; the runtime type is `FieldError`. */
+@ApiSchema({ name: 'FieldError', description: 'One invalid input, by its path in the request' })
 export class FieldErrorDto implements FieldError {
   @ApiProperty({ example: 'lines[0].quantity' })
   field: string;
@@ -14,6 +15,7 @@ export class FieldErrorDto implements FieldError {
 }
 
 /** OpenAPI shape of every error body (served as application/problem+json). */
+@ApiSchema({ name: 'Problem', description: 'RFC 9457 problem details, served as application/problem+json' })
 export class ProblemDetailsDto implements ProblemDetails {
   @ApiProperty({ example: 'urn:crm:problem:validation-failed', description: 'Problem type URI; about:blank when the status says it all' })
   type: string;

@@ -1,7 +1,7 @@
 import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
-import { CurrentUser, Role, Roles, type AuthUser } from '@crm/http';
-import { ListCandidatesQuery } from './candidates.dto';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiPageResponse, CurrentUser, Role, Roles, type AuthUser } from '@crm/http';
+import { DuplicateCandidatePairView, DuplicateCandidateView, ListCandidatesQuery, ScanResultView } from './candidates.dto';
 import { DuplicateScanService } from './duplicate-scan.service';
 
 const MANAGERS = [Role.Admin, Role.SalesManager] as const;
@@ -14,6 +14,7 @@ export class CandidatesController {
 
   @Get('duplicate-candidates')
   @Roles(...MANAGERS)
+  @ApiPageResponse(DuplicateCandidatePairView, 'Newest first, each record with its name')
   list(@CurrentUser() user: AuthUser, @Query() query: ListCandidatesQuery) {
     return this.scanner.list(user, query);
   }
@@ -21,6 +22,7 @@ export class CandidatesController {
   @Post('duplicate-candidates/:id/dismiss')
   @HttpCode(200)
   @Roles(...MANAGERS)
+  @ApiOkResponse({ type: DuplicateCandidateView })
   dismiss(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string) {
     return this.scanner.dismiss(user, id);
   }
@@ -29,6 +31,8 @@ export class CandidatesController {
   @Post('duplicate-scans')
   @HttpCode(200)
   @Roles(...MANAGERS)
+  @ApiOperation({ operationId: 'runDuplicateScan' })
+  @ApiOkResponse({ type: ScanResultView })
   scan() {
     return this.scanner.scan();
   }

@@ -41,7 +41,7 @@ export class CustomerDto {
 export class LineDto {
   @ApiProperty({ example: 'PUMP-200' }) @IsString() @IsNotEmpty() @MaxLength(64) sku: string;
   @ApiProperty({ example: 'Centrifugal pump 200 W' }) @IsString() @IsNotEmpty() @MaxLength(200) productName: string;
-  @ApiProperty({ minimum: 1, maximum: 1_000_000 }) @IsInt() @Min(1) @Max(1_000_000) quantity: number;
+  @ApiProperty({ minimum: 1, maximum: 1_000_000, example: 40 }) @IsInt() @Min(1) @Max(1_000_000) quantity: number;
   @ApiProperty({ example: '199.90' }) @IsString() @Matches(AMOUNT_PATTERN, { message: AMOUNT_MESSAGE }) unitPrice: string;
   @ApiPropertyOptional({ example: '10.00', description: 'amount off the whole line', default: '0' })
   @IsOptional()
@@ -75,7 +75,12 @@ export class CreateOpportunityDto {
   @ApiProperty({ example: '2026-06-30' }) @IsDateString({ strict: true }) @Matches(DATE_PATTERN) expectedCloseDate: string;
   @ApiPropertyOptional({ type: [LineDto] }) @IsOptional() @ValidateNested({ each: true }) @Type(() => LineDto) @ArrayMaxSize(200) lines?: LineDto[];
   @ApiPropertyOptional({ description: 'pipeline to follow; default pipeline when omitted' }) @IsOptional() @IsUUID() pipelineId?: string;
-  @ApiPropertyOptional({ description: 'custom fields checked by exit criteria', example: { needsReport: 'https://docs.example/needs-report.pdf' } })
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    description: 'custom fields checked by exit criteria',
+    example: { needsReport: 'https://docs.example/needs-report.pdf' },
+  })
   @IsOptional()
   @IsObject()
   fields?: Record<string, string>;
@@ -88,6 +93,8 @@ export class UpdateOpportunityDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(64) productLine?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(64) region?: string;
   @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { type: 'string', nullable: true },
     description: 'custom fields checked by exit criteria, e.g. {"needsReport": "https://docs/needs.pdf"}; null removes one',
     example: { needsReport: 'https://docs.example/needs-report.pdf' },
   })

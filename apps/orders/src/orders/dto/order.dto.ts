@@ -58,7 +58,7 @@ export class AddressDto {
 export class OrderLineDto {
   @ApiProperty({ example: 'PUMP-200' }) @IsString() @IsNotEmpty() @MaxLength(64) sku: string;
   @ApiProperty({ example: 'Centrifugal pump 200 W' }) @IsString() @IsNotEmpty() @MaxLength(200) productName: string;
-  @ApiProperty({ minimum: 1, maximum: 1_000_000 }) @IsInt() @Min(1) @Max(1_000_000) quantity: number;
+  @ApiProperty({ minimum: 1, maximum: 1_000_000, example: 40 }) @IsInt() @Min(1) @Max(1_000_000) quantity: number;
   @ApiProperty({ example: '199.90', description: 'decimal string, order currency' })
   @IsString()
   @Matches(AMOUNT_PATTERN, { message: AMOUNT_MESSAGE })
@@ -106,7 +106,7 @@ export class CreateOrderDto {
 }
 
 export class NoteDto {
-  @ApiPropertyOptional({ maxLength: 2000 }) @IsOptional() @IsString() @MaxLength(2000) note?: string;
+  @ApiPropertyOptional({ maxLength: 2000, example: '折扣超出权限，请重新报价' }) @IsOptional() @IsString() @MaxLength(2000) note?: string;
 }
 
 export class CancelOrderDto {
@@ -118,7 +118,7 @@ export const TRACKING_KINDS = ['production', 'shipment', 'logistics', 'delivered
 /** One tracking report; which fields are required depends on `kind` (checked by the service). */
 export class TrackingDto {
   @ApiProperty({ enum: TRACKING_KINDS }) @IsIn(TRACKING_KINDS) kind: (typeof TRACKING_KINDS)[number];
-  @ApiPropertyOptional({ minimum: 0, maximum: 100, description: 'production progress (kind=production)' })
+  @ApiPropertyOptional({ minimum: 0, maximum: 100, example: 60, description: 'production progress (kind=production)' })
   @IsOptional()
   @IsInt()
   @Min(0)
@@ -132,9 +132,9 @@ export class TrackingDto {
 }
 
 export class FeedbackDto {
-  @ApiProperty({ minimum: 1, maximum: 5 }) @IsInt() @Min(1) @Max(5) rating: number;
+  @ApiProperty({ minimum: 1, maximum: 5, example: 4 }) @IsInt() @Min(1) @Max(5) rating: number;
   @ApiProperty({ enum: FEEDBACK_CATEGORIES }) @IsIn(FEEDBACK_CATEGORIES) category: (typeof FEEDBACK_CATEGORIES)[number];
-  @ApiPropertyOptional({ maxLength: 4000 }) @IsOptional() @IsString() @MaxLength(4000) comment?: string;
+  @ApiPropertyOptional({ maxLength: 4000, example: '交货及时，包装完好' }) @IsOptional() @IsString() @MaxLength(4000) comment?: string;
   @ApiPropertyOptional({ default: false }) @IsOptional() @IsBoolean() complaint?: boolean;
 }
 
