@@ -114,6 +114,7 @@ describe('conventions', () => {
     expect(stub.requests[1]?.headers.get('if-match')).toBe('"3"');
     expect(etagOf(written)).toBe('"4"');
     expect(() => ifMatch(new Response('{}'))).toThrow(/no ETag/);
+    expect(() => ifMatch(undefined)).toThrow(/no ETag/);
   });
 
   it('sends one Idempotency-Key per create, a new one for the next, and tells a replayed answer', async () => {

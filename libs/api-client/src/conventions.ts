@@ -15,8 +15,8 @@ export function etagOf(from: Answered): string | undefined {
  * `client.POST('/api/v1/leads/{id}/qualify', { params: { path: { id }, header: ifMatch(read) }, body })`.
  * A stale version is answered 412 PRECONDITION_FAILED: read again, decide again, write again.
  */
-export function ifMatch(from: Answered | string): { 'If-Match': string } {
-  const etag = typeof from === 'string' ? from : etagOf(from);
+export function ifMatch(from: Answered | string | undefined): { 'If-Match': string } {
+  const etag = typeof from === 'string' || from === undefined ? from : etagOf(from);
   if (!etag) throw new Error('If-Match: the answer carries no ETag (only single resources have one)');
   return { 'If-Match': etag };
 }

@@ -1972,9 +1972,9 @@ export interface components {
        * @description first-follow-up deadline after assignment
        * @default 72
        */
-      followUpHours: number;
+      followUpHours?: number;
       /** @default true */
-      active: boolean;
+      active?: boolean;
     };
     SimulateDto: {
       /** @description the proposed rule set, in place of the current one */
@@ -1987,7 +1987,7 @@ export interface components {
        * @description include the per-lead list
        * @default false
        */
-      details: boolean;
+      details?: boolean;
     };
     UpdateRuleDto: {
       name?: string;
@@ -2053,12 +2053,12 @@ export interface components {
        */
       capacity: number;
       /** @default true */
-      active: boolean;
+      active?: boolean;
       /**
        * @description on leave: gets no new leads
        * @default false
        */
-      away: boolean;
+      away?: boolean;
     };
     UpdateRepDto: {
       name?: string;
@@ -2545,7 +2545,7 @@ export interface components {
        * @default 0
        * @example 10.00
        */
-      discount: string;
+      discount?: string;
     };
     CreateOpportunityDto: {
       customer: components['schemas']['CustomerDto'];
@@ -2588,7 +2588,7 @@ export interface components {
        *       "needsReport": "https://docs.example/needs-report.pdf"
        *     }
        */
-      fields?: Record<string, never>;
+      fields?: Record<string, unknown>;
     };
     UpdateOpportunityDto: {
       /** @example 25000.00 */
@@ -2605,7 +2605,7 @@ export interface components {
        *       "needsReport": "https://docs.example/needs-report.pdf"
        *     }
        */
-      fields?: Record<string, never>;
+      fields?: Record<string, unknown>;
       /** @description replaces the product lines */
       lines?: components['schemas']['LineDto'][];
     };
@@ -2777,7 +2777,7 @@ export interface components {
        * @default 0
        * @example 10.00
        */
-      discount: string;
+      discount?: string;
     };
     CreateOrderDto: {
       customer: components['schemas']['CustomerDto'];
@@ -2806,7 +2806,7 @@ export interface components {
        * @default NET30
        * @example NET30
        */
-      paymentTerms: string;
+      paymentTerms?: string;
       /** @example 2026-12-31 */
       promisedDeliveryDate?: string;
     };
@@ -2838,7 +2838,7 @@ export interface components {
       category: 'quality' | 'delivery' | 'service' | 'product' | 'other';
       comment?: string;
       /** @default false */
-      complaint: boolean;
+      complaint?: boolean;
     };
     StatusChangeHistoryDto: {
       /**
@@ -2870,7 +2870,7 @@ export interface components {
        * @default NET30
        * @example NET30
        */
-      paymentTerms: string;
+      paymentTerms?: string;
       /** @example 2025-04-30 */
       promisedDeliveryDate?: string;
       /**
@@ -2904,9 +2904,9 @@ export interface components {
        * @description stock.low fires when a level falls to or below this
        * @default 0
        */
-      reorderPoint: number;
+      reorderPoint?: number;
       /** @default true */
-      active: boolean;
+      active?: boolean;
     };
     ItemDto: {
       sku: string;
@@ -2947,7 +2947,7 @@ export interface components {
        * @description Lower serves orders first
        * @default 100
        */
-      priority: number;
+      priority?: number;
     };
     WarehouseDto: {
       id: string;
@@ -3223,7 +3223,7 @@ export interface components {
     RowsResponse: {
       /** Format: date-time */
       asOf: string | null;
-      rows: Record<string, never>[];
+      rows: Record<string, unknown>[];
     };
     ForecastBackfillDto: {
       /**
@@ -3359,7 +3359,7 @@ export interface components {
       currency: string;
       commission: components['schemas']['CommissionDto'];
       /** @default [] */
-      bonuses: components['schemas']['BonusRuleDto'][];
+      bonuses?: components['schemas']['BonusRuleDto'][];
     };
     IncentivePlanView: {
       /** @example 2026-Q3 */
@@ -3743,7 +3743,7 @@ export interface components {
        * @default standard
        * @enum {string}
        */
-      format: 'standard' | 'wecom' | 'dingtalk' | 'slack';
+      format?: 'standard' | 'wecom' | 'dingtalk' | 'slack';
       /** @description the notification types sent here; empty: all */
       types?: (
         | 'lead_assigned'
@@ -3773,7 +3773,7 @@ export interface components {
        * @default standard
        * @enum {string}
        */
-      format: 'standard' | 'wecom' | 'dingtalk' | 'slack';
+      format?: 'standard' | 'wecom' | 'dingtalk' | 'slack';
       /** @description the notification types sent here; empty: all */
       types?: (
         | 'lead_assigned'
@@ -4241,7 +4241,7 @@ export interface operations {
             /** Format: uuid */
             leadId: string;
             /** @description Left out when the caller may not see it */
-            lead?: Record<string, never>;
+            lead?: Record<string, unknown>;
           };
         };
       };
@@ -4256,7 +4256,7 @@ export interface operations {
             /** Format: uuid */
             leadId: string;
             /** @description Left out when the caller may not see it */
-            lead?: Record<string, never>;
+            lead?: Record<string, unknown>;
           };
         };
       };
