@@ -4,6 +4,7 @@
 #   promtool check config / check rules / test rules   (package prometheus; also gives the prometheus binary
 #                                                         that apps/e2e/src/prometheus.int-spec.ts runs)
 #   docker compose config, or docker-compose config    (package docker-compose when the plugin is absent)
+#   the gateway's generated files are current          (tools/gateway --deploy --check)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -29,6 +30,9 @@ docker compose version >/dev/null 2>&1 || command -v docker-compose >/dev/null |
 
 promtool check config deploy/prometheus/prometheus.yml
 promtool test rules deploy/prometheus/alerts.test.yml
+# The gateway's compose configuration and Ingress are generated from the API document: they must be current.
+node -r ./tools/register.js tools/gateway/main.ts --deploy --check
+say "gateway configuration current (deploy/gateway, deploy/k8s/gateway)"
 compose -f docker-compose.yml config -q
 say "compose file valid ($(compose version --short 2>/dev/null || compose version | head -n 1))"
 say "all passed"

@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
 # `npm start`: the whole system on this machine, in one command.
-#   tools/start.sh [--demo]            install if needed, bring up Kafka and PostgreSQL, migrate, build, run the six
-#                                      services with one combined log, wait until every /health/ready is green,
-#                                      print the URLs and an admin token; Ctrl-C stops everything it started
+#   tools/start.sh [--demo]            install if needed, bring up Kafka and PostgreSQL, migrate, build, run the
+#                                      services with one combined log and the gateway in front of them, wait until
+#                                      every /health/ready is green, print the gateway's URL, each service's URLs and
+#                                      an admin token; Ctrl-C stops everything it started
 #   tools/start.sh --detach [--demo]   the same, but leave the services running in the background
 #   tools/start.sh stop                stop what a --detach run left running
 # --demo loads a demo data set through the public APIs (tools/demo/load-demo.ts).
 # Email: without SMTP_URL, the project's own mailbox (tools/mailbox) takes every email the services send, on
 # 127.0.0.1:2525 (MAILBOX_SMTP_PORT), and shows it on http://127.0.0.1:8025 (MAILBOX_HTTP_PORT); its messages are
 # kept under tmp/run/mailbox. With SMTP_URL set, email goes there instead.
+# The gateway (nginx, tools/gateway) is the one origin of every /api/v1 route on http://127.0.0.1:8080
+# (GATEWAY_PORT), with CORS for the origins in CORS_ORIGINS; nginx, chromium and a CJK font come from Debian's
+# packages (tools/system-packages.sh installs them when missing). Its files are under tmp/run/gateway/.
 # Logs (JSON) and pid files go to tmp/run/ (git-ignored; CRM_RUN_DIR overrides). A service's port is <APP>_PORT (e.g. LEADS_PORT) or
 # its default.
 set -euo pipefail
@@ -16,6 +20,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 RUN=${CRM_RUN_DIR:-tmp/run} # another directory keeps a second system (a test) apart from yours
 READY_TIMEOUT=${START_READY_TIMEOUT:-180} # seconds per service; a loaded 2-core machine needs more than a minute
+GATEWAY_PORT=${GATEWAY_PORT:-8080}
 # The web-form intake refuses every post without a secret; locally (only here, never in production) it gets
 # a known one, so `--demo` and curl can sign posts. tools/demo reads the same variable.
 export LEADS_WEBFORM_SECRET=${LEADS_WEBFORM_SECRET:-local-webform-secret-change-me-0123456789}
@@ -96,6 +101,20 @@ start_mailbox() { # the local SMTP server, unless SMTP_URL names one; stopped wi
   MAILBOX_URL=http://127.0.0.1:${MAILBOX_HTTP_PORT:-8025}
 }
 
+start_gateway() { # nginx with the configuration tools/gateway writes from the API document; its own pid file
+  local conf dir nginx=nginx
+  conf=$(CRM_RUN_DIR=$RUN GATEWAY_PORT=$GATEWAY_PORT node -r ./tools/register.js tools/gateway/main.ts) || return 1
+  dir=$(dirname "$conf")
+  command -v nginx >/dev/null || nginx=/usr/sbin/nginx # Debian's, not on a normal user's PATH
+  # In the foreground of its own process (daemon off), so the pid is the master's and SIGTERM stops it.
+  nohup "$nginx" -p "$dir" -c nginx.conf -e "$dir/error.log" -g 'daemon off;' >"$RUN/gateway.log" 2>&1 </dev/null &
+  echo $! >"$RUN/gateway.pid"
+}
+
+wait_gateway() {
+  wait_for "the gateway" "http://127.0.0.1:$GATEWAY_PORT/api/openapi.json" "$RUN/gateway.pid" "$RUN/gateway/error.log" "to start on port $GATEWAY_PORT (set GATEWAY_PORT to use another)"
+}
+
 wait_for() { # wait_for <name> <url> <pid file> <log> <what failed>: until the URL answers 2xx, the process dies, or the timeout passes
   local name=$1 url=$2 pid deadline=$((SECONDS + READY_TIMEOUT))
   pid=$(<"$3")
@@ -124,6 +143,10 @@ print_summary() {
   local app port
   echo
   echo "start: all services are ready"
+  local gateway=http://127.0.0.1:$GATEWAY_PORT
+  echo "  gateway: $gateway  (every /api/v1 route; docs $gateway/docs, document $gateway/api/openapi.json)"
+  echo "  CORS for: ${CORS_ORIGINS:-the local console origins (set CORS_ORIGINS)}; access log $RUN/gateway/access.log"
+  echo
   printf '  %-14s %-24s %-32s %s\n' service API docs metrics
   for app in "$@"; do
     port=$(port_of "$app")
@@ -132,7 +155,7 @@ print_summary() {
   echo
   echo "  admin token (12 h, local secret; other roles: npm run token -- --role sales_rep --sub <rep id>):"
   echo "  export TOKEN=$(node -r ./tools/register.js tools/token.ts)"
-  echo "  curl -H \"Authorization: Bearer \$TOKEN\" http://127.0.0.1:$(port_of leads)/api/v1/leads"
+  echo "  curl -H \"Authorization: Bearer \$TOKEN\" $gateway/api/v1/leads"
   echo
   if [[ -n ${MAILBOX_URL:-} ]]; then
     echo "  email goes to the local mailbox: $MAILBOX_URL (SMTP $SMTP_URL, log $RUN/mailbox.log)"
@@ -155,6 +178,7 @@ main() {
   stop_all # services from an earlier --detach would hold the ports
   trap on_signal INT TERM
   install_if_needed
+  bash tools/system-packages.sh
   start_mailbox
   start_infra
   rm -rf dist # a stale build of a renamed or removed app must not start
@@ -165,6 +189,7 @@ main() {
   done
   ((${#apps[@]} > 0)) || { echo "start: no services built (no dist/apps/*/src/main.js)" >&2; exit 1; }
   for app in "${apps[@]}"; do start_app "$app"; done
+  start_gateway || { stop_all; exit 1; }
   if ((detach == 0)); then
     local logs=()
     for app in "${apps[@]}"; do logs+=("$RUN/$app.log"); done
@@ -173,6 +198,7 @@ main() {
     echo $! >"$RUN/logs.follower"
   fi
   wait_mailbox || failed=1
+  wait_gateway || failed=1
   for app in "${apps[@]}"; do wait_ready "$app" || failed=1; done
   if ((failed)); then
     stop_all

@@ -21,6 +21,8 @@ stage typecheck npm run --silent typecheck
 stage lint npm run --silent lint
 stage deploy-checks bash tools/deploy-checks.sh
 stage api-docs npm run --silent docs:api -- --check
+# nginx (the gateway), chromium (its browser test) and a CJK font, from Debian's packages when missing.
+stage system-packages bash tools/system-packages.sh
 # infra.sh sees the caller's environment first, so only an explicit KAFKA_BROKERS skips the local broker.
 stage infrastructure bash tools/infra.sh up
 

@@ -22,6 +22,7 @@ import { dashboardReads } from './scenarios/s7-dashboard-reads';
 import { catchUp } from './scenarios/s8-catch-up';
 import { customers } from './scenarios/s9-customers';
 import { notifications } from './scenarios/s10-notifications';
+import { gatewayOverhead } from './scenarios/s11-gateway';
 
 const ROOT = resolve(__dirname, '..', '..');
 const args = process.argv.slice(2);
@@ -44,6 +45,13 @@ const system = async (names: ServiceName[], env: Record<string, string> = {}) =>
   return s;
 };
 
+const systemBehindGateway = async (names: ServiceName[]) => {
+  const s = await startSystem(names, { env: { LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '0' }, gateway: true });
+  systems.push(s);
+  ctx.prefixes.add(s.prefix);
+  return s;
+};
+
 type Step = { name: string; needs: Array<'kafka' | 'insert' | 'pgbench'>; run(): Promise<void> };
 let leads: TestSystem | undefined;
 let analytics: TestSystem | undefined;
@@ -58,6 +66,7 @@ const STEPS: Step[] = [
   { name: 'dashboard', needs: [], run: async () => dashboardReads(ctx, await system(['analytics']), token) },
   { name: 'customers', needs: [], run: async () => customers(ctx, await system(['customers']), token) },
   { name: 'notifications', needs: [], run: async () => notifications(ctx, await system(['notifications']), token) },
+  { name: 'gateway', needs: [], run: async () => gatewayOverhead(ctx, await systemBehindGateway(['leads']), token) },
 ];
 
 async function main() {

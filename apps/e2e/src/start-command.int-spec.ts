@@ -40,12 +40,14 @@ describe('npm start (tools/start.sh) in the foreground', () => {
   const ports: Partial<Record<ServiceName, number>> = {};
   // The project's mailbox, which start.sh runs when SMTP_URL names no server.
   const mailbox = { smtp: 0, http: 0 };
+  let gatewayPort = 0;
   let child: ChildProcess;
   let output = '';
 
   beforeAll(async () => {
     mailbox.smtp = await freePort();
     mailbox.http = await freePort();
+    gatewayPort = await freePort();
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       CRM_RUN_DIR: runDir,
@@ -53,6 +55,7 @@ describe('npm start (tools/start.sh) in the foreground', () => {
       LOG_LEVEL: 'info',
       MAILBOX_SMTP_PORT: String(mailbox.smtp),
       MAILBOX_HTTP_PORT: String(mailbox.http),
+      GATEWAY_PORT: String(gatewayPort),
     };
     delete env.SMTP_URL;
     for (const name of SERVICES) {
@@ -81,7 +84,9 @@ describe('npm start (tools/start.sh) in the foreground', () => {
     await deleteTopicsWithPrefix(await testKafka(), prefix);
   });
 
-  it('prints every service with its API, docs and metrics, and a token every API accepts', async () => {
+  it('prints the gateway first, every service with its API, docs and metrics, and a token every API accepts', async () => {
+    const summary = output.slice(output.indexOf('start: all services are ready'));
+    expect(summary.split('\n')[1]).toContain(`gateway: http://127.0.0.1:${gatewayPort}`);
     for (const name of SERVICES) {
       expect(output).toContain(`http://127.0.0.1:${ports[name]}/docs`);
       expect(output).toContain(`http://127.0.0.1:${ports[name]}/metrics`);
@@ -95,6 +100,9 @@ describe('npm start (tools/start.sh) in the foreground', () => {
       expect((await fetch(url)).status).toBe(401);
       const res = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
       expect({ url, status: res.status }).toEqual({ url, status: 200 });
+      // The same route through the gateway, the one origin.
+      const viaGateway = await fetch(`http://127.0.0.1:${gatewayPort}${PROTECTED[name]}`, { headers: { authorization: `Bearer ${token}` } });
+      expect({ name, status: viaGateway.status }).toEqual({ name, status: 200 });
     }
   });
 
@@ -113,7 +121,7 @@ describe('npm start (tools/start.sh) in the foreground', () => {
         .filter((f) => f.endsWith('.pid') || f === 'logs.follower')
         .map(async (f) => Number(await readFile(join(ROOT, runDir, f), 'utf8'))),
     );
-    expect(pids.length).toBe(SERVICES.length + 2); // the services, the mailbox and the log console
+    expect(pids.length).toBe(SERVICES.length + 3); // the services, the gateway, the mailbox and the log console
     expect(pids.every(alive)).toBe(true);
     const exited = once(child, 'exit');
     // As tee does on Ctrl-C: the reader of start.sh's output goes away, so its next write meets a closed pipe.
@@ -130,5 +138,6 @@ describe('npm start (tools/start.sh) in the foreground', () => {
       await expect(fetch(`http://127.0.0.1:${ports[name]}/health/live`)).rejects.toThrow();
     }
     await expect(fetch(`http://127.0.0.1:${mailbox.http}/messages`)).rejects.toThrow();
+    await expect(fetch(`http://127.0.0.1:${gatewayPort}/api/openapi.json`)).rejects.toThrow();
   });
 });

@@ -12,3 +12,4 @@ export * from './throwaway/kafka';
 export * from './cloudevents/conformance';
 export * from './mailbox';
 export * from './event-stream';
+export * from './gateway';

@@ -7,6 +7,7 @@ import request from 'supertest';
 import type { ServiceName } from '@crm/contracts';
 import { createTestDatabase, type TestDatabase } from './database';
 import { freePort } from './free-port';
+import { startGateway, type GatewayOptions, type RunningGateway } from './gateway';
 import { testInfra } from './infra';
 import { deleteTopicsWithPrefix, testKafka, uniqueTopicPrefix } from './kafka';
 import { TEST_JWT_SECRET, type TokenClaims } from './service';
@@ -37,7 +38,17 @@ export interface TestSystem {
   ): { get(url: string): request.Test; post(url: string): request.Test; put(url: string): request.Test; patch(url: string): request.Test };
   /** A bearer token for the claims, for clients other than supertest (a live stream). */
   token(claims: TokenClaims): string;
+  /** The gateway in front of the services, when started with `gateway`. */
+  gateway?: RunningGateway;
   stop(): Promise<void>;
+}
+
+export interface SystemOptions {
+  env?: Record<string, string>;
+  /** How long a (re)start may take to become ready (default 180 s; a loaded machine needs more). */
+  readyTimeoutMs?: number;
+  /** Also the gateway (nginx) in front of the services, stopped with them; options other than the upstreams. */
+  gateway?: boolean | Omit<GatewayOptions, 'upstreams'>;
 }
 
 async function waitUntilReady(url: string, child: ChildProcess, logs: () => string, timeoutMs = 180_000): Promise<void> {
@@ -61,9 +72,10 @@ async function waitUntilReady(url: string, child: ChildProcess, logs: () => stri
  */
 export async function startSystem(
   names: ServiceName[],
-  // readyTimeoutMs: how long a (re)start may take to become ready (default 90 s; a loaded machine needs more).
-  options: { env?: Record<string, string>; readyTimeoutMs?: number } = {},
-): Promise<TestSystem> {
+  options: SystemOptions & { gateway: true | Omit<GatewayOptions, 'upstreams'> },
+): Promise<TestSystem & { gateway: RunningGateway }>;
+export async function startSystem(names: ServiceName[], options?: SystemOptions): Promise<TestSystem>;
+export async function startSystem(names: ServiceName[], options: SystemOptions = {}): Promise<TestSystem> {
   const infra = await testInfra();
   const prefix = uniqueTopicPrefix();
   const databases: Record<string, TestDatabase> = {};
@@ -78,7 +90,9 @@ export async function startSystem(
     ...options.env,
   };
   const services: Record<string, RunningService> = {};
+  let gateway: RunningGateway | undefined;
   const teardown = async () => {
+    await gateway?.stop();
     await Promise.all(Object.values(services).map((s) => s.stop()));
     await Promise.all(Object.values(databases).map((db) => db.drop()));
     await deleteTopicsWithPrefix(await testKafka(), prefix);
@@ -92,6 +106,10 @@ export async function startSystem(
     await run(process.execPath, ['-r', './tools/register.js', 'tools/migrate.ts', ...names], { cwd: ROOT, env });
     for (const name of names) services[name] = launcher(name, env, options.readyTimeoutMs);
     await Promise.all(Object.values(services).map((s) => s.start()));
+    if (options.gateway) {
+      const upstreams = Object.fromEntries(names.map((name) => [name, services[name].url]));
+      gateway = await startGateway({ ...(options.gateway === true ? {} : options.gateway), upstreams });
+    }
   } catch (err) {
     // The caller gets no system to stop: leave no process, database or topic behind (a stray process would
     // also keep jest from exiting).
@@ -104,6 +122,7 @@ export async function startSystem(
     services,
     prefix,
     databases,
+    gateway,
     as(claims, service) {
       const auth = `Bearer ${jwt.sign({ ...claims }, { expiresIn: '1h' })}`;
       const url = services[service].url;

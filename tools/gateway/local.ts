@@ -1,0 +1,88 @@
+// The gateway of a developer machine (npm start, tests): its settings from the environment, its files in the run dir.
+import { readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { ServiceName } from '@crm/contracts';
+import { DEFAULT_JSON_BODY_LIMIT, parseByteSize } from '@crm/http';
+import { DEFAULT_PORTS } from '@crm/platform';
+import type { GatewayConfig } from './nginx-conf';
+
+export const ROOT = resolve(__dirname, '..', '..');
+export const DEFAULT_GATEWAY_PORT = 8080;
+/** A CSV import is not JSON: it streams up to 10,000 rows, which the leads service counts itself. */
+export const UPLOAD_BODY_LIMIT = 20 * 1024 * 1024;
+
+type Env = Record<string, string | undefined>;
+
+/** The console's local origins: the gateway itself and a Vite dev server. */
+export function defaultCorsOrigins(port: number): string[] {
+  return [`http://127.0.0.1:${port}`, `http://localhost:${port}`, 'http://127.0.0.1:5173', 'http://localhost:5173'];
+}
+
+/** CORS_ORIGINS: exact origins, comma separated. */
+export function corsOriginsOf(env: Env): string[] | undefined {
+  return env.CORS_ORIGINS?.split(',')
+    .map((origin) => origin.trim())
+    .filter(Boolean);
+}
+
+/** `<SVC>_URL` (http://host:port), else 127.0.0.1 and `<SVC>_PORT`, else the default port (as tools/start.sh). */
+export function upstreamOf(service: ServiceName, env: Env): string {
+  const upper = service.toUpperCase();
+  const url = env[`${upper}_URL`];
+  if (url) {
+    const parsed = new URL(url);
+    if (parsed.protocol !== 'http:') throw new Error(`${upper}_URL: the gateway reaches services over http://, got ${url}`);
+    return `${parsed.hostname}:${parsed.port || 80}`;
+  }
+  return `127.0.0.1:${env[`${upper}_PORT`] ?? DEFAULT_PORTS[service]}`;
+}
+
+export function localConfig(env: Env, runDir: string): GatewayConfig {
+  const port = Number(env.GATEWAY_PORT ?? DEFAULT_GATEWAY_PORT);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`GATEWAY_PORT must be a port number, got "${env.GATEWAY_PORT}"`);
+  const services = Object.keys(DEFAULT_PORTS) as ServiceName[];
+  return {
+    listen: env.GATEWAY_HOST ? `${env.GATEWAY_HOST}:${port}` : String(port),
+    upstreams: Object.fromEntries(services.map((s) => [s, upstreamOf(s, env)])) as Record<ServiceName, string>,
+    corsOrigins: env.CORS_ORIGINS
+      ? env.CORS_ORIGINS.split(',')
+          .map((o) => o.trim())
+          .filter(Boolean)
+      : defaultCorsOrigins(port),
+    pidFile: join(runDir, 'nginx.pid'),
+    tempDir: join(runDir, 'temp'),
+    accessLog: join(runDir, 'access.log'),
+    errorLog: join(runDir, 'error.log'),
+    documentPath: join(ROOT, 'docs', 'api', 'openapi.json'),
+    swaggerUiDir: swaggerUiDir(),
+    docsPagePath: join(runDir, 'docs.html'),
+    jsonBodyLimit: parseByteSize(env.HTTP_JSON_BODY_LIMIT ?? DEFAULT_JSON_BODY_LIMIT),
+    uploadBodyLimit: UPLOAD_BODY_LIMIT,
+    // One worker proxies thousands of requests a second at about 50 µs of CPU each; on a small machine a second
+    // one only competes with the services for the cores (bench scenario `gateway`).
+    workerProcesses: env.GATEWAY_WORKERS ?? '1',
+    user: process.getuid?.() === 0 ? ownerOf(ROOT) : undefined,
+  };
+}
+
+function swaggerUiDir(): string {
+  // A dependency of @nestjs/swagger (the services' own /docs pages use it too).
+  return resolve(require.resolve('swagger-ui-dist/package.json'), '..');
+}
+
+/**
+ * Run as root, nginx drops its workers to another user, which must read the checkout (the document, the docs
+ * page): the checkout's owner does.
+ */
+function ownerOf(path: string): { name: string; group: string } {
+  const { uid, gid } = statSync(path);
+  const name = lookup('/etc/passwd', uid) ?? 'nobody';
+  return { name, group: lookup('/etc/group', gid) ?? 'nogroup' };
+}
+
+function lookup(file: string, id: number): string | undefined {
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .map((line) => line.split(':'))
+    .find((fields) => Number(fields[2]) === id && fields[0])?.[0];
+}
