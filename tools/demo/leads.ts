@@ -287,10 +287,10 @@ export async function captureAndWorkLeads(rng: Rng, people: People, plans: LeadP
     result.rejectedRows += reply.rejected.length;
     batch.forEach(() => count(source));
     // The import answers counts only: find the new leads by their (run-unique) e-mail.
-    const found = await listAll<{ id: string; email: string }>((cursor) =>
+    const found = await listAll<{ id: string; email: string | null }>((cursor) =>
       api(ADMIN).GET('/api/v1/leads', { params: { query: { source, from: runStart, sort: 'createdAt', cursor, limit: 200 } } }),
     );
-    const byEmail = new Map(found.map((l) => [l.email.toLowerCase(), l.id]));
+    const byEmail = new Map(found.map((l) => [l.email?.toLowerCase(), l.id]));
     for (const p of batch) {
       const id = byEmail.get(p.email.toLowerCase());
       if (!id) throw new Error(`imported lead ${p.email} is not in GET /api/v1/leads?source=${source}`);
@@ -317,7 +317,8 @@ export async function captureAndWorkLeads(rng: Rng, people: People, plans: LeadP
 /** The owner works the lead as planned; an unassigned lead (every rep at capacity) is left in the queue. */
 async function workLead(p: LeadPlan, leadId: string, people: People, result: LeadsResult): Promise<WorkedLead> {
   const path = { id: leadId };
-  let lead = await untyped(api(ADMIN).GET('/api/v1/leads/{id}', { params: { path } }));
+  // What the workflow reads back after each step (the detail first, then each step's answer).
+  let lead: { status: string; ownerRepId: string | null; team: string | null } = await untyped(api(ADMIN).GET('/api/v1/leads/{id}', { params: { path } }));
   if (!lead.ownerRepId) return { plan: p, leadId, status: lead.status, ownerRepId: null, team: lead.team };
   const owner: Actor = people.byId.get(lead.ownerRepId)?.actor ?? { sub: lead.ownerRepId, roles: [Role.SalesRep], team: lead.team ?? undefined };
   const as = api(owner);

@@ -143,7 +143,7 @@ async function drive(orderId: string, plan: OrderPlan, people: People, tag: stri
   const read = () => send(() => api(ADMIN).GET('/api/v1/orders/{id}', { params: { path } }));
   /** The order as last answered: its body, and its version for the next If-Match. */
   let reply: ApiResult = await read();
-  let order = await untyped(reply);
+  let order: { repId: string; team: string | null; status: string; holdReason?: unknown; history?: unknown } = await untyped(reply);
   const rep = people.byId.get(order.repId)?.actor ?? ADMIN;
   const manager = people.managerOf(order.team);
   const outcome: OrderOutcome = { orderId, final: plan.final, fromDeal, confirmed: false, payments: 0, feedback: false, complaint: false };

@@ -264,7 +264,7 @@ describe('the customer journey from web-form lead to paid order and feedback, ac
       201,
     );
     const strategies = await untyped(crm.GET('/api/v1/opportunities/{id}/strategies', opp));
-    expect((strategies.items ?? strategies).map((s: { rationale: string }) => s.rationale)).toEqual(
+    expect((strategies.items ?? strategies).map((s: { rationale: string | null }) => s.rationale)).toEqual(
       expect.arrayContaining(['first offer', 'buyer compares us on price']),
     );
 
@@ -326,7 +326,7 @@ describe('the customer journey from web-form lead to paid order and feedback, ac
       expect(body.status).toBe('completed');
       return body;
     }, hop);
-    expect(completed.history.map((h: { toStatus: string }) => h.toStatus)).toEqual([
+    expect(completed.history?.map((h: { toStatus: string }) => h.toStatus)).toEqual([
       'draft',
       'submitted',
       'confirmed',
@@ -515,7 +515,7 @@ describe('the customer journey from web-form lead to paid order and feedback, ac
     const stageType = (await untyped(crm.GET('/api/v1/notification-types'))).items.find((t: { type: string }) => t.type === 'stage_overdue');
     await expectStatus(
       crm.PATCH('/api/v1/notification-types/{type}', {
-        params: { path: { type: 'stage_overdue' }, header: ifMatch(`"${stageType.version}"`) },
+        params: { path: { type: 'stage_overdue' }, header: ifMatch(`"${stageType!.version}"`) },
         body: { escalateAfterMinutes: 1 },
       }),
       200,
