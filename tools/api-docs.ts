@@ -1,12 +1,14 @@
 /**
  * `npm run docs:api [-- --check]`: writes each service's OpenAPI document and a Markdown reference generated
- * from it to docs/api/ (<service>.openapi.json, <service>.md). The documents come from the code itself: each
- * AppModule is created in Nest's preview mode (controllers scanned, no provider started, no database or
- * broker needed). --check writes nothing and fails when a committed file differs (CI: docs never go stale).
+ * from it to docs/api/ (<service>.openapi.json, <service>.md), the merged document of the gateway
+ * (docs/api/openapi.json) and the typed client's schema generated from it (libs/api-client/src/schema.ts). The
+ * documents come from the code itself: each AppModule is created in Nest's preview mode (controllers scanned, no
+ * provider started, no database or broker needed). --check writes nothing and fails when a committed file differs
+ * (CI: neither the docs nor the client go stale).
  */
 import 'reflect-metadata';
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import type { DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { OpenAPIObject } from '@nestjs/swagger';
@@ -14,6 +16,7 @@ import type { ServiceName } from '@crm/contracts';
 import { createHttpAdapter } from '@crm/http';
 import { mergeApiDocuments } from './api-merge';
 import { loadServiceConfig, openApiDocument, type ServiceConfig, type SettingsOf, type SettingsSpec } from '@crm/platform';
+import { CLIENT_SCHEMA, clientSchemaSource } from '../libs/api-client/scripts/generate-schema';
 import { AppModule as Analytics } from '../apps/analytics/src/app.module';
 import { AppModule as Customers } from '../apps/customers/src/app.module';
 import { customersSettings } from '../apps/customers/src/customers.settings';
@@ -30,7 +33,8 @@ import { opportunitiesSettings } from '../apps/opportunities/src/opportunities.s
 import { AppModule as Orders } from '../apps/orders/src/app.module';
 import { ordersSettings } from '../apps/orders/src/orders.settings';
 
-const OUT = resolve(__dirname, '..', 'docs', 'api');
+const ROOT = resolve(__dirname, '..');
+const OUT = join(ROOT, 'docs', 'api');
 
 /** How to build one service's AppModule: its settings spec (as its main.ts loads it) and its forRoot. */
 interface ServiceModule {
@@ -200,28 +204,29 @@ async function documentOf(name: ServiceName): Promise<OpenAPIObject> {
 async function main(check: boolean): Promise<void> {
   await mkdir(OUT, { recursive: true });
   const stale: string[] = [];
+  /** Contents by absolute path. */
   const files: Record<string, string> = {};
   const docs: Record<string, OpenAPIObject> = {};
   for (const service of Object.keys(MODULES) as ServiceName[]) {
     const doc = (docs[service] = await documentOf(service));
-    files[`${service}.openapi.json`] = `${JSON.stringify(doc, null, 2)}\n`;
-    files[`${service}.md`] = renderApiMarkdown(service, doc);
+    files[join(OUT, `${service}.openapi.json`)] = `${JSON.stringify(doc, null, 2)}\n`;
+    files[join(OUT, `${service}.md`)] = renderApiMarkdown(service, doc);
   }
-  // The gateway's document: what a frontend team generates its client from.
+  // The gateway's document: what a frontend team generates its client from, and the client generated from it.
   const merged = mergeApiDocuments(docs, { title: 'CRM API', version: '1' });
-  files['openapi.json'] = `${JSON.stringify(merged, null, 2)}\n`;
-  for (const [name, text] of Object.entries(files)) {
-    const path = join(OUT, name);
+  files[join(OUT, 'openapi.json')] = `${JSON.stringify(merged, null, 2)}\n`;
+  files[join(ROOT, CLIENT_SCHEMA)] = await clientSchemaSource(merged, join(ROOT, CLIENT_SCHEMA));
+  for (const [path, text] of Object.entries(files)) {
     const current = await readFile(path, 'utf8').catch(() => '');
     if (current === text) continue;
-    if (check) stale.push(`docs/api/${name}`);
+    if (check) stale.push(relative(ROOT, path));
     else await writeFile(path, text);
   }
   if (stale.length) {
     console.error(`docs:api: out of date (run npm run docs:api and commit): ${stale.join(', ')}`);
     process.exit(1);
   }
-  console.log(check ? 'docs:api: docs/api is up to date' : `docs:api: wrote ${OUT}`);
+  console.log(check ? 'docs:api: docs/api and the client schema are up to date' : `docs:api: wrote ${OUT} and ${CLIENT_SCHEMA}`);
 }
 
 if (require.main === module) {

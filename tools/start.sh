@@ -6,7 +6,7 @@
 #                                      an admin token; Ctrl-C stops everything it started
 #   tools/start.sh --detach [--demo]   the same, but leave the services running in the background
 #   tools/start.sh stop                stop what a --detach run left running
-# --demo loads a demo data set through the public APIs (tools/demo/load-demo.ts).
+# --demo loads a demo data set through the gateway (tools/demo/load-demo.ts).
 # Email: without SMTP_URL, the project's own mailbox (tools/mailbox) takes every email the services send, on
 # 127.0.0.1:2525 (MAILBOX_SMTP_PORT), and shows it on http://127.0.0.1:8025 (MAILBOX_HTTP_PORT); its messages are
 # kept under tmp/run/mailbox. With SMTP_URL set, email goes there instead.
@@ -206,7 +206,7 @@ main() {
   fi
   print_summary "${apps[@]}"
   if ((demo)); then
-    node -r ./tools/register.js tools/demo/load-demo.ts || { stop_all; exit 1; }
+    GATEWAY_URL=http://127.0.0.1:$GATEWAY_PORT node -r ./tools/register.js tools/demo/load-demo.ts || { stop_all; exit 1; }
   fi
   if ((detach)); then
     echo "start: services left running; stop them with: npm start -- stop"

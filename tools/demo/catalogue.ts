@@ -1,6 +1,7 @@
 // Warehouses, the item catalogue with prices, and stock. Stock is topped up to a target level (not added
 // blindly), so re-runs do not pile it up and the scarce item stays scarce.
-import { get, post, put } from './client';
+import { listAll, unwrap } from '@crm/api-client';
+import { api } from './client';
 import { ADMIN, type ProductLine } from './people';
 
 export interface Item {
@@ -112,29 +113,27 @@ export interface CatalogueResult {
 
 export async function ensureCatalogue(): Promise<CatalogueResult> {
   const result: CatalogueResult = { warehousesCreated: 0, itemsUpserted: 0, receipts: 0, unitsReceived: 0 };
-  const have = new Set(((await get('inventory', '/api/v1/warehouses?limit=200', { as: ADMIN })).body.items as { id: string }[]).map((w) => w.id));
+  const admin = api(ADMIN);
+  const have = new Set((await listAll((cursor) => admin.GET('/api/v1/warehouses', { params: { query: { cursor, limit: 200 } } }))).map((w) => w.id));
   for (const w of WAREHOUSES.filter((w) => !have.has(w.id))) {
-    await post('inventory', '/api/v1/warehouses', w, { as: ADMIN });
+    await unwrap(admin.POST('/api/v1/warehouses', { body: w }));
     result.warehousesCreated++;
   }
   for (const item of ITEMS) {
     // PUT replaces the item; one that has not changed keeps its version and publishes nothing.
-    await put(
-      'inventory',
-      `/api/v1/items/${item.sku}`,
-      { name: item.name, productLine: item.productLine, reorderPoint: item.reorderPoint, active: true },
-      { as: ADMIN },
+    await unwrap(
+      admin.PUT('/api/v1/items/{sku}', {
+        params: { path: { sku: item.sku } },
+        body: { name: item.name, productLine: item.productLine, reorderPoint: item.reorderPoint, active: true },
+      }),
     );
     result.itemsUpserted++;
     for (const [warehouseId, target] of Object.entries(item.stock)) {
-      const levels = (await get('inventory', `/api/v1/stock?sku=${item.sku}&warehouseId=${warehouseId}`, { as: ADMIN })).body.items as { onHand: number }[];
-      const missing = target - (levels[0]?.onHand ?? 0);
+      const levels = await unwrap(admin.GET('/api/v1/stock', { params: { query: { sku: item.sku, warehouseId } } }));
+      const missing = target - (levels.items[0]?.onHand ?? 0);
       if (missing <= 0) continue;
-      await post(
-        'inventory',
-        '/api/v1/stock/receipts',
-        { sku: item.sku, warehouseId, quantity: missing, note: 'demo data: top-up to target level' },
-        { as: ADMIN },
+      await unwrap(
+        admin.POST('/api/v1/stock/receipts', { body: { sku: item.sku, warehouseId, quantity: missing, note: 'demo data: top-up to target level' } }),
       );
       result.receipts++;
       result.unitsReceived += missing;
@@ -145,6 +144,6 @@ export async function ensureCatalogue(): Promise<CatalogueResult> {
 
 /** Everything on hand of one SKU, over all warehouses. */
 export async function onHand(sku: string): Promise<number> {
-  const levels = (await get('inventory', `/api/v1/stock?sku=${sku}`, { as: ADMIN })).body.items as { onHand: number }[];
+  const levels = await listAll((cursor) => api(ADMIN).GET('/api/v1/stock', { params: { query: { sku, cursor, limit: 200 } } }));
   return levels.reduce((n, l) => n + l.onHand, 0);
 }

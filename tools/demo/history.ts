@@ -2,9 +2,10 @@
 // seeded year of libs/sample-year (leads, deals, orders, with busy and quiet months) mapped onto the demo's
 // reps, catalogue and currencies, posted to leads, opportunities and orders with its original dates, then
 // checked in analytics month by month, and the forecasts a running system would have kept are back-filled.
+import { unwrap, type components } from '@crm/api-client';
 import { generateYear, type GenLead, type GenOpportunity, type GenOrder } from '@crm/sample-year';
 import { ITEMS } from './catalogue';
-import { eventually, get, post } from './client';
+import { api, eventually } from './client';
 import { ADMIN, integration, type People, type ProductLine } from './people';
 
 const BATCH = 250;
@@ -15,6 +16,7 @@ const SEASON = [0.8, 0.5, 1.0, 1.1, 1.2, 1.0, 0.8, 0.8, 1.1, 1.2, 1.4, 1.6];
 const CURRENCY: Record<string, string> = { EUR: 'CNY', USD: 'USD' };
 const PRODUCT_LINE: Record<string, ProductLine> = { pumps: 'pumps', valves: 'valves', controls: 'motors' };
 const STAGE: Record<string, string> = { qualification: 'needs_analysis', proposal: 'proposal', negotiation: 'negotiation', contract: 'contract' };
+type Schemas = components['schemas'];
 const NAMES = ['Li Na', 'Wang Jun', 'Zhang Wei', 'Liu Yang', 'Chen Hao', 'Emma Becker', 'Kenji Sato', 'Ana Silva', 'Zhao Lei', 'Sun Mei'];
 
 export interface HistoryResult {
@@ -52,7 +54,7 @@ export function historyRecords(seed: number, people: People, now = new Date()) {
   const itemOf = (sku: string) => ITEMS[Number(sku.replace(/\D/g, '')) % ITEMS.length];
 
   const leadIds = new Map<string, string>();
-  const leads = year.leads.flatMap((l: GenLead, i) => {
+  const leads = year.leads.flatMap((l: GenLead, i): Schemas['LeadHistoryDto'][] => {
     if (!past(l.capturedAt)) return [];
     const externalId = `${prefix}-lead-${i}`;
     leadIds.set(l.leadId, externalId);
@@ -62,7 +64,7 @@ export function historyRecords(seed: number, people: People, now = new Date()) {
     return [
       {
         externalId,
-        source: l.source,
+        source: l.source as Schemas['LeadHistoryDto']['source'],
         name: NAMES[i % NAMES.length],
         email: `history.${seed}.${i}@customer.example`,
         region: l.region,
@@ -71,9 +73,9 @@ export function historyRecords(seed: number, people: People, now = new Date()) {
         ownerRepId: rep?.id,
         assignedAt: rep ? iso(Math.min(l.capturedAt + HOUR, end - 1)) : undefined,
         followUps: firstFollowUp ? [{ at: iso(firstFollowUp), channel: 'call', content: 'first call: needs and budget' }] : undefined,
-        qualifiedAt: past(l.qualifiedAt) && iso(l.qualifiedAt as number),
-        convertedAt: past(l.convertedAt) && iso(l.convertedAt as number),
-        disqualifiedAt: disqualified && iso(disqualified),
+        qualifiedAt: past(l.qualifiedAt) ? iso(l.qualifiedAt as number) : undefined,
+        convertedAt: past(l.convertedAt) ? iso(l.convertedAt as number) : undefined,
+        disqualifiedAt: disqualified ? iso(disqualified) : undefined,
         disqualifyReason: disqualified ? 'no budget' : undefined,
       },
     ];
@@ -85,10 +87,11 @@ export function historyRecords(seed: number, people: People, now = new Date()) {
     const item = itemOf(l.sku);
     return { sku: item.sku, productName: item.name, quantity: l.quantity, unitPrice: l.unitPrice, discount: l.discount };
   };
-  const opportunities = year.opportunities.flatMap((o: GenOpportunity, i) => {
+  const opportunities = year.opportunities.flatMap((o: GenOpportunity, i): Schemas['OpportunityHistoryDto'][] => {
     if (!past(o.createdAt) || (o.leadId && !leadIds.has(o.leadId))) return [];
     const externalId = `${prefix}-deal-${i}`;
-    const closed = o.outcome !== 'open' && past(o.closedAt) !== undefined;
+    const outcome = o.outcome !== 'open' && past(o.closedAt) !== undefined ? o.outcome : undefined;
+    const closed = outcome !== undefined;
     const won = closed && o.outcome === 'won' ? ordersByDeal.get(o.opportunityId) : undefined;
     if (won) dealIds.set(o.opportunityId, externalId);
     return [
@@ -107,7 +110,7 @@ export function historyRecords(seed: number, people: People, now = new Date()) {
         stage: STAGE[o.stages[0].stage],
         moves: o.stages.slice(1).flatMap((s) => (past(s.at) ? [{ toStage: STAGE[s.stage], at: iso(s.at) }] : [])),
         lines: won?.lines.map(lineOf),
-        outcome: closed ? o.outcome : undefined,
+        outcome,
         closedAt: closed ? iso(o.closedAt as number) : undefined,
         lostReason: closed && o.outcome === 'lost' ? 'price' : undefined,
         paymentTerms: won ? 'NET30' : undefined,
@@ -115,9 +118,9 @@ export function historyRecords(seed: number, people: People, now = new Date()) {
     ];
   });
 
-  const orders = year.orders.flatMap((o: GenOrder, i) => {
+  const orders = year.orders.flatMap((o: GenOrder, i): Schemas['OrderHistoryDto'][] => {
     if (!past(o.confirmedAt) || (o.opportunityId && !dealIds.has(o.opportunityId))) return [];
-    const steps: { status: string; at: number }[] = [
+    const steps: { status: Schemas['StatusChangeHistoryDto']['status']; at: number }[] = [
       { status: 'submitted', at: o.confirmedAt - HOUR / 2 },
       { status: 'confirmed', at: o.confirmedAt },
     ];
@@ -160,15 +163,11 @@ export function historyRecords(seed: number, people: People, now = new Date()) {
 type Records = ReturnType<typeof historyRecords>;
 type ImportAnswer = { imported: number; alreadyImported: number; records: { externalId: string; outcome: string }[] };
 
-async function importAll(service: 'leads' | 'opportunities' | 'orders', list: object[]): Promise<ImportAnswer> {
+/** Posts the records in batches, each one request to the owning service's import. */
+async function importAll<T>(list: T[], post: (batch: T[]) => Promise<ImportAnswer>): Promise<ImportAnswer> {
   const total: ImportAnswer = { imported: 0, alreadyImported: 0, records: [] };
   for (let i = 0; i < list.length; i += BATCH) {
-    const { body } = await post<ImportAnswer>(
-      service,
-      `/api/v1/history/${service}`,
-      { [service]: list.slice(i, i + BATCH) },
-      { as: integration('history'), expect: [200] },
-    );
+    const body = await post(list.slice(i, i + BATCH));
     total.imported += body.imported;
     total.alreadyImported += body.alreadyImported;
     total.records.push(...body.records);
@@ -178,12 +177,13 @@ async function importAll(service: 'leads' | 'opportunities' | 'orders', list: ob
 
 /** Confirmed and cancelled amounts per month and currency, as analytics reports them. */
 async function bookings(r: Pick<Records, 'start' | 'end'>): Promise<Record<string, Record<string, { confirmed: string; cancelled: string; net: string }>>> {
-  const to = iso(r.end - DAY).slice(0, 10);
-  const { body } = await get('analytics', `/api/v1/analytics/sales?groupBy=month&from=${iso(r.start).slice(0, 10)}&to=${to}`, { as: ADMIN });
+  const query = { groupBy: 'month' as const, from: iso(r.start).slice(0, 10), to: iso(r.end - DAY).slice(0, 10) };
+  const body = await unwrap(api(ADMIN).GET('/api/v1/analytics/sales', { params: { query } }));
   const out: Record<string, Record<string, { confirmed: string; cancelled: string; net: string }>> = {};
-  for (const s of body.series as { measure: string; currency: string | null; points: { x: string; y: string }[] }[]) {
+  for (const s of body.series) {
     if (!s.currency || !['confirmed', 'cancelled', 'net'].includes(s.measure)) continue;
-    for (const p of s.points) ((out[p.x.slice(0, 7)] ??= {})[s.currency] ??= { confirmed: '0.00', cancelled: '0.00', net: '0.00' })[s.measure as 'net'] = p.y;
+    for (const p of s.points)
+      ((out[p.x.slice(0, 7)] ??= {})[s.currency] ??= { confirmed: '0.00', cancelled: '0.00', net: '0.00' })[s.measure as 'net'] = String(p.y);
   }
   return out;
 }
@@ -194,9 +194,10 @@ const cents = (amount: string | undefined) => Math.round(Number(amount ?? '0') *
 export async function importHistory(seed: number, people: People): Promise<HistoryResult> {
   const r = historyRecords(seed, people);
   const before = await bookings(r);
-  const leads = await importAll('leads', r.leads);
-  const opportunities = await importAll('opportunities', r.opportunities);
-  const orders = await importAll('orders', r.orders);
+  const history = api(integration('history'));
+  const leads = await importAll(r.leads, (batch) => unwrap(history.POST('/api/v1/history/leads', { body: { leads: batch } })));
+  const opportunities = await importAll(r.opportunities, (batch) => unwrap(history.POST('/api/v1/history/opportunities', { body: { opportunities: batch } })));
+  const orders = await importAll(r.orders, (batch) => unwrap(history.POST('/api/v1/history/orders', { body: { orders: batch } })));
 
   // What analytics must add per month and currency: the orders imported now (not those of an earlier run).
   const fresh = new Set(orders.records.filter((x) => x.outcome === 'imported').map((x) => x.externalId));
@@ -205,8 +206,8 @@ export async function importHistory(seed: number, people: People): Promise<Histo
     expected.set(`${at.slice(0, 7)}|${currency}`, (expected.get(`${at.slice(0, 7)}|${currency}`) ?? 0) + amount);
   for (const o of r.orders.filter((x) => fresh.has(x.externalId))) {
     const total = o.lines.reduce((sum, l) => sum + cents(l.unitPrice) * l.quantity - cents(l.discount), 0);
-    for (const s of o.statusChanges) if (s.status === 'confirmed') add(s.at, o.currency, total);
-    for (const s of o.statusChanges) if (s.status === 'cancelled') add(s.at, o.currency, -total);
+    for (const s of o.statusChanges ?? []) if (s.status === 'confirmed') add(s.at, o.currency, total);
+    for (const s of o.statusChanges ?? []) if (s.status === 'cancelled') add(s.at, o.currency, -total);
   }
   const net = await eventually(
     'analytics to place the imported orders in their months',
@@ -219,16 +220,11 @@ export async function importHistory(seed: number, people: People): Promise<Histo
     },
     180_000,
   );
-  const { body } = await post(
-    'analytics',
-    '/api/v1/analytics/forecast/snapshots/backfill',
-    { from: r.months[3], to: r.months[11] },
-    { as: integration('history'), expect: [200] },
-  );
+  const backfill = await unwrap(history.POST('/api/v1/analytics/forecast/snapshots/backfill', { body: { from: r.months[3], to: r.months[11] } }));
   return {
     months: r.months,
     imported: { leads, opportunities, orders },
     net: Object.fromEntries(r.months.map((m) => [m, Object.fromEntries(Object.entries(net[m] ?? {}).map(([c, v]) => [c, v.net]))])),
-    forecastsStored: body.stored,
+    forecastsStored: backfill.stored,
   };
 }

@@ -4,11 +4,13 @@
 // convert ~40, waiting until the opportunities service has opened an opportunity for each.
 import { createHmac } from 'node:crypto';
 import { Role } from '@crm/http';
-import { eventually, get, inParallel, listAll, post, type Actor, type Reply } from './client';
+import { ifMatch, listAll, unwrap, type components } from '@crm/api-client';
+import { api, eventually, inParallel, send, untyped, type Actor } from './client';
 import { ADMIN, integration, PRODUCT_LINES, type People, type ProductLine } from './people';
 import { dateIn, instantIn, type Rng } from './random';
 
-export type Source = 'web_form' | 'phone' | 'social' | 'trade_show' | 'referral' | 'import' | 'other';
+export type Source = components['schemas']['CreateLeadDto']['source'];
+type CompanySize = NonNullable<components['schemas']['CreateLeadDto']['companySize']>;
 type Outcome = 'convert' | 'qualify' | 'disqualify' | 'reroute' | 'contact' | 'none';
 
 const SOURCES: [Source, number][] = [
@@ -76,7 +78,7 @@ export interface LeadPlan {
   email: string;
   phone: string;
   company: string;
-  companySize: string;
+  companySize: CompanySize;
   region?: string;
   productInterest: ProductLine;
   needs: string;
@@ -148,7 +150,7 @@ export function planLeads(rng: Rng, tag: string, tagDigits: string): LeadPlan[] 
       outcome,
       email: `${slug(name)}.${tag}.${n}@${slug(company.replace(/Co\., Ltd\.|GmbH|B\.V\.|PT|LLC/, '')).replace(/\./g, '-')}.example`,
       phone: region === 'overseas' ? `+49 40 ${tagDigits}${n}` : `+86 1${3 + (index % 6)}${tagDigits}${n}0`,
-      companySize: rng.weighted([
+      companySize: rng.weighted<CompanySize>([
         ['small', 3],
         ['medium', 4],
         ['large', 2],
@@ -194,16 +196,24 @@ const body = (p: LeadPlan) => ({
   ...(p.campaign && { campaign: p.campaign }),
 });
 
-/** The website's own call: HMAC-SHA256 over `${timestamp}.${raw body}` with the shared secret. */
-async function postWebForm(secret: string, payload: unknown): Promise<Reply<{ merged: boolean; leadId: string }>> {
-  const raw = JSON.stringify(payload);
+/** The website's own call, with no token: HMAC-SHA256 over `${timestamp}.${raw body}` with the shared secret. */
+async function postWebForm(secret: string, form: ReturnType<typeof body>) {
+  const raw = JSON.stringify(form);
   const timestamp = String(Math.floor(Date.now() / 1000));
   const signature = `sha256=${createHmac('sha256', secret).update(`${timestamp}.${raw}`).digest('hex')}`;
-  return post('leads', '/api/v1/intake/web-form', undefined, {
-    raw: { text: raw, contentType: 'application/json' },
-    headers: { 'x-signature-timestamp': timestamp, 'x-signature': signature },
-  });
+  // The body goes as signed, byte for byte.
+  return send(() =>
+    api().POST('/api/v1/intake/web-form', {
+      params: { header: { 'X-Signature-Timestamp': timestamp, 'X-Signature': signature } },
+      body: form,
+      bodySerializer: () => raw,
+    }),
+  );
 }
+
+/** A CSV import: the rows go as text/csv, the answer counts them. */
+const importCsv = (as: Actor, csv: string) =>
+  unwrap(api(as).POST('/api/v1/leads/import', { body: csv, bodySerializer: (text) => text, headers: { 'Content-Type': 'text/csv' } }));
 
 const csvCell = (v: string | undefined) => (v === undefined ? '' : /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
 
@@ -254,9 +264,10 @@ export async function captureAndWorkLeads(rng: Rng, people: People, plans: LeadP
       const reply =
         p.source === 'web_form' && secret
           ? await postWebForm(secret, body(p))
-          : await post('leads', '/api/v1/leads', { ...body(p), source: p.source }, { as: poster[p.source] ?? integration('website') });
-      if (reply.status !== 201) throw new Error(`lead ${p.email} was merged on first capture: e-mails or phones are not unique in this run`);
-      ids.set(p.index, reply.body.leadId);
+          : await send(() => api(poster[p.source] ?? integration('website')).POST('/api/v1/leads', { body: { ...body(p), source: p.source } }));
+      if (reply.response.status !== 201 || !reply.data)
+        throw new Error(`lead ${p.email} was merged on first capture: e-mails or phones are not unique in this run`);
+      ids.set(p.index, reply.data.leadId);
       count(p.source);
     },
   );
@@ -268,23 +279,18 @@ export async function captureAndWorkLeads(rng: Rng, people: People, plans: LeadP
   ] as const) {
     const batch = plans.filter((p) => p.source === source);
     const csv = csvOf(batch, extra as [string, (p: LeadPlan) => string], source === 'import');
-    const reply = await post<{ imported: number; merged: number; rejected: unknown[] }>('leads', '/api/v1/leads/import', undefined, {
-      as,
-      raw: { text: csv, contentType: 'text/csv' },
-    });
+    const reply = await importCsv(as, csv);
     const expectedRejected = source === 'import' ? 1 : 0;
-    if (reply.body.imported !== batch.length || reply.body.rejected.length !== expectedRejected) {
-      throw new Error(`CSV import (${source}) answered ${JSON.stringify(reply.body)}; expected ${batch.length} imported, ${expectedRejected} rejected`);
+    if (reply.imported !== batch.length || reply.rejected.length !== expectedRejected) {
+      throw new Error(`CSV import (${source}) answered ${JSON.stringify(reply)}; expected ${batch.length} imported, ${expectedRejected} rejected`);
     }
-    result.rejectedRows += reply.body.rejected.length;
+    result.rejectedRows += reply.rejected.length;
     batch.forEach(() => count(source));
     // The import answers counts only: find the new leads by their (run-unique) e-mail.
-    const found = await listAll<{ id: string; email: string }>(
-      'leads',
-      `/api/v1/leads?source=${source}&from=${encodeURIComponent(runStart)}&sort=createdAt`,
-      ADMIN,
+    const found = await listAll<{ id: string; email: string | null }>((cursor) =>
+      api(ADMIN).GET('/api/v1/leads', { params: { query: { source, from: runStart, sort: 'createdAt', cursor, limit: 200 } } }),
     );
-    const byEmail = new Map(found.map((l) => [l.email.toLowerCase(), l.id]));
+    const byEmail = new Map(found.map((l) => [l.email?.toLowerCase(), l.id]));
     for (const p of batch) {
       const id = byEmail.get(p.email.toLowerCase());
       if (!id) throw new Error(`imported lead ${p.email} is not in GET /api/v1/leads?source=${source}`);
@@ -298,8 +304,8 @@ export async function captureAndWorkLeads(rng: Rng, people: People, plans: LeadP
     const again =
       i < 4 && secret
         ? await postWebForm(secret, { ...body(p), needs: `${p.needs} (follow-up request: please send a quotation)` })
-        : await post('leads', '/api/v1/leads', { name: p.name, phone: p.phone, company: p.company, source: 'phone' }, { as: poster.phone });
-    if (again.status !== 200 || !again.body.merged) throw new Error(`repeat submission of ${p.email} was not merged: ${JSON.stringify(again.body)}`);
+        : await send(() => api(poster.phone).POST('/api/v1/leads', { body: { name: p.name, phone: p.phone, company: p.company, source: 'phone' } }));
+    if (again.response.status !== 200 || !again.data?.merged) throw new Error(`repeat submission of ${p.email} was not merged: ${JSON.stringify(again.data)}`);
     result.merged++;
   }
 
@@ -310,78 +316,75 @@ export async function captureAndWorkLeads(rng: Rng, people: People, plans: LeadP
 
 /** The owner works the lead as planned; an unassigned lead (every rep at capacity) is left in the queue. */
 async function workLead(p: LeadPlan, leadId: string, people: People, result: LeadsResult): Promise<WorkedLead> {
-  let lead = (await get('leads', `/api/v1/leads/${leadId}`, { as: ADMIN })).body;
+  const path = { id: leadId };
+  // What the workflow reads back after each step (the detail first, then each step's answer).
+  let lead: { status: string; ownerRepId: string | null; team: string | null } = await untyped(api(ADMIN).GET('/api/v1/leads/{id}', { params: { path } }));
   if (!lead.ownerRepId) return { plan: p, leadId, status: lead.status, ownerRepId: null, team: lead.team };
   const owner: Actor = people.byId.get(lead.ownerRepId)?.actor ?? { sub: lead.ownerRepId, roles: [Role.SalesRep], team: lead.team ?? undefined };
+  const as = api(owner);
   const seq = p.index * 7;
   for (let i = 0; i < p.followUps; i++) {
     const last = i === p.followUps - 1;
     const due = last && p.overdueNextAction ? instantIn(-1 - (seq % 12)) : instantIn(1 + ((seq + i) % 21));
-    await post(
-      'leads',
-      `/api/v1/leads/${leadId}/follow-ups`,
-      {
-        channel: CHANNELS[(seq + i) % CHANNELS.length],
-        content:
-          i === 0
-            ? `First contact about ${p.productInterest}: ${p.needs.toLowerCase()}.`
-            : `Follow-up ${i + 1}: clarified quantities, site conditions and timeline.`,
-        customerFeedback: i === 0 ? 'Interested; asked for a datasheet and an indicative price.' : 'Comparing two suppliers; decision expected this quarter.',
-        nextAction: last ? (p.outcome === 'convert' ? 'Prepare needs report' : 'Call back with a quotation') : 'Send datasheet',
-        nextActionDueAt: due,
-      },
-      { as: owner },
+    await unwrap(
+      as.POST('/api/v1/leads/{id}/follow-ups', {
+        params: { path },
+        body: {
+          channel: CHANNELS[(seq + i) % CHANNELS.length],
+          content:
+            i === 0
+              ? `First contact about ${p.productInterest}: ${p.needs.toLowerCase()}.`
+              : `Follow-up ${i + 1}: clarified quantities, site conditions and timeline.`,
+          customerFeedback: i === 0 ? 'Interested; asked for a datasheet and an indicative price.' : 'Comparing two suppliers; decision expected this quarter.',
+          nextAction: last ? (p.outcome === 'convert' ? 'Prepare needs report' : 'Call back with a quotation') : 'Send datasheet',
+          nextActionDueAt: due,
+        },
+      }),
     );
     result.followUps++;
   }
   switch (p.outcome) {
     case 'disqualify':
-      lead = (
-        await post(
-          'leads',
-          `/api/v1/leads/${leadId}/disqualify`,
-          { reason: DISQUALIFY[p.index % DISQUALIFY.length], note: 'Checked with the customer.' },
-          { as: owner },
-        )
-      ).body;
+      lead = await untyped(
+        as.POST('/api/v1/leads/{id}/disqualify', {
+          params: { path },
+          body: { reason: DISQUALIFY[p.index % DISQUALIFY.length], note: 'Checked with the customer.' },
+        }),
+      );
       break;
     case 'reroute':
       // Blames the routing, not the lead: it moves to another rep instead of closing.
-      lead = (
-        await post(
-          'leads',
-          `/api/v1/leads/${leadId}/disqualify`,
-          { reason: p.index % 2 ? 'wrong_territory' : 'wrong_product_line', note: 'Plant is outside my territory.' },
-          { as: owner },
-        )
-      ).body;
+      lead = await untyped(
+        as.POST('/api/v1/leads/{id}/disqualify', {
+          params: { path },
+          body: { reason: p.index % 2 ? 'wrong_territory' : 'wrong_product_line', note: 'Plant is outside my territory.' },
+        }),
+      );
       break;
     case 'qualify':
     case 'convert': {
-      const current = await get('leads', `/api/v1/leads/${leadId}`, { as: owner });
-      const qualified = await post(
-        'leads',
-        `/api/v1/leads/${leadId}/qualify`,
-        { note: 'Budget confirmed, decision maker identified.' },
-        { as: owner, ifMatch: current.etag },
+      const current = await send(() => as.GET('/api/v1/leads/{id}', { params: { path } }));
+      const qualified = await send(() =>
+        as.POST('/api/v1/leads/{id}/qualify', {
+          params: { path, header: ifMatch(current) },
+          body: { note: 'Budget confirmed, decision maker identified.' },
+        }),
       );
-      lead = qualified.body;
+      lead = await untyped(qualified);
       if (p.outcome === 'convert') {
         const amount = amountFor(p);
-        lead = (
-          await post(
-            'leads',
-            `/api/v1/leads/${leadId}/convert`,
-            {
+        lead = await untyped(
+          as.POST('/api/v1/leads/{id}/convert', {
+            params: { path, header: ifMatch(qualified) },
+            body: {
               expectedAmount: amount,
               currency: p.currency,
               // Spread over the coming year (a few already slipped): the pipeline forecast has every month.
               expectedCloseDate: dateIn(-15 + ((p.index * 37) % 345)),
               productNeeds: [p.needs],
             },
-            { as: owner, ifMatch: qualified.etag },
-          )
-        ).body;
+          }),
+        );
       }
       break;
     }
@@ -398,11 +401,10 @@ async function awaitOpportunities(worked: WorkedLead[], runStart: string): Promi
   await eventually(
     `opportunities for ${converted.length} converted leads`,
     async () => {
-      const linked = new Map(
-        (
-          await listAll<{ id: string; opportunityId: string | null }>('leads', `/api/v1/leads?status=converted&from=${encodeURIComponent(runStart)}`, ADMIN)
-        ).map((l) => [l.id, l.opportunityId]),
+      const rows = await listAll<{ id: string; opportunityId: string | null }>((cursor) =>
+        api(ADMIN).GET('/api/v1/leads', { params: { query: { status: 'converted', from: runStart, cursor, limit: 200 } } }),
       );
+      const linked = new Map(rows.map((l) => [l.id, l.opportunityId]));
       for (const w of converted) w.opportunityId = linked.get(w.leadId) ?? undefined;
       return converted.every((w) => w.opportunityId) ? true : undefined;
     },
@@ -412,7 +414,7 @@ async function awaitOpportunities(worked: WorkedLead[], runStart: string): Promi
 
 function amountFor(p: LeadPlan): string {
   const base = { pumps: 60_000, valves: 40_000, motors: 120_000 }[p.productInterest];
-  const size = { micro: 0.3, small: 0.6, medium: 1, large: 2.2, enterprise: 4 }[p.companySize as 'small'] ?? 1;
+  const size = { micro: 0.3, small: 0.6, medium: 1, large: 2.2, enterprise: 4 }[p.companySize];
   const cny = Math.round((base * size * (0.6 + ((p.index * 13) % 10) / 10)) / 100) * 100;
   return (p.currency === 'USD' ? Math.round(cny / 7.1 / 10) * 10 : cny).toFixed(2);
 }

@@ -1,6 +1,6 @@
 /**
  * `npm start -- --demo` (or `npm run demo` against running services): loads a realistic demo data set through
- * the services' public APIs only — three regional teams with managers and reps, assignment rules, warehouses,
+ * the public API only, with the typed client (@crm/api-client) on the gateway (GATEWAY_URL) — three regional teams with managers and reps, assignment rules, warehouses,
  * catalogue and stock, ~150 leads from every channel with follow-ups, ~40 conversions, deals in every stage,
  * orders in every state with tracking, payments and feedback, and this month's quotas — then reads it back
  * and checks the counts, analytics included. Before the live data, twelve closed months of history (seeded)
@@ -13,9 +13,10 @@
  * Web-form leads are signed with LEADS_WEBFORM_SECRET, the same variable the leads service reads.
  */
 import { parseArgs } from 'node:util';
+import { ApiProblem } from '@crm/api-client';
 import { addDays } from '@crm/calendar';
 import { ensureCatalogue } from './catalogue';
-import { requestCounts, UnexpectedAnswer } from './client';
+import { GATEWAY_URL, traffic } from './client';
 import { importHistory } from './history';
 import { captureAndWorkLeads, planLeads } from './leads';
 import { ensureNotificationSetup } from './notifications';
@@ -46,7 +47,7 @@ async function main() {
   const nextDay = addDays(day, 1);
   const rng = new Rng(seed);
   const step = (what: string) => console.log(`demo: ${what} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
-  console.log(`demo: loading the demo data set, seed ${seed}, run tag ${tag}`);
+  console.log(`demo: loading the demo data set through ${GATEWAY_URL}, seed ${seed}, run tag ${tag}`);
 
   const baseline = await analyticsCounts(day, nextDay);
   const people = await ensurePeople();
@@ -78,7 +79,7 @@ async function main() {
 
   const summary = await verifyAndSummarise({ tag, runStart, day, nextDay, leads, deals, orders, baseline });
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  const requests = Object.values(requestCounts).reduce((a, b) => a + b, 0);
+  const requests = traffic.requests;
   console.log(`\ndemo: loaded and checked in ${seconds} s with ${requests} requests (run tag ${tag})`);
   for (const text of summary) console.log(`  ${text}`);
   console.log(`\n  history    twelve months through the historical import, net bookings per month:`);
@@ -98,8 +99,9 @@ async function main() {
 main().then(
   () => process.exit(0),
   (err: unknown) => {
-    if (err instanceof UnexpectedAnswer) console.error(`demo: FAILED — ${err.message}`);
-    else console.error(`demo: FAILED — ${err instanceof Error ? err.message : String(err)}`);
+    // The answer the script did not expect: method, URL, status and code in the message, then the whole problem.
+    const problem = err instanceof ApiProblem ? err : err instanceof Error && err.cause instanceof ApiProblem ? err.cause : undefined;
+    console.error(`demo: FAILED — ${err instanceof Error ? err.message : String(err)}${problem ? `\n${JSON.stringify(problem.body, null, 2)}` : ''}`);
     process.exit(1);
   },
 );

@@ -2,7 +2,8 @@
 // a finance clerk for overdue receivables, and the language each rep reads. Fixed ids, so a second run finds
 // what the first made (a 409 on an existing row is that).
 import { Role } from '@crm/http';
-import { get, put, sleep, type Actor } from './client';
+import { etagOf, unwrap, type components } from '@crm/api-client';
+import { api, send, sleep, type Actor } from './client';
 import { ADMIN, PRODUCT_LINES, type People } from './people';
 
 export const OUTSIDE_SALES = [
@@ -37,14 +38,22 @@ export const OUTSIDE_SALES = [
 const readsEnglish = (name: string) => /^[A-Za-z]+ [A-Za-z]+$/.test(name) && !/^(Wang|Zhou|Chen|Huang|Lin|Zhang|Sun|Ma|Liu) /.test(name);
 
 export async function ensureNotificationSetup(people: People): Promise<{ routes: number; people: number; english: number }> {
-  const accepted = { as: ADMIN, expect: [200, 201, 409] };
-  for (const line of PRODUCT_LINES) await put('notifications', `/api/v1/product-routes/${line}`, { team: `${line}-rd` }, { as: ADMIN });
+  const admin = api(ADMIN);
+  for (const productLine of PRODUCT_LINES)
+    await unwrap(admin.PUT('/api/v1/product-routes/{productLine}', { params: { path: { productLine } }, body: { team: `${productLine}-rd` } }));
   for (const { userId, ...person } of OUTSIDE_SALES)
-    await put('notifications', `/api/v1/recipients/${userId}`, { ...person, timeZone: 'Asia/Shanghai', active: true }, accepted);
+    await send(
+      () =>
+        admin.PUT('/api/v1/recipients/{userId}', {
+          params: { path: { userId } },
+          body: { ...person, roles: [...person.roles], timeZone: 'Asia/Shanghai', active: true },
+        }),
+      { expect: [200, 201, 409] },
+    );
   const english = [...people.reps, ...people.managers].filter((r) => readsEnglish(r.name));
   for (const rep of [...people.reps, ...people.managers]) {
     const locale = english.includes(rep) ? 'en' : 'zh-CN';
-    await setOwnSettings(rep.actor, { locale, timeZone: 'Asia/Shanghai', quietHours: { start: '22:00', end: '07:30' } });
+    await setOwnSettings(rep.actor, { locale, timeZone: 'Asia/Shanghai', quietHours: { start: '22:00', end: '07:30' }, digestAt: null });
   }
   return { routes: PRODUCT_LINES.length, people: OUTSIDE_SALES.length, english: english.length };
 }
@@ -53,11 +62,15 @@ export async function ensureNotificationSetup(people: People): Promise<{ routes:
  * Read, then write with the ETag. The row can change in between: the rep's copy arriving from leads (on a first
  * start the notifications service reads the reps' whole history), so a refused write reads again, a few times.
  */
-async function setOwnSettings(actor: Actor, settings: object): Promise<void> {
+async function setOwnSettings(actor: Actor, settings: components['schemas']['PutNotificationSettingsDto']): Promise<void> {
+  const own = api(actor);
   for (let attempt = 1; attempt <= 10; attempt++) {
-    const current = await get('notifications', '/api/v1/notification-settings', { as: actor });
-    const reply = await put('notifications', '/api/v1/notification-settings', settings, { as: actor, ifMatch: current.etag, expect: [200, 201, 409, 412] });
-    if (reply.status < 300) return;
+    const current = await send(() => own.GET('/api/v1/notification-settings'));
+    // No ETag yet (no row: the defaults): the first write goes without If-Match.
+    const reply = await send(() => own.PUT('/api/v1/notification-settings', { params: { header: { 'If-Match': etagOf(current) } }, body: settings }), {
+      expect: [200, 201, 409, 412],
+    });
+    if (reply.response.ok) return;
     await sleep(300);
   }
   throw new Error(`demo: the notification settings of ${actor.sub} kept changing under ten writes`);

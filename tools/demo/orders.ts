@@ -5,7 +5,8 @@
 // and feedback on completed orders, one of them a complaint.
 import Big from 'big.js';
 import { formatAmount } from '@crm/money';
-import { eventually, get, inParallel, listAll, post, type Actor, type Reply } from './client';
+import { ifMatch, listAll, unwrap, type ApiResult, type components } from '@crm/api-client';
+import { api, eventually, inParallel, send, untyped, type Actor } from './client';
 import { onHand, SCARCE_SKU, ITEMS } from './catalogue';
 import { ADMIN, integration, type People } from './people';
 import { linesFor, type Deal } from './pipeline';
@@ -69,7 +70,7 @@ const DIRECT: OrderPlan[] = [
 ];
 
 // Picked by the order's sequence number (mod 5): of the completed orders only one lands on the complaint.
-const FEEDBACK = [
+const FEEDBACK: components['schemas']['FeedbackDto'][] = [
   { rating: 5, category: 'delivery', comment: 'On time and well packed.' },
   { rating: 4, category: 'service', comment: 'Commissioning engineer was very helpful.' },
   { rating: 3, category: 'delivery', comment: 'Arrived three days after the promised date.' },
@@ -105,11 +106,10 @@ export async function workOrders(rng: Rng, people: People, deals: Deal[], tag: s
   const drafted = await eventually(
     `orders drafted from ${won.length} won opportunities`,
     async () => {
-      const byDeal = new Map(
-        (await listAll<{ id: string; opportunityId: string | null }>('orders', `/api/v1/orders?status=draft&from=${encodeURIComponent(runStart)}`, ADMIN)).map(
-          (o) => [o.opportunityId, o.id],
-        ),
+      const drafts = await listAll<{ id: string; opportunityId: string | null }>((cursor) =>
+        api(ADMIN).GET('/api/v1/orders', { params: { query: { status: 'draft', from: runStart, cursor, limit: 200 } } }),
       );
+      const byDeal = new Map(drafts.map((o) => [o.opportunityId, o.id]));
       return won.every((d) => byDeal.has(d.opportunityId)) ? byDeal : undefined;
     },
     90_000,
@@ -120,77 +120,82 @@ export async function workOrders(rng: Rng, people: People, deals: Deal[], tag: s
     const orderLines = plan.scarce
       ? [{ sku: SCARCE_SKU, productName: scarceItem.name, quantity: scarceQty, unitPrice: scarceItem.price[deal.currency as 'CNY'] ?? scarceItem.price.USD }]
       : lines;
-    const created = await post(
-      'orders',
-      '/api/v1/orders',
-      {
-        customer: deal.customer,
-        region: deal.region ?? undefined,
-        currency: deal.currency,
-        lines: orderLines,
-        paymentTerms: ['NET30', 'NET60', 'EOM'][i % 3],
-        promisedDeliveryDate: promised,
-      },
-      {
-        as: rep,
-        // orders learns the catalogue from item.upserted: right after a fresh catalogue it may not know a SKU yet.
-        notYet: (r) => r.status === 400 && JSON.stringify(r.body).includes('unknown or inactive SKU'),
-      },
-    );
-    return drive(created.body.id, plan, people, tag, 100 + i, false);
+    const body: components['schemas']['CreateOrderDto'] = {
+      customer: deal.customer,
+      region: deal.region ?? undefined,
+      currency: deal.currency,
+      lines: orderLines,
+      paymentTerms: ['NET30', 'NET60', 'EOM'][i % 3],
+      promisedDeliveryDate: promised,
+    };
+    const created = await send(() => api(rep).POST('/api/v1/orders', { body }), {
+      // orders learns the catalogue from item.upserted: right after a fresh catalogue it may not know a SKU yet.
+      notYet: (r) => r.response.status === 400 && JSON.stringify(r.error).includes('unknown or inactive SKU'),
+    });
+    return drive((await untyped(created)).id, plan, people, tag, 100 + i, false);
   });
   const [a, b] = await Promise.all([fromWon, directOrders]);
   return [...a, ...b];
 }
 
 async function drive(orderId: string, plan: OrderPlan, people: People, tag: string, seq: number, fromDeal: boolean): Promise<OrderOutcome> {
-  const path = `/api/v1/orders/${orderId}`;
-  let reply: Reply = await get('orders', path, { as: ADMIN });
-  const rep = people.byId.get(reply.body.repId)?.actor ?? ADMIN;
-  const manager = people.managerOf(reply.body.team);
+  const path = { id: orderId };
+  const read = () => send(() => api(ADMIN).GET('/api/v1/orders/{id}', { params: { path } }));
+  /** The order as last answered: its body, and its version for the next If-Match. */
+  let reply: ApiResult = await read();
+  let order: { repId: string; team: string | null; status: string; holdReason?: unknown; history?: unknown } = await untyped(reply);
+  const rep = people.byId.get(order.repId)?.actor ?? ADMIN;
+  const manager = people.managerOf(order.team);
   const outcome: OrderOutcome = { orderId, final: plan.final, fromDeal, confirmed: false, payments: 0, feedback: false, complaint: false };
-  const act = async (action: string, as: Actor, body?: unknown) => (reply = await post('orders', `${path}/${action}`, body ?? {}, { as, ifMatch: reply.etag }));
-  const track = (as: Actor, body: Record<string, unknown>) => post('orders', `${path}/tracking`, body, { as });
+  /** A step of the order's workflow, on the version last answered. */
+  const act = async (action: 'submit' | 'confirm' | 'complete', as: Actor) => {
+    reply = await send(() => api(as).POST(`/api/v1/orders/{id}/${action}`, { params: { path, header: ifMatch(reply) } }));
+    order = await untyped(reply);
+  };
+  const cancel = async (as: Actor, reason: string) => {
+    reply = await send(() => api(as).POST('/api/v1/orders/{id}/cancel', { params: { path, header: ifMatch(reply) }, body: { reason } }));
+    order = await untyped(reply);
+  };
+  const track = (as: Actor, body: components['schemas']['TrackingDto']) => unwrap(api(as).POST('/api/v1/orders/{id}/tracking', { params: { path }, body }));
   /** Waits until the order has left `from` (another service answered), and insists on where it went. */
   const settle = async (from: string, wanted: string) => {
     reply = await eventually(`order ${orderId} to leave ${from}`, async () => {
-      const r = await get('orders', path, { as: ADMIN });
-      return r.body.status === from ? undefined : r;
+      const r = await read();
+      return (await untyped(r)).status === from ? undefined : r;
     });
-    if (reply.body.status !== wanted)
-      throw new Error(`order ${orderId} became ${reply.body.status}, expected ${wanted}: ${JSON.stringify(reply.body.holdReason ?? reply.body.history)}`);
+    order = await untyped(reply);
+    if (order.status !== wanted)
+      throw new Error(`order ${orderId} became ${order.status}, expected ${wanted}: ${JSON.stringify(order.holdReason ?? order.history)}`);
   };
   const bank = integration('bank-feed');
-  let receivable: { id: string; amount: string; currency: string; outstanding: string } | undefined;
+  let receivableId: string | undefined;
   const pay = async (share: 'deposit' | 'balance') => {
-    receivable ??= (await eventually(`the receivable of order ${orderId}`, async () => {
-      const r = await get('finance', `/api/v1/receivables/by-order/${orderId}`, { as: ADMIN, expect: [200, 404] });
-      return r.status === 200 ? r.body : undefined;
-    })) as typeof receivable;
-    const current = (await get('finance', `/api/v1/receivables/${receivable!.id}`, { as: ADMIN })).body;
+    receivableId ??= await eventually(`the receivable of order ${orderId}`, async () => {
+      const r = await send(() => api(ADMIN).GET('/api/v1/receivables/by-order/{orderId}', { params: { path: { orderId } } }), { expect: [200, 404] });
+      return r.data?.id;
+    });
+    const current = await unwrap(api(ADMIN).GET('/api/v1/receivables/{id}', { params: { path: { id: receivableId } } }));
     const amount = share === 'deposit' ? formatAmount(new Big(current.amount).times(0.3).round(2, Big.roundDown)) : current.outstanding;
-    await post(
-      'finance',
-      `/api/v1/receivables/${receivable!.id}/payments`,
-      {
-        amount,
-        currency: current.currency,
-        method: share === 'deposit' ? 'bank_transfer' : ['bank_transfer', 'letter_of_credit', 'alipay_business'][seq % 3],
-        reference: `DEMO-${tag}-${orderId.slice(0, 8)}-${share}`,
-      },
-      { as: bank },
+    const method = share === 'deposit' ? 'bank_transfer' : (['bank_transfer', 'letter_of_credit', 'alipay_business'] as const)[seq % 3];
+    await unwrap(
+      api(bank).POST('/api/v1/receivables/{id}/payments', {
+        params: { path: { id: receivableId } },
+        body: { amount, currency: current.currency, method, reference: `DEMO-${tag}-${orderId.slice(0, 8)}-${share}` },
+      }),
     );
     outcome.payments++;
     // orders applies payment.received to the order (a new version): act on that version, not the one before.
     reply = await eventually(`order ${orderId} to record the ${share} payment`, async () => {
-      const r = await get('orders', path, { as: ADMIN });
-      return r.body.paymentStatus !== 'unpaid' && (share === 'deposit' || r.body.paymentStatus === 'paid') ? r : undefined;
+      const r = await read();
+      const { paymentStatus } = await untyped(r);
+      return paymentStatus !== 'unpaid' && (share === 'deposit' || paymentStatus === 'paid') ? r : undefined;
     });
+    order = await untyped(reply);
   };
 
   if (plan.final === 'draft') return outcome;
   if (plan.cancelFrom === 'draft') {
-    await act('cancel', rep, { reason: 'Customer merged this request into a larger order.' });
+    await cancel(rep, 'Customer merged this request into a larger order.');
     return outcome;
   }
   await act('submit', rep);
@@ -200,13 +205,13 @@ async function drive(orderId: string, plan: OrderPlan, people: People, tag: stri
   // inventory answers order.confirmed: stock deducted (allocated) or, for the scarce item, on hold with an alert.
   await settle('confirmed', plan.scarce ? 'on_hold' : 'allocated');
   if (plan.cancelFrom === 'on_hold') {
-    await act('cancel', rep, { reason: 'Customer could not wait for the servo motors to be restocked.' });
+    await cancel(rep, 'Customer could not wait for the servo motors to be restocked.');
     return outcome;
   }
   if (plan.final === 'on_hold' || plan.final === 'allocated') return outcome;
   if (plan.cancelFrom === 'allocated') {
     await pay('deposit');
-    await act('cancel', rep, { reason: 'Project cancelled by the end customer; deposit to be credited.' });
+    await cancel(rep, 'Project cancelled by the end customer; deposit to be credited.');
     return outcome;
   }
   const plant = integration('plant-mes');
@@ -227,14 +232,14 @@ async function drive(orderId: string, plan: OrderPlan, people: People, tag: stri
   await track(carrier, { kind: 'delivered', note: 'Signed for by the warehouse' });
   if (plan.final === 'delivered') return outcome;
   // Completed: paid in full (the payment.received event completes it), or completed early by a manager.
-  reply = await get('orders', path, { as: ADMIN });
+  reply = await read();
   if (plan.managerCompletes) await act('complete', manager);
   else {
     await pay('balance');
     await settle('delivered', 'completed');
   }
   const feedback = FEEDBACK[seq % FEEDBACK.length];
-  await post('orders', `${path}/feedback`, feedback, { as: rep });
+  await unwrap(api(rep).POST('/api/v1/orders/{id}/feedback', { params: { path }, body: feedback }));
   outcome.feedback = true;
   outcome.complaint = !!feedback.complaint;
   return outcome;

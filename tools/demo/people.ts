@@ -2,7 +2,8 @@
 // route leads to them. Reps are found by e-mail, rules by name, so a second run reuses what the first made.
 import { Role } from '@crm/http';
 import { LOCAL_ADMIN_ID } from '../token';
-import { get, patch, post, type Actor } from './client';
+import { ifMatch, unwrap, type components } from '@crm/api-client';
+import { api, type Actor } from './client';
 
 export const ADMIN: Actor = { sub: LOCAL_ADMIN_ID, roles: [Role.Admin] };
 /** Systems that post leads and tracking (call centre, social listening, carriers): the integration role. */
@@ -91,9 +92,8 @@ export interface People {
 const repActor = (id: string, team: string, manager: boolean): Actor => ({ sub: id, roles: [manager ? Role.SalesManager : Role.SalesRep], team });
 
 export async function ensurePeople(): Promise<People> {
-  const existing = new Map<string, { id: string }>(
-    ((await get('leads', '/api/v1/reps', { as: ADMIN })).body.items as { id: string; email: string }[]).map((r) => [r.email, r]),
-  );
+  const admin = api(ADMIN);
+  const existing = new Map((await unwrap(admin.GET('/api/v1/reps'))).items.map((r) => [r.email, r]));
   let created = 0;
   const ensure = async (plan: PersonPlan, team: TeamPlan, managerId?: string): Promise<Rep> => {
     let id = existing.get(plan.email)?.id;
@@ -107,7 +107,7 @@ export async function ensurePeople(): Promise<People> {
         capacity: plan.capacity,
         ...(managerId && { managerId }),
       };
-      id = (await post('leads', '/api/v1/reps', body, { as: ADMIN })).body.id as string;
+      id = (await unwrap(admin.POST('/api/v1/reps', { body }))).id;
       created++;
     }
     return {
@@ -145,15 +145,19 @@ export async function ensurePeople(): Promise<People> {
  */
 async function sendOneRepOnLeave(reps: Rep[]) {
   const rep = reps.find((r) => r.name === 'Zhang Lei')!;
-  const current = await get('leads', `/api/v1/reps/${rep.id}`, { as: ADMIN });
-  const away = await patch('leads', `/api/v1/reps/${rep.id}`, { away: true }, { as: ADMIN, ifMatch: current.etag });
-  await patch('leads', `/api/v1/reps/${rep.id}`, { away: false }, { as: ADMIN, ifMatch: away.etag });
+  const admin = api(ADMIN);
+  const path = { id: rep.id };
+  const current = await admin.GET('/api/v1/reps/{id}', { params: { path } });
+  await unwrap(current);
+  const away = await admin.PATCH('/api/v1/reps/{id}', { params: { path, header: ifMatch(current) }, body: { away: true } });
+  await unwrap(away);
+  await unwrap(admin.PATCH('/api/v1/reps/{id}', { params: { path, header: ifMatch(away) }, body: { away: false } }));
 }
 
 /** Ordered rules: a named rep for big east accounts, a motors pool for fair leads, one per region, a catch-all. */
 export async function ensureRules(people: People): Promise<number> {
   const repNamed = (name: string) => people.reps.find((r) => r.name === name)!.id;
-  const rules = [
+  const rules: components['schemas']['CreateRuleDto'][] = [
     {
       name: 'East key accounts',
       position: 10,
@@ -172,15 +176,16 @@ export async function ensureRules(people: People): Promise<number> {
       name: `Region ${t.region}`,
       position: 30 + i * 10,
       match: { regions: [t.region] },
-      target: { kind: 'team', team: t.team },
+      target: { kind: 'team' as const, team: t.team },
       followUpHours: 72,
     })),
     { name: 'Catch-all (other regions)', position: 1000, match: {}, target: { kind: 'pool', repIds: people.reps.map((r) => r.id) }, followUpHours: 96 },
   ];
-  const existing = new Set(((await get('leads', '/api/v1/assignment-rules', { as: ADMIN })).body.items as { name: string }[]).map((r) => r.name));
+  const admin = api(ADMIN);
+  const existing = new Set((await unwrap(admin.GET('/api/v1/assignment-rules'))).items.map((r) => r.name));
   let created = 0;
   for (const rule of rules.filter((r) => !existing.has(r.name))) {
-    await post('leads', '/api/v1/assignment-rules', rule, { as: ADMIN });
+    await unwrap(admin.POST('/api/v1/assignment-rules', { body: rule }));
     created++;
   }
   return created;

@@ -2,7 +2,8 @@
 // each exit criterion met first (needs report before leaving needs_analysis, product lines before leaving
 // proposal), tasks done, strategy records kept as a chain, then won with payment terms or lost with a reason.
 import { lineTotal, sumAmounts } from '@crm/money';
-import { get, inParallel, patch, post, type Actor } from './client';
+import { etagOf, ifMatch, unwrap } from '@crm/api-client';
+import { api, inParallel, send, untyped, type Actor } from './client';
 import { itemsOf } from './catalogue';
 import { ADMIN, type People } from './people';
 import { dateIn, type Rng } from './random';
@@ -65,9 +66,11 @@ export async function workPipeline(rng: Rng, people: People, converted: WorkedLe
   }));
   return inParallel(plans, concurrency, async ({ lead, target, lines, discount }, i) => {
     const id = lead.opportunityId!;
-    const opened = await get('opportunities', `/api/v1/opportunities/${id}`, { as: ADMIN });
-    const o = opened.body;
+    const path = { id };
+    const opened = await send(() => api(ADMIN).GET('/api/v1/opportunities/{id}', { params: { path } }));
+    const o = await untyped(opened);
     const owner: Actor = people.byId.get(o.repId)?.actor ?? ADMIN;
+    const as = api(owner);
     const deal: Deal = {
       opportunityId: id,
       lead,
@@ -79,10 +82,10 @@ export async function workPipeline(rng: Rng, people: People, converted: WorkedLe
       region: o.region,
       strategies: 0,
     };
-    let etag = opened.etag;
+    // Every change of the opportunity's terms or stage acts on the version the previous one answered.
+    let etag = etagOf(opened);
     const reach = target === 'won' ? 'contract' : target === 'lost' ? STAGES[i % 3] : target;
     const depth = STAGES.indexOf(reach);
-    const path = `/api/v1/opportunities/${id}`;
     let strategyId: string | undefined;
     const recordStrategy = async (rationale: string, pct: number) => {
       const body = {
@@ -93,49 +96,47 @@ export async function workPipeline(rng: Rng, people: People, converted: WorkedLe
         promotions: pct > discount ? ['free commissioning', 'extended 24-month warranty'] : ['free commissioning'],
         rationale,
       };
-      strategyId = (await post('opportunities', `${path}/strategies`, body, { as: owner })).body.id;
+      strategyId = (await untyped(as.POST('/api/v1/opportunities/{id}/strategies', { params: { path }, body }))).id;
       deal.strategies++;
     };
     if (depth >= 1) {
       // needs_analysis → proposal needs fields.needsReport; a site survey task is engagement for the score.
-      etag = (
-        await patch(
-          'opportunities',
-          path,
-          { fields: { needsReport: `https://docs.demo.crm.example/needs/${id}.pdf`, decisionMaker: lead.plan.name } },
-          { as: owner, ifMatch: etag },
-        )
-      ).etag;
-      const withTask = await post(
-        'opportunities',
-        `${path}/tasks`,
-        { key: 'site_survey', title: 'Site survey with the plant engineer', dueAt: dateIn(3) },
-        { as: owner },
+      const fields = { needsReport: `https://docs.demo.crm.example/needs/${id}.pdf`, decisionMaker: lead.plan.name };
+      etag = etagOf(await send(() => as.PATCH('/api/v1/opportunities/{id}', { params: { path, header: ifMatch(etag) }, body: { fields } })));
+      const withTask = await untyped(
+        as.POST('/api/v1/opportunities/{id}/tasks', {
+          params: { path },
+          body: { key: 'site_survey', title: 'Site survey with the plant engineer', dueAt: dateIn(3) },
+        }),
       );
-      const task = (withTask.body.tasks as { id: string; key: string }[]).find((t) => t.key === 'site_survey')!;
-      await post('opportunities', `${path}/tasks/${task.id}/complete`, undefined, { as: owner });
-      etag = (await post('opportunities', `${path}/stage`, { toStage: 'proposal' }, { as: owner, ifMatch: etag })).etag;
+      const task = (withTask.tasks as { id: string; key: string }[]).find((t) => t.key === 'site_survey')!;
+      await unwrap(as.POST('/api/v1/opportunities/{id}/tasks/{taskId}/complete', { params: { path: { id, taskId: task.id } } }));
+      etag = etagOf(await send(() => as.POST('/api/v1/opportunities/{id}/stage', { params: { path, header: ifMatch(etag) }, body: { toStage: 'proposal' } })));
     }
     if (depth >= 2) {
       // proposal → negotiation needs product lines; the expected amount follows the quoted lines.
       const amount = sumAmounts(lines.map((l) => lineTotal(l)));
-      etag = (await patch('opportunities', path, { lines, expectedAmount: amount }, { as: owner, ifMatch: etag })).etag;
+      etag = etagOf(
+        await send(() => as.PATCH('/api/v1/opportunities/{id}', { params: { path, header: ifMatch(etag) }, body: { lines, expectedAmount: amount } })),
+      );
       await recordStrategy('First quotation: standard configuration at list price.', Math.max(0, discount - 3));
-      etag = (await post('opportunities', `${path}/stage`, { toStage: 'negotiation' }, { as: owner, ifMatch: etag })).etag;
+      etag = etagOf(
+        await send(() => as.POST('/api/v1/opportunities/{id}/stage', { params: { path, header: ifMatch(etag) }, body: { toStage: 'negotiation' } })),
+      );
     }
     if (depth >= 3) {
       await recordStrategy('Buyer compares us with a local supplier on price: project discount plus commissioning.', discount);
-      etag = (await post('opportunities', `${path}/stage`, { toStage: 'contract' }, { as: owner, ifMatch: etag })).etag;
+      etag = etagOf(await send(() => as.POST('/api/v1/opportunities/{id}/stage', { params: { path, header: ifMatch(etag) }, body: { toStage: 'contract' } })));
     }
     if (target === 'won') {
-      await post(
-        'opportunities',
-        `${path}/win`,
-        { paymentTerms: TERMS[i % TERMS.length], promisedDeliveryDate: dateIn(20 + ((i * 11) % 50)) },
-        { as: owner, ifMatch: etag },
+      await unwrap(
+        as.POST('/api/v1/opportunities/{id}/win', {
+          params: { path, header: ifMatch(etag) },
+          body: { paymentTerms: TERMS[i % TERMS.length], promisedDeliveryDate: dateIn(20 + ((i * 11) % 50)) },
+        }),
       );
     } else if (target === 'lost') {
-      await post('opportunities', `${path}/lose`, LOSSES[i % LOSSES.length], { as: owner, ifMatch: etag });
+      await unwrap(as.POST('/api/v1/opportunities/{id}/lose', { params: { path, header: ifMatch(etag) }, body: LOSSES[i % LOSSES.length] }));
     }
     return deal;
   });

@@ -2,7 +2,8 @@
 // entity and state read back through the list endpoints, and analytics' funnel and sales moved by exactly
 // this run's leads, deals and orders. A mismatch fails the run like an unexpected HTTP answer.
 import { BusinessCalendar, monthLabel } from '@crm/calendar';
-import { eventually, get, listAll, put, baseUrl } from './client';
+import { listAll, unwrap } from '@crm/api-client';
+import { api, eventually, GATEWAY_URL, send } from './client';
 import type { LeadsResult } from './leads';
 import type { OrderOutcome } from './orders';
 import { ADMIN, type People } from './people';
@@ -17,16 +18,11 @@ export async function setQuotas(people: People): Promise<number> {
   const period = currentMonth();
   for (const [i, rep] of people.reps.entries()) {
     const amount = (300_000 + (rep.productLines.includes('motors') ? 200_000 : 0) + (i % 3) * 50_000).toFixed(2);
-    await put(
-      'analytics',
-      `/api/v1/quotas/${period}/${rep.id}`,
-      { amount, currency: 'CNY' },
-      {
-        as: people.managerOf(rep.team),
-        // analytics learns a rep's team from rep.upserted; until then the manager is refused.
-        notYet: (r) => r.status === 403,
-      },
-    );
+    const manager = api(people.managerOf(rep.team));
+    await send(() => manager.PUT('/api/v1/quotas/{period}/{repId}', { params: { path: { period, repId: rep.id } }, body: { amount, currency: 'CNY' } }), {
+      // analytics learns a rep's team from rep.upserted; until then the manager is refused.
+      notYet: (r) => r.response.status === 403,
+    });
   }
   return people.reps.length;
 }
@@ -38,13 +34,12 @@ export interface AnalyticsCounts {
 
 /** Today's funnel cohort and today's confirmed orders, as analytics sees them now. */
 export async function analyticsCounts(day: string, nextDay: string): Promise<AnalyticsCounts> {
-  const funnel = (await get('analytics', `/api/v1/analytics/funnel?from=${day}&to=${day}`, { as: ADMIN })).body;
+  const admin = api(ADMIN);
+  const funnel = await unwrap(admin.GET('/api/v1/analytics/funnel', { params: { query: { from: day, to: day } } }));
   const stages: Record<string, number> = {};
-  for (const s of funnel.series) for (const point of s.points) stages[point.x] = (stages[point.x] ?? 0) + point.y;
-  const sales = (await get('analytics', `/api/v1/analytics/sales?groupBy=day&from=${day}&to=${nextDay}`, { as: ADMIN })).body;
-  const ordersConfirmed = sales.series
-    .filter((s: { measure: string }) => s.measure === 'orders')
-    .reduce((n: number, s: { points: { y: number }[] }) => n + s.points.reduce((m, p) => m + p.y, 0), 0);
+  for (const s of funnel.series) for (const point of s.points) stages[point.x] = (stages[point.x] ?? 0) + Number(point.y);
+  const sales = await unwrap(admin.GET('/api/v1/analytics/sales', { params: { query: { groupBy: 'day', from: day, to: nextDay } } }));
+  const ordersConfirmed = sales.series.filter((s) => s.measure === 'orders').reduce((n, s) => n + s.points.reduce((m, p) => m + Number(p.y), 0), 0);
   return { funnel: stages, ordersConfirmed };
 }
 
@@ -78,9 +73,10 @@ export async function verifyAndSummarise(f: RunFacts): Promise<string[]> {
   const out: string[] = [];
   const mine = new Set(f.leads.worked.map((w) => w.leadId));
 
-  const leads = (await listAll<{ id: string; status: string }>('leads', `/api/v1/leads?from=${encodeURIComponent(f.runStart)}`, ADMIN)).filter((l) =>
-    mine.has(l.id),
-  );
+  const admin = api(ADMIN);
+  const leads = (
+    await listAll<{ id: string; status: string }>((cursor) => admin.GET('/api/v1/leads', { params: { query: { from: f.runStart, cursor, limit: 200 } } }))
+  ).filter((l) => mine.has(l.id));
   const leadStatus = tally(leads, (l) => l.status);
   // Closed leads cannot move again; open ones may still be (re)assigned by the queue retry, so only these are compared.
   const closed = (c: Record<string, number>) => ({ converted: c.converted ?? 0, disqualified: c.disqualified ?? 0, qualified: c.qualified ?? 0 });
@@ -89,11 +85,15 @@ export async function verifyAndSummarise(f: RunFacts): Promise<string[]> {
     `leads      ${leads.length} (${line(f.leads.captured)}; web form via ${f.leads.webForm}); ${f.leads.merged} repeat submissions merged, ${f.leads.rejectedRows} bad CSV row rejected`,
   );
   out.push(`           by status: ${line(leadStatus)}; ${f.leads.followUps} follow-ups`);
-  const overdue = (await listAll<{ leadId: string }>('leads', '/api/v1/follow-ups/overdue', ADMIN)).filter((o) => mine.has(o.leadId));
+  const overdue = (await listAll((cursor) => admin.GET('/api/v1/follow-ups/overdue', { params: { query: { cursor, limit: 200 } } }))).filter((o) =>
+    mine.has(o.leadId),
+  );
   out.push(`           ${overdue.length} open leads with an overdue next action (GET /api/v1/follow-ups/overdue)`);
 
   const dealIds = new Set(f.deals.map((d) => d.opportunityId));
-  const opportunities = (await listAll<{ id: string; stage: string }>('opportunities', '/api/v1/opportunities', ADMIN)).filter((o) => dealIds.has(o.id));
+  const opportunities = (
+    await listAll<{ id: string; stage: string }>((cursor) => admin.GET('/api/v1/opportunities', { params: { query: { cursor, limit: 200 } } }))
+  ).filter((o) => dealIds.has(o.id));
   const stages = tally(opportunities, (o) => o.stage);
   same(
     'opportunities by stage',
@@ -104,7 +104,9 @@ export async function verifyAndSummarise(f: RunFacts): Promise<string[]> {
 
   const orderIds = new Set(f.orders.map((o) => o.orderId));
   const orders = (
-    await listAll<{ id: string; status: string; paymentStatus: string }>('orders', `/api/v1/orders?from=${encodeURIComponent(f.runStart)}`, ADMIN)
+    await listAll<{ id: string; status: string; paymentStatus: string }>((cursor) =>
+      admin.GET('/api/v1/orders', { params: { query: { from: f.runStart, cursor, limit: 200 } } }),
+    )
   ).filter((o) => orderIds.has(o.id));
   const orderStatus = tally(orders, (o) => o.status);
   same(
@@ -114,16 +116,20 @@ export async function verifyAndSummarise(f: RunFacts): Promise<string[]> {
   );
   out.push(`orders     ${orders.length} (${f.orders.filter((o) => o.fromDeal).length} from won deals) by status: ${line(orderStatus)}`);
   out.push(`           'confirmed' is passed by every confirmed order (inventory answers within a second), so none rests there`);
-  const alerts = (await listAll<{ orderId: string; kind: string }>('orders', '/api/v1/alerts', ADMIN)).filter((a) => orderIds.has(a.orderId));
+  const alerts = (
+    await listAll<{ orderId: string; kind: string }>((cursor) => admin.GET('/api/v1/alerts', { params: { query: { cursor, limit: 200 } } }))
+  ).filter((a) => orderIds.has(a.orderId));
   out.push(
     `           alerts: ${line(tally(alerts, (a) => a.kind)) || 'none'}; feedback ${f.orders.filter((o) => o.feedback).length} (complaints ${f.orders.filter((o) => o.complaint).length})`,
   );
 
-  const receivables = (await listAll<{ orderId: string; status: string }>('finance', '/api/v1/receivables', ADMIN)).filter((r) => orderIds.has(r.orderId));
+  const receivables = (await listAll((cursor) => admin.GET('/api/v1/receivables', { params: { query: { cursor, limit: 200 } } }))).filter((r) =>
+    orderIds.has(r.orderId),
+  );
   out.push(
     `finance    ${receivables.length} receivables by status: ${line(tally(receivables, (r) => r.status))}; ${f.orders.reduce((n, o) => n + o.payments, 0)} payments`,
   );
-  const stock = await listAll<{ sku: string; warehouseId: string; onHand: number }>('inventory', '/api/v1/stock?belowReorderPoint=true', ADMIN);
+  const stock = await listAll((cursor) => admin.GET('/api/v1/stock', { params: { query: { belowReorderPoint: true, cursor, limit: 200 } } }));
   out.push(`inventory  at or below reorder point: ${stock.map((s) => `${s.sku}@${s.warehouseId} ${s.onHand}`).join(', ') || 'none'}`);
 
   // Analytics is fed by events: wait until this run's leads, deals and orders have all arrived.
@@ -157,7 +163,7 @@ export async function verifyAndSummarise(f: RunFacts): Promise<string[]> {
     `analytics  today's funnel: ${line(seen!.funnel)}; ${seen!.ordersConfirmed} orders confirmed today (this run added ${f.leads.worked.length} leads, ${f.deals.length} opportunities)`,
   );
 
-  const a = baseUrl('analytics');
+  const a = GATEWAY_URL;
   const month = currentMonth();
   out.push('', 'try (export TOKEN=$(npm run --silent token)):');
   for (const path of [

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { createCrmClient, unwrap } from '@crm/api-client';
 import { cloudEventConformance, eventually, readTopic, startSystem, testKafka, type TestSystem } from '@crm/testing';
-import { signedWebForm } from './journey.helpers';
+import { expectStatus, signedWebForm } from './journey.helpers';
 
 // Issue 16, item 8 (docs/decisions/0014): real traffic from a web-form lead to a paid order through five services
 // as real processes, then every topic of the run read with a plain consumer, as an outside system would. Each
@@ -69,7 +70,8 @@ describe('every message on every topic is a CloudEvent 1.0 in structured mode, a
       productInterest: 'valves',
       needs: '12 valves',
     };
-    const leadId = (await signedWebForm(system.services.leads.url, WEBFORM_SECRET, form).expect(201)).body.leadId as string;
+    const website = createCrmClient({ baseUrl: system.services.leads.url });
+    const { leadId } = await unwrap(expectStatus(signedWebForm(website, WEBFORM_SECRET, form), 201));
     const repLeads = system.as(rep, 'leads');
     await eventually(async () => expect((await repLeads.get(`/api/v1/leads/${leadId}`).expect(200)).body.status).toBe('assigned'), hop);
     await repLeads

@@ -1,0 +1,4 @@
+export { createCrmClient, type CrmClient, type CrmClientOptions } from './client';
+export { ApiProblem, unwrap, type ApiResult, type FieldError, type ProblemDetails, type Success } from './problem';
+export { eachItem, etagOf, idempotencyKey, ifMatch, listAll, wasReplayed, type Page } from './conventions';
+export type { components, operations, paths } from './schema';
