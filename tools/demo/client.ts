@@ -102,12 +102,6 @@ export async function send<R extends ApiResult>(call: () => Promise<R>, opts: Se
 }
 
 /**
- * The data of a successful answer whose schema the API document does not give yet (the generated types say
- * `undefined`): read untyped until it does. Once it does, regenerate the client and call `unwrap` instead.
- */
-export const untyped = async (call: ApiResult | Promise<ApiResult>): Promise<any> => unwrap(call);
-
-/**
  * Polls `probe` until it returns something (the other service has applied the event), or fails naming
  * what it waited for. The services are eventually consistent through Kafka: seconds, not minutes.
  */

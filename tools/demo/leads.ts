@@ -5,7 +5,7 @@
 import { createHmac } from 'node:crypto';
 import { Role } from '@crm/http';
 import { ifMatch, listAll, unwrap, type components } from '@crm/api-client';
-import { api, eventually, inParallel, send, untyped, type Actor } from './client';
+import { api, eventually, inParallel, send, type Actor } from './client';
 import { ADMIN, integration, PRODUCT_LINES, type People, type ProductLine } from './people';
 import { dateIn, instantIn, type Rng } from './random';
 
@@ -318,7 +318,7 @@ export async function captureAndWorkLeads(rng: Rng, people: People, plans: LeadP
 async function workLead(p: LeadPlan, leadId: string, people: People, result: LeadsResult): Promise<WorkedLead> {
   const path = { id: leadId };
   // What the workflow reads back after each step (the detail first, then each step's answer).
-  let lead: { status: string; ownerRepId: string | null; team: string | null } = await untyped(api(ADMIN).GET('/api/v1/leads/{id}', { params: { path } }));
+  let lead: { status: string; ownerRepId: string | null; team: string | null } = await unwrap(api(ADMIN).GET('/api/v1/leads/{id}', { params: { path } }));
   if (!lead.ownerRepId) return { plan: p, leadId, status: lead.status, ownerRepId: null, team: lead.team };
   const owner: Actor = people.byId.get(lead.ownerRepId)?.actor ?? { sub: lead.ownerRepId, roles: [Role.SalesRep], team: lead.team ?? undefined };
   const as = api(owner);
@@ -345,7 +345,7 @@ async function workLead(p: LeadPlan, leadId: string, people: People, result: Lea
   }
   switch (p.outcome) {
     case 'disqualify':
-      lead = await untyped(
+      lead = await unwrap(
         as.POST('/api/v1/leads/{id}/disqualify', {
           params: { path },
           body: { reason: DISQUALIFY[p.index % DISQUALIFY.length], note: 'Checked with the customer.' },
@@ -354,7 +354,7 @@ async function workLead(p: LeadPlan, leadId: string, people: People, result: Lea
       break;
     case 'reroute':
       // Blames the routing, not the lead: it moves to another rep instead of closing.
-      lead = await untyped(
+      lead = await unwrap(
         as.POST('/api/v1/leads/{id}/disqualify', {
           params: { path },
           body: { reason: p.index % 2 ? 'wrong_territory' : 'wrong_product_line', note: 'Plant is outside my territory.' },
@@ -370,10 +370,10 @@ async function workLead(p: LeadPlan, leadId: string, people: People, result: Lea
           body: { note: 'Budget confirmed, decision maker identified.' },
         }),
       );
-      lead = await untyped(qualified);
+      lead = await unwrap(qualified);
       if (p.outcome === 'convert') {
         const amount = amountFor(p);
-        lead = await untyped(
+        lead = await unwrap(
           as.POST('/api/v1/leads/{id}/convert', {
             params: { path, header: ifMatch(qualified) },
             body: {

@@ -6,7 +6,7 @@
 import Big from 'big.js';
 import { formatAmount } from '@crm/money';
 import { ifMatch, listAll, unwrap, type ApiResult, type components } from '@crm/api-client';
-import { api, eventually, inParallel, send, untyped, type Actor } from './client';
+import { api, eventually, inParallel, send, type Actor } from './client';
 import { onHand, SCARCE_SKU, ITEMS } from './catalogue';
 import { ADMIN, integration, type People } from './people';
 import { linesFor, type Deal } from './pipeline';
@@ -132,7 +132,7 @@ export async function workOrders(rng: Rng, people: People, deals: Deal[], tag: s
       // orders learns the catalogue from item.upserted: right after a fresh catalogue it may not know a SKU yet.
       notYet: (r) => r.response.status === 400 && JSON.stringify(r.error).includes('unknown or inactive SKU'),
     });
-    return drive((await untyped(created)).id, plan, people, tag, 100 + i, false);
+    return drive((await unwrap(created)).id, plan, people, tag, 100 + i, false);
   });
   const [a, b] = await Promise.all([fromWon, directOrders]);
   return [...a, ...b];
@@ -143,27 +143,27 @@ async function drive(orderId: string, plan: OrderPlan, people: People, tag: stri
   const read = () => send(() => api(ADMIN).GET('/api/v1/orders/{id}', { params: { path } }));
   /** The order as last answered: its body, and its version for the next If-Match. */
   let reply: ApiResult = await read();
-  let order: { repId: string; team: string | null; status: string; holdReason?: unknown; history?: unknown } = await untyped(reply);
+  let order: { repId: string; team: string | null; status: string; holdReason?: unknown; history?: unknown } = await unwrap(reply);
   const rep = people.byId.get(order.repId)?.actor ?? ADMIN;
   const manager = people.managerOf(order.team);
   const outcome: OrderOutcome = { orderId, final: plan.final, fromDeal, confirmed: false, payments: 0, feedback: false, complaint: false };
   /** A step of the order's workflow, on the version last answered. */
   const act = async (action: 'submit' | 'confirm' | 'complete', as: Actor) => {
     reply = await send(() => api(as).POST(`/api/v1/orders/{id}/${action}`, { params: { path, header: ifMatch(reply) } }));
-    order = await untyped(reply);
+    order = await unwrap(reply);
   };
   const cancel = async (as: Actor, reason: string) => {
     reply = await send(() => api(as).POST('/api/v1/orders/{id}/cancel', { params: { path, header: ifMatch(reply) }, body: { reason } }));
-    order = await untyped(reply);
+    order = await unwrap(reply);
   };
   const track = (as: Actor, body: components['schemas']['TrackingDto']) => unwrap(api(as).POST('/api/v1/orders/{id}/tracking', { params: { path }, body }));
   /** Waits until the order has left `from` (another service answered), and insists on where it went. */
   const settle = async (from: string, wanted: string) => {
     reply = await eventually(`order ${orderId} to leave ${from}`, async () => {
       const r = await read();
-      return (await untyped(r)).status === from ? undefined : r;
+      return (await unwrap(r)).status === from ? undefined : r;
     });
-    order = await untyped(reply);
+    order = await unwrap(reply);
     if (order.status !== wanted)
       throw new Error(`order ${orderId} became ${order.status}, expected ${wanted}: ${JSON.stringify(order.holdReason ?? order.history)}`);
   };
@@ -187,10 +187,10 @@ async function drive(orderId: string, plan: OrderPlan, people: People, tag: stri
     // orders applies payment.received to the order (a new version): act on that version, not the one before.
     reply = await eventually(`order ${orderId} to record the ${share} payment`, async () => {
       const r = await read();
-      const { paymentStatus } = await untyped(r);
+      const { paymentStatus } = await unwrap(r);
       return paymentStatus !== 'unpaid' && (share === 'deposit' || paymentStatus === 'paid') ? r : undefined;
     });
-    order = await untyped(reply);
+    order = await unwrap(reply);
   };
 
   if (plan.final === 'draft') return outcome;

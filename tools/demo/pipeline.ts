@@ -3,7 +3,7 @@
 // proposal), tasks done, strategy records kept as a chain, then won with payment terms or lost with a reason.
 import { lineTotal, sumAmounts } from '@crm/money';
 import { etagOf, ifMatch, unwrap } from '@crm/api-client';
-import { api, inParallel, send, untyped, type Actor } from './client';
+import { api, inParallel, send, type Actor } from './client';
 import { itemsOf } from './catalogue';
 import { ADMIN, type People } from './people';
 import { dateIn, type Rng } from './random';
@@ -68,7 +68,7 @@ export async function workPipeline(rng: Rng, people: People, converted: WorkedLe
     const id = lead.opportunityId!;
     const path = { id };
     const opened = await send(() => api(ADMIN).GET('/api/v1/opportunities/{id}', { params: { path } }));
-    const o = await untyped(opened);
+    const o = await unwrap(opened);
     const owner: Actor = people.byId.get(o.repId)?.actor ?? ADMIN;
     const as = api(owner);
     const deal: Deal = {
@@ -96,14 +96,14 @@ export async function workPipeline(rng: Rng, people: People, converted: WorkedLe
         promotions: pct > discount ? ['free commissioning', 'extended 24-month warranty'] : ['free commissioning'],
         rationale,
       };
-      strategyId = (await untyped(as.POST('/api/v1/opportunities/{id}/strategies', { params: { path }, body }))).id;
+      strategyId = (await unwrap(as.POST('/api/v1/opportunities/{id}/strategies', { params: { path }, body }))).id;
       deal.strategies++;
     };
     if (depth >= 1) {
       // needs_analysis → proposal needs fields.needsReport; a site survey task is engagement for the score.
       const fields = { needsReport: `https://docs.demo.crm.example/needs/${id}.pdf`, decisionMaker: lead.plan.name };
       etag = etagOf(await send(() => as.PATCH('/api/v1/opportunities/{id}', { params: { path, header: ifMatch(etag) }, body: { fields } })));
-      const withTask = await untyped(
+      const withTask = await unwrap(
         as.POST('/api/v1/opportunities/{id}/tasks', {
           params: { path },
           body: { key: 'site_survey', title: 'Site survey with the plant engineer', dueAt: dateIn(3) },

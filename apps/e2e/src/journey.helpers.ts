@@ -12,12 +12,6 @@ export async function expectStatus<R extends ApiResult>(call: Promise<R>, status
 }
 
 /**
- * The data of a successful answer whose schema the API document does not give yet (the generated types say
- * `undefined`): read untyped until it does. Once it does, regenerate the client and call `unwrap` instead.
- */
-export const untyped = async (call: ApiResult | Promise<ApiResult>): Promise<any> => unwrap(call);
-
-/**
  * Posts to the public web-form intake as the website does, with no token: `X-Signature: sha256=<hex>` =
  * HMAC-SHA256 with the shared secret over `${X-Signature-Timestamp}.${raw body}` (apps/leads/README.md). Signed here
  * from the wire format, not with the service's own helper, so a change to the scheme fails the test; the body goes

@@ -12,7 +12,7 @@ import {
   type TestSystem,
   type TokenClaims,
 } from '@crm/testing';
-import { customerTrail, expectStatus, JOURNEY_TRAIL, publishPastLeads, setOwnSettings, signedWebForm, untyped } from './journey.helpers';
+import { customerTrail, expectStatus, JOURNEY_TRAIL, publishPastLeads, setOwnSettings, signedWebForm } from './journey.helpers';
 
 // The whole journey across the eight services as real processes on the real broker and database, driven the way
 // a frontend drives it: through the gateway only, with the typed client generated from the API document (the live
@@ -153,14 +153,14 @@ describe('the customer journey from web-form lead to paid order and feedback, ac
     const crm = as(rep);
     const lead = { params: { path: { id: leadId } } };
     const assigned = await eventually(async () => {
-      const body = await untyped(crm.GET('/api/v1/leads/{id}', lead));
+      const body = await unwrap(crm.GET('/api/v1/leads/{id}', lead));
       expect(body).toMatchObject({ status: 'assigned', ownerRepId: rep.sub, source: 'web_form' });
       return body;
     }, hop);
     expect(assigned.firstFollowUpDueAt).toEqual(expect.any(String));
 
     // 3. The rep calls; 4. qualifies; 5. converts with the deal's size.
-    const status = async () => (await untyped(crm.GET('/api/v1/leads/{id}', lead))).status;
+    const status = async () => (await unwrap(crm.GET('/api/v1/leads/{id}', lead))).status;
     await expectStatus(
       crm.POST('/api/v1/leads/{id}/follow-ups', {
         ...lead,
@@ -193,16 +193,16 @@ describe('the customer journey from web-form lead to paid order and feedback, ac
     expect(await status()).toBe('converted');
     // Customers resolves the converted lead to an account and a contact (created here, owned by the rep); leads learns them.
     const resolved = await eventually(async () => {
-      const body = await untyped(crm.GET('/api/v1/leads/{id}', lead));
+      const body = await unwrap(crm.GET('/api/v1/leads/{id}', lead));
       expect(body).toMatchObject({ accountId: expect.any(String), contactId: expect.any(String) });
       return body as { accountId: string; contactId: string };
     }, hop);
     const account = { params: { path: { id: resolved.accountId } } };
-    expect(await untyped(crm.GET('/api/v1/accounts/{id}', account))).toMatchObject({ name: 'Acme Trading', ownerRepId: rep.sub });
+    expect(await unwrap(crm.GET('/api/v1/accounts/{id}', account))).toMatchObject({ name: 'Acme Trading', ownerRepId: rep.sub });
 
     // 6. Opportunities opens one opportunity for the rep, scored with every factor's contribution.
     const opportunity = await eventually(async () => {
-      const body = await untyped(crm.GET('/api/v1/opportunities'));
+      const body = await unwrap(crm.GET('/api/v1/opportunities'));
       expect(body.items).toHaveLength(1);
       return body.items[0];
     }, hop);
@@ -218,13 +218,13 @@ describe('the customer journey from web-form lead to paid order and feedback, ac
       expectedAmount: '7960.00',
       companySize: 'large',
     });
-    const scored = await untyped(crm.GET('/api/v1/opportunities/{id}', opp));
+    const scored = await unwrap(crm.GET('/api/v1/opportunities/{id}', opp));
     expect(scored.score).toBeGreaterThan(0);
     expect(scored.scoreFactors.map((f: { factor: string }) => f.factor)).toEqual(expect.arrayContaining(['companySize', 'urgency', 'engagement', 'amount']));
     const sum = scored.scoreFactors.reduce((s: number, f: { contribution: number }) => s + Math.round(f.contribution * 100), 0) / 100;
     expect(sum).toBeCloseTo(Number(scored.score), 2);
     // Leads learns which opportunity its lead became.
-    await eventually(async () => expect((await untyped(crm.GET('/api/v1/leads/{id}', lead))).opportunityId).toBe(oppId), hop);
+    await eventually(async () => expect((await unwrap(crm.GET('/api/v1/leads/{id}', lead))).opportunityId).toBe(oppId), hop);
 
     // 7. Stages with their exit criteria: needs analysis wants the needs report, the proposal wants lines.
     const unmet = await expectStatus(crm.POST('/api/v1/opportunities/{id}/stage', { ...opp, body: { toStage: 'proposal' } }), 409);
@@ -238,12 +238,12 @@ describe('the customer journey from web-form lead to paid order and feedback, ac
       200,
     );
     for (const toStage of ['proposal', 'negotiation', 'contract']) {
-      const moved = await untyped(crm.POST('/api/v1/opportunities/{id}/stage', { ...opp, body: { toStage } }));
+      const moved = await unwrap(crm.POST('/api/v1/opportunities/{id}/stage', { ...opp, body: { toStage } }));
       expect(moved.stage).toBe(toStage);
     }
 
     // 8. The strategy history: a first record and an adjustment naming it.
-    const first = await untyped(
+    const first = await unwrap(
       expectStatus(
         crm.POST('/api/v1/opportunities/{id}/strategies', { ...opp, body: { products: ['PUMP-200'], pricing: 'list price', rationale: 'first offer' } }),
         201,
@@ -263,16 +263,16 @@ describe('the customer journey from web-form lead to paid order and feedback, ac
       }),
       201,
     );
-    const strategies = await untyped(crm.GET('/api/v1/opportunities/{id}/strategies', opp));
+    const strategies = await unwrap(crm.GET('/api/v1/opportunities/{id}/strategies', opp));
     expect((strategies.items ?? strategies).map((s: { rationale: string | null }) => s.rationale)).toEqual(
       expect.arrayContaining(['first offer', 'buyer compares us on price']),
     );
 
     // 9. Won: orders drafts the order from opportunity.won.
-    const won = await untyped(expectStatus(crm.POST('/api/v1/opportunities/{id}/win', { ...opp, body: { paymentTerms: 'NET30' } }), 200));
+    const won = await unwrap(expectStatus(crm.POST('/api/v1/opportunities/{id}/win', { ...opp, body: { paymentTerms: 'NET30' } }), 200));
     expect(won).toMatchObject({ status: 'won', expectedAmount: '7960.00' });
     const draft = await eventually(async () => {
-      const body = await untyped(crm.GET('/api/v1/orders'));
+      const body = await unwrap(crm.GET('/api/v1/orders'));
       expect(body.items).toHaveLength(1);
       return body.items[0];
     }, hop);
@@ -280,7 +280,7 @@ describe('the customer journey from web-form lead to paid order and feedback, ac
     orderTotal = draft.total;
     expect(draft).toMatchObject({ opportunityId: oppId, status: 'draft', total: '7960.00', currency: 'USD', repId: rep.sub, team, paymentTerms: 'NET30' });
     const order = { params: { path: { id: orderId } } };
-    const orderNow = () => untyped(crm.GET('/api/v1/orders/{id}', order));
+    const orderNow = () => unwrap(crm.GET('/api/v1/orders/{id}', order));
 
     // 10. The rep submits (the SKU is in the catalogue orders learned from inventory), a manager confirms.
     await eventually(() => expectStatus(crm.POST('/api/v1/orders/{id}/submit', order), 200), hop);
@@ -295,7 +295,7 @@ describe('the customer journey from web-form lead to paid order and feedback, ac
     expect(receivable).toMatchObject({ orderId, amount: '7960.00', currency: 'USD', status: 'open' });
     // The account's summary owes the whole receivable, to the cent.
     await eventually(async () => {
-      const body = await untyped(crm.GET('/api/v1/accounts/{id}/summary', account));
+      const body = await unwrap(crm.GET('/api/v1/accounts/{id}/summary', account));
       expect(body).toMatchObject({
         lifetimeRevenue: [{ currency: 'USD', amount: '7960.00' }],
         outstandingReceivables: [{ currency: 'USD', amount: '7960.00' }],
@@ -342,7 +342,7 @@ describe('the customer journey from web-form lead to paid order and feedback, ac
       crm.POST('/api/v1/orders/{id}/feedback', { ...order, body: { rating: 2, category: 'quality', comment: 'the seal leaks', complaint: true } }),
       201,
     );
-    expect(await untyped(crm.GET('/api/v1/orders/{id}/feedback', order))).toMatchObject({
+    expect(await unwrap(crm.GET('/api/v1/orders/{id}/feedback', order))).toMatchObject({
       orderId,
       request: { status: 'answered', openedAt: expect.any(String) },
       feedback: { rating: 2, category: 'quality', comment: 'the seal leaks', complaint: true },
@@ -362,7 +362,7 @@ describe('the customer journey from web-form lead to paid order and feedback, ac
       });
     }, hop);
     await eventually(async () => {
-      const body = await untyped(crm.GET('/api/v1/accounts/{id}/summary', account));
+      const body = await unwrap(crm.GET('/api/v1/accounts/{id}/summary', account));
       expect(body).toMatchObject({
         openPipeline: [],
         lifetimeRevenue: [{ currency: 'USD', amount: '7960.00' }],
@@ -449,7 +449,7 @@ describe('the customer journey from web-form lead to paid order and feedback, ac
     // The edit acts on the version created, as a screen does (If-Match from its ETag).
     await expectStatus(
       crm.PATCH('/api/v1/opportunities/{id}', {
-        params: { path: { id: (await untyped(created)).id }, header: ifMatch(created) },
+        params: { path: { id: (await unwrap(created)).id }, header: ifMatch(created) },
         body: { expectedAmount: '8000.00', expectedCloseDate: later },
       }),
       200,
@@ -461,7 +461,7 @@ describe('the customer journey from web-form lead to paid order and feedback, ac
 
   it('an order for more stock than there is goes on hold and alerts its rep', async () => {
     const crm = as(rep);
-    const created = await untyped(
+    const created = await unwrap(
       expectStatus(
         crm.POST('/api/v1/orders', {
           body: {
@@ -478,9 +478,9 @@ describe('the customer journey from web-form lead to paid order and feedback, ac
     const order = { params: { path: { id } } };
     await expectStatus(crm.POST('/api/v1/orders/{id}/submit', order), 200);
     await expectStatus(as(manager).POST('/api/v1/orders/{id}/confirm', order), 200);
-    await eventually(async () => expect((await untyped(crm.GET('/api/v1/orders/{id}', order))).status).toBe('on_hold'), hop);
+    await eventually(async () => expect((await unwrap(crm.GET('/api/v1/orders/{id}', order))).status).toBe('on_hold'), hop);
     const alerts = await eventually(async () => {
-      const body = await untyped(crm.GET('/api/v1/alerts', { params: { query: { orderId: id } } }));
+      const body = await unwrap(crm.GET('/api/v1/alerts', { params: { query: { orderId: id } } }));
       expect(body.items).toHaveLength(1);
       return body.items;
     }, hop);
@@ -512,7 +512,7 @@ describe('the customer journey from web-form lead to paid order and feedback, ac
 
     // An unacknowledged stage reminder escalates after a minute (the shortest window an admin can set).
     const crm = as(admin);
-    const stageType = (await untyped(crm.GET('/api/v1/notification-types'))).items.find((t: { type: string }) => t.type === 'stage_overdue');
+    const stageType = (await unwrap(crm.GET('/api/v1/notification-types'))).items.find((t: { type: string }) => t.type === 'stage_overdue');
     await expectStatus(
       crm.PATCH('/api/v1/notification-types/{type}', {
         params: { path: { type: 'stage_overdue' }, header: ifMatch(`"${stageType!.version}"`) },
@@ -537,7 +537,7 @@ describe('the customer journey from web-form lead to paid order and feedback, ac
         201,
       ),
     );
-    const opp = await untyped(
+    const opp = await unwrap(
       expectStatus(
         as(rep).POST('/api/v1/opportunities', {
           body: {
@@ -598,14 +598,14 @@ describe('the customer journey from web-form lead to paid order and feedback, ac
     const lead = { params: { path: { id: captured.leadId } } };
     const crm = as({ sub: randomUUID(), roles: ['sales_manager'], team: slaTeam });
     const first = await eventually(async () => {
-      const body = await untyped(crm.GET('/api/v1/leads/{id}', lead));
+      const body = await unwrap(crm.GET('/api/v1/leads/{id}', lead));
       expect(body.status).toBe('assigned');
       return body.ownerRepId as string;
     }, hop);
     expect(slaReps).toContain(first);
     type Assignment = { kind: string; repId: string; previousRepId: string | null; at: string; deadline: string; breachedDeadline: string | null };
     const history = await eventually(async () => {
-      const body = await untyped(crm.GET('/api/v1/leads/{id}', lead));
+      const body = await unwrap(crm.GET('/api/v1/leads/{id}', lead));
       expect((body.assignments as Assignment[]).some((a) => a.kind === 'sla_breach')).toBe(true);
       return body.assignments as Assignment[];
     }, hop);

@@ -6,7 +6,6 @@
 import { createConfig } from '@redocly/openapi-core';
 import openapiTS, { astToString, type OpenAPI3 } from 'openapi-typescript';
 import { format, resolveConfig } from 'prettier';
-import { repaired, type PathsDocument } from './repair-document';
 
 export const CLIENT_SCHEMA = 'libs/api-client/src/schema.ts';
 
@@ -17,7 +16,7 @@ export async function clientSchemaSource(merged: object, file: string): Promise<
   const redocly = await createConfig({}, { extends: ['minimal'] });
   // A property with a default stays optional: the same DTOs describe request bodies, where the server fills it in.
   // An object schema that names no properties takes any (custom fields): unknown values, not none.
-  const ast = await openapiTS(repaired(merged as PathsDocument) as unknown as OpenAPI3, {
+  const ast = await openapiTS(merged as OpenAPI3, {
     redocly,
     silent: true,
     defaultNonNullable: false,

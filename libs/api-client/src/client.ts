@@ -4,7 +4,8 @@ import createClient, { type Client, type Middleware } from 'openapi-fetch';
 import { rememberRequest } from './problem';
 import type { paths } from './schema';
 
-export type CrmClient = Client<paths>;
+/** Typed for the JSON answers; a list's CSV export (`Accept: text/csv`) is a download, read with `parseAs: 'stream'`. */
+export type CrmClient = Client<paths, 'application/json'>;
 
 export interface CrmClientOptions {
   /** The gateway's origin (`http://127.0.0.1:8080` locally); `''` for the page's own origin behind the gateway. */
@@ -45,7 +46,7 @@ const remember: Middleware = {
  *   const { data, error, response } = await crm.GET('/api/v1/leads/{id}', { params: { path: { id } } });
  */
 export function createCrmClient(options: CrmClientOptions): CrmClient {
-  const client = createClient<paths>({
+  const client = createClient<paths, 'application/json'>({
     baseUrl: options.baseUrl,
     headers: { Accept: 'application/json, application/problem+json', ...options.headers },
     ...(options.fetch && { fetch: options.fetch }),

@@ -7,27 +7,11 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['RuleListView'];
-          };
-        };
-      };
-    };
+    /** List assignment rules */
+    get: operations['listAssignmentRules'];
     put?: never;
-    post: operations['RulesController_create'];
+    /** Create assignment rule */
+    post: operations['createAssignmentRule'];
     delete?: never;
     options?: never;
     head?: never;
@@ -43,7 +27,8 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['RulesController_simulate'];
+    /** Simulate assignment rules */
+    post: operations['simulateAssignmentRules'];
     delete?: never;
     options?: never;
     head?: never;
@@ -57,32 +42,16 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get: operations['RulesController_get'];
+    /** Get assignment rule */
+    get: operations['getAssignmentRule'];
     put?: never;
     post?: never;
-    delete: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Deleted */
-        204: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-      };
-    };
+    /** Delete assignment rule */
+    delete: operations['deleteAssignmentRule'];
     options?: never;
     head?: never;
-    patch: operations['RulesController_update'];
+    /** Update assignment rule */
+    patch: operations['updateAssignmentRule'];
     trace?: never;
   };
   '/api/v1/reps': {
@@ -92,9 +61,11 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get: operations['RepsController_list'];
+    /** List reps */
+    get: operations['listReps'];
     put?: never;
-    post: operations['RepsController_create'];
+    /** Create rep */
+    post: operations['createRep'];
     delete?: never;
     options?: never;
     head?: never;
@@ -108,13 +79,15 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get: operations['RepsController_get'];
+    /** Get rep */
+    get: operations['getRep'];
     put?: never;
     post?: never;
     delete?: never;
     options?: never;
     head?: never;
-    patch: operations['RepsController_update'];
+    /** Update rep */
+    patch: operations['updateRep'];
     trace?: never;
   };
   '/api/v1/leads': {
@@ -124,9 +97,11 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get: operations['LeadsController_list'];
+    /** List leads */
+    get: operations['listLeads'];
     put?: never;
-    post: operations['LeadsController_create'];
+    /** Create lead */
+    post: operations['createLead'];
     delete?: never;
     options?: never;
     head?: never;
@@ -142,7 +117,8 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['LeadsController_import'];
+    /** Import leads */
+    post: operations['importLeads'];
     delete?: never;
     options?: never;
     head?: never;
@@ -156,13 +132,15 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get: operations['LeadsController_get'];
+    /** Get lead */
+    get: operations['getLead'];
     put?: never;
     post?: never;
     delete?: never;
     options?: never;
     head?: never;
-    patch: operations['LeadsController_update'];
+    /** Update lead */
+    patch: operations['updateLead'];
     trace?: never;
   };
   '/api/v1/leads/{id}/follow-ups': {
@@ -172,9 +150,11 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get: operations['LeadsController_followUps'];
+    /** List lead follow ups */
+    get: operations['listLeadFollowUps'];
     put?: never;
-    post: operations['LeadsController_followUp'];
+    /** Create lead follow up */
+    post: operations['createLeadFollowUp'];
     delete?: never;
     options?: never;
     head?: never;
@@ -190,7 +170,8 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['LeadsController_qualify'];
+    /** Qualify lead */
+    post: operations['qualifyLead'];
     delete?: never;
     options?: never;
     head?: never;
@@ -206,7 +187,8 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['LeadsController_disqualify'];
+    /** Disqualify lead */
+    post: operations['disqualifyLead'];
     delete?: never;
     options?: never;
     head?: never;
@@ -222,7 +204,8 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['LeadsController_convert'];
+    /** Convert lead */
+    post: operations['convertLead'];
     delete?: never;
     options?: never;
     head?: never;
@@ -238,7 +221,8 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['LeadsController_reassign'];
+    /** Reassign lead */
+    post: operations['reassignLead'];
     delete?: never;
     options?: never;
     head?: never;
@@ -252,7 +236,8 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get: operations['FollowUpsController_overdue'];
+    /** List overdue follow ups */
+    get: operations['listOverdueFollowUps'];
     put?: never;
     post?: never;
     delete?: never;
@@ -270,7 +255,8 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['IntakeController_webForm'];
+    /** Submit a lead from the website form (signed) */
+    post: operations['submitWebForm'];
     delete?: never;
     options?: never;
     head?: never;
@@ -286,7 +272,59 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['LeadHistoryController_importLeads'];
+    /** Import lead history */
+    post: operations['importLeadHistory'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/leads/{id}/hand-over': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Hand over lead */
+    post: operations['handOverLead'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/reps/{repId}/hand-over': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Hand over rep */
+    post: operations['handOverRep'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/hand-overs/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Get hand over */
+    get: operations['getHandOver'];
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -300,9 +338,11 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get: operations['PipelinesController_list'];
+    /** List pipelines */
+    get: operations['listPipelines'];
     put?: never;
-    post: operations['PipelinesController_create'];
+    /** Create pipeline */
+    post: operations['createPipeline'];
     delete?: never;
     options?: never;
     head?: never;
@@ -316,8 +356,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get: operations['ScoringController_get'];
-    put: operations['ScoringController_put'];
+    /** Get scoring model */
+    get: operations['getScoringModel'];
+    /** Set scoring model */
+    put: operations['setScoringModel'];
     post?: never;
     delete?: never;
     options?: never;
@@ -332,7 +374,8 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get: operations['ScoringController_versions'];
+    /** List scoring model versions */
+    get: operations['listScoringModelVersions'];
     put?: never;
     post?: never;
     delete?: never;
@@ -350,7 +393,8 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['ScoringController_train'];
+    /** Train scoring model */
+    post: operations['trainScoringModel'];
     delete?: never;
     options?: never;
     head?: never;
@@ -364,7 +408,8 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get: operations['RemindersController_list'];
+    /** List reminders */
+    get: operations['listReminders'];
     put?: never;
     post?: never;
     delete?: never;
@@ -380,9 +425,11 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get: operations['OpportunitiesController_list'];
+    /** List opportunities */
+    get: operations['listOpportunities'];
     put?: never;
-    post: operations['OpportunitiesController_create'];
+    /** Create opportunity */
+    post: operations['createOpportunity'];
     delete?: never;
     options?: never;
     head?: never;
@@ -396,13 +443,15 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get: operations['OpportunitiesController_get'];
+    /** Get opportunity */
+    get: operations['getOpportunity'];
     put?: never;
     post?: never;
     delete?: never;
     options?: never;
     head?: never;
-    patch: operations['OpportunitiesController_update'];
+    /** Update opportunity */
+    patch: operations['updateOpportunity'];
     trace?: never;
   };
   '/api/v1/opportunities/{id}/tasks': {
@@ -414,7 +463,8 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['OpportunitiesController_addTask'];
+    /** Create opportunity task */
+    post: operations['createOpportunityTask'];
     delete?: never;
     options?: never;
     head?: never;
@@ -430,7 +480,8 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['OpportunitiesController_completeTask'];
+    /** Complete opportunity task */
+    post: operations['completeOpportunityTask'];
     delete?: never;
     options?: never;
     head?: never;
@@ -446,7 +497,8 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['OpportunitiesController_moveStage'];
+    /** Move opportunity stage */
+    post: operations['moveOpportunityStage'];
     delete?: never;
     options?: never;
     head?: never;
@@ -462,7 +514,8 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['OpportunitiesController_win'];
+    /** Win opportunity */
+    post: operations['winOpportunity'];
     delete?: never;
     options?: never;
     head?: never;
@@ -478,7 +531,8 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['OpportunitiesController_lose'];
+    /** Lose opportunity */
+    post: operations['loseOpportunity'];
     delete?: never;
     options?: never;
     head?: never;
@@ -494,7 +548,8 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['OpportunitiesController_reopen'];
+    /** Reopen opportunity */
+    post: operations['reopenOpportunity'];
     delete?: never;
     options?: never;
     head?: never;
@@ -508,7 +563,8 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get: operations['PipelineSummaryController_summary'];
+    /** Get pipeline summary */
+    get: operations['getPipelineSummary'];
     put?: never;
     post?: never;
     delete?: never;
@@ -524,9 +580,11 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get: operations['StrategiesController_list'];
+    /** List opportunity strategies */
+    get: operations['listOpportunityStrategies'];
     put?: never;
-    post: operations['StrategiesController_record'];
+    /** Create opportunity strategy */
+    post: operations['createOpportunityStrategy'];
     delete?: never;
     options?: never;
     head?: never;
@@ -542,7 +600,25 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['OpportunityHistoryController_importOpportunities'];
+    /** Import opportunity history */
+    post: operations['importOpportunityHistory'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/opportunities/{id}/hand-over': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Hand over opportunity */
+    post: operations['handOverOpportunity'];
     delete?: never;
     options?: never;
     head?: never;
@@ -556,9 +632,11 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get: operations['OrdersController_list'];
+    /** List orders */
+    get: operations['listOrders'];
     put?: never;
-    post: operations['OrdersController_create'];
+    /** Create order */
+    post: operations['createOrder'];
     delete?: never;
     options?: never;
     head?: never;
@@ -572,13 +650,18 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get: operations['OrdersController_get'];
+    /** Get order */
+    get: operations['getOrder'];
     put?: never;
     post?: never;
     delete?: never;
     options?: never;
     head?: never;
-    patch?: never;
+    /**
+     * Edit a draft order
+     * @description Lines (the whole set), currency, payment terms, addresses and promised date of a draft; parts left out stay. Needs If-Match. The owner rep, their manager or an admin.
+     */
+    patch: operations['updateOrder'];
     trace?: never;
   };
   '/api/v1/orders/{id}/submit': {
@@ -590,7 +673,8 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['OrdersController_submit'];
+    /** Submit order */
+    post: operations['submitOrder'];
     delete?: never;
     options?: never;
     head?: never;
@@ -606,7 +690,8 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['OrdersController_confirm'];
+    /** Confirm order */
+    post: operations['confirmOrder'];
     delete?: never;
     options?: never;
     head?: never;
@@ -622,7 +707,8 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['OrdersController_reject'];
+    /** Reject order */
+    post: operations['rejectOrder'];
     delete?: never;
     options?: never;
     head?: never;
@@ -638,7 +724,8 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['OrdersController_cancel'];
+    /** Cancel order */
+    post: operations['cancelOrder'];
     delete?: never;
     options?: never;
     head?: never;
@@ -654,7 +741,8 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['OrdersController_complete'];
+    /** Complete order */
+    post: operations['completeOrder'];
     delete?: never;
     options?: never;
     head?: never;
@@ -670,7 +758,8 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['OrdersController_erpRetry'];
+    /** Retry order in erp */
+    post: operations['retryOrderInErp'];
     delete?: never;
     options?: never;
     head?: never;
@@ -686,7 +775,8 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['OrdersController_track'];
+    /** Track order */
+    post: operations['trackOrder'];
     delete?: never;
     options?: never;
     head?: never;
@@ -700,9 +790,11 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get: operations['OrdersController_feedbackOf'];
+    /** Get order feedback */
+    get: operations['getOrderFeedback'];
     put?: never;
-    post: operations['OrdersController_feedback'];
+    /** Create order feedback */
+    post: operations['createOrderFeedback'];
     delete?: never;
     options?: never;
     head?: never;
@@ -718,7 +810,25 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['OrderHistoryController_importOrders'];
+    /** Import order history */
+    post: operations['importOrderHistory'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orders/{id}/hand-over': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Hand over order */
+    post: operations['handOverOrder'];
     delete?: never;
     options?: never;
     head?: never;
@@ -732,7 +842,8 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get: operations['AlertsController_list'];
+    /** List alerts */
+    get: operations['listAlerts'];
     put?: never;
     post?: never;
     delete?: never;
@@ -750,7 +861,8 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['AlertsController_acknowledge'];
+    /** Acknowledge alert */
+    post: operations['acknowledgeAlert'];
     delete?: never;
     options?: never;
     head?: never;
@@ -764,8 +876,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get: operations['ItemsController_get'];
-    put: operations['ItemsController_upsert'];
+    /** Get item */
+    get: operations['getItem'];
+    /** Set item */
+    put: operations['setItem'];
     post?: never;
     delete?: never;
     options?: never;
@@ -780,7 +894,8 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get: operations['ItemsController_list'];
+    /** List items */
+    get: operations['listItems'];
     put?: never;
     post?: never;
     delete?: never;
@@ -796,9 +911,11 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get: operations['WarehousesController_list'];
+    /** List warehouses */
+    get: operations['listWarehouses'];
     put?: never;
-    post: operations['WarehousesController_create'];
+    /** Create warehouse */
+    post: operations['createWarehouse'];
     delete?: never;
     options?: never;
     head?: never;
@@ -814,7 +931,8 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['StockController_receive'];
+    /** Create stock receipt */
+    post: operations['createStockReceipt'];
     delete?: never;
     options?: never;
     head?: never;
@@ -828,7 +946,8 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get: operations['StockController_levels'];
+    /** List stock */
+    get: operations['listStock'];
     put?: never;
     post?: never;
     delete?: never;
@@ -844,7 +963,8 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get: operations['StockController_movements'];
+    /** List stock movements */
+    get: operations['listStockMovements'];
     put?: never;
     post?: never;
     delete?: never;
@@ -862,7 +982,8 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['ErpWebhookController_stock'];
+    /** Receive a stock receipt or adjustment from the ERP (signed) */
+    post: operations['receiveErpStockWebhook'];
     delete?: never;
     options?: never;
     head?: never;
@@ -876,7 +997,8 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get: operations['ReceivablesController_list'];
+    /** List receivables */
+    get: operations['listReceivables'];
     put?: never;
     post?: never;
     delete?: never;
@@ -892,7 +1014,8 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get: operations['ReceivablesController_byOrder'];
+    /** Get receivable by order */
+    get: operations['getReceivableByOrder'];
     put?: never;
     post?: never;
     delete?: never;
@@ -908,7 +1031,8 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get: operations['ReceivablesController_get'];
+    /** Get receivable */
+    get: operations['getReceivable'];
     put?: never;
     post?: never;
     delete?: never;
@@ -926,7 +1050,8 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['ReceivablesController_recordPayment'];
+    /** Create receivable payment */
+    post: operations['createReceivablePayment'];
     delete?: never;
     options?: never;
     head?: never;
@@ -942,7 +1067,8 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['ErpPaymentWebhookController_payment'];
+    /** Receive a payment from the ERP (signed) */
+    post: operations['receiveErpPaymentWebhook'];
     delete?: never;
     options?: never;
     head?: never;
@@ -956,7 +1082,8 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get: operations['ForecastController_accuracy'];
+    /** Get analytics forecast accuracy */
+    get: operations['getAnalyticsForecastAccuracy'];
     put?: never;
     post?: never;
     delete?: never;
@@ -974,7 +1101,8 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['ForecastBackfillController_backfill'];
+    /** Backfill analytics forecast snapshots */
+    post: operations['backfillAnalyticsForecastSnapshots'];
     delete?: never;
     options?: never;
     head?: never;
@@ -988,7 +1116,8 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get: operations['AnalyticsController_sales'];
+    /** Get analytics sales */
+    get: operations['getAnalyticsSales'];
     put?: never;
     post?: never;
     delete?: never;
@@ -1004,7 +1133,8 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get: operations['AnalyticsController_funnel'];
+    /** Get analytics funnel */
+    get: operations['getAnalyticsFunnel'];
     put?: never;
     post?: never;
     delete?: never;
@@ -1020,7 +1150,8 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get: operations['AnalyticsController_pipeline'];
+    /** Get analytics pipeline */
+    get: operations['getAnalyticsPipeline'];
     put?: never;
     post?: never;
     delete?: never;
@@ -1036,7 +1167,8 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get: operations['AnalyticsController_cycleTime'];
+    /** Get analytics cycle time */
+    get: operations['getAnalyticsCycleTime'];
     put?: never;
     post?: never;
     delete?: never;
@@ -1052,7 +1184,8 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get: operations['AnalyticsController_forecast'];
+    /** Get analytics forecast */
+    get: operations['getAnalyticsForecast'];
     put?: never;
     post?: never;
     delete?: never;
@@ -1068,7 +1201,8 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get: operations['AnalyticsController_kpiTable'];
+    /** List analytics kpis */
+    get: operations['listAnalyticsKpis'];
     put?: never;
     post?: never;
     delete?: never;
@@ -1084,7 +1218,8 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get: operations['AnalyticsController_rankings'];
+    /** List analytics rankings */
+    get: operations['listAnalyticsRankings'];
     put?: never;
     post?: never;
     delete?: never;
@@ -1100,7 +1235,8 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get: operations['AnalyticsController_repReport'];
+    /** Get analytics rep report */
+    get: operations['getAnalyticsRepReport'];
     put?: never;
     post?: never;
     delete?: never;
@@ -1117,7 +1253,8 @@ export interface paths {
       cookie?: never;
     };
     get?: never;
-    put: operations['QuotasController_put'];
+    /** Set quota */
+    put: operations['setQuota'];
     post?: never;
     delete?: never;
     options?: never;
@@ -1132,7 +1269,8 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get: operations['QuotasController_list'];
+    /** List quotas */
+    get: operations['listQuotas'];
     put?: never;
     post?: never;
     delete?: never;
@@ -1148,10 +1286,13 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get: operations['IncentivesController_get'];
-    put: operations['IncentivesController_put'];
+    /** Get incentive plan */
+    get: operations['getIncentivePlan'];
+    /** Set incentive plan */
+    put: operations['setIncentivePlan'];
     post?: never;
-    delete: operations['IncentivesController_remove'];
+    /** Delete incentive plan */
+    delete: operations['deleteIncentivePlan'];
     options?: never;
     head?: never;
     patch?: never;
@@ -1164,7 +1305,8 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get: operations['IncentivesController_list'];
+    /** List incentive plans */
+    get: operations['listIncentivePlans'];
     put?: never;
     post?: never;
     delete?: never;
@@ -1180,7 +1322,8 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get: operations['IncentivesController_earned'];
+    /** List incentives */
+    get: operations['listIncentives'];
     put?: never;
     post?: never;
     delete?: never;
@@ -1196,7 +1339,8 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get: operations['DuplicateRulesController_list'];
+    /** List duplicate rules */
+    get: operations['listDuplicateRules'];
     put?: never;
     post?: never;
     delete?: never;
@@ -1218,7 +1362,8 @@ export interface paths {
     delete?: never;
     options?: never;
     head?: never;
-    patch: operations['DuplicateRulesController_update'];
+    /** Update duplicate rule */
+    patch: operations['updateDuplicateRule'];
     trace?: never;
   };
   '/api/v1/duplicate-candidates': {
@@ -1228,7 +1373,8 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get: operations['CandidatesController_list'];
+    /** List duplicate candidates */
+    get: operations['listDuplicateCandidates'];
     put?: never;
     post?: never;
     delete?: never;
@@ -1246,7 +1392,8 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['CandidatesController_dismiss'];
+    /** Dismiss duplicate candidate */
+    post: operations['dismissDuplicateCandidate'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1262,7 +1409,8 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['CandidatesController_scan'];
+    /** Run duplicate scan */
+    post: operations['runDuplicateScan'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1276,9 +1424,11 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get: operations['AccountsController_list'];
+    /** List accounts */
+    get: operations['listAccounts'];
     put?: never;
-    post: operations['AccountsController_create'];
+    /** Create account */
+    post: operations['createAccount'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1292,13 +1442,15 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get: operations['AccountsController_get'];
+    /** Get account */
+    get: operations['getAccount'];
     put?: never;
     post?: never;
     delete?: never;
     options?: never;
     head?: never;
-    patch: operations['AccountsController_update'];
+    /** Update account */
+    patch: operations['updateAccount'];
     trace?: never;
   };
   '/api/v1/contacts': {
@@ -1308,9 +1460,11 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get: operations['ContactsController_list'];
+    /** List contacts */
+    get: operations['listContacts'];
     put?: never;
-    post: operations['ContactsController_create'];
+    /** Create contact */
+    post: operations['createContact'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1324,13 +1478,15 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get: operations['ContactsController_get'];
+    /** Get contact */
+    get: operations['getContact'];
     put?: never;
     post?: never;
     delete?: never;
     options?: never;
     head?: never;
-    patch: operations['ContactsController_update'];
+    /** Update contact */
+    patch: operations['updateContact'];
     trace?: never;
   };
   '/api/v1/accounts/{id}/timeline': {
@@ -1340,7 +1496,8 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get: operations['TimelineController_accountTimeline'];
+    /** List account timeline */
+    get: operations['listAccountTimeline'];
     put?: never;
     post?: never;
     delete?: never;
@@ -1356,7 +1513,8 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get: operations['TimelineController_contactTimeline'];
+    /** List contact timeline */
+    get: operations['listContactTimeline'];
     put?: never;
     post?: never;
     delete?: never;
@@ -1372,7 +1530,8 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get: operations['TimelineController_accountSummary'];
+    /** Get account summary */
+    get: operations['getAccountSummary'];
     put?: never;
     post?: never;
     delete?: never;
@@ -1388,7 +1547,8 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get: operations['TimelineController_contactSummary'];
+    /** Get contact summary */
+    get: operations['getContactSummary'];
     put?: never;
     post?: never;
     delete?: never;
@@ -1406,7 +1566,8 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['MergesController_mergeAccounts'];
+    /** Merge accounts */
+    post: operations['mergeAccounts'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1422,7 +1583,8 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['MergesController_mergeContacts'];
+    /** Merge contacts */
+    post: operations['mergeContacts'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1438,7 +1600,8 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['MergesController_undo'];
+    /** Undo merge */
+    post: operations['undoMerge'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1452,7 +1615,8 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get: operations['MergesController_list'];
+    /** List merges */
+    get: operations['listMerges'];
     put?: never;
     post?: never;
     delete?: never;
@@ -1468,7 +1632,8 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get: operations['InboxController_list'];
+    /** List notifications */
+    get: operations['listNotifications'];
     put?: never;
     post?: never;
     delete?: never;
@@ -1484,7 +1649,8 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get: operations['InboxController_unreadCount'];
+    /** Get unread notification count */
+    get: operations['getUnreadNotificationCount'];
     put?: never;
     post?: never;
     delete?: never;
@@ -1500,7 +1666,8 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get: operations['InboxController_stream'];
+    /** Stream new notifications and the unread count (Server-Sent Events) */
+    get: operations['streamNotifications'];
     put?: never;
     post?: never;
     delete?: never;
@@ -1518,7 +1685,8 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['InboxController_readAll'];
+    /** Mark all notifications read */
+    post: operations['markAllNotificationsRead'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1534,7 +1702,8 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['InboxController_read'];
+    /** Mark notification read */
+    post: operations['markNotificationRead'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1550,7 +1719,8 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['InboxController_unread'];
+    /** Mark notification unread */
+    post: operations['markNotificationUnread'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1566,7 +1736,8 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['InboxController_archive'];
+    /** Archive notification */
+    post: operations['archiveNotification'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1582,7 +1753,8 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['InboxController_snooze'];
+    /** Snooze notification */
+    post: operations['snoozeNotification'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1597,10 +1769,10 @@ export interface paths {
       cookie?: never;
     };
     /** The caller's endpoints and, for a manager, their team's; all for an admin */
-    get: operations['WebhookEndpointsController_list'];
+    get: operations['listWebhookEndpoints'];
     put?: never;
     /** Create an endpoint; the answer carries its signing secret, shown this once */
-    post: operations['WebhookEndpointsController_create'];
+    post: operations['createWebhookEndpoint'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1614,13 +1786,16 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get: operations['WebhookEndpointsController_get'];
+    /** Get webhook endpoint */
+    get: operations['getWebhookEndpoint'];
     put?: never;
     post?: never;
-    delete: operations['WebhookEndpointsController_delete'];
+    /** Delete webhook endpoint */
+    delete: operations['deleteWebhookEndpoint'];
     options?: never;
     head?: never;
-    patch: operations['WebhookEndpointsController_update'];
+    /** Update webhook endpoint */
+    patch: operations['updateWebhookEndpoint'];
     trace?: never;
   };
   '/api/v1/webhook-endpoints/{id}/rotate-secret': {
@@ -1633,7 +1808,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** A new primary secret (in this answer only); the previous ones keep signing for the overlap */
-    post: operations['WebhookEndpointsController_rotateSecret'];
+    post: operations['rotateWebhookEndpointSecret'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1650,7 +1825,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Re-enable a disabled endpoint, with its failure count reset */
-    post: operations['WebhookEndpointsController_enable'];
+    post: operations['enableWebhookEndpoint'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1665,7 +1840,7 @@ export interface paths {
       cookie?: never;
     };
     /** The endpoint's messages in the delivery ledger, newest first */
-    get: operations['WebhookEndpointsController_deliveries'];
+    get: operations['listWebhookEndpointDeliveries'];
     put?: never;
     post?: never;
     delete?: never;
@@ -1684,7 +1859,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Send a dead or cancelled message again, from its first attempt, to its (enabled) endpoint */
-    post: operations['WebhookDeliveriesController_replay'];
+    post: operations['replayWebhookDelivery'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1699,23 +1874,7 @@ export interface paths {
       cookie?: never;
     };
     /** Every rule, and the event types a rule may name */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-      };
-    };
+    get: operations['listNotificationRules'];
     put?: never;
     post?: never;
     delete?: never;
@@ -1733,31 +1892,10 @@ export interface paths {
     };
     get?: never;
     /** Creates a rule (201, no If-Match) or replaces one (200, If-Match); the fan-out applies it to the next event */
-    put: operations['RulesController_put'];
+    put: operations['setNotificationRule'];
     post?: never;
     /** Removes a rule (If-Match optional) */
-    delete: {
-      parameters: {
-        query?: never;
-        header?: {
-          /** @description ETag of the version being replaced, e.g. "3"; leave out to create */
-          'If-Match'?: string;
-        };
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        204: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-      };
-    };
+    delete: operations['deleteNotificationRule'];
     options?: never;
     head?: never;
     patch?: never;
@@ -1771,7 +1909,7 @@ export interface paths {
       cookie?: never;
     };
     /** Every type: critical, escalateAfterMinutes, the record kind it is about, and its version */
-    get: operations['NotificationTypesController_list'];
+    get: operations['listNotificationTypes'];
     put?: never;
     post?: never;
     delete?: never;
@@ -1794,7 +1932,7 @@ export interface paths {
     options?: never;
     head?: never;
     /** Changes a type's criticality or escalation window (If-Match required) */
-    patch: operations['NotificationTypesController_edit'];
+    patch: operations['updateNotificationType'];
     trace?: never;
   };
   '/api/v1/product-routes': {
@@ -1805,7 +1943,7 @@ export interface paths {
       cookie?: never;
     };
     /** The routing table: product line → team */
-    get: operations['ProductRoutesController_list'];
+    get: operations['listProductRoutes'];
     put?: never;
     post?: never;
     delete?: never;
@@ -1823,10 +1961,10 @@ export interface paths {
     };
     get?: never;
     /** Routes a product line to a team (201 when new, 200 when changed) */
-    put: operations['ProductRoutesController_put'];
+    put: operations['setProductRoute'];
     post?: never;
     /** Removes a product line route */
-    delete: operations['ProductRoutesController_remove'];
+    delete: operations['deleteProductRoute'];
     options?: never;
     head?: never;
     patch?: never;
@@ -1840,9 +1978,9 @@ export interface paths {
       cookie?: never;
     };
     /** The caller's matrix: every type × channel, enabled, and critical where it cannot be turned off */
-    get: operations['PreferencesController_get'];
+    get: operations['getNotificationPreferences'];
     /** Sets some cells of the matrix, all or nothing; answers the new matrix */
-    put: operations['PreferencesController_put'];
+    put: operations['setNotificationPreferences'];
     post?: never;
     delete?: never;
     options?: never;
@@ -1858,7 +1996,7 @@ export interface paths {
       cookie?: never;
     };
     /** The directory, by user id; a manager sees their own team's */
-    get: operations['RecipientsController_list'];
+    get: operations['listRecipients'];
     put?: never;
     post?: never;
     delete?: never;
@@ -1876,7 +2014,7 @@ export interface paths {
     };
     get?: never;
     /** Adds (201, no If-Match) or replaces (200, If-Match) an entry; a rep's row keeps what the reps directory says */
-    put: operations['RecipientsController_put'];
+    put: operations['setRecipient'];
     post?: never;
     delete?: never;
     options?: never;
@@ -1892,9 +2030,9 @@ export interface paths {
       cookie?: never;
     };
     /** The caller's settings; without any yet, the defaults (language from Accept-Language, the business time zone) */
-    get: operations['NotificationSettingsController_get'];
+    get: operations['getNotificationSettings'];
     /** Sets the caller's settings: the first time without If-Match (201), then with the ETag read (200) */
-    put: operations['NotificationSettingsController_put'];
+    put: operations['setNotificationSettings'];
     post?: never;
     delete?: never;
     options?: never;
@@ -1963,10 +2101,19 @@ export interface components {
     CreateRuleDto: {
       /** @example East enterprise */
       name: string;
-      /** @description evaluation order, lowest first */
+      /**
+       * @description evaluation order, lowest first
+       * @example 10
+       */
       position: number;
       /** @description every condition set must hold; none = matches all */
       match?: components['schemas']['RuleMatchDto'];
+      /**
+       * @example {
+       *       "kind": "team",
+       *       "team": "east"
+       *     }
+       */
       target: components['schemas']['RuleTargetDto'];
       /**
        * @description first-follow-up deadline after assignment
@@ -1979,9 +2126,15 @@ export interface components {
     SimulateDto: {
       /** @description the proposed rule set, in place of the current one */
       rules: components['schemas']['CreateRuleDto'][];
-      /** @description leads captured at or after */
+      /**
+       * @description leads captured at or after
+       * @example 2026-01-01T00:00:00Z
+       */
       from: string;
-      /** @description leads captured before */
+      /**
+       * @description leads captured before
+       * @example 2026-04-01T00:00:00Z
+       */
       to: string;
       /**
        * @description include the per-lead list
@@ -1989,10 +2142,61 @@ export interface components {
        */
       details?: boolean;
     };
-    UpdateRuleDto: {
+    SimulationTotalsView: {
+      leads: number;
+      assigned: number;
+      unassigned: number;
+      /** @description leads that would have gone to another rep */
+      changed: number;
+    };
+    SimulatedRepView: {
+      /** Format: uuid */
+      repId: string;
       name?: string;
+      simulated: number;
+      actual: number;
+      /** @description simulated − actual */
+      difference: number;
+      capacity: number;
+    };
+    SimulatedLeadView: {
+      /** Format: uuid */
+      leadId: string;
+      /**
+       * Format: uuid
+       * @description who would have got it; null: nobody could
+       */
+      repId: string | null;
+      /** @description the rule that matched */
+      rule: string | null;
+      reason: string;
+      /**
+       * Format: uuid
+       * @description who really got it
+       */
+      actualRepId: string | null;
+      changed: boolean;
+    };
+    SimulationView: {
+      from: string;
+      to: string;
+      totals: components['schemas']['SimulationTotalsView'];
+      reps: components['schemas']['SimulatedRepView'][];
+      /** @description with `details: true` */
+      leads?: components['schemas']['SimulatedLeadView'][];
+    };
+    UpdateRuleDto: {
+      /** @example 华东大客户 */
+      name?: string;
+      /** @example 20 */
       position?: number;
       match?: components['schemas']['RuleMatchDto'];
+      /**
+       * @example {
+       *       "kind": "team",
+       *       "team": "north"
+       *     }
+       */
       target?: components['schemas']['RuleTargetDto'];
       followUpHours?: number;
       active?: boolean;
@@ -2063,10 +2267,18 @@ export interface components {
     UpdateRepDto: {
       name?: string;
       email?: string;
+      /** @example north */
       team?: string;
       managerId?: string;
+      /**
+       * @example [
+       *       "north",
+       *       "east"
+       *     ]
+       */
       regions?: string[];
       productLines?: string[];
+      /** @example 30 */
       capacity?: number;
       active?: boolean;
       away?: boolean;
@@ -2110,6 +2322,114 @@ export interface components {
       /** @enum {string} */
       source: 'web_form' | 'phone' | 'social' | 'trade_show' | 'referral' | 'import' | 'other';
     };
+    ConversionView: {
+      /** @example 12000.00 */
+      expectedAmount?: string;
+      /** @example CNY */
+      currency?: string;
+      /** @example 2026-12-31 */
+      expectedCloseDate?: string;
+      /**
+       * @example [
+       *       "水泵 200 W × 40"
+       *     ]
+       */
+      productNeeds: string[];
+      /** @description who converted it (JWT sub) */
+      by: string;
+    };
+    LeadView: {
+      /** Format: uuid */
+      id: string;
+      /** @enum {string} */
+      status: 'new' | 'assigned' | 'contacted' | 'qualified' | 'disqualified' | 'converted' | 'unassigned';
+      /** Format: uuid */
+      ownerRepId: string | null;
+      /** @example east */
+      team: string | null;
+      /**
+       * Format: uuid
+       * @description the assignment rule that routed it
+       */
+      ruleId: string | null;
+      /** @description why nobody could take it, while it waits unassigned */
+      unassignedReason: string | null;
+      /** @example web_form */
+      source: string;
+      /** @example Canton Fair 2026 */
+      campaign: string | null;
+      /** @example 李伟 */
+      contactName: string;
+      /** @example li.wei@acme.example */
+      email: string | null;
+      /** @example +86 138 0013 8000 */
+      phone: string | null;
+      /** @example 上海艾克美贸易有限公司 */
+      company: string | null;
+      /** @example medium */
+      companySize: string | null;
+      /** @example east */
+      region: string | null;
+      /** @example pumps */
+      productInterest: string | null;
+      needs: string | null;
+      /** @description lead quality score */
+      score: number | null;
+      /**
+       * @example {
+       *       "budget": "Q3",
+       *       "预算": "50万"
+       *     }
+       */
+      customFields: {
+        [key: string]: string | number | boolean;
+      };
+      /** Format: date-time */
+      assignedAt: string | null;
+      /** Format: date-time */
+      firstFollowUpDueAt: string | null;
+      /** Format: date-time */
+      firstFollowedUpAt: string | null;
+      /** Format: date-time */
+      qualifiedAt: string | null;
+      /** Format: date-time */
+      disqualifiedAt: string | null;
+      disqualifyReason: string | null;
+      /** Format: date-time */
+      convertedAt: string | null;
+      conversion: components['schemas']['ConversionView'] | null;
+      /**
+       * Format: uuid
+       * @description the opportunity it was converted into
+       */
+      opportunityId: string | null;
+      /**
+       * Format: uuid
+       * @description the customer account it was resolved to
+       */
+      accountId: string | null;
+      /**
+       * Format: uuid
+       * @description the customer contact it was resolved to
+       */
+      contactId: string | null;
+      /** @description who captured it (JWT sub, or the channel) */
+      createdBy: string;
+      /** @description Send it back as If-Match ("<version>") to act on this version */
+      version: number;
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: date-time */
+      updatedAt: string;
+    };
+    CaptureResultView: {
+      /** @description true: merged into the open lead of the same person */
+      merged: boolean;
+      /** Format: uuid */
+      leadId: string;
+      /** @description left out when the caller may not see it (routed to another rep) */
+      lead?: components['schemas']['LeadView'];
+    };
     ImportRowErrorView: {
       /** @description the column, or '' for a problem with the whole row or file */
       field: string;
@@ -2127,32 +2447,49 @@ export interface components {
       merged: number;
       rejected: components['schemas']['ImportRejectedRowView'][];
     };
-    UpdateLeadDto: {
-      name?: string;
-      email?: string;
-      phone?: string;
-      company?: string;
-      /** @enum {string} */
-      companySize?: 'micro' | 'small' | 'medium' | 'large' | 'enterprise';
-      region?: string;
-      productInterest?: string;
-      needs?: string;
-      /** @description lead quality score */
-      score?: number;
-      customFields?: {
+    LeadTouchView: {
+      /** Format: uuid */
+      id: string;
+      /** Format: uuid */
+      leadId: string;
+      /** @example web_form */
+      source: string;
+      campaign: string | null;
+      /** @description what was submitted */
+      submitted: {
         [key: string]: unknown;
       };
+      by: string;
+      /** Format: date-time */
+      at: string;
     };
-    FollowUpDto: {
-      /** @description when it happened (default: now) */
-      at?: string;
+    LeadAssignmentView: {
+      /**
+       * @description ascending in the order of assignment
+       * @example 42
+       */
+      id: string;
+      /** Format: uuid */
+      leadId: string;
+      /** Format: uuid */
+      repId: string;
+      /** Format: uuid */
+      previousRepId: string | null;
+      /** Format: uuid */
+      ruleId: string | null;
       /** @enum {string} */
-      channel: 'call' | 'email' | 'meeting' | 'visit' | 'chat' | 'social' | 'other';
-      content: string;
-      customerFeedback?: string;
-      nextAction?: string;
-      /** @description due date of the next action */
-      nextActionDueAt?: string;
+      kind: 'initial' | 'sla_breach' | 'manual' | 'retry' | 'quality';
+      reason: string;
+      /**
+       * Format: date-time
+       * @description first follow-up due by
+       */
+      deadline: string;
+      /** Format: date-time */
+      breachedDeadline: string | null;
+      by: string;
+      /** Format: date-time */
+      at: string;
     };
     FollowUpView: {
       /** Format: uuid */
@@ -2175,11 +2512,136 @@ export interface components {
       /** Format: date-time */
       createdAt: string;
     };
+    LeadDetailView: {
+      /** Format: uuid */
+      id: string;
+      /** @enum {string} */
+      status: 'new' | 'assigned' | 'contacted' | 'qualified' | 'disqualified' | 'converted' | 'unassigned';
+      /** Format: uuid */
+      ownerRepId: string | null;
+      /** @example east */
+      team: string | null;
+      /**
+       * Format: uuid
+       * @description the assignment rule that routed it
+       */
+      ruleId: string | null;
+      /** @description why nobody could take it, while it waits unassigned */
+      unassignedReason: string | null;
+      /** @example web_form */
+      source: string;
+      /** @example Canton Fair 2026 */
+      campaign: string | null;
+      /** @example 李伟 */
+      contactName: string;
+      /** @example li.wei@acme.example */
+      email: string | null;
+      /** @example +86 138 0013 8000 */
+      phone: string | null;
+      /** @example 上海艾克美贸易有限公司 */
+      company: string | null;
+      /** @example medium */
+      companySize: string | null;
+      /** @example east */
+      region: string | null;
+      /** @example pumps */
+      productInterest: string | null;
+      needs: string | null;
+      /** @description lead quality score */
+      score: number | null;
+      /**
+       * @example {
+       *       "budget": "Q3",
+       *       "预算": "50万"
+       *     }
+       */
+      customFields: {
+        [key: string]: string | number | boolean;
+      };
+      /** Format: date-time */
+      assignedAt: string | null;
+      /** Format: date-time */
+      firstFollowUpDueAt: string | null;
+      /** Format: date-time */
+      firstFollowedUpAt: string | null;
+      /** Format: date-time */
+      qualifiedAt: string | null;
+      /** Format: date-time */
+      disqualifiedAt: string | null;
+      disqualifyReason: string | null;
+      /** Format: date-time */
+      convertedAt: string | null;
+      conversion: components['schemas']['ConversionView'] | null;
+      /**
+       * Format: uuid
+       * @description the opportunity it was converted into
+       */
+      opportunityId: string | null;
+      /**
+       * Format: uuid
+       * @description the customer account it was resolved to
+       */
+      accountId: string | null;
+      /**
+       * Format: uuid
+       * @description the customer contact it was resolved to
+       */
+      contactId: string | null;
+      /** @description who captured it (JWT sub, or the channel) */
+      createdBy: string;
+      /** @description Send it back as If-Match ("<version>") to act on this version */
+      version: number;
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: date-time */
+      updatedAt: string;
+      touches: components['schemas']['LeadTouchView'][];
+      assignments: components['schemas']['LeadAssignmentView'][];
+      followUps: components['schemas']['FollowUpView'][];
+    };
+    UpdateLeadDto: {
+      name?: string;
+      email?: string;
+      phone?: string;
+      company?: string;
+      /** @enum {string} */
+      companySize?: 'micro' | 'small' | 'medium' | 'large' | 'enterprise';
+      region?: string;
+      productInterest?: string;
+      /** @example 需要 40 台 200 W 水泵，6 月底前交货 */
+      needs?: string;
+      /**
+       * @description lead quality score
+       * @example 80
+       */
+      score?: number;
+      customFields?: {
+        [key: string]: unknown;
+      };
+    };
+    FollowUpDto: {
+      /** @description when it happened (default: now) */
+      at?: string;
+      /** @enum {string} */
+      channel: 'call' | 'email' | 'meeting' | 'visit' | 'chat' | 'social' | 'other';
+      /** @example Called about the 200 W pumps; wants a quote for 40 units */
+      content: string;
+      /** @example 价格可以接受，交期要快 */
+      customerFeedback?: string;
+      /** @example Send the quote */
+      nextAction?: string;
+      /**
+       * @description due date of the next action
+       * @example 2026-05-08T09:00:00+08:00
+       */
+      nextActionDueAt?: string;
+    };
     FollowUpListView: {
       /** @description oldest first */
       items: components['schemas']['FollowUpView'][];
     };
     QualifyDto: {
+      /** @example 预算已确认，Q3 采购 */
       note?: string;
     };
     DisqualifyDto: {
@@ -2208,8 +2670,12 @@ export interface components {
       productNeeds?: string[];
     };
     ReassignDto: {
-      /** @description the new owner; omitted: the rules pick another eligible rep */
+      /**
+       * @description the new owner; omitted: the rules pick another eligible rep
+       * @example 7d2f1c9e-5b3a-4e8f-9c1d-2a6b8e0f4c31
+       */
       repId?: string;
+      /** @example Customer asked for a Mandarin-speaking rep */
       note?: string;
     };
     WebFormLeadDto: {
@@ -2249,7 +2715,8 @@ export interface components {
         [key: string]: unknown;
       };
     };
-    FieldErrorDto: {
+    /** @description One invalid input, by its path in the request */
+    FieldError: {
       /** @example lines[0].quantity */
       field: string;
       /** @example quantity must not be less than 1 */
@@ -2257,7 +2724,8 @@ export interface components {
       /** @example min */
       constraint: string;
     };
-    ProblemDetailsDto: {
+    /** @description RFC 9457 problem details, served as application/problem+json */
+    Problem: {
       /**
        * @description Problem type URI; about:blank when the status says it all
        * @example urn:crm:problem:validation-failed
@@ -2276,7 +2744,7 @@ export interface components {
        * @example VALIDATION_FAILED
        */
       code?: string;
-      errors?: components['schemas']['FieldErrorDto'][];
+      errors?: components['schemas']['FieldError'][];
       /** @example 5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77 */
       correlationId?: string;
     };
@@ -2364,6 +2832,82 @@ export interface components {
       alreadyImported: number;
       records: components['schemas']['HistoryRecordResultView'][];
     };
+    HandOverDto: {
+      /**
+       * Format: uuid
+       * @description the rep who takes the record over: known and active
+       * @example 0b1c2d3e-4f5a-4b7c-8d9e-0f1a2b3c4d5e
+       */
+      toRepId: string;
+      /**
+       * @description why, kept on the record and in its event (trimmed; required)
+       * @example Li Wei moves to the west region; 王芳 takes over East China accounts
+       */
+      reason: string;
+    };
+    HandedOverLeadView: {
+      /** Format: uuid */
+      id: string;
+      /** @enum {string} */
+      status: 'new' | 'assigned' | 'contacted' | 'qualified' | 'disqualified' | 'converted' | 'unassigned';
+      /**
+       * Format: uuid
+       * @description the rep who took it over
+       */
+      ownerRepId: string;
+      /** @description the new owner's team */
+      team?: string | null;
+      /**
+       * Format: date-time
+       * @description a lead still waiting for its first follow-up gets a fresh deadline
+       */
+      firstFollowUpDueAt?: string | null;
+      /** @description the ETag version */
+      version: number;
+      /** Format: date-time */
+      updatedAt: string;
+    };
+    RepHandOverDto: {
+      /**
+       * Format: uuid
+       * @description the rep who takes the record over: known and active
+       * @example 0b1c2d3e-4f5a-4b7c-8d9e-0f1a2b3c4d5e
+       */
+      toRepId: string;
+      /**
+       * @description why, kept on the record and in its event (trimmed; required)
+       * @example Li Wei moves to the west region; 王芳 takes over East China accounts
+       */
+      reason: string;
+      /**
+       * @description which open records move; default all three
+       * @example [
+       *       "leads",
+       *       "opportunities",
+       *       "orders"
+       *     ]
+       */
+      kinds?: ('leads' | 'opportunities' | 'orders')[];
+    };
+    RepHandOverView: {
+      /**
+       * Format: uuid
+       * @description the hand-over id: GET /api/v1/hand-overs/{id}, and handOverId on every record event it caused
+       */
+      id: string;
+      /** Format: uuid */
+      fromRepId: string;
+      /** Format: uuid */
+      toRepId: string;
+      reason: string;
+      kinds: ('leads' | 'opportunities' | 'orders')[];
+      /** @description open leads moved in this request. Opportunities and orders move in their own services moments later: GET /api/v1/opportunities?repId={fromRepId}&status=open and GET /api/v1/orders?repId={fromRepId} then list only the rep's closed records */
+      leadsMoved: number;
+      /** @description who handed the work over (JWT sub) */
+      by: string;
+      /** Format: date-time */
+      at: string;
+    };
     ExitCriteriaView: {
       requiredFields?: string[];
       requiredTasks?: string[];
@@ -2431,7 +2975,44 @@ export interface components {
     CreatePipelineDto: {
       /** @example enterprise */
       name: string;
-      /** @description in pipeline order */
+      /**
+       * @description in pipeline order
+       * @example [
+       *       {
+       *         "key": "qualification",
+       *         "name": "资格确认",
+       *         "winProbability": 0.1,
+       *         "exitCriteria": {
+       *           "requiredTasks": [
+       *             "discovery_call"
+       *           ]
+       *         },
+       *         "timeLimitHours": 168
+       *       },
+       *       {
+       *         "key": "proposal",
+       *         "name": "Proposal",
+       *         "winProbability": 0.5,
+       *         "exitCriteria": {
+       *           "requiredFields": [
+       *             "expectedAmount"
+       *           ]
+       *         }
+       *       },
+       *       {
+       *         "key": "won",
+       *         "name": "赢单",
+       *         "winProbability": 1,
+       *         "outcome": "won"
+       *       },
+       *       {
+       *         "key": "lost",
+       *         "name": "Lost",
+       *         "winProbability": 0,
+       *         "outcome": "lost"
+       *       }
+       *     ]
+       */
       stages: components['schemas']['StageDto'][];
     };
     NewPipelineView: {
@@ -2524,6 +3105,25 @@ export interface components {
       /** @description open opportunities re-scored (0 when not activated) */
       rescored: number;
     };
+    ReminderView: {
+      /** Format: uuid */
+      id: string;
+      /** Format: uuid */
+      opportunityId: string;
+      /** Format: uuid */
+      repId: string;
+      /** @example east */
+      team: string | null;
+      /** @example negotiation */
+      stage: string;
+      /** Format: date-time */
+      stageEnteredAt: string;
+      limitHours: number;
+      /** Format: date-time */
+      dueAt: string;
+      /** Format: date-time */
+      detectedAt: string;
+    };
     CustomerDto: {
       /** @example Li Wei */
       name: string;
@@ -2537,6 +3137,7 @@ export interface components {
       sku: string;
       /** @example Centrifugal pump 200 W */
       productName: string;
+      /** @example 40 */
       quantity: number;
       /** @example 199.90 */
       unitPrice: string;
@@ -2588,7 +3189,250 @@ export interface components {
        *       "needsReport": "https://docs.example/needs-report.pdf"
        *     }
        */
-      fields?: Record<string, unknown>;
+      fields?: {
+        [key: string]: string;
+      };
+    };
+    OpportunityCustomerView: {
+      /** @example 李伟 */
+      name: string;
+      /** @example 上海艾克美贸易有限公司 */
+      company?: string;
+      /** @example li.wei@acme.example */
+      email?: string;
+      /** @example +86 138 0013 8000 */
+      phone?: string;
+    };
+    FactorScoreView: {
+      /** @example engagement */
+      factor: string;
+      weight: number;
+      value: number;
+      contribution: number;
+      explanation: string;
+    };
+    OpportunityLineView: {
+      /** Format: uuid */
+      id: string;
+      /** Format: uuid */
+      opportunityId: string;
+      position: number;
+      /** @example PUMP-200 */
+      sku: string;
+      /** @example 离心泵 200 W */
+      productName: string;
+      quantity: number;
+      /** @example 199.90 */
+      unitPrice: string;
+      /**
+       * @description amount off the whole line
+       * @example 10.00
+       */
+      discount: string;
+      /**
+       * @description quantity × unit price − discount
+       * @example 7986.00
+       */
+      lineTotal: string;
+    };
+    OpportunityTaskView: {
+      /** Format: uuid */
+      id: string;
+      /** Format: uuid */
+      opportunityId: string;
+      /** @example discovery_call */
+      key: string;
+      title: string;
+      /** Format: date-time */
+      dueAt: string | null;
+      /** Format: date-time */
+      doneAt: string | null;
+      doneBy: string | null;
+      createdBy: string;
+      /** Format: date-time */
+      createdAt: string;
+    };
+    StageMoveView: {
+      /** @example 7 */
+      id: string;
+      /** Format: uuid */
+      opportunityId: string;
+      /** @example qualification */
+      fromStage: string | null;
+      /** @example proposal */
+      toStage: string;
+      by: string;
+      /** Format: date-time */
+      at: string;
+    };
+    OpportunityDetailView: {
+      /** Format: uuid */
+      id: string;
+      /**
+       * Format: uuid
+       * @description the lead it was converted from
+       */
+      leadId: string | null;
+      /** Format: uuid */
+      pipelineId: string;
+      /** @example proposal */
+      stage: string;
+      /** Format: date-time */
+      stageEnteredAt: string;
+      /** @enum {string} */
+      status: 'open' | 'won' | 'lost';
+      /**
+       * Format: uuid
+       * @description owner rep
+       */
+      repId: string;
+      /** @example east */
+      team: string | null;
+      customer: components['schemas']['OpportunityCustomerView'];
+      /** Format: uuid */
+      accountId: string | null;
+      /** Format: uuid */
+      contactId: string | null;
+      /** @example east */
+      region: string | null;
+      /** @example pumps */
+      productLine: string | null;
+      /** @example medium */
+      companySize: string | null;
+      productNeeds: string[];
+      /**
+       * @description decimal string
+       * @example 25000.00
+       */
+      expectedAmount: string;
+      /** @example CNY */
+      currency: string;
+      /**
+       * @description a business-calendar date
+       * @example 2026-06-30
+       */
+      expectedCloseDate: string;
+      /** @description custom fields exit criteria check */
+      fields: {
+        [key: string]: string;
+      };
+      /** @description follow-ups and tasks so far */
+      activityCount: number;
+      score: number;
+      scoreFactors: components['schemas']['FactorScoreView'][];
+      /** @description the scoring model version that scored it */
+      modelVersion: number | null;
+      /** Format: date-time */
+      scoredAt: string | null;
+      /**
+       * @description decimal string, once won
+       * @example 24500.00
+       */
+      wonAmount: string | null;
+      /** @example NET30 */
+      paymentTerms: string | null;
+      lostReason: string | null;
+      competitor: string | null;
+      /** Format: date-time */
+      closedAt: string | null;
+      createdBy: string;
+      /** @description Send it back as If-Match ("<version>") to act on this version */
+      version: number;
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: date-time */
+      updatedAt: string;
+      /** @description the stage's win probability */
+      winProbability: number | null;
+      /**
+       * Format: date-time
+       * @description when the stage time limit runs out (open opportunities)
+       */
+      stageDueAt: string | null;
+      /** @description what must be done before the stage is left */
+      exitCriteria: components['schemas']['ExitCriteriaView'];
+      lines: components['schemas']['OpportunityLineView'][];
+      tasks: components['schemas']['OpportunityTaskView'][];
+      /** @description stage moves, oldest first */
+      history: components['schemas']['StageMoveView'][];
+    };
+    OpportunityView: {
+      /** Format: uuid */
+      id: string;
+      /**
+       * Format: uuid
+       * @description the lead it was converted from
+       */
+      leadId: string | null;
+      /** Format: uuid */
+      pipelineId: string;
+      /** @example proposal */
+      stage: string;
+      /** Format: date-time */
+      stageEnteredAt: string;
+      /** @enum {string} */
+      status: 'open' | 'won' | 'lost';
+      /**
+       * Format: uuid
+       * @description owner rep
+       */
+      repId: string;
+      /** @example east */
+      team: string | null;
+      customer: components['schemas']['OpportunityCustomerView'];
+      /** Format: uuid */
+      accountId: string | null;
+      /** Format: uuid */
+      contactId: string | null;
+      /** @example east */
+      region: string | null;
+      /** @example pumps */
+      productLine: string | null;
+      /** @example medium */
+      companySize: string | null;
+      productNeeds: string[];
+      /**
+       * @description decimal string
+       * @example 25000.00
+       */
+      expectedAmount: string;
+      /** @example CNY */
+      currency: string;
+      /**
+       * @description a business-calendar date
+       * @example 2026-06-30
+       */
+      expectedCloseDate: string;
+      /** @description custom fields exit criteria check */
+      fields: {
+        [key: string]: string;
+      };
+      /** @description follow-ups and tasks so far */
+      activityCount: number;
+      score: number;
+      scoreFactors: components['schemas']['FactorScoreView'][];
+      /** @description the scoring model version that scored it */
+      modelVersion: number | null;
+      /** Format: date-time */
+      scoredAt: string | null;
+      /**
+       * @description decimal string, once won
+       * @example 24500.00
+       */
+      wonAmount: string | null;
+      /** @example NET30 */
+      paymentTerms: string | null;
+      lostReason: string | null;
+      competitor: string | null;
+      /** Format: date-time */
+      closedAt: string | null;
+      createdBy: string;
+      /** @description Send it back as If-Match ("<version>") to act on this version */
+      version: number;
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: date-time */
+      updatedAt: string;
     };
     UpdateOpportunityDto: {
       /** @example 25000.00 */
@@ -2605,7 +3449,9 @@ export interface components {
        *       "needsReport": "https://docs.example/needs-report.pdf"
        *     }
        */
-      fields?: Record<string, unknown>;
+      fields?: {
+        [key: string]: string | null;
+      };
       /** @description replaces the product lines */
       lines?: components['schemas']['LineDto'][];
     };
@@ -2692,6 +3538,37 @@ export interface components {
       /** @example buyer compares us with Globex on price */
       rationale: string;
     };
+    StrategyRecordView: {
+      /** Format: uuid */
+      id: string;
+      /** Format: uuid */
+      opportunityId: string;
+      /**
+       * Format: uuid
+       * @description the record this one adjusts
+       */
+      replacesId: string | null;
+      /**
+       * @example [
+       *       "PUMP-200",
+       *       "VALVE-10"
+       *     ]
+       */
+      products: string[];
+      /** @example volume price tier B */
+      pricing: string | null;
+      /** @example 7.5 */
+      discountPercent: number | null;
+      promotions: string[];
+      rationale: string | null;
+      by: string;
+      /** Format: date-time */
+      at: string;
+    };
+    StrategyListView: {
+      /** @description first to latest */
+      items: components['schemas']['StrategyRecordView'][];
+    };
     StageMoveHistoryDto: {
       /**
        * @description an open stage of the default pipeline
@@ -2710,7 +3587,10 @@ export interface components {
       /** @description externalId of the imported lead it came from (its id here is derived from it) */
       leadExternalId?: string;
       customer: components['schemas']['CustomerDto'];
-      /** @description owner rep */
+      /**
+       * @description owner rep
+       * @example 7d2f1c9e-5b3a-4e8f-9c1d-2a6b8e0f4c31
+       */
       repId: string;
       team?: string;
       region?: string;
@@ -2745,6 +3625,31 @@ export interface components {
     OpportunityHistoryImportDto: {
       opportunities: components['schemas']['OpportunityHistoryDto'][];
     };
+    HandedOverOpportunityView: {
+      /** Format: uuid */
+      id: string;
+      /**
+       * @description only open deals change hands
+       * @enum {string}
+       */
+      status: 'open';
+      stage: string;
+      /**
+       * Format: uuid
+       * @description the rep who took it over
+       */
+      repId: string;
+      /** @description the new owner's team */
+      team?: string | null;
+      /** @example 12000.0000 */
+      expectedAmount: string;
+      /** @example USD */
+      currency: string;
+      /** @description the ETag version */
+      version: number;
+      /** Format: date-time */
+      updatedAt: string;
+    };
     AddressDto: {
       /** @example 88 Jianguo Road */
       line1: string;
@@ -2766,6 +3671,7 @@ export interface components {
       sku: string;
       /** @example Centrifugal pump 200 W */
       productName: string;
+      /** @example 40 */
       quantity: number;
       /**
        * @description decimal string, order currency
@@ -2810,7 +3716,247 @@ export interface components {
       /** @example 2026-12-31 */
       promisedDeliveryDate?: string;
     };
+    OrderCustomerView: {
+      /** @example 李伟 */
+      name: string;
+      /** @example 北京艾克美贸易有限公司 */
+      company?: string;
+      /** @example li.wei@acme.example */
+      email?: string;
+      /** @example +86 138 0013 8000 */
+      phone?: string;
+    };
+    OrderAddressView: {
+      /** @example 建国路 88 号 */
+      line1: string;
+      line2?: string;
+      /** @example 北京 */
+      city: string;
+      /** @example 朝阳区 */
+      region?: string;
+      /** @example 100022 */
+      postalCode?: string;
+      /** @example CN */
+      country: string;
+    };
+    ErpRefusalView: {
+      /** @enum {string} */
+      step: 'inventory' | 'finance';
+      /** @example 422 */
+      erpStatus: number;
+      /** @example customer credit limit exceeded */
+      reason: string;
+      /** Format: date-time */
+      at: string;
+    };
+    OrderLineView: {
+      /** Format: uuid */
+      id: string;
+      /** Format: uuid */
+      orderId: string;
+      position: number;
+      /** @example PUMP-200 */
+      sku: string;
+      /** @example 离心泵 200 W */
+      productName: string;
+      /** @example 40 */
+      quantity: number;
+      /** @example 199.90 */
+      unitPrice: string;
+      /** @example 10.00 */
+      discount: string;
+      /** @example 7986.00 */
+      lineTotal: string;
+    };
+    OrderStatusChangeView: {
+      /** @example 12 */
+      id: string;
+      /** Format: uuid */
+      orderId: string;
+      /** @enum {string|null} */
+      fromStatus: 'draft' | 'submitted' | 'confirmed' | 'on_hold' | 'allocated' | 'in_production' | 'shipped' | 'delivered' | 'completed' | 'cancelled' | null;
+      /** @enum {string} */
+      toStatus: 'draft' | 'submitted' | 'confirmed' | 'on_hold' | 'allocated' | 'in_production' | 'shipped' | 'delivered' | 'completed' | 'cancelled';
+      by: string;
+      note: string | null;
+      /** Format: date-time */
+      at: string;
+    };
+    OrderTrackingView: {
+      /** Format: uuid */
+      id: string;
+      /** Format: uuid */
+      orderId: string;
+      /** @enum {string} */
+      kind: 'production' | 'shipment' | 'logistics' | 'delivered' | 'quality_problem';
+      percent: number | null;
+      carrier: string | null;
+      trackingNumber: string | null;
+      /** @example 上海浦东仓 */
+      location: string | null;
+      note: string | null;
+      by: string;
+      /** Format: date-time */
+      at: string;
+    };
+    OrderEditView: {
+      /** @example 7 */
+      id: string;
+      /** Format: uuid */
+      orderId: string;
+      /** @description the version (ETag) the edit made */
+      version: number;
+      changed: ('lines' | 'currency' | 'paymentTerms' | 'billingAddress' | 'shippingAddress' | 'promisedDeliveryDate')[];
+      /** @example 客户要求改为 5 台 */
+      note: string | null;
+      /** @description who edited (user id) */
+      by: string;
+      /** Format: date-time */
+      at: string;
+    };
+    OrderDetailView: {
+      /** Format: uuid */
+      id: string;
+      /** @enum {string} */
+      status: 'draft' | 'submitted' | 'confirmed' | 'on_hold' | 'allocated' | 'in_production' | 'shipped' | 'delivered' | 'completed' | 'cancelled';
+      /**
+       * Format: uuid
+       * @description the opportunity it was won from
+       */
+      opportunityId: string | null;
+      /**
+       * Format: uuid
+       * @description owner rep
+       */
+      repId: string;
+      /** @example east */
+      team: string | null;
+      customer: components['schemas']['OrderCustomerView'];
+      /** Format: uuid */
+      accountId: string | null;
+      /** Format: uuid */
+      contactId: string | null;
+      billingAddress: components['schemas']['OrderAddressView'] | null;
+      shippingAddress: components['schemas']['OrderAddressView'] | null;
+      /** @example east */
+      region: string | null;
+      /** @example CNY */
+      currency: string;
+      /**
+       * @description decimal string
+       * @example 7986.00
+       */
+      total: string;
+      /** @example NET30 */
+      paymentTerms: string;
+      /**
+       * @description a business-calendar date
+       * @example 2026-07-15
+       */
+      promisedDeliveryDate: string | null;
+      /** @description confirmed without a manager (under ORDERS_AUTO_CONFIRM_LIMITS) */
+      autoConfirmed: boolean;
+      /** @enum {string} */
+      paymentStatus: 'unpaid' | 'partially_paid' | 'paid';
+      /**
+       * @description decimal string, once invoiced
+       * @example 3986.00
+       */
+      outstanding: string | null;
+      holdReason: string | null;
+      /** @enum {string|null} */
+      holdKind: 'stock_shortage' | 'erp_refused' | null;
+      erpRefusal: components['schemas']['ErpRefusalView'] | null;
+      productionPercent: number | null;
+      /** @example SF Express */
+      carrier: string | null;
+      /** @example SF1234567890 */
+      trackingNumber: string | null;
+      cancelReason: string | null;
+      createdBy: string;
+      /** @description Send it back as If-Match ("<version>") to act on this version */
+      version: number;
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: date-time */
+      updatedAt: string;
+      lines: components['schemas']['OrderLineView'][];
+      /** @description oldest first (GET of one order) */
+      history?: components['schemas']['OrderStatusChangeView'][];
+      /** @description oldest first (GET of one order) */
+      tracking?: components['schemas']['OrderTrackingView'][];
+      /** @description edits made while it was a draft, oldest first (GET of one order) */
+      edits?: components['schemas']['OrderEditView'][];
+    };
+    OrderView: {
+      /** Format: uuid */
+      id: string;
+      /** @enum {string} */
+      status: 'draft' | 'submitted' | 'confirmed' | 'on_hold' | 'allocated' | 'in_production' | 'shipped' | 'delivered' | 'completed' | 'cancelled';
+      /**
+       * Format: uuid
+       * @description the opportunity it was won from
+       */
+      opportunityId: string | null;
+      /**
+       * Format: uuid
+       * @description owner rep
+       */
+      repId: string;
+      /** @example east */
+      team: string | null;
+      customer: components['schemas']['OrderCustomerView'];
+      /** Format: uuid */
+      accountId: string | null;
+      /** Format: uuid */
+      contactId: string | null;
+      billingAddress: components['schemas']['OrderAddressView'] | null;
+      shippingAddress: components['schemas']['OrderAddressView'] | null;
+      /** @example east */
+      region: string | null;
+      /** @example CNY */
+      currency: string;
+      /**
+       * @description decimal string
+       * @example 7986.00
+       */
+      total: string;
+      /** @example NET30 */
+      paymentTerms: string;
+      /**
+       * @description a business-calendar date
+       * @example 2026-07-15
+       */
+      promisedDeliveryDate: string | null;
+      /** @description confirmed without a manager (under ORDERS_AUTO_CONFIRM_LIMITS) */
+      autoConfirmed: boolean;
+      /** @enum {string} */
+      paymentStatus: 'unpaid' | 'partially_paid' | 'paid';
+      /**
+       * @description decimal string, once invoiced
+       * @example 3986.00
+       */
+      outstanding: string | null;
+      holdReason: string | null;
+      /** @enum {string|null} */
+      holdKind: 'stock_shortage' | 'erp_refused' | null;
+      erpRefusal: components['schemas']['ErpRefusalView'] | null;
+      productionPercent: number | null;
+      /** @example SF Express */
+      carrier: string | null;
+      /** @example SF1234567890 */
+      trackingNumber: string | null;
+      cancelReason: string | null;
+      createdBy: string;
+      /** @description Send it back as If-Match ("<version>") to act on this version */
+      version: number;
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: date-time */
+      updatedAt: string;
+    };
     NoteDto: {
+      /** @example 折扣超出权限，请重新报价 */
       note?: string;
     };
     CancelOrderDto: {
@@ -2820,7 +3966,10 @@ export interface components {
     TrackingDto: {
       /** @enum {string} */
       kind: 'production' | 'shipment' | 'logistics' | 'delivered' | 'quality_problem';
-      /** @description production progress (kind=production) */
+      /**
+       * @description production progress (kind=production)
+       * @example 60
+       */
       percent?: number;
       /** @description kind=shipment */
       carrier?: string;
@@ -2833,12 +3982,68 @@ export interface components {
       at?: string;
     };
     FeedbackDto: {
+      /** @example 4 */
       rating: number;
       /** @enum {string} */
       category: 'quality' | 'delivery' | 'service' | 'product' | 'other';
+      /** @example 交货及时，包装完好 */
       comment?: string;
       /** @default false */
       complaint?: boolean;
+    };
+    FeedbackRequestView: {
+      /** @enum {string} */
+      status: 'open' | 'answered';
+      /** Format: date-time */
+      openedAt: string;
+      /** Format: date-time */
+      answeredAt: string | null;
+    };
+    FeedbackRecordView: {
+      /** Format: uuid */
+      id: string;
+      rating: number;
+      /** @enum {string} */
+      category: 'quality' | 'delivery' | 'service' | 'product' | 'other';
+      /** @example 交货及时，包装完好 */
+      comment: string | null;
+      complaint: boolean;
+      by: string;
+      /** Format: date-time */
+      receivedAt: string;
+    };
+    OrderFeedbackView: {
+      /** Format: uuid */
+      orderId: string;
+      /** @description opened when the order completes */
+      request: components['schemas']['FeedbackRequestView'] | null;
+      feedback: components['schemas']['FeedbackRecordView'] | null;
+    };
+    UpdateDraftOrderDto: {
+      /** @description replaces every line (1 to 200); the total is recomputed */
+      lines?: components['schemas']['OrderLineDto'][];
+      /**
+       * @description the lines are priced in it: a new currency needs `lines` in the same request
+       * @example EUR
+       */
+      currency?: string;
+      /** @example NET45 */
+      paymentTerms?: string;
+      /** @description null removes it */
+      billingAddress?: components['schemas']['AddressDto'] | null;
+      /** @description null removes it */
+      shippingAddress?: components['schemas']['AddressDto'] | null;
+      /**
+       * Format: date
+       * @description a day of the business time zone (CRM_TIMEZONE), today or later; null removes it
+       * @example 2027-03-31
+       */
+      promisedDeliveryDate?: string | null;
+      /**
+       * @description why, kept with the edit
+       * @example customer asked for 5 pumps instead of 3
+       */
+      note?: string;
     };
     StatusChangeHistoryDto: {
       /**
@@ -2859,7 +4064,10 @@ export interface components {
       /** @description externalId of the imported opportunity it came from */
       opportunityExternalId?: string;
       customer: components['schemas']['CustomerDto'];
-      /** @description owner rep */
+      /**
+       * @description owner rep
+       * @example 7d2f1c9e-5b3a-4e8f-9c1d-2a6b8e0f4c31
+       */
       repId: string;
       team?: string;
       region?: string;
@@ -2894,6 +4102,53 @@ export interface components {
     };
     OrderHistoryImportDto: {
       orders: components['schemas']['OrderHistoryDto'][];
+    };
+    HandedOverOrderView: {
+      /** Format: uuid */
+      id: string;
+      /**
+       * @description only open orders change hands
+       * @enum {string}
+       */
+      status: 'draft' | 'submitted' | 'confirmed' | 'on_hold' | 'allocated' | 'in_production' | 'shipped' | 'delivered';
+      /**
+       * Format: uuid
+       * @description the rep who took it over
+       */
+      repId: string;
+      /** @description the new owner's team */
+      team?: string | null;
+      /** @example 255.1700 */
+      total: string;
+      /** @example USD */
+      currency: string;
+      /** @description the ETag version */
+      version: number;
+      /** Format: date-time */
+      updatedAt: string;
+    };
+    AlertView: {
+      /** Format: uuid */
+      id: string;
+      /** Format: uuid */
+      orderId: string;
+      /** Format: uuid */
+      repId: string;
+      /** @example east */
+      team: string | null;
+      /** @enum {string} */
+      kind: 'stock_shortage' | 'past_promised_date' | 'quality_problem' | 'erp_refused';
+      /** @enum {string} */
+      audience: 'rep' | 'finance';
+      message: string;
+      details: {
+        [key: string]: unknown;
+      };
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: date-time */
+      acknowledgedAt: string | null;
+      acknowledgedBy: string | null;
     };
     UpsertItemDto: {
       /** @example Ergonomic office chair */
@@ -3210,6 +4465,7 @@ export interface components {
       /**
        * Format: uuid
        * @description Our receivable id, as sent to the ERP with the receivable
+       * @example 3f6c2a1e-8b7d-4c5e-9f0a-1b2c3d4e5f60
        */
       receivableId: string;
     };
@@ -3223,7 +4479,9 @@ export interface components {
     RowsResponse: {
       /** Format: date-time */
       asOf: string | null;
-      rows: Record<string, unknown>[];
+      rows: {
+        [key: string]: unknown;
+      }[];
     };
     ForecastBackfillDto: {
       /**
@@ -3266,47 +4524,26 @@ export interface components {
       asOf: string | null;
       series: components['schemas']['SeriesView'][];
     };
-    PutQuotaDto: {
+    PeriodView: {
       /**
-       * @description Decimal string > 0, at most 4 fraction digits
-       * @example 120000.00
-       */
-      amount: string;
-      /** @example EUR */
-      currency: string;
-    };
-    QuotaView: {
-      /**
-       * @description A year, quarter or month of the business time zone (CRM_TIMEZONE)
+       * @description as given: a year, quarter or month
        * @example 2026-Q3
        */
-      period: string;
+      label: string;
+      /** @enum {string} */
+      kind: 'month' | 'quarter' | 'year';
       /**
-       * Format: date-time
-       * @description When the period begins: midnight of its first day in the business time zone, as a UTC instant (2026-Q3 in Asia/Shanghai: 2026-06-30T16:00:00.000Z)
-       * @example 2026-06-30T16:00:00.000Z
+       * @description first day (inclusive), of the business time zone, CRM_TIMEZONE, default UTC
+       * @example 2026-07-01
        */
-      startsAt: string;
+      start: string;
       /**
-       * Format: date-time
-       * @description When the period ends (exclusive): midnight after its last day
-       * @example 2026-09-30T16:00:00.000Z
+       * @description first day after (exclusive)
+       * @example 2026-10-01
        */
-      endsAt: string;
-      /** Format: uuid */
-      repId: string;
-      /** @example 120000.00 */
-      amount: string;
-      /** @example EUR */
-      currency: string;
-      version: number;
-      updatedBy: string;
-      /** Format: date-time */
-      updatedAt: string;
-    };
-    QuotaListView: {
-      /** @description the quotas of the period the caller may see, by rep id */
-      rows: components['schemas']['QuotaView'][];
+      end: string;
+      /** @example 2026-Q2 */
+      previous: string;
     };
     CommissionBandDto: {
       /**
@@ -3324,61 +4561,6 @@ export interface components {
        * @example 0.05
        */
       rate: string;
-    };
-    CommissionDto: {
-      /**
-       * @description marginal: each band's rate on the revenue between quota × from and quota × to; whole: the reached band's rate on all revenue
-       * @enum {string}
-       */
-      method: 'marginal' | 'whole';
-      /** @description Contiguous, non-overlapping, from 0 up; only the last is open */
-      bands: components['schemas']['CommissionBandDto'][];
-    };
-    BonusRuleDto: {
-      /**
-       * @description The KPI the team's reps are ranked by (as GET /analytics/rankings ranks them)
-       * @enum {string}
-       */
-      metric: 'revenue' | 'growth' | 'attainment' | 'winRate' | 'leadConversion' | 'satisfaction' | 'responseTime';
-      /**
-       * @description Every rep ranked this or better earns the bonus; ties share a rank
-       * @example 3
-       */
-      top: number;
-      /**
-       * @description Bonus in the plan currency, whole cents, above 0
-       * @example 500.00
-       */
-      amount: string;
-    };
-    PutIncentivePlanDto: {
-      /**
-       * @description Revenue, quotas and bonuses in this currency
-       * @example EUR
-       */
-      currency: string;
-      commission: components['schemas']['CommissionDto'];
-      /** @default [] */
-      bonuses?: components['schemas']['BonusRuleDto'][];
-    };
-    IncentivePlanView: {
-      /** @example 2026-Q3 */
-      period: string;
-      /** @example alpha */
-      team: string;
-      /** @example EUR */
-      currency: string;
-      commission: components['schemas']['CommissionDto'];
-      bonuses: components['schemas']['BonusRuleDto'][];
-      /** @description Send it back as If-Match "<version>" to replace or delete the plan */
-      version: number;
-      updatedBy: string;
-      /** Format: date-time */
-      updatedAt: string;
-    };
-    IncentivePlanListView: {
-      /** @description The plans of the period the caller may see, by team */
-      rows: components['schemas']['IncentivePlanView'][];
     };
     EarnedBonusView: {
       /**
@@ -3436,6 +4618,133 @@ export interface components {
       total: string;
       planVersion: number;
     };
+    RepReportView: {
+      /**
+       * Format: date-time
+       * @description Time of the last event applied to the read model
+       */
+      asOf: string | null;
+      period: components['schemas']['PeriodView'];
+      /** @example CNY */
+      currency: string;
+      /** Format: uuid */
+      repId: string;
+      /** @example 王芳 */
+      name: string | null;
+      /** @example east */
+      team: string | null;
+      /** @description the rep's row of GET /analytics/kpis; null without activity */
+      kpis: {
+        [key: string]: unknown;
+      } | null;
+      /** @description rank per ranking metric (null: unranked) */
+      ranks: {
+        [key: string]: number | null;
+      };
+      /** @description how many reps were ranked */
+      rankedAmong: number;
+      /** @description under the plan of the rep's team, in its currency; null without a plan */
+      incentive: components['schemas']['EarnedIncentiveView'] | null;
+      /** @description monthly revenue */
+      series: components['schemas']['SeriesView'][];
+    };
+    PutQuotaDto: {
+      /**
+       * @description Decimal string > 0, at most 4 fraction digits
+       * @example 120000.00
+       */
+      amount: string;
+      /** @example EUR */
+      currency: string;
+    };
+    QuotaView: {
+      /**
+       * @description A year, quarter or month of the business time zone (CRM_TIMEZONE)
+       * @example 2026-Q3
+       */
+      period: string;
+      /**
+       * Format: date-time
+       * @description When the period begins: midnight of its first day in the business time zone, as a UTC instant (2026-Q3 in Asia/Shanghai: 2026-06-30T16:00:00.000Z)
+       * @example 2026-06-30T16:00:00.000Z
+       */
+      startsAt: string;
+      /**
+       * Format: date-time
+       * @description When the period ends (exclusive): midnight after its last day
+       * @example 2026-09-30T16:00:00.000Z
+       */
+      endsAt: string;
+      /** Format: uuid */
+      repId: string;
+      /** @example 120000.00 */
+      amount: string;
+      /** @example EUR */
+      currency: string;
+      version: number;
+      updatedBy: string;
+      /** Format: date-time */
+      updatedAt: string;
+    };
+    QuotaListView: {
+      /** @description the quotas of the period the caller may see, by rep id */
+      rows: components['schemas']['QuotaView'][];
+    };
+    CommissionDto: {
+      /**
+       * @description marginal: each band's rate on the revenue between quota × from and quota × to; whole: the reached band's rate on all revenue
+       * @enum {string}
+       */
+      method: 'marginal' | 'whole';
+      /** @description Contiguous, non-overlapping, from 0 up; only the last is open */
+      bands: components['schemas']['CommissionBandDto'][];
+    };
+    BonusRuleDto: {
+      /**
+       * @description The KPI the team's reps are ranked by (as GET /analytics/rankings ranks them)
+       * @enum {string}
+       */
+      metric: 'revenue' | 'growth' | 'attainment' | 'winRate' | 'leadConversion' | 'satisfaction' | 'responseTime';
+      /**
+       * @description Every rep ranked this or better earns the bonus; ties share a rank
+       * @example 3
+       */
+      top: number;
+      /**
+       * @description Bonus in the plan currency, whole cents, above 0
+       * @example 500.00
+       */
+      amount: string;
+    };
+    PutIncentivePlanDto: {
+      /**
+       * @description Revenue, quotas and bonuses in this currency
+       * @example EUR
+       */
+      currency: string;
+      commission: components['schemas']['CommissionDto'];
+      /** @default [] */
+      bonuses?: components['schemas']['BonusRuleDto'][];
+    };
+    IncentivePlanView: {
+      /** @example 2026-Q3 */
+      period: string;
+      /** @example alpha */
+      team: string;
+      /** @example EUR */
+      currency: string;
+      commission: components['schemas']['CommissionDto'];
+      bonuses: components['schemas']['BonusRuleDto'][];
+      /** @description Send it back as If-Match "<version>" to replace or delete the plan */
+      version: number;
+      updatedBy: string;
+      /** Format: date-time */
+      updatedAt: string;
+    };
+    IncentivePlanListView: {
+      /** @description The plans of the period the caller may see, by team */
+      rows: components['schemas']['IncentivePlanView'][];
+    };
     IncentivesView: {
       /** Format: date-time */
       asOf: string | null;
@@ -3444,14 +4753,119 @@ export interface components {
       /** @description Per rep the caller may see, under the plan of their team */
       rows: components['schemas']['EarnedIncentiveView'][];
     };
+    DuplicateRuleView: {
+      /** Format: uuid */
+      id: string;
+      /** @enum {string} */
+      entity: 'account' | 'contact';
+      /** @enum {string} */
+      field: 'email' | 'phone' | 'domain' | 'name';
+      /** @enum {string} */
+      match: 'exact' | 'fuzzy';
+      /** @description trigram similarity a fuzzy name must reach; null for exact rules */
+      threshold: number | null;
+      /**
+       * @description warn: saving needs allowDuplicate; block: refused
+       * @enum {string}
+       */
+      action: 'warn' | 'block';
+      enabled: boolean;
+      /** @description Send it back as If-Match ("<version>") to edit */
+      version: number;
+      updatedBy: string;
+      /** Format: date-time */
+      updatedAt: string;
+    };
+    DuplicateRuleListView: {
+      /** @description by entity, then field */
+      items: components['schemas']['DuplicateRuleView'][];
+    };
     UpdateDuplicateRuleDto: {
       /** @enum {string} */
       match?: 'exact' | 'fuzzy';
       /** @description trigram similarity a fuzzy name must reach */
       threshold?: number;
-      /** @enum {string} */
+      /**
+       * @example block
+       * @enum {string}
+       */
       action?: 'warn' | 'block';
       enabled?: boolean;
+    };
+    CandidateRecordView: {
+      /** Format: uuid */
+      id: string;
+      /** @example 北京华为科技有限公司 */
+      name: string | null;
+      /** Format: uuid */
+      mergedInto: string | null;
+    };
+    DuplicateCandidatePairView: {
+      /** Format: uuid */
+      id: string;
+      /** @enum {string} */
+      entity: 'account' | 'contact';
+      /** Format: uuid */
+      firstId: string;
+      /** Format: uuid */
+      secondId: string;
+      /** @description the fields that matched */
+      fields: ('email' | 'phone' | 'domain' | 'name')[];
+      ruleIds: string[];
+      /**
+       * @description how alike the two are, 0-1
+       * @example 0.82
+       */
+      score: number;
+      /** @enum {string} */
+      status: 'open' | 'dismissed' | 'merged';
+      /** Format: date-time */
+      foundAt: string;
+      /** Format: date-time */
+      lastSeenAt: string;
+      decidedBy: string | null;
+      /** Format: date-time */
+      decidedAt: string | null;
+      first: components['schemas']['CandidateRecordView'];
+      second: components['schemas']['CandidateRecordView'];
+    };
+    DuplicateCandidateView: {
+      /** Format: uuid */
+      id: string;
+      /** @enum {string} */
+      entity: 'account' | 'contact';
+      /** Format: uuid */
+      firstId: string;
+      /** Format: uuid */
+      secondId: string;
+      /** @description the fields that matched */
+      fields: ('email' | 'phone' | 'domain' | 'name')[];
+      ruleIds: string[];
+      /**
+       * @description how alike the two are, 0-1
+       * @example 0.82
+       */
+      score: number;
+      /** @enum {string} */
+      status: 'open' | 'dismissed' | 'merged';
+      /** Format: date-time */
+      foundAt: string;
+      /** Format: date-time */
+      lastSeenAt: string;
+      decidedBy: string | null;
+      /** Format: date-time */
+      decidedAt: string | null;
+    };
+    ScanCountView: {
+      /** @description pairs that match an enabled rule now */
+      pairs: number;
+      /** @description of them, found first by this run */
+      new: number;
+    };
+    ScanResultView: {
+      account: components['schemas']['ScanCountView'];
+      contact: components['schemas']['ScanCountView'];
+      tookMs: number;
     };
     CreateAccountDto: {
       /**
@@ -3490,6 +4904,48 @@ export interface components {
       allowDuplicate?: boolean;
       /** @example 北京华为科技有限公司 */
       name: string;
+    };
+    AccountView: {
+      /** Format: uuid */
+      id: string;
+      /** @example 北京华为科技有限公司 */
+      name: string;
+      /**
+       * @example [
+       *       "acme.example"
+       *     ]
+       */
+      domains: string[];
+      /** @example manufacturing */
+      industry: string | null;
+      /** @enum {string|null} */
+      size: 'micro' | 'small' | 'medium' | 'large' | 'enterprise' | null;
+      /** @example north */
+      region: string | null;
+      /** @example 91110000802100433B */
+      taxId: string | null;
+      billingAddress: components['schemas']['AddressDto'] | null;
+      shippingAddress: components['schemas']['AddressDto'] | null;
+      /** @example CNY */
+      currency: string | null;
+      /** Format: uuid */
+      ownerRepId: string | null;
+      /** @example north */
+      team: string | null;
+      /**
+       * Format: uuid
+       * @description the account it was merged into (follow it)
+       */
+      mergedInto: string | null;
+      /** Format: date-time */
+      mergedAt: string | null;
+      createdBy: string;
+      /** @description Send it back as If-Match ("<version>") to edit or merge this version */
+      version: number;
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: date-time */
+      updatedAt: string;
     };
     UpdateAccountDto: {
       /**
@@ -3559,6 +5015,98 @@ export interface components {
       /** @example 李伟 */
       name: string;
     };
+    MembershipView: {
+      /** Format: uuid */
+      accountId: string;
+      /** @example 北京华为科技有限公司 */
+      accountName: string;
+      /** Format: date-time */
+      since: string;
+      /** Format: date-time */
+      until: string | null;
+    };
+    ContactDetailView: {
+      /** Format: uuid */
+      id: string;
+      /** @example 李伟 */
+      name: string;
+      /** @example 采购经理 */
+      title: string | null;
+      /**
+       * @example [
+       *       "li.wei@acme.example"
+       *     ]
+       */
+      emails: string[];
+      /**
+       * @example [
+       *       "+86 138 0013 8000"
+       *     ]
+       */
+      phones: string[];
+      /** @enum {string|null} */
+      preferredChannel: 'email' | 'phone' | 'wechat' | 'whatsapp' | 'sms' | 'visit' | null;
+      /** Format: uuid */
+      ownerRepId: string | null;
+      /** @example north */
+      team: string | null;
+      /**
+       * Format: uuid
+       * @description the contact it was merged into (follow it)
+       */
+      mergedInto: string | null;
+      /** Format: date-time */
+      mergedAt: string | null;
+      createdBy: string;
+      /** @description Send it back as If-Match ("<version>") to edit or merge this version */
+      version: number;
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: date-time */
+      updatedAt: string;
+      /** @description newest first */
+      memberships: components['schemas']['MembershipView'][];
+    };
+    ContactView: {
+      /** Format: uuid */
+      id: string;
+      /** @example 李伟 */
+      name: string;
+      /** @example 采购经理 */
+      title: string | null;
+      /**
+       * @example [
+       *       "li.wei@acme.example"
+       *     ]
+       */
+      emails: string[];
+      /**
+       * @example [
+       *       "+86 138 0013 8000"
+       *     ]
+       */
+      phones: string[];
+      /** @enum {string|null} */
+      preferredChannel: 'email' | 'phone' | 'wechat' | 'whatsapp' | 'sms' | 'visit' | null;
+      /** Format: uuid */
+      ownerRepId: string | null;
+      /** @example north */
+      team: string | null;
+      /**
+       * Format: uuid
+       * @description the contact it was merged into (follow it)
+       */
+      mergedInto: string | null;
+      /** Format: date-time */
+      mergedAt: string | null;
+      createdBy: string;
+      /** @description Send it back as If-Match ("<version>") to edit or merge this version */
+      version: number;
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: date-time */
+      updatedAt: string;
+    };
     UpdateContactDto: {
       /** @example Purchasing manager */
       title?: string;
@@ -3588,6 +5136,87 @@ export interface components {
       /** @description save although a "warn" duplicate rule matched (a "block" rule still refuses) */
       allowDuplicate?: boolean;
       name?: string;
+    };
+    TimelineEntryView: {
+      /** Format: uuid */
+      id: string;
+      /** Format: date-time */
+      at: string;
+      /**
+       * @description the event it comes from
+       * @example lead.followed_up
+       */
+      kind: string;
+      /** @enum {string} */
+      recordKind: 'lead' | 'opportunity' | 'order' | 'receivable' | 'account' | 'contact';
+      /** Format: uuid */
+      recordId: string;
+      /** Format: uuid */
+      accountId: string | null;
+      /** Format: uuid */
+      contactId: string | null;
+      /** Format: uuid */
+      repId: string | null;
+      /** @example north */
+      team: string | null;
+      /** @description what the event said */
+      detail: {
+        [key: string]: unknown;
+      };
+      /**
+       * @description the record in its own service
+       * @example /api/v1/leads/0b7e8c52-3b8f-4b8e-9a57-0c1d2e3f4a5b
+       */
+      link: string;
+    };
+    CurrencyAmountView: {
+      /** @example CNY */
+      currency: string;
+      /**
+       * @description decimal string
+       * @example 125000.00
+       */
+      amount: string;
+    };
+    LastContactView: {
+      /** Format: date-time */
+      at: string;
+      /** @example call */
+      channel: string;
+      /** Format: uuid */
+      repId: string;
+      /** Format: uuid */
+      leadId: string;
+    };
+    SatisfactionView: {
+      /**
+       * @description average rating, 1-5
+       * @example 4.50
+       */
+      average: string | null;
+      count: number;
+    };
+    SummaryOwnerView: {
+      /** Format: uuid */
+      repId: string | null;
+      team: string | null;
+    };
+    SummaryRepView: {
+      /** Format: uuid */
+      repId: string;
+      openRecords: number;
+      records: number;
+    };
+    CustomerSummaryView: {
+      /** Format: uuid */
+      id: string;
+      openPipeline: components['schemas']['CurrencyAmountView'][];
+      lifetimeRevenue: components['schemas']['CurrencyAmountView'][];
+      outstandingReceivables: components['schemas']['CurrencyAmountView'][];
+      lastContact: components['schemas']['LastContactView'] | null;
+      satisfaction: components['schemas']['SatisfactionView'];
+      owner: components['schemas']['SummaryOwnerView'];
+      reps: components['schemas']['SummaryRepView'][];
     };
     AccountMergeFieldsDto: {
       /**
@@ -3640,10 +5269,28 @@ export interface components {
       /**
        * Format: uuid
        * @description the record merged away into the one of the path
+       * @example 9a4e2b7c-1d3f-4e5a-8b6c-7d8e9f0a1b2c
        */
       mergedId: string;
       /** @description per field, whose value the survivor keeps; domains are always the union */
       fields?: components['schemas']['AccountMergeFieldsDto'];
+    };
+    AccountMergeView: {
+      /**
+       * Format: uuid
+       * @description undo it with POST /api/v1/merges/{mergeId}/undo
+       */
+      mergeId: string;
+      /** @enum {string} */
+      kind: 'account' | 'contact';
+      /** Format: uuid */
+      survivorId: string;
+      /** Format: uuid */
+      mergedId: string;
+      by: string;
+      /** Format: date-time */
+      at: string;
+      survivor: components['schemas']['AccountView'];
     };
     ContactMergeFieldsDto: {
       /**
@@ -3671,10 +5318,89 @@ export interface components {
       /**
        * Format: uuid
        * @description the record merged away into the one of the path
+       * @example 9a4e2b7c-1d3f-4e5a-8b6c-7d8e9f0a1b2c
        */
       mergedId: string;
       /** @description per field, whose value the survivor keeps; emails, phones and accounts are always the union */
       fields?: components['schemas']['ContactMergeFieldsDto'];
+    };
+    ContactMergeView: {
+      /**
+       * Format: uuid
+       * @description undo it with POST /api/v1/merges/{mergeId}/undo
+       */
+      mergeId: string;
+      /** @enum {string} */
+      kind: 'account' | 'contact';
+      /** Format: uuid */
+      survivorId: string;
+      /** Format: uuid */
+      mergedId: string;
+      by: string;
+      /** Format: date-time */
+      at: string;
+      survivor: components['schemas']['ContactDetailView'];
+    };
+    UndoneMergeView: {
+      /**
+       * Format: uuid
+       * @description undo it with POST /api/v1/merges/{mergeId}/undo
+       */
+      mergeId: string;
+      /** @enum {string} */
+      kind: 'account' | 'contact';
+      /** Format: uuid */
+      survivorId: string;
+      /** Format: uuid */
+      mergedId: string;
+      by: string;
+      /** Format: date-time */
+      at: string;
+      undoneBy: string;
+      /** Format: date-time */
+      undoneAt: string;
+    };
+    AddedMembershipView: {
+      /** Format: uuid */
+      contactId: string;
+      /** Format: uuid */
+      accountId: string;
+      since: string;
+    };
+    MovedMembershipView: {
+      /** Format: uuid */
+      contactId: string;
+      /** Format: uuid */
+      accountId: string;
+      /** @description `since` of the membership the merge ended */
+      since: string;
+      /** @description the membership the merge added in its place */
+      added: components['schemas']['AddedMembershipView'] | null;
+    };
+    MergeRecordView: {
+      /** Format: uuid */
+      id: string;
+      /** @enum {string} */
+      kind: 'account' | 'contact';
+      /** Format: uuid */
+      survivorId: string;
+      /** Format: uuid */
+      mergedId: string;
+      /** @description the survivor's data before the merge */
+      survivorBefore: {
+        [key: string]: unknown;
+      };
+      /** @description the merged record's data */
+      mergedData: {
+        [key: string]: unknown;
+      };
+      moved: components['schemas']['MovedMembershipView'][];
+      by: string;
+      /** Format: date-time */
+      at: string;
+      undoneBy: string | null;
+      /** Format: date-time */
+      undoneAt: string | null;
     };
     NotificationItemDto: {
       /**
@@ -3696,7 +5422,9 @@ export interface components {
         | 'customer_complaint'
         | 'receivable_overdue'
         | 'escalated'
-        | 'webhook_endpoint_disabled';
+        | 'webhook_endpoint_disabled'
+        | 'opportunity_handed_over'
+        | 'order_handed_over';
       critical: boolean;
       /** @enum {string} */
       recordKind: 'lead' | 'opportunity' | 'order' | 'receivable' | 'webhook_endpoint';
@@ -3759,6 +5487,8 @@ export interface components {
         | 'receivable_overdue'
         | 'escalated'
         | 'webhook_endpoint_disabled'
+        | 'opportunity_handed_over'
+        | 'order_handed_over'
       )[];
       /** @description an empty string clears it */
       description?: string;
@@ -3766,6 +5496,117 @@ export interface components {
       url: string;
       /** @description a team's endpoint instead of the caller's own: for that team's sales managers and admins */
       ownerTeam?: string;
+    };
+    WebhookEndpointWithSecretView: {
+      /** Format: uuid */
+      id: string;
+      /** @description the owner, for a personal endpoint */
+      ownerUserId: string | null;
+      /**
+       * @description the team, for a team endpoint
+       * @example east
+       */
+      ownerTeam: string | null;
+      /** @example https://hooks.example.com/crm */
+      url: string;
+      /** @enum {string} */
+      format: 'standard' | 'wecom' | 'dingtalk' | 'slack';
+      /** @example 华东销售群机器人 */
+      description: string | null;
+      /** @description empty: all */
+      types: (
+        | 'lead_assigned'
+        | 'lead_reassigned_away'
+        | 'first_follow_up_due_soon'
+        | 'next_action_due'
+        | 'next_action_overdue'
+        | 'stage_overdue'
+        | 'stock_shortage'
+        | 'order_late'
+        | 'quality_problem'
+        | 'customer_complaint'
+        | 'receivable_overdue'
+        | 'escalated'
+        | 'webhook_endpoint_disabled'
+        | 'opportunity_handed_over'
+        | 'order_handed_over'
+      )[];
+      /** @description false after too many failed deliveries, until re-enabled */
+      enabled: boolean;
+      /** Format: date-time */
+      disabledAt: string | null;
+      disabledReason: string | null;
+      consecutiveFailures: number;
+      createdBy: string;
+      /** @description Send it back as If-Match ("<version>") to edit */
+      version: number;
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: date-time */
+      updatedAt: string;
+      /**
+       * Format: date-time
+       * @description until when rotated-out secrets still sign
+       */
+      previousSecretsExpireAt: string | null;
+      /**
+       * @description keep it: it is not shown again
+       * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+       */
+      secret: string;
+    };
+    WebhookEndpointView: {
+      /** Format: uuid */
+      id: string;
+      /** @description the owner, for a personal endpoint */
+      ownerUserId: string | null;
+      /**
+       * @description the team, for a team endpoint
+       * @example east
+       */
+      ownerTeam: string | null;
+      /** @example https://hooks.example.com/crm */
+      url: string;
+      /** @enum {string} */
+      format: 'standard' | 'wecom' | 'dingtalk' | 'slack';
+      /** @example 华东销售群机器人 */
+      description: string | null;
+      /** @description empty: all */
+      types: (
+        | 'lead_assigned'
+        | 'lead_reassigned_away'
+        | 'first_follow_up_due_soon'
+        | 'next_action_due'
+        | 'next_action_overdue'
+        | 'stage_overdue'
+        | 'stock_shortage'
+        | 'order_late'
+        | 'quality_problem'
+        | 'customer_complaint'
+        | 'receivable_overdue'
+        | 'escalated'
+        | 'webhook_endpoint_disabled'
+        | 'opportunity_handed_over'
+        | 'order_handed_over'
+      )[];
+      /** @description false after too many failed deliveries, until re-enabled */
+      enabled: boolean;
+      /** Format: date-time */
+      disabledAt: string | null;
+      disabledReason: string | null;
+      consecutiveFailures: number;
+      createdBy: string;
+      /** @description Send it back as If-Match ("<version>") to edit */
+      version: number;
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: date-time */
+      updatedAt: string;
+      /**
+       * Format: date-time
+       * @description until when rotated-out secrets still sign
+       */
+      previousSecretsExpireAt: string | null;
     };
     UpdateWebhookEndpointDto: {
       /**
@@ -3789,10 +5630,74 @@ export interface components {
         | 'receivable_overdue'
         | 'escalated'
         | 'webhook_endpoint_disabled'
+        | 'opportunity_handed_over'
+        | 'order_handed_over'
       )[];
       /** @description an empty string clears it */
       description?: string;
       url?: string;
+    };
+    WebhookDeliveryView: {
+      /** Format: uuid */
+      id: string;
+      /** Format: uuid */
+      notificationId: string | null;
+      /** @example order.quality_problem */
+      type: string | null;
+      /**
+       * @description pending, sent, dead or cancelled
+       * @example sent
+       */
+      status: string;
+      attempts: number;
+      /** @description the receiver's last HTTP status */
+      lastStatus: number | null;
+      lastError: string | null;
+      /** Format: date-time */
+      nextAttemptAt: string;
+      /** Format: date-time */
+      sentAt: string | null;
+      /** Format: date-time */
+      createdAt: string;
+    };
+    NotificationRuleView: {
+      /** @example quality-problem */
+      id: string;
+      /** @example order.quality_problem_reported */
+      eventType: string;
+      match: {
+        [key: string]: string | number | boolean;
+      };
+      /** @enum {string} */
+      type:
+        | 'lead_assigned'
+        | 'lead_reassigned_away'
+        | 'first_follow_up_due_soon'
+        | 'next_action_due'
+        | 'next_action_overdue'
+        | 'stage_overdue'
+        | 'stock_shortage'
+        | 'order_late'
+        | 'quality_problem'
+        | 'customer_complaint'
+        | 'receivable_overdue'
+        | 'escalated'
+        | 'webhook_endpoint_disabled'
+        | 'opportunity_handed_over'
+        | 'order_handed_over';
+      audiences: ('owner' | 'previous_owner' | 'manager' | 'finance' | 'product_team' | 'endpoint_owner')[];
+      channels: ('in_app' | 'email' | 'webhook')[];
+      enabled: boolean;
+      /** @description Send it back as If-Match ("<version>") to replace or remove */
+      version: number;
+      /** Format: date-time */
+      updatedAt: string;
+    };
+    NotificationRuleListView: {
+      /** @description by event type */
+      items: components['schemas']['NotificationRuleView'][];
+      /** @description the event types a rule may name */
+      eventTypes: string[];
     };
     PutRuleDto: {
       /**
@@ -3822,6 +5727,7 @@ export interface components {
         | 'opportunity.created'
         | 'opportunity.customer_linked'
         | 'opportunity.lost'
+        | 'opportunity.reassigned'
         | 'opportunity.scored'
         | 'opportunity.stage_changed'
         | 'opportunity.stage_overdue'
@@ -3834,10 +5740,12 @@ export interface components {
         | 'order.confirmed'
         | 'order.delayed'
         | 'order.delivered'
+        | 'order.draft_updated'
         | 'order.drafted'
         | 'order.erp_retry_requested'
         | 'order.feedback_received'
         | 'order.on_hold'
+        | 'order.reassigned'
         | 'order.shipped'
         | 'order.status_changed'
         | 'order.submitted'
@@ -3848,6 +5756,7 @@ export interface components {
         | 'receivable.voided'
         | 'reminder.next_action_due'
         | 'reminder.next_action_overdue'
+        | 'rep.handed_over'
         | 'rep.upserted'
         | 'stock.deducted'
         | 'stock.deduction_refused'
@@ -3879,16 +5788,68 @@ export interface components {
         | 'customer_complaint'
         | 'receivable_overdue'
         | 'escalated'
-        | 'webhook_endpoint_disabled';
+        | 'webhook_endpoint_disabled'
+        | 'opportunity_handed_over'
+        | 'order_handed_over';
       audiences: ('owner' | 'previous_owner' | 'manager' | 'finance' | 'product_team' | 'endpoint_owner')[];
       channels: ('in_app' | 'email' | 'webhook')[];
       enabled: boolean;
     };
-    PatchTypeDto: {
+    NotificationTypeView: {
+      /** @enum {string} */
+      type:
+        | 'lead_assigned'
+        | 'lead_reassigned_away'
+        | 'first_follow_up_due_soon'
+        | 'next_action_due'
+        | 'next_action_overdue'
+        | 'stage_overdue'
+        | 'stock_shortage'
+        | 'order_late'
+        | 'quality_problem'
+        | 'customer_complaint'
+        | 'receivable_overdue'
+        | 'escalated'
+        | 'webhook_endpoint_disabled'
+        | 'opportunity_handed_over'
+        | 'order_handed_over';
       /** @description a critical type cannot be turned off by a user */
-      critical?: boolean;
+      critical: boolean;
       /** @description minutes unacknowledged before the manager is told; null: never */
+      escalateAfterMinutes: number | null;
+      /** @description Send it back as If-Match ("<version>") to change the type */
+      version: number;
+      /**
+       * @description the kind of record it is about
+       * @enum {string}
+       */
+      record: 'lead' | 'opportunity' | 'order' | 'receivable' | 'webhook_endpoint';
+    };
+    NotificationTypeListView: {
+      items: components['schemas']['NotificationTypeView'][];
+    };
+    PatchTypeDto: {
+      /**
+       * @description a critical type cannot be turned off by a user
+       * @example true
+       */
+      critical?: boolean;
+      /**
+       * @description minutes unacknowledged before the manager is told; null: never
+       * @example 120
+       */
       escalateAfterMinutes?: number | null;
+    };
+    ProductRouteView: {
+      /** @example pumps */
+      productLine: string;
+      /** @example rd-pumps */
+      team: string;
+      /** Format: date-time */
+      updatedAt: string;
+    };
+    ProductRouteListView: {
+      items: components['schemas']['ProductRouteView'][];
     };
     PutProductRouteDto: {
       /**
@@ -3912,7 +5873,9 @@ export interface components {
         | 'customer_complaint'
         | 'receivable_overdue'
         | 'escalated'
-        | 'webhook_endpoint_disabled';
+        | 'webhook_endpoint_disabled'
+        | 'opportunity_handed_over'
+        | 'order_handed_over';
       /** @enum {string} */
       channel: 'in_app' | 'email' | 'webhook';
       /** @description a critical type cannot be turned off: always enabled */
@@ -3938,7 +5901,9 @@ export interface components {
         | 'customer_complaint'
         | 'receivable_overdue'
         | 'escalated'
-        | 'webhook_endpoint_disabled';
+        | 'webhook_endpoint_disabled'
+        | 'opportunity_handed_over'
+        | 'order_handed_over';
       /** @enum {string} */
       channel: 'in_app' | 'email' | 'webhook';
       enabled: boolean;
@@ -3946,6 +5911,39 @@ export interface components {
     PutPreferencesDto: {
       /** @description the cells to set; cells left out keep their value */
       items: components['schemas']['PreferenceItemDto'][];
+    };
+    QuietHoursDto: {
+      /** @example 22:00 */
+      start: string;
+      /** @example 07:30 */
+      end: string;
+    };
+    RecipientView: {
+      /** @example 7d2f1c9e-5b3a-4e8f-9c1d-2a6b8e0f4c31 */
+      userId: string;
+      /** @example 王芳 */
+      name: string | null;
+      /** @example wang.fang@crm.example */
+      email: string | null;
+      roles: ('admin' | 'sales_manager' | 'sales_rep' | 'integration' | 'product_team' | 'finance')[];
+      /** @example east */
+      team: string | null;
+      managerId: string | null;
+      /** @enum {string} */
+      locale: 'zh-CN' | 'en';
+      /** @example Asia/Shanghai */
+      timeZone: string | null;
+      quietHours: components['schemas']['QuietHoursDto'] | null;
+      /** @example 08:30 */
+      digestAt: string | null;
+      active: boolean;
+      /**
+       * @description rep: from the reps directory; admin: added here; self: only own settings
+       * @enum {string}
+       */
+      source: 'rep' | 'admin' | 'self';
+      /** @description Send it back as If-Match ("<version>") to replace */
+      version: number;
     };
     PutRecipientDto: {
       /** @example Wang Fang */
@@ -3958,13 +5956,23 @@ export interface components {
       locale: 'zh-CN' | 'en';
       /** @example Asia/Shanghai */
       timeZone?: string | null;
+      /** @example true */
       active: boolean;
     };
-    QuietHoursDto: {
-      /** @example 22:00 */
-      start: string;
-      /** @example 07:30 */
-      end: string;
+    NotificationSettingsView: {
+      userId: string;
+      /** @enum {string} */
+      locale: 'zh-CN' | 'en';
+      /** @example Asia/Shanghai */
+      timeZone: string | null;
+      quietHours: components['schemas']['QuietHoursDto'] | null;
+      /** @example 08:30 */
+      digestAt: string | null;
+      email: string | null;
+      /** @enum {string} */
+      source?: 'rep' | 'admin' | 'self';
+      /** @description Send it back as If-Match ("<version>") to change them; none: first save without If-Match */
+      version?: number;
     };
     PutNotificationSettingsDto: {
       /** @enum {string} */
@@ -3985,7 +5993,211 @@ export interface components {
       email?: string;
     };
   };
-  responses: never;
+  responses: {
+    /** @description Invalid input, nothing stored: `errors[]` names each bad field (VALIDATION_FAILED); also a malformed body, id or header, or a cursor of another sort (INVALID_CURSOR) */
+    BadRequest: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        /**
+         * @example {
+         *       "type": "urn:crm:problem:validation-failed",
+         *       "title": "Bad Request",
+         *       "status": 400,
+         *       "detail": "The request has 1 invalid field.",
+         *       "code": "VALIDATION_FAILED",
+         *       "errors": [
+         *         {
+         *           "field": "email",
+         *           "message": "email must be an email",
+         *           "constraint": "isEmail"
+         *         }
+         *       ],
+         *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+         *     }
+         */
+        'application/problem+json': components['schemas']['Problem'];
+      };
+    };
+    /** @description No valid bearer token: missing, expired or wrongly signed (UNAUTHENTICATED) */
+    Unauthorized: {
+      headers: {
+        /** @description `Bearer` */
+        'WWW-Authenticate'?: string;
+        [name: string]: unknown;
+      };
+      content: {
+        /**
+         * @example {
+         *       "type": "urn:crm:problem:unauthenticated",
+         *       "title": "Unauthorized",
+         *       "status": 401,
+         *       "detail": "The token has expired.",
+         *       "code": "UNAUTHENTICATED",
+         *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+         *     }
+         */
+        'application/problem+json': components['schemas']['Problem'];
+      };
+    };
+    /** @description No such record, or it is outside the caller's access scope (NOT_FOUND) */
+    NotFound: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        /**
+         * @example {
+         *       "type": "urn:crm:problem:not-found",
+         *       "title": "Not Found",
+         *       "status": 404,
+         *       "detail": "Lead 0b7e8c52-3b8f-4b8e-9a57-0c1d2e3f4a5b was not found.",
+         *       "code": "NOT_FOUND",
+         *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+         *     }
+         */
+        'application/problem+json': components['schemas']['Problem'];
+      };
+    };
+    /** @description This Idempotency-Key was already used with another body (IDEMPOTENCY_KEY_REUSED) */
+    IdempotencyKeyReused: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        /**
+         * @example {
+         *       "type": "urn:crm:problem:idempotency-key-reused",
+         *       "title": "Unprocessable Entity",
+         *       "status": 422,
+         *       "detail": "This Idempotency-Key was already used with a different request body.",
+         *       "code": "IDEMPOTENCY_KEY_REUSED",
+         *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+         *     }
+         */
+        'application/problem+json': components['schemas']['Problem'];
+      };
+    };
+    /** @description If-Match names a version that is no longer current (PRECONDITION_FAILED): read the record again */
+    PreconditionFailed: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        /**
+         * @example {
+         *       "type": "urn:crm:problem:precondition-failed",
+         *       "title": "Precondition Failed",
+         *       "status": 412,
+         *       "detail": "The resource has changed (it is at ETag \"4\", the request expected \"3\"); read it again and retry.",
+         *       "code": "PRECONDITION_FAILED",
+         *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+         *     }
+         */
+        'application/problem+json': components['schemas']['Problem'];
+      };
+    };
+    /** @description If-Match is missing (PRECONDITION_REQUIRED) */
+    PreconditionRequired: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        /**
+         * @example {
+         *       "type": "urn:crm:problem:precondition-required",
+         *       "title": "Precondition Required",
+         *       "status": 428,
+         *       "detail": "Send If-Match with the ETag you last read, so that a concurrent change is not overwritten.",
+         *       "code": "PRECONDITION_REQUIRED",
+         *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+         *     }
+         */
+        'application/problem+json': components['schemas']['Problem'];
+      };
+    };
+    /** @description The body is larger than the limit (HTTP_JSON_BODY_LIMIT, 1 MiB by default) */
+    PayloadTooLarge: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        /**
+         * @example {
+         *       "type": "urn:crm:problem:payload-too-large",
+         *       "title": "Payload Too Large",
+         *       "status": 413,
+         *       "detail": "Request body is too large",
+         *       "code": "PAYLOAD_TOO_LARGE",
+         *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+         *     }
+         */
+        'application/problem+json': components['schemas']['Problem'];
+      };
+    };
+    /** @description The body's Content-Type is not one this operation accepts */
+    UnsupportedMediaType: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        /**
+         * @example {
+         *       "type": "urn:crm:problem:unsupported-media-type",
+         *       "title": "Unsupported Media Type",
+         *       "status": 415,
+         *       "detail": "Unsupported Media Type: application/xml",
+         *       "code": "UNSUPPORTED_MEDIA_TYPE",
+         *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+         *     }
+         */
+        'application/problem+json': components['schemas']['Problem'];
+      };
+    };
+    /** @description Too many requests from this client (RATE_LIMITED); retry after `Retry-After` seconds */
+    TooManyRequests: {
+      headers: {
+        /** @description Seconds to wait before retrying */
+        'Retry-After'?: number;
+        [name: string]: unknown;
+      };
+      content: {
+        /**
+         * @example {
+         *       "type": "urn:crm:problem:rate-limited",
+         *       "title": "Too Many Requests",
+         *       "status": 429,
+         *       "detail": "Too many requests: at most 6000 per 60 s. Retry after 12 s.",
+         *       "code": "RATE_LIMITED",
+         *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+         *     }
+         */
+        'application/problem+json': components['schemas']['Problem'];
+      };
+    };
+    /** @description The database is not answering; retry after `Retry-After` seconds */
+    ServiceUnavailable: {
+      headers: {
+        /** @description Seconds to wait before retrying */
+        'Retry-After'?: number;
+        [name: string]: unknown;
+      };
+      content: {
+        /**
+         * @example {
+         *       "type": "urn:crm:problem:service-unavailable",
+         *       "title": "Service Unavailable",
+         *       "status": 503,
+         *       "detail": "The database is not answering; retry later.",
+         *       "code": "SERVICE_UNAVAILABLE",
+         *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+         *     }
+         */
+        'application/problem+json': components['schemas']['Problem'];
+      };
+    };
+  };
   parameters: never;
   requestBodies: never;
   headers: never;
@@ -3993,7 +6205,49 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
-  RulesController_create: {
+  listAssignmentRules: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RuleListView'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
+    };
+  };
+  createAssignmentRule: {
     parameters: {
       query?: never;
       header?: never;
@@ -4002,10 +6256,36 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "name": "East enterprise",
+         *       "position": 10,
+         *       "match": {
+         *         "regions": [
+         *           "east"
+         *         ],
+         *         "productLines": [
+         *           "pumps"
+         *         ],
+         *         "sources": [
+         *           "web_form"
+         *         ],
+         *         "companySizes": [
+         *           "micro"
+         *         ],
+         *         "minScore": 70
+         *       },
+         *       "target": {
+         *         "kind": "team",
+         *         "team": "east"
+         *       }
+         *     }
+         */
         'application/json': components['schemas']['CreateRuleDto'];
       };
     };
     responses: {
+      /** @description Created */
       201: {
         headers: {
           [name: string]: unknown;
@@ -4014,9 +6294,34 @@ export interface operations {
           'application/json': components['schemas']['RuleView'];
         };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      413: components['responses']['PayloadTooLarge'];
+      415: components['responses']['UnsupportedMediaType'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  RulesController_simulate: {
+  simulateAssignmentRules: {
     parameters: {
       query?: never;
       header?: never;
@@ -4025,19 +6330,78 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "rules": [
+         *         {
+         *           "name": "East enterprise",
+         *           "position": 10,
+         *           "match": {
+         *             "regions": [
+         *               "east"
+         *             ],
+         *             "productLines": [
+         *               "pumps"
+         *             ],
+         *             "sources": [
+         *               "web_form"
+         *             ],
+         *             "companySizes": [
+         *               "micro"
+         *             ],
+         *             "minScore": 70
+         *           },
+         *           "target": {
+         *             "kind": "team",
+         *             "team": "east"
+         *           }
+         *         }
+         *       ],
+         *       "from": "2026-01-01T00:00:00Z",
+         *       "to": "2026-04-01T00:00:00Z"
+         *     }
+         */
         'application/json': components['schemas']['SimulateDto'];
       };
     };
     responses: {
+      /** @description OK */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['SimulationView'];
+        };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      413: components['responses']['PayloadTooLarge'];
+      415: components['responses']['UnsupportedMediaType'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  RulesController_get: {
+  getAssignmentRule: {
     parameters: {
       query?: never;
       header?: never;
@@ -4048,6 +6412,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description OK */
       200: {
         headers: {
           [name: string]: unknown;
@@ -4056,9 +6421,86 @@ export interface operations {
           'application/json': components['schemas']['RuleView'];
         };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  RulesController_update: {
+  deleteAssignmentRule: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Deleted */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      /** @description Conflict: the record's state does not allow this (the `code` says why, e.g. ILLEGAL_TRANSITION) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
+    };
+  };
+  updateAssignmentRule: {
     parameters: {
       query?: never;
       header: {
@@ -4072,10 +6514,36 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "name": "华东大客户",
+         *       "position": 20,
+         *       "match": {
+         *         "regions": [
+         *           "east"
+         *         ],
+         *         "productLines": [
+         *           "pumps"
+         *         ],
+         *         "sources": [
+         *           "web_form"
+         *         ],
+         *         "companySizes": [
+         *           "micro"
+         *         ],
+         *         "minScore": 70
+         *       },
+         *       "target": {
+         *         "kind": "team",
+         *         "team": "north"
+         *       }
+         *     }
+         */
         'application/json': components['schemas']['UpdateRuleDto'];
       };
     };
     responses: {
+      /** @description OK */
       200: {
         headers: {
           [name: string]: unknown;
@@ -4084,9 +6552,46 @@ export interface operations {
           'application/json': components['schemas']['RuleView'];
         };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      /** @description Conflict: the record's state does not allow this (the `code` says why, e.g. ILLEGAL_TRANSITION) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      412: components['responses']['PreconditionFailed'];
+      413: components['responses']['PayloadTooLarge'];
+      415: components['responses']['UnsupportedMediaType'];
+      428: components['responses']['PreconditionRequired'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  RepsController_list: {
+  listReps: {
     parameters: {
       query?: never;
       header?: never;
@@ -4095,6 +6600,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description OK */
       200: {
         headers: {
           [name: string]: unknown;
@@ -4103,9 +6609,31 @@ export interface operations {
           'application/json': components['schemas']['RepListView'];
         };
       };
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager, sales_rep (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager, sales_rep.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  RepsController_create: {
+  createRep: {
     parameters: {
       query?: never;
       header?: {
@@ -4117,10 +6645,25 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "name": "Wang Fang",
+         *       "email": "wang.fang@crm.example",
+         *       "team": "east",
+         *       "regions": [
+         *         "east"
+         *       ],
+         *       "productLines": [
+         *         "pumps"
+         *       ],
+         *       "capacity": 25
+         *     }
+         */
         'application/json': components['schemas']['CreateRepDto'];
       };
     };
     responses: {
+      /** @description Created */
       201: {
         headers: {
           [name: string]: unknown;
@@ -4129,9 +6672,44 @@ export interface operations {
           'application/json': components['schemas']['RepView'];
         };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflict: a request with the same Idempotency-Key is still running (IDEMPOTENCY_KEY_IN_FLIGHT) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      413: components['responses']['PayloadTooLarge'];
+      415: components['responses']['UnsupportedMediaType'];
+      422: components['responses']['IdempotencyKeyReused'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  RepsController_get: {
+  getRep: {
     parameters: {
       query?: never;
       header?: never;
@@ -4142,6 +6720,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description OK */
       200: {
         headers: {
           [name: string]: unknown;
@@ -4150,9 +6729,33 @@ export interface operations {
           'application/json': components['schemas']['RepView'];
         };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager, sales_rep (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager, sales_rep.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  RepsController_update: {
+  updateRep: {
     parameters: {
       query?: never;
       header: {
@@ -4166,10 +6769,21 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "team": "north",
+         *       "regions": [
+         *         "north",
+         *         "east"
+         *       ],
+         *       "capacity": 30
+         *     }
+         */
         'application/json': components['schemas']['UpdateRepDto'];
       };
     };
     responses: {
+      /** @description OK */
       200: {
         headers: {
           [name: string]: unknown;
@@ -4178,9 +6792,46 @@ export interface operations {
           'application/json': components['schemas']['RepView'];
         };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      /** @description Conflict: the record's state does not allow this (the `code` says why, e.g. ILLEGAL_TRANSITION) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      412: components['responses']['PreconditionFailed'];
+      413: components['responses']['PayloadTooLarge'];
+      415: components['responses']['UnsupportedMediaType'];
+      428: components['responses']['PreconditionRequired'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  LeadsController_list: {
+  listLeads: {
     parameters: {
       query?: {
         limit?: number;
@@ -4198,7 +6849,10 @@ export interface operations {
         to?: string;
         /** @description true: first follow-up deadline passed without a follow-up */
         overdue?: boolean;
-        sort?: 'createdAt' | '-createdAt' | 'updatedAt' | '-updatedAt';
+        /** @description fragment of the contact name, company, email or phone; case-insensitive, anywhere in the text (Latin or Chinese, 2–100 characters) */
+        q?: string;
+        /** @description one column, a leading `-` sorts descending; leads without a company or score sort first ascending */
+        sort?: 'createdAt' | '-createdAt' | 'updatedAt' | '-updatedAt' | 'contactName' | '-contactName' | 'company' | '-company' | 'score' | '-score';
       };
       header?: never;
       path?: never;
@@ -4206,15 +6860,50 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description With `Accept: text/csv`: every page of this list (same filters, scope and sort) as one streamed CSV file (UTF-8 with BOM, RFC 4180, a header row, nested fields as dotted columns, formula cells prefixed with `'`), at most X-Export-Row-Limit rows; the trailer X-Export-Truncated says whether the cap cut it. */
       200: {
+        headers: {
+          /** @description CSV only: `attachment; filename="<list>-<UTC time>.csv"` */
+          'Content-Disposition'?: string;
+          /** @description CSV only: the most rows one export holds (CSV_EXPORT_MAX_ROWS) */
+          'X-Export-Row-Limit'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['LeadView'][];
+            /** @description Pass as `cursor` for the next page; null on the last */
+            nextCursor: string | null;
+          };
+          'text/csv': string;
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager, sales_rep (FORBIDDEN) */
+      403: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager, sales_rep.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  LeadsController_create: {
+  createLead: {
     parameters: {
       query?: never;
       header?: {
@@ -4226,6 +6915,21 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "name": "Li Wei",
+         *       "email": "li.wei@acme.example",
+         *       "phone": "+86 138 0013 8000",
+         *       "company": "Acme Trading",
+         *       "region": "east",
+         *       "productInterest": "pumps",
+         *       "campaign": "Canton Fair 2026",
+         *       "customFields": {
+         *         "budget": "Q3"
+         *       },
+         *       "source": "web_form"
+         *     }
+         */
         'application/json': components['schemas']['CreateLeadDto'];
       };
     };
@@ -4236,13 +6940,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            merged: boolean;
-            /** Format: uuid */
-            leadId: string;
-            /** @description Left out when the caller may not see it */
-            lead?: Record<string, unknown>;
-          };
+          'application/json': components['schemas']['CaptureResultView'];
         };
       };
       /** @description A new lead */
@@ -4251,18 +6949,47 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            merged: boolean;
-            /** Format: uuid */
-            leadId: string;
-            /** @description Left out when the caller may not see it */
-            lead?: Record<string, unknown>;
-          };
+          'application/json': components['schemas']['CaptureResultView'];
         };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager, sales_rep, integration (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager, sales_rep, integration.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflict: a request with the same Idempotency-Key is still running (IDEMPOTENCY_KEY_IN_FLIGHT) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      413: components['responses']['PayloadTooLarge'];
+      415: components['responses']['UnsupportedMediaType'];
+      422: components['responses']['IdempotencyKeyReused'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  LeadsController_import: {
+  importLeads: {
     parameters: {
       query?: never;
       header?: never;
@@ -4275,6 +7002,7 @@ export interface operations {
       };
     };
     responses: {
+      /** @description OK */
       200: {
         headers: {
           [name: string]: unknown;
@@ -4283,9 +7011,34 @@ export interface operations {
           'application/json': components['schemas']['ImportResultView'];
         };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager, integration (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager, integration.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      413: components['responses']['PayloadTooLarge'];
+      415: components['responses']['UnsupportedMediaType'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  LeadsController_get: {
+  getLead: {
     parameters: {
       query?: never;
       header?: never;
@@ -4296,15 +7049,42 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description OK */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['LeadDetailView'];
+        };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager, sales_rep (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager, sales_rep.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  LeadsController_update: {
+  updateLead: {
     parameters: {
       query?: never;
       header: {
@@ -4318,19 +7098,65 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "needs": "需要 40 台 200 W 水泵，6 月底前交货",
+         *       "score": 80
+         *     }
+         */
         'application/json': components['schemas']['UpdateLeadDto'];
       };
     };
     responses: {
+      /** @description OK */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['LeadView'];
+        };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager, sales_rep (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager, sales_rep.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      /** @description Conflict: the record's state does not allow this (the `code` says why, e.g. ILLEGAL_TRANSITION) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      412: components['responses']['PreconditionFailed'];
+      413: components['responses']['PayloadTooLarge'];
+      415: components['responses']['UnsupportedMediaType'];
+      428: components['responses']['PreconditionRequired'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  LeadsController_followUps: {
+  listLeadFollowUps: {
     parameters: {
       query?: never;
       header?: never;
@@ -4341,6 +7167,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description OK */
       200: {
         headers: {
           [name: string]: unknown;
@@ -4349,9 +7176,33 @@ export interface operations {
           'application/json': components['schemas']['FollowUpListView'];
         };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager, sales_rep (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager, sales_rep.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  LeadsController_followUp: {
+  createLeadFollowUp: {
     parameters: {
       query?: never;
       header?: {
@@ -4365,19 +7216,67 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "channel": "call",
+         *       "content": "Called about the 200 W pumps; wants a quote for 40 units",
+         *       "customerFeedback": "价格可以接受，交期要快",
+         *       "nextAction": "Send the quote",
+         *       "nextActionDueAt": "2026-05-08T09:00:00+08:00"
+         *     }
+         */
         'application/json': components['schemas']['FollowUpDto'];
       };
     };
     responses: {
+      /** @description Created */
       201: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['FollowUpView'];
+        };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager, sales_rep (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager, sales_rep.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      /** @description Conflict: the record's state does not allow this (the `code` says why, e.g. ILLEGAL_TRANSITION); or a request with the same Idempotency-Key is still running (IDEMPOTENCY_KEY_IN_FLIGHT) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      413: components['responses']['PayloadTooLarge'];
+      415: components['responses']['UnsupportedMediaType'];
+      422: components['responses']['IdempotencyKeyReused'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  LeadsController_qualify: {
+  qualifyLead: {
     parameters: {
       query?: never;
       header?: {
@@ -4391,19 +7290,63 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "note": "预算已确认，Q3 采购"
+         *     }
+         */
         'application/json': components['schemas']['QualifyDto'];
       };
     };
     responses: {
+      /** @description OK */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['LeadView'];
+        };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager, sales_rep (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager, sales_rep.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      /** @description Conflict: the record's state does not allow this (the `code` says why, e.g. ILLEGAL_TRANSITION) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      412: components['responses']['PreconditionFailed'];
+      413: components['responses']['PayloadTooLarge'];
+      415: components['responses']['UnsupportedMediaType'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  LeadsController_disqualify: {
+  disqualifyLead: {
     parameters: {
       query?: never;
       header?: {
@@ -4417,19 +7360,63 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "reason": "no_budget"
+         *     }
+         */
         'application/json': components['schemas']['DisqualifyDto'];
       };
     };
     responses: {
+      /** @description OK */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['LeadView'];
+        };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager, sales_rep (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager, sales_rep.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      /** @description Conflict: the record's state does not allow this (the `code` says why, e.g. ILLEGAL_TRANSITION) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      412: components['responses']['PreconditionFailed'];
+      413: components['responses']['PayloadTooLarge'];
+      415: components['responses']['UnsupportedMediaType'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  LeadsController_convert: {
+  convertLead: {
     parameters: {
       query?: never;
       header?: {
@@ -4443,19 +7430,68 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "expectedAmount": "12000.00",
+         *       "currency": "USD",
+         *       "expectedCloseDate": "2026-12-31",
+         *       "productNeeds": [
+         *         "pump 200 W × 40"
+         *       ]
+         *     }
+         */
         'application/json': components['schemas']['ConvertDto'];
       };
     };
     responses: {
+      /** @description OK */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['LeadView'];
+        };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager, sales_rep (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager, sales_rep.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      /** @description Conflict: the record's state does not allow this (the `code` says why, e.g. ILLEGAL_TRANSITION) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      412: components['responses']['PreconditionFailed'];
+      413: components['responses']['PayloadTooLarge'];
+      415: components['responses']['UnsupportedMediaType'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  LeadsController_reassign: {
+  reassignLead: {
     parameters: {
       query?: never;
       header?: {
@@ -4469,19 +7505,64 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "repId": "7d2f1c9e-5b3a-4e8f-9c1d-2a6b8e0f4c31",
+         *       "note": "Customer asked for a Mandarin-speaking rep"
+         *     }
+         */
         'application/json': components['schemas']['ReassignDto'];
       };
     };
     responses: {
+      /** @description OK */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['LeadView'];
+        };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      /** @description Conflict: the record's state does not allow this (the `code` says why, e.g. ILLEGAL_TRANSITION) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      412: components['responses']['PreconditionFailed'];
+      413: components['responses']['PayloadTooLarge'];
+      415: components['responses']['UnsupportedMediaType'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  FollowUpsController_overdue: {
+  listOverdueFollowUps: {
     parameters: {
       query?: {
         limit?: number;
@@ -4496,9 +7577,17 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description Latest follow-up of each open lead whose next action is past due, earliest due first */
+      /**
+       * @description Latest follow-up of each open lead whose next action is past due, earliest due first
+       *
+       *     With `Accept: text/csv`: every page of this list (same filters, scope and sort) as one streamed CSV file (UTF-8 with BOM, RFC 4180, a header row, nested fields as dotted columns, formula cells prefixed with `'`), at most X-Export-Row-Limit rows; the trailer X-Export-Truncated says whether the cap cut it.
+       */
       200: {
         headers: {
+          /** @description CSV only: `attachment; filename="<list>-<UTC time>.csv"` */
+          'Content-Disposition'?: string;
+          /** @description CSV only: the most rows one export holds (CSV_EXPORT_MAX_ROWS) */
+          'X-Export-Row-Limit'?: number;
           [name: string]: unknown;
         };
         content: {
@@ -4507,11 +7596,35 @@ export interface operations {
             /** @description Pass as `cursor` for the next page; null on the last */
             nextCursor: string | null;
           };
+          'text/csv': string;
         };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager, sales_rep (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager, sales_rep.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  IntakeController_webForm: {
+  submitWebForm: {
     parameters: {
       query?: never;
       header: {
@@ -4525,6 +7638,20 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "name": "Li Wei",
+         *       "email": "li.wei@acme.example",
+         *       "phone": "+86 138 0013 8000",
+         *       "company": "Acme Trading",
+         *       "region": "east",
+         *       "productInterest": "pumps",
+         *       "campaign": "Canton Fair 2026",
+         *       "customFields": {
+         *         "budget": "Q3"
+         *       }
+         *     }
+         */
         'application/json': components['schemas']['WebFormLeadDto'];
       };
     };
@@ -4555,18 +7682,23 @@ export interface operations {
           };
         };
       };
+      400: components['responses']['BadRequest'];
       /** @description Missing, wrong or replayed (timestamp outside ±300 s) signature */
       401: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDetailsDto'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
+      413: components['responses']['PayloadTooLarge'];
+      415: components['responses']['UnsupportedMediaType'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  LeadHistoryController_importLeads: {
+  importLeadHistory: {
     parameters: {
       query?: never;
       header?: never;
@@ -4575,10 +7707,32 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "leads": [
+         *         {
+         *           "name": "Li Wei",
+         *           "email": "li.wei@acme.example",
+         *           "phone": "+86 138 0013 8000",
+         *           "company": "Acme Trading",
+         *           "region": "east",
+         *           "productInterest": "pumps",
+         *           "campaign": "Canton Fair 2026",
+         *           "customFields": {
+         *             "budget": "Q3"
+         *           },
+         *           "externalId": "old-crm-lead-1042",
+         *           "source": "web_form",
+         *           "capturedAt": "2025-03-01T08:00:00Z"
+         *         }
+         *       ]
+         *     }
+         */
         'application/json': components['schemas']['LeadHistoryImportDto'];
       };
     };
     responses: {
+      /** @description OK */
       200: {
         headers: {
           [name: string]: unknown;
@@ -4587,9 +7741,227 @@ export interface operations {
           'application/json': components['schemas']['HistoryImportResultView'];
         };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, integration (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, integration.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      413: components['responses']['PayloadTooLarge'];
+      415: components['responses']['UnsupportedMediaType'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  PipelinesController_list: {
+  handOverLead: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description ETag of the record as the caller read it, e.g. "3": the hand-over is refused (412) if it changed since; optional */
+        'If-Match'?: string;
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *       "toRepId": "0b1c2d3e-4f5a-4b7c-8d9e-0f1a2b3c4d5e",
+         *       "reason": "Li Wei moves to the west region; 王芳 takes over East China accounts"
+         *     }
+         */
+        'application/json': components['schemas']['HandOverDto'];
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['HandedOverLeadView'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      /** @description Conflict: the record's state does not allow this (the `code` says why, e.g. ILLEGAL_TRANSITION) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      412: components['responses']['PreconditionFailed'];
+      413: components['responses']['PayloadTooLarge'];
+      415: components['responses']['UnsupportedMediaType'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
+    };
+  };
+  handOverRep: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Unique per create (a UUID). A retry with the same key and body replays the first answer with Idempotent-Replayed: true. */
+        'Idempotency-Key'?: string;
+      };
+      path: {
+        repId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *       "toRepId": "0b1c2d3e-4f5a-4b7c-8d9e-0f1a2b3c4d5e",
+         *       "reason": "Li Wei moves to the west region; 王芳 takes over East China accounts",
+         *       "kinds": [
+         *         "leads",
+         *         "opportunities",
+         *         "orders"
+         *       ]
+         *     }
+         */
+        'application/json': components['schemas']['RepHandOverDto'];
+      };
+    };
+    responses: {
+      /** @description OK */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RepHandOverView'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      /** @description Conflict: the record's state does not allow this (the `code` says why, e.g. ILLEGAL_TRANSITION); or a request with the same Idempotency-Key is still running (IDEMPOTENCY_KEY_IN_FLIGHT) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      413: components['responses']['PayloadTooLarge'];
+      415: components['responses']['UnsupportedMediaType'];
+      422: components['responses']['IdempotencyKeyReused'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
+    };
+  };
+  getHandOver: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RepHandOverView'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
+    };
+  };
+  listPipelines: {
     parameters: {
       query?: never;
       header?: never;
@@ -4607,9 +7979,31 @@ export interface operations {
           'application/json': components['schemas']['PipelineView'][];
         };
       };
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager, sales_rep (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager, sales_rep.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  PipelinesController_create: {
+  createPipeline: {
     parameters: {
       query?: never;
       header?: never;
@@ -4618,10 +8012,51 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "name": "enterprise",
+         *       "stages": [
+         *         {
+         *           "key": "qualification",
+         *           "name": "资格确认",
+         *           "winProbability": 0.1,
+         *           "exitCriteria": {
+         *             "requiredTasks": [
+         *               "discovery_call"
+         *             ]
+         *           },
+         *           "timeLimitHours": 168
+         *         },
+         *         {
+         *           "key": "proposal",
+         *           "name": "Proposal",
+         *           "winProbability": 0.5,
+         *           "exitCriteria": {
+         *             "requiredFields": [
+         *               "expectedAmount"
+         *             ]
+         *           }
+         *         },
+         *         {
+         *           "key": "won",
+         *           "name": "赢单",
+         *           "winProbability": 1,
+         *           "outcome": "won"
+         *         },
+         *         {
+         *           "key": "lost",
+         *           "name": "Lost",
+         *           "winProbability": 0,
+         *           "outcome": "lost"
+         *         }
+         *       ]
+         *     }
+         */
         'application/json': components['schemas']['CreatePipelineDto'];
       };
     };
     responses: {
+      /** @description Created */
       201: {
         headers: {
           [name: string]: unknown;
@@ -4630,9 +8065,34 @@ export interface operations {
           'application/json': components['schemas']['NewPipelineView'];
         };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      413: components['responses']['PayloadTooLarge'];
+      415: components['responses']['UnsupportedMediaType'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  ScoringController_get: {
+  getScoringModel: {
     parameters: {
       query?: never;
       header?: never;
@@ -4641,6 +8101,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description OK */
       200: {
         headers: {
           [name: string]: unknown;
@@ -4649,9 +8110,31 @@ export interface operations {
           'application/json': components['schemas']['ScoringModelView'];
         };
       };
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager, sales_rep (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager, sales_rep.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  ScoringController_put: {
+  setScoringModel: {
     parameters: {
       query?: never;
       header?: never;
@@ -4660,10 +8143,20 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "companySize": 20,
+         *       "purchaseHistory": 20,
+         *       "urgency": 20,
+         *       "engagement": 25,
+         *       "amount": 15
+         *     }
+         */
         'application/json': components['schemas']['ScoringWeightsDto'];
       };
     };
     responses: {
+      /** @description OK */
       200: {
         headers: {
           [name: string]: unknown;
@@ -4672,9 +8165,34 @@ export interface operations {
           'application/json': components['schemas']['NewWeightsView'];
         };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      413: components['responses']['PayloadTooLarge'];
+      415: components['responses']['UnsupportedMediaType'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  ScoringController_versions: {
+  listScoringModelVersions: {
     parameters: {
       query?: never;
       header?: never;
@@ -4692,9 +8210,31 @@ export interface operations {
           'application/json': components['schemas']['ScoringModelView'][];
         };
       };
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  ScoringController_train: {
+  trainScoringModel: {
     parameters: {
       query?: never;
       header?: never;
@@ -4703,6 +8243,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description OK */
       200: {
         headers: {
           [name: string]: unknown;
@@ -4711,9 +8252,31 @@ export interface operations {
           'application/json': components['schemas']['TrainingResultView'];
         };
       };
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  RemindersController_list: {
+  listReminders: {
     parameters: {
       query?: {
         limit?: number;
@@ -4729,15 +8292,54 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /**
+       * @description Newest first
+       *
+       *     With `Accept: text/csv`: every page of this list (same filters, scope and sort) as one streamed CSV file (UTF-8 with BOM, RFC 4180, a header row, nested fields as dotted columns, formula cells prefixed with `'`), at most X-Export-Row-Limit rows; the trailer X-Export-Truncated says whether the cap cut it.
+       */
       200: {
+        headers: {
+          /** @description CSV only: `attachment; filename="<list>-<UTC time>.csv"` */
+          'Content-Disposition'?: string;
+          /** @description CSV only: the most rows one export holds (CSV_EXPORT_MAX_ROWS) */
+          'X-Export-Row-Limit'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['ReminderView'][];
+            /** @description Pass as `cursor` for the next page; null on the last */
+            nextCursor: string | null;
+          };
+          'text/csv': string;
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager, sales_rep (FORBIDDEN) */
+      403: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager, sales_rep.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  OpportunitiesController_list: {
+  listOpportunities: {
     parameters: {
       query?: {
         limit?: number;
@@ -4757,8 +8359,20 @@ export interface operations {
         closeTo?: string;
         minScore?: number;
         maxScore?: number;
-        /** @description -score gives the ranked worklist */
-        sort?: 'score' | '-score' | 'expectedCloseDate' | '-expectedCloseDate' | 'expectedAmount' | '-expectedAmount' | 'createdAt' | '-createdAt';
+        /** @description fragment of the customer (person, company, email, phone), product line or competitor; case-insensitive, anywhere in the text (Latin or Chinese, 2–100 characters) */
+        q?: string;
+        /** @description one column, a leading `-` sorts descending; `-score` gives the ranked worklist */
+        sort?:
+          | 'score'
+          | '-score'
+          | 'expectedCloseDate'
+          | '-expectedCloseDate'
+          | 'expectedAmount'
+          | '-expectedAmount'
+          | 'createdAt'
+          | '-createdAt'
+          | 'updatedAt'
+          | '-updatedAt';
       };
       header?: never;
       path?: never;
@@ -4766,15 +8380,50 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description With `Accept: text/csv`: every page of this list (same filters, scope and sort) as one streamed CSV file (UTF-8 with BOM, RFC 4180, a header row, nested fields as dotted columns, formula cells prefixed with `'`), at most X-Export-Row-Limit rows; the trailer X-Export-Truncated says whether the cap cut it. */
       200: {
+        headers: {
+          /** @description CSV only: `attachment; filename="<list>-<UTC time>.csv"` */
+          'Content-Disposition'?: string;
+          /** @description CSV only: the most rows one export holds (CSV_EXPORT_MAX_ROWS) */
+          'X-Export-Row-Limit'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['OpportunityView'][];
+            /** @description Pass as `cursor` for the next page; null on the last */
+            nextCursor: string | null;
+          };
+          'text/csv': string;
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager, sales_rep (FORBIDDEN) */
+      403: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager, sales_rep.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  OpportunitiesController_create: {
+  createOpportunity: {
     parameters: {
       query?: never;
       header?: {
@@ -4786,19 +8435,82 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "customer": {
+         *         "name": "Li Wei",
+         *         "company": "Acme Trading"
+         *       },
+         *       "region": "east",
+         *       "productLine": "pumps",
+         *       "expectedAmount": "25000.00",
+         *       "currency": "USD",
+         *       "expectedCloseDate": "2026-06-30",
+         *       "lines": [
+         *         {
+         *           "sku": "PUMP-200",
+         *           "productName": "Centrifugal pump 200 W",
+         *           "quantity": 40,
+         *           "unitPrice": "199.90",
+         *           "discount": "10.00"
+         *         }
+         *       ],
+         *       "fields": {
+         *         "needsReport": "https://docs.example/needs-report.pdf"
+         *       }
+         *     }
+         */
         'application/json': components['schemas']['CreateOpportunityDto'];
       };
     };
     responses: {
+      /** @description Created */
       201: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['OpportunityDetailView'];
+        };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager, sales_rep (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager, sales_rep.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflict: a request with the same Idempotency-Key is still running (IDEMPOTENCY_KEY_IN_FLIGHT) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      413: components['responses']['PayloadTooLarge'];
+      415: components['responses']['UnsupportedMediaType'];
+      422: components['responses']['IdempotencyKeyReused'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  OpportunitiesController_get: {
+  getOpportunity: {
     parameters: {
       query?: never;
       header?: never;
@@ -4809,15 +8521,42 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description OK */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['OpportunityDetailView'];
+        };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager, sales_rep (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager, sales_rep.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  OpportunitiesController_update: {
+  updateOpportunity: {
     parameters: {
       query?: never;
       header?: {
@@ -4831,19 +8570,76 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "expectedAmount": "25000.00",
+         *       "expectedCloseDate": "2026-06-30",
+         *       "fields": {
+         *         "needsReport": "https://docs.example/needs-report.pdf"
+         *       },
+         *       "lines": [
+         *         {
+         *           "sku": "PUMP-200",
+         *           "productName": "Centrifugal pump 200 W",
+         *           "quantity": 40,
+         *           "unitPrice": "199.90",
+         *           "discount": "10.00"
+         *         }
+         *       ]
+         *     }
+         */
         'application/json': components['schemas']['UpdateOpportunityDto'];
       };
     };
     responses: {
+      /** @description OK */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['OpportunityDetailView'];
+        };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager, sales_rep (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager, sales_rep.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      /** @description Conflict: the record's state does not allow this (the `code` says why, e.g. ILLEGAL_TRANSITION) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      412: components['responses']['PreconditionFailed'];
+      413: components['responses']['PayloadTooLarge'];
+      415: components['responses']['UnsupportedMediaType'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  OpportunitiesController_addTask: {
+  createOpportunityTask: {
     parameters: {
       query?: never;
       header?: never;
@@ -4854,19 +8650,63 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "key": "discovery_call",
+         *       "title": "Discovery call with the buyer"
+         *     }
+         */
         'application/json': components['schemas']['TaskDto'];
       };
     };
     responses: {
+      /** @description Created */
       201: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['OpportunityDetailView'];
+        };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager, sales_rep (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager, sales_rep.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      /** @description Conflict: the record's state does not allow this (the `code` says why, e.g. ILLEGAL_TRANSITION) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      413: components['responses']['PayloadTooLarge'];
+      415: components['responses']['UnsupportedMediaType'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  OpportunitiesController_completeTask: {
+  completeOpportunityTask: {
     parameters: {
       query?: never;
       header?: never;
@@ -4878,15 +8718,51 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description OK */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['OpportunityDetailView'];
+        };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager, sales_rep (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager, sales_rep.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      /** @description Conflict: the record's state does not allow this (the `code` says why, e.g. ILLEGAL_TRANSITION) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  OpportunitiesController_moveStage: {
+  moveOpportunityStage: {
     parameters: {
       query?: never;
       header?: {
@@ -4900,19 +8776,63 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "toStage": "proposal"
+         *     }
+         */
         'application/json': components['schemas']['MoveStageDto'];
       };
     };
     responses: {
+      /** @description OK */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['OpportunityDetailView'];
+        };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager, sales_rep (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager, sales_rep.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      /** @description Conflict: the record's state does not allow this (the `code` says why, e.g. ILLEGAL_TRANSITION) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      412: components['responses']['PreconditionFailed'];
+      413: components['responses']['PayloadTooLarge'];
+      415: components['responses']['UnsupportedMediaType'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  OpportunitiesController_win: {
+  winOpportunity: {
     parameters: {
       query?: never;
       header?: {
@@ -4926,19 +8846,73 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "lines": [
+         *         {
+         *           "sku": "PUMP-200",
+         *           "productName": "Centrifugal pump 200 W",
+         *           "quantity": 40,
+         *           "unitPrice": "199.90",
+         *           "discount": "10.00"
+         *         }
+         *       ],
+         *       "paymentTerms": "NET30",
+         *       "promisedDeliveryDate": "2026-07-15"
+         *     }
+         */
         'application/json': components['schemas']['WinDto'];
       };
     };
     responses: {
+      /** @description OK */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['OpportunityDetailView'];
+        };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager, sales_rep (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager, sales_rep.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      /** @description Conflict: the record's state does not allow this (the `code` says why, e.g. ILLEGAL_TRANSITION) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      412: components['responses']['PreconditionFailed'];
+      413: components['responses']['PayloadTooLarge'];
+      415: components['responses']['UnsupportedMediaType'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  OpportunitiesController_lose: {
+  loseOpportunity: {
     parameters: {
       query?: never;
       header?: {
@@ -4952,19 +8926,64 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "reason": "price too high",
+         *       "competitor": "Globex"
+         *     }
+         */
         'application/json': components['schemas']['LoseDto'];
       };
     };
     responses: {
+      /** @description OK */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['OpportunityDetailView'];
+        };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager, sales_rep (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager, sales_rep.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      /** @description Conflict: the record's state does not allow this (the `code` says why, e.g. ILLEGAL_TRANSITION) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      412: components['responses']['PreconditionFailed'];
+      413: components['responses']['PayloadTooLarge'];
+      415: components['responses']['UnsupportedMediaType'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  OpportunitiesController_reopen: {
+  reopenOpportunity: {
     parameters: {
       query?: never;
       header?: {
@@ -4978,15 +8997,52 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description OK */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['OpportunityDetailView'];
+        };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      /** @description Conflict: the record's state does not allow this (the `code` says why, e.g. ILLEGAL_TRANSITION) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      412: components['responses']['PreconditionFailed'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  PipelineSummaryController_summary: {
+  getPipelineSummary: {
     parameters: {
       query?: {
         /** @description default pipeline when omitted */
@@ -5000,6 +9056,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description OK */
       200: {
         headers: {
           [name: string]: unknown;
@@ -5008,9 +9065,32 @@ export interface operations {
           'application/json': components['schemas']['PipelineSummaryView'];
         };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager, sales_rep (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager, sales_rep.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  StrategiesController_list: {
+  listOpportunityStrategies: {
     parameters: {
       query?: never;
       header?: never;
@@ -5021,15 +9101,42 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description OK */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['StrategyListView'];
+        };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager, sales_rep (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager, sales_rep.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  StrategiesController_record: {
+  createOpportunityStrategy: {
     parameters: {
       query?: never;
       header?: {
@@ -5043,19 +9150,72 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "products": [
+         *         "PUMP-200",
+         *         "VALVE-10"
+         *       ],
+         *       "pricing": "volume price tier B",
+         *       "discountPercent": 7.5,
+         *       "promotions": [
+         *         "free installation"
+         *       ],
+         *       "rationale": "buyer compares us with Globex on price"
+         *     }
+         */
         'application/json': components['schemas']['StrategyDto'];
       };
     };
     responses: {
+      /** @description Created */
       201: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['StrategyRecordView'];
+        };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager, sales_rep (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager, sales_rep.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      /** @description Conflict: the record's state does not allow this (the `code` says why, e.g. ILLEGAL_TRANSITION); or a request with the same Idempotency-Key is still running (IDEMPOTENCY_KEY_IN_FLIGHT) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      413: components['responses']['PayloadTooLarge'];
+      415: components['responses']['UnsupportedMediaType'];
+      422: components['responses']['IdempotencyKeyReused'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  OpportunityHistoryController_importOpportunities: {
+  importOpportunityHistory: {
     parameters: {
       query?: never;
       header?: never;
@@ -5064,10 +9224,45 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "opportunities": [
+         *         {
+         *           "externalId": "old-crm-deal-77",
+         *           "customer": {
+         *             "name": "Li Wei",
+         *             "company": "Acme Trading"
+         *           },
+         *           "repId": "7d2f1c9e-5b3a-4e8f-9c1d-2a6b8e0f4c31",
+         *           "expectedAmount": "25000.00",
+         *           "currency": "USD",
+         *           "expectedCloseDate": "2025-06-30",
+         *           "createdAt": "2025-03-15T10:00:00Z",
+         *           "moves": [
+         *             {
+         *               "toStage": "proposal",
+         *               "at": "2025-03-20T10:00:00Z"
+         *             }
+         *           ],
+         *           "lines": [
+         *             {
+         *               "sku": "PUMP-200",
+         *               "productName": "Centrifugal pump 200 W",
+         *               "quantity": 40,
+         *               "unitPrice": "199.90",
+         *               "discount": "10.00"
+         *             }
+         *           ],
+         *           "paymentTerms": "NET30"
+         *         }
+         *       ]
+         *     }
+         */
         'application/json': components['schemas']['OpportunityHistoryImportDto'];
       };
     };
     responses: {
+      /** @description OK */
       200: {
         headers: {
           [name: string]: unknown;
@@ -5076,9 +9271,105 @@ export interface operations {
           'application/json': components['schemas']['HistoryImportResultView'];
         };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, integration (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, integration.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      413: components['responses']['PayloadTooLarge'];
+      415: components['responses']['UnsupportedMediaType'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  OrdersController_list: {
+  handOverOpportunity: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description ETag of the record as the caller read it, e.g. "3": the hand-over is refused (412) if it changed since; optional */
+        'If-Match'?: string;
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *       "toRepId": "0b1c2d3e-4f5a-4b7c-8d9e-0f1a2b3c4d5e",
+         *       "reason": "Li Wei moves to the west region; 王芳 takes over East China accounts"
+         *     }
+         */
+        'application/json': components['schemas']['HandOverDto'];
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['HandedOverOpportunityView'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      /** @description Conflict: the record's state does not allow this (the `code` says why, e.g. ILLEGAL_TRANSITION) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      412: components['responses']['PreconditionFailed'];
+      413: components['responses']['PayloadTooLarge'];
+      415: components['responses']['UnsupportedMediaType'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
+    };
+  };
+  listOrders: {
     parameters: {
       query?: {
         limit?: number;
@@ -5092,7 +9383,10 @@ export interface operations {
         from?: string;
         /** @description created before (ISO date or timestamp) */
         to?: string;
-        sort?: 'createdAt' | '-createdAt';
+        /** @description fragment of the order number (its id), the customer (person, company, email, phone) or the tracking number; case-insensitive, anywhere in the text (Latin or Chinese, 2–100 characters) */
+        q?: string;
+        /** @description one column, a leading `-` sorts descending; orders without a promised date sort last ascending */
+        sort?: 'createdAt' | '-createdAt' | 'updatedAt' | '-updatedAt' | 'total' | '-total' | 'promisedDeliveryDate' | '-promisedDeliveryDate';
       };
       header?: never;
       path?: never;
@@ -5100,15 +9394,54 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /**
+       * @description Newest first unless sort=createdAt
+       *
+       *     With `Accept: text/csv`: every page of this list (same filters, scope and sort) as one streamed CSV file (UTF-8 with BOM, RFC 4180, a header row, nested fields as dotted columns, formula cells prefixed with `'`), at most X-Export-Row-Limit rows; the trailer X-Export-Truncated says whether the cap cut it.
+       */
       200: {
+        headers: {
+          /** @description CSV only: `attachment; filename="<list>-<UTC time>.csv"` */
+          'Content-Disposition'?: string;
+          /** @description CSV only: the most rows one export holds (CSV_EXPORT_MAX_ROWS) */
+          'X-Export-Row-Limit'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['OrderView'][];
+            /** @description Pass as `cursor` for the next page; null on the last */
+            nextCursor: string | null;
+          };
+          'text/csv': string;
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager, sales_rep (FORBIDDEN) */
+      403: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager, sales_rep.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  OrdersController_create: {
+  createOrder: {
     parameters: {
       query?: never;
       header?: {
@@ -5120,19 +9453,92 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "customer": {
+         *         "name": "Li Wei",
+         *         "company": "Acme Trading"
+         *       },
+         *       "billingAddress": {
+         *         "line1": "88 Jianguo Road",
+         *         "city": "Beijing",
+         *         "region": "Chaoyang",
+         *         "postalCode": "100022",
+         *         "country": "CN"
+         *       },
+         *       "shippingAddress": {
+         *         "line1": "88 Jianguo Road",
+         *         "city": "Beijing",
+         *         "region": "Chaoyang",
+         *         "postalCode": "100022",
+         *         "country": "CN"
+         *       },
+         *       "region": "east",
+         *       "currency": "USD",
+         *       "lines": [
+         *         {
+         *           "sku": "PUMP-200",
+         *           "productName": "Centrifugal pump 200 W",
+         *           "quantity": 40,
+         *           "unitPrice": "199.90",
+         *           "discount": "10.00"
+         *         }
+         *       ],
+         *       "paymentTerms": "NET30",
+         *       "promisedDeliveryDate": "2026-12-31"
+         *     }
+         */
         'application/json': components['schemas']['CreateOrderDto'];
       };
     };
     responses: {
+      /** @description Created */
       201: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['OrderDetailView'];
+        };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager, sales_rep (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager, sales_rep.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflict: a request with the same Idempotency-Key is still running (IDEMPOTENCY_KEY_IN_FLIGHT) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      413: components['responses']['PayloadTooLarge'];
+      415: components['responses']['UnsupportedMediaType'];
+      422: components['responses']['IdempotencyKeyReused'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  OrdersController_get: {
+  getOrder: {
     parameters: {
       query?: never;
       header?: never;
@@ -5143,15 +9549,164 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description With its status history and tracking reports */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['OrderDetailView'];
+        };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager, sales_rep (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager, sales_rep.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  OrdersController_submit: {
+  updateOrder: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description ETag of the version being edited, e.g. "3" */
+        'If-Match': string;
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *       "lines": [
+         *         {
+         *           "sku": "PUMP-200",
+         *           "productName": "Centrifugal pump 200 W",
+         *           "quantity": 40,
+         *           "unitPrice": "199.90",
+         *           "discount": "10.00"
+         *         }
+         *       ],
+         *       "currency": "EUR",
+         *       "paymentTerms": "NET45",
+         *       "billingAddress": {
+         *         "line1": "88 Jianguo Road",
+         *         "city": "Beijing",
+         *         "region": "Chaoyang",
+         *         "postalCode": "100022",
+         *         "country": "CN"
+         *       },
+         *       "shippingAddress": {
+         *         "line1": "88 Jianguo Road",
+         *         "city": "Beijing",
+         *         "region": "Chaoyang",
+         *         "postalCode": "100022",
+         *         "country": "CN"
+         *       },
+         *       "promisedDeliveryDate": "2027-03-31",
+         *       "note": "customer asked for 5 pumps instead of 3"
+         *     }
+         */
+        'application/json': components['schemas']['UpdateDraftOrderDto'];
+      };
+    };
+    responses: {
+      /** @description the draft as it now stands (with its edits), with its new ETag */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OrderDetailView'];
+        };
+      };
+      /** @description invalid fields (`errors[]`): a SKU the catalogue does not sell, a past promised date, a new currency without lines … */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:validation-failed",
+           *       "title": "Bad Request",
+           *       "status": 400,
+           *       "detail": "The request has 1 invalid field.",
+           *       "code": "VALIDATION_FAILED",
+           *       "errors": [
+           *         {
+           *           "field": "email",
+           *           "message": "email must be an email",
+           *           "constraint": "isEmail"
+           *         }
+           *       ],
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager, sales_rep (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager, sales_rep.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      /** @description `NOT_A_DRAFT`: only a draft can be edited; Conflict: the record's state does not allow this (the `code` says why, e.g. ILLEGAL_TRANSITION) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      412: components['responses']['PreconditionFailed'];
+      413: components['responses']['PayloadTooLarge'];
+      415: components['responses']['UnsupportedMediaType'];
+      428: components['responses']['PreconditionRequired'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
+    };
+  };
+  submitOrder: {
     parameters: {
       query?: never;
       header?: {
@@ -5165,15 +9720,52 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description OK */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['OrderDetailView'];
+        };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager, sales_rep (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager, sales_rep.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      /** @description Conflict: the record's state does not allow this (the `code` says why, e.g. ILLEGAL_TRANSITION) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      412: components['responses']['PreconditionFailed'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  OrdersController_confirm: {
+  confirmOrder: {
     parameters: {
       query?: never;
       header?: {
@@ -5187,15 +9779,52 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description OK */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['OrderDetailView'];
+        };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      /** @description Conflict: the record's state does not allow this (the `code` says why, e.g. ILLEGAL_TRANSITION) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      412: components['responses']['PreconditionFailed'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  OrdersController_reject: {
+  rejectOrder: {
     parameters: {
       query?: never;
       header?: {
@@ -5209,19 +9838,63 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "note": "折扣超出权限，请重新报价"
+         *     }
+         */
         'application/json': components['schemas']['NoteDto'];
       };
     };
     responses: {
+      /** @description OK */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['OrderDetailView'];
+        };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      /** @description Conflict: the record's state does not allow this (the `code` says why, e.g. ILLEGAL_TRANSITION) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      412: components['responses']['PreconditionFailed'];
+      413: components['responses']['PayloadTooLarge'];
+      415: components['responses']['UnsupportedMediaType'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  OrdersController_cancel: {
+  cancelOrder: {
     parameters: {
       query?: never;
       header?: {
@@ -5235,19 +9908,63 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "reason": "customer withdrew"
+         *     }
+         */
         'application/json': components['schemas']['CancelOrderDto'];
       };
     };
     responses: {
+      /** @description OK */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['OrderDetailView'];
+        };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager, sales_rep (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager, sales_rep.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      /** @description Conflict: the record's state does not allow this (the `code` says why, e.g. ILLEGAL_TRANSITION) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      412: components['responses']['PreconditionFailed'];
+      413: components['responses']['PayloadTooLarge'];
+      415: components['responses']['UnsupportedMediaType'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  OrdersController_complete: {
+  completeOrder: {
     parameters: {
       query?: never;
       header?: {
@@ -5261,15 +9978,52 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description OK */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['OrderDetailView'];
+        };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      /** @description Conflict: the record's state does not allow this (the `code` says why, e.g. ILLEGAL_TRANSITION) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      412: components['responses']['PreconditionFailed'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  OrdersController_erpRetry: {
+  retryOrderInErp: {
     parameters: {
       query?: never;
       header?: {
@@ -5283,15 +10037,52 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description OK */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['OrderDetailView'];
+        };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      /** @description Conflict: the record's state does not allow this (the `code` says why, e.g. ILLEGAL_TRANSITION) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      412: components['responses']['PreconditionFailed'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  OrdersController_track: {
+  trackOrder: {
     parameters: {
       query?: never;
       header?: never;
@@ -5302,19 +10093,63 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "kind": "production",
+         *       "percent": 60
+         *     }
+         */
         'application/json': components['schemas']['TrackingDto'];
       };
     };
     responses: {
+      /** @description OK */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['OrderDetailView'];
+        };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager, sales_rep, integration (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager, sales_rep, integration.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      /** @description Conflict: the record's state does not allow this (the `code` says why, e.g. ILLEGAL_TRANSITION) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      413: components['responses']['PayloadTooLarge'];
+      415: components['responses']['UnsupportedMediaType'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  OrdersController_feedbackOf: {
+  getOrderFeedback: {
     parameters: {
       query?: never;
       header?: never;
@@ -5325,15 +10160,42 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description OK */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['OrderFeedbackView'];
+        };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager, sales_rep (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager, sales_rep.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  OrdersController_feedback: {
+  createOrderFeedback: {
     parameters: {
       query?: never;
       header?: {
@@ -5347,19 +10209,65 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "rating": 4,
+         *       "category": "quality",
+         *       "comment": "交货及时，包装完好"
+         *     }
+         */
         'application/json': components['schemas']['FeedbackDto'];
       };
     };
     responses: {
+      /** @description Created */
       201: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['OrderFeedbackView'];
+        };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager, sales_rep (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager, sales_rep.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      /** @description Conflict: the record's state does not allow this (the `code` says why, e.g. ILLEGAL_TRANSITION); or a request with the same Idempotency-Key is still running (IDEMPOTENCY_KEY_IN_FLIGHT) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      413: components['responses']['PayloadTooLarge'];
+      415: components['responses']['UnsupportedMediaType'];
+      422: components['responses']['IdempotencyKeyReused'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  OrderHistoryController_importOrders: {
+  importOrderHistory: {
     parameters: {
       query?: never;
       header?: never;
@@ -5368,10 +10276,44 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "orders": [
+         *         {
+         *           "externalId": "old-erp-so-5521",
+         *           "customer": {
+         *             "name": "Li Wei",
+         *             "company": "Acme Trading"
+         *           },
+         *           "repId": "7d2f1c9e-5b3a-4e8f-9c1d-2a6b8e0f4c31",
+         *           "currency": "USD",
+         *           "lines": [
+         *             {
+         *               "sku": "PUMP-200",
+         *               "productName": "Centrifugal pump 200 W",
+         *               "quantity": 40,
+         *               "unitPrice": "199.90",
+         *               "discount": "10.00"
+         *             }
+         *           ],
+         *           "paymentTerms": "NET30",
+         *           "promisedDeliveryDate": "2025-04-30",
+         *           "createdAt": "2025-03-14T10:00:00Z",
+         *           "statusChanges": [
+         *             {
+         *               "status": "submitted",
+         *               "at": "2025-03-15T10:00:00Z"
+         *             }
+         *           ]
+         *         }
+         *       ]
+         *     }
+         */
         'application/json': components['schemas']['OrderHistoryImportDto'];
       };
     };
     responses: {
+      /** @description OK */
       200: {
         headers: {
           [name: string]: unknown;
@@ -5380,9 +10322,105 @@ export interface operations {
           'application/json': components['schemas']['HistoryImportResultView'];
         };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, integration (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, integration.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      413: components['responses']['PayloadTooLarge'];
+      415: components['responses']['UnsupportedMediaType'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  AlertsController_list: {
+  handOverOrder: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description ETag of the record as the caller read it, e.g. "3": the hand-over is refused (412) if it changed since; optional */
+        'If-Match'?: string;
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *       "toRepId": "0b1c2d3e-4f5a-4b7c-8d9e-0f1a2b3c4d5e",
+         *       "reason": "Li Wei moves to the west region; 王芳 takes over East China accounts"
+         *     }
+         */
+        'application/json': components['schemas']['HandOverDto'];
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['HandedOverOrderView'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      /** @description Conflict: the record's state does not allow this (the `code` says why, e.g. ILLEGAL_TRANSITION) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      412: components['responses']['PreconditionFailed'];
+      413: components['responses']['PayloadTooLarge'];
+      415: components['responses']['UnsupportedMediaType'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
+    };
+  };
+  listAlerts: {
     parameters: {
       query?: {
         limit?: number;
@@ -5403,15 +10441,54 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /**
+       * @description Newest first
+       *
+       *     With `Accept: text/csv`: every page of this list (same filters, scope and sort) as one streamed CSV file (UTF-8 with BOM, RFC 4180, a header row, nested fields as dotted columns, formula cells prefixed with `'`), at most X-Export-Row-Limit rows; the trailer X-Export-Truncated says whether the cap cut it.
+       */
       200: {
+        headers: {
+          /** @description CSV only: `attachment; filename="<list>-<UTC time>.csv"` */
+          'Content-Disposition'?: string;
+          /** @description CSV only: the most rows one export holds (CSV_EXPORT_MAX_ROWS) */
+          'X-Export-Row-Limit'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['AlertView'][];
+            /** @description Pass as `cursor` for the next page; null on the last */
+            nextCursor: string | null;
+          };
+          'text/csv': string;
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager, sales_rep (FORBIDDEN) */
+      403: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager, sales_rep.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  AlertsController_acknowledge: {
+  acknowledgeAlert: {
     parameters: {
       query?: never;
       header?: never;
@@ -5422,15 +10499,51 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description The alert, acknowledged */
       201: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['AlertView'];
+        };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager, sales_rep (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager, sales_rep.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      /** @description Conflict: the record's state does not allow this (the `code` says why, e.g. ILLEGAL_TRANSITION) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  ItemsController_get: {
+  getItem: {
     parameters: {
       query?: never;
       header?: never;
@@ -5441,6 +10554,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description OK */
       200: {
         headers: {
           [name: string]: unknown;
@@ -5449,9 +10563,33 @@ export interface operations {
           'application/json': components['schemas']['ItemWithStockDto'];
         };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager, sales_rep, integration (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager, sales_rep, integration.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  ItemsController_upsert: {
+  setItem: {
     parameters: {
       query?: never;
       header?: never;
@@ -5462,6 +10600,12 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "name": "Ergonomic office chair",
+         *       "productLine": "furniture"
+         *     }
+         */
         'application/json': components['schemas']['UpsertItemDto'];
       };
     };
@@ -5484,9 +10628,43 @@ export interface operations {
           'application/json': components['schemas']['ItemDto'];
         };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, integration, sales_manager (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, integration, sales_manager.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflict: the record's state does not allow this (the `code` says why, e.g. ILLEGAL_TRANSITION) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      413: components['responses']['PayloadTooLarge'];
+      415: components['responses']['UnsupportedMediaType'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  ItemsController_list: {
+  listItems: {
     parameters: {
       query?: {
         limit?: number;
@@ -5501,8 +10679,13 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description With `Accept: text/csv`: every page of this list (same filters, scope and sort) as one streamed CSV file (UTF-8 with BOM, RFC 4180, a header row, nested fields as dotted columns, formula cells prefixed with `'`), at most X-Export-Row-Limit rows; the trailer X-Export-Truncated says whether the cap cut it. */
       200: {
         headers: {
+          /** @description CSV only: `attachment; filename="<list>-<UTC time>.csv"` */
+          'Content-Disposition'?: string;
+          /** @description CSV only: the most rows one export holds (CSV_EXPORT_MAX_ROWS) */
+          'X-Export-Row-Limit'?: number;
           [name: string]: unknown;
         };
         content: {
@@ -5511,11 +10694,35 @@ export interface operations {
             /** @description Pass as `cursor` for the next page; null on the last */
             nextCursor: string | null;
           };
+          'text/csv': string;
         };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager, sales_rep, integration (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager, sales_rep, integration.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  WarehousesController_list: {
+  listWarehouses: {
     parameters: {
       query?: {
         limit?: number;
@@ -5528,8 +10735,13 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description With `Accept: text/csv`: every page of this list (same filters, scope and sort) as one streamed CSV file (UTF-8 with BOM, RFC 4180, a header row, nested fields as dotted columns, formula cells prefixed with `'`), at most X-Export-Row-Limit rows; the trailer X-Export-Truncated says whether the cap cut it. */
       200: {
         headers: {
+          /** @description CSV only: `attachment; filename="<list>-<UTC time>.csv"` */
+          'Content-Disposition'?: string;
+          /** @description CSV only: the most rows one export holds (CSV_EXPORT_MAX_ROWS) */
+          'X-Export-Row-Limit'?: number;
           [name: string]: unknown;
         };
         content: {
@@ -5538,11 +10750,35 @@ export interface operations {
             /** @description Pass as `cursor` for the next page; null on the last */
             nextCursor: string | null;
           };
+          'text/csv': string;
         };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager, sales_rep, integration (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager, sales_rep, integration.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  WarehousesController_create: {
+  createWarehouse: {
     parameters: {
       query?: never;
       header?: {
@@ -5554,10 +10790,17 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "id": "east",
+         *       "name": "East distribution centre"
+         *     }
+         */
         'application/json': components['schemas']['CreateWarehouseDto'];
       };
     };
     responses: {
+      /** @description Created */
       201: {
         headers: {
           [name: string]: unknown;
@@ -5566,9 +10809,44 @@ export interface operations {
           'application/json': components['schemas']['WarehouseDto'];
         };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, integration (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, integration.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflict: a request with the same Idempotency-Key is still running (IDEMPOTENCY_KEY_IN_FLIGHT) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      413: components['responses']['PayloadTooLarge'];
+      415: components['responses']['UnsupportedMediaType'];
+      422: components['responses']['IdempotencyKeyReused'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  StockController_receive: {
+  createStockReceipt: {
     parameters: {
       query?: never;
       header?: {
@@ -5580,10 +10858,19 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "sku": "CHAIR-001",
+         *       "warehouseId": "main",
+         *       "quantity": 20,
+         *       "note": "PO-2291 from supplier"
+         *     }
+         */
         'application/json': components['schemas']['ReceiveStockDto'];
       };
     };
     responses: {
+      /** @description Created */
       201: {
         headers: {
           [name: string]: unknown;
@@ -5592,9 +10879,44 @@ export interface operations {
           'application/json': components['schemas']['StockReceiptDto'];
         };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, integration, sales_manager (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, integration, sales_manager.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflict: a request with the same Idempotency-Key is still running (IDEMPOTENCY_KEY_IN_FLIGHT) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      413: components['responses']['PayloadTooLarge'];
+      415: components['responses']['UnsupportedMediaType'];
+      422: components['responses']['IdempotencyKeyReused'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  StockController_levels: {
+  listStock: {
     parameters: {
       query?: {
         limit?: number;
@@ -5611,8 +10933,13 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description With `Accept: text/csv`: every page of this list (same filters, scope and sort) as one streamed CSV file (UTF-8 with BOM, RFC 4180, a header row, nested fields as dotted columns, formula cells prefixed with `'`), at most X-Export-Row-Limit rows; the trailer X-Export-Truncated says whether the cap cut it. */
       200: {
         headers: {
+          /** @description CSV only: `attachment; filename="<list>-<UTC time>.csv"` */
+          'Content-Disposition'?: string;
+          /** @description CSV only: the most rows one export holds (CSV_EXPORT_MAX_ROWS) */
+          'X-Export-Row-Limit'?: number;
           [name: string]: unknown;
         };
         content: {
@@ -5621,11 +10948,35 @@ export interface operations {
             /** @description Pass as `cursor` for the next page; null on the last */
             nextCursor: string | null;
           };
+          'text/csv': string;
         };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager, sales_rep, integration (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager, sales_rep, integration.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  StockController_movements: {
+  listStockMovements: {
     parameters: {
       query?: {
         limit?: number;
@@ -5640,8 +10991,13 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description With `Accept: text/csv`: every page of this list (same filters, scope and sort) as one streamed CSV file (UTF-8 with BOM, RFC 4180, a header row, nested fields as dotted columns, formula cells prefixed with `'`), at most X-Export-Row-Limit rows; the trailer X-Export-Truncated says whether the cap cut it. */
       200: {
         headers: {
+          /** @description CSV only: `attachment; filename="<list>-<UTC time>.csv"` */
+          'Content-Disposition'?: string;
+          /** @description CSV only: the most rows one export holds (CSV_EXPORT_MAX_ROWS) */
+          'X-Export-Row-Limit'?: number;
           [name: string]: unknown;
         };
         content: {
@@ -5650,11 +11006,35 @@ export interface operations {
             /** @description Pass as `cursor` for the next page; null on the last */
             nextCursor: string | null;
           };
+          'text/csv': string;
         };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager, sales_rep (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager, sales_rep.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  ErpWebhookController_stock: {
+  receiveErpStockWebhook: {
     parameters: {
       query?: never;
       header: {
@@ -5668,6 +11048,15 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "eventId": "erp-evt-000123",
+         *       "type": "receipt",
+         *       "sku": "CHAIR-001",
+         *       "warehouseId": "main",
+         *       "quantity": 20
+         *     }
+         */
         'application/json': components['schemas']['ErpStockEventDto'];
       };
     };
@@ -5690,18 +11079,23 @@ export interface operations {
           'application/json': components['schemas']['ErpStockEventResultDto'];
         };
       };
+      400: components['responses']['BadRequest'];
       /** @description Missing, wrong or replayed (timestamp outside ±300 s) signature */
       401: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDetailsDto'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
+      413: components['responses']['PayloadTooLarge'];
+      415: components['responses']['UnsupportedMediaType'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  ReceivablesController_list: {
+  listReceivables: {
     parameters: {
       query?: {
         limit?: number;
@@ -5722,9 +11116,17 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description Newest first; reps see their own orders, managers their team */
+      /**
+       * @description Newest first; reps see their own orders, managers their team
+       *
+       *     With `Accept: text/csv`: every page of this list (same filters, scope and sort) as one streamed CSV file (UTF-8 with BOM, RFC 4180, a header row, nested fields as dotted columns, formula cells prefixed with `'`), at most X-Export-Row-Limit rows; the trailer X-Export-Truncated says whether the cap cut it.
+       */
       200: {
         headers: {
+          /** @description CSV only: `attachment; filename="<list>-<UTC time>.csv"` */
+          'Content-Disposition'?: string;
+          /** @description CSV only: the most rows one export holds (CSV_EXPORT_MAX_ROWS) */
+          'X-Export-Row-Limit'?: number;
           [name: string]: unknown;
         };
         content: {
@@ -5733,11 +11135,35 @@ export interface operations {
             /** @description Pass as `cursor` for the next page; null on the last */
             nextCursor: string | null;
           };
+          'text/csv': string;
         };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager, sales_rep (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager, sales_rep.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  ReceivablesController_byOrder: {
+  getReceivableByOrder: {
     parameters: {
       query?: never;
       header?: never;
@@ -5748,6 +11174,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description OK */
       200: {
         headers: {
           [name: string]: unknown;
@@ -5756,16 +11183,51 @@ export interface operations {
           'application/json': components['schemas']['ReceivableDetailView'];
         };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, integration, sales_manager, sales_rep (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, integration, sales_manager, sales_rep.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description No receivable for this order (not confirmed yet, or not yours) */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:not-found",
+           *       "title": "Not Found",
+           *       "status": 404,
+           *       "detail": "Lead 0b7e8c52-3b8f-4b8e-9a57-0c1d2e3f4a5b was not found.",
+           *       "code": "NOT_FOUND",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  ReceivablesController_get: {
+  getReceivable: {
     parameters: {
       query?: never;
       header?: never;
@@ -5776,6 +11238,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description OK */
       200: {
         headers: {
           [name: string]: unknown;
@@ -5784,15 +11247,51 @@ export interface operations {
           'application/json': components['schemas']['ReceivableDetailView'];
         };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, integration, sales_manager, sales_rep (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, integration, sales_manager, sales_rep.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No such record, or it is outside the caller's access scope (NOT_FOUND) */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:not-found",
+           *       "title": "Not Found",
+           *       "status": 404,
+           *       "detail": "Lead 0b7e8c52-3b8f-4b8e-9a57-0c1d2e3f4a5b was not found.",
+           *       "code": "NOT_FOUND",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  ReceivablesController_recordPayment: {
+  createReceivablePayment: {
     parameters: {
       query?: never;
       header?: {
@@ -5806,10 +11305,19 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "amount": "250.00",
+         *       "currency": "EUR",
+         *       "method": "bank_transfer",
+         *       "reference": "BANK-2026-00042"
+         *     }
+         */
         'application/json': components['schemas']['RecordPaymentDto'];
       };
     };
     responses: {
+      /** @description Created */
       201: {
         headers: {
           [name: string]: unknown;
@@ -5818,22 +11326,63 @@ export interface operations {
           'application/json': components['schemas']['RecordedPaymentView'];
         };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, integration, sales_manager (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, integration, sales_manager.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No such record, or it is outside the caller's access scope (NOT_FOUND) */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:not-found",
+           *       "title": "Not Found",
+           *       "status": 404,
+           *       "detail": "Lead 0b7e8c52-3b8f-4b8e-9a57-0c1d2e3f4a5b was not found.",
+           *       "code": "NOT_FOUND",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description OVERPAYMENT (more than outstanding), RECEIVABLE_VOIDED, DUPLICATE_PAYMENT_REFERENCE */
+      /** @description OVERPAYMENT (more than outstanding), RECEIVABLE_VOIDED, DUPLICATE_PAYMENT_REFERENCE; Conflict: the record's state does not allow this (the `code` says why, e.g. ILLEGAL_TRANSITION); or a request with the same Idempotency-Key is still running (IDEMPOTENCY_KEY_IN_FLIGHT) */
       409: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
+      413: components['responses']['PayloadTooLarge'];
+      415: components['responses']['UnsupportedMediaType'];
+      422: components['responses']['IdempotencyKeyReused'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  ErpPaymentWebhookController_payment: {
+  receiveErpPaymentWebhook: {
     parameters: {
       query?: never;
       header: {
@@ -5847,6 +11396,16 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "amount": "250.00",
+         *       "currency": "EUR",
+         *       "method": "bank_transfer",
+         *       "reference": "BANK-2026-00042",
+         *       "eventId": "erp-pay-000981",
+         *       "receivableId": "3f6c2a1e-8b7d-4c5e-9f0a-1b2c3d4e5f60"
+         *     }
+         */
         'application/json': components['schemas']['ErpPaymentEventDto'];
       };
     };
@@ -5869,21 +11428,23 @@ export interface operations {
           'application/json': components['schemas']['ErpPaymentResultView'];
         };
       };
+      400: components['responses']['BadRequest'];
       /** @description Missing, wrong or replayed (timestamp outside ±300 s) signature */
       401: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDetailsDto'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description No such receivable */
       404: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDetailsDto'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
       /** @description OVERPAYMENT, RECEIVABLE_VOIDED, DUPLICATE_PAYMENT_REFERENCE */
@@ -5892,12 +11453,16 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDetailsDto'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
+      413: components['responses']['PayloadTooLarge'];
+      415: components['responses']['UnsupportedMediaType'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  ForecastController_accuracy: {
+  getAnalyticsForecastAccuracy: {
     parameters: {
       query: {
         /** @description ISO 4217 code; amounts are never summed across currencies */
@@ -5918,9 +11483,32 @@ export interface operations {
           'application/json': components['schemas']['RowsResponse'];
         };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  ForecastBackfillController_backfill: {
+  backfillAnalyticsForecastSnapshots: {
     parameters: {
       query?: never;
       header?: never;
@@ -5929,10 +11517,17 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "from": "2025-01",
+         *       "to": "2025-12"
+         *     }
+         */
         'application/json': components['schemas']['ForecastBackfillDto'];
       };
     };
     responses: {
+      /** @description OK */
       200: {
         headers: {
           [name: string]: unknown;
@@ -5941,9 +11536,34 @@ export interface operations {
           'application/json': components['schemas']['ForecastBackfillView'];
         };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, integration (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, integration.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      413: components['responses']['PayloadTooLarge'];
+      415: components['responses']['UnsupportedMediaType'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  AnalyticsController_sales: {
+  getAnalyticsSales: {
     parameters: {
       query?: {
         /** @description First day, inclusive (business time zone, CRM_TIMEZONE, default UTC). Default: the first day of the month 11 months ago */
@@ -5969,9 +11589,32 @@ export interface operations {
           'application/json': components['schemas']['SeriesResponse'];
         };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager, sales_rep (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager, sales_rep.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  AnalyticsController_funnel: {
+  getAnalyticsFunnel: {
     parameters: {
       query?: {
         /** @description First day, inclusive (business time zone, CRM_TIMEZONE, default UTC). Default: the first day of the month 11 months ago */
@@ -5998,9 +11641,32 @@ export interface operations {
           'application/json': components['schemas']['SeriesResponse'];
         };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager, sales_rep (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager, sales_rep.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  AnalyticsController_pipeline: {
+  getAnalyticsPipeline: {
     parameters: {
       query?: {
         /** @description Answer from the stage history as the pipeline stood at the end of this day (midnight in the business time zone, CRM_TIMEZONE, default UTC) */
@@ -6024,9 +11690,32 @@ export interface operations {
           'application/json': components['schemas']['SeriesResponse'];
         };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager, sales_rep (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager, sales_rep.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  AnalyticsController_cycleTime: {
+  getAnalyticsCycleTime: {
     parameters: {
       query?: {
         /** @description First day, inclusive (business time zone, CRM_TIMEZONE, default UTC). Default: the first day of the month 11 months ago */
@@ -6049,9 +11738,32 @@ export interface operations {
           'application/json': components['schemas']['RowsResponse'];
         };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager, sales_rep (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager, sales_rep.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  AnalyticsController_forecast: {
+  getAnalyticsForecast: {
     parameters: {
       query: {
         /** @description Months ahead */
@@ -6076,9 +11788,32 @@ export interface operations {
           'application/json': components['schemas']['SeriesResponse'];
         };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager, sales_rep (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager, sales_rep.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  AnalyticsController_kpiTable: {
+  listAnalyticsKpis: {
     parameters: {
       query: {
         /** @description A year (2026), quarter (2026-Q3) or month (2026-07) of the business time zone, CRM_TIMEZONE, default UTC */
@@ -6102,9 +11837,32 @@ export interface operations {
           'application/json': components['schemas']['RowsResponse'];
         };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager, sales_rep (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager, sales_rep.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  AnalyticsController_rankings: {
+  listAnalyticsRankings: {
     parameters: {
       query: {
         /** @description A year (2026), quarter (2026-Q3) or month (2026-07) of the business time zone, CRM_TIMEZONE, default UTC */
@@ -6130,9 +11888,32 @@ export interface operations {
           'application/json': components['schemas']['RowsResponse'];
         };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager, sales_rep (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager, sales_rep.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  AnalyticsController_repReport: {
+  getAnalyticsRepReport: {
     parameters: {
       query: {
         /** @description A year (2026), quarter (2026-Q3) or month (2026-07) of the business time zone, CRM_TIMEZONE, default UTC */
@@ -6153,11 +11934,37 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['RepReportView'];
+        };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager, sales_rep (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager, sales_rep.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  QuotasController_put: {
+  setQuota: {
     parameters: {
       query?: never;
       header?: never;
@@ -6169,6 +11976,12 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "amount": "120000.00",
+         *       "currency": "EUR"
+         *     }
+         */
         'application/json': components['schemas']['PutQuotaDto'];
       };
     };
@@ -6182,20 +11995,47 @@ export interface operations {
           'application/json': components['schemas']['QuotaView'];
         };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
       /** @description REP_NOT_IN_TEAM: a manager sets quotas for the reps of their team only */
       403: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
+      /** @description Conflict: the record's state does not allow this (the `code` says why, e.g. ILLEGAL_TRANSITION) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      413: components['responses']['PayloadTooLarge'];
+      415: components['responses']['UnsupportedMediaType'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  QuotasController_list: {
+  listQuotas: {
     parameters: {
       query: {
         /** @description A year, quarter or month of the business time zone (CRM_TIMEZONE, default UTC) */
-        period: unknown;
+        period: string;
       };
       header?: never;
       path?: never;
@@ -6203,6 +12043,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description OK */
       200: {
         headers: {
           [name: string]: unknown;
@@ -6211,9 +12052,32 @@ export interface operations {
           'application/json': components['schemas']['QuotaListView'];
         };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager, sales_rep (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager, sales_rep.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  IncentivesController_get: {
+  getIncentivePlan: {
     parameters: {
       query?: never;
       header?: never;
@@ -6234,9 +12098,33 @@ export interface operations {
           'application/json': components['schemas']['IncentivePlanView'];
         };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager, sales_rep (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager, sales_rep.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  IncentivesController_put: {
+  setIncentivePlan: {
     parameters: {
       query?: never;
       header?: {
@@ -6251,6 +12139,28 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "currency": "EUR",
+         *       "commission": {
+         *         "method": "marginal",
+         *         "bands": [
+         *           {
+         *             "from": "0.8",
+         *             "to": "1",
+         *             "rate": "0.05"
+         *           }
+         *         ]
+         *       },
+         *       "bonuses": [
+         *         {
+         *           "metric": "revenue",
+         *           "top": 3,
+         *           "amount": "500.00"
+         *         }
+         *       ]
+         *     }
+         */
         'application/json': components['schemas']['PutIncentivePlanDto'];
       };
     };
@@ -6264,23 +12174,44 @@ export interface operations {
           'application/json': components['schemas']['IncentivePlanView'];
         };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
       /** @description TEAM_NOT_YOURS: a manager sets the plan of their own team only */
       403: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description PLAN_EXISTS: the plan exists and the request has no If-Match */
+      /** @description PLAN_EXISTS: the plan exists and the request has no If-Match; Conflict: the record's state does not allow this (the `code` says why, e.g. ILLEGAL_TRANSITION) */
       409: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
+      412: components['responses']['PreconditionFailed'];
+      413: components['responses']['PayloadTooLarge'];
+      415: components['responses']['UnsupportedMediaType'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  IncentivesController_remove: {
+  deleteIncentivePlan: {
     parameters: {
       query?: never;
       header: {
@@ -6302,12 +12233,47 @@ export interface operations {
         };
         content?: never;
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      /** @description Conflict: the record's state does not allow this (the `code` says why, e.g. ILLEGAL_TRANSITION) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      412: components['responses']['PreconditionFailed'];
+      428: components['responses']['PreconditionRequired'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  IncentivesController_list: {
+  listIncentivePlans: {
     parameters: {
       query: {
-        period: unknown;
+        period: string;
       };
       header?: never;
       path?: never;
@@ -6315,6 +12281,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description OK */
       200: {
         headers: {
           [name: string]: unknown;
@@ -6323,9 +12290,32 @@ export interface operations {
           'application/json': components['schemas']['IncentivePlanListView'];
         };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager, sales_rep (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager, sales_rep.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  IncentivesController_earned: {
+  listIncentives: {
     parameters: {
       query: {
         /** @description A year (2026), quarter (2026-Q3) or month (2026-07) */
@@ -6346,9 +12336,32 @@ export interface operations {
           'application/json': components['schemas']['IncentivesView'];
         };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager, sales_rep (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager, sales_rep.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  DuplicateRulesController_list: {
+  listDuplicateRules: {
     parameters: {
       query?: never;
       header?: never;
@@ -6357,15 +12370,40 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description OK */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['DuplicateRuleListView'];
+        };
       };
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  DuplicateRulesController_update: {
+  updateDuplicateRule: {
     parameters: {
       query?: never;
       header: {
@@ -6379,19 +12417,64 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "action": "block"
+         *     }
+         */
         'application/json': components['schemas']['UpdateDuplicateRuleDto'];
       };
     };
     responses: {
+      /** @description OK */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['DuplicateRuleView'];
+        };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      /** @description Conflict: the record's state does not allow this (the `code` says why, e.g. ILLEGAL_TRANSITION) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      412: components['responses']['PreconditionFailed'];
+      413: components['responses']['PayloadTooLarge'];
+      415: components['responses']['UnsupportedMediaType'];
+      428: components['responses']['PreconditionRequired'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  CandidatesController_list: {
+  listDuplicateCandidates: {
     parameters: {
       query?: {
         limit?: number;
@@ -6407,15 +12490,54 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /**
+       * @description Newest first, each record with its name
+       *
+       *     With `Accept: text/csv`: every page of this list (same filters, scope and sort) as one streamed CSV file (UTF-8 with BOM, RFC 4180, a header row, nested fields as dotted columns, formula cells prefixed with `'`), at most X-Export-Row-Limit rows; the trailer X-Export-Truncated says whether the cap cut it.
+       */
       200: {
+        headers: {
+          /** @description CSV only: `attachment; filename="<list>-<UTC time>.csv"` */
+          'Content-Disposition'?: string;
+          /** @description CSV only: the most rows one export holds (CSV_EXPORT_MAX_ROWS) */
+          'X-Export-Row-Limit'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['DuplicateCandidatePairView'][];
+            /** @description Pass as `cursor` for the next page; null on the last */
+            nextCursor: string | null;
+          };
+          'text/csv': string;
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager (FORBIDDEN) */
+      403: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  CandidatesController_dismiss: {
+  dismissDuplicateCandidate: {
     parameters: {
       query?: never;
       header?: never;
@@ -6426,15 +12548,51 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description OK */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['DuplicateCandidateView'];
+        };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      /** @description Conflict: the record's state does not allow this (the `code` says why, e.g. ILLEGAL_TRANSITION) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  CandidatesController_scan: {
+  runDuplicateScan: {
     parameters: {
       query?: never;
       header?: never;
@@ -6443,21 +12601,46 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description OK */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ScanResultView'];
+        };
       };
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  AccountsController_list: {
+  listAccounts: {
     parameters: {
       query?: {
         limit?: number;
         /** @description Opaque `nextCursor` of the previous page; omit for the first page */
         cursor?: string;
-        /** @description fragment of the name (Latin or Chinese), a domain or the tax id */
+        /** @description fragment of the name (Latin or Chinese), a domain or the tax id; case-insensitive, anywhere in the text (Latin or Chinese, 2–100 characters) */
         q?: string;
         ownerId?: string;
         team?: string;
@@ -6471,15 +12654,50 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description With `Accept: text/csv`: every page of this list (same filters, scope and sort) as one streamed CSV file (UTF-8 with BOM, RFC 4180, a header row, nested fields as dotted columns, formula cells prefixed with `'`), at most X-Export-Row-Limit rows; the trailer X-Export-Truncated says whether the cap cut it. */
       200: {
+        headers: {
+          /** @description CSV only: `attachment; filename="<list>-<UTC time>.csv"` */
+          'Content-Disposition'?: string;
+          /** @description CSV only: the most rows one export holds (CSV_EXPORT_MAX_ROWS) */
+          'X-Export-Row-Limit'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['AccountView'][];
+            /** @description Pass as `cursor` for the next page; null on the last */
+            nextCursor: string | null;
+          };
+          'text/csv': string;
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager, sales_rep (FORBIDDEN) */
+      403: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager, sales_rep.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  AccountsController_create: {
+  createAccount: {
     parameters: {
       query?: {
         /** @description true saves although a "warn" duplicate rule matched (409 DUPLICATE_WARNING); a "block" rule (409 DUPLICATE_BLOCKED) still refuses */
@@ -6494,19 +12712,83 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "domains": [
+         *         "acme.example"
+         *       ],
+         *       "industry": "manufacturing",
+         *       "region": "north",
+         *       "taxId": "91110000802100433B",
+         *       "billingAddress": {
+         *         "line1": "88 Jianguo Road",
+         *         "city": "Beijing",
+         *         "region": "Chaoyang",
+         *         "postalCode": "100022",
+         *         "country": "CN"
+         *       },
+         *       "shippingAddress": {
+         *         "line1": "88 Jianguo Road",
+         *         "city": "Beijing",
+         *         "region": "Chaoyang",
+         *         "postalCode": "100022",
+         *         "country": "CN"
+         *       },
+         *       "currency": "CNY",
+         *       "name": "北京华为科技有限公司"
+         *     }
+         */
         'application/json': components['schemas']['CreateAccountDto'];
       };
     };
     responses: {
+      /** @description Created */
       201: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['AccountView'];
+        };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager, sales_rep (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager, sales_rep.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description DUPLICATE_WARNING: a "warn" rule matched another record (send allowDuplicate=true to save anyway); DUPLICATE_BLOCKED: a "block" rule matched; Conflict: a request with the same Idempotency-Key is still running (IDEMPOTENCY_KEY_IN_FLIGHT) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      413: components['responses']['PayloadTooLarge'];
+      415: components['responses']['UnsupportedMediaType'];
+      422: components['responses']['IdempotencyKeyReused'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  AccountsController_get: {
+  getAccount: {
     parameters: {
       query?: never;
       header?: never;
@@ -6517,15 +12799,42 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description OK */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['AccountView'];
+        };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager, sales_rep (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager, sales_rep.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  AccountsController_update: {
+  updateAccount: {
     parameters: {
       query?: {
         /** @description true saves although a "warn" duplicate rule matched (409 DUPLICATE_WARNING); a "block" rule (409 DUPLICATE_BLOCKED) still refuses */
@@ -6542,25 +12851,90 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "domains": [
+         *         "acme.example"
+         *       ],
+         *       "industry": "manufacturing",
+         *       "region": "north",
+         *       "taxId": "91110000802100433B",
+         *       "billingAddress": {
+         *         "line1": "88 Jianguo Road",
+         *         "city": "Beijing",
+         *         "region": "Chaoyang",
+         *         "postalCode": "100022",
+         *         "country": "CN"
+         *       },
+         *       "shippingAddress": {
+         *         "line1": "88 Jianguo Road",
+         *         "city": "Beijing",
+         *         "region": "Chaoyang",
+         *         "postalCode": "100022",
+         *         "country": "CN"
+         *       },
+         *       "currency": "CNY"
+         *     }
+         */
         'application/json': components['schemas']['UpdateAccountDto'];
       };
     };
     responses: {
+      /** @description OK */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['AccountView'];
+        };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager, sales_rep (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager, sales_rep.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      /** @description DUPLICATE_WARNING: a "warn" rule matched another record (send allowDuplicate=true to save anyway); DUPLICATE_BLOCKED: a "block" rule matched; Conflict: the record's state does not allow this (the `code` says why, e.g. ILLEGAL_TRANSITION) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      412: components['responses']['PreconditionFailed'];
+      413: components['responses']['PayloadTooLarge'];
+      415: components['responses']['UnsupportedMediaType'];
+      428: components['responses']['PreconditionRequired'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  ContactsController_list: {
+  listContacts: {
     parameters: {
       query?: {
         limit?: number;
         /** @description Opaque `nextCursor` of the previous page; omit for the first page */
         cursor?: string;
-        /** @description fragment of the name, company (Latin or Chinese), email or phone */
+        /** @description fragment of the name, company (Latin or Chinese), email or phone; case-insensitive, anywhere in the text (Latin or Chinese, 2–100 characters) */
         q?: string;
         /** @description current members of this account */
         accountId?: string;
@@ -6573,15 +12947,50 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description With `Accept: text/csv`: every page of this list (same filters, scope and sort) as one streamed CSV file (UTF-8 with BOM, RFC 4180, a header row, nested fields as dotted columns, formula cells prefixed with `'`), at most X-Export-Row-Limit rows; the trailer X-Export-Truncated says whether the cap cut it. */
       200: {
+        headers: {
+          /** @description CSV only: `attachment; filename="<list>-<UTC time>.csv"` */
+          'Content-Disposition'?: string;
+          /** @description CSV only: the most rows one export holds (CSV_EXPORT_MAX_ROWS) */
+          'X-Export-Row-Limit'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['ContactView'][];
+            /** @description Pass as `cursor` for the next page; null on the last */
+            nextCursor: string | null;
+          };
+          'text/csv': string;
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager, sales_rep (FORBIDDEN) */
+      403: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager, sales_rep.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  ContactsController_create: {
+  createContact: {
     parameters: {
       query?: {
         /** @description true saves although a "warn" duplicate rule matched (409 DUPLICATE_WARNING); a "block" rule (409 DUPLICATE_BLOCKED) still refuses */
@@ -6596,19 +13005,69 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "title": "Purchasing manager",
+         *       "emails": [
+         *         "li.wei@acme.example"
+         *       ],
+         *       "phones": [
+         *         "+86 138 0013 8000"
+         *       ],
+         *       "name": "李伟"
+         *     }
+         */
         'application/json': components['schemas']['CreateContactDto'];
       };
     };
     responses: {
+      /** @description Created */
       201: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ContactDetailView'];
+        };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager, sales_rep (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager, sales_rep.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description DUPLICATE_WARNING: a "warn" rule matched another record (send allowDuplicate=true to save anyway); DUPLICATE_BLOCKED: a "block" rule matched; Conflict: a request with the same Idempotency-Key is still running (IDEMPOTENCY_KEY_IN_FLIGHT) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      413: components['responses']['PayloadTooLarge'];
+      415: components['responses']['UnsupportedMediaType'];
+      422: components['responses']['IdempotencyKeyReused'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  ContactsController_get: {
+  getContact: {
     parameters: {
       query?: never;
       header?: never;
@@ -6619,15 +13078,42 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description OK */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ContactDetailView'];
+        };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager, sales_rep (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager, sales_rep.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  ContactsController_update: {
+  updateContact: {
     parameters: {
       query?: {
         /** @description true saves although a "warn" duplicate rule matched (409 DUPLICATE_WARNING); a "block" rule (409 DUPLICATE_BLOCKED) still refuses */
@@ -6644,19 +13130,70 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "title": "Purchasing manager",
+         *       "emails": [
+         *         "li.wei@acme.example"
+         *       ],
+         *       "phones": [
+         *         "+86 138 0013 8000"
+         *       ]
+         *     }
+         */
         'application/json': components['schemas']['UpdateContactDto'];
       };
     };
     responses: {
+      /** @description OK */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ContactDetailView'];
+        };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager, sales_rep (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager, sales_rep.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      /** @description DUPLICATE_WARNING: a "warn" rule matched another record (send allowDuplicate=true to save anyway); DUPLICATE_BLOCKED: a "block" rule matched; Conflict: the record's state does not allow this (the `code` says why, e.g. ILLEGAL_TRANSITION) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      412: components['responses']['PreconditionFailed'];
+      413: components['responses']['PayloadTooLarge'];
+      415: components['responses']['UnsupportedMediaType'];
+      428: components['responses']['PreconditionRequired'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  TimelineController_accountTimeline: {
+  listAccountTimeline: {
     parameters: {
       query?: {
         limit?: number;
@@ -6681,15 +13218,55 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /**
+       * @description Newest first
+       *
+       *     With `Accept: text/csv`: every page of this list (same filters, scope and sort) as one streamed CSV file (UTF-8 with BOM, RFC 4180, a header row, nested fields as dotted columns, formula cells prefixed with `'`), at most X-Export-Row-Limit rows; the trailer X-Export-Truncated says whether the cap cut it.
+       */
       200: {
+        headers: {
+          /** @description CSV only: `attachment; filename="<list>-<UTC time>.csv"` */
+          'Content-Disposition'?: string;
+          /** @description CSV only: the most rows one export holds (CSV_EXPORT_MAX_ROWS) */
+          'X-Export-Row-Limit'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['TimelineEntryView'][];
+            /** @description Pass as `cursor` for the next page; null on the last */
+            nextCursor: string | null;
+          };
+          'text/csv': string;
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager, sales_rep (FORBIDDEN) */
+      403: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager, sales_rep.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  TimelineController_contactTimeline: {
+  listContactTimeline: {
     parameters: {
       query?: {
         limit?: number;
@@ -6714,15 +13291,55 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /**
+       * @description Newest first
+       *
+       *     With `Accept: text/csv`: every page of this list (same filters, scope and sort) as one streamed CSV file (UTF-8 with BOM, RFC 4180, a header row, nested fields as dotted columns, formula cells prefixed with `'`), at most X-Export-Row-Limit rows; the trailer X-Export-Truncated says whether the cap cut it.
+       */
       200: {
+        headers: {
+          /** @description CSV only: `attachment; filename="<list>-<UTC time>.csv"` */
+          'Content-Disposition'?: string;
+          /** @description CSV only: the most rows one export holds (CSV_EXPORT_MAX_ROWS) */
+          'X-Export-Row-Limit'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['TimelineEntryView'][];
+            /** @description Pass as `cursor` for the next page; null on the last */
+            nextCursor: string | null;
+          };
+          'text/csv': string;
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager, sales_rep (FORBIDDEN) */
+      403: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager, sales_rep.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  TimelineController_accountSummary: {
+  getAccountSummary: {
     parameters: {
       query?: never;
       header?: never;
@@ -6733,15 +13350,42 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description OK */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['CustomerSummaryView'];
+        };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager, sales_rep (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager, sales_rep.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  TimelineController_contactSummary: {
+  getContactSummary: {
     parameters: {
       query?: never;
       header?: never;
@@ -6752,15 +13396,42 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description OK */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['CustomerSummaryView'];
+        };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager, sales_rep (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager, sales_rep.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  MergesController_mergeAccounts: {
+  mergeAccounts: {
     parameters: {
       query?: never;
       header: {
@@ -6774,19 +13445,65 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "mergedId": "9a4e2b7c-1d3f-4e5a-8b6c-7d8e9f0a1b2c",
+         *       "fields": {}
+         *     }
+         */
         'application/json': components['schemas']['MergeAccountsDto'];
       };
     };
     responses: {
+      /** @description Created */
       201: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['AccountMergeView'];
+        };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      /** @description Conflict: the record's state does not allow this (the `code` says why, e.g. ILLEGAL_TRANSITION) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      412: components['responses']['PreconditionFailed'];
+      413: components['responses']['PayloadTooLarge'];
+      415: components['responses']['UnsupportedMediaType'];
+      428: components['responses']['PreconditionRequired'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  MergesController_mergeContacts: {
+  mergeContacts: {
     parameters: {
       query?: never;
       header: {
@@ -6800,19 +13517,65 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "mergedId": "9a4e2b7c-1d3f-4e5a-8b6c-7d8e9f0a1b2c",
+         *       "fields": {}
+         *     }
+         */
         'application/json': components['schemas']['MergeContactsDto'];
       };
     };
     responses: {
+      /** @description Created */
       201: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ContactMergeView'];
+        };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      /** @description Conflict: the record's state does not allow this (the `code` says why, e.g. ILLEGAL_TRANSITION) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      412: components['responses']['PreconditionFailed'];
+      413: components['responses']['PayloadTooLarge'];
+      415: components['responses']['UnsupportedMediaType'];
+      428: components['responses']['PreconditionRequired'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  MergesController_undo: {
+  undoMerge: {
     parameters: {
       query?: never;
       header?: never;
@@ -6823,15 +13586,51 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description OK */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['UndoneMergeView'];
+        };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      /** @description Conflict: the record's state does not allow this (the `code` says why, e.g. ILLEGAL_TRANSITION) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  MergesController_list: {
+  listMerges: {
     parameters: {
       query?: {
         limit?: number;
@@ -6847,15 +13646,54 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /**
+       * @description Newest first
+       *
+       *     With `Accept: text/csv`: every page of this list (same filters, scope and sort) as one streamed CSV file (UTF-8 with BOM, RFC 4180, a header row, nested fields as dotted columns, formula cells prefixed with `'`), at most X-Export-Row-Limit rows; the trailer X-Export-Truncated says whether the cap cut it.
+       */
       200: {
+        headers: {
+          /** @description CSV only: `attachment; filename="<list>-<UTC time>.csv"` */
+          'Content-Disposition'?: string;
+          /** @description CSV only: the most rows one export holds (CSV_EXPORT_MAX_ROWS) */
+          'X-Export-Row-Limit'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['MergeRecordView'][];
+            /** @description Pass as `cursor` for the next page; null on the last */
+            nextCursor: string | null;
+          };
+          'text/csv': string;
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager (FORBIDDEN) */
+      403: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  InboxController_list: {
+  listNotifications: {
     parameters: {
       query?: {
         limit?: number;
@@ -6876,7 +13714,9 @@ export interface operations {
           | 'customer_complaint'
           | 'receivable_overdue'
           | 'escalated'
-          | 'webhook_endpoint_disabled';
+          | 'webhook_endpoint_disabled'
+          | 'opportunity_handed_over'
+          | 'order_handed_over';
       };
       header?: never;
       path?: never;
@@ -6884,9 +13724,17 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description unread first, then newest */
+      /**
+       * @description unread first, then newest
+       *
+       *     With `Accept: text/csv`: every page of this list (same filters, scope and sort) as one streamed CSV file (UTF-8 with BOM, RFC 4180, a header row, nested fields as dotted columns, formula cells prefixed with `'`), at most X-Export-Row-Limit rows; the trailer X-Export-Truncated says whether the cap cut it.
+       */
       200: {
         headers: {
+          /** @description CSV only: `attachment; filename="<list>-<UTC time>.csv"` */
+          'Content-Disposition'?: string;
+          /** @description CSV only: the most rows one export holds (CSV_EXPORT_MAX_ROWS) */
+          'X-Export-Row-Limit'?: number;
           [name: string]: unknown;
         };
         content: {
@@ -6895,11 +13743,35 @@ export interface operations {
             /** @description Pass as `cursor` for the next page; null on the last */
             nextCursor: string | null;
           };
+          'text/csv': string;
         };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager, sales_rep, integration, product_team, finance (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager, sales_rep, integration, product_team, finance.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  InboxController_unreadCount: {
+  getUnreadNotificationCount: {
     parameters: {
       query?: never;
       header?: never;
@@ -6908,6 +13780,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description OK */
       200: {
         headers: {
           [name: string]: unknown;
@@ -6916,9 +13789,31 @@ export interface operations {
           'application/json': components['schemas']['UnreadCountDto'];
         };
       };
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager, sales_rep, integration, product_team, finance (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager, sales_rep, integration, product_team, finance.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  InboxController_stream: {
+  streamNotifications: {
     parameters: {
       query?: {
         /** @description the last event id received, when the client cannot send the Last-Event-ID header */
@@ -6944,9 +13839,32 @@ export interface operations {
           'text/event-stream': string;
         };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager, sales_rep, integration, product_team, finance (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager, sales_rep, integration, product_team, finance.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  InboxController_readAll: {
+  markAllNotificationsRead: {
     parameters: {
       query?: never;
       header?: never;
@@ -6955,10 +13873,16 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "before": "1024"
+         *     }
+         */
         'application/json': components['schemas']['ReadAllDto'];
       };
     };
     responses: {
+      /** @description OK */
       200: {
         headers: {
           [name: string]: unknown;
@@ -6967,9 +13891,34 @@ export interface operations {
           'application/json': components['schemas']['ReadAllResultDto'];
         };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager, sales_rep, integration, product_team, finance (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager, sales_rep, integration, product_team, finance.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      413: components['responses']['PayloadTooLarge'];
+      415: components['responses']['UnsupportedMediaType'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  InboxController_read: {
+  markNotificationRead: {
     parameters: {
       query?: never;
       header?: never;
@@ -6980,6 +13929,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description OK */
       200: {
         headers: {
           [name: string]: unknown;
@@ -6988,9 +13938,42 @@ export interface operations {
           'application/json': components['schemas']['NotificationItemDto'];
         };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager, sales_rep, integration, product_team, finance (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager, sales_rep, integration, product_team, finance.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      /** @description Conflict: the record's state does not allow this (the `code` says why, e.g. ILLEGAL_TRANSITION) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  InboxController_unread: {
+  markNotificationUnread: {
     parameters: {
       query?: never;
       header?: never;
@@ -7001,6 +13984,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description OK */
       200: {
         headers: {
           [name: string]: unknown;
@@ -7009,9 +13993,42 @@ export interface operations {
           'application/json': components['schemas']['NotificationItemDto'];
         };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager, sales_rep, integration, product_team, finance (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager, sales_rep, integration, product_team, finance.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      /** @description Conflict: the record's state does not allow this (the `code` says why, e.g. ILLEGAL_TRANSITION) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  InboxController_archive: {
+  archiveNotification: {
     parameters: {
       query?: never;
       header?: never;
@@ -7022,6 +14039,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description OK */
       200: {
         headers: {
           [name: string]: unknown;
@@ -7030,9 +14048,42 @@ export interface operations {
           'application/json': components['schemas']['NotificationItemDto'];
         };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager, sales_rep, integration, product_team, finance (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager, sales_rep, integration, product_team, finance.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      /** @description Conflict: the record's state does not allow this (the `code` says why, e.g. ILLEGAL_TRANSITION) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  InboxController_snooze: {
+  snoozeNotification: {
     parameters: {
       query?: never;
       header?: never;
@@ -7043,10 +14094,16 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "until": "2026-12-05T09:00:00Z"
+         *     }
+         */
         'application/json': components['schemas']['SnoozeDto'];
       };
     };
     responses: {
+      /** @description OK */
       200: {
         headers: {
           [name: string]: unknown;
@@ -7055,9 +14112,44 @@ export interface operations {
           'application/json': components['schemas']['NotificationItemDto'];
         };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager, sales_rep, integration, product_team, finance (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager, sales_rep, integration, product_team, finance.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      /** @description Conflict: the record's state does not allow this (the `code` says why, e.g. ILLEGAL_TRANSITION) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      413: components['responses']['PayloadTooLarge'];
+      415: components['responses']['UnsupportedMediaType'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  WebhookEndpointsController_list: {
+  listWebhookEndpoints: {
     parameters: {
       query?: {
         limit?: number;
@@ -7070,15 +14162,50 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description With `Accept: text/csv`: every page of this list (same filters, scope and sort) as one streamed CSV file (UTF-8 with BOM, RFC 4180, a header row, nested fields as dotted columns, formula cells prefixed with `'`), at most X-Export-Row-Limit rows; the trailer X-Export-Truncated says whether the cap cut it. */
       200: {
+        headers: {
+          /** @description CSV only: `attachment; filename="<list>-<UTC time>.csv"` */
+          'Content-Disposition'?: string;
+          /** @description CSV only: the most rows one export holds (CSV_EXPORT_MAX_ROWS) */
+          'X-Export-Row-Limit'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['WebhookEndpointView'][];
+            /** @description Pass as `cursor` for the next page; null on the last */
+            nextCursor: string | null;
+          };
+          'text/csv': string;
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager, sales_rep, integration, product_team, finance (FORBIDDEN) */
+      403: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager, sales_rep, integration, product_team, finance.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  WebhookEndpointsController_create: {
+  createWebhookEndpoint: {
     parameters: {
       query?: never;
       header?: never;
@@ -7087,19 +14214,55 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "types": [
+         *         "lead_assigned"
+         *       ],
+         *       "url": "https://hooks.example.com/crm"
+         *     }
+         */
         'application/json': components['schemas']['CreateWebhookEndpointDto'];
       };
     };
     responses: {
+      /** @description Created */
       201: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['WebhookEndpointWithSecretView'];
+        };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager, sales_rep, integration, product_team, finance (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager, sales_rep, integration, product_team, finance.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      413: components['responses']['PayloadTooLarge'];
+      415: components['responses']['UnsupportedMediaType'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  WebhookEndpointsController_get: {
+  getWebhookEndpoint: {
     parameters: {
       query?: never;
       header?: never;
@@ -7110,15 +14273,42 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description OK */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['WebhookEndpointView'];
+        };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager, sales_rep, integration, product_team, finance (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager, sales_rep, integration, product_team, finance.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  WebhookEndpointsController_delete: {
+  deleteWebhookEndpoint: {
     parameters: {
       query?: never;
       header?: never;
@@ -7129,15 +14319,49 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description Removed; nothing more is sent to it */
       204: {
         headers: {
           [name: string]: unknown;
         };
         content?: never;
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager, sales_rep, integration, product_team, finance (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager, sales_rep, integration, product_team, finance.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      /** @description Conflict: the record's state does not allow this (the `code` says why, e.g. ILLEGAL_TRANSITION) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  WebhookEndpointsController_update: {
+  updateWebhookEndpoint: {
     parameters: {
       query?: never;
       header: {
@@ -7151,19 +14375,66 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "types": [
+         *         "lead_assigned"
+         *       ]
+         *     }
+         */
         'application/json': components['schemas']['UpdateWebhookEndpointDto'];
       };
     };
     responses: {
+      /** @description OK */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['WebhookEndpointView'];
+        };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager, sales_rep, integration, product_team, finance (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager, sales_rep, integration, product_team, finance.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      /** @description Conflict: the record's state does not allow this (the `code` says why, e.g. ILLEGAL_TRANSITION) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      412: components['responses']['PreconditionFailed'];
+      413: components['responses']['PayloadTooLarge'];
+      415: components['responses']['UnsupportedMediaType'];
+      428: components['responses']['PreconditionRequired'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  WebhookEndpointsController_rotateSecret: {
+  rotateWebhookEndpointSecret: {
     parameters: {
       query?: never;
       header?: never;
@@ -7174,15 +14445,51 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description OK */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['WebhookEndpointWithSecretView'];
+        };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager, sales_rep, integration, product_team, finance (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager, sales_rep, integration, product_team, finance.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      /** @description Conflict: the record's state does not allow this (the `code` says why, e.g. ILLEGAL_TRANSITION) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  WebhookEndpointsController_enable: {
+  enableWebhookEndpoint: {
     parameters: {
       query?: never;
       header?: never;
@@ -7193,15 +14500,51 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description OK */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['WebhookEndpointView'];
+        };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager, sales_rep, integration, product_team, finance (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager, sales_rep, integration, product_team, finance.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      /** @description Conflict: the record's state does not allow this (the `code` says why, e.g. ILLEGAL_TRANSITION) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  WebhookEndpointsController_deliveries: {
+  listWebhookEndpointDeliveries: {
     parameters: {
       query?: {
         limit?: number;
@@ -7216,15 +14559,55 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /**
+       * @description Newest first
+       *
+       *     With `Accept: text/csv`: every page of this list (same filters, scope and sort) as one streamed CSV file (UTF-8 with BOM, RFC 4180, a header row, nested fields as dotted columns, formula cells prefixed with `'`), at most X-Export-Row-Limit rows; the trailer X-Export-Truncated says whether the cap cut it.
+       */
       200: {
+        headers: {
+          /** @description CSV only: `attachment; filename="<list>-<UTC time>.csv"` */
+          'Content-Disposition'?: string;
+          /** @description CSV only: the most rows one export holds (CSV_EXPORT_MAX_ROWS) */
+          'X-Export-Row-Limit'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['WebhookDeliveryView'][];
+            /** @description Pass as `cursor` for the next page; null on the last */
+            nextCursor: string | null;
+          };
+          'text/csv': string;
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager, sales_rep, integration, product_team, finance (FORBIDDEN) */
+      403: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager, sales_rep, integration, product_team, finance.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  WebhookDeliveriesController_replay: {
+  replayWebhookDelivery: {
     parameters: {
       query?: never;
       header?: never;
@@ -7235,15 +14618,93 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description OK */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['WebhookDeliveryView'];
+        };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager, sales_rep, integration, product_team, finance (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager, sales_rep, integration, product_team, finance.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      /** @description Conflict: the record's state does not allow this (the `code` says why, e.g. ILLEGAL_TRANSITION) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  RulesController_put: {
+  listNotificationRules: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotificationRuleListView'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
+    };
+  };
+  setNotificationRule: {
     parameters: {
       query?: never;
       header?: {
@@ -7257,6 +14718,22 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "eventType": "account.created",
+         *       "match": {
+         *         "reason": "quality_problem"
+         *       },
+         *       "type": "lead_assigned",
+         *       "audiences": [
+         *         "owner"
+         *       ],
+         *       "channels": [
+         *         "in_app"
+         *       ],
+         *       "enabled": true
+         *     }
+         */
         'application/json': components['schemas']['PutRuleDto'];
       };
     };
@@ -7266,18 +14743,114 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['NotificationRuleView'];
+        };
       };
       /** @description created: the rule */
       201: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['NotificationRuleView'];
+        };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflict: the record's state does not allow this (the `code` says why, e.g. ILLEGAL_TRANSITION) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      412: components['responses']['PreconditionFailed'];
+      413: components['responses']['PayloadTooLarge'];
+      415: components['responses']['UnsupportedMediaType'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  NotificationTypesController_list: {
+  deleteNotificationRule: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description ETag of the version being replaced, e.g. "3"; leave out to create */
+        'If-Match'?: string;
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Done; no body */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      /** @description Conflict: the record's state does not allow this (the `code` says why, e.g. ILLEGAL_TRANSITION) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      412: components['responses']['PreconditionFailed'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
+    };
+  };
+  listNotificationTypes: {
     parameters: {
       query?: never;
       header?: never;
@@ -7286,15 +14859,40 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description OK */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['NotificationTypeListView'];
+        };
       };
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager, sales_rep, integration, product_team, finance (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager, sales_rep, integration, product_team, finance.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  NotificationTypesController_edit: {
+  updateNotificationType: {
     parameters: {
       query?: never;
       header: {
@@ -7315,25 +14913,73 @@ export interface operations {
           | 'customer_complaint'
           | 'receivable_overdue'
           | 'escalated'
-          | 'webhook_endpoint_disabled';
+          | 'webhook_endpoint_disabled'
+          | 'opportunity_handed_over'
+          | 'order_handed_over';
       };
       cookie?: never;
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "critical": true,
+         *       "escalateAfterMinutes": 120
+         *     }
+         */
         'application/json': components['schemas']['PatchTypeDto'];
       };
     };
     responses: {
+      /** @description OK */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['NotificationTypeView'];
+        };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      /** @description Conflict: the record's state does not allow this (the `code` says why, e.g. ILLEGAL_TRANSITION) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      412: components['responses']['PreconditionFailed'];
+      413: components['responses']['PayloadTooLarge'];
+      415: components['responses']['UnsupportedMediaType'];
+      428: components['responses']['PreconditionRequired'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  ProductRoutesController_list: {
+  listProductRoutes: {
     parameters: {
       query?: never;
       header?: never;
@@ -7342,15 +14988,40 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description OK */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ProductRouteListView'];
+        };
       };
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager, product_team (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager, product_team.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  ProductRoutesController_put: {
+  setProductRoute: {
     parameters: {
       query?: never;
       header?: never;
@@ -7361,6 +15032,11 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "team": "rd-pumps"
+         *     }
+         */
         'application/json': components['schemas']['PutProductRouteDto'];
       };
     };
@@ -7370,18 +15046,56 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ProductRouteView'];
+        };
       };
       /** @description created: the route */
       201: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ProductRouteView'];
+        };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflict: the record's state does not allow this (the `code` says why, e.g. ILLEGAL_TRANSITION) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      413: components['responses']['PayloadTooLarge'];
+      415: components['responses']['UnsupportedMediaType'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  ProductRoutesController_remove: {
+  deleteProductRoute: {
     parameters: {
       query?: never;
       header?: never;
@@ -7392,15 +15106,49 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description Done; no body */
       204: {
         headers: {
           [name: string]: unknown;
         };
         content?: never;
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      /** @description Conflict: the record's state does not allow this (the `code` says why, e.g. ILLEGAL_TRANSITION) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  PreferencesController_get: {
+  getNotificationPreferences: {
     parameters: {
       query?: never;
       header?: never;
@@ -7409,6 +15157,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description OK */
       200: {
         headers: {
           [name: string]: unknown;
@@ -7417,9 +15166,31 @@ export interface operations {
           'application/json': components['schemas']['PreferencesView'];
         };
       };
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager, sales_rep, integration, product_team, finance (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager, sales_rep, integration, product_team, finance.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  PreferencesController_put: {
+  setNotificationPreferences: {
     parameters: {
       query?: never;
       header?: never;
@@ -7428,10 +15199,22 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "items": [
+         *         {
+         *           "type": "lead_assigned",
+         *           "channel": "in_app",
+         *           "enabled": true
+         *         }
+         *       ]
+         *     }
+         */
         'application/json': components['schemas']['PutPreferencesDto'];
       };
     };
     responses: {
+      /** @description OK */
       200: {
         headers: {
           [name: string]: unknown;
@@ -7440,16 +15223,43 @@ export interface operations {
           'application/json': components['schemas']['PreferencesView'];
         };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager, sales_rep, integration, product_team, finance (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager, sales_rep, integration, product_team, finance.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description CRITICAL_TYPE: a channel of a critical type was turned off (its `types` are named); nothing changed */
       409: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
+      413: components['responses']['PayloadTooLarge'];
+      415: components['responses']['UnsupportedMediaType'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  RecipientsController_list: {
+  listRecipients: {
     parameters: {
       query?: {
         limit?: number;
@@ -7464,15 +15274,54 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /**
+       * @description By user id
+       *
+       *     With `Accept: text/csv`: every page of this list (same filters, scope and sort) as one streamed CSV file (UTF-8 with BOM, RFC 4180, a header row, nested fields as dotted columns, formula cells prefixed with `'`), at most X-Export-Row-Limit rows; the trailer X-Export-Truncated says whether the cap cut it.
+       */
       200: {
+        headers: {
+          /** @description CSV only: `attachment; filename="<list>-<UTC time>.csv"` */
+          'Content-Disposition'?: string;
+          /** @description CSV only: the most rows one export holds (CSV_EXPORT_MAX_ROWS) */
+          'X-Export-Row-Limit'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['RecipientView'][];
+            /** @description Pass as `cursor` for the next page; null on the last */
+            nextCursor: string | null;
+          };
+          'text/csv': string;
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager (FORBIDDEN) */
+      403: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  RecipientsController_put: {
+  setRecipient: {
     parameters: {
       query?: never;
       header?: {
@@ -7486,6 +15335,17 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "name": "Wang Fang",
+         *       "roles": [
+         *         "admin"
+         *       ],
+         *       "locale": "zh-CN",
+         *       "timeZone": "Asia/Shanghai",
+         *       "active": true
+         *     }
+         */
         'application/json': components['schemas']['PutRecipientDto'];
       };
     };
@@ -7495,18 +15355,57 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['RecipientView'];
+        };
       };
       /** @description created: the recipient */
       201: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['RecipientView'];
+        };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflict: the record's state does not allow this (the `code` says why, e.g. ILLEGAL_TRANSITION) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      412: components['responses']['PreconditionFailed'];
+      413: components['responses']['PayloadTooLarge'];
+      415: components['responses']['UnsupportedMediaType'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  NotificationSettingsController_get: {
+  getNotificationSettings: {
     parameters: {
       query?: never;
       header?: never;
@@ -7515,15 +15414,40 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description OK */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['NotificationSettingsView'];
+        };
       };
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager, sales_rep, integration, product_team, finance (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager, sales_rep, integration, product_team, finance.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
-  NotificationSettingsController_put: {
+  setNotificationSettings: {
     parameters: {
       query?: never;
       header?: {
@@ -7535,6 +15459,17 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "locale": "zh-CN",
+         *       "timeZone": "Asia/Shanghai",
+         *       "quietHours": {
+         *         "start": "22:00",
+         *         "end": "07:30"
+         *       },
+         *       "digestAt": "08:30"
+         *     }
+         */
         'application/json': components['schemas']['PutNotificationSettingsDto'];
       };
     };
@@ -7544,15 +15479,45 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['NotificationSettingsView'];
+        };
       };
       /** @description created: the settings */
       201: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['NotificationSettingsView'];
+        };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager, sales_rep, integration, product_team, finance (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager, sales_rep, integration, product_team, finance.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      412: components['responses']['PreconditionFailed'];
+      413: components['responses']['PayloadTooLarge'];
+      415: components['responses']['UnsupportedMediaType'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
 }
