@@ -13,6 +13,21 @@ export interface HandOverTarget {
 /** The caller's reach: all records (admin), a team's (a manager with a team), or only their own. */
 export type HandOverScope = { kind: 'all' } | { kind: 'team'; team: string } | { kind: 'own'; repId?: string };
 
+/** Who a record goes to: the rep the caller named, as the service's copy knows them (undefined: unknown). */
+export interface HandOverTo {
+  scope: HandOverScope;
+  toRepId: string;
+  target: HandOverTarget | undefined;
+}
+
+/** Why, by whom and when; `handOverId` when the record moves as part of a rep's whole hand-over (`rep.handed_over`). */
+export interface HandOverCommand {
+  reason: string;
+  by: string;
+  now: Date;
+  handOverId?: string;
+}
+
 const field = (message: string, constraint: string) => [{ field: 'toRepId', message, constraint }];
 const named = (t: HandOverTarget) => (t.name ? `${t.name} (${t.id})` : t.id);
 

@@ -1,6 +1,6 @@
 // Handing leads over to another rep as pure decisions (ADR 0022): one lead, or every open lead of a rep in one
 // go; the shared target rules live in @crm/domain so opportunities and orders refuse the same things.
-import { assertHandOverTarget, assertNewOwner, assertOpenForHandOver, DomainError, type Decision, type HandOverScope, type HandOverTarget } from '@crm/domain';
+import { assertHandOverTarget, assertNewOwner, assertOpenForHandOver, DomainError, type Decision, type HandOverCommand, type HandOverTo } from '@crm/domain';
 import type { EventData } from '@crm/contracts';
 import { newEvent } from '@crm/messaging';
 import { DEFAULT_FOLLOW_UP_HOURS, followUpDeadline, HOUR_MS } from '../assignment/assignment.domain';
@@ -20,14 +20,9 @@ export interface LeadToHandOver {
   followUpHours: number | null;
 }
 
-export interface HandOverCommand {
-  reason: string;
-  by: string;
-  now: Date;
-  /** The length of a follow-up-deadline hour (LEADS_SLA_HOUR_MS). */
+/** A lead's hand-over also restarts a first-follow-up deadline, in hours of LEADS_SLA_HOUR_MS. */
+export interface LeadHandOverCommand extends HandOverCommand {
   hourMs: number;
-  /** Set when the lead moves as part of a rep's hand-over. */
-  handOverId?: string;
 }
 
 /** What a hand-over stores for one lead: its owner, team and deadline, the history row, the reps' load. */
@@ -44,20 +39,13 @@ export interface LeadMove {
   at: Date;
 }
 
-/** Who the lead goes to: the rep the caller named, as the directory has them (undefined: unknown). */
-export interface HandOverTo {
-  scope: HandOverScope;
-  toRepId: string;
-  target: HandOverTarget | undefined;
-}
-
 /**
  * One open, owned lead to a known, active rep in the caller's reach (`assertHandOverTarget`). A lead still waiting
  * for its first follow-up gets a fresh deadline, its rule's hours from now, so the new owner is not re-assigned
  * away for the previous owner's delay; any other keeps its deadline. Published as `lead.reassigned` (`manual`,
  * with the reason as `note`).
  */
-export function decideLeadHandOver(lead: LeadToHandOver, to: HandOverTo, cmd: HandOverCommand): Decision<LeadMove> {
+export function decideLeadHandOver(lead: LeadToHandOver, to: HandOverTo, cmd: LeadHandOverCommand): Decision<LeadMove> {
   assertOpenForHandOver('lead', lead.id, lead.status, !CLOSED_STATUSES.includes(lead.status));
   if (!lead.ownerRepId) {
     throw DomainError.conflict('NO_OWNER', `The lead ${lead.id} has no owner to hand it over from: assign it with POST /api/v1/leads/${lead.id}/reassign.`);

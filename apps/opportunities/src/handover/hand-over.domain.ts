@@ -1,6 +1,6 @@
 // Handing an opportunity over to another rep as a pure decision (ADR 0022): an open deal only (won and lost
 // deals are history and stay credited to whoever closed them), to a known, active rep in the caller's reach.
-import { assertHandOverTarget, assertNewOwner, assertOpenForHandOver, type Decision, type HandOverScope, type HandOverTarget } from '@crm/domain';
+import { assertHandOverTarget, assertNewOwner, assertOpenForHandOver, type Decision, type HandOverCommand, type HandOverTo } from '@crm/domain';
 import { newEvent } from '@crm/messaging';
 import type { OpportunityStatus } from '../opportunities/opportunity.domain';
 
@@ -11,21 +11,6 @@ export interface OpportunityToHandOver {
   repId: string;
   team: string | null;
   version: number;
-}
-
-export interface HandOverTo {
-  scope: HandOverScope;
-  toRepId: string;
-  /** The rep as this service's copy knows them; undefined: unknown. */
-  target: HandOverTarget | undefined;
-}
-
-export interface HandOverCommand {
-  reason: string;
-  by: string;
-  now: Date;
-  /** Set when the opportunity moves as part of a rep's hand-over (`rep.handed_over`). */
-  handOverId?: string;
 }
 
 /** What a hand-over stores: the new owner and team, and the record of the move with its reason. */

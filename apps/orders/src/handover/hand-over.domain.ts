@@ -1,6 +1,6 @@
 // Handing an order over to another rep as a pure decision (ADR 0022): an open order only (completed and
 // cancelled ones are history), to a known, active rep in the caller's reach. Its open alerts go with it.
-import { assertHandOverTarget, assertNewOwner, assertOpenForHandOver, type Decision, type HandOverScope, type HandOverTarget } from '@crm/domain';
+import { assertHandOverTarget, assertNewOwner, assertOpenForHandOver, type Decision, type HandOverCommand, type HandOverTo } from '@crm/domain';
 import { newEvent } from '@crm/messaging';
 import type { OrderStatus } from '../orders/order-workflow.domain';
 
@@ -15,21 +15,6 @@ export interface OrderToHandOver {
   repId: string;
   team: string | null;
   version: number;
-}
-
-export interface HandOverTo {
-  scope: HandOverScope;
-  toRepId: string;
-  /** The rep as the directory copy knows them; undefined: unknown. */
-  target: HandOverTarget | undefined;
-}
-
-export interface HandOverCommand {
-  reason: string;
-  by: string;
-  now: Date;
-  /** Set when the order moves as part of a rep's hand-over (`rep.handed_over`). */
-  handOverId?: string;
 }
 
 /** What a hand-over stores: the new owner and team, the record of the move, the open alerts' new rep. */
