@@ -80,3 +80,4 @@ export { applyApiContract, type ApiContractOptions } from './openapi/api-contrac
 export { collectRouteFacts, ApiOmitProblems, type RouteFacts } from './openapi/route-facts';
 export { deriveOperationId, summaryOf, type OperationShape } from './openapi/operation-names';
 export { PROBLEM_SCHEMA } from './openapi/problem-responses';
+export { nullableId, nullableText, nullableTime } from './openapi/nullable-properties';

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, type ApiPropertyOptions } from '@nestjs/swagger';
 import { FollowUpView } from './leads.dto';
 import { LEAD_STATUSES } from './lead.domain';
+import { nullableId, nullableText, nullableTime } from '@crm/http';
 
 /** Flat custom values of a lead, as its channel submitted them. */
 export const CUSTOM_FIELDS_SCHEMA: ApiPropertyOptions = {
@@ -8,10 +9,6 @@ export const CUSTOM_FIELDS_SCHEMA: ApiPropertyOptions = {
   additionalProperties: { oneOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }] },
   example: { budget: 'Q3', 预算: '50万' },
 };
-
-const nullableText = (example?: string) => ({ type: String, nullable: true, ...(example !== undefined && { example }) });
-const nullableTime = { type: String, format: 'date-time', nullable: true };
-const nullableId = { type: String, format: 'uuid', nullable: true };
 
 export class ConversionView {
   @ApiPropertyOptional({ example: '12000.00' }) expectedAmount?: string;

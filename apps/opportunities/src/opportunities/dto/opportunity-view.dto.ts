@@ -1,9 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ExitCriteriaView } from '../../pipeline/pipeline.dto';
-
-const nullableText = (example?: string) => ({ type: String, nullable: true, ...(example !== undefined && { example }) });
-const nullableTime = { type: String, format: 'date-time', nullable: true };
-const nullableId = { type: String, format: 'uuid', nullable: true };
+import { nullableId, nullableText, nullableTime } from '@crm/http';
 
 export class OpportunityCustomerView {
   @ApiProperty({ example: '李伟' }) name: string;

@@ -1,10 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { OrderStatus } from '@crm/contracts';
 import { FEEDBACK_CATEGORIES } from '../../feedback/feedback.domain';
-
-const nullableText = (example?: string) => ({ type: String, nullable: true, ...(example !== undefined && { example }) });
-const nullableTime = { type: String, format: 'date-time', nullable: true };
-const nullableId = { type: String, format: 'uuid', nullable: true };
+import { nullableId, nullableText, nullableTime } from '@crm/http';
 
 export class OrderCustomerView {
   @ApiProperty({ example: '李伟' }) name: string;
