@@ -19,6 +19,14 @@ describe('templates', () => {
     expect(en.body).toContain('Mar 31, 2026');
   });
 
+  it("names a lead's first-follow-up deadline as lead.assigned and the warning carry it", () => {
+    const params = { label: '华为 · 李伟', leadId: 'l1', firstFollowUpDueAt: '2026-12-01T02:00:00Z' };
+    for (const type of ['lead_assigned', 'first_follow_up_due_soon'] as const) {
+      expect(render({ type, recordKind: 'lead', recordId: 'l1', params }, 'zh-CN', 'Asia/Shanghai').body).toContain('10:00');
+      expect(render({ type, recordKind: 'lead', recordId: 'l1', params }, 'en', 'UTC').body).toContain('2:00');
+    }
+  });
+
   it('has a text for every type in both languages', () => {
     for (const type of NOTIFICATION_TYPE_NAMES)
       for (const locale of ['zh-CN', 'en'] as const) {

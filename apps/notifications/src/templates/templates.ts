@@ -19,9 +19,12 @@ const shortages = (p: Params) =>
   ((p.shortages as { sku: string; requested: number; available: number }[] | undefined) ?? []).map((s) => `${s.sku} ${s.available}/${s.requested}`).join(', ');
 
 const ZH: Record<NotificationType, Say> = {
-  lead_assigned: (p, f) => ({ title: `新线索分配给您：${f.text(p.label)}`, body: `请在 ${f.time(p.dueAt)} 前完成首次跟进。` }),
+  lead_assigned: (p, f) => ({ title: `新线索分配给您：${f.text(p.label)}`, body: `请在 ${f.time(p.firstFollowUpDueAt)} 前完成首次跟进。` }),
   lead_reassigned_away: (p, f) => ({ title: '一条线索已转给其他销售', body: `原因：${f.text(p.reason)}。` }),
-  first_follow_up_due_soon: (p, f) => ({ title: `线索即将超时：${f.text(p.label)}`, body: `首次跟进截止 ${f.time(p.dueAt)}，超时后将自动重新分配。` }),
+  first_follow_up_due_soon: (p, f) => ({
+    title: `线索即将超时：${f.text(p.label)}`,
+    body: `首次跟进截止 ${f.time(p.firstFollowUpDueAt)}，超时后将自动重新分配。`,
+  }),
   next_action_due: (p, f) => ({ title: `下一步行动到期：${f.text(p.label)}`, body: `${f.text(p.nextAction)}（${f.time(p.dueAt)}）` }),
   next_action_overdue: (p, f) => ({ title: `下一步行动已逾期：${f.text(p.label)}`, body: `${f.text(p.nextAction)}，应于 ${f.time(p.dueAt)} 完成。` }),
   stage_overdue: (p, f) => ({
@@ -46,11 +49,11 @@ const ZH: Record<NotificationType, Say> = {
 };
 
 const EN: Record<NotificationType, Say> = {
-  lead_assigned: (p, f) => ({ title: `New lead for you: ${f.text(p.label)}`, body: `Follow up first by ${f.time(p.dueAt)}.` }),
+  lead_assigned: (p, f) => ({ title: `New lead for you: ${f.text(p.label)}`, body: `Follow up first by ${f.time(p.firstFollowUpDueAt)}.` }),
   lead_reassigned_away: (p, f) => ({ title: 'A lead of yours moved to another rep', body: `Reason: ${f.text(p.reason)}.` }),
   first_follow_up_due_soon: (p, f) => ({
     title: `Lead about to breach: ${f.text(p.label)}`,
-    body: `First follow-up due ${f.time(p.dueAt)}; after that it is re-assigned.`,
+    body: `First follow-up due ${f.time(p.firstFollowUpDueAt)}; after that it is re-assigned.`,
   }),
   next_action_due: (p, f) => ({ title: `Next action due: ${f.text(p.label)}`, body: `${f.text(p.nextAction)} (${f.time(p.dueAt)})` }),
   next_action_overdue: (p, f) => ({ title: `Next action overdue: ${f.text(p.label)}`, body: `${f.text(p.nextAction)}, due ${f.time(p.dueAt)}.` }),

@@ -53,6 +53,6 @@ export function fanOut(svc: TestService, trigger: Partial<Trigger> & Pick<Trigge
 export async function assignLead(svc: TestService, userId: string, label = `Lead ${randomUUID().slice(0, 8)}`): Promise<string> {
   const leadId = randomUUID();
   await setRecordOwner(svc, 'lead', leadId, userId, { label });
-  await fanOut(svc, { eventType: 'lead.assigned', record: { kind: 'lead', id: leadId }, data: { leadId, dueAt: '2026-12-01T02:00:00Z' } });
+  await fanOut(svc, { eventType: 'lead.assigned', record: { kind: 'lead', id: leadId }, data: { leadId, firstFollowUpDueAt: '2026-12-01T02:00:00Z' } });
   return leadId;
 }
