@@ -58,7 +58,7 @@ async function assignLead(r: { locale?: 'zh-CN' | 'en'; timeZone?: string; label
   return { userId, email, leadId };
 }
 const told = (leadId: string, eventType = 'lead.assigned') =>
-  fanOut(svc, { eventType, record: { kind: 'lead', id: leadId }, data: { dueAt: '2025-03-10T02:00:00Z' } });
+  fanOut(svc, { eventType, record: { kind: 'lead', id: leadId }, data: { firstFollowUpDueAt: '2025-03-10T02:00:00Z' } });
 
 describe('email notifications', () => {
   it('arrive in the recipient’s language and time zone, with a Message-ID fixed by the ledger row', async () => {

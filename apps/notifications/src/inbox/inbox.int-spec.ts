@@ -53,7 +53,11 @@ describe('in-app inbox (real PostgreSQL)', () => {
     const [a, b, c] = [await assignLead(svc, rep.sub), await assignLead(svc, rep.sub), await assignLead(svc, rep.sub)];
     const leadId = randomUUID();
     await setRecordOwner(svc, 'lead', leadId, rep.sub);
-    await fanOut(svc, { eventType: 'lead.first_follow_up_due_soon', record: { kind: 'lead', id: leadId }, data: { leadId, dueAt: new Date().toISOString() } });
+    await fanOut(svc, {
+      eventType: 'lead.first_follow_up_due_soon',
+      record: { kind: 'lead', id: leadId },
+      data: { leadId, firstFollowUpDueAt: new Date().toISOString() },
+    });
     const byRecord = Object.fromEntries((await list(rep)).items.map((n: { recordId: string; id: string }) => [n.recordId, n.id]));
     expect(await unread(rep)).toBe(4);
 

@@ -51,7 +51,7 @@ describe('webhook dispatcher (real PostgreSQL, a receiver on 127.0.0.1)', () => 
   async function leadAssigned(owner: Claims, label = 'ACME Robotics') {
     const leadId = randomUUID();
     await setRecordOwner(svc, 'lead', leadId, owner.sub, { label });
-    await fanOut(svc, { eventType: 'lead.assigned', record: { kind: 'lead', id: leadId }, data: { dueAt: '2026-03-02T02:00:00.000Z' } });
+    await fanOut(svc, { eventType: 'lead.assigned', record: { kind: 'lead', id: leadId }, data: { firstFollowUpDueAt: '2026-03-02T02:00:00.000Z' } });
     return leadId;
   }
 
