@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { TestService } from '@crm/testing';
+import { CHANNELS, NOTIFICATION_TYPE_NAMES } from '../catalogue/catalogue';
 import { addRecipient, admin, fanOut, repOf, setRecordOwner, startNotifications } from '../testing/notifications-fixtures';
 
 type Cell = { type: string; channel: string; enabled: boolean; critical: boolean };
@@ -14,7 +15,9 @@ describe('notification preferences (real PostgreSQL)', () => {
 
   it("answers the caller's full matrix, critical types marked", async () => {
     const { body } = await svc.as(repOf('east')).get('/api/v1/notification-preferences').expect(200);
-    expect(body.items).toHaveLength(13 * 3);
+    // Every type of the catalogue on every channel: a type added there shows here without a change.
+    expect(body.items).toHaveLength(NOTIFICATION_TYPE_NAMES.length * CHANNELS.length);
+    expect(new Set(body.items.map((c: Cell) => c.type))).toEqual(new Set(NOTIFICATION_TYPE_NAMES));
     expect(cell(body.items, 'stock_shortage', 'email')).toEqual({ type: 'stock_shortage', channel: 'email', enabled: true, critical: true });
     expect(cell(body.items, 'stage_overdue', 'email')).toEqual({ type: 'stage_overdue', channel: 'email', enabled: true, critical: false });
   });
