@@ -9,6 +9,7 @@ export default [
   { ignores: ['dist/**', 'node_modules/**', 'tmp/**', '**/*.js', '**/*.mjs'] },
   {
     files: ['**/*.ts'],
+    ignores: ['apps/web/**'],
     languageOptions: {
       parser: tseslint.parser,
       // One program for apps, libs and tools (tsconfig.base.json), one for bench: the type-aware rules need types.
@@ -36,6 +37,23 @@ export default [
       '@typescript-eslint/await-thenable': 'error',
       // `return promise` inside try/catch/finally skips the catch and runs the finally too early.
       '@typescript-eslint/return-await': ['error', 'in-try-catch'],
+    },
+  },
+  // The console is a browser app with its own compiler settings (apps/web/tsconfig.json): the same promise rules,
+  // and it imports only the API client from libs/.
+  {
+    files: ['apps/web/**/*.ts', 'apps/web/**/*.tsx'],
+    languageOptions: {
+      parser: tseslint.parser,
+      parserOptions: { project: ['./apps/web/tsconfig.json'], tsconfigRootDir: fileURLToPath(new URL('..', import.meta.url)) },
+    },
+    plugins: { '@typescript-eslint': tseslint.plugin },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { attributes: false } }],
+      '@typescript-eslint/await-thenable': 'error',
+      '@typescript-eslint/return-await': ['error', 'in-try-catch'],
+      'no-restricted-imports': ['error', { patterns: [{ group: ['@crm/*', '!@crm/api-client'], message: 'The console uses only the public API through @crm/api-client.' }] }],
     },
   },
 ];

@@ -24,6 +24,8 @@ GATEWAY_PORT=${GATEWAY_PORT:-8080}
 # The web-form intake refuses every post without a secret; locally (only here, never in production) it gets
 # a known one, so `--demo` and curl can sign posts. tools/demo reads the same variable.
 export LEADS_WEBFORM_SECRET=${LEADS_WEBFORM_SECRET:-local-webform-secret-change-me-0123456789}
+# The console's development sign-in (pick a rep and a role): here only; the services refuse it in production.
+export DEV_SIGN_IN=${DEV_SIGN_IN:-true}
 declare -A DEFAULT_PORT=([leads]=3001 [opportunities]=3002 [orders]=3003 [inventory]=3004 [finance]=3005 [analytics]=3006 [customers]=3007 [notifications]=3008)
 
 port_of() { # LEADS_PORT for leads, else its default (as DEFAULT_PORTS in libs/platform), else 3000 for an app not listed yet
@@ -144,6 +146,7 @@ print_summary() {
   echo
   echo "start: all services are ready"
   local gateway=http://127.0.0.1:$GATEWAY_PORT
+  echo "  console: $gateway/  (the sales console; sign in as a rep or a manager$( ((demo)) && echo ' of the demo data'))"
   echo "  gateway: $gateway  (every /api/v1 route; docs $gateway/docs, document $gateway/api/openapi.json)"
   echo "  CORS for: ${CORS_ORIGINS:-the local console origins (set CORS_ORIGINS)}; access log $RUN/gateway/access.log"
   echo
@@ -166,7 +169,8 @@ print_summary() {
 }
 
 main() {
-  local detach=0 demo=0 arg
+  local arg
+  detach=0 demo=0
   for arg in "$@"; do
     case $arg in
       --detach) detach=1 ;;

@@ -1,10 +1,10 @@
 // The gateway of a developer machine (npm start, tests): its settings from the environment, its files in the run dir.
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { ServiceName } from '@crm/contracts';
-import { DEFAULT_JSON_BODY_LIMIT, parseByteSize } from '@crm/http';
+import { DEFAULT_JSON_BODY_LIMIT, parseByteSize, parseRoleMap } from '@crm/http';
 import { DEFAULT_PORTS } from '@crm/platform';
-import type { GatewayConfig } from './nginx-conf';
+import type { ConsoleSite, GatewayConfig } from './nginx-conf';
 
 export const ROOT = resolve(__dirname, '..', '..');
 export const DEFAULT_GATEWAY_PORT = 8080;
@@ -58,6 +58,42 @@ export function localConfig(env: Env, runDir: string): GatewayConfig {
     // one only competes with the services for the cores (bench scenario `gateway`).
     workerProcesses: env.GATEWAY_WORKERS ?? '1',
     user: process.getuid?.() === 0 ? ownerOf(ROOT) : undefined,
+    console: consoleSiteOf(env, runDir),
+  };
+}
+
+/** The built console (CONSOLE_DIR, default dist/apps/web) when there is one; without it `/` leads to the docs. */
+export function consoleSiteOf(env: Env, runDir: string): ConsoleSite | undefined {
+  const dir = resolve(ROOT, env.CONSOLE_DIR ?? join('dist', 'apps', 'web'));
+  if (!existsSync(join(dir, 'index.html'))) return undefined;
+  const settings = consoleConfig(env);
+  return {
+    dir,
+    configPath: join(runDir, 'config.json'),
+    devSignIn: env.DEV_SIGN_IN === 'true',
+    connectSources: settings.signIn === 'oidc' ? [new URL(settings.oidc.authority).origin] : [],
+  };
+}
+
+type ConsoleConfig = { signIn: 'dev' } | { signIn: 'oidc'; oidc: Record<string, unknown> & { authority: string } };
+
+/**
+ * What the console reads at /config.json: single sign-on with the services' provider (OIDC_ISSUER, and the
+ * console's own client id CONSOLE_OIDC_CLIENT_ID; the claim paths and role map the services use), else the
+ * development sign-in.
+ */
+export function consoleConfig(env: Env): ConsoleConfig {
+  if (!env.OIDC_ISSUER || !env.CONSOLE_OIDC_CLIENT_ID) return { signIn: 'dev' };
+  return {
+    signIn: 'oidc',
+    oidc: {
+      authority: env.OIDC_ISSUER,
+      clientId: env.CONSOLE_OIDC_CLIENT_ID,
+      ...(env.CONSOLE_OIDC_SCOPE && { scope: env.CONSOLE_OIDC_SCOPE }),
+      ...(env.OIDC_ROLES_CLAIM && { rolesClaim: env.OIDC_ROLES_CLAIM }),
+      ...(env.OIDC_TEAM_CLAIM && { teamClaim: env.OIDC_TEAM_CLAIM }),
+      ...(env.OIDC_ROLE_MAP && { roleMap: Object.fromEntries(parseRoleMap(env.OIDC_ROLE_MAP).map) }),
+    },
   };
 }
 

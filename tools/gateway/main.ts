@@ -9,7 +9,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { deployFiles } from './deploy';
 import { docsPage } from './docs-page';
-import { corsOriginsOf, localConfig, ROOT } from './local';
+import { consoleConfig, corsOriginsOf, localConfig, ROOT } from './local';
 import { renderNginxConf } from './nginx-conf';
 import { routeTable, type OpenApiDocument } from './routes';
 
@@ -36,6 +36,7 @@ function main(args: string[]): void {
   mkdirSync(join(runDir, 'temp'), { recursive: true });
   const config = localConfig(process.env, runDir);
   writeFileSync(config.docsPagePath, docsPage());
+  if (config.console) writeFileSync(config.console.configPath, JSON.stringify(consoleConfig(process.env)));
   writeFileSync(join(runDir, 'nginx.conf'), renderNginxConf(table, config));
   console.log(join(runDir, 'nginx.conf'));
 }

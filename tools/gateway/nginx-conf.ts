@@ -28,6 +28,19 @@ export interface GatewayConfig {
   workerProcesses: string;
   /** The worker processes' user and group, when the master runs as root. */
   user?: { name: string; group: string };
+  /** The sales console, served at `/` when given (else `/` leads to the API docs). */
+  console?: ConsoleSite;
+}
+
+export interface ConsoleSite {
+  /** The built console (`dist/apps/web`): index.html and the hashed files under assets/. */
+  dir: string;
+  /** Its runtime settings, served at /config.json (`consoleConfig()`). */
+  configPath: string;
+  /** Route the development sign-in (`/api/v1/dev-sign-in`, not in the API document) to leads: a developer machine only. */
+  devSignIn: boolean;
+  /** Origins besides its own the page may call (the identity provider), for its Content-Security-Policy. */
+  connectSources: string[];
 }
 
 export const EXPOSED_HEADERS = 'ETag, Location, Idempotent-Replayed, Retry-After, X-Request-Id, X-Correlation-Id';
@@ -67,6 +80,9 @@ http {
     application/javascript js;
     application/json json map;
     image/png png;
+    image/svg+xml svg;
+    font/woff2 woff2;
+    text/plain txt;
   }
   default_type application/octet-stream;
   server_tokens off;
@@ -178,9 +194,7 @@ ${HEADERS}
       return 204;
     }
 
-    location = / {
-      return 302 /docs;
-    }
+${config.console ? consoleLocations(config.console) : NO_CONSOLE}
     location = /api/openapi.json {
       alias ${config.documentPath};
     }
@@ -208,7 +222,7 @@ ${table.streams
   .join('\n')}
 ${table.uploads.map((u) => route(`= ${u.path}`, u.service, [`client_max_body_size ${config.uploadBodyLimit};`, 'proxy_request_buffering off;'])).join('\n')}
 
-    location / {
+    location ${config.console ? '/api/' : '/'} {
       default_type application/problem+json;
       return 404 '${problem(404, 'Not Found', 'NOT_FOUND', 'No service answers this path; /api/openapi.json lists every route.')}';
     }
@@ -243,6 +257,54 @@ ${HEADERS.replace(/^ {4}/gm, '      ')}
   }
 }
 `;
+}
+
+const NO_CONSOLE = `    location = / {
+      return 302 /docs;
+    }`;
+
+/**
+ * The console: hashed assets cached for a year, index.html never (a new release is seen at once), every other
+ * path that is no file answered with index.html (the console's own routes: /leads/…), the API's unknown paths
+ * still a problem+json 404. Its CSP allows scripts only from here; antd writes its styles inline.
+ */
+function consoleLocations(site: ConsoleSite): string {
+  const csp = [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    `connect-src 'self'${site.connectSources.map((s) => ` ${s}`).join('')}`,
+    `form-action 'self'${site.connectSources.map((s) => ` ${s}`).join('')}`,
+    "frame-ancestors 'none'",
+    "base-uri 'self'",
+  ].join('; ');
+  const own = (cache: string, extra: string[] = []) =>
+    [HEADERS.replace(/^ {4}/gm, '      '), `      add_header Cache-Control "${cache}" always;`, ...extra.map((l) => `      ${l}`)].join('\n');
+  return [
+    '    location = /config.json {',
+    `      alias ${site.configPath};`,
+    '      default_type application/json;',
+    own('no-store'),
+    '    }',
+    '    location /assets/ {',
+    `      root ${site.dir};`,
+    '      gzip on;',
+    '      gzip_types application/javascript text/css image/svg+xml application/json;',
+    own('public, max-age=31536000, immutable'),
+    '      try_files $uri =404;',
+    '    }',
+    '    location / {',
+    `      root ${site.dir};`,
+    own('no-cache', [
+      `add_header Content-Security-Policy "${csp}" always;`,
+      'add_header X-Content-Type-Options nosniff always;',
+      'add_header Referrer-Policy same-origin always;',
+    ]),
+    '      try_files $uri /index.html;',
+    '    }',
+    ...(site.devSignIn ? [route('= /api/v1/dev-sign-in', 'leads'), route('/api/v1/dev-sign-in/', 'leads')] : []),
+  ].join('\n');
 }
 
 // add_header is inherited only by a location that adds none of its own: one that does repeats these.

@@ -4,11 +4,20 @@ import { readdir, readFile, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { ServiceName } from '@crm/contracts';
 import { createTestDatabase, deleteTopicsWithPrefix, eventually, freePort, testKafka, uniqueTopicPrefix, type TestDatabase } from '@crm/testing';
+import { ConsoleHarness } from './console/harness';
+import { signInSuite } from './console/sign-in.suite';
+import type { ConsoleSuiteContext } from './console/suite';
 
-// The README's first command, as a newcomer runs it: `npm start` in the foreground brings all six services up
-// ready, prints a token that every API accepts, and Ctrl-C (SIGINT to the terminal's process group) leaves no
-// process behind. Its own ports, databases, topic prefix and run directory keep it apart from anything else.
-jest.setTimeout(420_000);
+// The README's first command, as a newcomer runs it: `npm start -- --demo` in the foreground brings all eight
+// services and the gateway up ready, loads the demo data, prints the console's URL and a token that every API
+// accepts; the sales console is then used in a real browser (./console); Ctrl-C (SIGINT to the terminal's process
+// group) leaves no process behind. Its own ports, databases, topic prefix and run directory keep it apart from
+// anything else.
+// While developing the console: CONSOLE_URL=http://127.0.0.1:4173 (a Vite preview in front of a running
+// `npm start -- --demo`; GATEWAY_URL, default http://127.0.0.1:8080) runs only the console's suites against it.
+jest.setTimeout(600_000);
+const ATTACHED = process.env.CONSOLE_URL;
+const itStarted = ATTACHED ? it.skip : it;
 
 const ROOT = resolve(__dirname, '..', '..', '..');
 const SERVICES: ServiceName[] = ['leads', 'opportunities', 'orders', 'inventory', 'finance', 'analytics', 'customers', 'notifications'];
@@ -33,7 +42,7 @@ const alive = (pid: number) => {
   }
 };
 
-describe('npm start (tools/start.sh) in the foreground', () => {
+describe('npm start -- --demo (tools/start.sh) in the foreground, and the console on it', () => {
   const runDir = join('tmp', `start-test-${process.pid}`);
   const prefix = uniqueTopicPrefix();
   const databases: TestDatabase[] = [];
@@ -43,8 +52,14 @@ describe('npm start (tools/start.sh) in the foreground', () => {
   let gatewayPort = 0;
   let child: ChildProcess;
   let output = '';
+  let harness: ConsoleHarness;
+  const ctx: ConsoleSuiteContext = { harness: () => harness };
 
   beforeAll(async () => {
+    if (ATTACHED) {
+      harness = await ConsoleHarness.open(ATTACHED, process.env.GATEWAY_URL ?? 'http://127.0.0.1:8080');
+      return;
+    }
     mailbox.smtp = await freePort();
     mailbox.http = await freePort();
     gatewayPort = await freePort();
@@ -66,27 +81,31 @@ describe('npm start (tools/start.sh) in the foreground', () => {
       env[`${name.toUpperCase()}_PORT`] = String(ports[name]);
     }
     // detached: its own process group, like a terminal's foreground job.
-    child = spawn('bash', ['tools/start.sh'], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn('bash', ['tools/start.sh', '--demo'], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const deadline = Date.now() + 360_000;
+    const deadline = Date.now() + 540_000;
     while (!output.includes('start: running; press Ctrl-C to stop')) {
       if (child.exitCode !== null) throw new Error(`start.sh exited with ${child.exitCode}:\n${output.slice(-4000)}`);
       if (Date.now() > deadline) throw new Error(`start.sh not ready in time:\n${output.slice(-4000)}`);
       await new Promise((r) => setTimeout(r, 500));
     }
+    harness = await ConsoleHarness.open(`http://127.0.0.1:${gatewayPort}`, `http://127.0.0.1:${gatewayPort}`);
   });
 
   afterAll(async () => {
+    await harness?.close();
+    if (ATTACHED) return;
     if (child?.exitCode === null) process.kill(-child.pid!, 'SIGKILL');
     await rm(join(ROOT, runDir), { recursive: true, force: true });
     await Promise.all(databases.map((db) => db.drop()));
     await deleteTopicsWithPrefix(await testKafka(), prefix);
   });
 
-  it('prints the gateway first, every service with its API, docs and metrics, and a token every API accepts', async () => {
+  itStarted('prints the console and the gateway first, every service with its API, docs and metrics, and a token every API accepts', async () => {
     const summary = output.slice(output.indexOf('start: all services are ready'));
-    expect(summary.split('\n')[1]).toContain(`gateway: http://127.0.0.1:${gatewayPort}`);
+    expect(summary.split('\n')[1]).toContain(`console: http://127.0.0.1:${gatewayPort}/`);
+    expect(summary.split('\n')[2]).toContain(`gateway: http://127.0.0.1:${gatewayPort}`);
     for (const name of SERVICES) {
       expect(output).toContain(`http://127.0.0.1:${ports[name]}/docs`);
       expect(output).toContain(`http://127.0.0.1:${ports[name]}/metrics`);
@@ -106,7 +125,9 @@ describe('npm start (tools/start.sh) in the foreground', () => {
     }
   });
 
-  it('writes one combined console: a readable line per log entry, prefixed with its service', () => {
+  signInSuite(ctx);
+
+  itStarted('writes one combined console: a readable line per log entry, prefixed with its service', () => {
     for (const name of SERVICES) {
       const lines = output.split('\n').filter((l) => l.startsWith(`${name} `));
       expect(lines.length).toBeGreaterThan(0);
@@ -115,7 +136,7 @@ describe('npm start (tools/start.sh) in the foreground', () => {
     }
   });
 
-  it('stops every process it started on Ctrl-C, even when its output pipe closed first (`npm start | tee run.log`)', async () => {
+  itStarted('stops every process it started on Ctrl-C, even when its output pipe closed first (`npm start | tee run.log`)', async () => {
     const pids = await Promise.all(
       (await readdir(join(ROOT, runDir)))
         .filter((f) => f.endsWith('.pid') || f === 'logs.follower')

@@ -4,6 +4,7 @@ import { AssignmentModule } from './assignment/assignment.module';
 import { LeadHistoryModule } from './history/history.module';
 import { AssignmentEntity, AssignmentRuleEntity } from './assignment/rule.entity';
 import { LeadCustomerRefsModule } from './customer-refs/customer-refs.module';
+import { DevSignInModule } from './dev-sign-in/dev-sign-in.module';
 import { HandOverModule } from './handover/hand-over.module';
 import { slaSettingsOf, SlaSettingsModule } from './assignment/sla.settings';
 import { FollowUpEntity, LeadEntity, LeadTouchEntity } from './leads/lead.entities';
@@ -19,6 +20,9 @@ const entities = [RepEntity, AssignmentRuleEntity, AssignmentEntity, LeadEntity,
 export class AppModule {
   /** `config` comes from `loadServiceConfig('leads', env, leadsSettings)`. */
   static forRoot(config: ServiceConfig<LeadsSettings>): DynamicModule {
+    if (config.settings.devSignIn && (config.production || !config.jwtSecret)) {
+      throw new Error('DEV_SIGN_IN=true is for a developer machine: not with NODE_ENV=production, and only with a local JWT secret');
+    }
     return {
       module: AppModule,
       imports: [
@@ -30,6 +34,7 @@ export class AppModule {
         LeadHistoryModule,
         LeadCustomerRefsModule,
         HandOverModule,
+        ...(config.settings.devSignIn && config.jwtSecret ? [DevSignInModule.forRoot(config.jwtSecret)] : []),
       ],
     };
   }

@@ -11,6 +11,14 @@ export const leadsSettings = {
   /** The length of one hour of a rule's `followUpHours`: shortened only to compress time in demos and system tests. */
   slaHourMs: setting('LEADS_SLA_HOUR_MS', z.coerce.number().int().min(100).max(HOUR_MS).default(HOUR_MS)),
   /** How long before the first-follow-up deadline the owner is warned, in minutes of that hour (default 30; 0 = no warning). */
+  /** The console's development sign-in (pick a rep and a role, get a local token); never in production. */
+  devSignIn: setting(
+    'DEV_SIGN_IN',
+    z
+      .enum(['true', 'false'])
+      .default('false')
+      .transform((v) => v === 'true'),
+  ),
   slaWarningMinutes: setting('LEADS_SLA_WARNING_MINUTES', z.coerce.number().int().min(0).max(10_080).default(30)),
 };
 

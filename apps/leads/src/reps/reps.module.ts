@@ -4,5 +4,5 @@ import { RepsController } from './reps.controller';
 import { RepsRepository } from './reps.repository';
 import { RepsService } from './reps.service';
 
-@Module({ imports: [AssignmentModule], controllers: [RepsController], providers: [RepsRepository, RepsService] })
+@Module({ imports: [AssignmentModule], controllers: [RepsController], providers: [RepsRepository, RepsService], exports: [RepsService] })
 export class RepsModule {}

@@ -1,0 +1,4 @@
+// PLACEHOLDER: replaced by the screen's own work before this lands.
+export default function AccountPage() {
+  return <h1>AccountPage</h1>;
+}

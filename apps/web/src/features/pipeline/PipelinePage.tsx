@@ -1,0 +1,4 @@
+// PLACEHOLDER: replaced by the screen's own work before this lands.
+export default function PipelinePage() {
+  return <h1>PipelinePage</h1>;
+}
