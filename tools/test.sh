@@ -22,6 +22,8 @@ stage lint npm run --silent lint
 stage deploy-checks bash tools/deploy-checks.sh
 # The API documents are current, and the merged one passes the contract's lint (redocly.yaml).
 stage api-docs bash -c 'npm run --silent docs:api -- --check && npm run --silent lint:api'
+# The console builds, and a rep's first page stays within its JavaScript budget (tools/web-budget.ts).
+stage console bash -c 'npm run --silent build:web && npm run --silent web:budget'
 # nginx (the gateway), chromium (its browser test) and a CJK font, from Debian's packages when missing.
 stage system-packages bash tools/system-packages.sh
 # infra.sh sees the caller's environment first, so only an explicit KAFKA_BROKERS skips the local broker.

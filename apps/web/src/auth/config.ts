@@ -14,6 +14,9 @@ export interface OidcSettings {
   roleMap?: Record<string, string[]>;
 }
 
+/** Where the identity provider sends the browser back after sign-in. */
+export const CALLBACK_PATH = '/auth/callback';
+
 export type ConsoleConfig = { signIn: 'dev' } | { signIn: 'oidc'; oidc: OidcSettings };
 
 const OIDC_DEFAULTS = { scope: 'openid profile email', rolesClaim: 'roles', teamClaim: 'team', nameClaim: 'name' };

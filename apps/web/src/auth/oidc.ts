@@ -1,10 +1,8 @@
 // Single sign-on: the authorization code flow with PKCE (oidc-client-ts), tokens kept in sessionStorage, renewed
 // silently before they expire. Roles and team come from the access token at the claim paths the services read.
 import { UserManager, WebStorageStateStore, type User as OidcUser } from 'oidc-client-ts';
-import { claimAt, jwtPayload, type OidcSettings } from './config';
+import { CALLBACK_PATH, claimAt, jwtPayload, type OidcSettings } from './config';
 import type { Role, User } from './roles';
-
-export const CALLBACK_PATH = '/auth/callback';
 
 export function createUserManager(settings: OidcSettings): UserManager {
   return new UserManager({

@@ -1,8 +1,7 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { UserManager } from 'oidc-client-ts';
-import { loadConsoleConfig, type ConsoleConfig } from './config';
+import { CALLBACK_PATH, loadConsoleConfig, type ConsoleConfig } from './config';
 import { devSignIn, type DevSession } from './dev-sign-in';
-import { CALLBACK_PATH, createUserManager, userOf } from './oidc';
 import type { Role, User } from './roles';
 
 type Status = 'loading' | 'signed-out' | 'signed-in' | 'failed';
@@ -54,6 +53,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
         setStatus(session ? 'signed-in' : 'signed-out');
         return;
       }
+      // The OIDC client comes only where single sign-on is used: the development sign-in never loads it.
+      const { createUserManager, userOf } = await import('./oidc');
       const um = createUserManager(loaded.oidc);
       manager.current = um;
       um.events.addUserLoaded((u) => {
