@@ -15,6 +15,7 @@ export function deployFiles(table: RouteTable, corsOrigins?: string[]): Record<s
   return {
     'deploy/gateway/nginx.conf': composeConf(table, corsOrigins ?? defaultCorsOrigins(DEFAULT_GATEWAY_PORT)),
     'deploy/gateway/docs.html': docsPage(),
+    'deploy/gateway/config.json.template': CONSOLE_CONFIG_TEMPLATE,
     'deploy/k8s/gateway/ingress.yaml': ingress(table, corsOrigins ?? ['https://crm.example.com']),
   };
 }
@@ -40,8 +41,27 @@ function composeConf(table: RouteTable, corsOrigins: string[]): string {
     jsonBodyLimit: parseByteSize(DEFAULT_JSON_BODY_LIMIT),
     uploadBodyLimit: UPLOAD_BODY_LIMIT,
     workerProcesses: 'auto',
+    // Single sign-on only (the services run in production): the provider is any HTTPS origin the page may call.
+    console: { dir: '/usr/share/nginx/crm/console', configPath: '/usr/share/nginx/crm/config/config.json', devSignIn: false, connectSources: ['https:'] },
   });
 }
+
+/**
+ * The console's /config.json in the gateway image: the official image fills in the environment when it starts
+ * (its templates: NGINX_ENVSUBST_OUTPUT_DIR), so one image serves any provider.
+ */
+const CONSOLE_CONFIG_TEMPLATE = `${JSON.stringify({
+  signIn: 'oidc',
+  oidc: {
+    authority: '\${OIDC_ISSUER}',
+    clientId: '\${CONSOLE_OIDC_CLIENT_ID}',
+    scope: '\${CONSOLE_OIDC_SCOPE}',
+    rolesClaim: '\${OIDC_ROLES_CLAIM}',
+    teamClaim: '\${OIDC_TEAM_CLAIM}',
+    roleMapText: '\${OIDC_ROLE_MAP}',
+  },
+})}
+`;
 
 /**
  * Two Ingresses for ingress-nginx on the same paths as the gateway: the event streams need buffering off and a

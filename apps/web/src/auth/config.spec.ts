@@ -16,6 +16,20 @@ describe('the console’s sign-in settings', () => {
     });
   });
 
+  it('reads a deployment template’s values: empty ones are unset, the role map in the services’ text form', () => {
+    const config = parseConsoleConfig({
+      signIn: 'oidc',
+      oidc: {
+        authority: 'https://id.example.com',
+        clientId: 'console',
+        rolesClaim: '',
+        roleMapText: 'crm-sales:sales_rep, crm-boss:sales_manager,crm-boss:sales_rep',
+      },
+    });
+    expect(config).toMatchObject({ oidc: { rolesClaim: 'roles', roleMap: { 'crm-sales': ['sales_rep'], 'crm-boss': ['sales_manager', 'sales_rep'] } } });
+    expect(() => parseConsoleConfig({ signIn: 'oidc', oidc: { authority: '', clientId: 'console' } })).toThrow(/oidc.authority/);
+  });
+
   it('refuses settings it cannot use, saying what is missing', () => {
     expect(() => parseConsoleConfig({ signIn: 'oidc', oidc: { authority: 'https://id.example.com' } })).toThrow(/oidc.clientId/);
     expect(() => parseConsoleConfig({})).toThrow(/signIn must be/);

@@ -21,16 +21,34 @@ export type ConsoleConfig = { signIn: 'dev' } | { signIn: 'oidc'; oidc: OidcSett
 
 const OIDC_DEFAULTS = { scope: 'openid profile email', rolesClaim: 'roles', teamClaim: 'team', nameClaim: 'name' };
 
-/** Checks what /config.json holds; anything unusable is an error the sign-in page shows (never a silent default). */
+/** `crm-sales:sales_rep,crm-lead:sales_manager` (the services' OIDC_ROLE_MAP) as a map; a role may come from several. */
+export function parseRoleMapText(text: string): Record<string, string[]> {
+  const map: Record<string, string[]> = {};
+  for (const entry of text.split(',').map((e) => e.trim())) {
+    const at = entry.lastIndexOf(':');
+    if (at > 0) (map[entry.slice(0, at).trim()] ??= []).push(entry.slice(at + 1).trim());
+  }
+  return map;
+}
+
+/**
+ * Checks what /config.json holds; anything unusable is an error the sign-in page shows (never a silent default).
+ * Empty values count as unset: a deployment's template leaves unset variables empty.
+ */
 export function parseConsoleConfig(raw: unknown): ConsoleConfig {
-  const value = (raw ?? {}) as { signIn?: unknown; oidc?: Partial<OidcSettings> };
+  const value = (raw ?? {}) as { signIn?: unknown; oidc?: Partial<OidcSettings> & { roleMapText?: string } };
   if (value.signIn === 'dev') return { signIn: 'dev' };
   if (value.signIn === 'oidc') {
-    const { authority, clientId } = value.oidc ?? {};
-    if (typeof authority !== 'string' || typeof clientId !== 'string' || !authority || !clientId) {
+    const { roleMapText, ...given } = Object.fromEntries(
+      Object.entries(value.oidc ?? {}).filter(([, v]) => v !== '' && v !== null),
+    ) as Partial<OidcSettings> & {
+      roleMapText?: string;
+    };
+    const { authority, clientId } = given;
+    if (typeof authority !== 'string' || typeof clientId !== 'string') {
       throw new Error('config.json: signIn "oidc" needs oidc.authority and oidc.clientId');
     }
-    return { signIn: 'oidc', oidc: { ...OIDC_DEFAULTS, ...value.oidc, authority, clientId } };
+    return { signIn: 'oidc', oidc: { ...OIDC_DEFAULTS, ...given, authority, clientId, ...(roleMapText && { roleMap: parseRoleMapText(roleMapText) }) } };
   }
   throw new Error(`config.json: signIn must be "dev" or "oidc", not ${JSON.stringify(value.signIn)}`);
 }
