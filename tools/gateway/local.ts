@@ -62,8 +62,9 @@ export function localConfig(env: Env, runDir: string): GatewayConfig {
   };
 }
 
-/** The built console (CONSOLE_DIR, default dist/apps/web) when there is one; without it `/` leads to the docs. */
+/** The built console (CONSOLE_DIR, default dist/apps/web; `none`: no console) when there is one; without it `/` leads to the docs. */
 export function consoleSiteOf(env: Env, runDir: string): ConsoleSite | undefined {
+  if (env.CONSOLE_DIR === 'none') return undefined;
   const dir = resolve(ROOT, env.CONSOLE_DIR ?? join('dist', 'apps', 'web'));
   if (!existsSync(join(dir, 'index.html'))) return undefined;
   const settings = consoleConfig(env);

@@ -3,9 +3,22 @@ import { once } from 'node:events';
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { ServiceName } from '@crm/contracts';
-import { createTestDatabase, deleteTopicsWithPrefix, eventually, freePort, testKafka, uniqueTopicPrefix, type TestDatabase } from '@crm/testing';
+import {
+  createTestDatabase,
+  deleteTopicsWithPrefix,
+  eventually,
+  freePort,
+  startGateway,
+  startTestIdentityProvider,
+  testKafka,
+  uniqueTopicPrefix,
+  type RunningGateway,
+  type TestDatabase,
+  type TestIdentityProvider,
+} from '@crm/testing';
 import { ConsoleHarness } from './console/harness';
 import { signInSuite } from './console/sign-in.suite';
+import { singleSignOnSuite } from './console/single-sign-on.suite';
 import type { ConsoleSuiteContext } from './console/suite';
 
 // The README's first command, as a newcomer runs it: `npm start -- --demo` in the foreground brings all eight
@@ -53,7 +66,12 @@ describe('npm start -- --demo (tools/start.sh) in the foreground, and the consol
   let child: ChildProcess;
   let output = '';
   let harness: ConsoleHarness;
-  const ctx: ConsoleSuiteContext = { harness: () => harness };
+  let idp: TestIdentityProvider | undefined;
+  let ssoGateway: RunningGateway | undefined;
+  const ctx: ConsoleSuiteContext = {
+    harness: () => harness,
+    singleSignOn: () => (idp && ssoGateway ? { idp, consoleUrl: ssoGateway.url } : null),
+  };
 
   beforeAll(async () => {
     if (ATTACHED) {
@@ -63,8 +81,12 @@ describe('npm start -- --demo (tools/start.sh) in the foreground, and the consol
     mailbox.smtp = await freePort();
     mailbox.http = await freePort();
     gatewayPort = await freePort();
+    // The services trust an identity provider besides their local tokens, as in production with single sign-on.
+    idp = await startTestIdentityProvider({ audience: 'crm-api' });
     const env: NodeJS.ProcessEnv = {
       ...process.env,
+      OIDC_ISSUER: idp.issuer,
+      OIDC_AUDIENCE: 'crm-api',
       CRM_RUN_DIR: runDir,
       KAFKA_TOPIC_PREFIX: prefix,
       LOG_LEVEL: 'info',
@@ -91,10 +113,17 @@ describe('npm start -- --demo (tools/start.sh) in the foreground, and the consol
       await new Promise((r) => setTimeout(r, 500));
     }
     harness = await ConsoleHarness.open(`http://127.0.0.1:${gatewayPort}`, `http://127.0.0.1:${gatewayPort}`);
+    // A second gateway whose console signs in through the provider (what the gateway image does in production).
+    ssoGateway = await startGateway({
+      upstreams: Object.fromEntries(SERVICES.map((name) => [name, `http://127.0.0.1:${ports[name]}`])),
+      console: { OIDC_ISSUER: idp.issuer, CONSOLE_OIDC_CLIENT_ID: 'crm-console' },
+    });
   });
 
   afterAll(async () => {
     await harness?.close();
+    await ssoGateway?.stop();
+    await idp?.close();
     if (ATTACHED) return;
     if (child?.exitCode === null) process.kill(-child.pid!, 'SIGKILL');
     await rm(join(ROOT, runDir), { recursive: true, force: true });
@@ -126,6 +155,7 @@ describe('npm start -- --demo (tools/start.sh) in the foreground, and the consol
   });
 
   signInSuite(ctx);
+  singleSignOnSuite(ctx);
 
   itStarted('writes one combined console: a readable line per log entry, prefixed with its service', () => {
     for (const name of SERVICES) {

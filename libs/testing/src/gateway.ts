@@ -28,6 +28,11 @@ export interface GatewayOptions {
   corsOrigins?: string[];
   /** Default: a free port. */
   port?: number;
+  /**
+   * Serve the built console (dist/apps/web) at `/`, with these settings of its sign-in (OIDC_ISSUER and
+   * CONSOLE_OIDC_CLIENT_ID for single sign-on, DEV_SIGN_IN). Default: no console, `/` leads to the docs.
+   */
+  console?: Record<string, string>;
 }
 
 /**
@@ -47,6 +52,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     GATEWAY_HOST: '127.0.0.1',
   };
   if (options.corsOrigins) env.CORS_ORIGINS = options.corsOrigins.join(',');
+  Object.assign(env, options.console ?? { CONSOLE_DIR: 'none' });
   for (const service of Object.keys(DEFAULT_PORTS) as ServiceName[]) {
     // A service not under test gets an address nothing listens on: its routes answer 503, never another test's service.
     env[`${service.toUpperCase()}_URL`] = options.upstreams[service] ?? `http://127.0.0.1:${await freePort()}`;

@@ -1,9 +1,15 @@
 // What each screen's suite gets: the harness (browser, console, gateway) of the running system, and the checks
 // every screen passes. The suites run inside start-command.int-spec.ts, on the system `npm start -- --demo` started.
+import type { TestIdentityProvider } from '@crm/testing';
 import type { ConsoleHarness, ConsolePage, Identity, Role, SignedIn } from './harness';
 
 export interface ConsoleSuiteContext {
   harness(): ConsoleHarness;
+  /**
+   * A second gateway in front of the same services whose console signs in through an identity provider the
+   * services trust; null when the suites run against a system started elsewhere (CONSOLE_URL).
+   */
+  singleSignOn(): { idp: TestIdentityProvider; consoleUrl: string } | null;
 }
 
 /** The demo's people, found by role and team through the development sign-in's list. */

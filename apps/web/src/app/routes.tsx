@@ -3,7 +3,7 @@ import { Flex, Result, Spin } from 'antd';
 import { Navigate, Route, Routes } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { isManager } from '../auth/roles';
-import { useUser } from '../auth/session';
+import { useSession, useUser } from '../auth/session';
 
 // One chunk per screen: the first page loads the shell and what it shows, nothing else (the charts' library
 // comes only with the dashboard).
@@ -21,6 +21,12 @@ const DashboardPage = lazy(() => import('../features/dashboard/DashboardPage'));
 function NotFound() {
   const { t } = useTranslation();
   return <Result status="404" title="404" subTitle={t('state.notFound')} />;
+}
+
+/** Back from the identity provider: to where the user was when they signed in. */
+function SignedInCallback() {
+  const { returnTo } = useSession();
+  return <Navigate to={returnTo ?? '/'} replace />;
 }
 
 function ManagersOnly({ children }: { children: React.ReactNode }) {
@@ -57,7 +63,7 @@ export function AppRoutes() {
             </ManagersOnly>
           }
         />
-        <Route path="/auth/callback" element={<Navigate to="/" replace />} />
+        <Route path="/auth/callback" element={<SignedInCallback />} />
         <Route path="*" element={<NotFound />} />
       </Routes>
     </Suspense>

@@ -12,6 +12,8 @@ interface Session {
   user: User | null;
   /** Why the user is signed out or the start failed (an expired session, a provider error). */
   message: string | null;
+  /** Where the user was when single sign-on sent them to the provider (the callback route goes back there). */
+  returnTo: string | null;
   /** The current access token, or null when signed out. */
   getToken(): string | null;
   signInAs(userId: string, role: Role): Promise<void>;
@@ -37,6 +39,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const [status, setStatus] = useState<Status>('loading');
   const [user, setUser] = useState<User | null>(null);
   const [message, setMessage] = useState<string | null>(null);
+  const [returnTo, setReturnTo] = useState<string | null>(null);
   const token = useRef<string | null>(null);
   const manager = useRef<UserManager | null>(null);
 
@@ -64,10 +67,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       um.events.addUserSignedOut(() => void um.removeUser());
       const oidcUser = window.location.pathname === CALLBACK_PATH ? await um.signinRedirectCallback() : await um.getUser();
       if (cancelled) return;
-      if (window.location.pathname === CALLBACK_PATH) {
-        const back = typeof oidcUser?.state === 'string' ? oidcUser.state : '/';
-        window.history.replaceState(null, '', back);
-      }
+      if (window.location.pathname === CALLBACK_PATH) setReturnTo(typeof oidcUser?.state === 'string' ? oidcUser.state : '/');
       token.current = oidcUser && !oidcUser.expired ? oidcUser.access_token : null;
       setUser(oidcUser && !oidcUser.expired ? userOf(oidcUser, loaded.oidc) : null);
       setStatus(token.current ? 'signed-in' : 'signed-out');
@@ -105,8 +105,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, []);
 
   const value = useMemo<Session>(
-    () => ({ status, config, user, message, getToken: () => token.current, signInAs, signInWithProvider, signOut }),
-    [status, config, user, message, signInAs, signInWithProvider, signOut],
+    () => ({ status, config, user, message, returnTo, getToken: () => token.current, signInAs, signInWithProvider, signOut }),
+    [status, config, user, message, returnTo, signInAs, signInWithProvider, signOut],
   );
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }
