@@ -34,7 +34,9 @@ async function patientFetch(request: Request): Promise<Response> {
     traffic.requests++;
     let res: Response;
     try {
-      res = await fetch(request.clone(), { signal: AbortSignal.timeout(30_000) });
+      // Two minutes: a year of history in one import on a loaded two-core machine (a test beside a running system)
+      // has taken longer than 30 s; a write given up on cannot be sent again blindly.
+      res = await fetch(request.clone(), { signal: AbortSignal.timeout(120_000) });
     } catch (err) {
       // Only a read is safe to repeat blindly; a write that may have happened must not be sent twice.
       if (request.method === 'GET' && attempt < 3) {
