@@ -36,31 +36,31 @@ export default function DashboardPage() {
       </Flex>
       <FilterBar filters={filters} teams={teams} onChange={change} />
       <Row gutter={[16, 16]}>
-        <Col xs={24} xl={12}>
+        <Col xs={24}>
           <RevenueCard filters={filters} groupBy="month" />
         </Col>
-        <Col xs={24} md={12} xl={6}>
+        <Col xs={24} lg={12}>
           <RevenueCard filters={filters} groupBy="region" />
         </Col>
-        <Col xs={24} md={12} xl={6}>
+        <Col xs={24} lg={12}>
           <RevenueCard filters={filters} groupBy="product" />
         </Col>
-        <Col xs={24} xl={12}>
+        <Col xs={24} lg={12}>
           <FunnelCard filters={filters} />
         </Col>
-        <Col xs={24} xl={12}>
+        <Col xs={24} lg={12}>
           <CycleTimeCard filters={filters} />
         </Col>
-        <Col xs={24} xl={12}>
+        <Col xs={24} lg={12}>
           <ForecastCard filters={filters} />
         </Col>
-        <Col xs={24} xl={12}>
+        <Col xs={24} lg={12}>
           <AccuracyCard filters={filters} />
         </Col>
-        <Col xs={24} xl={12}>
+        <Col xs={24} lg={12}>
           <RankingsCard filters={filters} onMetric={(metric) => change({ ...filters, metric })} />
         </Col>
-        <Col xs={24} xl={12}>
+        <Col xs={24} lg={12}>
           <QuotaCard filters={filters} />
         </Col>
         <Col xs={24}>

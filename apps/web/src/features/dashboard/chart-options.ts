@@ -33,7 +33,8 @@ export function categoryChart(
   horizontal = false,
 ) {
   const category = { type: 'category' as const, data: categories, axisLabel: { hideOverlap: true } };
-  const value = { type: 'value' as const, axisLabel: { formatter: axisLabel } };
+  // A horizontal value axis has little room for compact amounts: fewer ticks, none overlapping.
+  const value = { type: 'value' as const, splitNumber: horizontal ? 3 : 5, axisLabel: { formatter: axisLabel, hideOverlap: true } };
   return {
     tooltip: exactTooltip,
     legend: series.length > 1 ? { top: 0 } : undefined,
