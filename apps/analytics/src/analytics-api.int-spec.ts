@@ -526,6 +526,11 @@ describe('analytics API: KPIs, rankings, quotas, forecasts, point in time, gauge
       expect((await get(url, manager).expect(403)).body.code).toBe('TEAM_NOT_YOURS');
     }
     expect((await get(`/api/v1/analytics/sales?team=${'x'.repeat(101)}`).expect(400)).body.errors.map((e: { field: string }) => e.field)).toEqual(['team']);
+    for (const bad of ['%20%20', '%00east']) {
+      expect(
+        (await get(`/api/v1/analytics/kpis?period=2026-Q3&currency=EUR&team=${bad}`).expect(400)).body.errors.map((e: { field: string }) => e.field),
+      ).toEqual(['team']);
+    }
   });
 
   it('rejects bad queries with field errors and answers only authenticated callers', async () => {

@@ -35,7 +35,8 @@ export const TeamParam = (): PropertyDecorator => (target, key) => {
   IsOptional()(target, key);
   IsString()(target, key);
   MaxLength(100, { message: 'team must be a team name of 1 to 100 characters' })(target, key);
-  Matches(/\S/, { message: 'team must be a team name of 1 to 100 characters' })(target, key);
+  // Not blank, no control characters (a NUL would reach PostgreSQL as an invalid string).
+  Matches(/^(?=.*\S)[^\p{Cc}]+$/u, { message: 'team must be a team name of 1 to 100 characters' })(target, key);
 };
 
 export const TIME_GROUPS = ['day', 'week', 'month', 'quarter'] as const;
