@@ -497,6 +497,42 @@ describe('analytics API: KPIs, rankings, quotas, forecasts, point in time, gauge
     );
   });
 
+  it('filters every dashboard figure by team: an admin any team, a manager only their own (403 for another)', async () => {
+    const keys = (rows: { key: string }[]) => rows.map((r) => r.key).filter((k) => [A, B, C].includes(k));
+    expect(keys((await get('/api/v1/analytics/kpis?period=2026-Q3&currency=EUR&team=bravo').expect(200)).body.rows)).toEqual([C]);
+    expect(keys((await get('/api/v1/analytics/rankings?period=2026-Q3&currency=EUR&team=alpha').expect(200)).body.rows).sort()).toEqual([A, B].sort());
+    const salesXs = async (team: string, who: object = ADMIN) =>
+      (await get(`/api/v1/analytics/sales?groupBy=team&from=2026-07-01&to=2026-09-30&currency=EUR&team=${team}`, who).expect(200)).body.series
+        .find((s: { label: string }) => s.label === 'confirmed EUR')
+        .points.map((pt: { x: string }) => pt.x);
+    expect(await salesXs('bravo')).toEqual(['bravo']);
+    expect(await salesXs('alpha', manager)).toEqual(['alpha']);
+    const funnel = (await get('/api/v1/analytics/funnel?groupBy=team&from=2026-01-01&to=2026-12-31&team=charlie').expect(200)).body;
+    expect(funnel.series.map((s: { label: string }) => s.label).filter((l: string) => l !== 'all')).toEqual(expect.not.arrayContaining(['alpha', 'bravo']));
+    await get('/api/v1/analytics/cycle-time?from=2026-01-01&to=2026-12-31&team=alpha', manager).expect(200);
+    const bravoForecast = (await get('/api/v1/analytics/forecast?horizon=3&currency=EUR&historyEnd=2026-06&team=bravo').expect(200)).body;
+    const allForecast = (await get('/api/v1/analytics/forecast?horizon=3&currency=EUR&historyEnd=2026-06').expect(200)).body;
+    const commit = (b: { series: { measure: string; points: { y: string }[] }[] }) => b.series.find((s) => s.measure === 'pipeline_commit')!.points;
+    expect(commit(bravoForecast)).not.toEqual(commit(allForecast));
+    await get('/api/v1/incentives?period=2026-Q3&team=alpha', manager).expect(200);
+    for (const url of [
+      '/api/v1/analytics/kpis?period=2026-Q3&currency=EUR&team=bravo',
+      '/api/v1/analytics/sales?team=bravo',
+      '/api/v1/analytics/funnel?team=bravo',
+      '/api/v1/analytics/cycle-time?team=bravo',
+      '/api/v1/analytics/forecast?currency=EUR&team=bravo',
+      '/api/v1/incentives?period=2026-Q3&team=bravo',
+    ]) {
+      expect((await get(url, manager).expect(403)).body.code).toBe('TEAM_NOT_YOURS');
+    }
+    expect((await get(`/api/v1/analytics/sales?team=${'x'.repeat(101)}`).expect(400)).body.errors.map((e: { field: string }) => e.field)).toEqual(['team']);
+    for (const bad of ['%20%20', '%00east']) {
+      expect(
+        (await get(`/api/v1/analytics/kpis?period=2026-Q3&currency=EUR&team=${bad}`).expect(400)).body.errors.map((e: { field: string }) => e.field),
+      ).toEqual(['team']);
+    }
+  });
+
   it('rejects bad queries with field errors and answers only authenticated callers', async () => {
     const errors = async (url: string) => [...new Set((await get(url).expect(400)).body.errors.map((e: { field: string }) => e.field))].sort();
     expect(await errors('/api/v1/analytics/kpis?period=2026-Q9')).toEqual(['currency', 'period']);

@@ -17,6 +17,7 @@ import {
   type TestIdentityProvider,
 } from '@crm/testing';
 import { ConsoleHarness } from './console/harness';
+import { dashboardSuite } from './console/dashboard.suite';
 import { signInSuite } from './console/sign-in.suite';
 import { singleSignOnSuite } from './console/single-sign-on.suite';
 import type { ConsoleSuiteContext } from './console/suite';
@@ -156,6 +157,7 @@ describe('npm start -- --demo (tools/start.sh) in the foreground, and the consol
 
   signInSuite(ctx);
   singleSignOnSuite(ctx);
+  dashboardSuite(ctx);
 
   itStarted('writes one combined console: a readable line per log entry, prefixed with its service', () => {
     for (const name of SERVICES) {

@@ -11570,6 +11570,8 @@ export interface operations {
         from?: string;
         /** @description Last day, inclusive (business time zone, CRM_TIMEZONE, default UTC). Default: today there */
         to?: string;
+        /** @description Only this team's figures (as the rep directory names it). A manager may name only their own team (403 otherwise); an admin any */
+        team?: string;
         groupBy?: 'day' | 'week' | 'month' | 'quarter' | 'region' | 'product' | 'source' | 'rep' | 'team';
         /** @description ISO 4217 code; amounts are never summed across currencies */
         currency?: string;
@@ -11621,6 +11623,8 @@ export interface operations {
         from?: string;
         /** @description Last day, inclusive (business time zone, CRM_TIMEZONE, default UTC). Default: today there */
         to?: string;
+        /** @description Only this team's figures (as the rep directory names it). A manager may name only their own team (403 otherwise); an admin any */
+        team?: string;
         /** @description Answer as the funnel stood at the end of this day (business time zone, CRM_TIMEZONE, default UTC): stages reached later are not counted */
         asOf?: string;
         /** @description One series per value of this dimension */
@@ -11722,6 +11726,8 @@ export interface operations {
         from?: string;
         /** @description Last day, inclusive (business time zone, CRM_TIMEZONE, default UTC). Default: today there */
         to?: string;
+        /** @description Only this team's figures (as the rep directory names it). A manager may name only their own team (403 otherwise); an admin any */
+        team?: string;
       };
       header?: never;
       path?: never;
@@ -11772,6 +11778,8 @@ export interface operations {
         currency: string;
         /** @description Last month of history; the forecast starts the month after. Months are those of the business time zone, CRM_TIMEZONE, default UTC. Default: last month */
         historyEnd?: string;
+        /** @description Only this team's figures (as the rep directory names it). A manager may name only their own team (403 otherwise); an admin any */
+        team?: string;
       };
       header?: never;
       path?: never;
@@ -11821,6 +11829,8 @@ export interface operations {
         /** @description ISO 4217 code; amounts are never summed across currencies */
         currency: string;
         by?: 'rep' | 'team';
+        /** @description Only this team's figures (as the rep directory names it). A manager may name only their own team (403 otherwise); an admin any */
+        team?: string;
       };
       header?: never;
       path?: never;
@@ -11870,6 +11880,8 @@ export interface operations {
         /** @description ISO 4217 code; amounts are never summed across currencies */
         currency: string;
         by?: 'rep' | 'team';
+        /** @description Only this team's figures (as the rep directory names it). A manager may name only their own team (403 otherwise); an admin any */
+        team?: string;
         /** @description responseTime ranks the fastest first, the others the highest */
         metric?: 'revenue' | 'growth' | 'attainment' | 'winRate' | 'leadConversion' | 'satisfaction' | 'responseTime';
       };
@@ -12320,6 +12332,8 @@ export interface operations {
       query: {
         /** @description A year (2026), quarter (2026-Q3) or month (2026-07) */
         period: string;
+        /** @description Only this team's figures (as the rep directory names it). A manager may name only their own team (403 otherwise); an admin any */
+        team?: string;
       };
       header?: never;
       path?: never;

@@ -66,6 +66,6 @@ export class IncentivesController {
       '(a rep sees their own, a manager their team)',
   })
   earned(@Query() q: IncentivesQueryDto, @CurrentUser() user: AuthUser): Promise<IncentivesView> {
-    return this.incentives.incentives(q.period, user);
+    return this.incentives.incentives(q.period, user, q.team);
   }
 }

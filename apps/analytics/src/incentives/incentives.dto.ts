@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsString, Matches, Max, Min, ValidateIf, ValidateNested } from 'class-validator';
-import { RANKING_METRICS, type RankingMetric } from '../reporting/reporting.dto';
+import { RANKING_METRICS, TeamParam, type RankingMetric } from '../reporting/reporting.dto';
 import { COMMISSION_METHODS, type CommissionMethod } from './incentive.domain';
 
 // Shapes here; bounds, contiguity and cents are the domain's rules (checkPlanTerms), reported the same way.
@@ -119,4 +119,6 @@ export class IncentivesQueryDto {
   @ApiProperty({ example: '2026-Q3', description: 'A year (2026), quarter (2026-Q3) or month (2026-07)' })
   @Matches(/^\d{4}(-(0[1-9]|1[0-2])|-Q[1-4])?$/, { message: 'period must be a year (2026), a quarter (2026-Q3) or a month (2026-07)' })
   period: string;
+
+  @TeamParam() team?: string;
 }

@@ -8,6 +8,7 @@ import { periodError } from '../quotas/quotas.service';
 import { KpiService } from '../reporting/kpi.service';
 import { ReportRepository } from '../reporting/report.repository';
 import { isPeriod } from '../reporting/stats.domain';
+import { userTeamScope } from '../reporting/team-scope';
 import { checkPlanTerms, decidePlanWrite, earnedIncentives, type EarnedIncentive, type IncentivePlan, type PlanTerms } from './incentive.domain';
 import { IncentivePlansRepository } from './incentive-plans.repository';
 
@@ -71,9 +72,9 @@ export class IncentivesService {
   }
 
   /** Each rep's earned incentive under their team's plan for the period: a rep sees their own, a manager their team's. */
-  async incentives(period: string, user: AuthUser): Promise<{ asOf: string | null; period: string; rows: IncentiveLine[] }> {
+  async incentives(period: string, user: AuthUser, teamFilter?: string): Promise<{ asOf: string | null; period: string; rows: IncentiveLine[] }> {
     if (!isPeriod(period)) throw periodError();
-    const scope = accessScope(user);
+    const scope = userTeamScope(user, teamFilter);
     const team = await this.visibleTeam(scope);
     const plans = team === undefined ? [] : await this.plans.list(period, team ?? undefined);
     let asOf: string | null = null;

@@ -6,6 +6,7 @@ import { formatAmount } from '@crm/money';
 import { FUNNEL_STAGES } from '../projection/projection.domain';
 import { cycleSecondsSql, funnelSql, pipelineSql, type CycleMetric, type FunnelRow, type PipelineRow, type SecondsRow } from './deals.queries';
 import { ReportRepository } from './report.repository';
+import { userTeamScope } from './team-scope';
 import { reportRange } from './report-range';
 import type { FunnelQueryDto, PipelineQueryDto } from './reporting.dto';
 import { median, p90, ratio } from './stats.domain';
@@ -23,7 +24,7 @@ export class DealsReportService {
 
   async funnel(q: FunnelQueryDto, user: AuthUser): Promise<FunnelResult> {
     const { from, to } = reportRange(q, this.calendar);
-    const rows = await this.reports.rows<FunnelRow>(funnelSql(q, from, to, accessScope(user)));
+    const rows = await this.reports.rows<FunnelRow>(funnelSql(q, from, to, userTeamScope(user, q.team)));
     const groups = [...new Set(rows.map((r) => r.g))].sort();
     if (!groups.length) groups.push('all');
     const series = groups.map((g) => {
@@ -63,8 +64,11 @@ export class DealsReportService {
     return { asOf: await this.reports.asOf(), pointInTime: q.asOf ?? null, groupBy: q.groupBy ?? 'stage', series };
   }
 
-  async cycleTime(q: { from?: string; to?: string }, user: AuthUser): Promise<{ asOf: string | null; from: string; to: string; rows: CycleTimeRow[] }> {
-    const scope = accessScope(user);
+  async cycleTime(
+    q: { from?: string; to?: string; team?: string },
+    user: AuthUser,
+  ): Promise<{ asOf: string | null; from: string; to: string; rows: CycleTimeRow[] }> {
+    const scope = userTeamScope(user, q.team);
     const { from, to } = reportRange(q, this.calendar);
     const hours = (v: number | null) => (v === null ? null : Math.round((v / 3600) * 100) / 100);
     const rows: CycleTimeRow[] = [];

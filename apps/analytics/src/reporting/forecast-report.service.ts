@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import Big from 'big.js';
 import { BusinessCalendar } from '@crm/calendar';
-import { accessScope, type AuthUser } from '@crm/http';
+import type { AuthUser } from '@crm/http';
 import { formatAmount } from '@crm/money';
 import { openDealsSql, type OpenDealRow } from './deals.queries';
 import { AS_OF_SQL, Params, asOfValue, type AsOfRow } from './report.queries';
 import { ReportRepository } from './report.repository';
 import { monthlyRevenueSql, revenueByMonth, type MonthlyRevenueRow } from './sales.queries';
+import { userTeamScope } from './team-scope';
 import { addMonths, forecastSeries, pipelineForecast } from './stats.domain';
 import type { Series } from './views';
 
@@ -23,8 +24,8 @@ export class ForecastReportService {
    * with a 95 % interval, and (b) the pipeline forecast by expected close month. Months are business-time-zone
    * months; without `historyEnd` the history ends with the month before the current one.
    */
-  async forecast(q: { horizon: number; currency: string; historyEnd?: string }, user: AuthUser) {
-    const scope = accessScope(user);
+  async forecast(q: { horizon: number; currency: string; historyEnd?: string; team?: string }, user: AuthUser) {
+    const scope = userTeamScope(user, q.team);
     const lastMonth = q.historyEnd ? `${q.historyEnd}-01` : addMonths(this.calendar.today(), -1);
     const firstForecast = addMonths(lastMonth, 1);
     const p = new Params();

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import Big from 'big.js';
-import { accessScope, type AccessScope, type AuthUser } from '@crm/http';
+import type { AccessScope, AuthUser } from '@crm/http';
 import { formatAmount } from '@crm/money';
 import { UNKNOWN } from '../projection/projection.domain';
 import { kpiQueries, type KeyedSums, type KpiReads } from './kpi.queries';
@@ -8,6 +8,7 @@ import { rankKpiRows, type KpiRow } from './kpi-rows';
 import { asOfValue } from './report.queries';
 import { ReportRepository } from './report.repository';
 import type { RankingMetric } from './reporting.dto';
+import { userTeamScope } from './team-scope';
 import { growthRate, parsePeriod, ratio, winRate, type Period } from './stats.domain';
 
 export type { KpiRow } from './kpi-rows';
@@ -25,8 +26,8 @@ export interface KpiTable {
 export class KpiService {
   constructor(private readonly reports: ReportRepository) {}
 
-  kpis(q: { period: string; currency: string; by?: 'rep' | 'team' }, user: AuthUser): Promise<KpiTable> {
-    return this.kpisInScope(q, accessScope(user));
+  kpis(q: { period: string; currency: string; by?: 'rep' | 'team'; team?: string }, user: AuthUser): Promise<KpiTable> {
+    return this.kpisInScope(q, userTeamScope(user, q.team));
   }
 
   /**
@@ -101,7 +102,7 @@ export class KpiService {
   }
 
   /** Reps (or teams) ranked by one KPI; the unknown/unassigned buckets are not ranked. */
-  async rankings(q: { period: string; currency: string; by?: 'rep' | 'team'; metric?: RankingMetric }, user: AuthUser) {
+  async rankings(q: { period: string; currency: string; by?: 'rep' | 'team'; metric?: RankingMetric; team?: string }, user: AuthUser) {
     const result = await this.kpis(q, user);
     const metric = q.metric ?? 'revenue';
     return { asOf: result.asOf, period: result.period, by: result.by, currency: result.currency, metric, rows: rankKpiRows(result.rows, metric) };

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsISO8601, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsISO8601, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
@@ -26,6 +26,19 @@ const CurrencyParam =
     Matches(CURRENCY, { message: 'currency must be an ISO 4217 code' })(target, key);
   };
 
+/** The dashboards' team filter: a manager may name only their own team, an admin any. */
+export const TeamParam = (): PropertyDecorator => (target, key) => {
+  ApiPropertyOptional({
+    example: 'east',
+    description: "Only this team's figures (as the rep directory names it). A manager may name only their own team (403 otherwise); an admin any",
+  })(target, key);
+  IsOptional()(target, key);
+  IsString()(target, key);
+  MaxLength(100, { message: 'team must be a team name of 1 to 100 characters' })(target, key);
+  // Not blank, no control characters (a NUL would reach PostgreSQL as an invalid string).
+  Matches(/^(?=.*\S)[^\p{Cc}]+$/u, { message: 'team must be a team name of 1 to 100 characters' })(target, key);
+};
+
 export const TIME_GROUPS = ['day', 'week', 'month', 'quarter'] as const;
 export const DIMENSION_GROUPS = ['region', 'product', 'source', 'rep', 'team'] as const;
 export type TimeGroup = (typeof TIME_GROUPS)[number];
@@ -34,6 +47,7 @@ export type DimensionGroup = (typeof DIMENSION_GROUPS)[number];
 export class DateRangeQueryDto {
   @DateParam(`First day, inclusive (${ZONE}). Default: the first day of the month 11 months ago`) from?: string;
   @DateParam(`Last day, inclusive (${ZONE}). Default: today there`) to?: string;
+  @TeamParam() team?: string;
 }
 
 export class SalesQueryDto extends DateRangeQueryDto {
@@ -82,6 +96,8 @@ export class ForecastQueryDto {
   @IsOptional()
   @Matches(MONTH, { message: 'historyEnd must be a month YYYY-MM' })
   historyEnd?: string;
+
+  @TeamParam() team?: string;
 }
 
 export class AccuracyQueryDto {
@@ -99,6 +115,8 @@ export class KpiQueryDto {
   @IsOptional()
   @IsIn(['rep', 'team'])
   by?: 'rep' | 'team';
+
+  @TeamParam() team?: string;
 }
 
 export const RANKING_METRICS = ['revenue', 'growth', 'attainment', 'winRate', 'leadConversion', 'satisfaction', 'responseTime'] as const;

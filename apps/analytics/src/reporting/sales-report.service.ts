@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { BusinessCalendar } from '@crm/calendar';
-import { accessScope, type AccessScope, type AuthUser } from '@crm/http';
+import type { AccessScope, AuthUser } from '@crm/http';
 import { formatAmount } from '@crm/money';
 import { Params, asOfValue, type AsOfRow } from './report.queries';
 import { ReportRepository } from './report.repository';
 import { reportRange, timeBuckets } from './report-range';
+import { userTeamScope } from './team-scope';
 import type { SalesQueryDto, TimeGroup } from './reporting.dto';
 import {
   isTimeGroup,
@@ -31,7 +32,7 @@ export class SalesReportService {
   async sales(q: SalesQueryDto, user: AuthUser): Promise<SalesResult> {
     const { from, to } = reportRange(q, this.calendar);
     const groupBy = q.groupBy ?? 'month';
-    const { queries, params } = salesQueries(q, groupBy, from, to, accessScope(user));
+    const { queries, params } = salesQueries(q, groupBy, from, to, userTeamScope(user, q.team));
     // Independent reads: one statement, one round trip.
     const r = await this.reports.many<{ money: SalesMoneyRow[]; opps: SalesOppsRow[]; leads: SalesLeadsRow[]; asOf: AsOfRow[] }>(queries, params);
     const { money, opps, leads } = r;
