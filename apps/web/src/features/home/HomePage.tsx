@@ -117,7 +117,7 @@ export default function HomePage() {
       <Flex justify="space-between" align="center" wrap gap={12}>
         <div>
           <Typography.Title level={1} style={{ fontSize: 24, margin: 0 }}>
-            {manager && !picked ? t('teamTitle') : t('title')}
+            {!manager ? t('title') : picked ? t('repTitle', { name: repOptions.find((r) => r.value === picked)?.label ?? '' }) : t('teamTitle')}
           </Typography.Title>
           <Typography.Text type="secondary">{t('greeting', { name: user.name, date: fmt.date(today) })}</Typography.Text>
         </div>

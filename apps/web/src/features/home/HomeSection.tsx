@@ -1,9 +1,13 @@
-import type { ReactNode } from 'react';
-import { Card, Flex, Typography } from 'antd';
+import { useState, type ReactNode } from 'react';
+import { Button, Card, Flex, Typography } from 'antd';
+import { useTranslation } from 'react-i18next';
+import { HOME } from './texts';
 import { Link } from 'react-router';
 import type { UseQueryResult } from '@tanstack/react-query';
 import { QueryState } from '../../ui/states';
 
+/** Rows shown before "show all": the four lists fit a laptop screen. */
+const SHOWN = 5;
 const COUNT = {
   display: 'inline-block',
   minWidth: 22,
@@ -44,6 +48,8 @@ export function HomeSection<T>({
   rows: (data: T) => SectionRow[];
   emptyText: string;
 }) {
+  const { t } = useTranslation(HOME);
+  const [all, setAll] = useState(false);
   const count = query.data === undefined ? null : rows(query.data).length;
   const headingId = `home-${id}-title`;
   return (
@@ -66,19 +72,28 @@ export function HomeSection<T>({
         </Typography.Paragraph>
         <QueryState query={query} empty={(d) => rows(d).length === 0} emptyText={emptyText}>
           {(d) => (
-            <ul aria-label={title} style={{ listStyle: 'none', margin: 0, padding: 0 }}>
-              {rows(d).map((r) => (
-                <li key={r.key} data-testid={`home-${id}-row`} style={{ padding: '8px 0', borderTop: '1px solid #f0f0f0' }}>
-                  <Flex justify="space-between" align="baseline" gap={8} wrap>
-                    <Link to={r.href}>{r.title}</Link>
-                    {r.tag}
-                  </Flex>
-                  <Typography.Text type="secondary" style={{ fontSize: 13 }}>
-                    {r.details}
-                  </Typography.Text>
-                </li>
-              ))}
-            </ul>
+            <>
+              <ul aria-label={title} style={{ listStyle: 'none', margin: 0, padding: 0 }}>
+                {rows(d)
+                  .slice(0, all ? undefined : SHOWN)
+                  .map((r) => (
+                    <li key={r.key} data-testid={`home-${id}-row`} style={{ padding: '8px 0', borderTop: '1px solid #f0f0f0' }}>
+                      <Flex justify="space-between" align="baseline" gap={8} wrap>
+                        <Link to={r.href}>{r.title}</Link>
+                        {r.tag}
+                      </Flex>
+                      <Typography.Text type="secondary" style={{ fontSize: 13 }}>
+                        {r.details}
+                      </Typography.Text>
+                    </li>
+                  ))}
+              </ul>
+              {rows(d).length > SHOWN && (
+                <Button type="link" onClick={() => setAll(!all)} aria-expanded={all} style={{ paddingInline: 0 }}>
+                  {all ? t('showFewer') : t('showAll', { count: rows(d).length })}
+                </Button>
+              )}
+            </>
           )}
         </QueryState>
       </Card>

@@ -4,11 +4,13 @@ export const HOME = registerTexts('home', {
   en: {
     title: 'My day',
     teamTitle: "My team's day",
+    repTitle: "{{name}}'s day",
     greeting: 'Good to see you, {{name}}. Today is {{date}}.',
     rep: 'Rep',
     allReps: 'Whole team',
     refresh: 'Refresh',
-    more: 'Showing the first {{shown}} of {{total}}',
+    showAll: 'Show all {{count}}',
+    showFewer: 'Show fewer',
     nextActions: {
       title: 'Next actions due',
       hint: 'The latest follow-up of each open lead whose next action is past its time',
@@ -49,11 +51,13 @@ export const HOME = registerTexts('home', {
   zh: {
     title: '我的今日',
     teamTitle: '团队今日',
+    repTitle: '{{name}} 的今日',
     greeting: '{{name}}，您好。今天是 {{date}}。',
     rep: '销售代表',
     allReps: '整个团队',
     refresh: '刷新',
-    more: '显示前 {{shown}} 条，共 {{total}} 条',
+    showAll: '显示全部 {{count}} 条',
+    showFewer: '收起',
     nextActions: {
       title: '到期的下一步行动',
       hint: '各未关闭线索最近一次跟进中已到期的下一步行动',
