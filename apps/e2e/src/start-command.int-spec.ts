@@ -18,6 +18,7 @@ import {
 } from '@crm/testing';
 import { ConsoleHarness } from './console/harness';
 import { dashboardSuite } from './console/dashboard.suite';
+import { homeSuite } from './console/home.suite';
 import { signInSuite } from './console/sign-in.suite';
 import { singleSignOnSuite } from './console/single-sign-on.suite';
 import type { ConsoleSuiteContext } from './console/suite';
@@ -158,6 +159,7 @@ describe('npm start -- --demo (tools/start.sh) in the foreground, and the consol
   signInSuite(ctx);
   singleSignOnSuite(ctx);
   dashboardSuite(ctx);
+  homeSuite(ctx);
 
   itStarted('writes one combined console: a readable line per log entry, prefixed with its service', () => {
     for (const name of SERVICES) {

@@ -19,6 +19,8 @@ const THEME = {
   token: {
     colorPrimary: '#1460d1',
     colorLink: '#1460d1',
+    colorLinkHover: '#0f4fae',
+    colorPrimaryHover: '#0f4fae',
     colorTextSecondary: '#595959',
     colorTextTertiary: '#666666',
     colorTextDescription: '#595959',
