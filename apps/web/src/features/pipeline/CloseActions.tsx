@@ -67,7 +67,7 @@ export function CloseActions({ opportunity, stages }: { opportunity: Detail; sta
       <Button type="primary" onClick={() => setDialog('win')} data-testid="win">
         {t('opp.win')}
       </Button>
-      <Button danger onClick={() => setDialog('lose')} data-testid="lose">
+      <Button onClick={() => setDialog('lose')} data-testid="lose" style={{ color: '#a8071a', borderColor: '#a8071a' }}>
         {t('opp.lose')}
       </Button>
       <Modal title={t('opp.win')} open={dialog === 'win'} onCancel={() => setDialog(null)} onOk={() => winForm.submit()} okText={t('opp.win')} confirmLoading={win.isPending} destroyOnHidden>
@@ -86,7 +86,7 @@ export function CloseActions({ opportunity, stages }: { opportunity: Detail; sta
           <ProblemAlert error={win.error} />
         ) : null}
       </Modal>
-      <Modal title={t('opp.lose')} open={dialog === 'lose'} onCancel={() => setDialog(null)} onOk={() => loseForm.submit()} okText={t('opp.lose')} okButtonProps={{ danger: true }} confirmLoading={lose.isPending} destroyOnHidden>
+      <Modal title={t('opp.lose')} open={dialog === 'lose'} onCancel={() => setDialog(null)} onOk={() => loseForm.submit()} okText={t('opp.lose')} okButtonProps={{ danger: true, style: { background: '#a8071a' } }} confirmLoading={lose.isPending} destroyOnHidden>
         <Form form={loseForm} layout="vertical" onFinish={(v) => lose.mutate(v)}>
           <Form.Item name="reason" label={t('opp.reason')} rules={[{ required: true, whitespace: true }]}>
             <Input.TextArea rows={2} />
