@@ -21,7 +21,14 @@ export async function createOpportunity(api: CrmClient, company: string, amount 
   return unwrap(
     api.POST('/api/v1/opportunities', {
       params: { header: idempotencyKey() },
-      body: { customer: { name: 'Test Buyer', company }, currency: 'CNY', expectedAmount: amount, expectedCloseDate: close, region: 'south', productLine: 'pumps' },
+      body: {
+        customer: { name: 'Test Buyer', company },
+        currency: 'CNY',
+        expectedAmount: amount,
+        expectedCloseDate: close,
+        region: 'south',
+        productLine: 'pumps',
+      },
     }),
   );
 }
@@ -37,14 +44,13 @@ async function dragCard(tab: ConsolePage, id: string, toStage: string): Promise<
   const handle = card(tab, id).getByRole('button', { name: /^Drag / });
   await handle.scrollIntoViewIfNeeded();
   const from = (await handle.boundingBox())!;
-  const target = column(tab, toStage);
-  await target.scrollIntoViewIfNeeded();
-  const to = (await target.boundingBox())!;
+  // The columns stretch to the tallest one: the target column is there at the card's height.
+  const to = (await column(tab, toStage).boundingBox())!;
   const mouse = tab.page.mouse;
   await mouse.move(from.x + from.width / 2, from.y + from.height / 2);
   await mouse.down();
   await mouse.move(from.x + from.width / 2 + 12, from.y + from.height / 2, { steps: 3 });
-  await mouse.move(to.x + to.width / 2, to.y + 80, { steps: 12 });
+  await mouse.move(to.x + to.width / 2, from.y + from.height / 2, { steps: 12 });
   await mouse.up();
 }
 
@@ -55,9 +61,14 @@ async function expectTotalsMatch(tab: ConsolePage, api: CrmClient, scope: { repI
   expect(open.length).toBeGreaterThan(0);
   for (const stage of open) {
     const col = column(tab, stage.stage);
-    await col.getByTestId('stage-count').and(tab.page.locator(`[data-count="${stage.count}"]`)).waitFor({ timeout: 10_000 });
+    await col
+      .getByTestId('stage-count')
+      .and(tab.page.locator(`[data-count="${stage.count}"]`))
+      .waitFor({ timeout: 10_000 });
     expect(await col.getByTestId('pipeline-card').count()).toBe(stage.count);
-    const shown = await col.getByTestId('stage-amount').evaluateAll((els) => els.map((e) => ({ currency: e.getAttribute('data-currency'), amount: e.getAttribute('data-amount'), text: e.textContent })));
+    const shown = await col
+      .getByTestId('stage-amount')
+      .evaluateAll((els) => els.map((e) => ({ currency: e.getAttribute('data-currency'), amount: e.getAttribute('data-amount'), text: e.textContent })));
     const byCurrency = (a: { currency: string | null }, b: { currency: string | null }) => (a.currency ?? '').localeCompare(b.currency ?? '');
     expect({ stage: stage.stage, totals: shown.sort(byCurrency) }).toEqual({
       stage: stage.stage,
@@ -90,12 +101,21 @@ export async function winOpportunityInBrowser(tab: ConsolePage, opportunityId: s
     if (!(await next.count())) break;
     const before = await page.getByTestId('opp-stage').textContent();
     await next.click();
-    await page.waitForFunction((text) => document.querySelector('[data-testid="opp-stage"]')?.textContent !== text, before);
+    await page
+      .getByTestId('opp-stage')
+      .filter({ hasNotText: before ?? '' })
+      .waitFor();
   }
   if (!(await page.locator('[data-testid="lines"] tbody tr.ant-table-row').count())) await addLine(tab);
   await page.getByTestId('win').click();
-  await page.getByRole('dialog').getByRole('button', { name: /^(Mark as won|标记赢单)$/ }).click();
-  await page.getByTestId('opp-status').filter({ hasText: /^(Won|赢单)$/ }).waitFor();
+  await page
+    .getByRole('dialog')
+    .getByRole('button', { name: /^(Mark as won|标记赢单)$/ })
+    .click();
+  await page
+    .getByTestId('opp-status')
+    .filter({ hasText: /^(Won|赢单)$/ })
+    .waitFor();
 }
 
 async function addLine(tab: ConsolePage): Promise<void> {
@@ -181,7 +201,12 @@ export function pipelineSuite(ctx: ConsoleSuiteContext): void {
     it('shows an accepted drag at once, with the totals moved, before the API has answered; the API confirms the stage', async () => {
       const opp = await createOpportunity(repApi, unique('Accepted Move Co'), '2000.50');
       const read = await repApi.GET('/api/v1/opportunities/{id}', { params: { path: { id: opp.id } } });
-      await unwrap(repApi.PATCH('/api/v1/opportunities/{id}', { params: { path: { id: opp.id }, header: ifMatch(read) }, body: { fields: { needsReport: 'https://docs.example/needs.pdf' } } }));
+      await unwrap(
+        repApi.PATCH('/api/v1/opportunities/{id}', {
+          params: { path: { id: opp.id }, header: ifMatch(read) },
+          body: { fields: { needsReport: 'https://docs.example/needs.pdf' } },
+        }),
+      );
       const tab = await ctx.harness().pageAs(rep);
       let release: () => void = () => undefined;
       const held = new Promise<void>((resolve) => (release = resolve));
@@ -196,7 +221,7 @@ export function pipelineSuite(ctx: ConsoleSuiteContext): void {
           await route.continue();
         });
         await dragCard(tab, opp.id, 'proposal');
-        await column(tab, 'proposal').locator(`[data-id="${opp.id}"]`).waitFor({ timeout: 2_000 });
+        await column(tab, 'proposal').locator(`[data-id="${opp.id}"]`).waitFor({ timeout: 10_000 });
         expect([await countOf('needs_analysis'), await countOf('proposal')]).toEqual([fromBefore - 1, toBefore + 1]);
         release();
         await tab.page.getByText(/moved to Proposal/).waitFor();
@@ -209,6 +234,46 @@ export function pipelineSuite(ctx: ConsoleSuiteContext): void {
       }
     });
 
+    it('moves a card without a mouse: by keyboard drag, and through its "Move to…" menu', async () => {
+      const opp = await createOpportunity(repApi, unique('Keyboard Move Co'), '310.00');
+      const read = await repApi.GET('/api/v1/opportunities/{id}', { params: { path: { id: opp.id } } });
+      await unwrap(
+        repApi.PATCH('/api/v1/opportunities/{id}', {
+          params: { path: { id: opp.id }, header: ifMatch(read) },
+          body: {
+            fields: { needsReport: 'https://docs.example/needs.pdf' },
+            lines: [{ sku: 'VALVE-10', productName: 'Valve', quantity: 2, unitPrice: '155.00' }],
+          },
+        }),
+      );
+      const tab = await ctx.harness().pageAs(rep);
+      try {
+        await tab.goto('/pipeline');
+        const handle = card(tab, opp.id).getByRole('button', { name: /^Drag / });
+        await handle.focus();
+        await tab.page.keyboard.press('Space');
+        const target = (await column(tab, 'proposal').boundingBox())!;
+        const start = (await handle.boundingBox())!;
+        // The keyboard sensor moves the card 25 px a press: far enough to be over the next column.
+        for (let moved = 0; moved < target.x + 40 - start.x; moved += 25) await tab.page.keyboard.press('ArrowRight');
+        await tab.page.keyboard.press('Space');
+        await column(tab, 'proposal').locator(`[data-id="${opp.id}"]`).waitFor();
+        await tab.page.getByText(/moved to Proposal/).waitFor();
+        expect((await unwrap(repApi.GET('/api/v1/opportunities/{id}', { params: { path: { id: opp.id } } }))).stage).toBe('proposal');
+
+        await card(tab, opp.id)
+          .getByRole('button', { name: /^Move .* to another stage$/ })
+          .click();
+        await tab.page.getByRole('menuitem', { name: 'Contract' }).click();
+        await column(tab, 'contract').locator(`[data-id="${opp.id}"]`).waitFor();
+        await tab.page.getByText(/moved to Contract/).waitFor();
+        expect((await unwrap(repApi.GET('/api/v1/opportunities/{id}', { params: { path: { id: opp.id } } }))).stage).toBe('contract');
+        expect(tab.errors).toEqual([]);
+      } finally {
+        await tab.close();
+      }
+    });
+
     it('shows the score factors as the API gives them, adds and completes a task, and wins the deal, which drafts an order', async () => {
       const opp = await createOpportunity(repApi, unique('Won Deal Co'));
       const detail = await unwrap(repApi.GET('/api/v1/opportunities/{id}', { params: { path: { id: opp.id } } }));
@@ -216,11 +281,15 @@ export function pipelineSuite(ctx: ConsoleSuiteContext): void {
       try {
         await tab.goto(`/opportunities/${opp.id}`);
         await tab.page.getByTestId('score-factors').waitFor();
-        const factors = await tab.page.locator('[data-testid="score-factors"] li').evaluateAll((els) => els.map((e) => ({ factor: e.getAttribute('data-factor'), contribution: Number(e.getAttribute('data-contribution')) })));
+        const factors = await tab.page
+          .locator('[data-testid="score-factors"] li')
+          .evaluateAll((els) => els.map((e) => ({ factor: e.getAttribute('data-factor'), contribution: Number(e.getAttribute('data-contribution')) })));
         expect(factors).toEqual(detail.scoreFactors.map((f) => ({ factor: f.factor, contribution: f.contribution })));
         for (const f of detail.scoreFactors) {
           const shown = await tab.page.locator(`[data-factor="${f.factor}"] [data-testid="factor-contribution"]`).textContent();
-          expect(shown).toContain(`${f.contribution < 0 ? '−' : '+'}${new Intl.NumberFormat('en-GB', { maximumFractionDigits: 2 }).format(Math.abs(f.contribution))}`);
+          expect(shown).toContain(
+            `${f.contribution < 0 ? '−' : '+'}${new Intl.NumberFormat('en-GB', { maximumFractionDigits: 2 }).format(Math.abs(f.contribution))}`,
+          );
           await tab.page.getByText(f.explanation, { exact: true }).waitFor();
         }
         expect(await tab.page.getByTestId('opp-score').textContent()).toBe(new Intl.NumberFormat('en-GB', { maximumFractionDigits: 2 }).format(detail.score));

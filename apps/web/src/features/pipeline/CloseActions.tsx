@@ -70,7 +70,15 @@ export function CloseActions({ opportunity, stages }: { opportunity: Detail; sta
       <Button onClick={() => setDialog('lose')} data-testid="lose" style={{ color: '#a8071a', borderColor: '#a8071a' }}>
         {t('opp.lose')}
       </Button>
-      <Modal title={t('opp.win')} open={dialog === 'win'} onCancel={() => setDialog(null)} onOk={() => winForm.submit()} okText={t('opp.win')} confirmLoading={win.isPending} destroyOnHidden>
+      <Modal
+        title={t('opp.win')}
+        open={dialog === 'win'}
+        onCancel={() => setDialog(null)}
+        onOk={() => winForm.submit()}
+        okText={t('opp.win')}
+        confirmLoading={win.isPending}
+        destroyOnHidden
+      >
         {!opportunity.lines.length ? <Alert type="warning" showIcon title={t('opp.winNeedsLines')} style={{ marginBottom: 12 }} /> : null}
         <Form form={winForm} layout="vertical" onFinish={(v) => win.mutate(v)} initialValues={{ paymentTerms: opportunity.paymentTerms ?? 'NET30' }}>
           <Form.Item name="paymentTerms" label={t('opp.paymentTerms')}>
@@ -86,7 +94,16 @@ export function CloseActions({ opportunity, stages }: { opportunity: Detail; sta
           <ProblemAlert error={win.error} />
         ) : null}
       </Modal>
-      <Modal title={t('opp.lose')} open={dialog === 'lose'} onCancel={() => setDialog(null)} onOk={() => loseForm.submit()} okText={t('opp.lose')} okButtonProps={{ danger: true, style: { background: '#a8071a' } }} confirmLoading={lose.isPending} destroyOnHidden>
+      <Modal
+        title={t('opp.lose')}
+        open={dialog === 'lose'}
+        onCancel={() => setDialog(null)}
+        onOk={() => loseForm.submit()}
+        okText={t('opp.lose')}
+        okButtonProps={{ danger: true, style: { background: '#a8071a' } }}
+        confirmLoading={lose.isPending}
+        destroyOnHidden
+      >
         <Form form={loseForm} layout="vertical" onFinish={(v) => lose.mutate(v)}>
           <Form.Item name="reason" label={t('opp.reason')} rules={[{ required: true, whitespace: true }]}>
             <Input.TextArea rows={2} />

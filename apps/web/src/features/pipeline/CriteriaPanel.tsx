@@ -45,11 +45,18 @@ export function CriteriaPanel({ opportunity, stages }: { opportunity: Detail; st
   const patch = (body: components['schemas']['UpdateOpportunityDto']) =>
     unwrap(crm.PATCH('/api/v1/opportunities/{id}', { params: { path: { id: opportunity.id }, header: ifMatch(opportunity.etag) }, body }));
   const saveFields = useMutation({
-    mutationFn: (v: { fields: Record<string, string> }) => patch({ fields: Object.fromEntries(Object.entries(v.fields ?? {}).map(([k, x]) => [k, x?.trim() || null])) as Record<string, string> }),
+    mutationFn: (v: { fields: Record<string, string> }) =>
+      patch({ fields: Object.fromEntries(Object.entries(v.fields ?? {}).map(([k, x]) => [k, x?.trim() || null])) as Record<string, string> }),
     onSuccess: keep,
     onError: (error) => fieldsForm.setFields(formFieldsOf(error, ['fields']).fields as never),
   });
-  const existing: LineDto[] = opportunity.lines.map((l) => ({ sku: l.sku, productName: l.productName, quantity: l.quantity, unitPrice: l.unitPrice, discount: l.discount }));
+  const existing: LineDto[] = opportunity.lines.map((l) => ({
+    sku: l.sku,
+    productName: l.productName,
+    quantity: l.quantity,
+    unitPrice: l.unitPrice,
+    discount: l.discount,
+  }));
   const addLine = useMutation({
     mutationFn: (line: LineDto) => patch({ lines: [...existing, { ...line, quantity: Number(line.quantity), discount: line.discount || '0' }] }),
     onSuccess: (data) => {
@@ -66,7 +73,10 @@ export function CriteriaPanel({ opportunity, stages }: { opportunity: Detail; st
   const refusedCriteria = moveNext.isError ? unmetCriteriaOf(moveNext.error) : [];
 
   if (opportunity.status !== 'open' || !stage) return null;
-  const criteria = [...required.map((name) => ({ kind: 'field' as const, name })), ...(stage.exitCriteria.requiredTasks ?? []).map((name) => ({ kind: 'task' as const, name }))];
+  const criteria = [
+    ...required.map((name) => ({ kind: 'field' as const, name })),
+    ...(stage.exitCriteria.requiredTasks ?? []).map((name) => ({ kind: 'task' as const, name })),
+  ];
   return (
     <Flex vertical gap={12}>
       {criteria.length ? (
@@ -74,7 +84,8 @@ export function CriteriaPanel({ opportunity, stages }: { opportunity: Detail; st
           {criteria.map((c) => (
             <li key={`${c.kind}:${c.name}`} data-criterion={c.name} data-kind={c.kind} data-met={isUnmet(c.kind, c.name) ? 'false' : 'true'}>
               {isUnmet(c.kind, c.name) ? <ExclamationCircleTwoTone twoToneColor="#d46b08" /> : <CheckCircleTwoTone twoToneColor="#389e0d" />}{' '}
-              {t(c.kind === 'task' ? 'criteria.task' : 'criteria.field', { stage: stage.name, label: label(c.name) })} ({isUnmet(c.kind, c.name) ? t('criteria.unmet') : t('criteria.met')})
+              {t(c.kind === 'task' ? 'criteria.task' : 'criteria.field', { stage: stage.name, label: label(c.name) })} (
+              {isUnmet(c.kind, c.name) ? t('criteria.unmet') : t('criteria.met')})
             </li>
           ))}
         </ul>
@@ -121,13 +132,23 @@ export function CriteriaPanel({ opportunity, stages }: { opportunity: Detail; st
           <Form.Item name="sku" label={t('opp.sku')} rules={[{ required: true, whitespace: true }]} style={{ flex: '1 1 110px', marginBottom: 8 }}>
             <Input data-testid="line-sku" />
           </Form.Item>
-          <Form.Item name="productName" label={t('opp.productName')} rules={[{ required: true, whitespace: true }]} style={{ flex: '2 1 160px', marginBottom: 8 }}>
+          <Form.Item
+            name="productName"
+            label={t('opp.productName')}
+            rules={[{ required: true, whitespace: true }]}
+            style={{ flex: '2 1 160px', marginBottom: 8 }}
+          >
             <Input data-testid="line-product" />
           </Form.Item>
           <Form.Item name="quantity" label={t('opp.quantity')} rules={[{ required: true }]} style={{ flex: '0 1 100px', marginBottom: 8 }}>
             <InputNumber min={1} precision={0} style={{ width: '100%' }} data-testid="line-quantity" />
           </Form.Item>
-          <Form.Item name="unitPrice" label={t('opp.unitPrice')} rules={[{ required: true, pattern: /^\d+(\.\d{1,4})?$/ }]} style={{ flex: '0 1 120px', marginBottom: 8 }}>
+          <Form.Item
+            name="unitPrice"
+            label={t('opp.unitPrice')}
+            rules={[{ required: true, pattern: /^\d+(\.\d{1,4})?$/ }]}
+            style={{ flex: '0 1 120px', marginBottom: 8 }}
+          >
             <Input inputMode="decimal" data-testid="line-price" />
           </Form.Item>
           <Form.Item style={{ marginBottom: 8 }}>
@@ -147,7 +168,13 @@ export function CriteriaPanel({ opportunity, stages }: { opportunity: Detail; st
       ) : null}
       {moveNext.isError ? (
         refusedCriteria.length ? (
-          <Alert type="error" showIcon role="alert" title={t('board.unmetIntro')} description={<UnmetCriteriaList criteria={refusedCriteria} stages={stages} />} />
+          <Alert
+            type="error"
+            showIcon
+            role="alert"
+            title={t('board.unmetIntro')}
+            description={<UnmetCriteriaList criteria={refusedCriteria} stages={stages} />}
+          />
         ) : (
           <Alert type="error" showIcon role="alert" title={problemText(moveNext.error)} />
         )

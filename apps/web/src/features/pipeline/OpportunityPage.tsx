@@ -18,7 +18,11 @@ import { NS } from './texts';
 const STATUS_COLOR = { open: 'blue', won: 'green', lost: 'default' } as const;
 
 function Heading({ level, children }: { level: 2 | 3; children: React.ReactNode }) {
-  return <Typography.Title level={level} style={{ fontSize: level === 2 ? 16 : 14, margin: 0 }}>{children}</Typography.Title>;
+  return (
+    <Typography.Title level={level} style={{ fontSize: level === 2 ? 16 : 14, margin: 0 }}>
+      {children}
+    </Typography.Title>
+  );
 }
 
 function Body({ o, stages }: { o: Detail; stages: Stage[] }) {
@@ -101,7 +105,11 @@ function Body({ o, stages }: { o: Detail; stages: Stage[] }) {
                   key: h.id,
                   content: (
                     <>
-                      <div>{h.fromStage ? t('opp.entered', { from: stageName(h.fromStage), to: stageName(h.toStage) }) : t('opp.created', { to: stageName(h.toStage) })}</div>
+                      <div>
+                        {h.fromStage
+                          ? t('opp.entered', { from: stageName(h.fromStage), to: stageName(h.toStage) })
+                          : t('opp.created', { to: stageName(h.toStage) })}
+                      </div>
                       <Typography.Text type="secondary">{format.dateTime(h.at)}</Typography.Text>
                     </>
                   ),
@@ -124,9 +132,5 @@ export default function OpportunityPage() {
   if (opportunity.error instanceof ApiProblem && (opportunity.error.status === 404 || opportunity.error.status === 400)) {
     return <Result status="404" title="404" subTitle={t('opp.notFound')} />;
   }
-  return (
-    <QueryState query={opportunity}>
-      {(o) => <Body o={o} stages={pipelines.data?.find((p) => p.id === o.pipelineId)?.stages ?? []} />}
-    </QueryState>
-  );
+  return <QueryState query={opportunity}>{(o) => <Body o={o} stages={pipelines.data?.find((p) => p.id === o.pipelineId)?.stages ?? []} />}</QueryState>;
 }

@@ -1,6 +1,6 @@
 import { useCallback, useMemo, useState } from 'react';
 import { DndContext, KeyboardSensor, PointerSensor, useSensor, useSensors, type Announcements, type DragEndEvent } from '@dnd-kit/core';
-import { Alert, App, Card, DatePicker, Flex, Input, Select, Space, Typography } from 'antd';
+import { Alert, App, Card, DatePicker, Flex, Input, Select, Space, Spin, Typography } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -79,7 +79,8 @@ export default function PipelinePage() {
   const announcements: Announcements = {
     onDragStart: ({ active }) => t('board.dragStart', { name: nameOf(active.id) }),
     onDragOver: ({ active, over }) => (over ? t('board.dragOver', { name: nameOf(active.id), stage: stageName(String(over.id)) }) : undefined),
-    onDragEnd: ({ active, over }) => (over ? t('board.dragEnd', { name: nameOf(active.id), stage: stageName(String(over.id)) }) : t('board.dragCancel', { name: nameOf(active.id) })),
+    onDragEnd: ({ active, over }) =>
+      over ? t('board.dragEnd', { name: nameOf(active.id), stage: stageName(String(over.id)) }) : t('board.dragCancel', { name: nameOf(active.id) }),
     onDragCancel: ({ active }) => t('board.dragCancel', { name: nameOf(active.id) }),
   };
   const onDragEnd = ({ active, over }: DragEndEvent) => {
@@ -109,7 +110,14 @@ export default function PipelinePage() {
             options={repOptions}
           />
         ) : null}
-        <Input.Search aria-label={t('board.search')} placeholder={t('board.search')} allowClear style={{ width: 300 }} onSearch={(v) => setQ(v)} data-testid="board-search" />
+        <Input.Search
+          aria-label={t('board.search')}
+          placeholder={t('board.search')}
+          allowClear
+          style={{ width: 300 }}
+          onSearch={(v) => setQ(v)}
+          data-testid="board-search"
+        />
         <DatePicker.RangePicker
           aria-label={t('board.closeRange')}
           placeholder={[t('board.closeFrom'), t('board.closeTo')]}
@@ -143,28 +151,39 @@ export default function PipelinePage() {
       <QueryState query={pipelines} empty={(list) => !list.length}>
         {() => (
           <QueryState query={board}>
-            {() => (
-              <DndContext sensors={sensors} onDragEnd={onDragEnd} accessibility={{ announcements, screenReaderInstructions: { draggable: t('board.instructions') } }}>
-                <div role="region" aria-label={t('board.stages')} tabIndex={0} style={{ overflowX: 'auto', paddingBottom: 8 }}>
-                  <Flex gap={12} align="stretch" data-testid="pipeline-board">
-                    {stages.map((stage) => {
-                      const columnCards = columns.get(stage.key) ?? [];
-                      return (
-                        <BoardColumn
-                          key={stage.key}
-                          stage={stage}
-                          stages={stages}
-                          cards={columnCards}
-                          totals={filtered ? totalsOf(columnCards) : summaryTotals(summary.data, stage.key)}
-                          ownerOf={ownerOf}
-                          onMove={onMove}
-                        />
-                      );
-                    })}
-                  </Flex>
-                </div>
-              </DndContext>
-            )}
+            {() =>
+              // The totals come with the board, so the cards do not shift under the pointer once they arrive.
+              !filtered && summary.isPending ? (
+                <Flex justify="center" style={{ padding: 32 }} role="status">
+                  <Spin aria-label={t('state.loading', { ns: 'common' })} />
+                </Flex>
+              ) : (
+                <DndContext
+                  sensors={sensors}
+                  onDragEnd={onDragEnd}
+                  accessibility={{ announcements, screenReaderInstructions: { draggable: t('board.instructions') } }}
+                >
+                  <div role="region" aria-label={t('board.stages')} tabIndex={0} style={{ overflowX: 'auto', paddingBottom: 8 }}>
+                    <Flex gap={12} align="stretch" data-testid="pipeline-board">
+                      {stages.map((stage) => {
+                        const columnCards = columns.get(stage.key) ?? [];
+                        return (
+                          <BoardColumn
+                            key={stage.key}
+                            stage={stage}
+                            stages={stages}
+                            cards={columnCards}
+                            totals={filtered ? totalsOf(columnCards) : summaryTotals(summary.data, stage.key)}
+                            ownerOf={ownerOf}
+                            onMove={onMove}
+                          />
+                        );
+                      })}
+                    </Flex>
+                  </div>
+                </DndContext>
+              )
+            }
           </QueryState>
         )}
       </QueryState>
@@ -174,7 +193,12 @@ export default function PipelinePage() {
           {(pipeline?.stages ?? [])
             .filter((s) => s.outcome)
             .map((s) => (
-              <Card key={s.key} size="small" title={<h2 style={{ fontSize: 14, margin: 0 }}>{s.outcome === 'won' ? t('board.wonTotals') : t('board.lostTotals')}</h2>} style={{ minWidth: 220 }}>
+              <Card
+                key={s.key}
+                size="small"
+                title={<h2 style={{ fontSize: 14, margin: 0 }}>{s.outcome === 'won' ? t('board.wonTotals') : t('board.lostTotals')}</h2>}
+                style={{ minWidth: 220 }}
+              >
                 <StageTotals totals={summaryTotals(summary.data, s.key)} testId={`closed-totals-${s.key}`} />
               </Card>
             ))}

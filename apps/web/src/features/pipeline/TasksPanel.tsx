@@ -48,7 +48,8 @@ export function TasksPanel({ opportunity, requiredTasks }: { opportunity: Detail
     onError: (error) => form.setFields(formFieldsOf(error, ['title', 'key', 'dueAt']).fields as never),
   });
   const complete = useMutation({
-    mutationFn: (taskId: string) => unwrap(crm.POST('/api/v1/opportunities/{id}/tasks/{taskId}/complete', { params: { path: { id: opportunity.id, taskId } } })),
+    mutationFn: (taskId: string) =>
+      unwrap(crm.POST('/api/v1/opportunities/{id}/tasks/{taskId}/complete', { params: { path: { id: opportunity.id, taskId } } })),
     onSuccess: keep,
   });
   const open = opportunity.status === 'open';
@@ -65,7 +66,14 @@ export function TasksPanel({ opportunity, requiredTasks }: { opportunity: Detail
             actions={
               !task.doneAt && open
                 ? [
-                    <Button key="done" size="small" icon={<CheckOutlined />} loading={complete.isPending && complete.variables === task.id} onClick={() => complete.mutate(task.id)} aria-label={t('opp.completeNamed', { title: task.title })}>
+                    <Button
+                      key="done"
+                      size="small"
+                      icon={<CheckOutlined />}
+                      loading={complete.isPending && complete.variables === task.id}
+                      onClick={() => complete.mutate(task.id)}
+                      aria-label={t('opp.completeNamed', { title: task.title })}
+                    >
                       {t('opp.complete')}
                     </Button>,
                   ]

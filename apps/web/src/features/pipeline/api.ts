@@ -107,7 +107,9 @@ export function useMoveStage(boardKey: QueryKey, summaryKey: QueryKey) {
       await queries.cancelQueries({ queryKey: summaryKey });
       const board = queries.getQueryData<Opportunity[]>(boardKey);
       const summary = queries.getQueryData<Summary>(summaryKey);
-      queries.setQueryData<Opportunity[]>(boardKey, (cards) => cards?.map((c) => (c.id === card.id ? { ...c, stage: toStage, stageEnteredAt: new Date().toISOString() } : c)));
+      queries.setQueryData<Opportunity[]>(boardKey, (cards) =>
+        cards?.map((c) => (c.id === card.id ? { ...c, stage: toStage, stageEnteredAt: new Date().toISOString() } : c)),
+      );
       if (summary) queries.setQueryData<Summary>(summaryKey, moveInSummary(summary, card, toStage));
       return { board, summary };
     },

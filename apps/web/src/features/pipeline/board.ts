@@ -106,7 +106,9 @@ export function unmetCriteriaOf(error: unknown): UnmetCriterion[] {
     .filter((e) => e.constraint?.startsWith('exitCriteria:'))
     .map((e) => {
       const stage = (e.constraint ?? '').slice('exitCriteria:'.length);
-      return e.field.startsWith('tasks.') ? { stage, kind: 'task' as const, name: e.field.slice('tasks.'.length) } : { stage, kind: 'field' as const, name: e.field };
+      return e.field.startsWith('tasks.')
+        ? { stage, kind: 'task' as const, name: e.field.slice('tasks.'.length) }
+        : { stage, kind: 'field' as const, name: e.field };
     });
 }
 
