@@ -19,6 +19,7 @@ import {
 import { ConsoleHarness } from './console/harness';
 import { dashboardSuite } from './console/dashboard.suite';
 import { homeSuite } from './console/home.suite';
+import { pipelineSuite } from './console/pipeline.suite';
 import { signInSuite } from './console/sign-in.suite';
 import { singleSignOnSuite } from './console/single-sign-on.suite';
 import type { ConsoleSuiteContext } from './console/suite';
@@ -160,6 +161,7 @@ describe('npm start -- --demo (tools/start.sh) in the foreground, and the consol
   singleSignOnSuite(ctx);
   dashboardSuite(ctx);
   homeSuite(ctx);
+  pipelineSuite(ctx);
 
   itStarted('writes one combined console: a readable line per log entry, prefixed with its service', () => {
     for (const name of SERVICES) {
