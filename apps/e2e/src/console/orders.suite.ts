@@ -125,12 +125,12 @@ export function ordersSuite(ctx: ConsoleSuiteContext): void {
       try {
         await tab.goto(`/orders/${draft.id}`);
         await tab.page.getByRole('button', { name: 'Edit draft' }).click();
-        const quantity = tab.page.getByTestId('line-0-quantity').locator('input');
+        const quantity = tab.page.locator('#lines_0_quantity');
         await quantity.fill('7');
         await tab.page.getByTestId('draft-save').click();
         const stored = await eventually(async () => {
           const { order } = await readOrder(harness, rep, draft.id);
-          expect(order.lines[0]?.quantity).toBe(7);
+          expect({ version: order.version, quantity: order.lines[0]?.quantity }).toEqual({ version: draft.version + 1, quantity: 7 });
           return order;
         });
         expect(stored.total).toBe('8631.87'); // 7 × 1234.56 − 10.05, to the cent
@@ -140,7 +140,7 @@ export function ordersSuite(ctx: ConsoleSuiteContext): void {
         await tab.page.getByRole('button', { name: 'Edit draft' }).click();
         await quantity.fill('0');
         await tab.page.getByTestId('draft-save').click();
-        const fieldError = tab.page.locator('.ant-form-item').filter({ has: tab.page.getByTestId('line-0-quantity') }).locator('.ant-form-item-explain-error');
+        const fieldError = tab.page.locator('.ant-form-item:has(#lines_0_quantity) .ant-form-item-explain-error');
         await fieldError.waitFor();
         expect(await fieldError.textContent()).toMatch(/quantity must not be less than 1/);
         const after = await readOrder(harness, rep, draft.id);

@@ -110,7 +110,6 @@ export default function CustomersPage() {
               dataSource={data.pages.flatMap((p) => p.items)}
               pagination={false}
               size="middle"
-              scroll={{ x: 'max-content' }}
               data-testid="accounts-table"
             />
             {accounts.hasNextPage && (

@@ -62,7 +62,7 @@ export function OrderActions({ order, etag, onEdit }: { order: OrderDetail; etag
         </>
       )}
       {CANCELLABLE.has(order.status) && (
-        <Button danger onClick={() => setCancelling(true)}>
+        <Button onClick={() => setCancelling(true)}>
           {t('act.cancel')}
         </Button>
       )}

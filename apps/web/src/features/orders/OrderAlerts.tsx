@@ -1,4 +1,4 @@
-import { Button, Card, List, Tag } from 'antd';
+import { Badge, Button, Card, List } from 'antd';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { unwrap } from '@crm/api-client';
 import { useTranslation } from 'react-i18next';
@@ -43,7 +43,7 @@ export function OrderAlerts({ orderId }: { orderId: string }) {
                 <List.Item.Meta
                   title={
                     <>
-                      <Tag color={a.acknowledgedAt ? 'default' : 'warning'}>{t(`alerts.kinds.${a.kind}`)}</Tag> {fmt.dateTime(a.createdAt)}
+                      <Badge color={a.acknowledgedAt ? '#8c8c8c' : '#d48806'} text={t(`alerts.kinds.${a.kind}`)} /> · {fmt.dateTime(a.createdAt)}
                     </>
                   }
                   description={a.message}

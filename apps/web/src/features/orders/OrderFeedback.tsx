@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { App as AntApp, Button, Card, Checkbox, Descriptions, Form, Input, Rate, Select, Typography } from 'antd';
+import { App as AntApp, Button, Card, Checkbox, Descriptions, Form, Input, Radio, Select, Typography } from 'antd';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { idempotencyKey, unwrap, type components } from '@crm/api-client';
 import { useTranslation } from 'react-i18next';
@@ -46,7 +46,11 @@ export function OrderFeedback({ orderId }: { orderId: string }) {
             return (
               <Descriptions size="small" column={1} data-testid="order-feedback">
                 <Descriptions.Item label={t('feedback.rating')}>
-                  <Rate disabled value={given.rating} aria-label={`${given.rating} / 5`} /> {given.rating} / 5
+                  <span aria-hidden="true" style={{ color: '#ad6800' }}>
+                    {'★'.repeat(given.rating)}
+                    {'☆'.repeat(5 - given.rating)}
+                  </span>{' '}
+                  {given.rating} / 5
                 </Descriptions.Item>
                 <Descriptions.Item label={t('feedback.category')}>{t(`feedback.categories.${given.category}`)}</Descriptions.Item>
                 {given.comment && <Descriptions.Item label={t('feedback.comment')}>{given.comment}</Descriptions.Item>}
@@ -59,7 +63,7 @@ export function OrderFeedback({ orderId }: { orderId: string }) {
               {send.isError && <ProblemAlert error={send.error} />}
               <Form form={form} layout="vertical" onFinish={(v) => send.mutate(v)} initialValues={{ category: 'quality', complaint: false }}>
                 <Form.Item name="rating" label={t('feedback.rating')} rules={[{ required: true }]}>
-                  <Rate />
+                  <Radio.Group optionType="button" options={[1, 2, 3, 4, 5].map((n) => ({ value: n, label: `${n} ★` }))} />
                 </Form.Item>
                 <Form.Item name="category" label={t('feedback.category')} rules={[{ required: true }]}>
                   <Select options={CATEGORIES.map((c) => ({ value: c, label: t(`feedback.categories.${c}`) }))} />

@@ -57,7 +57,6 @@ function Lines({ order }: { order: OrderDetail }) {
       rowKey="id"
       size="small"
       pagination={false}
-      scroll={{ x: 'max-content' }}
       dataSource={order.lines}
       data-testid="order-lines"
       columns={[

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { App as AntApp, Button, Card, Descriptions, Empty, Form, Input, Modal, Table, Tag } from 'antd';
+import { App as AntApp, Badge, Button, Card, Descriptions, Empty, Form, Input, Modal, Table } from 'antd';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { ApiProblem, idempotencyKey, unwrap, type components } from '@crm/api-client';
 import { useTranslation } from 'react-i18next';
@@ -78,7 +78,7 @@ export function OrderPayments({ orderId }: { orderId: string }) {
                   <strong data-testid="receivable-outstanding">{fmt.money(r.outstanding, r.currency)}</strong>
                 </Descriptions.Item>
                 <Descriptions.Item label={t('payments.due')}>
-                  {fmt.date(r.dueDate)} <Tag color={r.overdue ? 'error' : 'default'}>{r.overdue ? t('payments.overdue') : t(`payments.status.${r.status}`)}</Tag>
+                  {fmt.date(r.dueDate)} <Badge color={r.overdue ? '#cf1322' : '#8c8c8c'} text={r.overdue ? t('payments.overdue') : t(`payments.status.${r.status}`)} />
                 </Descriptions.Item>
               </Descriptions>
               <Table<Payment>

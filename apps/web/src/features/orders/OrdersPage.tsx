@@ -182,7 +182,6 @@ export default function OrdersPage() {
               dataSource={data.pages.flatMap((p) => p.items)}
               pagination={false}
               size="middle"
-              scroll={{ x: 'max-content' }}
               // Which deal each row came from, for tests and tools that follow a won deal to its order.
               onRow={(o) => ({ 'data-order-id': o.id, 'data-opportunity-id': o.opportunityId ?? undefined }) as React.HTMLAttributes<HTMLElement>}
               data-testid="orders-table"
