@@ -9,9 +9,15 @@ type Order = components['schemas']['OrderDetailView'];
 // What the console shows, computed here as its formatter does (English tabs read en-GB; the tab's zone is Beijing).
 const money = (amount: string, currency: string) => new Intl.NumberFormat('en-GB', { style: 'currency', currency }).format(amount as unknown as number);
 const dateTime = (iso: string) =>
-  new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(
-    new Date(iso),
-  );
+  new Intl.DateTimeFormat('en-GB', {
+    timeZone: 'Asia/Shanghai',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).format(new Date(iso));
 
 /**
  * Finds an order in the console's orders list (orders appear a moment after a deal is won, so the list is read
@@ -80,7 +86,9 @@ export function ordersSuite(ctx: ConsoleSuiteContext): void {
         const totals = await tab.page.getByTestId('order-total').allTextContents();
         expect(totals).toEqual(expected.items.map((o) => money(o.total, o.currency)));
         // Every row carries the filtered status, and a reload keeps the filter.
-        expect(new Set(await tab.page.locator('tr[data-order-id] [data-status]').evaluateAll((t) => t.map((e) => e.getAttribute('data-status'))))).toEqual(new Set(['completed']));
+        expect(new Set(await tab.page.locator('tr[data-order-id] [data-status]').evaluateAll((t) => t.map((e) => e.getAttribute('data-status'))))).toEqual(
+          new Set(['completed']),
+        );
         await tab.page.reload();
         await tab.page.locator('tr[data-order-id]').first().waitFor();
         expect(await tab.page.locator('tr[data-order-id]').count()).toBe(expected.items.length);

@@ -43,7 +43,9 @@ function SummaryCard({ summary }: { summary: Summary }) {
       title: t('account.satisfaction'),
       value: (
         <span data-testid="summary-satisfaction">
-          {satisfaction.average !== null ? t('account.satisfactionOf', { average: fmt.number(satisfaction.average, 1), count: satisfaction.count }) : t('account.noSatisfaction')}
+          {satisfaction.average !== null
+            ? t('account.satisfactionOf', { average: fmt.number(satisfaction.average, 1), count: satisfaction.count })
+            : t('account.noSatisfaction')}
         </span>
       ),
     },
@@ -75,7 +77,8 @@ function SummaryCard({ summary }: { summary: Summary }) {
             )}
           </Descriptions.Item>
           <Descriptions.Item label={t('account.reps')}>
-            {summary.reps.map((r) => `${repName(r.repId)} (${t('account.repRecords', { open: r.openRecords, total: r.records })})`).join('; ') || t('account.none')}
+            {summary.reps.map((r) => `${repName(r.repId)} (${t('account.repRecords', { open: r.openRecords, total: r.records })})`).join('; ') ||
+              t('account.none')}
           </Descriptions.Item>
         </Descriptions>
       </Card>
@@ -101,10 +104,18 @@ function Contacts({ accountId }: { accountId: string }) {
               <List.Item data-testid="account-contact">
                 <List.Item.Meta
                   title={`${c.name}${c.title ? ` · ${c.title}` : ''}`}
-                  description={[...c.emails.map((e) => <a key={e} href={`mailto:${e}`}>{e}</a>), ...c.phones.map((p) => <a key={p} href={`tel:${p}`}>{p}</a>)].reduce<React.ReactNode[]>(
-                    (all, el, i) => (i ? [...all, ' · ', el] : [el]),
-                    [],
-                  )}
+                  description={[
+                    ...c.emails.map((e) => (
+                      <a key={e} href={`mailto:${e}`}>
+                        {e}
+                      </a>
+                    )),
+                    ...c.phones.map((p) => (
+                      <a key={p} href={`tel:${p}`}>
+                        {p}
+                      </a>
+                    )),
+                  ].reduce<React.ReactNode[]>((all, el, i) => (i ? [...all, ' · ', el] : [el]), [])}
                 />
               </List.Item>
             )}
@@ -120,7 +131,10 @@ export default function AccountPage() {
   const { t } = useTranslation(CUSTOMERS_NS);
   const crm = useCrm();
   const account = useQuery({ queryKey: ['accounts', 'one', id], queryFn: () => unwrap(crm.GET('/api/v1/accounts/{id}', { params: { path: { id } } })) });
-  const summary = useQuery({ queryKey: ['accounts', 'summary', id], queryFn: () => unwrap(crm.GET('/api/v1/accounts/{id}/summary', { params: { path: { id } } })) });
+  const summary = useQuery({
+    queryKey: ['accounts', 'summary', id],
+    queryFn: () => unwrap(crm.GET('/api/v1/accounts/{id}/summary', { params: { path: { id } } })),
+  });
   return (
     <QueryState query={account}>
       {(a) => (

@@ -12,7 +12,14 @@ import { CUSTOMERS_NS } from './texts';
 import { amountOf, consoleLinkOf, noteOf, type TimelineEntry } from './timeline';
 
 const RECORD_KINDS: TimelineEntry['recordKind'][] = ['lead', 'opportunity', 'order', 'receivable', 'account', 'contact'];
-const COLORS: Record<TimelineEntry['recordKind'], string> = { lead: 'gray', opportunity: 'blue', order: 'purple', receivable: 'green', account: 'cyan', contact: 'cyan' };
+const COLORS: Record<TimelineEntry['recordKind'], string> = {
+  lead: 'gray',
+  opportunity: 'blue',
+  order: 'purple',
+  receivable: 'green',
+  account: 'cyan',
+  contact: 'cyan',
+};
 
 /** The account's events (leads, deals, orders, payments, feedback), newest first, a page at a time. */
 export function AccountTimeline({ accountId }: { accountId: string }) {

@@ -1,7 +1,19 @@
 import { amountOf, consoleLinkOf, noteOf, type TimelineEntry } from './timeline';
 
 const entry = (kind: string, recordKind: TimelineEntry['recordKind'], detail: Record<string, unknown>): TimelineEntry =>
-  ({ id: '1', at: '2026-12-04T10:00:00Z', kind, recordKind, recordId: 'r1', accountId: 'a', contactId: null, repId: null, team: null, detail, link: '' }) as unknown as TimelineEntry;
+  ({
+    id: '1',
+    at: '2026-12-04T10:00:00Z',
+    kind,
+    recordKind,
+    recordId: 'r1',
+    accountId: 'a',
+    contactId: null,
+    repId: null,
+    team: null,
+    detail,
+    link: '',
+  }) as unknown as TimelineEntry;
 
 describe('account timeline entries', () => {
   it('links each record to its console page; a receivable to its order', () => {

@@ -107,7 +107,8 @@ export function DraftEditor({ order, etag, open, onClose }: { order: OrderDetail
 
   // The catalogue's items, and the draft's own SKUs even if the catalogue no longer lists them.
   const itemOptions = (items.data?.items ?? []).map((i) => ({ value: i.sku, label: `${i.sku} · ${i.name}`, name: i.name }));
-  for (const l of order.lines) if (!itemOptions.some((o) => o.value === l.sku)) itemOptions.push({ value: l.sku, label: `${l.sku} · ${l.productName}`, name: l.productName });
+  for (const l of order.lines)
+    if (!itemOptions.some((o) => o.value === l.sku)) itemOptions.push({ value: l.sku, label: `${l.sku} · ${l.productName}`, name: l.productName });
   const required = [{ required: true, message: t('edit.required') }];
 
   return (
@@ -157,7 +158,12 @@ export function DraftEditor({ order, etag, open, onClose }: { order: OrderDetail
                     </Col>
                     <Col xs={24} md={4}>
                       <Form.Item>
-                        <Button icon={<MinusCircleOutlined />} aria-label={t('edit.removeLine', { n: i + 1 })} onClick={() => remove(line.name)} disabled={lines.length === 1} />
+                        <Button
+                          icon={<MinusCircleOutlined />}
+                          aria-label={t('edit.removeLine', { n: i + 1 })}
+                          onClick={() => remove(line.name)}
+                          disabled={lines.length === 1}
+                        />
                       </Form.Item>
                     </Col>
                   </Row>

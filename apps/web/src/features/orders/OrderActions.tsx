@@ -61,11 +61,7 @@ export function OrderActions({ order, etag, onEdit }: { order: OrderDetail; etag
           </Button>
         </>
       )}
-      {CANCELLABLE.has(order.status) && (
-        <Button onClick={() => setCancelling(true)}>
-          {t('act.cancel')}
-        </Button>
-      )}
+      {CANCELLABLE.has(order.status) && <Button onClick={() => setCancelling(true)}>{t('act.cancel')}</Button>}
       <Modal
         open={cancelling}
         title={t('act.cancelTitle')}

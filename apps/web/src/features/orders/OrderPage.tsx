@@ -65,7 +65,12 @@ function Lines({ order }: { order: OrderDetail }) {
         { title: t('order.quantity'), dataIndex: 'quantity', align: 'right', render: (q: number) => <span data-testid="line-quantity">{fmt.number(q)}</span> },
         { title: t('order.unitPrice'), dataIndex: 'unitPrice', align: 'right', render: (p: string) => fmt.money(p, order.currency) },
         { title: t('order.discount'), dataIndex: 'discount', align: 'right', render: (d: string) => fmt.money(d, order.currency) },
-        { title: t('order.lineTotal'), dataIndex: 'lineTotal', align: 'right', render: (l: string) => <span data-testid="line-total">{fmt.money(l, order.currency)}</span> },
+        {
+          title: t('order.lineTotal'),
+          dataIndex: 'lineTotal',
+          align: 'right',
+          render: (l: string) => <span data-testid="line-total">{fmt.money(l, order.currency)}</span>,
+        },
       ]}
       summary={() => (
         <Table.Summary.Row>
@@ -129,7 +134,9 @@ function OrderView({ order, etag }: { order: OrderDetail; etag: string }) {
               <Link to={`/opportunities/${order.opportunityId}`}>{shortId(order.opportunityId)}</Link>
             </Descriptions.Item>
           )}
-          {order.productionPercent !== null && <Descriptions.Item label={t('tracking.kinds.production')}>{t('order.production', { percent: order.productionPercent })}</Descriptions.Item>}
+          {order.productionPercent !== null && (
+            <Descriptions.Item label={t('tracking.kinds.production')}>{t('order.production', { percent: order.productionPercent })}</Descriptions.Item>
+          )}
         </Descriptions>
       </Card>
       <Row gutter={[16, 16]}>

@@ -44,7 +44,12 @@ export function OrderPayments({ orderId }: { orderId: string }) {
   });
   const record = useMutation({
     mutationFn: ({ id, currency, v }: { id: string; currency: string; v: PaymentValues }) =>
-      unwrap(crm.POST('/api/v1/receivables/{id}/payments', { params: { path: { id }, header: key }, body: { amount: v.amount.trim(), currency, method: v.method, reference: v.reference } })),
+      unwrap(
+        crm.POST('/api/v1/receivables/{id}/payments', {
+          params: { path: { id }, header: key },
+          body: { amount: v.amount.trim(), currency, method: v.method, reference: v.reference },
+        }),
+      ),
     onSuccess: async () => {
       setOpen(false);
       setKey(idempotencyKey());
@@ -78,7 +83,8 @@ export function OrderPayments({ orderId }: { orderId: string }) {
                   <strong data-testid="receivable-outstanding">{fmt.money(r.outstanding, r.currency)}</strong>
                 </Descriptions.Item>
                 <Descriptions.Item label={t('payments.due')}>
-                  {fmt.date(r.dueDate)} <Badge color={r.overdue ? '#cf1322' : '#8c8c8c'} text={r.overdue ? t('payments.overdue') : t(`payments.status.${r.status}`)} />
+                  {fmt.date(r.dueDate)}{' '}
+                  <Badge color={r.overdue ? '#cf1322' : '#8c8c8c'} text={r.overdue ? t('payments.overdue') : t(`payments.status.${r.status}`)} />
                 </Descriptions.Item>
               </Descriptions>
               <Table<Payment>

@@ -119,7 +119,12 @@ const en = {
     none: 'No alerts on this order',
     acknowledge: 'Acknowledge',
     acknowledged: 'Acknowledged {{at}}',
-    kinds: { stock_shortage: 'Stock shortage', past_promised_date: 'Past the promised date', quality_problem: 'Quality problem', erp_refused: 'Refused by ERP' },
+    kinds: {
+      stock_shortage: 'Stock shortage',
+      past_promised_date: 'Past the promised date',
+      quality_problem: 'Quality problem',
+      erp_refused: 'Refused by ERP',
+    },
   },
   payments: {
     title: 'Payments',
