@@ -20,6 +20,8 @@ import { ConsoleHarness } from './console/harness';
 import { dashboardSuite } from './console/dashboard.suite';
 import { homeSuite } from './console/home.suite';
 import { pipelineSuite } from './console/pipeline.suite';
+import { customersSuite } from './console/customers.suite';
+import { ordersSuite } from './console/orders.suite';
 import { signInSuite } from './console/sign-in.suite';
 import { singleSignOnSuite } from './console/single-sign-on.suite';
 import type { ConsoleSuiteContext } from './console/suite';
@@ -162,6 +164,8 @@ describe('npm start -- --demo (tools/start.sh) in the foreground, and the consol
   dashboardSuite(ctx);
   homeSuite(ctx);
   pipelineSuite(ctx);
+  ordersSuite(ctx);
+  customersSuite(ctx);
 
   itStarted('writes one combined console: a readable line per log entry, prefixed with its service', () => {
     for (const name of SERVICES) {

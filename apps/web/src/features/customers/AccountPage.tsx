@@ -1,4 +1,164 @@
-// PLACEHOLDER: replaced by the screen's own work before this lands.
+import { Breadcrumb, Card, Col, Descriptions, Flex, List, Row, Statistic, Typography } from 'antd';
+import { useQuery } from '@tanstack/react-query';
+import { unwrap, type components } from '@crm/api-client';
+import { useTranslation } from 'react-i18next';
+import { Link, useParams } from 'react-router';
+import { useCrm } from '../../api/crm';
+import { QueryState } from '../../ui/states';
+import { useFormat } from '../../ui/useFormat';
+import { useRepNames } from '../orders/shared';
+import { AccountTimeline } from './AccountTimeline';
+import { CUSTOMERS_NS } from './texts';
+
+type Amounts = components['schemas']['CurrencyAmountView'][];
+type Summary = components['schemas']['CustomerSummaryView'];
+
+/** Amounts in several currencies are shown one per line, never added together. */
+function AmountList({ amounts, testId }: { amounts: Amounts; testId: string }) {
+  const { t } = useTranslation(CUSTOMERS_NS);
+  const fmt = useFormat();
+  if (!amounts.length) return <span data-testid={testId}>{t('account.none')}</span>;
+  return (
+    <Flex vertical data-testid={testId}>
+      {amounts.map((a) => (
+        <span key={a.currency} data-testid={`${testId}-${a.currency}`}>
+          {fmt.money(a.amount, a.currency)}
+        </span>
+      ))}
+    </Flex>
+  );
+}
+
+function SummaryCard({ summary }: { summary: Summary }) {
+  const { t } = useTranslation(CUSTOMERS_NS);
+  const fmt = useFormat();
+  const repName = useRepNames();
+  const { satisfaction, lastContact } = summary;
+  const cards = [
+    { key: 'openPipeline', title: t('account.openPipeline'), value: <AmountList amounts={summary.openPipeline} testId="summary-openPipeline" /> },
+    { key: 'lifetimeRevenue', title: t('account.lifetimeRevenue'), value: <AmountList amounts={summary.lifetimeRevenue} testId="summary-lifetimeRevenue" /> },
+    { key: 'outstanding', title: t('account.outstanding'), value: <AmountList amounts={summary.outstandingReceivables} testId="summary-outstanding" /> },
+    {
+      key: 'satisfaction',
+      title: t('account.satisfaction'),
+      value: (
+        <span data-testid="summary-satisfaction">
+          {satisfaction.average !== null
+            ? t('account.satisfactionOf', { average: fmt.number(satisfaction.average, 1), count: satisfaction.count })
+            : t('account.noSatisfaction')}
+        </span>
+      ),
+    },
+  ];
+  return (
+    <Flex vertical gap={16}>
+      <Row gutter={[16, 16]}>
+        {cards.map((c) => (
+          <Col key={c.key} xs={12} lg={6}>
+            <Card size="small">
+              <Statistic title={c.title} valueRender={() => <div style={{ fontSize: 18 }}>{c.value}</div>} />
+            </Card>
+          </Col>
+        ))}
+      </Row>
+      <Card size="small">
+        <Descriptions size="small" column={{ xs: 1, md: 3 }}>
+          <Descriptions.Item label={t('account.owner')}>
+            {repName(summary.owner.repId)}
+            {summary.owner.team ? ` · ${summary.owner.team}` : ''}
+          </Descriptions.Item>
+          <Descriptions.Item label={t('account.lastContact')}>
+            {lastContact ? (
+              <span data-testid="summary-lastContact">
+                {fmt.dateTime(lastContact.at)} · {t('account.lastContactBy', { channel: lastContact.channel, rep: repName(lastContact.repId) })}
+              </span>
+            ) : (
+              t('account.none')
+            )}
+          </Descriptions.Item>
+          <Descriptions.Item label={t('account.reps')}>
+            {summary.reps.map((r) => `${repName(r.repId)} (${t('account.repRecords', { open: r.openRecords, total: r.records })})`).join('; ') ||
+              t('account.none')}
+          </Descriptions.Item>
+        </Descriptions>
+      </Card>
+    </Flex>
+  );
+}
+
+function Contacts({ accountId }: { accountId: string }) {
+  const { t } = useTranslation(CUSTOMERS_NS);
+  const crm = useCrm();
+  const contacts = useQuery({
+    queryKey: ['contacts', 'of-account', accountId],
+    queryFn: () => unwrap(crm.GET('/api/v1/contacts', { params: { query: { accountId, limit: 50 } } })),
+  });
+  return (
+    <Card title={<h2 style={{ margin: 0, fontSize: 16 }}>{t('account.contacts')}</h2>}>
+      <QueryState query={contacts} empty={(d) => !d.items.length} emptyText={t('account.noContacts')}>
+        {(d) => (
+          <List
+            size="small"
+            dataSource={d.items}
+            renderItem={(c) => (
+              <List.Item data-testid="account-contact">
+                <List.Item.Meta
+                  title={`${c.name}${c.title ? ` · ${c.title}` : ''}`}
+                  description={[
+                    ...c.emails.map((e) => (
+                      <a key={e} href={`mailto:${e}`}>
+                        {e}
+                      </a>
+                    )),
+                    ...c.phones.map((p) => (
+                      <a key={p} href={`tel:${p}`}>
+                        {p}
+                      </a>
+                    )),
+                  ].reduce<React.ReactNode[]>((all, el, i) => (i ? [...all, ' · ', el] : [el]), [])}
+                />
+              </List.Item>
+            )}
+          />
+        )}
+      </QueryState>
+    </Card>
+  );
+}
+
 export default function AccountPage() {
-  return <h1>AccountPage</h1>;
+  const { id = '' } = useParams();
+  const { t } = useTranslation(CUSTOMERS_NS);
+  const crm = useCrm();
+  const account = useQuery({ queryKey: ['accounts', 'one', id], queryFn: () => unwrap(crm.GET('/api/v1/accounts/{id}', { params: { path: { id } } })) });
+  const summary = useQuery({
+    queryKey: ['accounts', 'summary', id],
+    queryFn: () => unwrap(crm.GET('/api/v1/accounts/{id}/summary', { params: { path: { id } } })),
+  });
+  return (
+    <QueryState query={account}>
+      {(a) => (
+        <Flex vertical gap={16}>
+          <Breadcrumb items={[{ title: <Link to="/customers">{t('account.back')}</Link> }, { title: a.name }]} />
+          <div>
+            <Typography.Title level={1} style={{ margin: 0, fontSize: 24 }}>
+              {a.name}
+            </Typography.Title>
+            <Typography.Text type="secondary">{[a.industry, a.region, a.team, ...a.domains].filter(Boolean).join(' · ')}</Typography.Text>
+          </div>
+          <section aria-label={t('account.summary')}>
+            <QueryState query={summary}>{(s) => <SummaryCard summary={s} />}</QueryState>
+          </section>
+          <Row gutter={[16, 16]}>
+            <Col xs={24} xl={16}>
+              <AccountTimeline accountId={id} />
+            </Col>
+            <Col xs={24} xl={8}>
+              <Contacts accountId={id} />
+            </Col>
+          </Row>
+        </Flex>
+      )}
+    </QueryState>
+  );
 }

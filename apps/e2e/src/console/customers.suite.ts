@@ -1,0 +1,90 @@
+import { unwrap } from '@crm/api-client';
+import { expectScreenSound, signInAs, type ConsoleSuiteContext } from './suite';
+
+const money = (amount: string, currency: string) => new Intl.NumberFormat('en-GB', { style: 'currency', currency }).format(amount as unknown as number);
+const dateTime = (iso: string) =>
+  new Intl.DateTimeFormat('en-GB', {
+    timeZone: 'Asia/Shanghai',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).format(new Date(iso));
+
+export function customersSuite(ctx: ConsoleSuiteContext): void {
+  describe('customers', () => {
+    it('lists the accounts the API finds for a search and opens one', async () => {
+      const harness = ctx.harness();
+      const manager = await signInAs(harness, 'sales_manager', 'east');
+      const api = harness.api(manager);
+      const first = (await unwrap(api.GET('/api/v1/accounts', { params: { query: { limit: 1 } } }))).items[0];
+      if (!first) throw new Error('no account in the demo data');
+      const q = first.name.split(' ')[0] ?? first.name;
+      const expected = await unwrap(api.GET('/api/v1/accounts', { params: { query: { q, limit: 50 } } }));
+      const tab = await harness.pageAs(manager);
+      try {
+        await tab.goto(`/customers?q=${encodeURIComponent(q)}`);
+        await tab.page.getByTestId('account-link').first().waitFor();
+        expect(await tab.page.getByTestId('account-link').allTextContents()).toEqual(expected.items.map((a) => a.name));
+        await tab.page.getByTestId('account-link').filter({ hasText: first.name }).first().click();
+        await tab.page.getByRole('heading', { level: 1, name: first.name }).waitFor();
+      } finally {
+        await tab.close();
+      }
+    });
+
+    it("shows the account's summary figures and timeline exactly as the API has them", async () => {
+      const harness = ctx.harness();
+      const manager = await signInAs(harness, 'sales_manager', 'east');
+      const api = harness.api(manager);
+      // An account with revenue: one whose orders the demo confirmed.
+      const accounts = (await unwrap(api.GET('/api/v1/accounts', { params: { query: { limit: 50 } } }))).items;
+      let chosen: { id: string; name: string } | undefined;
+      for (const a of accounts) {
+        const s = await unwrap(api.GET('/api/v1/accounts/{id}/summary', { params: { path: { id: a.id } } }));
+        if (s.lifetimeRevenue.length && s.outstandingReceivables.length) {
+          chosen = a;
+          break;
+        }
+      }
+      if (!chosen) throw new Error('no account with revenue in the demo data');
+      const summary = await unwrap(api.GET('/api/v1/accounts/{id}/summary', { params: { path: { id: chosen.id } } }));
+      const timeline = await unwrap(api.GET('/api/v1/accounts/{id}/timeline', { params: { path: { id: chosen.id }, query: { limit: 50 } } }));
+      const contacts = await unwrap(api.GET('/api/v1/contacts', { params: { query: { accountId: chosen.id, limit: 50 } } }));
+      const tab = await harness.pageAs(manager);
+      try {
+        await tab.goto(`/customers/${chosen.id}`);
+        await tab.page.getByTestId('timeline-entry').first().waitFor();
+        await tab.page.getByTestId('summary-lifetimeRevenue').waitFor();
+        for (const [testId, amounts] of [
+          ['summary-lifetimeRevenue', summary.lifetimeRevenue],
+          ['summary-outstanding', summary.outstandingReceivables],
+          ['summary-openPipeline', summary.openPipeline],
+        ] as const) {
+          for (const a of amounts) expect(await tab.page.getByTestId(`${testId}-${a.currency}`).textContent()).toBe(money(a.amount, a.currency));
+          if (!amounts.length) expect(await tab.page.getByTestId(testId).textContent()).toBe('None');
+        }
+        const entries = tab.page.getByTestId('timeline-entry');
+        expect(await entries.evaluateAll((e) => e.map((x) => x.getAttribute('data-id')))).toEqual(timeline.items.map((e) => e.id));
+        expect(await tab.page.getByTestId('timeline-at').allTextContents()).toEqual(timeline.items.map((e) => dateTime(e.at)));
+        expect(await tab.page.getByTestId('account-contact').count()).toBe(contacts.items.length);
+        // An order's entry links to the order's page.
+        const orderEntry = timeline.items.find((e) => e.recordKind === 'order');
+        if (orderEntry) {
+          await tab.page.locator(`[data-testid="timeline-entry"][data-id="${orderEntry.id}"]`).getByRole('link').click();
+          await tab.page.waitForURL(`**/orders/${orderEntry.recordId}`);
+          await tab.page.getByTestId('order-status').waitFor();
+          await tab.page.goBack();
+          await tab.page.getByTestId('timeline-entry').first().waitFor();
+        }
+        // The pointer leaves the link it clicked (a hovered link is lighter, which is not what the page shows).
+        await tab.page.mouse.move(0, 0);
+        await expectScreenSound(tab, 'account-page');
+      } finally {
+        await tab.close();
+      }
+    });
+  });
+}
