@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import type { ServiceName } from '@crm/contracts';
 import { createTestDatabase, deleteTopicsWithPrefix, eventually, freePort, testKafka, uniqueTopicPrefix, type TestDatabase } from '@crm/testing';
 import { ConsoleHarness } from './console/harness';
+import { leadsSuite } from './console/leads.suite';
 import { signInSuite } from './console/sign-in.suite';
 import type { ConsoleSuiteContext } from './console/suite';
 
@@ -126,6 +127,7 @@ describe('npm start -- --demo (tools/start.sh) in the foreground, and the consol
   });
 
   signInSuite(ctx);
+  leadsSuite(ctx);
 
   itStarted('writes one combined console: a readable line per log entry, prefixed with its service', () => {
     for (const name of SERVICES) {
