@@ -163,6 +163,27 @@ export function leadsSuite(ctx: ConsoleSuiteContext): void {
       }
     });
 
+    it("shows the API's field errors of a new lead beside their fields", async () => {
+      const harness = ctx.harness();
+      const rep = await signInAs(harness, 'sales_rep', 'east');
+      const tab = await harness.pageAs(rep);
+      try {
+        await tab.goto('/leads');
+        await tab.page.getByTestId('lead-new').click();
+        const form = tab.page.getByTestId('lead-new-form');
+        await form.getByLabel('Contact name').fill(`No Contact ${TAG}`);
+        await form.getByLabel('E-mail').fill('not-an-email');
+        await tab.page.getByRole('dialog').getByRole('button', { name: 'Save', exact: true }).click();
+        // The e-mail field names the API's message under it (the form itself checks only the name).
+        const item = form.locator('.ant-form-item').filter({ has: tab.page.getByLabel('E-mail') });
+        await item.locator('.ant-form-item-explain-error').first().waitFor();
+        expect(await item.locator('.ant-form-item-explain-error').first().innerText()).toMatch(/email/i);
+        expect(tab.errors).toEqual([]);
+      } finally {
+        await tab.close();
+      }
+    });
+
     it('works a lead on its page: a follow-up added in two clicks is in the log and the API, then qualify and convert move its status', async () => {
       const harness = ctx.harness();
       const admin = await signInAs(harness, 'admin');

@@ -42,7 +42,7 @@ export function NewLeadDialog() {
       const result = await create.mutateAsync(compact(values));
       void message.success(t(result.merged ? 'create.merged' : 'create.created'));
       setOpen(false);
-      navigate(`/leads/${result.leadId}`);
+      void navigate(`/leads/${result.leadId}`);
     } catch (error) {
       const { fields, other: rest } = formFieldsOf(error, [...FIELDS]);
       form.setFields(fields);
