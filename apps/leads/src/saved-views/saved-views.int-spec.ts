@@ -43,7 +43,7 @@ describe('saved views (PostgreSQL)', () => {
       ).body.errors,
     ).toEqual([expect.objectContaining({ field: 'query.sort' })]);
 
-    const names = async (user: object) =>
+    const names = async (user: typeof rep) =>
       ((await svc.as(user).get('/api/v1/saved-views?list=leads').expect(200)).body.items as { name: string }[]).map((v) => v.name);
     expect(await names(rep)).toEqual(['Hot east', 'Private']);
     expect(await names(mate)).toEqual(['Hot east', 'Hot east']);
