@@ -22,6 +22,7 @@ import { homeSuite } from './console/home.suite';
 import { pipelineSuite } from './console/pipeline.suite';
 import { customersSuite } from './console/customers.suite';
 import { ordersSuite } from './console/orders.suite';
+import { leadsSuite } from './console/leads.suite';
 import { signInSuite } from './console/sign-in.suite';
 import { singleSignOnSuite } from './console/single-sign-on.suite';
 import type { ConsoleSuiteContext } from './console/suite';
@@ -166,6 +167,7 @@ describe('npm start -- --demo (tools/start.sh) in the foreground, and the consol
   pipelineSuite(ctx);
   ordersSuite(ctx);
   customersSuite(ctx);
+  leadsSuite(ctx);
 
   itStarted('writes one combined console: a readable line per log entry, prefixed with its service', () => {
     for (const name of SERVICES) {

@@ -13,8 +13,10 @@ import type { LeadsSettings } from './leads.settings';
 import { migrations } from './migrations';
 import { RepEntity } from './reps/rep.entity';
 import { RepsModule } from './reps/reps.module';
+import { SavedViewEntity } from './saved-views/saved-view.entity';
+import { SavedViewsModule } from './saved-views/saved-views.module';
 
-const entities = [RepEntity, AssignmentRuleEntity, AssignmentEntity, LeadEntity, LeadTouchEntity, FollowUpEntity];
+const entities = [RepEntity, AssignmentRuleEntity, AssignmentEntity, LeadEntity, LeadTouchEntity, FollowUpEntity, SavedViewEntity];
 
 @Module({})
 export class AppModule {
@@ -34,6 +36,7 @@ export class AppModule {
         LeadHistoryModule,
         LeadCustomerRefsModule,
         HandOverModule,
+        SavedViewsModule,
         ...(config.settings.devSignIn && config.jwtSecret ? [DevSignInModule.forRoot(config.jwtSecret)] : []),
       ],
     };

@@ -42,6 +42,11 @@ const TABLE: AccessTable = {
   'POST /api/v1/reps/:repId/hand-over': MANAGERS,
   'GET /api/v1/hand-overs/:id': MANAGERS,
   'GET /api/v1/follow-ups/overdue': SALES,
+  // Each person's own saved views of a list (and the team's shared ones); not for integrations.
+  'GET /api/v1/saved-views': SALES,
+  'GET /api/v1/saved-views/:id': SALES,
+  'POST /api/v1/saved-views': SALES,
+  'DELETE /api/v1/saved-views/:id': SALES,
 };
 
 const admin = { sub: randomUUID(), roles: [Admin] };

@@ -331,6 +331,42 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/saved-views': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** List saved views */
+    get: operations['listSavedViews'];
+    put?: never;
+    /** Create saved view */
+    post: operations['createSavedView'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/saved-views/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Get saved view */
+    get: operations['getSavedView'];
+    put?: never;
+    post?: never;
+    /** Delete saved view */
+    delete: operations['deleteSavedView'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/pipelines': {
     parameters: {
       query?: never;
@@ -2907,6 +2943,55 @@ export interface components {
       by: string;
       /** Format: date-time */
       at: string;
+    };
+    SavedViewView: {
+      /** Format: uuid */
+      id: string;
+      /** @description who saved it (JWT sub) */
+      ownerId: string;
+      /** @description the owner's team when saved */
+      team: string | null;
+      /** @enum {string} */
+      list: 'leads' | 'opportunities' | 'orders' | 'customers';
+      name: string;
+      query: {
+        [key: string]: string;
+      };
+      shared: boolean;
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: date-time */
+      updatedAt: string;
+    };
+    SavedViewListView: {
+      /** @description yours and your team’s shared ones, by name */
+      items: components['schemas']['SavedViewView'][];
+    };
+    CreateSavedViewDto: {
+      /** @enum {string} */
+      list: 'leads' | 'opportunities' | 'orders' | 'customers';
+      /**
+       * @description unique among your views of this list
+       * @example Overdue east leads
+       */
+      name: string;
+      /**
+       * @description the list's query parameters (filters, search, sort), at most 20
+       * @example {
+       *       "status": "assigned",
+       *       "region": "east",
+       *       "overdue": "true",
+       *       "sort": "-score"
+       *     }
+       */
+      query: {
+        [key: string]: string;
+      };
+      /**
+       * @description visible to your team (read-only for them)
+       * @default false
+       */
+      shared?: boolean;
     };
     ExitCriteriaView: {
       requiredFields?: string[];
@@ -7957,6 +8042,212 @@ export interface operations {
         };
       };
       404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
+    };
+  };
+  listSavedViews: {
+    parameters: {
+      query: {
+        /** @description the list the views belong to */
+        list: 'leads' | 'opportunities' | 'orders' | 'customers';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SavedViewListView'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager, sales_rep (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager, sales_rep.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
+    };
+  };
+  createSavedView: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *       "list": "leads",
+         *       "name": "Overdue east leads",
+         *       "query": {
+         *         "status": "assigned",
+         *         "region": "east",
+         *         "overdue": "true",
+         *         "sort": "-score"
+         *       }
+         *     }
+         */
+        'application/json': components['schemas']['CreateSavedViewDto'];
+      };
+    };
+    responses: {
+      /** @description Created */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SavedViewView'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager, sales_rep (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager, sales_rep.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      413: components['responses']['PayloadTooLarge'];
+      415: components['responses']['UnsupportedMediaType'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
+    };
+  };
+  getSavedView: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SavedViewView'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager, sales_rep (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager, sales_rep.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
+    };
+  };
+  deleteSavedView: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Deleted */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager, sales_rep (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager, sales_rep.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      /** @description Conflict: the record's state does not allow this (the `code` says why, e.g. ILLEGAL_TRANSITION) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       429: components['responses']['TooManyRequests'];
       503: components['responses']['ServiceUnavailable'];
     };

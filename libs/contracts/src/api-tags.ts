@@ -11,6 +11,7 @@ export const API_TAGS: Record<string, string> = {
   intake: "The website's lead form: posted without a token, signed with an HMAC of the body instead.",
   'assignment-rules': 'The ordered rules that route a new lead to a rep, a team or a pool, and a replay of a proposed rule set over past leads.',
   reps: 'The sales reps who take leads: team, regions, product lines, capacity, active or not.',
+  'saved-views': "A user's named filters, search and sort of a list, kept for them and optionally shared with their team.",
   history: 'Records from another CRM with their original dates (leads, opportunities, orders), idempotent per external id.',
   // opportunities
   opportunities: 'Scored opportunities moving through the stages of their pipeline: tasks, stage moves, win, lose, reopen, and the pipeline summary.',

@@ -5,6 +5,7 @@ import { CustomerRefs1765324800000 } from './1765324800000-customer-refs';
 import { SlaWarning1765670400000 } from './1765670400000-sla-warning';
 import { HandOver1765756800000 } from './1765756800000-hand-over';
 import { LeadSearchAndSorts1765843200000 } from './1765843200000-lead-search-and-sorts';
+import { SavedViews1766016000002 } from './1766016000002-saved-views';
 
 /** Every migration of the leads database, oldest first; never edit one that has shipped. */
 export const migrations = [
@@ -15,4 +16,5 @@ export const migrations = [
   SlaWarning1765670400000,
   HandOver1765756800000,
   LeadSearchAndSorts1765843200000,
+  SavedViews1766016000002,
 ];
