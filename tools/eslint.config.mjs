@@ -53,7 +53,10 @@ export default [
       '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { attributes: false } }],
       '@typescript-eslint/await-thenable': 'error',
       '@typescript-eslint/return-await': ['error', 'in-try-catch'],
-      'no-restricted-imports': ['error', { patterns: [{ group: ['@crm/*', '!@crm/api-client'], message: 'The console uses only the public API through @crm/api-client.' }] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['@crm/*', '!@crm/api-client'], message: 'The console uses only the public API through @crm/api-client.' }] },
+      ],
     },
   },
 ];
