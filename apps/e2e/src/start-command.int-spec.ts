@@ -19,6 +19,7 @@ import {
 import { ConsoleHarness } from './console/harness';
 import { dashboardSuite } from './console/dashboard.suite';
 import { homeSuite } from './console/home.suite';
+import { journeySuite } from './console/journey.suite';
 import { pipelineSuite } from './console/pipeline.suite';
 import { customersSuite } from './console/customers.suite';
 import { ordersSuite } from './console/orders.suite';
@@ -167,6 +168,7 @@ describe('npm start -- --demo (tools/start.sh) in the foreground, and the consol
   pipelineSuite(ctx);
   ordersSuite(ctx);
   customersSuite(ctx);
+  journeySuite(ctx);
   leadsSuite(ctx);
 
   itStarted('writes one combined console: a readable line per log entry, prefixed with its service', () => {
