@@ -5,6 +5,8 @@ interface Shared {
   dataSource: DataSource;
   runner: QueryRunner;
   open: boolean;
+  /** The last query sent on the shared connection: the next one waits for it. */
+  last: Promise<unknown>;
 }
 
 const current = new AsyncLocalStorage<Shared>();
@@ -20,7 +22,7 @@ const hooked = new WeakSet<DataSource>();
 export async function runInSharedTransaction<T>(dataSource: DataSource, work: (m: EntityManager) => Promise<T>): Promise<T> {
   shareThroughQueryRunners(dataSource);
   return dataSource.transaction(async (m) => {
-    const shared: Shared = { dataSource, runner: m.queryRunner!, open: true };
+    const shared: Shared = { dataSource, runner: m.queryRunner!, open: true, last: Promise.resolve() };
     try {
       return await current.run(shared, () => work(m));
     } finally {
@@ -41,7 +43,19 @@ function shareThroughQueryRunners(dataSource: DataSource): void {
     const shared = current.getStore();
     if (!shared?.open || shared.dataSource !== dataSource) return create(mode);
     return new Proxy(shared.runner, {
-      get: (runner, name) => (name === 'release' ? async () => undefined : Reflect.get(runner, name, runner)),
+      get: (runner, name) => {
+        if (name === 'release') return async () => undefined;
+        // Reads a handler runs side by side (Promise.all) would otherwise reach the one connection at once, which
+        // pg only queues (and deprecates): they go one after another, in the order they were asked.
+        if (name === 'query') {
+          return (...args: Parameters<QueryRunner['query']>) => {
+            const run = shared.last.then(() => runner.query(...args));
+            shared.last = run.catch(() => undefined);
+            return run;
+          };
+        }
+        return Reflect.get(runner, name, runner);
+      },
     });
   };
 }

@@ -1,17 +1,5 @@
 import { unwrap } from '@crm/api-client';
-import { expectScreenSound, signInAs, type ConsoleSuiteContext } from './suite';
-
-const money = (amount: string, currency: string) => new Intl.NumberFormat('en-GB', { style: 'currency', currency }).format(amount as unknown as number);
-const dateTime = (iso: string) =>
-  new Intl.DateTimeFormat('en-GB', {
-    timeZone: 'Asia/Shanghai',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).format(new Date(iso));
+import { expectScreenSound, shownDateTime as dateTime, shownMoney as money, signInAs, type ConsoleSuiteContext } from './suite';
 
 export function customersSuite(ctx: ConsoleSuiteContext): void {
   describe('customers', () => {

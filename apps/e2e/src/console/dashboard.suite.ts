@@ -1,10 +1,9 @@
 import { unwrap, type CrmClient } from '@crm/api-client';
 import { eventually } from '@crm/testing';
 import type { ConsolePage } from './harness';
-import { expectScreenSound, pickPerson, signInAs, type ConsoleSuiteContext } from './suite';
+import { expectScreenSound, pickPerson, shownMoney as money, signInAs, type ConsoleSuiteContext } from './suite';
 
 // The console formats as en-GB for English readers; the test formats the API's exact strings the same way.
-const money = (amount: string | number, currency: string) => new Intl.NumberFormat('en-GB', { style: 'currency', currency }).format(amount as number);
 const number = (v: number | null, digits = 0) => (v === null ? '–' : new Intl.NumberFormat('en-GB', { maximumFractionDigits: digits }).format(v));
 const pad = (n: number) => String(n).padStart(2, '0');
 const lastDay = (y: number, m: number) => new Date(Date.UTC(y, m, 0)).getUTCDate();

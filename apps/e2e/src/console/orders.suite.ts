@@ -2,22 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { etagOf, unwrap, type components } from '@crm/api-client';
 import { eventually } from '@crm/testing';
 import type { ConsoleHarness, ConsolePage, SignedIn } from './harness';
-import { expectScreenSound, pickPerson, signInAs, type ConsoleSuiteContext } from './suite';
+import { expectScreenSound, pickPerson, shownDateTime as dateTime, shownMoney as money, signInAs, type ConsoleSuiteContext } from './suite';
 
 type Order = components['schemas']['OrderDetailView'];
-
-// What the console shows, computed here as its formatter does (English tabs read en-GB; the tab's zone is Beijing).
-const money = (amount: string, currency: string) => new Intl.NumberFormat('en-GB', { style: 'currency', currency }).format(amount as unknown as number);
-const dateTime = (iso: string) =>
-  new Intl.DateTimeFormat('en-GB', {
-    timeZone: 'Asia/Shanghai',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).format(new Date(iso));
 
 /**
  * Finds an order in the console's orders list (orders appear a moment after a deal is won, so the list is read

@@ -2,7 +2,7 @@
 // drag), and the opportunity page (score factors, a task, the win and the order drafted from it).
 import { idempotencyKey, ifMatch, unwrap, type CrmClient } from '@crm/api-client';
 import type { ConsoleHarness, ConsolePage, Identity, SignedIn } from './harness';
-import { expectScreenSound, type ConsoleSuiteContext } from './suite';
+import { expectScreenSound, shownMoney as money, type ConsoleSuiteContext } from './suite';
 
 /** A rep and a manager of the south team, away from the east team other screens' tests sign in as. */
 async function southPeople(harness: ConsoleHarness): Promise<{ rep: Identity; manager: Identity }> {
@@ -32,8 +32,6 @@ export async function createOpportunity(api: CrmClient, company: string, amount 
     }),
   );
 }
-
-const money = (amount: string, currency: string) => new Intl.NumberFormat('en-GB', { style: 'currency', currency }).format(amount as unknown as number);
 
 /** The board's column of a stage, and a card in it. */
 const column = (tab: ConsolePage, stage: string) => tab.page.locator(`[data-testid="pipeline-column"][data-stage="${stage}"]`);

@@ -12,6 +12,20 @@ export interface ConsoleSuiteContext {
   singleSignOn(): { idp: TestIdentityProvider; consoleUrl: string } | null;
 }
 
+// What the console shows, computed as its formatters do: an English tab reads en-GB, the tab's zone is Beijing.
+export const shownMoney = (amount: string | number, currency: string) =>
+  new Intl.NumberFormat('en-GB', { style: 'currency', currency }).format(amount as number);
+export const shownDateTime = (iso: string) =>
+  new Intl.DateTimeFormat('en-GB', {
+    timeZone: 'Asia/Shanghai',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).format(new Date(iso));
+
 /** The demo's people, found by role and team through the development sign-in's list. */
 export async function pickPerson(harness: ConsoleHarness, role: Role, team?: string): Promise<Identity> {
   const person = (await harness.identities()).find((p) => p.suggestedRole === role && (!team || p.team === team));

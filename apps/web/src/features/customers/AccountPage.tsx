@@ -6,7 +6,7 @@ import { Link, useParams } from 'react-router';
 import { useCrm } from '../../api/crm';
 import { QueryState } from '../../ui/states';
 import { useFormat } from '../../ui/useFormat';
-import { useRepNames } from '../orders/shared';
+import { useRepNames } from '../../api/reps';
 import { AccountTimeline } from './AccountTimeline';
 import { CUSTOMERS_NS } from './texts';
 

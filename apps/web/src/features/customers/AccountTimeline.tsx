@@ -7,7 +7,7 @@ import { Link } from 'react-router';
 import { useCrm } from '../../api/crm';
 import { QueryState } from '../../ui/states';
 import { useFormat } from '../../ui/useFormat';
-import { useRepNames } from '../orders/shared';
+import { useRepNames } from '../../api/reps';
 import { CUSTOMERS_NS } from './texts';
 import { amountOf, consoleLinkOf, noteOf, type TimelineEntry } from './timeline';
 

@@ -9,7 +9,7 @@ import { Link, useSearchParams } from 'react-router';
 import { useCrm } from '../../api/crm';
 import { QueryState } from '../../ui/states';
 import { useFormat } from '../../ui/useFormat';
-import { useRepNames, useReps } from '../orders/shared';
+import { useRepNames, useReps } from '../../api/reps';
 import { CUSTOMERS_NS } from './texts';
 
 type Account = components['schemas']['AccountView'];

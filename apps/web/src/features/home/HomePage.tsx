@@ -11,7 +11,8 @@ import { useFormat } from '../../ui/useFormat';
 import { dueDay, leadsNearBreach, msUntil, SLA_HORIZON_HOURS, spanParts, stageOverdue, type StageOverdue } from './home.logic';
 import { HomeSection, type SectionRow } from './HomeSection';
 import { HOME } from './texts';
-import { useHomeData, useLeadsById, useReps } from './useHomeData';
+import { useReps } from '../../api/reps';
+import { useHomeData, useLeadsById } from './useHomeData';
 
 type FollowUp = components['schemas']['FollowUpView'];
 type Lead = components['schemas']['LeadView'];

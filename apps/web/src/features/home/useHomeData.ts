@@ -48,14 +48,3 @@ export function useLeadsById(ids: string[]) {
     })),
   });
 }
-
-/** The reps a manager may pick from (their team's; an admin's: everyone active). */
-export function useReps(enabled: boolean) {
-  const crm = useCrm();
-  return useQuery({
-    queryKey: ['reps'],
-    queryFn: () => unwrap(crm.GET('/api/v1/reps')),
-    enabled,
-    staleTime: 300_000,
-  });
-}

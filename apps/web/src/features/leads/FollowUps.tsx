@@ -113,7 +113,7 @@ export function FollowUps({ leadId, open }: { leadId: string; open: boolean }) {
             data-testid="follow-up-log"
             items={[...items].reverse().map((f) => ({
               key: f.id,
-              children: (
+              content: (
                 <div>
                   <Typography.Text strong>{t(`channel.${f.channel}`, { defaultValue: f.channel })}</Typography.Text> ·{' '}
                   <time dateTime={f.at}>{fmt.dateTime(f.at)}</time>

@@ -4,7 +4,8 @@ import { useTranslation } from 'react-i18next';
 import { QueryState } from '../../ui/states';
 import { useFormat } from '../../ui/useFormat';
 import { NS } from './texts';
-import { useLead, useReps, type LeadDetail } from './api';
+import { useReps } from '../../api/reps';
+import { useLead, type LeadDetail } from './api';
 import { FollowUps } from './FollowUps';
 import { LeadActions } from './LeadActions';
 import { isOverdue } from './LeadsPage';
@@ -21,7 +22,7 @@ function LeadView({ lead, etag }: { lead: LeadDetail; etag: string }) {
   const { t } = useTranslation(NS);
   const fmt = useFormat();
   const reps = useReps();
-  const owner = lead.ownerRepId ? (reps.data?.find((r) => r.id === lead.ownerRepId)?.name ?? '…') : t('unowned');
+  const owner = lead.ownerRepId ? (reps.data?.items.find((r) => r.id === lead.ownerRepId)?.name ?? '…') : t('unowned');
   const none = t('lead.none');
   const overdue = isOverdue(lead);
 

@@ -11,7 +11,8 @@ import { ProblemAlert } from '../../ui/states';
 import { useFormat } from '../../ui/useFormat';
 import { NS } from './texts';
 import { queryRecord, readQuery, sortOf, sortValue, type LeadQuery } from './query';
-import { useLeadParams, useLeads, useReps, type Lead } from './api';
+import { useReps } from '../../api/reps';
+import { useLeadParams, useLeads, type Lead } from './api';
 import { LeadFilters } from './LeadFilters';
 import { SavedViews } from './SavedViews';
 import { ImportDialog } from './ImportDialog';
@@ -29,18 +30,18 @@ export default function LeadsPage() {
   const apiQuery = useLeadParams(query);
   const leads = useLeads(query);
   const reps = useReps();
-  const repName = useMemo(() => new Map((reps.data ?? []).map((r) => [r.id, r.name])), [reps.data]);
+  const repName = useMemo(() => new Map((reps.data?.items ?? []).map((r) => [r.id, r.name])), [reps.data]);
   const [exporting, setExporting] = useState(false);
   const rows = useMemo(() => leads.data?.pages.flatMap((p) => p.items) ?? [], [leads.data]);
   const sort = sortOf(query.sort);
   // A new entry in the history per change: the back button walks back through the filters.
   const apply = (next: LeadQuery) => setParams(queryRecord(next));
-  // Merged into the URL as it is when applied: a change made before the last one rendered is kept.
-  const patch = (change: Partial<LeadQuery> | null) =>
-    setParams((prev) => {
-      const current = readQuery(prev);
-      return queryRecord(change ? { ...current, ...change } : { sort: current.sort });
-    });
+  // Merged into the URL as it is now (the router's own copy can lag a render behind): a change made before the
+  // last one rendered is kept.
+  const patch = (change: Partial<LeadQuery> | null) => {
+    const current = readQuery(new URLSearchParams(window.location.search));
+    setParams(queryRecord(change ? { ...current, ...change } : { sort: current.sort }));
+  };
 
   const exportCsv = async () => {
     setExporting(true);
@@ -72,7 +73,7 @@ export default function LeadsPage() {
       title: t('col.contact'),
       ...sorter('contactName'),
       render: (_, lead) => (
-        <Space direction="vertical" size={0}>
+        <Space orientation="vertical" size={0}>
           <Link to={`/leads/${lead.id}`}>{lead.contactName}</Link>
           <Typography.Text type="secondary">{lead.email ?? lead.phone}</Typography.Text>
         </Space>
@@ -112,7 +113,7 @@ export default function LeadsPage() {
         </Space>
       </Flex>
       <SavedViews query={query} onApply={apply} />
-      <LeadFilters query={query} onChange={patch} reps={manager ? reps.data : undefined} />
+      <LeadFilters query={query} onChange={patch} reps={manager ? reps.data?.items : undefined} />
       {leads.isError ? <ProblemAlert error={leads.error} onRetry={() => void leads.refetch()} /> : null}
       <Table<Lead>
         rowKey="id"

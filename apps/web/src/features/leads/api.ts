@@ -31,11 +31,6 @@ export function useLeads(query: LeadQuery) {
   });
 }
 
-export function useReps(enabled = true) {
-  const crm = useCrm();
-  return useQuery({ queryKey: ['reps'], queryFn: () => unwrap(crm.GET('/api/v1/reps')).then((d) => d.items), enabled, staleTime: 300_000 });
-}
-
 export function useSavedViews() {
   const crm = useCrm();
   return useQuery({

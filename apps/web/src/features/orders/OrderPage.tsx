@@ -11,7 +11,8 @@ import { OrderAlerts } from './OrderAlerts';
 import { OrderFeedback } from './OrderFeedback';
 import { OrderPayments } from './OrderPayments';
 import { OrderTracking } from './OrderTracking';
-import { shortId, StatusTag, useRepNames } from './shared';
+import { useRepNames } from '../../api/reps';
+import { shortId, StatusTag } from './shared';
 import { ORDERS_NS } from './texts';
 import { useOrder, type OrderDetail } from './useOrder';
 

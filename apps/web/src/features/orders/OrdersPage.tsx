@@ -14,7 +14,8 @@ import { problemText } from '../../api/problem';
 import { QueryState } from '../../ui/states';
 import { useFormat } from '../../ui/useFormat';
 import { apiQuery, filtersFromSearch, ORDER_SORTS, ORDER_STATUSES, searchFromFilters, type OrderFilters } from './filters';
-import { shortId, StatusTag, useRepNames, useReps } from './shared';
+import { useRepNames, useReps } from '../../api/reps';
+import { shortId, StatusTag } from './shared';
 import { ORDERS_NS } from './texts';
 
 type Order = components['schemas']['OrderView'];

@@ -127,9 +127,3 @@ export function useMoveStage(boardKey: QueryKey, summaryKey: QueryKey) {
     },
   });
 }
-
-/** The reps, for owners' names and the manager's rep filter. */
-export function useReps() {
-  const crm = useCrm();
-  return useQuery({ queryKey: ['pipeline', 'reps'], queryFn: () => unwrap(crm.GET('/api/v1/reps')), staleTime: 300_000 });
-}
