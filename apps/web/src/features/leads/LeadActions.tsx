@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { App, Button, Form, Input, Modal, Select, Space } from 'antd';
-import { useMutation } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { ApiProblem, unwrap } from '@crm/api-client';
 import { useCrm } from '../../api/crm';
@@ -28,12 +28,13 @@ export function LeadActions({ lead, etag }: { lead: LeadDetail; etag: string }) 
   const { message } = App.useApp();
   const crm = useCrm();
   const refresh = useRefreshLead(lead.id);
+  const queries = useQueryClient();
   const [action, setAction] = useState<Action | null>(null);
   const [form] = Form.useForm();
   const [other, setOther] = useState<unknown>(null);
   const act = useMutation({
-    mutationFn: ({ kind, body }: { kind: Action; body: Record<string, unknown> }) => {
-      const params = { path: { id: lead.id }, header: { 'If-Match': etag } };
+    mutationFn: ({ kind, body, version }: { kind: Action; body: Record<string, unknown>; version: string }) => {
+      const params = { path: { id: lead.id }, header: { 'If-Match': version } };
       if (kind === 'qualify') return unwrap(crm.POST('/api/v1/leads/{id}/qualify', { params, body }));
       if (kind === 'disqualify') return unwrap(crm.POST('/api/v1/leads/{id}/disqualify', { params, body: body as { reason: (typeof REASONS)[number] } }));
       return unwrap(crm.POST('/api/v1/leads/{id}/convert', { params, body }));
@@ -45,7 +46,15 @@ export function LeadActions({ lead, etag }: { lead: LeadDetail; etag: string }) 
     if (!action) return;
     setOther(null);
     try {
-      await act.mutateAsync({ kind: action, body: compact(values) });
+      await act.mutateAsync({ kind: action, body: compact(values), version: etag }).catch(async (error: unknown) => {
+        if (!(error instanceof ApiProblem && error.status === 412)) throw error;
+        // The lead changed since it was read, often by the service itself (the customer link arrives a moment
+        // after capture): read it again and, if the step is still allowed, send it once more on the new version.
+        await refresh();
+        const fresh = queries.getQueryData<{ lead: LeadDetail; etag: string }>(['leads', 'one', lead.id]);
+        if (!fresh || !allows(action, fresh.lead.status)) throw error;
+        await act.mutateAsync({ kind: action, body: compact(values), version: fresh.etag });
+      });
       setAction(null);
       // After a conversion the page offers the opportunity itself (ConvertedNotice) once it exists.
       if (action !== 'convert') void message.success(t(`actions.${action}d` as 'actions.qualified'));
