@@ -4,13 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { freePort, startSystem, type RunningGateway, type TestSystem } from '@crm/testing';
+import { CHROMIUM, CHROMIUM_ARGS } from './console/harness';
 
 // What a frontend team meets: a page served from its own origin calls the gateway with a bearer token, in a real
 // browser (Debian's chromium, headless; tools/system-packages.sh installs it). The browser, not the test, decides
 // whether the page may read the answer: the gateway's CORS headers are what it goes by.
 jest.setTimeout(180_000);
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const admin = { sub: 'admin-1', roles: ['admin'] };
 
 /** A tiny site on its own port: one page, nothing else. */
@@ -57,16 +57,7 @@ describe('a browser page on another origin calling the gateway', () => {
     browser = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
       headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
+      args: ['--headless', ...CHROMIUM_ARGS],
     });
   });
 

@@ -7,7 +7,17 @@ import AxeBuilder from '@axe-core/playwright';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { createCrmClient, type CrmClient } from '@crm/api-client';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** Debian's chromium (tools/system-packages.sh installs it), headless as root, without background traffic. */
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 /** Where screenshots go: tmp/screenshots, or docs/screenshots to refresh the README's (CONSOLE_SCREENSHOTS). */
 const SCREENSHOTS = resolve(__dirname, '..', '..', '..', '..', process.env.CONSOLE_SCREENSHOTS ?? join('tmp', 'screenshots'));
 
@@ -100,15 +110,7 @@ export class ConsoleHarness {
     const browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
+      args: CHROMIUM_ARGS,
     });
     return new ConsoleHarness(browser, consoleUrl, gatewayUrl);
   }
