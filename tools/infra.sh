@@ -24,7 +24,7 @@ PIDFILE=$KAFKA_DIR/broker.pid
 LOCAL_BROKER=127.0.0.1:9092
 START_TIMEOUT=60 # seconds; a cold start takes ~5-10 s on 2 cores
 STOP_TIMEOUT=30
-DATABASES=(crm_leads crm_opportunities crm_orders crm_inventory crm_finance crm_analytics crm_customers crm_notifications)
+DATABASES=(crm_leads crm_opportunities crm_orders crm_inventory crm_finance crm_analytics crm_customers crm_notifications crm_vault)
 
 say() { echo "infra: $*"; }
 die() { echo "infra: $*" >&2; exit 1; }

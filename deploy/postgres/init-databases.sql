@@ -7,3 +7,5 @@ CREATE DATABASE crm_finance;
 CREATE DATABASE crm_analytics;
 CREATE DATABASE crm_customers;
 CREATE DATABASE crm_notifications;
+-- The data keys of personal data (docs/decisions/0024-personal-data.md): a KMS stands in for it in production.
+CREATE DATABASE crm_vault;

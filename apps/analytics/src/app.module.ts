@@ -12,7 +12,7 @@ export class AppModule {
   static forRoot(config: ServiceConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ServicePlatformModule.forRoot({ config, migrations, inbox: ANALYTICS_INBOX }), AnalyticsModule.forRoot(config)],
+      imports: [ServicePlatformModule.forRoot({ config, migrations, inbox: ANALYTICS_INBOX, personalData: 'sealed' }), AnalyticsModule.forRoot(config)],
     };
   }
 }

@@ -64,6 +64,8 @@ const ADDED_EVENTS = [
   'opportunity.reassigned',
   'order.reassigned',
   'order.draft_updated',
+  'contact.erased',
+  'lead.erased',
 ];
 
 const orderId = '8f6a3c1e-2b4d-4e5f-9a7b-1c2d3e4f5a6b';

@@ -29,6 +29,8 @@ export const EnvelopeSchema = z.object({
   correlationid: z.string().min(1).max(128),
   causationid: z.string().min(1).max(128).nullable(),
   data: z.unknown(),
+  personalkey: z.string().min(1).max(200).optional().describe('the record whose key sealed the personal fields (docs/decisions/0024)'),
+  personaldata: z.string().min(1).max(65_536).optional().describe('the personal fields, AES-256-GCM sealed, base64'),
 });
 
 export interface EventEnvelope<D = unknown, T extends string = string> {
@@ -43,6 +45,10 @@ export interface EventEnvelope<D = unknown, T extends string = string> {
   correlationid: string;
   causationid: string | null;
   data: D;
+  /** Set when `data` carries personal fields: the record whose key sealed them (docs/decisions/0024). */
+  personalkey?: string;
+  /** The sealed personal fields; absent once the record was erased before the event was written. */
+  personaldata?: string;
 }
 
 /** An envelope whose data is known to match the schema of its type. */

@@ -14,6 +14,12 @@ export interface EventDefinition<N extends string = string, S extends z.ZodType 
   readonly source: ServiceName;
   readonly summary: string;
   readonly data: S;
+  /**
+   * The fields that carry personal data, sealed on the topics with the record's key (docs/decisions/0024): dotted
+   * paths into `data`. A path ending in `?` is an optional field, left out while sealed; an array travels empty;
+   * any other field travels as "[sealed]" (and reads "[erased]" once the key is destroyed).
+   */
+  readonly personal?: readonly string[];
 }
 
 export function defineEvent<N extends string, S extends z.ZodType>(

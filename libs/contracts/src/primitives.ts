@@ -28,6 +28,9 @@ export const Customer = z.object({
   phone: z.string().max(40).optional(),
 });
 
+/** Where a `Customer` carries personal data (a person's name, email and phone): sealed on the topics (ADR 0024). */
+export const personalCustomer = (at: string): string[] => [`${at}.name`, `${at}.email?`, `${at}.phone?`];
+
 /** A postal address (an account's billing or shipping address, and an order's). */
 export const Address = z.object({
   line1: z.string().min(1).max(200),

@@ -1,9 +1,12 @@
 import { z } from 'zod';
 import type { ServiceName } from '@crm/contracts';
 import { canonicalTimeZone, DEFAULT_TIME_ZONE } from '@crm/calendar';
+import { databaseUrlFor } from '@crm/privacy';
 import { DEFAULT_CSV_EXPORT_MAX_ROWS, oidcOptionsFromEnv, rateLimitFromEnv, type OidcOptions, type RateLimitOptions } from '@crm/http';
 
 /** Each service's default port on a developer machine; `<SERVICE>_PORT` or `PORT` overrides it. */
+export { databaseUrlFor };
+
 export const DEFAULT_PORTS: Record<ServiceName, number> = {
   leads: 3001,
   opportunities: 3002,
@@ -63,16 +66,6 @@ const schema = z.object({
   jwtSecret: z.string().min(32, 'must be at least 32 characters').optional(),
   csvExportMaxRows: z.coerce.number().int().min(1).max(10_000_000),
 });
-
-/** The server URL from DATABASE_URL or the libpq PG* variables, pointed at one database. */
-export function databaseUrlFor(database: string, env: NodeJS.ProcessEnv = process.env): string {
-  const base = env.DATABASE_URL
-    ? new URL(env.DATABASE_URL)
-    : new URL(`postgres://${encodeURIComponent(env.PGUSER ?? 'postgres')}@${env.PGHOST ?? '127.0.0.1'}:${env.PGPORT ?? 5432}/`);
-  if (!env.DATABASE_URL && env.PGPASSWORD) base.password = env.PGPASSWORD;
-  base.pathname = `/${database}`;
-  return base.toString();
-}
 
 /**
  * Reads and validates a service's settings once, at boot: the platform's (port, database, Kafka, JWT, the

@@ -14,6 +14,8 @@ export interface ServicePlatformOptions {
   entities?: DataSourceOptions['entities'];
   migrations: NonNullable<DataSourceOptions['migrations']>;
   inbox?: InboxTuning;
+  /** `sealed`: the service's consumers never read personal data (ADR 0024). */
+  personalData?: 'open' | 'sealed';
 }
 
 /**
@@ -22,7 +24,7 @@ export interface ServicePlatformOptions {
  */
 @Module({})
 export class ServicePlatformModule {
-  static forRoot({ config, entities = [], migrations, inbox }: ServicePlatformOptions): DynamicModule {
+  static forRoot({ config, entities = [], migrations, inbox, personalData }: ServicePlatformOptions): DynamicModule {
     return {
       module: ServicePlatformModule,
       global: true,
@@ -43,7 +45,7 @@ export class ServicePlatformModule {
           isUnavailable: isTransientInfrastructureError,
           csvExport: { maxRows: config.csvExportMaxRows },
         }),
-        MessagingModule.forRoot({ serviceName: config.service, brokers: config.kafkaBrokers, topicPrefix: config.topicPrefix, inbox }),
+        MessagingModule.forRoot({ serviceName: config.service, brokers: config.kafkaBrokers, topicPrefix: config.topicPrefix, inbox, personalData }),
         ScheduleModule.forRoot(),
       ],
       // A request never hangs on a stalled database: 503 within 2 s (see DatabaseDeadline).

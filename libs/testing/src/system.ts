@@ -31,6 +31,8 @@ export interface TestSystem {
   services: Record<string, RunningService>;
   prefix: string;
   databases: Record<string, TestDatabase>;
+  /** The system's own key vault (VAULT_DATABASE_URL): the data keys of personal data (ADR 0024). */
+  vault: TestDatabase;
   /** supertest against one service with a bearer token for the given claims. */
   as(
     claims: TokenClaims,
@@ -79,6 +81,7 @@ export async function startSystem(names: ServiceName[], options: SystemOptions =
   const infra = await testInfra();
   const prefix = uniqueTopicPrefix();
   const databases: Record<string, TestDatabase> = {};
+  let vault: TestDatabase | undefined;
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? '',
@@ -94,10 +97,12 @@ export async function startSystem(names: ServiceName[], options: SystemOptions =
   const teardown = async () => {
     await gateway?.stop();
     await Promise.all(Object.values(services).map((s) => s.stop()));
-    await Promise.all(Object.values(databases).map((db) => db.drop()));
+    await Promise.all([...Object.values(databases), ...(vault ? [vault] : [])].map((db) => db.drop()));
     await deleteTopicsWithPrefix(await testKafka(), prefix);
   };
   try {
+    vault = await createTestDatabase('vault');
+    env.VAULT_DATABASE_URL = vault.url;
     for (const name of names) {
       databases[name] = await createTestDatabase(name);
       env[`${name.toUpperCase()}_DATABASE_URL`] = databases[name].url;
@@ -122,6 +127,7 @@ export async function startSystem(names: ServiceName[], options: SystemOptions =
     services,
     prefix,
     databases,
+    vault: vault!,
     gateway,
     as(claims, service) {
       const auth = `Bearer ${jwt.sign({ ...claims }, { expiresIn: '1h' })}`;

@@ -51,12 +51,14 @@ export const ContactCreated = defineEvent({
   ...customers,
   name: 'contact.created',
   summary: 'A contact (a person at one or more accounts) was created.',
+  personal: ['name', 'emails', 'phones'],
   data: ContactData,
 });
 export const ContactUpdated = defineEvent({
   ...customers,
   name: 'contact.updated',
   summary: 'A contact was edited; the data is the contact after the edit.',
+  personal: ['name', 'emails', 'phones'],
   data: ContactData,
 });
 
@@ -113,5 +115,22 @@ export const ContactLeadResolved = defineEvent({
     contactCreated: z.boolean().describe('false: an existing contact matched'),
     accountCreated: z.boolean(),
     resolvedAt: Timestamp,
+  }),
+});
+
+export const ContactErased = defineEvent({
+  ...customers,
+  name: 'contact.erased',
+  summary:
+    "A person's personal data was erased on request (PIPL art. 47, GDPR art. 17): each service scrubs it from the records listed, keeps their business facts, and destroys their keys (subject = contact).",
+  data: z.object({
+    contactId: Id,
+    leadIds: z.array(Id).describe('the leads resolved to the contact'),
+    opportunityIds: z.array(Id),
+    orderIds: z.array(Id),
+    receivableIds: z.array(Id),
+    requestId: Id.describe('the erasure request, as audited'),
+    by: Actor,
+    erasedAt: Timestamp,
   }),
 });

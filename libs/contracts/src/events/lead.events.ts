@@ -11,6 +11,7 @@ import {
   HandOverReason,
   Historical,
   Id,
+  personalCustomer,
   ProductLine,
   Region,
   Timestamp,
@@ -37,6 +38,7 @@ export const LeadCaptured = defineEvent({
   ...lead,
   name: 'lead.captured',
   summary: 'A new lead arrived from a channel and passed de-duplication.',
+  personal: [...personalCustomer('contact'), 'message?'],
   data: z.object({
     leadId: Id,
     source: LeadSource,
@@ -105,6 +107,7 @@ export const LeadFollowedUp = defineEvent({
   ...lead,
   name: 'lead.followed_up',
   summary: 'A rep recorded a follow-up with the lead.',
+  personal: ['content', 'customerFeedback?'],
   data: z.object({
     leadId: Id,
     followUpId: Id,
@@ -136,6 +139,7 @@ export const LeadConverted = defineEvent({
   ...lead,
   name: 'lead.converted',
   summary: 'A qualified lead became an opportunity.',
+  personal: personalCustomer('customer'),
   data: z.object({
     leadId: Id,
     repId: Id,
@@ -188,5 +192,19 @@ export const RepHandedOver = defineEvent({
     leadsMoved: z.number().int().min(0).describe('how many open leads leads moved'),
     by: Actor,
     at: Timestamp,
+  }),
+});
+
+export const LeadErased = defineEvent({
+  ...lead,
+  name: 'lead.erased',
+  summary:
+    "A lead's personal data was erased, on request or when its retention period ended: each service scrubs it from the lead and what came of it, and keeps the business facts.",
+  data: z.object({
+    leadId: Id,
+    reason: z.enum(['request', 'retention']),
+    opportunityIds: z.array(Id).describe("the lead's opportunity, when it was converted"),
+    by: Actor,
+    erasedAt: Timestamp,
   }),
 });

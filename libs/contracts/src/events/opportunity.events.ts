@@ -5,6 +5,7 @@ import {
   CalendarDate,
   Currency,
   Customer,
+  personalCustomer,
   CustomerRefs,
   Decimal,
   HandOverId,
@@ -36,6 +37,7 @@ export const OpportunityCreated = defineEvent({
   ...opportunity,
   name: 'opportunity.created',
   summary: 'An opportunity was opened, from a converted lead or directly.',
+  personal: personalCustomer('customer'),
   data: z.object({
     ...Deal,
     productLine: ProductLine.optional(),
@@ -139,6 +141,7 @@ export const OpportunityWon = defineEvent({
   ...opportunity,
   name: 'opportunity.won',
   summary: 'The customer said yes: orders drafts an order from it.',
+  personal: personalCustomer('customer'),
   data: z.object({
     ...Deal,
     currency: Currency,

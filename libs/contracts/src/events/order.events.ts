@@ -6,6 +6,7 @@ import {
   CalendarDate,
   Currency,
   Customer,
+  personalCustomer,
   CustomerRefs,
   Decimal,
   HandOverId,
@@ -55,6 +56,7 @@ export const OrderDrafted = defineEvent({
   ...order,
   name: 'order.drafted',
   summary: 'An order draft was created, directly or from a won opportunity.',
+  personal: personalCustomer('customer'),
   data: z.object({ ...OrderTerms, by: Actor, draftedAt: Timestamp }),
 });
 
@@ -65,6 +67,7 @@ export const OrderDraftUpdated = defineEvent({
   ...order,
   name: 'order.draft_updated',
   summary: "A draft's lines, terms, addresses or promised date were edited before it was submitted: the order's terms as they now stand.",
+  personal: personalCustomer('customer'),
   data: z.object({
     ...OrderTerms,
     changed: z.array(DraftTerm).min(1).describe('which parts this edit changed; the other terms are repeated as they stand'),
@@ -85,6 +88,7 @@ export const OrderConfirmed = defineEvent({
   ...order,
   name: 'order.confirmed',
   summary: 'The order was confirmed: inventory deducts stock, finance opens a receivable.',
+  personal: personalCustomer('customer'),
   data: z.object({ ...OrderTerms, by: Actor, autoConfirmed: z.boolean(), confirmedAt: Timestamp, historical: Historical }),
 });
 
@@ -118,6 +122,7 @@ export const OrderErpRetryRequested = defineEvent({
   ...order,
   name: 'order.erp_retry_requested',
   summary: 'An operator retries an order held by an ERP refusal: inventory deducts again, finance opens the receivable if it has none.',
+  personal: personalCustomer('customer'),
   data: z.object({ ...OrderTerms, by: Actor, requestedAt: Timestamp }),
 });
 
@@ -183,6 +188,7 @@ export const OrderFeedbackReceived = defineEvent({
   ...order,
   name: 'order.feedback_received',
   summary: 'After-sales feedback, published for R&D and production.',
+  personal: ['comment?'],
   data: z.object({
     orderId: Id,
     feedbackId: Id,

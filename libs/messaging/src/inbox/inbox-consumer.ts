@@ -28,6 +28,8 @@ export interface InboxConsumerOptions {
   /** The group member's session timeout (default SESSION_TIMEOUT_MS). */
   sessionTimeoutMs?: number;
   metrics?: MessagingMetrics;
+  /** Puts the sealed personal fields back into events before their handlers run (ADR 0024); absent: they stay sealed. */
+  openPersonalData?: (events: EventEnvelope[]) => Promise<void>;
   logger?: { warn(message: string): void; error(message: string): void };
 }
 
@@ -195,6 +197,7 @@ export class InboxConsumer {
       for (let attempt = firstAttempt; ; attempt++) {
         try {
           const ctx = { topic, partition, offset: message.offset, attempt };
+          await this.options.openPersonalData?.([event]);
           const applied = await runWithCorrelation(event.correlationid, () => this.applyOnce(event, handler, ctx), event.id);
           return this.count(event.type, applied ? 'applied' : 'duplicate');
         } catch (err) {
@@ -234,6 +237,11 @@ export class InboxConsumer {
       const handler = this.options.handlers.get(event.type);
       if (handler) items.push({ event, handler, offset: message.offset });
       else ignored.push(event.type);
+    }
+    try {
+      await this.options.openPersonalData?.(items.map((i) => i.event));
+    } catch {
+      return { failed: items[0]?.offset };
     }
     const startedAt = process.hrtime.bigint();
     let failed: string | undefined;

@@ -13,6 +13,7 @@ import {
 import type { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { ALL_TOPICS } from '@crm/contracts';
+import { openEvents, personalDataVault } from '@crm/privacy';
 import { MetricsRegistry } from '@crm/observability';
 import { InboxConsumer, type InboxConsumerOptions } from '../inbox/inbox-consumer';
 import { KafkaEventPublisher } from '../kafka/event-publisher';
@@ -30,6 +31,11 @@ export interface MessagingOptions {
   relay?: Omit<OutboxRelayOptions, 'topicPrefix' | 'metrics' | 'logger'>;
   /** Defaults for this service's inbox consumers (a read model may take bigger batches than a saga step). */
   inbox?: InboxTuning;
+  /**
+   * `sealed`: this service's consumers never read personal data (analytics: a read model of facts, ADR 0024), so
+   * what they store can hold none. Default `open`.
+   */
+  personalData?: 'open' | 'sealed';
   /** How often consumer lag and Kafka's reachability are read from the broker (default 15 s). */
   lagIntervalMs?: number;
 }
@@ -109,6 +115,7 @@ export class MessagingRuntime implements OnModuleInit, OnApplicationBootstrap, B
         handlers,
         topicPrefix: this.options.topicPrefix,
         metrics: this.metrics,
+        openPersonalData: this.options.personalData === 'sealed' ? undefined : (events) => openEvents(events, personalDataVault()),
         logger: new Logger(`Inbox:${groupId}`),
       });
       this.lagMonitor.watch(groupId, consumer.topics);

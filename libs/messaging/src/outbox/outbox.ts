@@ -1,20 +1,23 @@
 import type { EntityManager } from 'typeorm';
 import { findDefinition, type EventEnvelope } from '@crm/contracts';
+import { personalDataVault, sealEvents } from '@crm/privacy';
 
 /** PostgreSQL delivers a NOTIFY only when its transaction commits: exactly when the relay has work. */
 export const OUTBOX_CHANNEL = 'crm_outbox';
 
 /**
  * Records events in the caller's transaction, next to the state change that caused them.
- * Business code calls this and never the producer: the relay publishes after commit.
+ * Business code calls this and never the producer: the relay publishes after commit. Personal fields are
+ * sealed here with their record's key, so neither the outbox nor the topics ever hold them readable (ADR 0024).
  */
 export async function appendToOutbox(manager: EntityManager, events: readonly EventEnvelope[]): Promise<void> {
   if (!manager.queryRunner?.isTransactionActive) {
     throw new Error('appendToOutbox needs the EntityManager of an open transaction');
   }
   if (!events.length) return;
+  const sealed = await sealEvents(events, personalDataVault());
   const params: unknown[] = [];
-  const rows = events.map((event, i) => {
+  const rows = sealed.map((event, i) => {
     const def = findDefinition(event.type, event.dataversion);
     if (!def) throw new Error(`no contract for ${event.type} v${event.dataversion}`);
     params.push(event.id, def.topic, event.subject, event.type, JSON.stringify(event));
