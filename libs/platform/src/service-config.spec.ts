@@ -59,13 +59,23 @@ describe('loadServiceConfig', () => {
   });
 
   it('reads the identity provider; in production with one, an unset JWT_SECRET turns local tokens off', () => {
-    const provider = { OIDC_ISSUER: 'https://sso.example.com/realms/crm', OIDC_AUDIENCE: 'crm-api', OIDC_ROLES_CLAIM: 'realm_access.roles' };
+    const provider = {
+      OIDC_ISSUER: 'https://sso.example.com/realms/crm',
+      OIDC_AUDIENCE: 'crm-api',
+      OIDC_ROLES_CLAIM: 'realm_access.roles',
+      PII_MASTER_KEYS: `k1:${Buffer.alloc(32, 7).toString('base64')}`,
+    };
     const config = loadServiceConfig('leads', { NODE_ENV: 'production', ...provider });
     expect(config.jwtSecret).toBeUndefined();
     expect(config.oidc).toMatchObject({ issuer: provider.OIDC_ISSUER, audience: ['crm-api'], claims: { roles: 'realm_access.roles' } });
     expect(loadServiceConfig('leads', { NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), ...provider }).jwtSecret).toBe('x'.repeat(40));
     expect(loadServiceConfig('leads', provider).jwtSecret).toBeDefined();
     expect(loadServiceConfig('leads', {}).oidc).toBeUndefined();
+  });
+
+  it('refuses to run in production without master keys for personal data, and refuses a malformed one anywhere', () => {
+    expect(() => loadServiceConfig('leads', { NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40) })).toThrow(/PII_MASTER_KEYS must be set in production/);
+    expect(() => loadServiceConfig('leads', { PII_MASTER_KEYS: 'k1:c2hvcnQ=' })).toThrow(/PII_MASTER_KEYS: key k1 must be 32 bytes/);
   });
 
   it('stops the boot on a bad identity provider setting, naming its variable', () => {

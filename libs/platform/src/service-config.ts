@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ServiceName } from '@crm/contracts';
 import { canonicalTimeZone, DEFAULT_TIME_ZONE } from '@crm/calendar';
-import { databaseUrlFor } from '@crm/privacy';
+import { databaseUrlFor, MasterKeys } from '@crm/privacy';
 import { DEFAULT_CSV_EXPORT_MAX_ROWS, oidcOptionsFromEnv, rateLimitFromEnv, type OidcOptions, type RateLimitOptions } from '@crm/http';
 
 /** Each service's default port on a developer machine; `<SERVICE>_PORT` or `PORT` overrides it. */
@@ -99,6 +99,11 @@ export function loadServiceConfig<S extends SettingsSpec = Record<never, Setting
   problems.push(...oidcProblems);
   const zoneName = env.CRM_TIMEZONE?.trim() || DEFAULT_TIME_ZONE;
   const timeZone = canonicalTimeZone(zoneName);
+  try {
+    MasterKeys.fromEnv(env); // the keys that wrap personal data's keys: a bad or missing one stops the service here
+  } catch (err) {
+    problems.push((err as Error).message.replace(/ \(docs.*\)$/, ''));
+  }
   if (!timeZone) problems.push(`CRM_TIMEZONE: unknown time zone "${zoneName}" (use an IANA name such as Asia/Shanghai, Europe/Berlin or UTC)`);
   const own: Record<string, unknown> = {};
   for (const [key, spec] of Object.entries(settings)) {
