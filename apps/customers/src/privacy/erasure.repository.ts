@@ -25,16 +25,18 @@ export interface ContactMergeRow {
   mergedData: Json;
 }
 
-// Descendants of the person's records (opportunity → order → receivable) through customer_records, leaving out a
-// child that names another contact of its own.
-const DESCENDANTS = `
+/**
+ * `tree`: the person's records (by id, $1, or by contact, $2) and their descendants (opportunity → order → receivable)
+ * through customer_records, leaving out a child that names another contact of its own.
+ */
+export const RECORD_TREE = `
   WITH RECURSIVE tree AS (
-    SELECT record_id, record_kind FROM customer_records WHERE record_id = ANY($1::uuid[]) OR contact_id = ANY($2::uuid[])
+    SELECT record_id, record_kind, contact_id FROM customer_records WHERE record_id = ANY($1::uuid[]) OR contact_id = ANY($2::uuid[])
     UNION
-    SELECT c.record_id, c.record_kind FROM customer_records c JOIN tree t ON c.parent_id = t.record_id
-     WHERE c.contact_id IS NULL OR c.contact_id = ANY($2::uuid[])
-  )
-  SELECT record_id AS id, record_kind AS kind FROM tree ORDER BY record_kind, record_id`;
+    SELECT c.record_id, c.record_kind, c.contact_id FROM customer_records c JOIN tree t ON c.parent_id = t.record_id
+     WHERE c.contact_id IS NULL OR c.contact_id = ANY($2::uuid[]) OR c.contact_id = t.contact_id
+  )`;
+const DESCENDANTS = `${RECORD_TREE} SELECT DISTINCT record_id AS id, record_kind AS kind FROM tree ORDER BY kind, id`;
 
 /** The SQL of an erasure: what the customers database holds of a person, and its scrub (ADR 0024). */
 @Injectable()

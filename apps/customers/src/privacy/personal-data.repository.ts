@@ -1,18 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { RECORD_TREE } from './erasure.repository';
 
 type Row = Record<string, unknown>;
 
 const camel = (key: string) => key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 const camelRows = (rows: Row[]): Row[] => rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [camel(k), v])));
-
-const DESCENDANTS = `
-  WITH RECURSIVE tree AS (
-    SELECT record_id FROM customer_records WHERE record_id = ANY($1::uuid[]) OR contact_id = ANY($2::uuid[])
-    UNION
-    SELECT c.record_id FROM customer_records c JOIN tree t ON c.parent_id = t.record_id
-     WHERE c.contact_id IS NULL OR c.contact_id = ANY($2::uuid[])
-  )`;
 
 /** What the customers database holds about one person, every column, for their data export. */
 @Injectable()
@@ -35,12 +28,12 @@ export class PersonalDataRepository {
       ),
       leadResolutions: leads,
       timelineEntries: await this.q(
-        `${DESCENDANTS} SELECT * FROM timeline_entries
+        `${RECORD_TREE} SELECT * FROM timeline_entries
           WHERE contact_id = ANY($2::uuid[]) OR (record_kind = 'contact' AND record_id = ANY($2::uuid[])) OR record_id IN (SELECT record_id FROM tree)
           ORDER BY at, id`,
         [leadIds, [contactId]],
       ),
-      customerRecords: await this.q(`${DESCENDANTS} SELECT * FROM customer_records WHERE record_id IN (SELECT record_id FROM tree) ORDER BY record_id`, [
+      customerRecords: await this.q(`${RECORD_TREE} SELECT * FROM customer_records WHERE record_id IN (SELECT record_id FROM tree) ORDER BY record_id`, [
         leadIds,
         [contactId],
       ]),
@@ -54,11 +47,11 @@ export class PersonalDataRepository {
       contacts: [],
       memberships: [],
       leadResolutions: await this.q('SELECT * FROM lead_resolutions WHERE lead_id = $1', [leadId]),
-      timelineEntries: await this.q(`${DESCENDANTS} SELECT * FROM timeline_entries WHERE record_id IN (SELECT record_id FROM tree) ORDER BY at, id`, [
+      timelineEntries: await this.q(`${RECORD_TREE} SELECT * FROM timeline_entries WHERE record_id IN (SELECT record_id FROM tree) ORDER BY at, id`, [
         [leadId],
         [],
       ]),
-      customerRecords: await this.q(`${DESCENDANTS} SELECT * FROM customer_records WHERE record_id IN (SELECT record_id FROM tree) ORDER BY record_id`, [
+      customerRecords: await this.q(`${RECORD_TREE} SELECT * FROM customer_records WHERE record_id IN (SELECT record_id FROM tree) ORDER BY record_id`, [
         [leadId],
         [],
       ]),
