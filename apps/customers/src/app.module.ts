@@ -10,6 +10,7 @@ import { DuplicateCandidateEntity } from './duplicates/scan/candidate.entity';
 import { MergeEntity } from './merges/merge.entity';
 import { MergesModule } from './merges/merges.module';
 import { migrations } from './migrations';
+import { PrivacyModule } from './privacy/privacy.module';
 import { ResolutionModule } from './resolution/resolution.module';
 import { TimelineEntryEntity } from './timeline/timeline-entry.entity';
 import { TimelineModule } from './timeline/timeline.module';
@@ -32,6 +33,7 @@ export class AppModule {
         ResolutionModule,
         TimelineModule,
         MergesModule.forRoot(config.settings),
+        PrivacyModule,
       ],
     };
   }

@@ -33,6 +33,9 @@ const TABLE: AccessTable = {
   'GET /api/v1/duplicate-candidates': [Admin, Manager],
   'POST /api/v1/duplicate-candidates/:id/dismiss': [Admin, Manager],
   'POST /api/v1/duplicate-scans': [Admin, Manager],
+  // A person's rights over their data (ADR 0024): admins only.
+  'POST /api/v1/contacts/:id/erasure': [Admin],
+  'GET /api/v1/personal-data/customers': [Admin],
 };
 
 const admin = { sub: randomUUID(), roles: [Admin] };
@@ -89,10 +92,14 @@ describe('customers access matrix (OWASP API1/API3/API5)', () => {
       params: { id: contactA },
       callers,
       headers: { 'If-Match': '"1"' },
-      bodies: { 'PATCH /api/v1/contacts/:id': { title: 'taken over' }, 'POST /api/v1/contacts/:id/merge': { mergedId: contactA2 } },
+      bodies: {
+        'PATCH /api/v1/contacts/:id': { title: 'taken over' },
+        'POST /api/v1/contacts/:id/merge': { mergedId: contactA2 },
+        'POST /api/v1/contacts/:id/erasure': { reason: 'taken over' },
+      },
     });
     expect([...accounts.violations, ...contacts.violations]).toEqual([]);
-    expect([...accounts.checked, ...contacts.checked]).toHaveLength(10);
+    expect([...accounts.checked, ...contacts.checked]).toHaveLength(11);
     expect(await fingerprint()).toEqual(before);
   });
 

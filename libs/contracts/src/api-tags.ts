@@ -40,6 +40,9 @@ export const API_TAGS: Record<string, string> = {
   merges: 'Merging duplicate accounts or contacts, and undoing a merge.',
   'duplicate-rules': 'The rules that decide when two accounts or contacts are likely the same.',
   'duplicate-candidates': 'Pairs the duplicate scan found, to merge or dismiss, and running the scan now.',
+  // every service that holds personal data
+  'personal-data':
+    "A person's rights over their data (PIPL, GDPR): the erasure of a contact, and the export of what a service holds about a contact or a lead.",
   // notifications
   notifications: "The caller's in-app inbox: the list, the unread count, a live stream (Server-Sent Events), read, unread, archive, snooze.",
   webhooks: 'Webhook endpoints that receive signed notifications, and the ledger of their deliveries.',

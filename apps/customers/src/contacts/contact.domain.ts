@@ -122,3 +122,8 @@ export function decideEditContact(
   };
   return { changes: row(state, current.accountIds, companiesOf(state.accountIds, known)), events: [event('contact.updated', state, ctx.by, ctx.now)] };
 }
+
+/** An erased person stays erased: an edit would bring personal data back under a destroyed key (ADR 0024). */
+export function assertNotErased(contact: { id: string; erasedAt?: Date | null }): void {
+  if (contact.erasedAt) throw DomainError.conflict('ERASED_RECORD', `The contact ${contact.id} was erased; its personal data cannot be edited.`);
+}

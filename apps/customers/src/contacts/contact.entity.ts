@@ -13,6 +13,8 @@ export class ContactEntity {
   /** Set when the contact was merged into another: GET still answers it so a stale link can follow. */
   @Column({ name: 'merged_into', type: 'uuid', nullable: true }) mergedInto: string | null;
   @Column({ name: 'merged_at', type: 'timestamptz', nullable: true }) mergedAt: Date | null;
+  /** Set when the person's data was erased: the row keeps its links and dates, its personal values read "[erased]". */
+  @Column({ name: 'erased_at', type: 'timestamptz', nullable: true }) erasedAt: Date | null;
   @Column({ name: 'search_text', type: 'text', select: false }) searchText: string;
   @Column({ name: 'created_by', type: 'text' }) createdBy: string;
   @VersionColumn() version: number;

@@ -68,6 +68,8 @@ export class ContactView {
   @ApiProperty({ type: String, nullable: true, example: 'north' }) team: string | null;
   @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'the contact it was merged into (follow it)' }) mergedInto: string | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) mergedAt: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'when the person\'s data was erased (their fields read "[erased]")' })
+  erasedAt: string | null;
   @ApiProperty() createdBy: string;
   @ApiProperty({ type: 'integer', description: 'Send it back as If-Match ("<version>") to edit or merge this version' }) version: number;
   @ApiProperty({ format: 'date-time' }) createdAt: string;

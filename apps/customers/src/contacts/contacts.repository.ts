@@ -89,7 +89,8 @@ export class ContactsRepository {
   }
 
   list(user: AuthUser, query: ListContactsQuery): Promise<Page<ContactEntity>> {
-    const qb = this.visible(user).andWhere('c.mergedInto IS NULL');
+    // Merged-away and erased contacts are left out: an erased one can never be found by what it was.
+    const qb = this.visible(user).andWhere('c.mergedInto IS NULL').andWhere('c.erasedAt IS NULL');
     // Name, company, email or phone fragment: trigram index, or the Chinese-pair index for two characters.
     if (query.q) whereTextMatches(qb, 'c.search_text', query.q);
     if (query.accountId) {

@@ -9,7 +9,7 @@ import { AccountsRepository } from '../accounts/accounts.repository';
 import { DuplicatesService } from '../duplicates/duplicates.service';
 import { assertNotMerged } from '../merges/merge.domain';
 import { decideOwnership } from '../ownership.domain';
-import { contactKeys, decideCreateContact, decideEditContact } from './contact.domain';
+import { assertNotErased, contactKeys, decideCreateContact, decideEditContact } from './contact.domain';
 import type { ContactEntity } from './contact.entity';
 import type { CreateContactDto, ListContactsQuery, UpdateContactDto } from './contacts.dto';
 import { ContactsRepository } from './contacts.repository';
@@ -52,6 +52,7 @@ export class ContactsService {
         expectedVersion,
         decide: async (contact) => {
           assertNotMerged('contact', contact);
+          assertNotErased(contact);
           const owner = decideOwnership(accessScope(user), dto, user, contact);
           const known = await this.accountNames(m, dto.accountIds ?? contact.accountIds);
           const decision = decideEditContact(contact, fields(dto), owner, known, { by: user.sub, now: new Date() });

@@ -8,6 +8,7 @@ import { LeadResolutions1765324800000 } from './1765324800000-lead-resolutions';
 import { ContactSearchPairs1765411200000 } from './1765411200000-contact-search-pairs';
 import { AccountSearchPairs1765497600000 } from './1765497600000-account-search-pairs';
 import { RepNames1765756800003 } from './1765756800003-rep-names';
+import { ContactErasure1766102400000 } from './1766102400000-contact-erasure';
 
 /** Every migration of the customers database, oldest first; never edit one that has shipped. */
 export const migrations = [
@@ -21,4 +22,5 @@ export const migrations = [
   ContactSearchPairs1765411200000,
   AccountSearchPairs1765497600000,
   RepNames1765756800003,
+  ContactErasure1766102400000,
 ];
