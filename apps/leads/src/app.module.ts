@@ -11,6 +11,7 @@ import { FollowUpEntity, LeadEntity, LeadTouchEntity } from './leads/lead.entiti
 import { LeadsModule } from './leads/leads.module';
 import type { LeadsSettings } from './leads.settings';
 import { migrations } from './migrations';
+import { LeadPrivacyModule } from './privacy/privacy.module';
 import { RepEntity } from './reps/rep.entity';
 import { RepsModule } from './reps/reps.module';
 import { SavedViewEntity } from './saved-views/saved-view.entity';
@@ -37,6 +38,10 @@ export class AppModule {
         LeadCustomerRefsModule,
         HandOverModule,
         SavedViewsModule,
+        LeadPrivacyModule.forRoot({
+          disqualifiedDays: config.settings.retentionDisqualifiedDays,
+          unconvertedDays: config.settings.retentionUnconvertedDays,
+        }),
         ...(config.settings.devSignIn && config.jwtSecret ? [DevSignInModule.forRoot(config.jwtSecret)] : []),
       ],
     };

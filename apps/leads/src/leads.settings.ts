@@ -20,6 +20,10 @@ export const leadsSettings = {
       .transform((v) => v === 'true'),
   ),
   slaWarningMinutes: setting('LEADS_SLA_WARNING_MINUTES', z.coerce.number().int().min(0).max(10_080).default(30)),
+  /** Days after its disqualification a lead's personal data is erased (default 730; 0 = never). */
+  retentionDisqualifiedDays: setting('RETENTION_DISQUALIFIED_LEADS_DAYS', z.coerce.number().int().min(0).max(36_500).default(730)),
+  /** Days without a follow-up or a change after which a lead never converted is erased (default 1095; 0 = never). */
+  retentionUnconvertedDays: setting('RETENTION_UNCONVERTED_LEADS_DAYS', z.coerce.number().int().min(0).max(36_500).default(1095)),
 };
 
 export type LeadsSettings = SettingsOf<typeof leadsSettings>;

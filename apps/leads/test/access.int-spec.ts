@@ -42,6 +42,9 @@ const TABLE: AccessTable = {
   'POST /api/v1/reps/:repId/hand-over': MANAGERS,
   'GET /api/v1/hand-overs/:id': MANAGERS,
   'GET /api/v1/follow-ups/overdue': SALES,
+  // A person's rights over their data: erasure of a lead that never became a contact, and the data export.
+  'POST /api/v1/leads/:id/erasure': [Admin],
+  'GET /api/v1/personal-data/leads': [Admin],
   // Each person's own saved views of a list (and the team's shared ones); not for integrations.
   'GET /api/v1/saved-views': SALES,
   'GET /api/v1/saved-views/:id': SALES,
@@ -132,10 +135,11 @@ describe('leads access matrix (OWASP API1/API3/API5)', () => {
         'POST /api/v1/leads/:id/convert': {},
         'POST /api/v1/leads/:id/reassign': { repId: repB.sub },
         'POST /api/v1/leads/:id/hand-over': { toRepId: repB.sub, reason: 'not mine to give' },
+        'POST /api/v1/leads/:id/erasure': { reason: 'not mine to erase' },
       },
     });
     expect(violations).toEqual([]);
-    expect(checked).toHaveLength(9);
+    expect(checked).toHaveLength(10);
     expect(await fingerprint()).toEqual(before);
     expect((await svc.as(repA).get(`/api/v1/leads/${leadA}`).expect(200)).body.ownerRepId).toBe(repA.sub);
   });

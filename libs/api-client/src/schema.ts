@@ -367,6 +367,40 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/leads/{id}/erasure': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Erase lead */
+    post: operations['eraseLead'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/personal-data/leads': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Export leads personal data */
+    get: operations['exportLeadsPersonalData'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/pipelines': {
     parameters: {
       query?: never;
@@ -2451,6 +2485,11 @@ export interface components {
       contactId: string | null;
       /** @description who captured it (JWT sub, or the channel) */
       createdBy: string;
+      /**
+       * Format: date-time
+       * @description when its personal data was erased (the contact name reads "[erased]")
+       */
+      erasedAt: string | null;
       /** @description Send it back as If-Match ("<version>") to act on this version */
       version: number;
       /** Format: date-time */
@@ -2625,6 +2664,11 @@ export interface components {
       contactId: string | null;
       /** @description who captured it (JWT sub, or the channel) */
       createdBy: string;
+      /**
+       * Format: date-time
+       * @description when its personal data was erased (the contact name reads "[erased]")
+       */
+      erasedAt: string | null;
       /** @description Send it back as If-Match ("<version>") to act on this version */
       version: number;
       /** Format: date-time */
@@ -2992,6 +3036,46 @@ export interface components {
        * @default false
        */
       shared?: boolean;
+    };
+    EraseLeadDto: {
+      /** @example The person asked by email on 2026-05-02 to have their data deleted (PIPL art. 47). */
+      reason: string;
+    };
+    PersonalDataSubjectView: {
+      /** Format: uuid */
+      contactId?: string;
+      /** Format: uuid */
+      leadId?: string;
+    };
+    LeadsPersonalRecordsView: {
+      /** @description the leads, every column (contact details, needs, custom fields, status, owner, dates, ids) */
+      leads: {
+        [key: string]: unknown;
+      }[];
+      /** @description the leads' follow-ups (content, customer feedback, next action) */
+      followUps: {
+        [key: string]: unknown;
+      }[];
+      /** @description the repeat submissions of the person, as submitted */
+      touches: {
+        [key: string]: unknown;
+      }[];
+      /** @description who owned each lead when, and why */
+      assignments: {
+        [key: string]: unknown;
+      }[];
+      /** @description qualification, disqualification and hand-over notes still held with their events */
+      notes: {
+        [key: string]: unknown;
+      }[];
+    };
+    LeadsPersonalDataView: {
+      /** @enum {string} */
+      service: 'leads';
+      subject: components['schemas']['PersonalDataSubjectView'];
+      /** Format: date-time */
+      generatedAt: string;
+      records: components['schemas']['LeadsPersonalRecordsView'];
     };
     ExitCriteriaView: {
       requiredFields?: string[];
@@ -5795,6 +5879,7 @@ export interface components {
         | 'account.merged'
         | 'account.updated'
         | 'contact.created'
+        | 'contact.erased'
         | 'contact.lead_resolved'
         | 'contact.merge_undone'
         | 'contact.merged'
@@ -5805,6 +5890,7 @@ export interface components {
         | 'lead.captured'
         | 'lead.converted'
         | 'lead.disqualified'
+        | 'lead.erased'
         | 'lead.first_follow_up_due_soon'
         | 'lead.followed_up'
         | 'lead.qualified'
@@ -8245,6 +8331,120 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
+    };
+  };
+  eraseLead: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *       "reason": "The person asked by email on 2026-05-02 to have their data deleted (PIPL art. 47)."
+         *     }
+         */
+        'application/json': components['schemas']['EraseLeadDto'];
+      };
+    };
+    responses: {
+      /** @description The lead as it is now kept */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['LeadView'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      /** @description LEAD_IS_CONTACT: the lead became a contact (`contactId`); erase the contact in the customers service; Conflict: the record's state does not allow this (the `code` says why, e.g. ILLEGAL_TRANSITION) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      413: components['responses']['PayloadTooLarge'];
+      415: components['responses']['UnsupportedMediaType'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
+    };
+  };
+  exportLeadsPersonalData: {
+    parameters: {
+      query?: {
+        /** @description the customers service's contact: every lead resolved to them */
+        contactId?: string;
+        /** @description one lead (a person who never became a contact) */
+        leadId?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['LeadsPersonalDataView'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };

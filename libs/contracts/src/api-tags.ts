@@ -13,6 +13,8 @@ export const API_TAGS: Record<string, string> = {
   reps: 'The sales reps who take leads: team, regions, product lines, capacity, active or not.',
   'saved-views': "A user's named filters, search and sort of a list, kept for them and optionally shared with their team.",
   history: 'Records from another CRM with their original dates (leads, opportunities, orders), idempotent per external id.',
+  // every service that holds personal data
+  privacy: "A person's rights over their data (PIPL, GDPR): what a service holds about them, as one export, and its erasure.",
   // opportunities
   opportunities: 'Scored opportunities moving through the stages of their pipeline: tasks, stage moves, win, lose, reopen, and the pipeline summary.',
   pipelines: 'Sales pipelines and their ordered stages, each with its probability, exit criteria and time limit.',

@@ -36,7 +36,11 @@ export class LeadReadsRepository {
       const late = `lead.status = 'assigned' AND lead.firstFollowedUpAt IS NULL AND lead.firstFollowUpDueAt <= now()`;
       qb.andWhere(query.overdue ? `(${late})` : `NOT (${late})`);
     }
-    if (query.q) whereTextMatches(qb, 'lead.search_text', query.q);
+    if (query.q) {
+      // An erased lead keeps its company and business facts: a search must not lead back to the person.
+      qb.andWhere('lead.erasedAt IS NULL');
+      whereTextMatches(qb, 'lead.search_text', query.q);
+    }
     return paginate(qb, { sort: sortBy(query.sort, SORT_COLUMNS, '-createdAt'), tieBreaker: 'id', limit: query.limit, cursor: query.cursor });
   }
 

@@ -39,6 +39,8 @@ export class LeadEntity {
   @Column({ name: 'account_id', type: 'uuid', nullable: true }) accountId: string | null;
   @Column({ name: 'contact_id', type: 'uuid', nullable: true }) contactId: string | null;
   @Column({ name: 'created_by', type: 'text' }) createdBy: string;
+  /** When its personal data was erased; the business facts stay. */
+  @Column({ name: 'erased_at', type: 'timestamptz', nullable: true }) erasedAt: Date | null;
   @VersionColumn() version: number;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;

@@ -50,6 +50,7 @@ export class LeadView {
   @ApiProperty({ ...nullableId, description: 'the customer account it was resolved to' }) accountId: string | null;
   @ApiProperty({ ...nullableId, description: 'the customer contact it was resolved to' }) contactId: string | null;
   @ApiProperty({ description: 'who captured it (JWT sub, or the channel)' }) createdBy: string;
+  @ApiProperty({ ...nullableTime, description: 'when its personal data was erased (the contact name reads "[erased]")' }) erasedAt: string | null;
   @ApiProperty({ type: 'integer', description: 'Send it back as If-Match ("<version>") to act on this version' }) version: number;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;

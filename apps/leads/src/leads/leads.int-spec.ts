@@ -5,6 +5,7 @@ import { eventually, startTestService, type TestService } from '@crm/testing';
 import { AppModule } from '../app.module';
 import { leadsSettings } from '../leads.settings';
 import { signWebhook as signWebForm } from '@crm/http';
+import { openEvents, personalDataVault, SEALED } from '@crm/privacy';
 
 const SECRET = 'web-form-test-secret';
 const team = 'east';
@@ -104,6 +105,10 @@ describe('leads service (real Kafka and PostgreSQL)', () => {
       expect(found).toHaveLength(1);
       return found;
     });
+    // The topic holds the personal fields sealed; the vault opens them.
+    expect(captured[0].data).toMatchObject({ source: 'web_form', contact: { name: SEALED, company: 'Acme' } });
+    expect(JSON.stringify(captured[0])).not.toContain('Li Wei');
+    await openEvents(captured, personalDataVault());
     expect(captured[0].data).toMatchObject({ source: 'web_form', contact: { name: 'Li Wei', company: 'Acme' }, message: 'pumps for plant 2' });
   });
 
@@ -248,6 +253,8 @@ describe('leads service (real Kafka and PostgreSQL)', () => {
       expect(found).toHaveLength(1);
       return found;
     });
+    expect(JSON.stringify(event)).not.toContain('zhou@bigco.example');
+    await openEvents([event], personalDataVault());
     expect(event.data).toMatchObject({
       leadId,
       repId: owner.sub,

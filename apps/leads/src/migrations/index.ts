@@ -6,6 +6,7 @@ import { SlaWarning1765670400000 } from './1765670400000-sla-warning';
 import { HandOver1765756800000 } from './1765756800000-hand-over';
 import { LeadSearchAndSorts1765843200000 } from './1765843200000-lead-search-and-sorts';
 import { SavedViews1766016000002 } from './1766016000002-saved-views';
+import { LeadErasure1766102400010 } from './1766102400010-lead-erasure';
 
 /** Every migration of the leads database, oldest first; never edit one that has shipped. */
 export const migrations = [
@@ -17,4 +18,5 @@ export const migrations = [
   HandOver1765756800000,
   LeadSearchAndSorts1765843200000,
   SavedViews1766016000002,
+  LeadErasure1766102400010,
 ];

@@ -1,0 +1,48 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+
+type Row = Record<string, unknown>;
+
+const camel = (name: string) => name.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+const camelRows = (rows: Row[]): Row[] => rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [camel(k), v])));
+
+/** What the leads database holds about one person, every column as stored (the search column, derived, left out). */
+export interface LeadsPersonalData {
+  leads: Row[];
+  followUps: Row[];
+  touches: Row[];
+  assignments: Row[];
+  notes: Row[];
+}
+
+/** The reads of a person's data export: their leads and everything hanging off them. */
+@Injectable()
+export class PersonalDataRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async of(subject: { contactId?: string; leadId?: string }): Promise<LeadsPersonalData> {
+    const q = (sql: string, params: unknown[]) => this.dataSource.query(sql, params).then(camelRows);
+    const leads = await q(
+      `SELECT * FROM leads WHERE ($1::uuid IS NOT NULL AND contact_id = $1) OR ($2::uuid IS NOT NULL AND id = $2) ORDER BY created_at, id`,
+      [subject.contactId ?? null, subject.leadId ?? null],
+    );
+    for (const lead of leads) delete lead.searchText;
+    const ids = leads.map((l) => l.id as string);
+    const [followUps, touches, assignments, notes] = await Promise.all([
+      q('SELECT * FROM follow_ups WHERE lead_id = ANY($1::uuid[]) ORDER BY lead_id, at, id', [ids]),
+      q('SELECT * FROM lead_touches WHERE lead_id = ANY($1::uuid[]) ORDER BY lead_id, at, id', [ids]),
+      q('SELECT * FROM assignments WHERE lead_id = ANY($1::uuid[]) ORDER BY lead_id, id', [ids]),
+      // The notes written about a lead travel only in its events: those the outbox still holds.
+      q(
+        `SELECT message_key AS lead_id, event_type AS kind, payload #>> '{data,by}' AS by,
+                CASE event_type WHEN 'crm.lead.disqualified' THEN payload #>> '{data,reason}' ELSE payload #>> '{data,note}' END AS note, created_at AS at
+           FROM outbox
+          WHERE message_key = ANY($1::text[]) AND event_type IN ('crm.lead.qualified', 'crm.lead.disqualified', 'crm.lead.reassigned')
+            AND (CASE event_type WHEN 'crm.lead.disqualified' THEN payload #>> '{data,reason}' ELSE payload #>> '{data,note}' END) IS NOT NULL
+          ORDER BY seq`,
+        [ids],
+      ),
+    ]);
+    return { leads, followUps, touches, assignments, notes };
+  }
+}
