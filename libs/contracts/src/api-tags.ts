@@ -14,7 +14,7 @@ export const API_TAGS: Record<string, string> = {
   'saved-views': "A user's named filters, search and sort of a list, kept for them and optionally shared with their team.",
   history: 'Records from another CRM with their original dates (leads, opportunities, orders), idempotent per external id.',
   // every service that holds personal data
-  privacy: "A person's rights over their data (PIPL, GDPR): what a service holds about them, as one export, and its erasure.",
+  privacy: "A person's rights over their data (PIPL, GDPR): the erasure of a contact or of a lead, and the export of what a service holds about them.",
   // opportunities
   opportunities: 'Scored opportunities moving through the stages of their pipeline: tasks, stage moves, win, lose, reopen, and the pipeline summary.',
   pipelines: 'Sales pipelines and their ordered stages, each with its probability, exit criteria and time limit.',
@@ -42,9 +42,6 @@ export const API_TAGS: Record<string, string> = {
   merges: 'Merging duplicate accounts or contacts, and undoing a merge.',
   'duplicate-rules': 'The rules that decide when two accounts or contacts are likely the same.',
   'duplicate-candidates': 'Pairs the duplicate scan found, to merge or dismiss, and running the scan now.',
-  // every service that holds personal data
-  'personal-data':
-    "A person's rights over their data (PIPL, GDPR): the erasure of a contact, and the export of what a service holds about a contact or a lead.",
   // notifications
   notifications: "The caller's in-app inbox: the list, the unread count, a live stream (Server-Sent Events), read, unread, archive, snooze.",
   webhooks: 'Webhook endpoints that receive signed notifications, and the ledger of their deliveries.',

@@ -6,7 +6,7 @@ import { CustomersPersonalDataView, EraseContactDto, ErasureView, PersonalDataQu
 import { PersonalDataService } from './personal-data.service';
 
 /** A person's rights over their data (ADR 0024): erasure and export, for admins only. */
-@ApiTags('personal-data')
+@ApiTags('privacy')
 @Controller('api/v1')
 export class PersonalDataController {
   constructor(
