@@ -11,6 +11,7 @@ import { renameSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { exportPersonalData, PERSONAL_DATA_SERVICES, type PersonalDataService, type PersonalDataSubject } from '@crm/privacy';
+import { Role } from '@crm/http';
 import { LOCAL_ADMIN_ID, signLocalToken } from './token';
 
 const USAGE =
@@ -42,7 +43,7 @@ async function main(argv: string[]): Promise<void> {
     origins.set(service, url);
   }
   // Locally the JWT secret signs an admin token, as `npm run token` does; elsewhere pass one from the identity provider.
-  const token = values.token ?? signLocalToken({ sub: LOCAL_ADMIN_ID, roles: ['admin'] }, 1);
+  const token = values.token ?? signLocalToken({ sub: LOCAL_ADMIN_ID, roles: [Role.Admin] }, 1);
 
   const file = await exportPersonalData({ subject, token, urlOf: (service) => origins.get(service) ?? values.base! });
   const id = 'contactId' in subject ? `contact-${subject.contactId}` : `lead-${subject.leadId}`;
