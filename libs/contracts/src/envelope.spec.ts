@@ -77,4 +77,15 @@ describe('the event envelope as a CloudEvent 1.0', () => {
     expect(reasonOf({ ...event, specversion: null })).toBe('envelope');
     expect(reasonOf({ ...event, datacontenttype: 'application/xml' })).toBe('envelope');
   });
+
+  it('says where a message is not JSON without quoting its text (it goes to logs and DLQ headers)', () => {
+    const raw = Buffer.from('{"contact":{"email":wei.zhang@example.cn}}');
+    expect(() => decodeEvent(raw)).toThrow(ContractViolationError);
+    try {
+      decodeEvent(raw);
+    } catch (err) {
+      expect((err as Error).message).toMatch(/^message is not JSON/);
+      expect((err as Error).message).not.toContain('wei.zhang');
+    }
+  });
 });

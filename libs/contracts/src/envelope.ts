@@ -134,7 +134,9 @@ export function decodeEvent(raw: Buffer | string | null): EventEnvelope {
   try {
     json = JSON.parse(raw.toString());
   } catch (err) {
-    throw new ContractViolationError('unparseable', `message is not JSON (${(err as Error).message})`);
+    // V8's message quotes the text around the fault, which may be a person's data: only the position is kept.
+    const at = /position \d+/.exec((err as Error).message)?.[0];
+    throw new ContractViolationError('unparseable', `message is not JSON${at ? ` (at ${at})` : ''}`);
   }
   return validateEvent(json);
 }

@@ -20,6 +20,8 @@ export interface RunningService {
   url: string;
   /** The last lines the process wrote, for a failing test's message. */
   logs(): string;
+  /** Every byte the process wrote to stdout and stderr since it first started; empty unless `captureOutput`. */
+  output(): Buffer;
   /** SIGKILL: no shutdown hooks, as a crash. */
   kill(): Promise<void>;
   /** SIGTERM and wait for a graceful exit. */
@@ -51,6 +53,8 @@ export interface SystemOptions {
   readyTimeoutMs?: number;
   /** Also the gateway (nginx) in front of the services, stopped with them; options other than the upstreams. */
   gateway?: boolean | Omit<GatewayOptions, 'upstreams'>;
+  /** Keep all of each service's stdout and stderr in memory (`RunningService.output()`), not only the last lines. */
+  captureOutput?: boolean;
 }
 
 async function waitUntilReady(url: string, child: ChildProcess, logs: () => string, timeoutMs = 180_000): Promise<void> {
@@ -109,7 +113,7 @@ export async function startSystem(names: ServiceName[], options: SystemOptions =
       env[`${name.toUpperCase()}_PORT`] = String(await freePort());
     }
     await run(process.execPath, ['-r', './tools/register.js', 'tools/migrate.ts', ...names], { cwd: ROOT, env });
-    for (const name of names) services[name] = launcher(name, env, options.readyTimeoutMs);
+    for (const name of names) services[name] = launcher(name, env, options.readyTimeoutMs, options.captureOutput);
     await Promise.all(Object.values(services).map((s) => s.start()));
     if (options.gateway) {
       const upstreams = Object.fromEntries(names.map((name) => [name, services[name].url]));
@@ -144,9 +148,10 @@ export async function startSystem(names: ServiceName[], options: SystemOptions =
   };
 }
 
-function launcher(service: ServiceName, env: Record<string, string>, readyTimeoutMs?: number): RunningService {
+function launcher(service: ServiceName, env: Record<string, string>, readyTimeoutMs?: number, captureOutput = false): RunningService {
   const url = `http://127.0.0.1:${env[`${service.toUpperCase()}_PORT`]}`;
   const lines: string[] = [];
+  const output: Buffer[] = [];
   let child: ChildProcess | undefined;
   const logs = () => lines.slice(-80).join('\n');
   const exited = async (signal: NodeJS.Signals, graceMs: number) => {
@@ -162,6 +167,7 @@ function launcher(service: ServiceName, env: Record<string, string>, readyTimeou
     service,
     url,
     logs,
+    output: () => Buffer.concat(output),
     async start() {
       child = spawn(process.execPath, ['-r', './tools/register.js', join('apps', service, 'src', 'main.ts')], {
         cwd: ROOT,
@@ -169,6 +175,7 @@ function launcher(service: ServiceName, env: Record<string, string>, readyTimeou
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       const keep = (chunk: Buffer) => {
+        if (captureOutput) output.push(chunk);
         lines.push(
           ...chunk
             .toString()

@@ -90,7 +90,7 @@ export class CsvExportInterceptor implements NestInterceptor {
     // RFC 4180: CRLF records, fields quoted when they hold a comma, quote or line break. The BOM makes Excel read UTF-8 (Chinese) text.
     const csv = stringify({ bom: true, header: true, columns, record_delimiter: 'windows' });
     pipeline(Readable.from(records()), csv, (error) => {
-      if (error) this.logger.error(`export of ${request.url} failed after the first byte; connection aborted: ${String(error)}`);
+      if (error) this.logger.error(`export of ${request.url.split('?')[0]} failed after the first byte; connection aborted: ${String(error)}`);
     });
     const path = (request.routeOptions?.url ?? request.url.split('?')[0]) as string;
     reply

@@ -1,6 +1,7 @@
 import type { LoggerService } from '@nestjs/common';
 import { pino, type DestinationStream, type Level, type Logger } from 'pino';
 import { currentCorrelationId } from '../correlation/correlation-context';
+import { censorPersonal, PERSONAL_LOG_PATHS, redactText, redactUrlFields } from './redaction';
 
 export interface JsonLoggerOptions {
   /** Where JSON lines go; stdout when omitted. Tests pass a stream to read the lines back. */
@@ -48,7 +49,8 @@ export class JsonLogger implements LoggerService {
   private write(level: Level, message: unknown, optionalParams: unknown[]): void {
     if (!this.pinoLogger.isLevelEnabled(level)) return;
     const { msg, fields } = parseNestCall(message, optionalParams);
-    this.pinoLogger[level](fields, msg);
+    // A message is text built by the code, but it may quote a URL with its query or an address from an error.
+    this.pinoLogger[level](fields, msg === undefined ? msg : redactText(msg));
   }
 }
 
@@ -81,6 +83,13 @@ function parseNestCall(message: unknown, optionalParams: unknown[]): ParsedCall 
   return { msg, fields };
 }
 
+// pino's error serializer, with addresses and search terms masked in the stack (its first line is the message).
+function serializeError(err: Error): ReturnType<typeof pino.stdSerializers.err> {
+  const serialized = pino.stdSerializers.err(err);
+  if (typeof serialized.stack === 'string') serialized.stack = redactText(serialized.stack);
+  return serialized;
+}
+
 export function createJsonLogger(serviceName: string, options: JsonLoggerOptions = {}): JsonLogger {
   const level = options.level ?? process.env.LOG_LEVEL ?? 'info';
   // Fail at boot on a typo rather than silently logging at some other level.
@@ -93,8 +102,10 @@ export function createJsonLogger(serviceName: string, options: JsonLoggerOptions
       // Replaces pino's default pid/hostname: the orchestrator already labels those.
       base: { service: serviceName },
       timestamp: pino.stdTimeFunctions.isoTime,
-      formatters: { level: (label) => ({ level: label }) },
-      serializers: { err: pino.stdSerializers.err },
+      formatters: { level: (label) => ({ level: label }), log: redactUrlFields },
+      serializers: { err: serializeError },
+      // Personal data and credentials never reach a line, whoever logs an object carrying them (ADR 0024).
+      redact: { paths: PERSONAL_LOG_PATHS, censor: censorPersonal },
       // Read at write time, so a line logged anywhere inside a request or consumed event carries its id.
       mixin: () => ({ correlationId: currentCorrelationId() ?? null }),
     },
