@@ -42,6 +42,11 @@ export function buildAsyncApiDocument(version = '1.0.0'): Json {
         name: def.type,
         title: `${def.name} v${def.dataversion}`,
         summary: def.summary,
+        ...(def.personal?.length && {
+          description: `Personal fields, sealed in \`personaldata\` with the key \`personalkey\` names (docs/decisions/0024-personal-data.md): ${def.personal
+            .map((p) => `\`data.${p.replace(/\?$/, '')}\``)
+            .join(', ')}.`,
+        }),
         contentType: 'application/cloudevents+json',
         headers: eventHeaders(def.type),
         correlationId: { description: 'the request or flow the event belongs to', location: '$message.payload#/correlationid' },

@@ -107,7 +107,7 @@ export const LeadFollowedUp = defineEvent({
   ...lead,
   name: 'lead.followed_up',
   summary: 'A rep recorded a follow-up with the lead.',
-  personal: ['content', 'customerFeedback?'],
+  personal: ['content', 'customerFeedback?', 'nextAction?'],
   data: z.object({
     leadId: Id,
     followUpId: Id,
@@ -125,6 +125,7 @@ export const LeadQualified = defineEvent({
   ...lead,
   name: 'lead.qualified',
   summary: 'A lead was judged a real sales prospect.',
+  personal: ['note?'],
   data: z.object({ leadId: Id, by: Actor, note: z.string().max(2000).optional(), qualifiedAt: Timestamp }),
 });
 
@@ -139,7 +140,8 @@ export const LeadConverted = defineEvent({
   ...lead,
   name: 'lead.converted',
   summary: 'A qualified lead became an opportunity.',
-  personal: personalCustomer('customer'),
+  // The needs are the customer's own words.
+  personal: [...personalCustomer('customer'), 'productNeeds'],
   data: z.object({
     leadId: Id,
     repId: Id,
