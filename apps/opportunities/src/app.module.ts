@@ -8,6 +8,7 @@ import { ENTITIES } from './opportunities/opportunity.entities';
 import { OpportunitiesModule } from './opportunities/opportunities.module';
 import type { OpportunitiesSettings } from './opportunities.settings';
 import { PipelineModule } from './pipeline/pipeline.module';
+import { PersonalDataModule } from './privacy/personal-data.module';
 import { RemindersModule } from './reminders/reminders.module';
 import { stageClockOf } from './reminders/stage-clock';
 import { ScoringModule } from './scoring/scoring.module';
@@ -27,6 +28,7 @@ export class AppModule {
         OpportunitiesModule.forRoot(config.settings),
         OpportunityHistoryModule,
         OpportunityHandOverModule,
+        PersonalDataModule,
       ],
     };
   }

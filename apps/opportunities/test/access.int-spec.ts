@@ -37,6 +37,7 @@ const TABLE: AccessTable = {
   'PUT /api/v1/scoring-model': [Admin],
   'POST /api/v1/scoring-model/train': [Admin],
   'GET /api/v1/reminders': SALES,
+  'GET /api/v1/personal-data/opportunities': [Admin],
 };
 
 const admin = { sub: randomUUID(), roles: [Admin] };

@@ -11,6 +11,7 @@ import { OrderDraftEditEntity } from './orders/draft-edit.entity';
 import { OrderEntity, OrderLineEntity, OrderStatusHistoryEntity, OrderTrackingEntity } from './orders/order.entities';
 import type { OrdersSettings } from './orders.settings';
 import { OrdersModule } from './orders/orders.module';
+import { PersonalDataModule } from './privacy/personal-data.module';
 
 const entities = [
   OrderEntity,
@@ -37,6 +38,7 @@ export class AppModule {
         OrdersModule.forRoot(config.settings),
         OrderHistoryModule,
         OrderHandOverModule,
+        PersonalDataModule,
       ],
     };
   }

@@ -42,6 +42,7 @@ const TABLE: AccessTable = {
   'GET /api/v1/orders/:id/feedback': SALES,
   'GET /api/v1/alerts': SALES,
   'POST /api/v1/alerts/:id/acknowledge': SALES,
+  'GET /api/v1/personal-data/orders': [Admin],
 };
 
 const admin = { sub: randomUUID(), roles: [Admin] };

@@ -695,6 +695,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/personal-data/opportunities': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Export opportunities personal data */
+    get: operations['exportOpportunitiesPersonalData'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/orders': {
     parameters: {
       query?: never;
@@ -899,6 +916,23 @@ export interface paths {
     put?: never;
     /** Hand over order */
     post: operations['handOverOrder'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/personal-data/orders': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Export orders personal data */
+    get: operations['exportOrdersPersonalData'];
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -3819,6 +3853,25 @@ export interface components {
       /** Format: date-time */
       updatedAt: string;
     };
+    PersonalDataSubjectView: {
+      /** Format: uuid */
+      contactId?: string;
+      /** Format: uuid */
+      leadId?: string;
+    };
+    OpportunitiesPersonalDataView: {
+      /** @example opportunities */
+      service: string;
+      subject: components['schemas']['PersonalDataSubjectView'];
+      /** Format: date-time */
+      generatedAt: string;
+      /** @description every row held about the person, by kind (opportunities, opportunityLines, opportunityTasks, stageHistory, strategyRecords, handOvers, stageOverdueReminders, leadFacts, pendingCustomerLinks), columns in camelCase; empty arrays when there is nothing */
+      records: {
+        [key: string]: {
+          [key: string]: unknown;
+        }[];
+      };
+    };
     AddressDto: {
       /** @example 88 Jianguo Road */
       line1: string;
@@ -4295,6 +4348,19 @@ export interface components {
       version: number;
       /** Format: date-time */
       updatedAt: string;
+    };
+    OrdersPersonalDataView: {
+      /** @example orders */
+      service: string;
+      subject: components['schemas']['PersonalDataSubjectView'];
+      /** Format: date-time */
+      generatedAt: string;
+      /** @description every row held about the person, by kind (orders, orderLines, statusHistory, tracking, feedback, feedbackRequests, draftEdits, handOvers, alerts), columns in camelCase; empty arrays when there is nothing */
+      records: {
+        [key: string]: {
+          [key: string]: unknown;
+        }[];
+      };
     };
     AlertView: {
       /** Format: uuid */
@@ -9860,6 +9926,54 @@ export interface operations {
       503: components['responses']['ServiceUnavailable'];
     };
   };
+  exportOpportunitiesPersonalData: {
+    parameters: {
+      query?: {
+        /** @description the contact (customers service); give this or leadId */
+        contactId?: string;
+        /** @description the lead (leads service); give this or contactId */
+        leadId?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OpportunitiesPersonalDataView'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
+    };
+  };
   listOrders: {
     parameters: {
       query?: {
@@ -10907,6 +11021,54 @@ export interface operations {
       412: components['responses']['PreconditionFailed'];
       413: components['responses']['PayloadTooLarge'];
       415: components['responses']['UnsupportedMediaType'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
+    };
+  };
+  exportOrdersPersonalData: {
+    parameters: {
+      query?: {
+        /** @description the contact (customers service); give this or leadId */
+        contactId?: string;
+        /** @description the lead (leads service); give this or contactId */
+        leadId?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OrdersPersonalDataView'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       429: components['responses']['TooManyRequests'];
       503: components['responses']['ServiceUnavailable'];
     };

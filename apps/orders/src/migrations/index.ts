@@ -6,6 +6,7 @@ import { CustomerRefs1765152000000 } from './1765152000000-customer-refs';
 import { HandOver1765756800002 } from './1765756800002-hand-over';
 import { OrderSearchAndSorts1765843200002 } from './1765843200002-order-search-and-sorts';
 import { OrderDraftEdits1765929600000 } from './1765929600000-order-draft-edits';
+import { OrderLead1766102400020 } from './1766102400020-order-lead';
 
 /** Every migration of the orders database, oldest first; never edit one that has shipped. */
 export const migrations = [
@@ -17,4 +18,5 @@ export const migrations = [
   HandOver1765756800002,
   OrderSearchAndSorts1765843200002,
   OrderDraftEdits1765929600000,
+  OrderLead1766102400020,
 ];

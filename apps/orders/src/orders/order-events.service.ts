@@ -30,6 +30,7 @@ export class OrderEventsService {
     const knownTeam = data.team ? undefined : await this.directory.teamOf(m, data.repId);
     const account = data.accountId ? await this.customers.addressesOf(m, data.accountId) : undefined;
     await this.orders.insertDraft(m, decideDraftFromWon(data, knownTeam, account, { by: SYSTEM, now: new Date(), newId: randomUUID }));
+    if (data.leadId) await this.orders.rememberLead(m, data.opportunityId, data.leadId);
   }
 
   /** The opportunity's customer was resolved after it was won: its orders that name no account take the ids. */

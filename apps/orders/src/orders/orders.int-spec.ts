@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { createEvent, type EventEnvelope } from '@crm/contracts';
+import { openEvents, personalDataVault } from '@crm/privacy';
 import { eventually, startTestService, type TestService } from '@crm/testing';
 import { AppModule } from '../app.module';
 import { ordersSettings } from '../orders.settings';
@@ -226,6 +227,9 @@ describe('orders service (real Kafka and PostgreSQL)', () => {
       expect(found).toHaveLength(1);
       return found;
     });
+    // The comment is the customer's words: sealed on the topic, opened with the order's key.
+    expect(feedback.data).not.toHaveProperty('comment');
+    await openEvents([feedback], personalDataVault());
     expect(feedback.data).toMatchObject({ orderId: id, repId: rep.sub, rating: 2, category: 'delivery', complaint: true, comment: 'box was dented' });
     expect(await eventsFor('order.completed', id)).toHaveLength(1);
     const detail = (await svc.as(rep).get(`/api/v1/orders/${id}`)).body;

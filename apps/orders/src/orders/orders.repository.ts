@@ -59,6 +59,11 @@ export class OrdersRepository {
     return m.exists(OrderEntity, { where: { opportunityId } });
   }
 
+  /** The lead the opportunity came from, for a lead's data export (not part of the order's state). */
+  async rememberLead(m: EntityManager, opportunityId: string, leadId: string): Promise<void> {
+    await m.query('UPDATE orders SET lead_id = $2 WHERE opportunity_id = $1', [opportunityId, leadId]);
+  }
+
   async idsForOpportunity(m: EntityManager, opportunityId: string): Promise<string[]> {
     return (await m.find(OrderEntity, { select: { id: true }, where: { opportunityId } })).map((o) => o.id);
   }

@@ -1,0 +1,26 @@
+import { Controller } from '@nestjs/common';
+import { Ctx, Payload } from '@nestjs/microservices';
+import type { EventOf } from '@crm/contracts';
+import { OnEvent, type InboxContext } from '@crm/messaging';
+import { PersonalDataService } from './personal-data.service';
+
+/** Erasures: of a contact (customers) and of a lead that may never have become one (leads). */
+@Controller()
+export class PersonalDataConsumer {
+  constructor(private readonly personalData: PersonalDataService) {}
+
+  @OnEvent('crm.contact.erased')
+  onContactErased(@Payload() { data }: EventOf<'contact.erased'>, @Ctx() ctx: InboxContext) {
+    return this.personalData.erase(ctx.manager, {
+      opportunityIds: data.opportunityIds,
+      contactId: data.contactId,
+      leadIds: data.leadIds,
+      orderIds: data.orderIds,
+    });
+  }
+
+  @OnEvent('crm.lead.erased')
+  onLeadErased(@Payload() { data }: EventOf<'lead.erased'>, @Ctx() ctx: InboxContext) {
+    return this.personalData.erase(ctx.manager, { opportunityIds: data.opportunityIds, contactId: null, leadIds: [data.leadId], orderIds: [] });
+  }
+}

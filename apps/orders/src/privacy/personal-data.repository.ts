@@ -1,0 +1,81 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { ERASED } from '@crm/privacy';
+import { camelRow, type Erasure, type ErasureTarget, type PersonalCopy, type PersonalDataSubject } from './personal-data.domain';
+
+type Row = Record<string, unknown>;
+
+/**
+ * Texts people write on an order that may repeat the customer's details: [table, column, is jsonb]. Addresses are
+ * the account's (a company's), not the person's, and carry no recipient name or phone here.
+ */
+const FREE_TEXTS: [string, string, boolean][] = [
+  ['orders', 'hold_reason', false],
+  ['orders', 'cancel_reason', false],
+  ['order_status_history', 'note', false],
+  ['order_tracking', 'note', false],
+  ['order_tracking', 'location', false],
+  ['order_draft_edits', 'note', false],
+  ['order_hand_overs', 'reason', false],
+  ['alerts', 'message', false],
+  ['alerts', 'details', true],
+];
+
+/** What the export lists per order, by kind: [kind, table, order]. */
+const CHILDREN: [string, string, string][] = [
+  ['orderLines', 'order_lines', 'position'],
+  ['statusHistory', 'order_status_history', 'id'],
+  ['tracking', 'order_tracking', 'at, id'],
+  ['feedback', 'feedback', 'received_at'],
+  ['feedbackRequests', 'feedback_requests', 'opened_at'],
+  ['draftEdits', 'order_draft_edits', 'id'],
+  ['handOvers', 'order_hand_overs', 'id'],
+  ['alerts', 'alerts', 'created_at, id'],
+];
+
+// Shorter values would match inside unrelated words.
+const MIN_TEXT_MATCH = 3;
+
+/** The only SQL of the personal-data capability: a person's orders, their scrubbing, and their export. */
+@Injectable()
+export class PersonalDataRepository {
+  async lockCopies(m: EntityManager, t: ErasureTarget): Promise<PersonalCopy[]> {
+    return m.query(
+      `SELECT o.id, o.customer, coalesce((SELECT array_agg(f.comment) FROM feedback f WHERE f.order_id = o.id AND f.comment IS NOT NULL), '{}') AS comments
+         FROM orders o WHERE o.id = ANY($1::uuid[]) OR o.contact_id = $2 OR o.opportunity_id = ANY($3::uuid[]) ORDER BY o.id FOR UPDATE`,
+      [t.orderIds, t.contactId, t.opportunityIds],
+    );
+  }
+
+  /** A change of what the record shows, so the version moves: a form opened before cannot write the old values back. */
+  async scrub(m: EntityManager, e: Erasure): Promise<void> {
+    const ids = e.customers.map((c) => c.id);
+    if (!ids.length) return;
+    for (const { id, customer } of e.customers) {
+      await m.query('UPDATE orders SET customer = $2, version = version + 1, updated_at = now() WHERE id = $1', [id, JSON.stringify(customer)]);
+    }
+    await m.query('UPDATE feedback SET comment = NULL WHERE order_id = ANY($1::uuid[]) AND comment IS NOT NULL', [ids]);
+    for (const value of e.values.filter((v) => v.length >= MIN_TEXT_MATCH)) {
+      for (const [table, column, json] of FREE_TEXTS) {
+        const key = table === 'orders' ? 'id' : 'order_id';
+        // In jsonb the value is searched as JSON writes it, so the text stays valid JSON.
+        const needle = json ? JSON.stringify(value).slice(1, -1) : value;
+        const text = json ? `${column}::text` : column;
+        const replaced = `replace(${text}, $2, '${ERASED}')${json ? '::jsonb' : ''}`;
+        await m.query(`UPDATE ${table} SET ${column} = ${replaced} WHERE ${key} = ANY($1::uuid[]) AND strpos(${text}, $2) > 0`, [ids, needle]);
+      }
+    }
+  }
+
+  /** Every row this service holds about the person, as stored (the search column is derived and left out). */
+  async export(m: EntityManager, s: PersonalDataSubject): Promise<Record<string, Row[]>> {
+    const [column, id] = s.contactId ? ['contact_id', s.contactId] : ['lead_id', s.leadId];
+    const orders: Row[] = await m.query(`SELECT * FROM orders WHERE ${column} = $1 ORDER BY created_at, id`, [id]);
+    const ids = orders.map((o) => o.id);
+    const records: Record<string, Row[]> = { orders: orders.map(({ search_text: _derived, ...o }) => camelRow(o)) };
+    for (const [kind, table, order] of CHILDREN) {
+      records[kind] = (await m.query(`SELECT * FROM ${table} WHERE order_id = ANY($1::uuid[]) ORDER BY order_id, ${order}`, [ids])).map(camelRow);
+    }
+    return records;
+  }
+}
