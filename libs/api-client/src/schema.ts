@@ -1729,6 +1729,40 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/contacts/{id}/erasure': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Erase contact */
+    post: operations['eraseContact'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/personal-data/customers': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Export customers personal data */
+    get: operations['exportCustomersPersonalData'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/notifications': {
     parameters: {
       query?: never;
@@ -3853,12 +3887,6 @@ export interface components {
       /** Format: date-time */
       updatedAt: string;
     };
-    PersonalDataSubjectView: {
-      /** Format: uuid */
-      contactId?: string;
-      /** Format: uuid */
-      leadId?: string;
-    };
     OpportunitiesPersonalDataView: {
       /** @example opportunities */
       service: string;
@@ -5292,6 +5320,11 @@ export interface components {
       mergedInto: string | null;
       /** Format: date-time */
       mergedAt: string | null;
+      /**
+       * Format: date-time
+       * @description when the person's data was erased (their fields read "[erased]")
+       */
+      erasedAt: string | null;
       createdBy: string;
       /** @description Send it back as If-Match ("<version>") to edit or merge this version */
       version: number;
@@ -5334,6 +5367,11 @@ export interface components {
       mergedInto: string | null;
       /** Format: date-time */
       mergedAt: string | null;
+      /**
+       * Format: date-time
+       * @description when the person's data was erased (their fields read "[erased]")
+       */
+      erasedAt: string | null;
       createdBy: string;
       /** @description Send it back as If-Match ("<version>") to edit or merge this version */
       version: number;
@@ -5636,6 +5674,64 @@ export interface components {
       undoneBy: string | null;
       /** Format: date-time */
       undoneAt: string | null;
+    };
+    EraseContactDto: {
+      /** @example 客户依据《个人信息保护法》第47条要求删除 / request under PIPL art. 47 */
+      reason: string;
+    };
+    ErasureView: {
+      /**
+       * Format: uuid
+       * @description the erasure request, as audited; the same on a repeat
+       */
+      requestId: string;
+      /** Format: uuid */
+      contactId: string;
+      /** @description the leads resolved to the contact */
+      leadIds: string[];
+      opportunityIds: string[];
+      orderIds: string[];
+      receivableIds: string[];
+      /** Format: date-time */
+      erasedAt: string;
+    };
+    CustomersPersonalRecordsView: {
+      /** @description the contact, every column */
+      contacts: {
+        [key: string]: unknown;
+      }[];
+      /** @description the contact's memberships of accounts, past and current */
+      memberships: {
+        [key: string]: unknown;
+      }[];
+      /** @description the leads resolved to the contact (or the lead asked for) */
+      leadResolutions: {
+        [key: string]: unknown;
+      }[];
+      /** @description the timeline entries of the contact and of the person's records */
+      timelineEntries: {
+        [key: string]: unknown;
+      }[];
+      /** @description the person's leads, opportunities, orders and receivables as the timeline keeps them */
+      customerRecords: {
+        [key: string]: unknown;
+      }[];
+      /** @description the merges the contact was part of, with what each remembered */
+      merges: {
+        [key: string]: unknown;
+      }[];
+      /** @description the erasure of the contact, once made */
+      erasures: {
+        [key: string]: unknown;
+      }[];
+    };
+    CustomersPersonalDataView: {
+      /** @example customers */
+      service: string;
+      subject: components['schemas']['PersonalDataSubjectView'];
+      /** Format: date-time */
+      generatedAt: string;
+      records: components['schemas']['CustomersPersonalRecordsView'];
     };
     NotificationItemDto: {
       /**
@@ -14349,6 +14445,120 @@ export interface operations {
            *       "title": "Forbidden",
            *       "status": 403,
            *       "detail": "This action needs one of the roles: admin, sales_manager.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
+    };
+  };
+  eraseContact: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *       "reason": "客户依据《个人信息保护法》第47条要求删除 / request under PIPL art. 47"
+         *     }
+         */
+        'application/json': components['schemas']['EraseContactDto'];
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErasureView'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      /** @description MERGED_RECORD: the contact was merged into another; erase that one; Conflict: the record's state does not allow this (the `code` says why, e.g. ILLEGAL_TRANSITION) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      413: components['responses']['PayloadTooLarge'];
+      415: components['responses']['UnsupportedMediaType'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
+    };
+  };
+  exportCustomersPersonalData: {
+    parameters: {
+      query?: {
+        /** @description the contact (give this or leadId) */
+        contactId?: string;
+        /** @description a lead (give this or contactId) */
+        leadId?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CustomersPersonalDataView'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin.",
            *       "code": "FORBIDDEN",
            *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
            *     }

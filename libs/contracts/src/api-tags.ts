@@ -12,7 +12,6 @@ export const API_TAGS: Record<string, string> = {
   'assignment-rules': 'The ordered rules that route a new lead to a rep, a team or a pool, and a replay of a proposed rule set over past leads.',
   reps: 'The sales reps who take leads: team, regions, product lines, capacity, active or not.',
   'saved-views': "A user's named filters, search and sort of a list, kept for them and optionally shared with their team.",
-  privacy: "A person's data (PIPL art. 45/47, GDPR art. 15/17): everything a service holds about one contact or lead, exported for an authorised request.",
   history: 'Records from another CRM with their original dates (leads, opportunities, orders), idempotent per external id.',
   // every service that holds personal data
   privacy: "A person's rights over their data (PIPL, GDPR): the erasure of a contact or of a lead, and the export of what a service holds about them.",
