@@ -33,6 +33,7 @@ const TABLE: AccessTable = {
   'GET /api/v1/duplicate-candidates': [Admin, Manager],
   'POST /api/v1/duplicate-candidates/:id/dismiss': [Admin, Manager],
   'POST /api/v1/duplicate-scans': [Admin, Manager],
+  'GET /api/v1/audit/customers': [Admin, Manager, Rep],
 };
 
 const admin = { sub: randomUUID(), roles: [Admin] };
