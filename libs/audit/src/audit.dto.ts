@@ -2,7 +2,16 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsISO8601, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { PageQueryDto } from '@crm/http';
 
-const ANY_JSON = { anyOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }, { type: 'array', items: {} }, { type: 'object' }] };
+// A field's value: text, a number, a yes/no, a list (emails, phones, ids) or an object (an address, custom fields),
+// or null. OpenAPI 3.0 has no null type, so each branch is nullable.
+const SCALARS = ['string', 'number', 'boolean'].map((type) => ({ type }));
+const ANY_JSON = {
+  anyOf: [
+    ...SCALARS.map((t) => ({ ...t, nullable: true })),
+    { type: 'array', items: { anyOf: SCALARS }, nullable: true },
+    { type: 'object', additionalProperties: true, nullable: true },
+  ],
+};
 
 export class AuditQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ description: 'the kind of record, e.g. contact, lead', example: 'contact' })
@@ -37,9 +46,9 @@ export class AuditQueryDto extends PageQueryDto {
 
 export class AuditChangeView {
   @ApiProperty({ example: 'phones' }) field: string;
-  @ApiProperty({ ...ANY_JSON, nullable: true, description: 'the value before; masked or "[erased]" for a personal field, see the operation' })
+  @ApiProperty({ ...ANY_JSON, description: 'the value before; masked or "[erased]" for a personal field, see the operation' })
   old: unknown;
-  @ApiProperty({ ...ANY_JSON, nullable: true, description: 'the value after, shown like `old`' })
+  @ApiProperty({ ...ANY_JSON, description: 'the value after, shown like `old`' })
   new: unknown;
   @ApiProperty({ description: 'personal data: sealed with the record\'s key, masked for a sales rep, "[erased]" once the record is erased' })
   personal: boolean;
