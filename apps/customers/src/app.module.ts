@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { AuditModule } from '@crm/audit';
 import { ServicePlatformModule, type ServiceConfig } from '@crm/platform';
 import { AccountEntity } from './accounts/account.entity';
 import { AccountsModule } from './accounts/accounts.module';
@@ -27,6 +28,7 @@ export class AppModule {
           entities: [AccountEntity, ContactEntity, TimelineEntryEntity, MergeEntity, DuplicateCandidateEntity],
           migrations,
         }),
+        AuditModule.forService('customers', { retentionDays: config.settings.auditRetentionDays }),
         DuplicatesModule.forRoot(config.settings),
         AccountsModule,
         ContactsModule,

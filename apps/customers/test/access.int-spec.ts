@@ -36,6 +36,7 @@ const TABLE: AccessTable = {
   // A person's rights over their data (ADR 0024): admins only.
   'POST /api/v1/contacts/:id/erasure': [Admin],
   'GET /api/v1/personal-data/customers': [Admin],
+  'GET /api/v1/audit/customers': [Admin, Manager, Rep],
 };
 
 const admin = { sub: randomUUID(), roles: [Admin] };

@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { AuditModule } from '@crm/audit';
 import { ServicePlatformModule, type ServiceConfig } from '@crm/platform';
 import { AssignmentModule } from './assignment/assignment.module';
 import { LeadHistoryModule } from './history/history.module';
@@ -30,6 +31,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ServicePlatformModule.forRoot({ config, entities, migrations }),
+        AuditModule.forService('leads', { retentionDays: config.settings.auditRetentionDays }),
         SlaSettingsModule.forRoot(slaSettingsOf(config)),
         AssignmentModule,
         RepsModule,

@@ -1,9 +1,11 @@
 import { z } from 'zod';
+import { auditSettings } from '@crm/audit';
 import { setting, type SettingsOf } from '@crm/platform';
 import { HOUR_MS } from './assignment/assignment.domain';
 
 /** The leads service's own settings, validated at boot with the platform's (a bad value names its variable). */
 export const leadsSettings = {
+  ...auditSettings,
   /** HMAC key the website signs its form posts with; unset = the web-form intake refuses everything. */
   webFormSecret: setting('LEADS_WEBFORM_SECRET', z.string().optional()),
   /** How often the SLA scan looks for late leads (default 5 min). */

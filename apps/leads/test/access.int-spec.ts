@@ -50,6 +50,7 @@ const TABLE: AccessTable = {
   'GET /api/v1/saved-views/:id': SALES,
   'POST /api/v1/saved-views': SALES,
   'DELETE /api/v1/saved-views/:id': SALES,
+  'GET /api/v1/audit/leads': SALES,
 };
 
 const admin = { sub: randomUUID(), roles: [Admin] };

@@ -51,6 +51,8 @@ export const API_TAGS: Record<string, string> = {
   'notification-preferences': "The caller's channels per notification type.",
   recipients: 'Who can be notified: reps from the reps directory, and the managers, finance and product teams added here.',
   'notification-settings': "The caller's delivery settings: language, time zone, quiet hours, digest time, email address.",
+  // every service
+  audit: 'Who changed which record, when and from where, with the old and new values: per record or per user, append-only, kept for the retention period.',
   // every service, for operators (not served by the gateway)
   Health: 'Liveness and readiness probes of one service.',
   Metrics: 'Prometheus metrics of one service.',

@@ -19,7 +19,7 @@ export { uuidParam } from './validation/uuid-param.pipe';
 // Pagination
 export * from './pagination/page-query.dto';
 export * from './pagination/page.types';
-export { encodeCursor, decodeCursor, type CursorValue } from './pagination/cursor-codec.util';
+export { encodeCursor, decodeCursor, invalidCursorProblem, type CursorValue } from './pagination/cursor-codec.util';
 export { paginate, type PaginateOptions, type SortDirection } from './pagination/keyset-paginate.util';
 export { ApiPageResponse } from './pagination/api-page-response.decorator';
 

@@ -1,5 +1,9 @@
 export {
+  clientAddress,
   CORRELATION_ID_HEADER,
+  currentRequest,
+  runWithRequest,
+  setCurrentUser,
   correlationStorage,
   currentCausationId,
   currentCorrelationId,

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { AuditTrail } from '@crm/audit';
 import { DomainError } from '@crm/domain';
 import { accessScope, type AuthUser, type Page } from '@crm/http';
 import { appendToOutbox } from '@crm/messaging';
 import { inTransaction, loadDecideSave } from '@crm/persistence';
+import { accountChanges } from '../audit/customers-audit';
 import { DuplicatesService } from '../duplicates/duplicates.service';
 import { assertNotMerged } from '../merges/merge.domain';
 import { decideOwnership } from '../ownership.domain';
@@ -23,6 +25,7 @@ export class AccountsService {
     private readonly dataSource: DataSource,
     private readonly accounts: AccountsRepository,
     private readonly duplicates: DuplicatesService,
+    private readonly audit: AuditTrail,
   ) {}
 
   create(user: AuthUser, dto: CreateAccountDto, allowDuplicate: boolean): Promise<AccountEntity> {
@@ -31,6 +34,7 @@ export class AccountsService {
       const { changes, events } = decideCreateAccount({ ...fields(dto), name: dto.name }, owner, { id: randomUUID(), by: user.sub, now: new Date() });
       await this.duplicates.checkAccount(m, accountKeys(changes), allowDuplicate || !!dto.allowDuplicate);
       const saved = await this.accounts.insert(m, changes, user.sub);
+      await this.audit.record(m, { recordType: 'account', recordId: saved.id, action: 'created', changes: accountChanges(null, saved) });
       await appendToOutbox(m, events);
       return saved;
     });
@@ -49,7 +53,11 @@ export class AccountsService {
           await this.duplicates.checkAccount(m, accountKeys(decision.changes), allowDuplicate || !!dto.allowDuplicate, id);
           return decision;
         },
-        save: (tx, _account, changes) => this.accounts.update(tx, changes),
+        save: async (tx, account, changes) => {
+          const saved = await this.accounts.update(tx, changes);
+          await this.audit.record(tx, { recordType: 'account', recordId: id, action: 'updated', changes: accountChanges(account, saved) });
+          return saved;
+        },
       }),
     );
   }

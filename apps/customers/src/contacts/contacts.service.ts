@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { AuditTrail } from '@crm/audit';
 import { DomainError } from '@crm/domain';
 import { accessScope, type AuthUser, type Page } from '@crm/http';
 import { appendToOutbox } from '@crm/messaging';
 import { inTransaction, loadDecideSave } from '@crm/persistence';
 import { AccountsRepository } from '../accounts/accounts.repository';
+import { contactChanges } from '../audit/customers-audit';
 import { DuplicatesService } from '../duplicates/duplicates.service';
 import { assertNotMerged } from '../merges/merge.domain';
 import { decideOwnership } from '../ownership.domain';
@@ -25,6 +27,7 @@ export class ContactsService {
     private readonly contacts: ContactsRepository,
     private readonly accounts: AccountsRepository,
     private readonly duplicates: DuplicatesService,
+    private readonly audit: AuditTrail,
   ) {}
 
   private async accountNames(m: EntityManager, ids: string[] | undefined): Promise<Map<string, string>> {
@@ -39,6 +42,7 @@ export class ContactsService {
       const { changes, events } = decideCreateContact({ ...fields(dto), name: dto.name }, owner, known, { id: randomUUID(), by: user.sub, now });
       await this.duplicates.checkContact(m, contactKeys(changes), allowDuplicate || !!dto.allowDuplicate);
       await this.contacts.insert(m, changes, user.sub, now);
+      await this.audit.record(m, { recordType: 'contact', recordId: changes.id, action: 'created', changes: contactChanges(null, changes) });
       await appendToOutbox(m, events);
       return this.contacts.details(undefined, changes.id, m);
     });
@@ -59,8 +63,9 @@ export class ContactsService {
           await this.duplicates.checkContact(m, contactKeys(decision.changes), allowDuplicate || !!dto.allowDuplicate, id);
           return decision;
         },
-        save: async (tx, _contact, changes) => {
+        save: async (tx, contact, changes) => {
           await this.contacts.update(tx, changes, new Date());
+          await this.audit.record(tx, { recordType: 'contact', recordId: id, action: 'updated', changes: contactChanges(contact, changes) });
           // Read back without the caller's scope: an admin handing the contact on still gets its new state.
           return this.contacts.details(undefined, id, tx);
         },

@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { AuditTrail } from '@crm/audit';
 import type { EventEnvelope } from '@crm/contracts';
 import { DomainError, expectVersion } from '@crm/domain';
 import type { AuthUser, Page } from '@crm/http';
 import { appendToOutbox } from '@crm/messaging';
 import { inTransaction } from '@crm/persistence';
 import { AccountsRepository } from '../accounts/accounts.repository';
+import { accountChanges, contactChanges } from '../audit/customers-audit';
 import { decideEditContact } from '../contacts/contact.domain';
 import { ContactsRepository } from '../contacts/contacts.repository';
 import { decideAccountMerge, decideAccountUndo } from './account-merge.domain';
@@ -29,7 +31,15 @@ export class MergesService {
     private readonly accounts: AccountsRepository,
     private readonly contacts: ContactsRepository,
     @Inject(MERGE_UNDO_DAYS) private readonly undoDays: number,
+    private readonly audit: AuditTrail,
   ) {}
+
+  /** The survivor's fields as the merge or its undo changed them, and the other record's link to it. */
+  private async auditPair(m: EntityManager, kind: MergeKind, action: string, survivor: [object, object], other: [object, object], ids: [string, string]) {
+    const diff = kind === 'account' ? accountChanges : contactChanges;
+    await this.audit.record(m, { recordType: kind, recordId: ids[0], action, changes: diff(...survivor) });
+    await this.audit.record(m, { recordType: kind, recordId: ids[1], action, changes: diff(...other) });
+  }
 
   /** Both records locked in id order (two merges of the same pair cannot deadlock), as the caller may see them. */
   private async lockPair<T>(lock: (id: string) => Promise<T | undefined>, kind: MergeKind, survivorId: string, mergedId: string): Promise<[T, T]> {
@@ -55,6 +65,7 @@ export class MergesService {
       const record = { ...changes.record, moved };
       await this.merges.insert(m, record);
       await this.merges.markPair(m, 'account', survivor.id, merged.id, 'merged', user.sub, now);
+      await this.auditPair(m, 'account', 'merged', [survivor, saved], [merged, { ...merged, mergedInto: survivor.id }], [survivor.id, merged.id]);
       const memberEvents = await this.republishContacts(m, [...new Set(moved.map((mv) => mv.contactId))], user.sub, now);
       await appendToOutbox(m, [...events, ...memberEvents]);
       return { ...summary(record), survivor: saved };
@@ -76,6 +87,7 @@ export class MergesService {
       const record = { ...changes.record, moved: ended.map((e) => ({ contactId: merged.id, ...e, added: added(e.accountId) })) };
       await this.merges.insert(m, record);
       await this.merges.markPair(m, 'contact', survivor.id, merged.id, 'merged', user.sub, now);
+      await this.auditPair(m, 'contact', 'merged', [survivor, changes.survivor], [merged, { ...merged, mergedInto: survivor.id }], [survivor.id, merged.id]);
       await appendToOutbox(m, events);
       return { ...summary(record), survivor: await this.contacts.details(undefined, survivor.id, m) };
     });
@@ -111,6 +123,7 @@ export class MergesService {
     const { changes, events } = decideAccountUndo(merge, survivor, { ...restored, version: restored.version + 1 }, { by: user.sub, now });
     await this.accounts.update(m, changes.survivor);
     await this.accounts.update(m, changes.restored);
+    await this.auditPair(m, 'account', 'merge_undone', [survivor, changes.survivor], [restored, changes.restored], [survivor.id, restored.id]);
     await this.merges.restoreMemberships(m, merge.moved);
     const members = await this.republishContacts(m, [...new Set(merge.moved.map((mv) => mv.contactId))], user.sub, now);
     return [...events, ...members];
@@ -128,6 +141,15 @@ export class MergesService {
     const { changes, events } = decideContactUndo(merge, survivor, restored, known, { by: user.sub, now });
     await this.contacts.update(m, changes.survivor, now);
     await this.contacts.update(m, changes.restored, now);
+    // The restored contact's link was cleared above; it reads as before the merge from here on.
+    await this.auditPair(
+      m,
+      'contact',
+      'merge_undone',
+      [survivor, changes.survivor],
+      [{ ...restored, mergedInto: merge.survivorId }, changes.restored],
+      [survivor.id, restored.id],
+    );
     return events;
   }
 

@@ -1,3 +1,4 @@
+import { auditTrailMigration } from '@crm/audit';
 import { CreateIdempotencyKeys1764201600001 } from '@crm/http';
 import { CreateMessagingTables1764201600000 } from '@crm/messaging';
 import { CreateCustomers1764979200000 } from './1764979200000-create-customers';
@@ -23,4 +24,5 @@ export const migrations = [
   AccountSearchPairs1765497600000,
   RepNames1765756800003,
   ContactErasure1766102400000,
+  auditTrailMigration(1766102400040),
 ];

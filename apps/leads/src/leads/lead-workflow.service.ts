@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { AuditTrail } from '@crm/audit';
 import { DomainError, type Decision } from '@crm/domain';
 import { accessScope, type AuthUser } from '@crm/http';
 import { inTransaction, loadDecideSave } from '@crm/persistence';
@@ -18,6 +19,7 @@ import {
   type FollowUpInput,
   type LeadEditInput,
 } from './lead-workflow.domain';
+import { followUpChanges, leadChanges } from './lead-audit';
 import type { DisqualifyReason } from './lead.domain';
 import { FollowUpEntity, LeadEntity } from './lead.entities';
 import { LeadsRepository } from './leads.repository';
@@ -31,15 +33,21 @@ export class LeadWorkflowService {
     private readonly dataSource: DataSource,
     private readonly leads: LeadsRepository,
     private readonly assignment: AssignmentService,
+    private readonly audit: AuditTrail,
   ) {}
 
   recordFollowUp(user: AuthUser, id: string, input: FollowUpInput): Promise<FollowUpEntity> {
     const decide = (lead: LeadEntity) => decideFollowUp(lead, input, { followUpId: randomUUID(), actor: user.sub, now: new Date() });
-    return this.onLead(user, id, undefined, decide, (m, _lead, changes) => this.leads.saveFollowUp(m, changes));
+    return this.onLead(user, id, undefined, decide, async (m, _lead, changes) => {
+      const followUp = await this.leads.saveFollowUp(m, changes);
+      await this.audit.record(m, { recordType: 'lead', recordId: id, action: 'followed_up', changes: followUpChanges(followUp) });
+      return followUp;
+    });
   }
 
   qualify(user: AuthUser, id: string, note: string | undefined, expectedVersion?: number): Promise<LeadEntity> {
-    return this.onLead(
+    return this.onAuditedLead(
+      'qualified',
       user,
       id,
       expectedVersion,
@@ -57,7 +65,8 @@ export class LeadWorkflowService {
    */
   async disqualify(user: AuthUser, id: string, dto: { reason: DisqualifyReason; note?: string }, expectedVersion?: number): Promise<LeadEntity> {
     const now = new Date();
-    const lead = await this.onLead(
+    const lead = await this.onAuditedLead(
+      'disqualified',
       user,
       id,
       expectedVersion,
@@ -88,7 +97,8 @@ export class LeadWorkflowService {
   }
 
   async convert(user: AuthUser, id: string, dto: ConvertInput, expectedVersion?: number): Promise<LeadEntity> {
-    const lead = await this.onLead(
+    const lead = await this.onAuditedLead(
+      'converted',
       user,
       id,
       expectedVersion,
@@ -109,7 +119,8 @@ export class LeadWorkflowService {
     const managerTeam = scope.kind === 'team' ? scope.team : undefined;
     return inTransaction(this.dataSource, async (m) => {
       const repTeam = dto.repId && managerTeam !== undefined ? await this.assignment.teamOf(m, dto.repId) : undefined;
-      return this.onLead(
+      return this.onAuditedLead(
+        'reassigned',
         user,
         id,
         expectedVersion,
@@ -136,7 +147,8 @@ export class LeadWorkflowService {
    * size) runs the rules again, and the lead moves when that crosses a rule's threshold (see `decideRescore`).
    */
   update(user: AuthUser, id: string, dto: LeadEditInput, expectedVersion: number): Promise<LeadEntity> {
-    return this.onLead(
+    return this.onAuditedLead(
+      'updated',
       user,
       id,
       expectedVersion,
@@ -147,6 +159,24 @@ export class LeadWorkflowService {
         return this.leads.load(m, id);
       },
     );
+  }
+
+  /** `onLead` for a command that answers the lead: the trail gets the fields it changed, in the same transaction. */
+  private onAuditedLead<C>(
+    action: string,
+    user: AuthUser,
+    id: string,
+    expectedVersion: number | undefined,
+    decide: (lead: LeadEntity) => Decision<C>,
+    save: (m: EntityManager, lead: LeadEntity, changes: C) => Promise<LeadEntity>,
+    within: DataSource | EntityManager = this.dataSource,
+  ): Promise<LeadEntity> {
+    const audited = async (m: EntityManager, before: LeadEntity, changes: C) => {
+      const after = await save(m, before, changes);
+      await this.audit.record(m, { recordType: 'lead', recordId: id, action, changes: leadChanges(before, after) });
+      return after;
+    };
+    return this.onLead(user, id, expectedVersion, decide, audited, within);
   }
 
   /** One command on the caller's lead: loaded locked and visible, version checked, decided, saved, its events appended. */

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { AuditTrail } from '@crm/audit';
 import type { EventOf } from '@crm/contracts';
 import { DomainError } from '@crm/domain';
 import type { AuthUser, Page } from '@crm/http';
@@ -8,6 +9,7 @@ import { inTransaction } from '@crm/persistence';
 import { AssignmentService } from '../assignment/assignment.service';
 import { decideCapture, decideMerge, samePersonAmong, type CaptureInput } from './lead-capture.domain';
 import { LeadReadsRepository } from './lead-reads.repository';
+import { leadChanges } from './lead-audit';
 import { decideLinkOpportunity } from './lead-workflow.domain';
 import { contactKey } from './lead.domain';
 import { FollowUpEntity, LeadEntity } from './lead.entities';
@@ -34,6 +36,7 @@ export class LeadsService {
     private readonly leads: LeadsRepository,
     private readonly reads: LeadReadsRepository,
     private readonly assignment: AssignmentService,
+    private readonly audit: AuditTrail,
   ) {}
 
   // ---- capture -------------------------------------------------------------------------------------
@@ -50,8 +53,11 @@ export class LeadsService {
       const now = new Date();
       const existing = samePersonAmong(key, await this.leads.openLeadsOfContact(m, key))?.id;
       if (existing) {
+        const before = await this.leads.load(m, existing);
         await this.leads.merge(m, decideMerge(existing, input, key, { touchId: randomUUID(), by, now }).changes);
-        return { merged: true, leadId: existing, lead: await this.leads.load(m, existing) };
+        const merged = await this.leads.load(m, existing);
+        await this.audit.record(m, { recordType: 'lead', recordId: existing, action: 'captured_again', changes: leadChanges(before, merged), actor: by });
+        return { merged: true, leadId: existing, lead: merged };
       }
       const id = randomUUID();
       await this.leads.insert(m, decideCapture(input, key, { id, by, now }));
@@ -67,7 +73,9 @@ export class LeadsService {
       };
       const outcome = await this.assignment.assign(m, lead, { kind: 'initial', by: 'system', now });
       if (!outcome.assigned) await this.leads.queueNew(m, id, outcome.reason);
-      return { merged: false, leadId: id, lead: await this.leads.load(m, id) };
+      const created = await this.leads.load(m, id);
+      await this.audit.record(m, { recordType: 'lead', recordId: id, action: 'created', changes: leadChanges(null, created), actor: by });
+      return { merged: false, leadId: id, lead: created };
     });
   }
 

@@ -1,3 +1,4 @@
+import { auditTrailMigration } from '@crm/audit';
 import { CreateIdempotencyKeys1764201600001 } from '@crm/http';
 import { CreateMessagingTables1764201600000 } from '@crm/messaging';
 import { CreateLeads1764288000000 } from './1764288000000-create-leads';
@@ -19,4 +20,5 @@ export const migrations = [
   LeadSearchAndSorts1765843200000,
   SavedViews1766016000002,
   LeadErasure1766102400010,
+  auditTrailMigration(1766102400041),
 ];

@@ -1,5 +1,6 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { setCurrentUser } from '@crm/observability';
 import { AuthenticatedRequest } from './auth-user.types';
 import { unauthenticated } from './jwt-claims.util';
 import { IS_PUBLIC_KEY } from './public.decorator';
@@ -29,10 +30,12 @@ export class JwtAuthGuard implements CanActivate {
     if (user instanceof Promise) {
       return user.then((verified) => {
         request.user = verified;
+        setCurrentUser(verified);
         return true;
       });
     }
     request.user = user;
+    setCurrentUser(user);
     return true;
   }
 }

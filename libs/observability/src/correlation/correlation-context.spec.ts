@@ -1,5 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { currentCorrelationId, isSaneCorrelationId, runWithCorrelation } from './correlation-context';
+import {
+  clientAddress,
+  currentCorrelationId,
+  currentRequest,
+  isSaneCorrelationId,
+  runWithCorrelation,
+  runWithRequest,
+  setCurrentUser,
+} from './correlation-context';
 
 describe('correlation context', () => {
   it('has no id outside any run', () => {
@@ -43,5 +51,24 @@ describe('correlation context', () => {
     ['not a string', ['a'], false],
   ])('judges %s sane: %s', (_what, value, sane) => {
     expect(isSaneCorrelationId(value)).toBe(sane);
+  });
+
+  it('carries the client and, once verified, the caller of a request', () => {
+    const seen = runWithRequest('req-1', { clientIp: '203.0.113.7', userAgent: 'ua' }, () => {
+      setCurrentUser({ sub: 'rep-1', roles: ['sales_rep'] });
+      return currentRequest();
+    });
+    expect(seen).toEqual({ correlationId: 'req-1', clientIp: '203.0.113.7', userAgent: 'ua', user: { sub: 'rep-1', roles: ['sales_rep'] } });
+    expect(() => setCurrentUser({ sub: 'x', roles: [] })).not.toThrow();
+  });
+
+  it.each([
+    ['no header: the peer', '203.0.113.7', undefined, '203.0.113.7'],
+    ["the gateway's own (last) entry, not the client's", '10.0.0.5', '198.51.100.1, 203.0.113.9', '203.0.113.9'],
+    ['a loopback gateway', '127.0.0.1', '203.0.113.9', '203.0.113.9'],
+    ['a public peer cannot claim another address', '203.0.113.7', '10.1.1.1', '203.0.113.7'],
+    ['garbage in the header: the peer', '172.18.0.3', '<script>', '172.18.0.3'],
+  ])('client address: %s', (_what, peer, header, expected) => {
+    expect(clientAddress(peer, header)).toBe(expected);
   });
 });

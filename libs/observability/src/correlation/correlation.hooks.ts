@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { AsyncResource } from 'node:async_hooks';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { CORRELATION_ID_HEADER, isSaneCorrelationId, runWithCorrelation } from './correlation-context';
+import { clientAddress, CORRELATION_ID_HEADER, isSaneCorrelationId, runWithRequest } from './correlation-context';
 
 const CONTEXT = Symbol('correlationContext');
 type WithContext = FastifyRequest & { [CONTEXT]?: AsyncResource };
@@ -17,7 +17,9 @@ export function installCorrelationHooks(fastify: FastifyInstance): void {
     // An unusable id is replaced rather than rejected: tracing must never fail a request.
     const correlationId = isSaneCorrelationId(incoming) ? incoming : randomUUID();
     reply.header(CORRELATION_ID_HEADER, correlationId);
-    runWithCorrelation(correlationId, () => {
+    const agent = req.headers['user-agent'];
+    const client = { clientIp: clientAddress(req.socket?.remoteAddress, req.headers['x-forwarded-for']), userAgent: agent?.slice(0, 512) };
+    runWithRequest(correlationId, client, () => {
       req[CONTEXT] = new AsyncResource('crm.correlation');
       done();
     });

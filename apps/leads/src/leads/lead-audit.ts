@@ -1,0 +1,39 @@
+import { changedFields, type FieldChange } from '@crm/audit';
+
+// What the trail compares of a lead (bookkeeping left out) and of a follow-up, and which fields are personal.
+const LEAD_FIELDS = [
+  'status',
+  'ownerRepId',
+  'team',
+  'ruleId',
+  'unassignedReason',
+  'source',
+  'campaign',
+  'contactName',
+  'email',
+  'phone',
+  'company',
+  'companySize',
+  'region',
+  'productInterest',
+  'needs',
+  'score',
+  'customFields',
+  'qualifiedAt',
+  'disqualifiedAt',
+  'disqualifyReason',
+  'convertedAt',
+  'conversion',
+  'opportunityId',
+  'accountId',
+  'contactId',
+] as const;
+// `needs` is the person's own message from the form.
+const LEAD_PERSONAL = ['contactName', 'email', 'phone', 'needs'];
+const FOLLOW_UP_FIELDS = ['id', 'channel', 'at', 'content', 'customerFeedback', 'nextAction', 'nextActionDueAt'] as const;
+const FOLLOW_UP_PERSONAL = ['content', 'customerFeedback'];
+
+type Fields = object | null | undefined;
+
+export const leadChanges = (before: Fields, after: Fields): FieldChange[] => changedFields(before, after, LEAD_PERSONAL, LEAD_FIELDS);
+export const followUpChanges = (followUp: Fields): FieldChange[] => changedFields(null, followUp, FOLLOW_UP_PERSONAL, FOLLOW_UP_FIELDS);
