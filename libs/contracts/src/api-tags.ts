@@ -49,6 +49,8 @@ export const API_TAGS: Record<string, string> = {
   'notification-preferences': "The caller's channels per notification type.",
   recipients: 'Who can be notified: reps from the reps directory, and the managers, finance and product teams added here.',
   'notification-settings': "The caller's delivery settings: language, time zone, quiet hours, digest time, email address.",
+  // every service that holds personal data
+  'personal-data': "A person's data export (PIPL art. 45, GDPR art. 15): each service's part, for an authorised request; admin only.",
   // every service, for operators (not served by the gateway)
   Health: 'Liveness and readiness probes of one service.',
   Metrics: 'Prometheus metrics of one service.',
