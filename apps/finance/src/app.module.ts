@@ -4,6 +4,7 @@ import { ErpModule } from './erp/erp.module';
 import type { FinanceSettings } from './finance.settings';
 import { migrations } from './migrations';
 import { OverdueModule } from './overdue/overdue.module';
+import { PersonalDataModule } from './personal-data/personal-data.module';
 import { FINANCE_ENTITIES } from './receivables/receivable.entities';
 import { ReceivablesModule } from './receivables/receivables.module';
 import { ErpPaymentWebhookModule } from './webhooks/erp-payment-webhook.module';
@@ -19,6 +20,7 @@ export class AppModule {
         ErpModule.forRoot(config.settings),
         ReceivablesModule,
         OverdueModule,
+        PersonalDataModule,
         ErpPaymentWebhookModule.forRoot(config.settings.erpWebhookSecret),
       ],
     };

@@ -19,6 +19,7 @@ const TABLE: AccessTable = {
   'GET /api/v1/receivables/by-order/:orderId': [Admin, Integration, Manager, Rep],
   'GET /api/v1/receivables/:id': [Admin, Integration, Manager, Rep],
   'POST /api/v1/receivables/:id/payments': [Admin, Integration, Manager],
+  'GET /api/v1/personal-data/finance': [Admin], // a person's data export
 };
 
 const admin = { sub: randomUUID(), roles: [Admin] };

@@ -6,6 +6,7 @@ import { FanoutModule } from './fanout/fanout.module';
 import { InboxModule } from './inbox/inbox.module';
 import { migrations } from './migrations';
 import { NOTIFICATIONS_SETTINGS, type NotificationsSettings } from './notifications.settings';
+import { PersonalDataModule } from './personal-data/personal-data.module';
 import { PreferencesModule } from './preferences/preferences.module';
 import { RecipientsModule } from './recipients/recipients.module';
 import { RemindersModule } from './reminders/reminders.module';
@@ -40,6 +41,8 @@ export class AppModule {
         RulesModule,
         PreferencesModule,
         RecipientsModule,
+        // A person's data: export and erasure.
+        PersonalDataModule,
       ],
     };
   }

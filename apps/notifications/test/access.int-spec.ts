@@ -35,6 +35,7 @@ const TABLE: AccessTable = {
   'PUT /api/v1/product-routes/:productLine': [Admin],
   'DELETE /api/v1/product-routes/:productLine': [Admin],
   'GET /api/v1/recipients': [Admin, Manager],
+  'GET /api/v1/personal-data/notifications': [Admin], // a person's data export
   'PUT /api/v1/recipients/:userId': [Admin],
   'POST /api/v1/webhook-endpoints': EVERYONE,
   'GET /api/v1/webhook-endpoints': EVERYONE,

@@ -1182,6 +1182,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/personal-data/finance': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Finance's part of a person's data export: the receivables, payments and credit notes of their orders */
+    get: operations['exportFinancePersonalData'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/erp/webhooks/payments': {
     parameters: {
       query?: never;
@@ -2211,6 +2228,23 @@ export interface paths {
     get: operations['getNotificationSettings'];
     /** Sets the caller's settings: the first time without If-Match (201), then with the ETag read (200) */
     put: operations['setNotificationSettings'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/personal-data/notifications': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Notifications' part of a person's data export: the copies of their records, what was told about them, their next actions */
+    get: operations['exportNotificationsPersonalData'];
+    put?: never;
     post?: never;
     delete?: never;
     options?: never;
@@ -4795,6 +4829,24 @@ export interface components {
       payment: components['schemas']['PaymentView'];
       receivable: components['schemas']['ReceivableView'];
     };
+    FinanceSubjectView: {
+      /** Format: uuid */
+      contactId?: string;
+    };
+    FinanceRecordsView: {
+      /** @description The receivables of the contact's orders */
+      receivables: components['schemas']['ReceivableView'][];
+      payments: components['schemas']['PaymentView'][];
+      creditNotes: components['schemas']['CreditNoteView'][];
+    };
+    FinancePersonalDataView: {
+      /** @example finance */
+      service: string;
+      subject: components['schemas']['FinanceSubjectView'];
+      /** Format: date-time */
+      generatedAt: string;
+      records: components['schemas']['FinanceRecordsView'];
+    };
     ErpPaymentEventDto: {
       /**
        * @description Decimal string > 0, at most 4 fraction digits, at most the outstanding amount
@@ -6422,6 +6474,87 @@ export interface components {
       digestAt: string | null;
       /** @description where email goes instead of the directory address; left out keeps the current one */
       email?: string;
+    };
+    SubjectView: {
+      /** Format: uuid */
+      contactId?: string;
+      /** Format: uuid */
+      leadId?: string;
+    };
+    RecordCopyView: {
+      /** @enum {string} */
+      recordKind: 'lead' | 'opportunity' | 'order' | 'receivable';
+      recordId: string;
+      ownerId: string | null;
+      team: string | null;
+      /** @description How notifications name the record (company · person) */
+      label: string | null;
+      productLines: string[];
+      orderId: string | null;
+      contactId: string | null;
+      leadId: string | null;
+      /** Format: date-time */
+      updatedAt: string;
+    };
+    NotificationCopyView: {
+      id: string;
+      /** Format: uuid */
+      eventId: string;
+      recipientId: string;
+      type: string;
+      audience: string;
+      recordKind: string;
+      recordId: string;
+      /** @description What the inbox, emails, digests and webhooks render */
+      params: {
+        [key: string]: unknown;
+      };
+      critical: boolean;
+      inApp: boolean;
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: date-time */
+      readAt: string | null;
+      /** Format: date-time */
+      archivedAt: string | null;
+      /** Format: date-time */
+      snoozedUntil: string | null;
+      /** Format: date-time */
+      escalatesAt: string | null;
+      /** Format: date-time */
+      escalatedAt: string | null;
+    };
+    ReminderCopyView: {
+      leadId: string;
+      followUpId: string;
+      repId: string;
+      nextAction: string | null;
+      /** Format: date-time */
+      dueAt: string;
+      /** Format: date-time */
+      followedUpAt: string;
+      /** Format: date-time */
+      dueSentAt: string | null;
+      /** Format: date-time */
+      overdueSentAt: string | null;
+      /** Format: date-time */
+      closedAt: string | null;
+    };
+    NotificationsRecordsView: {
+      /** @description The copies of the person's leads, opportunities, orders and receivables */
+      records: components['schemas']['RecordCopyView'][];
+      /** @description Every notification about those records, to any recipient */
+      notifications: components['schemas']['NotificationCopyView'][];
+      /** @description The next actions of the person's leads */
+      reminders: components['schemas']['ReminderCopyView'][];
+    };
+    NotificationsPersonalDataView: {
+      /** @example notifications */
+      service: string;
+      subject: components['schemas']['SubjectView'];
+      /** Format: date-time */
+      generatedAt: string;
+      records: components['schemas']['NotificationsRecordsView'];
     };
   };
   responses: {
@@ -12295,6 +12428,52 @@ export interface operations {
       503: components['responses']['ServiceUnavailable'];
     };
   };
+  exportFinancePersonalData: {
+    parameters: {
+      query: {
+        /** @description The contact (customers service) whose data is exported; finance holds nothing by lead */
+        contactId: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Empty arrays when finance holds nothing about the contact */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FinancePersonalDataView'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
+    };
+  };
   receiveErpPaymentWebhook: {
     parameters: {
       query?: never;
@@ -16623,6 +16802,79 @@ export interface operations {
       412: components['responses']['PreconditionFailed'];
       413: components['responses']['PayloadTooLarge'];
       415: components['responses']['UnsupportedMediaType'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
+    };
+  };
+  exportNotificationsPersonalData: {
+    parameters: {
+      query?: {
+        /** @description The contact (customers service); give this or leadId */
+        contactId?: string;
+        /** @description A lead (leads service), for a person who never became a contact; give this or contactId */
+        leadId?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Empty arrays when nothing here concerns the person */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotificationsPersonalDataView'];
+        };
+      };
+      /** @description Neither or both of contactId and leadId */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:validation-failed",
+           *       "title": "Bad Request",
+           *       "status": 400,
+           *       "detail": "The request has 1 invalid field.",
+           *       "code": "VALIDATION_FAILED",
+           *       "errors": [
+           *         {
+           *           "field": "email",
+           *           "message": "email must be an email",
+           *           "constraint": "isEmail"
+           *         }
+           *       ],
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       429: components['responses']['TooManyRequests'];
       503: components['responses']['ServiceUnavailable'];
     };

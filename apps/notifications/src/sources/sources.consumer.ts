@@ -24,6 +24,11 @@ export class SourcesConsumer {
     return this.sources.leadCaptured(ctx.manager, event);
   }
 
+  @OnEvent('crm.contact.lead_resolved')
+  onLeadResolved(@Payload() event: EventOf<'contact.lead_resolved'>, @Ctx() ctx: InboxContext) {
+    return this.sources.leadResolved(ctx.manager, event);
+  }
+
   @OnEvent('crm.lead.assigned')
   onLeadAssigned(@Payload() event: EventOf<'lead.assigned'>, @Ctx() ctx: InboxContext) {
     return this.sources.leadAssigned(ctx.manager, event);

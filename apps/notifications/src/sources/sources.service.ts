@@ -43,7 +43,16 @@ export class SourcesService {
   }
 
   leadCaptured(m: EntityManager, { data }: EventOf<'lead.captured'>) {
-    return this.records.upsert(m, 'lead', data.leadId, { label: labelOf(data.contact), productLines: data.productLine ? [data.productLine] : undefined });
+    return this.records.upsert(m, 'lead', data.leadId, {
+      label: labelOf(data.contact),
+      productLines: data.productLine ? [data.productLine] : undefined,
+      leadId: data.leadId,
+    });
+  }
+
+  /** Which contact a converted lead is: its notifications are that person's (export, erasure). */
+  leadResolved(m: EntityManager, { data }: EventOf<'contact.lead_resolved'>) {
+    return this.records.resolveLead(m, data.leadId, data.contactId);
   }
 
   async leadAssigned(m: EntityManager, event: EventOf<'lead.assigned'>) {
@@ -77,6 +86,8 @@ export class SourcesService {
       team: data.team,
       label: labelOf(data.customer),
       productLines: data.productLine ? [data.productLine] : [],
+      contactId: data.contactId,
+      leadId: data.leadId,
     });
   }
 
@@ -86,7 +97,14 @@ export class SourcesService {
       data.lines.map((l) => l.sku),
       data.opportunityId,
     );
-    await this.records.upsert(m, 'order', data.orderId, { ownerId: data.repId, team: data.team, label: labelOf(data.customer), productLines });
+    await this.records.upsert(m, 'order', data.orderId, {
+      ownerId: data.repId,
+      team: data.team,
+      label: labelOf(data.customer),
+      productLines,
+      contactId: data.contactId,
+      leadId: await this.records.leadOf(m, data.opportunityId),
+    });
   }
 
   /** A handed-over deal is its new owner's to see and be told about (ADR 0022). */
