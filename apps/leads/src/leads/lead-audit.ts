@@ -28,10 +28,10 @@ const LEAD_FIELDS = [
   'accountId',
   'contactId',
 ] as const;
-// `needs` is the person's own message from the form.
-const LEAD_PERSONAL = ['contactName', 'email', 'phone', 'needs'];
+// `needs` is the person's own message from the form; custom fields hold whatever a team collects (a WeChat id …).
+const LEAD_PERSONAL = ['contactName', 'email', 'phone', 'needs', 'customFields'];
 const FOLLOW_UP_FIELDS = ['id', 'channel', 'at', 'content', 'customerFeedback', 'nextAction', 'nextActionDueAt'] as const;
-const FOLLOW_UP_PERSONAL = ['content', 'customerFeedback'];
+const FOLLOW_UP_PERSONAL = ['content', 'customerFeedback', 'nextAction'];
 
 type Fields = object | null | undefined;
 
