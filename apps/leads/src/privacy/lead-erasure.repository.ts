@@ -64,6 +64,7 @@ export class LeadErasureRepository {
     await m.query(
       `UPDATE leads SET contact_name = $2, email = NULL, phone = NULL, normalized_email = NULL, normalized_phone = NULL, needs = NULL,
               custom_fields = '{}', disqualify_reason = split_part(disqualify_reason, ':', 1),
+              conversion = CASE WHEN conversion ? 'productNeeds' THEN jsonb_set(conversion, '{productNeeds}', '[]') ELSE conversion END,
               erased_at = COALESCE(erased_at, $3), version = version + 1, updated_at = now()
         WHERE id = ANY($1::uuid[])`,
       [leadIds, ERASED, erasedAt],
