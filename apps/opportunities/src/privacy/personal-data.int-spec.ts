@@ -87,7 +87,7 @@ describe('opportunities: erasure and export of a person (real Kafka and PostgreS
     const leadId = randomUUID();
     const converted = createEvent('lead.converted', {
       subject: leadId,
-      data: { leadId, repId: rep.sub, team: 'east', customer, productNeeds: [], capturedAt: now(), convertedAt: now() },
+      data: { leadId, repId: rep.sub, team: 'east', customer, productNeeds: [`${p.name} needs 40 pumps`], capturedAt: now(), convertedAt: now() },
     });
     await svc.publish(converted);
     const fromLead = await eventually(async () => {

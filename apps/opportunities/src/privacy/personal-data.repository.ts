@@ -56,7 +56,11 @@ export class PersonalDataRepository {
   async scrub(m: EntityManager, e: Erasure): Promise<void> {
     const ids = e.customers.map((c) => c.id);
     for (const { id, customer } of e.customers) {
-      await m.query('UPDATE opportunities SET customer = $2, version = version + 1, updated_at = now() WHERE id = $1', [id, JSON.stringify(customer)]);
+      // The product needs are the person's own words from the converted lead (sealed in lead.converted).
+      await m.query(`UPDATE opportunities SET customer = $2, product_needs = '[]', version = version + 1, updated_at = now() WHERE id = $1`, [
+        id,
+        JSON.stringify(customer),
+      ]);
     }
     for (const { from, to } of e.accountKeys) {
       await m.query('UPDATE opportunities SET account_key = $2 WHERE account_key = $1', [from, to]);
