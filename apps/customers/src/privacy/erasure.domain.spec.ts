@@ -18,6 +18,12 @@ describe('erasure of a person (pure)', () => {
     expect(detail).toEqual({ channel: 'call', content: '[erased]', nextActionDueAt: at });
   });
 
+  it("empties a converted lead's product needs, the person's own words, keeping its amount", () => {
+    const { detail, values } = scrubDetail('lead.converted', { customer: { name: 'Li' }, productNeeds: ['Li needs 40 pumps'], expectedAmount: '9.50' });
+    expect(detail).toEqual({ customer: { name: '[erased]' }, productNeeds: [], expectedAmount: '9.50' });
+    expect(values).toContain('Li needs 40 pumps');
+  });
+
   it("erases a contact entry's name but not an account entry's", () => {
     expect(scrubDetail('contact.created', { name: 'Li Wei', title: 'Buyer', accountIds: ['a'] }).detail).toEqual({ name: '[erased]', accountIds: ['a'] });
     expect(scrubDetail('account.created', { name: 'Acme' }).detail).toEqual({ name: 'Acme' });

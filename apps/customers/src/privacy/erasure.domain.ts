@@ -30,6 +30,8 @@ const PERSON_OBJECTS = ['contact', 'customer'];
 const REQUIRED_TEXT = ['content'];
 /** Optional free text written by or about the person: a follow-up's feedback and next step, notes, comments. */
 const OPTIONAL_TEXT = ['message', 'customerFeedback', 'nextAction', 'note', 'comment', 'title'];
+/** Lists of the person's own words (a converted lead's product needs): kept empty, so the entry keeps its shape. */
+const TEXT_LISTS = ['productNeeds'];
 
 const strings = (value: unknown): string[] =>
   typeof value === 'string'
@@ -63,6 +65,11 @@ export function scrubDetail(kind: string, detail: Json): { detail: Json; values:
     if (out[key] === undefined) continue;
     values.push(...strings(out[key]));
     delete out[key];
+  }
+  for (const key of TEXT_LISTS) {
+    if (!Array.isArray(out[key])) continue;
+    values.push(...strings(out[key]));
+    out[key] = [];
   }
   if (kind.startsWith('contact.') && out.name !== undefined) {
     values.push(...strings(out.name));
