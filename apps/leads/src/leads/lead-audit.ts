@@ -24,16 +24,25 @@ const LEAD_FIELDS = [
   'disqualifyReason',
   'convertedAt',
   'conversion',
+  'productNeeds',
   'opportunityId',
   'accountId',
   'contactId',
 ] as const;
 // `needs` is the person's own message from the form; custom fields hold whatever a team collects (a WeChat id …).
-const LEAD_PERSONAL = ['contactName', 'email', 'phone', 'needs', 'customFields'];
+const LEAD_PERSONAL = ['contactName', 'email', 'phone', 'needs', 'customFields', 'productNeeds'];
 const FOLLOW_UP_FIELDS = ['id', 'channel', 'at', 'content', 'customerFeedback', 'nextAction', 'nextActionDueAt'] as const;
 const FOLLOW_UP_PERSONAL = ['content', 'customerFeedback', 'nextAction'];
 
 type Fields = object | null | undefined;
 
-export const leadChanges = (before: Fields, after: Fields): FieldChange[] => changedFields(before, after, LEAD_PERSONAL, LEAD_FIELDS);
+/** The conversion's terms are business facts, its product needs the person's words: compared as two fields. */
+function splitNeeds(lead: Fields): Fields {
+  if (!lead || !('conversion' in lead) || !lead.conversion || typeof lead.conversion !== 'object') return lead;
+  const { productNeeds, ...conversion } = lead.conversion as { productNeeds?: unknown };
+  return { ...lead, conversion, productNeeds };
+}
+
+export const leadChanges = (before: Fields, after: Fields): FieldChange[] =>
+  changedFields(splitNeeds(before), splitNeeds(after), LEAD_PERSONAL, LEAD_FIELDS);
 export const followUpChanges = (followUp: Fields): FieldChange[] => changedFields(null, followUp, FOLLOW_UP_PERSONAL, FOLLOW_UP_FIELDS);
