@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { AuditModule } from '@crm/audit';
 import { ServicePlatformModule, type ServiceConfig } from '@crm/platform';
 import { AccountsModule } from './accounts/accounts.module';
 import { OpportunityHandOverModule } from './handover/hand-over.module';
@@ -21,6 +22,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ServicePlatformModule.forRoot({ config, entities: ENTITIES, migrations }),
+        AuditModule.forService('opportunities', { retentionDays: config.settings.auditRetentionDays }),
         PipelineModule,
         ScoringModule,
         AccountsModule,

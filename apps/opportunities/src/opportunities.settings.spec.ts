@@ -3,7 +3,7 @@ import { opportunitiesSettings } from './opportunities.settings';
 
 const load = (env: Record<string, string>) => loadServiceConfig('opportunities', env, opportunitiesSettings).settings;
 
-const stageDefaults = { stageScanIntervalMs: 600_000, stageHourMs: 3_600_000 };
+const stageDefaults = { stageScanIntervalMs: 600_000, stageHourMs: 3_600_000, auditRetentionDays: 2555 };
 
 describe('opportunitiesSettings', () => {
   it('defaults to USD and 90 days, an empty variable counting as unset', () => {

@@ -1,9 +1,11 @@
 import { z } from 'zod';
+import { auditSettings } from '@crm/audit';
 import { setting, type SettingsOf } from '@crm/platform';
 import { HOUR_MS } from './reminders/reminder.domain';
 
 /** The service's own settings, validated with the platform's at boot (a bad value stops it, naming its variable). */
 export const opportunitiesSettings = {
+  ...auditSettings,
   /** For a converted lead that names no currency. */
   defaultCurrency: setting(
     'OPPORTUNITIES_DEFAULT_CURRENCY',

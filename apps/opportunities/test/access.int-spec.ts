@@ -38,6 +38,7 @@ const TABLE: AccessTable = {
   'POST /api/v1/scoring-model/train': [Admin],
   'GET /api/v1/reminders': SALES,
   'GET /api/v1/personal-data/opportunities': [Admin],
+  'GET /api/v1/audit/opportunities': SALES,
 };
 
 const admin = { sub: randomUUID(), roles: [Admin] };

@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { AuditModule } from '@crm/audit';
 import { ServicePlatformModule, type ServiceConfig } from '@crm/platform';
 import { AlertEntity } from './alerts/alert.entity';
 import { AccountCopyEntity } from './customers/account.entity';
@@ -35,6 +36,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ServicePlatformModule.forRoot({ config, entities, migrations }),
+        AuditModule.forService('orders', { retentionDays: config.settings.auditRetentionDays }),
         OrdersModule.forRoot(config.settings),
         OrderHistoryModule,
         OrderHandOverModule,

@@ -43,6 +43,7 @@ const TABLE: AccessTable = {
   'GET /api/v1/alerts': SALES,
   'POST /api/v1/alerts/:id/acknowledge': SALES,
   'GET /api/v1/personal-data/orders': [Admin],
+  'GET /api/v1/audit/orders': SALES,
 };
 
 const admin = { sub: randomUUID(), roles: [Admin] };

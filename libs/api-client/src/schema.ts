@@ -421,6 +421,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/audit/opportunities': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The audit trail of opportunities
+     * @description Who changed what in this service, newest first: per record (`recordType`, `recordId`) or per user (`actor`), within `from`/`to`. Admins and sales managers may query either way and read personal values (names, emails, phones, free text) in clear; a sales rep must name one record (`recordId`) and reads personal values masked (`l•••@acme.example`, `•••00`). Once a record is erased, its personal values read `[erased]` for everyone; the entries themselves stay, append-only, for `AUDIT_RETENTION_DAYS`.
+     */
+    get: operations['listOpportunitiesAuditTrail'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/pipelines': {
     parameters: {
       query?: never;
@@ -724,6 +744,26 @@ export interface paths {
     };
     /** Export opportunities personal data */
     get: operations['exportOpportunitiesPersonalData'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/audit/orders': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The audit trail of orders
+     * @description Who changed what in this service, newest first: per record (`recordType`, `recordId`) or per user (`actor`), within `from`/`to`. Admins and sales managers may query either way and read personal values (names, emails, phones, free text) in clear; a sales rep must name one record (`recordId`) and reads personal values masked (`l•••@acme.example`, `•••00`). Once a record is erased, its personal values read `[erased]` for everyone; the entries themselves stay, append-only, for `AUDIT_RETENTION_DAYS`.
+     */
+    get: operations['listOrdersAuditTrail'];
     put?: never;
     post?: never;
     delete?: never;
@@ -8911,6 +8951,72 @@ export interface operations {
       503: components['responses']['ServiceUnavailable'];
     };
   };
+  listOpportunitiesAuditTrail: {
+    parameters: {
+      query?: {
+        limit?: number;
+        /** @description Opaque `nextCursor` of the previous page; omit for the first page */
+        cursor?: string;
+        /** @description the kind of record, e.g. contact, lead */
+        recordType?: string;
+        /** @description the record's id */
+        recordId?: string;
+        /** @description the user who made the changes (the token's subject) */
+        actor?: string;
+        /** @description changes at or after this instant */
+        from?: string;
+        /** @description changes before this instant */
+        to?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description With `Accept: text/csv`: every page of this list (same filters, scope and sort) as one streamed CSV file (UTF-8 with BOM, RFC 4180, a header row, nested fields as dotted columns, formula cells prefixed with `'`), at most X-Export-Row-Limit rows; the trailer X-Export-Truncated says whether the cap cut it. */
+      200: {
+        headers: {
+          /** @description CSV only: `attachment; filename="<list>-<UTC time>.csv"` */
+          'Content-Disposition'?: string;
+          /** @description CSV only: the most rows one export holds (CSV_EXPORT_MAX_ROWS) */
+          'X-Export-Row-Limit'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['AuditRecordDto'][];
+            /** @description Pass as `cursor` for the next page; null on the last */
+            nextCursor: string | null;
+          };
+          'text/csv': string;
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager, sales_rep (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager, sales_rep.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
+    };
+  };
   listPipelines: {
     parameters: {
       query?: never;
@@ -10356,6 +10462,72 @@ export interface operations {
            *       "title": "Forbidden",
            *       "status": 403,
            *       "detail": "This action needs one of the roles: admin.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
+    };
+  };
+  listOrdersAuditTrail: {
+    parameters: {
+      query?: {
+        limit?: number;
+        /** @description Opaque `nextCursor` of the previous page; omit for the first page */
+        cursor?: string;
+        /** @description the kind of record, e.g. contact, lead */
+        recordType?: string;
+        /** @description the record's id */
+        recordId?: string;
+        /** @description the user who made the changes (the token's subject) */
+        actor?: string;
+        /** @description changes at or after this instant */
+        from?: string;
+        /** @description changes before this instant */
+        to?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description With `Accept: text/csv`: every page of this list (same filters, scope and sort) as one streamed CSV file (UTF-8 with BOM, RFC 4180, a header row, nested fields as dotted columns, formula cells prefixed with `'`), at most X-Export-Row-Limit rows; the trailer X-Export-Truncated says whether the cap cut it. */
+      200: {
+        headers: {
+          /** @description CSV only: `attachment; filename="<list>-<UTC time>.csv"` */
+          'Content-Disposition'?: string;
+          /** @description CSV only: the most rows one export holds (CSV_EXPORT_MAX_ROWS) */
+          'X-Export-Row-Limit'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['AuditRecordDto'][];
+            /** @description Pass as `cursor` for the next page; null on the last */
+            nextCursor: string | null;
+          };
+          'text/csv': string;
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager, sales_rep (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager, sales_rep.",
            *       "code": "FORBIDDEN",
            *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
            *     }

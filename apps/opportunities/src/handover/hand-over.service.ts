@@ -1,10 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { AuditTrail } from '@crm/audit';
 import type { EventOf } from '@crm/contracts';
 import { DomainError } from '@crm/domain';
 import { accessScope, type AuthUser, type HandOverDto } from '@crm/http';
 import { inTransaction, loadDecideSave } from '@crm/persistence';
+import { handOverChanges, OPPORTUNITY_RECORD } from '../opportunities/opportunity-audit';
 import type { OpportunityEntity } from '../opportunities/opportunity.entities';
+import type { OpportunityMove } from './hand-over.domain';
 import { RepsCopyService } from '../reps/reps.service';
 import { decideOpportunityHandOver } from './hand-over.domain';
 import { OpportunityHandOverRepository } from './hand-over.repository';
@@ -16,6 +19,7 @@ export class OpportunityHandOverService {
     private readonly dataSource: DataSource,
     private readonly repo: OpportunityHandOverRepository,
     private readonly reps: RepsCopyService,
+    private readonly audit: AuditTrail,
   ) {}
 
   /** One open opportunity to a rep this service's copy knows as active; the opportunity as it is now. */
@@ -31,7 +35,7 @@ export class OpportunityHandOverService {
         notFound: () => DomainError.notFound('opportunity', id),
         expectedVersion,
         decide: (o) => decideOpportunityHandOver(o, { scope, toRepId: dto.toRepId, target: o.target }, cmd),
-        save: (m, _o, move) => this.repo.save(m, move),
+        save: (m, o, move) => this.saveAudited(m, o, move),
       }),
     );
   }
@@ -48,8 +52,22 @@ export class OpportunityHandOverService {
     const open = await this.repo.openOf(m, data.fromRepId);
     for (const o of open) {
       const { changes, events } = decideOpportunityHandOver(o, { scope: { kind: 'all' }, toRepId: data.toRepId, target }, cmd);
-      await this.repo.save(m, changes, events);
+      await this.saveAudited(m, o, changes, events, data.by);
     }
     return open.length;
+  }
+
+  /** The move and its audit entry (new owner and team, and why), in the same transaction. */
+  private async saveAudited(
+    m: EntityManager,
+    before: { repId: string; team: string | null },
+    move: OpportunityMove,
+    events?: Parameters<OpportunityHandOverRepository['save']>[2],
+    actor?: string,
+  ): Promise<OpportunityEntity> {
+    const after = await this.repo.save(m, move, events);
+    const changes = handOverChanges(before, after, move.reason);
+    await this.audit.record(m, { recordType: OPPORTUNITY_RECORD, recordId: move.opportunityId, action: 'handed_over', changes, actor });
+    return after;
   }
 }

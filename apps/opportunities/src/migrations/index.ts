@@ -1,3 +1,4 @@
+import { auditTrailMigration } from '@crm/audit';
 import { CreateIdempotencyKeys1764201600001 } from '@crm/http';
 import { CreateMessagingTables1764201600000 } from '@crm/messaging';
 import { CreateOpportunities1764288000000 } from './1764288000000-create-opportunities';
@@ -13,4 +14,5 @@ export const migrations = [
   CustomerRefs1765324800000,
   HandOver1765756800001,
   OpportunitySearchAndSorts1765843200001,
+  auditTrailMigration(1766102400050),
 ];

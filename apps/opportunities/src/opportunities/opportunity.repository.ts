@@ -8,6 +8,7 @@ import { appendToOutbox } from '@crm/messaging';
 import { lineTotal } from '@crm/money';
 import { PipelineRepository } from '../pipeline/pipeline.repository';
 import type { ListOpportunitiesQuery, OPPORTUNITY_SORT_KEYS, SummaryQuery } from './dto/opportunity.dto';
+import type { OpportunitySnapshot } from './opportunity-audit';
 import type { OpenedOpportunity } from './opportunity-opening.domain';
 import type { OpportunityChanges, OpportunityState, PricedLine } from './opportunity.domain';
 import { OpportunityEntity, OpportunityLineEntity, OpportunityTaskEntity, StageEntity, StageHistoryEntity } from './opportunity.entities';
@@ -58,6 +59,18 @@ export class OpportunityRepository {
       closedFrom = closing?.fromStage ?? null;
     }
     return { ...o, stages, lines, tasks: tasks.map(({ id: taskId, key, doneAt }) => ({ id: taskId, key, doneAt })), closedFrom };
+  }
+
+  /** The opportunity with its lines and tasks as the audit trail compares them, read in the caller's transaction. */
+  async auditSnapshot(m: EntityManager, id: string): Promise<OpportunitySnapshot | null> {
+    const o = await m.findOneBy(OpportunityEntity, { id });
+    if (!o) return null;
+    const tasks = await m.find(OpportunityTaskEntity, { where: { opportunityId: id }, order: { createdAt: 'ASC', id: 'ASC' } });
+    return {
+      ...o,
+      lines: (await this.linesOf(m, id)).map(({ lineTotal: _derived, ...line }) => line),
+      tasks: tasks.map(({ id: taskId, key, title, dueAt, doneAt, doneBy }) => ({ id: taskId, key, title, dueAt, doneAt, doneBy })),
+    };
   }
 
   async save(m: EntityManager, id: string, changes: OpportunityChanges): Promise<OpportunityChanges> {

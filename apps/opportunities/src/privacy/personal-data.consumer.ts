@@ -11,16 +11,20 @@ export class PersonalDataConsumer {
 
   @OnEvent('crm.contact.erased')
   onContactErased(@Payload() { data }: EventOf<'contact.erased'>, @Ctx() ctx: InboxContext) {
-    return this.personalData.erase(ctx.manager, {
-      opportunityIds: data.opportunityIds,
-      contactId: data.contactId,
-      leadIds: data.leadIds,
-      orderIds: data.orderIds,
-    });
+    return this.personalData.erase(
+      ctx.manager,
+      {
+        opportunityIds: data.opportunityIds,
+        contactId: data.contactId,
+        leadIds: data.leadIds,
+        orderIds: data.orderIds,
+      },
+      data.by,
+    );
   }
 
   @OnEvent('crm.lead.erased')
   onLeadErased(@Payload() { data }: EventOf<'lead.erased'>, @Ctx() ctx: InboxContext) {
-    return this.personalData.erase(ctx.manager, { opportunityIds: data.opportunityIds, contactId: null, leadIds: [data.leadId], orderIds: [] });
+    return this.personalData.erase(ctx.manager, { opportunityIds: data.opportunityIds, contactId: null, leadIds: [data.leadId], orderIds: [] }, data.by);
   }
 }

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { AuditTrail } from '@crm/audit';
 import { forgetPersonalValues } from '@crm/persistence';
 import { personalDataVault, personalKeyId } from '@crm/privacy';
+import { erasedCustomerChanges, OPPORTUNITY_RECORD } from '../opportunities/opportunity-audit';
 import { decideErasure, exportSubject, type ErasureTarget } from './personal-data.domain';
 import { PersonalDataRepository } from './personal-data.repository';
 
@@ -19,10 +21,11 @@ export class PersonalDataService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly repository: PersonalDataRepository,
+    private readonly audit: AuditTrail,
   ) {}
 
-  /** In the inbox's transaction: a redelivery finds nothing left to scrub and destroys nothing new. */
-  async erase(m: EntityManager, target: ErasureTarget): Promise<void> {
+  /** In the inbox's transaction: a redelivery finds nothing left to scrub and destroys nothing new. `by` erased it. */
+  async erase(m: EntityManager, target: ErasureTarget, by: string): Promise<void> {
     const vault = personalDataVault();
     const copies = await this.repository.lockCopies(m, target);
     // A key read just before must not open a late event of these records as it was.
@@ -33,12 +36,21 @@ export class PersonalDataService {
     await forgetPersonalValues(m, erasure.values);
     // Ids named by the event but not (yet) here get a tombstone too: nothing is ever sealed readable for them.
     await vault.destroy(keyIds, OWNER, 'erasure');
+    // After the keys are gone, so the trail names the fields scrubbed but keeps none of their values.
+    for (const { id, customer } of copies) {
+      const changes = erasedCustomerChanges(customer);
+      if (changes.length) await this.audit.record(m, { recordType: OPPORTUNITY_RECORD, recordId: id, action: 'erased', changes, actor: by });
+    }
     this.logger.log(`erased the personal data of ${copies.length} opportunit${copies.length === 1 ? 'y' : 'ies'}`);
   }
 
   async export(query: { contactId?: string; leadId?: string }) {
     const subject = exportSubject(query);
     const records = await this.repository.export(this.dataSource.manager, subject);
+    // Who took a copy of which record: one entry per opportunity handed out, found by a query of that record.
+    for (const { id } of records.opportunities) {
+      await this.audit.record(this.dataSource.manager, { recordType: OPPORTUNITY_RECORD, recordId: String(id), action: 'exported', changes: [] });
+    }
     return { service: OWNER, subject, generatedAt: new Date().toISOString(), records };
   }
 }

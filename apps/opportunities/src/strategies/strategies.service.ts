@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { AuditTrail } from '@crm/audit';
 import type { AuthUser } from '@crm/http';
 import { inTransaction, loadDecideSave } from '@crm/persistence';
 import type { StrategyDto } from '../opportunities/dto/opportunity.dto';
+import { OPPORTUNITY_RECORD, strategyChanges } from '../opportunities/opportunity-audit';
 import { notFound, OpportunitiesService } from '../opportunities/opportunities.service';
 import type { StrategyRecordEntity } from '../opportunities/opportunity.entities';
 import { OpportunityRepository } from '../opportunities/opportunity.repository';
@@ -18,6 +20,7 @@ export class StrategiesService {
     private readonly strategies: StrategyRepository,
     private readonly opportunityRows: OpportunityRepository,
     private readonly opportunities: OpportunitiesService,
+    private readonly audit: AuditTrail,
   ) {}
 
   record(user: AuthUser, opportunityId: string, dto: StrategyDto): Promise<StrategyRecordEntity> {
@@ -32,6 +35,7 @@ export class StrategiesService {
         decide: (o) => decideRecord(o, dto, { id: randomUUID(), at: new Date(), user: user.sub }),
         save: (tx, _o, changes) => this.strategies.insert(tx, changes),
       });
+      await this.audit.record(m, { recordType: OPPORTUNITY_RECORD, recordId: opportunityId, action: 'strategy_recorded', changes: strategyChanges(record) });
       await this.opportunities.addActivity(m, opportunityId);
       return record;
     });

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { AuditTrail } from '@crm/audit';
 import { DomainError } from '@crm/domain';
 import type { AuthUser } from '@crm/http';
 import { inTransaction, loadDecideSave } from '@crm/persistence';
+import { feedbackChanges, ORDER_RECORD } from '../orders/order-audit';
 import { OrdersRepository } from '../orders/orders.repository';
 import { decideFeedback, type FeedbackCommand, type FeedbackState } from './feedback.domain';
 import { FeedbackRepository, type FeedbackView } from './feedback.repository';
@@ -15,6 +17,7 @@ export class FeedbackService {
     private readonly dataSource: DataSource,
     private readonly orders: OrdersRepository,
     private readonly feedback: FeedbackRepository,
+    private readonly audit: AuditTrail,
   ) {}
 
   async record(user: AuthUser, orderId: string, cmd: FeedbackCommand): Promise<FeedbackView> {
@@ -23,7 +26,10 @@ export class FeedbackService {
         load: (m) => this.load(m, user, orderId),
         notFound: () => DomainError.notFound('order', orderId),
         decide: (state) => decideFeedback(state, cmd, { by: user.sub, now: new Date(), newId: randomUUID }),
-        save: (m, _state, changes) => this.feedback.save(m, changes),
+        save: async (m, _state, changes) => {
+          await this.feedback.save(m, changes);
+          await this.audit.record(m, { recordType: ORDER_RECORD, recordId: orderId, action: 'feedback_received', changes: feedbackChanges(changes.feedback) });
+        },
       }),
     );
     return this.of(user, orderId);

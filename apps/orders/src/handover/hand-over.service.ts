@@ -1,12 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { AuditTrail } from '@crm/audit';
+import type { EventEnvelope } from '@crm/contracts';
 import type { EventOf } from '@crm/contracts';
 import { DomainError, type HandOverTarget } from '@crm/domain';
 import { accessScope, type AuthUser, type HandOverDto } from '@crm/http';
 import { inTransaction, loadDecideSave } from '@crm/persistence';
 import { DirectoryService } from '../directory/directory.service';
+import { handOverChanges, ORDER_RECORD } from '../orders/order-audit';
 import type { OrderEntity } from '../orders/order.entities';
-import { decideOrderHandOver } from './hand-over.domain';
+import { decideOrderHandOver, type OrderMove } from './hand-over.domain';
 import { OrderHandOverRepository } from './hand-over.repository';
 
 /** Hands orders to another rep: one by its id, or all of a rep's open ones when leads says `rep.handed_over`. */
@@ -16,6 +19,7 @@ export class OrderHandOverService {
     private readonly dataSource: DataSource,
     private readonly repo: OrderHandOverRepository,
     private readonly directory: DirectoryService,
+    private readonly audit: AuditTrail,
   ) {}
 
   /** One open order to a rep the directory copy knows as active; the order as it is now. */
@@ -31,7 +35,7 @@ export class OrderHandOverService {
         notFound: () => DomainError.notFound('order', id),
         expectedVersion,
         decide: (order) => decideOrderHandOver(order, { scope, toRepId: dto.toRepId, target: order.target }, cmd),
-        save: (m, _order, move) => this.repo.save(m, move),
+        save: (m, order, move) => this.saveAudited(m, order, move),
       }),
     );
   }
@@ -48,9 +52,28 @@ export class OrderHandOverService {
     const open = await this.repo.openOf(m, data.fromRepId);
     for (const order of open) {
       const { changes, events } = decideOrderHandOver(order, { scope: { kind: 'all' }, toRepId: data.toRepId, target }, cmd);
-      await this.repo.save(m, changes, events);
+      await this.saveAudited(m, order, changes, events, data.by);
     }
     return open.length;
+  }
+
+  /** The move and its audit entry (new owner and team, and why), in the same transaction. */
+  private async saveAudited(
+    m: EntityManager,
+    before: { repId: string; team: string | null },
+    move: OrderMove,
+    events?: readonly EventEnvelope[],
+    actor?: string,
+  ): Promise<OrderEntity> {
+    const after = await this.repo.save(m, move, events);
+    await this.audit.record(m, {
+      recordType: ORDER_RECORD,
+      recordId: move.orderId,
+      action: 'handed_over',
+      changes: handOverChanges(before, after, move.reason),
+      actor,
+    });
+    return after;
   }
 
   private async target(m: EntityManager, repId: string): Promise<HandOverTarget | undefined> {

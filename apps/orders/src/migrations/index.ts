@@ -1,3 +1,4 @@
+import { auditTrailMigration } from '@crm/audit';
 import { CreateIdempotencyKeys1764201600001 } from '@crm/http';
 import { CreateMessagingTables1764201600000 } from '@crm/messaging';
 import { CreateOrders1764288000000 } from './1764288000000-create-orders';
@@ -19,4 +20,5 @@ export const migrations = [
   OrderSearchAndSorts1765843200002,
   OrderDraftEdits1765929600000,
   OrderLead1766102400020,
+  auditTrailMigration(1766102400051),
 ];

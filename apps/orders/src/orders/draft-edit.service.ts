@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { AuditTrail } from '@crm/audit';
 import { BusinessCalendar } from '@crm/calendar';
 import { DomainError } from '@crm/domain';
 import type { AuthUser } from '@crm/http';
@@ -8,6 +9,7 @@ import { inTransaction, loadDecideSave } from '@crm/persistence';
 import { DirectoryService } from '../directory/directory.service';
 import { decideDraftEdit, type DraftEdit } from './draft-edit.domain';
 import { DraftEditRepository } from './draft-edit.repository';
+import { draftEditChanges, ORDER_RECORD } from './order-audit';
 import { OrdersRepository, type OrderView } from './orders.repository';
 
 /** Editing a draft before it is submitted: lines, terms, addresses, promised date, in one transaction. */
@@ -19,6 +21,7 @@ export class DraftEditService {
     private readonly edits: DraftEditRepository,
     private readonly directory: DirectoryService,
     private readonly calendar: BusinessCalendar,
+    private readonly audit: AuditTrail,
   ) {}
 
   /** The caller's draft at the version they read, edited; answers the order as GET shows it. */
@@ -33,7 +36,13 @@ export class DraftEditService {
           const now = new Date();
           return decideDraftEdit(order, edit, { unsellable, today: this.calendar.today(now), by: user.sub, now, newId: randomUUID });
         },
-        save: (m, order, changes) => this.edits.save(m, order, changes),
+        save: async (m, order, changes) => {
+          await this.edits.save(m, order, changes);
+          if (!changes.edit) return;
+          const after = await this.orders.lock(m, id);
+          const audited = draftEditChanges(order, after, changes.edit.note);
+          await this.audit.record(m, { recordType: ORDER_RECORD, recordId: id, action: 'draft_edited', changes: audited });
+        },
       }),
     );
     // Read after the commit, with the history and edits: the same body (and ETag) a GET gives.

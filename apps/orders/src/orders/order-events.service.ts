@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { AuditTrail } from '@crm/audit';
 import type { EventOf } from '@crm/contracts';
 import { DomainError, type Decision } from '@crm/domain';
 import { loadDecideSave } from '@crm/persistence';
 import { CustomersService } from '../customers/customers.service';
 import { DirectoryService } from '../directory/directory.service';
+import { ORDER_RECORD, orderChanges } from './order-audit';
 import { decideCustomerLink } from './order-customer.domain';
 import { decideDraftFromWon } from './order-draft.domain';
 import { decideErpRefused } from './order-erp.domain';
@@ -22,6 +24,7 @@ export class OrderEventsService {
     private readonly orders: OrdersRepository,
     private readonly directory: DirectoryService,
     private readonly customers: CustomersService,
+    private readonly audit: AuditTrail,
   ) {}
 
   /** A won opportunity becomes a draft order, once per opportunity however often the event arrives. */
@@ -29,7 +32,8 @@ export class OrderEventsService {
     if (await this.orders.hasOrderFor(m, data.opportunityId)) return;
     const knownTeam = data.team ? undefined : await this.directory.teamOf(m, data.repId);
     const account = data.accountId ? await this.customers.addressesOf(m, data.accountId) : undefined;
-    await this.orders.insertDraft(m, decideDraftFromWon(data, knownTeam, account, { by: SYSTEM, now: new Date(), newId: randomUUID }));
+    const order = await this.orders.insertDraft(m, decideDraftFromWon(data, knownTeam, account, { by: SYSTEM, now: new Date(), newId: randomUUID }));
+    await this.audit.record(m, { recordType: ORDER_RECORD, recordId: order.id, action: 'created', changes: orderChanges(null, order), actor: SYSTEM });
     if (data.leadId) await this.orders.rememberLead(m, data.opportunityId, data.leadId);
   }
 
@@ -37,7 +41,7 @@ export class OrderEventsService {
   async linkCustomer(m: EntityManager, { data }: EventOf<'opportunity.customer_linked'>): Promise<void> {
     const account = await this.customers.addressesOf(m, data.accountId);
     for (const orderId of await this.orders.idsForOpportunity(m, data.opportunityId)) {
-      await this.step(m, orderId, undefined, (order) => {
+      await this.step(m, orderId, undefined, 'customer_linked', (order) => {
         const { changes } = decideCustomerLink(order, data, account);
         return { changes: { steps: changes ? [{ set: changes }] : [] }, events: [] };
       });
@@ -45,12 +49,12 @@ export class OrderEventsService {
   }
 
   async onStockDeducted(m: EntityManager, { data }: EventOf<'stock.deducted'>): Promise<void> {
-    await this.step(m, data.orderId, 'inventory answered', (order) => decideStockDeducted(order, new Date()));
+    await this.step(m, data.orderId, 'inventory answered', 'stock_answered', (order) => decideStockDeducted(order, new Date()));
   }
 
   async onStockInsufficient(m: EntityManager, event: EventOf<'stock.insufficient'>): Promise<void> {
     const { orderId, shortages } = event.data;
-    await this.step(m, orderId, 'inventory answered', (order) =>
+    await this.step(m, orderId, 'inventory answered', 'stock_answered', (order) =>
       decideStockInsufficient(order, { shortages, eventId: event.id, alertId: randomUUID() }, new Date()),
     );
   }
@@ -60,16 +64,22 @@ export class OrderEventsService {
     const { orderId, erpStatus, reason, at } = event.data;
     const step = event.type === 'crm.stock.deduction_refused' ? 'inventory' : 'finance';
     const cmd = { refusal: { step, erpStatus, reason, at } as const, eventId: event.id, alertIds: { rep: randomUUID(), finance: randomUUID() } };
-    await this.step(m, orderId, `the ERP refusal of ${step}`, (order) => decideErpRefused(order, cmd, new Date()));
+    await this.step(m, orderId, `the ERP refusal of ${step}`, 'erp_refused', (order) => decideErpRefused(order, cmd, new Date()));
   }
 
   /** Keeps the order's payment state; a delivered order that is now paid completes. */
   async onPaymentReceived(m: EntityManager, { data }: EventOf<'payment.received'>): Promise<void> {
-    await this.step(m, data.orderId, undefined, (order) => decidePaymentReceived(order, data.outstanding, new Date()));
+    await this.step(m, data.orderId, undefined, 'payment_received', (order) => decidePaymentReceived(order, data.outstanding, new Date()));
   }
 
-  /** One answer on an order, under its lock; an answer for an unknown order changes nothing. */
-  private async step(m: EntityManager, orderId: string, warnUnknown: string | undefined, decide: (order: Order) => Decision<OrderChanges>): Promise<void> {
+  /** One answer on an order, under its lock, audited as `action` by the system; an answer for an unknown order changes nothing. */
+  private async step(
+    m: EntityManager,
+    orderId: string,
+    warnUnknown: string | undefined,
+    action: string,
+    decide: (order: Order) => Decision<OrderChanges>,
+  ): Promise<void> {
     const order = await this.orders.lock(m, orderId);
     if (!order) {
       if (warnUnknown) this.logger.warn(`${warnUnknown} for unknown order ${orderId}`);
@@ -83,7 +93,11 @@ export class OrderEventsService {
         if (decision.changes.ignored) this.logger.log(`ignored an answer for order ${orderId}: ${decision.changes.ignored}`);
         return decision;
       },
-      save: (m, order, changes) => this.orders.save(m, order, changes),
+      save: async (m, order, changes) => {
+        const after = await this.orders.save(m, order, changes);
+        const audited = orderChanges(order, after, changes);
+        if (audited.length) await this.audit.record(m, { recordType: ORDER_RECORD, recordId: orderId, action, changes: audited, actor: SYSTEM });
+      },
     });
   }
 }

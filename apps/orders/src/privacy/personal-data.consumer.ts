@@ -11,11 +11,11 @@ export class PersonalDataConsumer {
 
   @OnEvent('crm.contact.erased')
   onContactErased(@Payload() { data }: EventOf<'contact.erased'>, @Ctx() ctx: InboxContext) {
-    return this.personalData.erase(ctx.manager, { orderIds: data.orderIds, contactId: data.contactId, opportunityIds: data.opportunityIds });
+    return this.personalData.erase(ctx.manager, { orderIds: data.orderIds, contactId: data.contactId, opportunityIds: data.opportunityIds }, data.by);
   }
 
   @OnEvent('crm.lead.erased')
   onLeadErased(@Payload() { data }: EventOf<'lead.erased'>, @Ctx() ctx: InboxContext) {
-    return this.personalData.erase(ctx.manager, { orderIds: [], contactId: null, opportunityIds: data.opportunityIds });
+    return this.personalData.erase(ctx.manager, { orderIds: [], contactId: null, opportunityIds: data.opportunityIds }, data.by);
   }
 }
