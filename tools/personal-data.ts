@@ -14,6 +14,7 @@ import {
   createCrmClient,
   exportPersonalData,
   PERSONAL_DATA_SERVICES,
+  PersonalDataExportError,
   type CrmClient,
   type PersonalDataService,
   type PersonalDataSubject,
@@ -59,7 +60,10 @@ async function main(argv: string[]): Promise<void> {
     if (!clients.has(origin)) clients.set(origin, createCrmClient({ baseUrl: origin.replace(/\/+$/, ''), token }));
     return clients.get(origin)!;
   };
-  const file = await exportPersonalData(clientOf, subject);
+  const file = await exportPersonalData(clientOf, subject).catch((err: unknown) => {
+    if (!(err instanceof PersonalDataExportError)) throw err;
+    throw new Error(`${err.message}; asked ${origins.get(err.service) ?? values.base}`);
+  });
   const id = 'contactId' in subject ? `contact-${subject.contactId}` : `lead-${subject.leadId}`;
   const out = resolve(values.out ?? `personal-data-${id}.json`);
   const partial = `${out}.${process.pid}.partial`;

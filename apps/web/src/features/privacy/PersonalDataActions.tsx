@@ -103,7 +103,7 @@ export function PersonalDataActions({
         onCancel={() => setErasing(false)}
         onOk={() => form.submit()}
         okText={t('erase.ok')}
-        okButtonProps={{ danger: true, 'data-testid': 'erase-ok' } as never}
+        okButtonProps={{ danger: true, 'data-testid': 'erase-ok' }}
         cancelText={t('action.cancel', { ns: 'common' })}
         confirmLoading={erase.isPending}
         destroyOnHidden
