@@ -10,7 +10,15 @@
 import { renameSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { exportPersonalData, PERSONAL_DATA_SERVICES, type PersonalDataService, type PersonalDataSubject } from '@crm/privacy';
+import {
+  createCrmClient,
+  exportPersonalData,
+  PERSONAL_DATA_SERVICES,
+  PersonalDataExportError,
+  type CrmClient,
+  type PersonalDataService,
+  type PersonalDataSubject,
+} from '@crm/api-client';
 import { Role } from '@crm/http';
 import { LOCAL_ADMIN_ID, signLocalToken } from './token';
 
@@ -45,7 +53,17 @@ async function main(argv: string[]): Promise<void> {
   // Locally the JWT secret signs an admin token, as `npm run token` does; elsewhere pass one from the identity provider.
   const token = values.token ?? signLocalToken({ sub: LOCAL_ADMIN_ID, roles: [Role.Admin] }, 1);
 
-  const file = await exportPersonalData({ subject, token, urlOf: (service) => origins.get(service) ?? values.base! });
+  // The console's download assembles the same file with the same function (@crm/api-client).
+  const clients = new Map<string, CrmClient>();
+  const clientOf = (service: PersonalDataService) => {
+    const origin = origins.get(service) ?? values.base!;
+    if (!clients.has(origin)) clients.set(origin, createCrmClient({ baseUrl: origin.replace(/\/+$/, ''), token }));
+    return clients.get(origin)!;
+  };
+  const file = await exportPersonalData(clientOf, subject).catch((err: unknown) => {
+    if (!(err instanceof PersonalDataExportError)) throw err;
+    throw new Error(`${err.message}; asked ${origins.get(err.service) ?? values.base}`);
+  });
   const id = 'contactId' in subject ? `contact-${subject.contactId}` : `lead-${subject.leadId}`;
   const out = resolve(values.out ?? `personal-data-${id}.json`);
   const partial = `${out}.${process.pid}.partial`;

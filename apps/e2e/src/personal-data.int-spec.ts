@@ -2,7 +2,8 @@ import { execFile } from 'node:child_process';
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { ERASED, exportChecksum, exportPersonalData, PERSONAL_DATA_SERVICES, personalDataPath, type PersonalDataPart } from '@crm/privacy';
+import { createCrmClient, exportChecksum, exportPersonalData, PERSONAL_DATA_SERVICES, type PersonalDataPart } from '@crm/api-client';
+import { ERASED } from '@crm/privacy';
 import { eventually, startSystem, TEST_JWT_SECRET, testInfra, testKafka, type TestSystem } from '@crm/testing';
 import { dumpDatabase, findLeaks, rawMessages, stringLeaves, topicsOf, type Leak } from './personal-data.helpers';
 
@@ -51,7 +52,7 @@ describe('a person’s data is exported as one file and erased everywhere (real 
   const api = (service: (typeof SERVICES)[number]) => system.as(admin, service);
   const read = async (service: (typeof SERVICES)[number], url: string) => (await api(service).get(url).expect(200)).body;
   const part = async (service: (typeof PERSONAL_DATA_SERVICES)[number]): Promise<PersonalDataPart> =>
-    read(service as (typeof SERVICES)[number], personalDataPath(service, { contactId: person.contactId }));
+    read(service as (typeof SERVICES)[number], `/api/v1/personal-data/${service}?contactId=${person.contactId}`);
   /** Today's sales of the test's team, by region, in USD (asOf aside). */
   const sales = async () => {
     const { asOf: _, ...body } = await read('analytics', `/api/v1/analytics/sales?from=${today()}&to=${today()}&team=${team}&groupBy=region&currency=USD`);
@@ -172,9 +173,10 @@ describe('a person’s data is exported as one file and erased everywhere (real 
     expect([...stringLeaves(parts.finance.records)]).toContain(AMOUNT);
 
     // The tool's assembly, each part from the service's own origin with an admin token: the same records.
-    const file = await exportPersonalData({ subject: { contactId: person.contactId }, token: system.token(admin), urlOf: (s) => system.services[s].url });
+    const token = system.token(admin);
+    const file = await exportPersonalData((s) => createCrmClient({ baseUrl: system.services[s].url, token }), { contactId: person.contactId });
     for (const service of PERSONAL_DATA_SERVICES) expect(file.parts[service].records).toEqual(parts[service].records);
-    expect(file.sha256).toBe(exportChecksum(file));
+    expect(file.sha256).toBe(await exportChecksum(file));
     expect(JSON.stringify(file)).toContain(EMAIL);
   });
 

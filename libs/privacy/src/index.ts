@@ -4,4 +4,3 @@ export * from './key-vault';
 export * from './vault-from-env';
 export * from './personal-fields';
 export * from './masking';
-export * from './personal-data-export';

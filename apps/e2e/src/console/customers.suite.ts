@@ -1,3 +1,4 @@
+import type { Locator } from 'playwright-core';
 import { unwrap } from '@crm/api-client';
 import { expectScreenSound, shownDateTime as dateTime, shownMoney as money, signInAs, type ConsoleSuiteContext } from './suite';
 
@@ -70,6 +71,42 @@ export function customersSuite(ctx: ConsoleSuiteContext): void {
         // The pointer leaves the link it clicked (a hovered link is lighter, which is not what the page shows).
         await tab.page.mouse.move(0, 0);
         await expectScreenSound(tab, 'account-page');
+      } finally {
+        await tab.close();
+      }
+    });
+
+    it("shows a contact's History in a drawer and the account's own History, as the API lists them; a manager gets no erase", async () => {
+      const harness = ctx.harness();
+      const manager = await signInAs(harness, 'sales_manager', 'east');
+      const api = harness.api(manager);
+      const accounts = (await unwrap(api.GET('/api/v1/accounts', { params: { query: { limit: 50 } } }))).items;
+      let chosen: { account: string; contact: { id: string; name: string } } | undefined;
+      for (const a of accounts) {
+        const contact = (await unwrap(api.GET('/api/v1/contacts', { params: { query: { accountId: a.id, limit: 1 } } }))).items[0];
+        if (contact) {
+          chosen = { account: a.id, contact };
+          break;
+        }
+      }
+      if (!chosen) throw new Error('no account with a contact in the demo data');
+      const trail = (recordType: string, recordId: string) =>
+        unwrap(api.GET('/api/v1/audit/customers', { params: { query: { recordType, recordId, limit: 50 } } })).then((d) => d.items.map((e) => e.id));
+      const ids = (scope: Locator) => scope.getByTestId('history-entry').evaluateAll((e) => e.map((x) => x.getAttribute('data-id')));
+      const tab = await harness.pageAs(manager);
+      try {
+        await tab.goto(`/customers/${chosen.account}`);
+        const panel = tab.page.getByTestId('history-panel');
+        await panel.locator('[data-testid="history-entry"], .ant-empty').first().waitFor();
+        expect(await ids(panel)).toEqual(await trail('account', chosen.account));
+
+        await tab.page.locator(`[data-testid="account-contact"][data-id="${chosen.contact.id}"]`).getByTestId('contact-history').click();
+        const drawer = tab.page.getByRole('dialog', { name: `History of ${chosen.contact.name}` });
+        await drawer.locator('[data-testid="history-entry"], .ant-empty').first().waitFor();
+        expect(await ids(drawer)).toEqual(await trail('contact', chosen.contact.id));
+        expect(await tab.page.getByTestId('contact-export-personal-data').count()).toBe(0);
+        expect(await tab.page.getByTestId('contact-erase-personal-data').count()).toBe(0);
+        await expectScreenSound(tab, 'contact-history');
       } finally {
         await tab.close();
       }

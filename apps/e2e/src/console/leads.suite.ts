@@ -1,9 +1,11 @@
 // Leads: the list as the API answers it (filters, search, sort in the URL), saved views, the CSV import's
-// per-line errors, and a lead worked on its page (follow-up in two clicks, qualify, convert).
+// per-line errors, a lead worked on its page (follow-up in two clicks, qualify, convert), its History, and an
+// admin's export and erasure of a lead's personal data.
 import { randomUUID } from 'node:crypto';
-import { unwrap } from '@crm/api-client';
+import { readFile } from 'node:fs/promises';
+import { ApiProblem, exportChecksum, ifMatch, PERSONAL_DATA_SERVICES, unwrap, type CrmClient, type PersonalDataExport } from '@crm/api-client';
 import type { ConsolePage } from './harness';
-import { expectScreenSound, signInAs, type ConsoleSuiteContext } from './suite';
+import { expectScreenSound, shownDateTime as dateTime, signInAs, type ConsoleSuiteContext } from './suite';
 
 const TAG = randomUUID().slice(0, 8);
 
@@ -27,6 +29,20 @@ async function expectTable(tab: ConsolePage, names: string[]): Promise<void> {
     await tab.page.waitForTimeout(200);
   }
   expect(shown).toEqual(names);
+}
+
+/** Edits a lead through the API on the version it reads now (the service itself may move it on meanwhile). */
+async function editLead(api: CrmClient, id: string, body: { company?: string; email?: string }): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    const read = await api.GET('/api/v1/leads/{id}', { params: { path: { id } } });
+    await unwrap(read);
+    try {
+      await unwrap(api.PATCH('/api/v1/leads/{id}', { params: { path: { id }, header: ifMatch(read) }, body }));
+      return;
+    } catch (error) {
+      if (!(error instanceof ApiProblem && error.status === 412) || attempt === 5) throw error;
+    }
+  }
 }
 
 /**
@@ -179,6 +195,140 @@ export function leadsSuite(ctx: ConsoleSuiteContext): void {
         await item.locator('.ant-form-item-explain-error').first().waitFor();
         expect(await item.locator('.ant-form-item-explain-error').first().innerText()).toMatch(/email/i);
         expect(tab.errors).toEqual([]);
+      } finally {
+        await tab.close();
+      }
+    });
+
+    it('shows a lead’s History: an edit with its old and new values, in clear for an admin and masked for the rep', async () => {
+      const harness = ctx.harness();
+      const admin = await signInAs(harness, 'admin');
+      const adminApi = harness.api(admin);
+      const created = await unwrap(
+        adminApi.POST('/api/v1/leads', {
+          params: { header: { 'Idempotency-Key': randomUUID() } },
+          body: { name: `History Lead ${TAG}`, email: `hist-${TAG}@acme.example`, company: 'Acme', region: 'east', productInterest: 'pumps', source: 'phone' },
+        }),
+      );
+      const newEmail = `hist-new-${TAG}@acme.example`;
+      await editLead(adminApi, created.leadId, { company: 'Acme Pumps East', email: newEmail });
+      const trail = await unwrap(adminApi.GET('/api/v1/audit/leads', { params: { query: { recordType: 'lead', recordId: created.leadId, limit: 50 } } }));
+      const edit = trail.items.find((e) => e.action === 'updated' && e.changes.some((c) => c.field === 'company'));
+      expect(edit).toBeDefined();
+
+      const tab = await harness.pageAs(admin);
+      try {
+        await tab.goto(`/leads/${created.leadId}`);
+        const entry = tab.page.locator(`[data-testid="history-entry"][data-id="${edit!.id}"]`);
+        await entry.waitFor();
+        // Newest first, in the API's order (the service may append more meanwhile); the time in the user's zone.
+        const shown = await tab.page.getByTestId('history-entry').evaluateAll((e) => e.map((x) => x.getAttribute('data-id')));
+        expect(shown).toEqual(expect.arrayContaining(trail.items.map((e) => e.id)));
+        const listed = (
+          await unwrap(adminApi.GET('/api/v1/audit/leads', { params: { query: { recordType: 'lead', recordId: created.leadId, limit: 50 } } }))
+        ).items.map((e) => e.id);
+        expect(shown).toEqual(listed.filter((id) => shown.includes(id)));
+        expect(await entry.getByTestId('history-action').innerText()).toBe('Edited');
+        expect(await entry.getByTestId('history-at').innerText()).toBe(dateTime(edit!.at));
+        expect(await entry.getByTestId('history-actor').innerText()).toMatch(/^by /);
+        const company = entry.locator('[data-testid="history-change"][data-field="company"]');
+        expect([await company.getByTestId('history-old').innerText(), await company.getByTestId('history-new').innerText()]).toEqual([
+          'Acme',
+          'Acme Pumps East',
+        ]);
+        expect(await entry.locator('[data-testid="history-change"][data-field="email"] [data-testid="history-new"]').innerText()).toBe(newEmail);
+        await expectScreenSound(tab, 'lead-history');
+      } finally {
+        await tab.close();
+      }
+
+      // The owner reads the same entry with the personal values masked as the API gives them, and no admin actions.
+      const owner = await harness.signIn(created.lead!.ownerRepId!, 'sales_rep');
+      const repTrail = await unwrap(
+        harness.api(owner).GET('/api/v1/audit/leads', { params: { query: { recordType: 'lead', recordId: created.leadId, limit: 50 } } }),
+      );
+      const masked = repTrail.items.find((e) => e.id === edit!.id)!.changes.find((c) => c.field === 'email')!.new;
+      expect(masked).not.toBe(newEmail);
+      const repTab = await harness.pageAs(owner);
+      try {
+        await repTab.goto(`/leads/${created.leadId}`);
+        const entry = repTab.page.locator(`[data-testid="history-entry"][data-id="${edit!.id}"]`);
+        await entry.waitFor();
+        expect(await entry.locator('[data-testid="history-change"][data-field="email"] [data-testid="history-new"]').innerText()).toBe(masked);
+        expect(await repTab.page.getByTestId('lead-export-personal-data').count()).toBe(0);
+        expect(await repTab.page.getByTestId('lead-erase-personal-data').count()).toBe(0);
+        expect(repTab.errors).toEqual([]);
+      } finally {
+        await repTab.close();
+      }
+    });
+
+    it('lets an admin export a lead’s personal data as one file with every service’s part, then erase the lead, which then reads [erased]', async () => {
+      const harness = ctx.harness();
+      const admin = await signInAs(harness, 'admin');
+      const api = harness.api(admin);
+      const name = `Erase Me ${TAG}`;
+      const email = `erase-${TAG}@acme.example`;
+      const created = await unwrap(
+        api.POST('/api/v1/leads', {
+          params: { header: { 'Idempotency-Key': randomUUID() } },
+          body: { name, email, company: 'Acme Valves', region: 'east', productInterest: 'valves', source: 'web_form', needs: `call me ${TAG}` },
+        }),
+      );
+      const tab = await harness.pageAs(admin);
+      try {
+        await tab.goto(`/leads/${created.leadId}`);
+        await tab.page.getByRole('heading', { level: 1, name }).waitFor();
+
+        const [download] = await Promise.all([tab.page.waitForEvent('download'), tab.page.getByTestId('lead-export-personal-data').click()]);
+        expect(download.suggestedFilename()).toBe(`personal-data-lead-${created.leadId}.json`);
+        const file = JSON.parse(await readFile((await download.path())!, 'utf8')) as PersonalDataExport;
+        expect(file.subject).toEqual({ leadId: created.leadId });
+        expect(Object.keys(file.parts).sort()).toEqual([...PERSONAL_DATA_SERVICES].sort());
+        for (const service of PERSONAL_DATA_SERVICES) expect(file.parts[service]).toMatchObject({ service, subject: { leadId: created.leadId } });
+        const leads = file.parts.leads.records.leads as { id: string; contactName: string; email: string }[];
+        expect(leads.map((l) => [l.id, l.contactName, l.email])).toEqual([[created.leadId, name, email]]);
+        expect(file.sha256).toBe(await exportChecksum(file));
+
+        // The dialog wants a reason and the confirmation ticked; without the tick nothing is sent.
+        await tab.page.getByTestId('lead-erase-personal-data').click();
+        await tab.page.getByTestId('erase-reason').fill(`Asked by e-mail to delete their data, ticket ${TAG}`);
+        await tab.page.getByTestId('erase-ok').click();
+        await tab.page.getByRole('dialog').getByText('Tick the box to confirm').waitFor();
+        expect((await unwrap(api.GET('/api/v1/leads/{id}', { params: { path: { id: created.leadId } } }))).erasedAt).toBeNull();
+        await tab.page.getByTestId('erase-confirm').check();
+        await tab.page.getByTestId('erase-ok').click();
+        await tab.page.getByRole('heading', { level: 1, name: '[erased]' }).waitFor();
+        await tab.page.getByText('The personal data has been erased.').waitFor();
+        expect(await tab.page.getByTestId('lead-details').innerText()).not.toContain(email);
+        expect(await tab.page.getByTestId('lead-erase-personal-data').count()).toBe(0);
+        const after = await unwrap(api.GET('/api/v1/leads/{id}', { params: { path: { id: created.leadId } } }));
+        expect([after.contactName, after.email, after.erasedAt]).toEqual(['[erased]', null, expect.any(String)]);
+        expect(tab.errors).toEqual([]);
+      } finally {
+        await tab.close();
+      }
+    });
+
+    it('shows the 409’s message when an admin tries to erase a lead that became a contact', async () => {
+      const harness = ctx.harness();
+      const admin = await signInAs(harness, 'admin');
+      const api = harness.api(admin);
+      const converted = (await unwrap(api.GET('/api/v1/leads', { params: { query: { status: 'converted', limit: 50 } } }))).items;
+      const linked = converted.find((l) => l.contactId && !l.erasedAt);
+      if (!linked) throw new Error('no converted lead resolved to a contact in the demo data');
+      const tab = await harness.pageAs(admin);
+      try {
+        await tab.goto(`/leads/${linked.id}`);
+        await tab.page.getByTestId('lead-erase-personal-data').click();
+        await tab.page.getByTestId('erase-reason').fill(`Asked by phone, ticket ${TAG}`);
+        await tab.page.getByTestId('erase-confirm').check();
+        await tab.page.getByTestId('erase-ok').click();
+        const problem = tab.page.getByTestId('erase-problem');
+        await problem.waitFor();
+        expect(await problem.innerText()).toContain(linked.contactId!);
+        expect(await problem.innerText()).toMatch(/erase the contact/i);
+        expect((await unwrap(api.GET('/api/v1/leads/{id}', { params: { path: { id: linked.id } } }))).erasedAt).toBeNull();
       } finally {
         await tab.close();
       }

@@ -1,5 +1,6 @@
-import { Breadcrumb, Card, Col, Descriptions, Flex, List, Row, Statistic, Typography } from 'antd';
-import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { Breadcrumb, Button, Card, Col, Descriptions, Drawer, Flex, List, Row, Space, Statistic, Typography } from 'antd';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { unwrap, type components } from '@crm/api-client';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
@@ -7,6 +8,11 @@ import { useCrm } from '../../api/crm';
 import { QueryState } from '../../ui/states';
 import { useFormat } from '../../ui/useFormat';
 import { useRepNames } from '../../api/reps';
+import { useUser } from '../../auth/session';
+import { worksSales } from '../../auth/roles';
+import { HistoryPanel } from '../privacy/HistoryPanel';
+import { PersonalDataActions } from '../privacy/PersonalDataActions';
+import { PRIVACY_NS } from '../privacy/texts';
 import { AccountTimeline } from './AccountTimeline';
 import { CUSTOMERS_NS } from './texts';
 
@@ -86,13 +92,30 @@ function SummaryCard({ summary }: { summary: Summary }) {
   );
 }
 
+type Contact = components['schemas']['ContactView'];
+
+/**
+ * The account's contacts; each opens its History in a drawer (reps, managers, admins), and an admin may export or
+ * erase the person's data from here, the one place the console shows a contact.
+ */
 function Contacts({ accountId }: { accountId: string }) {
   const { t } = useTranslation(CUSTOMERS_NS);
+  const { t: tp } = useTranslation(PRIVACY_NS);
   const crm = useCrm();
+  const user = useUser();
+  const queries = useQueryClient();
+  const [history, setHistory] = useState<Contact | null>(null);
   const contacts = useQuery({
     queryKey: ['contacts', 'of-account', accountId],
     queryFn: () => unwrap(crm.GET('/api/v1/contacts', { params: { query: { accountId, limit: 50 } } })),
   });
+  // An erasure reaches the timeline and the summary through events: their next read shows it.
+  const erased = (contact: Contact) =>
+    Promise.all([
+      queries.invalidateQueries({ queryKey: ['contacts', 'of-account', accountId] }),
+      queries.invalidateQueries({ queryKey: ['accounts', 'timeline', accountId] }),
+      queries.invalidateQueries({ queryKey: ['audit', 'customers', 'contact', contact.id] }),
+    ]);
   return (
     <Card title={<h2 style={{ margin: 0, fontSize: 16 }}>{t('account.contacts')}</h2>}>
       <QueryState query={contacts} empty={(d) => !d.items.length} emptyText={t('account.noContacts')}>
@@ -101,29 +124,48 @@ function Contacts({ accountId }: { accountId: string }) {
             size="small"
             dataSource={d.items}
             renderItem={(c) => (
-              <List.Item data-testid="account-contact">
-                <List.Item.Meta
-                  title={`${c.name}${c.title ? ` · ${c.title}` : ''}`}
-                  description={[
-                    ...c.emails.map((e) => (
-                      <a key={e} href={`mailto:${e}`}>
-                        {e}
-                      </a>
-                    )),
-                    ...c.phones.map((p) => (
-                      <a key={p} href={`tel:${p}`}>
-                        {p}
-                      </a>
-                    )),
-                  ].reduce<React.ReactNode[]>((all, el, i) => (i ? [...all, ' · ', el] : [el]), [])}
-                />
+              <List.Item data-testid="account-contact" data-id={c.id}>
+                <Flex vertical gap={4} style={{ width: '100%' }}>
+                  <List.Item.Meta
+                    title={`${c.name}${c.title ? ` · ${c.title}` : ''}`}
+                    description={[
+                      ...c.emails.map((e) => (
+                        <a key={e} href={`mailto:${e}`}>
+                          {e}
+                        </a>
+                      )),
+                      ...c.phones.map((p) => (
+                        <a key={p} href={`tel:${p}`}>
+                          {p}
+                        </a>
+                      )),
+                    ].reduce<React.ReactNode[]>((all, el, i) => (i ? [...all, ' · ', el] : [el]), [])}
+                  />
+                  <Space wrap size={4}>
+                    {worksSales(user) ? (
+                      <Button size="small" onClick={() => setHistory(c)} data-testid="contact-history">
+                        {tp('history.open')}
+                      </Button>
+                    ) : null}
+                    <PersonalDataActions size="small" subject={{ contactId: c.id }} name={c.name} erased={!!c.erasedAt} onErased={() => erased(c)} />
+                  </Space>
+                </Flex>
               </List.Item>
             )}
           />
         )}
       </QueryState>
+      <Drawer open={history !== null} onClose={() => setHistory(null)} title={tp('history.drawer', { name: history?.name ?? '' })} size="large" destroyOnHidden>
+        {history ? <HistoryPanel bare target={{ service: 'customers', recordType: 'contact', recordId: history.id }} /> : null}
+      </Drawer>
     </Card>
   );
+}
+
+/** The account's own trail (its fields' edits), for those who work sales. */
+function AccountHistory({ accountId }: { accountId: string }) {
+  const user = useUser();
+  return worksSales(user) ? <HistoryPanel target={{ service: 'customers', recordType: 'account', recordId: accountId }} /> : null;
 }
 
 export default function AccountPage() {
@@ -154,7 +196,10 @@ export default function AccountPage() {
               <AccountTimeline accountId={id} />
             </Col>
             <Col xs={24} xl={8}>
-              <Contacts accountId={id} />
+              <Flex vertical gap={16}>
+                <Contacts accountId={id} />
+                <AccountHistory accountId={id} />
+              </Flex>
             </Col>
           </Row>
         </Flex>

@@ -1,14 +1,18 @@
-import { Alert, Button, Card, Col, Descriptions, Flex, Row, Spin, Tag, Typography } from 'antd';
+import { Alert, Button, Card, Col, Descriptions, Flex, Row, Space, Spin, Tag, Typography } from 'antd';
 import { Link, useNavigate, useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { QueryState } from '../../ui/states';
 import { useFormat } from '../../ui/useFormat';
 import { NS } from './texts';
 import { useReps } from '../../api/reps';
-import { useLead, type LeadDetail } from './api';
+import { useLead, useRefreshLead, type LeadDetail } from './api';
 import { FollowUps } from './FollowUps';
 import { LeadActions } from './LeadActions';
 import { isOverdue } from './LeadsPage';
+import { useUser } from '../../auth/session';
+import { worksSales } from '../../auth/roles';
+import { HistoryPanel } from '../privacy/HistoryPanel';
+import { PersonalDataActions } from '../privacy/PersonalDataActions';
 
 const OPEN = ['assigned', 'contacted', 'qualified'];
 
@@ -25,6 +29,8 @@ function LeadView({ lead, etag }: { lead: LeadDetail; etag: string }) {
   const owner = lead.ownerRepId ? (reps.data?.items.find((r) => r.id === lead.ownerRepId)?.name ?? '…') : t('unowned');
   const none = t('lead.none');
   const overdue = isOverdue(lead);
+  const user = useUser();
+  const refresh = useRefreshLead(lead.id);
 
   return (
     <Flex vertical gap={16}>
@@ -37,7 +43,10 @@ function LeadView({ lead, etag }: { lead: LeadDetail; etag: string }) {
           <Tag data-testid="lead-status">{t(`status.${lead.status}`)}</Tag>
           {overdue ? <Tag color="error">{t('overdueTag')}</Tag> : null}
         </Flex>
-        <LeadActions lead={lead} etag={etag} />
+        <Space wrap>
+          <LeadActions lead={lead} etag={etag} />
+          <PersonalDataActions subject={{ leadId: lead.id }} name={lead.contactName} erased={!!lead.erasedAt} onErased={refresh} />
+        </Space>
       </Flex>
       {lead.status === 'converted' ? <ConvertedNotice opportunityId={lead.opportunityId} /> : null}
       <Row gutter={[16, 16]}>
@@ -91,7 +100,10 @@ function LeadView({ lead, etag }: { lead: LeadDetail; etag: string }) {
           </Card>
         </Col>
         <Col xs={24} xl={14}>
-          <FollowUps leadId={lead.id} open={OPEN.includes(lead.status) && !!lead.ownerRepId} />
+          <Flex vertical gap={16}>
+            <FollowUps leadId={lead.id} open={OPEN.includes(lead.status) && !!lead.ownerRepId} />
+            {worksSales(user) ? <HistoryPanel target={{ service: 'leads', recordType: 'lead', recordId: lead.id }} /> : null}
+          </Flex>
         </Col>
       </Row>
     </Flex>

@@ -81,7 +81,7 @@ export function useFollowUps(id: string) {
   });
 }
 
-/** Whatever a change to one lead touches: the lead, its log, and every list it may appear in. */
+/** Whatever a change to one lead touches: the lead, its log, its history, and every list it may appear in. */
 export function useRefreshLead(id: string) {
   const client = useQueryClient();
   return () =>
@@ -89,5 +89,6 @@ export function useRefreshLead(id: string) {
       client.invalidateQueries({ queryKey: ['leads', 'one', id] }),
       client.invalidateQueries({ queryKey: ['leads', 'follow-ups', id] }),
       client.invalidateQueries({ queryKey: ['leads', 'list'] }),
+      client.invalidateQueries({ queryKey: ['audit', 'leads', 'lead', id] }),
     ]);
 }
