@@ -28,10 +28,12 @@ const LEAD_FIELDS = [
   'accountId',
   'contactId',
 ] as const;
-// `needs` is the person's own message from the form.
-const LEAD_PERSONAL = ['contactName', 'email', 'phone', 'needs'];
+// `needs` is the person's own message from the form; custom fields, the reasons (a rep's note after the code) and
+// a conversion's product needs may name or quote the person too. Sealed with the lead's key, an erasure reaches them.
+const LEAD_PERSONAL = ['contactName', 'email', 'phone', 'needs', 'customFields', 'unassignedReason', 'disqualifyReason', 'conversion'];
 const FOLLOW_UP_FIELDS = ['id', 'channel', 'at', 'content', 'customerFeedback', 'nextAction', 'nextActionDueAt'] as const;
-const FOLLOW_UP_PERSONAL = ['content', 'customerFeedback'];
+// As on the topic (lead.followed_up): the next step may name the person ("email …").
+const FOLLOW_UP_PERSONAL = ['content', 'customerFeedback', 'nextAction'];
 
 type Fields = object | null | undefined;
 
