@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import type { EventEnvelope } from '@crm/contracts';
+import { openEvents, personalDataVault } from '@crm/privacy';
 
 type Row = Record<string, unknown>;
 
@@ -32,17 +34,26 @@ export class PersonalDataRepository {
       q('SELECT * FROM follow_ups WHERE lead_id = ANY($1::uuid[]) ORDER BY lead_id, at, id', [ids]),
       q('SELECT * FROM lead_touches WHERE lead_id = ANY($1::uuid[]) ORDER BY lead_id, at, id', [ids]),
       q('SELECT * FROM assignments WHERE lead_id = ANY($1::uuid[]) ORDER BY lead_id, id', [ids]),
-      // The notes written about a lead travel only in its events: those the outbox still holds.
-      q(
-        `SELECT message_key AS lead_id, event_type AS kind, payload #>> '{data,by}' AS by,
-                CASE event_type WHEN 'crm.lead.disqualified' THEN payload #>> '{data,reason}' ELSE payload #>> '{data,note}' END AS note, created_at AS at
-           FROM outbox
-          WHERE message_key = ANY($1::text[]) AND event_type IN ('crm.lead.qualified', 'crm.lead.disqualified', 'crm.lead.reassigned')
-            AND (CASE event_type WHEN 'crm.lead.disqualified' THEN payload #>> '{data,reason}' ELSE payload #>> '{data,note}' END) IS NOT NULL
-          ORDER BY seq`,
-        [ids],
-      ),
+      this.notes(ids),
     ]);
     return { leads, followUps, touches, assignments, notes };
+  }
+
+  /** The notes written about the leads travel only in their events (a qualification's sealed): those the outbox still holds, opened. */
+  private async notes(leadIds: string[]): Promise<Row[]> {
+    const rows: { payload: EventEnvelope; at: Date }[] = await this.dataSource.query(
+      `SELECT payload, created_at AS at FROM outbox
+        WHERE message_key = ANY($1::text[]) AND event_type IN ('crm.lead.qualified', 'crm.lead.disqualified', 'crm.lead.reassigned') ORDER BY seq`,
+      [leadIds],
+    );
+    await openEvents(
+      rows.map((r) => r.payload),
+      personalDataVault(),
+    );
+    return rows.flatMap(({ payload, at }) => {
+      const data = payload.data as { by?: string; note?: string; reason?: string };
+      const note = payload.type === 'crm.lead.disqualified' ? data.reason : data.note;
+      return note === undefined ? [] : [{ leadId: payload.subject, kind: payload.type, by: data.by ?? null, note, at }];
+    });
   }
 }
