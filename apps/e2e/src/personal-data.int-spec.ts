@@ -246,13 +246,23 @@ describe('a person’s data is exported as one file and erased everywhere (real 
     // (f) the figures are unchanged to the cent.
     expect(await sales()).toEqual(salesBefore);
 
-    // The audit records the erasure, when the customers service keeps one.
-    const audit = await api('customers').get(`/api/v1/audit/customers?limit=200`);
-    if (audit.status === 200) {
-      expect(JSON.stringify(audit.body)).toContain(person.contactId);
-      expect(JSON.stringify(audit.body)).toMatch(/erasure|erased/i);
-      expect(findLeaks('GET audit/customers', JSON.stringify(audit.body), VALUES)).toEqual([]);
-    }
+    // The trails record the export and the erasure, by the admin (the leads one from contact.erased's `by`), and
+    // no personal value reads any more: the fields erased and every earlier change read "[erased]".
+    type Entry = { action: string; actor: string; changes: { field: string; old: unknown; new: unknown; personal: boolean }[] };
+    const trail = async (service: 'customers' | 'leads', recordType: string, recordId: string): Promise<Entry[]> => {
+      const { body } = await api(service).get(`/api/v1/audit/${service}?recordType=${recordType}&recordId=${recordId}&limit=200`).expect(200);
+      expect(findLeaks(`GET audit/${service}`, JSON.stringify(body), VALUES)).toEqual([]);
+      return body.items;
+    };
+    const contactTrail = await trail('customers', 'contact', person.contactId);
+    expect(contactTrail.map((e) => e.action)).toEqual(expect.arrayContaining(['exported', 'erased']));
+    const contactErased = contactTrail.find((e) => e.action === 'erased')!;
+    expect(contactErased.actor).toBe(admin.sub);
+    expect(contactErased.changes.map((c) => c.field)).toEqual(['name', 'title', 'emails', 'phones']);
+    for (const change of contactTrail.flatMap((e) => e.changes).filter((c) => c.personal)) expect([change.old, change.new]).toEqual([ERASED, ERASED]);
+    const leadTrail = await trail('leads', 'lead', person.leadId);
+    expect(leadTrail.find((e) => e.action === 'erased')).toMatchObject({ actor: admin.sub });
+    for (const change of leadTrail.flatMap((e) => e.changes).filter((c) => c.personal)) expect([change.old, change.new]).toEqual([ERASED, ERASED]);
   });
 
   it('(g) a full analytics rebuild from the topics gives the same figures, and its database holds none of the values', async () => {

@@ -1,4 +1,4 @@
-import { changedFields } from './audit.diff';
+import { changedFields, erasedFields } from './audit.diff';
 import { auditReader, presentChange } from './audit.visibility';
 
 describe('changedFields', () => {
@@ -28,6 +28,13 @@ describe('changedFields', () => {
 
   it('lists every set field of a creation as new', () => {
     expect(changedFields(null, { name: 'Wang Fang', email: null }, ['name'])).toEqual([{ field: 'name', old: null, new: 'Wang Fang', personal: true }]);
+  });
+
+  it("names an erasure's fields as personal, without any value", () => {
+    expect(erasedFields(['name', 'emails'])).toEqual([
+      { field: 'name', old: null, new: null, personal: true },
+      { field: 'emails', old: null, new: null, personal: true },
+    ]);
   });
 });
 

@@ -37,3 +37,11 @@ export function changedFields(before: Fields, after: Fields, personalFields: rea
   }
   return changes;
 }
+
+/**
+ * The fields an erasure scrubbed, without their values: recorded once the record's key is destroyed, the entry
+ * says which personal fields went and never what they held (they read "[erased]").
+ */
+export function erasedFields(fields: readonly string[]): FieldChange[] {
+  return fields.map((field) => ({ field, old: null, new: null, personal: true }));
+}

@@ -12,6 +12,14 @@ describe('DomainError', () => {
     });
   });
 
+  it('words a change to an erased record alike in every service', () => {
+    expect(DomainError.erased('lead', 'L1')).toMatchObject({
+      kind: 'conflict',
+      code: 'ERASED_RECORD',
+      detail: 'The lead L1 was erased; it can no longer be changed.',
+    });
+  });
+
   it('says its reason in one line, fields included', () => {
     expect(DomainError.invalidField('repId', 'unknown rep').reason).toBe('VALIDATION_FAILED: The request has invalid fields. (repId: unknown rep)');
   });

@@ -81,6 +81,14 @@ export class DomainError extends Error {
     return new DomainError({ kind: 'conflict', code, detail });
   }
 
+  /**
+   * A change to a record whose personal data was erased (ADR 0024): 409 `ERASED_RECORD`, worded alike in every
+   * service. It stays erased: a change would bring personal data back, or act on a person who asked to be forgotten.
+   */
+  static erased(what: string, id: string): DomainError {
+    return new DomainError({ kind: 'conflict', code: 'ERASED_RECORD', detail: `The ${what} ${id} was erased; it can no longer be changed.` });
+  }
+
   static forbidden(detail: string, code?: string): DomainError {
     return new DomainError({ kind: 'forbidden', code, detail });
   }

@@ -125,5 +125,5 @@ export function decideEditContact(
 
 /** An erased person stays erased: an edit would bring personal data back under a destroyed key (ADR 0024). */
 export function assertNotErased(contact: { id: string; erasedAt?: Date | null }): void {
-  if (contact.erasedAt) throw DomainError.conflict('ERASED_RECORD', `The contact ${contact.id} was erased; its personal data cannot be edited.`);
+  if (contact.erasedAt) throw DomainError.erased('contact', contact.id);
 }

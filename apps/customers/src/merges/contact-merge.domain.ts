@@ -1,7 +1,7 @@
 // What a contact merge and its undo change: the survivor's chosen fields, the union of emails, phones and
 // account memberships, the loser's snapshot, and the events (contact.updated, contact.merged / contact.merge_undone).
 import type { Decision } from '@crm/domain';
-import { decideEditContact, type ContactFields, type ContactRow, type ContactState } from '../contacts/contact.domain';
+import { assertNotErased, decideEditContact, type ContactFields, type ContactRow, type ContactState } from '../contacts/contact.domain';
 import {
   assertMergeable,
   mergedEvent,
@@ -15,7 +15,12 @@ import {
   type Owned,
 } from './merge.domain';
 
-export type MergeableContact = ContactState & MergeMarks;
+export type MergeableContact = ContactState & MergeMarks & { erasedAt?: Date | null };
+
+/** An erased person stays erased: merging (or un-merging) would move personal data onto or off an erased contact. */
+export function assertNoneErased(...contacts: { id: string; erasedAt?: Date | null }[]): void {
+  for (const c of contacts) assertNotErased(c);
+}
 type Snapshot = ContactFields & Owned & { version: number };
 
 export function contactSnapshot(c: ContactState): Snapshot {
@@ -40,6 +45,7 @@ export function decideContactMerge(
   known: Map<string, string>,
   ctx: { mergeId: string; by: string; now: Date },
 ): Decision<{ survivor: ContactRow; record: MergeRecord }> {
+  assertNoneErased(survivor, merged);
   assertMergeable('contact', survivor, merged);
   const take = <K extends keyof ContactFields>(key: K) => pick(key, survivor as ContactFields, merged as ContactFields, choice[key as keyof FieldChoice]);
   const edit: ContactFields = {

@@ -105,6 +105,20 @@ describe('merge decisions', () => {
       leave: [],
     });
     expect(events.map((e) => e.type)).toEqual(['crm.contact.updated', 'crm.contact.merged']);
+    // Either side erased: refused, whatever else would be wrong with the merge.
+    const erasedAt = new Date('2026-02-01T00:00:00Z');
+    for (const [survivor, merged] of [
+      [contact(S, { erasedAt }), contact(L, {})],
+      [contact(S, {}), contact(L, { erasedAt, mergedInto: S })],
+    ]) {
+      expect(() => decideContactMerge(survivor, merged, {}, known, ctx)).toThrow(
+        expect.objectContaining({
+          kind: 'conflict',
+          code: 'ERASED_RECORD',
+          detail: `The contact ${erasedAt === survivor.erasedAt ? S : L} was erased; it can no longer be changed.`,
+        }),
+      );
+    }
   });
 });
 

@@ -12,7 +12,7 @@ import { accountChanges, contactChanges } from '../audit/customers-audit';
 import { decideEditContact } from '../contacts/contact.domain';
 import { ContactsRepository } from '../contacts/contacts.repository';
 import { decideAccountMerge, decideAccountUndo } from './account-merge.domain';
-import { decideContactMerge, decideContactUndo } from './contact-merge.domain';
+import { assertNoneErased, decideContactMerge, decideContactUndo } from './contact-merge.domain';
 import { assertDistinct, assertUndoable, type FieldChoice, type MergeKind, type MergeRecord } from './merge.domain';
 import type { MergeEntity } from './merge.entity';
 import type { ListMergesQuery } from './merges.dto';
@@ -131,7 +131,8 @@ export class MergesService {
 
   private async undoContacts(m: EntityManager, user: AuthUser, merge: MergeRecord, now: Date): Promise<EventEnvelope[]> {
     const lock = (id: string) => this.contacts.lockVisible(m, id === merge.survivorId ? user : undefined, id);
-    const [locked] = await this.lockPair(lock, 'contact', merge.survivorId, merge.mergedId);
+    const [locked, merged] = await this.lockPair(lock, 'contact', merge.survivorId, merge.mergedId);
+    assertNoneErased(locked, merged);
     await this.assertUndoable(m, merge, locked.mergedInto, now);
     await this.merges.markMerged(m, 'contact', merge.mergedId, null, null);
     await this.merges.restoreMemberships(m, merge.moved);

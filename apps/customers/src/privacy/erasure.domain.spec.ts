@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { assertErasable, decideErasure, scrubContactSnapshot, scrubDetail } from './erasure.domain';
+import { assertErasable, decideErasure, erasedKeys, scrubContactSnapshot, scrubDetail } from './erasure.domain';
 
 describe('erasure of a person (pure)', () => {
   it("takes the person's values out of an entry and keeps its business facts", () => {
@@ -58,5 +58,16 @@ describe('erasure of a person (pure)', () => {
     const { result, events } = decideErasure(c, scope, { requestId: q, by: 'admin', now });
     expect(result).toEqual({ requestId: q, contactId: c, leadIds: [l], opportunityIds: [o], orderIds: [d], receivableIds: [r], erasedAt: now.toISOString() });
     expect(events).toEqual([expect.objectContaining({ type: 'crm.contact.erased', subject: c, data: { ...result, by: 'admin' } })]);
+  });
+
+  it('destroys the keys of every record the erasure names, each under its owning service, and none for receivables', () => {
+    const scope = { contactIds: ['c1', 'c2'], leadIds: ['l1'], opportunityIds: ['o1'], orderIds: ['d1', 'd2'], receivableIds: ['r1'] };
+    expect(erasedKeys(scope)).toEqual([
+      { owner: 'customers', keyIds: ['customers:c1', 'customers:c2'] },
+      { owner: 'leads', keyIds: ['leads:l1'] },
+      { owner: 'opportunities', keyIds: ['opportunities:o1'] },
+      { owner: 'orders', keyIds: ['orders:d1', 'orders:d2'] },
+    ]);
+    expect(erasedKeys({ ...scope, leadIds: [], opportunityIds: [], orderIds: [] })).toEqual([{ owner: 'customers', keyIds: ['customers:c1', 'customers:c2'] }]);
   });
 });

@@ -1,6 +1,6 @@
 import { createEvent, type EventEnvelope } from '@crm/contracts';
 import { DomainError } from '@crm/domain';
-import { ERASED } from '@crm/privacy';
+import { ERASED, personalKeyId } from '@crm/privacy';
 
 type Json = Record<string, unknown>;
 
@@ -94,6 +94,19 @@ export function assertErasable(contact: { id: string; mergedInto: string | null 
       extensions: { mergedInto: contact.mergedInto },
     });
   }
+}
+
+/**
+ * The data keys an erasure destroys, by owning service: the contacts' here, and those of every record it names in
+ * `contact.erased` (receivables carry no personal field, so no key). Destroyed in the erasure's own step, no other
+ * service can open those records' events once it committed, whatever order they process `contact.erased` in; each
+ * owner destroys its own again when it gets there (idempotent: tombstones).
+ */
+export function erasedKeys(scope: ErasureScope): { owner: string; keyIds: string[] }[] {
+  const of = (owner: string, ids: string[]) => ({ owner, keyIds: ids.map((id) => personalKeyId(owner, id)) });
+  return [of('customers', scope.contactIds), of('leads', scope.leadIds), of('opportunities', scope.opportunityIds), of('orders', scope.orderIds)].filter(
+    (k) => k.keyIds.length > 0,
+  );
 }
 
 /** The answer and the event of a new erasure. */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createEvent, type EventEnvelope } from '@crm/contracts';
-import { openEvents, personalDataVault, personalKeyId } from '@crm/privacy';
+import { databaseUrlFor, ERASED, KeyVault, MasterKeys, openEvents, personalDataVault, personalKeyId, sealEvents } from '@crm/privacy';
 import { eventually, type TestService } from '@crm/testing';
 import { admin, createAccount, createContact, managerOf, repOf, startCustomers } from '../testing/customers-fixtures';
 import { financeEvents as fin, leadEvents as lead, opportunityEvents as opp, orderEvents as ord } from '../testing/record-events';
@@ -118,6 +118,24 @@ describe('erasure and export of a contact (real PostgreSQL and Kafka)', () => {
 
     const nobody = await exportOf(`contactId=${randomUUID()}`);
     expect(Object.values(nobody.records).every((rows) => Array.isArray(rows) && rows.length === 0)).toBe(true);
+
+    // Each record given out is in the trail as 'exported' by the admin: the contact, its duplicate (in the merge), its records.
+    const exported: { record_type: string; record_id: string; actor: string }[] = await svc.dataSource.query(
+      `SELECT record_type, record_id, actor FROM audit_trail WHERE action = 'exported' AND record_id = ANY($1) ORDER BY record_type, record_id`,
+      [[contactId, body.records.merges[0].mergedId, leadId, opportunityId, orderId, receivableId]],
+    );
+    const once = exported.filter((e, i) => exported.findIndex((x) => x.record_id === e.record_id) === i);
+    expect(once.map((e) => `${e.record_type}:${e.record_id}`).sort()).toEqual(
+      [
+        `contact:${contactId}`,
+        `contact:${body.records.merges[0].mergedId}`,
+        `lead:${leadId}`,
+        `opportunity:${opportunityId}`,
+        `order:${orderId}`,
+        `receivable:${receivableId}`,
+      ].sort(),
+    );
+    expect(new Set(exported.map((e) => e.actor))).toEqual(new Set([admin.sub]));
   });
 
   it('refuses an export without exactly one subject, and to anyone but an admin', async () => {
@@ -141,11 +159,24 @@ describe('erasure and export of a contact (real PostgreSQL and Kafka)', () => {
   describe('once the contact is erased', () => {
     let answer: Record<string, unknown>;
     let summaryBefore: unknown;
+    let late: EventEnvelope[];
     const keyId = () => personalKeyId('customers', contactId);
+    const recordKeys = () => [personalKeyId('leads', leadId), personalKeyId('opportunities', opportunityId), personalKeyId('orders', orderId)];
 
     beforeAll(async () => {
       summaryBefore = (await svc.as(admin).get(`/api/v1/contacts/${contactId}/summary`).expect(200)).body;
       expect((await personalDataVault().find([keyId()])).has(keyId())).toBe(true);
+      // Events of the person's records as their services seal them, which another service may still consume after the erasure.
+      const deal = { opportunityId, leadId, repId: rep.sub, team };
+      late = await sealEvents(
+        [
+          about(lead.captured(leadId, t(0))),
+          about(opp.won(deal, '1000.00', 'CNY', t(8))),
+          about(ord.drafted({ orderId, opportunityId, repId: rep.sub, team }, '900.50', 'CNY', t(9))),
+        ],
+        personalDataVault(),
+      );
+      expect((await personalDataVault().find(recordKeys())).size).toBe(3);
       answer = (await erase().expect(200)).body;
     });
 
@@ -200,6 +231,64 @@ describe('erasure and export of a contact (real PostgreSQL and Kafka)', () => {
       expect(created[0].data).toMatchObject({ name: '[erased]', emails: [], phones: [] });
     });
 
+    it("destroys the keys of the contact's lead, opportunity and order in the same step: their events open as '[erased]' anywhere", async () => {
+      // A vault with nothing cached, as in another service that processes contact.erased later than a late event.
+      const elsewhere = new KeyVault(process.env.VAULT_DATABASE_URL || databaseUrlFor('crm_vault'), MasterKeys.fromEnv());
+      try {
+        expect((await elsewhere.find(recordKeys())).size).toBe(0);
+        await openEvents(late, elsewhere);
+      } finally {
+        await elsewhere.close();
+      }
+      const people = late.map((e) => (e.data as { contact?: object; customer?: object }).contact ?? (e.data as { customer?: object }).customer);
+      expect(people).toEqual([expect.objectContaining({ name: ERASED }), expect.objectContaining({ name: ERASED }), expect.objectContaining({ name: ERASED })]);
+      expect(JSON.stringify(late.map((e) => e.data))).not.toContain(person.emails[0]);
+      // Each owner destroys its own again on contact.erased: nothing live is left for it, the tombstones stay.
+      expect(await personalDataVault().destroy(recordKeys(), 'leads', 'erasure')).toBe(0);
+    });
+
+    it('records the erasure in the trail, by the admin, per record scrubbed, and no personal value of the contact reads any more', async () => {
+      const { body } = await svc.as(admin).get(`/api/v1/audit/customers?recordType=contact&recordId=${contactId}`).expect(200);
+      expect(body.items[0]).toMatchObject({ action: 'erased', actor: admin.sub, recordId: contactId });
+      expect(body.items[0].changes.map((c: { field: string }) => c.field)).toEqual(['name', 'title', 'emails', 'phones']);
+      const text = JSON.stringify(body.items);
+      for (const value of searched) expect(text).not.toContain(value);
+      // The creation's sealed values went with the key.
+      const created = body.items.find((e: { action: string }) => e.action === 'created');
+      expect(created.changes.find((c: { field: string }) => c.field === 'name')).toEqual({ field: 'name', old: ERASED, new: ERASED, personal: true });
+      const erased: { record_type: string; record_id: string; actor: string }[] = await svc.dataSource.query(
+        `SELECT record_type, record_id, actor FROM audit_trail WHERE action = 'erased' ORDER BY record_type, record_id`,
+      );
+      const mergedId = (await svc.dataSource.query('SELECT id FROM contacts WHERE merged_into = $1', [contactId]))[0].id;
+      expect(erased.filter((e) => [contactId, mergedId, leadId, opportunityId, orderId, receivableId].includes(e.record_id))).toEqual(
+        [
+          { record_type: 'contact', record_id: contactId, actor: admin.sub },
+          { record_type: 'contact', record_id: mergedId, actor: admin.sub },
+          { record_type: 'lead', record_id: leadId, actor: admin.sub },
+          { record_type: 'opportunity', record_id: opportunityId, actor: admin.sub },
+          { record_type: 'order', record_id: orderId, actor: admin.sub },
+          { record_type: 'receivable', record_id: receivableId, actor: admin.sub },
+        ].sort((a, b) => `${a.record_type}:${a.record_id}`.localeCompare(`${b.record_type}:${b.record_id}`)),
+      );
+    });
+
+    it('refuses a merge involving the erased contact, either side, with ERASED_RECORD', async () => {
+      const other = await createContact(svc, admin, { name: 'Sun Unrelated', emails: ['sun.unrelated@merge-refused.example'] });
+      const { headers } = await svc.as(admin).get(`/api/v1/contacts/${contactId}`).expect(200);
+      const into = await svc.as(admin).post(`/api/v1/contacts/${contactId}/merge`).set('If-Match', headers.etag).send({ mergedId: other.id }).expect(409);
+      const away = await svc
+        .as(admin)
+        .post(`/api/v1/contacts/${other.id}/merge`)
+        .set('If-Match', `"${other.version}"`)
+        .send({ mergedId: contactId })
+        .expect(409);
+      for (const res of [into, away]) {
+        expect(res.headers['content-type']).toContain('application/problem+json');
+        expect(res.body).toMatchObject({ code: 'ERASED_RECORD', detail: `The contact ${contactId} was erased; it can no longer be changed.` });
+      }
+      expect(await svc.dataSource.query('SELECT merged_into FROM contacts WHERE id = $1', [other.id])).toEqual([{ merged_into: null }]);
+    });
+
     it('publishes exactly one contact.erased, and a repeated request answers the same and publishes nothing', async () => {
       const events = await eventually(async () => {
         const found = (await svc.published('contact.erased')).filter((e) => e.subject === contactId);
@@ -215,7 +304,7 @@ describe('erasure and export of a contact (real PostgreSQL and Kafka)', () => {
     it('refuses an edit of the erased contact', async () => {
       const { headers } = await svc.as(admin).get(`/api/v1/contacts/${contactId}`).expect(200);
       const res = await svc.as(admin).patch(`/api/v1/contacts/${contactId}`).set('If-Match', headers.etag).send({ name: person.name }).expect(409);
-      expect(res.body.code).toBe('ERASED_RECORD');
+      expect(res.body).toMatchObject({ code: 'ERASED_RECORD', detail: `The contact ${contactId} was erased; it can no longer be changed.` });
     });
   });
 
@@ -236,5 +325,9 @@ describe('erasure and export of a contact (real PostgreSQL and Kafka)', () => {
     await eventually(async () => expect(await valuesFound(svc, [stranger.name, stranger.email, stranger.phone])).toEqual([]));
     const [captured] = await svc.dataSource.query(`SELECT detail FROM timeline_entries WHERE record_id = $1 AND kind = 'lead.captured'`, [otherLead]);
     expect(captured.detail).toEqual({ source: 'web_form', contact: { name: '[erased]', company: 'Lost Valves' } });
+    // In the trail by whoever the event names.
+    expect(await svc.dataSource.query(`SELECT record_type, actor FROM audit_trail WHERE action = 'erased' AND record_id = $1`, [otherLead])).toEqual([
+      { record_type: 'lead', actor: admin.sub },
+    ]);
   });
 });

@@ -90,6 +90,16 @@ export class ErasureRepository {
     return [...new Set([leadId, ...opportunityIds, ...rows.map((r) => r.id)])];
   }
 
+  /** Which of these ids this database holds a record or a timeline entry of, and of what kind (what an erasure reached here). */
+  heldRecords(m: EntityManager, ids: string[]): Promise<{ kind: string; id: string }[]> {
+    return m.query(
+      `SELECT record_kind AS kind, record_id AS id FROM customer_records WHERE record_id = ANY($1::uuid[])
+       UNION SELECT record_kind, record_id FROM timeline_entries WHERE record_id = ANY($1::uuid[]) AND record_kind <> 'contact'
+       ORDER BY kind, id`,
+      [ids],
+    );
+  }
+
   /** Every personal value of the contacts, as stored (normalised forms included). */
   async contactValues(m: EntityManager, contactIds: string[]): Promise<string[]> {
     const rows: { v: string }[] = await m.query(

@@ -18,6 +18,8 @@ export interface LeadToHandOver {
   firstFollowUpDueAt: Date | null;
   /** The follow-up hours of the rule that placed it (null: none, the default applies). */
   followUpHours: number | null;
+  /** When its personal data was erased: the lead refuses a hand-over of its own (a rep's hand-over still moves it). */
+  erasedAt?: Date | null;
 }
 
 /** A lead's hand-over also restarts a first-follow-up deadline, in hours of LEADS_SLA_HOUR_MS. */

@@ -8,7 +8,7 @@ import { LeadEntity } from '../leads/lead.entities';
 import type { LeadMove, LeadToHandOver, RepHandOver } from './hand-over.domain';
 
 const LEAD = `l.id, l.status, l.owner_rep_id AS "ownerRepId", l.version, l.first_followed_up_at AS "firstFollowedUpAt",
-              l.first_follow_up_due_at AS "firstFollowUpDueAt", r.follow_up_hours AS "followUpHours"`;
+              l.first_follow_up_due_at AS "firstFollowUpDueAt", r.follow_up_hours AS "followUpHours", l.erased_at AS "erasedAt"`;
 
 /**
  * The SQL of a hand-over: the leads, their owners' load and history, the hand-over records. Locks follow the

@@ -6,6 +6,7 @@ import { assertHandOverTarget, assertMayHandOverFrom, DomainError } from '@crm/d
 import { accessScope, HAND_OVER_KINDS, type AuthUser, type HandOverDto, type RepHandOverDto } from '@crm/http';
 import { inTransaction, loadDecideSave } from '@crm/persistence';
 import { DEFAULT_SLA_SETTINGS, SLA_SETTINGS, type SlaSettings } from '../assignment/sla.settings';
+import { assertNotErased } from '../leads/lead.domain';
 import type { LeadEntity } from '../leads/lead.entities';
 import { assertAnotherRep, decideLeadHandOver, decideRepHandOver, type RepHandOver } from './hand-over.domain';
 import { HandOverRepository } from './hand-over.repository';
@@ -31,7 +32,10 @@ export class HandOverService {
         },
         notFound: () => DomainError.notFound('lead', id),
         expectedVersion,
-        decide: (lead) => decideLeadHandOver(lead, { scope, toRepId: dto.toRepId, target: lead.reps.get(dto.toRepId) }, cmd),
+        decide: (lead) => {
+          assertNotErased(lead);
+          return decideLeadHandOver(lead, { scope, toRepId: dto.toRepId, target: lead.reps.get(dto.toRepId) }, cmd);
+        },
         save: async (m, _lead, move) => {
           await this.repo.saveMove(m, move);
           if (move.movesLoad) await this.repo.moveLoad(m, move.fromRepId, move.toRepId, 1);

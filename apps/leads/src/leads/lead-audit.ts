@@ -29,9 +29,11 @@ const LEAD_FIELDS = [
   'accountId',
   'contactId',
 ] as const;
-// `needs` is the person's own message from the form; custom fields hold whatever a team collects (a WeChat id …).
-const LEAD_PERSONAL = ['contactName', 'email', 'phone', 'needs', 'customFields', 'productNeeds'];
+// `needs` is the person's own message from the form; custom fields, the reasons (a rep's note after the code) and
+// a conversion's product needs may name or quote the person too. Sealed with the lead's key, an erasure reaches them.
+const LEAD_PERSONAL = ['contactName', 'email', 'phone', 'needs', 'customFields', 'unassignedReason', 'disqualifyReason', 'productNeeds'];
 const FOLLOW_UP_FIELDS = ['id', 'channel', 'at', 'content', 'customerFeedback', 'nextAction', 'nextActionDueAt'] as const;
+// As on the topic (lead.followed_up): the next step may name the person ("email …").
 const FOLLOW_UP_PERSONAL = ['content', 'customerFeedback', 'nextAction'];
 
 type Fields = object | null | undefined;

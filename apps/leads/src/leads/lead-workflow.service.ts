@@ -20,7 +20,7 @@ import {
   type LeadEditInput,
 } from './lead-workflow.domain';
 import { followUpChanges, leadChanges } from './lead-audit';
-import type { DisqualifyReason } from './lead.domain';
+import { assertNotErased, type DisqualifyReason } from './lead.domain';
 import { FollowUpEntity, LeadEntity } from './lead.entities';
 import { LeadsRepository } from './leads.repository';
 
@@ -179,7 +179,7 @@ export class LeadWorkflowService {
     return this.onLead(user, id, expectedVersion, decide, audited, within);
   }
 
-  /** One command on the caller's lead: loaded locked and visible, version checked, decided, saved, its events appended. */
+  /** One command on the caller's lead: loaded locked and visible, version checked, decided (never on an erased lead), saved, its events appended. */
   private onLead<C, R>(
     user: AuthUser,
     id: string,
@@ -189,7 +189,16 @@ export class LeadWorkflowService {
     within: DataSource | EntityManager = this.dataSource,
   ): Promise<R> {
     return inTransaction(within, (m) =>
-      loadDecideSave(m, { load: (m) => this.leads.lockVisible(m, user, id), notFound: () => DomainError.notFound('lead', id), expectedVersion, decide, save }),
+      loadDecideSave(m, {
+        load: (m) => this.leads.lockVisible(m, user, id),
+        notFound: () => DomainError.notFound('lead', id),
+        expectedVersion,
+        decide: (lead) => {
+          assertNotErased(lead);
+          return decide(lead);
+        },
+        save,
+      }),
     );
   }
 

@@ -1,4 +1,14 @@
-import { assertAllowed, contactKey, dedupeLockKeys, isSamePerson, LeadStateError, normalizeEmail, normalizePhone, reroutes } from './lead.domain';
+import {
+  assertAllowed,
+  assertNotErased,
+  contactKey,
+  dedupeLockKeys,
+  isSamePerson,
+  LeadStateError,
+  normalizeEmail,
+  normalizePhone,
+  reroutes,
+} from './lead.domain';
 
 describe('normalisation', () => {
   it('trims and lower-cases emails', () => {
@@ -38,6 +48,13 @@ describe('lead states', () => {
     expect(() => assertAllowed('convert', 'qualified')).not.toThrow();
     expect(reroutes('wrong_territory')).toBe(true);
     expect(reroutes('no_budget')).toBe(false);
+  });
+
+  it('refuses any change to an erased lead with ERASED_RECORD', () => {
+    expect(() => assertNotErased({ id: 'L1', erasedAt: new Date() })).toThrow(
+      expect.objectContaining({ kind: 'conflict', code: 'ERASED_RECORD', detail: 'The lead L1 was erased; it can no longer be changed.' }),
+    );
+    expect(() => assertNotErased({ id: 'L1', erasedAt: null })).not.toThrow();
   });
 });
 

@@ -117,6 +117,14 @@ export class LeadStateError extends DomainError {
   }
 }
 
+/**
+ * An erased lead refuses every change (edit, follow-up, qualification, disqualification, conversion, hand-over):
+ * a change would bring personal data back under a destroyed key, or act on a person who asked to be forgotten.
+ */
+export function assertNotErased(lead: { id: string; erasedAt?: Date | null }): void {
+  if (lead.erasedAt) throw DomainError.erased('lead', lead.id);
+}
+
 export function assertAllowed(action: LeadAction, status: LeadStatus): void {
   if (!ALLOWED[action].includes(status)) throw new LeadStateError(action, status);
 }

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { AuditTrail, erasedFields } from '@crm/audit';
 import type { EventData } from '@crm/contracts';
 import { DomainError } from '@crm/domain';
 import type { AuthUser } from '@crm/http';
@@ -9,6 +10,9 @@ import { personalDataVault, personalKeyId } from '@crm/privacy';
 import { LeadEntity } from '../leads/lead.entities';
 import { decideErasure, personalValues, redact, type ErasableLead, type ErasureReason } from './lead-erasure.domain';
 import { LeadErasureRepository } from './lead-erasure.repository';
+
+/** What an erasure scrubs of a lead (its follow-ups' texts and repeat touches with it). */
+const ERASED_FIELDS = ['contactName', 'email', 'phone', 'needs', 'customFields', 'followUps', 'touches'];
 
 /**
  * A person's leads lose their personal data in one transaction: every copy in the leads database is scrubbed,
@@ -22,12 +26,13 @@ export class LeadErasureService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly erasure: LeadErasureRepository,
+    private readonly audit: AuditTrail,
   ) {}
 
   /** `contact.erased`: the contact's leads, by the ids the customers service knew and by the contact id held here. */
   async onContactErased(m: EntityManager, data: EventData<'contact.erased'>): Promise<void> {
     const leads = await this.erasure.lockLeads(m, data.leadIds, data.contactId);
-    await this.scrub(m, leads, new Date(data.erasedAt));
+    await this.scrub(m, leads, new Date(data.erasedAt), data.by);
     this.logger.log(`contact ${data.contactId} erased: ${leads.length} lead(s) scrubbed`);
   }
 
@@ -48,13 +53,16 @@ export class LeadErasureService {
   async eraseOne(m: EntityManager, lead: ErasableLead, reason: ErasureReason, by: string, now: Date): Promise<boolean> {
     const { changes, events } = decideErasure(lead, { reason, by, now });
     if (!changes.erase) return false;
-    await this.scrub(m, [lead], now);
+    await this.scrub(m, [lead], now, by);
     await appendToOutbox(m, events);
     return true;
   }
 
-  /** Runs in the caller's transaction; the keys go last, so a failure before leaves everything to the retry. */
-  async scrub(m: EntityManager, leads: readonly ErasableLead[], erasedAt: Date): Promise<void> {
+  /**
+   * Runs in the caller's transaction; the keys go last, so a failure before leaves everything to the retry. `by`:
+   * who the trail names when no request does (the event's `by`, 'system' for retention).
+   */
+  async scrub(m: EntityManager, leads: readonly ErasableLead[], erasedAt: Date, by: string): Promise<void> {
     if (!leads.length) return;
     const ids = leads.map((l) => l.id);
     const values = personalValues(await this.erasure.identityValues(m, ids));
@@ -72,5 +80,7 @@ export class LeadErasureService {
       'leads',
       'erasure',
     );
+    // After the keys: the trail names the fields that went and keeps none of their values.
+    for (const id of ids) await this.audit.record(m, { recordType: 'lead', recordId: id, action: 'erased', changes: erasedFields(ERASED_FIELDS), actor: by });
   }
 }

@@ -17,19 +17,6 @@ export interface LeadsPersonalData {
   notes: Row[];
 }
 
-/** The note of each qualification, disqualification (its reason) and hand-over, opened with the lead's key. */
-async function notesOf(rows: { payload: EventEnvelope; at: Date }[]): Promise<Row[]> {
-  await openEvents(
-    rows.map((r) => r.payload),
-    personalDataVault(),
-  );
-  return rows.flatMap(({ payload, at }) => {
-    const data = payload.data as { by?: string; note?: string; reason?: string };
-    const note = payload.type === 'crm.lead.disqualified' ? data.reason : data.note;
-    return note === undefined ? [] : [{ leadId: payload.subject, kind: payload.type, by: data.by ?? null, note, at }];
-  });
-}
-
 /** The reads of a person's data export: their leads and everything hanging off them. */
 @Injectable()
 export class PersonalDataRepository {
@@ -43,18 +30,30 @@ export class PersonalDataRepository {
     );
     for (const lead of leads) delete lead.searchText;
     const ids = leads.map((l) => l.id as string);
-    const [followUps, touches, assignments, outboxRows] = await Promise.all([
+    const [followUps, touches, assignments, notes] = await Promise.all([
       q('SELECT * FROM follow_ups WHERE lead_id = ANY($1::uuid[]) ORDER BY lead_id, at, id', [ids]),
       q('SELECT * FROM lead_touches WHERE lead_id = ANY($1::uuid[]) ORDER BY lead_id, at, id', [ids]),
       q('SELECT * FROM assignments WHERE lead_id = ANY($1::uuid[]) ORDER BY lead_id, id', [ids]),
-      // The notes written about a lead travel only in its events: those the outbox still holds (sealed, ADR 0024).
-      this.dataSource.query(
-        `SELECT payload, created_at AS at FROM outbox
-          WHERE message_key = ANY($1::text[]) AND event_type IN ('crm.lead.qualified', 'crm.lead.disqualified', 'crm.lead.reassigned')
-          ORDER BY seq`,
-        [ids],
-      ),
+      this.notes(ids),
     ]);
-    return { leads, followUps, touches, assignments, notes: await notesOf(outboxRows) };
+    return { leads, followUps, touches, assignments, notes };
+  }
+
+  /** The notes written about the leads travel only in their events (a qualification's sealed): those the outbox still holds, opened. */
+  private async notes(leadIds: string[]): Promise<Row[]> {
+    const rows: { payload: EventEnvelope; at: Date }[] = await this.dataSource.query(
+      `SELECT payload, created_at AS at FROM outbox
+        WHERE message_key = ANY($1::text[]) AND event_type IN ('crm.lead.qualified', 'crm.lead.disqualified', 'crm.lead.reassigned') ORDER BY seq`,
+      [leadIds],
+    );
+    await openEvents(
+      rows.map((r) => r.payload),
+      personalDataVault(),
+    );
+    return rows.flatMap(({ payload, at }) => {
+      const data = payload.data as { by?: string; note?: string; reason?: string };
+      const note = payload.type === 'crm.lead.disqualified' ? data.reason : data.note;
+      return note === undefined ? [] : [{ leadId: payload.subject, kind: payload.type, by: data.by ?? null, note, at }];
+    });
   }
 }

@@ -1,5 +1,8 @@
 import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { AuditTrail } from '@crm/audit';
 import { DomainError } from '@crm/domain';
+import { inTransaction } from '@crm/persistence';
 import { PersonalDataRepository, type LeadsPersonalData } from './personal-data.repository';
 
 export interface LeadsPersonalDataExport {
@@ -9,10 +12,14 @@ export interface LeadsPersonalDataExport {
   records: LeadsPersonalData;
 }
 
-/** The leads service's part of a person's data export. */
+/** The leads service's part of a person's data export, audited. */
 @Injectable()
 export class PersonalDataService {
-  constructor(private readonly personalData: PersonalDataRepository) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly personalData: PersonalDataRepository,
+    private readonly audit: AuditTrail,
+  ) {}
 
   /** Exactly one of a contact (every lead resolved to them) and a lead; a person with nothing here gets empty lists. */
   async export(query: { contactId?: string; leadId?: string }, now = new Date()): Promise<LeadsPersonalDataExport> {
@@ -21,6 +28,11 @@ export class PersonalDataService {
       throw DomainError.invalidFields([{ field: query.contactId ? 'leadId' : 'contactId', message, constraint: 'exactlyOne' }]);
     }
     const subject = query.contactId ? { contactId: query.contactId } : { leadId: query.leadId };
-    return { service: 'leads', subject, generatedAt: now.toISOString(), records: await this.personalData.of(subject) };
+    const records = await this.personalData.of(subject);
+    // Nothing leaves unaudited: one 'exported' entry per lead returned (its follow-ups, touches and notes with it).
+    await inTransaction(this.dataSource, async (m) => {
+      for (const lead of records.leads) await this.audit.record(m, { recordType: 'lead', recordId: lead.id as string, action: 'exported', changes: [] });
+    });
+    return { service: 'leads', subject, generatedAt: now.toISOString(), records };
   }
 }

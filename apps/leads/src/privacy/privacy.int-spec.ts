@@ -94,6 +94,9 @@ describe("leads: a person's data erased and exported (real Kafka and PostgreSQL)
     await applied(e);
   };
   const lead = async (id: string) => (await svc.as(admin).get(`/api/v1/leads/${id}`).expect(200)).body;
+  /** The lead's entries in the trail with this action: who, and the fields named. */
+  const trail = (id: string, action: string): Promise<{ actor: string; changes: { field: string; old?: unknown; sealed?: string }[] }[]> =>
+    svc.dataSource.query('SELECT actor, changes FROM audit_trail WHERE record_type = $1 AND record_id = $2 AND action = $3 ORDER BY id', ['lead', id, action]);
 
   beforeAll(async () => {
     svc = await startTestService('leads', (config) => AppModule.forRoot(config), { settings: leadsSettings });
@@ -143,6 +146,13 @@ describe("leads: a person's data erased and exported (real Kafka and PostgreSQL)
     expect(await found(p)).toEqual([]);
     expect(await liveKeys(id)).toBe(0);
     expect(await liveKeys(other)).toBe(1);
+    // In the trail once (the repeated event changes nothing), by whoever the event names, the fields without values.
+    const [entry, ...more] = await trail(id, 'erased');
+    expect(more).toEqual([]);
+    expect(entry.actor).toBe(admin.sub);
+    expect(entry.changes.map((c) => c.field)).toEqual(['contactName', 'email', 'phone', 'needs', 'customFields', 'followUps', 'touches']);
+    expect(entry.changes.every((c) => c.old === undefined && c.sealed === undefined)).toBe(true);
+    expect(await trail(other, 'erased')).toEqual([]);
     const after = await lead(id);
     expect(after).toMatchObject({ contactName: ERASED, email: null, phone: null, needs: null, customFields: {}, erasedAt: expect.any(String) });
     for (const kept of ['status', 'source', 'region', 'ownerRepId', 'team', 'qualifiedAt', 'createdAt', 'contactId']) expect(after[kept]).toEqual(before[kept]);
@@ -185,12 +195,41 @@ describe("leads: a person's data erased and exported (real Kafka and PostgreSQL)
     expect(await found(p)).toEqual([]);
     expect(await liveKeys(id)).toBe(0);
     expect(await liveKeys(linked)).toBe(1);
+    expect((await trail(id, 'erased')).map((e) => e.actor)).toEqual([admin.sub]);
+    expect(await trail(linked, 'erased')).toEqual([]);
     const events = await eventually(async () => {
       const published = (await svc.published('lead.erased')).filter((e) => e.subject === id);
       expect(published).toHaveLength(1);
       return published;
     });
     expect(events[0].data).toEqual({ leadId: id, reason: 'request', opportunityIds: [], by: admin.sub, erasedAt: first.body.erasedAt });
+  });
+
+  it('refuses every change to an erased lead with 409 ERASED_RECORD, and changes nothing', async () => {
+    const id = await leadOf(person());
+    await svc.as(admin).post(`/api/v1/leads/${id}/erasure`).send({ reason: 'asked by phone' }).expect(200);
+    const before = await lead(id);
+    const etag = `"${before.version}"`;
+    const attempts = [
+      svc.as(admin).patch(`/api/v1/leads/${id}`).set('If-Match', etag).send({ needs: 'bring the name back' }),
+      svc.as(admin).post(`/api/v1/leads/${id}/follow-ups`).send({ channel: 'call', content: 'called again' }),
+      svc.as(admin).post(`/api/v1/leads/${id}/qualify`).set('If-Match', etag).send({}),
+      svc.as(admin).post(`/api/v1/leads/${id}/disqualify`).set('If-Match', etag).send({ reason: 'no_budget' }),
+      svc.as(admin).post(`/api/v1/leads/${id}/convert`).set('If-Match', etag).send({}),
+      svc.as(admin).post(`/api/v1/leads/${id}/reassign`).set('If-Match', etag).send({}),
+      svc
+        .as(admin)
+        .post(`/api/v1/leads/${id}/hand-over`)
+        .set('If-Match', etag)
+        .send({ toRepId: before.ownerRepId === repA.sub ? repB.sub : repA.sub, reason: 'rep moves' }),
+    ];
+    for (const attempt of attempts) {
+      const res = await attempt.expect(409);
+      expect(res.headers['content-type']).toContain('application/problem+json');
+      expect(res.body).toMatchObject({ code: 'ERASED_RECORD', detail: `The lead ${id} was erased; it can no longer be changed.` });
+    }
+    const after = await lead(id);
+    expect(after).toEqual(before);
   });
 
   it('erases disqualified and untouched leads past their retention period, once across two replicas, and keeps fresh and converted ones', async () => {
@@ -226,6 +265,8 @@ describe("leads: a person's data erased and exported (real Kafka and PostgreSQL)
     for (const kept of [freshP, convertedP]) expect(all).toContain(kept.email);
     expect(await liveKeys(old.id, stale.id)).toBe(0);
     expect(await liveKeys(fresh.id)).toBe(1);
+    for (const gone of [old, stale]) expect((await trail(gone.id, 'erased')).map((e) => e.actor)).toEqual(['system']);
+    for (const kept of [fresh, converted]) expect(await trail(kept.id, 'erased')).toEqual([]);
     expect(await lead(old.id)).toMatchObject({ status: 'disqualified', disqualifyReason: 'no_budget', contactName: ERASED });
     const events = await eventually(async () => {
       const published = (await svc.published('lead.erased')).filter((e) => [old.id, stale.id, fresh.id, converted.id].includes(e.subject));
@@ -263,8 +304,10 @@ describe("leads: a person's data erased and exported (real Kafka and PostgreSQL)
     expect(assignments.map((a: { kind: string }) => a.kind)).toEqual(['initial', 'manual']);
     expect(assignments[1].reason).toContain(`${p.name} asked for another rep`);
     expect(notes).toEqual([expect.objectContaining({ leadId: id, kind: 'crm.lead.qualified', by: expect.any(String), note: `${p.name} has budget` })]);
+    expect((await trail(id, 'exported')).map((e) => e.actor)).toEqual([admin.sub]);
     const byLead = await svc.as(admin).get(`/api/v1/personal-data/leads?leadId=${id}`).expect(200);
     expect(byLead.body.records.leads.map((l: { id: string }) => l.id)).toEqual([id]);
+    expect((await trail(id, 'exported')).map((e) => e.actor)).toEqual([admin.sub, admin.sub]);
 
     const nobody = await svc.as(admin).get(`/api/v1/personal-data/leads?contactId=${randomUUID()}`).expect(200);
     expect(nobody.body.records).toEqual({ leads: [], followUps: [], touches: [], assignments: [], notes: [] });
