@@ -18,6 +18,7 @@ import { mergeApiDocuments } from './api-merge';
 import { loadServiceConfig, openApiDocument, type ServiceConfig, type SettingsOf, type SettingsSpec } from '@crm/platform';
 import { CLIENT_SCHEMA, clientSchemaSource } from '../libs/api-client/scripts/generate-schema';
 import { AppModule as Analytics } from '../apps/analytics/src/app.module';
+import { analyticsSettings } from '../apps/analytics/src/analytics.settings';
 import { AppModule as Customers } from '../apps/customers/src/app.module';
 import { customersSettings } from '../apps/customers/src/customers.settings';
 import { AppModule as Finance } from '../apps/finance/src/app.module';
@@ -52,7 +53,7 @@ const MODULES: Record<ServiceName, ServiceModule> = {
   orders: withSettings(ordersSettings, (c) => Orders.forRoot(c)),
   inventory: withSettings(inventorySettings, (c) => Inventory.forRoot(c)),
   finance: withSettings(financeSettings, (c) => Finance.forRoot(c)),
-  analytics: withSettings({}, (c) => Analytics.forRoot(c)),
+  analytics: withSettings(analyticsSettings, (c) => Analytics.forRoot(c)),
   customers: withSettings(customersSettings, (c) => Customers.forRoot(c)),
   notifications: withSettings(notificationsSettings, (c) => Notifications.forRoot(c)),
 };

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { createEvent, type EventEnvelope } from '@crm/contracts';
 import { eventually, startTestService, type TestService } from '@crm/testing';
+import { analyticsSettings } from './analytics.settings';
 import { AppModule } from './app.module';
 import { ForecastSnapshotJob } from './forecast/forecast-snapshot.job';
 import { ADMIN, inboxCount } from './testing/analytics-fixtures';
@@ -268,7 +269,7 @@ describe('analytics API: KPIs, rankings, quotas, forecasts, point in time, gauge
   const get = (url: string, who: object = ADMIN) => svc.as(who as never).get(url);
 
   beforeAll(async () => {
-    svc = await startTestService('analytics', (config) => AppModule.forRoot(config));
+    svc = await startTestService('analytics', (config) => AppModule.forRoot(config), { settings: analyticsSettings });
     await svc.publish(...events);
     await eventually(async () => expect(await inboxCount(svc)).toBe(events.length), { timeoutMs: 40_000 });
     await svc

@@ -1,6 +1,7 @@
 import Big from 'big.js';
 import { formatAmount } from '@crm/money';
 import { eventually, startTestService, type TestService } from '@crm/testing';
+import { analyticsSettings } from './analytics.settings';
 import { AppModule } from './app.module';
 import { RebuildService } from './projection/rebuild.service';
 import { ADMIN, consumed, inboxCount, publishMany, snapshotReadModel } from './testing/analytics-fixtures';
@@ -61,7 +62,7 @@ describe('analytics over a generated year of events (real Kafka and PostgreSQL)'
   const payments = year.orders.flatMap((o) => o.payments.map((p) => ({ ...p, order: o })));
 
   beforeAll(async () => {
-    svc = await startTestService('analytics', (config) => AppModule.forRoot(config));
+    svc = await startTestService('analytics', (config) => AppModule.forRoot(config), { settings: analyticsSettings });
     // Dependencies last: payments and orders arrive before the opportunities, leads, items and reps they
     // resolve their dimensions through, the hardest order for the read model.
     const rank = (type: string) => ['crm.payment', 'crm.order', 'crm.opportunity', 'crm.lead', 'crm.item', 'crm.rep'].findIndex((p) => type.startsWith(p));

@@ -1,6 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { AuditModule } from '@crm/audit';
 import { ServicePlatformModule, type ServiceConfig } from '@crm/platform';
 import { AnalyticsModule } from './analytics.module';
+import type { AnalyticsSettings } from './analytics.settings';
 import { migrations } from './migrations';
 
 // The projector re-projects each touched fact once per transaction: bigger batches amortise that (measured
@@ -9,10 +11,14 @@ const ANALYTICS_INBOX = { maxBatchSize: 500 };
 
 @Module({})
 export class AppModule {
-  static forRoot(config: ServiceConfig): DynamicModule {
+  static forRoot(config: ServiceConfig<AnalyticsSettings>): DynamicModule {
     return {
       module: AppModule,
-      imports: [ServicePlatformModule.forRoot({ config, migrations, inbox: ANALYTICS_INBOX, personalData: 'sealed' }), AnalyticsModule.forRoot(config)],
+      imports: [
+        ServicePlatformModule.forRoot({ config, migrations, inbox: ANALYTICS_INBOX, personalData: 'sealed' }),
+        AuditModule.forService('analytics', { retentionDays: config.settings.auditRetentionDays }),
+        AnalyticsModule.forRoot(config),
+      ],
     };
   }
 }

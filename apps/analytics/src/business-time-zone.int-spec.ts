@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createEvent, type EventEnvelope } from '@crm/contracts';
 import { eventually, startTestService, type TestService } from '@crm/testing';
+import { analyticsSettings } from './analytics.settings';
 import { AppModule } from './app.module';
 import { RebuildService } from './projection/rebuild.service';
 import { ADMIN, inboxCount, snapshotReadModel } from './testing/analytics-fixtures';
@@ -134,7 +135,10 @@ describe.each(cases)('totals on both sides of midnight in Beijing, CRM_TIMEZONE 
   const kpi = async (period: string) => (await get(`/api/v1/analytics/kpis?period=${period}&currency=CNY`).expect(200)).body.rows[0];
 
   beforeAll(async () => {
-    svc = await startTestService('analytics', (config) => AppModule.forRoot(config), { env: expected.zone ? { CRM_TIMEZONE: expected.zone } : {} });
+    svc = await startTestService('analytics', (config) => AppModule.forRoot(config), {
+      settings: analyticsSettings,
+      env: expected.zone ? { CRM_TIMEZONE: expected.zone } : {},
+    });
     await svc.publish(...events);
     await eventually(async () => expect(await inboxCount(svc)).toBe(events.length), { timeoutMs: 40_000 });
   }, 60_000);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createEvent, type EventEnvelope } from '@crm/contracts';
 import { eventually, startTestService, type TestService } from '@crm/testing';
+import { analyticsSettings } from './analytics.settings';
 import { AppModule } from './app.module';
 import { RebuildService } from './projection/rebuild.service';
 import { ADMIN, inboxCount, snapshotReadModel } from './testing/analytics-fixtures';
@@ -123,7 +124,7 @@ describe('analytics facts keep their account and contact and follow merges (real
     ]);
 
   beforeAll(async () => {
-    svc = await startTestService('analytics', (config) => AppModule.forRoot(config));
+    svc = await startTestService('analytics', (config) => AppModule.forRoot(config), { settings: analyticsSettings });
   }, 60_000);
   afterAll(() => svc?.close());
 

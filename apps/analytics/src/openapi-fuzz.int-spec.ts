@@ -1,4 +1,5 @@
 import { fuzzService, startTestService, type TestService } from '@crm/testing';
+import { analyticsSettings } from './analytics.settings';
 import { AppModule } from './app.module';
 
 // Issue 9: every operation of the OpenAPI document, 1,000 generated requests each (FUZZ_RUNS to change).
@@ -6,7 +7,7 @@ import { AppModule } from './app.module';
 describe('analytics API under fuzzed input (real PostgreSQL)', () => {
   let svc: TestService;
   beforeAll(async () => {
-    svc = await startTestService('analytics', (config) => AppModule.forRoot(config), { env: { RATE_LIMIT_PER_MINUTE: '0' } });
+    svc = await startTestService('analytics', (config) => AppModule.forRoot(config), { settings: analyticsSettings, env: { RATE_LIMIT_PER_MINUTE: '0' } });
   });
   afterAll(() => svc?.close());
 

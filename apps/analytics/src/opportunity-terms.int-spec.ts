@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createEvent, type EventEnvelope } from '@crm/contracts';
 import { eventually, startTestService, type TestService } from '@crm/testing';
+import { analyticsSettings } from './analytics.settings';
 import { AppModule } from './app.module';
 import { OpportunityTerms1764720000011 } from './migrations/1764720000011-opportunity-terms';
 import { RebuildService } from './projection/rebuild.service';
@@ -90,7 +91,7 @@ describe('analytics follows an opportunity’s edited amount and close date (rea
   ];
 
   beforeAll(async () => {
-    svc = await startTestService('analytics', (config) => AppModule.forRoot(config));
+    svc = await startTestService('analytics', (config) => AppModule.forRoot(config), { settings: analyticsSettings });
   }, 60_000);
   afterAll(() => svc?.close());
 

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { createJsonLogger } from '@crm/observability';
 import { loadServiceConfig } from '@crm/platform';
+import { analyticsSettings } from './analytics.settings';
 import { AppModule } from './app.module';
 import { RebuildService } from './projection/rebuild.service';
 
@@ -13,7 +14,7 @@ import { RebuildService } from './projection/rebuild.service';
  * Running services may stay up; see RebuildService for why that is safe.
  */
 async function main(): Promise<void> {
-  const config = loadServiceConfig('analytics');
+  const config = loadServiceConfig('analytics', process.env, analyticsSettings);
   const logger = createJsonLogger(config.service);
   const app = await NestFactory.createApplicationContext(AppModule.forRoot(config), { logger });
   try {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createEvent, type EventEnvelope } from '@crm/contracts';
 import { personalDataVault, SEALED, sealEvents } from '@crm/privacy';
 import { eventually, startTestService, type TestService } from '@crm/testing';
+import { analyticsSettings } from './analytics.settings';
 import { AppModule } from './app.module';
 import { inboxCount } from './testing/analytics-fixtures';
 import { textDump } from './testing/text-dump';
@@ -53,7 +54,7 @@ describe('analytics reads the personal fields sealed and stores none of them (re
   let svc: TestService;
 
   beforeAll(async () => {
-    svc = await startTestService('analytics', (config) => AppModule.forRoot(config));
+    svc = await startTestService('analytics', (config) => AppModule.forRoot(config), { settings: analyticsSettings });
   }, 60_000);
   afterAll(() => svc?.close());
 

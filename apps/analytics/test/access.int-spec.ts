@@ -11,6 +11,7 @@ import {
   type AccessTable,
   type TestService,
 } from '@crm/testing';
+import { analyticsSettings } from '../src/analytics.settings';
 import { AppModule } from '../src/app.module';
 
 const { Admin, SalesManager: Manager, SalesRep: Rep, Integration } = Role;
@@ -41,6 +42,7 @@ const TABLE: AccessTable = {
   'GET /api/v1/incentive-plans/:period/:team': PEOPLE,
   'GET /api/v1/incentive-plans': PEOPLE,
   'GET /api/v1/incentives': PEOPLE,
+  'GET /api/v1/audit/analytics': [Admin, Manager, Rep],
 };
 
 const admin = { sub: randomUUID(), roles: [Admin] };
@@ -56,7 +58,7 @@ describe('analytics access matrix (OWASP API1/API3/API5)', () => {
   const quotas = () => svc.dataSource.query('SELECT period, rep_id::text, amount::text, version FROM quotas ORDER BY rep_id');
 
   beforeAll(async () => {
-    svc = await startTestService('analytics', (config) => AppModule.forRoot(config));
+    svc = await startTestService('analytics', (config) => AppModule.forRoot(config), { settings: analyticsSettings });
     const now = new Date().toISOString();
     for (const rep of [repA, repB]) {
       const orderId = randomUUID();

@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { AuditModule } from '@crm/audit';
 import { ServicePlatformModule, type ServiceConfig } from '@crm/platform';
 import { ErpModule } from './erp/erp.module';
 import type { FinanceSettings } from './finance.settings';
@@ -17,6 +18,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ServicePlatformModule.forRoot({ config, entities: FINANCE_ENTITIES, migrations }),
+        AuditModule.forService('finance', { retentionDays: config.settings.auditRetentionDays }),
         ErpModule.forRoot(config.settings),
         ReceivablesModule,
         OverdueModule,

@@ -1,10 +1,12 @@
 import { z } from 'zod';
+import { auditSettings } from '@crm/audit';
 import { setting, type SettingsOf } from '@crm/platform';
 
 const positiveInt = (min: number, max: number) => z.coerce.number().int('must be a whole number').min(min).max(max);
 
 /** Finance's own settings, validated with the platform's at boot (a bad value stops it, naming its variable). */
 export const financeSettings = {
+  ...auditSettings,
   /** The ERP receivables are pushed to; unset → finance's own tables are the ledger. */
   erpUrl: setting(
     'FINANCE_ERP_URL',

@@ -20,6 +20,7 @@ const TABLE: AccessTable = {
   'GET /api/v1/receivables/:id': [Admin, Integration, Manager, Rep],
   'POST /api/v1/receivables/:id/payments': [Admin, Integration, Manager],
   'GET /api/v1/personal-data/finance': [Admin], // a person's data export
+  'GET /api/v1/audit/finance': [Admin, Manager, Rep],
 };
 
 const admin = { sub: randomUUID(), roles: [Admin] };

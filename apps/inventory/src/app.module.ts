@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { AuditModule } from '@crm/audit';
 import { ServicePlatformModule, type ServiceConfig } from '@crm/platform';
 import type { ErpConnector } from './erp/erp-connector';
 import { ErpConnectorModule } from './erp/erp.module';
@@ -24,6 +25,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ServicePlatformModule.forRoot({ config, entities, migrations }),
+        AuditModule.forService('inventory', { retentionDays: config.settings.auditRetentionDays }),
         ErpConnectorModule.forRoot(options, connector),
         ItemsModule,
         WarehousesModule,

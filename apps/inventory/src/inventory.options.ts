@@ -1,8 +1,10 @@
 import { z } from 'zod';
+import { auditSettings } from '@crm/audit';
 import { setting, type SettingsOf } from '@crm/platform';
 
 /** Inventory's own settings, validated at boot with the platform's; a bad value stops the boot naming its variable. */
 export const inventorySettings = {
+  ...auditSettings,
   /** Absent: the built-in ledger is the stock of record. */
   erpUrl: setting('INVENTORY_ERP_URL', z.url({ protocol: /^https?$/ }).optional()),
   erpToken: setting('INVENTORY_ERP_TOKEN', z.string().min(1).optional()),

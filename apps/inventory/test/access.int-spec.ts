@@ -25,6 +25,7 @@ const TABLE: AccessTable = {
   'POST /api/v1/stock/receipts': [Admin, Integration, Manager],
   'GET /api/v1/warehouses': EVERYONE,
   'POST /api/v1/warehouses': [Admin, Integration],
+  'GET /api/v1/audit/inventory': PEOPLE,
 };
 
 const admin = { sub: randomUUID(), roles: [Admin] };

@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { AuditModule } from '@crm/audit';
 import { ServicePlatformModule, type ServiceConfig } from '@crm/platform';
 import { EmailModule } from './email/email.module';
 import { EscalationModule } from './escalation/escalation.module';
@@ -22,6 +23,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ServicePlatformModule.forRoot({ config, migrations }),
+        AuditModule.forService('notifications', { retentionDays: config.settings.auditRetentionDays }),
         {
           module: SettingsModule,
           global: true,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { auditSettings } from '@crm/audit';
 import { setting, type SettingsOf } from '@crm/platform';
 
 const ms = (min: number, max: number) => z.coerce.number().int('must be a whole number of milliseconds').min(min).max(max);
@@ -6,6 +7,7 @@ const count = (min: number, max: number) => z.coerce.number().int('must be a who
 
 /** Notifications' own settings, validated with the platform's at boot (a bad value stops it, naming its variable). */
 export const notificationsSettings = {
+  ...auditSettings,
   /** Where email goes: `smtp://host:port` or `smtps://user:pass@host:port`. Locally the project's own mailbox. */
   smtpUrl: setting('SMTP_URL', z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' }).default('smtp://127.0.0.1:2525')),
   /** The sender of every email. */

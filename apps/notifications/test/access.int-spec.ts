@@ -3,7 +3,7 @@ import { ALL_ROLES, Role } from '@crm/http';
 import { checkAccessMatrix, checkUnknownRoutes, OPS_ROUTES, type AccessTable, type TestService } from '@crm/testing';
 import { fanOut, setRecordOwner, startNotifications } from '../src/testing/notifications-fixtures';
 
-const { Admin, SalesManager: Manager, ProductTeam } = Role;
+const { Admin, SalesManager: Manager, SalesRep: Rep, ProductTeam } = Role;
 const EVERYONE = [...ALL_ROLES];
 
 /**
@@ -36,6 +36,7 @@ const TABLE: AccessTable = {
   'DELETE /api/v1/product-routes/:productLine': [Admin],
   'GET /api/v1/recipients': [Admin, Manager],
   'GET /api/v1/personal-data/notifications': [Admin], // a person's data export
+  'GET /api/v1/audit/notifications': [Admin, Manager, Rep], // who changed what (the inbox's read, archive and snooze are left out)
   'PUT /api/v1/recipients/:userId': [Admin],
   'POST /api/v1/webhook-endpoints': EVERYONE,
   'GET /api/v1/webhook-endpoints': EVERYONE,

@@ -1033,6 +1033,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/audit/inventory': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The audit trail of inventory
+     * @description Who changed what in this service, newest first: per record (`recordType`, `recordId`) or per user (`actor`), within `from`/`to`. Admins and sales managers may query either way and read personal values (names, emails, phones, free text) in clear; a sales rep must name one record (`recordId`) and reads personal values masked (`l•••@acme.example`, `•••00`). Once a record is erased, its personal values read `[erased]` for everyone; the entries themselves stay, append-only, for `AUDIT_RETENTION_DAYS`.
+     */
+    get: operations['listInventoryAuditTrail'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/items/{sku}': {
     parameters: {
       query?: never;
@@ -1154,6 +1174,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/audit/finance': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The audit trail of finance
+     * @description Who changed what in this service, newest first: per record (`recordType`, `recordId`) or per user (`actor`), within `from`/`to`. Admins and sales managers may query either way and read personal values (names, emails, phones, free text) in clear; a sales rep must name one record (`recordId`) and reads personal values masked (`l•••@acme.example`, `•••00`). Once a record is erased, its personal values read `[erased]` for everyone; the entries themselves stay, append-only, for `AUDIT_RETENTION_DAYS`.
+     */
+    get: operations['listFinanceAuditTrail'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/receivables': {
     parameters: {
       query?: never;
@@ -1250,6 +1290,26 @@ export interface paths {
     put?: never;
     /** Receive a payment from the ERP (signed) */
     post: operations['receiveErpPaymentWebhook'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/audit/analytics': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The audit trail of analytics
+     * @description Who changed what in this service, newest first: per record (`recordType`, `recordId`) or per user (`actor`), within `from`/`to`. Admins and sales managers may query either way and read personal values (names, emails, phones, free text) in clear; a sales rep must name one record (`recordId`) and reads personal values masked (`l•••@acme.example`, `•••00`). Once a record is erased, its personal values read `[erased]` for everyone; the entries themselves stay, append-only, for `AUDIT_RETENTION_DAYS`.
+     */
+    get: operations['listAnalyticsAuditTrail'];
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -1852,6 +1912,26 @@ export interface paths {
     };
     /** Export customers personal data */
     get: operations['exportCustomersPersonalData'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/audit/notifications': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The audit trail of notifications
+     * @description Who changed what in this service, newest first: per record (`recordType`, `recordId`) or per user (`actor`), within `from`/`to`. Admins and sales managers may query either way and read personal values (names, emails, phones, free text) in clear; a sales rep must name one record (`recordId`) and reads personal values masked (`l•••@acme.example`, `•••00`). Once a record is erased, its personal values read `[erased]` for everyone; the entries themselves stay, append-only, for `AUDIT_RETENTION_DAYS`.
+     */
+    get: operations['listNotificationsAuditTrail'];
     put?: never;
     post?: never;
     delete?: never;
@@ -11761,6 +11841,72 @@ export interface operations {
       503: components['responses']['ServiceUnavailable'];
     };
   };
+  listInventoryAuditTrail: {
+    parameters: {
+      query?: {
+        limit?: number;
+        /** @description Opaque `nextCursor` of the previous page; omit for the first page */
+        cursor?: string;
+        /** @description the kind of record, e.g. contact, lead */
+        recordType?: string;
+        /** @description the record's id */
+        recordId?: string;
+        /** @description the user who made the changes (the token's subject) */
+        actor?: string;
+        /** @description changes at or after this instant */
+        from?: string;
+        /** @description changes before this instant */
+        to?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description With `Accept: text/csv`: every page of this list (same filters, scope and sort) as one streamed CSV file (UTF-8 with BOM, RFC 4180, a header row, nested fields as dotted columns, formula cells prefixed with `'`), at most X-Export-Row-Limit rows; the trailer X-Export-Truncated says whether the cap cut it. */
+      200: {
+        headers: {
+          /** @description CSV only: `attachment; filename="<list>-<UTC time>.csv"` */
+          'Content-Disposition'?: string;
+          /** @description CSV only: the most rows one export holds (CSV_EXPORT_MAX_ROWS) */
+          'X-Export-Row-Limit'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['AuditRecordDto'][];
+            /** @description Pass as `cursor` for the next page; null on the last */
+            nextCursor: string | null;
+          };
+          'text/csv': string;
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager, sales_rep (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager, sales_rep.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
+    };
+  };
   getItem: {
     parameters: {
       query?: never;
@@ -12313,6 +12459,72 @@ export interface operations {
       503: components['responses']['ServiceUnavailable'];
     };
   };
+  listFinanceAuditTrail: {
+    parameters: {
+      query?: {
+        limit?: number;
+        /** @description Opaque `nextCursor` of the previous page; omit for the first page */
+        cursor?: string;
+        /** @description the kind of record, e.g. contact, lead */
+        recordType?: string;
+        /** @description the record's id */
+        recordId?: string;
+        /** @description the user who made the changes (the token's subject) */
+        actor?: string;
+        /** @description changes at or after this instant */
+        from?: string;
+        /** @description changes before this instant */
+        to?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description With `Accept: text/csv`: every page of this list (same filters, scope and sort) as one streamed CSV file (UTF-8 with BOM, RFC 4180, a header row, nested fields as dotted columns, formula cells prefixed with `'`), at most X-Export-Row-Limit rows; the trailer X-Export-Truncated says whether the cap cut it. */
+      200: {
+        headers: {
+          /** @description CSV only: `attachment; filename="<list>-<UTC time>.csv"` */
+          'Content-Disposition'?: string;
+          /** @description CSV only: the most rows one export holds (CSV_EXPORT_MAX_ROWS) */
+          'X-Export-Row-Limit'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['AuditRecordDto'][];
+            /** @description Pass as `cursor` for the next page; null on the last */
+            nextCursor: string | null;
+          };
+          'text/csv': string;
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager, sales_rep (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager, sales_rep.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
+    };
+  };
   listReceivables: {
     parameters: {
       query?: {
@@ -12722,6 +12934,72 @@ export interface operations {
       };
       413: components['responses']['PayloadTooLarge'];
       415: components['responses']['UnsupportedMediaType'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
+    };
+  };
+  listAnalyticsAuditTrail: {
+    parameters: {
+      query?: {
+        limit?: number;
+        /** @description Opaque `nextCursor` of the previous page; omit for the first page */
+        cursor?: string;
+        /** @description the kind of record, e.g. contact, lead */
+        recordType?: string;
+        /** @description the record's id */
+        recordId?: string;
+        /** @description the user who made the changes (the token's subject) */
+        actor?: string;
+        /** @description changes at or after this instant */
+        from?: string;
+        /** @description changes before this instant */
+        to?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description With `Accept: text/csv`: every page of this list (same filters, scope and sort) as one streamed CSV file (UTF-8 with BOM, RFC 4180, a header row, nested fields as dotted columns, formula cells prefixed with `'`), at most X-Export-Row-Limit rows; the trailer X-Export-Truncated says whether the cap cut it. */
+      200: {
+        headers: {
+          /** @description CSV only: `attachment; filename="<list>-<UTC time>.csv"` */
+          'Content-Disposition'?: string;
+          /** @description CSV only: the most rows one export holds (CSV_EXPORT_MAX_ROWS) */
+          'X-Export-Row-Limit'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['AuditRecordDto'][];
+            /** @description Pass as `cursor` for the next page; null on the last */
+            nextCursor: string | null;
+          };
+          'text/csv': string;
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager, sales_rep (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager, sales_rep.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       429: components['responses']['TooManyRequests'];
       503: components['responses']['ServiceUnavailable'];
     };
@@ -15140,6 +15418,72 @@ export interface operations {
            *       "title": "Forbidden",
            *       "status": 403,
            *       "detail": "This action needs one of the roles: admin.",
+           *       "code": "FORBIDDEN",
+           *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
+    };
+  };
+  listNotificationsAuditTrail: {
+    parameters: {
+      query?: {
+        limit?: number;
+        /** @description Opaque `nextCursor` of the previous page; omit for the first page */
+        cursor?: string;
+        /** @description the kind of record, e.g. contact, lead */
+        recordType?: string;
+        /** @description the record's id */
+        recordId?: string;
+        /** @description the user who made the changes (the token's subject) */
+        actor?: string;
+        /** @description changes at or after this instant */
+        from?: string;
+        /** @description changes before this instant */
+        to?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description With `Accept: text/csv`: every page of this list (same filters, scope and sort) as one streamed CSV file (UTF-8 with BOM, RFC 4180, a header row, nested fields as dotted columns, formula cells prefixed with `'`), at most X-Export-Row-Limit rows; the trailer X-Export-Truncated says whether the cap cut it. */
+      200: {
+        headers: {
+          /** @description CSV only: `attachment; filename="<list>-<UTC time>.csv"` */
+          'Content-Disposition'?: string;
+          /** @description CSV only: the most rows one export holds (CSV_EXPORT_MAX_ROWS) */
+          'X-Export-Row-Limit'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['AuditRecordDto'][];
+            /** @description Pass as `cursor` for the next page; null on the last */
+            nextCursor: string | null;
+          };
+          'text/csv': string;
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Not one of the roles admin, sales_manager, sales_rep (FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:crm:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This action needs one of the roles: admin, sales_manager, sales_rep.",
            *       "code": "FORBIDDEN",
            *       "correlationId": "5f0c7f0e-4a57-4c4b-9d1d-2a4f0c1b9e77"
            *     }

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Cron, CronExpression } from '@nestjs/schedule';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { AuditTrail } from '@crm/audit';
 import { BusinessCalendar } from '@crm/calendar';
 import { Role } from '@crm/http';
 import { inTransaction } from '@crm/persistence';
@@ -28,6 +29,7 @@ export class ForecastSnapshotJob {
     private readonly snapshots: ForecastSnapshotsRepository,
     private readonly reports: ReportRepository,
     private readonly calendar: BusinessCalendar,
+    private readonly audit: AuditTrail,
   ) {}
 
   @Cron(CronExpression.EVERY_DAY_AT_1AM, { name: 'analytics-forecast-snapshot' })
@@ -45,7 +47,7 @@ export class ForecastSnapshotJob {
    * stored (0 if another run had).
    */
   snapshot(now = new Date()): Promise<number> {
-    return this.store(this.calendar.periodStartOf(now, 'month'), true);
+    return this.store(this.calendar.periodStartOf(now, 'month'), 'daily');
   }
 
   /**
@@ -55,11 +57,13 @@ export class ForecastSnapshotJob {
    */
   async backfill(from: string, to: string): Promise<number> {
     let stored = 0;
-    for (let month = `${from}-01`; month <= `${to}-01`; month = addMonths(month, 1)) stored += await this.store(month, false);
+    for (let month = `${from}-01`; month <= `${to}-01`; month = addMonths(month, 1)) stored += await this.store(month, 'backfill');
     return stored;
   }
 
-  private async store(madeMonth: string, withPipeline: boolean): Promise<number> {
+  /** A backfill (through the API) is audited per month; the daily run is the service's own. */
+  private async store(madeMonth: string, run: 'daily' | 'backfill'): Promise<number> {
+    const withPipeline = run === 'daily';
     const historyEnd = addMonths(madeMonth, -1).slice(0, 7);
     return inTransaction(this.dataSource, async (m) => {
       if (!(await this.snapshots.tryLock(m))) return 0;
@@ -78,6 +82,10 @@ export class ForecastSnapshotJob {
           rows.push(...values('pipeline_weighted').map((pt) => ({ method: 'pipeline_weighted', target: pt.x, value: pt.y, lower: null, upper: null })));
         }
         stored += await this.snapshots.insert(m, madeMonth, currency, rows);
+      }
+      if (run === 'backfill' && stored) {
+        const changes = [{ field: 'stored', old: null, new: stored, personal: false }];
+        await this.audit.record(m, { recordType: 'forecast_snapshot', recordId: madeMonth.slice(0, 7), action: 'backfilled', changes });
       }
       return stored;
     });

@@ -44,9 +44,9 @@ export class IncentivePlansRepository {
   }
 
   /** The plan under a row lock, for a write that depends on its version. */
-  async lock(m: EntityManager, period: string, team: string): Promise<{ version: number } | undefined> {
-    const [row]: { version: number }[] = await m.query('SELECT version FROM incentive_plans WHERE period = $1 AND team = $2 FOR UPDATE', [period, team]);
-    return row;
+  async lock(m: EntityManager, period: string, team: string): Promise<IncentivePlan | undefined> {
+    const [row]: PlanRow[] = await m.query(`SELECT ${COLUMNS} FROM incentive_plans WHERE period = $1 AND team = $2 FOR UPDATE`, [period, team]);
+    return row && plan(row);
   }
 
   async insert(m: EntityManager, period: string, team: string, terms: PlanTerms, by: string): Promise<IncentivePlan> {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createEvent, type EventEnvelope } from '@crm/contracts';
 import { eventually, startTestService, type TestService } from '@crm/testing';
+import { analyticsSettings } from '../analytics.settings';
 import { AppModule } from '../app.module';
 import { ADMIN, inboxCount } from '../testing/analytics-fixtures';
 
@@ -151,7 +152,7 @@ describe('analytics: lead conversion rate and incentive plans (real Kafka and Po
   };
 
   beforeAll(async () => {
-    svc = await startTestService('analytics', (config) => AppModule.forRoot(config));
+    svc = await startTestService('analytics', (config) => AppModule.forRoot(config), { settings: analyticsSettings });
     await svc.publish(...events);
     await eventually(async () => expect(await inboxCount(svc)).toBe(events.length), { timeoutMs: 40_000 });
     for (const [rep, amount] of [

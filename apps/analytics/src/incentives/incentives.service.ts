@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { AuditTrail } from '@crm/audit';
 import { DomainError } from '@crm/domain';
 import { accessScope, type AccessScope, type AuthUser } from '@crm/http';
 import { inTransaction } from '@crm/persistence';
+import { planChanges, planId } from '../audit/analytics-audit';
 import { periodError } from '../quotas/quotas.service';
 import { KpiService } from '../reporting/kpi.service';
 import { ReportRepository } from '../reporting/report.repository';
@@ -29,6 +31,7 @@ export class IncentivesService {
     private readonly plans: IncentivePlansRepository,
     private readonly kpis: KpiService,
     private readonly reports: ReportRepository,
+    private readonly audit: AuditTrail,
   ) {}
 
   /** Creates the team's plan for the period, or replaces it at the version the caller read. Admins: any team; managers: their own. */
@@ -40,8 +43,12 @@ export class IncentivesService {
     }
     checkPlanTerms(terms);
     return inTransaction(this.dataSource, async (m) => {
-      const write = decidePlanWrite(await this.plans.lock(m, period, team), expected, `${period} / ${team}`);
-      return write === 'insert' ? this.plans.insert(m, period, team, terms, user.sub) : this.plans.update(m, period, team, terms, user.sub);
+      const before = await this.plans.lock(m, period, team);
+      const write = decidePlanWrite(before, expected, `${period} / ${team}`);
+      const saved = write === 'insert' ? await this.plans.insert(m, period, team, terms, user.sub) : await this.plans.update(m, period, team, terms, user.sub);
+      const action = write === 'insert' ? 'created' : 'updated';
+      await this.audit.record(m, { recordType: 'incentive_plan', recordId: planId(period, team), action, changes: planChanges(before, saved) });
+      return saved;
     });
   }
 
@@ -54,6 +61,7 @@ export class IncentivesService {
       if (!current) throw notFound(period, team);
       decidePlanWrite(current, expected, `${period} / ${team}`);
       await this.plans.remove(m, period, team);
+      await this.audit.record(m, { recordType: 'incentive_plan', recordId: planId(period, team), action: 'deleted', changes: planChanges(current, null) });
     });
   }
 

@@ -1,3 +1,4 @@
+import { auditTrailMigration } from '@crm/audit';
 import { CreateIdempotencyKeys1764201600001 } from '@crm/http';
 import { CreateMessagingTables1764201600000 } from '@crm/messaging';
 import { CreateAnalytics1764288000000 } from './1764288000000-create-analytics';
@@ -15,4 +16,5 @@ export const migrations = [
   OpportunityTerms1764720000011,
   IncentivePlans1764979200000,
   FactCustomerRefs1765152000000,
+  auditTrailMigration(1766102400063),
 ];

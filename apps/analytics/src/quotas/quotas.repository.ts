@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import type { AccessScope } from '@crm/http';
 
 /** A row of quotas, as read (ids and amounts as text). */
@@ -25,9 +25,18 @@ export class QuotasRepository {
     return rep;
   }
 
+  /** The rep's quota for the period under a row lock, as it is before a change; undefined when there is none. */
+  async lock(m: EntityManager, period: string, repId: string): Promise<QuotaRow | undefined> {
+    const [row]: QuotaRow[] = await m.query(
+      `SELECT period, rep_id::text, amount::text, currency, version, updated_by, updated_at FROM quotas WHERE period = $1 AND rep_id = $2 FOR UPDATE`,
+      [period, repId],
+    );
+    return row;
+  }
+
   /** Creates or replaces the rep's quota for the period (a replacement bumps the version). */
-  async put(period: string, repId: string, amount: string, currency: string, by: string): Promise<QuotaRow> {
-    const [row]: QuotaRow[] = await this.dataSource.query(
+  async put(m: EntityManager, period: string, repId: string, amount: string, currency: string, by: string): Promise<QuotaRow> {
+    const [row]: QuotaRow[] = await m.query(
       `INSERT INTO quotas (period, rep_id, amount, currency, updated_by) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (period, rep_id) DO UPDATE SET amount = EXCLUDED.amount, currency = EXCLUDED.currency, updated_by = EXCLUDED.updated_by,
          updated_at = now(), version = quotas.version + 1

@@ -1,8 +1,13 @@
 import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AuditTrail } from '@crm/audit';
 import { BusinessCalendar } from '@crm/calendar';
 import { DomainError } from '@crm/domain';
 import { accessScope, type AuthUser } from '@crm/http';
 import { formatAmount } from '@crm/money';
+import { inTransaction } from '@crm/persistence';
+import { quotaChanges, quotaId } from '../audit/analytics-audit';
 import { isPeriod, parsePeriod } from '../reporting/stats.domain';
 import type { PutQuotaDto, QuotaView } from './quotas.dto';
 import { QuotasRepository, type QuotaRow } from './quotas.repository';
@@ -26,8 +31,10 @@ export const periodError = (field = 'period') =>
 @Injectable()
 export class QuotasService {
   constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly quotas: QuotasRepository,
     private readonly calendar: BusinessCalendar,
+    private readonly audit: AuditTrail,
   ) {}
 
   /** Sets a rep's quota for a period (creates or replaces it). A manager sets quotas for the reps of their team only. */
@@ -40,7 +47,19 @@ export class QuotasService {
         throw DomainError.forbidden('You can set quotas only for the reps of your team.', 'REP_NOT_IN_TEAM');
       }
     }
-    return view(await this.quotas.put(period, repId, dto.amount, dto.currency, user.sub), this.calendar);
+    const saved = await inTransaction(this.dataSource, async (m) => {
+      const before = await this.quotas.lock(m, period, repId);
+      const after = await this.quotas.put(m, period, repId, dto.amount, dto.currency, user.sub);
+      const [old, next] = [before && { ...before, amount: formatAmount(before.amount) }, { ...after, amount: formatAmount(after.amount) }];
+      await this.audit.record(m, {
+        recordType: 'quota',
+        recordId: quotaId(period, repId),
+        action: before ? 'updated' : 'created',
+        changes: quotaChanges(old, next),
+      });
+      return after;
+    });
+    return view(saved, this.calendar);
   }
 
   async list(period: string, user: AuthUser): Promise<{ rows: QuotaView[] }> {

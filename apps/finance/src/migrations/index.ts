@@ -1,3 +1,4 @@
+import { auditTrailMigration } from '@crm/audit';
 import { CreateIdempotencyKeys1764201600001, CreateWebhookReceipts1764460800000 } from '@crm/http';
 import { CreateMessagingTables1764201600000 } from '@crm/messaging';
 import { CreateReceivables1764288000000 } from './1764288000000-create-receivables';
@@ -10,4 +11,5 @@ export const migrations = [
   CreateReceivables1764288000000,
   CreateWebhookReceipts1764460800000,
   ReceivableCustomerRefs1765152000000,
+  auditTrailMigration(1766102400061),
 ];

@@ -3,8 +3,8 @@ import { ERASED } from '@crm/privacy';
 /** What finance holds of a person: the customer name copied from the order, and payers' bank references. */
 export interface PersonRows {
   receivables: { id: string; customerName: string }[];
-  payments: { id: string; reference: string | null }[];
-  creditNotes: { id: string; reason: string }[];
+  payments: { id: string; receivableId: string; reference: string | null }[];
+  creditNotes: { id: string; receivableId: string; reason: string }[];
 }
 
 export interface Scrub {

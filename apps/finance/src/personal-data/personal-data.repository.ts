@@ -26,8 +26,8 @@ export class PersonalDataRepository {
     );
     const ids = receivables.map((r) => r.id);
     const [payments, creditNotes] = await Promise.all([
-      m.query('SELECT id, reference FROM payments WHERE receivable_id = ANY($1::uuid[]) ORDER BY id FOR UPDATE', [ids]),
-      m.query('SELECT id, reason FROM credit_notes WHERE receivable_id = ANY($1::uuid[]) ORDER BY id FOR UPDATE', [ids]),
+      m.query('SELECT id, receivable_id AS "receivableId", reference FROM payments WHERE receivable_id = ANY($1::uuid[]) ORDER BY id FOR UPDATE', [ids]),
+      m.query('SELECT id, receivable_id AS "receivableId", reason FROM credit_notes WHERE receivable_id = ANY($1::uuid[]) ORDER BY id FOR UPDATE', [ids]),
     ]);
     return { receivables, payments, creditNotes };
   }

@@ -2,10 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
+import { AuditTrail } from '@crm/audit';
 import { BusinessCalendar } from '@crm/calendar';
 import { ErpRejectedError } from '@crm/erp-client';
 import type { AuthUser, Page } from '@crm/http';
+import { formatAmount } from '@crm/money';
 import { inTransaction, loadDecideSave } from '@crm/persistence';
+import { paymentChanges, receivablePaidChanges } from '../audit/finance-audit';
 import { FINANCE_ERP_CONNECTOR, type FinanceErpConnector } from '../erp/finance-erp.connector';
 import { FinanceMetrics } from './finance-metrics';
 import { decidePayment, notFound, paymentReceivedAt } from './receivable-commands.domain';
@@ -22,6 +25,7 @@ export class ReceivablesService {
     private readonly metrics: FinanceMetrics,
     @Inject(FINANCE_ERP_CONNECTOR) private readonly erp: FinanceErpConnector,
     private readonly calendar: BusinessCalendar,
+    private readonly audit: AuditTrail,
   ) {}
 
   async list(query: ListReceivablesQueryDto, user: AuthUser): Promise<Page<ReceivableView>> {
@@ -64,7 +68,13 @@ export class ReceivablesService {
         notFound: () => notFound('Receivable'),
         decide: (target) => decidePayment(target, cmd),
         save: async (tx, target, changes) => {
+          const before = { paid: formatAmount(target.receivable.paid), status: target.receivable.status };
           const { payment, receivable } = await this.receivables.savePayment(tx, target, changes);
+          // The ERP's webhook carries no user token: the payment is the ERP's (user.sub).
+          const who = { actor: user.sub, keyRecordId: receivable.id };
+          await this.audit.record(tx, { ...who, recordType: 'payment', recordId: payment.id, action: 'created', changes: paymentChanges(payment) });
+          const paid = receivablePaidChanges(before, receivable);
+          await this.audit.record(tx, { ...who, recordType: 'receivable', recordId: receivable.id, action: 'payment_recorded', changes: paid });
           if (!fromErp) await this.pushPayment(erpPaymentOf(payment, receivable));
           return { payment: paymentView(payment), receivable: receivableView(receivable, new Date(), this.calendar.zone) };
         },

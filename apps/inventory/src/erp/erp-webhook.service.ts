@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { AuditTrail } from '@crm/audit';
 import { inTransaction, loadDecideSave } from '@crm/persistence';
+import { stockAction, stockChanges, stockLevelId } from '../audit/inventory-audit';
 import { itemNotFound } from '../items/items.domain';
 import { InventoryMetrics } from '../stock/inventory-metrics';
 import { OrderStockService } from '../stock/order-stock.service';
@@ -16,6 +18,7 @@ export class ErpWebhookService {
     private readonly stock: ErpStockRepository,
     private readonly metrics: InventoryMetrics,
     private readonly orderStock: OrderStockService,
+    private readonly audit: AuditTrail,
   ) {}
 
   async apply(dto: ErpStockEventDto): Promise<ErpStockEventResultDto> {
@@ -26,8 +29,17 @@ export class ErpWebhookService {
         load: (tx) => this.stock.loadTarget(tx, dto.sku, dto.warehouseId),
         notFound: () => itemNotFound(dto.sku),
         decide: (target) => decideErpStockEvent(target, { ...dto, now: new Date() }),
-        save: async (tx, _target, changes) => {
+        save: async (tx, target, changes) => {
           await this.stock.save(tx, changes);
+          // The ERP signs the request; no user token names who.
+          const [level, movement] = [changes.levels[0], changes.movements[0]];
+          await this.audit.record(tx, {
+            recordType: 'stock_level',
+            recordId: stockLevelId(dto.sku, dto.warehouseId),
+            action: stockAction(movement.reason),
+            changes: stockChanges(target.level!, level, movement),
+            actor: 'erp',
+          });
           return changes;
         },
       });

@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { AuditTrail } from '@crm/audit';
 import type { Page } from '@crm/http';
 import { inTransaction, loadDecideSave } from '@crm/persistence';
+import { itemChanges } from '../audit/inventory-audit';
 import { decideUpsert, itemFields, itemNotFound, type Item } from './items.domain';
 import type { ItemDto, ItemWithStockDto, ListItemsQueryDto, UpsertItemDto } from './items.dto';
 import { ItemsRepository } from './items.repository';
@@ -22,6 +24,7 @@ export class ItemsService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly items: ItemsRepository,
+    private readonly audit: AuditTrail,
   ) {}
 
   /**
@@ -36,7 +39,12 @@ export class ItemsService {
         notFound: () => itemNotFound(sku),
         expectedVersion,
         decide: (state) => decideUpsert(state, cmd),
-        save: async (tx, state, { update }) => ({ item: toItemDto(update ? await this.items.save(tx, update) : state.item), created: state.created }),
+        save: async (tx, state, { update }) => {
+          const item = update ? await this.items.save(tx, update) : state.item;
+          const [action, changes] = state.created ? ['created', itemChanges(null, item)] : ['updated', itemChanges(state.item, item)];
+          await this.audit.record(tx, { recordType: 'item', recordId: sku, action, changes });
+          return { item: toItemDto(item), created: state.created };
+        },
       }),
     );
   }

@@ -1,3 +1,4 @@
+import { auditTrailMigration } from '@crm/audit';
 import { CreateIdempotencyKeys1764201600001, CreateWebhookReceipts1764460800000 } from '@crm/http';
 import { CreateMessagingTables1764201600000 } from '@crm/messaging';
 import { CreateInventoryTables1764288000000 } from './1764288000000-create-inventory-tables';
@@ -12,4 +13,5 @@ export const migrations = [
   CreateBackorders1764374400000,
   CreateWebhookReceipts1764460800000,
   ErpRefusalCompensation1764720000000,
+  auditTrailMigration(1766102400060),
 ];

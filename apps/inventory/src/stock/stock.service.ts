@@ -1,7 +1,9 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { AuditTrail } from '@crm/audit';
 import type { Page } from '@crm/http';
 import { inTransaction, loadDecideSave } from '@crm/persistence';
+import { stockAction, stockChanges, stockLevelId } from '../audit/inventory-audit';
 import { ERP_CONNECTOR, type ErpConnector } from '../erp/erp-connector';
 import { itemNotFound } from '../items/items.domain';
 import { InventoryMetrics } from './inventory-metrics';
@@ -17,6 +19,7 @@ export class StockService {
     private readonly stock: StockRepository,
     private readonly metrics: InventoryMetrics,
     private readonly orderStock: OrderStockService,
+    private readonly audit: AuditTrail,
     @Optional() @Inject(ERP_CONNECTOR) private readonly erp: ErpConnector | null = null,
   ) {}
 
@@ -30,11 +33,16 @@ export class StockService {
         load: (tx) => this.stock.loadReceiptTarget(tx, dto.sku, dto.warehouseId),
         notFound: () => itemNotFound(dto.sku),
         decide: (target) => decideReceipt(target, cmd),
-        save: async (tx, _target, changes) => ({
-          movementId: await this.stock.saveReceipt(tx, changes),
-          onHand: changes.level.onHand,
-          lowAlerts: changes.lowAlerts,
-        }),
+        save: async (tx, target, changes) => {
+          const movementId = await this.stock.saveReceipt(tx, changes);
+          await this.audit.record(tx, {
+            recordType: 'stock_level',
+            recordId: stockLevelId(dto.sku, dto.warehouseId),
+            action: stockAction(changes.movement.reason),
+            changes: stockChanges(target.level!, changes.level, changes.movement),
+          });
+          return { movementId, onHand: changes.level.onHand, lowAlerts: changes.lowAlerts };
+        },
       }),
     );
     if (lowAlerts) this.metrics.lowStockAlerts.inc(lowAlerts);

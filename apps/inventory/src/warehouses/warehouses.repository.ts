@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { paginate, type Page, type PageQueryDto } from '@crm/http';
 import type { NewWarehouse } from './warehouses.domain';
 import { WarehouseEntity } from './warehouse.entity';
@@ -9,12 +9,13 @@ export class WarehousesRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   /** Stores a new warehouse; null when the id is taken (by an earlier or a concurrent create). */
-  async insert(warehouse: NewWarehouse): Promise<WarehouseEntity | null> {
-    const inserted: unknown[] = await this.dataSource.query(
-      'INSERT INTO warehouses (id, name, priority) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING RETURNING id',
-      [warehouse.id, warehouse.name, warehouse.priority],
-    );
-    return inserted.length ? this.dataSource.getRepository(WarehouseEntity).findOneByOrFail({ id: warehouse.id }) : null;
+  async insert(m: EntityManager, warehouse: NewWarehouse): Promise<WarehouseEntity | null> {
+    const inserted: unknown[] = await m.query('INSERT INTO warehouses (id, name, priority) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING RETURNING id', [
+      warehouse.id,
+      warehouse.name,
+      warehouse.priority,
+    ]);
+    return inserted.length ? m.getRepository(WarehouseEntity).findOneByOrFail({ id: warehouse.id }) : null;
   }
 
   list(query: PageQueryDto): Promise<Page<WarehouseEntity>> {

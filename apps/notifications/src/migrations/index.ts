@@ -1,3 +1,4 @@
+import { auditTrailMigration } from '@crm/audit';
 import { CreateIdempotencyKeys1764201600001 } from '@crm/http';
 import { CreateMessagingTables1764201600000 } from '@crm/messaging';
 import { CreateNotifications1765584000000 } from './1765584000000-create-notifications';
@@ -11,4 +12,5 @@ export const migrations = [
   CreateNotifications1765584000000,
   HandOver1765756800004,
   RecordPeople1766102400030,
+  auditTrailMigration(1766102400062),
 ];

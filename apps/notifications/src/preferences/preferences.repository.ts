@@ -19,8 +19,8 @@ export class PreferencesRepository {
     return new Set(rows.filter((r) => r.critical).map((r) => r.type));
   }
 
-  choices(userId: string): Promise<PreferenceItem[]> {
-    return this.dataSource.query('SELECT type, channel, enabled FROM preferences WHERE user_id = $1', [userId]);
+  choices(userId: string, m: EntityManager = this.dataSource.manager): Promise<PreferenceItem[]> {
+    return m.query('SELECT type, channel, enabled FROM preferences WHERE user_id = $1', [userId]);
   }
 
   async save(m: EntityManager, userId: string, items: PreferenceItem[]): Promise<void> {

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { AuditTrail } from '@crm/audit';
 import { inTransaction } from '@crm/persistence';
+import { preferenceChanges } from '../audit/notifications-audit';
 import { decidePreferences, preferenceMatrix, type PreferenceCell, type PreferenceItem } from './preferences.domain';
 import { PreferencesRepository } from './preferences.repository';
 
@@ -10,6 +12,7 @@ export class PreferencesService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly repo: PreferencesRepository,
+    private readonly audit: AuditTrail,
   ) {}
 
   async matrix(userId: string): Promise<{ items: PreferenceCell[] }> {
@@ -20,7 +23,10 @@ export class PreferencesService {
   /** All or nothing: one refused item stores none of them. Answers the new matrix. */
   async change(userId: string, items: PreferenceItem[]): Promise<{ items: PreferenceCell[] }> {
     await inTransaction(this.dataSource, async (m) => {
-      await this.repo.save(m, userId, decidePreferences(items, await this.repo.lockCriticalTypes(m)));
+      const chosen = decidePreferences(items, await this.repo.lockCriticalTypes(m));
+      const before = await this.repo.choices(userId, m);
+      await this.repo.save(m, userId, chosen);
+      await this.audit.record(m, { recordType: 'preferences', recordId: userId, action: 'updated', changes: preferenceChanges(before, chosen) });
     });
     return this.matrix(userId);
   }

@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import { AuditTrail } from '@crm/audit';
 import { BusinessCalendar } from '@crm/calendar';
 import { DomainError } from '@crm/domain';
 import { decodeCursor, encodeCursor, type AuthUser, type Page } from '@crm/http';
 import { inTransaction } from '@crm/persistence';
+import { recipientChanges } from '../audit/notifications-audit';
 import { decideCreateOrReplace } from '../common/replace.domain';
 import {
   decideDirectoryEntry,
@@ -34,6 +36,7 @@ export class RecipientsService {
     private readonly dataSource: DataSource,
     private readonly repo: RecipientsRepository,
     private readonly calendar: BusinessCalendar,
+    private readonly audit: AuditTrail,
   ) {}
 
   async ownSettings(user: AuthUser, acceptLanguage: string | undefined) {
@@ -48,6 +51,7 @@ export class RecipientsService {
       const decision = decideCreateOrReplace('settings of', user.sub, current, expectedVersion);
       const next = decideOwnSettings(current, user.sub, settings);
       const saved = decision === 'create' ? await this.repo.insert(m, next) : await this.repo.replace(m, next);
+      await this.recordChange(m, user.sub, decision, current, saved);
       return { settings: settingsOf(saved), created: decision === 'create' };
     });
   }
@@ -65,8 +69,16 @@ export class RecipientsService {
       const current = await this.repo.lock(m, userId);
       const decision = decideCreateOrReplace('recipient', userId, current, expectedVersion);
       const next = decideDirectoryEntry(current, userId, entry);
-      return { recipient: decision === 'create' ? await this.repo.insert(m, next) : await this.repo.replace(m, next), created: decision === 'create' };
+      const saved = decision === 'create' ? await this.repo.insert(m, next) : await this.repo.replace(m, next);
+      await this.recordChange(m, userId, decision, current, saved);
+      return { recipient: saved, created: decision === 'create' };
     });
+  }
+
+  /** The directory entry and a user's own settings are one row: one record in the trail, its name and email sealed. */
+  private recordChange(m: EntityManager, userId: string, decision: 'create' | 'replace', before: StoredRecipient | undefined, after: StoredRecipient) {
+    const action = decision === 'create' ? 'created' : 'updated';
+    return this.audit.record(m, { recordType: 'recipient', recordId: userId, action, changes: recipientChanges(before, after) });
   }
 }
 

@@ -74,9 +74,17 @@ export class RulesRepository {
     return this.dataSource.query(`SELECT product_line AS "productLine", team, updated_at AS "updatedAt" FROM product_routes ORDER BY product_line`);
   }
 
-  async putProductRoute(productLine: string, team: string): Promise<{ route: ProductRoute; created: boolean }> {
+  async lockProductRoute(m: EntityManager, productLine: string): Promise<ProductRoute | undefined> {
+    const [row] = await m.query(
+      `SELECT product_line AS "productLine", team, updated_at AS "updatedAt" FROM product_routes WHERE product_line = $1 FOR UPDATE`,
+      [productLine],
+    );
+    return row;
+  }
+
+  async putProductRoute(m: EntityManager, productLine: string, team: string): Promise<{ route: ProductRoute; created: boolean }> {
     // xmax = 0 only on a row this statement inserted: tells a create (201) from a replace (200).
-    const [row] = await this.dataSource.query(
+    const [row] = await m.query(
       `INSERT INTO product_routes (product_line, team) VALUES ($1, $2)
        ON CONFLICT (product_line) DO UPDATE SET team = EXCLUDED.team, updated_at = now()
        RETURNING product_line AS "productLine", team, updated_at AS "updatedAt", (xmax = 0) AS created`,
@@ -87,8 +95,8 @@ export class RulesRepository {
   }
 
   /** True when there was a route to delete. */
-  async deleteProductRoute(productLine: string): Promise<boolean> {
-    const [, count] = await this.dataSource.query('DELETE FROM product_routes WHERE product_line = $1', [productLine]);
+  async deleteProductRoute(m: EntityManager, productLine: string): Promise<boolean> {
+    const [, count] = await m.query('DELETE FROM product_routes WHERE product_line = $1', [productLine]);
     return count > 0;
   }
 }

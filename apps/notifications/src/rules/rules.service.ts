@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { AuditTrail } from '@crm/audit';
 import { DomainError } from '@crm/domain';
 import { inTransaction, loadDecideSave } from '@crm/persistence';
+import { routeChanges, ruleChanges, typeChanges } from '../audit/notifications-audit';
 import { decideCreateOrReplace } from '../common/replace.domain';
 import { decideTypeEdit, knownEventTypes, typeView, validateRule, type RuleInput, type StoredRule } from './rules.domain';
 import { RulesRepository } from './rules.repository';
@@ -12,6 +14,7 @@ export class RulesService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly repo: RulesRepository,
+    private readonly audit: AuditTrail,
   ) {}
 
   async listRules() {
@@ -24,8 +27,10 @@ export class RulesService {
     return inTransaction(this.dataSource, async (m) => {
       const current = await this.repo.lockRule(m, id);
       const decision = decideCreateOrReplace('notification rule', id, current, expectedVersion);
-      if (decision === 'create') return { rule: await this.repo.insertRule(m, id, rule), created: true };
-      return { rule: await this.repo.replaceRule(m, id, rule), created: false };
+      const saved = decision === 'create' ? await this.repo.insertRule(m, id, rule) : await this.repo.replaceRule(m, id, rule);
+      const action = decision === 'create' ? 'created' : 'updated';
+      await this.audit.record(m, { recordType: 'notification_rule', recordId: id, action, changes: ruleChanges(current, saved) });
+      return { rule: saved, created: decision === 'create' };
     });
   }
 
@@ -36,7 +41,10 @@ export class RulesService {
         notFound: () => DomainError.notFound('notification rule', id),
         expectedVersion,
         decide: () => ({ changes: null, events: [] }),
-        save: (tx) => this.repo.deleteRule(tx, id),
+        save: async (tx, current) => {
+          await this.repo.deleteRule(tx, id);
+          await this.audit.record(tx, { recordType: 'notification_rule', recordId: id, action: 'deleted', changes: ruleChanges(current, null) });
+        },
       }),
     );
   }
@@ -52,7 +60,11 @@ export class RulesService {
         notFound: () => DomainError.notFound('notification type', type),
         expectedVersion,
         decide: (current) => ({ changes: decideTypeEdit(current, edit), events: [] }),
-        save: async (tx, _current, next) => typeView(await this.repo.saveType(tx, next)),
+        save: async (tx, current, next) => {
+          const saved = await this.repo.saveType(tx, next);
+          await this.audit.record(tx, { recordType: 'notification_type', recordId: type, action: 'updated', changes: typeChanges(current, saved) });
+          return typeView(saved);
+        },
       }),
     );
   }
@@ -62,10 +74,21 @@ export class RulesService {
   }
 
   putProductRoute(productLine: string, team: string) {
-    return this.repo.putProductRoute(productLine, team);
+    return inTransaction(this.dataSource, async (m) => {
+      const before = await this.repo.lockProductRoute(m, productLine);
+      const put = await this.repo.putProductRoute(m, productLine, team);
+      const action = put.created ? 'created' : 'updated';
+      await this.audit.record(m, { recordType: 'product_route', recordId: productLine, action, changes: routeChanges(before, put.route) });
+      return put;
+    });
   }
 
-  async deleteProductRoute(productLine: string): Promise<void> {
-    if (!(await this.repo.deleteProductRoute(productLine))) throw DomainError.notFound('product route', productLine);
+  deleteProductRoute(productLine: string): Promise<void> {
+    return inTransaction(this.dataSource, async (m) => {
+      const before = await this.repo.lockProductRoute(m, productLine);
+      if (!before) throw DomainError.notFound('product route', productLine);
+      await this.repo.deleteProductRoute(m, productLine);
+      await this.audit.record(m, { recordType: 'product_route', recordId: productLine, action: 'deleted', changes: routeChanges(before, null) });
+    });
   }
 }

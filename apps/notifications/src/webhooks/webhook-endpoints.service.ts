@@ -1,9 +1,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { AuditTrail } from '@crm/audit';
 import { DomainError } from '@crm/domain';
 import type { AuthUser, Page } from '@crm/http';
 import { inTransaction, loadDecideSave } from '@crm/persistence';
+import { endpointChanges } from '../audit/notifications-audit';
 import { NOTIFICATIONS_SETTINGS, type NotificationsSettings } from '../notifications.settings';
 import { checkReplay } from './webhook-delivery.domain';
 import {
@@ -34,6 +36,7 @@ export class WebhookEndpointsService {
     private readonly endpoints: WebhookEndpointsRepository,
     @Inject(NOTIFICATIONS_SETTINGS) private readonly settings: NotificationsSettings,
     @Inject(WEBHOOKS_PRODUCTION) private readonly production: boolean,
+    private readonly audit: AuditTrail,
   ) {}
 
   /** The secret is in this answer and the rotation's, never in a read. */
@@ -43,6 +46,7 @@ export class WebhookEndpointsService {
       const secret = newSecret(randomBytes(SECRET_BYTES));
       const endpoint = decideCreate(input, user, { id: randomUUID(), secret, now, production: this.production });
       await this.endpoints.insert(m, endpoint);
+      await this.recordEndpoint(m, 'created', undefined, endpoint);
       return { ...toView(endpoint, now), secret };
     });
   }
@@ -58,25 +62,30 @@ export class WebhookEndpointsService {
   }
 
   update(user: AuthUser, id: string, edit: EndpointEdit, expectedVersion: number): Promise<EndpointView> {
-    return this.change(user, id, expectedVersion, (e, now) => decideEdit(e, edit, { now, production: this.production }));
+    return this.change('updated', user, id, expectedVersion, (e, now) => decideEdit(e, edit, { now, production: this.production }));
   }
 
   async rotateSecret(user: AuthUser, id: string): Promise<EndpointView & { secret: string }> {
     const secret = newSecret(randomBytes(SECRET_BYTES));
-    const view = await this.change(user, id, undefined, (e, now) => decideRotate(e, secret, { now, overlapHours: this.settings.webhookSecretOverlapHours }));
+    // The trail says the secret changed, never what it is.
+    const view = await this.change('secret_rotated', user, id, undefined, (e, now) =>
+      decideRotate(e, secret, { now, overlapHours: this.settings.webhookSecretOverlapHours }),
+    );
     return { ...view, secret };
   }
 
   enable(user: AuthUser, id: string): Promise<EndpointView> {
-    return this.change(user, id, undefined, (e, now) => decideEnable(e, now));
+    return this.change('enabled', user, id, undefined, (e, now) => decideEnable(e, now));
   }
 
   /** Its messages not yet under way are cancelled with it; the ledger keeps their rows. */
   delete(user: AuthUser, id: string): Promise<void> {
     return inTransaction(this.dataSource, async (m) => {
-      if (!(await this.lockVisible(m, user, id))) throw notFound(id);
+      const endpoint = await this.lockVisible(m, user, id);
+      if (!endpoint) throw notFound(id);
       await this.endpoints.cancelPending(m, id, 'endpoint deleted');
       await this.endpoints.delete(m, id);
+      await this.recordEndpoint(m, 'deleted', endpoint, undefined);
     });
   }
 
@@ -92,7 +101,10 @@ export class WebhookEndpointsService {
       const endpoint = delivery && (await this.endpoints.lock(m, delivery.target));
       if (!delivery || !endpoint || !mayManage(user, endpoint)) throw DomainError.notFound('webhook delivery', deliveryId);
       checkReplay(delivery.status, endpoint.enabled);
-      return this.endpoints.replay(m, deliveryId);
+      const replayed = await this.endpoints.replay(m, deliveryId);
+      const changes = [{ field: 'status', old: delivery.status, new: 'pending', personal: false }];
+      await this.audit.record(m, { recordType: 'webhook_delivery', recordId: deliveryId, action: 'replayed', changes });
+      return replayed;
     });
   }
 
@@ -107,8 +119,12 @@ export class WebhookEndpointsService {
     return endpoint && mayManage(user, endpoint) ? endpoint : undefined;
   }
 
+  private recordEndpoint(m: EntityManager, action: string, before: EndpointState | undefined, after: EndpointState | undefined) {
+    return this.audit.record(m, { recordType: 'webhook_endpoint', recordId: (after ?? before)!.id, action, changes: endpointChanges(before, after) });
+  }
+
   /** Load locked and visible, check the version, decide, save: one transaction. */
-  private change(user: AuthUser, id: string, expectedVersion: number | undefined, decide: (e: EndpointState, now: Date) => EndpointState) {
+  private change(action: string, user: AuthUser, id: string, expectedVersion: number | undefined, decide: (e: EndpointState, now: Date) => EndpointState) {
     const now = new Date();
     return inTransaction(this.dataSource, (m) =>
       loadDecideSave(m, {
@@ -116,8 +132,9 @@ export class WebhookEndpointsService {
         notFound: () => notFound(id),
         expectedVersion,
         decide: (current) => ({ changes: decide(current, now), events: [] }),
-        save: async (tx, _current, next) => {
+        save: async (tx, current, next) => {
           await this.endpoints.save(tx, next);
+          await this.recordEndpoint(tx, action, current, next);
           return toView(next, now);
         },
       }),
