@@ -51,7 +51,14 @@ describe('the key vault (real PostgreSQL)', () => {
     // A second vault has no cache: what it reads is what the database holds.
     const fresh = new KeyVault(db.url, new MasterKeys(`k1:${k1}`));
     expect((await fresh.find([used, unused])).size).toBe(0);
-    expect((await fresh.keysFor([{ keyId: used, owner: 'customers' }, { keyId: unused, owner: 'leads' }])).size).toBe(0);
+    expect(
+      (
+        await fresh.keysFor([
+          { keyId: used, owner: 'customers' },
+          { keyId: unused, owner: 'leads' },
+        ])
+      ).size,
+    ).toBe(0);
     await fresh.close();
     expect(await stored(used)).toMatchObject({ wrapped: null, master_id: null, destroyed_at: expect.any(Date) });
     expect(await vault.destroy([used], 'customers', 'erasure')).toBe(0);

@@ -45,6 +45,5 @@ function splitNeeds(lead: Fields): Fields {
   return { ...lead, conversion, productNeeds };
 }
 
-export const leadChanges = (before: Fields, after: Fields): FieldChange[] =>
-  changedFields(splitNeeds(before), splitNeeds(after), LEAD_PERSONAL, LEAD_FIELDS);
+export const leadChanges = (before: Fields, after: Fields): FieldChange[] => changedFields(splitNeeds(before), splitNeeds(after), LEAD_PERSONAL, LEAD_FIELDS);
 export const followUpChanges = (followUp: Fields): FieldChange[] => changedFields(null, followUp, FOLLOW_UP_PERSONAL, FOLLOW_UP_FIELDS);
