@@ -2,8 +2,9 @@ import { loadServiceConfig } from '@crm/platform';
 import { leadsSettings } from '../leads.settings';
 import { HOUR_MS, slaSettingsOf } from './sla.settings';
 
-// The SLA timing as the service reads it at boot (a production boot needs a JWT secret of its own).
-const loadSlaSettings = (env: NodeJS.ProcessEnv) => slaSettingsOf(loadServiceConfig('leads', { JWT_SECRET: 'x'.repeat(40), ...env }, leadsSettings));
+// The SLA timing as the service reads it at boot (a production boot needs a JWT secret and master keys of its own).
+const PRODUCTION_SECRETS = { JWT_SECRET: 'x'.repeat(40), PII_MASTER_KEYS: `k1:${Buffer.alloc(32, 1).toString('base64')}` };
+const loadSlaSettings = (env: NodeJS.ProcessEnv) => slaSettingsOf(loadServiceConfig('leads', { ...PRODUCTION_SECRETS, ...env }, leadsSettings));
 
 describe('SLA settings', () => {
   it('scan every 5 minutes with real hours and a 30-minute warning by default', () => {

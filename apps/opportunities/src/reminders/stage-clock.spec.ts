@@ -3,9 +3,9 @@ import { opportunitiesSettings } from '../opportunities.settings';
 import { HOUR_MS } from './reminder.domain';
 import { stageClockOf } from './stage-clock';
 
-// The stage timing as the service reads it at boot (a production boot needs a JWT secret of its own).
-const loadClock = (env: Record<string, string>) =>
-  stageClockOf(loadServiceConfig('opportunities', { JWT_SECRET: 'x'.repeat(40), ...env }, opportunitiesSettings));
+// The stage timing as the service reads it at boot (a production boot needs a JWT secret and master keys of its own).
+const PRODUCTION_SECRETS = { JWT_SECRET: 'x'.repeat(40), PII_MASTER_KEYS: `k1:${Buffer.alloc(32, 1).toString('base64')}` };
+const loadClock = (env: Record<string, string>) => stageClockOf(loadServiceConfig('opportunities', { ...PRODUCTION_SECRETS, ...env }, opportunitiesSettings));
 
 describe('stage clock settings', () => {
   it('scans every 10 minutes with real hours by default, an empty variable counting as unset', () => {

@@ -20,6 +20,7 @@ const VERBS = [
   'update',
   'set',
   'delete',
+  'erase',
   'import',
   'export',
   'search',
