@@ -14,13 +14,16 @@ import { AppRoutes } from './routes';
 import { Shell } from './Shell';
 
 // antd's defaults, darkened where their contrast falls short of WCAG AA (4.5:1 on white): the primary colour
-// under white text, and the secondary, tertiary and placeholder greys.
+// under white text, the error red of danger buttons and messages (3.3:1 → 5.6:1), and the secondary, tertiary
+// and placeholder greys.
 const THEME = {
   token: {
     colorPrimary: '#1460d1',
     colorLink: '#1460d1',
     colorLinkHover: '#0f4fae',
     colorPrimaryHover: '#0f4fae',
+    colorError: '#cf1322',
+    colorErrorHover: '#a8071a',
     colorTextSecondary: '#595959',
     colorTextTertiary: '#666666',
     colorTextDescription: '#595959',
