@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import type { PersonalDataSubject } from '@crm/http';
 import { ERASED } from '@crm/privacy';
-import { camelRow, type Erasure, type ErasureTarget, type PersonalCopy, type PersonalDataSubject } from './personal-data.domain';
+import { camelRow, type Erasure, type ErasureTarget, type PersonalCopy } from './personal-data.domain';
 
 type Row = Record<string, unknown>;
 
