@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
-import { Client } from 'pg';
 
 /** One occurrence of a searched value: where, and a few bytes around it for the failure message. */
 export interface Leak {
@@ -18,27 +17,6 @@ export function findLeaks(where: string, haystack: Buffer | string, values: read
     if (at >= 0) leaks.push({ where, value, around: bytes.subarray(Math.max(0, at - 80), at + value.length + 80).toString('utf8') });
   }
   return leaks;
-}
-
-/** Every row of every user table of a database, as PostgreSQL's row text (`t::text`), one buffer per table. */
-export async function dumpDatabase(url: string): Promise<{ table: string; text: Buffer }[]> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    const { rows: tables } = await client.query<{ s: string; t: string }>(
-      `SELECT table_schema AS s, table_name AS t FROM information_schema.tables
-        WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema') ORDER BY 1, 2`,
-    );
-    const out: { table: string; text: Buffer }[] = [];
-    for (const { s, t } of tables) {
-      const ident = `"${s.replace(/"/g, '""')}"."${t.replace(/"/g, '""')}"`;
-      const { rows } = await client.query<{ row: string }>(`SELECT r::text AS row FROM ${ident} r`);
-      out.push({ table: `${s}.${t}`, text: Buffer.from(rows.map((r) => r.row).join('\n'), 'utf8') });
-    }
-    return out;
-  } finally {
-    await client.end();
-  }
 }
 
 /** The names of every topic of the run (its prefix), DLQ topics included. */

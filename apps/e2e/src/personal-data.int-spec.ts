@@ -4,8 +4,8 @@ import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { createCrmClient, exportChecksum, exportPersonalData, PERSONAL_DATA_SERVICES, type PersonalDataPart } from '@crm/api-client';
 import { ERASED } from '@crm/privacy';
-import { eventually, startSystem, TEST_JWT_SECRET, testInfra, testKafka, type TestSystem } from '@crm/testing';
-import { dumpDatabase, findLeaks, rawMessages, stringLeaves, topicsOf, type Leak } from './personal-data.helpers';
+import { eventually, startSystem, storedTexts, TEST_JWT_SECRET, testInfra, testKafka, type TestSystem } from '@crm/testing';
+import { findLeaks, rawMessages, stringLeaves, topicsOf, type Leak } from './personal-data.helpers';
 
 // The right of access and the right to erasure, across the whole system (ADR 0024): one person with a lead, a
 // follow-up, an opportunity, an order and a paid receivable in every service; their data exported as one file
@@ -227,9 +227,9 @@ describe('a person’s data is exported as one file and erased everywhere (real 
     // (e) byte for byte: every API answer read, every row of every table, every message of every topic, every log line.
     const leaks: Leak[] = answersAfter.flatMap((a) => findLeaks(a.where, a.body, VALUES));
     for (const service of SERVICES) {
-      for (const { table, text } of await dumpDatabase(system.databases[service].url)) leaks.push(...findLeaks(`${service} db ${table}`, text, VALUES));
+      for (const { where, text } of await storedTexts(system.databases[service].url)) leaks.push(...findLeaks(`${service} db ${where}`, text, VALUES));
     }
-    for (const { table, text } of await dumpDatabase(system.vault.url)) leaks.push(...findLeaks(`vault ${table}`, text, VALUES));
+    for (const { where, text } of await storedTexts(system.vault.url)) leaks.push(...findLeaks(`vault ${where}`, text, VALUES));
     const kafka = await testKafka('personal-data-reader');
     const topics = await topicsOf(kafka, system.prefix);
     expect(topics.some((t) => t.endsWith('.dlq'))).toBe(true);
@@ -285,8 +285,8 @@ describe('a person’s data is exported as one file and erased everywhere (real 
     expect(stdout + stderr).toMatch(/rebuild done: [1-9]\d* applied, \d+ skipped, 0 failed/);
     const leaks = [...findLeaks('rebuild output', stdout + stderr, VALUES)];
     expect(await sales()).toEqual(salesBefore);
-    for (const { table, text } of await dumpDatabase(system.databases.analytics.url))
-      leaks.push(...findLeaks(`analytics db ${table} after rebuild`, text, VALUES));
+    for (const { where, text } of await storedTexts(system.databases.analytics.url))
+      leaks.push(...findLeaks(`analytics db ${where} after rebuild`, text, VALUES));
     expect(leaks).toEqual([]);
   });
 });

@@ -6595,12 +6595,6 @@ export interface components {
       /** @description where email goes instead of the directory address; left out keeps the current one */
       email?: string;
     };
-    SubjectView: {
-      /** Format: uuid */
-      contactId?: string;
-      /** Format: uuid */
-      leadId?: string;
-    };
     RecordCopyView: {
       /** @enum {string} */
       recordKind: 'lead' | 'opportunity' | 'order' | 'receivable';
@@ -6671,7 +6665,7 @@ export interface components {
     NotificationsPersonalDataView: {
       /** @example notifications */
       service: string;
-      subject: components['schemas']['SubjectView'];
+      subject: components['schemas']['PersonalDataSubjectView'];
       /** Format: date-time */
       generatedAt: string;
       records: components['schemas']['NotificationsRecordsView'];
@@ -8986,9 +8980,9 @@ export interface operations {
   exportLeadsPersonalData: {
     parameters: {
       query?: {
-        /** @description the customers service's contact: every lead resolved to them */
+        /** @description the contact (customers service); give this or leadId */
         contactId?: string;
-        /** @description one lead (a person who never became a contact) */
+        /** @description a lead (leads service), for a person who never became a contact; give this or contactId */
         leadId?: string;
       };
       header?: never;
@@ -10510,7 +10504,7 @@ export interface operations {
       query?: {
         /** @description the contact (customers service); give this or leadId */
         contactId?: string;
-        /** @description the lead (leads service); give this or contactId */
+        /** @description a lead (leads service), for a person who never became a contact; give this or contactId */
         leadId?: string;
       };
       header?: never;
@@ -11675,7 +11669,7 @@ export interface operations {
       query?: {
         /** @description the contact (customers service); give this or leadId */
         contactId?: string;
-        /** @description the lead (leads service); give this or contactId */
+        /** @description a lead (leads service), for a person who never became a contact; give this or contactId */
         leadId?: string;
       };
       header?: never;
@@ -12815,7 +12809,7 @@ export interface operations {
   exportFinancePersonalData: {
     parameters: {
       query: {
-        /** @description The contact (customers service) whose data is exported; finance holds nothing by lead */
+        /** @description the contact (customers service) whose data is exported; this service holds nothing by lead */
         contactId: string;
       };
       header?: never;
@@ -15384,9 +15378,9 @@ export interface operations {
   exportCustomersPersonalData: {
     parameters: {
       query?: {
-        /** @description the contact (give this or leadId) */
+        /** @description the contact (customers service); give this or leadId */
         contactId?: string;
-        /** @description a lead (give this or contactId) */
+        /** @description a lead (leads service), for a person who never became a contact; give this or contactId */
         leadId?: string;
       };
       header?: never;
@@ -17325,9 +17319,9 @@ export interface operations {
   exportNotificationsPersonalData: {
     parameters: {
       query?: {
-        /** @description The contact (customers service); give this or leadId */
+        /** @description the contact (customers service); give this or leadId */
         contactId?: string;
-        /** @description A lead (leads service), for a person who never became a contact; give this or contactId */
+        /** @description a lead (leads service), for a person who never became a contact; give this or contactId */
         leadId?: string;
       };
       header?: never;

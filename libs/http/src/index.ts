@@ -81,3 +81,7 @@ export { collectRouteFacts, ApiOmitProblems, type RouteFacts } from './openapi/r
 export { deriveOperationId, summaryOf, type OperationShape } from './openapi/operation-names';
 export { PROBLEM_SCHEMA } from './openapi/problem-responses';
 export { nullableId, nullableText, nullableTime } from './openapi/nullable-properties';
+
+// A person's data export (ADR 0024): the query, its exactly-one subject and the answer's subject
+export { PersonalDataQuery, ContactPersonalDataQuery, PersonalDataSubjectView } from './personal-data/personal-data.dto';
+export { exportSubject, type PersonalDataSubject } from './personal-data/export-subject';

@@ -2,3 +2,4 @@ export * from './load-decide-save';
 export * from './shared-transaction';
 export * from './text-search';
 export * from './forget-personal-values';
+export * from './scrub-free-texts';

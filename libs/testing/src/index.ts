@@ -15,3 +15,4 @@ export * from './event-stream';
 export * from './gateway';
 export * from './identity-provider';
 export * from './lists';
+export * from './stored-text';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createEvent, type EventEnvelope } from '@crm/contracts';
 import { databaseUrlFor, ERASED, KeyVault, MasterKeys, openEvents, personalDataVault, personalKeyId, sealEvents } from '@crm/privacy';
-import { eventually, type TestService } from '@crm/testing';
+import { eventually, storedValues, type TestService } from '@crm/testing';
 import { admin, createAccount, createContact, managerOf, repOf, startCustomers } from '../testing/customers-fixtures';
 import { financeEvents as fin, leadEvents as lead, opportunityEvents as opp, orderEvents as ord } from '../testing/record-events';
 
@@ -23,18 +23,8 @@ function about<E extends EventEnvelope>(event: E, who: Record<string, unknown> =
   return event;
 }
 
-/** Every row of every table of the database as text, and which of the values occur in it byte for byte. */
-async function valuesFound(svc: TestService, values: string[]): Promise<string[]> {
-  const tables: { name: string }[] = await svc.dataSource.query(
-    `SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'`,
-  );
-  const found: string[] = [];
-  for (const { name } of tables) {
-    const [{ dump }] = await svc.dataSource.query(`SELECT coalesce(string_agg(t::text, E'\\n'), '') AS dump FROM "${name}" t`);
-    for (const value of values) if ((dump as string).includes(value)) found.push(`${name}: ${value}`);
-  }
-  return found;
-}
+/** Where the database holds any of the values byte for byte (every text and json column of every table). */
+const valuesFound = (svc: TestService, values: string[]) => storedValues(svc.dataSource, values);
 
 describe('erasure and export of a contact (real PostgreSQL and Kafka)', () => {
   let svc: TestService;

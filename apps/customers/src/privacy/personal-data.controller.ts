@@ -1,8 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiConflictResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentUser, Role, Roles, type AuthUser } from '@crm/http';
+import { CurrentUser, PersonalDataQuery, Role, Roles, type AuthUser } from '@crm/http';
 import { ErasureService } from './erasure.service';
-import { CustomersPersonalDataView, EraseContactDto, ErasureView, PersonalDataQuery } from './personal-data.dto';
+import { CustomersPersonalDataView, EraseContactDto, ErasureView } from './personal-data.dto';
 import { PersonalDataService } from './personal-data.service';
 
 /** A person's rights over their data (ADR 0024): erasure and export, for admins only. */

@@ -1,6 +1,7 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsNotEmpty, IsString, IsUUID, MaxLength, ValidateIf } from 'class-validator';
+import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { PersonalDataSubjectView } from '@crm/http';
 
 export class EraseContactDto {
   @ApiProperty({ example: '客户依据《个人信息保护法》第47条要求删除 / request under PIPL art. 47', maxLength: 500 })
@@ -19,23 +20,6 @@ export class ErasureView {
   @ApiProperty({ type: [String], format: 'uuid' }) orderIds: string[];
   @ApiProperty({ type: [String], format: 'uuid' }) receivableIds: string[];
   @ApiProperty({ format: 'date-time' }) erasedAt: string;
-}
-
-// Exactly one of the two: a missing contactId is reported when neither is given.
-export class PersonalDataQuery {
-  @ApiPropertyOptional({ format: 'uuid', description: 'the contact (give this or leadId)' })
-  @ValidateIf((q: PersonalDataQuery) => q.contactId !== undefined || q.leadId === undefined)
-  @IsUUID()
-  contactId?: string;
-  @ApiPropertyOptional({ format: 'uuid', description: 'a lead (give this or contactId)' })
-  @ValidateIf((q: PersonalDataQuery) => q.leadId !== undefined)
-  @IsUUID()
-  leadId?: string;
-}
-
-export class PersonalDataSubjectView {
-  @ApiPropertyOptional({ format: 'uuid' }) contactId?: string;
-  @ApiPropertyOptional({ format: 'uuid' }) leadId?: string;
 }
 
 const rows = (description: string) => ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true }, description });

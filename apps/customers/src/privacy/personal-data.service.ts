@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AuditTrail } from '@crm/audit';
-import { DomainError } from '@crm/domain';
+import { exportSubject, type PersonalDataQuery } from '@crm/http';
 import { inTransaction } from '@crm/persistence';
-import type { PersonalDataQuery } from './personal-data.dto';
 import { PersonalDataRepository } from './personal-data.repository';
 
 type Row = Record<string, unknown>;
@@ -36,9 +35,8 @@ export class PersonalDataService {
   ) {}
 
   async export(query: PersonalDataQuery) {
-    if (query.contactId && query.leadId) throw DomainError.invalidInput('leadId', 'exclusive', 'give contactId or leadId, not both');
-    const records = query.contactId ? await this.repository.ofContact(query.contactId) : await this.repository.ofLead(query.leadId!);
-    const subject = query.contactId ? { contactId: query.contactId } : { leadId: query.leadId! };
+    const subject = exportSubject(query);
+    const records = subject.leadId === undefined ? await this.repository.ofContact(subject.contactId) : await this.repository.ofLead(subject.leadId);
     // Nothing leaves unaudited: the answer goes only once the trail holds an 'exported' entry per record in it.
     await inTransaction(this.dataSource, async (m) => {
       for (const r of exportedRecords(records)) await this.audit.record(m, { ...r, action: 'exported', changes: [] });

@@ -1,7 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Role, Roles } from '@crm/http';
-import { FinancePersonalDataQueryDto, FinancePersonalDataView } from './personal-data.dto';
+import { ContactPersonalDataQuery, Role, Roles } from '@crm/http';
+import { FinancePersonalDataView } from './personal-data.dto';
 import { PersonalDataService } from './personal-data.service';
 
 @ApiTags('privacy')
@@ -16,7 +16,7 @@ export class PersonalDataController {
     summary: "Finance's part of a person's data export: the receivables, payments and credit notes of their orders",
   })
   @ApiOkResponse({ type: FinancePersonalDataView, description: 'Empty arrays when finance holds nothing about the contact' })
-  export(@Query() query: FinancePersonalDataQueryDto): Promise<FinancePersonalDataView> {
+  export(@Query() query: ContactPersonalDataQuery): Promise<FinancePersonalDataView> {
     return this.personalData.export(query.contactId);
   }
 }

@@ -1,16 +1,9 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsUUID } from 'class-validator';
+import { ApiProperty, PickType } from '@nestjs/swagger';
+import { PersonalDataSubjectView } from '@crm/http';
 import { CreditNoteView, PaymentView, ReceivableView } from '../receivables/receivables.dto';
 
-export class FinancePersonalDataQueryDto {
-  @ApiProperty({ format: 'uuid', description: 'The contact (customers service) whose data is exported; finance holds nothing by lead' })
-  @IsUUID()
-  contactId: string;
-}
-
-class FinanceSubjectView {
-  @ApiPropertyOptional({ format: 'uuid' }) contactId?: string;
-}
+/** Finance holds nothing by lead: its exports are of a contact only. */
+class FinanceSubjectView extends PickType(PersonalDataSubjectView, ['contactId'] as const) {}
 
 class FinanceRecordsView {
   @ApiProperty({ type: [ReceivableView], description: "The receivables of the contact's orders" }) receivables: ReceivableView[];

@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AuditTrail } from '@crm/audit';
-import { DomainError } from '@crm/domain';
+import { exportSubject, type PersonalDataSubject } from '@crm/http';
 import { inTransaction } from '@crm/persistence';
 import { PersonalDataRepository, type LeadsPersonalData } from './personal-data.repository';
 
 export interface LeadsPersonalDataExport {
   service: 'leads';
-  subject: { contactId?: string; leadId?: string };
+  subject: PersonalDataSubject;
   generatedAt: string;
   records: LeadsPersonalData;
 }
@@ -23,11 +23,7 @@ export class PersonalDataService {
 
   /** Exactly one of a contact (every lead resolved to them) and a lead; a person with nothing here gets empty lists. */
   async export(query: { contactId?: string; leadId?: string }, now = new Date()): Promise<LeadsPersonalDataExport> {
-    if (!query.contactId === !query.leadId) {
-      const message = 'give exactly one of contactId and leadId';
-      throw DomainError.invalidFields([{ field: query.contactId ? 'leadId' : 'contactId', message, constraint: 'exactlyOne' }]);
-    }
-    const subject = query.contactId ? { contactId: query.contactId } : { leadId: query.leadId };
+    const subject = exportSubject(query);
     const records = await this.personalData.of(subject);
     // Nothing leaves unaudited: one 'exported' entry per lead returned (its follow-ups, touches and notes with it).
     await inTransaction(this.dataSource, async (m) => {

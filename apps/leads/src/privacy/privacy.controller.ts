@@ -1,10 +1,10 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiConflictResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentUser, Role, Roles, type AuthUser } from '@crm/http';
+import { CurrentUser, PersonalDataQuery, Role, Roles, type AuthUser } from '@crm/http';
 import { LeadView } from '../leads/lead.views';
 import { LeadErasureService } from './lead-erasure.service';
 import { PersonalDataService } from './personal-data.service';
-import { EraseLeadDto, LeadsPersonalDataView, PersonalDataQuery } from './privacy.dto';
+import { EraseLeadDto, LeadsPersonalDataView } from './privacy.dto';
 
 /** A person's rights over their data (PIPL art. 45 and 47, GDPR art. 15 and 17): erasure and export, for admins. */
 @ApiTags('privacy')

@@ -1,5 +1,6 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { ApiProperty } from '@nestjs/swagger';
+import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { PersonalDataSubjectView } from '@crm/http';
 
 /** Why a lead's personal data is erased (the person's request, as received). */
 export class EraseLeadDto {
@@ -10,15 +11,6 @@ export class EraseLeadDto {
   reason: string;
 }
 
-/** Whose data: exactly one of the two. */
-export class PersonalDataQuery {
-  @ApiPropertyOptional({ format: 'uuid', description: "the customers service's contact: every lead resolved to them" })
-  @IsOptional()
-  @IsUUID()
-  contactId?: string;
-  @ApiPropertyOptional({ format: 'uuid', description: 'one lead (a person who never became a contact)' }) @IsOptional() @IsUUID() leadId?: string;
-}
-
 const rows = (description: string) => ({ type: 'array', items: { type: 'object', additionalProperties: true }, description }) as const;
 
 export class LeadsPersonalRecordsView {
@@ -27,11 +19,6 @@ export class LeadsPersonalRecordsView {
   @ApiProperty(rows('the repeat submissions of the person, as submitted')) touches: object[];
   @ApiProperty(rows('who owned each lead when, and why')) assignments: object[];
   @ApiProperty(rows('qualification, disqualification and hand-over notes still held with their events')) notes: object[];
-}
-
-export class PersonalDataSubjectView {
-  @ApiPropertyOptional({ format: 'uuid' }) contactId?: string;
-  @ApiPropertyOptional({ format: 'uuid' }) leadId?: string;
 }
 
 /** What the leads service holds about one person: its part of the person's data export. */

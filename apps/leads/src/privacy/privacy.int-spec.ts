@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createEvent, type EventEnvelope } from '@crm/contracts';
 import { ERASED, personalDataVault } from '@crm/privacy';
-import { eventually, startTestService, type TestService } from '@crm/testing';
+import { eventually, startTestService, storedTexts, type TestService } from '@crm/testing';
 import { AppModule } from '../app.module';
 import { leadsSettings } from '../leads.settings';
 import { LeadRetentionJob } from './retention.job';
@@ -31,18 +31,7 @@ describe("leads: a person's data erased and exported (real Kafka and PostgreSQL)
   let svc: TestService;
 
   /** Every text and JSON value of every table of the leads database, as one string to search byte for byte. */
-  const dump = async () => {
-    const columns: { t: string; c: string }[] = await svc.dataSource.query(
-      `SELECT table_name AS t, column_name AS c FROM information_schema.columns
-        WHERE table_schema = 'public' AND data_type IN ('text', 'character varying', 'character', 'json', 'jsonb', 'ARRAY')`,
-    );
-    const parts: string[] = [];
-    for (const { t, c } of columns) {
-      const rows: { v: string }[] = await svc.dataSource.query(`SELECT "${c}"::text AS v FROM "${t}" WHERE "${c}" IS NOT NULL`);
-      parts.push(...rows.map((r) => r.v));
-    }
-    return parts.join('\n');
-  };
+  const dump = async () => (await storedTexts(svc.dataSource)).map((s) => s.text).join('\n');
   const found = async (p: Person) => {
     const all = await dump();
     return valuesOf(p).filter((v) => all.includes(v));

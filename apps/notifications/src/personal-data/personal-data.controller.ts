@@ -1,7 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Role, Roles } from '@crm/http';
-import { NotificationsPersonalDataQueryDto, NotificationsPersonalDataView } from './personal-data.dto';
+import { PersonalDataQuery, Role, Roles } from '@crm/http';
+import { NotificationsPersonalDataView } from './personal-data.dto';
 import { PersonalDataService } from './personal-data.service';
 
 @ApiTags('privacy')
@@ -17,7 +17,7 @@ export class PersonalDataController {
   })
   @ApiOkResponse({ type: NotificationsPersonalDataView, description: 'Empty arrays when nothing here concerns the person' })
   @ApiBadRequestResponse({ description: 'Neither or both of contactId and leadId' })
-  export(@Query() query: NotificationsPersonalDataQueryDto): Promise<NotificationsPersonalDataView> {
+  export(@Query() query: PersonalDataQuery): Promise<NotificationsPersonalDataView> {
     return this.personalData.export(query);
   }
 }

@@ -1,22 +1,5 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsUUID } from 'class-validator';
-
-export class NotificationsPersonalDataQueryDto {
-  @ApiPropertyOptional({ format: 'uuid', description: 'The contact (customers service); give this or leadId' })
-  @IsOptional()
-  @IsUUID()
-  contactId?: string;
-
-  @ApiPropertyOptional({ format: 'uuid', description: 'A lead (leads service), for a person who never became a contact; give this or contactId' })
-  @IsOptional()
-  @IsUUID()
-  leadId?: string;
-}
-
-class SubjectView {
-  @ApiPropertyOptional({ format: 'uuid' }) contactId?: string;
-  @ApiPropertyOptional({ format: 'uuid' }) leadId?: string;
-}
+import { ApiProperty } from '@nestjs/swagger';
+import { PersonalDataSubjectView } from '@crm/http';
 
 class RecordCopyView {
   @ApiProperty({ enum: ['lead', 'opportunity', 'order', 'receivable'] }) recordKind: string;
@@ -73,7 +56,7 @@ class NotificationsRecordsView {
 
 export class NotificationsPersonalDataView {
   @ApiProperty({ example: 'notifications' }) service: 'notifications';
-  @ApiProperty({ type: SubjectView }) subject: SubjectView;
+  @ApiProperty({ type: PersonalDataSubjectView }) subject: PersonalDataSubjectView;
   @ApiProperty({ format: 'date-time' }) generatedAt: string;
   @ApiProperty({ type: NotificationsRecordsView }) records: NotificationsRecordsView;
 }

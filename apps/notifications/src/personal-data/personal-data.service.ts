@@ -2,12 +2,12 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AuditTrail, type AuditEntry } from '@crm/audit';
 import type { EventData } from '@crm/contracts';
-import { DomainError } from '@crm/domain';
+import { exportSubject, type PersonalDataQuery } from '@crm/http';
 import { forgetPersonalValues, inTransaction } from '@crm/persistence';
 import { personalDataVault, personalKeyId } from '@crm/privacy';
 import { erasedChanges } from '../audit/notifications-audit';
 import { labelValues, personalValuesIn, scrubParams } from './personal-data.domain';
-import type { NotificationsPersonalDataQueryDto, NotificationsPersonalDataView } from './personal-data.dto';
+import type { NotificationsPersonalDataView } from './personal-data.dto';
 import { PersonalDataRepository, type PersonQuery } from './personal-data.repository';
 
 const named = (kind: string, ids: string[]) => ids.map((id) => ({ kind, id }));
@@ -66,8 +66,8 @@ export class PersonalDataService {
     this.logger.log(`erasure: ${held.length} record(s), ${notifications.length} notification(s), ${reminders.length} reminder(s) scrubbed`);
   }
 
-  async export(query: NotificationsPersonalDataQueryDto): Promise<NotificationsPersonalDataView> {
-    const subject = exactlyOneSubject(query);
+  async export(query: PersonalDataQuery): Promise<NotificationsPersonalDataView> {
+    const subject = exportSubject(query);
     const ds = this.repository.source;
     const q: PersonQuery = subject.contactId ? { records: [], contactId: subject.contactId, leadIds: [] } : { records: [], leadIds: [subject.leadId!] };
     const records = await this.repository.records(ds, q);
@@ -99,11 +99,3 @@ const erased = (recordType: string, recordId: string, fields: string[]): AuditEn
   changes: erasedChanges(fields),
 });
 const exported = (recordType: string, recordId: string): AuditEntry => ({ recordType, recordId, action: 'exported', changes: [] });
-
-/** Exactly one of contactId and leadId names the person. */
-function exactlyOneSubject(q: NotificationsPersonalDataQueryDto): { contactId?: string; leadId?: string } {
-  if (q.contactId && q.leadId) throw DomainError.invalidField('leadId', 'give either contactId or leadId, not both');
-  if (q.contactId) return { contactId: q.contactId };
-  if (q.leadId) return { leadId: q.leadId };
-  throw DomainError.invalidField('contactId', 'contactId or leadId is required');
-}

@@ -1,5 +1,5 @@
 import { ERASED } from '@crm/privacy';
-import { decideErasure, exportSubject } from './personal-data.domain';
+import { decideErasure } from './personal-data.domain';
 
 describe('personal data of opportunities', () => {
   it('scrubs the person and keeps the company; an e-mail account key becomes one anonymous key', () => {
@@ -21,12 +21,5 @@ describe('personal data of opportunities', () => {
       { from: 'email:other@y.example', to: 'erased:2' },
     ]);
     expect(e.values.sort()).toEqual(['+86 1', 'Li Wei', 'Li@X.example', 'li@x.example', 'other@y.example'].sort());
-  });
-
-  it('exports exactly one subject', () => {
-    expect(exportSubject({ contactId: 'c' })).toEqual({ contactId: 'c' });
-    expect(exportSubject({ leadId: 'l' })).toEqual({ leadId: 'l' });
-    expect(() => exportSubject({})).toThrow();
-    expect(() => exportSubject({ contactId: 'c', leadId: 'l' })).toThrow();
   });
 });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createEvent, type EventEnvelope } from '@crm/contracts';
 import { ERASED, openEvents, personalDataVault, personalKeyId, sealEvents } from '@crm/privacy';
-import { eventually, startTestService, type TestService } from '@crm/testing';
+import { eventually, startTestService, storedValues, type TestService } from '@crm/testing';
 import { AppModule } from '../app.module';
 import { opportunitiesSettings } from '../opportunities.settings';
 
@@ -37,21 +37,7 @@ describe('opportunities: erasure and export of a person (real Kafka and PostgreS
       expect(n).toBe(events.length);
     });
   /** Every text and JSON column of every table, searched for each value (case-insensitively: search columns lower-case). */
-  const traces = async (p: Person): Promise<string[]> => {
-    const columns: { t: string; c: string }[] = await svc.dataSource.query(
-      `SELECT table_name AS t, column_name AS c FROM information_schema.columns
-        WHERE table_schema = 'public' AND data_type IN ('text', 'character varying', 'character', 'json', 'jsonb', 'ARRAY')`,
-    );
-    expect(columns.length).toBeGreaterThan(20);
-    const found: string[] = [];
-    for (const { t, c } of columns) {
-      for (const value of [p.name, p.email, p.phone, p.digits]) {
-        const [{ n }] = await svc.dataSource.query(`SELECT count(*)::int AS n FROM "${t}" WHERE strpos(lower("${c}"::text), lower($1)) > 0`, [value]);
-        if (n) found.push(`${t}.${c}: ${value}`);
-      }
-    }
-    return found;
-  };
+  const traces = (p: Person) => storedValues(svc.dataSource, [p.name, p.email, p.phone, p.digits], { ignoreCase: true });
   const exportOf = async (query: string) => (await svc.as(admin).get(`/api/v1/personal-data/opportunities?${query}`).expect(200)).body;
 
   /** A contact's direct opportunity (with a task, a strategy and a field repeating the phone) and a converted lead's. */

@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { ERASED } from '@crm/privacy';
-import { camelRow, type Erasure, type ErasureTarget, type PersonalCopy, type PersonalDataSubject } from './personal-data.domain';
+import type { PersonalDataSubject } from '@crm/http';
+import { scrubFreeTexts, type FreeTextColumn } from '@crm/persistence';
+import { camelRow, type Erasure, type ErasureTarget, type PersonalCopy } from './personal-data.domain';
 
 type Row = Record<string, unknown>;
 
 /** Texts people write on an opportunity that may repeat the customer's details: [table, column, is jsonb]. */
-const FREE_TEXTS: [string, string, boolean][] = [
+const FREE_TEXTS: FreeTextColumn[] = [
   ['opportunities', 'fields', true],
   ['opportunities', 'lost_reason', false],
   ['opportunities', 'competitor', false],
@@ -27,9 +28,6 @@ const CHILDREN: [string, string][] = [
   ['handOvers', 'opportunity_hand_overs'],
   ['stageOverdueReminders', 'stage_overdue_reminders'],
 ];
-
-// Shorter values would match inside unrelated words.
-const MIN_TEXT_MATCH = 3;
 
 /** The only SQL of the personal-data capability: a person's opportunities, their scrubbing, and their export. */
 @Injectable()
@@ -66,17 +64,7 @@ export class PersonalDataRepository {
       await m.query('UPDATE opportunities SET account_key = $2 WHERE account_key = $1', [from, to]);
       await m.query('UPDATE account_history SET account_key = $2 WHERE account_key = $1', [from, to]);
     }
-    if (!ids.length) return;
-    for (const value of e.values.filter((v) => v.length >= MIN_TEXT_MATCH)) {
-      for (const [table, column, json] of FREE_TEXTS) {
-        const key = table === 'opportunities' ? 'id' : 'opportunity_id';
-        // In jsonb the value is searched as JSON writes it, so the text stays valid JSON.
-        const needle = json ? JSON.stringify(value).slice(1, -1) : value;
-        const text = json ? `${column}::text` : column;
-        const replaced = `replace(${text}, $2, '${ERASED}')${json ? '::jsonb' : ''}`;
-        await m.query(`UPDATE ${table} SET ${column} = ${replaced} WHERE ${key} = ANY($1::uuid[]) AND strpos(${text}, $2) > 0`, [ids, needle]);
-      }
-    }
+    await scrubFreeTexts(m, FREE_TEXTS, { table: 'opportunities', foreignKey: 'opportunity_id', ids }, e.values);
   }
 
   /** Every row this service holds about the person, as stored (the search column is derived and left out). */

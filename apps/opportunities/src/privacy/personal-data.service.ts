@@ -2,10 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AuditTrail } from '@crm/audit';
+import { exportSubject } from '@crm/http';
 import { forgetPersonalValues } from '@crm/persistence';
 import { personalDataVault, personalKeyId } from '@crm/privacy';
 import { erasedCustomerChanges, OPPORTUNITY_RECORD } from '../opportunities/opportunity-audit';
-import { decideErasure, exportSubject, type ErasureTarget } from './personal-data.domain';
+import { decideErasure, type ErasureTarget } from './personal-data.domain';
 import { PersonalDataRepository } from './personal-data.repository';
 
 const OWNER = 'opportunities';

@@ -1,7 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Role, Roles } from '@crm/http';
-import { OrdersPersonalDataView, PersonalDataQuery } from './personal-data.dto';
+import { PersonalDataQuery, Role, Roles } from '@crm/http';
+import { OrdersPersonalDataView } from './personal-data.dto';
 import { PersonalDataService } from './personal-data.service';
 
 @ApiTags('privacy')

@@ -1,5 +1,5 @@
 import { ERASED } from '@crm/privacy';
-import { decideErasure, exportSubject } from './personal-data.domain';
+import { decideErasure } from './personal-data.domain';
 
 describe('personal data of orders', () => {
   it("scrubs the person, keeps the company, and forgets their values and feedback's words", () => {
@@ -12,12 +12,5 @@ describe('personal data of orders', () => {
       { id: 'b', customer: { name: ERASED } },
     ]);
     expect(e.values.sort()).toEqual(['+86 1', 'Li Wei', 'Li@X.example', 'box was dented', 'li@x.example'].sort());
-  });
-
-  it('exports exactly one subject', () => {
-    expect(exportSubject({ contactId: 'c' })).toEqual({ contactId: 'c' });
-    expect(exportSubject({ leadId: 'l' })).toEqual({ leadId: 'l' });
-    expect(() => exportSubject({})).toThrow();
-    expect(() => exportSubject({ contactId: 'c', leadId: 'l' })).toThrow();
   });
 });

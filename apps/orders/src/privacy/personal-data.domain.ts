@@ -1,15 +1,5 @@
-import { DomainError } from '@crm/domain';
 import { ERASED } from '@crm/privacy';
 import type { CustomerInfo } from '../orders/order.domain';
-
-/** Whose data an export is about: exactly one of the two ids. */
-export type PersonalDataSubject = { contactId: string; leadId?: undefined } | { leadId: string; contactId?: undefined };
-
-export function exportSubject(query: { contactId?: string; leadId?: string }): PersonalDataSubject {
-  if (query.contactId && !query.leadId) return { contactId: query.contactId };
-  if (query.leadId && !query.contactId) return { leadId: query.leadId };
-  throw DomainError.invalidInput('contactId', 'exactlyOne', 'give exactly one of contactId and leadId');
-}
 
 /** The orders an erasure event names: by their ids, by the contact, by the opportunities they came from. */
 export interface ErasureTarget {

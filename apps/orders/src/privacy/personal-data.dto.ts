@@ -1,15 +1,5 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsUUID } from 'class-validator';
-
-export class PersonalDataQuery {
-  @ApiPropertyOptional({ description: 'the contact (customers service); give this or leadId' }) @IsOptional() @IsUUID() contactId?: string;
-  @ApiPropertyOptional({ description: 'the lead (leads service); give this or contactId' }) @IsOptional() @IsUUID() leadId?: string;
-}
-
-class PersonalDataSubjectView {
-  @ApiPropertyOptional({ format: 'uuid' }) contactId?: string;
-  @ApiPropertyOptional({ format: 'uuid' }) leadId?: string;
-}
+import { ApiProperty } from '@nestjs/swagger';
+import { PersonalDataSubjectView } from '@crm/http';
 
 export class OrdersPersonalDataView {
   @ApiProperty({ example: 'orders' }) service: string;

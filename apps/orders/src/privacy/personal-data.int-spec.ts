@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createEvent, type EventEnvelope } from '@crm/contracts';
 import { ERASED, openEvents, personalDataVault, personalKeyId, sealEvents } from '@crm/privacy';
-import { eventually, startTestService, type TestService } from '@crm/testing';
+import { eventually, startTestService, storedValues, type TestService } from '@crm/testing';
 import { AppModule } from '../app.module';
 import { ordersSettings } from '../orders.settings';
 
@@ -42,21 +42,7 @@ describe('orders: erasure and export of a person (real Kafka and PostgreSQL)', (
       expect(n).toBe(new Set(events.map((e) => e.id)).size);
     });
   /** Every text and JSON column of every table, searched for each value (case-insensitively: search columns lower-case). */
-  const traces = async (p: Person): Promise<string[]> => {
-    const columns: { t: string; c: string }[] = await svc.dataSource.query(
-      `SELECT table_name AS t, column_name AS c FROM information_schema.columns
-        WHERE table_schema = 'public' AND data_type IN ('text', 'character varying', 'character', 'json', 'jsonb', 'ARRAY')`,
-    );
-    expect(columns.length).toBeGreaterThan(20);
-    const found: string[] = [];
-    for (const { t, c } of columns) {
-      for (const value of [p.name, p.email, p.phone, p.digits, p.comment]) {
-        const [{ n }] = await svc.dataSource.query(`SELECT count(*)::int AS n FROM "${t}" WHERE strpos(lower("${c}"::text), lower($1)) > 0`, [value]);
-        if (n) found.push(`${t}.${c}: ${value}`);
-      }
-    }
-    return found;
-  };
+  const traces = (p: Person) => storedValues(svc.dataSource, [p.name, p.email, p.phone, p.digits, p.comment], { ignoreCase: true });
   const won = (p: { name: string; email?: string; phone?: string }, leadId: string | null = randomUUID(), opportunityId = randomUUID()) =>
     createEvent('opportunity.won', {
       subject: opportunityId,

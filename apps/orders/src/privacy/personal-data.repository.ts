@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { ERASED } from '@crm/privacy';
-import { camelRow, type Erasure, type ErasureTarget, type PersonalCopy, type PersonalDataSubject } from './personal-data.domain';
+import type { PersonalDataSubject } from '@crm/http';
+import { scrubFreeTexts, type FreeTextColumn } from '@crm/persistence';
+import { camelRow, type Erasure, type ErasureTarget, type PersonalCopy } from './personal-data.domain';
 
 type Row = Record<string, unknown>;
 
@@ -9,7 +10,7 @@ type Row = Record<string, unknown>;
  * Texts people write on an order that may repeat the customer's details: [table, column, is jsonb]. Addresses are
  * the account's (a company's), not the person's, and carry no recipient name or phone here.
  */
-const FREE_TEXTS: [string, string, boolean][] = [
+const FREE_TEXTS: FreeTextColumn[] = [
   ['orders', 'hold_reason', false],
   ['orders', 'cancel_reason', false],
   ['order_status_history', 'note', false],
@@ -33,9 +34,6 @@ const CHILDREN: [string, string, string][] = [
   ['alerts', 'alerts', 'created_at, id'],
 ];
 
-// Shorter values would match inside unrelated words.
-const MIN_TEXT_MATCH = 3;
-
 /** The only SQL of the personal-data capability: a person's orders, their scrubbing, and their export. */
 @Injectable()
 export class PersonalDataRepository {
@@ -55,16 +53,7 @@ export class PersonalDataRepository {
       await m.query('UPDATE orders SET customer = $2, version = version + 1, updated_at = now() WHERE id = $1', [id, JSON.stringify(customer)]);
     }
     await m.query('UPDATE feedback SET comment = NULL WHERE order_id = ANY($1::uuid[]) AND comment IS NOT NULL', [ids]);
-    for (const value of e.values.filter((v) => v.length >= MIN_TEXT_MATCH)) {
-      for (const [table, column, json] of FREE_TEXTS) {
-        const key = table === 'orders' ? 'id' : 'order_id';
-        // In jsonb the value is searched as JSON writes it, so the text stays valid JSON.
-        const needle = json ? JSON.stringify(value).slice(1, -1) : value;
-        const text = json ? `${column}::text` : column;
-        const replaced = `replace(${text}, $2, '${ERASED}')${json ? '::jsonb' : ''}`;
-        await m.query(`UPDATE ${table} SET ${column} = ${replaced} WHERE ${key} = ANY($1::uuid[]) AND strpos(${text}, $2) > 0`, [ids, needle]);
-      }
-    }
+    await scrubFreeTexts(m, FREE_TEXTS, { table: 'orders', foreignKey: 'order_id', ids }, e.values);
   }
 
   /** Every row this service holds about the person, as stored (the search column is derived and left out). */

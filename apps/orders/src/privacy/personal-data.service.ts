@@ -1,10 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AuditTrail } from '@crm/audit';
+import { exportSubject } from '@crm/http';
 import { forgetPersonalValues } from '@crm/persistence';
 import { personalDataVault, personalKeyId } from '@crm/privacy';
 import { erasedChanges, ORDER_RECORD } from '../orders/order-audit';
-import { decideErasure, exportSubject, type ErasureTarget } from './personal-data.domain';
+import { decideErasure, type ErasureTarget } from './personal-data.domain';
 import { PersonalDataRepository } from './personal-data.repository';
 
 const OWNER = 'orders';
