@@ -178,6 +178,10 @@ describe('a person’s data is exported as one file and erased everywhere (real 
     for (const service of PERSONAL_DATA_SERVICES) expect(file.parts[service].records).toEqual(parts[service].records);
     expect(file.sha256).toBe(await exportChecksum(file));
     expect(JSON.stringify(file)).toContain(EMAIL);
+    // By the lead too: every service answers (finance with nothing, it knows no leads), the lead's own part holds it.
+    const byLead = await exportPersonalData((s) => createCrmClient({ baseUrl: system.services[s].url, token }), { leadId: person.leadId });
+    expect(Object.keys(byLead.parts).sort()).toEqual([...PERSONAL_DATA_SERVICES].sort());
+    expect([...stringLeaves(byLead.parts.leads.records)]).toEqual(expect.arrayContaining([person.leadId, EMAIL]));
   });
 
   it('the erasure scrubs every service; afterwards nothing anywhere holds the name, e-mail or phone', async () => {

@@ -4949,10 +4949,6 @@ export interface components {
       payment: components['schemas']['PaymentView'];
       receivable: components['schemas']['ReceivableView'];
     };
-    FinanceSubjectView: {
-      /** Format: uuid */
-      contactId?: string;
-    };
     FinanceRecordsView: {
       /** @description The receivables of the contact's orders */
       receivables: components['schemas']['ReceivableView'][];
@@ -4962,7 +4958,7 @@ export interface components {
     FinancePersonalDataView: {
       /** @example finance */
       service: string;
-      subject: components['schemas']['FinanceSubjectView'];
+      subject: components['schemas']['PersonalDataSubjectView'];
       /** Format: date-time */
       generatedAt: string;
       records: components['schemas']['FinanceRecordsView'];
@@ -12808,9 +12804,11 @@ export interface operations {
   };
   exportFinancePersonalData: {
     parameters: {
-      query: {
-        /** @description the contact (customers service) whose data is exported; this service holds nothing by lead */
-        contactId: string;
+      query?: {
+        /** @description the contact (customers service); give this or leadId */
+        contactId?: string;
+        /** @description a lead (leads service), for a person who never became a contact; give this or contactId */
+        leadId?: string;
       };
       header?: never;
       path?: never;
@@ -12818,7 +12816,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description Empty arrays when finance holds nothing about the contact */
+      /** @description Empty arrays when finance holds nothing about the person; always for a lead, since finance holds nothing by lead */
       200: {
         headers: {
           [name: string]: unknown;

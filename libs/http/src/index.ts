@@ -83,5 +83,5 @@ export { PROBLEM_SCHEMA } from './openapi/problem-responses';
 export { nullableId, nullableText, nullableTime } from './openapi/nullable-properties';
 
 // A person's data export (ADR 0024): the query, its exactly-one subject and the answer's subject
-export { PersonalDataQuery, ContactPersonalDataQuery, PersonalDataSubjectView } from './personal-data/personal-data.dto';
+export { PersonalDataQuery, PersonalDataSubjectView } from './personal-data/personal-data.dto';
 export { exportSubject, type PersonalDataSubject } from './personal-data/export-subject';

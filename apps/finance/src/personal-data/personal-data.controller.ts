@@ -1,6 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ContactPersonalDataQuery, Role, Roles } from '@crm/http';
+import { exportSubject, PersonalDataQuery, Role, Roles } from '@crm/http';
 import { FinancePersonalDataView } from './personal-data.dto';
 import { PersonalDataService } from './personal-data.service';
 
@@ -15,8 +15,11 @@ export class PersonalDataController {
     operationId: 'exportFinancePersonalData',
     summary: "Finance's part of a person's data export: the receivables, payments and credit notes of their orders",
   })
-  @ApiOkResponse({ type: FinancePersonalDataView, description: 'Empty arrays when finance holds nothing about the contact' })
-  export(@Query() query: ContactPersonalDataQuery): Promise<FinancePersonalDataView> {
-    return this.personalData.export(query.contactId);
+  @ApiOkResponse({
+    type: FinancePersonalDataView,
+    description: 'Empty arrays when finance holds nothing about the person; always for a lead, since finance holds nothing by lead',
+  })
+  export(@Query() query: PersonalDataQuery): Promise<FinancePersonalDataView> {
+    return this.personalData.export(exportSubject(query));
   }
 }

@@ -89,11 +89,13 @@ describe("a person's data in finance: export and erasure (real Kafka and Postgre
     expect(untouched.body.customerName).toBe('Someone Else');
   });
 
-  it('answers an unknown contact with empty records, and refuses a missing or malformed contact id with 400', async () => {
+  it('answers an unknown contact and any lead with empty records (finance holds nothing by lead), and refuses a missing or malformed id with 400', async () => {
     const contactId = randomUUID();
     expect(await exportOf(contactId)).toMatchObject({ records: { receivables: [], payments: [], creditNotes: [] } });
     await svc.as(ADMIN).get('/api/v1/personal-data/finance').expect(400);
     await svc.as(ADMIN).get('/api/v1/personal-data/finance?contactId=nope').expect(400);
-    await svc.as(ADMIN).get(`/api/v1/personal-data/finance?leadId=${contactId}`).expect(400);
+    const lead = await svc.as(ADMIN).get(`/api/v1/personal-data/finance?leadId=${contactId}`).expect(200);
+    expect(lead.body).toMatchObject({ subject: { leadId: contactId }, records: { receivables: [], payments: [], creditNotes: [] } });
+    await svc.as(ADMIN).get(`/api/v1/personal-data/finance?leadId=${contactId}&contactId=${contactId}`).expect(400);
   });
 });

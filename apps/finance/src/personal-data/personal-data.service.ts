@@ -4,6 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { AuditTrail } from '@crm/audit';
 import { BusinessCalendar } from '@crm/calendar';
 import type { EventData } from '@crm/contracts';
+import type { PersonalDataSubject } from '@crm/http';
 import { forgetPersonalValues, inTransaction } from '@crm/persistence';
 import { personalDataVault, personalKeyId } from '@crm/privacy';
 import { erasedChanges, exportedEntries } from '../audit/finance-audit';
@@ -49,9 +50,10 @@ export class PersonalDataService {
     this.logger.log(`erasure ${data.requestId}: ${scrub.receivableIds.length} receivable(s), ${scrub.paymentIds.length} payment reference(s) scrubbed`);
   }
 
-  async export(contactId: string): Promise<FinancePersonalDataView> {
+  /** A lead's part is empty: finance knows receivables by order and contact, never by lead. */
+  async export(subject: PersonalDataSubject): Promise<FinancePersonalDataView> {
     const now = new Date();
-    const held = await this.repository.ofContact(contactId);
+    const held = subject.contactId ? await this.repository.ofContact(subject.contactId) : { receivables: [], payments: [], creditNotes: [] };
     const entries = exportedEntries([
       ...held.receivables.map((r) => ({ recordType: 'receivable', recordId: r.id })),
       ...held.payments.map((p) => ({ recordType: 'payment', recordId: p.id, keyRecordId: p.receivableId })),
@@ -62,7 +64,7 @@ export class PersonalDataService {
     });
     return {
       service: 'finance',
-      subject: { contactId },
+      subject,
       generatedAt: now.toISOString(),
       records: {
         receivables: held.receivables.map((r) => receivableView(r, now, this.calendar.zone)),

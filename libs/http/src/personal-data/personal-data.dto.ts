@@ -17,13 +17,6 @@ export class PersonalDataQuery {
   leadId?: string;
 }
 
-/** The query of a service that holds nothing by lead (finance): the contact only, required. */
-export class ContactPersonalDataQuery {
-  @ApiProperty({ format: 'uuid', description: 'the contact (customers service) whose data is exported; this service holds nothing by lead' })
-  @IsUUID()
-  contactId: string;
-}
-
 /** The `subject` of an export's answer: the id it was asked for. */
 export class PersonalDataSubjectView {
   @ApiPropertyOptional({ format: 'uuid' }) contactId?: string;
