@@ -25,15 +25,17 @@ describe('the History panel’s reading of audit entries', () => {
     for (const nothing of [null, '', [], {}]) expect(auditValue(nothing)).toBe(EMPTY);
   });
 
-  it('lists each changed field as old and new, leaving out a field that reads the same before and after', () => {
+  it('lists each changed field as old and new, leaving out a field that reads the same before and after unless it is a masked personal one', () => {
     const lines = changeLines([
       { field: 'company', old: 'Acme', new: 'Acme Pumps', personal: false },
       { field: 'email', old: null, new: 'z•••@acme.example', personal: true },
       { field: 'customFields', old: {}, new: null, personal: false },
+      { field: 'phone', old: '•••00', new: '•••00', personal: true },
     ]);
     expect(lines).toEqual([
       { field: 'company', old: 'Acme', new: 'Acme Pumps', personal: false },
       { field: 'email', old: EMPTY, new: 'z•••@acme.example', personal: true },
+      { field: 'phone', old: '•••00', new: '•••00', personal: true },
     ]);
   });
 

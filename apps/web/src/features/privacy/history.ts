@@ -16,9 +16,12 @@ export function auditValue(value: AuditChange['old']): string {
   return String(value);
 }
 
-/** The changes worth a line: a field whose old and new read the same (an id list reordered, say) is left out. */
+/**
+ * The changes worth a line: a field whose old and new read the same (an id list reordered, say) is left out, but
+ * never a personal one, whose two masked values may read the same (`h•••@acme.example`) though the field changed.
+ */
 export function changeLines(changes: readonly AuditChange[]): { field: string; old: string; new: string; personal: boolean }[] {
-  return changes.map((c) => ({ field: c.field, old: auditValue(c.old), new: auditValue(c.new), personal: c.personal })).filter((c) => c.old !== c.new);
+  return changes.map((c) => ({ field: c.field, old: auditValue(c.old), new: auditValue(c.new), personal: c.personal })).filter((c) => c.personal || c.old !== c.new);
 }
 
 /** Newest first, whatever order the pages arrived in (the API's order is by append, which is the same). */
