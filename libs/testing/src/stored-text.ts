@@ -18,7 +18,7 @@ const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
 export async function storedTexts(db: DataSource | string): Promise<StoredText[]> {
   const client = typeof db === 'string' ? new Client({ connectionString: db }) : undefined;
   const query = async <R>(sql: string, params?: unknown[]): Promise<R[]> =>
-    client ? (await client.query(sql, params)).rows : await (db as DataSource).query(sql, params);
+    client ? (await client.query(sql, params)).rows : (db as DataSource).query(sql, params);
   await client?.connect();
   try {
     const columns = await query<{ s: string; t: string; c: string }>(

@@ -21,7 +21,9 @@ export function auditValue(value: AuditChange['old']): string {
  * never a personal one, whose two masked values may read the same (`h•••@acme.example`) though the field changed.
  */
 export function changeLines(changes: readonly AuditChange[]): { field: string; old: string; new: string; personal: boolean }[] {
-  return changes.map((c) => ({ field: c.field, old: auditValue(c.old), new: auditValue(c.new), personal: c.personal })).filter((c) => c.personal || c.old !== c.new);
+  return changes
+    .map((c) => ({ field: c.field, old: auditValue(c.old), new: auditValue(c.new), personal: c.personal }))
+    .filter((c) => c.personal || c.old !== c.new);
 }
 
 /** Newest first, whatever order the pages arrived in (the API's order is by append, which is the same). */
