@@ -44,7 +44,7 @@ export class KeyVault implements KeySource {
     if (!missing.length) return found;
     const fresh = missing.map(({ keyId }) => this.masters.wrap(randomBytes(32), keyId));
     await this.ready();
-    // The CTE's SELECT sees the table as it was before the INSERT: a row comes back either way, exactly once.
+    // The CTE's SELECT sees the table as it was before the INSERT: a row comes back once, made here or found.
     const rows = await this.query<KeyRow>(
       `WITH wanted AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bytea[]) AS w(key_id, owner, master_id, wrapped)),
             made AS (INSERT INTO data_keys (key_id, owner, master_id, wrapped) SELECT * FROM wanted ON CONFLICT (key_id) DO NOTHING
@@ -53,6 +53,10 @@ export class KeyVault implements KeySource {
        UNION ALL SELECT k.key_id, k.master_id, k.wrapped FROM data_keys k JOIN wanted USING (key_id)`,
       [missing.map((m) => m.keyId), missing.map((m) => m.owner), fresh.map((f) => f.masterId), fresh.map((f) => f.wrapped)],
     );
+    // A key another process inserted meanwhile: our INSERT waited for its commit and skipped it, but the statement's
+    // snapshot predates it. A second statement sees it.
+    const raced = missing.filter((m) => !rows.some((r) => r.key_id === m.keyId)).map((m) => m.keyId);
+    if (raced.length) rows.push(...(await this.query<KeyRow>('SELECT key_id, master_id, wrapped FROM data_keys WHERE key_id = ANY($1)', [raced])));
     return this.remember(rows, found);
   }
 

@@ -10,6 +10,7 @@ import {
   IsIn,
   IsInt,
   IsNotEmpty,
+  IsObject,
   IsOptional,
   IsString,
   IsUUID,
@@ -85,11 +86,13 @@ export class CreateRuleDto {
   @ApiProperty({ description: 'evaluation order, lowest first', example: 10 }) @IsInt() @Min(0) @Max(1_000_000) position: number;
   @ApiPropertyOptional({ type: RuleMatchDto, description: 'every condition set must hold; none = matches all' })
   @IsOptional()
+  @IsObject() // @ValidateNested alone takes an array of none as valid (the fuzzer's `match: []`)
   @ValidateNested()
   @Type(() => RuleMatchDto)
   match?: RuleMatchDto;
   @ApiProperty({ type: RuleTargetDto, example: { kind: 'team', team: 'east' } })
   @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => RuleTargetDto)
   target: RuleTargetDto;
@@ -105,9 +108,10 @@ export class CreateRuleDto {
 export class UpdateRuleDto {
   @ApiPropertyOptional({ example: '华东大客户' }) @IsOptional() @IsString() @IsNotEmpty() @MaxLength(200) name?: string;
   @ApiPropertyOptional({ example: 20 }) @IsOptional() @IsInt() @Min(0) @Max(1_000_000) position?: number;
-  @ApiPropertyOptional({ type: RuleMatchDto }) @IsOptional() @ValidateNested() @Type(() => RuleMatchDto) match?: RuleMatchDto;
+  @ApiPropertyOptional({ type: RuleMatchDto }) @IsOptional() @IsObject() @ValidateNested() @Type(() => RuleMatchDto) match?: RuleMatchDto;
   @ApiPropertyOptional({ type: RuleTargetDto, example: { kind: 'team', team: 'north' } })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => RuleTargetDto)
   target?: RuleTargetDto;
