@@ -3,3 +3,4 @@ export * from './shared-transaction';
 export * from './text-search';
 export * from './forget-personal-values';
 export * from './scrub-free-texts';
+export * from './camel-row';

@@ -1,11 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { camelRow } from '@crm/persistence';
 import { RECORD_TREE } from './erasure.repository';
 
 type Row = Record<string, unknown>;
-
-const camel = (key: string) => key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
-const camelRows = (rows: Row[]): Row[] => rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [camel(k), v])));
 
 /** What the customers database holds about one person, every column, for their data export. */
 @Injectable()
@@ -13,7 +11,7 @@ export class PersonalDataRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   private async q(sql: string, params: unknown[]): Promise<Row[]> {
-    return camelRows(await this.dataSource.query(sql, params));
+    return ((await this.dataSource.query(sql, params)) as Row[]).map(camelRow);
   }
 
   async ofContact(contactId: string): Promise<Record<string, Row[]>> {

@@ -1,12 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { EventEnvelope } from '@crm/contracts';
+import { camelRow } from '@crm/persistence';
 import { openEvents, personalDataVault } from '@crm/privacy';
 
 type Row = Record<string, unknown>;
-
-const camel = (name: string) => name.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
-const camelRows = (rows: Row[]): Row[] => rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [camel(k), v])));
 
 /** What the leads database holds about one person, every column as stored (the search column, derived, left out). */
 export interface LeadsPersonalData {
@@ -23,7 +21,7 @@ export class PersonalDataRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   async of(subject: { contactId?: string; leadId?: string }): Promise<LeadsPersonalData> {
-    const q = (sql: string, params: unknown[]) => this.dataSource.query(sql, params).then(camelRows);
+    const q = (sql: string, params: unknown[]) => this.dataSource.query(sql, params).then((rows: Row[]) => rows.map(camelRow));
     const leads = await q(
       `SELECT * FROM leads WHERE ($1::uuid IS NOT NULL AND contact_id = $1) OR ($2::uuid IS NOT NULL AND id = $2) ORDER BY created_at, id`,
       [subject.contactId ?? null, subject.leadId ?? null],

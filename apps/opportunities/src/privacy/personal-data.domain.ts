@@ -50,8 +50,3 @@ export function decideErasure(copies: readonly PersonalCopy[], historyKeys: read
     accountKeys: [...accountKeys].map(([from, to]) => ({ from, to })),
   };
 }
-
-/** snake_case columns to the API's camelCase, for an export of rows as they are stored. */
-export function camelRow(row: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(row).map(([k, v]) => [k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()), v]));
-}

@@ -35,8 +35,3 @@ export function decideErasure(copies: readonly PersonalCopy[]): Erasure {
   }
   return { values: [...values], customers: copies.map(({ id, customer }) => ({ id, customer: scrubbedCustomer(customer) })) };
 }
-
-/** snake_case columns to the API's camelCase, for an export of rows as they are stored. */
-export function camelRow(row: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(row).map(([k, v]) => [k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()), v]));
-}

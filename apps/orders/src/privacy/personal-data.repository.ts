@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { PersonalDataSubject } from '@crm/http';
-import { scrubFreeTexts, type FreeTextColumn } from '@crm/persistence';
-import { camelRow, type Erasure, type ErasureTarget, type PersonalCopy } from './personal-data.domain';
+import { camelRow, scrubFreeTexts, type FreeTextColumn } from '@crm/persistence';
+import type { Erasure, ErasureTarget, PersonalCopy } from './personal-data.domain';
 
 type Row = Record<string, unknown>;
 
