@@ -1,15 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { AsyncResource } from 'node:async_hooks';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { clientAddress, CORRELATION_ID_HEADER, isSaneCorrelationId, runWithRequest } from './correlation-context';
+import { clientAddress, CORRELATION_ID_HEADER, correlationStorage, isSaneCorrelationId, type CorrelationContext } from './correlation-context';
 
 const CONTEXT = Symbol('correlationContext');
-type WithContext = FastifyRequest & { [CONTEXT]?: AsyncResource };
+type WithContext = FastifyRequest & { [CONTEXT]?: CorrelationContext };
 
 /**
  * Every request runs with a correlation id (the caller's, if sane, else a new one), echoed in the response.
  * The id is entered in `onRequest`, but a body is read from socket events that run outside it, so the
- * context is captured as an AsyncResource and re-entered in `preValidation`, where guards and the handler start.
+ * context is kept on the request and entered again in `preValidation`, where guards and the handler start.
+ * Only then: a request without a body reaches `preValidation` still inside it, and an AsyncResource per
+ * request (the async_hooks init callbacks it fires) would cost every request for the few that need it.
  */
 export function installCorrelationHooks(fastify: FastifyInstance): void {
   fastify.addHook('onRequest', (req: WithContext, reply, done) => {
@@ -18,15 +19,17 @@ export function installCorrelationHooks(fastify: FastifyInstance): void {
     const correlationId = isSaneCorrelationId(incoming) ? incoming : randomUUID();
     reply.header(CORRELATION_ID_HEADER, correlationId);
     const agent = req.headers['user-agent'];
-    const client = { clientIp: clientAddress(req.socket?.remoteAddress, req.headers['x-forwarded-for']), userAgent: agent?.slice(0, 512) };
-    runWithRequest(correlationId, client, () => {
-      req[CONTEXT] = new AsyncResource('crm.correlation');
-      done();
-    });
+    const context: CorrelationContext = {
+      correlationId,
+      clientIp: clientAddress(req.socket?.remoteAddress, req.headers['x-forwarded-for']),
+      userAgent: agent?.slice(0, 512),
+    };
+    req[CONTEXT] = context;
+    correlationStorage.run(context, done);
   });
   fastify.addHook('preValidation', (req: WithContext, _reply, done) => {
     const context = req[CONTEXT];
-    if (context) context.runInAsyncScope(done);
-    else done();
+    if (!context || correlationStorage.getStore() === context) done();
+    else correlationStorage.run(context, done);
   });
 }
