@@ -1,5 +1,5 @@
 import { DynamicModule, Module, ModuleMetadata, OnModuleInit, Provider } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE, HttpAdapterHost } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_PIPE, HttpAdapterHost, ModulesContainer } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
 import { API_CONVENTIONS_OPTIONS, ApiConventionsOptions, assertApiConventionsOptions } from './api-conventions.options';
 import { JwtAuthGuard } from './auth/jwt-auth.guard';
@@ -7,6 +7,7 @@ import { RolesGuard } from './auth/roles.guard';
 import { TokenVerifier } from './auth/token-verifier';
 import { installEtagHook } from './concurrency/etag.hooks';
 import { CsvExportInterceptor } from './export/csv-export.interceptor';
+import { routeCsvExportsToLists } from './export/csv-export.routes';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { ClientThrottlerGuard, throttlerOptionsFor } from './limits/rate-limit';
@@ -27,8 +28,8 @@ const conventionProviders: Provider[] = [
   { provide: APP_GUARD, useClass: RolesGuard },
   { provide: APP_FILTER, useClass: ProblemDetailsFilter },
   { provide: APP_PIPE, useFactory: createValidationPipe },
-  // Any list answers `Accept: text/csv` with a streamed export of all its pages.
-  { provide: APP_INTERCEPTOR, useClass: CsvExportInterceptor },
+  // Any list answers `Accept: text/csv` with a streamed export of all its pages (routeCsvExportsToLists).
+  CsvExportInterceptor,
   IdempotencyInterceptor,
 ];
 
@@ -39,7 +40,13 @@ const conventionProviders: Provider[] = [
  */
 @Module({})
 export class ApiConventionsModule implements OnModuleInit {
-  constructor(private readonly adapterHost: HttpAdapterHost) {}
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    modules: ModulesContainer,
+  ) {
+    // Here, not in onModuleInit: the routes are built between the two.
+    routeCsvExportsToLists(modules);
+  }
 
   onModuleInit(): void {
     const fastify = this.adapterHost.httpAdapter?.getInstance<FastifyInstance>();

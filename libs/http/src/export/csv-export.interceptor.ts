@@ -44,7 +44,7 @@ export class CsvExportInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() !== 'http') return next.handle();
     const request = context.switchToHttp().getRequest<FastifyRequest>();
-    if (request.method !== 'GET' || !wantsCsv(request.headers.accept) || !isListHandler(context)) return next.handle();
+    if (request.method !== 'GET' || !wantsCsv(request.headers.accept) || !isListHandler(context.getClass(), context.getHandler().name)) return next.handle();
     return from(this.export(context, next, request, context.switchToHttp().getResponse<FastifyReply>()));
   }
 
@@ -107,7 +107,7 @@ export class CsvExportInterceptor implements NestInterceptor {
 
 // A paginated list is a handler taking a PageQueryDto; its type is known before the handler runs, so a
 // route that is not a list answers its JSON untouched.
-function isListHandler(context: ExecutionContext): boolean {
-  const types = (Reflect.getMetadata('design:paramtypes', context.getClass().prototype, context.getHandler().name) ?? []) as unknown[];
+export function isListHandler(controller: Type<unknown>, methodName: string): boolean {
+  const types = (Reflect.getMetadata('design:paramtypes', controller.prototype, methodName) ?? []) as unknown[];
   return types.some((type) => typeof type === 'function' && (type === PageQueryDto || type.prototype instanceof PageQueryDto));
 }
