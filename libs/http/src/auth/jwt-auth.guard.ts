@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { setCurrentUser } from '@crm/observability';
 import { AuthenticatedRequest } from './auth-user.types';
 import { unauthenticated } from './jwt-claims.util';
-import { IS_PUBLIC_KEY } from './public.decorator';
+import { routeAccess } from './route-access';
 import { TokenVerifier } from './token-verifier';
 
 /**
@@ -20,7 +20,7 @@ export class JwtAuthGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     // Kafka handlers of a hybrid app authenticate nothing here; their trust comes from the broker.
     if (context.getType() !== 'http') return true;
-    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, [context.getHandler(), context.getClass()])) return true;
+    if (routeAccess(this.reflector, context).isPublic) return true;
 
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const token = bearerToken(request.headers.authorization);

@@ -2,9 +2,7 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthenticatedRequest } from './auth-user.types';
 import { forbidden, unauthenticated } from './jwt-claims.util';
-import { IS_PUBLIC_KEY } from './public.decorator';
-import { Role } from './role.enum';
-import { ROLES_KEY } from './roles.decorator';
+import { routeAccess } from './route-access';
 
 /**
  * Global, after `JwtAuthGuard`: enforces `@Roles(...)`. Deny by default: a non-public route that declares no
@@ -16,9 +14,8 @@ export class RolesGuard implements CanActivate {
 
   canActivate(context: ExecutionContext): boolean {
     if (context.getType() !== 'http') return true;
-    const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, targets)) return true;
-    const required = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
+    const { isPublic, roles: required } = routeAccess(this.reflector, context);
+    if (isPublic) return true;
     if (!required?.length) throw forbidden('This route declares no roles, so no caller may use it.');
     const user = context.switchToHttp().getRequest<AuthenticatedRequest>().user;
     if (!user) throw unauthenticated('This route needs an authenticated caller.');
