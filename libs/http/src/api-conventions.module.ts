@@ -10,7 +10,7 @@ import { CsvExportInterceptor } from './export/csv-export.interceptor';
 import { routeCsvExportsToLists } from './export/csv-export.routes';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { ThrottlerModule } from '@nestjs/throttler';
-import { ClientThrottlerGuard, throttlerOptionsFor } from './limits/rate-limit';
+import { ClientThrottlerGuard, RateLimitGuard, throttlerOptionsFor } from './limits/rate-limit';
 import { ProblemDetailsFilter } from './problem/problem-details.filter';
 import { createValidationPipe } from './validation/validation.pipe';
 
@@ -24,7 +24,8 @@ const conventionProviders: Provider[] = [
   TokenVerifier,
   { provide: APP_GUARD, useClass: JwtAuthGuard },
   // After authentication, so that a client is counted by its token's subject.
-  { provide: APP_GUARD, useClass: ClientThrottlerGuard },
+  ClientThrottlerGuard,
+  { provide: APP_GUARD, useClass: RateLimitGuard },
   { provide: APP_GUARD, useClass: RolesGuard },
   { provide: APP_FILTER, useClass: ProblemDetailsFilter },
   { provide: APP_PIPE, useFactory: createValidationPipe },

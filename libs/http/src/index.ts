@@ -64,7 +64,7 @@ export { installEtagHook } from './concurrency/etag.hooks';
 
 // Limits: body size, client errors, per-client rate limiting
 export { createHttpAdapter, answerClientError, parseByteSize, DEFAULT_JSON_BODY_LIMIT, type HttpLimitsOptions } from './limits/http-limits';
-export { ClientThrottlerGuard, DEFAULT_RATE_LIMIT, rateLimitFromEnv, throttlerOptionsFor, type RateLimitOptions } from './limits/rate-limit';
+export { ClientThrottlerGuard, RateLimitGuard, DEFAULT_RATE_LIMIT, rateLimitFromEnv, throttlerOptionsFor, type RateLimitOptions } from './limits/rate-limit';
 
 // Signed inbound webhooks (web forms, ERP)
 export { signWebhook, verifyWebhookSignature, WEBHOOK_TOLERANCE_SECONDS, type WebhookSignatureInput } from './webhooks/webhook-signature';

@@ -1,5 +1,6 @@
-import { ExecutionContext, HttpStatus, Injectable } from '@nestjs/common';
+import { CanActivate, ExecutionContext, HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { ThrottlerGuard, type ThrottlerLimitDetail, type ThrottlerModuleOptions } from '@nestjs/throttler';
+import { API_CONVENTIONS_OPTIONS, type ApiConventionsOptions } from '../api-conventions.options';
 import { ProblemException } from '../problem/problem.exception';
 
 export interface RateLimitOptions {
@@ -37,9 +38,7 @@ export function throttlerOptionsFor(rateLimit: RateLimitOptions = DEFAULT_RATE_L
 @Injectable()
 export class ClientThrottlerGuard extends ThrottlerGuard {
   protected override async shouldSkip(context: ExecutionContext): Promise<boolean> {
-    if (context.getType() !== 'http') return true;
-    const req = context.switchToHttp().getRequest<{ url?: string }>();
-    return RATE_LIMIT_EXEMPT_PATHS.test((req.url ?? '').split('?')[0]);
+    return !isCounted(context);
   }
 
   protected override async getTracker(req: Record<string, any>): Promise<string> {
@@ -53,5 +52,32 @@ export class ClientThrottlerGuard extends ThrottlerGuard {
       code: 'RATE_LIMITED',
       detail: `Too many requests: at most ${detail.limit} per ${Math.round(detail.ttl / 1000)} s. Retry after ${detail.timeToBlockExpire} s.`,
     });
+  }
+}
+
+function isCounted(context: ExecutionContext): boolean {
+  if (context.getType() !== 'http') return false;
+  const req = context.switchToHttp().getRequest<{ url?: string }>();
+  return !RATE_LIMIT_EXEMPT_PATHS.test((req.url ?? '').split('?')[0]);
+}
+
+/**
+ * The global guard in front of `ClientThrottlerGuard`: a request that is not counted (a probe, a scrape, every
+ * request while the limit is off) passes synchronously, since the throttler's own check is a promise chain and
+ * Nest awaits a guard only when it answers with one.
+ */
+@Injectable()
+export class RateLimitGuard implements CanActivate {
+  private readonly off: boolean;
+
+  constructor(
+    private readonly throttler: ClientThrottlerGuard,
+    @Inject(API_CONVENTIONS_OPTIONS) options: ApiConventionsOptions,
+  ) {
+    this.off = (options.rateLimit ?? DEFAULT_RATE_LIMIT).limit === 0;
+  }
+
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
+    return this.off || !isCounted(context) || this.throttler.canActivate(context);
   }
 }
