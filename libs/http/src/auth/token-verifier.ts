@@ -9,6 +9,9 @@ import { OIDC_ALGORITHMS } from './oidc.options';
 
 const PROVIDER_ALGORITHMS: ReadonlySet<string> = new Set(OIDC_ALGORITHMS);
 
+/** Local tokens remembered as verified: a client sends the same one on every request until it expires. */
+const VERIFIED_TOKENS_KEPT = 10_000;
+
 /**
  * The one place a bearer token is verified (the guard, and so the live stream's `?access_token=`, go
  * through it). The token's `alg` picks the verifier, and each verifier pins its algorithms: HS256 only
@@ -20,6 +23,9 @@ const PROVIDER_ALGORITHMS: ReadonlySet<string> = new Set(OIDC_ALGORITHMS);
 export class TokenVerifier {
   private readonly local?: JwtService;
   private readonly provider?: OidcTokenVerifier;
+  // Checking the HMAC and parsing the claims again cost about as much as the rest of a cheap authenticated GET.
+  // Keyed by the whole token, signature included, so only the very bytes once verified are taken on trust.
+  private readonly verified = new Map<string, { user: AuthUser; exp: number }>();
 
   constructor(@Inject(API_CONVENTIONS_OPTIONS) options: ApiConventionsOptions) {
     if (options.jwtSecret !== undefined) {
@@ -33,6 +39,12 @@ export class TokenVerifier {
 
   /** The caller the token names, or a 401 problem saying what is wrong with it (503 if the provider is away). */
   verify(token: string): AuthUser | Promise<AuthUser> {
+    const known = this.verified.get(token);
+    if (known) {
+      // jsonwebtoken's expiry rule: expired from the second `exp` names.
+      if (Math.floor(Date.now() / 1000) < known.exp) return { ...known.user, roles: [...known.user.roles] };
+      this.verified.delete(token); // verified again below, which says it has expired
+    }
     const alg = headerAlgorithm(token);
     if (alg === 'HS256' && this.local) return this.verifyLocal(token);
     if (alg !== undefined && PROVIDER_ALGORITHMS.has(alg) && this.provider) {
@@ -56,7 +68,10 @@ export class TokenVerifier {
       }
       throw unauthenticated('The token is invalid.');
     }
-    return authUserFromClaims(claims);
+    const user = authUserFromClaims(claims);
+    if (this.verified.size >= VERIFIED_TOKENS_KEPT) this.verified.delete(this.verified.keys().next().value!);
+    this.verified.set(token, { user: { ...user, roles: [...user.roles] }, exp: claims.exp as number });
+    return user;
   }
 
   private acceptedAlgorithms(): string {
