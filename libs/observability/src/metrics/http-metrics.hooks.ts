@@ -12,10 +12,17 @@ const UNCOUNTED_ROUTES = new Set(['/metrics']);
  */
 export function installHttpMetricsHooks(fastify: FastifyInstance, metrics: MetricsRegistry): void {
   const labelNames: HttpLabel[] = ['method', 'route', 'status_code'];
-  const requests = metrics.counter({
+  // A request is recorded once, in the histogram; the counter is its `_count`, copied when scraped (prom-client
+  // hashes and checks the labels on every update, so two metrics per request cost that twice).
+  metrics.counter({
     name: 'http_requests_total',
     help: 'HTTP requests handled, by method, route template and status code',
     labelNames,
+    async collect() {
+      const counts = (await duration.get()).values.filter((sample) => sample.metricName === 'http_request_duration_seconds_count');
+      this.reset();
+      for (const { labels, value } of counts) this.inc(labels as Partial<Record<HttpLabel, string>>, value);
+    },
   });
   const duration = metrics.histogram({
     name: 'http_request_duration_seconds',
@@ -26,7 +33,6 @@ export function installHttpMetricsHooks(fastify: FastifyInstance, metrics: Metri
     const route = req.routeOptions.url;
     if (!route || !UNCOUNTED_ROUTES.has(route)) {
       const labels = { method: req.method, route: route ?? 'unmatched', status_code: String(reply.statusCode) };
-      requests.inc(labels);
       duration.observe(labels, reply.elapsedTime / 1000);
     }
     done();
