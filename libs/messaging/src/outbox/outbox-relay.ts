@@ -10,8 +10,13 @@ export interface OutboxRelayOptions {
   batchSize?: number;
   /** Batches one pass may publish before it commits: the most a failed send makes the relay send again. */
   maxBatchesPerPass?: number;
-  /** How long to wait when the outbox is empty and no commit has notified the relay. */
+  /**
+   * How long an idle relay waits while it LISTENs: every commit that writes to the outbox ends the wait, so
+   * this is only the safety net of a lost notification and the idle cost of the relay (one empty pass).
+   */
   idleMs?: number;
+  /** How long it waits instead while its LISTEN connection is down: polling is then all it has. */
+  pollMs?: number;
   /** Published rows older than this are deleted. */
   retentionMs?: number;
   /** Prepended to every topic name, e.g. `staging.`; tests use it to isolate their topics. */
@@ -35,6 +40,8 @@ interface OutboxRow {
 const RELAY_LOCK = 7_340_001;
 const PRUNE_EVERY_MS = 10 * 60_000;
 const RELISTEN_EVERY_MS = 5_000;
+// The backlog gauge's count walks every unpublished row: read at most this often, not after every pass.
+const BACKLOG_EVERY_MS = 5_000;
 // For the rest of the transaction: the cursor query then walks the unpublished index in seq order and stops at
 // its limit; with stale statistics (a burst since the last ANALYZE) the planner would sort every pending row.
 const NO_BITMAP_SCANS = "set_config('enable_bitmapscan', 'off', true)";
@@ -60,9 +67,13 @@ export class OutboxRelay {
   private stopListening?: () => Promise<void>;
   private lastListenAttempt = 0;
   private lastPrune = 0;
+  private lastBacklog = 0;
+  /** Whether the last pass held the relay lock: a pass that did not cannot tell how much is pending. */
+  private lastPassLocked = false;
   private readonly batchSize: number;
   private readonly maxBatchesPerPass: number;
   private readonly idleMs: number;
+  private readonly pollMs: number;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -71,7 +82,8 @@ export class OutboxRelay {
   ) {
     this.batchSize = options.batchSize ?? 500;
     this.maxBatchesPerPass = options.maxBatchesPerPass ?? 8;
-    this.idleMs = options.idleMs ?? 250;
+    this.idleMs = options.idleMs ?? 5_000;
+    this.pollMs = Math.min(options.pollMs ?? 250, this.idleMs);
   }
 
   /**
@@ -83,6 +95,7 @@ export class OutboxRelay {
   async publishPending(): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
       const [{ locked }] = await manager.query(`SELECT ${NO_BITMAP_SCANS}, pg_try_advisory_xact_lock($1) AS locked`, [RELAY_LOCK]);
+      this.lastPassLocked = locked;
       if (!locked) return 0;
       let published = 0;
       let marking: Promise<unknown> = Promise.resolve();
@@ -198,6 +211,8 @@ export class OutboxRelay {
     client.on('error', (err) => {
       this.options.logger?.error(`outbox relay lost its LISTEN connection, polling until it is back: ${err.message}`);
       done(err);
+      // Its idle wait was the long one of a relay that hears every commit: poll from now on instead.
+      if (this.waitingForWork) this.wake?.();
     });
     try {
       await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
@@ -224,18 +239,37 @@ export class OutboxRelay {
           this.lastPrune = Date.now();
           await this.prune();
         }
-        if (this.options.metrics) this.options.metrics.outboxBacklog.set(await this.backlog());
+        await this.updateBacklog(published);
       } catch (err) {
         failures += 1;
         this.options.metrics?.outboxPublishFailures.inc();
         this.options.logger?.error(`outbox relay pass failed (attempt ${failures}): ${(err as Error).message}`);
+        this.lastPassLocked = false;
+        await this.updateBacklog(0).catch(() => undefined);
         // Backing off from a failure: new commits must not cut the wait short. Capped at 2 s: a failed pass
         // is one query plus a send that has already spent kafkajs' own five retries, so a longer wait
         // spares nothing and only holds committed events back once the broker or database is back.
         await this.idle(backoffDelay(failures, { initialMs: 200, maxMs: 2_000 }), false);
         continue;
       }
-      if (published < this.batchSize) await this.idle(this.idleMs, true);
+      if (published < this.batchSize) await this.idle(this.stopListening ? this.idleMs : this.pollMs, true);
+    }
+  }
+
+  /**
+   * A pass that held the lock and found less than a batch left the outbox empty as of its snapshot: the gauge
+   * reads 0 without a query. Otherwise (a drain under way, another replica holding the lock, a failed pass) the
+   * rows are counted, at most every few seconds, so neither an idle relay nor a long drain counts on each pass.
+   */
+  private async updateBacklog(published: number): Promise<void> {
+    const metrics = this.options.metrics;
+    if (!metrics) return;
+    if (this.lastPassLocked && published < this.batchSize) {
+      metrics.outboxBacklog.set(0);
+      this.lastBacklog = 0;
+    } else if (Date.now() - this.lastBacklog > BACKLOG_EVERY_MS) {
+      this.lastBacklog = Date.now();
+      metrics.outboxBacklog.set(await this.backlog());
     }
   }
 
