@@ -1,4 +1,4 @@
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { CLOUDEVENTS_CONTENT_TYPE, DATA_CONTENT_TYPE, SPECVERSION } from '@crm/contracts';
 import { backoffDelay, sleep } from '../backoff';
@@ -46,6 +46,21 @@ const BACKLOG_EVERY_MS = 5_000;
 // its limit; with stale statistics (a burst since the last ANALYZE) the planner would sort every pending row.
 const NO_BITMAP_SCANS = "set_config('enable_bitmapscan', 'off', true)";
 
+interface PgResult {
+  rows: unknown[];
+}
+interface PgClient {
+  query(sql: string): Promise<PgResult | PgResult[]>;
+}
+
+/** A seq as it came from the database, checked before it goes into SQL text. */
+function seqLiteral(seq: string): string {
+  if (!/^\d+$/.test(seq)) throw new Error(`not an outbox seq: ${seq}`);
+  return seq;
+}
+
+const textLiteral = (text: string) => `'${text.replace(/'/g, "''")}'`;
+
 interface PgListener {
   on(event: 'notification', fn: () => void): void;
   on(event: 'error', fn: (err: Error) => void): void;
@@ -80,7 +95,7 @@ export class OutboxRelay {
     private readonly publisher: EventPublisher,
     private readonly options: OutboxRelayOptions = {},
   ) {
-    this.batchSize = options.batchSize ?? 500;
+    this.batchSize = Math.max(1, Math.floor(options.batchSize ?? 500));
     this.maxBatchesPerPass = options.maxBatchesPerPass ?? 8;
     this.idleMs = options.idleMs ?? 5_000;
     this.pollMs = Math.min(options.pollMs ?? 250, this.idleMs);
@@ -91,15 +106,25 @@ export class OutboxRelay {
    * returns how many rows it published. While batch k is on its way to Kafka, batch k+1 is read and batch k-1
    * marked, so database and broker round trips overlap instead of adding up. A failed send rolls the whole
    * pass back and its batches are sent again later (the consumers' inbox absorbs them).
+   *
+   * On the hot path (a commit's NOTIFY, a few rows) a pass is two round trips to PostgreSQL: one that opens the
+   * transaction, takes the lock and reads the first batch, one that marks the last batch and commits. Each is
+   * a multi-statement simple query, which is why their values are SQL literals (numbers and constants only).
    */
   async publishPending(): Promise<number> {
-    return this.dataSource.transaction(async (manager) => {
-      const [{ locked }] = await manager.query(`SELECT ${NO_BITMAP_SCANS}, pg_try_advisory_xact_lock($1) AS locked`, [RELAY_LOCK]);
+    const [client, release] = (await this.driver().obtainMasterConnection()) as [PgClient, (err?: Error) => void];
+    try {
+      const opened = await client.query(`BEGIN; SELECT ${NO_BITMAP_SCANS}; SELECT pg_try_advisory_xact_lock(${RELAY_LOCK}) AS locked; ${this.unpublishedAfter('0')}`);
+      const locked = ((opened as PgResult[])[2].rows[0] as { locked: boolean }).locked;
       this.lastPassLocked = locked;
-      if (!locked) return 0;
+      if (!locked) {
+        await client.query('ROLLBACK');
+        release();
+        return 0;
+      }
       let published = 0;
       let marking: Promise<unknown> = Promise.resolve();
-      let rows = await this.unpublishedAfter(manager, '0');
+      let rows = (opened as PgResult[])[3].rows as OutboxRow[];
       for (let batch = 1; rows.length; batch += 1) {
         const sent = this.publisher.publish(rows.map((r) => this.message(r)));
         const more = rows.length === this.batchSize && batch < this.maxBatchesPerPass;
@@ -107,27 +132,49 @@ export class OutboxRelay {
         next.catch(() => undefined); // awaited below; a failed send must not leave it unhandled
         await sent;
         await marking;
-        marking = manager.query('UPDATE outbox SET published_at = now() WHERE seq = ANY($1::bigint[])', [rows.map((r) => r.seq)]);
+        const mark = `UPDATE outbox SET published_at = now() WHERE seq = ANY('{${rows.map((r) => seqLiteral(r.seq)).join(',')}}'::bigint[])`;
+        marking = client.query(more ? mark : `${mark}; COMMIT`);
         marking.catch(() => undefined);
         published += rows.length;
+        if (!more) break;
         rows = await next;
+        if (!rows.length) marking = marking.then(() => client.query('COMMIT'));
       }
+      if (!published) marking = client.query('COMMIT');
       await marking;
+      release();
       this.options.metrics?.outboxPublished.inc(published);
       return published;
-    });
+    } catch (err) {
+      // A connection that cannot even roll back is discarded by the pool.
+      const broken = await client.query('ROLLBACK').then(
+        () => undefined,
+        (e: Error) => e,
+      );
+      release(broken);
+      throw err;
+    }
+  }
+
+  private driver(): PostgresDriver {
+    return this.dataSource.driver as PostgresDriver;
   }
 
   /**
    * Runs on a pooled connection of its own, so that it reads while the pass's connection marks the previous
    * batch. The pass holds the relay lock, so no one else marks these rows meanwhile; rows the pass has marked
-   * but not committed lie below the cursor.
+   * but not committed lie below the cursor. The two statements of one simple query share one transaction.
    */
-  private unpublishedOnOwnConnection(seq: string): Promise<OutboxRow[]> {
-    return this.dataSource.transaction(async (manager) => {
-      await manager.query(`SELECT ${NO_BITMAP_SCANS}`);
-      return this.unpublishedAfter(manager, seq);
-    });
+  private async unpublishedOnOwnConnection(seq: string): Promise<OutboxRow[]> {
+    const [client, release] = (await this.driver().obtainMasterConnection()) as [PgClient, (err?: Error) => void];
+    try {
+      const results = (await client.query(`SELECT ${NO_BITMAP_SCANS}; ${this.unpublishedAfter(seq)}`)) as PgResult[];
+      release();
+      return results[1].rows as OutboxRow[];
+    } catch (err) {
+      release(err as Error);
+      throw err;
+    }
   }
 
   /**
@@ -135,14 +182,11 @@ export class OutboxRelay {
    * before events were CloudEvents 1.0 (docs/decisions/0014) and still unpublished at the upgrade gets its
    * `specversion` and `datacontenttype` here, in SQL, so no row is parsed in JS.
    */
-  private unpublishedAfter(manager: EntityManager, seq: string): Promise<OutboxRow[]> {
-    return manager.query(
-      `SELECT seq, topic, message_key, event_type, event_id,
+  private unpublishedAfter(seq: string): string {
+    return `SELECT seq, topic, message_key, event_type, event_id,
               (CASE WHEN payload ? 'specversion' THEN payload
-                    ELSE jsonb_build_object('specversion', $3::text, 'datacontenttype', $4::text) || payload END)::text AS payload
-       FROM outbox WHERE published_at IS NULL AND seq > $1 ORDER BY seq LIMIT $2`,
-      [seq, this.batchSize, SPECVERSION, DATA_CONTENT_TYPE],
-    );
+                    ELSE jsonb_build_object('specversion', ${textLiteral(SPECVERSION)}, 'datacontenttype', ${textLiteral(DATA_CONTENT_TYPE)}) || payload END)::text AS payload
+       FROM outbox WHERE published_at IS NULL AND seq > ${seqLiteral(seq)} ORDER BY seq LIMIT ${this.batchSize}`;
   }
 
   /**
