@@ -114,7 +114,9 @@ export class OutboxRelay {
   async publishPending(): Promise<number> {
     const [client, release] = (await this.driver().obtainMasterConnection()) as [PgClient, (err?: Error) => void];
     try {
-      const opened = await client.query(`BEGIN; SELECT ${NO_BITMAP_SCANS}; SELECT pg_try_advisory_xact_lock(${RELAY_LOCK}) AS locked; ${this.unpublishedAfter('0')}`);
+      const opened = await client.query(
+        `BEGIN; SELECT ${NO_BITMAP_SCANS}; SELECT pg_try_advisory_xact_lock(${RELAY_LOCK}) AS locked; ${this.unpublishedAfter('0')}`,
+      );
       const locked = ((opened as PgResult[])[2].rows[0] as { locked: boolean }).locked;
       this.lastPassLocked = locked;
       if (!locked) {
