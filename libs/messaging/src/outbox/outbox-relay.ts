@@ -1,10 +1,11 @@
 import type { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
-import { CLOUDEVENTS_CONTENT_TYPE, DATA_CONTENT_TYPE, SPECVERSION } from '@crm/contracts';
+import { CLOUDEVENTS_CONTENT_TYPE, SPECVERSION } from '@crm/contracts';
 import { backoffDelay, sleep } from '../backoff';
 import type { EventPublisher, OutgoingMessage } from '../kafka/event-publisher';
 import type { MessagingMetrics } from '../messaging-metrics';
 import { OUTBOX_CHANNEL } from './outbox';
+import { NO_BITMAP_SCANS, markPublished, unpublishedAfter, type OutboxRow, type PgClient, type PgResult } from './relay-sql';
 
 export interface OutboxRelayOptions {
   batchSize?: number;
@@ -25,16 +26,6 @@ export interface OutboxRelayOptions {
   metrics?: MessagingMetrics;
 }
 
-interface OutboxRow {
-  seq: string;
-  topic: string;
-  message_key: string;
-  event_type: string;
-  event_id: string;
-  /** The envelope as JSON text: read as text, it is sent as stored, with no parse and re-serialise per row. */
-  payload: string;
-}
-
 // One advisory-lock key for every relay of a database: only one replica publishes at a time,
 // which keeps events in commit order across replicas.
 const RELAY_LOCK = 7_340_001;
@@ -42,25 +33,6 @@ const PRUNE_EVERY_MS = 10 * 60_000;
 const RELISTEN_EVERY_MS = 5_000;
 // The backlog gauge's count walks every unpublished row: read at most this often, not after every pass.
 const BACKLOG_EVERY_MS = 5_000;
-// For the rest of the transaction: the cursor query then walks the unpublished index in seq order and stops at
-// its limit; with stale statistics (a burst since the last ANALYZE) the planner would sort every pending row.
-const NO_BITMAP_SCANS = "set_config('enable_bitmapscan', 'off', true)";
-
-interface PgResult {
-  rows: unknown[];
-}
-interface PgClient {
-  query(sql: string): Promise<PgResult | PgResult[]>;
-}
-
-/** A seq as it came from the database, checked before it goes into SQL text. */
-function seqLiteral(seq: string): string {
-  if (!/^\d+$/.test(seq)) throw new Error(`not an outbox seq: ${seq}`);
-  return seq;
-}
-
-const textLiteral = (text: string) => `'${text.replace(/'/g, "''")}'`;
-
 interface PgListener {
   on(event: 'notification', fn: () => void): void;
   on(event: 'error', fn: (err: Error) => void): void;
@@ -115,7 +87,7 @@ export class OutboxRelay {
     const [client, release] = (await this.driver().obtainMasterConnection()) as [PgClient, (err?: Error) => void];
     try {
       const opened = await client.query(
-        `BEGIN; SELECT ${NO_BITMAP_SCANS}; SELECT pg_try_advisory_xact_lock(${RELAY_LOCK}) AS locked; ${this.unpublishedAfter('0')}`,
+        `BEGIN; SELECT ${NO_BITMAP_SCANS}; SELECT pg_try_advisory_xact_lock(${RELAY_LOCK}) AS locked; ${unpublishedAfter('0', this.batchSize)}`,
       );
       const locked = ((opened as PgResult[])[2].rows[0] as { locked: boolean }).locked;
       this.lastPassLocked = locked;
@@ -134,7 +106,7 @@ export class OutboxRelay {
         next.catch(() => undefined); // awaited below; a failed send must not leave it unhandled
         await sent;
         await marking;
-        const mark = `UPDATE outbox SET published_at = now() WHERE seq = ANY('{${rows.map((r) => seqLiteral(r.seq)).join(',')}}'::bigint[])`;
+        const mark = markPublished(rows.map((r) => r.seq));
         marking = client.query(more ? mark : `${mark}; COMMIT`);
         marking.catch(() => undefined);
         published += rows.length;
@@ -170,25 +142,13 @@ export class OutboxRelay {
   private async unpublishedOnOwnConnection(seq: string): Promise<OutboxRow[]> {
     const [client, release] = (await this.driver().obtainMasterConnection()) as [PgClient, (err?: Error) => void];
     try {
-      const results = (await client.query(`SELECT ${NO_BITMAP_SCANS}; ${this.unpublishedAfter(seq)}`)) as PgResult[];
+      const results = (await client.query(`SELECT ${NO_BITMAP_SCANS}; ${unpublishedAfter(seq, this.batchSize)}`)) as PgResult[];
       release();
       return results[1].rows as OutboxRow[];
     } catch (err) {
       release(err as Error);
       throw err;
     }
-  }
-
-  /**
-   * Seq order, not commit order: a row committed late below the cursor waits for the next pass. A row written
-   * before events were CloudEvents 1.0 (docs/decisions/0014) and still unpublished at the upgrade gets its
-   * `specversion` and `datacontenttype` here, in SQL, so no row is parsed in JS.
-   */
-  private unpublishedAfter(seq: string): string {
-    return `SELECT seq, topic, message_key, event_type, event_id,
-              (CASE WHEN payload ? 'specversion' THEN payload
-                    ELSE jsonb_build_object('specversion', ${textLiteral(SPECVERSION)}, 'datacontenttype', ${textLiteral(DATA_CONTENT_TYPE)}) || payload END)::text AS payload
-       FROM outbox WHERE published_at IS NULL AND seq > ${seqLiteral(seq)} ORDER BY seq LIMIT ${this.batchSize}`;
   }
 
   /**
