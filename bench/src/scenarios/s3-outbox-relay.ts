@@ -1,14 +1,16 @@
 import { DataSource } from 'typeorm';
 import { ALL_TOPICS, Topics } from '@crm/contracts';
-import { CreateMessagingTables1764201600000, KafkaEventPublisher, OutboxRelay, appendToOutbox, ensureTopics } from '@crm/messaging';
+import { CreateMessagingTables1764201600000, InboxConsumer, KafkaEventPublisher, OutboxRelay, appendToOutbox, ensureTopics } from '@crm/messaging';
 import { kafkaLatency, rawConsume } from '../baselines';
+import { cpuMsBetween, cpuSnapshot } from '../lib/cpu';
 import { kibEvent, type BenchContext } from '../lib/context';
 import { Latencies, openLoop, repeated, round, sleep } from '../lib/stats';
 import { retriable } from '../lib/stats';
 
 /**
  * 3. The outbox relay as the services run it (batches of 500, idempotent producer, acks=all): drain rate of a
- * pre-filled outbox, and publish lag (commit → message consumed) at 1,000 events/s written 10 per transaction.
+ * pre-filled outbox, publish lag (commit → message consumed) at 1,000 events/s written 10 per transaction, and
+ * the hop of the order saga: one event per transaction at 50/s, written → handled by an InboxConsumer.
  */
 export async function outboxRelay(ctx: BenchContext): Promise<void> {
   const db = await ctx.database('relay');
@@ -107,8 +109,70 @@ export async function outboxRelay(ctx: BenchContext): Promise<void> {
       met: lagRuns.median < 100,
       note: `relay p50/p95/p99 ${lagRuns.medianRun.p50}/${lagRuns.medianRun.p95}/${lagRuns.medianRun.p99} ms; raw ${rawLat.p50}/${rawLat.p95}/${rawLat.p99} ms; 10 events per transaction, ${seconds} s per run`,
     });
+
+    const hops = await repeated(
+      ctx.scale.reps,
+      0,
+      (rep) => relayHop(ctx, ds, publisher, `${ctx.prefix}hop${rep}.`, seconds),
+      (s) => s.p50,
+    );
+    ctx.row({
+      scenario: '3 Outbox relay',
+      figure: 'relay + broker hop p50 at 50 events/s (written → handled by an InboxConsumer)',
+      value: round(hops.median, 1),
+      unit: 'ms',
+      goal: 'informative (the order saga has three such hops)',
+      met: null,
+      note: `p50/p95/p99 per run ${hops.values.map((_, i) => `${hops.runs[i].p50}/${hops.runs[i].p95}/${hops.runs[i].p99}`).join(', ')} ms; CPU ms per 1,000 events (bench process: writer, relay and consumer / PostgreSQL / Kafka) ${hops.runs.map((r) => `${r.cpu.bench}/${r.cpu.postgres}/${r.cpu.kafka}`).join(', ')}; ${seconds} s per run`,
+    });
   } finally {
     await publisher.close();
     await ds.destroy();
+  }
+}
+
+/**
+ * One event per transaction at 50/s, as a service of the order saga writes them: from the moment the event is
+ * created (its transaction still to run) until an InboxConsumer's handler has it, through a running relay.
+ */
+async function relayHop(ctx: BenchContext, ds: DataSource, publisher: KafkaEventPublisher, prefix: string, seconds: number) {
+  const kafka = await ctx.kafka();
+  await ds.query('TRUNCATE outbox');
+  await retriable(() => ensureTopics(kafka, [{ topic: `${prefix}${Topics.leads}` }]));
+  const relay = new OutboxRelay(ds, publisher, { topicPrefix: prefix });
+  relay.start();
+  const due = new Map<string, number>();
+  const lat = new Latencies();
+  const consumer = new InboxConsumer(kafka, ds, publisher, {
+    groupId: `${prefix}hop`,
+    topicPrefix: prefix,
+    handlers: new Map([
+      [
+        'crm.lead.captured',
+        async (event) => {
+          const at = due.get(event.id);
+          if (at !== undefined) lat.record(performance.now() - at);
+        },
+      ],
+    ]),
+  });
+  try {
+    await consumer.start();
+    await sleep(3_000); // the group joins before the clock starts
+    const before = cpuSnapshot(ctx.prefixes);
+    const load = await openLoop(50, seconds * 1000, async (i) => {
+      const event = kibEvent(i);
+      due.set(event.id, performance.now());
+      await ds.transaction((m) => appendToOutbox(m, [event]));
+    });
+    await Promise.all(load.pending);
+    for (let waited = 0; lat.count < load.offered && waited < 10_000; waited += 100) await sleep(100);
+    const cpu = cpuMsBetween(before, cpuSnapshot(ctx.prefixes));
+    if (lat.count < load.offered * 0.99) throw new Error(`relay hop run saw ${lat.count} of ${load.offered}`);
+    const perThousand = (group: string) => round(((cpu[group] ?? 0) * 1000) / load.offered);
+    return { ...lat.summary(), cpu: { bench: perThousand('bench'), postgres: perThousand('postgres'), kafka: perThousand('kafka') } };
+  } finally {
+    await consumer.stop();
+    await relay.stop();
   }
 }

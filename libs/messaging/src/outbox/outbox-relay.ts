@@ -1,17 +1,23 @@
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
-import { CLOUDEVENTS_CONTENT_TYPE, DATA_CONTENT_TYPE, SPECVERSION } from '@crm/contracts';
+import { CLOUDEVENTS_CONTENT_TYPE, SPECVERSION } from '@crm/contracts';
 import { backoffDelay, sleep } from '../backoff';
 import type { EventPublisher, OutgoingMessage } from '../kafka/event-publisher';
 import type { MessagingMetrics } from '../messaging-metrics';
 import { OUTBOX_CHANNEL } from './outbox';
+import { NO_BITMAP_SCANS, markPublished, unpublishedAfter, type OutboxRow, type PgClient, type PgResult } from './relay-sql';
 
 export interface OutboxRelayOptions {
   batchSize?: number;
   /** Batches one pass may publish before it commits: the most a failed send makes the relay send again. */
   maxBatchesPerPass?: number;
-  /** How long to wait when the outbox is empty and no commit has notified the relay. */
+  /**
+   * How long an idle relay waits while it LISTENs: every commit that writes to the outbox ends the wait, so
+   * this is only the safety net of a lost notification and the idle cost of the relay (one empty pass).
+   */
   idleMs?: number;
+  /** How long it waits instead while its LISTEN connection is down: polling is then all it has. */
+  pollMs?: number;
   /** Published rows older than this are deleted. */
   retentionMs?: number;
   /** Prepended to every topic name, e.g. `staging.`; tests use it to isolate their topics. */
@@ -20,25 +26,13 @@ export interface OutboxRelayOptions {
   metrics?: MessagingMetrics;
 }
 
-interface OutboxRow {
-  seq: string;
-  topic: string;
-  message_key: string;
-  event_type: string;
-  event_id: string;
-  /** The envelope as JSON text: read as text, it is sent as stored, with no parse and re-serialise per row. */
-  payload: string;
-}
-
 // One advisory-lock key for every relay of a database: only one replica publishes at a time,
 // which keeps events in commit order across replicas.
 const RELAY_LOCK = 7_340_001;
 const PRUNE_EVERY_MS = 10 * 60_000;
 const RELISTEN_EVERY_MS = 5_000;
-// For the rest of the transaction: the cursor query then walks the unpublished index in seq order and stops at
-// its limit; with stale statistics (a burst since the last ANALYZE) the planner would sort every pending row.
-const NO_BITMAP_SCANS = "set_config('enable_bitmapscan', 'off', true)";
-
+// The backlog gauge's count walks every unpublished row: read at most this often, not after every pass.
+const BACKLOG_EVERY_MS = 5_000;
 interface PgListener {
   on(event: 'notification', fn: () => void): void;
   on(event: 'error', fn: (err: Error) => void): void;
@@ -60,18 +54,23 @@ export class OutboxRelay {
   private stopListening?: () => Promise<void>;
   private lastListenAttempt = 0;
   private lastPrune = 0;
+  private lastBacklog = 0;
+  /** Whether the last pass held the relay lock: a pass that did not cannot tell how much is pending. */
+  private lastPassLocked = false;
   private readonly batchSize: number;
   private readonly maxBatchesPerPass: number;
   private readonly idleMs: number;
+  private readonly pollMs: number;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly publisher: EventPublisher,
     private readonly options: OutboxRelayOptions = {},
   ) {
-    this.batchSize = options.batchSize ?? 500;
+    this.batchSize = Math.max(1, Math.floor(options.batchSize ?? 500));
     this.maxBatchesPerPass = options.maxBatchesPerPass ?? 8;
-    this.idleMs = options.idleMs ?? 250;
+    this.idleMs = options.idleMs ?? 5_000;
+    this.pollMs = Math.min(options.pollMs ?? 250, this.idleMs);
   }
 
   /**
@@ -79,14 +78,27 @@ export class OutboxRelay {
    * returns how many rows it published. While batch k is on its way to Kafka, batch k+1 is read and batch k-1
    * marked, so database and broker round trips overlap instead of adding up. A failed send rolls the whole
    * pass back and its batches are sent again later (the consumers' inbox absorbs them).
+   *
+   * On the hot path (a commit's NOTIFY, a few rows) a pass is two round trips to PostgreSQL: one that opens the
+   * transaction, takes the lock and reads the first batch, one that marks the last batch and commits. Each is
+   * a multi-statement simple query, which is why their values are SQL literals (numbers and constants only).
    */
   async publishPending(): Promise<number> {
-    return this.dataSource.transaction(async (manager) => {
-      const [{ locked }] = await manager.query(`SELECT ${NO_BITMAP_SCANS}, pg_try_advisory_xact_lock($1) AS locked`, [RELAY_LOCK]);
-      if (!locked) return 0;
+    const [client, release] = (await this.driver().obtainMasterConnection()) as [PgClient, (err?: Error) => void];
+    try {
+      const opened = await client.query(
+        `BEGIN; SELECT ${NO_BITMAP_SCANS}; SELECT pg_try_advisory_xact_lock(${RELAY_LOCK}) AS locked; ${unpublishedAfter('0', this.batchSize)}`,
+      );
+      const locked = ((opened as PgResult[])[2].rows[0] as { locked: boolean }).locked;
+      this.lastPassLocked = locked;
+      if (!locked) {
+        await client.query('ROLLBACK');
+        release();
+        return 0;
+      }
       let published = 0;
       let marking: Promise<unknown> = Promise.resolve();
-      let rows = await this.unpublishedAfter(manager, '0');
+      let rows = (opened as PgResult[])[3].rows as OutboxRow[];
       for (let batch = 1; rows.length; batch += 1) {
         const sent = this.publisher.publish(rows.map((r) => this.message(r)));
         const more = rows.length === this.batchSize && batch < this.maxBatchesPerPass;
@@ -94,42 +106,49 @@ export class OutboxRelay {
         next.catch(() => undefined); // awaited below; a failed send must not leave it unhandled
         await sent;
         await marking;
-        marking = manager.query('UPDATE outbox SET published_at = now() WHERE seq = ANY($1::bigint[])', [rows.map((r) => r.seq)]);
+        const mark = markPublished(rows.map((r) => r.seq));
+        marking = client.query(more ? mark : `${mark}; COMMIT`);
         marking.catch(() => undefined);
         published += rows.length;
+        if (!more) break;
         rows = await next;
+        if (!rows.length) marking = marking.then(() => client.query('COMMIT'));
       }
+      if (!published) marking = client.query('COMMIT');
       await marking;
+      release();
       this.options.metrics?.outboxPublished.inc(published);
       return published;
-    });
+    } catch (err) {
+      // A connection that cannot even roll back is discarded by the pool.
+      const broken = await client.query('ROLLBACK').then(
+        () => undefined,
+        (e: Error) => e,
+      );
+      release(broken);
+      throw err;
+    }
+  }
+
+  private driver(): PostgresDriver {
+    return this.dataSource.driver as PostgresDriver;
   }
 
   /**
    * Runs on a pooled connection of its own, so that it reads while the pass's connection marks the previous
    * batch. The pass holds the relay lock, so no one else marks these rows meanwhile; rows the pass has marked
-   * but not committed lie below the cursor.
+   * but not committed lie below the cursor. The two statements of one simple query share one transaction.
    */
-  private unpublishedOnOwnConnection(seq: string): Promise<OutboxRow[]> {
-    return this.dataSource.transaction(async (manager) => {
-      await manager.query(`SELECT ${NO_BITMAP_SCANS}`);
-      return this.unpublishedAfter(manager, seq);
-    });
-  }
-
-  /**
-   * Seq order, not commit order: a row committed late below the cursor waits for the next pass. A row written
-   * before events were CloudEvents 1.0 (docs/decisions/0014) and still unpublished at the upgrade gets its
-   * `specversion` and `datacontenttype` here, in SQL, so no row is parsed in JS.
-   */
-  private unpublishedAfter(manager: EntityManager, seq: string): Promise<OutboxRow[]> {
-    return manager.query(
-      `SELECT seq, topic, message_key, event_type, event_id,
-              (CASE WHEN payload ? 'specversion' THEN payload
-                    ELSE jsonb_build_object('specversion', $3::text, 'datacontenttype', $4::text) || payload END)::text AS payload
-       FROM outbox WHERE published_at IS NULL AND seq > $1 ORDER BY seq LIMIT $2`,
-      [seq, this.batchSize, SPECVERSION, DATA_CONTENT_TYPE],
-    );
+  private async unpublishedOnOwnConnection(seq: string): Promise<OutboxRow[]> {
+    const [client, release] = (await this.driver().obtainMasterConnection()) as [PgClient, (err?: Error) => void];
+    try {
+      const results = (await client.query(`SELECT ${NO_BITMAP_SCANS}; ${unpublishedAfter(seq, this.batchSize)}`)) as PgResult[];
+      release();
+      return results[1].rows as OutboxRow[];
+    } catch (err) {
+      release(err as Error);
+      throw err;
+    }
   }
 
   /**
@@ -198,6 +217,8 @@ export class OutboxRelay {
     client.on('error', (err) => {
       this.options.logger?.error(`outbox relay lost its LISTEN connection, polling until it is back: ${err.message}`);
       done(err);
+      // Its idle wait was the long one of a relay that hears every commit: poll from now on instead.
+      if (this.waitingForWork) this.wake?.();
     });
     try {
       await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
@@ -224,18 +245,37 @@ export class OutboxRelay {
           this.lastPrune = Date.now();
           await this.prune();
         }
-        if (this.options.metrics) this.options.metrics.outboxBacklog.set(await this.backlog());
+        await this.updateBacklog(published);
       } catch (err) {
         failures += 1;
         this.options.metrics?.outboxPublishFailures.inc();
         this.options.logger?.error(`outbox relay pass failed (attempt ${failures}): ${(err as Error).message}`);
+        this.lastPassLocked = false;
+        await this.updateBacklog(0).catch(() => undefined);
         // Backing off from a failure: new commits must not cut the wait short. Capped at 2 s: a failed pass
         // is one query plus a send that has already spent kafkajs' own five retries, so a longer wait
         // spares nothing and only holds committed events back once the broker or database is back.
         await this.idle(backoffDelay(failures, { initialMs: 200, maxMs: 2_000 }), false);
         continue;
       }
-      if (published < this.batchSize) await this.idle(this.idleMs, true);
+      if (published < this.batchSize) await this.idle(this.stopListening ? this.idleMs : this.pollMs, true);
+    }
+  }
+
+  /**
+   * A pass that held the lock and found less than a batch left the outbox empty as of its snapshot: the gauge
+   * reads 0 without a query. Otherwise (a drain under way, another replica holding the lock, a failed pass) the
+   * rows are counted, at most every few seconds, so neither an idle relay nor a long drain counts on each pass.
+   */
+  private async updateBacklog(published: number): Promise<void> {
+    const metrics = this.options.metrics;
+    if (!metrics) return;
+    if (this.lastPassLocked && published < this.batchSize) {
+      metrics.outboxBacklog.set(0);
+      this.lastBacklog = 0;
+    } else if (Date.now() - this.lastBacklog > BACKLOG_EVERY_MS) {
+      this.lastBacklog = Date.now();
+      metrics.outboxBacklog.set(await this.backlog());
     }
   }
 
