@@ -1,7 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
 import type { EventOf } from '@crm/contracts';
-import { OnEvent, type InboxContext } from '@crm/messaging';
+import { OnEvent, outboxOf, type InboxContext } from '@crm/messaging';
 import { OrderStockService } from './order-stock.service';
 
 /** Order events that move stock; each runs once, inside its inbox transaction. */
@@ -13,7 +13,7 @@ export class OrderEventsConsumer {
   async onConfirmed(@Payload() event: EventOf<'order.confirmed'>, @Ctx() ctx: InboxContext): Promise<void> {
     // A historical order (the history import) took its stock in the system it came from.
     if (event.data.historical) return;
-    await this.orderStock.onOrderConfirmed(ctx.manager, event);
+    await this.orderStock.onOrderConfirmed(ctx.manager, event, outboxOf(ctx));
   }
 
   /** An ERP refusal's compensation (ADR 0013): a hold of kind erp_refused puts back what the order took. */

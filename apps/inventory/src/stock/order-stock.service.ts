@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { EventOf } from '@crm/contracts';
+import type { EventEnvelope, EventOf } from '@crm/contracts';
 import { DomainError, type Decision } from '@crm/domain';
 import { ErpRejectedError } from '@crm/erp-client';
 import { inTransaction, loadDecideSave } from '@crm/persistence';
@@ -49,6 +49,9 @@ export interface ReleaseRequest {
   compensate?: boolean;
 }
 
+/** Takes a decision's events for the outbox (written in the same transaction, later). */
+export type Emit = (events: readonly EventEnvelope[]) => void;
+
 type ErpDeductCommand = { orderId: string; lines: StockLine[]; eventId: string; by: string; now: Date; redo?: boolean };
 
 /**
@@ -67,9 +70,10 @@ export class OrderStockService {
     @Optional() @Inject(ERP_CONNECTOR) private readonly erp: ErpConnector | null = null,
   ) {}
 
-  onOrderConfirmed(m: EntityManager, event: EventOf<'order.confirmed'>): Promise<DeductionResult> {
+  /** `emit`: where the answer's events go (the inbox chunk's one outbox write); absent, straight to the outbox. */
+  onOrderConfirmed(m: EntityManager, event: EventOf<'order.confirmed'>, emit?: Emit): Promise<DeductionResult> {
     const { orderId, lines, by } = event.data;
-    return this.deduct(m, { orderId, lines: lines.map((l) => ({ sku: l.sku, quantity: l.quantity })), eventId: event.id, by });
+    return this.deduct(m, { orderId, lines: lines.map((l) => ({ sku: l.sku, quantity: l.quantity })), eventId: event.id, by }, emit);
   }
 
   onOrderCancelled(m: EntityManager, event: EventOf<'order.cancelled'>): Promise<ReleaseResult> {
@@ -88,11 +92,15 @@ export class OrderStockService {
     return this.deduct(m, { orderId, lines: lines.map((l) => ({ sku: l.sku, quantity: l.quantity })), eventId: event.id, by, redo: true });
   }
 
-  async deduct(m: EntityManager, request: DeductionRequest): Promise<DeductionResult> {
+  async deduct(m: EntityManager, request: DeductionRequest, emit?: Emit): Promise<DeductionResult> {
     const cmd = { ...request, lines: sumLinesBySku(request.lines), now: new Date() };
     if (this.erp) return this.deductInErp(m, cmd, this.erp);
-    const changes = await this.step(m, cmd.orderId, levelsForDeduction(cmd.lines, cmd.redo), (order) =>
-      decideDeduction(order, { ...cmd, onShortage: 'answer' }),
+    const changes = await this.step(
+      m,
+      cmd.orderId,
+      levelsForDeduction(cmd.lines, cmd.redo),
+      (order) => decideDeduction(order, { ...cmd, onShortage: 'answer' }),
+      emit,
     );
     this.count(changes, 'builtin');
     return changes.result;
@@ -198,11 +206,18 @@ export class OrderStockService {
     orderId: string,
     levelsFor: (order: Pick<OrderStock, 'allocation' | 'backorder'>) => LevelScope | null,
     decide: (order: OrderStock) => Decision<OrderStockChanges<R>>,
+    emit?: Emit,
   ): Promise<OrderStockChanges<R>> {
     return loadDecideSave(m, {
       load: (tx) => this.orders.load(tx, orderId, levelsFor),
       notFound: () => DomainError.notFound('order', orderId),
-      decide,
+      decide: emit
+        ? (order) => {
+            const { changes, events } = decide(order);
+            emit(events);
+            return { changes, events: [] };
+          }
+        : decide,
       save: async (tx, _order, changes) => {
         await this.orders.save(tx, orderId, changes);
         return changes;
