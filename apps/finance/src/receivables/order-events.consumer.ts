@@ -1,7 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
 import type { EventOf } from '@crm/contracts';
-import { OnEvent, type InboxContext } from '@crm/messaging';
+import { OnEvent, outboxOf, type InboxContext } from '@crm/messaging';
 import { ReceivableLedgerService } from './receivable-ledger.service';
 
 @Controller()
@@ -12,7 +12,7 @@ export class OrderEventsConsumer {
   async onConfirmed(@Payload() event: EventOf<'order.confirmed'>, @Ctx() ctx: InboxContext) {
     // A historical order (the history import) was invoiced and paid in the system it came from.
     if (event.data.historical) return;
-    return this.ledger.open(ctx.manager, event);
+    return this.ledger.open(ctx.manager, event, outboxOf(ctx));
   }
 
   /** An operator's retry after an ERP refusal (ADR 0013). */

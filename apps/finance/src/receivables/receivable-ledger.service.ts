@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { BusinessCalendar } from '@crm/calendar';
-import type { EventOf } from '@crm/contracts';
+import type { EventEnvelope, EventOf } from '@crm/contracts';
 import { ErpRejectedError } from '@crm/erp-client';
 import { appendToOutbox } from '@crm/messaging';
 import { loadDecideSave } from '@crm/persistence';
@@ -28,8 +28,9 @@ export class ReceivableLedgerService {
     private readonly calendar: BusinessCalendar,
   ) {}
 
-  open(m: EntityManager, event: EventOf<'order.confirmed'>): Promise<void> {
-    return this.openFor(m, event.data, event.id);
+  /** `emit`: where the events go (the inbox chunk's one outbox write); absent, straight to the outbox. */
+  open(m: EntityManager, event: EventOf<'order.confirmed'>, emit?: (events: readonly EventEnvelope[]) => void): Promise<void> {
+    return this.openFor(m, event.data, event.id, emit);
   }
 
   /**
@@ -44,7 +45,7 @@ export class ReceivableLedgerService {
    * Decides, then pushes a new receivable to the ERP before storing it: a refusal (4xx) stores none and
    * publishes `receivable.refused` instead, so orders holds the order rather than the event dying in the DLQ.
    */
-  private async openFor(m: EntityManager, order: OrderToInvoice, eventId: string): Promise<void> {
+  private async openFor(m: EntityManager, order: OrderToInvoice, eventId: string, emit?: (events: readonly EventEnvelope[]) => void): Promise<void> {
     const now = new Date();
     let decision = decideOpen(await this.receivables.lockByOrder(m, order.orderId), { order, id: randomUUID(), now, zone: this.calendar.zone });
     const receivable = decision.changes.receivable;
@@ -55,7 +56,8 @@ export class ReceivableLedgerService {
     const refused = await this.refusal(() => this.erp.receivableCreated(erpReceivableOf(receivable), eventId));
     if (refused) decision = decideOpenRefused(order.orderId, refused, now);
     else await this.receivables.insert(m, receivable);
-    await appendToOutbox(m, decision.events);
+    if (emit) emit(decision.events);
+    else await appendToOutbox(m, decision.events);
     if (!refused) this.metrics.receivablesOpened.inc();
   }
 
