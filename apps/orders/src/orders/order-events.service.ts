@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AuditTrail } from '@crm/audit';
-import type { EventEnvelope, EventOf } from '@crm/contracts';
+import type { EventOf } from '@crm/contracts';
 import { DomainError, type Decision } from '@crm/domain';
 import { loadDecideSave } from '@crm/persistence';
 import { CustomersService } from '../customers/customers.service';
@@ -48,9 +48,8 @@ export class OrderEventsService {
     }
   }
 
-  /** `emit`: where the events go (the inbox chunk's one outbox write); absent, straight to the outbox. */
-  async onStockDeducted(m: EntityManager, { data }: EventOf<'stock.deducted'>, emit?: (events: readonly EventEnvelope[]) => void): Promise<void> {
-    await this.step(m, data.orderId, 'inventory answered', 'stock_answered', (order) => decideStockDeducted(order, new Date()), emit);
+  async onStockDeducted(m: EntityManager, { data }: EventOf<'stock.deducted'>): Promise<void> {
+    await this.step(m, data.orderId, 'inventory answered', 'stock_answered', (order) => decideStockDeducted(order, new Date()));
   }
 
   async onStockInsufficient(m: EntityManager, event: EventOf<'stock.insufficient'>): Promise<void> {
@@ -80,7 +79,6 @@ export class OrderEventsService {
     warnUnknown: string | undefined,
     action: string,
     decide: (order: Order) => Decision<OrderChanges>,
-    emit?: (events: readonly EventEnvelope[]) => void,
   ): Promise<void> {
     const order = await this.orders.lock(m, orderId);
     if (!order) {
@@ -93,9 +91,7 @@ export class OrderEventsService {
       decide: (order) => {
         const decision = decide(order);
         if (decision.changes.ignored) this.logger.log(`ignored an answer for order ${orderId}: ${decision.changes.ignored}`);
-        if (!emit) return decision;
-        emit(decision.events);
-        return { changes: decision.changes, events: [] };
+        return decision;
       },
       save: async (m, order, changes) => {
         const after = await this.orders.save(m, order, changes);

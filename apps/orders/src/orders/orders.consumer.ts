@@ -1,7 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
 import type { EventOf } from '@crm/contracts';
-import { OnEvent, outboxOf, type InboxContext } from '@crm/messaging';
+import { OnEvent, type InboxContext } from '@crm/messaging';
 import { OrderEventsService } from './order-events.service';
 
 /** The saga's order side: a won deal drafts an order; inventory's and finance's answers move it on. */
@@ -23,7 +23,7 @@ export class OrdersConsumer {
 
   @OnEvent('crm.stock.deducted')
   onDeducted(@Payload() event: EventOf<'stock.deducted'>, @Ctx() ctx: InboxContext) {
-    return this.orders.onStockDeducted(ctx.manager, event, outboxOf(ctx));
+    return this.orders.onStockDeducted(ctx.manager, event);
   }
 
   @OnEvent('crm.stock.insufficient')
