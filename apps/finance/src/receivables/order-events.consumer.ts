@@ -18,12 +18,12 @@ export class OrderEventsConsumer {
   /** An operator's retry after an ERP refusal (ADR 0013). */
   @OnEvent('crm.order.erp_retry_requested')
   onErpRetry(@Payload() event: EventOf<'order.erp_retry_requested'>, @Ctx() ctx: InboxContext) {
-    return this.ledger.retry(ctx.manager, event);
+    return this.ledger.retry(ctx.manager, event, outboxOf(ctx));
   }
 
   @OnEvent('crm.order.cancelled')
   async onCancelled(@Payload() event: EventOf<'order.cancelled'>, @Ctx() ctx: InboxContext) {
     if (event.data.historical) return;
-    return this.ledger.cancel(ctx.manager, event);
+    return this.ledger.cancel(ctx.manager, event, outboxOf(ctx));
   }
 }

@@ -17,6 +17,9 @@ import { ReceivablesRepository } from './receivables.repository';
  * (and credited) on order.cancelled. Each runs in the inbox transaction (`m`): the row, the ERP push and the
  * event commit or fail together.
  */
+/** Takes a decision's events for the outbox (written in the same transaction, later). */
+type Emit = (events: readonly EventEnvelope[]) => void;
+
 @Injectable()
 export class ReceivableLedgerService {
   private readonly logger = new Logger(ReceivableLedgerService.name);
@@ -29,7 +32,7 @@ export class ReceivableLedgerService {
   ) {}
 
   /** `emit`: where the events go (the inbox chunk's one outbox write); absent, straight to the outbox. */
-  open(m: EntityManager, event: EventOf<'order.confirmed'>, emit?: (events: readonly EventEnvelope[]) => void): Promise<void> {
+  open(m: EntityManager, event: EventOf<'order.confirmed'>, emit?: Emit): Promise<void> {
     return this.openFor(m, event.data, event.id, emit);
   }
 
@@ -37,15 +40,15 @@ export class ReceivableLedgerService {
    * An operator's retry after an ERP refusal (ADR 0013): opens the receivable if the order has none, pushed with
    * the retry's event id as the ERP's key (the refused key would only replay the refusal); due from the retry.
    */
-  retry(m: EntityManager, event: EventOf<'order.erp_retry_requested'>): Promise<void> {
-    return this.openFor(m, { ...event.data, confirmedAt: event.data.requestedAt }, event.id);
+  retry(m: EntityManager, event: EventOf<'order.erp_retry_requested'>, emit?: Emit): Promise<void> {
+    return this.openFor(m, { ...event.data, confirmedAt: event.data.requestedAt }, event.id, emit);
   }
 
   /**
    * Decides, then pushes a new receivable to the ERP before storing it: a refusal (4xx) stores none and
    * publishes `receivable.refused` instead, so orders holds the order rather than the event dying in the DLQ.
    */
-  private async openFor(m: EntityManager, order: OrderToInvoice, eventId: string, emit?: (events: readonly EventEnvelope[]) => void): Promise<void> {
+  private async openFor(m: EntityManager, order: OrderToInvoice, eventId: string, emit?: Emit): Promise<void> {
     const now = new Date();
     let decision = decideOpen(await this.receivables.lockByOrder(m, order.orderId), { order, id: randomUUID(), now, zone: this.calendar.zone });
     const receivable = decision.changes.receivable;
@@ -61,12 +64,17 @@ export class ReceivableLedgerService {
     if (!refused) this.metrics.receivablesOpened.inc();
   }
 
-  async cancel(m: EntityManager, event: EventOf<'order.cancelled'>): Promise<void> {
+  async cancel(m: EntityManager, event: EventOf<'order.cancelled'>, emit?: Emit): Promise<void> {
     const { orderId, reason } = event.data;
     await loadDecideSave(m, {
       load: (tx) => this.receivables.lockByOrder(tx, orderId),
       notFound: () => notFound('The receivable of this order'),
-      decide: (state) => decideVoid(state, { orderId, reason, now: new Date(), creditNoteId: randomUUID() }),
+      decide: (state) => {
+        const decision = decideVoid(state, { orderId, reason, now: new Date(), creditNoteId: randomUUID() });
+        if (!emit) return decision;
+        emit(decision.events);
+        return { ...decision, events: [] };
+      },
       save: async (tx, _state, { voiding }) => {
         if (!voiding) return;
         await this.receivables.markVoided(tx, voiding);
