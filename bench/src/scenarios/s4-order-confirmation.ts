@@ -141,7 +141,15 @@ export async function orderConfirmation(ctx: BenchContext, system: TestSystem, t
     const cpu = meter.stop();
     const s = lat.summary();
     const cpuMsPerOrder = Object.fromEntries(Object.entries(cpu).map(([g, ms]) => [g, round(ms / Math.max(1, s.count), 2)]));
-    const result = { rate, ...s, completed: s.count, offered: load.offered, failures: load.failures, stages: stageMedians(ids.map((id) => stages.get(id))), cpuMsPerOrder };
+    const result = {
+      rate,
+      ...s,
+      completed: s.count,
+      offered: load.offered,
+      failures: load.failures,
+      stages: stageMedians(ids.map((id) => stages.get(id))),
+      cpuMsPerOrder,
+    };
     console.log(`  [4] ${rate} orders/s: p50 ${s.p50} p95 ${s.p95} p99 ${s.p99} ms, ${s.count}/${load.offered} completed, ${load.failures} failed`);
     return result;
   };

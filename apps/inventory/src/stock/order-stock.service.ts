@@ -185,7 +185,13 @@ export class OrderStockService {
           emit,
         )
       ).result;
-    const changes = await this.step(m, cmd.orderId, levelsForErpDeduction(cmd.lines, answer, cmd.redo), (order) => decideErpDeduction(order, cmd, answer), emit);
+    const changes = await this.step(
+      m,
+      cmd.orderId,
+      levelsForErpDeduction(cmd.lines, answer, cmd.redo),
+      (order) => decideErpDeduction(order, cmd, answer),
+      emit,
+    );
     this.count(changes, 'erp');
     return changes.result;
   }

@@ -62,6 +62,10 @@ const OUTBOX_BATCH = {};
  * handler that fails rolls them back with everything else.
  */
 export function outboxOf(ctx: Pick<InboxContext, 'manager' | 'batch'>): (events: readonly EventEnvelope[]) => void {
-  const pending = ctx.batch(OUTBOX_BATCH, (): EventEnvelope[] => [], (events) => appendToOutbox(ctx.manager, events));
+  const pending = ctx.batch(
+    OUTBOX_BATCH,
+    (): EventEnvelope[] => [],
+    (events) => appendToOutbox(ctx.manager, events),
+  );
   return (events) => void pending.push(...events);
 }
