@@ -12,14 +12,14 @@ import { decideOpen, decideVoid, notFound, type OrderToInvoice } from './receiva
 import { decideOpenRefused, erpReceivableOf, type ErpRefused } from './receivable-erp.domain';
 import { ReceivablesRepository } from './receivables.repository';
 
+/** Takes a decision's events for the outbox (written in the same transaction, later). */
+type Emit = (events: readonly EventEnvelope[]) => void;
+
 /**
  * The event side of receivables: opened on order.confirmed (or an operator's retry after an ERP refusal), voided
  * (and credited) on order.cancelled. Each runs in the inbox transaction (`m`): the row, the ERP push and the
  * event commit or fail together.
  */
-/** Takes a decision's events for the outbox (written in the same transaction, later). */
-type Emit = (events: readonly EventEnvelope[]) => void;
-
 @Injectable()
 export class ReceivableLedgerService {
   private readonly logger = new Logger(ReceivableLedgerService.name);
