@@ -7,7 +7,8 @@ import autocannon from 'autocannon';
 import { Client } from 'pg';
 import type { Kafka } from 'kafkajs';
 import { sql, type BenchContext } from './lib/context';
-import { Latencies, openLoop, repeated, retriable, round, sleep } from './lib/stats';
+import { CpuMeter, endedChildrenCpuMs } from './lib/cpu';
+import { Latencies, median, openLoop, repeated, retriable, round, sleep } from './lib/stats';
 
 const KIB = 'x'.repeat(1000);
 
@@ -192,10 +193,13 @@ COMMIT;
   );
   const url = new URL(db.url);
   const seconds = ctx.scale.smoke ? 3 : 10;
+  const cpuPerTx: number[] = [];
   const tps = await repeated(
     ctx.scale.reps,
     0,
     async () => {
+      const meter = new CpuMeter(new Set(), new Set([db.name])).start();
+      const childrenBefore = endedChildrenCpuMs();
       const proc = spawn(
         '/usr/bin/pgbench',
         [
@@ -224,13 +228,19 @@ COMMIT;
       proc.stdout.on('data', (c) => (out += c));
       proc.stderr.on('data', (c) => (out += c));
       await once(proc, 'exit');
+      const cpu = meter.stop();
       const m = /tps = ([\d.]+) \(without initial connection time\)/.exec(out);
-      if (!m) throw new Error(`pgbench gave no tps:\n${out}`);
+      const tx = /number of transactions actually processed: (\d+)/.exec(out);
+      if (!m || !tx) throw new Error(`pgbench gave no tps:\n${out}`);
+      // The server's backends of this database and pgbench itself (ended and waited for by now).
+      cpuPerTx.push(((cpu.postgres ?? 0) + endedChildrenCpuMs() - childrenBefore) / Number(tx[1]));
       return Number(m[1]);
     },
     (r) => r,
   );
   ctx.baselines.pgbenchTps = round(tps.median);
+  ctx.baselines.pgbenchCpuMsPerTx = round(median(cpuPerTx), 3);
+  console.log(`  baseline pgbench CPU: ${ctx.baselines.pgbenchCpuMsPerTx} ms per transaction (${cpuPerTx.map((v) => round(v, 3))})`);
   console.log(`  baseline pgbench (order-confirmation script, 8 clients): ${ctx.baselines.pgbenchTps} tps (${tps.values.map((v) => round(v))})`);
 }
 

@@ -39,7 +39,9 @@ const token = (claims: object) => jwt.sign({ ...claims }, { expiresIn: '2h' });
 const systems: TestSystem[] = [];
 const system = async (names: ServiceName[], env: Record<string, string> = {}) => {
   // No per-client rate limit: the load generator is one client.
-  const s = await startSystem(names, { env: { LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '0', ...env } });
+  // BENCH_SERVICE_NODE_OPTIONS reaches the services only, e.g. `--cpu-prof --cpu-prof-dir=tmp/prof` to profile them.
+  const nodeOptions: Record<string, string> = process.env.BENCH_SERVICE_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_SERVICE_NODE_OPTIONS } : {};
+  const s = await startSystem(names, { env: { LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '0', ...nodeOptions, ...env } });
   systems.push(s);
   ctx.prefixes.add(s.prefix); // how the memory sampler finds their processes
   return s;

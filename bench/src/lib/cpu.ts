@@ -74,3 +74,69 @@ export function residentMiB(prefixes: ReadonlySet<string>): Record<string, numbe
   }
   return mib;
 }
+
+/** `postgres` split: backends serving one of `databases` stay `postgres`, the rest (others' backends, aux) `postgres-other`. */
+function withDatabases(snapshot: CpuSnapshot, databases: ReadonlySet<string>): CpuSnapshot {
+  for (const [pid, entry] of snapshot) {
+    if (entry.group !== 'postgres') continue;
+    try {
+      // A backend's title: "postgres: 15/main: <user> <database> <client> <state>".
+      const words = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split(/[\s\0]+/);
+      if (!words.some((w) => databases.has(w))) entry.group = 'postgres-other';
+    } catch {
+      entry.group = 'postgres-other';
+    }
+  }
+  return snapshot;
+}
+
+/**
+ * CPU per group over a window, sampled every `everyMs` so that processes which start or end inside it count too
+ * (a pool's new connection, pgbench's backends that exit with it): a process first seen after the start counts
+ * from zero, one that ended counts up to its last sample. With `databases`, only PostgreSQL backends serving
+ * them are `postgres` – the server is shared with other clients.
+ */
+export class CpuMeter {
+  private readonly first = new Map<number, { group: string; ticks: number }>();
+  private readonly last = new Map<number, { group: string; ticks: number }>();
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly prefixes: ReadonlySet<string>,
+    private readonly databases?: ReadonlySet<string>,
+    private readonly everyMs = 200,
+  ) {}
+
+  start(): this {
+    for (const [pid, e] of this.sample()) this.first.set(pid, e);
+    this.timer = setInterval(() => this.sample(), this.everyMs);
+    return this;
+  }
+
+  /** CPU milliseconds per group since start(). */
+  stop(): Record<string, number> {
+    clearInterval(this.timer);
+    this.sample();
+    const ms: Record<string, number> = {};
+    for (const [pid, { group, ticks }] of this.last) {
+      const from = this.first.get(pid);
+      const start = from && from.group === group ? from.ticks : 0;
+      ms[group] = (ms[group] ?? 0) + ((ticks - start) * 1000) / TICKS_PER_SECOND;
+    }
+    return ms;
+  }
+
+  private sample(): CpuSnapshot {
+    const now = cpuSnapshot(this.prefixes);
+    if (this.databases) withDatabases(now, this.databases);
+    for (const [pid, e] of now) this.last.set(pid, e);
+    return now;
+  }
+}
+
+/** CPU ms of this process's children that have ended and been waited for (a spawned pgbench, once it exits). */
+export function endedChildrenCpuMs(): number {
+  const stat = readFileSync('/proc/self/stat', 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[13]) + Number(fields[14])) * 1000) / TICKS_PER_SECOND; // cutime, cstime
+}

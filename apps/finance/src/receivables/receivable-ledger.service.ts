@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { BusinessCalendar } from '@crm/calendar';
-import type { EventOf } from '@crm/contracts';
+import type { EventEnvelope, EventOf } from '@crm/contracts';
 import { ErpRejectedError } from '@crm/erp-client';
 import { appendToOutbox } from '@crm/messaging';
 import { loadDecideSave } from '@crm/persistence';
@@ -11,6 +11,9 @@ import { FinanceMetrics } from './finance-metrics';
 import { decideOpen, decideVoid, notFound, type OrderToInvoice } from './receivable-commands.domain';
 import { decideOpenRefused, erpReceivableOf, type ErpRefused } from './receivable-erp.domain';
 import { ReceivablesRepository } from './receivables.repository';
+
+/** Takes a decision's events for the outbox (written in the same transaction, later). */
+type Emit = (events: readonly EventEnvelope[]) => void;
 
 /**
  * The event side of receivables: opened on order.confirmed (or an operator's retry after an ERP refusal), voided
@@ -28,23 +31,24 @@ export class ReceivableLedgerService {
     private readonly calendar: BusinessCalendar,
   ) {}
 
-  open(m: EntityManager, event: EventOf<'order.confirmed'>): Promise<void> {
-    return this.openFor(m, event.data, event.id);
+  /** `emit`: where the events go (the inbox chunk's one outbox write); absent, straight to the outbox. */
+  open(m: EntityManager, event: EventOf<'order.confirmed'>, emit?: Emit): Promise<void> {
+    return this.openFor(m, event.data, event.id, emit);
   }
 
   /**
    * An operator's retry after an ERP refusal (ADR 0013): opens the receivable if the order has none, pushed with
    * the retry's event id as the ERP's key (the refused key would only replay the refusal); due from the retry.
    */
-  retry(m: EntityManager, event: EventOf<'order.erp_retry_requested'>): Promise<void> {
-    return this.openFor(m, { ...event.data, confirmedAt: event.data.requestedAt }, event.id);
+  retry(m: EntityManager, event: EventOf<'order.erp_retry_requested'>, emit?: Emit): Promise<void> {
+    return this.openFor(m, { ...event.data, confirmedAt: event.data.requestedAt }, event.id, emit);
   }
 
   /**
    * Decides, then pushes a new receivable to the ERP before storing it: a refusal (4xx) stores none and
    * publishes `receivable.refused` instead, so orders holds the order rather than the event dying in the DLQ.
    */
-  private async openFor(m: EntityManager, order: OrderToInvoice, eventId: string): Promise<void> {
+  private async openFor(m: EntityManager, order: OrderToInvoice, eventId: string, emit?: Emit): Promise<void> {
     const now = new Date();
     let decision = decideOpen(await this.receivables.lockByOrder(m, order.orderId), { order, id: randomUUID(), now, zone: this.calendar.zone });
     const receivable = decision.changes.receivable;
@@ -55,16 +59,22 @@ export class ReceivableLedgerService {
     const refused = await this.refusal(() => this.erp.receivableCreated(erpReceivableOf(receivable), eventId));
     if (refused) decision = decideOpenRefused(order.orderId, refused, now);
     else await this.receivables.insert(m, receivable);
-    await appendToOutbox(m, decision.events);
+    if (emit) emit(decision.events);
+    else await appendToOutbox(m, decision.events);
     if (!refused) this.metrics.receivablesOpened.inc();
   }
 
-  async cancel(m: EntityManager, event: EventOf<'order.cancelled'>): Promise<void> {
+  async cancel(m: EntityManager, event: EventOf<'order.cancelled'>, emit?: Emit): Promise<void> {
     const { orderId, reason } = event.data;
     await loadDecideSave(m, {
       load: (tx) => this.receivables.lockByOrder(tx, orderId),
       notFound: () => notFound('The receivable of this order'),
-      decide: (state) => decideVoid(state, { orderId, reason, now: new Date(), creditNoteId: randomUUID() }),
+      decide: (state) => {
+        const decision = decideVoid(state, { orderId, reason, now: new Date(), creditNoteId: randomUUID() });
+        if (!emit) return decision;
+        emit(decision.events);
+        return { ...decision, events: [] };
+      },
       save: async (tx, _state, { voiding }) => {
         if (!voiding) return;
         await this.receivables.markVoided(tx, voiding);

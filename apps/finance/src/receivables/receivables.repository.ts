@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, type SelectQueryBuilder } from 'typeorm';
 import { paginate, restrictToScope, type AuthUser, type Page } from '@crm/http';
+import { entityFromRow } from '@crm/persistence';
 import type { OrderReceivable, PaymentChanges, PaymentTarget, Receivable, Voiding } from './receivable-commands.domain';
 import { CreditNoteEntity, PaymentEntity, ReceivableEntity } from './receivable.entities';
 import type { ListReceivablesQueryDto } from './receivables.dto';
@@ -16,12 +17,8 @@ export class ReceivablesRepository {
 
   /** The order's receivable, locked, if it has one. */
   async lockByOrder(m: EntityManager, orderId: string): Promise<OrderReceivable> {
-    const receivable = await m
-      .getRepository(ReceivableEntity)
-      .createQueryBuilder('r')
-      .where('r.orderId = :orderId', { orderId })
-      .setLock('pessimistic_write')
-      .getOne();
+    const [row]: Record<string, unknown>[] = await m.query('SELECT * FROM receivables WHERE order_id = $1 FOR UPDATE', [orderId]);
+    const receivable = row ? entityFromRow(m, ReceivableEntity, row) : null;
     return { version: receivable?.version ?? 0, receivable };
   }
 

@@ -17,14 +17,21 @@ export class OrderStockRepository {
    */
   async load(m: EntityManager, orderId: string, levelsFor: (order: Pick<OrderStock, 'allocation' | 'backorder'>) => LevelScope | null): Promise<OrderStock> {
     await m.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [ORDER_LOCK_CLASS, orderId]);
-    const [allocation]: { warehouse_id: string; lines: StockLine[]; status: OrderAllocation['status'] }[] = await m.query(
-      'SELECT warehouse_id, lines, status FROM order_allocations WHERE order_id = $1 FOR UPDATE',
+    // One round trip after the lock (a statement of its own, so its snapshot sees what the lock's last holder
+    // committed): the allocation (locked), the backorder and the warehouses in their order.
+    const [row]: {
+      allocation: { warehouse_id: string; lines: StockLine[]; status: OrderAllocation['status'] } | null;
+      backorder: { lines: StockLine[]; event_id: string; by: string; erp_attempts: number } | null;
+      warehouses: string[] | null;
+    }[] = await m.query(
+      `SELECT (SELECT json_build_object('warehouse_id', warehouse_id, 'lines', lines, 'status', status)
+                 FROM order_allocations WHERE order_id = $1 FOR UPDATE) AS allocation,
+              (SELECT json_build_object('lines', lines, 'event_id', event_id, 'by', "by", 'erp_attempts', erp_attempts)
+                 FROM backorders WHERE order_id = $1) AS backorder,
+              (SELECT array_agg(id ORDER BY priority, id) FROM warehouses) AS warehouses`,
       [orderId],
     );
-    const [backorder]: { lines: StockLine[]; event_id: string; by: string; erp_attempts: number }[] = await m.query(
-      'SELECT lines, event_id, by, erp_attempts FROM backorders WHERE order_id = $1',
-      [orderId],
-    );
+    const { allocation, backorder } = row;
     const order: OrderStock = {
       version: 0,
       orderId,
@@ -37,8 +44,7 @@ export class OrderStockRepository {
     if (!scope) return order;
     if (scope.addWarehouse && scope.warehouseId) await ensureWarehouse(m, scope.warehouseId);
     order.levels = await lockLevels(m, scope.skus, scope.warehouseId, !scope.readOnly);
-    if (scope.warehouseId) order.warehouses = [scope.warehouseId];
-    else order.warehouses = (await m.query('SELECT id FROM warehouses ORDER BY priority, id')).map((w: { id: string }) => w.id);
+    order.warehouses = scope.warehouseId ? [scope.warehouseId] : (row.warehouses ?? []);
     return order;
   }
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { EventOf } from '@crm/contracts';
+import type { EventEnvelope, EventOf } from '@crm/contracts';
 import { DomainError, type Decision } from '@crm/domain';
 import { ErpRejectedError } from '@crm/erp-client';
 import { inTransaction, loadDecideSave } from '@crm/persistence';
@@ -49,6 +49,9 @@ export interface ReleaseRequest {
   compensate?: boolean;
 }
 
+/** Takes a decision's events for the outbox (written in the same transaction, later). */
+export type Emit = (events: readonly EventEnvelope[]) => void;
+
 type ErpDeductCommand = { orderId: string; lines: StockLine[]; eventId: string; by: string; now: Date; redo?: boolean };
 
 /**
@@ -67,32 +70,37 @@ export class OrderStockService {
     @Optional() @Inject(ERP_CONNECTOR) private readonly erp: ErpConnector | null = null,
   ) {}
 
-  onOrderConfirmed(m: EntityManager, event: EventOf<'order.confirmed'>): Promise<DeductionResult> {
+  /** `emit`: where the answer's events go (the inbox chunk's one outbox write); absent, straight to the outbox. */
+  onOrderConfirmed(m: EntityManager, event: EventOf<'order.confirmed'>, emit?: Emit): Promise<DeductionResult> {
     const { orderId, lines, by } = event.data;
-    return this.deduct(m, { orderId, lines: lines.map((l) => ({ sku: l.sku, quantity: l.quantity })), eventId: event.id, by });
+    return this.deduct(m, { orderId, lines: lines.map((l) => ({ sku: l.sku, quantity: l.quantity })), eventId: event.id, by }, emit);
   }
 
-  onOrderCancelled(m: EntityManager, event: EventOf<'order.cancelled'>): Promise<ReleaseResult> {
-    return this.release(m, { orderId: event.data.orderId, eventId: event.id, by: event.data.by });
+  onOrderCancelled(m: EntityManager, event: EventOf<'order.cancelled'>, emit?: Emit): Promise<ReleaseResult> {
+    return this.release(m, { orderId: event.data.orderId, eventId: event.id, by: event.data.by }, emit);
   }
 
   /** The compensation of an ERP refusal: what the order took is put back, and it stops waiting for stock. */
-  async onOrderOnHold(m: EntityManager, event: EventOf<'order.on_hold'>): Promise<ReleaseResult | null> {
+  async onOrderOnHold(m: EntityManager, event: EventOf<'order.on_hold'>, emit?: Emit): Promise<ReleaseResult | null> {
     if (event.data.kind !== 'erp_refused') return null; // a shortage hold is inventory's own answer
-    return this.release(m, { orderId: event.data.orderId, eventId: event.id, by: 'system', compensate: true });
+    return this.release(m, { orderId: event.data.orderId, eventId: event.id, by: 'system', compensate: true }, emit);
   }
 
   /** An operator's retry after an ERP refusal: deducts again, with the retry's event id as the ERP's key. */
-  onErpRetryRequested(m: EntityManager, event: EventOf<'order.erp_retry_requested'>): Promise<DeductionResult> {
+  onErpRetryRequested(m: EntityManager, event: EventOf<'order.erp_retry_requested'>, emit?: Emit): Promise<DeductionResult> {
     const { orderId, lines, by } = event.data;
-    return this.deduct(m, { orderId, lines: lines.map((l) => ({ sku: l.sku, quantity: l.quantity })), eventId: event.id, by, redo: true });
+    return this.deduct(m, { orderId, lines: lines.map((l) => ({ sku: l.sku, quantity: l.quantity })), eventId: event.id, by, redo: true }, emit);
   }
 
-  async deduct(m: EntityManager, request: DeductionRequest): Promise<DeductionResult> {
+  async deduct(m: EntityManager, request: DeductionRequest, emit?: Emit): Promise<DeductionResult> {
     const cmd = { ...request, lines: sumLinesBySku(request.lines), now: new Date() };
-    if (this.erp) return this.deductInErp(m, cmd, this.erp);
-    const changes = await this.step(m, cmd.orderId, levelsForDeduction(cmd.lines, cmd.redo), (order) =>
-      decideDeduction(order, { ...cmd, onShortage: 'answer' }),
+    if (this.erp) return this.deductInErp(m, cmd, this.erp, emit);
+    const changes = await this.step(
+      m,
+      cmd.orderId,
+      levelsForDeduction(cmd.lines, cmd.redo),
+      (order) => decideDeduction(order, { ...cmd, onShortage: 'answer' }),
+      emit,
     );
     this.count(changes, 'builtin');
     return changes.result;
@@ -121,7 +129,7 @@ export class OrderStockService {
     await this.serveBackorders().catch((err: Error) => this.logger.error(`backorder sweep failed: ${err.message}`));
   }
 
-  async release(m: EntityManager, request: ReleaseRequest): Promise<ReleaseResult> {
+  async release(m: EntityManager, request: ReleaseRequest, emit?: Emit): Promise<ReleaseResult> {
     const cmd = { ...request, now: new Date() };
     if (this.erp) {
       // The ERP gives the stock back first, under the order's lock; the mirror follows below. A release the
@@ -129,7 +137,7 @@ export class OrderStockService {
       const put = releasable(await this.orders.load(m, cmd.orderId, () => null));
       if (put) await this.erp.release({ orderId: cmd.orderId, ...put, idempotencyKey: cmd.eventId });
     }
-    return (await this.step(m, cmd.orderId, levelsForRelease, (order) => decideRelease(order, cmd))).result;
+    return (await this.step(m, cmd.orderId, levelsForRelease, (order) => decideRelease(order, cmd), emit)).result;
   }
 
   private serveFromLedger(m: EntityManager, orderId: string) {
@@ -162,7 +170,7 @@ export class OrderStockService {
   }
 
   /** The ERP decides; the local levels are only a mirror, brought in line here and by the scheduled sync. */
-  private async deductInErp(m: EntityManager, cmd: ErpDeductCommand, erp: ErpConnector) {
+  private async deductInErp(m: EntityManager, cmd: ErpDeductCommand, erp: ErpConnector, emit?: Emit) {
     // Asked once per order: the order's lock (taken here, held to commit) keeps a second delivery waiting.
     const already = alreadyDeducted(await this.orders.load(m, cmd.orderId, () => null), cmd.redo);
     if (already) return already;
@@ -174,9 +182,16 @@ export class OrderStockService {
           cmd.orderId,
           () => null,
           (order) => decideErpRefusal(order, cmd, answer.refused),
+          emit,
         )
       ).result;
-    const changes = await this.step(m, cmd.orderId, levelsForErpDeduction(cmd.lines, answer, cmd.redo), (order) => decideErpDeduction(order, cmd, answer));
+    const changes = await this.step(
+      m,
+      cmd.orderId,
+      levelsForErpDeduction(cmd.lines, answer, cmd.redo),
+      (order) => decideErpDeduction(order, cmd, answer),
+      emit,
+    );
     this.count(changes, 'erp');
     return changes.result;
   }
@@ -198,11 +213,18 @@ export class OrderStockService {
     orderId: string,
     levelsFor: (order: Pick<OrderStock, 'allocation' | 'backorder'>) => LevelScope | null,
     decide: (order: OrderStock) => Decision<OrderStockChanges<R>>,
+    emit?: Emit,
   ): Promise<OrderStockChanges<R>> {
     return loadDecideSave(m, {
       load: (tx) => this.orders.load(tx, orderId, levelsFor),
       notFound: () => DomainError.notFound('order', orderId),
-      decide,
+      decide: emit
+        ? (order) => {
+            const { changes, events } = decide(order);
+            emit(events);
+            return { changes, events: [] };
+          }
+        : decide,
       save: async (tx, _order, changes) => {
         await this.orders.save(tx, orderId, changes);
         return changes;

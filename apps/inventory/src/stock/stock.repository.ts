@@ -53,16 +53,17 @@ export async function ensureWarehouse(manager: EntityManager, id: string): Promi
   await manager.query(`INSERT INTO warehouses (id, name, priority) VALUES ($1, $1, 1000) ON CONFLICT (id) DO NOTHING`, [id]);
 }
 
-/** Writes locked rows' new quantities and low-stock flags. */
-export async function saveLevels(manager: EntityManager, levels: readonly LevelWrite[]): Promise<void> {
-  for (const level of levels) {
-    await manager.query(`UPDATE stock_levels SET on_hand = $3, low_alerted = $4, updated_at = now() WHERE sku = $1 AND warehouse_id = $2`, [
-      level.sku,
-      level.warehouseId,
-      level.onHand,
-      level.lowAlerted,
-    ]);
-  }
+/** Writes locked rows' new quantities and low-stock flags, all in one statement. */
+export async function saveLevels(manager: EntityManager, writes: readonly LevelWrite[]): Promise<void> {
+  // A row written twice keeps its last write, as one UPDATE each did.
+  const levels = [...new Map(writes.map((l) => [`${l.sku}\0${l.warehouseId}`, l])).values()];
+  if (!levels.length) return;
+  await manager.query(
+    `UPDATE stock_levels l SET on_hand = v.on_hand, low_alerted = v.low_alerted, updated_at = now()
+       FROM unnest($1::varchar[], $2::varchar[], $3::int[], $4::boolean[]) AS v(sku, warehouse_id, on_hand, low_alerted)
+      WHERE l.sku = v.sku AND l.warehouse_id = v.warehouse_id`,
+    [levels.map((l) => l.sku), levels.map((l) => l.warehouseId), levels.map((l) => l.onHand), levels.map((l) => l.lowAlerted)],
+  );
 }
 
 /** Appends rows to the ledger; returns their ids in input order. */

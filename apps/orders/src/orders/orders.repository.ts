@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Decision } from '@crm/domain';
 import { paginate, restrictToScope, sortBy, type AuthUser, type Page, type SortColumns } from '@crm/http';
-import { whereTextMatches } from '@crm/persistence';
+import { columnAssignments, entityFromRow, whereTextMatches } from '@crm/persistence';
 import { appendToOutbox } from '@crm/messaging';
 import { AlertsRepository } from '../alerts/alerts.repository';
 import { FeedbackRepository } from '../feedback/feedback.repository';
@@ -10,7 +10,7 @@ import type { ListOrdersQuery, ORDER_SORT_KEYS } from './dto/order.dto';
 import type { OrderDraftEditEntity } from './draft-edit.entity';
 import { DraftEditRepository } from './draft-edit.repository';
 import type { NewOrder } from './order-draft.domain';
-import type { OrderChanges } from './order.domain';
+import type { OrderChanges, OrderStep } from './order.domain';
 import { OrderEntity, OrderLineEntity, OrderStatusHistoryEntity, OrderTrackingEntity } from './order.entities';
 
 export interface OrderView extends Omit<OrderEntity, 'lines'> {
@@ -42,13 +42,13 @@ export class OrdersRepository {
   /** The caller's order under a row lock, with its lines; undefined when absent or not theirs (a 404 either way). */
   async lockVisible(m: EntityManager, user: AuthUser, id: string): Promise<OrderView | undefined> {
     const visible = await this.scoped(m, user).andWhere('o.id = :id', { id }).setLock('pessimistic_write').getOne();
-    return visible ? this.load(m, id) : undefined;
+    return visible ? { ...visible, lines: await this.linesOf(m, id) } : undefined;
   }
 
   /** Any order under a row lock (the event side acts for the system). */
   async lock(m: EntityManager, id: string): Promise<OrderView | undefined> {
-    const locked = await m.findOne(OrderEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
-    return locked ? this.load(m, id) : undefined;
+    const [row]: Record<string, unknown>[] = await m.query('SELECT * FROM orders WHERE id = $1 FOR UPDATE', [id]);
+    return row ? { ...entityFromRow(m, OrderEntity, row), lines: await this.linesOf(m, id) } : undefined;
   }
 
   async isVisible(user: AuthUser, id: string): Promise<boolean> {
@@ -107,22 +107,53 @@ export class OrdersRepository {
     return this.load(m, order.id);
   }
 
-  /** Stores a decision's changes; every step is one update (one version). Returns the order as stored. */
-  async save(m: EntityManager, order: { id: string }, changes: OrderChanges): Promise<OrderView> {
+  /**
+   * Stores a decision's changes; every step is one update (one version), written with its status history in one
+   * statement. Returns the order as stored: the row as the last update returned it, the lines as loaded (no step
+   * changes them).
+   */
+  async save(m: EntityManager, order: OrderView, changes: OrderChanges): Promise<OrderView> {
     if (changes.tracking) await m.insert(OrderTrackingEntity, { orderId: order.id, ...changes.tracking });
-    for (const step of changes.steps) {
-      await m.update(OrderEntity, { id: order.id }, step.set);
-      if (step.history) await m.insert(OrderStatusHistoryEntity, { orderId: order.id, ...step.history });
-    }
+    let stored: OrderEntity | undefined;
+    for (const step of changes.steps) stored = await this.applyStep(m, order.id, step);
     for (const alert of [...(changes.alert ? [changes.alert] : []), ...(changes.alerts ?? [])]) await this.alerts.raise(m, alert);
     if (changes.feedbackRequest) await this.feedback.openRequest(m, changes.feedbackRequest);
-    return this.load(m, order.id);
+    return stored ? { ...stored, lines: order.lines } : order;
+  }
+
+  /** One step: the row's update (version + 1, updated_at as TypeORM sets it) and its history entry, one round trip. */
+  private async applyStep(m: EntityManager, id: string, step: OrderStep): Promise<OrderEntity> {
+    const params: unknown[] = [id];
+    const set = [...columnAssignments(m, OrderEntity, step.set, params), 'version = version + 1', 'updated_at = CURRENT_TIMESTAMP'];
+    const update = `UPDATE orders SET ${set.join(', ')} WHERE id = $1 RETURNING *`;
+    let sql = update;
+    if (step.history) {
+      const h = step.history;
+      params.push(h.fromStatus, h.toStatus, h.by, h.note ?? null, h.at);
+      const n = params.length;
+      sql = `WITH o AS (${update}), h AS (
+               INSERT INTO order_status_history (order_id, from_status, to_status, "by", note, "at")
+               SELECT id, $${n - 4}, $${n - 3}, $${n - 2}, $${n - 1}, $${n} FROM o)
+             SELECT * FROM o`;
+    }
+    const [row]: Record<string, unknown>[] = await m.query(sql, params);
+    if (!row) throw new Error(`order ${id} vanished under its lock`);
+    return entityFromRow(m, OrderEntity, row);
   }
 
   private async load(m: EntityManager, id: string): Promise<OrderView> {
     const order = await m.findOneOrFail(OrderEntity, { where: { id } });
     const lines = await m.find(OrderLineEntity, { where: { orderId: id }, order: { position: 'ASC' } });
     return { ...order, lines } as OrderView;
+  }
+
+  /**
+   * The order's lines, in a statement of its own after the order's lock: its snapshot then holds what the lock's
+   * previous holder committed (a draft edit's new lines), which a read in the locking statement would not.
+   */
+  private async linesOf(m: EntityManager, id: string): Promise<OrderLineEntity[]> {
+    const rows: Record<string, unknown>[] = await m.query('SELECT * FROM order_lines WHERE order_id = $1 ORDER BY position', [id]);
+    return rows.map((row) => entityFromRow(m, OrderLineEntity, row));
   }
 
   private scoped(m: EntityManager, user: AuthUser) {

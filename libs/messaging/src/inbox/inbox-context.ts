@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { EventEnvelope } from '@crm/contracts';
+import { appendToOutbox } from '../outbox/outbox';
 
 // What a handler is given: the inbox transaction, its per-transaction batches, and the claim that makes it once-only.
 
@@ -51,4 +52,20 @@ export async function claimInboxEvent(
     [consumer, event.id, event.type, origin.topic, origin.partition, origin.offset],
   );
   return claimed.length > 0;
+}
+
+const OUTBOX_BATCH = {};
+
+/**
+ * Appends events to the outbox once for the whole transaction, after its last handler: a chunk of messages costs
+ * one INSERT and one NOTIFY instead of one of each per message. Events keep the order they were given in; a
+ * handler that fails rolls them back with everything else.
+ */
+export function outboxOf(ctx: Pick<InboxContext, 'manager' | 'batch'>): (events: readonly EventEnvelope[]) => void {
+  const pending = ctx.batch(
+    OUTBOX_BATCH,
+    (): EventEnvelope[] => [],
+    (events) => appendToOutbox(ctx.manager, events),
+  );
+  return (events) => void pending.push(...events);
 }
