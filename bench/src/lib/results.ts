@@ -70,7 +70,9 @@ export function writeResults(
           '',
           '| process | CPU ms/s | resident MiB | its database, tx/s |',
           '|---|---:|---:|---:|',
-          ...Object.entries(ctx.idle).map(([k, v]) => `| ${k} | ${fmt(v.cpuMsPerSecond)} | ${v.residentMiB} | ${v.txPerSecond === undefined ? '–' : fmt(v.txPerSecond)} |`),
+          ...Object.entries(ctx.idle).map(
+            ([k, v]) => `| ${k} | ${fmt(v.cpuMsPerSecond)} | ${v.residentMiB} | ${v.txPerSecond === undefined ? '–' : fmt(v.txPerSecond)} |`,
+          ),
           '',
         ]
       : []),

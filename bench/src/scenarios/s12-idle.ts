@@ -77,6 +77,9 @@ export async function idle(ctx: BenchContext, system: TestSystem): Promise<void>
     });
   }
   ctx.idle = Object.fromEntries(
-    [...Object.keys(system.services).sort(), 'postgres', 'kafka'].map((g) => [g, { cpuMsPerSecond: perSecond(g), residentMiB: memory[g] ?? 0, txPerSecond: txPerSecond[g] }]),
+    [...Object.keys(system.services).sort(), 'postgres', 'kafka'].map((g) => [
+      g,
+      { cpuMsPerSecond: perSecond(g), residentMiB: memory[g] ?? 0, txPerSecond: txPerSecond[g] },
+    ]),
   );
 }

@@ -1,10 +1,16 @@
 import './kafkajs-idle-fix';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const RequestQueue = require('kafkajs/src/network/requestQueue');
 
 const queue = () =>
-  new RequestQueue({ maxInFlightRequests: 1, requestTimeout: 30_000, enforceRequestTimeout: true, clientId: 'c', broker: 'b', logger: { debug: () => undefined } });
+  new RequestQueue({
+    maxInFlightRequests: 1,
+    requestTimeout: 30_000,
+    enforceRequestTimeout: true,
+    clientId: 'c',
+    broker: 'b',
+    logger: { debug: () => undefined },
+  });
 
 describe('kafkajs request queue at idle', () => {
   it('sets no timer while nothing waits and no throttle is to end', () => {

@@ -28,7 +28,6 @@ interface RequestQueue {
 export const REQUEST_TIMEOUT_CHECK_MS = 1_000;
 const CHECK_PENDING_REQUESTS_INTERVAL = 10; // kafkajs' own, for a queue held back by in-flight limits
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const RequestQueueClass = require('kafkajs/src/network/requestQueue') as { prototype: RequestQueue };
 
 RequestQueueClass.prototype.scheduleCheckPendingRequests = function (this: RequestQueue) {
@@ -47,10 +46,13 @@ RequestQueueClass.prototype.scheduleCheckPendingRequests = function (this: Reque
 RequestQueueClass.prototype.scheduleRequestTimeoutCheck = function (this: RequestQueue) {
   if (!this.enforceRequestTimeout) return;
   this.destroy();
-  this.requestTimeoutIntervalId = setInterval(() => {
-    this.inflight.forEach((request) => {
-      if (Date.now() - request.sentAt > request.requestTimeout) request.timeoutRequest();
-    });
-    if (!this.isConnected()) this.destroy();
-  }, Math.min(this.requestTimeout, REQUEST_TIMEOUT_CHECK_MS));
+  this.requestTimeoutIntervalId = setInterval(
+    () => {
+      this.inflight.forEach((request) => {
+        if (Date.now() - request.sentAt > request.requestTimeout) request.timeoutRequest();
+      });
+      if (!this.isConnected()) this.destroy();
+    },
+    Math.min(this.requestTimeout, REQUEST_TIMEOUT_CHECK_MS),
+  );
 };
