@@ -23,6 +23,7 @@ import { catchUp } from './scenarios/s8-catch-up';
 import { customers } from './scenarios/s9-customers';
 import { notifications } from './scenarios/s10-notifications';
 import { gatewayOverhead } from './scenarios/s11-gateway';
+import { idle } from './scenarios/s12-idle';
 
 const ROOT = resolve(__dirname, '..', '..');
 const args = process.argv.slice(2);
@@ -54,6 +55,8 @@ const systemBehindGateway = async (names: ServiceName[]) => {
   return s;
 };
 
+const ALL_SERVICES: ServiceName[] = ['leads', 'opportunities', 'orders', 'inventory', 'finance', 'analytics', 'customers', 'notifications'];
+
 type Step = { name: string; needs: Array<'kafka' | 'insert' | 'pgbench'>; run(): Promise<void> };
 let leads: TestSystem | undefined;
 let analytics: TestSystem | undefined;
@@ -69,6 +72,16 @@ const STEPS: Step[] = [
   { name: 'customers', needs: [], run: async () => customers(ctx, await system(['customers']), token) },
   { name: 'notifications', needs: [], run: async () => notifications(ctx, await system(['notifications']), token) },
   { name: 'gateway', needs: [], run: async () => gatewayOverhead(ctx, await systemBehindGateway(['leads']), token) },
+  {
+    name: 'idle',
+    needs: [],
+    run: async () => {
+      // Stops the systems of the scenarios before it, so PostgreSQL and Kafka serve only this one.
+      for (const s of systems.splice(0)) await s.stop();
+      leads = analytics = undefined;
+      await idle(ctx, await system(ALL_SERVICES));
+    },
+  },
 ];
 
 async function main() {

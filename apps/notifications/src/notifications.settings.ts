@@ -12,8 +12,11 @@ export const notificationsSettings = {
   smtpUrl: setting('SMTP_URL', z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' }).default('smtp://127.0.0.1:2525')),
   /** The sender of every email. */
   mailFrom: setting('NOTIFICATIONS_MAIL_FROM', z.string().min(3).default('Sales CRM <crm@localhost>')),
-  /** How often the email and webhook dispatchers look for due deliveries when nothing woke them. */
-  dispatchIntervalMs: setting('NOTIFICATIONS_DISPATCH_INTERVAL_MS', ms(50, 600_000).default(1_000)),
+  /**
+   * The longest the email and webhook dispatchers sleep when nothing woke them: a commit's NOTIFY, the next row
+   * coming due (a retry, a deferred email, a lease running out) and a LISTEN connection coming back all wake them.
+   */
+  dispatchIntervalMs: setting('NOTIFICATIONS_DISPATCH_INTERVAL_MS', ms(50, 600_000).default(30_000)),
   /** Attempts of one email before it is dead-lettered. */
   emailMaxAttempts: setting('NOTIFICATIONS_EMAIL_MAX_ATTEMPTS', count(1, 50).default(6)),
   /** Emails one replica sends at a time (one ledger row per worker); 0: this replica sends none. */

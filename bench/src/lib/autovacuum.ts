@@ -61,6 +61,7 @@ export class AutovacuumStandIn {
 
 /** A database or table a scenario dropped meanwhile is skipped; anything else is a bug in the stand-in. */
 function dropped(err: { code?: string }): never[] {
-  if (err.code === '3D000' || err.code === '42P01') return [];
+  // 57P01: another run dropped its database WITH (FORCE) while the stand-in was connected to it.
+  if (err.code === '3D000' || err.code === '42P01' || err.code === '57P01') return [];
   throw err;
 }

@@ -78,6 +78,8 @@ export class BenchContext {
   readonly rows: Row[] = [];
   readonly baselines: Record<string, number> = {};
   readonly memory: Record<string, number> = {};
+  /** Scenario 12's figures per process: CPU ms/s and resident MiB at idle (and the transactions of its database). */
+  idle?: Record<string, { cpuMsPerSecond: number; residentMiB: number; txPerSecond?: number }>;
   /** Topic prefixes of the systems started for this run, and its own: their processes are this run's. */
   readonly prefixes = new Set<string>([this.prefix]);
   readonly details: Record<string, unknown> = {};
@@ -136,6 +138,9 @@ export class BenchContext {
 
 export async function sql<T = Record<string, unknown>>(url: string, text: string, params: unknown[] = []): Promise<T[]> {
   const client = new Client({ connectionString: url });
+  // A connection ended by the server (another run's DROP DATABASE … WITH (FORCE)) fails the query; without a
+  // listener its 'error' event would also end the bench.
+  client.on('error', () => undefined);
   await client.connect();
   try {
     return (await client.query(text, params)).rows as T[];

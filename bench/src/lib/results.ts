@@ -36,6 +36,7 @@ export function writeResults(
     baselines: ctx.baselines,
     rows: ctx.rows,
     peakMemoryMiB: ctx.memory,
+    idle: ctx.idle ?? null,
     errors: meta.errors,
     details: ctx.details,
   };
@@ -63,6 +64,18 @@ export function writeResults(
     '|---|---:|',
     ...Object.entries(ctx.memory).map(([k, v]) => `| ${k} | ${v} |`),
     '',
+    ...(ctx.idle
+      ? [
+          '## At idle (scenario 12)',
+          '',
+          '| process | CPU ms/s | resident MiB | its database, tx/s |',
+          '|---|---:|---:|---:|',
+          ...Object.entries(ctx.idle).map(
+            ([k, v]) => `| ${k} | ${fmt(v.cpuMsPerSecond)} | ${v.residentMiB} | ${v.txPerSecond === undefined ? '–' : fmt(v.txPerSecond)} |`,
+          ),
+          '',
+        ]
+      : []),
     '## Notes per row',
     '',
     ...ctx.rows.filter((r) => r.note).map((r) => `- **${r.scenario} — ${r.figure}**: ${r.note}`),

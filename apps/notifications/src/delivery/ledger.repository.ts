@@ -36,6 +36,20 @@ export class LedgerRepository {
     return rows;
   }
 
+  /**
+   * When a row of the channel next comes due: a pending row's next attempt, or the end of a claimed row's lease (its
+   * sender may die); null when none waits. The dispatchers sleep until then, so an idle ledger is not polled.
+   */
+  async nextDue(m: EntityManager, channel: Channel): Promise<Date | null> {
+    const [{ at }]: { at: Date | null }[] = await m.query(
+      `SELECT least(
+         (SELECT next_attempt_at FROM deliveries WHERE channel = $1 AND status = 'pending' ORDER BY next_attempt_at LIMIT 1),
+         (SELECT min(lease_until) FROM deliveries WHERE channel = $1 AND status = 'sending')) AS at`,
+      [channel],
+    );
+    return at;
+  }
+
   async sent(m: EntityManager, id: string, status?: number): Promise<void> {
     await m.query(`UPDATE deliveries SET status = 'sent', sent_at = now(), lease_until = NULL, last_status = $2, last_error = NULL WHERE id = $1`, [
       id,

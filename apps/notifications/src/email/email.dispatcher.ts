@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnAppl
 import { DataSource } from 'typeorm';
 import { backoffDelay } from '@crm/messaging';
 import { MetricsRegistry } from '@crm/observability';
+import { DueTimer } from '../delivery/due-timer';
 import { LedgerRepository, type ClaimedDelivery } from '../delivery/ledger.repository';
 import { PgListener } from '../delivery/pg-listener';
 import { NOTIFICATIONS_SETTINGS, type NotificationsSettings } from '../notifications.settings';
@@ -10,6 +11,8 @@ import { quietUntil } from './email-schedule.domain';
 import { Mailer } from './mailer';
 
 const MAX_RETRY_DELAY_MS = 3_600_000;
+/** After a failed claim (the database away), the workers try again this soon, or at the interval if that is sooner. */
+const RETRY_AFTER_FAILURE_MS = 1_000;
 
 export type Outcome = 'sent' | 'retry' | 'dead' | 'deferred' | 'cancelled';
 
@@ -17,7 +20,8 @@ export type Outcome = 'sent' | 'retry' | 'dead' | 'deferred' | 'cancelled';
  * Sends the email ledger: each worker claims one due row (its own short transaction, so the lease is visible
  * to every replica before anything is sent), sends it, and records the outcome in another. A replica killed
  * mid-send leaves its rows `sending`; when their lease runs out any replica claims them again and resends
- * them with the same Message-ID. Woken by LISTEN 'deliveries' and by an interval.
+ * them with the same Message-ID. Woken by LISTEN 'deliveries', when the next row comes due (a retry, a deferred
+ * email, a lease that runs out) and after the dispatch interval at the latest; an idle ledger is not polled.
  */
 @Injectable()
 export class EmailDispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -26,7 +30,7 @@ export class EmailDispatcher implements OnApplicationBootstrap, BeforeApplicatio
   private readonly counters;
   private running = false;
   private loops: Promise<void>[] = [];
-  private interval?: NodeJS.Timeout;
+  private readonly timer = new DueTimer(() => this.wake());
   private waiters: (() => void)[] = [];
   /** Bumped by every wake-up, so a wake-up during a claim is not lost before the worker waits. */
   private generation = 0;
@@ -39,7 +43,14 @@ export class EmailDispatcher implements OnApplicationBootstrap, BeforeApplicatio
     @Inject(NOTIFICATIONS_SETTINGS) private readonly settings: NotificationsSettings,
     metrics: MetricsRegistry,
   ) {
-    this.listener = new PgListener({ dataSource, channel: 'deliveries', onNotify: (channel) => channel === 'email' && this.wake(), logger: this.logger });
+    this.listener = new PgListener({
+      dataSource,
+      channel: 'deliveries',
+      onNotify: (channel) => channel === 'email' && this.wake(),
+      // What was committed while the connection was away was not announced.
+      onReconnect: () => this.wake(),
+      logger: this.logger,
+    });
     this.counters = {
       sent: metrics.counter({ name: 'crm_notifications_emails_sent_total', help: 'emails the SMTP server accepted' }),
       failed: metrics.counter({
@@ -55,14 +66,13 @@ export class EmailDispatcher implements OnApplicationBootstrap, BeforeApplicatio
     if (this.settings.emailWorkers === 0 || this.running) return;
     this.running = true;
     void this.listener.start();
-    this.interval = setInterval(() => this.wake(), this.settings.dispatchIntervalMs);
     this.loops = Array.from({ length: this.settings.emailWorkers }, () => this.work());
   }
 
   /** Before the pool closes: each worker finishes the email in hand and records it. */
   async beforeApplicationShutdown(): Promise<void> {
     this.running = false;
-    clearInterval(this.interval);
+    this.timer.stop();
     this.wake();
     await Promise.all(this.loops);
     await this.listener.stop();
@@ -120,7 +130,20 @@ export class EmailDispatcher implements OnApplicationBootstrap, BeforeApplicatio
         this.logger.error(`email dispatch failed: ${(err as Error).message}`);
       }
       const idle = outcome === null && seen === this.generation;
-      if (this.running && (idle || failed)) await new Promise<void>((resolve) => this.waiters.push(resolve));
+      if (!this.running || !(idle || failed)) continue;
+      if (failed) this.timer.wakeBy(null, Math.min(RETRY_AFTER_FAILURE_MS, this.settings.dispatchIntervalMs));
+      else await this.wakeWhenDue();
+      // A wake-up while the next due row was read counts: the worker looks again instead of waiting.
+      if (this.running && (failed || seen === this.generation)) await new Promise<void>((resolve) => this.waiters.push(resolve));
+    }
+  }
+
+  private async wakeWhenDue(): Promise<void> {
+    try {
+      this.timer.wakeBy(await this.ledger.nextDue(this.dataSource.manager, 'email'), this.settings.dispatchIntervalMs);
+    } catch (err) {
+      this.logger.error(`email dispatch cannot read the next due row: ${(err as Error).message}`);
+      this.timer.wakeBy(null, Math.min(RETRY_AFTER_FAILURE_MS, this.settings.dispatchIntervalMs));
     }
   }
 

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { inTransaction } from '@crm/persistence';
+import { DueTimer } from '../delivery/due-timer';
 import { LedgerRepository, type ClaimedDelivery } from '../delivery/ledger.repository';
 import { PgListener } from '../delivery/pg-listener';
 import { NOTIFICATIONS_SETTINGS, type NotificationsSettings } from '../notifications.settings';
@@ -10,12 +11,14 @@ import { WebhookDeliveryService } from './webhook-delivery.service';
 const MAX_IN_FLIGHT = 16;
 /** Past the timeout, a claimed row whose sender died is claimed again by any replica. */
 const LEASE_MARGIN_MS = 30_000;
+/** After a failed pass (the database away), it tries again this soon, or at the interval if that is sooner. */
+const RETRY_AFTER_FAILURE_MS = 1_000;
 
 /**
  * Sends the webhook rows of the delivery ledger. Every replica runs one: a claim marks rows `sending` with a
  * lease in a short transaction of its own (SKIP LOCKED), so no two replicas send the same row. It wakes when
- * a commit adds a webhook row (LISTEN deliveries, on a connection of its own) and every dispatch interval,
- * which is also when retries come due.
+ * a commit adds a webhook row (LISTEN deliveries, on a connection of its own), when a place comes free, when the
+ * next row comes due (a retry, a lease that runs out) and after the dispatch interval at the latest.
  */
 @Injectable()
 export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
@@ -27,6 +30,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
   private poked = false;
   private readonly listener: PgListener;
   private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly timer = new DueTimer(() => this.poke());
 
   constructor(
     private readonly dataSource: DataSource,
@@ -34,7 +38,14 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     private readonly deliveries: WebhookDeliveryService,
     @Inject(NOTIFICATIONS_SETTINGS) private readonly settings: NotificationsSettings,
   ) {
-    this.listener = new PgListener({ dataSource, channel: 'deliveries', onNotify: (channel) => channel === 'webhook' && this.poke(), logger: this.logger });
+    this.listener = new PgListener({
+      dataSource,
+      channel: 'deliveries',
+      onNotify: (channel) => channel === 'webhook' && this.poke(),
+      // What was committed while the connection was away was not announced.
+      onReconnect: () => this.poke(),
+      logger: this.logger,
+    });
   }
 
   onApplicationBootstrap(): void {
@@ -45,6 +56,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
 
   async onModuleDestroy(): Promise<void> {
     this.running = false;
+    this.timer.stop();
     this.poke();
     await this.loop;
     await Promise.allSettled([...this.inFlight]);
@@ -76,16 +88,22 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     while (this.running) {
       let claimed = 0;
       let free = 0;
+      let nextDue: Date | null = null;
+      let failed = false;
       this.poked = false;
       try {
         free = MAX_IN_FLIGHT - this.inFlight.size;
         claimed = await this.pass();
+        // Nothing due now: sleep until something is (a place coming free wakes it anyway).
+        if (free > 0 && claimed === 0) nextDue = await this.ledger.nextDue(this.dataSource.manager, 'webhook');
       } catch (err) {
         this.logger.error(`webhook dispatch pass failed: ${(err as Error).message}`);
+        failed = true;
       }
       // A full claim may have left more due rows: go again at once if there is room.
       if (claimed > 0 && claimed === free && this.inFlight.size < MAX_IN_FLIGHT) continue;
-      await this.idle(this.settings.dispatchIntervalMs);
+      this.timer.wakeBy(nextDue, failed ? Math.min(RETRY_AFTER_FAILURE_MS, this.settings.dispatchIntervalMs) : this.settings.dispatchIntervalMs);
+      await this.idle();
     }
   }
 
@@ -94,13 +112,11 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     this.wake?.();
   }
 
-  private idle(ms: number): Promise<void> {
+  private idle(): Promise<void> {
     if (this.poked) return Promise.resolve();
     return new Promise((resolve) => {
-      const timer = setTimeout(() => this.wake?.(), ms);
       this.wake = () => {
         this.wake = undefined;
-        clearTimeout(timer);
         resolve();
       };
     });

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { Kafka, logLevel, type KafkaConfig, type LogEntry, type SASLOptions } from 'kafkajs';
+import './kafkajs-idle-fix';
 
 export interface KafkaConnection {
   brokers: string[];
