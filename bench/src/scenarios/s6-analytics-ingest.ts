@@ -49,7 +49,8 @@ export async function analyticsIngest(ctx: BenchContext, system: TestSystem, tok
       return rate;
     };
     const warm = await drain(ctx.scale.smoke ? 300 : 2_000);
-    const n = Math.round(Math.min(40_000, Math.max(500, warm * (ctx.scale.smoke ? 5 : 20))));
+    // BENCH_INGEST_EVENTS fixes the size (a smoke run's drains are otherwise too short to give a rate).
+    const n = Number(process.env.BENCH_INGEST_EVENTS) || Math.round(Math.min(40_000, Math.max(500, warm * (ctx.scale.smoke ? 5 : 20))));
     const capacity = await repeated(
       ctx.scale.reps,
       0,
