@@ -74,3 +74,29 @@ export function residentMiB(prefixes: ReadonlySet<string>): Record<string, numbe
   }
   return mib;
 }
+
+/**
+ * CPU ticks so far of the PostgreSQL backends serving one database (the server names it in each backend's
+ * command line), by pid: unlike the `postgres` group, other clients of the shared server are left out.
+ */
+export function databaseBackendTicks(database: string): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      if (!cmd.startsWith('postgres:') || !cmd.includes(` ${database} `)) continue;
+      const ticks = readTicks(pid);
+      if (ticks !== undefined) out.set(Number(pid), ticks);
+    } catch {
+      // the process ended between listing and reading
+    }
+  }
+  return out;
+}
+
+/** CPU ms between two readings of databaseBackendTicks; a backend that started in between counts from zero. */
+export function backendMsBetween(before: Map<number, number>, after: Map<number, number>): number {
+  let ticks = 0;
+  for (const [pid, t] of after) ticks += t - (before.get(pid) ?? 0);
+  return (ticks * 1000) / TICKS_PER_SECOND;
+}

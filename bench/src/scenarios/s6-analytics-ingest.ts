@@ -1,7 +1,7 @@
 import type { TestSystem } from '@crm/testing';
 import { AnalyticsEventStream, bulkProducer } from '../lib/event-stream';
 import { sql, type BenchContext } from '../lib/context';
-import { cpuMsBetween, cpuSnapshot } from '../lib/cpu';
+import { backendMsBetween, cpuMsBetween, cpuSnapshot, databaseBackendTicks } from '../lib/cpu';
 import { Latencies, median, repeated, round, sleep } from '../lib/stats';
 
 export const appliedCount = async (system: TestSystem) =>
@@ -36,16 +36,19 @@ export async function analyticsIngest(ctx: BenchContext, system: TestSystem, tok
   try {
     // A warm-up backlog sizes the measured ones: about 20 s of work each (5 s in smoke mode).
     // CPU ms per applied event of the service and of PostgreSQL during each drain (contention moves it much less than the rate).
-    const cpu: { analytics: number; postgres: number }[] = [];
+    const cpu: { analytics: number; postgres: number; analyticsDb: number }[] = [];
+    const database = new URL(system.databases.analytics.url).pathname.slice(1);
     const drain = async (n: number) => {
       await svc.stop();
       const target = (await appliedCount(system)) + n;
       for (let i = 0; i < n; i += 1_000) await stream.send(producer, Math.min(1_000, n - i));
       await svc.start();
       const before = cpuSnapshot(ctx.prefixes);
+      const backends = databaseBackendTicks(database);
       const rate = await measureApply(system, target, 600_000);
       const ms = cpuMsBetween(before, cpuSnapshot(ctx.prefixes));
-      cpu.push({ analytics: round((ms.analytics ?? 0) / n, 3), postgres: round((ms.postgres ?? 0) / n, 3) });
+      const dbMs = backendMsBetween(backends, databaseBackendTicks(database));
+      cpu.push({ analytics: round((ms.analytics ?? 0) / n, 3), postgres: round((ms.postgres ?? 0) / n, 3), analyticsDb: round(dbMs / n, 3) });
       return rate;
     };
     const warm = await drain(ctx.scale.smoke ? 300 : 2_000);
@@ -71,7 +74,7 @@ export async function analyticsIngest(ctx: BenchContext, system: TestSystem, tok
       baseline: { name: 'min(raw consume, raw insert)', value: round(bound), unit: 'msg/s' },
       goal: '>= 0.50 x min(raw consume, raw insert)',
       met: capacity.median >= goalRate,
-      note: `${n} events of the year fixture (~540 B each) per run, runs ${capacity.values.map((v) => round(v)).join(', ')}; CPU ms/event analytics ${median(cpuRuns.map((c) => c.analytics))}, postgres ${median(cpuRuns.map((c) => c.postgres))} (all postgres processes); raw consume ${ctx.baselines.rawConsume}/s, raw insert ${ctx.baselines.rawInsert}/s`,
+      note: `${n} events of the year fixture (~540 B each) per run, runs ${capacity.values.map((v) => round(v)).join(', ')}; CPU ms/event analytics ${median(cpuRuns.map((c) => c.analytics))}, its database's backends ${median(cpuRuns.map((c) => c.analyticsDb))} (all postgres processes ${median(cpuRuns.map((c) => c.postgres))}); raw consume ${ctx.baselines.rawConsume}/s, raw insert ${ctx.baselines.rawInsert}/s`,
     });
 
     // The hold: the goal rate if the service can take it, else half of its backlog drain rate. A drain runs
