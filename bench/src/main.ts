@@ -22,6 +22,7 @@ import { dashboardReads } from './scenarios/s7-dashboard-reads';
 import { catchUp } from './scenarios/s8-catch-up';
 import { customers } from './scenarios/s9-customers';
 import { notifications } from './scenarios/s10-notifications';
+import { rebuild } from './scenarios/s12-rebuild';
 import { gatewayOverhead } from './scenarios/s11-gateway';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -66,6 +67,7 @@ const STEPS: Step[] = [
   { name: 'dashboard', needs: [], run: async () => dashboardReads(ctx, await system(['analytics']), token) },
   { name: 'customers', needs: [], run: async () => customers(ctx, await system(['customers']), token) },
   { name: 'notifications', needs: [], run: async () => notifications(ctx, await system(['notifications']), token) },
+  { name: 'rebuild', needs: [], run: async () => rebuild(ctx, await system(['analytics'])) },
   { name: 'gateway', needs: [], run: async () => gatewayOverhead(ctx, await systemBehindGateway(['leads']), token) },
 ];
 
