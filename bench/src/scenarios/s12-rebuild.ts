@@ -9,8 +9,8 @@ import { round } from '../lib/stats';
 import { appliedCount } from './s6-analytics-ingest';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
-/** Messages per produce request: large batches keep producing 10 M events to a few minutes. */
-const PRODUCE_CHUNK = 10_000;
+/** Messages per produce request: about 1 MB, under the broker's largest record batch once split by topic and partition. */
+const PRODUCE_CHUNK = 2_000;
 
 /** CPU ms (utime + stime) of one process so far, or undefined once it has ended. */
 function cpuMsOf(pid: number): number | undefined {
