@@ -43,7 +43,10 @@ async function runRebuild(system: TestSystem, timeoutMinutes: number): Promise<{
     VAULT_DATABASE_URL: system.vault.url,
   };
   const t0 = performance.now();
-  const child = spawn(process.execPath, ['-r', './tools/register.js', 'apps/analytics/src/rebuild.ts', `--timeout-minutes=${timeoutMinutes}`], { cwd: ROOT, env });
+  const child = spawn(process.execPath, ['-r', './tools/register.js', 'apps/analytics/src/rebuild.ts', `--timeout-minutes=${timeoutMinutes}`], {
+    cwd: ROOT,
+    env,
+  });
   let output = '';
   child.stdout.on('data', (b: Buffer) => (output = (output + b.toString()).slice(-4_000)));
   child.stderr.on('data', (b: Buffer) => (output = (output + b.toString()).slice(-4_000)));

@@ -1,7 +1,6 @@
 import { planWrites, type FactWrite } from './fact-writes';
 
-const w = (kind: 'leadCaptured' | 'leadAssigned' | 'leadQualified', key: string, n: number) =>
-  ({ kind, key, row: { n } }) as unknown as FactWrite;
+const w = (kind: 'leadCaptured' | 'leadAssigned' | 'leadQualified', key: string, n: number) => ({ kind, key, row: { n } }) as unknown as FactWrite;
 const plan = (writes: FactWrite[]) => planWrites(writes).map((p) => `${p.kind}:${p.writes.map((x) => (x.row as unknown as { n: number }).n).join(',')}`);
 
 describe('planWrites', () => {

@@ -68,5 +68,4 @@ export class ReceivableFactsRepository {
       rows.map((d) => ({ receivable_id: d.receivableId, order_id: d.orderId, at: ts(d.voidedAt) })),
     );
   }
-
 }
