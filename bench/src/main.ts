@@ -22,6 +22,7 @@ import { dashboardReads } from './scenarios/s7-dashboard-reads';
 import { catchUp } from './scenarios/s8-catch-up';
 import { customers } from './scenarios/s9-customers';
 import { notifications } from './scenarios/s10-notifications';
+import { rebuild } from './scenarios/s13-rebuild';
 import { gatewayOverhead } from './scenarios/s11-gateway';
 import { idle } from './scenarios/s12-idle';
 
@@ -60,6 +61,12 @@ const ALL_SERVICES: ServiceName[] = ['leads', 'opportunities', 'orders', 'invent
 type Step = { name: string; needs: Array<'kafka' | 'insert' | 'pgbench'>; run(): Promise<void> };
 let leads: TestSystem | undefined;
 let analytics: TestSystem | undefined;
+/** Stops the systems of the scenarios before it, so PostgreSQL and Kafka serve only this one. */
+const alone = async (names: ServiceName[]) => {
+  for (const s of systems.splice(0)) await s.stop();
+  leads = analytics = undefined;
+  return system(names);
+};
 const STEPS: Step[] = [
   { name: 'http', needs: [], run: async () => httpOverhead(ctx, (leads ??= await system(['leads']))) },
   { name: 'leads', needs: ['pgbench'], run: async () => leadIntake(ctx, (leads ??= await system(['leads'])), token) },
@@ -72,16 +79,9 @@ const STEPS: Step[] = [
   { name: 'customers', needs: [], run: async () => customers(ctx, await system(['customers']), token) },
   { name: 'notifications', needs: [], run: async () => notifications(ctx, await system(['notifications']), token) },
   { name: 'gateway', needs: [], run: async () => gatewayOverhead(ctx, await systemBehindGateway(['leads']), token) },
-  {
-    name: 'idle',
-    needs: [],
-    run: async () => {
-      // Stops the systems of the scenarios before it, so PostgreSQL and Kafka serve only this one.
-      for (const s of systems.splice(0)) await s.stop();
-      leads = analytics = undefined;
-      await idle(ctx, await system(ALL_SERVICES));
-    },
-  },
+  { name: 'idle', needs: [], run: async () => idle(ctx, await alone(ALL_SERVICES)) },
+  // Last: the longest (10 M events in a full run), so a run cut short still has every other figure.
+  { name: 'rebuild', needs: [], run: async () => rebuild(ctx, await alone(['analytics'])) },
 ];
 
 async function main() {

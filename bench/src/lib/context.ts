@@ -21,6 +21,8 @@ export interface Scale {
   customerAccounts: number;
   customerContacts: number;
   timelineEntries: number;
+  /** Scenario 12's events on the topics, rebuilt from (BENCH_REBUILD_EVENTS overrides it). */
+  rebuildEvents: number;
   /** Scenario 8's pause. */
   pauseSeconds: number;
   httpSeconds: number;
@@ -39,6 +41,7 @@ export const FULL: Scale = {
   customerAccounts: 100_000,
   customerContacts: 1_000_000,
   timelineEntries: 10_000_000,
+  rebuildEvents: 10_000_000,
   pauseSeconds: 60,
   httpSeconds: 10,
   sseClients: 1_000,
@@ -54,6 +57,7 @@ export const SMOKE: Scale = {
   customerAccounts: 1_000,
   customerContacts: 10_000,
   timelineEntries: 50_000,
+  rebuildEvents: 20_000,
   pauseSeconds: 5,
   httpSeconds: 2,
   sseClients: 100,

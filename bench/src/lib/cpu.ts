@@ -28,8 +28,10 @@ function groupOf(pid: string, prefixes: ReadonlySet<string>): string | undefined
     const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
     if (cmd.startsWith('/usr/lib/postgresql/') || cmd.startsWith('postgres:')) return 'postgres';
     if (cmd.includes('kafka.Kafka') || cmd.includes('kafka-server')) return 'kafka';
-    const service = /apps\/([a-z]+)\/src\/main\.ts/.exec(cmd)?.[1];
-    if (!service) return undefined;
+    // A service, or one of its tools run as a process of its own (`analytics-rebuild`).
+    const m = /apps\/([a-z]+)\/src\/([a-z-]+)\.ts/.exec(cmd);
+    if (!m) return undefined;
+    const service = m[2] === 'main' ? m[1] : `${m[1]}-${m[2]}`;
     const env = readFileSync(`/proc/${pid}/environ`, 'utf8');
     return [...prefixes].some((p) => env.includes(`KAFKA_TOPIC_PREFIX=${p}\0`)) ? service : undefined;
   } catch {

@@ -1,6 +1,7 @@
 import type { TestSystem } from '@crm/testing';
 import { AnalyticsEventStream, bulkProducer } from '../lib/event-stream';
 import { sql, type BenchContext } from '../lib/context';
+import { CpuMeter } from '../lib/cpu';
 import { Latencies, median, repeated, round, sleep } from '../lib/stats';
 
 export const appliedCount = async (system: TestSystem) =>
@@ -34,15 +35,24 @@ export async function analyticsIngest(ctx: BenchContext, system: TestSystem, tok
   const svc = system.services.analytics;
   try {
     // A warm-up backlog sizes the measured ones: about 20 s of work each (5 s in smoke mode).
+    // CPU ms per applied event of the service and of PostgreSQL during each drain (contention moves it much less than the rate).
+    const cpu: { analytics: number; postgres: number; analyticsDb: number }[] = [];
+    const database = new URL(system.databases.analytics.url).pathname.slice(1);
     const drain = async (n: number) => {
       await svc.stop();
       const target = (await appliedCount(system)) + n;
       for (let i = 0; i < n; i += 1_000) await stream.send(producer, Math.min(1_000, n - i));
       await svc.start();
-      return measureApply(system, target, 600_000);
+      const meter = new CpuMeter(ctx.prefixes, new Set([database])).start();
+      const rate = await measureApply(system, target, 600_000);
+      const ms = meter.stop();
+      const all = (ms.postgres ?? 0) + (ms['postgres-other'] ?? 0);
+      cpu.push({ analytics: round((ms.analytics ?? 0) / n, 3), postgres: round(all / n, 3), analyticsDb: round((ms.postgres ?? 0) / n, 3) });
+      return rate;
     };
     const warm = await drain(ctx.scale.smoke ? 300 : 2_000);
-    const n = Math.round(Math.min(40_000, Math.max(500, warm * (ctx.scale.smoke ? 5 : 20))));
+    // BENCH_INGEST_EVENTS fixes the size (a smoke run's drains are otherwise too short to give a rate).
+    const n = Number(process.env.BENCH_INGEST_EVENTS) || Math.round(Math.min(40_000, Math.max(500, warm * (ctx.scale.smoke ? 5 : 20))));
     const capacity = await repeated(
       ctx.scale.reps,
       0,
@@ -50,6 +60,8 @@ export async function analyticsIngest(ctx: BenchContext, system: TestSystem, tok
       (r) => r,
     );
     ctx.details.analyticsCapacity = capacity.values;
+    const cpuRuns = cpu.slice(1); // the warm-up's is not counted
+    ctx.details.analyticsCpuMsPerEvent = cpuRuns;
     ctx.baselines.analyticsApply = round(capacity.median);
     const goalRate = 0.5 * Math.min(ctx.baselines.rawConsume, ctx.baselines.rawInsert);
     const bound = Math.min(ctx.baselines.rawConsume, ctx.baselines.rawInsert);
@@ -61,7 +73,7 @@ export async function analyticsIngest(ctx: BenchContext, system: TestSystem, tok
       baseline: { name: 'min(raw consume, raw insert)', value: round(bound), unit: 'msg/s' },
       goal: '>= 0.50 x min(raw consume, raw insert)',
       met: capacity.median >= goalRate,
-      note: `${n} events of the year fixture (~540 B each) per run, runs ${capacity.values.map((v) => round(v)).join(', ')}; raw consume ${ctx.baselines.rawConsume}/s, raw insert ${ctx.baselines.rawInsert}/s`,
+      note: `${n} events of the year fixture (~540 B each) per run, runs ${capacity.values.map((v) => round(v)).join(', ')}; CPU ms/event analytics ${median(cpuRuns.map((c) => c.analytics))}, its database's backends ${median(cpuRuns.map((c) => c.analyticsDb))} (all postgres processes ${median(cpuRuns.map((c) => c.postgres))}); raw consume ${ctx.baselines.rawConsume}/s, raw insert ${ctx.baselines.rawInsert}/s`,
     });
 
     // The hold: the goal rate if the service can take it, else half of its backlog drain rate. A drain runs

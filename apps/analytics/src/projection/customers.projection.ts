@@ -5,13 +5,13 @@ import type { Projections } from './projection-context';
  * contribution: the totals are the same before and after a merge.
  */
 export const customerProjections: Projections = {
-  'contact.lead_resolved': ({ data }, { m, repos }) => repos.customers.leadResolved(m, data),
-  'opportunity.customer_linked': ({ data }, { m, repos }) => repos.customers.opportunityLinked(m, data),
-  'order.drafted': ({ data }, { m, repos }) => repos.customers.orderDrafted(m, data),
-  'account.merged': async ({ data }, { m, repos }) => void (await repos.customers.merged(m, 'account', data)),
-  'account.merge_undone': async ({ data }, { m, repos }) => void (await repos.customers.undone(m, 'account', data)),
-  'contact.merged': async ({ data }, { m, repos }) => void (await repos.customers.merged(m, 'contact', data)),
-  'contact.merge_undone': async ({ data }, { m, repos }) => void (await repos.customers.undone(m, 'contact', data)),
+  'contact.lead_resolved': ({ data }, batch) => batch.later(({ m, repos }) => repos.customers.leadResolved(m, data)),
+  'opportunity.customer_linked': ({ data }, batch) => batch.later(({ m, repos }) => repos.customers.opportunityLinked(m, data)),
+  'order.drafted': ({ data }, batch) => batch.later(({ m, repos }) => repos.customers.orderDrafted(m, data)),
+  'account.merged': ({ data }, batch) => batch.later(async ({ m, repos }) => void (await repos.customers.merged(m, 'account', data))),
+  'account.merge_undone': ({ data }, batch) => batch.later(async ({ m, repos }) => void (await repos.customers.undone(m, 'account', data))),
+  'contact.merged': ({ data }, batch) => batch.later(async ({ m, repos }) => void (await repos.customers.merged(m, 'contact', data))),
+  'contact.merge_undone': ({ data }, batch) => batch.later(async ({ m, repos }) => void (await repos.customers.undone(m, 'contact', data))),
 };
 
 /** The merge events: the rebuild applies them after every other event, in the order they happened. */

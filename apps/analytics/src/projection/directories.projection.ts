@@ -6,19 +6,21 @@ export const restates = <T>(before: T | undefined, after: T | undefined, same: (
 
 /** The directories facts resolve dimensions through: a change restates the facts relying on it. */
 export const directoryProjections: Projections = {
-  'rep.upserted': async ({ data }, { m, batch, repos }) => {
-    const { before, after } = await repos.directories.upsertRep(m, data);
-    // The team is a fallback for facts whose own events named none: those move with the rep.
-    if (!restates(before, after, (a, b) => a.team === b.team)) return;
-    const facts = await repos.directories.factsOnRepTeam(m, data.repId);
-    for (const id of facts.leads) batch.leads.add(id);
-    for (const id of facts.opportunities) batch.opportunity(id, false);
-    for (const id of facts.orders) batch.orders.add(id);
-  },
-  'item.upserted': async ({ data }, { m, batch, repos }) => {
-    const { before, after } = await repos.directories.upsertItem(m, data);
-    if (!restates(before, after, (a, b) => a.product_line === b.product_line)) return;
-    // Revenue by product line follows the catalogue's current classification (restated when it changes).
-    for (const id of await repos.directories.ordersWithSku(m, data.sku)) batch.orders.add(id);
-  },
+  'rep.upserted': ({ data }, batch) =>
+    batch.later(async ({ m, repos }) => {
+      const { before, after } = await repos.directories.upsertRep(m, data);
+      // The team is a fallback for facts whose own events named none: those move with the rep.
+      if (!restates(before, after, (a, b) => a.team === b.team)) return;
+      const facts = await repos.directories.factsOnRepTeam(m, data.repId);
+      for (const id of facts.leads) batch.leads.add(id);
+      for (const id of facts.opportunities) batch.opportunity(id, false);
+      for (const id of facts.orders) batch.orders.add(id);
+    }),
+  'item.upserted': ({ data }, batch) =>
+    batch.later(async ({ m, repos }) => {
+      const { before, after } = await repos.directories.upsertItem(m, data);
+      if (!restates(before, after, (a, b) => a.product_line === b.product_line)) return;
+      // Revenue by product line follows the catalogue's current classification (restated when it changes).
+      for (const id of await repos.directories.ordersWithSku(m, data.sku)) batch.orders.add(id);
+    }),
 };

@@ -138,3 +138,12 @@ export const select = <R>(m: EntityManager, sql: string, params?: unknown[]): Pr
 
 /** An event's ISO time as a timestamptz parameter. */
 export const ts = (v: string | undefined | null): Date | null => (v ? new Date(v) : null);
+
+/**
+ * Runs a set-based write whose `$1` is the rows as a JSON array (read with jsonb_to_recordset): one statement for
+ * a batch's events of one kind. The rows of one call must be of distinct facts (ON CONFLICT … DO UPDATE may touch
+ * a row once per statement); the projector's write plan (fact-writes.ts) sees to that.
+ */
+export async function upsertRows(m: EntityManager, sql: string, rows: readonly object[]): Promise<void> {
+  if (rows.length) await m.query(sql, [JSON.stringify(rows)]);
+}

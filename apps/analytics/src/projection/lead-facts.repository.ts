@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { EventData } from '@crm/contracts';
-import { select, ts, type LeadFactRow } from './fact-rows';
+import { select, ts, upsertRows, type LeadFactRow } from './fact-rows';
 
 /** A lead with what its funnel depends on: its rep's team and its deals' milestones. */
 export interface LeadProjectionRow extends LeadFactRow {
@@ -12,63 +12,92 @@ export interface LeadProjectionRow extends LeadFactRow {
   paid_at: Date | null;
 }
 
-/** lead_facts. */
+/** A lead's (re)assignment. */
+export interface LeadAssignment {
+  leadId: string;
+  repId: string;
+  team: string | null;
+  at: string;
+}
+
+/** lead_facts. Each write takes a set of rows with distinct leads (one statement for a batch's events of one kind). */
 @Injectable()
 export class LeadFactsRepository {
-  async captured(m: EntityManager, data: EventData<'lead.captured'>): Promise<void> {
-    await m.query(
-      `INSERT INTO lead_facts (lead_id, source, campaign, region, product_line, captured_at) VALUES ($1, $2, $3, $4, $5, $6)
+  async captured(m: EntityManager, rows: readonly EventData<'lead.captured'>[]): Promise<void> {
+    await upsertRows(
+      m,
+      `INSERT INTO lead_facts (lead_id, source, campaign, region, product_line, captured_at)
+       SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(lead_id uuid, source text, campaign text, region text, product_line text, captured_at timestamptz)
        ON CONFLICT (lead_id) DO UPDATE SET source = EXCLUDED.source, campaign = EXCLUDED.campaign, region = COALESCE(EXCLUDED.region, lead_facts.region),
          product_line = COALESCE(EXCLUDED.product_line, lead_facts.product_line), captured_at = EXCLUDED.captured_at`,
-      [data.leadId, data.source, data.campaign ?? null, data.region ?? null, data.productLine ?? null, ts(data.capturedAt)],
+      rows.map((d) => ({
+        lead_id: d.leadId,
+        source: d.source,
+        campaign: d.campaign ?? null,
+        region: d.region ?? null,
+        product_line: d.productLine ?? null,
+        captured_at: ts(d.capturedAt),
+      })),
     );
   }
 
   /** The latest assignment wins, whatever order the (re)assignments arrive in. */
-  async assigned(m: EntityManager, leadId: string, repId: string, team: string | null, at: string): Promise<void> {
-    await m.query(
-      `INSERT INTO lead_facts (lead_id, rep_id, team, assigned_at) VALUES ($1, $2, $3, $4)
+  async assigned(m: EntityManager, rows: readonly LeadAssignment[]): Promise<void> {
+    await upsertRows(
+      m,
+      `INSERT INTO lead_facts (lead_id, rep_id, team, assigned_at)
+       SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(lead_id uuid, rep_id uuid, team text, assigned_at timestamptz)
        ON CONFLICT (lead_id) DO UPDATE SET rep_id = EXCLUDED.rep_id, team = EXCLUDED.team, assigned_at = EXCLUDED.assigned_at
        WHERE lead_facts.assigned_at IS NULL OR lead_facts.assigned_at <= EXCLUDED.assigned_at`,
-      [leadId, repId, team, ts(at)],
+      rows.map((r) => ({ lead_id: r.leadId, rep_id: r.repId, team: r.team, assigned_at: ts(r.at) })),
     );
   }
 
-  /** Applies `set` to the lead's row, or creates it with `inserted`: what `set` makes of an empty row. */
-  private async update(m: EntityManager, leadId: string, inserted: Record<string, string>, set: string, params: unknown[]): Promise<void> {
-    await m.query(
-      `INSERT INTO lead_facts (lead_id, ${Object.keys(inserted).join(', ')}) VALUES ($1, ${Object.values(inserted).join(', ')})
-       ON CONFLICT (lead_id) DO UPDATE SET ${set}`,
-      [leadId, ...params],
-    );
-  }
-
-  async followedUp(m: EntityManager, data: EventData<'lead.followed_up'>): Promise<void> {
-    await this.update(
+  async followedUp(m: EntityManager, rows: readonly EventData<'lead.followed_up'>[]): Promise<void> {
+    await upsertRows(
       m,
-      data.leadId,
-      { first_follow_up_at: '$2', follow_ups: '1' },
-      'first_follow_up_at = LEAST(lead_facts.first_follow_up_at, $2), follow_ups = lead_facts.follow_ups + 1',
-      [ts(data.at)],
+      `INSERT INTO lead_facts (lead_id, first_follow_up_at, follow_ups)
+       SELECT x.lead_id, x.at, 1 FROM jsonb_to_recordset($1::jsonb) AS x(lead_id uuid, at timestamptz)
+       ON CONFLICT (lead_id) DO UPDATE SET first_follow_up_at = LEAST(lead_facts.first_follow_up_at, EXCLUDED.first_follow_up_at),
+         follow_ups = lead_facts.follow_ups + 1`,
+      rows.map((d) => ({ lead_id: d.leadId, at: ts(d.at) })),
     );
   }
 
-  async qualified(m: EntityManager, data: EventData<'lead.qualified'>): Promise<void> {
-    await this.update(m, data.leadId, { qualified_at: '$2' }, 'qualified_at = LEAST(lead_facts.qualified_at, $2)', [ts(data.qualifiedAt)]);
-  }
-
-  async disqualified(m: EntityManager, data: EventData<'lead.disqualified'>): Promise<void> {
-    await this.update(m, data.leadId, { disqualified_at: '$2' }, 'disqualified_at = GREATEST(lead_facts.disqualified_at, $2)', [ts(data.disqualifiedAt)]);
-  }
-
-  async converted(m: EntityManager, data: EventData<'lead.converted'>): Promise<void> {
-    await this.update(
+  async qualified(m: EntityManager, rows: readonly EventData<'lead.qualified'>[]): Promise<void> {
+    await upsertRows(
       m,
-      data.leadId,
-      { converted_at: '$2', rep_id: '$3', team: '$4', region: '$5', product_line: '$6' },
-      `converted_at = LEAST(lead_facts.converted_at, $2), rep_id = COALESCE(lead_facts.rep_id, $3), team = COALESCE(lead_facts.team, $4),
-         region = COALESCE(lead_facts.region, $5), product_line = COALESCE(lead_facts.product_line, $6)`,
-      [ts(data.convertedAt), data.repId, data.team ?? null, data.region ?? null, data.productLine ?? null],
+      `INSERT INTO lead_facts (lead_id, qualified_at) SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(lead_id uuid, at timestamptz)
+       ON CONFLICT (lead_id) DO UPDATE SET qualified_at = LEAST(lead_facts.qualified_at, EXCLUDED.qualified_at)`,
+      rows.map((d) => ({ lead_id: d.leadId, at: ts(d.qualifiedAt) })),
+    );
+  }
+
+  async disqualified(m: EntityManager, rows: readonly EventData<'lead.disqualified'>[]): Promise<void> {
+    await upsertRows(
+      m,
+      `INSERT INTO lead_facts (lead_id, disqualified_at) SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(lead_id uuid, at timestamptz)
+       ON CONFLICT (lead_id) DO UPDATE SET disqualified_at = GREATEST(lead_facts.disqualified_at, EXCLUDED.disqualified_at)`,
+      rows.map((d) => ({ lead_id: d.leadId, at: ts(d.disqualifiedAt) })),
+    );
+  }
+
+  async converted(m: EntityManager, rows: readonly EventData<'lead.converted'>[]): Promise<void> {
+    await upsertRows(
+      m,
+      `INSERT INTO lead_facts (lead_id, converted_at, rep_id, team, region, product_line)
+       SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(lead_id uuid, converted_at timestamptz, rep_id uuid, team text, region text, product_line text)
+       ON CONFLICT (lead_id) DO UPDATE SET converted_at = LEAST(lead_facts.converted_at, EXCLUDED.converted_at),
+         rep_id = COALESCE(lead_facts.rep_id, EXCLUDED.rep_id), team = COALESCE(lead_facts.team, EXCLUDED.team),
+         region = COALESCE(lead_facts.region, EXCLUDED.region), product_line = COALESCE(lead_facts.product_line, EXCLUDED.product_line)`,
+      rows.map((d) => ({
+        lead_id: d.leadId,
+        converted_at: ts(d.convertedAt),
+        rep_id: d.repId,
+        team: d.team ?? null,
+        region: d.region ?? null,
+        product_line: d.productLine ?? null,
+      })),
     );
   }
 

@@ -6,34 +6,34 @@ import { UNASSIGNED, UNKNOWN, leadContributions, type LeadFactView } from './pro
 
 /** Lead facts: captured, assigned, answered, qualified, converted. Their funnel is settled at the flush. */
 export const leadProjections: Projections = {
-  'lead.captured': async ({ data }, { m, batch, repos }) => {
-    await repos.leads.captured(m, data);
+  'lead.captured': ({ data }, batch) => {
+    batch.write('leadCaptured', data.leadId, data);
     batch.leads.add(data.leadId);
     // The lead's source is a dimension of its opportunities and their orders (looked up at the flush).
     batch.capturedLeads.add(data.leadId);
   },
-  'lead.assigned': async ({ data }, { m, batch, repos }) => {
-    await repos.leads.assigned(m, data.leadId, data.repId, data.team ?? null, data.assignedAt);
+  'lead.assigned': ({ data }, batch) => {
+    batch.write('leadAssigned', data.leadId, { leadId: data.leadId, repId: data.repId, team: data.team ?? null, at: data.assignedAt });
     batch.leads.add(data.leadId);
   },
-  'lead.reassigned': async ({ data }, { m, batch, repos }) => {
-    await repos.leads.assigned(m, data.leadId, data.toRepId, null, data.reassignedAt);
+  'lead.reassigned': ({ data }, batch) => {
+    batch.write('leadAssigned', data.leadId, { leadId: data.leadId, repId: data.toRepId, team: null, at: data.reassignedAt });
     batch.leads.add(data.leadId);
   },
-  'lead.followed_up': async ({ data }, { m, batch, repos }) => {
-    await repos.leads.followedUp(m, data);
+  'lead.followed_up': ({ data }, batch) => {
+    batch.write('leadFollowedUp', data.leadId, data);
     batch.leads.add(data.leadId);
   },
-  'lead.qualified': async ({ data }, { m, batch, repos }) => {
-    await repos.leads.qualified(m, data);
+  'lead.qualified': ({ data }, batch) => {
+    batch.write('leadQualified', data.leadId, data);
     batch.leads.add(data.leadId);
   },
-  'lead.disqualified': async ({ data }, { m, batch, repos }) => {
-    await repos.leads.disqualified(m, data);
+  'lead.disqualified': ({ data }, batch) => {
+    batch.write('leadDisqualified', data.leadId, data);
     batch.leads.add(data.leadId);
   },
-  'lead.converted': async ({ data }, { m, batch, repos }) => {
-    await repos.leads.converted(m, data);
+  'lead.converted': ({ data }, batch) => {
+    batch.write('leadConverted', data.leadId, data);
     batch.leads.add(data.leadId);
   },
 };

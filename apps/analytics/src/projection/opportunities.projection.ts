@@ -13,33 +13,34 @@ const iso = (at: string) => new Date(at).toISOString();
  * from which the state and intervals are derived at the flush.
  */
 export const opportunityProjections: Projections = {
-  'opportunity.created': async ({ data }, { m, batch, repos }) => {
+  'opportunity.created': ({ data }, batch) => {
     const terms: TermsEntry = { kind: 'created', at: iso(data.createdAt), amount: data.expectedAmount, closeDate: data.expectedCloseDate };
-    await repos.opportunities.created(m, data, { kind: 'created', at: data.createdAt, stage: data.stage, p: data.winProbability ?? null }, terms);
+    const entry: HistoryEntry = { kind: 'created', at: data.createdAt, stage: data.stage, p: data.winProbability ?? null };
+    batch.write('opportunityCreated', data.opportunityId, { data, entry, terms });
     batch.opportunity(data.opportunityId, true);
     if (data.leadId) batch.leads.add(data.leadId);
   },
-  'opportunity.terms_changed': async ({ data }, { m, batch, repos }) => {
+  'opportunity.terms_changed': ({ data }, batch) => {
     const terms: TermsEntry = { kind: 'changed', at: iso(data.changedAt), amount: data.expectedAmount, closeDate: data.expectedCloseDate };
-    await repos.opportunities.termsChanged(m, data, terms);
+    batch.write('opportunityTermsChanged', data.opportunityId, { data, terms });
     batch.opportunity(data.opportunityId, false);
   },
-  'opportunity.stage_changed': async ({ data }, { m, batch, repos }) => {
+  'opportunity.stage_changed': ({ data }, batch) => {
     const entry: HistoryEntry = { kind: 'stage', at: data.changedAt, stage: data.toStage, p: data.winProbability ?? null };
-    await repos.opportunities.appendHistory(m, data.opportunityId, entry);
+    batch.write('opportunityHistory', data.opportunityId, { opportunityId: data.opportunityId, entry });
     batch.opportunity(data.opportunityId, false);
   },
-  'opportunity.reassigned': async ({ data }, { m, batch, repos }) => {
-    await repos.opportunities.reassigned(m, data);
+  'opportunity.reassigned': ({ data }, batch) => {
+    batch.write('opportunityReassigned', data.opportunityId, data);
     batch.opportunity(data.opportunityId, false);
   },
-  'opportunity.won': async ({ data }, { m, batch, repos }) => {
-    await repos.opportunities.won(m, data, { kind: 'won', at: data.wonAt });
+  'opportunity.won': ({ data }, batch) => {
+    batch.write('opportunityWon', data.opportunityId, { data, entry: { kind: 'won', at: data.wonAt } });
     batch.opportunity(data.opportunityId, true);
     if (data.leadId) batch.leads.add(data.leadId);
   },
-  'opportunity.lost': async ({ data }, { m, batch, repos }) => {
-    await repos.opportunities.lost(m, data, { kind: 'lost', at: data.lostAt, stage: data.stage });
+  'opportunity.lost': ({ data }, batch) => {
+    batch.write('opportunityLost', data.opportunityId, { data, entry: { kind: 'lost', at: data.lostAt, stage: data.stage } });
     batch.opportunity(data.opportunityId, false);
   },
 };

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { EventData } from '@crm/contracts';
-import { KEEP_CUSTOMER, select, ts, type OpportunityFactRow } from './fact-rows';
+import { KEEP_CUSTOMER, select, ts, upsertRows, type OpportunityFactRow } from './fact-rows';
 import type { TermsEntry } from './opportunity-terms';
 import type { HistoryEntry } from './projection.domain';
 
@@ -42,45 +42,61 @@ export interface StageIntervalRow {
   team: string;
 }
 
-/** opportunity_facts (with each one's stage history and terms) and opportunity_stage_intervals. */
+/** An opportunity.created event with its first stage-history and terms entries. */
+export interface OpportunityCreated {
+  data: EventData<'opportunity.created'>;
+  entry: HistoryEntry;
+  terms: TermsEntry;
+}
+
+/**
+ * opportunity_facts (with each one's stage history and terms) and opportunity_stage_intervals. Each write takes a
+ * set of rows with distinct opportunities (one statement for a batch's events of one kind).
+ */
 @Injectable()
 export class OpportunityFactsRepository {
-  async created(m: EntityManager, data: EventData<'opportunity.created'>, entry: HistoryEntry, terms: TermsEntry): Promise<void> {
-    await m.query(
+  async created(m: EntityManager, rows: readonly OpportunityCreated[]): Promise<void> {
+    await upsertRows(
+      m,
       `INSERT INTO opportunity_facts (opportunity_id, history, terms, deal_known, lead_id, rep_id, team, region, product_line, currency,
          expected_amount, expected_close_date, created_at, account_id, contact_id)
-       VALUES ($1, jsonb_build_array($2::jsonb), jsonb_build_array($12::jsonb), true, $3, $4, $5, $6, $7, $8, $9, $10, $11, $13, $14)
-       ON CONFLICT (opportunity_id) DO UPDATE SET history = opportunity_facts.history || $2::jsonb, terms = opportunity_facts.terms || $12::jsonb,
+       SELECT x.opportunity_id, jsonb_build_array(x.entry), jsonb_build_array(x.terms), true, x.lead_id, x.rep_id, x.team, x.region, x.product_line,
+              x.currency, x.expected_amount, x.expected_close_date, x.created_at, x.account_id, x.contact_id
+         FROM jsonb_to_recordset($1::jsonb) AS x(opportunity_id uuid, entry jsonb, terms jsonb, lead_id uuid, rep_id uuid, team text, region text,
+           product_line text, currency text, expected_amount numeric, expected_close_date date, created_at timestamptz, account_id uuid, contact_id uuid)
+       ON CONFLICT (opportunity_id) DO UPDATE SET history = opportunity_facts.history || EXCLUDED.history, terms = opportunity_facts.terms || EXCLUDED.terms,
          deal_known = true, lead_id = EXCLUDED.lead_id,
          rep_id = EXCLUDED.rep_id, team = EXCLUDED.team, region = EXCLUDED.region, product_line = EXCLUDED.product_line, currency = EXCLUDED.currency,
          expected_amount = EXCLUDED.expected_amount, expected_close_date = EXCLUDED.expected_close_date, created_at = EXCLUDED.created_at,
          ${KEEP_CUSTOMER('opportunity_facts')}`,
-      [
-        data.opportunityId,
-        JSON.stringify(entry),
-        data.leadId,
-        data.repId,
-        data.team ?? null,
-        data.region ?? null,
-        data.productLine ?? null,
-        data.currency,
-        data.expectedAmount,
-        data.expectedCloseDate,
-        ts(data.createdAt),
-        JSON.stringify(terms),
-        data.accountId ?? null,
-        data.contactId ?? null,
-      ],
+      rows.map(({ data, entry, terms }) => ({
+        opportunity_id: data.opportunityId,
+        entry,
+        terms,
+        lead_id: data.leadId,
+        rep_id: data.repId,
+        team: data.team ?? null,
+        region: data.region ?? null,
+        product_line: data.productLine ?? null,
+        currency: data.currency,
+        expected_amount: data.expectedAmount,
+        expected_close_date: data.expectedCloseDate,
+        created_at: ts(data.createdAt),
+        account_id: data.accountId ?? null,
+        contact_id: data.contactId ?? null,
+      })),
     );
   }
 
   /** New terms from their time on; the currency is the deal's, known from whichever event came first. */
-  async termsChanged(m: EntityManager, data: EventData<'opportunity.terms_changed'>, terms: TermsEntry): Promise<void> {
-    await m.query(
-      `INSERT INTO opportunity_facts (opportunity_id, terms, rep_id, currency) VALUES ($1, jsonb_build_array($2::jsonb), $3, $4)
-       ON CONFLICT (opportunity_id) DO UPDATE SET terms = opportunity_facts.terms || $2::jsonb,
+  async termsChanged(m: EntityManager, rows: readonly { data: EventData<'opportunity.terms_changed'>; terms: TermsEntry }[]): Promise<void> {
+    await upsertRows(
+      m,
+      `INSERT INTO opportunity_facts (opportunity_id, terms, rep_id, currency)
+       SELECT x.opportunity_id, jsonb_build_array(x.terms), x.rep_id, x.currency FROM jsonb_to_recordset($1::jsonb) AS x(opportunity_id uuid, terms jsonb, rep_id uuid, currency text)
+       ON CONFLICT (opportunity_id) DO UPDATE SET terms = opportunity_facts.terms || EXCLUDED.terms,
          rep_id = COALESCE(opportunity_facts.rep_id, EXCLUDED.rep_id), currency = COALESCE(opportunity_facts.currency, EXCLUDED.currency)`,
-      [data.opportunityId, JSON.stringify(terms), data.repId, data.currency],
+      rows.map(({ data, terms }) => ({ opportunity_id: data.opportunityId, terms, rep_id: data.repId, currency: data.currency })),
     );
   }
 
@@ -89,54 +105,64 @@ export class OpportunityFactsRepository {
    * aggregates are derived from the current row, the deal's earlier contributions follow it. A closed deal is
    * never handed over; should one arrive after its close, it keeps whoever won or lost it.
    */
-  async reassigned(m: EntityManager, data: EventData<'opportunity.reassigned'>): Promise<void> {
-    await m.query('UPDATE opportunity_facts SET rep_id = $2, team = $3 WHERE opportunity_id = $1 AND won_at IS NULL AND lost_at IS NULL', [
-      data.opportunityId,
-      data.toRepId,
-      data.team ?? null,
-    ]);
-  }
-
-  async appendHistory(m: EntityManager, opportunityId: string, entry: HistoryEntry): Promise<void> {
-    await m.query(
-      `INSERT INTO opportunity_facts (opportunity_id, history) VALUES ($1, jsonb_build_array($2::jsonb))
-       ON CONFLICT (opportunity_id) DO UPDATE SET history = opportunity_facts.history || $2::jsonb`,
-      [opportunityId, JSON.stringify(entry)],
+  async reassigned(m: EntityManager, rows: readonly EventData<'opportunity.reassigned'>[]): Promise<void> {
+    await upsertRows(
+      m,
+      `UPDATE opportunity_facts f SET rep_id = x.rep_id, team = x.team FROM jsonb_to_recordset($1::jsonb) AS x(opportunity_id uuid, rep_id uuid, team text)
+        WHERE f.opportunity_id = x.opportunity_id AND f.won_at IS NULL AND f.lost_at IS NULL`,
+      rows.map((d) => ({ opportunity_id: d.opportunityId, rep_id: d.toRepId, team: d.team ?? null })),
     );
   }
 
-  async won(m: EntityManager, data: EventData<'opportunity.won'>, entry: HistoryEntry): Promise<void> {
-    await m.query(
+  /** Appends to each opportunity's stage history (one entry per row). */
+  async appendHistory(m: EntityManager, rows: readonly { opportunityId: string; entry: HistoryEntry }[]): Promise<void> {
+    await upsertRows(
+      m,
+      `INSERT INTO opportunity_facts (opportunity_id, history)
+       SELECT x.opportunity_id, jsonb_build_array(x.entry) FROM jsonb_to_recordset($1::jsonb) AS x(opportunity_id uuid, entry jsonb)
+       ON CONFLICT (opportunity_id) DO UPDATE SET history = opportunity_facts.history || EXCLUDED.history`,
+      rows.map((r) => ({ opportunity_id: r.opportunityId, entry: r.entry })),
+    );
+  }
+
+  async won(m: EntityManager, rows: readonly { data: EventData<'opportunity.won'>; entry: HistoryEntry }[]): Promise<void> {
+    await upsertRows(
+      m,
       `INSERT INTO opportunity_facts (opportunity_id, history, deal_known, lead_id, rep_id, team, region, currency, won_amount, won_at, created_at,
          account_id, contact_id)
-       VALUES ($1, jsonb_build_array($2::jsonb), true, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-       ON CONFLICT (opportunity_id) DO UPDATE SET history = opportunity_facts.history || $2::jsonb, deal_known = true, lead_id = EXCLUDED.lead_id,
+       SELECT x.opportunity_id, jsonb_build_array(x.entry), true, x.lead_id, x.rep_id, x.team, x.region, x.currency, x.won_amount, x.won_at, x.created_at,
+              x.account_id, x.contact_id
+         FROM jsonb_to_recordset($1::jsonb) AS x(opportunity_id uuid, entry jsonb, lead_id uuid, rep_id uuid, team text, region text, currency text,
+           won_amount numeric, won_at timestamptz, created_at timestamptz, account_id uuid, contact_id uuid)
+       ON CONFLICT (opportunity_id) DO UPDATE SET history = opportunity_facts.history || EXCLUDED.history, deal_known = true, lead_id = EXCLUDED.lead_id,
          rep_id = EXCLUDED.rep_id, team = COALESCE(EXCLUDED.team, opportunity_facts.team), region = COALESCE(EXCLUDED.region, opportunity_facts.region),
          currency = COALESCE(opportunity_facts.currency, EXCLUDED.currency), won_amount = EXCLUDED.won_amount, won_at = EXCLUDED.won_at,
          created_at = COALESCE(opportunity_facts.created_at, EXCLUDED.created_at), ${KEEP_CUSTOMER('opportunity_facts')}`,
-      [
-        data.opportunityId,
-        JSON.stringify(entry),
-        data.leadId,
-        data.repId,
-        data.team ?? null,
-        data.region ?? null,
-        data.currency,
-        data.amount,
-        ts(data.wonAt),
-        ts(data.createdAt),
-        data.accountId ?? null,
-        data.contactId ?? null,
-      ],
+      rows.map(({ data, entry }) => ({
+        opportunity_id: data.opportunityId,
+        entry,
+        lead_id: data.leadId,
+        rep_id: data.repId,
+        team: data.team ?? null,
+        region: data.region ?? null,
+        currency: data.currency,
+        won_amount: data.amount,
+        won_at: ts(data.wonAt),
+        created_at: ts(data.createdAt),
+        account_id: data.accountId ?? null,
+        contact_id: data.contactId ?? null,
+      })),
     );
   }
 
-  async lost(m: EntityManager, data: EventData<'opportunity.lost'>, entry: HistoryEntry): Promise<void> {
-    await m.query(
-      `INSERT INTO opportunity_facts (opportunity_id, history, lost_at, rep_id) VALUES ($1, jsonb_build_array($2::jsonb), $3, $4)
-       ON CONFLICT (opportunity_id) DO UPDATE SET history = opportunity_facts.history || $2::jsonb, lost_at = EXCLUDED.lost_at,
+  async lost(m: EntityManager, rows: readonly { data: EventData<'opportunity.lost'>; entry: HistoryEntry }[]): Promise<void> {
+    await upsertRows(
+      m,
+      `INSERT INTO opportunity_facts (opportunity_id, history, lost_at, rep_id)
+       SELECT x.opportunity_id, jsonb_build_array(x.entry), x.lost_at, x.rep_id FROM jsonb_to_recordset($1::jsonb) AS x(opportunity_id uuid, entry jsonb, lost_at timestamptz, rep_id uuid)
+       ON CONFLICT (opportunity_id) DO UPDATE SET history = opportunity_facts.history || EXCLUDED.history, lost_at = EXCLUDED.lost_at,
          rep_id = COALESCE(opportunity_facts.rep_id, EXCLUDED.rep_id)`,
-      [data.opportunityId, JSON.stringify(entry), ts(data.lostAt), data.repId],
+      rows.map(({ data, entry }) => ({ opportunity_id: data.opportunityId, entry, lost_at: ts(data.lostAt), rep_id: data.repId })),
     );
   }
 

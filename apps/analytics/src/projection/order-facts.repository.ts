@@ -1,9 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { EventData } from '@crm/contracts';
-import { KEEP_CUSTOMER, select, ts, type FeedbackFactRow, type OrderFactRow, type PaymentFactRow } from './fact-rows';
+import { KEEP_CUSTOMER, select, ts, upsertRows, type FeedbackFactRow, type OrderFactRow, type PaymentFactRow } from './fact-rows';
 
 export type OrderMilestone = 'shipped' | 'delivered' | 'completed' | 'cancelled';
+export interface OrderStatusRow {
+  orderId: string;
+  status: string;
+  at: string;
+}
+export interface OrderMilestoneRow {
+  orderId: string;
+  at: string;
+}
 
 /** An order with what its dimensions resolve through: its opportunity, that one's lead source, its rep's team. */
 export interface OrderProjectionRow extends OrderFactRow {
@@ -25,70 +34,88 @@ export interface OrderProjectionRows {
   feedback: Pick<FeedbackFactRow, 'order_id' | 'rating' | 'complaint' | 'received_at' | 'rep_id'>[];
 }
 
-/** order_facts, order_line_facts and feedback_facts. */
+/** order_facts, order_line_facts and feedback_facts. Each write takes a set of rows with distinct orders (one statement per kind). */
 @Injectable()
 export class OrderFactsRepository {
-  async confirmed(m: EntityManager, data: EventData<'order.confirmed'>): Promise<void> {
-    // The order and the removal of its previous lines in one statement; the new lines after it.
-    await m.query(
-      `WITH old_lines AS (DELETE FROM order_line_facts WHERE order_id = $1)
+  async confirmed(m: EntityManager, rows: readonly EventData<'order.confirmed'>[]): Promise<void> {
+    if (!rows.length) return;
+    // The orders and the removal of their previous lines in one statement; the new lines after it.
+    await upsertRows(
+      m,
+      `WITH x AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(order_id uuid, opportunity_id uuid, rep_id uuid, team text, region text, currency text,
+         total numeric, payment_terms text, confirmed_at timestamptz, account_id uuid, contact_id uuid)),
+       old_lines AS (DELETE FROM order_line_facts WHERE order_id IN (SELECT order_id FROM x))
        INSERT INTO order_facts (order_id, opportunity_id, rep_id, team, region, currency, total, payment_terms, confirmed_at, status, status_at,
          account_id, contact_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'confirmed', $9, $10, $11)
+       SELECT order_id, opportunity_id, rep_id, team, region, currency, total, payment_terms, confirmed_at, 'confirmed', confirmed_at, account_id, contact_id FROM x
        ON CONFLICT (order_id) DO UPDATE SET opportunity_id = EXCLUDED.opportunity_id, rep_id = EXCLUDED.rep_id, team = EXCLUDED.team,
          region = EXCLUDED.region, currency = EXCLUDED.currency, total = EXCLUDED.total, payment_terms = EXCLUDED.payment_terms,
          confirmed_at = EXCLUDED.confirmed_at,
          status = CASE WHEN order_facts.status_at IS NULL OR order_facts.status_at <= EXCLUDED.status_at THEN 'confirmed' ELSE order_facts.status END,
          status_at = GREATEST(order_facts.status_at, EXCLUDED.status_at), ${KEEP_CUSTOMER('order_facts')}`,
-      [
-        data.orderId,
-        data.opportunityId,
-        data.repId,
-        data.team ?? null,
-        data.region ?? null,
-        data.currency,
-        data.total,
-        data.paymentTerms,
-        ts(data.confirmedAt),
-        data.accountId ?? null,
-        data.contactId ?? null,
-      ],
+      rows.map((d) => ({
+        order_id: d.orderId,
+        opportunity_id: d.opportunityId,
+        rep_id: d.repId,
+        team: d.team ?? null,
+        region: d.region ?? null,
+        currency: d.currency,
+        total: d.total,
+        payment_terms: d.paymentTerms,
+        confirmed_at: ts(d.confirmedAt),
+        account_id: d.accountId ?? null,
+        contact_id: d.contactId ?? null,
+      })),
     );
-    await m.query(
+    await upsertRows(
+      m,
       `INSERT INTO order_line_facts (order_id, line_id, sku, line_total)
-       SELECT $1, x.line_id, x.sku, x.line_total FROM jsonb_to_recordset($2::jsonb) AS x(line_id uuid, sku text, line_total numeric)`,
-      [data.orderId, JSON.stringify(data.lines.map((l) => ({ line_id: l.lineId, sku: l.sku, line_total: l.lineTotal })))],
+       SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(order_id uuid, line_id uuid, sku text, line_total numeric)`,
+      rows.flatMap((d) => d.lines.map((l) => ({ order_id: d.orderId, line_id: l.lineId, sku: l.sku, line_total: l.lineTotal }))),
     );
   }
 
   /** The status, when it is the latest the order has seen. */
-  async status(m: EntityManager, orderId: string, status: string, at: string): Promise<void> {
-    await m.query(
-      `INSERT INTO order_facts (order_id, status, status_at) VALUES ($1, $2, $3)
+  async status(m: EntityManager, rows: readonly OrderStatusRow[]): Promise<void> {
+    await upsertRows(
+      m,
+      `INSERT INTO order_facts (order_id, status, status_at) SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(order_id uuid, status text, at timestamptz)
        ON CONFLICT (order_id) DO UPDATE SET status = EXCLUDED.status, status_at = EXCLUDED.status_at
        WHERE order_facts.status_at IS NULL OR order_facts.status_at <= EXCLUDED.status_at`,
-      [orderId, status, ts(at)],
+      rows.map((r) => ({ order_id: r.orderId, status: r.status, at: ts(r.at) })),
     );
   }
 
   /** The milestone's time always; the status only when it is the latest (as `status`). */
-  async milestone(m: EntityManager, orderId: string, milestone: OrderMilestone, at: string): Promise<void> {
+  async milestone(m: EntityManager, milestone: OrderMilestone, rows: readonly OrderMilestoneRow[]): Promise<void> {
     const latest = 'order_facts.status_at IS NULL OR order_facts.status_at <= EXCLUDED.status_at';
-    await m.query(
-      `INSERT INTO order_facts (order_id, status, status_at, ${milestone}_at) VALUES ($1, $2, $3, $3)
+    await upsertRows(
+      m,
+      `INSERT INTO order_facts (order_id, status, status_at, ${milestone}_at)
+       SELECT x.order_id, '${milestone}', x.at, x.at FROM jsonb_to_recordset($1::jsonb) AS x(order_id uuid, at timestamptz)
        ON CONFLICT (order_id) DO UPDATE SET status = CASE WHEN ${latest} THEN EXCLUDED.status ELSE order_facts.status END,
          status_at = CASE WHEN ${latest} THEN EXCLUDED.status_at ELSE order_facts.status_at END, ${milestone}_at = EXCLUDED.${milestone}_at`,
-      [orderId, milestone, ts(at)],
+      rows.map((r) => ({ order_id: r.orderId, at: ts(r.at) })),
     );
   }
 
-  async feedback(m: EntityManager, data: EventData<'order.feedback_received'>): Promise<void> {
-    await m.query(
-      `WITH feedback AS (
-         INSERT INTO feedback_facts (feedback_id, order_id, rep_id, rating, category, complaint, received_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
+  async feedback(m: EntityManager, rows: readonly EventData<'order.feedback_received'>[]): Promise<void> {
+    await upsertRows(
+      m,
+      `WITH x AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(feedback_id uuid, order_id uuid, rep_id uuid, rating integer, category text,
+         complaint boolean, received_at timestamptz)),
+       feedback AS (INSERT INTO feedback_facts (feedback_id, order_id, rep_id, rating, category, complaint, received_at) SELECT * FROM x
          ON CONFLICT (feedback_id) DO NOTHING)
-       INSERT INTO order_facts (order_id) VALUES ($2) ON CONFLICT (order_id) DO NOTHING`,
-      [data.feedbackId, data.orderId, data.repId, data.rating, data.category, data.complaint, ts(data.receivedAt)],
+       INSERT INTO order_facts (order_id) SELECT DISTINCT order_id FROM x ON CONFLICT (order_id) DO NOTHING`,
+      rows.map((d) => ({
+        feedback_id: d.feedbackId,
+        order_id: d.orderId,
+        rep_id: d.repId,
+        rating: d.rating,
+        category: d.category,
+        complaint: d.complaint,
+        received_at: ts(d.receivedAt),
+      })),
     );
   }
 

@@ -6,28 +6,28 @@ import { DIRECT, UNKNOWN, orderContributions, type OrderFactView } from './proje
 
 /** Order facts: confirmation (with its lines), status and milestones, feedback. */
 export const orderProjections: Projections = {
-  'order.confirmed': async ({ data }, { m, batch, repos }) => {
-    await repos.orders.confirmed(m, data);
+  'order.confirmed': ({ data }, batch) => {
+    batch.write('orderConfirmed', data.orderId, data);
     batch.orders.add(data.orderId);
     batch.leadsOfOrders.add(data.orderId);
   },
   // A status alone moves no figure: the order is not re-projected.
-  'order.on_hold': ({ data }, { m, repos }) => repos.orders.status(m, data.orderId, 'on_hold', data.at),
-  'order.allocated': ({ data }, { m, repos }) => repos.orders.status(m, data.orderId, 'allocated', data.at),
-  'order.status_changed': ({ data }, { m, repos }) => repos.orders.status(m, data.orderId, data.to, data.at),
+  'order.on_hold': ({ data }, batch) => batch.write('orderStatus', data.orderId, { orderId: data.orderId, status: 'on_hold', at: data.at }),
+  'order.allocated': ({ data }, batch) => batch.write('orderStatus', data.orderId, { orderId: data.orderId, status: 'allocated', at: data.at }),
+  'order.status_changed': ({ data }, batch) => batch.write('orderStatus', data.orderId, { orderId: data.orderId, status: data.to, at: data.at }),
   // Shipped and cancelled amounts are sales figures; delivered and completed only move the status.
-  'order.shipped': async ({ data }, { m, batch, repos }) => {
-    await repos.orders.milestone(m, data.orderId, 'shipped', data.shippedAt);
+  'order.shipped': ({ data }, batch) => {
+    batch.write('orderShipped', data.orderId, { orderId: data.orderId, at: data.shippedAt });
     batch.orders.add(data.orderId);
   },
-  'order.delivered': ({ data }, { m, repos }) => repos.orders.milestone(m, data.orderId, 'delivered', data.deliveredAt),
-  'order.completed': ({ data }, { m, repos }) => repos.orders.milestone(m, data.orderId, 'completed', data.completedAt),
-  'order.cancelled': async ({ data }, { m, batch, repos }) => {
-    await repos.orders.milestone(m, data.orderId, 'cancelled', data.cancelledAt);
+  'order.delivered': ({ data }, batch) => batch.write('orderDelivered', data.orderId, { orderId: data.orderId, at: data.deliveredAt }),
+  'order.completed': ({ data }, batch) => batch.write('orderCompleted', data.orderId, { orderId: data.orderId, at: data.completedAt }),
+  'order.cancelled': ({ data }, batch) => {
+    batch.write('orderCancelled', data.orderId, { orderId: data.orderId, at: data.cancelledAt });
     batch.orders.add(data.orderId);
   },
-  'order.feedback_received': async ({ data }, { m, batch, repos }) => {
-    await repos.orders.feedback(m, data);
+  'order.feedback_received': ({ data }, batch) => {
+    batch.write('orderFeedback', data.orderId, data);
     batch.orders.add(data.orderId);
   },
 };

@@ -1,3 +1,6 @@
+import type { FactStep, FactWriteKind, FactWriteRows } from './fact-writes';
+import type { ProjectionContext } from './projection-context';
+
 /** Where the applied event came from: its partition's watermark moves. */
 export interface EventOrigin {
   topic: string;
@@ -11,10 +14,12 @@ export interface Watermark extends EventOrigin {
 }
 
 /**
- * What a transaction's events left for `Projector.flush`: the facts to re-project (each once, however many
- * events touched it) and, per topic partition, how many events were applied and the latest event time.
+ * What a transaction's events left for `Projector.flush`: their writes to the facts (in event order, applied
+ * set-based at the flush), the facts to re-project (each once, however many events touched it) and, per topic
+ * partition, how many events were applied and the latest event time.
  */
 export class ProjectionBatch {
+  private steps: FactStep[] = [];
   readonly leads = new Set<string>();
   /** Leads whose source changed: their opportunities (and those's orders) are re-projected too. */
   readonly capturedLeads = new Set<string>();
@@ -25,6 +30,23 @@ export class ProjectionBatch {
   /** Orders whose lead's funnel (won, paid) may have moved. */
   readonly leadsOfOrders = new Set<string>();
   readonly watermarks = new Map<string, Watermark>();
+
+  /** An event's write to its fact (`key`: the fact), applied with the batch's others of its kind at the flush. */
+  write<K extends FactWriteKind>(kind: K, key: string, row: FactWriteRows[K]): void {
+    this.steps.push({ kind, key, row } as FactStep);
+  }
+
+  /** Work that needs the database as it stands (a read, a write that is not set-based): run at the flush, in event order. */
+  later(run: (ctx: ProjectionContext) => Promise<void>): void {
+    this.steps.push({ run });
+  }
+
+  /** The writes and steps so far, in order; the batch forgets them. */
+  takeSteps(): FactStep[] {
+    const steps = this.steps;
+    this.steps = [];
+    return steps;
+  }
 
   opportunity(id: string, withOrders: boolean): void {
     this.opportunities.add(id);
@@ -49,5 +71,6 @@ export class ProjectionBatch {
   clear(): void {
     for (const set of [this.leads, this.capturedLeads, this.opportunities, this.opportunitiesWithOrders, this.orders, this.leadsOfOrders]) set.clear();
     this.watermarks.clear();
+    this.steps = [];
   }
 }

@@ -31,8 +31,11 @@ export interface ProjectionContext {
   zone: string;
 }
 
-/** Applies one event to its facts and marks in the batch which facts to re-project at the flush. */
-export type ProjectionHandler<N extends EventName> = (event: EventOf<N>, ctx: ProjectionContext) => Promise<void>;
+/**
+ * Records what one event does in the batch: its write to its fact (applied set-based at the flush, with the
+ * batch's other writes) and which facts to re-project then. Touches no database itself.
+ */
+export type ProjectionHandler<N extends EventName> = (event: EventOf<N>, batch: ProjectionBatch) => void;
 
 /** Handlers by event name: each fact's projection file exports one such map for its event types. */
 export type Projections = { [N in EventName]?: ProjectionHandler<N> };

@@ -6,6 +6,7 @@ import type { Contribution } from './aggregates';
 import { AggregatesRepository } from './aggregates.repository';
 import { CustomerLinksRepository } from './customer-links.repository';
 import { DirectoriesRepository } from './directories.repository';
+import { applyFactSteps } from './fact-writes';
 import { LeadFactsRepository } from './lead-facts.repository';
 import { reprojectLeads } from './leads.projection';
 import { reprojectOpportunities } from './opportunities.projection';
@@ -19,8 +20,9 @@ import { diffContributions } from './projection.domain';
 import { ReceivableFactsRepository } from './receivable-facts.repository';
 
 /**
- * Applies events to the read model. Each handler (projection.registry.ts) updates the facts the event is
- * about and marks what it touched; the flush re-projects every fact whose contribution could change (the
+ * Applies events to the read model. Each handler (projection.registry.ts) records the event's write to its
+ * fact and marks what it touched; the flush applies the batch's writes set-based (one statement per kind and
+ * round, fact-writes.ts), then re-projects every fact whose contribution could change (the
  * fact itself and the facts that resolve a dimension through it), writing only the difference to the
  * aggregates. A fact row is locked (FOR UPDATE) before it is re-read, so two consumers (replicas, or a
  * rebuild running next to the live consumer) never apply a fact's difference twice.
@@ -48,14 +50,14 @@ export class Projector {
 
   /**
    * Applies one event inside the caller's transaction (the inbox transaction, or a rebuild chunk). With a
-   * `batch`, the re-projections and the aggregate and watermark writes wait for `flush(m, batch)`, which the
-   * caller runs once before commit; without one they happen now.
+   * `batch`, its fact writes, the re-projections and the aggregate and watermark writes wait for
+   * `flush(m, batch)`, which the caller runs once before commit; without one they happen now.
    */
   async apply(m: EntityManager, event: EventEnvelope, origin: EventOrigin, batch?: ProjectionBatch): Promise<void> {
     const handler = projectionFor(event.type);
     if (!handler) return;
     const b = batch ?? new ProjectionBatch();
-    await handler(event, { m, batch: b, repos: this.repos, zone: this.calendar.zone });
+    handler(event, b);
     b.applied(origin, new Date(event.time));
     if (!batch) await this.flush(m, b);
   }
@@ -68,6 +70,7 @@ export class Projector {
    */
   async flush(m: EntityManager, batch: ProjectionBatch): Promise<void> {
     const ctx: ProjectionContext = { m, batch, repos: this.repos, zone: this.calendar.zone };
+    await applyFactSteps(ctx, batch.takeSteps());
     const deltas: Contribution[] = [];
     // Late dimensions, resolved now rather than per event: a superset of the facts each event would have
     // found, which is harmless (re-projecting an unchanged fact writes nothing).

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import { ContractViolationError, Topics, decodeEvent } from '@crm/contracts';
+import { ContractViolationError, Topics, decodeEvent, type EventEnvelope } from '@crm/contracts';
 import { claimInboxEvent, consumeToEnd, MessagingRuntime } from '@crm/messaging';
 import type { ServiceConfig } from '@crm/platform';
 import { AggregatesRepository } from './aggregates.repository';
@@ -18,7 +18,8 @@ export const LIVE_CONSUMER = 'events';
 // projection does not need it, re-projecting on late dimensions, but it saves that work). Customers last, and
 // its merges after everything else (below).
 const REPLAY_ORDER = [Topics.reps, Topics.inventory, Topics.leads, Topics.opportunities, Topics.orders, Topics.finance, Topics.customers];
-const CHUNK = 200;
+// Events per transaction: the fact writes and re-projections are set-based, so bigger chunks amortise them.
+const CHUNK = 1_000;
 
 /** What the replay needs of a Kafka message. */
 interface TopicMessage {
@@ -121,12 +122,21 @@ export class RebuildService {
   private async applyChunk(topic: string, partition: number, messages: TopicMessage[], result: RebuildResult): Promise<void> {
     try {
       const counts = await this.dataSource.transaction(async (manager) => {
-        const c = { applied: 0, skipped: 0 };
-        // Each fact the chunk touches is re-projected once, each aggregate table written once, before the commit.
+        const events = messages.map((message) => ({ message, event: this.decode(message) }));
+        const handled = events.filter((e): e is { message: TopicMessage; event: EventEnvelope } => e.event !== undefined);
+        // One inbox claim for the chunk; each fact it touches is re-projected once, each table written once, before the commit.
+        const claims = handled.map(({ message, event }) => ({ id: event.id, type: event.type, topic, partition, offset: message.offset }));
+        const unclaimed = await this.aggregates.claimEvents(manager, this.liveGroupId, claims);
         const batch = new ProjectionBatch();
-        for (const message of messages) (await this.applyOne(manager, topic, partition, message, batch)) ? c.applied++ : c.skipped++;
+        let applied = 0;
+        for (const { event } of handled) {
+          // An id twice in the chunk is applied once, at its first delivery.
+          if (!unclaimed.delete(event.id)) continue;
+          await this.projector.apply(manager, event, { topic, partition }, batch);
+          applied++;
+        }
         await this.projector.flush(manager, batch);
-        return c;
+        return { applied, skipped: messages.length - applied };
       });
       result.applied += counts.applied;
       result.skipped += counts.skipped;
@@ -142,17 +152,23 @@ export class RebuildService {
     }
   }
 
-  private async applyOne(manager: EntityManager, topic: string, partition: number, message: TopicMessage, batch?: ProjectionBatch): Promise<boolean> {
+  /** The message's event when the read model uses it; undefined when it is off-contract or of another type. */
+  private decode(message: TopicMessage): EventEnvelope | undefined {
     let event;
     try {
       event = decodeEvent(message.value);
     } catch (err) {
-      if (err instanceof ContractViolationError) return false;
+      if (err instanceof ContractViolationError) return undefined;
       throw err;
     }
-    if (!this.projector.handles(event.type)) return false;
+    return this.projector.handles(event.type) ? event : undefined;
+  }
+
+  private async applyOne(manager: EntityManager, topic: string, partition: number, message: TopicMessage): Promise<boolean> {
+    const event = this.decode(message);
+    if (!event) return false;
     if (!(await claimInboxEvent(manager, this.liveGroupId, event, { topic, partition, offset: message.offset }))) return false;
-    await this.projector.apply(manager, event, { topic, partition }, batch);
+    await this.projector.apply(manager, event, { topic, partition });
     return true;
   }
 }

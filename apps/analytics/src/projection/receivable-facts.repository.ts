@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { EventData } from '@crm/contracts';
-import { ts } from './fact-rows';
+import { ts, upsertRows } from './fact-rows';
 
 /**
  * Applies `set` to the receivable's row when it belongs to that order, or creates it with `inserted` (what
@@ -12,29 +12,41 @@ function receivableUpsert(inserted: Record<string, string>, set: string, id = '$
     ON CONFLICT (receivable_id) DO UPDATE SET ${set} WHERE receivable_facts.order_id = EXCLUDED.order_id`;
 }
 
-/** receivable_facts and payment_facts (and the order row a payment settles). */
+/** receivable_facts and payment_facts (and the order row a payment settles). Set writes take rows of distinct receivables. */
 @Injectable()
 export class ReceivableFactsRepository {
-  async paymentReceived(m: EntityManager, data: EventData<'payment.received'>): Promise<void> {
-    // Three tables in one statement: the payment, its receivable's paid amount, the order row it settles.
-    await m.query(
-      `WITH payment AS (
-         INSERT INTO payment_facts (payment_id, receivable_id, order_id, amount, currency, outstanding, received_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
+  async paymentReceived(m: EntityManager, rows: readonly EventData<'payment.received'>[]): Promise<void> {
+    // Three tables in one statement: the payments, their receivables' paid amounts, the order rows they settle.
+    await upsertRows(
+      m,
+      `WITH x AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(payment_id uuid, receivable_id uuid, order_id uuid, amount numeric, currency text,
+         outstanding numeric, received_at timestamptz)),
+       payment AS (INSERT INTO payment_facts (payment_id, receivable_id, order_id, amount, currency, outstanding, received_at) SELECT * FROM x
          ON CONFLICT (payment_id) DO NOTHING),
-       receivable AS (${receivableUpsert({ paid: '$4' }, 'paid = receivable_facts.paid + $4', '$2', '$3')})
-       INSERT INTO order_facts (order_id) VALUES ($3) ON CONFLICT (order_id) DO NOTHING`,
-      [data.paymentId, data.receivableId, data.orderId, data.amount, data.currency, data.outstanding, ts(data.receivedAt)],
+       receivable AS (INSERT INTO receivable_facts (receivable_id, order_id, paid) SELECT receivable_id, order_id, amount FROM x
+         ON CONFLICT (receivable_id) DO UPDATE SET paid = receivable_facts.paid + EXCLUDED.paid WHERE receivable_facts.order_id = EXCLUDED.order_id)
+       INSERT INTO order_facts (order_id) SELECT DISTINCT order_id FROM x ON CONFLICT (order_id) DO NOTHING`,
+      rows.map((d) => ({
+        payment_id: d.paymentId,
+        receivable_id: d.receivableId,
+        order_id: d.orderId,
+        amount: d.amount,
+        currency: d.currency,
+        outstanding: d.outstanding,
+        received_at: ts(d.receivedAt),
+      })),
     );
   }
 
-  async created(m: EntityManager, data: EventData<'receivable.created'>): Promise<void> {
-    await m.query(receivableUpsert({ currency: '$3', amount: '$4', due_date: '$5' }, 'currency = $3, amount = $4, due_date = $5'), [
-      data.receivableId,
-      data.orderId,
-      data.currency,
-      data.amount,
-      data.dueDate,
-    ]);
+  async created(m: EntityManager, rows: readonly EventData<'receivable.created'>[]): Promise<void> {
+    await upsertRows(
+      m,
+      `INSERT INTO receivable_facts (receivable_id, order_id, currency, amount, due_date)
+       SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(receivable_id uuid, order_id uuid, currency text, amount numeric, due_date date)
+       ON CONFLICT (receivable_id) DO UPDATE SET currency = EXCLUDED.currency, amount = EXCLUDED.amount, due_date = EXCLUDED.due_date
+       WHERE receivable_facts.order_id = EXCLUDED.order_id`,
+      rows.map((d) => ({ receivable_id: d.receivableId, order_id: d.orderId, currency: d.currency, amount: d.amount, due_date: d.dueDate })),
+    );
   }
 
   // A new row has no amount yet: paid stays 0 (GREATEST ignores the null), as on an empty row.
@@ -48,7 +60,12 @@ export class ReceivableFactsRepository {
     );
   }
 
-  async voided(m: EntityManager, data: EventData<'receivable.voided'>): Promise<void> {
-    await m.query(receivableUpsert({ voided_at: '$3' }, 'voided_at = $3'), [data.receivableId, data.orderId, ts(data.voidedAt)]);
+  async voided(m: EntityManager, rows: readonly EventData<'receivable.voided'>[]): Promise<void> {
+    await upsertRows(
+      m,
+      `INSERT INTO receivable_facts (receivable_id, order_id, voided_at) SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(receivable_id uuid, order_id uuid, at timestamptz)
+       ON CONFLICT (receivable_id) DO UPDATE SET voided_at = EXCLUDED.voided_at WHERE receivable_facts.order_id = EXCLUDED.order_id`,
+      rows.map((d) => ({ receivable_id: d.receivableId, order_id: d.orderId, at: ts(d.voidedAt) })),
+    );
   }
 }
