@@ -265,8 +265,24 @@ s.keepAliveTimeout=65000;s.listen(0,'127.0.0.1',()=>console.log(s.address().port
 
 /** Requests/s at saturation (closed loop by design: it measures capacity, not latency). */
 export async function httpRate(url: string, seconds: number, headers: Record<string, string> = {}): Promise<number> {
+  return (await httpRun(url, seconds, { headers })).rate;
+}
+
+/**
+ * Requests/s of one 32-connection run after a 2 s warm-up; with `cpu`, also the CPU µs per request of that process
+ * group in the run (contention on a shared machine moves it much less than the rate).
+ */
+export async function httpRun(
+  url: string,
+  seconds: number,
+  opts: { headers?: Record<string, string>; cpu?: { prefixes: ReadonlySet<string>; group: string } } = {},
+): Promise<{ rate: number; cpuUsPerRequest?: number }> {
+  const headers = opts.headers ?? {};
   await autocannon({ url, connections: 32, duration: 2, headers });
+  const meter = opts.cpu && new CpuMeter(opts.cpu.prefixes).start();
   const result = await autocannon({ url, connections: 32, duration: seconds, headers });
+  const cpuMs = meter?.stop()[opts.cpu!.group];
   if (result.non2xx || result.errors) throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
-  return result.requests.average;
+  const cpuUsPerRequest = cpuMs === undefined ? undefined : (cpuMs * 1000) / result.requests.total;
+  return { rate: result.requests.average, cpuUsPerRequest };
 }

@@ -30,9 +30,13 @@ function groupOf(pid: string, prefixes: ReadonlySet<string>): string | undefined
     if (cmd.includes('kafka.Kafka') || cmd.includes('kafka-server')) return 'kafka';
     // A service, or one of its tools run as a process of its own (`analytics-rebuild`).
     const m = /apps\/([a-z]+)\/src\/([a-z-]+)\.ts/.exec(cmd);
-    if (!m) return undefined;
-    const service = m[2] === 'main' ? m[1] : `${m[1]}-${m[2]}`;
     const env = readFileSync(`/proc/${pid}/environ`, 'utf8');
+    if (!m) {
+      // A process of the bench's own (the raw HTTP server): BENCH_ROLE names it.
+      const role = /(?:^|\0)BENCH_ROLE=([a-z-]+)/.exec(env)?.[1];
+      return role && [...prefixes].some((p) => env.includes(`BENCH_PREFIX=${p}\0`)) ? role : undefined;
+    }
+    const service = m[2] === 'main' ? m[1] : `${m[1]}-${m[2]}`;
     return [...prefixes].some((p) => env.includes(`KAFKA_TOPIC_PREFIX=${p}\0`)) ? service : undefined;
   } catch {
     return undefined;
