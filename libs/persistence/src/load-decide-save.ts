@@ -1,6 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { DomainError, expectVersion, type Decision } from '@crm/domain';
-import { appendToOutbox } from '@crm/messaging';
+import { appendToOutbox, type EmitEvents } from '@crm/messaging';
 
 /** How one aggregate is loaded and saved; each aggregate's repository provides it. */
 export interface AggregateStep<State extends { version: number }, Changes, Result> {
@@ -14,6 +14,8 @@ export interface AggregateStep<State extends { version: number }, Changes, Resul
   decide(state: State): Decision<Changes> | Promise<Decision<Changes>>;
   /** Stores the changes; runs only when `decide` returned. */
   save(m: EntityManager, state: State, changes: Changes): Promise<Result>;
+  /** Where the decision's events go (e.g. an inbox chunk's one outbox write, `outboxOf`); absent, the outbox at once. */
+  emit?: EmitEvents;
 }
 
 /**
@@ -30,7 +32,7 @@ export async function loadDecideSave<State extends { version: number }, Changes,
   expectVersion(state.version, step.expectedVersion);
   const { changes, events } = await step.decide(state);
   const result = await step.save(m, state, changes);
-  await appendToOutbox(m, events);
+  await (step.emit ? step.emit(events) : appendToOutbox(m, events));
   return result;
 }
 

@@ -2,18 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { BusinessCalendar } from '@crm/calendar';
-import type { EventEnvelope, EventOf } from '@crm/contracts';
+import type { EventOf } from '@crm/contracts';
 import { ErpRejectedError } from '@crm/erp-client';
-import { appendToOutbox } from '@crm/messaging';
+import { appendToOutbox, type EmitEvents } from '@crm/messaging';
 import { loadDecideSave } from '@crm/persistence';
 import { FINANCE_ERP_CONNECTOR, type FinanceErpConnector } from '../erp/finance-erp.connector';
 import { FinanceMetrics } from './finance-metrics';
 import { decideOpen, decideVoid, notFound, type OrderToInvoice } from './receivable-commands.domain';
 import { decideOpenRefused, erpReceivableOf, type ErpRefused } from './receivable-erp.domain';
 import { ReceivablesRepository } from './receivables.repository';
-
-/** Takes a decision's events for the outbox (written in the same transaction, later). */
-type Emit = (events: readonly EventEnvelope[]) => void;
 
 /**
  * The event side of receivables: opened on order.confirmed (or an operator's retry after an ERP refusal), voided
@@ -32,7 +29,7 @@ export class ReceivableLedgerService {
   ) {}
 
   /** `emit`: where the events go (the inbox chunk's one outbox write); absent, straight to the outbox. */
-  open(m: EntityManager, event: EventOf<'order.confirmed'>, emit?: Emit): Promise<void> {
+  open(m: EntityManager, event: EventOf<'order.confirmed'>, emit?: EmitEvents): Promise<void> {
     return this.openFor(m, event.data, event.id, emit);
   }
 
@@ -40,7 +37,7 @@ export class ReceivableLedgerService {
    * An operator's retry after an ERP refusal (ADR 0013): opens the receivable if the order has none, pushed with
    * the retry's event id as the ERP's key (the refused key would only replay the refusal); due from the retry.
    */
-  retry(m: EntityManager, event: EventOf<'order.erp_retry_requested'>, emit?: Emit): Promise<void> {
+  retry(m: EntityManager, event: EventOf<'order.erp_retry_requested'>, emit?: EmitEvents): Promise<void> {
     return this.openFor(m, { ...event.data, confirmedAt: event.data.requestedAt }, event.id, emit);
   }
 
@@ -48,7 +45,7 @@ export class ReceivableLedgerService {
    * Decides, then pushes a new receivable to the ERP before storing it: a refusal (4xx) stores none and
    * publishes `receivable.refused` instead, so orders holds the order rather than the event dying in the DLQ.
    */
-  private async openFor(m: EntityManager, order: OrderToInvoice, eventId: string, emit?: Emit): Promise<void> {
+  private async openFor(m: EntityManager, order: OrderToInvoice, eventId: string, emit?: EmitEvents): Promise<void> {
     const now = new Date();
     let decision = decideOpen(await this.receivables.lockByOrder(m, order.orderId), { order, id: randomUUID(), now, zone: this.calendar.zone });
     const receivable = decision.changes.receivable;
@@ -59,22 +56,17 @@ export class ReceivableLedgerService {
     const refused = await this.refusal(() => this.erp.receivableCreated(erpReceivableOf(receivable), eventId));
     if (refused) decision = decideOpenRefused(order.orderId, refused, now);
     else await this.receivables.insert(m, receivable);
-    if (emit) emit(decision.events);
-    else await appendToOutbox(m, decision.events);
+    await (emit ? emit(decision.events) : appendToOutbox(m, decision.events));
     if (!refused) this.metrics.receivablesOpened.inc();
   }
 
-  async cancel(m: EntityManager, event: EventOf<'order.cancelled'>, emit?: Emit): Promise<void> {
+  async cancel(m: EntityManager, event: EventOf<'order.cancelled'>, emit?: EmitEvents): Promise<void> {
     const { orderId, reason } = event.data;
     await loadDecideSave(m, {
       load: (tx) => this.receivables.lockByOrder(tx, orderId),
       notFound: () => notFound('The receivable of this order'),
-      decide: (state) => {
-        const decision = decideVoid(state, { orderId, reason, now: new Date(), creditNoteId: randomUUID() });
-        if (!emit) return decision;
-        emit(decision.events);
-        return { ...decision, events: [] };
-      },
+      decide: (state) => decideVoid(state, { orderId, reason, now: new Date(), creditNoteId: randomUUID() }),
+      emit,
       save: async (tx, _state, { voiding }) => {
         if (!voiding) return;
         await this.receivables.markVoided(tx, voiding);

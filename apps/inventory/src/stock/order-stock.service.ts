@@ -1,9 +1,10 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { EventEnvelope, EventOf } from '@crm/contracts';
+import type { EventOf } from '@crm/contracts';
 import { DomainError, type Decision } from '@crm/domain';
 import { ErpRejectedError } from '@crm/erp-client';
+import type { EmitEvents } from '@crm/messaging';
 import { inTransaction, loadDecideSave } from '@crm/persistence';
 import { ERP_CONNECTOR, type ErpConnector } from '../erp/erp-connector';
 import {
@@ -49,9 +50,6 @@ export interface ReleaseRequest {
   compensate?: boolean;
 }
 
-/** Takes a decision's events for the outbox (written in the same transaction, later). */
-export type Emit = (events: readonly EventEnvelope[]) => void;
-
 type ErpDeductCommand = { orderId: string; lines: StockLine[]; eventId: string; by: string; now: Date; redo?: boolean };
 
 /**
@@ -71,28 +69,28 @@ export class OrderStockService {
   ) {}
 
   /** `emit`: where the answer's events go (the inbox chunk's one outbox write); absent, straight to the outbox. */
-  onOrderConfirmed(m: EntityManager, event: EventOf<'order.confirmed'>, emit?: Emit): Promise<DeductionResult> {
+  onOrderConfirmed(m: EntityManager, event: EventOf<'order.confirmed'>, emit?: EmitEvents): Promise<DeductionResult> {
     const { orderId, lines, by } = event.data;
     return this.deduct(m, { orderId, lines: lines.map((l) => ({ sku: l.sku, quantity: l.quantity })), eventId: event.id, by }, emit);
   }
 
-  onOrderCancelled(m: EntityManager, event: EventOf<'order.cancelled'>, emit?: Emit): Promise<ReleaseResult> {
+  onOrderCancelled(m: EntityManager, event: EventOf<'order.cancelled'>, emit?: EmitEvents): Promise<ReleaseResult> {
     return this.release(m, { orderId: event.data.orderId, eventId: event.id, by: event.data.by }, emit);
   }
 
   /** The compensation of an ERP refusal: what the order took is put back, and it stops waiting for stock. */
-  async onOrderOnHold(m: EntityManager, event: EventOf<'order.on_hold'>, emit?: Emit): Promise<ReleaseResult | null> {
+  async onOrderOnHold(m: EntityManager, event: EventOf<'order.on_hold'>, emit?: EmitEvents): Promise<ReleaseResult | null> {
     if (event.data.kind !== 'erp_refused') return null; // a shortage hold is inventory's own answer
     return this.release(m, { orderId: event.data.orderId, eventId: event.id, by: 'system', compensate: true }, emit);
   }
 
   /** An operator's retry after an ERP refusal: deducts again, with the retry's event id as the ERP's key. */
-  onErpRetryRequested(m: EntityManager, event: EventOf<'order.erp_retry_requested'>, emit?: Emit): Promise<DeductionResult> {
+  onErpRetryRequested(m: EntityManager, event: EventOf<'order.erp_retry_requested'>, emit?: EmitEvents): Promise<DeductionResult> {
     const { orderId, lines, by } = event.data;
     return this.deduct(m, { orderId, lines: lines.map((l) => ({ sku: l.sku, quantity: l.quantity })), eventId: event.id, by, redo: true }, emit);
   }
 
-  async deduct(m: EntityManager, request: DeductionRequest, emit?: Emit): Promise<DeductionResult> {
+  async deduct(m: EntityManager, request: DeductionRequest, emit?: EmitEvents): Promise<DeductionResult> {
     const cmd = { ...request, lines: sumLinesBySku(request.lines), now: new Date() };
     if (this.erp) return this.deductInErp(m, cmd, this.erp, emit);
     const changes = await this.step(
@@ -129,7 +127,7 @@ export class OrderStockService {
     await this.serveBackorders().catch((err: Error) => this.logger.error(`backorder sweep failed: ${err.message}`));
   }
 
-  async release(m: EntityManager, request: ReleaseRequest, emit?: Emit): Promise<ReleaseResult> {
+  async release(m: EntityManager, request: ReleaseRequest, emit?: EmitEvents): Promise<ReleaseResult> {
     const cmd = { ...request, now: new Date() };
     if (this.erp) {
       // The ERP gives the stock back first, under the order's lock; the mirror follows below. A release the
@@ -170,7 +168,7 @@ export class OrderStockService {
   }
 
   /** The ERP decides; the local levels are only a mirror, brought in line here and by the scheduled sync. */
-  private async deductInErp(m: EntityManager, cmd: ErpDeductCommand, erp: ErpConnector, emit?: Emit) {
+  private async deductInErp(m: EntityManager, cmd: ErpDeductCommand, erp: ErpConnector, emit?: EmitEvents) {
     // Asked once per order: the order's lock (taken here, held to commit) keeps a second delivery waiting.
     const already = alreadyDeducted(await this.orders.load(m, cmd.orderId, () => null), cmd.redo);
     if (already) return already;
@@ -213,18 +211,13 @@ export class OrderStockService {
     orderId: string,
     levelsFor: (order: Pick<OrderStock, 'allocation' | 'backorder'>) => LevelScope | null,
     decide: (order: OrderStock) => Decision<OrderStockChanges<R>>,
-    emit?: Emit,
+    emit?: EmitEvents,
   ): Promise<OrderStockChanges<R>> {
     return loadDecideSave(m, {
       load: (tx) => this.orders.load(tx, orderId, levelsFor),
       notFound: () => DomainError.notFound('order', orderId),
-      decide: emit
-        ? (order) => {
-            const { changes, events } = decide(order);
-            emit(events);
-            return { changes, events: [] };
-          }
-        : decide,
+      decide,
+      emit,
       save: async (tx, _order, changes) => {
         await this.orders.save(tx, orderId, changes);
         return changes;

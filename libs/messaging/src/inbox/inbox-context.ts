@@ -54,6 +54,9 @@ export async function claimInboxEvent(
   return claimed.length > 0;
 }
 
+/** Where a decision's events go: the transaction's outbox now, or a batch that writes it later in the same transaction. */
+export type EmitEvents = (events: readonly EventEnvelope[]) => void | Promise<void>;
+
 const OUTBOX_BATCH = {};
 
 /**
@@ -61,7 +64,7 @@ const OUTBOX_BATCH = {};
  * one INSERT and one NOTIFY instead of one of each per message. Events keep the order they were given in; a
  * handler that fails rolls them back with everything else.
  */
-export function outboxOf(ctx: Pick<InboxContext, 'manager' | 'batch'>): (events: readonly EventEnvelope[]) => void {
+export function outboxOf(ctx: Pick<InboxContext, 'manager' | 'batch'>): EmitEvents {
   const pending = ctx.batch(
     OUTBOX_BATCH,
     (): EventEnvelope[] => [],
