@@ -6,13 +6,12 @@
  * goal is missed. See apps/e2e/src/chaos/README.md.
  */
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { Kafka, logLevel } from 'kafkajs';
 import type { ServiceName } from '@crm/contracts';
-import { startSystem, startThrowawayKafka, startThrowawayPostgres, type TestSystem, type ThrowawayKafka, type ThrowawayPostgres } from '@crm/testing';
+import { freePort, startSystem, startThrowawayKafka, startThrowawayPostgres, type TestSystem, type ThrowawayKafka, type ThrowawayPostgres } from '@crm/testing';
 import { reconcile } from './reconcile';
 import { FAULT_PLANS, type FaultPlan } from './plan';
 
@@ -32,13 +31,6 @@ const REWIND = 50; // messages per partition an offset rewind hands inventory ag
 
 const log = (msg: string) => console.log(`[chaos ${new Date().toISOString().slice(11, 19)}] ${msg}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const freePort = () =>
-  new Promise<number>((done) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => done(port));
-    });
-  });
 
 export interface RequestRecord {
   kind: string;
