@@ -74,6 +74,10 @@ on_signal() {
 }
 
 install_if_needed() { # a fresh clone has no node_modules; a changed lock file needs a new install
+  if [[ -L node_modules ]]; then # npm ci would empty the checkout the link points at
+    echo "start: node_modules links to $(readlink node_modules); not reinstalling through the link"
+    return
+  fi
   if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
     echo "start: installing dependencies (npm ci)"
     npm ci --no-audit --no-fund
