@@ -1,22 +1,23 @@
 import type { Kafka, Producer } from 'kafkajs';
-import { KafkaEventPublisher } from './event-publisher';
+import { chunkByBytes, KafkaEventPublisher, MAX_REQUEST_BYTES } from './event-publisher';
 
 /** A Kafka whose producers record what they send; `failNext` makes the next send of the current one fail. */
 function fakeKafka() {
-  const producers: { sent: number; disconnected: boolean; failNext: boolean }[] = [];
+  const producers: { sent: number; requests: string[][]; disconnected: boolean; failNext: boolean }[] = [];
   const kafka = {
     producer: () => {
-      const state = { sent: 0, disconnected: false, failNext: false };
+      const state = { sent: 0, requests: [] as string[][], disconnected: false, failNext: false };
       producers.push(state);
       return {
         connect: async () => undefined,
         disconnect: async () => void (state.disconnected = true),
-        sendBatch: async ({ topicMessages }: { topicMessages: { messages: unknown[] }[] }) => {
+        sendBatch: async ({ topicMessages }: { topicMessages: { messages: { key: string }[] }[] }) => {
           if (state.failNext) {
             state.failNext = false;
             throw new Error('The broker received an out of order sequence number');
           }
           state.sent += topicMessages.reduce((n, t) => n + t.messages.length, 0);
+          state.requests.push(topicMessages.flatMap((t) => t.messages.map((m) => m.key)));
           return [];
         },
       } as unknown as Producer;
@@ -47,5 +48,27 @@ describe('KafkaEventPublisher', () => {
     await publisher.publish([message('a')]);
     expect(producers).toHaveLength(2);
     expect(producers[1].sent).toBe(1);
+  });
+
+  it('splits a batch into requests the broker accepts, one after another, in order', async () => {
+    const { kafka, producers } = fakeKafka();
+    const publisher = new KafkaEventPublisher(kafka);
+    const big = (key: string) => ({ topic: 't', key, value: 'x'.repeat(300 * 1024), headers: { ce_id: key } });
+    await publisher.publish(['1', '2', '3', '4', '5'].map(big));
+    expect(producers[0].requests).toEqual([['1', '2'], ['3', '4'], ['5']]);
+  });
+});
+
+describe('chunkByBytes', () => {
+  const of = (bytes: number) => ({ topic: 't', key: 'k', value: Buffer.alloc(bytes) });
+
+  it('keeps a batch under the limit in one request', () => {
+    expect(chunkByBytes([of(100), of(100)], 1_000)).toHaveLength(1);
+  });
+
+  it('counts keys and headers, and sends a message larger than the limit alone', () => {
+    const headed = { ...of(400), headers: { ce_type: 'x'.repeat(400), many: ['y'.repeat(100), 'z'] } };
+    expect(chunkByBytes([headed, of(100)], 1_000).map((c) => c.length)).toEqual([1, 1]);
+    expect(chunkByBytes([of(10), of(MAX_REQUEST_BYTES * 2), of(10)]).map((c) => c.length)).toEqual([1, 1, 1]);
   });
 });

@@ -7,6 +7,44 @@ export interface OutgoingMessage {
   headers?: IHeaders;
 }
 
+/**
+ * The most one produce request carries. The broker refuses a record batch over `message.max.bytes` (1 MiB by
+ * default) with MESSAGE_TOO_LARGE, and refuses it on every retry: a relay batch of 500 events of 6 KiB
+ * would never leave the outbox. Requests stay under it, with room for kafkajs' own framing.
+ */
+export const MAX_REQUEST_BYTES = 768 * 1024;
+/** Per record and header: kafkajs' varints, offsets, timestamps, attributes (an upper bound). */
+const RECORD_OVERHEAD = 32;
+const HEADER_OVERHEAD = 8;
+
+function sizeOf(m: OutgoingMessage): number {
+  let n = RECORD_OVERHEAD + Buffer.byteLength(m.value) + (m.key === null ? 0 : Buffer.byteLength(m.key));
+  for (const [name, value] of Object.entries(m.headers ?? {})) {
+    n += HEADER_OVERHEAD + Buffer.byteLength(name);
+    for (const v of Array.isArray(value) ? value : [value]) if (v !== undefined) n += Buffer.byteLength(v);
+  }
+  return n;
+}
+
+/** Consecutive runs of the messages of at most `limit` bytes each (a larger message runs alone), in order. */
+export function chunkByBytes(messages: readonly OutgoingMessage[], limit = MAX_REQUEST_BYTES): OutgoingMessage[][] {
+  const chunks: OutgoingMessage[][] = [];
+  let chunk: OutgoingMessage[] = [];
+  let bytes = 0;
+  for (const m of messages) {
+    const size = sizeOf(m);
+    if (chunk.length && bytes + size > limit) {
+      chunks.push(chunk);
+      chunk = [];
+      bytes = 0;
+    }
+    chunk.push(m);
+    bytes += size;
+  }
+  if (chunk.length) chunks.push(chunk);
+  return chunks;
+}
+
 /** What the relay and the DLQ need from a Kafka producer; tests wrap it to inject faults. */
 export interface EventPublisher {
   publish(messages: OutgoingMessage[]): Promise<void>;
@@ -25,21 +63,10 @@ export class KafkaEventPublisher implements EventPublisher {
   async publish(messages: OutgoingMessage[]): Promise<void> {
     if (!messages.length) return;
     const current = this.connect();
-    const byTopic = new Map<string, OutgoingMessage[]>();
-    for (const m of messages) {
-      const list = byTopic.get(m.topic);
-      if (list) list.push(m);
-      else byTopic.set(m.topic, [m]);
-    }
     try {
       await current.ready;
-      await current.producer.sendBatch({
-        acks: -1,
-        topicMessages: [...byTopic].map(([topic, ms]) => ({
-          topic,
-          messages: ms.map(({ key, value, headers }) => ({ key, value, headers })),
-        })),
-      });
+      // One request after another (one in flight): a key's messages keep their order across requests.
+      for (const chunk of chunkByBytes(messages)) await current.producer.sendBatch({ acks: -1, topicMessages: byTopic(chunk) });
     } catch (err) {
       // A failed send may leave the producer's sequence numbers out of step with the broker (seen after a
       // broker kill -9: OUT_OF_ORDER_SEQUENCE_NUMBER on every later send, for minutes). The next send starts
@@ -70,4 +97,14 @@ export class KafkaEventPublisher implements EventPublisher {
     }
     return this.current;
   }
+}
+
+function byTopic(messages: readonly OutgoingMessage[]): { topic: string; messages: Omit<OutgoingMessage, 'topic'>[] }[] {
+  const topics = new Map<string, Omit<OutgoingMessage, 'topic'>[]>();
+  for (const { topic, key, value, headers } of messages) {
+    const list = topics.get(topic);
+    if (list) list.push({ key, value, headers });
+    else topics.set(topic, [{ key, value, headers }]);
+  }
+  return [...topics].map(([topic, ms]) => ({ topic, messages: ms }));
 }
