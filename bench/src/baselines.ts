@@ -244,18 +244,28 @@ COMMIT;
   console.log(`  baseline pgbench (order-confirmation script, 8 clients): ${ctx.baselines.pgbenchTps} tps (${tps.values.map((v) => round(v))})`);
 }
 
-/** A raw node:http server in its own process answering `body` with the same headers' content type. */
-export async function startRawHttp(ctx: BenchContext, body: string): Promise<{ url: string; stop(): Promise<void> }> {
-  const code = `const http=require('node:http');const body=Buffer.from(process.env.BODY);
+const RAW_HTTP = `const http=require('node:http');const body=Buffer.from(process.env.BODY);
 const s=http.createServer((q,r)=>{r.writeHead(200,{'content-type':'application/json; charset=utf-8','content-length':body.length});r.end(body)});
 s.keepAliveTimeout=65000;s.listen(0,'127.0.0.1',()=>console.log(s.address().port));`;
-  const proc = spawn(process.execPath, ['-e', code], {
-    env: { ...process.env, BODY: body, BENCH_PREFIX: ctx.prefix, BENCH_ROLE: 'raw-http' },
+
+/** The servers a service's HTTP path is measured against, from the bottom up (each answers the same JSON). */
+export type HttpBaseline = 'raw-http' | 'fastify' | 'nest-fastify';
+
+/**
+ * A baseline HTTP server in its own process, answering `body`: `raw-http` is node:http writing the bytes,
+ * `fastify` and `nest-fastify` are the bare layers a service runs on (bench/src/bare-http.ts). Its CPU is
+ * counted as the group of its name.
+ */
+export async function startBaselineHttp(ctx: BenchContext, kind: HttpBaseline, body: string): Promise<{ url: string; stop(): Promise<void> }> {
+  const args = kind === 'raw-http' ? ['-e', RAW_HTTP] : ['-r', './tools/register.js', 'bench/src/bare-http.ts', kind];
+  const proc = spawn(process.execPath, args, {
+    cwd: join(__dirname, '..', '..'),
+    env: { ...process.env, BODY: body, BENCH_PREFIX: ctx.prefix, BENCH_ROLE: kind },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const [chunk] = (await once(proc.stdout, 'data')) as [Buffer];
   return {
-    url: `http://127.0.0.1:${chunk.toString().trim()}`,
+    url: `http://127.0.0.1:${chunk.toString().trim()}/health/live`,
     stop: async () => {
       proc.kill('SIGTERM');
       await once(proc, 'exit');
