@@ -41,7 +41,8 @@ const token = (claims: object) => jwt.sign({ ...claims }, { expiresIn: '2h' });
 const systems: TestSystem[] = [];
 const system = async (names: ServiceName[], env: Record<string, string> = {}) => {
   // No per-client rate limit: the load generator is one client.
-  // BENCH_SERVICE_NODE_OPTIONS reaches the services only, e.g. `--cpu-prof --cpu-prof-dir=tmp/prof` to profile them.
+  // BENCH_SERVICE_NODE_OPTIONS reaches the services (and their migrations), e.g. `--require` of a script that starts
+  // the inspector's profiler: Node 20 refuses `--cpu-prof` in NODE_OPTIONS.
   const nodeOptions: Record<string, string> = process.env.BENCH_SERVICE_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_SERVICE_NODE_OPTIONS } : {};
   const s = await startSystem(names, { env: { LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '0', ...nodeOptions, ...env } });
   systems.push(s);
