@@ -11,7 +11,7 @@ import {
   type OutgoingMessage,
 } from '@crm/messaging';
 import { kafkaLatency, rawConsume, rawProduceMessages } from '../baselines';
-import { CpuMeter, cpuMsBetween, cpuSnapshot } from '../lib/cpu';
+import { cpuMsBetween, cpuSnapshot, metered, type Cpu } from '../lib/cpu';
 import { kibEvent, type BenchContext } from '../lib/context';
 import { Latencies, openLoop, repeated, round, sleep } from '../lib/stats';
 import { retriable } from '../lib/stats';
@@ -54,7 +54,7 @@ export async function outboxRelay(ctx: BenchContext): Promise<void> {
         }
         const recording: EventPublisher = { publish: (ms) => (sent.push(...ms), publisher.publish(ms)) };
         const relay = new OutboxRelay(ds, rep < 0 ? recording : publisher, { topicPrefix: prefix });
-        return metered(ctx, db.name, n, async () => {
+        return metered(ctx.prefixes, db.name, n, async () => {
           let published = 0;
           while (published < n) published += await relay.publishPending();
         });
@@ -71,7 +71,7 @@ export async function outboxRelay(ctx: BenchContext): Promise<void> {
       baseline: { name: 'raw kafkajs produce (batched, acks=all)', value: raw, unit: 'msg/s' },
       goal: '>= 0.50 x raw produce',
       met: drain.median / raw >= 0.5,
-      note: `${n} events of ~1 KiB per run, runs ${drain.values.map((v) => round(v)).join(', ')}; CPU ms per 1,000 events (relay process / its database's PostgreSQL backends / Kafka broker, shared) ${cpuNote(drain.runs)}`,
+      note: `${n} events of ~1 KiB per run, runs ${drain.values.map((v) => round(v)).join(', ')}; CPU ms per 1,000 events (relay process / its database's PostgreSQL backends / Kafka broker, shared) ${cpuNote(drain.runs)}; raw produce's ${ctx.baselines.rawProduceCpuMs} / - / ${ctx.baselines.rawProduceBrokerCpuMs}`,
     });
 
     // The same messages (the relay's headers, keys and ~1.5 KiB values) produced raw, in the same run: what is
@@ -83,7 +83,7 @@ export async function outboxRelay(ctx: BenchContext): Promise<void> {
       ctx.scale.reps,
       0,
       () =>
-        metered(ctx, db.name, sent.length, () =>
+        metered(ctx.prefixes, db.name, sent.length, () =>
           rawProduceMessages(
             producer,
             sent[0].topic,
@@ -218,27 +218,4 @@ async function relayHop(ctx: BenchContext, ds: DataSource, publisher: KafkaEvent
     await consumer.stop();
     await relay.stop();
   }
-}
-
-interface Cpu {
-  process: number;
-  postgres: number;
-  kafka: number;
-}
-
-/**
- * Rate of `fn` and CPU ms per 1,000 events: this process (the relay, or the raw producer), the backends of
- * `database`, the broker. Sampled at start and stop only: a sampling meter's own /proc reads would count as
- * this process's CPU (over a quarter of it in a drain). A backend the pool opens meanwhile counts from zero.
- */
-async function metered(ctx: BenchContext, database: string, events: number, fn: () => Promise<void>): Promise<{ rate: number; cpu: Cpu }> {
-  const meter = new CpuMeter(ctx.prefixes, new Set([database]), 3_600_000).start();
-  const self = process.cpuUsage();
-  const t0 = performance.now();
-  await fn();
-  const seconds = (performance.now() - t0) / 1000;
-  const own = process.cpuUsage(self);
-  const cpu = meter.stop();
-  const per = (ms: number) => round((ms * 1000) / events, 1);
-  return { rate: events / seconds, cpu: { process: per((own.user + own.system) / 1000), postgres: per(cpu.postgres ?? 0), kafka: per(cpu.kafka ?? 0) } };
 }
