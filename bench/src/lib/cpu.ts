@@ -146,3 +146,27 @@ export function endedChildrenCpuMs(): number {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return ((Number(fields[13]) + Number(fields[14])) * 1000) / TICKS_PER_SECOND; // cutime, cstime
 }
+
+export interface Cpu {
+  process: number;
+  postgres: number;
+  kafka: number;
+}
+
+/**
+ * Rate of `fn` and CPU ms per 1,000 events: this process (a relay, a raw producer), PostgreSQL (the backends of
+ * `database` only, if given), the broker. Sampled at start and stop only: a sampling meter's own /proc reads would
+ * count as this process's CPU (over a quarter of it in a relay drain). A backend opened meanwhile counts from zero.
+ */
+export async function metered(prefixes: ReadonlySet<string>, database: string | undefined, events: number, fn: () => Promise<void>) {
+  const meter = new CpuMeter(prefixes, database === undefined ? undefined : new Set([database]), 3_600_000).start();
+  const self = process.cpuUsage();
+  const t0 = performance.now();
+  await fn();
+  const seconds = (performance.now() - t0) / 1000;
+  const own = process.cpuUsage(self);
+  const cpu = meter.stop();
+  const per = (ms: number) => Math.round((ms * 10_000) / events) / 10;
+  const perThousand: Cpu = { process: per((own.user + own.system) / 1000), postgres: per(cpu.postgres ?? 0), kafka: per(cpu.kafka ?? 0) };
+  return { rate: events / seconds, cpu: perThousand };
+}
