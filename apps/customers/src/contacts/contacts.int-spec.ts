@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { TestService } from '@crm/testing';
 import { admin, createAccount, createContact, managerOf, repOf, startCustomers, type Claims } from '../testing/customers-fixtures';
 
@@ -142,5 +143,41 @@ describe('contacts (real PostgreSQL and Kafka)', () => {
       cursor = page.body.nextCursor;
     } while (cursor);
     expect(seen).toEqual([...ids].reverse());
+  });
+  it('pages a rep through the matches they see by open work on an account or their own open record, and none other', async () => {
+    const [owner, mine, stranger] = [repOf('con-south'), repOf('con-south'), repOf('con-south')];
+    const account = await createAccount(svc, admin, { name: 'Ostrander Works', ownerRepId: owner.sub, team: 'con-south' });
+    const contact = async (name: string, by: Claims, extra: object = {}) =>
+      (await createContact(svc, admin, { name, ownerRepId: by.sub, team: 'con-south', ...extra })).id;
+    const viaAccount = await contact('Ada Ostrander', owner, { accountIds: [account.id] });
+    const viaRecord = await contact('Ben Ostrander', owner);
+    const closed = await contact('Cai Ostrander', owner);
+    const own = await contact('Dee Ostrander', mine);
+    const record = (kind: string, open: boolean, ids: { account?: string; contact?: string }) =>
+      svc.dataSource.query(
+        `INSERT INTO customer_records (record_id, record_kind, account_id, contact_id, rep_id, team, status, open) VALUES ($1, $2, $3, $4, $5, 'con-south', 'x', $6)`,
+        [randomUUID(), kind, ids.account ?? null, ids.contact ?? null, mine.sub, open],
+      );
+    await record('opportunity', true, { account: account.id });
+    await record('order', true, { contact: viaRecord });
+    await record('lead', false, { contact: closed });
+    await record('receivable', true, { contact: closed });
+    const search = async (claims: Claims) => {
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const page: { body: { items: { id: string }[]; nextCursor: string | null } } = await svc
+          .as(claims)
+          .get('/api/v1/contacts')
+          .query({ q: 'ostrander', limit: 2, ...(cursor ? { cursor } : {}) })
+          .expect(200);
+        seen.push(...page.body.items.map((c) => c.id));
+        cursor = page.body.nextCursor;
+      } while (cursor);
+      return seen;
+    };
+    expect(await search(mine)).toEqual([own, viaRecord, viaAccount]);
+    expect(await search(stranger)).toEqual([]);
+    expect(await search(admin)).toEqual([own, closed, viaRecord, viaAccount]);
   });
 });

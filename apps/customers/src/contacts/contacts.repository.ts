@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { paginate, restrictToScope, type AuthUser, type Page } from '@crm/http';
+import { accessScope, paginate, restrictToScope, type AuthUser, type Page } from '@crm/http';
 import { whereTextMatches } from '@crm/persistence';
 import { restrictToVisible } from '../visibility';
 import type { ContactRow } from './contact.domain';
@@ -22,6 +22,19 @@ export class ContactsRepository {
   /** What the caller may read: their scope, and the contacts of accounts they have open work with (`restrictToVisible`). */
   visible(user: AuthUser, m: EntityManager = this.dataSource.manager) {
     return restrictToVisible(m.getRepository(ContactEntity).createQueryBuilder('c'), user, { alias: 'c', kind: 'contact' });
+  }
+
+  /**
+   * `visible`, read from the contacts newest first: a scoped caller's visibility is checked per contact
+   * (memberships, open records), so it is checked only until the page is full, not for every match of a common
+   * fragment (15,000 for "jame" in 1 M contacts, of which a rep sees 1 in 30). The planner pushes `list`'s plain
+   * conditions (the text match, the cursor) into the subquery; the visibility, having subqueries, stays out of it.
+   */
+  private visibleNewestFirst(user: AuthUser) {
+    const qb = this.visible(user);
+    // The main alias stays the entity (columns, mapping, pagination); only its FROM becomes the ordered rows.
+    qb.expressionMap.mainAlias!.subQuery = '(SELECT * FROM contacts ORDER BY created_at DESC, id DESC)';
+    return qb;
   }
 
   /** Without a caller: any contact (a merge moving memberships of contacts the caller need not see). */
@@ -89,8 +102,9 @@ export class ContactsRepository {
   }
 
   list(user: AuthUser, query: ListContactsQuery): Promise<Page<ContactEntity>> {
+    const qb = query.q && accessScope(user).kind !== 'all' ? this.visibleNewestFirst(user) : this.visible(user);
     // Merged-away and erased contacts are left out: an erased one can never be found by what it was.
-    const qb = this.visible(user).andWhere('c.mergedInto IS NULL').andWhere('c.erasedAt IS NULL');
+    qb.andWhere('c.mergedInto IS NULL').andWhere('c.erasedAt IS NULL');
     // Name, company, email or phone fragment: trigram index, or the Chinese-pair index for two characters.
     if (query.q) whereTextMatches(qb, 'c.search_text', query.q);
     if (query.accountId) {
