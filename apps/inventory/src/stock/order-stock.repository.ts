@@ -48,9 +48,12 @@ export class OrderStockRepository {
     return order;
   }
 
-  async save(m: EntityManager, orderId: string, changes: OrderStockChanges<unknown>): Promise<void> {
+  /** `order`: as `load` read it under the order's lock, which every write of its backorder row also takes. */
+  async save(m: EntityManager, order: Pick<OrderStock, 'orderId' | 'backorder'>, changes: OrderStockChanges<unknown>): Promise<void> {
+    const { orderId } = order;
     await saveLevels(m, changes.levels);
-    if (changes.stopWaiting) await m.query('DELETE FROM backorders WHERE order_id = $1', [orderId]);
+    // No row to delete when the load under the lock found none: a first confirmation never waited.
+    if (changes.stopWaiting && order.backorder) await m.query('DELETE FROM backorders WHERE order_id = $1', [orderId]);
     if (changes.erpAttempted) await m.query('UPDATE backorders SET erp_attempts = erp_attempts + 1 WHERE order_id = $1', [orderId]);
     if (changes.waitFor) {
       const { lines, eventId, by } = changes.waitFor;
