@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { LevelScope, OrderAllocation, OrderStock, OrderStockChanges, StockLine } from './allocation.domain';
-import { appendMovements, ensureWarehouse, lockLevels, saveLevels } from './stock.repository';
+import { ensureWarehouse, levelsWrite, lockLevels, movementsWrite, writeTogether, type SqlWrite } from './stock.repository';
 
 // Two-key advisory locks live in their own space; the first key names what the second one counts.
 const ORDER_LOCK_CLASS = 0x1ea7;
@@ -48,9 +48,11 @@ export class OrderStockRepository {
     return order;
   }
 
-  async save(m: EntityManager, orderId: string, changes: OrderStockChanges<unknown>): Promise<void> {
-    await saveLevels(m, changes.levels);
-    if (changes.stopWaiting) await m.query('DELETE FROM backorders WHERE order_id = $1', [orderId]);
+  /** `order`: as `load` read it under the order's lock, which every write of its backorder row also takes. */
+  async save(m: EntityManager, order: Pick<OrderStock, 'orderId' | 'backorder'>, changes: OrderStockChanges<unknown>): Promise<void> {
+    const { orderId } = order;
+    // No row to delete when the load under the lock found none: a first confirmation never waited.
+    if (changes.stopWaiting && order.backorder) await m.query('DELETE FROM backorders WHERE order_id = $1', [orderId]);
     if (changes.erpAttempted) await m.query('UPDATE backorders SET erp_attempts = erp_attempts + 1 WHERE order_id = $1', [orderId]);
     if (changes.waitFor) {
       const { lines, eventId, by } = changes.waitFor;
@@ -59,17 +61,12 @@ export class OrderStockRepository {
         [orderId, JSON.stringify(lines), lines.map((l) => l.sku), eventId, by],
       );
     }
-    await appendMovements(m, changes.movements);
-    if (changes.allocate) {
-      const { warehouseId, lines, eventId } = changes.allocate;
-      // A compensated allocation is deducted again after an operator's retry: the one row per order is reused.
-      await m.query(
-        `INSERT INTO order_allocations (order_id, warehouse_id, lines, status, event_id) VALUES ($1, $2, $3::jsonb, 'deducted', $4)
-         ON CONFLICT (order_id) DO UPDATE SET warehouse_id = EXCLUDED.warehouse_id, lines = EXCLUDED.lines, status = 'deducted',
-           event_id = EXCLUDED.event_id, updated_at = now() WHERE order_allocations.status = 'compensated'`,
-        [orderId, warehouseId, JSON.stringify(lines), eventId],
-      );
-    }
+    // A deduction's levels, ledger rows and allocation: three tables, one round trip.
+    await writeTogether(m, [
+      levelsWrite(changes.levels),
+      movementsWrite(changes.movements),
+      changes.allocate ? allocationWrite(orderId, changes.allocate) : null,
+    ]);
     if (changes.markReleased || changes.markCompensated) {
       const status = changes.markCompensated ? 'compensated' : 'released';
       await m.query(`UPDATE order_allocations SET status = $2, updated_at = now() WHERE order_id = $1`, [orderId, status]);
@@ -84,4 +81,14 @@ export class OrderStockRepository {
     );
     return rows.map((r) => r.order_id);
   }
+}
+
+/** A compensated allocation is deducted again after an operator's retry: the one row per order is reused. */
+function allocationWrite(orderId: string, { warehouseId, lines, eventId }: { warehouseId: string; lines: StockLine[]; eventId: string }): SqlWrite {
+  const text = (p: number) =>
+    `INSERT INTO order_allocations (order_id, warehouse_id, lines, status, event_id)
+     VALUES ($${p}, $${p + 1}, $${p + 2}::jsonb, 'deducted', $${p + 3})
+     ON CONFLICT (order_id) DO UPDATE SET warehouse_id = EXCLUDED.warehouse_id, lines = EXCLUDED.lines, status = 'deducted',
+       event_id = EXCLUDED.event_id, updated_at = now() WHERE order_allocations.status = 'compensated'`;
+  return { text, params: [orderId, warehouseId, JSON.stringify(lines), eventId] };
 }

@@ -218,8 +218,8 @@ export class OrderStockService {
       notFound: () => DomainError.notFound('order', orderId),
       decide,
       emit,
-      save: async (tx, _order, changes) => {
-        await this.orders.save(tx, orderId, changes);
+      save: async (tx, order, changes) => {
+        await this.orders.save(tx, order, changes);
         return changes;
       },
     });

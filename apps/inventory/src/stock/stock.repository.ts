@@ -54,27 +54,56 @@ export async function ensureWarehouse(manager: EntityManager, id: string): Promi
 }
 
 /** Writes locked rows' new quantities and low-stock flags, all in one statement. */
-export async function saveLevels(manager: EntityManager, writes: readonly LevelWrite[]): Promise<void> {
-  // A row written twice keeps its last write, as one UPDATE each did.
-  const levels = [...new Map(writes.map((l) => [`${l.sku}\0${l.warehouseId}`, l])).values()];
-  if (!levels.length) return;
-  await manager.query(
-    `UPDATE stock_levels l SET on_hand = v.on_hand, low_alerted = v.low_alerted, updated_at = now()
-       FROM unnest($1::varchar[], $2::varchar[], $3::int[], $4::boolean[]) AS v(sku, warehouse_id, on_hand, low_alerted)
-      WHERE l.sku = v.sku AND l.warehouse_id = v.warehouse_id`,
-    [levels.map((l) => l.sku), levels.map((l) => l.warehouseId), levels.map((l) => l.onHand), levels.map((l) => l.lowAlerted)],
-  );
+/** One write as SQL text whose parameters are numbered from `$first`, so that several can share a round trip. */
+export interface SqlWrite {
+  text(first: number): string;
+  params: unknown[];
 }
 
-/** Appends rows to the ledger; returns their ids in input order. */
-export async function appendMovements(manager: EntityManager, movements: readonly Movement[]): Promise<string[]> {
+/**
+ * Runs writes as one statement, each but a lone one as a data-modifying CTE: every one runs to completion and
+ * all see one snapshot, so they must touch different rows and none may read what another writes.
+ */
+export async function writeTogether(manager: EntityManager, writes: readonly (SqlWrite | null)[]): Promise<void> {
+  const present = writes.filter((w): w is SqlWrite => w !== null);
+  if (present.length <= 1) {
+    if (present.length) await manager.query(present[0].text(1), present[0].params);
+    return;
+  }
+  const params: unknown[] = [];
+  const ctes = present.map((w, i) => {
+    const text = w.text(params.length + 1);
+    params.push(...w.params);
+    return `w${i} AS (${text})`;
+  });
+  await manager.query(`WITH ${ctes.join(', ')} SELECT 1`, params);
+}
+
+export function levelsWrite(writes: readonly LevelWrite[]): SqlWrite | null {
+  // A row written twice keeps its last write, as one UPDATE each did.
+  const levels = [...new Map(writes.map((l) => [`${l.sku}\0${l.warehouseId}`, l])).values()];
+  if (!levels.length) return null;
+  return {
+    text: (p) => `UPDATE stock_levels l SET on_hand = v.on_hand, low_alerted = v.low_alerted, updated_at = now()
+       FROM unnest($${p}::varchar[], $${p + 1}::varchar[], $${p + 2}::int[], $${p + 3}::boolean[]) AS v(sku, warehouse_id, on_hand, low_alerted)
+      WHERE l.sku = v.sku AND l.warehouse_id = v.warehouse_id`,
+    params: [levels.map((l) => l.sku), levels.map((l) => l.warehouseId), levels.map((l) => l.onHand), levels.map((l) => l.lowAlerted)],
+  };
+}
+
+export async function saveLevels(manager: EntityManager, writes: readonly LevelWrite[]): Promise<void> {
+  await writeTogether(manager, [levelsWrite(writes)]);
+}
+
+/** Ledger rows to append (a zero delta is no movement). */
+export function movementsWrite(movements: readonly Movement[]): SqlWrite | null {
   const rows = movements.filter((m) => m.delta !== 0);
-  if (!rows.length) return [];
-  const inserted: { id: string }[] = await manager.query(
-    `INSERT INTO stock_movements (sku, warehouse_id, delta, reason, order_id, event_id, note, "by")
-     SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::int[], $4::text[], $5::uuid[], $6::uuid[], $7::varchar[], $8::varchar[])
-     RETURNING id`,
-    [
+  if (!rows.length) return null;
+  const casts = ['varchar', 'varchar', 'int', 'text', 'uuid', 'uuid', 'varchar', 'varchar'];
+  return {
+    text: (p) => `INSERT INTO stock_movements (sku, warehouse_id, delta, reason, order_id, event_id, note, "by")
+     SELECT * FROM unnest(${casts.map((c, i) => `$${p + i}::${c}[]`).join(', ')})`,
+    params: [
       rows.map((m) => m.sku),
       rows.map((m) => m.warehouseId),
       rows.map((m) => m.delta),
@@ -84,7 +113,14 @@ export async function appendMovements(manager: EntityManager, movements: readonl
       rows.map((m) => m.note ?? null),
       rows.map((m) => m.by),
     ],
-  );
+  };
+}
+
+/** Appends rows to the ledger; returns their ids in input order. */
+export async function appendMovements(manager: EntityManager, movements: readonly Movement[]): Promise<string[]> {
+  const write = movementsWrite(movements);
+  if (!write) return [];
+  const inserted: { id: string }[] = await manager.query(`${write.text(1)} RETURNING id`, write.params);
   return inserted.map((r) => String(r.id));
 }
 

@@ -243,13 +243,17 @@ export class InboxConsumer {
     } catch {
       return { failed: items[0]?.offset };
     }
+    // Nothing to apply (events of types this group does not handle): no transaction, no inbox rows, as for a lone one.
+    if (!items.length) {
+      for (const type of ignored) this.count(type, 'ignored');
+      return true;
+    }
     const startedAt = process.hrtime.bigint();
     let failed: string | undefined;
     let applied: Set<EventEnvelope>;
     try {
       applied = await this.dataSource.transaction(async (manager) => {
         const done = new Set<EventEnvelope>();
-        if (!items.length) return done;
         const params: unknown[] = [];
         const rows = items.map(({ event, offset }, i) => {
           params.push(this.options.groupId, event.id, event.type, topic, partition, offset);

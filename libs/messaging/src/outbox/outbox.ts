@@ -24,6 +24,10 @@ export async function appendToOutbox(manager: EntityManager, events: readonly Ev
     const p = i * 5;
     return `($${p + 1}, $${p + 2}, $${p + 3}, $${p + 4}, $${p + 5}::jsonb)`;
   });
-  await manager.query(`INSERT INTO outbox (event_id, topic, message_key, event_type, payload) VALUES ${rows.join(', ')}`, params);
-  await manager.query(`NOTIFY ${OUTBOX_CHANNEL}`);
+  // The NOTIFY rides on the INSERT's round trip: a data-modifying CTE always runs to completion.
+  await manager.query(
+    `WITH appended AS (INSERT INTO outbox (event_id, topic, message_key, event_type, payload) VALUES ${rows.join(', ')})
+     SELECT pg_notify('${OUTBOX_CHANNEL}', '')`,
+    params,
+  );
 }
