@@ -64,6 +64,43 @@ describe('the day an instant falls on', () => {
     expect(offsetMs('2026-07-01T00:00:00Z', 'UTC')).toBe(0);
   });
 
+  it('gives the offset of every second, also in hours with a change off the whole UTC hour', () => {
+    // The reference asks the runtime for each instant, as offsetMs did before it cached offsets by hour.
+    const formats = new Map<string, Intl.DateTimeFormat>();
+    const format = (timeZone: string) =>
+      new Intl.DateTimeFormat('en-US', {
+        timeZone,
+        hourCycle: 'h23',
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+        hour: '2-digit',
+        minute: '2-digit',
+        second: '2-digit',
+      });
+    const reference = (t: number, zone: string) => {
+      const whole = t - (((t % 1000) + 1000) % 1000);
+      const f = formats.get(zone) ?? formats.set(zone, format(zone)).get(zone)!;
+      const p = Object.fromEntries(f.formatToParts(new Date(whole)).map((x) => [x.type, Number(x.value)]));
+      return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - whole;
+    };
+    const cases: [string, string][] = [
+      ['Australia/Lord_Howe', '2026-04-04T14:00:00Z'], // +11 → +10:30 at 15:00 UTC
+      ['Australia/Lord_Howe', '2026-10-03T15:00:00Z'], // +10:30 → +11 at 15:30 UTC
+      ['Asia/Kathmandu', '1985-12-31T18:00:00Z'], // +5:30 → +5:45 at 18:30 UTC
+      ['Europe/Berlin', '2026-03-29T00:00:00Z'],
+      ['America/Santiago', '2026-09-06T03:00:00Z'],
+      ['Asia/Shanghai', '1900-12-31T15:00:00Z'], // local mean time (+8:05:43) → +8
+    ];
+    for (const [zone, from] of cases) {
+      // Half-hourly a week before (the cache fills), then every 37 s through two hours and a ms before/after the change.
+      const t0 = Date.parse(from);
+      for (let t = t0 - 7 * 24 * H; t < t0; t += H / 2) expect(offsetMs(t, zone)).toBe(reference(t, zone));
+      for (let t = t0; t < t0 + 2 * H; t += 37_000) expect([zone, t, offsetMs(t, zone)]).toEqual([zone, t, reference(t, zone)]);
+      for (let t = t0; t < t0 + 2 * H; t += 30 * 60_000) for (const d of [-1, 0, 1]) expect(offsetMs(t + d, zone)).toBe(reference(t + d, zone));
+    }
+  });
+
   it('refuses what is not an instant', () => {
     expect(() => dayOf('yesterday', 'UTC')).toThrow(RangeError);
   });

@@ -58,11 +58,39 @@ function wallClock(t: number, zone: string): number {
   return Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second);
 }
 
-/** The zone's offset from UTC at an instant, in milliseconds (Asia/Shanghai: +8 h). */
+const HOUR_MS = 3_600_000;
+/** Offsets by zone and UTC hour (formatToParts is the projector's costliest call); emptied when it grows large. */
+const hourOffsets = new Map<string, Map<number, number>>();
+const MAX_CACHED_HOURS = 200_000;
+let cachedHours = 0;
+
+/** The offset at a whole second, from the runtime's zone data. */
+const offsetAt = (whole: number, zone: string) => wallClock(whole, zone) - whole;
+
+/**
+ * The zone's offset from UTC at an instant, in milliseconds (Asia/Shanghai: +8 h). An offset changes at most
+ * once within an hour, so where the first and last second of a UTC hour share one, the whole hour has it and
+ * is cached; an hour with a change in it (a DST switch, a zone moving off local mean time) is computed each time.
+ */
 export function offsetMs(at: Instant, zone: string): number {
   const t = ms(at);
   const whole = t - (((t % 1000) + 1000) % 1000);
-  return wallClock(whole, zone) - whole;
+  const hour = Math.floor(t / HOUR_MS);
+  let zoneHours = hourOffsets.get(zone);
+  const cached = zoneHours?.get(hour);
+  if (cached !== undefined) return cached;
+  const start = hour * HOUR_MS;
+  const first = offsetAt(start, zone);
+  if (first !== offsetAt(start + HOUR_MS - 1000, zone)) return offsetAt(whole, zone);
+  if (cachedHours >= MAX_CACHED_HOURS) {
+    hourOffsets.clear();
+    cachedHours = 0;
+    zoneHours = undefined;
+  }
+  if (!zoneHours) hourOffsets.set(zone, (zoneHours = new Map()));
+  zoneHours.set(hour, first);
+  cachedHours += 1;
+  return first;
 }
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');

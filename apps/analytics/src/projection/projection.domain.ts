@@ -1,6 +1,5 @@
-import Big from 'big.js';
 import { DEFAULT_TIME_ZONE, dayOf } from '@crm/calendar';
-import { AMOUNT_SCALE, formatAmount, parseAmount } from '@crm/money';
+import { addDecimals, amountUnits, decimalString, formatUnits, parseDecimal, type Decimal } from '@crm/money';
 import { forecastCategory, weightedAmount } from './deal-value';
 import type { AggregateTable, Contribution } from './aggregates';
 
@@ -29,49 +28,71 @@ const dimKey = (d: Dims) => [d.region, d.productLine, d.source, d.repId, d.team]
 
 /** after − before, per aggregate row and measure; zero deltas dropped; rows in a stable (lock) order. */
 export function diffContributions(before: readonly Contribution[], after: readonly Contribution[]): Contribution[] {
-  const rows = new Map<string, { t: AggregateTable; k: string[]; m: Map<string, Big> }>();
-  const add = (list: readonly Contribution[], sign: 1 | -1) => {
+  // Exact decimals on BigInt: the same sums and text as big.js (Big#toString), without its digit arrays.
+  const rows = new Map<string, { t: AggregateTable; k: string[]; m: Map<string, Decimal> }>();
+  const add = (list: readonly Contribution[], negate: boolean) => {
     for (const c of list) {
       const id = `${c.t}\u0000${c.k.join('\u0000')}`;
       let row = rows.get(id);
       if (!row) rows.set(id, (row = { t: c.t, k: c.k, m: new Map() }));
-      for (const [name, value] of Object.entries(c.m)) {
-        const v = new Big(value).times(sign);
-        row.m.set(name, (row.m.get(name) ?? new Big(0)).plus(v));
+      for (const name in c.m) {
+        const v = parseDecimal(c.m[name]);
+        if (negate) v.digits = -v.digits;
+        const sum = row.m.get(name);
+        row.m.set(name, sum ? addDecimals(sum, v) : v);
       }
     }
   };
-  add(before, -1);
-  add(after, 1);
-  return [...rows.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([, r]) => ({ t: r.t, k: r.k, m: Object.fromEntries([...r.m].filter(([, v]) => !v.eq(0)).map(([n, v]) => [n, v.toString()])) }))
-    .filter((r) => Object.keys(r.m).length > 0);
+  add(before, true);
+  add(after, false);
+  const out: Contribution[] = [];
+  for (const id of [...rows.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const r = rows.get(id)!;
+    const m: Record<string, string> = {};
+    let any = false;
+    for (const [n, v] of r.m) {
+      if (v.digits === 0n) continue;
+      m[n] = decimalString(v);
+      any = true;
+    }
+    if (any) out.push({ t: r.t, k: r.k, m });
+  }
+  return out;
+}
+
+const HALF_UP_DP = 10n ** 20n;
+
+/** a / b rounded half away from zero to 20 decimal places (big.js's default DP and RM), as units of 10^-20. */
+function divide20(a: bigint, b: bigint): bigint {
+  const neg = a < 0n !== b < 0n;
+  const [n, d] = [a < 0n ? -a : a, b < 0n ? -b : b];
+  const q = (n * HALF_UP_DP * 2n + d) / (2n * d);
+  return neg ? -q : q;
 }
 
 /**
  * Splits an amount across weights to the 4th decimal, largest remainder first (ties: first weight), so the
- * parts always add up to the amount exactly. Zero total weight puts everything on the first part.
+ * parts always add up to the amount exactly. Zero total weight puts everything on the first part. Each share
+ * is taken to 20 decimals (half away from zero) before its remainder is compared, as it was with big.js.
  */
 export function allocateProRata(amount: string, weights: readonly string[]): string[] {
   if (!weights.length) throw new RangeError('nothing to allocate to');
-  const unit = new Big(10).pow(AMOUNT_SCALE);
-  const total = parseAmount(amount).times(unit); // integer units
-  const ws = weights.map((w) => parseAmount(w));
-  const wSum = ws.reduce((a, w) => a.plus(w), new Big(0));
-  if (wSum.eq(0)) return weights.map((_, i) => formatAmount(i === 0 ? parseAmount(amount) : new Big(0)));
-  const sign = total.lt(0) ? -1 : 1;
-  const abs = total.abs();
-  const exact = ws.map((w) => abs.times(w).div(wSum));
-  const floors = exact.map((e) => e.round(0, Big.roundDown));
-  let left = abs.minus(floors.reduce((a, f) => a.plus(f), new Big(0))).toNumber();
-  const order = exact.map((e, i) => ({ i, frac: e.minus(floors[i]) })).sort((a, b) => b.frac.cmp(a.frac) || a.i - b.i);
+  const total = amountUnits(amount);
+  const ws = weights.map(amountUnits);
+  const wSum = ws.reduce((a, w) => a + w, 0n);
+  if (wSum === 0n) return weights.map((_, i) => formatUnits(i === 0 ? total : 0n));
+  const negative = total < 0n;
+  const abs = negative ? -total : total;
+  const exact = ws.map((w) => divide20(abs * w, wSum));
+  const floors = exact.map((e) => e / HALF_UP_DP); // BigInt division truncates: big.js's roundDown
+  let left = abs - floors.reduce((a, f) => a + f, 0n);
+  const order = exact.map((e, i) => ({ i, frac: e - floors[i] * HALF_UP_DP })).sort((a, b) => (a.frac > b.frac ? -1 : a.frac < b.frac ? 1 : a.i - b.i));
   for (const { i } of order) {
-    if (left <= 0) break;
-    floors[i] = floors[i].plus(1);
-    left--;
+    if (left <= 0n) break;
+    floors[i] += 1n;
+    left -= 1n;
   }
-  return floors.map((f) => formatAmount(f.times(sign).div(unit)));
+  return floors.map((f) => formatUnits(negative ? -f : f));
 }
 
 // ---------------------------------------------------------------- orders
@@ -91,15 +112,15 @@ export interface OrderFactView {
 
 /** Product-line groups of an order (sorted by name) and the main one: the largest share, ties to the first. */
 export function productLineShares(lines: OrderFactView['lines']): { groups: { productLine: string; weight: string }[]; main: number } {
-  const sums = new Map<string, Big>();
-  for (const l of lines) sums.set(l.productLine, (sums.get(l.productLine) ?? new Big(0)).plus(parseAmount(l.lineTotal)));
-  const groups = [...sums.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([productLine, w]) => ({ productLine, weight: formatAmount(w) }));
-  if (!groups.length) return { groups: [{ productLine: UNKNOWN, weight: '1' }], main: 0 };
+  const sums = new Map<string, bigint>();
+  for (const l of lines) sums.set(l.productLine, (sums.get(l.productLine) ?? 0n) + amountUnits(l.lineTotal));
+  const sorted = [...sums.entries()].sort(([a], [b]) => (a < b ? -1 : 1));
+  if (!sorted.length) return { groups: [{ productLine: UNKNOWN, weight: '1' }], main: 0 };
   let main = 0;
-  groups.forEach((g, i) => {
-    if (parseAmount(g.weight).gt(parseAmount(groups[main].weight))) main = i;
+  sorted.forEach(([, w], i) => {
+    if (w > sorted[main][1]) main = i;
   });
-  return { groups, main };
+  return { groups: sorted.map(([productLine, w]) => ({ productLine, weight: formatUnits(w) })), main };
 }
 
 /**

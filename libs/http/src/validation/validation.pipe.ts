@@ -51,12 +51,25 @@ class EdgeValidationPipe extends ValidationPipe {
 
 /** Paths (`lines[0].sku`) of the strings and keys holding U+0000; bounded in depth like the bodies it reads. */
 export function nulFields(value: unknown, path = '', depth = 0): string[] {
+  // Nearly every value has none: a walk that builds no paths answers that (it runs on every consumed event too).
+  return hasNul(value, depth) ? nulPaths(value, path, depth) : [];
+}
+
+function hasNul(value: unknown, depth: number): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (depth > 32 || value === null || typeof value !== 'object') return false;
+  if (Array.isArray(value)) return value.some((item) => hasNul(item, depth + 1));
+  for (const key of Object.keys(value)) if (key.includes('\u0000') || hasNul((value as Record<string, unknown>)[key], depth + 1)) return true;
+  return false;
+}
+
+function nulPaths(value: unknown, path: string, depth: number): string[] {
   if (typeof value === 'string') return value.includes('\u0000') ? [path] : [];
   if (depth > 32 || value === null || typeof value !== 'object') return [];
-  if (Array.isArray(value)) return value.flatMap((item, i) => nulFields(item, `${path}[${i}]`, depth + 1));
+  if (Array.isArray(value)) return value.flatMap((item, i) => nulPaths(item, `${path}[${i}]`, depth + 1));
   return Object.entries(value).flatMap(([key, item]) => {
     const child = path ? `${path}.${key}` : key;
-    return key.includes('\u0000') ? [child] : nulFields(item, child, depth + 1);
+    return key.includes('\u0000') ? [child] : nulPaths(item, child, depth + 1);
   });
 }
 
