@@ -30,7 +30,8 @@ export class EmailDispatcher implements OnApplicationBootstrap, BeforeApplicatio
   private readonly counters;
   private running = false;
   private loops: Promise<void>[] = [];
-  private readonly timer = new DueTimer(() => this.wake());
+  // A row coming due (or the interval) wakes one worker; one that finds a row wakes the rest (see work()).
+  private readonly timer = new DueTimer(() => this.wake(1));
   private waiters: (() => void)[] = [];
   /** Bumped by every wake-up, so a wake-up during a claim is not lost before the worker waits. */
   private generation = 0;
@@ -129,6 +130,9 @@ export class EmailDispatcher implements OnApplicationBootstrap, BeforeApplicatio
         failed = true;
         this.logger.error(`email dispatch failed: ${(err as Error).message}`);
       }
+      // There may be more: the workers still asleep look too (without a new generation, a worker that has
+      // just found nothing goes back to sleep while this one keeps claiming).
+      if (outcome !== null) this.release(this.waiters.length);
       const idle = outcome === null && seen === this.generation;
       if (!this.running || !(idle || failed)) continue;
       if (failed) this.timer.wakeBy(null, Math.min(RETRY_AFTER_FAILURE_MS, this.settings.dispatchIntervalMs));
@@ -147,10 +151,13 @@ export class EmailDispatcher implements OnApplicationBootstrap, BeforeApplicatio
     }
   }
 
-  private wake(): void {
+  /** A NOTIFY, a reconnect or shutdown wakes every worker; the due timer `workers` = 1 (an idle ledger: one claim, not one per worker). */
+  private wake(workers = Infinity): void {
     this.generation++;
-    const waiters = this.waiters;
-    this.waiters = [];
-    for (const resolve of waiters) resolve();
+    this.release(workers);
+  }
+
+  private release(workers: number): void {
+    for (const resolve of this.waiters.splice(0, workers)) resolve();
   }
 }

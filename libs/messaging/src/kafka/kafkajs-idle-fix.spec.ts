@@ -33,3 +33,43 @@ describe('kafkajs request queue at idle', () => {
     throttled.destroy();
   });
 });
+
+const BrokerPool = require('kafkajs/src/cluster/brokerPool');
+
+const brokerPool = (metadataMaxAge?: number) => {
+  const logger = { namespace: () => logger, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+  const pool = new BrokerPool({ connectionPoolBuilder: { build: () => ({}) }, logger, metadataMaxAge });
+  // As kafkajs' own: the metadata of the topics asked for, fresh for metadataMaxAge.
+  pool.refreshMetadata = jest.fn(async function (this: typeof pool, topics: string[]) {
+    this.metadata = { topicMetadata: topics.map((topic) => ({ topic })) };
+    this.metadataExpireAt = Date.now() + this.metadataMaxAge;
+  });
+  return pool;
+};
+
+describe('kafkajs admin metadata', () => {
+  it('an admin (no metadataMaxAge) keeps metadata instead of asking the broker on every call', async () => {
+    const pool = brokerPool(undefined);
+    await pool.refreshMetadataIfNecessary(['a']);
+    await pool.refreshMetadataIfNecessary(['a']);
+    await pool.refreshMetadataIfNecessary(['a']);
+    expect(pool.refreshMetadata).toHaveBeenCalledTimes(1);
+    expect(pool.metadataMaxAge).toBe(300_000);
+  });
+
+  it('still refreshes for a topic it has not seen, and once the metadata is older than its age', async () => {
+    const pool = brokerPool(undefined);
+    await pool.refreshMetadataIfNecessary(['a']);
+    await pool.refreshMetadataIfNecessary(['a', 'b']);
+    expect(pool.refreshMetadata).toHaveBeenCalledTimes(2);
+    pool.metadataExpireAt = Date.now() - 1;
+    await pool.refreshMetadataIfNecessary(['a', 'b']);
+    expect(pool.refreshMetadata).toHaveBeenCalledTimes(3);
+  });
+
+  it("leaves a producer's or consumer's own age alone", async () => {
+    const pool = brokerPool(1_000);
+    await pool.refreshMetadataIfNecessary(['a']);
+    expect(pool.metadataMaxAge).toBe(1_000);
+  });
+});

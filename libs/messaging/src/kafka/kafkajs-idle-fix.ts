@@ -56,3 +56,25 @@ RequestQueueClass.prototype.scheduleRequestTimeoutCheck = function (this: Reques
     Math.min(this.requestTimeout, REQUEST_TIMEOUT_CHECK_MS),
   );
 };
+
+/**
+ * kafkajs' `admin()` does not pass `metadataMaxAge` to its cluster (producers and consumers get 5 min), so an
+ * admin's broker pool keeps metadata for 0 ms: every `fetchOffsets` / `fetchTopicOffsets` asks the broker for
+ * the metadata of all the topics it has seen first. The consumer-lag monitor's long-lived admin did so once a
+ * topic each pass, 12 to 34 metadata requests a minute per idle service. An admin now keeps it for kafkajs'
+ * own default; a topic it has not seen, or an unknown-partition error, still refreshes it at once.
+ */
+interface BrokerPool {
+  metadataMaxAge: number;
+  refreshMetadataIfNecessary(topics: string[]): Promise<void>;
+}
+
+export const ADMIN_METADATA_MAX_AGE_MS = 300_000; // kafkajs' DEFAULT_METADATA_MAX_AGE for producers and consumers
+
+const BrokerPoolClass = require('kafkajs/src/cluster/brokerPool') as { prototype: BrokerPool };
+const refreshMetadataIfNecessary = BrokerPoolClass.prototype.refreshMetadataIfNecessary;
+
+BrokerPoolClass.prototype.refreshMetadataIfNecessary = function (this: BrokerPool, topics: string[]) {
+  if (!this.metadataMaxAge) this.metadataMaxAge = ADMIN_METADATA_MAX_AGE_MS;
+  return refreshMetadataIfNecessary.call(this, topics);
+};
