@@ -1,7 +1,8 @@
 import Big from 'big.js';
 import { AMOUNT_SCALE, formatAmount, parseAmount } from '@crm/money';
 import type { AggregateTable, Contribution } from './aggregates';
-import { allocateProRata, diffContributions, productLineShares } from './projection.domain';
+import { diffContributions, productLineShares } from './projection.domain';
+import { allocateProRata } from './pro-rata';
 
 /*
  * The projector's money arithmetic runs on scaled BigInt; these are the big.js versions it replaced, kept as the

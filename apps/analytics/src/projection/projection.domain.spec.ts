@@ -1,5 +1,5 @@
+import { allocateProRata } from './pro-rata';
 import {
-  allocateProRata,
   diffContributions,
   funnelMilestones,
   leadContributions,
