@@ -22,8 +22,11 @@ describe('loadServiceConfig', () => {
       DATABASE_URL: 'postgres://app:secret@db.internal:6432/postgres?sslmode=require',
       KAFKA_BROKERS: 'k1:9092, k2:9092',
       KAFKA_TOPIC_PREFIX: 'staging.',
+      KAFKA_REPLICATION_FACTOR: '3',
       JWT_SECRET: 'x'.repeat(40),
     });
+    expect(config.replicationFactor).toBe(3);
+    expect(loadServiceConfig('orders', {}).replicationFactor).toBeUndefined();
     expect(config.port).toBe(4003);
     expect(config.databaseUrl).toBe('postgres://app:secret@db.internal:6432/crm_orders?sslmode=require');
     expect(config.kafkaBrokers).toEqual(['k1:9092', 'k2:9092']);
@@ -36,8 +39,8 @@ describe('loadServiceConfig', () => {
   });
 
   it('fails at boot listing every bad setting', () => {
-    expect(() => loadServiceConfig('leads', { LEADS_PORT: 'eighty', KAFKA_BROKERS: 'no-port', JWT_SECRET: 'short' })).toThrow(
-      /invalid leads configuration: .*port.*kafkaBrokers.*jwtSecret/,
+    expect(() => loadServiceConfig('leads', { LEADS_PORT: 'eighty', KAFKA_BROKERS: 'no-port', KAFKA_REPLICATION_FACTOR: '0', JWT_SECRET: 'short' })).toThrow(
+      /invalid leads configuration: .*port.*kafkaBrokers.*replicationFactor.*jwtSecret/,
     );
   });
 

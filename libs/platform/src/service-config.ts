@@ -39,6 +39,8 @@ export interface ServiceConfig<Settings = unknown> {
   databaseUrl: string;
   kafkaBrokers: string[];
   topicPrefix: string;
+  /** KAFKA_REPLICATION_FACTOR: copies of each topic the services create; unset = 3, or the cluster's size if smaller. */
+  replicationFactor?: number;
   /** JWT_SECRET: the HS256 key of local tokens. Unset only in production with an identity provider: then none is accepted. */
   jwtSecret?: string;
   /** OIDC_*: the identity provider whose tokens are accepted (ADR 0021); unset = local tokens only. */
@@ -63,6 +65,7 @@ const schema = z.object({
   databaseUrl: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'),
   kafkaBrokers: z.array(z.string().regex(/^[^\s:]+:\d+$/, 'must be host:port')).min(1),
   topicPrefix: z.string().regex(/^[a-z0-9._-]*$/i),
+  replicationFactor: z.coerce.number().int().min(1).max(7).optional(),
   jwtSecret: z.string().min(32, 'must be at least 32 characters').optional(),
   csvExportMaxRows: z.coerce.number().int().min(1).max(10_000_000),
 });
@@ -90,6 +93,7 @@ export function loadServiceConfig<S extends SettingsSpec = Record<never, Setting
       .map((b) => b.trim())
       .filter(Boolean),
     topicPrefix: env.KAFKA_TOPIC_PREFIX ?? '',
+    replicationFactor: env.KAFKA_REPLICATION_FACTOR || undefined,
     // In production a provider may be the only source of tokens; without one, the secret is required.
     jwtSecret: env.JWT_SECRET ?? (!production ? LOCAL_JWT_SECRET : oidc ? undefined : ''),
     csvExportMaxRows: env.CSV_EXPORT_MAX_ROWS || DEFAULT_CSV_EXPORT_MAX_ROWS,

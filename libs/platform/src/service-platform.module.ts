@@ -45,7 +45,14 @@ export class ServicePlatformModule {
           isUnavailable: isTransientInfrastructureError,
           csvExport: { maxRows: config.csvExportMaxRows },
         }),
-        MessagingModule.forRoot({ serviceName: config.service, brokers: config.kafkaBrokers, topicPrefix: config.topicPrefix, inbox, personalData }),
+        MessagingModule.forRoot({
+          serviceName: config.service,
+          brokers: config.kafkaBrokers,
+          topicPrefix: config.topicPrefix,
+          replicationFactor: config.replicationFactor,
+          inbox,
+          personalData,
+        }),
         ScheduleModule.forRoot(),
       ],
       // A request never hangs on a stalled database: 503 within 2 s (see DatabaseDeadline).

@@ -7,7 +7,7 @@ describe('ensureTopics (real Kafka)', () => {
   const prefix = uniqueTopicPrefix();
   afterAll(async () => deleteTopicsWithPrefix(await testKafka(), prefix));
 
-  it('creates each topic and its DLQ with unlimited retention, so history can be replayed and dead letters wait', async () => {
+  it('creates each topic and its DLQ with unlimited retention and as many copies as the cluster allows (one here)', async () => {
     const kafka = await testKafka();
     const topic = `${prefix}crm.orders.v1`;
     await ensureTopics(kafka, [{ topic }]);
@@ -19,9 +19,12 @@ describe('ensureTopics (real Kafka)', () => {
       expect(meta.partitions).toHaveLength(3);
       const { resources } = await admin.describeConfigs({
         includeSynonyms: false,
-        resources: [topic, dlqTopic(topic)].map((name) => ({ type: ConfigResourceTypes.TOPIC, name, configNames: ['retention.ms'] })),
+        resources: [topic, dlqTopic(topic)].map((name) => ({ type: ConfigResourceTypes.TOPIC, name, configNames: ['retention.ms', 'min.insync.replicas'] })),
       });
-      expect(resources.map((r) => r.configEntries.find((c) => c.configName === 'retention.ms')?.configValue)).toEqual(['-1', '-1']);
+      const value = (name: string) => resources.map((r) => r.configEntries.find((c) => c.configName === name)?.configValue);
+      expect(value('retention.ms')).toEqual(['-1', '-1']);
+      expect(value('min.insync.replicas')).toEqual(['1', '1']);
+      expect(meta.partitions.map((p) => p.replicas.length)).toEqual([1, 1, 1]);
     } finally {
       await admin.disconnect();
     }

@@ -28,6 +28,8 @@ export interface MessagingOptions {
   serviceName: string;
   brokers: string[];
   topicPrefix?: string;
+  /** Copies of each topic created at start-up (default: 3, or the cluster's size if smaller). */
+  replicationFactor?: number;
   relay?: Omit<OutboxRelayOptions, 'topicPrefix' | 'metrics' | 'logger'>;
   /** Defaults for this service's inbox consumers (a read model may take bigger batches than a saga step). */
   inbox?: InboxTuning;
@@ -76,6 +78,7 @@ export class MessagingRuntime implements OnModuleInit, OnApplicationBootstrap, B
     await ensureTopics(
       this.kafka,
       ALL_TOPICS.map((t) => ({ topic: `${this.options.topicPrefix ?? ''}${t}` })),
+      { replicationFactor: this.options.replicationFactor },
     );
     // Not a readiness check: a Kafka outage must not take every pod out of service while writes can go on
     // into the outbox. Its health is crm_kafka_up (and the CrmKafkaUnreachable alert) instead.
