@@ -79,6 +79,7 @@ function main(): void {
     objects += parseAllDocuments(text).filter((d) => d.contents !== null).length;
     problems.push(...validateManifests(text, file));
   }
+  if (objects === 0) problems.push(`no objects in ${files.join(', ')} (did the render fail?)`);
   if (problems.length) {
     for (const p of problems) console.error(`k8s-validate: ${p}`);
     process.exit(1);
