@@ -84,7 +84,7 @@ function main(): void {
     for (const p of problems) console.error(`k8s-validate: ${p}`);
     process.exit(1);
   }
-  console.log(`k8s-validate: ${objects} objects valid (${files.join(', ')})`);
+  console.log(`k8s-validate: ${objects} objects valid (${files.length > 2 ? `${files.length} files` : files.join(', ')})`);
 }
 
 if (require.main === module) main();
