@@ -8,7 +8,7 @@ import { Latencies, median, round } from '../lib/stats';
  * line), and sales_daily built from them as the projector's contributions add up (confirmed on the day of
  * confirmation, cancelled on the day of cancellation, shipped on the day of shipping; source unknown).
  */
-const seed = (orders: number) => `
+export const seed = (orders: number): string => `
 INSERT INTO reps (rep_id, name, team, active, updated_at)
   SELECT ('00000000-0000-4000-8000-' || lpad(to_hex(g), 12, '0'))::uuid, 'Rep ' || g, (ARRAY['alpha','bravo','charlie'])[1 + g % 3], true, now()
   FROM generate_series(1, 60) g;
@@ -43,7 +43,7 @@ ANALYZE;`;
  * cheapest plain query we found. Admin scope, USD; line totals add up to the order total, so order_facts alone
  * answers every one.
  */
-const RAW: Record<string, string> = {
+export const RAW: Record<string, string> = {
   // Revenue (confirmed − cancelled, each by its own date) per rep for 2025 and for 2024 (growth).
   kpis: `SELECT o.rep_id,
            coalesce(sum(o.total) FILTER (WHERE o.confirmed_at >= '2025-01-01' AND o.confirmed_at < '2026-01-01'), 0)
