@@ -31,9 +31,13 @@ export LEADS_WEBFORM_SECRET=${LEADS_WEBFORM_SECRET:-local-webform-secret-change-
 export DEV_SIGN_IN=${DEV_SIGN_IN:-true}
 declare -A DEFAULT_PORT=([leads]=3001 [opportunities]=3002 [orders]=3003 [inventory]=3004 [finance]=3005 [analytics]=3006 [customers]=3007 [notifications]=3008)
 
+port_var() { # LEADS_PORT for leads
+  echo "$(tr '[:lower:]-' '[:upper:]_' <<<"$1")_PORT"
+}
+
 port_of() { # LEADS_PORT for leads, else its default (as DEFAULT_PORTS in libs/platform), else 3000 for an app not listed yet
   local var
-  var="$(tr '[:lower:]-' '[:upper:]_' <<<"$1")_PORT"
+  var=$(port_var "$1")
   echo "${!var:-${DEFAULT_PORT[$1]:-3000}}"
 }
 
@@ -108,7 +112,8 @@ start_app() { # start_app <app> <k>: own log file, own PORT so a global PORT can
   local app=$1 k=$2 name port
   name=$(replica_name "$app" "$k")
   port=$(replica_port "$app" "$k")
-  PORT=$port nohup node "dist/apps/$app/src/main.js" >"$RUN/$name.log" 2>&1 </dev/null &
+  # <APP>_PORT wins over PORT in the service (libs/platform): each replica gets its own of both.
+  env "$(port_var "$app")=$port" PORT="$port" nohup node "dist/apps/$app/src/main.js" >"$RUN/$name.log" 2>&1 </dev/null &
   echo $! >"$RUN/$name.pid"
 }
 
@@ -169,11 +174,11 @@ print_summary() {
   echo "  gateway: $gateway  (every /api/v1 route; docs $gateway/docs, document $gateway/api/openapi.json)"
   echo "  CORS for: ${CORS_ORIGINS:-the local console origins (set CORS_ORIGINS)}; access log $RUN/gateway/access.log"
   echo
-  printf '  %-14s %-24s %-32s %s\n' service API docs metrics
+  printf '  %-16s %-24s %-32s %s\n' service API docs metrics
   for app in "$@"; do
     for ((k = 0; k < replicas; k++)); do
       port=$(replica_port "$app" "$k")
-      printf '  %-14s %-24s %-32s %s\n' "$(replica_name "$app" "$k")" "http://127.0.0.1:$port" "http://127.0.0.1:$port/docs" "http://127.0.0.1:$port/metrics"
+      printf '  %-16s %-24s %-32s %s\n' "$(replica_name "$app" "$k")" "http://127.0.0.1:$port" "http://127.0.0.1:$port/docs" "http://127.0.0.1:$port/metrics"
     done
   done
   echo
