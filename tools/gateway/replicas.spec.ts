@@ -1,5 +1,6 @@
 import { localConfig, upstreamOf } from './local';
-import { MAX_FAILS, renderNginxConf, type GatewayConfig } from './nginx-conf';
+import { renderNginxConf, type GatewayConfig } from './nginx-conf';
+import { MAX_FAILS } from './upstreams';
 
 // `npm start -- --replicas 2`: every service's upstream lists each replica, with passive failover between them.
 const table = { routes: [{ prefix: '/api/v1/leads', service: 'leads' as const }], streams: [], uploads: [] };
