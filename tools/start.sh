@@ -5,8 +5,8 @@
 #                                      every /health/ready is green, print the gateway's URL, each service's URLs and
 #                                      an admin token; Ctrl-C stops everything it started
 #   tools/start.sh --detach [--demo]   the same, but leave the services running in the background
-#   tools/start.sh --replicas N        run N processes of every service (default 1), balanced by the gateway: replica 1
-#                                      on the service's port, replica k on <port> + 100·(k−1) (leads: 3001, 3101, …);
+#   tools/start.sh --replicas N        run N processes of every service (default 1), balanced by the gateway: replica k
+#                                      (from 0) on the service's port + 100·k (leads: 3001, 3101, …);
 #                                      same database and Kafka consumer group; logs <app>.log, <app>-2.log, … in one console
 #   tools/start.sh stop                stop what a --detach run left running (every replica)
 # --demo loads a demo data set through the gateway (tools/demo/load-demo.ts).
