@@ -31,8 +31,8 @@ function format(prefix, line) {
 }
 
 function follower(file) {
-  const service = basename(file, '.log');
-  const prefix = paint(COLORS[service], service.padEnd(13));
+  const service = basename(file, '.log'); // leads, or leads-2 for a second replica (npm start -- --replicas 2)
+  const prefix = paint(COLORS[service.replace(/-\d+$/, '')], service.padEnd(15));
   let offset = 0;
   let partial = '';
   return function poll() {

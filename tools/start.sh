@@ -5,7 +5,10 @@
 #                                      every /health/ready is green, print the gateway's URL, each service's URLs and
 #                                      an admin token; Ctrl-C stops everything it started
 #   tools/start.sh --detach [--demo]   the same, but leave the services running in the background
-#   tools/start.sh stop                stop what a --detach run left running
+#   tools/start.sh --replicas N        run N processes of every service (default 1), balanced by the gateway: replica k
+#                                      (from 0) on the service's port + 100·k (leads: 3001, 3101, …);
+#                                      same database and Kafka consumer group; logs <app>.log, <app>-2.log, … in one console
+#   tools/start.sh stop                stop what a --detach run left running (every replica)
 # --demo loads a demo data set through the gateway (tools/demo/load-demo.ts).
 # Email: without SMTP_URL, the project's own mailbox (tools/mailbox) takes every email the services send, on
 # 127.0.0.1:2525 (MAILBOX_SMTP_PORT), and shows it on http://127.0.0.1:8025 (MAILBOX_HTTP_PORT); its messages are
@@ -28,9 +31,13 @@ export LEADS_WEBFORM_SECRET=${LEADS_WEBFORM_SECRET:-local-webform-secret-change-
 export DEV_SIGN_IN=${DEV_SIGN_IN:-true}
 declare -A DEFAULT_PORT=([leads]=3001 [opportunities]=3002 [orders]=3003 [inventory]=3004 [finance]=3005 [analytics]=3006 [customers]=3007 [notifications]=3008)
 
+port_var() { # LEADS_PORT for leads
+  echo "$(tr '[:lower:]-' '[:upper:]_' <<<"$1")_PORT"
+}
+
 port_of() { # LEADS_PORT for leads, else its default (as DEFAULT_PORTS in libs/platform), else 3000 for an app not listed yet
   local var
-  var="$(tr '[:lower:]-' '[:upper:]_' <<<"$1")_PORT"
+  var=$(port_var "$1")
   echo "${!var:-${DEFAULT_PORT[$1]:-3000}}"
 }
 
@@ -91,11 +98,23 @@ start_infra() {
   bash tools/infra.sh up
 }
 
-start_app() { # start_app <app>: own log file, own PORT so a global PORT cannot make them collide
-  local app=$1 port
-  port=$(port_of "$app")
-  PORT=$port nohup node "dist/apps/$app/src/main.js" >"$RUN/$app.log" 2>&1 </dev/null &
-  echo $! >"$RUN/$app.pid"
+REPLICA_PORT_STEP=100 # as tools/gateway/local.ts
+
+replica_name() { # replica_name <app> <k>: leads for the first replica (k = 0), leads-2 for the second, …
+  if (($2 == 0)); then echo "$1"; else echo "$1-$(($2 + 1))"; fi
+}
+
+replica_port() { # replica_port <app> <k>
+  echo $(($(port_of "$1") + REPLICA_PORT_STEP * $2))
+}
+
+start_app() { # start_app <app> <k>: own log file, own PORT so a global PORT cannot make them collide
+  local app=$1 k=$2 name port
+  name=$(replica_name "$app" "$k")
+  port=$(replica_port "$app" "$k")
+  # <APP>_PORT wins over PORT in the service (libs/platform): each replica gets its own of both.
+  env "$(port_var "$app")=$port" PORT="$port" nohup node "dist/apps/$app/src/main.js" >"$RUN/$name.log" 2>&1 </dev/null &
+  echo $! >"$RUN/$name.pid"
 }
 
 start_mailbox() { # the local SMTP server, unless SMTP_URL names one; stopped with the services (its pid file)
@@ -109,7 +128,7 @@ start_mailbox() { # the local SMTP server, unless SMTP_URL names one; stopped wi
 
 start_gateway() { # nginx with the configuration tools/gateway writes from the API document; its own pid file
   local conf dir nginx=nginx
-  conf=$(CRM_RUN_DIR=$RUN GATEWAY_PORT=$GATEWAY_PORT node -r ./tools/register.js tools/gateway/main.ts) || return 1
+  conf=$(CRM_RUN_DIR=$RUN GATEWAY_PORT=$GATEWAY_PORT CRM_REPLICAS=$replicas node -r ./tools/register.js tools/gateway/main.ts) || return 1
   dir=$(dirname "$conf")
   command -v nginx >/dev/null || nginx=/usr/sbin/nginx # Debian's, not on a normal user's PATH
   # In the foreground of its own process (daemon off), so the pid is the master's and SIGTERM stops it.
@@ -139,25 +158,28 @@ wait_mailbox() { # until the mailbox's view answers, or its process died (a port
   wait_for "the mailbox" "$MAILBOX_URL/messages" "$RUN/mailbox.pid" "$RUN/mailbox.log" "to start (set SMTP_URL to use another server)"
 }
 
-wait_ready() { # wait_ready <app>: until /health/ready is green, the process dies, or the timeout passes
-  local app=$1 port
-  port=$(port_of "$app")
-  wait_for "$app" "http://127.0.0.1:$port/health/ready" "$RUN/$app.pid" "$RUN/$app.log" "to become ready on port $port"
+wait_ready() { # wait_ready <app> <k>: until /health/ready is green, the process dies, or the timeout passes
+  local name port
+  name=$(replica_name "$1" "$2")
+  port=$(replica_port "$1" "$2")
+  wait_for "$name" "http://127.0.0.1:$port/health/ready" "$RUN/$name.pid" "$RUN/$name.log" "to become ready on port $port"
 }
 
 print_summary() {
-  local app port
+  local app port k
   echo
-  echo "start: all services are ready"
+  echo "start: all services are ready$( ((replicas > 1)) && echo " ($replicas replicas each, balanced by the gateway)")"
   local gateway=http://127.0.0.1:$GATEWAY_PORT
   echo "  console: $gateway/  (the sales console; sign in as a rep or a manager$( ((demo)) && echo ' of the demo data'))"
   echo "  gateway: $gateway  (every /api/v1 route; docs $gateway/docs, document $gateway/api/openapi.json)"
   echo "  CORS for: ${CORS_ORIGINS:-the local console origins (set CORS_ORIGINS)}; access log $RUN/gateway/access.log"
   echo
-  printf '  %-14s %-24s %-32s %s\n' service API docs metrics
+  printf '  %-16s %-24s %-32s %s\n' service API docs metrics
   for app in "$@"; do
-    port=$(port_of "$app")
-    printf '  %-14s %-24s %-32s %s\n' "$app" "http://127.0.0.1:$port" "http://127.0.0.1:$port/docs" "http://127.0.0.1:$port/metrics"
+    for ((k = 0; k < replicas; k++)); do
+      port=$(replica_port "$app" "$k")
+      printf '  %-16s %-24s %-32s %s\n' "$(replica_name "$app" "$k")" "http://127.0.0.1:$port" "http://127.0.0.1:$port/docs" "http://127.0.0.1:$port/metrics"
+    done
   done
   echo
   echo "  admin token (12 h, local secret; other roles: npm run token -- --role sales_rep --sub <rep id>):"
@@ -173,15 +195,22 @@ print_summary() {
 }
 
 main() {
-  local arg
-  detach=0 demo=0
-  for arg in "$@"; do
-    case $arg in
+  local usage="usage: tools/start.sh [--detach] [--demo] [--replicas N] | stop"
+  detach=0 demo=0 replicas=1
+  while (($# > 0)); do
+    case $1 in
       --detach) detach=1 ;;
       --demo) demo=1 ;;
-      *) echo "usage: tools/start.sh [--detach] [--demo] | stop" >&2 && exit 2 ;;
+      --replicas)
+        (($# > 1)) || { echo "$usage" >&2 && exit 2; }
+        replicas=$2 && shift
+        ;;
+      --replicas=*) replicas=${1#--replicas=} ;;
+      *) echo "$usage" >&2 && exit 2 ;;
     esac
+    shift
   done
+  [[ $replicas =~ ^[1-9]$ ]] || { echo "start: --replicas takes a number from 1 to 9" >&2 && exit 2; }
   mkdir -p "$RUN"
   stop_all # services from an earlier --detach would hold the ports
   trap on_signal INT TERM
@@ -196,18 +225,25 @@ main() {
     [[ -f $app ]] && apps+=("$(basename "$(dirname "$(dirname "$app")")")")
   done
   ((${#apps[@]} > 0)) || { echo "start: no services built (no dist/apps/*/src/main.js)" >&2; exit 1; }
-  for app in "${apps[@]}"; do start_app "$app"; done
+  local k
+  for app in "${apps[@]}"; do
+    for ((k = 0; k < replicas; k++)); do start_app "$app" "$k"; done
+  done
   start_gateway || { stop_all; exit 1; }
   if ((detach == 0)); then
     local logs=()
-    for app in "${apps[@]}"; do logs+=("$RUN/$app.log"); done
+    for app in "${apps[@]}"; do
+      for ((k = 0; k < replicas; k++)); do logs+=("$RUN/$(replica_name "$app" "$k").log"); done
+    done
     [[ -z ${MAILBOX_URL:-} ]] || logs+=("$RUN/mailbox.log")
     node tools/pretty-logs.js "${logs[@]}" &
     echo $! >"$RUN/logs.follower"
   fi
   wait_mailbox || failed=1
   wait_gateway || failed=1
-  for app in "${apps[@]}"; do wait_ready "$app" || failed=1; done
+  for app in "${apps[@]}"; do
+    for ((k = 0; k < replicas; k++)); do wait_ready "$app" "$k" || failed=1; done
+  done
   if ((failed)); then
     stop_all
     exit 1

@@ -5,7 +5,7 @@ import { renderNginxConf, type GatewayConfig } from './nginx-conf';
 // answered as problems, and the development sign-in routed only when asked for.
 const base: GatewayConfig = {
   listen: '8080',
-  upstreams: { leads: '127.0.0.1:3001' } as GatewayConfig['upstreams'],
+  upstreams: { leads: ['127.0.0.1:3001'] } as GatewayConfig['upstreams'],
   corsOrigins: [],
   pidFile: '/tmp/p',
   tempDir: '/tmp/t',

@@ -25,16 +25,33 @@ export function corsOriginsOf(env: Env): string[] | undefined {
     .filter(Boolean);
 }
 
-/** `<SVC>_URL` (http://host:port), else 127.0.0.1 and `<SVC>_PORT`, else the default port (as tools/start.sh). */
-export function upstreamOf(service: ServiceName, env: Env): string {
+/** Ports between one replica of a service and the next (tools/start.sh --replicas). */
+export const REPLICA_PORT_STEP = 100;
+
+/** CRM_REPLICAS: how many processes tools/start.sh runs of each service (1 unless set). */
+export function replicasOf(env: Env): number {
+  const n = Number(env.CRM_REPLICAS ?? 1);
+  if (!Number.isInteger(n) || n < 1 || n > 9) throw new Error(`CRM_REPLICAS must be a whole number from 1 to 9, got "${env.CRM_REPLICAS}"`);
+  return n;
+}
+
+/**
+ * A service's replicas: `<SVC>_URL` (http://host:port, or several, comma separated), else on 127.0.0.1 the
+ * port `<SVC>_PORT` (or the default) and, for CRM_REPLICAS = N, the N − 1 ports after it REPLICA_PORT_STEP apart
+ * (as tools/start.sh: replica k on <port> + 100·k).
+ */
+export function upstreamOf(service: ServiceName, env: Env): string[] {
   const upper = service.toUpperCase();
-  const url = env[`${upper}_URL`];
-  if (url) {
-    const parsed = new URL(url);
-    if (parsed.protocol !== 'http:') throw new Error(`${upper}_URL: the gateway reaches services over http://, got ${url}`);
-    return `${parsed.hostname}:${parsed.port || 80}`;
+  const urls = env[`${upper}_URL`];
+  if (urls) {
+    return urls.split(',').map((url) => {
+      const parsed = new URL(url.trim());
+      if (parsed.protocol !== 'http:') throw new Error(`${upper}_URL: the gateway reaches services over http://, got ${url}`);
+      return `${parsed.hostname}:${parsed.port || 80}`;
+    });
   }
-  return `127.0.0.1:${env[`${upper}_PORT`] ?? DEFAULT_PORTS[service]}`;
+  const port = Number(env[`${upper}_PORT`] ?? DEFAULT_PORTS[service]);
+  return Array.from({ length: replicasOf(env) }, (_, k) => `127.0.0.1:${port + REPLICA_PORT_STEP * k}`);
 }
 
 export function localConfig(env: Env, runDir: string): GatewayConfig {
@@ -43,7 +60,7 @@ export function localConfig(env: Env, runDir: string): GatewayConfig {
   const services = Object.keys(DEFAULT_PORTS) as ServiceName[];
   return {
     listen: env.GATEWAY_HOST ? `${env.GATEWAY_HOST}:${port}` : String(port),
-    upstreams: Object.fromEntries(services.map((s) => [s, upstreamOf(s, env)])) as Record<ServiceName, string>,
+    upstreams: Object.fromEntries(services.map((s) => [s, upstreamOf(s, env)])) as Record<ServiceName, string[]>,
     corsOrigins: corsOriginsOf(env) ?? defaultCorsOrigins(port),
     pidFile: join(runDir, 'nginx.pid'),
     tempDir: join(runDir, 'temp'),

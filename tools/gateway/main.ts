@@ -4,7 +4,8 @@
 //   tools/gateway/main.ts --deploy         deploy/gateway/nginx.conf (docker compose) and deploy/k8s/gateway/ingress.yaml
 //   tools/gateway/main.ts --deploy --check fails if those are not what the document gives
 // Routes come from docs/api/openapi.json (each operation's x-service); settings from the environment:
-// GATEWAY_PORT (8080), GATEWAY_HOST, CORS_ORIGINS, <SVC>_URL or <SVC>_PORT, HTTP_JSON_BODY_LIMIT, GATEWAY_WORKERS.
+// GATEWAY_PORT (8080), GATEWAY_HOST, CORS_ORIGINS, <SVC>_URL (one or several, comma separated) or <SVC>_PORT with
+// CRM_REPLICAS (tools/start.sh --replicas: replica k on <port> + 100·k), HTTP_JSON_BODY_LIMIT, GATEWAY_WORKERS.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { deployFiles } from './deploy';
