@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { EventEnvelope } from '@crm/contracts';
 import { appendToOutbox } from '../outbox/outbox';
+import { withTraceContext } from '../tracing/messaging-spans';
 
 // What a handler is given: the inbox transaction, its per-transaction batches, and the claim that makes it once-only.
 
@@ -70,5 +71,6 @@ export function outboxOf(ctx: Pick<InboxContext, 'manager' | 'batch'>): EmitEven
     (): EventEnvelope[] => [],
     (events) => appendToOutbox(ctx.manager, events),
   );
-  return (events) => void pending.push(...events);
+  // Stamped now, inside the handler's span: the append itself runs after the chunk's last handler.
+  return (events) => void pending.push(...withTraceContext(events));
 }
