@@ -13,7 +13,7 @@ import {
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
-import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { BasicTracerProvider, BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 
 /** The W3C trace context as it travels: in an HTTP header, a Kafka header or an event envelope. */
@@ -38,13 +38,14 @@ export function tracingEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
 /**
  * Starts the SDK when an OTLP endpoint is set, and does nothing (no SDK, no exporter) otherwise. The exporter,
  * the batch processor (OTEL_BSP_*) and the sampler (OTEL_TRACES_SAMPLER/_ARG, parent-based by default) read
- * their standard variables themselves; OTEL_SERVICE_NAME defaults to the service's name.
+ * their standard variables themselves; OTEL_SERVICE_NAME defaults to the service's name. `processor` replaces the
+ * OTLP export (tests keep spans in memory).
  */
-export function startTracing(serviceName: string, env: NodeJS.ProcessEnv = process.env): boolean {
+export function startTracing(serviceName: string, env: NodeJS.ProcessEnv = process.env, processor?: SpanProcessor): boolean {
   if (tracer || !tracingEnabled(env)) return Boolean(tracer);
   provider = new BasicTracerProvider({
     resource: defaultResource().merge(resourceFromAttributes({ [ATTR_SERVICE_NAME]: env.OTEL_SERVICE_NAME?.trim() || serviceName })),
-    spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter())],
+    spanProcessors: [processor ?? new BatchSpanProcessor(new OTLPTraceExporter())],
   });
   tracer = provider.getTracer('crm');
   return true;
