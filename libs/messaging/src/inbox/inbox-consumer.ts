@@ -6,7 +6,7 @@ import { backoffDelay, sleep, type BackoffOptions } from '../backoff';
 import { sendToDeadLetterTopic, type DeadLetterReason } from '../dead-letter/dead-letter';
 import type { EventPublisher } from '../kafka/event-publisher';
 import type { MessagingMetrics } from '../messaging-metrics';
-import { consumerSpan, endWithError } from '../tracing/messaging-spans';
+import { consumerSpan, endWithError, handleInSpan } from '../tracing/messaging-spans';
 import { TransactionBatches, claimInboxEvent, type EventHandler, type InboxContext } from './inbox-context';
 import { isTransientInfrastructureError, refusedForGood } from './transient-error';
 
@@ -280,12 +280,7 @@ export class InboxConsumer {
           if (!unclaimed.delete(event.id)) continue;
           const ctx = { manager, topic, partition, offset: message.offset, attempt: 1, batch: batches.get };
           failed = message.offset;
-          const span = consumerSpan(topic, partition, message, event, this.options.groupId);
-          await runWithCorrelation(event.correlationid, () => handler(event, ctx), event.id, span).catch((err: unknown) => {
-            endWithError(span, err);
-            throw err;
-          });
-          span?.end();
+          await handleInSpan(consumerSpan(topic, partition, message, event, this.options.groupId), event, () => handler(event, ctx));
           done.add(event);
         }
         // A failing flush is no one message's fault: the whole chunk is then applied one by one.

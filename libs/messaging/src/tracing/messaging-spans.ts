@@ -1,7 +1,7 @@
 import { SpanKind, SpanStatusCode, ROOT_CONTEXT, type Span } from '@opentelemetry/api';
 import type { IHeaders, KafkaMessage } from 'kafkajs';
 import type { EventEnvelope } from '@crm/contracts';
-import { activeTracer, currentSpan, parentContext, startSpan, traceCarrierOf, type TraceCarrier } from '@crm/observability';
+import { activeTracer, currentSpan, parentContext, runWithCorrelation, startSpan, traceCarrierOf, type TraceCarrier } from '@crm/observability';
 import type { EventPublisher, OutgoingMessage } from '../kafka/event-publisher';
 import type { OutboxRow } from '../outbox/relay-sql';
 
@@ -99,4 +99,16 @@ export function endWithError(span: Span | undefined, err: unknown): void {
   span.setAttribute('error.type', type);
   span.setStatus({ code: SpanStatusCode.ERROR, message: type });
   span.end();
+}
+
+/** Runs a handler in its event's correlation context and consumer span (if any), and ends the span as it ends. */
+export async function handleInSpan<T>(span: Span | undefined, event: EventEnvelope, handle: () => Promise<T>): Promise<T> {
+  try {
+    const result = await runWithCorrelation(event.correlationid, handle, event.id, span);
+    span?.end();
+    return result;
+  } catch (err) {
+    endWithError(span, err);
+    throw err;
+  }
 }
