@@ -1,7 +1,17 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { createEvent } from '@crm/contracts';
-import { eventually, SPAN_KIND, startOtlpReceiver, startSystem, testKafka, type OtlpReceiver, type TestSystem } from '@crm/testing';
+import { buildAsyncApiDocument, createEvent } from '@crm/contracts';
+import {
+  cloudEventConformance,
+  eventually,
+  readTopic,
+  SPAN_KIND,
+  startOtlpReceiver,
+  startSystem,
+  testKafka,
+  type OtlpReceiver,
+  type TestSystem,
+} from '@crm/testing';
 
 // One order followed from the HTTP request through the outbox, Kafka and each consumer to the next outbox, and one
 // lead to the services that consume it: real processes exporting OTLP/HTTP JSON to a receiver in this test.
@@ -90,6 +100,16 @@ describe('traces across services (real Kafka, PostgreSQL and processes, OTLP/HTT
     const inventoryProducer = spans.find((s) => s.kind === SPAN_KIND.producer && s.service === 'inventory');
     expect(byId.get(inventoryProducer?.parentSpanId ?? '')).toMatchObject({ service: 'inventory', kind: SPAN_KIND.consumer });
     expect([...new Set(spans.map((s) => s.service))]).toEqual(expect.arrayContaining(['orders', 'inventory', 'finance']));
+
+    // On the wire: the envelope names the request's span, the Kafka header the relay's producer span, and the
+    // message still conforms to the AsyncAPI document.
+    const [confirmed] = (await readTopic(await testKafka(), `${system.prefix}crm.orders.v1`)).filter(
+      (m) => m.key === created.body.id && JSON.parse(m.value ?? '{}').type === 'crm.order.confirmed',
+    );
+    const producer = spans.find((s) => s.kind === SPAN_KIND.producer && s.attributes['messaging.message.id'] === JSON.parse(confirmed.value!).id);
+    expect(JSON.parse(confirmed.value!).traceparent).toBe(`00-${traceId}-${server!.spanId}-01`);
+    expect(confirmed.headers.traceparent).toBe(`00-${traceId}-${producer!.spanId}-01`);
+    expect(cloudEventConformance(buildAsyncApiDocument()).problems('crm.orders.v1', confirmed)).toEqual([]);
   });
 
   it('a lead captured over HTTP: its trace reaches the service that consumes lead.captured', async () => {
