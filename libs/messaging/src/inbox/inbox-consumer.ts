@@ -7,7 +7,7 @@ import { sendToDeadLetterTopic, type DeadLetterReason } from '../dead-letter/dea
 import type { EventPublisher } from '../kafka/event-publisher';
 import type { MessagingMetrics } from '../messaging-metrics';
 import { consumerSpan, endWithError, handleInSpan } from '../tracing/messaging-spans';
-import { TransactionBatches, claimInboxEvent, type EventHandler, type InboxContext } from './inbox-context';
+import { TransactionBatches, claimInboxEvent, claimInboxEvents, type EventHandler, type InboxContext } from './inbox-context';
 import { isTransientInfrastructureError, refusedForGood } from './transient-error';
 
 export interface InboxConsumerOptions {
@@ -262,19 +262,8 @@ export class InboxConsumer {
     try {
       applied = await this.dataSource.transaction(async (manager) => {
         const done = new Set<EventEnvelope>();
-        const params: unknown[] = [];
-        const rows = items.map(({ event, message }, i) => {
-          params.push(this.options.groupId, event.id, event.type, topic, partition, message.offset);
-          const p = i * 6;
-          return `($${p + 1}, $${p + 2}, $${p + 3}, $${p + 4}, $${p + 5}, $${p + 6})`;
-        });
-        const claimed: { event_id: string }[] = await manager.query(
-          `INSERT INTO inbox (consumer, event_id, event_type, topic, partition, "offset") VALUES ${rows.join(', ')}
-           ON CONFLICT DO NOTHING RETURNING event_id`,
-          params,
-        );
         // An id delivered twice within the chunk is claimed once: only its first delivery applies.
-        const unclaimed = new Set(claimed.map((r) => r.event_id));
+        const unclaimed = await claimInboxEvents(manager, this.options.groupId, topic, partition, items);
         const batches = new TransactionBatches();
         for (const { event, handler, message } of items) {
           if (!unclaimed.delete(event.id)) continue;
