@@ -6,6 +6,8 @@ import { startSpan } from '../tracing/tracing';
 import { clientAddress, CORRELATION_ID_HEADER, correlationStorage, isSaneCorrelationId, type CorrelationContext } from './correlation-context';
 
 const CONTEXT = Symbol('correlationContext');
+// Probes and scrapes every few seconds per replica would bury the traces of real work.
+const UNTRACED_ROUTES = new Set(['/health/live', '/health/ready', '/metrics']);
 type WithContext = FastifyRequest & { [CONTEXT]?: CorrelationContext };
 
 /**
@@ -29,7 +31,7 @@ export function installCorrelationHooks(fastify: FastifyInstance, tracer?: Trace
       correlationId,
       clientIp: clientAddress(req.socket?.remoteAddress, req.headers['x-forwarded-for']),
       userAgent: agent?.slice(0, 512),
-      ...(tracer && { span: serverSpan(tracer, req) }),
+      ...(tracer && !UNTRACED_ROUTES.has(req.routeOptions.url ?? '') && { span: serverSpan(tracer, req) }),
     };
     req[CONTEXT] = context;
     correlationStorage.run(context, done);

@@ -23,6 +23,7 @@ describe('HTTP server spans', () => {
     // The handler sees the request's span, as a service's code (its outbox appends, its logs) would.
     app.post('/api/v1/orders/:id/confirm', async () => ({ traceId: currentSpan()?.spanContext().traceId }));
     app.get('/boom', async (_req, reply) => reply.code(503).send({}));
+    app.get('/health/live', async () => ({ status: 'ok' }));
     await app.listen({ host: '127.0.0.1', port: 0 });
   });
   afterAll(() => app.close());
@@ -54,6 +55,11 @@ describe('HTTP server spans', () => {
       expect(exporter.getFinishedSpans()[0].parentSpanContext).toBeUndefined();
     },
   );
+
+  it('traces no probe or scrape', async () => {
+    await call(app, 'GET', '/health/live');
+    expect(exporter.getFinishedSpans()).toEqual([]);
+  });
 
   it('marks a 5xx response as an error', async () => {
     await call(app, 'GET', '/boom');
