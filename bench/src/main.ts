@@ -44,7 +44,12 @@ const system = async (names: ServiceName[], env: Record<string, string> = {}) =>
   // BENCH_SERVICE_NODE_OPTIONS reaches the services (and their migrations), e.g. `--require` of a script that starts
   // the inspector's profiler: Node 20 refuses `--cpu-prof` in NODE_OPTIONS.
   const nodeOptions: Record<string, string> = process.env.BENCH_SERVICE_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_SERVICE_NODE_OPTIONS } : {};
-  const s = await startSystem(names, { env: { LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '0', ...nodeOptions, ...env } });
+  // OTEL_* (an OTLP endpoint, a sampler) reach the services too: what tracing costs is measured the same way.
+  const otel = Object.fromEntries(Object.entries(process.env).filter(([name, value]) => name.startsWith('OTEL_') && value !== undefined)) as Record<
+    string,
+    string
+  >;
+  const s = await startSystem(names, { env: { LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '0', ...nodeOptions, ...otel, ...env } });
   systems.push(s);
   ctx.prefixes.add(s.prefix); // how the memory sampler finds their processes
   return s;

@@ -11,7 +11,7 @@ const toSchema = (schema: z.ZodType): Json => {
   return rest;
 };
 
-/** The Kafka headers of an event (structured mode): the content type, and `ce_` copies of three attributes. */
+/** The Kafka headers of an event (structured mode): the content type, `ce_` copies of three attributes, trace context. */
 const eventHeaders = (type: string): Json => ({
   type: 'object',
   required: ['content-type'],
@@ -20,6 +20,11 @@ const eventHeaders = (type: string): Json => ({
     ce_specversion: { const: SPECVERSION, description: 'a copy of the specversion attribute' },
     ce_id: { type: 'string', format: 'uuid', description: 'a copy of the id attribute' },
     ce_type: { const: type, description: 'a copy of the type attribute' },
+    traceparent: {
+      type: 'string',
+      description: "W3C trace context of the relay's producer span, when traced: consumers continue it (docs/decisions/0028)",
+    },
+    tracestate: { type: 'string', description: 'W3C tracestate that goes with the traceparent header, when there is one' },
   },
 });
 

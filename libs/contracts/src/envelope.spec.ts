@@ -53,7 +53,7 @@ describe('the event envelope as a CloudEvent 1.0', () => {
   it('names its extension attributes with lower-case letters and digits only', () => {
     const spec = ['id', 'source', 'specversion', 'type', 'datacontenttype', 'dataschema', 'subject', 'time', 'data'];
     const extensions = Object.keys(EnvelopeSchema.shape).filter((k) => !spec.includes(k));
-    expect(extensions.sort()).toEqual(['causationid', 'correlationid', 'dataversion', 'personaldata', 'personalkey']);
+    expect(extensions.sort()).toEqual(['causationid', 'correlationid', 'dataversion', 'personaldata', 'personalkey', 'traceparent', 'tracestate']);
     for (const name of extensions) expect(name).toMatch(/^[a-z0-9]{1,20}$/);
   });
 

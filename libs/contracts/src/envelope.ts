@@ -13,9 +13,13 @@ export const DATA_CONTENT_TYPE = 'application/json';
  */
 export const CLOUDEVENTS_CONTENT_TYPE = 'application/cloudevents+json; charset=UTF-8';
 
+/** W3C Trace Context `traceparent`, version 00 (lower-case hex; all-zero ids are invalid and ignored when read). */
+export const TRACEPARENT_PATTERN = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
+
 /**
  * The envelope every event travels in: a CloudEvent 1.0 in the JSON event format. `dataversion`,
- * `correlationid` and `causationid` are extension attributes (names lower-case letters and digits only).
+ * `correlationid` and `causationid` are extension attributes (names lower-case letters and digits only);
+ * `traceparent` and `tracestate` are the CloudEvents distributed-tracing extension (docs/decisions/0028).
  */
 export const EnvelopeSchema = z.object({
   specversion: z.literal(SPECVERSION),
@@ -31,6 +35,12 @@ export const EnvelopeSchema = z.object({
   data: z.unknown(),
   personalkey: z.string().min(1).max(200).optional().describe('the record whose key sealed the personal fields (docs/decisions/0024)'),
   personaldata: z.string().min(1).max(65_536).optional().describe('the personal fields, AES-256-GCM sealed, base64'),
+  traceparent: z
+    .string()
+    .regex(TRACEPARENT_PATTERN)
+    .optional()
+    .describe('W3C trace context of the request or event that appended this one (docs/decisions/0028); absent on untraced and older events'),
+  tracestate: z.string().min(1).max(512).optional().describe('W3C tracestate that goes with traceparent, when there is one'),
 });
 
 export interface EventEnvelope<D = unknown, T extends string = string> {
@@ -49,6 +59,9 @@ export interface EventEnvelope<D = unknown, T extends string = string> {
   personalkey?: string;
   /** The sealed personal fields; absent once the record was erased before the event was written. */
   personaldata?: string;
+  /** W3C trace context of the work that appended the event to the outbox, when traced (docs/decisions/0028). */
+  traceparent?: string;
+  tracestate?: string;
 }
 
 /** An envelope whose data is known to match the schema of its type. */
@@ -109,6 +122,9 @@ export function createEvent<N extends EventName>(name: N, event: NewEvent<N>): E
 const ReadEnvelopeSchema = EnvelopeSchema.extend({
   specversion: EnvelopeSchema.shape.specversion.default(SPECVERSION),
   datacontenttype: EnvelopeSchema.shape.datacontenttype.default(DATA_CONTENT_TYPE),
+  // Trace context is a hint: a malformed one is dropped (the event starts a new trace), never a reason to refuse it.
+  traceparent: EnvelopeSchema.shape.traceparent.catch(undefined),
+  tracestate: EnvelopeSchema.shape.tracestate.catch(undefined),
 });
 
 /** Validates an envelope and its data against the catalogue; returns it with defaults applied. */

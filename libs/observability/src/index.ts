@@ -7,6 +7,7 @@ export {
   correlationStorage,
   currentCausationId,
   currentCorrelationId,
+  currentSpan,
   isSaneCorrelationId,
   runWithCorrelation,
   type CorrelationContext,
@@ -17,3 +18,4 @@ export { DATABASE_CHECK_NAME, ReadinessRegistry, type ReadinessCheck } from './h
 export { ObservabilityModule } from './observability.module';
 export { DEFAULT_READINESS_TIMEOUT_MS, type ObservabilityOptions } from './observability.options';
 export { PUBLIC_ROUTE_KEY, PublicRoute } from './public-route.decorator';
+export { activeTracer, parentContext, startSpan, startTracing, stopTracing, traceCarrierOf, tracingEnabled, type TraceCarrier } from './tracing/tracing';

@@ -1,4 +1,4 @@
-import { Global, Module, type DynamicModule, type OnModuleInit } from '@nestjs/common';
+import { Global, Module, type DynamicModule, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import type { FastifyInstance } from 'fastify';
@@ -9,11 +9,12 @@ import { installHttpMetricsHooks } from './metrics/http-metrics.hooks';
 import { MetricsController } from './metrics/metrics.controller';
 import { MetricsRegistry } from './metrics/metrics.registry';
 import { OBSERVABILITY_OPTIONS, type ObservabilityOptions } from './observability.options';
+import { activeTracer, stopTracing } from './tracing/tracing';
 
-/** Correlation ids, HTTP metrics, `/metrics`, `/health/live` and `/health/ready` for one service. */
+/** Correlation ids (and, with OTLP set, traces), HTTP metrics, `/metrics`, `/health/live` and `/health/ready` for one service. */
 @Global()
 @Module({})
-export class ObservabilityModule implements OnModuleInit {
+export class ObservabilityModule implements OnModuleInit, OnApplicationShutdown {
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     private readonly metrics: MetricsRegistry,
@@ -33,7 +34,12 @@ export class ObservabilityModule implements OnModuleInit {
   onModuleInit(): void {
     const fastify = this.adapterHost.httpAdapter?.getInstance<FastifyInstance>();
     if (!fastify) return; // an application context without HTTP (the analytics rebuild command)
-    installCorrelationHooks(fastify);
+    installCorrelationHooks(fastify, activeTracer());
     installHttpMetricsHooks(fastify, this.metrics);
+  }
+
+  // After every consumer and the relay stopped (MessagingRuntime.beforeApplicationShutdown): their last spans go too.
+  async onApplicationShutdown(): Promise<void> {
+    await stopTracing();
   }
 }

@@ -5,7 +5,7 @@ import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swag
 import { API_TAGS } from '@crm/contracts';
 import { applyApiContract, collectRouteFacts, createHttpAdapter, documentCsvExports, ProblemDetailsDto } from '@crm/http';
 import { MessagingRuntime } from '@crm/messaging';
-import { createJsonLogger } from '@crm/observability';
+import { createJsonLogger, startTracing } from '@crm/observability';
 import type { ServiceConfig } from './service-config';
 
 /**
@@ -47,6 +47,8 @@ export async function connectEventConsumers(app: INestApplication, consumerName 
 
 export async function bootstrapService(module: Type<unknown> | DynamicModule, config: ServiceConfig): Promise<INestApplication> {
   const logger = createJsonLogger(config.service);
+  // Before the app is built: its HTTP hooks, relay and consumers look for the tracer once, at start-up (ADR 0028).
+  if (startTracing(config.service)) logger.log('tracing: spans exported over OTLP/HTTP', 'Bootstrap');
   // rawBody: signed webhooks (web forms, ERP) verify the HMAC over the exact bytes received.
   const app = await NestFactory.create<NestFastifyApplication>(module, createHttpAdapter(), { logger, bufferLogs: true, rawBody: true });
   app.enableShutdownHooks();

@@ -16,3 +16,4 @@ export * from './gateway';
 export * from './identity-provider';
 export * from './lists';
 export * from './stored-text';
+export * from './otlp/otlp-receiver';

@@ -6,7 +6,8 @@ import { backoffDelay, sleep, type BackoffOptions } from '../backoff';
 import { sendToDeadLetterTopic, type DeadLetterReason } from '../dead-letter/dead-letter';
 import type { EventPublisher } from '../kafka/event-publisher';
 import type { MessagingMetrics } from '../messaging-metrics';
-import { TransactionBatches, claimInboxEvent, type EventHandler, type InboxContext } from './inbox-context';
+import { consumerSpan, endWithError, handleInSpan } from '../tracing/messaging-spans';
+import { TransactionBatches, claimInboxEvent, claimInboxEvents, type EventHandler, type InboxContext } from './inbox-context';
 import { isTransientInfrastructureError, refusedForGood } from './transient-error';
 
 export interface InboxConsumerOptions {
@@ -192,15 +193,20 @@ export class InboxConsumer {
     if (!handler) return this.count(event.type, 'ignored');
 
     const stopTimer = this.options.metrics?.processingSeconds.startTimer({ group: this.options.groupId, type: event.type });
+    // One span for every attempt at the event; the handler runs inside it, so what it appends continues the trace.
+    const span = consumerSpan(topic, partition, message, event, this.options.groupId);
+    let failure: unknown;
     try {
       if (firstAttempt > 1) await sleep(backoffDelay(firstAttempt - 1, this.backoff));
       for (let attempt = firstAttempt; ; attempt++) {
         try {
           const ctx = { topic, partition, offset: message.offset, attempt };
           await this.options.openPersonalData?.([event]);
-          const applied = await runWithCorrelation(event.correlationid, () => this.applyOnce(event, handler, ctx), event.id);
+          const applied = await runWithCorrelation(event.correlationid, () => this.applyOnce(event, handler, ctx), event.id, span);
+          failure = undefined;
           return this.count(event.type, applied ? 'applied' : 'duplicate');
         } catch (err) {
+          failure = err;
           // Shutting down, nothing is dead-lettered: the offset stays unresolved for the partition's next owner.
           // A database outage is not the message's fault either: the partition waits for it.
           if (!isRunning()) throw err;
@@ -215,6 +221,8 @@ export class InboxConsumer {
       }
     } finally {
       stopTimer?.();
+      if (failure === undefined) span?.end();
+      else endWithError(span, failure);
     }
   }
 
@@ -225,7 +233,7 @@ export class InboxConsumer {
    * retries and the DLQ.
    */
   private async applyChunk(topic: string, partition: number, messages: KafkaMessage[]): Promise<true | { failed?: string; handlerFailed?: boolean }> {
-    const items: { event: EventEnvelope; handler: EventHandler; offset: string }[] = [];
+    const items: { event: EventEnvelope; handler: EventHandler; message: KafkaMessage }[] = [];
     const ignored: string[] = [];
     for (const message of messages) {
       let event: EventEnvelope;
@@ -235,13 +243,13 @@ export class InboxConsumer {
         return { failed: message.offset };
       }
       const handler = this.options.handlers.get(event.type);
-      if (handler) items.push({ event, handler, offset: message.offset });
+      if (handler) items.push({ event, handler, message });
       else ignored.push(event.type);
     }
     try {
       await this.options.openPersonalData?.(items.map((i) => i.event));
     } catch {
-      return { failed: items[0]?.offset };
+      return { failed: items[0]?.message.offset };
     }
     // Nothing to apply (events of types this group does not handle): no transaction, no inbox rows, as for a lone one.
     if (!items.length) {
@@ -254,25 +262,14 @@ export class InboxConsumer {
     try {
       applied = await this.dataSource.transaction(async (manager) => {
         const done = new Set<EventEnvelope>();
-        const params: unknown[] = [];
-        const rows = items.map(({ event, offset }, i) => {
-          params.push(this.options.groupId, event.id, event.type, topic, partition, offset);
-          const p = i * 6;
-          return `($${p + 1}, $${p + 2}, $${p + 3}, $${p + 4}, $${p + 5}, $${p + 6})`;
-        });
-        const claimed: { event_id: string }[] = await manager.query(
-          `INSERT INTO inbox (consumer, event_id, event_type, topic, partition, "offset") VALUES ${rows.join(', ')}
-           ON CONFLICT DO NOTHING RETURNING event_id`,
-          params,
-        );
         // An id delivered twice within the chunk is claimed once: only its first delivery applies.
-        const unclaimed = new Set(claimed.map((r) => r.event_id));
+        const unclaimed = await claimInboxEvents(manager, this.options.groupId, topic, partition, items);
         const batches = new TransactionBatches();
-        for (const { event, handler, offset } of items) {
+        for (const { event, handler, message } of items) {
           if (!unclaimed.delete(event.id)) continue;
-          const ctx = { manager, topic, partition, offset, attempt: 1, batch: batches.get };
-          failed = offset;
-          await runWithCorrelation(event.correlationid, () => handler(event, ctx), event.id);
+          const ctx = { manager, topic, partition, offset: message.offset, attempt: 1, batch: batches.get };
+          failed = message.offset;
+          await handleInSpan(consumerSpan(topic, partition, message, event, this.options.groupId), event, () => handler(event, ctx));
           done.add(event);
         }
         // A failing flush is no one message's fault: the whole chunk is then applied one by one.

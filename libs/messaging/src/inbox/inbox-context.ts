@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { EventEnvelope } from '@crm/contracts';
 import { appendToOutbox } from '../outbox/outbox';
+import { withTraceContext } from '../tracing/messaging-spans';
 
 // What a handler is given: the inbox transaction, its per-transaction batches, and the claim that makes it once-only.
 
@@ -54,6 +55,28 @@ export async function claimInboxEvent(
   return claimed.length > 0;
 }
 
+/** `claimInboxEvent` for consecutive messages of one partition, in one round trip: the ids it claimed. */
+export async function claimInboxEvents(
+  manager: EntityManager,
+  consumer: string,
+  topic: string,
+  partition: number,
+  items: readonly { event: Pick<EventEnvelope, 'id' | 'type'>; message: { offset: string } }[],
+): Promise<Set<string>> {
+  const params: unknown[] = [];
+  const rows = items.map(({ event, message }, i) => {
+    params.push(consumer, event.id, event.type, topic, partition, message.offset);
+    const p = i * 6;
+    return `($${p + 1}, $${p + 2}, $${p + 3}, $${p + 4}, $${p + 5}, $${p + 6})`;
+  });
+  const claimed: { event_id: string }[] = await manager.query(
+    `INSERT INTO inbox (consumer, event_id, event_type, topic, partition, "offset") VALUES ${rows.join(', ')}
+     ON CONFLICT DO NOTHING RETURNING event_id`,
+    params,
+  );
+  return new Set(claimed.map((r) => r.event_id));
+}
+
 /** Where a decision's events go: the transaction's outbox now, or a batch that writes it later in the same transaction. */
 export type EmitEvents = (events: readonly EventEnvelope[]) => void | Promise<void>;
 
@@ -70,5 +93,6 @@ export function outboxOf(ctx: Pick<InboxContext, 'manager' | 'batch'>): EmitEven
     (): EventEnvelope[] => [],
     (events) => appendToOutbox(ctx.manager, events),
   );
-  return (events) => void pending.push(...events);
+  // Stamped now, inside the handler's span: the append itself runs after the chunk's last handler.
+  return (events) => void pending.push(...withTraceContext(events));
 }

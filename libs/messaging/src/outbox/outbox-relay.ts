@@ -4,6 +4,7 @@ import { CLOUDEVENTS_CONTENT_TYPE, SPECVERSION } from '@crm/contracts';
 import { backoffDelay, sleep } from '../backoff';
 import type { EventPublisher, OutgoingMessage } from '../kafka/event-publisher';
 import type { MessagingMetrics } from '../messaging-metrics';
+import { publishTraced } from '../tracing/messaging-spans';
 import { OUTBOX_CHANNEL } from './outbox';
 import { NO_BITMAP_SCANS, markPublished, unpublishedAfter, type OutboxRow, type PgClient, type PgResult } from './relay-sql';
 
@@ -100,7 +101,7 @@ export class OutboxRelay {
       let marking: Promise<unknown> = Promise.resolve();
       let rows = (opened as PgResult[])[3].rows as OutboxRow[];
       for (let batch = 1; rows.length; batch += 1) {
-        const sent = this.publisher.publish(rows.map((r) => this.message(r)));
+        const sent = publishTraced(this.publisher, rows, (r) => this.message(r));
         const more = rows.length === this.batchSize && batch < this.maxBatchesPerPass;
         const next = more ? this.unpublishedOnOwnConnection(rows[rows.length - 1].seq) : Promise.resolve([]);
         next.catch(() => undefined); // awaited below; a failed send must not leave it unhandled

@@ -13,6 +13,9 @@ export interface OutboxRow {
   event_id: string;
   /** The envelope as JSON text: read as text, it is sent as stored, with no parse and re-serialise per row. */
   payload: string;
+  /** The envelope's trace context, read by SQL so that the relay's producer span needs no parse either. */
+  traceparent?: string | null;
+  tracestate?: string | null;
 }
 
 /** What a pooled node-postgres connection answers: one result per statement of a multi-statement query. */
@@ -43,7 +46,8 @@ const textLiteral = (text: string) => `'${text.replace(/'/g, "''")}'`;
 export function unpublishedAfter(seq: string, limit: number): string {
   return `SELECT seq, topic, message_key, event_type, event_id,
             (CASE WHEN payload ? 'specversion' THEN payload
-                  ELSE jsonb_build_object('specversion', ${textLiteral(SPECVERSION)}, 'datacontenttype', ${textLiteral(DATA_CONTENT_TYPE)}) || payload END)::text AS payload
+                  ELSE jsonb_build_object('specversion', ${textLiteral(SPECVERSION)}, 'datacontenttype', ${textLiteral(DATA_CONTENT_TYPE)}) || payload END)::text AS payload,
+            payload->>'traceparent' AS traceparent, payload->>'tracestate' AS tracestate
      FROM outbox WHERE published_at IS NULL AND seq > ${seqLiteral(seq)} ORDER BY seq LIMIT ${Math.floor(limit)}`;
 }
 

@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Span } from '@opentelemetry/api';
 
 export const CORRELATION_ID_HEADER = 'x-correlation-id';
 
@@ -11,6 +12,11 @@ export interface CorrelationContext {
   readonly userAgent?: string;
   /** The verified caller, set once by the auth guard (a field set, no extra async context). */
   user?: { readonly sub: string; readonly roles: readonly string[] };
+  /**
+   * The span the work belongs to, when tracing is on: OTel's own context would need a second AsyncLocalStorage
+   * per request, so the span rides here instead (docs/decisions/0028).
+   */
+  readonly span?: Span;
 }
 
 // An object rather than a bare string, so more request-scoped fields can join later without a new API.
@@ -24,8 +30,8 @@ export function isSaneCorrelationId(value: unknown): value is string {
   return typeof value === 'string' && SANE_CORRELATION_ID.test(value);
 }
 
-export function runWithCorrelation<T>(correlationId: string, fn: () => T, causationId?: string): T {
-  return correlationStorage.run({ correlationId, causationId }, fn);
+export function runWithCorrelation<T>(correlationId: string, fn: () => T, causationId?: string, span?: Span): T {
+  return correlationStorage.run(span ? { correlationId, causationId, span } : { correlationId, causationId }, fn);
 }
 
 /** Runs an HTTP request's work with its correlation id and where it came from. */
@@ -65,4 +71,9 @@ export function currentCorrelationId(): string | undefined {
 
 export function currentCausationId(): string | undefined {
   return correlationStorage.getStore()?.causationId;
+}
+
+/** The span of the request or event being handled; undefined when tracing is off. */
+export function currentSpan(): Span | undefined {
+  return correlationStorage.getStore()?.span;
 }

@@ -1,6 +1,6 @@
 import type { LoggerService } from '@nestjs/common';
 import { pino, type DestinationStream, type Level, type Logger } from 'pino';
-import { currentCorrelationId } from '../correlation/correlation-context';
+import { correlationStorage } from '../correlation/correlation-context';
 import { censorPersonal, PERSONAL_LOG_PATHS, redactText, redactUrlFields } from './redaction';
 
 export interface JsonLoggerOptions {
@@ -90,6 +90,13 @@ function serializeError(err: Error): ReturnType<typeof pino.stdSerializers.err> 
   return serialized;
 }
 
+function logContext(): Record<string, unknown> {
+  const store = correlationStorage.getStore();
+  if (!store?.span) return { correlationId: store?.correlationId ?? null };
+  const { traceId, spanId } = store.span.spanContext();
+  return { correlationId: store.correlationId, trace_id: traceId, span_id: spanId };
+}
+
 export function createJsonLogger(serviceName: string, options: JsonLoggerOptions = {}): JsonLogger {
   const level = options.level ?? process.env.LOG_LEVEL ?? 'info';
   // Fail at boot on a typo rather than silently logging at some other level.
@@ -106,8 +113,9 @@ export function createJsonLogger(serviceName: string, options: JsonLoggerOptions
       serializers: { err: serializeError },
       // Personal data and credentials never reach a line, whoever logs an object carrying them (ADR 0024).
       redact: { paths: PERSONAL_LOG_PATHS, censor: censorPersonal },
-      // Read at write time, so a line logged anywhere inside a request or consumed event carries its id.
-      mixin: () => ({ correlationId: currentCorrelationId() ?? null }),
+      // Read at write time, so a line logged anywhere inside a request or consumed event carries its id, and,
+      // when it is traced, the ids that find its trace and span in the tracing backend.
+      mixin: logContext,
     },
     options.destination,
   );
