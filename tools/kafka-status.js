@@ -2,8 +2,10 @@
 // The state of a Kafka cluster for `npm run infra:status`: each broker (id, address, up/down, which one is the
 // active controller) and each partition's leader and in-sync replicas. Arg 1 or KAFKA_BROKERS: the bootstrap list.
 // A broker listed there but missing from the cluster's metadata is down. Exit 1 if a partition has no leader.
+// Past LIST_MAX partitions (a broker full of test topics) only those without a leader or out of sync are listed.
 const { Kafka, logLevel } = require('kafkajs');
 
+const LIST_MAX = 120;
 const bootstrap = (process.argv[2] || process.env.KAFKA_BROKERS || '127.0.0.1:9092').split(',').map((b) => b.trim());
 const kafka = new Kafka({
   clientId: 'crm-kafka-status',
@@ -30,15 +32,18 @@ const kafka = new Kafka({
     const { topics: meta } = await admin.fetchTopicMetadata({ topics });
     let leaderless = 0;
     let short = 0;
+    const all = meta.reduce((n, t) => n + t.partitions.length, 0) <= LIST_MAX;
     for (const t of meta.sort((a, b) => a.name.localeCompare(b.name))) {
       for (const p of t.partitions.sort((a, b) => a.partitionId - b.partitionId)) {
         if (p.leader < 0) leaderless += 1;
         if (p.isr.length < p.replicas.length) short += 1;
         const flag = p.leader < 0 ? '  NO LEADER' : p.isr.length < p.replicas.length ? '  under-replicated' : '';
-        console.log(`${t.name}[${p.partitionId}]  leader ${p.leader}  replicas ${p.replicas.join(',')}  isr ${p.isr.join(',')}${flag}`);
+        if (all || flag) console.log(`${t.name}[${p.partitionId}]  leader ${p.leader}  replicas ${p.replicas.join(',')}  isr ${p.isr.join(',')}${flag}`);
       }
     }
-    console.log(`${meta.length} topic(s): ${leaderless} partition(s) without a leader, ${short} under-replicated`);
+    console.log(
+      `${meta.length} topic(s)${all ? '' : ` (over ${LIST_MAX} partitions: only those with a problem listed)`}: ${leaderless} partition(s) without a leader, ${short} under-replicated`,
+    );
     process.exitCode = leaderless ? 1 : 0;
   } catch (err) {
     console.error(`kafka status: ${err.message}`);
