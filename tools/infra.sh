@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# Local infrastructure for development and tests: a real Apache Kafka broker (KRaft, single node) started
-# from the official jars on Maven Central, and the PostgreSQL already running on this machine.
+# Local infrastructure for development and tests: a real Apache Kafka (KRaft: one node, or a cluster of three)
+# started from the official jars on Maven Central, and the PostgreSQL already running on this machine.
 #
-#   tools/infra.sh up             start Kafka (unless KAFKA_BROKERS is set), create the crm_* databases, migrate
-#   tools/infra.sh down [--purge] stop the broker this script started; --purge also deletes its data and logs
-#   tools/infra.sh status         one line per dependency; exit 1 if something is down
+#   tools/infra.sh up [--brokers 1|3]  start Kafka (unless KAFKA_BROKERS is set), create the crm_* databases, migrate
+#   tools/infra.sh down [--purge]      stop the broker(s) this script started; --purge also deletes data and logs
+#   tools/infra.sh status              one line per dependency (per broker, and partition leaders/ISR for a
+#                                      cluster); exit 1 if something is down
 #
+# --brokers 3 (or CRM_KAFKA_BROKERS=3) starts three combined broker+controller nodes, all voters: node n (1..3)
+# listens on KAFKA_PORT_BASE + 2(n-1) for clients and the next port for the controller quorum, so with the
+# default base 9092 the brokers are 9092/9094/9096 and the controllers 9093/9095/9097 (one node: 9092/9093).
 # Everything downloaded or written lives under $CRM_HOME (default ~/.cache/sales-crm), never in git.
 # Why not Docker: see docs/decisions/0001-local-kafka-from-maven-central.md.
 set -euo pipefail
@@ -16,12 +20,10 @@ KAFKA_VERSION=$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "$POM"
 CRM_HOME=${CRM_HOME:-$HOME/.cache/sales-crm}
 KAFKA_DIR=$CRM_HOME/kafka-$KAFKA_VERSION
 LIBS=$KAFKA_DIR/libs
-DATA=$KAFKA_DIR/data
-PROPS=$KAFKA_DIR/server.properties
 LOG4J=$KAFKA_DIR/log4j2.properties
-LOG=$KAFKA_DIR/broker.log
-PIDFILE=$KAFKA_DIR/broker.pid
-LOCAL_BROKER=127.0.0.1:9092
+CLUSTER_DIR=$KAFKA_DIR/cluster # a three-node cluster's node-1..3; the single node keeps $KAFKA_DIR itself
+PORT_BASE=${KAFKA_PORT_BASE:-9092}
+NODES=${CRM_KAFKA_BROKERS:-1}
 START_TIMEOUT=60 # seconds; a cold start takes ~5-10 s on 2 cores
 STOP_TIMEOUT=30
 DATABASES=(crm_leads crm_opportunities crm_orders crm_inventory crm_finance crm_analytics crm_customers crm_notifications crm_vault)
@@ -29,10 +31,21 @@ DATABASES=(crm_leads crm_opportunities crm_orders crm_inventory crm_finance crm_
 say() { echo "infra: $*"; }
 die() { echo "infra: $*" >&2; exit 1; }
 
+# Node n (1-based) of the current mode: its directory, ports and files.
+node_dir() { if ((NODES == 1)); then echo "$KAFKA_DIR"; else echo "$CLUSTER_DIR/node-$1"; fi; }
+node_port() { echo $((PORT_BASE + 2 * ($1 - 1))); }
+node_addr() { echo "127.0.0.1:$(node_port "$1")"; }
+ctrl_addr() { echo "127.0.0.1:$(($(node_port "$1") + 1))"; }
+all_addrs() { # the bootstrap list of the current mode, comma-separated
+  local n out=()
+  for ((n = 1; n <= NODES; n++)); do out+=("$(node_addr "$n")"); done
+  (IFS=, && echo "${out[*]}")
+}
+
 # ---------------------------------------------------------------- Kafka
 
-kafka_answers() { # a broker that serves metadata, not just an open port
-  node "$ROOT/tools/kafka-ping.js" "$1"
+kafka_answers() { # brokers $1 serve metadata (not just an open port), with at least $2 registered (default 1)
+  KAFKA_PING_MIN_BROKERS=${2:-1} node "$ROOT/tools/kafka-ping.js" "$1"
 }
 
 need_node_tools() {
@@ -47,16 +60,25 @@ need_java() {
   ((${major:-0} >= 17)) || die "java ${major:-?} found, need Java 17+"
 }
 
-broker_pid() { # pid of the broker this script started; cleans up a stale pid file
-  [[ -f $PIDFILE ]] || return 1
-  local pid
-  pid=$(<"$PIDFILE")
+broker_pid() { # pid of the broker this script started from the node dir $1; cleans up a stale pid file
+  local pidfile=$1/broker.pid pid
+  [[ -f $pidfile ]] || return 1
+  pid=$(<"$pidfile")
   if ps -p "$pid" -o args= 2>/dev/null | grep -q kafka.Kafka; then
     echo "$pid"
   else
-    rm -f "$PIDFILE"
+    rm -f "$pidfile"
     return 1
   fi
+}
+
+running_mode() { # "1" or "3" when a broker started by this script runs in that mode, else nothing
+  local d
+  if broker_pid "$KAFKA_DIR" >/dev/null; then echo 1 && return; fi
+  for d in "$CLUSTER_DIR"/node-*; do
+    [[ -d $d ]] && broker_pid "$d" >/dev/null && echo 3 && return
+  done
+  return 0
 }
 
 fetch_jars() { # resolved once; re-resolved only when tools/kafka/pom.xml changes
@@ -77,24 +99,31 @@ fetch_jars() { # resolved once; re-resolved only when tools/kafka/pom.xml change
   rm -rf "$LIBS" && mv "$LIBS.tmp" "$LIBS"
 }
 
-write_config() { # rewritten on every start so changes here apply; the data dir keeps the state
-  mkdir -p "$DATA"
-  cat >"$PROPS" <<EOF
-# Written by tools/infra.sh: single-node KRaft broker+controller for a dev box.
+write_config() { # node $1; rewritten on every start so changes here apply; the data dir keeps the state
+  local n=$1 dir voters=() i rf=1 isr=1
+  dir=$(node_dir "$n")
+  mkdir -p "$dir/data"
+  for ((i = 1; i <= NODES; i++)); do voters+=("$i@$(ctrl_addr "$i")"); done
+  # Three copies, two needed for a write: one node may crash or restart without a stall or a lost event.
+  ((NODES == 3)) && rf=3 isr=2
+  cat >"$dir/server.properties" <<EOF
+# Written by tools/infra.sh: KRaft broker+controller $n of $NODES for a dev box.
 process.roles=broker,controller
-node.id=1
-controller.quorum.voters=1@127.0.0.1:9093
-listeners=PLAINTEXT://127.0.0.1:9092,CONTROLLER://127.0.0.1:9093
-advertised.listeners=PLAINTEXT://127.0.0.1:9092
+node.id=$n
+controller.quorum.voters=$(IFS=, && echo "${voters[*]}")
+listeners=PLAINTEXT://$(node_addr "$n"),CONTROLLER://$(ctrl_addr "$n")
+advertised.listeners=PLAINTEXT://$(node_addr "$n")
 controller.listener.names=CONTROLLER
 listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
-log.dirs=$DATA
+log.dirs=$dir/data
 num.partitions=3
-offsets.topic.replication.factor=1
-transaction.state.log.replication.factor=1
-transaction.state.log.min.isr=1
-share.coordinator.state.topic.replication.factor=1
-share.coordinator.state.topic.min.isr=1
+default.replication.factor=$rf
+min.insync.replicas=$isr
+offsets.topic.replication.factor=$rf
+transaction.state.log.replication.factor=$rf
+transaction.state.log.min.isr=$isr
+share.coordinator.state.topic.replication.factor=$rf
+share.coordinator.state.topic.min.isr=$isr
 group.initial.rebalance.delay.ms=0
 # Services create their topics at start-up; a typo must fail, not create a topic.
 auto.create.topics.enable=false
@@ -115,26 +144,38 @@ EOF
 
 JAVA=(java -Xmx512m -Dlog4j2.configurationFile="$LOG4J" -cp "$LIBS/*")
 
+cluster_id() { # one id for every node of a cluster, kept next to the node dirs
+  local file=$KAFKA_DIR/cluster.id
+  ((NODES == 3)) && file=$CLUSTER_DIR/cluster.id
+  if [[ ! -s $file ]]; then
+    mkdir -p "$(dirname "$file")"
+    "${JAVA[@]}" kafka.tools.StorageTool random-uuid 2>/dev/null | tail -n 1 >"$file"
+  fi
+  cat "$file"
+}
+
 format_storage() { # once per data dir: KRaft refuses to start on an unformatted log dir
-  [[ -f $DATA/meta.properties ]] && return
-  local id out
-  id=$("${JAVA[@]}" kafka.tools.StorageTool random-uuid 2>/dev/null | tail -n 1)
-  out=$("${JAVA[@]}" kafka.tools.StorageTool format -t "$id" -c "$PROPS" 2>&1) ||
-    die "formatting Kafka storage in $DATA failed: $(tail -n 3 <<<"$out")"
+  local dir out
+  dir=$(node_dir "$1")
+  [[ -f $dir/data/meta.properties ]] && return
+  out=$("${JAVA[@]}" kafka.tools.StorageTool format -t "$(cluster_id)" -c "$dir/server.properties" 2>&1) ||
+    die "formatting Kafka storage in $dir/data failed: $(tail -n 3 <<<"$out")"
 }
 
 start_broker() {
-  [[ -f $LOG ]] && mv -f "$LOG" "$LOG.1" # keep the previous run's log for post-mortems
+  local dir
+  dir=$(node_dir "$1")
+  [[ -f $dir/broker.log ]] && mv -f "$dir/broker.log" "$dir/broker.log.1" # keep the previous run's log for post-mortems
   # setsid: its own session, so Ctrl-C in this terminal or the caller's exit does not take the broker down.
   # (No job control here, so setsid execs in place and $! is the java pid.)
   (
-    cd "$KAFKA_DIR" # JVM crash files land next to the log
-    nohup setsid "${JAVA[@]}" kafka.Kafka "$PROPS" >"$LOG" 2>&1 </dev/null &
-    echo $! >"$PIDFILE"
+    cd "$dir" # JVM crash files land next to the log
+    nohup setsid "${JAVA[@]}" kafka.Kafka "$dir/server.properties" >"$dir/broker.log" 2>&1 </dev/null &
+    echo $! >"$dir/broker.pid"
   )
 }
 
-stop_broker() { # SIGTERM lets the broker shut down cleanly; SIGKILL only if it hangs
+stop_broker() { # pid $1 of node dir $2; SIGTERM lets the broker shut down cleanly; SIGKILL only if it hangs
   local pid=$1 waited=0
   kill -TERM "$pid" 2>/dev/null || true
   while kill -0 "$pid" 2>/dev/null && ((waited < STOP_TIMEOUT)); do sleep 1 && waited=$((waited + 1)); done
@@ -142,26 +183,53 @@ stop_broker() { # SIGTERM lets the broker shut down cleanly; SIGKILL only if it 
     say "kafka: pid $pid ignored SIGTERM for ${STOP_TIMEOUT}s, sending SIGKILL"
     kill -KILL "$pid" 2>/dev/null || true
   fi
-  rm -f "$PIDFILE"
+  rm -f "$2/broker.pid"
 }
 
-start_failed() { # the first errors say why; the last lines say how it ended
-  echo "infra: Kafka broker $1; log: $LOG (to start over with empty data: npm run infra:down -- --purge)" >&2
-  grep -m 3 -E '^\[[^]]*\] (ERROR|FATAL)' "$LOG" >&2 || true
+start_failed() { # node dir $1, reason $2; the first errors say why; the last lines say how it ended
+  local log=$1/broker.log
+  echo "infra: Kafka broker $2; log: $log (to start over with empty data: npm run infra:down -- --purge)" >&2
+  grep -m 3 -E '^\[[^]]*\] (ERROR|FATAL)' "$log" >&2 || true
   echo "infra: last lines of the log:" >&2
-  tail -n 8 "$LOG" >&2 || true
+  tail -n 8 "$log" >&2 || true
   exit 1
 }
 
 port_open() { (exec 3<>"/dev/tcp/${1%:*}/${1##*:}") 2>/dev/null; }
 
-wait_for_broker() {
-  local pid=$1 deadline=$((SECONDS + START_TIMEOUT))
-  until kafka_answers "$LOCAL_BROKER"; do
-    kill -0 "$pid" 2>/dev/null || { rm -f "$PIDFILE"; start_failed "exited during start-up"; }
+stop_dirs() { # the brokers of the node dirs given: SIGTERM to all first (the last of a cluster to stop would
+  # otherwise wait for a controller quorum that is already gone), then wait for each
+  local dir pid pids=() dirs=()
+  for dir in "$@"; do
+    [[ -d $dir ]] || continue
+    if pid=$(broker_pid "$dir"); then
+      kill -TERM "$pid" 2>/dev/null || true
+      pids+=("$pid") dirs+=("$dir")
+    fi
+  done
+  for ((i = 0; i < ${#pids[@]}; i++)); do
+    stop_broker "${pids[i]}" "${dirs[i]}"
+    say "kafka: stopped broker $(basename "${dirs[i]}") (pid ${pids[i]})"
+  done
+  ((${#pids[@]}))
+}
+
+stop_nodes() { # every node of the current mode this script started
+  local n dirs=()
+  for ((n = 1; n <= NODES; n++)); do dirs+=("$(node_dir "$n")"); done
+  stop_dirs "${dirs[@]}" || true
+}
+
+wait_for_brokers() { # every node answers and the cluster has all its brokers registered
+  local deadline=$((SECONDS + START_TIMEOUT)) n dir
+  until kafka_answers "$(all_addrs)" "$NODES"; do
+    for ((n = 1; n <= NODES; n++)); do
+      dir=$(node_dir "$n")
+      broker_pid "$dir" >/dev/null || { stop_nodes; start_failed "$dir" "$n exited during start-up (stopped the others)"; }
+    done
     if ((SECONDS >= deadline)); then
-      stop_broker "$pid"
-      start_failed "did not answer on $LOCAL_BROKER within ${START_TIMEOUT}s (stopped it)"
+      stop_nodes
+      start_failed "$(node_dir 1)" "cluster did not answer on $(all_addrs) within ${START_TIMEOUT}s (stopped it)"
     fi
     sleep 1
   done
@@ -174,55 +242,64 @@ kafka_up() {
     say "kafka: using KAFKA_BROKERS=$KAFKA_BROKERS (reachable, nothing started)"
     return
   fi
-  local pid started=$SECONDS
-  if pid=$(broker_pid); then
-    kafka_answers "$LOCAL_BROKER" || wait_for_broker "$pid" # still starting
-    say "kafka: already running at $LOCAL_BROKER (pid $pid), nothing to do"
+  local started=$SECONDS running n addr
+  running=$(running_mode)
+  if [[ -n $running && $running != "$NODES" ]]; then # never a half state: one mode at a time
+    die "a $running-node Kafka started by this script is running; stop it first (npm run infra:down), then: npm run infra:up -- --brokers $NODES"
+  fi
+  if [[ -n $running ]]; then
+    for ((n = 1; n <= NODES; n++)); do broker_pid "$(node_dir "$n")" >/dev/null || break; done
+    if ((n > NODES)); then # every node runs (maybe still starting)
+      kafka_answers "$(all_addrs)" "$NODES" || wait_for_brokers
+      say "kafka: already running at $(all_addrs), nothing to do"
+      say "kafka: export KAFKA_BROKERS=$(all_addrs)"
+      return
+    fi
+    say "kafka: node $n of the cluster is not running; starting it again"
+  fi
+  if [[ -z $running ]] && kafka_answers "$(node_addr 1)"; then
+    say "kafka: a broker not started by this script already answers at $(node_addr 1); using it"
     return
   fi
-  if kafka_answers "$LOCAL_BROKER"; then
-    say "kafka: a broker not started by this script already answers at $LOCAL_BROKER; using it"
-    return
-  fi
-  if ! command -v java >/dev/null && docker info >/dev/null 2>&1; then # optional path, see README
+  if ((NODES == 1)) && ! command -v java >/dev/null && docker info >/dev/null 2>&1; then # optional path, see README
     say "kafka: java not found, using docker compose"
     docker compose -f "$ROOT/docker-compose.yml" up -d --wait kafka
     return
   fi
-  local addr
-  for addr in "$LOCAL_BROKER" 127.0.0.1:9093; do
-    ! port_open "$addr" || die "$addr is in use by a program that is not a Kafka broker (free it, or set KAFKA_BROKERS)"
-  done
   need_java
   fetch_jars
-  write_config
-  format_storage
-  start_broker
-  pid=$(<"$PIDFILE")
-  wait_for_broker "$pid"
-  say "kafka: started Apache Kafka $KAFKA_VERSION at $LOCAL_BROKER in $((SECONDS - started))s (pid $pid, log $LOG)"
+  for ((n = 1; n <= NODES; n++)); do
+    broker_pid "$(node_dir "$n")" >/dev/null && continue # a surviving node of this cluster keeps running
+    for addr in "$(node_addr "$n")" "$(ctrl_addr "$n")"; do
+      ! port_open "$addr" || die "$addr is in use by a program that is not a Kafka broker of this script (free it, set KAFKA_PORT_BASE, or set KAFKA_BROKERS)"
+    done
+    write_config "$n"
+    format_storage "$n"
+    start_broker "$n"
+  done
+  wait_for_brokers
+  say "kafka: started Apache Kafka $KAFKA_VERSION, $NODES node(s), at $(all_addrs) in $((SECONDS - started))s (logs $(node_dir 1)/broker.log$( ((NODES > 1)) && echo " and the other node dirs"))"
+  say "kafka: export KAFKA_BROKERS=$(all_addrs)"
 }
 
 kafka_down() {
-  local pid
-  if pid=$(broker_pid); then
-    stop_broker "$pid"
-    say "kafka: stopped broker (pid $pid)"
-  else
-    say "kafka: no broker started by this script is running"
-  fi
+  # whichever mode is running
+  stop_dirs "$KAFKA_DIR" "$CLUSTER_DIR"/node-* || say "kafka: no broker started by this script is running"
   if [[ ${1:-} == --purge ]]; then
-    rm -rf "$DATA" "$LOG" "$LOG.1"
+    rm -rf "$KAFKA_DIR/data" "$KAFKA_DIR"/broker.log* "$KAFKA_DIR/cluster.id" "$CLUSTER_DIR"
     say "kafka: purged data and logs in $KAFKA_DIR (jars kept)"
   fi
 }
 
 kafka_status() {
-  local target=${KAFKA_BROKERS:-$LOCAL_BROKER} pid how="not started by infra.sh"
-  if pid=$(broker_pid); then how="pid $pid, started by infra.sh, log $LOG"; fi
+  local running target how="not started by infra.sh"
+  running=$(running_mode)
+  [[ -n $running ]] && NODES=$running how="started by infra.sh, $running node(s), logs under $KAFKA_DIR"
+  target=${KAFKA_BROKERS:-$(all_addrs)}
   [[ -n ${KAFKA_BROKERS:-} ]] && how="from KAFKA_BROKERS"
   if kafka_answers "$target"; then
     echo "kafka:    up at $target ($how)"
+    node "$ROOT/tools/kafka-status.js" "$target" | sed 's/^/  /' || true
   else
     echo "kafka:    DOWN at $target ($how; run: npm run infra:up)"
     return 1
@@ -313,15 +390,28 @@ migrate() { # tools/migrate.ts runs every service's TypeORM migrations (once it 
 
 # ---------------------------------------------------------------- main
 
-case "${1:-}" in
+cmd=${1:-}
+shift || true
+if [[ $cmd == up ]]; then
+  while (($#)); do
+    case $1 in
+      --brokers) NODES=${2:-} && shift 2 ;;
+      --brokers=*) NODES=${1#*=} && shift ;;
+      *) die "usage: tools/infra.sh up [--brokers 1|3]" ;;
+    esac
+  done
+fi
+[[ $NODES == 1 || $NODES == 3 ]] || die "--brokers / CRM_KAFKA_BROKERS must be 1 or 3 (got '$NODES')"
+
+case "$cmd" in
   up) # separate statements, not &&: set -e is off inside the left side of an && list
     kafka_up
     postgres_up
     migrate
     ;;
   down)
-    [[ -z ${2:-} || $2 == --purge ]] || die "usage: tools/infra.sh down [--purge]"
-    kafka_down "${2:-}"
+    [[ -z ${1:-} || $1 == --purge ]] || die "usage: tools/infra.sh down [--purge]"
+    kafka_down "${1:-}"
     ;;
   status)
     need_node_tools
@@ -330,5 +420,5 @@ case "${1:-}" in
     postgres_status || rc=1
     exit "$rc"
     ;;
-  *) die "usage: tools/infra.sh up | down [--purge] | status" ;;
+  *) die "usage: tools/infra.sh up [--brokers 1|3] | down [--purge] | status" ;;
 esac

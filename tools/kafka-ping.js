@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Exit 0 if a Kafka broker answers at the given bootstrap list (arg 1 or KAFKA_BROKERS), else 1.
+// Exit 0 if a Kafka broker answers at the given bootstrap list (arg 1 or KAFKA_BROKERS), else 1; with
+// KAFKA_PING_MIN_BROKERS=n, only once the cluster has at least n brokers registered.
 // Used by tools/infra.sh to decide "really up": an open port is not enough, the broker must serve metadata.
 // Retries are disabled on purpose: the caller polls, and a dead broker must fail fast, not after ~10 s.
 const { Kafka, logLevel } = require('kafkajs');
@@ -19,7 +20,8 @@ const kafka = new Kafka({
   try {
     await admin.connect();
     const { brokers: found, controller } = await admin.describeCluster();
-    if (!found.length || controller === null) throw new Error('no broker or controller in metadata');
+    const wanted = Number(process.env.KAFKA_PING_MIN_BROKERS || 1);
+    if (found.length < wanted || controller === null) throw new Error(`${found.length} broker(s) of ${wanted}, controller ${controller}`);
     if (process.env.PING_VERBOSE) console.log(`${found.length} broker(s), controller ${controller}`);
     process.exitCode = 0;
   } catch (err) {

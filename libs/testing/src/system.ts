@@ -55,7 +55,16 @@ export interface SystemOptions {
   gateway?: boolean | Omit<GatewayOptions, 'upstreams'>;
   /** Keep all of each service's stdout and stderr in memory (`RunningService.output()`), not only the last lines. */
   captureOutput?: boolean;
+  /**
+   * Processes per service (default 1): replica r > 1 is `services['<name>-<r>']`, on its own port, same database
+   * and consumer groups. `as()` then sends each request to a replica picked at random, as a load balancer would.
+   */
+  replicas?: number;
 }
+
+/** The keys of a service's processes in `TestSystem.services`: `name`, then `name-2`, … */
+export const replicaKeys = (system: Pick<TestSystem, 'services'>, name: string): string[] =>
+  Object.keys(system.services).filter((k) => k === name || k.startsWith(`${name}-`));
 
 async function waitUntilReady(url: string, child: ChildProcess, logs: () => string, timeoutMs = 180_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -114,6 +123,12 @@ export async function startSystem(names: ServiceName[], options: SystemOptions =
     }
     await run(process.execPath, ['-r', './tools/register.js', 'tools/migrate.ts', ...names], { cwd: ROOT, env });
     for (const name of names) services[name] = launcher(name, env, options.readyTimeoutMs, options.captureOutput);
+    for (let r = 2; r <= (options.replicas ?? 1); r++) {
+      for (const name of names) {
+        const replicaEnv = { ...env, [`${name.toUpperCase()}_PORT`]: String(await freePort()) };
+        services[`${name}-${r}`] = launcher(name, replicaEnv, options.readyTimeoutMs, options.captureOutput);
+      }
+    }
     await Promise.all(Object.values(services).map((s) => s.start()));
     if (options.gateway) {
       const upstreams = Object.fromEntries(names.map((name) => [name, services[name].url]));
@@ -135,7 +150,8 @@ export async function startSystem(names: ServiceName[], options: SystemOptions =
     gateway,
     as(claims, service) {
       const auth = `Bearer ${jwt.sign({ ...claims }, { expiresIn: '1h' })}`;
-      const url = services[service].url;
+      const keys = replicaKeys({ services }, service);
+      const url = services[keys[Math.floor(Math.random() * keys.length)]].url;
       return {
         get: (path) => request(url).get(path).set('authorization', auth),
         post: (path) => request(url).post(path).set('authorization', auth),

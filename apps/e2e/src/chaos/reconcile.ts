@@ -1,5 +1,5 @@
 import { readTopic, testKafka } from '@crm/testing';
-import { chaosKafkaAdmin, sqlClient, type Run } from './chaos';
+import { chaosKafkaAdmin, sqlClient, type Run } from './run';
 
 interface Check {
   name: string;
@@ -293,6 +293,14 @@ export async function reconcile(run: Run, opts: { kills: Record<string, number>;
   console.log(`faults injected: service kills ${JSON.stringify(opts.kills)}, ${JSON.stringify(run.faults)}`);
   console.log(`duplicates absorbed: ${JSON.stringify(duplicates)} (total ${totalDuplicates})`);
   console.log(`lost: ${lost}   double-applied: ${doubled}   max recovery: ${(maxRecovery / 1000).toFixed(1)} s`);
+  if (run.cluster) {
+    console.log('per fault: recovery, and the longest publish stall (oldest unpublished outbox row) from the fault to its recovery:');
+    for (const w of run.windows) {
+      console.log(
+        `  ${w.fault.padEnd(12)} recovery ${((w.recoveryMs ?? 0) / 1000).toFixed(1)} s, publish stall ${((w.stallMs ?? 0) / 1000).toFixed(1)} s (${w.stallService}), fault to rejoined ${((w.to - w.from) / 1000).toFixed(1)} s`,
+      );
+    }
+  }
   for (const c of checks) console.log(`${c.ok ? 'PASS' : 'FAIL'}  ${c.name}: ${c.detail}`);
   for (const r of slowStall.slice(0, 10))
     console.log(

@@ -1,5 +1,5 @@
 import type { Kafka, Producer } from 'kafkajs';
-import { chunkByBytes, KafkaEventPublisher, MAX_REQUEST_BYTES } from './event-publisher';
+import { chunkByBytes, KafkaEventPublisher, MAX_REQUEST_BYTES, missingAcks } from './event-publisher';
 
 /** A Kafka whose producers record what they send; `failNext` makes the next send of the current one fail. */
 function fakeKafka() {
@@ -70,5 +70,18 @@ describe('chunkByBytes', () => {
     const headed = { ...of(400), headers: { ce_type: 'x'.repeat(400), many: ['y'.repeat(100), 'z'] } };
     expect(chunkByBytes([headed, of(100)], 1_000).map((c) => c.length)).toEqual([1, 1]);
     expect(chunkByBytes([of(10), of(MAX_REQUEST_BYTES * 2), of(10)]).map((c) => c.length)).toEqual([1, 1, 1]);
+  });
+});
+
+describe('missingAcks (a kafkajs send resolved without some partitions)', () => {
+  const ack = (topicName: string, partition: number, errorCode = 0) => ({ topicName, partition, errorCode });
+
+  it('passes when every assigned partition answered', () => {
+    expect(() => missingAcks(new Set(['t/0', 't/1']), [ack('t', 0), ack('t', 1), ack('u', 2)])).not.toThrow();
+  });
+
+  it('fails the send when a partition the messages went to never answered (its leader moved mid-send)', () => {
+    expect(() => missingAcks(new Set(['t/0', 't/1', 't/2']), [ack('t', 0), ack('t', 2)])).toThrow(/t\/1/);
+    expect(() => missingAcks(new Set(['t/0']), [ack('t', 0, 6)])).toThrow(/t\/0/);
   });
 });

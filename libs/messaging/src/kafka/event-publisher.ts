@@ -1,4 +1,4 @@
-import { Partitioners, type IHeaders, type Kafka, type Producer } from 'kafkajs';
+import { Partitioners, type ICustomPartitioner, type IHeaders, type Kafka, type Producer, type RecordMetadata } from 'kafkajs';
 
 export interface OutgoingMessage {
   topic: string;
@@ -57,6 +57,8 @@ export interface EventPublisher {
 export class KafkaEventPublisher implements EventPublisher {
   /** The producer in use and its connection; replaced after a failed send. */
   private current?: { producer: Producer; ready: Promise<void> };
+  /** The partitions the producer assigned the messages of the send in progress to ("topic/partition"). */
+  private assigned = new Set<string>();
 
   constructor(private readonly kafka: Kafka) {}
 
@@ -66,7 +68,10 @@ export class KafkaEventPublisher implements EventPublisher {
     try {
       await current.ready;
       // One request after another (one in flight): a key's messages keep their order across requests.
-      for (const chunk of chunkByBytes(messages)) await current.producer.sendBatch({ acks: -1, topicMessages: byTopic(chunk) });
+      for (const chunk of chunkByBytes(messages)) {
+        this.assigned = new Set();
+        missingAcks(this.assigned, await current.producer.sendBatch({ acks: -1, topicMessages: byTopic(chunk) }));
+      }
     } catch (err) {
       // A failed send may leave the producer's sequence numbers out of step with the broker (seen after a
       // broker kill -9: OUT_OF_ORDER_SEQUENCE_NUMBER on every later send, for minutes). The next send starts
@@ -83,6 +88,16 @@ export class KafkaEventPublisher implements EventPublisher {
     await current?.producer.disconnect();
   }
 
+  /** The default partitioner, noting where each message of the current send goes (for missingAcks). */
+  private readonly recordingPartitioner: ICustomPartitioner = () => {
+    const partition = Partitioners.DefaultPartitioner();
+    return (args) => {
+      const n = partition(args);
+      this.assigned.add(`${args.topic}/${n}`);
+      return n;
+    };
+  };
+
   private connect(): { producer: Producer; ready: Promise<void> } {
     if (!this.current) {
       // Bounded retries: a failed send fails the relay pass, which rolls back and re-sends later;
@@ -91,12 +106,24 @@ export class KafkaEventPublisher implements EventPublisher {
         idempotent: true,
         maxInFlightRequests: 1,
         allowAutoTopicCreation: false,
-        createPartitioner: Partitioners.DefaultPartitioner,
+        createPartitioner: this.recordingPartitioner,
       });
       this.current = { producer, ready: producer.connect() };
     }
     return this.current;
   }
+}
+
+/**
+ * kafkajs 2.2.4 can resolve a send without sending some partitions: when a partition's leader moves (a broker
+ * killed) to a broker that has already answered for its own partitions of the same send, the retry skips that
+ * broker (sendMessages keeps one response per broker). Every partition the send was split into must have
+ * answered; if not, the send fails and is sent again (the consumers' inbox absorbs what did arrive twice).
+ */
+export function missingAcks(assigned: ReadonlySet<string>, results: RecordMetadata[] | undefined): void {
+  const acked = new Set((results ?? []).filter((r) => r.errorCode === 0).map((r) => `${r.topicName}/${r.partition}`));
+  const missing = [...assigned].filter((tp) => !acked.has(tp));
+  if (missing.length) throw new Error(`Kafka acknowledged the send without partition(s) ${missing.join(', ')}; sending again`);
 }
 
 function byTopic(messages: readonly OutgoingMessage[]): { topic: string; messages: Omit<OutgoingMessage, 'topic'>[] }[] {
