@@ -24,6 +24,8 @@ export interface PgResult {
 }
 export interface PgClient {
   query(sql: string): Promise<PgResult | PgResult[]>;
+  on(event: 'error', fn: (err: Error) => void): void;
+  off(event: 'error', fn: (err: Error) => void): void;
 }
 
 // For the rest of the transaction: the cursor query then walks the unpublished index in seq order and stops at
