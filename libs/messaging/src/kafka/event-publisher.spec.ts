@@ -3,10 +3,11 @@ import { chunkByBytes, KafkaEventPublisher, MAX_REQUEST_BYTES, missingAcks } fro
 
 /** A Kafka whose producers record what they send; `failNext` makes the next send of the current one fail. */
 function fakeKafka() {
-  const producers: { sent: number; requests: string[][]; disconnected: boolean; failNext: boolean }[] = [];
+  const producers: { sent: number; requests: string[][]; disconnected: boolean; failNext: boolean; mostInFlight: number }[] = [];
   const kafka = {
     producer: () => {
-      const state = { sent: 0, requests: [] as string[][], disconnected: false, failNext: false };
+      const state = { sent: 0, requests: [] as string[][], disconnected: false, failNext: false, mostInFlight: 0 };
+      let inFlight = 0;
       producers.push(state);
       return {
         connect: async () => undefined,
@@ -16,6 +17,9 @@ function fakeKafka() {
             state.failNext = false;
             throw new Error('The broker received an out of order sequence number');
           }
+          state.mostInFlight = Math.max(state.mostInFlight, ++inFlight);
+          await new Promise((resolve) => setTimeout(resolve, 5)); // a broker's round trip
+          inFlight -= 1;
           state.sent += topicMessages.reduce((n, t) => n + t.messages.length, 0);
           state.requests.push(topicMessages.flatMap((t) => t.messages.map((m) => m.key)));
           return [];
@@ -48,6 +52,14 @@ describe('KafkaEventPublisher', () => {
     await publisher.publish([message('a')]);
     expect(producers).toHaveLength(2);
     expect(producers[1].sent).toBe(1);
+  });
+
+  it('runs concurrent sends one after another (each checks the partitions of its own send)', async () => {
+    const { kafka, producers } = fakeKafka();
+    const publisher = new KafkaEventPublisher(kafka);
+    await Promise.all(['1', '2', '3'].map((key) => publisher.publish([{ ...message('a'), key }])));
+    expect(producers[0].mostInFlight).toBe(1);
+    expect(producers[0].requests).toEqual([['1'], ['2'], ['3']]);
   });
 
   it('splits a batch into requests the broker accepts, one after another, in order', async () => {

@@ -59,10 +59,18 @@ export class KafkaEventPublisher implements EventPublisher {
   private current?: { producer: Producer; ready: Promise<void> };
   /** The partitions the producer assigned the messages of the send in progress to ("topic/partition"). */
   private assigned = new Set<string>();
+  /** Sends run one after another (the relay's and a dead letter's), so `assigned` belongs to one send. */
+  private previous: Promise<void> = Promise.resolve();
 
   constructor(private readonly kafka: Kafka) {}
 
-  async publish(messages: OutgoingMessage[]): Promise<void> {
+  publish(messages: OutgoingMessage[]): Promise<void> {
+    const sending = this.previous.then(() => this.send(messages));
+    this.previous = sending.catch(() => undefined);
+    return sending;
+  }
+
+  private async send(messages: OutgoingMessage[]): Promise<void> {
     if (!messages.length) return;
     const current = this.connect();
     try {
