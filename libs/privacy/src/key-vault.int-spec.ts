@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { Client } from 'pg';
+import { Client, Pool } from 'pg';
 import { createTestDatabase, type TestDatabase } from '@crm/testing';
 import { KeyVault } from './key-vault';
 import { MasterKeys } from './master-keys';
@@ -30,6 +30,33 @@ describe('the key vault (real PostgreSQL)', () => {
       await client.end();
     }
   };
+
+  // A database restart ends every idle connection of the pool; in the chaos run that took four services down.
+  it('outlives its idle connections being terminated, and opens fresh ones for the next read', async () => {
+    const unheard: string[] = [];
+    const emit = Pool.prototype.emit;
+    const spy = jest.spyOn(Pool.prototype, 'emit').mockImplementation(function (this: Pool, event: string | symbol, ...args: unknown[]) {
+      if (event === 'error' && this.listenerCount('error') === 0) unheard.push((args[0] as Error).message);
+      return emit.call(this, event, ...args);
+    });
+    try {
+      const id = `leads:${randomUUID()}`;
+      const key = (await vault.keysFor([{ keyId: id, owner: 'leads' }])).get(id);
+      const admin = new Client({ connectionString: db.url });
+      await admin.connect();
+      const { rows } = await admin.query(
+        'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+      );
+      await admin.end();
+      expect(rows.length).toBeGreaterThan(0);
+      await new Promise((resolve) => setTimeout(resolve, 300)); // the terminated sessions' errors arrive
+      expect(unheard).toEqual([]);
+      vault.forget([id]);
+      expect((await vault.find([id])).get(id)).toEqual(key);
+    } finally {
+      spy.mockRestore();
+    }
+  });
 
   it('makes one key per record, also when two processes ask for it at once, and stores it wrapped', async () => {
     const id = `leads:${randomUUID()}`;

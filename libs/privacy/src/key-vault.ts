@@ -36,6 +36,9 @@ export class KeyVault implements KeySource {
     private readonly masters: MasterKeys,
   ) {
     this.pool = new Pool({ connectionString: url, max: 4, allowExitOnIdle: true });
+    // An idle connection that dies (the database restarting) is reported on the pool, which drops it; the next
+    // query opens a fresh one. Unheard, that 'error' would end the whole service.
+    this.pool.on('error', () => undefined);
   }
 
   async keysFor(records: readonly { keyId: string; owner: string }[]): Promise<Map<string, Buffer>> {
