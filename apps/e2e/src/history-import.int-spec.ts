@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Client } from 'pg';
 import { historicalId } from '@crm/contracts';
-import { eventually, startSystem, type TestSystem } from '@crm/testing';
+import { eventually, queryRows, startSystem, type TestSystem } from '@crm/testing';
 
 // A small history imported into leads, opportunities and orders, projected by analytics: monthly revenue and
 // the funnel land in the months the records happened, not in the month of the import; inventory and finance
@@ -33,15 +32,7 @@ const shippedAndDone = (confirmedAt: string) => [
 
 describe('historical import placed in its real months by analytics (real Kafka and PostgreSQL)', () => {
   let system: TestSystem;
-  const sql = async (service: string, text: string, params: unknown[] = []) => {
-    const client = new Client({ connectionString: system.databases[service].url });
-    await client.connect();
-    try {
-      return (await client.query(text, params)).rows;
-    } finally {
-      await client.end();
-    }
-  };
+  const sql = (service: string, text: string, params: unknown[] = []) => queryRows(system.databases[service].url, text, params);
   const monthly = async (from: string, to: string) => {
     const { body } = await system.as(admin, 'analytics').get(`/api/v1/analytics/sales?groupBy=month&from=${from}&to=${to}&currency=EUR`).expect(200);
     // points by month (x is the month's first day); a currency with no figure in the range has no series

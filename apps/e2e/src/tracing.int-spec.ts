@@ -1,11 +1,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { Client } from 'pg';
 import { buildAsyncApiDocument, createEvent } from '@crm/contracts';
 import {
   cloudEventConformance,
   eventually,
   readTopic,
   SPAN_KIND,
+  queryRows,
   startOtlpReceiver,
   startSystem,
   testKafka,
@@ -29,15 +29,7 @@ const traceIdOf = (traceparent: string) => traceparent.split('-')[1];
 describe('traces across services (real Kafka, PostgreSQL and processes, OTLP/HTTP to a local receiver)', () => {
   let system: TestSystem;
   let otlp: OtlpReceiver;
-  const sql = async (service: string, text: string, params: unknown[] = []) => {
-    const client = new Client({ connectionString: system.databases[service].url });
-    await client.connect();
-    try {
-      return (await client.query(text, params)).rows;
-    } finally {
-      await client.end();
-    }
-  };
+  const sql = (service: string, text: string, params: unknown[] = []) => queryRows(system.databases[service].url, text, params);
 
   beforeAll(async () => {
     otlp = await startOtlpReceiver();

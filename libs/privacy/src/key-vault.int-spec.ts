@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Client, Pool } from 'pg';
-import { createTestDatabase, type TestDatabase } from '@crm/testing';
+import { createTestDatabase, recordUnheardErrors, type TestDatabase } from '@crm/testing';
 import { KeyVault } from './key-vault';
 import { MasterKeys } from './master-keys';
 
@@ -33,12 +33,7 @@ describe('the key vault (real PostgreSQL)', () => {
 
   // A database restart ends every idle connection of the pool; in the chaos run that took four services down.
   it('outlives its idle connections being terminated, and opens fresh ones for the next read', async () => {
-    const unheard: string[] = [];
-    const emit = Pool.prototype.emit;
-    const spy = jest.spyOn(Pool.prototype, 'emit').mockImplementation(function (this: Pool, event: string | symbol, ...args: unknown[]) {
-      if (event === 'error' && this.listenerCount('error') === 0) unheard.push((args[0] as Error).message);
-      return emit.call(this, event, ...args);
-    });
+    const unheard = recordUnheardErrors(Pool);
     try {
       const id = `leads:${randomUUID()}`;
       const key = (await vault.keysFor([{ keyId: id, owner: 'leads' }])).get(id);
@@ -50,11 +45,11 @@ describe('the key vault (real PostgreSQL)', () => {
       await admin.end();
       expect(rows.length).toBeGreaterThan(0);
       await new Promise((resolve) => setTimeout(resolve, 300)); // the terminated sessions' errors arrive
-      expect(unheard).toEqual([]);
+      expect(unheard.messages).toEqual([]);
       vault.forget([id]);
       expect((await vault.find([id])).get(id)).toEqual(key);
     } finally {
-      spy.mockRestore();
+      unheard.restore();
     }
   });
 

@@ -25,6 +25,17 @@ async function adminQuery(sql: string): Promise<void> {
   }
 }
 
+/** One query on a connection of its own (a service's database seen from a test), its rows as pg gives them. */
+export async function queryRows<T = any>(url: string, text: string, params: unknown[] = []): Promise<T[]> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query(text, params)).rows as T[];
+  } finally {
+    await client.end();
+  }
+}
+
 /** A fresh, empty database for one test file, dropped afterwards. */
 export async function createTestDatabase(prefix = 'test'): Promise<TestDatabase> {
   const name = `${prefix.replace(/[^a-z0-9_]/gi, '_').toLowerCase()}_${randomBytes(4).toString('hex')}`;

@@ -17,3 +17,4 @@ export * from './identity-provider';
 export * from './lists';
 export * from './stored-text';
 export * from './otlp/otlp-receiver';
+export * from './unheard-errors';

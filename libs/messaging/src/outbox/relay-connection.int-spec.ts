@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
 import { Client } from 'pg';
 import { ALL_TOPICS, createEvent } from '@crm/contracts';
-import { createTestDataSource, deleteTopicsWithPrefix, testKafka, uniqueTopicPrefix, type TestDataSource } from '@crm/testing';
+import { createTestDataSource, deleteTopicsWithPrefix, recordUnheardErrors, testKafka, uniqueTopicPrefix, type TestDataSource } from '@crm/testing';
 import { CreateMessagingTables1764201600000, KafkaEventPublisher, OutboxRelay, appendToOutbox, ensureTopics } from '../index';
 
 const allocated = (orderId = randomUUID()) => createEvent('order.allocated', { subject: orderId, data: { orderId, at: new Date().toISOString() } });
@@ -33,13 +33,7 @@ describe('outbox relay: PostgreSQL ends its connection mid-pass (real PostgreSQL
   // while the batch is on its way to Kafka, so the 'error' it emits meets no query: unheard, it ended the
   // whole service (seen in the chaos run's database restarts).
   it('fails that pass, keeps the process up, and the next pass publishes every event', async () => {
-    // An 'error' emitted with no listener is what ends a process; record each one the pg clients emit.
-    const unheard: string[] = [];
-    const emit = Client.prototype.emit;
-    const spy = jest.spyOn(Client.prototype, 'emit').mockImplementation(function (this: Client, event: string | symbol, ...args: unknown[]) {
-      if (event === 'error' && this.listenerCount('error') === 0) unheard.push((args[0] as Error).message);
-      return emit.call(this, event, ...args);
-    });
+    const unheard = recordUnheardErrors(Client);
     await db.dataSource.transaction((m) => appendToOutbox(m, [allocated(), allocated(), allocated()]));
     const killDuringSend = {
       publish: async (messages: Parameters<KafkaEventPublisher['publish']>[0]) => {
@@ -53,8 +47,8 @@ describe('outbox relay: PostgreSQL ends its connection mid-pass (real PostgreSQL
     };
     await expect(new OutboxRelay(db.dataSource, killDuringSend, { topicPrefix: prefix }).publishPending())
       .rejects.toThrow()
-      .finally(() => spy.mockRestore());
-    expect(unheard).toEqual([]);
+      .finally(() => unheard.restore());
+    expect(unheard.messages).toEqual([]);
     const relay = new OutboxRelay(db.dataSource, publisher, { topicPrefix: prefix });
     expect(await relay.backlog()).toBe(3);
     expect(await relay.publishPending()).toBe(3);
