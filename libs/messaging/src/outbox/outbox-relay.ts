@@ -6,7 +6,7 @@ import type { EventPublisher, OutgoingMessage } from '../kafka/event-publisher';
 import type { MessagingMetrics } from '../messaging-metrics';
 import { publishTraced } from '../tracing/messaging-spans';
 import { OUTBOX_CHANNEL } from './outbox';
-import { NO_BITMAP_SCANS, markPublished, unpublishedAfter, type OutboxRow, type PgClient, type PgResult } from './relay-sql';
+import { NO_BITMAP_SCANS, checkOut, markPublished, unpublishedAfter, type OutboxRow, type PgResult } from './relay-sql';
 
 export interface OutboxRelayOptions {
   batchSize?: number;
@@ -85,7 +85,7 @@ export class OutboxRelay {
    * a multi-statement simple query, which is why their values are SQL literals (numbers and constants only).
    */
   async publishPending(): Promise<number> {
-    const [client, release] = await this.connection();
+    const [client, release] = await checkOut(this.driver());
     try {
       const opened = await client.query(
         `BEGIN; SELECT ${NO_BITMAP_SCANS}; SELECT pg_try_advisory_xact_lock(${RELAY_LOCK}) AS locked; ${unpublishedAfter('0', this.batchSize)}`,
@@ -136,31 +136,12 @@ export class OutboxRelay {
   }
 
   /**
-   * A pooled connection with an 'error' listener while it is checked out: the pool listens only to idle ones,
-   * and a connection that dies between two queries (PostgreSQL restarting while a batch is on its way to
-   * Kafka) emits 'error', which unheard ends the process. Its next query fails instead, and so does the pass.
-   */
-  private async connection(): Promise<[PgClient, (err?: Error) => void]> {
-    const [client, release] = (await this.driver().obtainMasterConnection()) as [PgClient, (err?: Error) => void];
-    let broken: Error | undefined;
-    const onError = (err: Error) => (broken ??= err);
-    client.on('error', onError);
-    return [
-      client,
-      (err?: Error) => {
-        client.off('error', onError);
-        release(err ?? broken); // with an error, the pool discards the connection
-      },
-    ];
-  }
-
-  /**
    * Runs on a pooled connection of its own, so that it reads while the pass's connection marks the previous
    * batch. The pass holds the relay lock, so no one else marks these rows meanwhile; rows the pass has marked
    * but not committed lie below the cursor. The two statements of one simple query share one transaction.
    */
   private async unpublishedOnOwnConnection(seq: string): Promise<OutboxRow[]> {
-    const [client, release] = await this.connection();
+    const [client, release] = await checkOut(this.driver());
     try {
       const results = (await client.query(`SELECT ${NO_BITMAP_SCANS}; ${unpublishedAfter(seq, this.batchSize)}`)) as PgResult[];
       release();

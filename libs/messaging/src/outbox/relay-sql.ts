@@ -1,3 +1,4 @@
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { DATA_CONTENT_TYPE, SPECVERSION } from '@crm/contracts';
 
 /**
@@ -26,6 +27,25 @@ export interface PgClient {
   query(sql: string): Promise<PgResult | PgResult[]>;
   on(event: 'error', fn: (err: Error) => void): void;
   off(event: 'error', fn: (err: Error) => void): void;
+}
+
+/**
+ * A pooled connection with an 'error' listener while it is checked out: the pool listens only to idle ones,
+ * and a connection that dies between two queries (PostgreSQL restarting while a batch is on its way to
+ * Kafka) emits 'error', which unheard ends the process. Its next query fails instead, and so does the pass.
+ */
+export async function checkOut(driver: PostgresDriver): Promise<[PgClient, (err?: Error) => void]> {
+  const [client, release] = (await driver.obtainMasterConnection()) as [PgClient, (err?: Error) => void];
+  let broken: Error | undefined;
+  const onError = (err: Error) => (broken ??= err);
+  client.on('error', onError);
+  return [
+    client,
+    (err?: Error) => {
+      client.off('error', onError);
+      release(err ?? broken); // with an error, the pool discards the connection
+    },
+  ];
 }
 
 // For the rest of the transaction: the cursor query then walks the unpublished index in seq order and stops at
